@@ -1,0 +1,28 @@
+package dev.cairn.scheduler;
+
+/**
+ * What the scheduler says about one job at one moment. Numbers unknown to the scheduler are null.
+ *
+ * @param reason the scheduler's reason (a PENDING reason such as {@code Priority}, an exit reason)
+ * @param elapsedSeconds wall time so far or in total
+ * @param cpuSeconds CPU time used, where the scheduler accounts it
+ * @param maxRssMb peak resident memory in MiB
+ */
+public record JobStatus(
+    String schedulerId,
+    JobState state,
+    String reason,
+    Integer exitCode,
+    Long elapsedSeconds,
+    Long cpuSeconds,
+    Long maxRssMb) {
+
+  public static JobStatus of(String schedulerId, JobState state) {
+    return new JobStatus(schedulerId, state, null, null, null, null, null);
+  }
+
+  public JobStatus withState(JobState newState, String newReason) {
+    return new JobStatus(
+        schedulerId, newState, newReason, exitCode, elapsedSeconds, cpuSeconds, maxRssMb);
+  }
+}

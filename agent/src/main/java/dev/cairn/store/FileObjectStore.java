@@ -1,0 +1,205 @@
+package dev.cairn.store;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * A local folder as object store: the embedded default. Keys are relative paths; writes go to a
+ * temporary file first and are renamed into place, so readers never see half an object. ETags are
+ * the MD5 of the content, as S3 gives for single-part uploads.
+ */
+public final class FileObjectStore implements ObjectStore {
+  private static final String TMP_SUFFIX = ".cairn-tmp";
+  private final Path root;
+
+  public FileObjectStore(Path root) throws IOException {
+    this.root = root.toAbsolutePath().normalize();
+    Files.createDirectories(this.root);
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  @Override
+  public Optional<StoredObject> get(String key) throws IOException {
+    try {
+      byte[] bytes = Files.readAllBytes(resolve(key));
+      return Optional.of(new StoredObject(key, bytes, etag(bytes)));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public Optional<StoredObject> getIfChanged(String key, String etag) throws IOException {
+    Optional<StoredObject> current = get(key);
+    if (current.isPresent() && etag != null && etag.equals(current.get().etag())) {
+      return Optional.empty();
+    }
+    return current;
+  }
+
+  @Override
+  public String put(String key, byte[] content) throws IOException {
+    Path target = resolve(key);
+    Files.createDirectories(target.getParent());
+    Path tmp = Files.createTempFile(target.getParent(), ".put-", TMP_SUFFIX);
+    try {
+      Files.write(tmp, content);
+      move(tmp, target);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+    return etag(content);
+  }
+
+  @Override
+  public String putFile(String key, Path file) throws IOException {
+    Path target = resolve(key);
+    Files.createDirectories(target.getParent());
+    Path tmp = Files.createTempFile(target.getParent(), ".put-", TMP_SUFFIX);
+    try {
+      Files.copy(file, tmp, StandardCopyOption.REPLACE_EXISTING);
+      move(tmp, target);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+    return etagOf(target);
+  }
+
+  @Override
+  public boolean getToFile(String key, Path target) throws IOException {
+    Path source = resolve(key);
+    if (!Files.isRegularFile(source)) {
+      return false;
+    }
+    Files.createDirectories(target.toAbsolutePath().getParent());
+    Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+    return true;
+  }
+
+  @Override
+  public boolean putIfAbsent(String key, byte[] content) throws IOException {
+    Path target = resolve(key);
+    Files.createDirectories(target.getParent());
+    // createFile is atomic (O_EXCL); the lock keeps readers from seeing it before it is written.
+    Path lockFile = target.resolveSibling(target.getFileName() + ".lock");
+    try (FileChannel lockChannel =
+            FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock = lockChannel.lock()) {
+      if (Files.exists(target)) {
+        return false;
+      }
+      Path tmp = Files.createTempFile(target.getParent(), ".put-", TMP_SUFFIX);
+      try {
+        Files.write(tmp, content);
+        Files.createLink(target, tmp);
+        return true;
+      } catch (FileAlreadyExistsException e) {
+        return false;
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    } finally {
+      Files.deleteIfExists(lockFile);
+    }
+  }
+
+  @Override
+  public boolean supportsConditionalWrites() {
+    return true;
+  }
+
+  @Override
+  public boolean exists(String key) {
+    return Files.isRegularFile(resolve(key));
+  }
+
+  @Override
+  public List<ObjectInfo> list(String prefix, String startAfter) throws IOException {
+    List<ObjectInfo> result = new ArrayList<>();
+    if (!Files.isDirectory(root)) {
+      return result;
+    }
+    try (Stream<Path> files = Files.walk(root)) {
+      files
+          .filter(Files::isRegularFile)
+          .map(p -> root.relativize(p).toString().replace('\\', '/'))
+          .filter(k -> !k.endsWith(TMP_SUFFIX) && !k.endsWith(".lock"))
+          .filter(k -> k.startsWith(prefix))
+          .filter(k -> startAfter == null || k.compareTo(startAfter) > 0)
+          .sorted()
+          .forEach(
+              k -> {
+                try {
+                  result.add(new ObjectInfo(k, Files.size(resolve(k)), null));
+                } catch (NoSuchFileException e) {
+                  // deleted between the walk and now: not listed
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    return result;
+  }
+
+  @Override
+  public void delete(String key) throws IOException {
+    Files.deleteIfExists(resolve(key));
+  }
+
+  @Override
+  public String describe() {
+    return "file://" + root;
+  }
+
+  private Path resolve(String key) {
+    if (key.isEmpty() || key.startsWith("/") || key.contains("\\")) {
+      throw new IllegalArgumentException("not an object key: " + key);
+    }
+    Path p = root.resolve(key).normalize();
+    if (!p.startsWith(root) || p.equals(root)) {
+      throw new IllegalArgumentException("object key escapes the store: " + key);
+    }
+    return p;
+  }
+
+  private static void move(Path from, Path to) throws IOException {
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  private static String etagOf(Path p) throws IOException {
+    return etag(Files.readAllBytes(p));
+  }
+
+  static String etag(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

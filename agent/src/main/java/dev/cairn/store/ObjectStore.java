@@ -1,0 +1,64 @@
+package dev.cairn.store;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Object storage as Cairn uses it: keys relative to a configured prefix, whole-object reads and
+ * writes, listing in key order, and the two conditional operations the trigger and the claims need.
+ * Implementations: {@link FileObjectStore} (a local folder) and {@link S3ObjectStore}.
+ */
+public interface ObjectStore extends AutoCloseable {
+
+  /** The object's bytes, or empty when the key does not exist. */
+  Optional<StoredObject> get(String key) throws IOException;
+
+  /**
+   * A conditional GET: empty when the object's ETag still equals {@code etag} (or the key does not
+   * exist), otherwise the object with its new ETag. A {@code null} etag behaves as {@link #get}.
+   */
+  Optional<StoredObject> getIfChanged(String key, String etag) throws IOException;
+
+  /** Writes the object, replacing any previous one; returns its new ETag. */
+  String put(String key, byte[] content) throws IOException;
+
+  /** Uploads a file (multipart where the store does that); returns the ETag. */
+  String putFile(String key, Path file) throws IOException;
+
+  /** Downloads the object into {@code target}; false when the key does not exist. */
+  boolean getToFile(String key, Path target) throws IOException;
+
+  /**
+   * Writes only when no object exists at the key ({@code If-None-Match: *}); true when this call
+   * created it, false when another writer got there first.
+   *
+   * @throws UnsupportedOperationException when {@link #supportsConditionalWrites()} is false
+   */
+  boolean putIfAbsent(String key, byte[] content) throws IOException;
+
+  /** Whether {@link #putIfAbsent} is atomic on this store. */
+  boolean supportsConditionalWrites();
+
+  /** Whether an object exists at the key (a HEAD request on S3). */
+  boolean exists(String key) throws IOException;
+
+  /**
+   * Objects under {@code prefix} with keys strictly after {@code startAfter} (null for all), in key
+   * order.
+   */
+  List<ObjectInfo> list(String prefix, String startAfter) throws IOException;
+
+  /** Deletes the object; no error when it is absent. */
+  void delete(String key) throws IOException;
+
+  /** Where this store is, for messages: {@code s3://bucket/prefix (endpoint ...)} or a folder. */
+  String describe();
+
+  @Override
+  default void close() {}
+
+  /** One entry of a listing; the ETag may be null where the store does not list it cheaply. */
+  record ObjectInfo(String key, long size, String etag) {}
+}
