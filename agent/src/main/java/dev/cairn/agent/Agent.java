@@ -1,0 +1,254 @@
+package dev.cairn.agent;
+
+import dev.cairn.Json;
+import dev.cairn.config.AgentSettings;
+import dev.cairn.publish.RunStatus;
+import dev.cairn.scheduler.JobStatus;
+import dev.cairn.scheduler.Scheduler;
+import dev.cairn.scheduler.Schedulers;
+import dev.cairn.store.ObjectStore;
+import dev.cairn.trigger.RequestPoller;
+import dev.cairn.trigger.RunRequest;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The reconcile loop. Each tick: find new requests, move every active run one step (validate, plan,
+ * render, submit), ask each scheduler once for all active jobs, act on what ended (collect,
+ * resubmit, publish), and write {@code status.json} for every run that changed. State is persisted
+ * before and after each side effect, so a killed agent restarts into the same runs without
+ * submitting any job twice.
+ */
+public final class Agent {
+  private static final Logger log = LoggerFactory.getLogger(Agent.class);
+  private final AgentSettings settings;
+  private final ObjectStore store;
+  private final Schedulers schedulers;
+  private final RunRepository repository;
+  private final RunDriver driver;
+  private final RequestPoller poller;
+  private final Clock clock;
+  private final Map<String, Run> runs = new LinkedHashMap<>();
+  /** Queue entries another agent claimed: skipped without another claim attempt. */
+  private final Set<String> foreign = new java.util.HashSet<>();
+  private final Outage storeOutage = new Outage("object store");
+  private final Outage schedulerOutage = new Outage("scheduler");
+  private Duration idleInterval;
+
+  public Agent(
+      AgentSettings settings,
+      ObjectStore store,
+      Schedulers schedulers,
+      RunRepository repository,
+      RunDriver driver,
+      Clock clock)
+      throws IOException {
+    this.settings = settings;
+    this.store = store;
+    this.schedulers = schedulers;
+    this.repository = repository;
+    this.driver = driver;
+    this.clock = clock;
+    this.poller = new RequestPoller(store, clock, null);
+    this.idleInterval = settings.pollMin();
+    for (Run run : repository.loadAll()) {
+      runs.put(run.runId, run);
+    }
+    recoverSubmissions();
+  }
+
+  /** Runs ticks until interrupted or, when {@code untilIdle}, until no run is active. */
+  public void loop(boolean untilIdle) throws InterruptedException {
+    log.info(
+        "agent watching {} every {}-{} s; {} run(s) on record, {} active",
+        store.describe(),
+        settings.pollMin().toSeconds(),
+        settings.pollMax().toSeconds(),
+        runs.size(),
+        active().size());
+    while (!Thread.currentThread().isInterrupted()) {
+      boolean busy = tick();
+      if (untilIdle && !busy) {
+        return;
+      }
+      Thread.sleep(nextInterval(busy).toMillis());
+    }
+    throw new InterruptedException();
+  }
+
+  /** One pass of the loop; true while any run is active. */
+  public boolean tick() throws InterruptedException {
+    intake();
+    for (Run run : active()) {
+      driver.advance(run, this::save);
+    }
+    pollSchedulers();
+    for (Run run : active()) {
+      driver.finishIfDone(run, this::save);
+    }
+    flushStatuses();
+    return !active().isEmpty();
+  }
+
+  public Map<String, Run> runs() {
+    return runs;
+  }
+
+  /** Short while runs are active; doubling up to the maximum while idle. */
+  Duration nextInterval(boolean busy) {
+    if (busy) {
+      idleInterval = settings.pollMin();
+      return settings.pollMin();
+    }
+    Duration current = idleInterval;
+    Duration doubled = idleInterval.multipliedBy(2);
+    idleInterval = doubled.compareTo(settings.pollMax()) > 0 ? settings.pollMax() : doubled;
+    return current;
+  }
+
+  private void intake() {
+    List<RequestPoller.Found> found;
+    try {
+      Set<String> known = runs.values().stream().map(r -> r.queueKey).collect(Collectors.toSet());
+      found = poller.poll(k -> known.contains(k) || foreign.contains(k));
+      storeOutage.recovered(log);
+    } catch (IOException e) {
+      storeOutage.failed(log, e);
+      return;
+    }
+    for (RequestPoller.Found f : found) {
+      try {
+        if (!claim(f.request())) {
+          log.info("request {} is claimed by another agent; skipping", f.queueKey());
+          foreign.add(f.queueKey());
+          continue;
+        }
+      } catch (IOException e) {
+        storeOutage.failed(log, e);
+        return;
+      }
+      Run run = driver.receive(f);
+      runs.put(run.runId, run);
+      save(run);
+      log.info(
+          "run {} received: commit {} on {} (attempt {})",
+          run.runId,
+          shortSha(run.commit()),
+          f.request().branch(),
+          run.attempt());
+    }
+  }
+
+  private boolean claim(RunRequest request) throws IOException {
+    String key = RunRequest.claimKey(request.commit(), request.attemptOrFirst());
+    if (!store.supportsConditionalWrites()) {
+      return true;
+    }
+    byte[] claim = Json.MAPPER.writeValueAsBytes(Map.of("agent", hostName(), "at", clock.instant().toString()));
+    return store.putIfAbsent(key, claim);
+  }
+
+  private void pollSchedulers() throws InterruptedException {
+    Map<String, List<JobRun>> byScheduler = new HashMap<>();
+    for (Run run : active()) {
+      for (JobRun job : run.jobs) {
+        if (job.schedulerId != null && !job.isDone()) {
+          byScheduler.computeIfAbsent(job.scheduler, k -> new ArrayList<>()).add(job);
+        }
+      }
+    }
+    for (Map.Entry<String, List<JobRun>> e : byScheduler.entrySet()) {
+      Scheduler scheduler = schedulers.get(e.getKey());
+      List<String> ids = e.getValue().stream().map(j -> j.schedulerId).distinct().toList();
+      Map<String, JobStatus> statuses;
+      try {
+        statuses = scheduler.status(ids);
+        schedulerOutage.recovered(log);
+      } catch (IOException e2) {
+        schedulerOutage.failed(log, e2);
+        continue;
+      }
+      for (Run run : active()) {
+        driver.apply(run, statuses, this::save);
+      }
+    }
+  }
+
+  private void flushStatuses() {
+    for (Run run : runs.values()) {
+      if (!run.statusPending) {
+        continue;
+      }
+      try {
+        store.put(RunRequest.statusKey(run.commit()), Json.MAPPER.writeValueAsBytes(RunStatus.of(run)));
+        run.statusPending = false;
+        repository.save(run);
+        storeOutage.recovered(log);
+      } catch (IOException e) {
+        storeOutage.failed(log, e);
+        return;
+      }
+    }
+  }
+
+  private void save(Run run) {
+    run.updatedAt = clock.instant().toString();
+    run.statusPending = true;
+    try {
+      repository.save(run);
+    } catch (IOException e) {
+      // the state folder is local: failing to write it is fatal for safety
+      throw new IllegalStateException("cannot persist run " + run.runId + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** After a crash: jobs whose submission may or may not have gone through are looked up by name. */
+  private void recoverSubmissions() {
+    for (Run run : active()) {
+      for (JobRun job : run.jobs) {
+        if (job.submitting && job.schedulerId == null) {
+          try {
+            schedulers.get(job.scheduler).findByName(job.jobName).ifPresent(id -> {
+              log.info("run {}: found {} submitted before the restart as job {}", run.runId, job.jobName, id);
+              job.schedulerId = id;
+              job.state = dev.cairn.scheduler.JobState.PENDING;
+            });
+            job.submitting = false;
+            save(run);
+          } catch (IOException e) {
+            log.warn("run {}: cannot look up {} yet: {}", run.runId, job.jobName, e.getMessage());
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+          }
+        }
+      }
+    }
+  }
+
+  private List<Run> active() {
+    return runs.values().stream().filter(r -> !r.state.isTerminal()).toList();
+  }
+
+  static String shortSha(String sha) {
+    return sha.length() > 8 ? sha.substring(0, 8) : sha;
+  }
+
+  private static String hostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+}

@@ -1,0 +1,42 @@
+package dev.cairn.agent;
+
+import dev.cairn.trigger.RunRequest;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The agent's record of one run: the request, where it stands, and its jobs. Mutable, owned by the
+ * loop thread, persisted under the state folder after every change so that a restarted agent carries
+ * on where it stopped.
+ */
+public final class Run {
+  public int schema = 1;
+  public String runId;
+  public String queueKey;
+  public RunRequest request;
+  public RunState state = RunState.RECEIVED;
+  public String message;
+  public String createdAt;
+  public String updatedAt;
+  public String configSha256;
+  public String scheduler;
+  public String runDir;
+  public List<JobRun> jobs = new ArrayList<>();
+  public String resultsCommit;
+  /** status.json not yet written for the latest change (the store was unreachable). */
+  public boolean statusPending = true;
+  /** Results not yet published (the publisher failed; retried next tick). */
+  public boolean publishPending;
+
+  public String commit() {
+    return request.commit();
+  }
+
+  public int attempt() {
+    return request.attemptOrFirst();
+  }
+
+  public JobRun job(String task) {
+    return jobs.stream().filter(j -> j.task.equals(task)).findFirst().orElseThrow();
+  }
+}

@@ -1,0 +1,100 @@
+package dev.cairn.cli;
+
+import dev.cairn.agent.Run;
+import dev.cairn.agent.RunState;
+import dev.cairn.config.AgentSettings;
+import dev.cairn.publish.RunStatus;
+import dev.cairn.store.FileObjectStore;
+import dev.cairn.trigger.RequestQueue;
+import dev.cairn.trigger.RunRequest;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.eclipse.jgit.revwalk.RevCommit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code agent.jar demo}: the whole loop on one machine, with a folder as object store, local
+ * processes as scheduler and a bare repository as the Git remote.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the whole GitOps loop locally: seed a Git remote, submit its config as CI would, run the",
+      "agent on the local scheduler until the run ends, and print the results."
+    })
+final class DemoCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin CommonOptions common;
+
+  @Option(names = "--workspace", paramLabel = "DIR",
+      description = "A new folder for the demo (default: demo-workspace-<time> here).")
+  Path workspace;
+
+  @Override
+  public Integer call() throws Exception {
+    common.configureLogging();
+    PrintWriter out = spec.commandLine().getOut();
+    Path root =
+        workspace != null
+            ? workspace
+            : Path.of("demo-workspace-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    DemoWorkspace ws = new DemoWorkspace(root);
+    RevCommit seed = ws.create();
+    out.println("demo workspace " + ws.root);
+    out.println("  object store   " + ws.store);
+    out.println("  Git remote     " + ws.origin + " (commit " + seed.getName().substring(0, 8) + ")");
+
+    byte[] config = Files.readAllBytes(ws.researcher.resolve("config/config.env"));
+    RunRequest request =
+        new RunRequest(
+            seed.getName(),
+            "main",
+            "demo",
+            seed.getAuthorIdent().getName(),
+            seed.getShortMessage(),
+            Clock.systemUTC().instant().toString(),
+            dev.cairn.config.ExperimentConfig.sha256(config),
+            1);
+    try (FileObjectStore store = new FileObjectStore(ws.store)) {
+      RequestQueue.submit(store, request, config);
+    }
+    out.println("  submitted      requests/" + seed.getName() + "/ (as `agent.jar ci submit` does)");
+    out.flush();
+
+    Map<String, String> env = new HashMap<>();
+    env.put("HOME", System.getProperty("user.home"));
+    env.put("CAIRN_STORE", ws.store.toUri().toString());
+    env.put("CAIRN_STATE_DIR", ws.agentState.toString());
+    env.put("CAIRN_REPO_DIR", ws.agentState.resolve("repo").toString());
+    env.put("CAIRN_REPO_REMOTE", ws.origin.toUri().toString());
+    env.put("CAIRN_POLL_MIN_SECONDS", "1");
+    env.put("CAIRN_POLL_MAX_SECONDS", "2");
+    AgentSettings settings = AgentSettings.load(null, env);
+    Run run;
+    try (Wiring wiring = new Wiring(settings, Clock.systemUTC(), null, null)) {
+      wiring.agent.loop(true);
+      run = wiring.agent.runs().values().stream().filter(r -> r.commit().equals(seed.getName())).findFirst().orElseThrow();
+    }
+    out.println();
+    out.println(Table.render(RunStatus.of(run)));
+    Path runDir = Path.of(run.runDir);
+    out.println("outputs        " + runDir);
+    out.println("  out          " + runDir.resolve("out"));
+    out.println("  err          " + runDir.resolve("err"));
+    out.println("  predictions  " + runDir.resolve("predictions"));
+    out.flush();
+    return run.state == RunState.SUCCEEDED ? 0 : 1;
+  }
+}

@@ -1,0 +1,82 @@
+package dev.cairn.cli;
+
+import dev.cairn.Bundled;
+import dev.cairn.CairnException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.StoredConfig;
+import org.eclipse.jgit.revwalk.RevCommit;
+
+/**
+ * The demo's stand-ins for the cloud: a folder as object store, a bare repository as the Git
+ * remote (seeded with this project's config/, templates/ and examples/), and a researcher's clone.
+ */
+final class DemoWorkspace {
+  final Path root;
+  final Path store;
+  final Path origin;
+  final Path researcher;
+  final Path agentState;
+
+  DemoWorkspace(Path root) {
+    this.root = root.toAbsolutePath().normalize();
+    this.store = this.root.resolve("store");
+    this.origin = this.root.resolve("origin.git");
+    this.researcher = this.root.resolve("researcher");
+    this.agentState = this.root.resolve("agent");
+  }
+
+  /** Creates the store, the bare origin and the seeded clone; returns the seed commit. */
+  RevCommit create() throws IOException, GitAPIException {
+    if (Files.exists(root)) {
+      try (Stream<Path> entries = Files.list(root)) {
+        if (entries.findAny().isPresent()) {
+          throw new CairnException(
+              "the demo workspace " + root + " is not empty; pass --workspace with a new folder");
+        }
+      }
+    }
+    Files.createDirectories(store);
+    try (Git bare = Git.init().setBare(true).setInitialBranch("main").setDirectory(origin.toFile()).call()) {
+      StoredConfig config = bare.getRepository().getConfig();
+      // accept GitLab's push options (ci.skip) as a GitLab remote does
+      config.setBoolean("receive", null, "advertisePushOptions", true);
+      config.save();
+    }
+    try (Git git = Git.cloneRepository().setURI(origin.toUri().toString()).setDirectory(researcher.toFile()).call()) {
+      for (String part : new String[] {"config", "templates", "examples"}) {
+        copyTree(Bundled.path(part), researcher.resolve(part));
+      }
+      git.add().addFilepattern(".").call();
+      PersonIdent who = new PersonIdent("Demo Researcher", "researcher@example.org");
+      RevCommit seed =
+          git.commit()
+              .setAuthor(who)
+              .setCommitter(who)
+              .setMessage("Fine-tune Prithvi-EO v2 300M on the three demo tasks")
+              .call();
+      git.push().setRemote("origin").add("main").call();
+      return seed;
+    }
+  }
+
+  static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> files = Files.walk(from)) {
+      for (Path p : files.toList()) {
+        String rel = from.relativize(p).toString();
+        Path target = to.resolve(rel);
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.createDirectories(target.getParent());
+          Files.copy(p, target);
+        }
+      }
+    }
+  }
+}

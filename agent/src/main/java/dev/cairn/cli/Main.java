@@ -1,0 +1,79 @@
+package dev.cairn.cli;
+
+import dev.cairn.CairnException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code java -jar agent.jar}: the agent daemon and its tools. */
+@Command(
+    name = "agent.jar",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.VersionProvider.class,
+    description = "Cairn: run ML experiments on HPC clusters from Git commits.",
+    subcommands = {
+      RunCommand.class,
+      DemoCommand.class,
+      RenderCommand.class,
+      StatusCommand.class,
+      VersionCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class Main implements Runnable {
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /** Runs the command line; returns the exit code (0 ok, 1 a run or job failed, 2 bad usage). */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    if (args.length == 0) {
+      args = new String[] {"run"};
+    }
+    boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
+    CommandLine cli = new CommandLine(new Main());
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          if (e instanceof CairnException ce) {
+            err.println("cairn: " + ce.getMessage());
+            if (verbose) {
+              e.printStackTrace(err);
+            }
+            return ce.exitCode();
+          }
+          if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+            err.println("cairn: interrupted");
+            return 130;
+          }
+          err.println("cairn: " + e + (verbose ? "" : " (run with --verbose for details)"));
+          if (verbose) {
+            e.printStackTrace(err);
+          }
+          return 3;
+        });
+    cli.setParameterExceptionHandler(
+        (e, a) -> {
+          err.println("cairn: " + e.getMessage());
+          err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+          return 2;
+        });
+    return cli.execute(args);
+  }
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+
+  /** Prints the version for {@code --version}. */
+  static final class VersionProvider implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"cairn agent " + Version.get()};
+    }
+  }
+}

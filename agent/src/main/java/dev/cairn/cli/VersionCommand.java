@@ -1,0 +1,18 @@
+package dev.cairn.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code agent.jar version}. */
+@Command(name = "version", mixinStandardHelpOptions = true, description = "Print the agent's version.")
+final class VersionCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    spec.commandLine().getOut().println("cairn agent " + Version.get());
+    return 0;
+  }
+}

@@ -1,0 +1,92 @@
+package dev.cairn.cli;
+
+import dev.cairn.CairnException;
+import dev.cairn.agent.Agent;
+import dev.cairn.agent.RequestCheck;
+import dev.cairn.agent.RunDriver;
+import dev.cairn.agent.RunPublisher;
+import dev.cairn.agent.RunRepository;
+import dev.cairn.config.AgentSettings;
+import dev.cairn.render.ScriptRenderer;
+import dev.cairn.render.Site;
+import dev.cairn.render.TemplateSet;
+import dev.cairn.scheduler.ExecCommandRunner;
+import dev.cairn.scheduler.Schedulers;
+import dev.cairn.store.FileObjectStore;
+import dev.cairn.store.ObjectStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+
+/** Builds the agent's parts from its settings: the one place that knows them all. */
+final class Wiring implements AutoCloseable {
+  final AgentSettings settings;
+  final ObjectStore store;
+  final Schedulers schedulers;
+  final ScriptRenderer renderer;
+  final Agent agent;
+
+  Wiring(AgentSettings settings, Clock clock, RequestCheck check, RunPublisher publisher) throws IOException {
+    this.settings = settings;
+    Files.createDirectories(settings.stateDir());
+    this.store = openStore(settings);
+    this.schedulers = new Schedulers(settings, clock, new ExecCommandRunner());
+    this.renderer = renderer(settings);
+    RunDriver driver = new RunDriver(renderer, schedulers, settings.workDir(), clock, check, publisher);
+    this.agent = new Agent(settings, store, schedulers, new RunRepository(settings.stateDir()), driver, clock);
+  }
+
+  static ObjectStore openStore(AgentSettings settings) throws IOException {
+    String url = settings.storeUrl();
+    if (url.startsWith("file:")) {
+      return new FileObjectStore(Path.of(URI.create(url)));
+    }
+    if (url.startsWith("/")) {
+      return new FileObjectStore(Path.of(url));
+    }
+    throw new CairnException(
+        "CAIRN_STORE=" + url + " is not supported; use file:///folder");
+  }
+
+  static ScriptRenderer renderer(AgentSettings settings) throws IOException {
+    TemplateSet templates =
+        settings.templatesDir() == null
+            ? TemplateSet.bundled()
+            : TemplateSet.fromDirectory(settings.templatesDir());
+    String prologue = settings.siteProlog() == null ? "" : Files.readString(settings.siteProlog());
+    Path trainer = settings.trainerJar() != null ? settings.trainerJar() : extractTrainer(settings.stateDir());
+    return new ScriptRenderer(
+        templates,
+        new Site(
+            prologue,
+            trainer.toString(),
+            settings.terratorchConfigDir() == null ? "" : settings.terratorchConfigDir().toString(),
+            Version.get()));
+  }
+
+  /** The demo trainer jar bundled in agent.jar, copied next to the agent's state. */
+  static Path extractTrainer(Path stateDir) throws IOException {
+    Path target = stateDir.resolve("demo-trainer.jar");
+    try (InputStream in = Wiring.class.getClassLoader().getResourceAsStream("cairn/demo-trainer.jar")) {
+      if (in == null) {
+        throw new CairnException(
+            "this agent.jar was built without the demo trainer; set CAIRN_TRAINER_JAR or rebuild with mvn package");
+      }
+      Files.createDirectories(stateDir);
+      Path tmp = Files.createTempFile(stateDir, "demo-trainer", ".tmp");
+      Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+    return target;
+  }
+
+  @Override
+  public void close() {
+    schedulers.close();
+    store.close();
+  }
+}

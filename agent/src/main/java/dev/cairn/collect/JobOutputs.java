@@ -1,0 +1,102 @@
+package dev.cairn.collect;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * What a finished job left in its output folder: test metrics (the demo trainer's
+ * {@code metrics.json}, or the {@code test/...} columns of a Lightning {@code metrics.csv}), the
+ * prediction images, and the workload's own resource figures.
+ */
+public final class JobOutputs {
+  private JobOutputs() {}
+
+  /** Numeric test metrics by name ({@code test/mIoU}), empty when the job wrote none. */
+  public static Map<String, Double> metrics(Path outputDir) throws IOException {
+    Path json = outputDir.resolve("metrics.json");
+    if (Files.isRegularFile(json)) {
+      Map<String, Double> result = new LinkedHashMap<>();
+      JsonNode root = Json.MAPPER.readTree(json.toFile());
+      for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        if (e.getValue().isNumber() && e.getKey().startsWith("test/")) {
+          result.put(e.getKey(), e.getValue().asDouble());
+        }
+      }
+      return result;
+    }
+    return lightningMetrics(outputDir);
+  }
+
+  /** A figure the workload measured itself, such as {@code peak_rss_mb}; null when absent. */
+  public static Double workloadFigure(Path outputDir, String name) throws IOException {
+    Path json = outputDir.resolve("metrics.json");
+    if (!Files.isRegularFile(json)) {
+      return null;
+    }
+    JsonNode node = Json.MAPPER.readTree(json.toFile()).get(name);
+    return node != null && node.isNumber() ? node.asDouble() : null;
+  }
+
+  /** Prediction images under the folder, relative paths in order. */
+  public static List<String> images(Path outputDir) throws IOException {
+    List<String> result = new ArrayList<>();
+    if (!Files.isDirectory(outputDir)) {
+      return result;
+    }
+    try (Stream<Path> files = Files.walk(outputDir)) {
+      files
+          .filter(p -> p.getFileName().toString().toLowerCase().endsWith(".png"))
+          .map(p -> outputDir.relativize(p).toString().replace('\\', '/'))
+          .sorted()
+          .forEach(result::add);
+    }
+    return result;
+  }
+
+  /** The last value of every {@code test/...} column of the newest Lightning CSV log. */
+  private static Map<String, Double> lightningMetrics(Path outputDir) throws IOException {
+    Map<String, Double> result = new LinkedHashMap<>();
+    if (!Files.isDirectory(outputDir)) {
+      return result;
+    }
+    Path csv;
+    try (Stream<Path> files = Files.walk(outputDir)) {
+      csv =
+          files
+              .filter(p -> p.getFileName().toString().equals("metrics.csv"))
+              .max((a, b) -> Long.compare(a.toFile().lastModified(), b.toFile().lastModified()))
+              .orElse(null);
+    }
+    if (csv == null) {
+      return result;
+    }
+    List<String> lines = Files.readAllLines(csv);
+    if (lines.isEmpty()) {
+      return result;
+    }
+    String[] header = lines.get(0).split(",", -1);
+    for (String line : lines.subList(1, lines.size())) {
+      String[] cells = line.split(",", -1);
+      for (int i = 0; i < Math.min(header.length, cells.length); i++) {
+        if (header[i].startsWith("test/") && !cells[i].isBlank()) {
+          try {
+            result.put(header[i], Double.parseDouble(cells[i]));
+          } catch (NumberFormatException e) {
+            // not a number: not a metric
+          }
+        }
+      }
+    }
+    return result;
+  }
+}

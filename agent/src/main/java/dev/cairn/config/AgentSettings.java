@@ -1,0 +1,238 @@
+package dev.cairn.config;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The agent's own settings, kept apart from the experiment config: where the store, the clone and
+ * the run folders are, which scheduler binaries to call, how often to poll. Read from an env file
+ * ({@code config/agent.env.example} documents every key) with the process environment on top.
+ * Credentials are never values here, only the names of the variables that hold them.
+ */
+public record AgentSettings(
+    String storeUrl,
+    String s3AccessKeyEnv,
+    String s3SecretKeyEnv,
+    Path stateDir,
+    Path workDir,
+    Path repoDir,
+    String repoRemote,
+    String resultsBranch,
+    List<String> allowedBranches,
+    boolean requireProvenance,
+    String gitUser,
+    String gitTokenEnv,
+    Path gitSshKey,
+    String gitAuthorName,
+    String gitAuthorEmail,
+    Duration pollMin,
+    Duration pollMax,
+    String schedulerBinDir,
+    String slurmExtraArgs,
+    String lsfSubmitCommand,
+    String lsfSubmitArgs,
+    Path siteProlog,
+    int localMaxJobs,
+    String supersede,
+    String logFormat,
+    Path templatesDir,
+    Path trainerJar,
+    Path terratorchConfigDir,
+    String dvcRemoteName,
+    int maxPushAttempts) {
+
+  private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
+
+  static {
+    DEFAULTS.put("CAIRN_STORE", null);
+    DEFAULTS.put("CAIRN_S3_ACCESS_KEY_ENV", "AWS_ACCESS_KEY_ID");
+    DEFAULTS.put("CAIRN_S3_SECRET_KEY_ENV", "AWS_SECRET_ACCESS_KEY");
+    DEFAULTS.put("CAIRN_STATE_DIR", "~/.cairn");
+    DEFAULTS.put("CAIRN_WORK_DIR", "");
+    DEFAULTS.put("CAIRN_REPO_DIR", "");
+    DEFAULTS.put("CAIRN_REPO_REMOTE", "");
+    DEFAULTS.put("CAIRN_RESULTS_BRANCH", "main");
+    DEFAULTS.put("CAIRN_ALLOWED_BRANCHES", "main");
+    DEFAULTS.put("CAIRN_REQUIRE_PROVENANCE", "true");
+    DEFAULTS.put("CAIRN_GIT_USER", "oauth2");
+    DEFAULTS.put("CAIRN_GIT_TOKEN_ENV", "CAIRN_GIT_TOKEN");
+    DEFAULTS.put("CAIRN_GIT_SSH_KEY", "");
+    DEFAULTS.put("CAIRN_GIT_AUTHOR_NAME", "Cairn agent");
+    DEFAULTS.put("CAIRN_GIT_AUTHOR_EMAIL", "cairn-agent@localhost");
+    DEFAULTS.put("CAIRN_POLL_MIN_SECONDS", "5");
+    DEFAULTS.put("CAIRN_POLL_MAX_SECONDS", "60");
+    DEFAULTS.put("CAIRN_SCHEDULER_BIN_DIR", "");
+    DEFAULTS.put("CAIRN_SLURM_EXTRA_ARGS", "");
+    DEFAULTS.put("CAIRN_LSF_SUBMIT_COMMAND", "bsub");
+    DEFAULTS.put("CAIRN_LSF_SUBMIT_ARGS", "");
+    DEFAULTS.put("CAIRN_SITE_PROLOGUE", "");
+    DEFAULTS.put("CAIRN_LOCAL_MAX_JOBS", "2");
+    DEFAULTS.put("CAIRN_SUPERSEDE", "queue");
+    DEFAULTS.put("CAIRN_LOG_FORMAT", "text");
+    DEFAULTS.put("CAIRN_TEMPLATES_DIR", "");
+    DEFAULTS.put("CAIRN_TRAINER_JAR", "");
+    DEFAULTS.put("CAIRN_TERRATORCH_CONFIG_DIR", "");
+    DEFAULTS.put("CAIRN_DVC_REMOTE_NAME", "cairn");
+    DEFAULTS.put("CAIRN_MAX_PUSH_ATTEMPTS", "5");
+  }
+
+  /** Every key this record reads. */
+  public static Set<String> keys() {
+    return DEFAULTS.keySet();
+  }
+
+  /**
+   * Reads the settings file (may be null) and then the environment, which wins.
+   *
+   * @throws ConfigError naming each bad key
+   */
+  public static AgentSettings load(Path file, Map<String, String> environment) {
+    List<String> problems = new ArrayList<>();
+    Map<String, String> raw = new LinkedHashMap<>();
+    String source = file == null ? "agent settings" : file.toString();
+    if (file != null) {
+      try {
+        raw.putAll(EnvFile.parse(Files.readAllBytes(file), problems));
+      } catch (java.io.IOException e) {
+        throw new dev.cairn.CairnException(
+            "cannot read the agent settings " + file + ": " + e.getMessage()
+                + "; pass --settings with a readable file");
+      }
+      for (String key : raw.keySet()) {
+        if (!DEFAULTS.containsKey(key)) {
+          String s = Checks.closest(key, DEFAULTS.keySet());
+          problems.add(
+              key + " is not an agent setting" + (s == null ? "" : "; did you mean " + s + "?"));
+        }
+      }
+    }
+    for (String key : DEFAULTS.keySet()) {
+      String env = environment.get(key);
+      if (env != null) {
+        raw.put(key, env);
+      }
+    }
+    Map<String, String> v = new LinkedHashMap<>();
+    DEFAULTS.forEach((k, d) -> v.put(k, raw.getOrDefault(k, d)));
+    Function<String, String> get = v::get;
+    if (get.apply("CAIRN_STORE") == null || get.apply("CAIRN_STORE").isBlank()) {
+      problems.add(
+          "CAIRN_STORE is not set; set it to s3://bucket/prefix?endpoint=https://... or file:///folder");
+    }
+    Duration pollMin = seconds("CAIRN_POLL_MIN_SECONDS", v, 1, 3600, problems);
+    Duration pollMax = seconds("CAIRN_POLL_MAX_SECONDS", v, 1, 86_400, problems);
+    int localMax = (int) integer("CAIRN_LOCAL_MAX_JOBS", v, 1, 1024, problems);
+    int pushAttempts = (int) integer("CAIRN_MAX_PUSH_ATTEMPTS", v, 1, 50, problems);
+    oneOf("CAIRN_SUPERSEDE", v, problems, "queue", "latest");
+    oneOf("CAIRN_LOG_FORMAT", v, problems, "text", "json");
+    oneOf("CAIRN_REQUIRE_PROVENANCE", v, problems, "true", "false");
+    for (String env : List.of("CAIRN_S3_ACCESS_KEY_ENV", "CAIRN_S3_SECRET_KEY_ENV", "CAIRN_GIT_TOKEN_ENV")) {
+      if (!v.get(env).matches("[A-Za-z_][A-Za-z0-9_]*")) {
+        problems.add(env + "='" + v.get(env) + "' must be the NAME of an environment variable, not a secret");
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigError(source, problems);
+    }
+    if (pollMax.compareTo(pollMin) < 0) {
+      pollMax = pollMin;
+    }
+    Path state = path(v.get("CAIRN_STATE_DIR"), environment);
+    Path work = v.get("CAIRN_WORK_DIR").isBlank() ? state.resolve("work") : path(v.get("CAIRN_WORK_DIR"), environment);
+    Path repo = v.get("CAIRN_REPO_DIR").isBlank() ? state.resolve("repo") : path(v.get("CAIRN_REPO_DIR"), environment);
+    return new AgentSettings(
+        v.get("CAIRN_STORE").strip(),
+        v.get("CAIRN_S3_ACCESS_KEY_ENV"),
+        v.get("CAIRN_S3_SECRET_KEY_ENV"),
+        state,
+        work,
+        repo,
+        v.get("CAIRN_REPO_REMOTE").strip(),
+        v.get("CAIRN_RESULTS_BRANCH").strip(),
+        List.of(v.get("CAIRN_ALLOWED_BRANCHES").strip().split("\\s*,\\s*")),
+        Boolean.parseBoolean(v.get("CAIRN_REQUIRE_PROVENANCE")),
+        v.get("CAIRN_GIT_USER"),
+        v.get("CAIRN_GIT_TOKEN_ENV"),
+        optionalPath(v.get("CAIRN_GIT_SSH_KEY"), environment),
+        v.get("CAIRN_GIT_AUTHOR_NAME"),
+        v.get("CAIRN_GIT_AUTHOR_EMAIL"),
+        pollMin,
+        pollMax,
+        v.get("CAIRN_SCHEDULER_BIN_DIR").strip(),
+        v.get("CAIRN_SLURM_EXTRA_ARGS").strip(),
+        v.get("CAIRN_LSF_SUBMIT_COMMAND").strip(),
+        v.get("CAIRN_LSF_SUBMIT_ARGS").strip(),
+        optionalPath(v.get("CAIRN_SITE_PROLOGUE"), environment),
+        localMax,
+        v.get("CAIRN_SUPERSEDE"),
+        v.get("CAIRN_LOG_FORMAT"),
+        optionalPath(v.get("CAIRN_TEMPLATES_DIR"), environment),
+        optionalPath(v.get("CAIRN_TRAINER_JAR"), environment),
+        optionalPath(v.get("CAIRN_TERRATORCH_CONFIG_DIR"), environment),
+        v.get("CAIRN_DVC_REMOTE_NAME"),
+        pushAttempts);
+  }
+
+  /** A copy with another store, state folder, clone and remote: what the demo builds in its workspace. */
+  public AgentSettings forWorkspace(String store, Path state, Path repo, String remote) {
+    return new AgentSettings(
+        store, s3AccessKeyEnv, s3SecretKeyEnv, state, state.resolve("work"), repo, remote,
+        resultsBranch, allowedBranches, requireProvenance, gitUser, gitTokenEnv, gitSshKey,
+        gitAuthorName, gitAuthorEmail, pollMin, pollMax, schedulerBinDir, slurmExtraArgs,
+        lsfSubmitCommand, lsfSubmitArgs, siteProlog, localMaxJobs, supersede, logFormat,
+        templatesDir, trainerJar, terratorchConfigDir, dvcRemoteName, maxPushAttempts);
+  }
+
+  /** A copy polling at the given bounds. */
+  public AgentSettings withPoll(Duration min, Duration max) {
+    return new AgentSettings(
+        storeUrl, s3AccessKeyEnv, s3SecretKeyEnv, stateDir, workDir, repoDir, repoRemote,
+        resultsBranch, allowedBranches, requireProvenance, gitUser, gitTokenEnv, gitSshKey,
+        gitAuthorName, gitAuthorEmail, min, max, schedulerBinDir, slurmExtraArgs,
+        lsfSubmitCommand, lsfSubmitArgs, siteProlog, localMaxJobs, supersede, logFormat,
+        templatesDir, trainerJar, terratorchConfigDir, dvcRemoteName, maxPushAttempts);
+  }
+
+  private static Duration seconds(
+      String key, Map<String, String> v, long min, long max, List<String> problems) {
+    return Duration.ofSeconds(integer(key, v, min, max, problems));
+  }
+
+  private static long integer(
+      String key, Map<String, String> v, long min, long max, List<String> problems) {
+    try {
+      return Long.parseLong(Checks.integer(min, max).apply(v.get(key)));
+    } catch (IllegalArgumentException e) {
+      problems.add(key + "='" + v.get(key) + "' is not allowed: " + e.getMessage());
+      return min;
+    }
+  }
+
+  private static void oneOf(String key, Map<String, String> v, List<String> problems, String... choices) {
+    try {
+      v.put(key, Checks.oneOf(choices).apply(v.get(key)));
+    } catch (IllegalArgumentException e) {
+      problems.add(key + "='" + v.get(key) + "' is not allowed: " + e.getMessage());
+    }
+  }
+
+  private static Path optionalPath(String value, Map<String, String> env) {
+    return value == null || value.isBlank() ? null : path(value, env);
+  }
+
+  private static Path path(String value, Map<String, String> env) {
+    String s = value.strip();
+    if (s.equals("~") || s.startsWith("~/")) {
+      String home = env.getOrDefault("HOME", System.getProperty("user.home"));
+      s = home + s.substring(1);
+    }
+    return Path.of(s).toAbsolutePath().normalize();
+  }
+}

@@ -1,0 +1,219 @@
+package dev.cairn.config;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Value checks shared by the config schemas; each returns the canonical value or throws. */
+final class Checks {
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+  private static final Pattern TIME =
+      Pattern.compile("(?:(\\d+)-)?(\\d{1,3}):(\\d{2})(?::(\\d{2}))?|(\\d+)");
+  private static final Pattern MEMORY = Pattern.compile("(\\d+)\\s*([MmGgTt])?[Bb]?");
+  private static final Pattern PATH = Pattern.compile("[A-Za-z0-9_./@:+=,~-]+");
+
+  private Checks() {}
+
+  static Function<String, String> integer(long min, long max) {
+    return v -> {
+      try {
+        long n = Long.parseLong(v.strip());
+        if (n >= min && n <= max) {
+          return Long.toString(n);
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw new IllegalArgumentException("use a whole number from " + min + " to " + max);
+    };
+  }
+
+  static Function<String, String> decimal(String min, String max) {
+    BigDecimal lo = new BigDecimal(min);
+    BigDecimal hi = new BigDecimal(max);
+    return v -> {
+      try {
+        BigDecimal d = new BigDecimal(v.strip());
+        if (d.compareTo(lo) > 0 && d.compareTo(hi) <= 0) {
+          return v.strip();
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw new IllegalArgumentException(
+          "use a number greater than " + min + " and at most " + max + " (such as 1e-4)");
+    };
+  }
+
+  static Function<String, String> oneOf(String... choices) {
+    Set<String> allowed = new LinkedHashSet<>(List.of(choices));
+    return v -> {
+      String s = v.strip();
+      if (allowed.contains(s)) {
+        return s;
+      }
+      throw new IllegalArgumentException("use one of " + String.join(", ", allowed) + hint(s, allowed));
+    };
+  }
+
+  static Function<String, String> listOf(Set<String> choices) {
+    return v -> {
+      List<String> items = new ArrayList<>();
+      for (String part : v.split(",")) {
+        String s = part.strip();
+        if (s.isEmpty()) {
+          continue;
+        }
+        if (!choices.contains(s)) {
+          throw new IllegalArgumentException(
+              "'" + s + "' is not a task; use a comma-separated list of " + String.join(", ", choices)
+                  + hint(s, choices));
+        }
+        if (!items.contains(s)) {
+          items.add(s);
+        }
+      }
+      if (items.isEmpty()) {
+        throw new IllegalArgumentException("name at least one of " + String.join(", ", choices));
+      }
+      return String.join(",", items);
+    };
+  }
+
+  static Function<String, String> name(boolean optional) {
+    return v -> {
+      String s = v.strip();
+      if ((optional && s.isEmpty()) || NAME.matcher(s).matches()) {
+        return s;
+      }
+      throw new IllegalArgumentException(
+          "use letters, digits, '.', '_' and '-' only (at most 64, starting with a letter or digit)"
+              + (optional ? ", or leave it empty" : ""));
+    };
+  }
+
+  static Function<String, String> path() {
+    return v -> {
+      String s = v.strip();
+      if (PATH.matcher(s).matches() && !s.contains("..")) {
+        return s;
+      }
+      throw new IllegalArgumentException(
+          "use a path of letters, digits and / . _ - @ : + = , ~ only, without '..'");
+    };
+  }
+
+  /** SLURM's time forms ({@code minutes}, {@code HH:MM:SS}, {@code D-HH:MM:SS}) as seconds. */
+  static Function<String, String> timeLimit() {
+    return v -> {
+      Duration d = parseTime(v.strip());
+      if (d != null && !d.isZero() && d.compareTo(Duration.ofDays(30)) <= 0) {
+        return Long.toString(d.toSeconds());
+      }
+      throw new IllegalArgumentException(
+          "use HH:MM:SS, D-HH:MM:SS or minutes, between 1 minute and 30 days");
+    };
+  }
+
+  static Duration parseTime(String s) {
+    Matcher m = TIME.matcher(s);
+    if (!m.matches()) {
+      return null;
+    }
+    if (m.group(5) != null) {
+      return Duration.ofMinutes(Long.parseLong(m.group(5)));
+    }
+    long days = m.group(1) == null ? 0 : Long.parseLong(m.group(1));
+    long hours = Long.parseLong(m.group(2));
+    long minutes = Long.parseLong(m.group(3));
+    long seconds = m.group(4) == null ? 0 : Long.parseLong(m.group(4));
+    if (minutes > 59 || seconds > 59) {
+      return null;
+    }
+    return Duration.ofDays(days).plusHours(hours).plusMinutes(minutes).plusSeconds(seconds);
+  }
+
+  /** {@code 8G}, {@code 512M}, {@code 16000} (MiB) as MiB. */
+  static Function<String, String> memory() {
+    return v -> {
+      Matcher m = MEMORY.matcher(v.strip());
+      if (m.matches()) {
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "M" : m.group(2).toUpperCase(Locale.ROOT);
+        long mb =
+            switch (unit) {
+              case "G" -> n * 1024;
+              case "T" -> n * 1024 * 1024;
+              default -> n;
+            };
+        if (mb >= 64 && mb <= 16L * 1024 * 1024) {
+          return Long.toString(mb);
+        }
+      }
+      throw new IllegalArgumentException("use a size such as 512M or 16G, from 64M to 16T");
+    };
+  }
+
+  static Function<String, String> gate() {
+    return v -> {
+      QualityGate g = QualityGate.parse(v);
+      if (g != null) {
+        return g.toString();
+      }
+      throw new IllegalArgumentException(
+          "use METRIC>=NUMBER (or >, <=, <), such as test/mIoU>=0.30");
+    };
+  }
+
+  static Function<String, String> any() {
+    return String::strip;
+  }
+
+  /** "; did you mean X?" for the closest choice within a small edit distance, else "". */
+  static String hint(String given, Set<String> choices) {
+    String best = closest(given, choices);
+    return best == null ? "" : "; did you mean " + best + "?";
+  }
+
+  static String closest(String given, Iterable<String> choices) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String c : choices) {
+      int d = distance(given.toUpperCase(Locale.ROOT), c.toUpperCase(Locale.ROOT));
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = c;
+      }
+    }
+    int limit = Math.max(2, given.length() / 3);
+    return bestDistance <= limit ? best : null;
+  }
+
+  /** Damerau-Levenshtein (optimal string alignment) distance. */
+  static int distance(String a, String b) {
+    int[][] d = new int[a.length() + 1][b.length() + 1];
+    for (int i = 0; i <= a.length(); i++) {
+      d[i][0] = i;
+    }
+    for (int j = 0; j <= b.length(); j++) {
+      d[0][j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+      }
+    }
+    return d[a.length()][b.length()];
+  }
+}

@@ -1,0 +1,120 @@
+package dev.cairn.config;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One validated {@code config.env}: the experiment a commit asks for. Built only by {@link #parse};
+ * nothing else in the agent reads the raw file.
+ *
+ * @param values every key's canonical value, defaults filled in, in schema order
+ * @param sha256 hex SHA-256 of the file's bytes as committed
+ */
+public record ExperimentConfig(
+    String experimentName,
+    String model,
+    List<TaskDefinition> tasks,
+    String trainer,
+    String scheduler,
+    String partition,
+    String account,
+    int gpusPerJob,
+    int cpusPerJob,
+    long memoryMb,
+    Duration timeLimit,
+    int maxAttempts,
+    int epochs,
+    int batchSize,
+    int numWorkers,
+    String learningRate,
+    long seed,
+    Map<String, String> datasetPaths,
+    Map<String, QualityGate> gates,
+    Map<String, String> values,
+    byte[] content,
+    String sha256) {
+
+  /**
+   * Parses and validates a config file.
+   *
+   * @param source how to name the file in messages, e.g. {@code config/config.env@3f9a2c1}
+   * @param known the tasks the templates define
+   * @throws ConfigError listing every problem found, not only the first
+   */
+  public static ExperimentConfig parse(byte[] content, String source, List<TaskDefinition> known) {
+    List<String> problems = new ArrayList<>();
+    Map<String, String> raw = EnvFile.parse(content, problems);
+    if (!problems.isEmpty()) {
+      throw new ConfigError(source, problems);
+    }
+    ExperimentSchema schema = new ExperimentSchema(known);
+    Map<String, String> v = schema.validate(raw, problems);
+    if (!problems.isEmpty()) {
+      throw new ConfigError(source, problems);
+    }
+    List<TaskDefinition> tasks = new ArrayList<>();
+    Map<String, String> datasets = new LinkedHashMap<>();
+    Map<String, QualityGate> gates = new LinkedHashMap<>();
+    List<String> selected = Arrays.asList(v.get("TASKS").split(","));
+    for (String name : selected) {
+      TaskDefinition t = known.stream().filter(k -> k.name().equals(name)).findFirst().orElseThrow();
+      tasks.add(t);
+      datasets.put(t.name(), v.get(t.datasetKey()));
+      gates.put(t.name(), QualityGate.parse(v.get(t.gateKey())));
+      if ("terratorch".equals(v.get("TRAINER")) && v.get(t.datasetKey()).isEmpty()) {
+        problems.add(
+            t.datasetKey()
+                + " is empty but TASKS runs "
+                + t.name()
+                + " with TRAINER=terratorch; set it to the dataset's folder");
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigError(source, problems);
+    }
+    return new ExperimentConfig(
+        v.get("EXPERIMENT_NAME"),
+        v.get("GEOFM"),
+        List.copyOf(tasks),
+        v.get("TRAINER"),
+        v.get("SCHEDULER"),
+        v.get("PARTITION"),
+        v.get("ACCOUNT"),
+        Integer.parseInt(v.get("GPUS_PER_JOB")),
+        Integer.parseInt(v.get("CPUS_PER_JOB")),
+        Long.parseLong(v.get("MEMORY_PER_JOB")),
+        Duration.ofSeconds(Long.parseLong(v.get("TIME_LIMIT"))),
+        Integer.parseInt(v.get("MAX_ATTEMPTS")),
+        Integer.parseInt(v.get("EPOCHS")),
+        Integer.parseInt(v.get("BATCH_SIZE")),
+        Integer.parseInt(v.get("NUM_WORKERS")),
+        v.get("LEARNING_RATE"),
+        Long.parseLong(v.get("SEED")),
+        Collections.unmodifiableMap(datasets),
+        Collections.unmodifiableMap(gates),
+        Collections.unmodifiableMap(v),
+        content.clone(),
+        sha256(content));
+  }
+
+  public String text() {
+    return new String(content, StandardCharsets.UTF_8);
+  }
+
+  public static String sha256(byte[] content) {
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(content);
+      return java.util.HexFormat.of().formatHex(d);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,115 @@
+package dev.cairn.config;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Every key {@code config.env} may hold. The keys of the original pipeline ({@code GEOFM}, the three
+ * dataset paths, {@code EPOCHS}, {@code NUM_WORKERS}, {@code BATCH_SIZE}) keep their names and
+ * meaning; each task adds its dataset and quality-gate keys.
+ */
+final class ExperimentSchema {
+  static final List<String> MODELS =
+      List.of("prithvi_eo_v1_100", "prithvi_eo_v2_300", "prithvi_eo_v2_600");
+
+  private final Map<String, ConfigKey> keys = new LinkedHashMap<>();
+
+  ExperimentSchema(List<TaskDefinition> tasks) {
+    Set<String> taskNames = new LinkedHashSet<>();
+    tasks.forEach(t -> taskNames.add(t.name()));
+    add("EXPERIMENT_NAME", null, Checks.name(false));
+    add("GEOFM", "prithvi_eo_v2_300", Checks.oneOf(MODELS.toArray(String[]::new)));
+    add("TASKS", String.join(",", taskNames), Checks.listOf(taskNames));
+    add("TRAINER", "terratorch", Checks.oneOf("terratorch", "demo"));
+    for (TaskDefinition t : tasks) {
+      add(t.datasetKey(), "", v -> v.isBlank() ? "" : Checks.path().apply(v));
+    }
+    add("EPOCHS", "10", Checks.integer(1, 10_000));
+    add("BATCH_SIZE", "8", Checks.integer(1, 4096));
+    add("NUM_WORKERS", "2", Checks.integer(0, 256));
+    add("LEARNING_RATE", "1e-4", Checks.decimal("0", "10"));
+    add("SEED", "42", Checks.integer(0, Integer.MAX_VALUE));
+    add("SCHEDULER", "slurm", Checks.oneOf("slurm", "lsf", "local"));
+    add("PARTITION", "", Checks.name(true));
+    add("ACCOUNT", "", Checks.name(true));
+    add("GPUS_PER_JOB", "1", Checks.integer(0, 16));
+    add("CPUS_PER_JOB", "4", Checks.integer(1, 512));
+    add("MEMORY_PER_JOB", "16G", Checks.memory());
+    add("TIME_LIMIT", "02:00:00", Checks.timeLimit());
+    add("MAX_ATTEMPTS", "3", Checks.integer(1, 20));
+    for (TaskDefinition t : tasks) {
+      add(t.gateKey(), t.defaultGate(), Checks.gate());
+    }
+  }
+
+  private void add(String name, String defaultValue, Function<String, String> check) {
+    keys.put(name, new ConfigKey(name, defaultValue, check));
+  }
+
+  Map<String, ConfigKey> keys() {
+    return keys;
+  }
+
+  /** The canonical value of every key (defaults filled in), or the list of problems. */
+  Map<String, String> validate(Map<String, String> raw, List<String> problems) {
+    Map<String, String> result = new LinkedHashMap<>();
+    List<String> names = new ArrayList<>(keys.keySet());
+    for (Map.Entry<String, String> e : raw.entrySet()) {
+      if (!keys.containsKey(e.getKey())) {
+        String suggestion = Checks.closest(e.getKey(), names);
+        problems.add(
+            e.getKey()
+                + " is not a key of config.env"
+                + (suggestion == null
+                    ? "; the keys are listed in config/config.env"
+                    : "; did you mean " + suggestion + "?"));
+      }
+    }
+    for (ConfigKey key : keys.values()) {
+      String value = raw.get(key.name());
+      if (value == null) {
+        if (key.defaultValue() == null) {
+          problems.add(key.name() + " is missing; add " + key.name() + "=... to config.env");
+        } else {
+          result.put(key.name(), key.check().apply(key.defaultValue()));
+        }
+        continue;
+      }
+      if (value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+        problems.add(
+            key.name()
+                + "="
+                + printable(value)
+                + " holds a newline or control character; a value must be one plain line");
+        continue;
+      }
+      try {
+        result.put(key.name(), key.check().apply(value));
+      } catch (IllegalArgumentException e) {
+        problems.add(key.name() + "=" + printable(value) + " is not allowed: " + e.getMessage());
+      }
+    }
+    return result;
+  }
+
+  /** The value as the user wrote it, control characters made visible and long values cut. */
+  static String printable(String value) {
+    StringBuilder sb = new StringBuilder();
+    for (char c : value.toCharArray()) {
+      if (c == '\n') {
+        sb.append("\\n");
+      } else if (c < 0x20 || c == 0x7f) {
+        sb.append(String.format("\\x%02x", (int) c));
+      } else {
+        sb.append(c);
+      }
+    }
+    String s = sb.length() > 80 ? sb.substring(0, 77) + "..." : sb.toString();
+    return "'" + s + "'";
+  }
+}

@@ -1,0 +1,70 @@
+package dev.cairn.publish;
+
+import dev.cairn.agent.JobRun;
+import dev.cairn.agent.Run;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code runs/<commit>/status.json}: the contract with CI. Built from a run; holds no paths of the
+ * cluster beyond the run id and no credentials.
+ */
+public record RunStatus(
+    int schema,
+    String commit,
+    String runId,
+    int attempt,
+    String state,
+    String message,
+    String updatedAt,
+    List<Job> jobs,
+    String resultsCommit) {
+
+  /** One task's line in the status. */
+  public record Job(
+      String task,
+      String schedulerId,
+      String state,
+      String reason,
+      int attempts,
+      Integer exitCode,
+      Long elapsedS,
+      Long cpuS,
+      Long maxRssMb,
+      Map<String, Double> metrics,
+      String gate,
+      Boolean gatePassed,
+      List<JobRun.Attempt> history) {}
+
+  public static RunStatus of(Run run) {
+    List<Job> jobs =
+        run.jobs.stream()
+            .map(
+                j ->
+                    new Job(
+                        j.task,
+                        j.schedulerId,
+                        j.state.name(),
+                        j.reason,
+                        j.attempt,
+                        j.exitCode,
+                        j.elapsedS,
+                        j.cpuS,
+                        j.maxRssMb,
+                        j.metrics,
+                        j.gate,
+                        j.gatePassed,
+                        j.history))
+            .toList();
+    return new RunStatus(
+        1,
+        run.commit(),
+        run.runId,
+        run.attempt(),
+        run.state.name(),
+        run.message,
+        run.updatedAt,
+        jobs,
+        run.resultsCommit);
+  }
+}

@@ -1,0 +1,57 @@
+package dev.cairn.scheduler;
+
+import dev.cairn.CairnException;
+import dev.cairn.config.AgentSettings;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Picks and keeps the scheduler implementation by the name a config gives ({@code slurm},
+ * {@code lsf}, {@code local}): the one place that switches on it.
+ */
+public final class Schedulers implements AutoCloseable {
+  private final AgentSettings settings;
+  private final Clock clock;
+  private final CommandRunner runner;
+  private final Map<String, Scheduler> open = new LinkedHashMap<>();
+
+  public Schedulers(AgentSettings settings, Clock clock, CommandRunner runner) {
+    this.settings = settings;
+    this.clock = clock;
+    this.runner = runner;
+  }
+
+  public synchronized Scheduler get(String name) {
+    return open.computeIfAbsent(name, this::create);
+  }
+
+  private Scheduler create(String name) {
+    try {
+      return switch (name) {
+        case "local" ->
+            new LocalScheduler(settings.stateDir().resolve("local-scheduler"), settings.localMaxJobs(), clock);
+        default ->
+            throw new CairnException(
+                "SCHEDULER=" + name + " is not available; use slurm, lsf or local");
+      };
+    } catch (IOException e) {
+      throw new CairnException("cannot start the " + name + " scheduler: " + e.getMessage(), e);
+    }
+  }
+
+  public Map<String, Scheduler> opened() {
+    return Map.copyOf(open);
+  }
+
+  @Override
+  public synchronized void close() {
+    open.values().forEach(Scheduler::close);
+    open.clear();
+  }
+
+  CommandRunner runner() {
+    return runner;
+  }
+}
