@@ -48,11 +48,20 @@ public final class ScriptRenderer {
           "no template " + scheduler + "/header.peb in " + templates.origin()
               + "; the schedulers there are " + String.join(", ", templates.schedulers()));
     }
+    Map<String, Object> jobContext = jobContext(job);
+    for (Map.Entry<String, Object> e : jobContext.entrySet()) {
+      if (e.getValue() instanceof String text && text.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+        // a directive is one line: a newline would end it and start a command
+        throw new CairnException(
+            "the job's " + e.getKey() + " holds a newline or control character; "
+                + "choose a CAIRN_WORK_DIR without one");
+      }
+    }
     Map<String, Object> context = new LinkedHashMap<>();
     context.put("scheduler", scheduler);
     context.put("commit", commit);
     context.put("cfg", config.values());
-    context.put("job", jobContext(job));
+    context.put("job", jobContext);
     context.put("task", taskContext(job, config));
     context.put("res", resources(config));
     Map<String, Object> siteContext = new LinkedHashMap<>();

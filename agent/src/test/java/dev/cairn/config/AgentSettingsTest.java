@@ -1,0 +1,58 @@
+package dev.cairn.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AgentSettingsTest {
+  @TempDir Path tmp;
+
+  @Test
+  void load_readsFileAndLetsEnvironmentWin() throws Exception {
+    Path file = tmp.resolve("agent.env");
+    Files.writeString(file, "CAIRN_STORE=file:///srv/store\nCAIRN_POLL_MIN_SECONDS=7\nCAIRN_STATE_DIR=~/state\n");
+    AgentSettings s = AgentSettings.load(file, Map.of("CAIRN_POLL_MIN_SECONDS", "3", "HOME", "/home/u"));
+    assertEquals("file:///srv/store", s.storeUrl());
+    assertEquals(Duration.ofSeconds(3), s.pollMin());
+    assertEquals(Path.of("/home/u/state"), s.stateDir());
+    assertEquals(Path.of("/home/u/state/work"), s.workDir());
+  }
+
+  @Test
+  void load_exampleFileIsValid() {
+    Path example = dev.cairn.testing.Fixtures.projectDir().resolve("config/agent.env.example");
+    AgentSettings s = AgentSettings.load(example, Map.of("HOME", "/home/u"));
+    assertTrue(s.storeUrl().startsWith("s3://"));
+    assertEquals("AWS_SECRET_ACCESS_KEY", s.s3SecretKeyEnv());
+  }
+
+  @Test
+  void load_rejectsASecretWhereAVariableNameBelongs() {
+    ConfigError e =
+        assertThrows(
+            ConfigError.class,
+            () -> AgentSettings.load(null, Map.of("CAIRN_STORE", "file:///x", "CAIRN_GIT_TOKEN_ENV", "glpat-abc.def")));
+    assertTrue(e.getMessage().contains("must be the NAME of an environment variable"), e.getMessage());
+  }
+
+  @Test
+  void load_namesTheMissingStore() {
+    ConfigError e = assertThrows(ConfigError.class, () -> AgentSettings.load(null, Map.of()));
+    assertTrue(e.getMessage().contains("CAIRN_STORE is not set"), e.getMessage());
+  }
+
+  @Test
+  void load_suggestsAMisspelledSetting() throws Exception {
+    Path file = tmp.resolve("agent.env");
+    Files.writeString(file, "CAIRN_STORE=file:///x\nCAIRN_POLL_MAX_SECOND=9\n");
+    ConfigError e = assertThrows(ConfigError.class, () -> AgentSettings.load(file, Map.of()));
+    assertTrue(e.getMessage().contains("did you mean CAIRN_POLL_MAX_SECONDS?"), e.getMessage());
+  }
+}

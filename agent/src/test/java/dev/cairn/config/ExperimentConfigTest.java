@@ -1,0 +1,129 @@
+package dev.cairn.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cairn.testing.Fixtures;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ExperimentConfigTest {
+  private static final List<TaskDefinition> TASKS = Fixtures.tasks();
+
+  private static ExperimentConfig parse(String text) {
+    return ExperimentConfig.parse(text.getBytes(StandardCharsets.UTF_8), "config.env", TASKS);
+  }
+
+  private static ConfigError error(String text) {
+    return assertThrows(ConfigError.class, () -> parse(text));
+  }
+
+  @Test
+  void parse_acceptsTheCommittedConfig() throws Exception {
+    ExperimentConfig cfg =
+        ExperimentConfig.parse(Fixtures.committedConfig(), "config/config.env", TASKS);
+    assertEquals(List.of("crop_classification", "landslide", "biomass"),
+        cfg.tasks().stream().map(TaskDefinition::name).toList());
+    assertEquals("prithvi_eo_v2_300", cfg.model());
+    assertTrue(cfg.epochs() >= 1);
+    assertEquals(64, cfg.sha256().length());
+  }
+
+  @Test
+  void parse_keepsTheOriginalPipelinesKeys() {
+    ExperimentConfig cfg =
+        parse(
+            "EXPERIMENT_NAME=legacy\nGEOFM=prithvi_eo_v1_100\nCROP_DATASET_PATH=/d/crop\n"
+                + "LANDSLIDE_DATASET_PATH=/d/ls\nBIOMASS_DATASET_PATH=/d/bm\nEPOCHS=50\n"
+                + "NUM_WORKERS=8\nBATCH_SIZE=4\n");
+    assertEquals("prithvi_eo_v1_100", cfg.model());
+    assertEquals(50, cfg.epochs());
+    assertEquals(8, cfg.numWorkers());
+    assertEquals(4, cfg.batchSize());
+    assertEquals("/d/ls", cfg.datasetPaths().get("landslide"));
+    assertEquals("terratorch", cfg.trainer());
+  }
+
+  @Test
+  void parse_fillsDefaultsAndTypesValues() {
+    ExperimentConfig cfg =
+        parse("EXPERIMENT_NAME=x\nTRAINER=demo\nTIME_LIMIT=1-02:03:04\nMEMORY_PER_JOB=2G\nTASKS=biomass, landslide\n");
+    assertEquals(Duration.ofDays(1).plusHours(2).plusMinutes(3).plusSeconds(4), cfg.timeLimit());
+    assertEquals(2048, cfg.memoryMb());
+    assertEquals(List.of("biomass", "landslide"), cfg.tasks().stream().map(TaskDefinition::name).toList());
+    assertEquals("test/R2>=0.3", cfg.gates().get("biomass").toString());
+  }
+
+  @Test
+  void parse_suggestsTheKeyMeantForATypo() {
+    ConfigError e = error("EXPERIMENT_NAME=x\nTRAINER=demo\nEPOCS=3\n");
+    assertEquals(List.of("EPOCS is not a key of config.env; did you mean EPOCHS?"), e.problems());
+  }
+
+  @Test
+  void parse_rejectsShellInANumberNamingTheKey() {
+    ConfigError e = error("EXPERIMENT_NAME=x\nTRAINER=demo\nEPOCHS=3; rm -rf ~\n");
+    assertEquals(1, e.problems().size());
+    assertTrue(e.problems().get(0).startsWith("EPOCHS='3; rm -rf ~' is not allowed: use a whole number"), e.getMessage());
+  }
+
+  @Test
+  void parse_rejectsANewlineInAValue() {
+    ConfigError e = error("EXPERIMENT_NAME=x\nTRAINER=demo\nCROP_DATASET_PATH=\"/data\nrm -rf ~\"\n");
+    assertTrue(e.getMessage().contains("CROP_DATASET_PATH="), e.getMessage());
+    assertTrue(e.getMessage().contains("newline"), e.getMessage());
+  }
+
+  @Test
+  void parse_rejectsCommandSubstitutionInAPath() {
+    ConfigError e = error("EXPERIMENT_NAME=x\nTRAINER=demo\nBIOMASS_DATASET_PATH=/d/$(id)\n");
+    assertTrue(e.getMessage().startsWith("config.env: BIOMASS_DATASET_PATH='/d/$(id)' is not allowed"), e.getMessage());
+  }
+
+  @Test
+  void parse_reportsEveryProblemAtOnce() {
+    ConfigError e = error("GEOFM=prithvi_eo_v3\nEPOCHS=0\nSCHEDULER=pbs\nCROP_QUALITY_GATE=mIoU is high\n");
+    assertEquals(5, e.problems().size(), e.getMessage());
+    assertTrue(e.getMessage().contains("EXPERIMENT_NAME is missing"), e.getMessage());
+    assertTrue(e.getMessage().contains("SCHEDULER='pbs' is not allowed: use one of slurm, lsf, local"), e.getMessage());
+    assertTrue(e.getMessage().contains("CROP_QUALITY_GATE='mIoU is high' is not allowed: use METRIC>=NUMBER"), e.getMessage());
+  }
+
+  @Test
+  void parse_suggestsAChoiceForAMisspelledValue() {
+    ConfigError e = error("EXPERIMENT_NAME=x\nTRAINER=demo\nTASKS=crop_clasification\n");
+    assertTrue(e.getMessage().contains("did you mean crop_classification?"), e.getMessage());
+  }
+
+  @Test
+  void parse_requiresDatasetsForTerratorch() {
+    ConfigError e = error("EXPERIMENT_NAME=x\nTASKS=landslide\n");
+    assertEquals(
+        List.of("LANDSLIDE_DATASET_PATH is empty but TASKS runs landslide with TRAINER=terratorch; set it to the dataset's folder"),
+        e.problems());
+  }
+
+  @Test
+  void parse_rejectsDuplicatesAndExport() {
+    assertTrue(error("EXPERIMENT_NAME=x\nEXPERIMENT_NAME=y\n").getMessage().contains("EXPERIMENT_NAME is set twice"));
+    assertTrue(error("export EXPERIMENT_NAME=x\n").getMessage().contains("line 1 starts with 'export'"));
+  }
+
+  @Test
+  void parse_acceptsQuotesAndComments() {
+    ExperimentConfig cfg = parse("# c\nEXPERIMENT_NAME='quoted'\nTRAINER=\"demo\" # trailing\n");
+    assertEquals("quoted", cfg.experimentName());
+    assertEquals("demo", cfg.trainer());
+  }
+
+  @Test
+  void gate_comparesInBothDirections() {
+    assertTrue(QualityGate.parse("test/RMSE<=30").passes(29.5));
+    assertTrue(!QualityGate.parse("test/RMSE<=30").passes(30.5));
+    assertTrue(QualityGate.parse("test/mIoU>0.3").passes(0.31));
+    assertEquals("test/F1>=0.5", QualityGate.parse(" test/F1 >= 0.50 ").toString());
+  }
+}

@@ -1,0 +1,92 @@
+#!/bin/bash
+#SBATCH --job-name=cairn-20261125-golden-tt-3f9a2c1d-landslide-a1
+#SBATCH --output=/scratch/cairn/runs/20261125-golden-tt-3f9a2c1d/out/landslide.out
+#SBATCH --error=/scratch/cairn/runs/20261125-golden-tt-3f9a2c1d/err/landslide.err
+#SBATCH --open-mode=append
+#SBATCH --time=2-00:00:00
+#SBATCH --nodes=1
+#SBATCH --ntasks=1
+#SBATCH --cpus-per-task=16
+#SBATCH --mem=65536M
+#SBATCH --partition=gpu-long
+#SBATCH --account=geo.fm-42
+#SBATCH --gres=gpu:2
+#SBATCH --requeue
+#SBATCH --signal=B:USR1@600
+# Rendered by Cairn test for run 20261125-golden-tt-3f9a2c1d, task landslide, attempt 1.
+# Config commit 3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b. Every value below is shell-quoted; edit templates/, not this file.
+set -euo pipefail
+# site prologue (CAIRN_SITE_PROLOGUE)
+module load cuda/12.4
+source /opt/venvs/terratorch/bin/activate
+export CAIRN_RUN_ID=20261125-golden-tt-3f9a2c1d
+export CAIRN_TASK=landslide
+export CAIRN_ATTEMPT=1
+export CAIRN_OUTPUT_DIR=/scratch/cairn/runs/20261125-golden-tt-3f9a2c1d/predictions/landslide
+export CAIRN_CHECKPOINT_DIR=/scratch/cairn/runs/20261125-golden-tt-3f9a2c1d/checkpoints/landslide
+export CAIRN_GEOFM=prithvi_eo_v2_600
+export CAIRN_EPOCHS=30
+export CAIRN_BATCH_SIZE=16
+export CAIRN_NUM_WORKERS=8
+export CAIRN_LEARNING_RATE=2e-5
+export CAIRN_SEED=7
+export CAIRN_DATASET_PATH=/gpfs/data/landslide4sense
+mkdir -p "$CAIRN_OUTPUT_DIR" "$CAIRN_CHECKPOINT_DIR"
+cd /scratch/cairn/runs/20261125-golden-tt-3f9a2c1d
+
+echo "cairn: $(date -u +%Y-%m-%dT%H:%M:%SZ) ${CAIRN_TASK} attempt ${CAIRN_ATTEMPT} on $(hostname -s)"
+
+# The scheduler warns the batch shell before it stops the job (SLURM --signal=B:USR1, LSF's
+# job-control TERM): forward it as TERM so the workload writes a checkpoint and exits; the next
+# attempt resumes from it.
+CAIRN_CHILD=0
+cairn_forward() {
+  if [ "$CAIRN_CHILD" -ne 0 ]; then
+    echo "cairn: stop requested, asking the workload to checkpoint" >&2
+    kill -TERM "$CAIRN_CHILD" 2>/dev/null || true
+  fi
+}
+trap cairn_forward USR1 TERM
+
+# Runs a command in the background and waits for it, surviving the forwarded signal.
+cairn_run() {
+  "$@" &
+  CAIRN_CHILD=$!
+  local rc=0
+  while :; do
+    wait "$CAIRN_CHILD" && rc=0 || rc=$?
+    kill -0 "$CAIRN_CHILD" 2>/dev/null || break
+  done
+  CAIRN_CHILD=0
+  return "$rc"
+}
+
+
+# TerraTorch: fine-tune prithvi_eo_v2_600 with examples/terratorch/landslide.yaml, resuming from
+# the last checkpoint of an earlier attempt, then test the best checkpoint.
+TT_CONFIG=/opt/cairn/examples/terratorch/landslide.yaml
+TT_ARGS=(
+  --config "$TT_CONFIG"
+  --seed_everything 7
+  --trainer.max_epochs 30
+  --trainer.default_root_dir /scratch/cairn/runs/20261125-golden-tt-3f9a2c1d/lightning/landslide
+  --data.init_args.data_root /gpfs/data/landslide4sense
+  --data.init_args.batch_size 16
+  --data.init_args.num_workers 8
+  --model.init_args.model_args.backbone prithvi_eo_v2_600
+  --optimizer.init_args.lr 2e-5
+  --trainer.callbacks+=ModelCheckpoint
+  --trainer.callbacks.dirpath /scratch/cairn/runs/20261125-golden-tt-3f9a2c1d/checkpoints/landslide
+  --trainer.callbacks.save_last true
+)
+RESUME=()
+if [ -f /scratch/cairn/runs/20261125-golden-tt-3f9a2c1d/checkpoints/landslide/last.ckpt ]; then
+  echo "cairn: resuming from /scratch/cairn/runs/20261125-golden-tt-3f9a2c1d/checkpoints/landslide/last.ckpt"
+  RESUME=(--ckpt_path /scratch/cairn/runs/20261125-golden-tt-3f9a2c1d/checkpoints/landslide/last.ckpt)
+fi
+cairn_run terratorch fit "${TT_ARGS[@]}" "${RESUME[@]}"
+cairn_run terratorch test "${TT_ARGS[@]}" --ckpt_path /scratch/cairn/runs/20261125-golden-tt-3f9a2c1d/checkpoints/landslide/last.ckpt \
+  --trainer.logger.class_path CSVLogger --trainer.logger.init_args.save_dir /scratch/cairn/runs/20261125-golden-tt-3f9a2c1d/predictions/landslide
+cairn_run terratorch predict "${TT_ARGS[@]}" --ckpt_path /scratch/cairn/runs/20261125-golden-tt-3f9a2c1d/checkpoints/landslide/last.ckpt \
+  --predict_output_dir /scratch/cairn/runs/20261125-golden-tt-3f9a2c1d/predictions/landslide/predictions --data.init_args.predict_data_root /gpfs/data/landslide4sense/test
+echo "cairn: $(date -u +%Y-%m-%dT%H:%M:%SZ) ${CAIRN_TASK} finished"
