@@ -1,0 +1,215 @@
+package dev.cairn.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.Json;
+import dev.cairn.config.AgentSettings;
+import dev.cairn.config.ExperimentConfig;
+import dev.cairn.render.ScriptRenderer;
+import dev.cairn.render.Site;
+import dev.cairn.render.TemplateSet;
+import dev.cairn.scheduler.ExecCommandRunner;
+import dev.cairn.scheduler.JobState;
+import dev.cairn.scheduler.Schedulers;
+import dev.cairn.store.FileObjectStore;
+import dev.cairn.testing.Fixtures;
+import dev.cairn.trigger.RequestQueue;
+import dev.cairn.trigger.RunRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The reconcile loop end to end on the local scheduler, with stand-in task templates. */
+class AgentLoopTest {
+  static final String GOOD =
+      "EXPERIMENT_NAME=loop\nTRAINER=demo\nSCHEDULER=local\nTASKS=crop_classification,landslide\nEPOCHS=4\nTIME_LIMIT=5\n";
+  @TempDir Path tmp;
+  private FileObjectStore store;
+  private AgentSettings settings;
+  private Schedulers schedulers;
+  private int commits;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    store = new FileObjectStore(tmp.resolve("store"));
+    settings =
+        AgentSettings.load(
+            null,
+            Map.of(
+                "CAIRN_STORE", store.describe(),
+                "CAIRN_STATE_DIR", tmp.resolve("state").toString(),
+                "CAIRN_LOCAL_MAX_JOBS", "2"));
+  }
+
+  @AfterEach
+  void tearDown() {
+    if (schedulers != null) {
+      schedulers.close();
+    }
+  }
+
+  private Agent newAgent() throws Exception {
+    if (schedulers != null) {
+      schedulers.close();
+    }
+    schedulers = new Schedulers(settings, Clock.systemUTC(), new ExecCommandRunner());
+    TemplateSet templates =
+        TemplateSet.fromDirectory(Fixtures.projectDir().resolve("agent/src/test/resources/loop-templates"));
+    ScriptRenderer renderer = new ScriptRenderer(templates, new Site("", "unused.jar", "", "test"));
+    RunDriver driver = new RunDriver(renderer, schedulers, settings.workDir(), Clock.systemUTC(), null, null);
+    return new Agent(settings, store, schedulers, new RunRepository(settings.stateDir()), driver, Clock.systemUTC());
+  }
+
+  private String submit(String config) throws Exception {
+    String commit = ExperimentConfig.sha256(("commit " + ++commits).getBytes(StandardCharsets.UTF_8)).substring(0, 40);
+    byte[] bytes = config.getBytes(StandardCharsets.UTF_8);
+    RequestQueue.submit(
+        store,
+        new RunRequest(commit, "main", "1", "A", "msg", Instant.now().toString(), ExperimentConfig.sha256(bytes), 1),
+        bytes);
+    return commit;
+  }
+
+  private static void runUntilIdle(Agent agent) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (agent.tick()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("runs still active after 30 s: " + agent.runs().keySet());
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  private JsonNode status(String commit) throws Exception {
+    return Json.MAPPER.readTree(store.get(RunRequest.statusKey(commit)).orElseThrow().content());
+  }
+
+  @Test
+  void loop_runsARequestToSucceeded() throws Exception {
+    String commit = submit(GOOD);
+    runUntilIdle(newAgent());
+    JsonNode status = status(commit);
+    assertEquals("SUCCEEDED", status.get("state").asText(), status.toString());
+    assertEquals(1, status.get("schema").asInt());
+    assertEquals(commit, status.get("commit").asText());
+    assertEquals(2, status.get("jobs").size());
+    for (JsonNode job : status.get("jobs")) {
+      assertEquals("COMPLETED", job.get("state").asText());
+      assertEquals(1, job.get("attempts").asInt());
+      assertEquals(0, job.get("exit_code").asInt());
+      assertTrue(job.get("gate_passed").asBoolean());
+      assertNotNull(job.get("elapsed_s"));
+    }
+    assertEquals(0.4, status.get("jobs").get(0).get("metrics").get("test/mIoU").asDouble(), 1e-9);
+  }
+
+  @Test
+  void loop_rejectsABadConfigAndKeepsRunning() throws Exception {
+    String bad = submit(GOOD + "EPOCS=3\n");
+    Agent agent = newAgent();
+    runUntilIdle(agent);
+    JsonNode status = status(bad);
+    assertEquals("REJECTED", status.get("state").asText());
+    assertEquals("EPOCS is not a key of config.env; did you mean EPOCHS?", status.get("message").asText());
+    String good = submit(GOOD);
+    runUntilIdle(agent);
+    assertEquals("SUCCEEDED", status(good).get("state").asText());
+  }
+
+  @Test
+  void loop_reportsAFailedJobAndAMissedGate() throws Exception {
+    String failing = submit(GOOD.replace("TASKS=crop_classification,landslide", "TASKS=landslide") + "SEED=13\n");
+    String missed = submit(GOOD.replace("EPOCHS=4", "EPOCHS=2"));
+    runUntilIdle(newAgent());
+    JsonNode f = status(failing);
+    assertEquals("FAILED", f.get("state").asText());
+    assertEquals(3, f.get("jobs").get(0).get("exit_code").asInt());
+    assertEquals("landslide FAILED (exit code 3)", f.get("message").asText());
+    JsonNode m = status(missed);
+    assertEquals("FAILED", m.get("state").asText());
+    assertTrue(
+        m.get("message").asText().contains("crop_classification missed its quality gate test/mIoU>=0.3 (test/mIoU = 0.2000)"),
+        m.get("message").asText());
+  }
+
+  @Test
+  void loop_resubmitsALostJobWhichResumesFromItsCheckpoint() throws Exception {
+    String commit = submit(GOOD.replace("TASKS=crop_classification,landslide", "TASKS=crop_classification").replace("EPOCHS=4", "EPOCHS=10"));
+    Agent agent = newAgent();
+    Path spool = settings.stateDir().resolve("local-scheduler/jobs/1");
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    Path epochs = null;
+    while (System.nanoTime() < deadline) {
+      agent.tick();
+      Run run = agent.runs().values().iterator().next();
+      if (run.runDir != null) {
+        epochs = Path.of(run.runDir).resolve("predictions/crop_classification/epochs.log");
+        if (Files.exists(epochs) && Files.readAllLines(epochs).size() >= 3) {
+          break;
+        }
+      }
+      Thread.sleep(100);
+    }
+    // the job's processes vanish without a trace, as on a node that died
+    long pid = Long.parseLong(Files.readString(spool.resolve("pid")).strip());
+    new ProcessBuilder("kill", "-KILL", "--", "-" + pid).start().waitFor();
+    runUntilIdle(agent);
+    JsonNode status = status(commit);
+    assertEquals("SUCCEEDED", status.get("state").asText(), status.toString());
+    JsonNode job = status.get("jobs").get(0);
+    assertEquals(2, job.get("attempts").asInt());
+    assertEquals("LOST", job.get("history").get(0).get("state").asText());
+    List<String> lines = Files.readAllLines(epochs);
+    assertEquals(10, lines.size(), "epochs continued from the checkpoint: " + lines);
+    assertEquals("epoch 10", lines.get(9));
+  }
+
+  @Test
+  void restart_afterACrashSubmitsNoJobTwice() throws Exception {
+    String commit = submit(GOOD);
+    Agent first = newAgent();
+    first.tick();
+    first.tick();
+    // the first agent dies here without any cleanup; a new one starts on the same state
+    Agent second = newAgent();
+    runUntilIdle(second);
+    assertEquals("SUCCEEDED", status(commit).get("state").asText());
+    try (Stream<Path> jobs = Files.list(settings.stateDir().resolve("local-scheduler/jobs"))) {
+      assertEquals(2, jobs.count(), "one scheduler job per task");
+    }
+  }
+
+  @Test
+  void restart_adoptsASubmissionInterruptedBeforeItsIdWasSaved() throws Exception {
+    String commit = submit(GOOD.replace("TASKS=crop_classification,landslide", "TASKS=crop_classification"));
+    Agent first = newAgent();
+    first.tick();
+    Run run = first.runs().values().iterator().next();
+    JobRun job = run.jobs.get(0);
+    assertEquals(JobState.PENDING.isTerminal(), false);
+    // as if the agent died between the scheduler's answer and saving it
+    job.submitting = true;
+    job.schedulerId = null;
+    job.state = JobState.NEW;
+    new RunRepository(settings.stateDir()).save(run);
+    Agent second = newAgent();
+    runUntilIdle(second);
+    assertEquals("SUCCEEDED", status(commit).get("state").asText());
+    try (Stream<Path> jobs = Files.list(settings.stateDir().resolve("local-scheduler/jobs"))) {
+      assertEquals(1, jobs.count(), "the interrupted submission was found, not repeated");
+    }
+  }
+}
