@@ -1,0 +1,77 @@
+package dev.cairn.demo;
+
+/**
+ * Test metrics accumulated pixel by pixel: a confusion matrix for classes (mIoU, accuracy, F1 and
+ * IoU of the positive class) or sums of errors for regression (RMSE, R2).
+ */
+final class Metrics {
+  private final long[][] confusion;
+  private long n;
+  private double sumSq;
+  private double sumT;
+  private double sumTT;
+
+  /** @param classes 0 for regression */
+  Metrics(int classes) {
+    this.confusion = new long[classes][classes];
+  }
+
+  void add(double target, double prediction) {
+    n++;
+    if (confusion.length == 0) {
+      double e = prediction - target;
+      sumSq += e * e;
+      sumT += target;
+      sumTT += target * target;
+    } else {
+      confusion[(int) target][(int) prediction]++;
+    }
+  }
+
+  double accuracy() {
+    long right = 0;
+    for (int k = 0; k < confusion.length; k++) {
+      right += confusion[k][k];
+    }
+    return n == 0 ? 0 : (double) right / n;
+  }
+
+  double iou(int k) {
+    long tp = confusion[k][k];
+    long fp = 0;
+    long fn = 0;
+    for (int j = 0; j < confusion.length; j++) {
+      if (j != k) {
+        fp += confusion[j][k];
+        fn += confusion[k][j];
+      }
+    }
+    long union = tp + fp + fn;
+    return union == 0 ? 1 : (double) tp / union;
+  }
+
+  double meanIoU() {
+    double sum = 0;
+    for (int k = 0; k < confusion.length; k++) {
+      sum += iou(k);
+    }
+    return sum / confusion.length;
+  }
+
+  /** F1 of class 1 (the positive class of a binary task). */
+  double f1() {
+    long tp = confusion[1][1];
+    long fp = confusion[0][1];
+    long fn = confusion[1][0];
+    return tp == 0 ? 0 : 2.0 * tp / (2.0 * tp + fp + fn);
+  }
+
+  double rmse() {
+    return Math.sqrt(sumSq / n);
+  }
+
+  double r2() {
+    double variance = sumTT - sumT * sumT / n;
+    return variance <= 0 ? 0 : 1 - sumSq / variance;
+  }
+}

@@ -1,0 +1,349 @@
+package dev.cairn.demo;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Trains one task: epochs of shuffled mini-batches (a batch is {@code batchSize} tiles), a
+ * validation pass and a checkpoint after every epoch, and a checkpoint at the batch it reached when
+ * asked to stop. Gradients are summed per worker over fixed pixel ranges and added in worker order,
+ * so a run is bit-identical for a seed, however often it was stopped and resumed.
+ */
+final class Trainer {
+  /** Exit code when stopped by a signal after writing the checkpoint, as shells report SIGTERM. */
+  static final int STOPPED = 143;
+  private final Options o;
+  private final PrintStream out;
+  private final PrintStream err;
+  private final Tasks.Data train;
+  private final Tasks.Data val;
+  private final Tasks.Data test;
+  private final Model model;
+  private final Adam adam;
+  private final double[] mean;
+  private final double[] std;
+  private final Path checkpoint;
+  private volatile boolean stopRequested;
+
+  Trainer(Options o, PrintStream out, PrintStream err) {
+    this.o = o;
+    this.out = out;
+    this.err = err;
+    this.train = Tasks.generate(o.task(), o.seed(), o.tiles());
+    this.val = Tasks.generate(o.task(), o.seed() + 1, Math.max(2, o.tiles() / 4));
+    this.test = Tasks.generate(o.task(), o.seed() + 2, Math.max(2, o.tiles() / 4));
+    this.model = new Model(train.channels, train.regression ? 1 : train.classes == 1 ? 1 : train.classes, o.seed());
+    this.adam = new Adam(model.params.length);
+    this.mean = new double[train.channels];
+    this.std = new double[train.channels];
+    normalisation();
+    this.checkpoint = o.checkpointDir().resolve("last.ckpt");
+  }
+
+  void requestStop() {
+    stopRequested = true;
+  }
+
+  /** Trains (or resumes), then tests; returns the exit code. */
+  int run() throws Exception {
+    long started = System.nanoTime();
+    Files.createDirectories(o.outputDir());
+    int epoch = 0;
+    int firstBatch = 0;
+    double best = Double.NEGATIVE_INFINITY;
+    if (Files.exists(checkpoint)) {
+      Checkpoint c = Checkpoint.read(checkpoint, o.task());
+      c.restore(model, adam);
+      epoch = c.epochsDone;
+      firstBatch = c.nextBatch;
+      best = c.bestMetric;
+      out.printf(Locale.ROOT, "resuming from checkpoint at epoch %d%s%n", epoch,
+          firstBatch > 0 ? " batch " + firstBatch : "");
+    }
+    int batches = (train.inputs.length + o.batchSize() - 1) / o.batchSize();
+    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, o.workers()));
+    try {
+      while (epoch < o.epochs()) {
+        long epochStart = System.nanoTime();
+        int[] order = shuffled(epoch);
+        double lossSum = 0;
+        for (int b = firstBatch; b < batches; b++) {
+          if (stopRequested) {
+            Checkpoint.of(epoch, b, best, model, adam).write(checkpoint, o.task());
+            out.printf(Locale.ROOT, "stop requested: checkpoint written at epoch %d batch %d%n", epoch, b);
+            return STOPPED;
+          }
+          int from = b * o.batchSize();
+          int to = Math.min(order.length, from + o.batchSize());
+          lossSum += step(pool, order, from, to);
+        }
+        firstBatch = 0;
+        epoch++;
+        if (o.failAtEpoch() > 0 && epoch == o.failAtEpoch()) {
+          err.printf("demo-trainer: failing at epoch %d as --fail-at-epoch asked%n", epoch);
+          return 3;
+        }
+        Map<String, Double> v = evaluate(val, "val");
+        double key = v.values().iterator().next() * (train.regression ? -1 : 1);
+        best = Math.max(best, key);
+        double pause = o.minEpochSeconds() - (System.nanoTime() - epochStart) / 1e9;
+        if (pause > 0) {
+          sleepUnlessStopped(pause);
+        }
+        double seconds = (System.nanoTime() - epochStart) / 1e9;
+        Checkpoint.of(epoch, 0, best, model, adam).write(checkpoint, o.task());
+        logEpoch(epoch, lossSum / batches, v, seconds);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    Map<String, Double> t = evaluate(test, "test");
+    Plots.write(o.outputDir().resolve("predictions"), test, this::predictTile, 3);
+    writeMetrics(t, (System.nanoTime() - started) / 1e9);
+    StringBuilder line = new StringBuilder("test");
+    t.forEach((k, val) -> line.append(String.format(Locale.ROOT, " %s=%.4f", k, val)));
+    out.println(line);
+    return 0;
+  }
+
+  private void sleepUnlessStopped(double seconds) throws InterruptedException {
+    long end = System.nanoTime() + (long) (seconds * 1e9);
+    while (!stopRequested && System.nanoTime() < end) {
+      Thread.sleep(Math.min(50, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+    }
+  }
+
+  private int[] shuffled(int epoch) {
+    int[] order = new int[train.inputs.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    SplittableRandom r = new SplittableRandom(o.seed() * 7919 + epoch);
+    for (int i = order.length - 1; i > 0; i--) {
+      int j = r.nextInt(i + 1);
+      int t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+    }
+    return order;
+  }
+
+  /** One optimizer step on the tiles order[from..to); returns the mean loss. */
+  private double step(ExecutorService pool, int[] order, int from, int to) throws Exception {
+    int tiles = to - from;
+    int workers = Math.max(1, Math.min(o.workers(), tiles));
+    List<Future<double[]>> parts = new ArrayList<>();
+    for (int w = 0; w < workers; w++) {
+      int a = from + tiles * w / workers;
+      int z = from + tiles * (w + 1) / workers;
+      parts.add(pool.submit(() -> gradient(order, a, z)));
+    }
+    double[] grad = new double[model.params.length + 1];
+    for (Future<double[]> f : parts) {
+      double[] g = f.get();
+      for (int i = 0; i < grad.length; i++) {
+        grad[i] += g[i];
+      }
+    }
+    int pixels = tiles * Tasks.SIZE * Tasks.SIZE;
+    double[] g = new double[model.params.length];
+    for (int i = 0; i < g.length; i++) {
+      g[i] = grad[i] / pixels;
+    }
+    adam.update(model.params, g, o.learningRate());
+    return grad[model.params.length] / pixels;
+  }
+
+  /** Summed gradient (and, in the last slot, summed loss) over the tiles order[a..z). */
+  private double[] gradient(int[] order, int a, int z) {
+    double[] grad = new double[model.params.length + 1];
+    double[] x = new double[model.inputs];
+    double[] hidden = new double[Model.HIDDEN];
+    double[] scores = new double[model.outputs];
+    double[] d = new double[model.outputs];
+    for (int k = a; k < z; k++) {
+      int tile = order[k];
+      for (int p = 0; p < Tasks.SIZE * Tasks.SIZE; p++) {
+        features(train, tile, p, x);
+        model.forward(x, hidden, scores);
+        grad[grad.length - 1] += lossGradient(scores, train.targets[tile][p], d);
+        model.backward(x, hidden, d, grad);
+      }
+    }
+    return grad;
+  }
+
+  /** The loss of one pixel and d(loss)/d(scores) into {@code d}. */
+  private double lossGradient(double[] s, double target, double[] d) {
+    if (train.regression) {
+      double e = s[0] - target;
+      d[0] = e;
+      return 0.5 * e * e;
+    }
+    if (model.outputs == 1) {
+      double p = 1 / (1 + Math.exp(-s[0]));
+      double weight = target > 0.5 ? 4.0 : 1.0; // scars are rare: weigh them up
+      d[0] = weight * (p - target);
+      return -weight * (target > 0.5 ? Math.log(p + 1e-12) : Math.log(1 - p + 1e-12));
+    }
+    double max = Double.NEGATIVE_INFINITY;
+    for (double v : s) {
+      max = Math.max(max, v);
+    }
+    double sum = 0;
+    for (int i = 0; i < s.length; i++) {
+      d[i] = Math.exp(s[i] - max);
+      sum += d[i];
+    }
+    int t = (int) target;
+    double loss = -Math.log(d[t] / sum + 1e-12);
+    for (int i = 0; i < s.length; i++) {
+      d[i] = d[i] / sum - (i == t ? 1 : 0);
+    }
+    return loss;
+  }
+
+  /** The pixel's normalised features and those of its 3x3 neighbourhood (edges clamped). */
+  private void features(Tasks.Data data, int tile, int p, double[] x) {
+    int y = p / Tasks.SIZE;
+    int xx = p % Tasks.SIZE;
+    int i = 0;
+    for (int dy = -1; dy <= 1; dy++) {
+      int yy = Math.min(Tasks.SIZE - 1, Math.max(0, y + dy));
+      for (int dx = -1; dx <= 1; dx++) {
+        int xc = Math.min(Tasks.SIZE - 1, Math.max(0, xx + dx));
+        for (int c = 0; c < data.channels; c++) {
+          x[i++] = (data.in(tile, c, yy, xc) - mean[c]) / std[c];
+        }
+      }
+    }
+  }
+
+  /** Predictions of one tile: class index, 0/1, or the value in the target's units. */
+  float[] predictTile(Tasks.Data data, int tile) {
+    float[] pred = new float[Tasks.SIZE * Tasks.SIZE];
+    double[] x = new double[model.inputs];
+    double[] hidden = new double[Model.HIDDEN];
+    double[] s = new double[model.outputs];
+    for (int p = 0; p < pred.length; p++) {
+      features(data, tile, p, x);
+      model.forward(x, hidden, s);
+      if (data.regression) {
+        pred[p] = (float) s[0];
+      } else if (model.outputs == 1) {
+        pred[p] = s[0] > 0 ? 1 : 0;
+      } else {
+        int best = 0;
+        for (int k = 1; k < s.length; k++) {
+          if (s[k] > s[best]) {
+            best = k;
+          }
+        }
+        pred[p] = best;
+      }
+    }
+    return pred;
+  }
+
+  Map<String, Double> evaluate(Tasks.Data data, String split) {
+    Metrics m = new Metrics(data.regression ? 0 : Math.max(2, model.outputs));
+    for (int tile = 0; tile < data.inputs.length; tile++) {
+      float[] pred = predictTile(data, tile);
+      for (int p = 0; p < pred.length; p++) {
+        m.add(data.targets[tile][p], pred[p]);
+      }
+    }
+    Map<String, Double> result = new LinkedHashMap<>();
+    switch (data.task) {
+      case "crop_classification" -> {
+        result.put(split + "/mIoU", m.meanIoU());
+        result.put(split + "/accuracy", m.accuracy());
+      }
+      case "landslide" -> {
+        result.put(split + "/F1", m.f1());
+        result.put(split + "/IoU", m.iou(1));
+      }
+      default -> {
+        result.put(split + "/RMSE", m.rmse() * 100); // back to Mg/ha
+        result.put(split + "/R2", m.r2());
+      }
+    }
+    return result;
+  }
+
+  private void normalisation() {
+    int n = train.inputs.length * Tasks.SIZE * Tasks.SIZE;
+    for (int c = 0; c < train.channels; c++) {
+      double sum = 0;
+      double sq = 0;
+      for (float[] tile : train.inputs) {
+        for (int p = 0; p < Tasks.SIZE * Tasks.SIZE; p++) {
+          double v = tile[c * Tasks.SIZE * Tasks.SIZE + p];
+          sum += v;
+          sq += v * v;
+        }
+      }
+      mean[c] = sum / n;
+      std[c] = Math.sqrt(Math.max(1e-12, sq / n - mean[c] * mean[c]));
+    }
+  }
+
+  private void logEpoch(int epoch, double loss, Map<String, Double> v, double seconds) throws IOException {
+    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "epoch %d/%d train_loss=%.4f", epoch, o.epochs(), loss));
+    v.forEach((k, val) -> line.append(String.format(Locale.ROOT, " %s=%.4f", k.replace('/', '_'), val)));
+    out.println(line);
+    Path csv = o.outputDir().resolve("metrics.csv");
+    StringBuilder row = new StringBuilder();
+    if (!Files.exists(csv)) {
+      row.append("epoch,train_loss");
+      v.keySet().forEach(k -> row.append(',').append(k.replace('/', '_')));
+      row.append(",seconds\n");
+    }
+    row.append(epoch).append(',').append(String.format(Locale.ROOT, "%.6f", loss));
+    v.values().forEach(val -> row.append(',').append(String.format(Locale.ROOT, "%.6f", val)));
+    row.append(',').append(String.format(Locale.ROOT, "%.3f", seconds)).append('\n');
+    Files.writeString(csv, row, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+  }
+
+  private void writeMetrics(Map<String, Double> test, double elapsed) throws IOException {
+    StringBuilder json = new StringBuilder("{\n");
+    json.append("  \"task\": \"").append(o.task()).append("\",\n");
+    json.append("  \"epochs\": ").append(o.epochs()).append(",\n");
+    json.append("  \"seed\": ").append(o.seed()).append(",\n");
+    for (Map.Entry<String, Double> e : test.entrySet()) {
+      json.append(String.format(Locale.ROOT, "  \"%s\": %.6f,%n", e.getKey(), e.getValue()));
+    }
+    Long peak = peakRssMb();
+    if (peak != null) {
+      json.append("  \"peak_rss_mb\": ").append(peak).append(",\n");
+    }
+    json.append(String.format(Locale.ROOT, "  \"elapsed_s\": %.3f%n}%n", elapsed));
+    Files.writeString(o.outputDir().resolve("metrics.json"), json);
+  }
+
+  private static Long peakRssMb() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux: no figure
+    }
+    return null;
+  }
+}

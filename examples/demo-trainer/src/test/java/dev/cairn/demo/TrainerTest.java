@@ -1,0 +1,101 @@
+package dev.cairn.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class TrainerTest {
+  @TempDir Path tmp;
+
+  private String train(Path dir, String task, int epochs, String... extra) {
+    List<String> args = new java.util.ArrayList<>(List.of(
+        "--task", task, "--epochs", Integer.toString(epochs), "--seed", "7", "--tiles", "16",
+        "--learning-rate", "5e-3", "--batch-size", "4", "--num-workers", "2",
+        "--output-dir", dir.resolve("out").toString(), "--checkpoint-dir", dir.resolve("ckpt").toString()));
+    args.addAll(List.of(extra));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = Main.run(args.toArray(String[]::new), new PrintStream(out), new PrintStream(err), false);
+    assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  /** metrics.json without the timing and memory figures, which differ run to run. */
+  private static String stableMetrics(Path dir) throws Exception {
+    return Files.readAllLines(dir.resolve("out/metrics.json")).stream()
+        .filter(l -> !l.contains("elapsed_s") && !l.contains("peak_rss_mb"))
+        .reduce("", (a, b) -> a + b + "\n");
+  }
+
+  @Test
+  void train_isDeterministicForASeed() throws Exception {
+    train(tmp.resolve("a"), "crop_classification", 3);
+    train(tmp.resolve("b"), "crop_classification", 3);
+    assertEquals(stableMetrics(tmp.resolve("a")), stableMetrics(tmp.resolve("b")));
+  }
+
+  @Test
+  void resume_continuesExactlyWhereItStopped() throws Exception {
+    train(tmp.resolve("straight"), "landslide", 4);
+    train(tmp.resolve("resumed"), "landslide", 2);
+    String second = train(tmp.resolve("resumed"), "landslide", 4);
+    assertTrue(second.startsWith("resuming from checkpoint at epoch 2"), second);
+    assertEquals(stableMetrics(tmp.resolve("straight")), stableMetrics(tmp.resolve("resumed")));
+    List<String> rows = Files.readAllLines(tmp.resolve("resumed/out/metrics.csv"));
+    assertEquals(5, rows.size(), "header and epochs 1-4: " + rows);
+    assertTrue(rows.get(3).startsWith("3,"), rows.toString());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"crop_classification", "landslide", "biomass"})
+  void train_learnsAndWritesOutputs(String task) throws Exception {
+    String out = train(tmp, task, 5, "--tiles", "32");
+    List<String> rows = Files.readAllLines(tmp.resolve("out/metrics.csv"));
+    assertEquals(6, rows.size());
+    double firstLoss = Double.parseDouble(rows.get(1).split(",")[1]);
+    double lastLoss = Double.parseDouble(rows.get(5).split(",")[1]);
+    assertTrue(lastLoss < firstLoss * 0.8, "loss fell: " + rows);
+    String json = Files.readString(tmp.resolve("out/metrics.json"));
+    String key = switch (task) {
+      case "crop_classification" -> "test/mIoU";
+      case "landslide" -> "test/F1";
+      default -> "test/R2";
+    };
+    double value = Double.parseDouble(json.replaceAll("(?s).*\"" + key + "\": ([0-9.\\-]+).*", "$1"));
+    assertTrue(value > 0.5, key + " = " + value + "\n" + out);
+    for (int i = 0; i < 3; i++) {
+      Path png = tmp.resolve(String.format("out/predictions/sample_%02d.png", i));
+      assertTrue(ImageIO.read(png.toFile()).getWidth() > 300, png.toString());
+    }
+  }
+
+  @Test
+  void failAtEpoch_exitsWithThree() {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = Main.run(new String[] {"--task", "biomass", "--epochs", "3", "--tiles", "8", "--fail-at-epoch", "2",
+        "--output-dir", tmp.toString()}, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err), false);
+    assertEquals(3, code);
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("failing at epoch 2"));
+  }
+
+  @Test
+  void options_rejectBadValuesNamingTheOption() {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = Main.run(new String[] {"--task", "crop", "--output-dir", tmp.toString()},
+        new PrintStream(new ByteArrayOutputStream()), new PrintStream(err), false);
+    assertEquals(2, code);
+    assertEquals("demo-trainer: --task 'crop' is not allowed; use one of crop_classification, landslide, biomass",
+        err.toString(StandardCharsets.UTF_8).strip());
+  }
+}
