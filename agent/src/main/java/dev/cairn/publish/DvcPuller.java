@@ -163,9 +163,7 @@ public final class DvcPuller {
 
   private static CairnException corrupt(String key, String expected, String actual) {
     return new CairnException(
-        "object " + key + " is corrupt: its md5 is " + actual + ", expected " + expected,
-        1,
-        null);
+        "object " + key + " is corrupt: its md5 is " + actual + ", expected " + expected, 1, null);
   }
 
   private static Path inside(Path target, String relpath, String dirMd5) {
@@ -176,9 +174,7 @@ public final class DvcPuller {
     Path file = target.resolve(relpath).normalize();
     if (!safe || !file.startsWith(target) || file.equals(target)) {
       throw new CairnException(
-          "directory manifest " + dirMd5 + " names a path outside its output: " + relpath,
-          1,
-          null);
+          "directory manifest " + dirMd5 + " names a path outside its output: " + relpath, 1, null);
     }
     return file;
   }

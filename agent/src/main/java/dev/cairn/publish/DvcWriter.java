@@ -55,8 +55,7 @@ public final class DvcWriter {
    * Versions {@code output} (a directory or a file) as {@code dvc add} + {@code dvc push} do with
    * the {@code .dvc} file in {@code dvcFolder}: hashes and uploads it, writes {@code
    * <dvcFolder>/<name>.dvc} with {@code path: <name>} and adds {@code /<name>} to {@code
-   * <dvcFolder>/.gitignore}. The output need not be inside {@code dvcFolder}: a pull puts it
-   * there.
+   * <dvcFolder>/.gitignore}. The output need not be inside {@code dvcFolder}: a pull puts it there.
    */
   public DvcOutput add(Path output, Path dvcFolder, String name) throws IOException {
     DvcOutput out;

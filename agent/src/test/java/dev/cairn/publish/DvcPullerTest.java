@@ -50,8 +50,7 @@ class DvcPullerTest {
     assertEquals(4, report.downloaded());
     assertSameFiles(outputs, repo.resolve("predictions"));
     assertEquals("traceback\n", Files.readString(repo.resolve("err")));
-    assertEquals(
-        DvcTree.hash(outputs).md5(), DvcTree.hash(repo.resolve("predictions")).md5());
+    assertEquals(DvcTree.hash(outputs).md5(), DvcTree.hash(repo.resolve("predictions")).md5());
   }
 
   @Test
@@ -124,8 +123,7 @@ class DvcPullerTest {
     DvcOutput evil = new DvcOutput("evil", md5, 6L, 1);
 
     CairnException e =
-        assertThrows(
-            CairnException.class, () -> new DvcPuller(store, "dvc", 2).pull(evil, repo));
+        assertThrows(CairnException.class, () -> new DvcPuller(store, "dvc", 2).pull(evil, repo));
     assertTrue(e.getMessage().contains("outside"), e.getMessage());
     assertFalse(Files.exists(repo.getParent().resolve("escape")));
   }
@@ -145,7 +143,10 @@ class DvcPullerTest {
           files, walk.filter(Files::isRegularFile).map(actual::relativize).sorted().toList());
     }
     for (Path rel : files) {
-      assertArrayEquals(Files.readAllBytes(expected.resolve(rel)), Files.readAllBytes(actual.resolve(rel)), rel.toString());
+      assertArrayEquals(
+          Files.readAllBytes(expected.resolve(rel)),
+          Files.readAllBytes(actual.resolve(rel)),
+          rel.toString());
     }
   }
 }

@@ -92,17 +92,17 @@ class DvcTreeTest {
     DvcTree tree = DvcTree.hash(dir);
 
     String expected =
-        "[{\"md5\": \"91526dc4ef03879503e3995808a9d524\", \"relpath\": \"Zeta\"}, "
-            + "{\"md5\": \"22ce5bc570ab75c20edf638fd60f61b9\", \"relpath\": \"a b/c\"}, "
-            + "{\"md5\": \"7ac22aa81ddb0dd4f82a9f0b547b92f4\", \"relpath\": \"back\\\\slash\"}, "
-            + "{\"md5\": \"a163561673c430d13cb7ca2bd95cd1c1\", \"relpath\": \"ctl\\u0001\\u007f\"}, "
-            + "{\"md5\": \"315712346f53a527357f4e2fa18dbe8e\", "
-            + "\"relpath\": \"d\\u00e9j\\u00e0/\\u65e5\\u672c/x.bin\"}, "
-            + "{\"md5\": \"9ddbc94e909aa160f75ce9fcc921b19f\", \"relpath\": \"q\\\"uote\"}, "
-            + "{\"md5\": \"844fd4cec7535bdc04e9ba1226b7f358\", \"relpath\": \"tab\\there\"}, "
-            + "{\"md5\": \"99a34de0e16a7fdf488ad3d1512093a1\", \"relpath\": \"\\ue000.txt\"}, "
-            + "{\"md5\": \"dece03815de2056b25f3d0e8fa388aff\", "
-            + "\"relpath\": \"\\ud83d\\ude00/deep/er.txt\"}]";
+        "[{\"md5\": \"91526dc4ef03879503e3995808a9d524\", \"relpath\": \"Zeta\"}, {\"md5\":"
+            + " \"22ce5bc570ab75c20edf638fd60f61b9\", \"relpath\": \"a b/c\"}, {\"md5\":"
+            + " \"7ac22aa81ddb0dd4f82a9f0b547b92f4\", \"relpath\": \"back\\\\slash\"}, {\"md5\":"
+            + " \"a163561673c430d13cb7ca2bd95cd1c1\", \"relpath\": \"ctl\\u0001\\u007f\"},"
+            + " {\"md5\": \"315712346f53a527357f4e2fa18dbe8e\", \"relpath\":"
+            + " \"d\\u00e9j\\u00e0/\\u65e5\\u672c/x.bin\"}, {\"md5\":"
+            + " \"9ddbc94e909aa160f75ce9fcc921b19f\", \"relpath\": \"q\\\"uote\"}, {\"md5\":"
+            + " \"844fd4cec7535bdc04e9ba1226b7f358\", \"relpath\": \"tab\\there\"}, {\"md5\":"
+            + " \"99a34de0e16a7fdf488ad3d1512093a1\", \"relpath\": \"\\ue000.txt\"}, {\"md5\":"
+            + " \"dece03815de2056b25f3d0e8fa388aff\", \"relpath\":"
+            + " \"\\ud83d\\ude00/deep/er.txt\"}]";
     assertEquals(expected, new String(tree.manifest(), StandardCharsets.UTF_8));
     assertEquals("5883cffa4f6d3626faedc23414c940c1.dir", tree.md5());
     assertEquals(80, tree.size());

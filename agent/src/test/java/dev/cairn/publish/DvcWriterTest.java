@@ -107,8 +107,7 @@ class DvcWriterTest {
 
     DvcOutput out = new DvcWriter(store, "dvc", 2).add(outputs, results, "predictions");
 
-    assertEquals(
-        new DvcOutput("predictions", "5369cb520f35f5d77e793cf181884a27.dir", 12L, 2), out);
+    assertEquals(new DvcOutput("predictions", "5369cb520f35f5d77e793cf181884a27.dir", 12L, 2), out);
     assertEquals(
         "outs:\n- md5: 5369cb520f35f5d77e793cf181884a27.dir\n  size: 12\n  nfiles: 2\n"
             + "  hash: md5\n  path: predictions\n",
