@@ -23,7 +23,12 @@ import org.slf4j.LoggerFactory;
 public final class DvcWriter {
   private static final Logger log = LoggerFactory.getLogger(DvcWriter.class);
 
-  /** How the writer learns which objects the remote already has. */
+  /**
+   * How the writer learns which objects the remote already has. HEAD is the default: its cost
+   * follows the size of the output, while a listing follows the size of the whole remote (on a
+   * folder store with 1,000 files, a repeat publish took 7-37 ms with HEAD against 28-150 ms with
+   * a listing, and 720-980 ms once the remote held 20,000 other objects).
+   */
   public enum ExistenceCheck {
     /** One existence check (HEAD) per object, on the transfer pool. */
     HEAD,
