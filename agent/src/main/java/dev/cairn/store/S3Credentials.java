@@ -32,8 +32,8 @@ public record S3Credentials(String accessKeyId, String secretAccessKey, String s
   }
 
   /**
-   * Reads the key and secret from the variables named {@code accessKeyEnv} and {@code
-   * secretKeyEnv} of {@code environment}; both names null or blank means the default chain.
+   * Reads the key and secret from the variables named {@code accessKeyEnv} and {@code secretKeyEnv}
+   * of {@code environment}; both names null or blank means the default chain.
    */
   public static S3Credentials fromEnvironment(
       String accessKeyEnv, String secretKeyEnv, Map<String, String> environment) {

@@ -40,8 +40,8 @@ final class S3Errors {
   }
 
   /**
-   * Throws a {@link CairnException} for what the user must fix; returns the {@link IOException}
-   * to throw for anything that may pass.
+   * Throws a {@link CairnException} for what the user must fix; returns the {@link IOException} to
+   * throw for anything that may pass.
    */
   IOException translate(SdkException e, String operation, String key) {
     String what = operation + (key == null ? "" : " " + key);
@@ -99,7 +99,8 @@ final class S3Errors {
       return new IOException(
           "cannot reach S3 for " + what + " on " + where + ": " + firstLine(e.getMessage()), e);
     }
-    return new IOException("S3 failed " + what + " on " + where + ": " + firstLine(e.getMessage()), e);
+    return new IOException(
+        "S3 failed " + what + " on " + where + ": " + firstLine(e.getMessage()), e);
   }
 
   private static String describe(S3Exception e) {

@@ -52,7 +52,8 @@ public record S3Location(String bucket, String prefix, Optional<URI> endpoint, S
       for (String pair : uri.getRawQuery().split("&")) {
         int eq = pair.indexOf('=');
         String name = eq < 0 ? pair : pair.substring(0, eq);
-        String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+        String value =
+            eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
         switch (name) {
           case "endpoint" -> endpoint = endpoint(url, value);
           case "region" -> {

@@ -41,9 +41,7 @@ final class S3Multipart {
   /** Uploads {@code file} to the full key {@code key}; returns the ETag S3 gives the whole. */
   String upload(String key, Path file, long size) throws IOException {
     String uploadId =
-        client
-            .createMultipartUpload(b -> b.bucket(location.bucket()).key(key))
-            .uploadId();
+        client.createMultipartUpload(b -> b.bucket(location.bucket()).key(key)).uploadId();
     int parts = (int) ((size + options.partSize() - 1) / options.partSize());
     LOG.debug("multipart upload of {} ({} bytes, {} parts)", key, size, parts);
     List<Future<CompletedPart>> futures = new ArrayList<>(parts);
@@ -116,8 +114,7 @@ final class S3Multipart {
   private void abort(String key, String uploadId, List<Future<CompletedPart>> futures) {
     futures.forEach(f -> f.cancel(true));
     try {
-      client.abortMultipartUpload(
-          b -> b.bucket(location.bucket()).key(key).uploadId(uploadId));
+      client.abortMultipartUpload(b -> b.bucket(location.bucket()).key(key).uploadId(uploadId));
       LOG.debug("aborted the multipart upload of {}", key);
     } catch (SdkException e) {
       LOG.warn(

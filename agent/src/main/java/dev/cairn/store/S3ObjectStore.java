@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
@@ -158,9 +157,7 @@ public final class S3ObjectStore implements ObjectStore {
   public String put(String key, byte[] content) throws IOException {
     try {
       String etag =
-          client
-              .putObject(putRequest(key).build(), RequestBody.fromBytes(content))
-              .eTag();
+          client.putObject(putRequest(key).build(), RequestBody.fromBytes(content)).eTag();
       LOG.debug("PUT {} ({} bytes)", key, content.length);
       return unquoted(etag);
     } catch (SdkException e) {

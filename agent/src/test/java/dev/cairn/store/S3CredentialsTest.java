@@ -60,8 +60,8 @@ class S3CredentialsTest {
         ObjectStore file = ObjectStores.open(dir.resolve("b").toUri().toString(), null);
         ObjectStore s3 =
             ObjectStores.open(
-                "s3://bkt/p?endpoint=http://127.0.0.1:9", S3Credentials.fromEnvironment(
-                    "MY_KEY", "MY_SECRET", ENV))) {
+                "s3://bkt/p?endpoint=http://127.0.0.1:9",
+                S3Credentials.fromEnvironment("MY_KEY", "MY_SECRET", ENV))) {
       assertInstanceOf(FileObjectStore.class, plain);
       assertEquals(dir.resolve("b").toAbsolutePath(), ((FileObjectStore) file).root());
       assertInstanceOf(S3ObjectStore.class, s3);

@@ -105,7 +105,8 @@ class S3ObjectStoreIT {
     assertEquals(
         List.of("requests/c1/config.env", "requests/c2/config.env"),
         keys(store.list("requests/", null)));
-    assertEquals(List.of("requests/c2/config.env"), keys(store.list("requests/", "requests/c1/config.env")));
+    assertEquals(
+        List.of("requests/c2/config.env"), keys(store.list("requests/", "requests/c1/config.env")));
     assertEquals(3, store.list("", null).size());
     assertEquals(10, store.list("requests/c1/", null).get(0).size());
 
@@ -258,7 +259,8 @@ class S3ObjectStoreIT {
       IOException e = assertThrows(IOException.class, () -> store.get("config.env"));
       Duration took = Duration.ofNanos(System.nanoTime() - start);
       assertTrue(took.compareTo(Duration.ofSeconds(10)) < 0, "took " + took);
-      assertTrue(e.getMessage().startsWith("cannot reach S3 for GET config.env on bucket cairn-it"));
+      assertTrue(
+          e.getMessage().startsWith("cannot reach S3 for GET config.env on bucket cairn-it"));
       assertTrue(e.getMessage().contains(server.endpoint().toString()), e.getMessage());
       assertEquals(1, e.getMessage().lines().count());
       assertThrows(IOException.class, () -> store.put("x", bytes("y")));
