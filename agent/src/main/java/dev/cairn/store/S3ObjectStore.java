@@ -1,0 +1,404 @@
+package dev.cairn.store;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.core.sync.ResponseTransformer;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.retries.api.RetryStrategy;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * An S3 or S3-compatible bucket as object store (AWS SDK v2, sync client over Apache HTTP): keys
+ * under a prefix, conditional GET and PUT, bounded retries, multipart upload of large files.
+ */
+public final class S3ObjectStore implements ObjectStore {
+  private static final Logger LOG = LoggerFactory.getLogger(S3ObjectStore.class);
+  private static final AtomicInteger THREADS = new AtomicInteger();
+
+  private final S3Location location;
+  private final S3Options options;
+  private final S3Errors errors;
+  private final AwsCredentialsProvider credentialsProvider;
+  private final S3Client client;
+  private final ExecutorService uploads;
+  private final S3Multipart multipart;
+  private volatile Boolean conditionalWrites;
+
+  public S3ObjectStore(S3Location location, S3Credentials credentials, S3Options options) {
+    this.location = location;
+    this.options = options;
+    this.errors = new S3Errors(location, credentials);
+    this.credentialsProvider =
+        credentials.usesDefaultChain()
+            ? DefaultCredentialsProvider.builder().build()
+            : StaticCredentialsProvider.create(
+                AwsBasicCredentials.create(
+                    credentials.accessKeyId(), credentials.secretAccessKey()));
+    this.client = client(location, options, credentialsProvider);
+    this.uploads =
+        Executors.newFixedThreadPool(
+            options.uploadThreads(),
+            r -> {
+              Thread t = new Thread(r, "cairn-s3-upload-" + THREADS.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    this.multipart = new S3Multipart(client, location, options, uploads);
+    LOG.debug("opened {} with credentials from {}", location.describe(), credentials.source());
+  }
+
+  private static S3Client client(
+      S3Location location, S3Options options, AwsCredentialsProvider credentials) {
+    BackoffStrategy backoff =
+        BackoffStrategy.exponentialDelay(options.retryBaseDelay(), options.retryMaxDelay());
+    RetryStrategy retry =
+        AwsRetryStrategy.standardRetryStrategy().toBuilder()
+            .maxAttempts(options.maxAttempts())
+            .backoffStrategy(backoff)
+            .throttlingBackoffStrategy(backoff)
+            // a daemon rides out long outages; the token bucket would fail calls after one
+            .circuitBreakerEnabled(false)
+            .build();
+    S3ClientBuilder builder =
+        S3Client.builder()
+            .region(Region.of(location.region()))
+            .credentialsProvider(credentials)
+            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+            .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+            .httpClientBuilder(
+                ApacheHttpClient.builder()
+                    .connectionTimeout(options.connectTimeout())
+                    .socketTimeout(options.attemptTimeout())
+                    .maxConnections(Math.max(16, options.uploadThreads() * 2)))
+            .overrideConfiguration(
+                ClientOverrideConfiguration.builder()
+                    .retryStrategy(retry)
+                    .apiCallAttemptTimeout(options.attemptTimeout())
+                    .apiCallTimeout(options.apiCallTimeout())
+                    .build());
+    location
+        .endpoint()
+        .ifPresent(endpoint -> builder.endpointOverride(endpoint).forcePathStyle(true));
+    return builder.build();
+  }
+
+  public S3Location location() {
+    return location;
+  }
+
+  @Override
+  public Optional<StoredObject> get(String key) throws IOException {
+    return getIfChanged(key, null);
+  }
+
+  @Override
+  public Optional<StoredObject> getIfChanged(String key, String etag) throws IOException {
+    GetObjectRequest.Builder request =
+        GetObjectRequest.builder().bucket(location.bucket()).key(location.key(key));
+    if (etag != null) {
+      request.ifNoneMatch(quoted(etag));
+    }
+    try {
+      ResponseBytes<GetObjectResponse> bytes = client.getObjectAsBytes(request.build());
+      LOG.debug("GET {} ({} bytes)", key, bytes.asByteArrayUnsafe().length);
+      return Optional.of(
+          new StoredObject(key, bytes.asByteArrayUnsafe(), unquoted(bytes.response().eTag())));
+    } catch (NoSuchKeyException e) {
+      return Optional.empty();
+    } catch (S3Exception e) {
+      if (e.statusCode() == 304) {
+        LOG.debug("GET {}: unchanged", key);
+        return Optional.empty();
+      }
+      if (e.statusCode() == 404 && !isNoSuchBucket(e)) {
+        return Optional.empty();
+      }
+      throw errors.translate(e, "GET", key);
+    } catch (SdkException e) {
+      throw errors.translate(e, "GET", key);
+    }
+  }
+
+  @Override
+  public String put(String key, byte[] content) throws IOException {
+    try {
+      String etag =
+          client.putObject(putRequest(key).build(), RequestBody.fromBytes(content)).eTag();
+      LOG.debug("PUT {} ({} bytes)", key, content.length);
+      return unquoted(etag);
+    } catch (SdkException e) {
+      throw errors.translate(e, "PUT", key);
+    }
+  }
+
+  @Override
+  public String putFile(String key, Path file) throws IOException {
+    long size = Files.size(file);
+    try {
+      if (size > options.multipartThreshold()) {
+        return unquoted(multipart.upload(location.key(key), file, size));
+      }
+      String etag = client.putObject(putRequest(key).build(), RequestBody.fromFile(file)).eTag();
+      LOG.debug("PUT {} from {} ({} bytes)", key, file, size);
+      return unquoted(etag);
+    } catch (SdkException e) {
+      throw errors.translate(e, "PUT", key);
+    }
+  }
+
+  @Override
+  public boolean getToFile(String key, Path target) throws IOException {
+    Path absolute = target.toAbsolutePath();
+    Files.createDirectories(absolute.getParent());
+    Path tmp = absolute.resolveSibling("." + absolute.getFileName() + "." + UUID.randomUUID());
+    try {
+      client.getObject(
+          GetObjectRequest.builder().bucket(location.bucket()).key(location.key(key)).build(),
+          ResponseTransformer.toFile(tmp));
+      Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING);
+      LOG.debug("GET {} to {}", key, absolute);
+      return true;
+    } catch (NoSuchKeyException e) {
+      return false;
+    } catch (SdkException e) {
+      throw errors.translate(e, "GET", key);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  @Override
+  public boolean putIfAbsent(String key, byte[] content) throws IOException {
+    if (!supportsConditionalWrites()) {
+      throw new UnsupportedOperationException(
+          location.describe() + " ignores If-None-Match on PUT: conditional writes are not atomic");
+    }
+    try {
+      boolean created = conditionalPut(key, content);
+      LOG.debug("PUT {} if absent: {}", key, created ? "created" : "exists already");
+      return created;
+    } catch (SdkException e) {
+      throw errors.translate(e, "PUT (if absent)", key);
+    }
+  }
+
+  /** True when created, false on 412; SDK errors other than 412 and 409 propagate. */
+  private boolean conditionalPut(String key, byte[] content) throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        client.putObject(putRequest(key).ifNoneMatch("*").build(), RequestBody.fromBytes(content));
+        return true;
+      } catch (S3Exception e) {
+        if (e.statusCode() == 412) {
+          return false;
+        }
+        // 409 ConditionalRequestConflict: another conditional write to the key is in flight
+        if (e.statusCode() != 409 || attempt >= options.maxAttempts()) {
+          throw e;
+        }
+        sleep(options.retryBaseDelay().toMillis() * attempt);
+      }
+    }
+  }
+
+  /**
+   * Probed on first use: writes a fresh key twice with {@code If-None-Match: *}. A store that
+   * honours the header refuses the second write with 412; one that ignores it accepts both. The
+   * answer is kept, except when the store could not be reached: then false, and asked again later.
+   */
+  @Override
+  public boolean supportsConditionalWrites() {
+    Boolean known = conditionalWrites;
+    if (known != null) {
+      return known;
+    }
+    synchronized (this) {
+      if (conditionalWrites == null) {
+        Optional<Boolean> probed = probeConditionalWrites();
+        if (probed.isEmpty()) {
+          return false;
+        }
+        conditionalWrites = probed.get();
+      }
+      return conditionalWrites;
+    }
+  }
+
+  private Optional<Boolean> probeConditionalWrites() {
+    String key = ".cairn-probe/conditional-put-" + UUID.randomUUID();
+    byte[] body = "probe".getBytes(StandardCharsets.UTF_8);
+    try {
+      boolean honoured = conditionalPut(key, body) && !conditionalPut(key, body);
+      if (honoured) {
+        LOG.debug("{} honours If-None-Match on PUT", location.describe());
+      } else {
+        LOG.warn(
+            "{} ignores If-None-Match on PUT: claims of runs are not atomic on this store",
+            location.describe());
+      }
+      return Optional.of(honoured);
+    } catch (S3Exception e) {
+      if (e.statusCode() == 400 || e.statusCode() == 501) {
+        LOG.warn(
+            "{} refuses If-None-Match on PUT (HTTP {}): claims of runs are not atomic",
+            location.describe(),
+            e.statusCode());
+        return Optional.of(false);
+      }
+      return unreachable(e, key);
+    } catch (SdkException e) {
+      return unreachable(e, key);
+    } catch (IOException e) {
+      LOG.warn("probing conditional writes on {} failed: {}", location.describe(), e.getMessage());
+      return Optional.empty();
+    } finally {
+      try {
+        delete(key);
+      } catch (IOException | RuntimeException e) {
+        LOG.debug("could not delete the probe object {}: {}", key, e.getMessage());
+      }
+    }
+  }
+
+  private Optional<Boolean> unreachable(SdkException e, String key) {
+    IOException io = errors.translate(e, "PUT (if absent)", key);
+    LOG.warn("probing conditional writes failed, will ask again: {}", io.getMessage());
+    return Optional.empty();
+  }
+
+  @Override
+  public boolean exists(String key) throws IOException {
+    try {
+      client.headObject(b -> b.bucket(location.bucket()).key(location.key(key)));
+      return true;
+    } catch (NoSuchKeyException e) {
+      return false;
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) {
+        return false;
+      }
+      throw errors.translate(e, "HEAD", key);
+    } catch (SdkException e) {
+      throw errors.translate(e, "HEAD", key);
+    }
+  }
+
+  @Override
+  public List<ObjectInfo> list(String prefix, String startAfter) throws IOException {
+    ListObjectsV2Request.Builder request =
+        ListObjectsV2Request.builder().bucket(location.bucket()).prefix(location.key(prefix));
+    if (location.prefix().isEmpty() && prefix.isEmpty()) {
+      request.prefix(null);
+    }
+    if (startAfter != null) {
+      request.startAfter(location.key(startAfter));
+    }
+    List<ObjectInfo> result = new ArrayList<>();
+    try {
+      for (S3Object o : client.listObjectsV2Paginator(request.build()).contents()) {
+        result.add(new ObjectInfo(location.relative(o.key()), o.size(), unquoted(o.eTag())));
+      }
+    } catch (SdkException e) {
+      throw errors.translate(e, "LIST", prefix);
+    }
+    LOG.debug("LIST {} after {}: {} objects", prefix, startAfter, result.size());
+    return result;
+  }
+
+  @Override
+  public void delete(String key) throws IOException {
+    try {
+      client.deleteObject(b -> b.bucket(location.bucket()).key(location.key(key)));
+      LOG.debug("DELETE {}", key);
+    } catch (NoSuchKeyException e) {
+      // already absent
+    } catch (SdkException e) {
+      throw errors.translate(e, "DELETE", key);
+    }
+  }
+
+  @Override
+  public String describe() {
+    return location.describe();
+  }
+
+  @Override
+  public void close() {
+    uploads.shutdownNow();
+    client.close();
+    if (credentialsProvider instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        LOG.debug("closing the credentials provider failed: {}", e.toString());
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "S3ObjectStore[" + location.describe() + "]";
+  }
+
+  private PutObjectRequest.Builder putRequest(String key) {
+    return PutObjectRequest.builder().bucket(location.bucket()).key(location.key(key));
+  }
+
+  private static boolean isNoSuchBucket(S3Exception e) {
+    return e.awsErrorDetails() != null && "NoSuchBucket".equals(e.awsErrorDetails().errorCode());
+  }
+
+  static String quoted(String etag) {
+    return etag.startsWith("\"") || etag.startsWith("W/") ? etag : "\"" + etag + "\"";
+  }
+
+  static String unquoted(String etag) {
+    if (etag != null && etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"")) {
+      return etag.substring(1, etag.length() - 1);
+    }
+    return etag;
+  }
+
+  private static void sleep(long millis) throws IOException {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while retrying a conditional PUT");
+    }
+  }
+}

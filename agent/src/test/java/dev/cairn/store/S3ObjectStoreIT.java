@@ -1,0 +1,287 @@
+package dev.cairn.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.read.ListAppender;
+import dev.cairn.CairnException;
+import dev.cairn.store.ObjectStore.ObjectInfo;
+import dev.cairn.testing.S3ProxyServer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+class S3ObjectStoreIT {
+  private static final S3Options FAST_RETRIES =
+      S3Options.defaults().withRetries(3, Duration.ofMillis(50), Duration.ofMillis(200));
+
+  @TempDir static Path serverDir;
+  static S3ProxyServer server;
+  static ListAppender<ILoggingEvent> logs;
+
+  @TempDir Path tmp;
+  S3ObjectStore store;
+
+  @BeforeAll
+  static void startServer() throws Exception {
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ((Logger) LoggerFactory.getLogger("dev.cairn")).setLevel(Level.DEBUG);
+    ((Logger) LoggerFactory.getLogger("software.amazon.awssdk")).setLevel(Level.INFO);
+    ((Logger) LoggerFactory.getLogger("org.apache.http")).setLevel(Level.INFO);
+    logs = new ListAppender<>();
+    logs.start();
+    root.addAppender(logs);
+    server = S3ProxyServer.start(serverDir);
+  }
+
+  @AfterAll
+  static void stopServer() throws Exception {
+    if (server != null) {
+      server.close();
+    }
+    ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
+  }
+
+  @BeforeEach
+  void openStore() {
+    store = open(server.storeUrl("it-" + UUID.randomUUID()), server.credentials(), FAST_RETRIES);
+  }
+
+  @AfterEach
+  void closeStoreAndCheckLogs() {
+    store.close();
+    assertTrue(logs.list.stream().anyMatch(e -> e.getLevel() == Level.DEBUG), "no DEBUG captured");
+    for (ILoggingEvent e : List.copyOf(logs.list)) {
+      String line =
+          e.getFormattedMessage()
+              + (e.getThrowableProxy() == null
+                  ? ""
+                  : ThrowableProxyUtil.asString(e.getThrowableProxy()));
+      assertFalse(line.contains(S3ProxyServer.SECRET_KEY), "secret in log: " + line);
+    }
+  }
+
+  @Test
+  void putGetListDelete_roundTrip() throws Exception {
+    String etag = store.put("requests/c1/config.env", bytes("EPOCHS=20\n"));
+    store.put("requests/c2/config.env", bytes("EPOCHS=5\n"));
+    store.put("runs/c1/status.json", bytes("{}"));
+
+    StoredObject got = store.get("requests/c1/config.env").orElseThrow();
+    assertEquals("EPOCHS=20\n", got.text());
+    assertEquals(etag, got.etag());
+    assertEquals(FileObjectStore.etag(bytes("EPOCHS=20\n")), etag);
+    assertTrue(store.exists("runs/c1/status.json"));
+    assertFalse(store.exists("runs/c9/status.json"));
+    assertEquals(Optional.empty(), store.get("nope"));
+
+    assertEquals(
+        List.of("requests/c1/config.env", "requests/c2/config.env"),
+        keys(store.list("requests/", null)));
+    assertEquals(
+        List.of("requests/c2/config.env"), keys(store.list("requests/", "requests/c1/config.env")));
+    assertEquals(3, store.list("", null).size());
+    assertEquals(10, store.list("requests/c1/", null).get(0).size());
+
+    store.delete("requests/c1/config.env");
+    store.delete("requests/c1/config.env");
+    assertEquals(List.of("requests/c2/config.env"), keys(store.list("requests/", null)));
+  }
+
+  @Test
+  void list_paginatesPastOneThousandKeys() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<String>> puts = new ArrayList<>();
+      for (int i = 0; i < 1010; i++) {
+        String key = String.format("many/%04d", i);
+        puts.add(pool.submit(() -> store.put(key, bytes(key))));
+      }
+      for (Future<String> f : puts) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    List<String> all = keys(store.list("many/", null));
+    assertEquals(1010, all.size());
+    assertEquals("many/0000", all.get(0));
+    assertEquals("many/1009", all.get(1009));
+    assertEquals(9, store.list("many/", "many/1000").size());
+  }
+
+  @Test
+  void getIfChanged_isEmptyWhileTheEtagMatches() throws Exception {
+    String etag = store.put("config.env", bytes("A=1\n"));
+    assertEquals(Optional.empty(), store.getIfChanged("config.env", etag));
+    assertEquals(Optional.empty(), store.getIfChanged("config.env", "\"" + etag + "\""));
+    assertEquals("A=1\n", store.getIfChanged("config.env", "0000").orElseThrow().text());
+
+    String changed = store.put("config.env", bytes("A=2\n"));
+    StoredObject fresh = store.getIfChanged("config.env", etag).orElseThrow();
+    assertEquals("A=2\n", fresh.text());
+    assertEquals(changed, fresh.etag());
+    assertEquals(Optional.empty(), store.getIfChanged("absent", etag));
+  }
+
+  @Test
+  void putIfAbsent_exactlyOneRacingClaimantWins() throws Exception {
+    assertTrue(store.supportsConditionalWrites());
+    int claimants = 8;
+    ExecutorService pool = Executors.newFixedThreadPool(claimants);
+    try {
+      for (int round = 0; round < 10; round++) {
+        String key = "runs/c" + round + "/claim";
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Boolean>> claims = new ArrayList<>();
+        for (int i = 0; i < claimants; i++) {
+          byte[] me = bytes("agent-" + i);
+          claims.add(
+              pool.submit(
+                  () -> {
+                    go.await();
+                    return store.putIfAbsent(key, me);
+                  }));
+        }
+        go.countDown();
+        int wins = 0;
+        for (Future<Boolean> c : claims) {
+          wins += c.get(30, TimeUnit.SECONDS) ? 1 : 0;
+        }
+        assertEquals(1, wins, "winners in round " + round);
+        assertTrue(store.get(key).orElseThrow().text().startsWith("agent-"));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertFalse(store.putIfAbsent("runs/c0/claim", bytes("late")));
+    assertEquals(List.of(), keys(store.list(".cairn-probe/", null)), "probe left behind");
+  }
+
+  @Test
+  void putFile_largeFileGoesMultipartAndDownloadsEqual() throws Exception {
+    Path file = tmp.resolve("predictions.tif");
+    byte[] content = new byte[40 * 1024 * 1024 + 12345];
+    new Random(7).nextBytes(content);
+    Files.write(file, content);
+
+    String etag = store.putFile("dvc/files/md5/ab/cdef", file);
+    assertTrue(etag.endsWith("-3"), "a 3-part multipart ETag, got " + etag);
+    Path back = tmp.resolve("down/predictions.tif");
+    assertTrue(store.getToFile("dvc/files/md5/ab/cdef", back));
+    assertEquals(-1, Files.mismatch(file, back));
+    assertFalse(store.getToFile("dvc/files/md5/ab/none", tmp.resolve("none")));
+    assertFalse(Files.exists(tmp.resolve("none")));
+  }
+
+  @Test
+  void putFile_smallFileIsOnePut() throws Exception {
+    Path file = tmp.resolve("out.txt");
+    Files.writeString(file, "epoch 1 loss 0.5\n");
+    assertEquals(FileObjectStore.etag(Files.readAllBytes(file)), store.putFile("out.txt", file));
+    assertArrayEquals(Files.readAllBytes(file), store.get("out.txt").orElseThrow().content());
+  }
+
+  @Test
+  void wrongSecret_isOneClearLineNamingBucketEndpointAndSetting() {
+    Map<String, String> env =
+        Map.of("K", S3ProxyServer.ACCESS_KEY, "S", S3ProxyServer.SECRET_KEY + "-wrong");
+    try (S3ObjectStore bad =
+        open(server.storeUrl("x"), S3Credentials.fromEnvironment("K", "S", env), FAST_RETRIES)) {
+      CairnException e = assertThrows(CairnException.class, () -> bad.get("config.env"));
+      assertEquals(
+          "S3 rejected the credentials for bucket cairn-it at endpoint "
+              + server.endpoint()
+              + " (SignatureDoesNotMatch): check the key and secret from the environment"
+              + " variables K and S (named by CAIRN_S3_ACCESS_KEY_ENV and CAIRN_S3_SECRET_KEY_ENV)",
+          e.getMessage());
+    }
+  }
+
+  @Test
+  void wrongAccessKey_isRejectedCredentials() {
+    Map<String, String> env = Map.of("K", "nobody", "S", S3ProxyServer.SECRET_KEY);
+    try (S3ObjectStore bad =
+        open(server.storeUrl("x"), S3Credentials.fromEnvironment("K", "S", env), FAST_RETRIES)) {
+      CairnException e = assertThrows(CairnException.class, () -> bad.put("k", bytes("v")));
+      assertTrue(e.getMessage().startsWith("S3 rejected the credentials for bucket cairn-it"));
+      assertTrue(e.getMessage().contains("(InvalidAccessKeyId)"), e.getMessage());
+      assertFalse(e.getMessage().contains(S3ProxyServer.SECRET_KEY));
+    }
+  }
+
+  @Test
+  void missingBucket_saysSo() {
+    String url = "s3://no-such-bucket/p?endpoint=" + server.endpoint();
+    try (S3ObjectStore bad = open(url, server.credentials(), FAST_RETRIES)) {
+      CairnException e = assertThrows(CairnException.class, () -> bad.list("", null));
+      assertEquals(
+          "bucket no-such-bucket does not exist at endpoint "
+              + server.endpoint()
+              + ": create it or fix the store URL",
+          e.getMessage());
+    }
+  }
+
+  @Test
+  void serverStopped_failsFastWithIoExceptionThenRecovers() throws Exception {
+    store.put("config.env", bytes("A=1\n"));
+    server.stop();
+    try {
+      long start = System.nanoTime();
+      IOException e = assertThrows(IOException.class, () -> store.get("config.env"));
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      assertTrue(took.compareTo(Duration.ofSeconds(10)) < 0, "took " + took);
+      assertTrue(
+          e.getMessage().startsWith("cannot reach S3 for GET config.env on bucket cairn-it"));
+      assertTrue(e.getMessage().contains(server.endpoint().toString()), e.getMessage());
+      assertEquals(1, e.getMessage().lines().count());
+      assertThrows(IOException.class, () -> store.put("x", bytes("y")));
+      assertThrows(IOException.class, () -> store.list("", null));
+    } finally {
+      server.start();
+    }
+    assertEquals("A=1\n", store.get("config.env").orElseThrow().text());
+    store.put("after", bytes("ok"));
+    assertTrue(store.exists("after"));
+  }
+
+  private static S3ObjectStore open(String url, S3Credentials creds, S3Options options) {
+    return new S3ObjectStore(S3Location.parse(url), creds, options);
+  }
+
+  private static List<String> keys(List<ObjectInfo> infos) {
+    return infos.stream().map(ObjectInfo::key).toList();
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}
