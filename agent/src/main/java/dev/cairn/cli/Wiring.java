@@ -12,11 +12,11 @@ import dev.cairn.render.Site;
 import dev.cairn.render.TemplateSet;
 import dev.cairn.scheduler.ExecCommandRunner;
 import dev.cairn.scheduler.Schedulers;
-import dev.cairn.store.FileObjectStore;
+import dev.cairn.store.ObjectStores;
+import dev.cairn.store.S3Credentials;
 import dev.cairn.store.ObjectStore;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -41,15 +41,19 @@ final class Wiring implements AutoCloseable {
   }
 
   static ObjectStore openStore(AgentSettings settings) throws IOException {
-    String url = settings.storeUrl();
-    if (url.startsWith("file:")) {
-      return new FileObjectStore(Path.of(URI.create(url)));
+    return ObjectStores.open(settings.storeUrl(), credentials(settings, System.getenv()));
+  }
+
+  /**
+   * Keys from the variables the settings name; when neither is set (and for folder stores), the
+   * AWS SDK's default chain (profiles, instance roles).
+   */
+  static S3Credentials credentials(AgentSettings settings, java.util.Map<String, String> env) {
+    if (!settings.storeUrl().startsWith("s3:")
+        || (env.get(settings.s3AccessKeyEnv()) == null && env.get(settings.s3SecretKeyEnv()) == null)) {
+      return S3Credentials.defaultChain();
     }
-    if (url.startsWith("/")) {
-      return new FileObjectStore(Path.of(url));
-    }
-    throw new CairnException(
-        "CAIRN_STORE=" + url + " is not supported; use file:///folder");
+    return S3Credentials.fromEnvironment(settings.s3AccessKeyEnv(), settings.s3SecretKeyEnv(), env);
   }
 
   static ScriptRenderer renderer(AgentSettings settings) throws IOException {
