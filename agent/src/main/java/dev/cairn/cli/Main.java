@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       RenderCommand.class,
       StatusCommand.class,
+      PullCommand.class,
       VersionCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -68,6 +68,40 @@ public final class DvcConfig {
     }
   }
 
+  /** The default remote named by a repository's {@code .dvc/config}. */
+  public record Remote(String name, String url, String endpointUrl) {}
+
+  /**
+   * Reads the default remote from {@code <repoRoot>/.dvc/config} text.
+   *
+   * @throws dev.cairn.CairnException when there is no default remote or it has no url
+   */
+  public static Remote readRemote(String configText, String source) {
+    Map<String, List<String>> sections = sections(configText);
+    String name = value(sections.getOrDefault("[core]", List.of()), "remote");
+    if (name == null) {
+      throw new dev.cairn.CairnException(
+          source + " names no default remote ([core] remote = ...); run the agent's publish once or add one");
+    }
+    List<String> remote = sections.get("['remote \"" + name + "\"']");
+    String url = remote == null ? null : value(remote, "url");
+    if (url == null) {
+      throw new dev.cairn.CairnException(source + " has no url for the remote '" + name + "'");
+    }
+    return new Remote(name, url, value(remote, "endpointurl"));
+  }
+
+  private static String value(List<String> lines, String key) {
+    for (String line : lines) {
+      String s = line.strip();
+      int eq = s.indexOf('=');
+      if (eq > 0 && s.substring(0, eq).strip().equals(key)) {
+        return s.substring(eq + 1).strip();
+      }
+    }
+    return null;
+  }
+
   private static String render(
       Map<String, List<String>> sections, String remoteName, String url, String endpointUrl) {
     if (!NAME.matcher(remoteName).matches()) {

@@ -3,7 +3,7 @@ package dev.cairn.publish;
 /** What one pull did: files downloaded, files already in place, bytes downloaded. */
 public record DvcPullReport(int downloaded, int skipped, long bytesDownloaded) {
 
-  DvcPullReport plus(DvcPullReport other) {
+  public DvcPullReport plus(DvcPullReport other) {
     return new DvcPullReport(
         downloaded + other.downloaded,
         skipped + other.skipped,
