@@ -45,20 +45,22 @@ public final class GitTestRepos {
     Git git;
     if (Files.exists(work.resolve(".git"))) {
       git = Git.open(work.toFile());
-      git.fetch().call();
-      git.reset().setMode(org.eclipse.jgit.api.ResetCommand.ResetType.HARD)
-          .setRef("origin/" + branch).call();
     } else {
       git = Git.init().setInitialBranch(branch).setDirectory(work.toFile()).call();
       StoredConfig config = git.getRepository().getConfig();
       config.setString("remote", "origin", "url", url);
       config.setString("remote", "origin", "fetch", "+refs/heads/*:refs/remotes/origin/*");
       config.save();
-      git.fetch().call();
-      if (git.getRepository().exactRef("refs/remotes/origin/" + branch) != null) {
-        git.reset().setMode(org.eclipse.jgit.api.ResetCommand.ResetType.HARD)
-            .setRef("origin/" + branch).call();
-      }
+    }
+    git.fetch().call();
+    Repository repo = git.getRepository();
+    if (repo.resolve("HEAD") != null && !branch.equals(repo.getBranch())) {
+      git.checkout().setName(branch).setCreateBranch(repo.exactRef("refs/heads/" + branch) == null)
+          .call();
+    }
+    if (repo.exactRef("refs/remotes/origin/" + branch) != null) {
+      git.reset().setMode(org.eclipse.jgit.api.ResetCommand.ResetType.HARD)
+          .setRef("origin/" + branch).call();
     }
     try (git) {
       for (Map.Entry<String, String> f : files.entrySet()) {
