@@ -116,8 +116,8 @@ public final class GitAuth implements AutoCloseable {
   }
 
   /**
-   * Picks the authentication for {@code url}: an SSH key for ssh:// and scp-like URLs when a key
-   * is given, a token for http(s):// when a variable name is given, otherwise none.
+   * Picks the authentication for {@code url}: an SSH key for ssh:// and scp-like URLs when a key is
+   * given, a token for http(s):// when a variable name is given, otherwise none.
    */
   public static GitAuth forUrl(
       String url,
@@ -145,8 +145,9 @@ public final class GitAuth implements AutoCloseable {
   /** Sets credentials or the SSH session factory on a JGit fetch, push or clone command. */
   public <C extends TransportCommand<C, ?>> C apply(C command) {
     switch (kind) {
-      case TOKEN -> command.setCredentialsProvider(
-          new UsernamePasswordCredentialsProvider(user, token.clone()));
+      case TOKEN ->
+          command.setCredentialsProvider(
+              new UsernamePasswordCredentialsProvider(user, token.clone()));
       case SSH_KEY -> {
         SshdSessionFactory factory = sshFactory();
         command.setTransportConfigCallback(
@@ -161,9 +162,7 @@ public final class GitAuth implements AutoCloseable {
     return command;
   }
 
-  /**
-   * Removes user info from URLs and the token itself from {@code text}, for messages and logs.
-   */
+  /** Removes user info from URLs and the token itself from {@code text}, for messages and logs. */
   public String scrub(String text) {
     if (text == null) {
       return null;
@@ -212,8 +211,10 @@ public final class GitAuth implements AutoCloseable {
               .setConfigStoreFactory((h, f, u) -> store)
               .setDefaultIdentities(d -> List.of(keyFile))
               .setDefaultKnownHostsFiles(
-                  d -> knownHosts == null ? List.of(sshDir.toPath().resolve("known_hosts"))
-                      : List.of(knownHosts))
+                  d ->
+                      knownHosts == null
+                          ? List.of(sshDir.toPath().resolve("known_hosts"))
+                          : List.of(knownHosts))
               .build(null);
     }
     return sshFactory;
@@ -242,9 +243,14 @@ public final class GitAuth implements AutoCloseable {
     return switch (kind) {
       case NONE -> "GitAuth[none]";
       case TOKEN -> "GitAuth[token user=" + user + " from $" + tokenEnv + "]";
-      case SSH_KEY -> "GitAuth[ssh key=" + keyFile + " knownHosts="
-          + (knownHosts == null ? "default" : knownHosts)
-          + " strictHostKeyChecking=" + strictHostKeyChecking + "]";
+      case SSH_KEY ->
+          "GitAuth[ssh key="
+              + keyFile
+              + " knownHosts="
+              + (knownHosts == null ? "default" : knownHosts)
+              + " strictHostKeyChecking="
+              + strictHostKeyChecking
+              + "]";
     };
   }
 

@@ -4,6 +4,7 @@ import dev.cairn.CairnException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
@@ -62,7 +63,8 @@ public final class GitClone implements AutoCloseable {
           throw new CairnException(
               "clone folder "
                   + abs
-                  + " exists but is not a Git repository; empty it or set CAIRN_GIT_CLONE elsewhere");
+                  + " exists but is not a Git repository; empty it or set CAIRN_GIT_CLONE"
+                  + " elsewhere");
         }
         repo = new FileRepositoryBuilder().setGitDir(gitDir.toFile()).setMustExist(true).build();
       }
@@ -119,8 +121,7 @@ public final class GitClone implements AutoCloseable {
                   .setTimeout(TIMEOUT_SECONDS))
           .call();
     } catch (GitAPIException e) {
-      throw new CairnException(
-          "cannot fetch " + remoteForMessages() + ": " + auth.scrub(rootMessage(e)), e);
+      throw new CairnException("cannot fetch " + remoteForMessages() + ": " + why(e), e);
     } finally {
       lock.unlock();
     }
@@ -154,9 +155,19 @@ public final class GitClone implements AutoCloseable {
     return GitAuth.redactUrl(remoteUrl);
   }
 
+  /** The causes of {@code e} in one line, without credentials or a repeat of the remote URL. */
+  String why(Throwable e) {
+    String text = auth.scrub(rootMessage(e));
+    String url = remoteForMessages();
+    while (text.startsWith(url + ": ")) {
+      text = text.substring(url.length() + 2);
+    }
+    return text;
+  }
+
   static String rootMessage(Throwable e) {
     StringBuilder out = new StringBuilder(String.valueOf(e.getMessage()));
-    List<Throwable> seen = new java.util.ArrayList<>();
+    List<Throwable> seen = new ArrayList<>();
     for (Throwable c = e.getCause(); c != null && !seen.contains(c); c = c.getCause()) {
       seen.add(c);
       if (c.getMessage() != null && !out.toString().contains(c.getMessage())) {

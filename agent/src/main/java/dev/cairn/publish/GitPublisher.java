@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -39,8 +40,10 @@ import org.slf4j.LoggerFactory;
 public final class GitPublisher {
   /** Where results commits wait until they are on the remote. */
   static final String PENDING = "refs/cairn/pending/";
+
   /** GitLab's push option that keeps the results push from starting a pipeline. */
   static final String CI_SKIP = "ci.skip";
+
   static final int MAX_PUSH_ATTEMPTS = 5;
   private static final Logger LOG = LoggerFactory.getLogger(GitPublisher.class);
   private static final int TIMEOUT_SECONDS = 120;
@@ -74,8 +77,8 @@ public final class GitPublisher {
 
   /**
    * Commits {@code files} onto {@code branch} and pushes. Everything below {@code relDir} is
-   * replaced by the files given there; files outside it (e.g. {@code .dvc/config}) are written
-   * as given, except {@code .gitignore} files, whose lines are added to the branch's current ones.
+   * replaced by the files given there; files outside it (e.g. {@code .dvc/config}) are written as
+   * given, except {@code .gitignore} files, whose lines are added to the branch's current ones.
    * Publishing the same content with the same message twice returns the first commit.
    *
    * @param relDir the run's folder, e.g. {@code results/<run-id>}
@@ -84,7 +87,8 @@ public final class GitPublisher {
    */
   public String publish(String branch, String relDir, Map<String, byte[]> files, String message) {
     checkBranch(branch);
-    String dir = checkPath(relDir.endsWith("/") ? relDir.substring(0, relDir.length() - 1) : relDir);
+    String dir =
+        checkPath(relDir.endsWith("/") ? relDir.substring(0, relDir.length() - 1) : relDir);
     files.keySet().forEach(GitPublisher::checkPath);
     clone.lock().lock();
     try {
@@ -118,7 +122,8 @@ public final class GitPublisher {
       }
       return pushPending(branch);
     } catch (IOException e) {
-      throw new CairnException("cannot commit results in " + clone.dir() + ": " + e.getMessage(), e);
+      throw new CairnException(
+          "cannot commit results in " + clone.dir() + ": " + e.getMessage(), e);
     } finally {
       clone.lock().unlock();
     }
@@ -205,8 +210,11 @@ public final class GitPublisher {
                 + update.getStatus()
                 + "); the results commit is kept and pushed on the next publish");
       }
-      LOG.info("branch {} moved during push ({}); rebasing, attempt {}", branch,
-          update.getStatus(), attempt + 1);
+      LOG.info(
+          "branch {} moved during push ({}); rebasing, attempt {}",
+          branch,
+          update.getStatus(),
+          attempt + 1);
       backoff(attempt);
       clone.fetch();
       rebasePending(branch, remoteHead(branch));
@@ -219,14 +227,19 @@ public final class GitPublisher {
     Iterable<PushResult> results;
     try {
       PushCommand command =
-          clone.git().push().setRemote(GitClone.REMOTE).setRefSpecs(spec).setTimeout(TIMEOUT_SECONDS);
+          clone
+              .git()
+              .push()
+              .setRemote(GitClone.REMOTE)
+              .setRefSpecs(spec)
+              .setTimeout(TIMEOUT_SECONDS);
       if (pushOptions) {
         command.setPushOptions(List.of(CI_SKIP));
       }
       results = clone.auth().apply(command).call();
     } catch (GitAPIException e) {
       String why = GitClone.rootMessage(e);
-      if (pushOptions && why.toLowerCase().contains("push options not supported")) {
+      if (pushOptions && why.toLowerCase(Locale.ROOT).contains("push options not supported")) {
         // Only GitLab reads ci.skip; a remote without push options runs no pipeline to skip.
         pushOptions = false;
         LOG.warn(
@@ -235,7 +248,7 @@ public final class GitPublisher {
         return push(branch);
       }
       throw new CairnException(
-          "cannot push to " + clone.remoteForMessages() + ": " + clone.auth().scrub(why), e);
+          "cannot push to " + clone.remoteForMessages() + ": " + clone.why(e), e);
     }
     List<RemoteRefUpdate> rejected = new ArrayList<>();
     for (PushResult result : results) {
@@ -253,7 +266,7 @@ public final class GitPublisher {
     return switch (update.getStatus()) {
       case REJECTED_NONFASTFORWARD, REJECTED_REMOTE_CHANGED -> true;
       case REJECTED_OTHER_REASON -> {
-        String why = String.valueOf(update.getMessage()).toLowerCase();
+        String why = String.valueOf(update.getMessage()).toLowerCase(Locale.ROOT);
         yield why.contains("lock") || why.contains("fetch first") || why.contains("stale");
       }
       default -> false;
@@ -298,8 +311,8 @@ public final class GitPublisher {
         FlatTree tree = FlatTree.read(reader, tip.getTree());
         Replay.apply(reader, inserter, tree, parent.getTree(), c.getTree());
         ObjectId id =
-            insertCommit(inserter, tree.write(inserter), tip, c.getFullMessage(),
-                c.getAuthorIdent());
+            insertCommit(
+                inserter, tree.write(inserter), tip, c.getFullMessage(), c.getAuthorIdent());
         tip = walk.parseCommit(id);
       }
       setPending(branch, tip);
@@ -334,9 +347,15 @@ public final class GitPublisher {
     RefUpdate.Result result = update.update();
     switch (result) {
       case NEW, FORCED, FAST_FORWARD, NO_CHANGE -> {}
-      default -> throw new CairnException(
-          "cannot update " + name + " in " + clone.dir() + ": " + result
-              + "; is another agent using this clone?");
+      default ->
+          throw new CairnException(
+              "cannot update "
+                  + name
+                  + " in "
+                  + clone.dir()
+                  + ": "
+                  + result
+                  + "; is another agent using this clone?");
     }
   }
 
@@ -385,7 +404,9 @@ public final class GitPublisher {
     boolean bad = path == null || path.isEmpty() || path.startsWith("/") || path.contains("\\");
     if (!bad) {
       for (String part : path.split("/", -1)) {
-        if (part.isEmpty() || part.equals(".") || part.equals("..")
+        if (part.isEmpty()
+            || part.equals(".")
+            || part.equals("..")
             || part.equalsIgnoreCase(Constants.DOT_GIT)) {
           bad = true;
         }

@@ -39,8 +39,8 @@ public final class RepoMirror {
   }
 
   /**
-   * Whether {@code commit} (a full 40-hex sha) is reachable from {@code origin/<branch>}. False
-   * for unknown commits and branches.
+   * Whether {@code commit} (a full 40-hex sha) is reachable from {@code origin/<branch>}. False for
+   * unknown commits and branches.
    */
   public boolean isOnBranch(String commit, String branch) {
     Optional<ObjectId> id = parseSha(commit);
@@ -126,7 +126,7 @@ public final class RepoMirror {
   }
 
   private CairnException readError(IOException e) {
-    return new CairnException("cannot read the Git clone at " + clone.dir() + ": " + e.getMessage(),
-        e);
+    return new CairnException(
+        "cannot read the Git clone at " + clone.dir() + ": " + e.getMessage(), e);
   }
 }

@@ -37,7 +37,8 @@ class GitAuthTest {
             CairnException.class, () -> GitAuth.token("bot", "MY_TOKEN", Map.of("OTHER", TOKEN)));
     assertTrue(e.getMessage().contains("MY_TOKEN"), e.getMessage());
     assertFalse(e.getMessage().contains(TOKEN));
-    assertThrows(CairnException.class, () -> GitAuth.token("bot", "MY_TOKEN", Map.of("MY_TOKEN", " ")));
+    assertThrows(
+        CairnException.class, () -> GitAuth.token("bot", "MY_TOKEN", Map.of("MY_TOKEN", " ")));
   }
 
   @Test
@@ -46,19 +47,24 @@ class GitAuthTest {
     String scrubbed =
         auth.scrub("https://oauth2:" + TOKEN + "@gitlab.example/g/r.git: bad " + TOKEN + " here");
     assertEquals("https://gitlab.example/g/r.git: bad *** here", scrubbed);
-    assertEquals("ssh://gitlab.example/g/r.git", GitAuth.redactUrl("ssh://git@gitlab.example/g/r.git"));
+    assertEquals(
+        "ssh://gitlab.example/g/r.git", GitAuth.redactUrl("ssh://git@gitlab.example/g/r.git"));
   }
 
   @Test
   void forUrl_picksAuthenticationByScheme() throws Exception {
     Map<String, String> env = Map.of("T", TOKEN);
     Path key = Files.writeString(tmp.resolve("id_ed25519"), "key");
-    assertEquals("token", GitAuth.forUrl("https://h/g/r.git", null, "T", key, null, true, env).kind());
-    assertEquals("none", GitAuth.forUrl("https://h/g/r.git", null, null, key, null, true, env).kind());
-    assertEquals("ssh_key", GitAuth.forUrl("git@h:g/r.git", null, "T", key, null, true, env).kind());
-    assertEquals("ssh_key", GitAuth.forUrl("ssh://git@h/g/r.git", null, null, key, null, false, env)
-        .kind());
-    assertEquals("none", GitAuth.forUrl("file:///srv/r.git", null, "T", key, null, true, env).kind());
+    assertEquals(
+        "token", GitAuth.forUrl("https://h/g/r.git", null, "T", key, null, true, env).kind());
+    assertEquals(
+        "none", GitAuth.forUrl("https://h/g/r.git", null, null, key, null, true, env).kind());
+    assertEquals(
+        "ssh_key", GitAuth.forUrl("git@h:g/r.git", null, "T", key, null, true, env).kind());
+    assertEquals(
+        "ssh_key", GitAuth.forUrl("ssh://git@h/g/r.git", null, null, key, null, false, env).kind());
+    assertEquals(
+        "none", GitAuth.forUrl("file:///srv/r.git", null, "T", key, null, true, env).kind());
     assertEquals("none", GitAuth.forUrl("/srv/r.git", null, "T", key, null, true, env).kind());
   }
 

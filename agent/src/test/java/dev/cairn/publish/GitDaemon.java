@@ -23,7 +23,8 @@ public final class GitDaemon implements AutoCloseable {
   }
 
   /** Starts the daemon and waits (at most 10 s) until it accepts connections. */
-  public static GitDaemon start(Path basePath, Path logFile) throws IOException, InterruptedException {
+  public static GitDaemon start(Path basePath, Path logFile)
+      throws IOException, InterruptedException {
     IOException last = null;
     for (int tries = 0; tries < 3; tries++) {
       int port;

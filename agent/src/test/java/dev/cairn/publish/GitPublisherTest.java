@@ -46,7 +46,8 @@ class GitPublisherTest {
 
   private static Map<String, byte[]> runFiles(String runId) {
     Map<String, byte[]> files = new LinkedHashMap<>();
-    files.put("results/" + runId + "/run.json", ("{\"run_id\":\"" + runId + "\"}\n").getBytes(UTF_8));
+    files.put(
+        "results/" + runId + "/run.json", ("{\"run_id\":\"" + runId + "\"}\n").getBytes(UTF_8));
     files.put("results/" + runId + "/summary.md", ("# " + runId + "\n").getBytes(UTF_8));
     files.put(".gitignore", ("/results/" + runId + "/out\n").getBytes(UTF_8));
     return files;
@@ -114,7 +115,8 @@ class GitPublisherTest {
                       GitTestRepos.commitAndPush(
                           url,
                           "main",
-                          Map.of("config/config.env", "EPOCHS=20\n", ".gitignore", "*.ckpt\n*.log\n"),
+                          Map.of(
+                              "config/config.env", "EPOCHS=20\n", ".gitignore", "*.ckpt\n*.log\n"),
                           "More epochs",
                           developer));
                 }
@@ -222,9 +224,13 @@ class GitPublisherTest {
       assertThrows(
           IllegalStateException.class,
           () ->
-              new GitPublisher(clone, "Cairn agent", "cairn@localhost", attempt -> {
-                    throw new IllegalStateException("killed");
-                  })
+              new GitPublisher(
+                      clone,
+                      "Cairn agent",
+                      "cairn@localhost",
+                      attempt -> {
+                        throw new IllegalStateException("killed");
+                      })
                   .publish("main", "results/r1", runFiles("r1"), "results r1"));
       String sha = new GitPublisher(clone).publish("main", "results/r2", runFiles("r2"), "r2");
 

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.StoredConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,8 +55,12 @@ class GitPushOptionsTest {
     String hook =
         "#!/bin/sh\n"
             + "cat >/dev/null\n"
-            + "echo \"count=${GIT_PUSH_OPTION_COUNT:-none}\" >> '" + log + "'\n"
-            + "env | grep '^GIT_PUSH_OPTION_[0-9]' | sort >> '" + log + "'\n"
+            + "echo \"count=${GIT_PUSH_OPTION_COUNT:-none}\" >> '"
+            + log
+            + "'\n"
+            + "env | grep '^GIT_PUSH_OPTION_[0-9]' | sort >> '"
+            + log
+            + "'\n"
             + (rejectWith == null ? "exit 0\n" : "echo '" + rejectWith + "' >&2\nexit 1\n");
     Path hookFile = dir.resolve("hooks/pre-receive");
     Files.createDirectories(hookFile.getParent());
@@ -71,8 +76,8 @@ class GitPushOptionsTest {
   @Test
   void publish_sendsCiSkipPushOption() throws Exception {
     Path remote = remote("exp.git", true, null);
-    try (GitClone clone = GitClone.open(tmp.resolve("agent"), daemon.url("exp.git"),
-        GitAuth.none())) {
+    try (GitClone clone =
+        GitClone.open(tmp.resolve("agent"), daemon.url("exp.git"), GitAuth.none())) {
       String sha = new GitPublisher(clone).publish("main", "results/r1", files(), "results r1");
 
       assertEquals(sha, GitTestRepos.head(remote, "main").name());
@@ -85,8 +90,8 @@ class GitPushOptionsTest {
   @Test
   void publish_pushesWithoutOptionsWhenRemoteLacksSupport() throws Exception {
     Path remote = remote("plain.git", false, null);
-    try (GitClone clone = GitClone.open(tmp.resolve("agent"), daemon.url("plain.git"),
-            GitAuth.none());
+    try (GitClone clone =
+            GitClone.open(tmp.resolve("agent"), daemon.url("plain.git"), GitAuth.none());
         LogCapture logs = new LogCapture()) {
       GitPublisher publisher = new GitPublisher(clone);
       String first = publisher.publish("main", "results/r1", files(), "results r1");
@@ -94,11 +99,13 @@ class GitPushOptionsTest {
           publisher.publish("main", "results/r2", Map.of("results/r2/a", new byte[] {1}), "r2");
 
       assertEquals(second, GitTestRepos.head(remote, "main").name());
-      assertTrue(GitTestRepos.contains(remote, GitTestRepos.head(remote, "main"),
-          org.eclipse.jgit.lib.ObjectId.fromString(first)));
+      assertTrue(
+          GitTestRepos.contains(
+              remote, GitTestRepos.head(remote, "main"), ObjectId.fromString(first)));
       assertEquals("count=0\ncount=0\n", Files.readString(remote.resolve("push-options.log")));
       assertEquals(
-          1, logs.lines().stream().filter(l -> l.startsWith("WARN") && l.contains("ci.skip")).count(),
+          1,
+          logs.lines().stream().filter(l -> l.startsWith("WARN") && l.contains("ci.skip")).count(),
           logs.lines().toString());
     }
   }
@@ -107,8 +114,8 @@ class GitPushOptionsTest {
   void publish_hookRejectionNamesRemoteAndStatus() throws Exception {
     Path remote = remote("guarded.git", true, "branch main is protected");
     String before = GitTestRepos.head(remote, "main").name();
-    try (GitClone clone = GitClone.open(tmp.resolve("agent"), daemon.url("guarded.git"),
-        GitAuth.none())) {
+    try (GitClone clone =
+        GitClone.open(tmp.resolve("agent"), daemon.url("guarded.git"), GitAuth.none())) {
       GitPublisher publisher = new GitPublisher(clone);
       CairnException e =
           assertThrows(

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.ResetCommand.ResetType;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectReader;
@@ -14,6 +15,7 @@ import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.transport.RemoteRefUpdate;
 import org.eclipse.jgit.treewalk.TreeWalk;
 
 /** Bare remotes in a temporary folder and a second "developer" clone that pushes to them. */
@@ -26,14 +28,18 @@ public final class GitTestRepos {
    */
   public static Path bareRemote(Path dir, String branch, Map<String, String> files)
       throws IOException, GitAPIException {
-    try (Git bare = Git.init().setBare(true).setInitialBranch(branch).setDirectory(dir.toFile())
-        .call()) {
+    try (Git bare =
+        Git.init().setBare(true).setInitialBranch(branch).setDirectory(dir.toFile()).call()) {
       StoredConfig config = bare.getRepository().getConfig();
       config.setBoolean("receive", null, "advertisePushOptions", true);
       config.setBoolean("receive", null, "pushOptions", true);
       config.save();
     }
-    commitAndPush(dir.toUri().toString(), branch, files, "Initial commit",
+    commitAndPush(
+        dir.toUri().toString(),
+        branch,
+        files,
+        "Initial commit",
         Files.createTempDirectory(dir.getParent(), "seed"));
     return dir;
   }
@@ -55,12 +61,13 @@ public final class GitTestRepos {
     git.fetch().call();
     Repository repo = git.getRepository();
     if (repo.resolve("HEAD") != null && !branch.equals(repo.getBranch())) {
-      git.checkout().setName(branch).setCreateBranch(repo.exactRef("refs/heads/" + branch) == null)
+      git.checkout()
+          .setName(branch)
+          .setCreateBranch(repo.exactRef("refs/heads/" + branch) == null)
           .call();
     }
     if (repo.exactRef("refs/remotes/origin/" + branch) != null) {
-      git.reset().setMode(org.eclipse.jgit.api.ResetCommand.ResetType.HARD)
-          .setRef("origin/" + branch).call();
+      git.reset().setMode(ResetType.HARD).setRef("origin/" + branch).call();
     }
     try (git) {
       for (Map.Entry<String, String> f : files.entrySet()) {
@@ -70,14 +77,24 @@ public final class GitTestRepos {
       }
       git.add().addFilepattern(".").call();
       RevCommit commit =
-          git.commit().setMessage(message).setAuthor("Dev", "dev@example.org")
-              .setCommitter("Dev", "dev@example.org").call();
-      git.push().setRemote("origin").add(branch).call().forEach(r -> r.getRemoteUpdates()
-          .forEach(u -> {
-            if (u.getStatus() != org.eclipse.jgit.transport.RemoteRefUpdate.Status.OK) {
-              throw new IllegalStateException("seed push rejected: " + u);
-            }
-          }));
+          git.commit()
+              .setMessage(message)
+              .setAuthor("Dev", "dev@example.org")
+              .setCommitter("Dev", "dev@example.org")
+              .call();
+      git.push()
+          .setRemote("origin")
+          .add(branch)
+          .call()
+          .forEach(
+              r ->
+                  r.getRemoteUpdates()
+                      .forEach(
+                          u -> {
+                            if (u.getStatus() != RemoteRefUpdate.Status.OK) {
+                              throw new IllegalStateException("seed push rejected: " + u);
+                            }
+                          }));
       return commit.getId();
     }
   }
@@ -106,7 +123,8 @@ public final class GitTestRepos {
         RevWalk walk = new RevWalk(reader)) {
       RevCommit c = walk.parseCommit(commit);
       try (TreeWalk tw = TreeWalk.forPath(reader, path, c.getTree())) {
-        return tw == null ? null
+        return tw == null
+            ? null
             : new String(reader.open(tw.getObjectId(0)).getBytes(), StandardCharsets.UTF_8);
       }
     }

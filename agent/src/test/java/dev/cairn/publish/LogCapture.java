@@ -19,8 +19,14 @@ final class LogCapture implements AutoCloseable {
   /** Every message so far, formatted, with the text of any attached exception. */
   List<String> lines() {
     return List.copyOf(appender.list).stream()
-        .map(e -> e.getLevel() + " " + e.getFormattedMessage()
-            + (e.getThrowableProxy() == null ? "" : " " + e.getThrowableProxy().getMessage()))
+        .map(
+            e ->
+                e.getLevel()
+                    + " "
+                    + e.getFormattedMessage()
+                    + (e.getThrowableProxy() == null
+                        ? ""
+                        : " " + e.getThrowableProxy().getMessage()))
         .toList();
   }
 

@@ -33,8 +33,8 @@ class RepoMirrorTest {
         GitTestRepos.commitAndPush(
             url, "main", Map.of("config/config.env", "EPOCHS=1\n"), "One epoch\n\nbody", dev);
     second =
-        GitTestRepos.commitAndPush(url, "main", Map.of("config/config.env", "EPOCHS=20\n"),
-            "Twenty epochs", dev);
+        GitTestRepos.commitAndPush(
+            url, "main", Map.of("config/config.env", "EPOCHS=20\n"), "Twenty epochs", dev);
     sideCommit =
         GitTestRepos.commitAndPush(
             url, "experiment", Map.of("config/config.env", "EPOCHS=99\n"), "Side", dev);
@@ -65,13 +65,16 @@ class RepoMirrorTest {
   void readFile_returnsContentAtThatCommit() {
     try (GitClone clone = GitClone.open(tmp.resolve("agent"), url, GitAuth.none())) {
       RepoMirror mirror = mirror(clone);
-      assertEquals("EPOCHS=1\n", new String(mirror.readFile(first.name(), "config/config.env")
-          .orElseThrow(), UTF_8));
-      assertEquals("EPOCHS=20\n", new String(mirror.readFile(second.name(), "config/config.env")
-          .orElseThrow(), UTF_8));
+      assertEquals(
+          "EPOCHS=1\n",
+          new String(mirror.readFile(first.name(), "config/config.env").orElseThrow(), UTF_8));
+      assertEquals(
+          "EPOCHS=20\n",
+          new String(mirror.readFile(second.name(), "config/config.env").orElseThrow(), UTF_8));
       assertEquals(Optional.empty(), mirror.readFile(first.name(), "config/missing.env"));
       assertEquals(Optional.empty(), mirror.readFile(first.name(), "config"));
-      assertEquals(Optional.empty(),
+      assertEquals(
+          Optional.empty(),
           mirror.readFile("0123456789012345678901234567890123456789", "config/config.env"));
     }
   }
