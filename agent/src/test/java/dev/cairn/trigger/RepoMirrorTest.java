@@ -1,0 +1,111 @@
+package dev.cairn.trigger;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cairn.publish.GitAuth;
+import dev.cairn.publish.GitClone;
+import dev.cairn.publish.GitTestRepos;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.jgit.lib.ObjectId;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RepoMirrorTest {
+  @TempDir Path tmp;
+  private String url;
+  private ObjectId first;
+  private ObjectId second;
+  private ObjectId sideCommit;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    Path remote =
+        GitTestRepos.bareRemote(tmp.resolve("remote.git"), "main", Map.of("README.md", "hi\n"));
+    url = remote.toUri().toString();
+    Path dev = tmp.resolve("dev");
+    first =
+        GitTestRepos.commitAndPush(
+            url, "main", Map.of("config/config.env", "EPOCHS=1\n"), "One epoch\n\nbody", dev);
+    second =
+        GitTestRepos.commitAndPush(
+            url, "main", Map.of("config/config.env", "EPOCHS=20\n"), "Twenty epochs", dev);
+    sideCommit =
+        GitTestRepos.commitAndPush(
+            url, "experiment", Map.of("config/config.env", "EPOCHS=99\n"), "Side", dev);
+  }
+
+  private RepoMirror mirror(GitClone clone) {
+    RepoMirror mirror = new RepoMirror(clone);
+    mirror.fetch();
+    return mirror;
+  }
+
+  @Test
+  void isOnBranch_trueForReachableFalseOtherwise() {
+    try (GitClone clone = GitClone.open(tmp.resolve("agent"), url, GitAuth.none())) {
+      RepoMirror mirror = mirror(clone);
+      assertTrue(mirror.isOnBranch(first.name(), "main"));
+      assertTrue(mirror.isOnBranch(second.name().toUpperCase(), "main"));
+      assertFalse(mirror.isOnBranch(sideCommit.name(), "main"));
+      assertTrue(mirror.isOnBranch(sideCommit.name(), "experiment"));
+      assertFalse(mirror.isOnBranch(first.name(), "no-such-branch"));
+      assertFalse(mirror.isOnBranch("0123456789012345678901234567890123456789", "main"));
+      assertFalse(mirror.isOnBranch(first.name().substring(0, 8), "main"));
+      assertFalse(mirror.isOnBranch("$(rm -rf /)", "main"));
+    }
+  }
+
+  @Test
+  void readFile_returnsContentAtThatCommit() {
+    try (GitClone clone = GitClone.open(tmp.resolve("agent"), url, GitAuth.none())) {
+      RepoMirror mirror = mirror(clone);
+      assertEquals(
+          "EPOCHS=1\n",
+          new String(mirror.readFile(first.name(), "config/config.env").orElseThrow(), UTF_8));
+      assertEquals(
+          "EPOCHS=20\n",
+          new String(mirror.readFile(second.name(), "config/config.env").orElseThrow(), UTF_8));
+      assertEquals(Optional.empty(), mirror.readFile(first.name(), "config/missing.env"));
+      assertEquals(Optional.empty(), mirror.readFile(first.name(), "config"));
+      assertEquals(
+          Optional.empty(),
+          mirror.readFile("0123456789012345678901234567890123456789", "config/config.env"));
+    }
+  }
+
+  @Test
+  void commitInfoAndBranchHead_describeTheRemote() {
+    try (GitClone clone = GitClone.open(tmp.resolve("agent"), url, GitAuth.none())) {
+      RepoMirror mirror = mirror(clone);
+      RepoMirror.CommitInfo info = mirror.commitInfo(first.name()).orElseThrow();
+      assertEquals(first.name(), info.sha());
+      assertEquals("One epoch", info.subject());
+      assertEquals("Dev", info.authorName());
+      assertEquals("dev@example.org", info.authorEmail());
+      assertEquals(Optional.of(second.name()), mirror.branchHead("main"));
+      assertEquals(Optional.empty(), mirror.branchHead("gone"));
+      assertEquals(Optional.empty(), mirror.commitInfo("not-a-sha"));
+    }
+  }
+
+  @Test
+  void open_reopensExistingCloneAndSeesNewCommits() throws Exception {
+    try (GitClone clone = GitClone.open(tmp.resolve("agent"), url, GitAuth.none())) {
+      mirror(clone);
+    }
+    ObjectId third =
+        GitTestRepos.commitAndPush(url, "main", Map.of("x", "y"), "Third", tmp.resolve("dev"));
+    try (GitClone clone = GitClone.open(tmp.resolve("agent"), url, GitAuth.none())) {
+      RepoMirror mirror = new RepoMirror(clone);
+      assertFalse(mirror.isOnBranch(third.name(), "main"));
+      mirror.fetch();
+      assertTrue(mirror.isOnBranch(third.name(), "main"));
+    }
+  }
+}
