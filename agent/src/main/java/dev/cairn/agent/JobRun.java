@@ -28,6 +28,9 @@ public final class JobRun {
   public String gate;
   public Boolean gatePassed;
   public List<Attempt> history = new ArrayList<>();
+  /** The last lines of a failed job's err file, for the CI log. */
+  public String errTail;
+  public Integer gpus;
 
   /** How one attempt ended. */
   public record Attempt(

@@ -23,6 +23,10 @@ public final class Run {
   public String runDir;
   public List<JobRun> jobs = new ArrayList<>();
   public String resultsCommit;
+  /** How the run ends, decided once every job has ended and before its results are published. */
+  public RunState outcome;
+  public String outcomeMessage;
+  public String finishedAt;
   /** status.json not yet written for the latest change (the store was unreachable). */
   public boolean statusPending = true;
   /** Results not yet published (the publisher failed; retried next tick). */

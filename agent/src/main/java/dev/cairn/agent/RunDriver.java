@@ -275,11 +275,13 @@ public final class RunDriver {
       run.state = RunState.COLLECTING;
       run.message = "collecting outputs";
       collect(run, plan);
+      decideOutcome(run, plan);
       save.accept(run);
     }
     if (run.state == RunState.COLLECTING) {
       run.state = RunState.PUBLISHING;
       run.message = "publishing outputs";
+      run.finishedAt = clock.instant().toString();
       save.accept(run);
     }
     if (publisher != null && run.resultsCommit == null) {
@@ -296,6 +298,19 @@ public final class RunDriver {
         return;
       }
     }
+    run.state = run.outcome;
+    run.message = run.outcomeMessage;
+    save.accept(run);
+    log.info(
+        "run {} {}: {}{}",
+        run.runId,
+        run.state,
+        run.message,
+        run.resultsCommit == null ? "" : "; results commit " + run.resultsCommit);
+  }
+
+  /** SUCCEEDED when every job completed and met its gate; otherwise FAILED with every reason. */
+  private static void decideOutcome(Run run, RunPlan plan) {
     List<String> problems = new ArrayList<>();
     for (JobRun job : run.jobs) {
       if (job.state != JobState.COMPLETED) {
@@ -305,16 +320,14 @@ public final class RunDriver {
         Double value = job.metrics.get(gate.metric());
         problems.add(
             job.task + " missed its quality gate " + gate + " (" + gate.metric() + " = "
-                + (value == null ? "not reported" : String.format("%.4f", value)) + ")");
+                + (value == null ? "not reported" : String.format(java.util.Locale.ROOT, "%.4f", value)) + ")");
       }
     }
-    run.state = problems.isEmpty() ? RunState.SUCCEEDED : RunState.FAILED;
-    run.message =
+    run.outcome = problems.isEmpty() ? RunState.SUCCEEDED : RunState.FAILED;
+    run.outcomeMessage =
         problems.isEmpty()
             ? run.jobs.size() + " of " + run.jobs.size() + " task(s) completed and met their quality gates"
             : String.join("; ", problems);
-    save.accept(run);
-    log.info("run {} {}: {}", run.runId, run.state, run.message);
   }
 
   private void collect(Run run, RunPlan plan) {
@@ -328,6 +341,10 @@ public final class RunDriver {
         }
       } catch (IOException e) {
         log.warn("run {}: cannot read the metrics of {}: {}", run.runId, job.task, e.getMessage());
+      }
+      job.gpus = plan.config().gpusPerJob();
+      if (job.state != JobState.COMPLETED) {
+        job.errTail = JobOutputs.tail(spec.errFile(), 40);
       }
       if (job.state == JobState.COMPLETED) {
         QualityGate gate = plan.config().gates().get(job.task);

@@ -83,13 +83,18 @@ final class DemoCommand implements Callable<Integer> {
     env.put("CAIRN_POLL_MAX_SECONDS", "2");
     AgentSettings settings = AgentSettings.load(null, env);
     Run run;
-    try (Wiring wiring = new Wiring(settings, Clock.systemUTC(), null, null)) {
+    try (Wiring wiring = new Wiring(settings, Clock.systemUTC())) {
       wiring.agent.loop(true);
       run = wiring.agent.runs().values().stream().filter(r -> r.commit().equals(seed.getName())).findFirst().orElseThrow();
     }
     out.println();
     out.println(Table.render(RunStatus.of(run)));
     Path runDir = Path.of(run.runDir);
+    if (run.resultsCommit != null) {
+      out.println("  pushed to    " + ws.origin + " (main), without starting a pipeline (ci.skip)");
+      out.println("  reproduce    git clone " + ws.origin + " repro && cd repro && git checkout "
+          + run.resultsCommit.substring(0, 12) + " && java -jar agent.jar pull");
+    }
     out.println("outputs        " + runDir);
     out.println("  out          " + runDir.resolve("out"));
     out.println("  err          " + runDir.resolve("err"));

@@ -46,9 +46,12 @@ final class DemoWorkspace {
       StoredConfig config = bare.getRepository().getConfig();
       // accept GitLab's push options (ci.skip) as a GitLab remote does
       config.setBoolean("receive", null, "advertisePushOptions", true);
+      config.setBoolean("receive", null, "pushOptions", true);
       config.save();
     }
     try (Git git = Git.cloneRepository().setURI(origin.toUri().toString()).setDirectory(researcher.toFile()).call()) {
+      // the clone of an empty repository has an unborn HEAD: point it at main
+      git.getRepository().updateRef(org.eclipse.jgit.lib.Constants.HEAD).link("refs/heads/main");
       for (String part : new String[] {"config", "templates", "examples"}) {
         copyTree(Bundled.path(part), researcher.resolve(part));
       }
@@ -60,7 +63,13 @@ final class DemoWorkspace {
               .setCommitter(who)
               .setMessage("Fine-tune Prithvi-EO v2 300M on the three demo tasks")
               .call();
-      git.push().setRemote("origin").add("main").call();
+      for (var result : git.push().setRemote("origin").add("main").call()) {
+        for (var update : result.getRemoteUpdates()) {
+          if (update.getStatus() != org.eclipse.jgit.transport.RemoteRefUpdate.Status.OK) {
+            throw new CairnException("cannot seed the demo's Git remote: " + update.getStatus() + " " + update.getMessage());
+          }
+        }
+      }
       return seed;
     }
   }

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       RenderCommand.class,
       StatusCommand.class,
       PullCommand.class,
+      ReproduceCommand.class,
       VersionCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -26,7 +26,7 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     var settings = common.load(System.getenv());
-    try (Wiring wiring = new Wiring(settings, Clock.systemUTC(), null, null)) {
+    try (Wiring wiring = new Wiring(settings, Clock.systemUTC())) {
       Thread main = Thread.currentThread();
       Thread hook = new Thread(() -> {
         main.interrupt();

@@ -12,7 +12,15 @@ import dev.cairn.render.Site;
 import dev.cairn.render.TemplateSet;
 import dev.cairn.scheduler.ExecCommandRunner;
 import dev.cairn.scheduler.Schedulers;
+import dev.cairn.publish.DvcConfig;
+import dev.cairn.publish.GitAuth;
+import dev.cairn.publish.GitClone;
+import dev.cairn.publish.GitPublisher;
+import dev.cairn.publish.ResultsPublisher;
 import dev.cairn.store.ObjectStores;
+import dev.cairn.store.S3Location;
+import dev.cairn.trigger.ProvenanceCheck;
+import dev.cairn.trigger.RepoMirror;
 import dev.cairn.store.S3Credentials;
 import dev.cairn.store.ObjectStore;
 import java.io.IOException;
@@ -24,18 +32,50 @@ import java.time.Clock;
 
 /** Builds the agent's parts from its settings: the one place that knows them all. */
 final class Wiring implements AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Wiring.class);
   final AgentSettings settings;
   final ObjectStore store;
   final Schedulers schedulers;
   final ScriptRenderer renderer;
   final Agent agent;
 
-  Wiring(AgentSettings settings, Clock clock, RequestCheck check, RunPublisher publisher) throws IOException {
+  private final GitAuth gitAuth;
+  private final GitClone clone;
+
+  Wiring(AgentSettings settings, Clock clock) throws IOException {
     this.settings = settings;
     Files.createDirectories(settings.stateDir());
     this.store = openStore(settings);
     this.schedulers = new Schedulers(settings, clock, new ExecCommandRunner());
     this.renderer = renderer(settings);
+    RequestCheck check = null;
+    RunPublisher publisher = null;
+    if (settings.repoRemote().isBlank()) {
+      this.gitAuth = null;
+      this.clone = null;
+      LOG.warn(
+          "CAIRN_REPO_REMOTE is not set: requests are not checked against the repository and results are not committed");
+    } else {
+      this.gitAuth =
+          GitAuth.forUrl(
+              settings.repoRemote(), settings.gitUser(), settings.gitTokenEnv(), settings.gitSshKey(), null, true,
+              System.getenv());
+      this.clone = GitClone.open(settings.repoDir(), settings.repoRemote(), gitAuth);
+      GitPublisher git = new GitPublisher(clone, settings.gitAuthorName(), settings.gitAuthorEmail());
+      for (String branch : git.pendingBranches()) {
+        try {
+          git.pushAll(branch).ifPresent(sha -> LOG.info("pushed results commit {} left from before a restart", sha));
+        } catch (CairnException e) {
+          LOG.warn("cannot push results left from before a restart yet: {}", e.getMessage());
+        }
+      }
+      publisher =
+          new ResultsPublisher(
+              store, dvcRemote(settings), git, settings.resultsBranch(), Version.get(), renderer.templates().hashes());
+      if (settings.requireProvenance()) {
+        check = new ProvenanceCheck(new RepoMirror(clone), settings.allowedBranches());
+      }
+    }
     RunDriver driver = new RunDriver(renderer, schedulers, settings.workDir(), clock, check, publisher);
     this.agent = new Agent(settings, store, schedulers, new RunRepository(settings.stateDir()), driver, clock);
   }
@@ -54,6 +94,20 @@ final class Wiring implements AutoCloseable {
       return S3Credentials.defaultChain();
     }
     return S3Credentials.fromEnvironment(settings.s3AccessKeyEnv(), settings.s3SecretKeyEnv(), env);
+  }
+
+  /** The DVC remote as users reach it: the store's {@code dvc/} folder or prefix. */
+  static DvcConfig.Remote dvcRemote(AgentSettings settings) {
+    String url = settings.storeUrl();
+    if (url.startsWith("s3://")) {
+      S3Location location = S3Location.parse(url);
+      return new DvcConfig.Remote(
+          settings.dvcRemoteName(),
+          DvcConfig.s3Url(location.bucket(), location.prefix(), "dvc"),
+          location.endpoint().map(Object::toString).orElse(null));
+    }
+    Path root = url.startsWith("file:") ? Path.of(java.net.URI.create(url)) : Path.of(url);
+    return new DvcConfig.Remote(settings.dvcRemoteName(), DvcConfig.fileUrl(root, "dvc"), null);
   }
 
   static ScriptRenderer renderer(AgentSettings settings) throws IOException {
@@ -92,5 +146,11 @@ final class Wiring implements AutoCloseable {
   public void close() {
     schedulers.close();
     store.close();
+    if (clone != null) {
+      clone.close();
+    }
+    if (gitAuth != null) {
+      gitAuth.close();
+    }
   }
 }

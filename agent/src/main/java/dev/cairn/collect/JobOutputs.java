@@ -47,6 +47,22 @@ public final class JobOutputs {
     return node != null && node.isNumber() ? node.asDouble() : null;
   }
 
+  /** The last {@code lines} lines of a text file (an err file), or null when it is empty or absent. */
+  public static String tail(Path file, int lines) {
+    try {
+      if (!Files.isRegularFile(file)) {
+        return null;
+      }
+      List<String> all = Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8);
+      if (all.isEmpty()) {
+        return null;
+      }
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return null;
+    }
+  }
+
   /** Prediction images under the folder, relative paths in order. */
   public static List<String> images(Path outputDir) throws IOException {
     List<String> result = new ArrayList<>();

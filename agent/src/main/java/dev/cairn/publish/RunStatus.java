@@ -34,7 +34,8 @@ public record RunStatus(
       Map<String, Double> metrics,
       String gate,
       Boolean gatePassed,
-      List<JobRun.Attempt> history) {}
+      List<JobRun.Attempt> history,
+      String errTail) {}
 
   public static RunStatus of(Run run) {
     List<Job> jobs =
@@ -54,7 +55,8 @@ public record RunStatus(
                         j.metrics,
                         j.gate,
                         j.gatePassed,
-                        j.history))
+                        j.history,
+                        j.errTail))
             .toList();
     return new RunStatus(
         1,

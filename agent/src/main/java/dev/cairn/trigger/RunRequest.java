@@ -7,6 +7,7 @@ package dev.cairn.trigger;
  * @param attempt 1 for the first run of the commit; {@code ci submit --rerun} asks for the next
  * @param submittedAt ISO-8601 UTC instant
  * @param configSha256 hex SHA-256 of {@code requests/<commit>/config.env}
+ * @param reproduces the results commit this request repeats ({@code agent.jar reproduce}), or null
  */
 public record RunRequest(
     String commit,
@@ -16,7 +17,20 @@ public record RunRequest(
     String message,
     String submittedAt,
     String configSha256,
-    Integer attempt) {
+    Integer attempt,
+    String reproduces) {
+
+  public RunRequest(
+      String commit,
+      String branch,
+      String pipeline,
+      String author,
+      String message,
+      String submittedAt,
+      String configSha256,
+      Integer attempt) {
+    this(commit, branch, pipeline, author, message, submittedAt, configSha256, attempt, null);
+  }
 
   public int attemptOrFirst() {
     return attempt == null || attempt < 1 ? 1 : attempt;

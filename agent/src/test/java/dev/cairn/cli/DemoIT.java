@@ -38,6 +38,7 @@ class DemoIT {
     try (Stream<Path> dirs = Files.list(runs)) {
       run = dirs.findFirst().orElseThrow();
     }
+    assertReproducible(out, ws, run);
     for (String task : new String[] {"crop_classification", "landslide", "biomass"}) {
       assertTrue(Files.size(run.resolve("out/" + task + ".out")) > 0);
       assertTrue(Files.exists(run.resolve("err/" + task + ".err")));
@@ -45,6 +46,43 @@ class DemoIT {
       try (Stream<Path> pngs = Files.list(run.resolve("predictions/" + task + "/predictions"))) {
         assertTrue(pngs.filter(p -> p.toString().endsWith(".png")).count() >= 2);
       }
+    }
+  }
+
+  /** A fresh clone, a checkout of the results commit and `agent.jar pull` give the outputs back. */
+  private void assertReproducible(String demoOutput, Path ws, Path run) throws Exception {
+    String results =
+        demoOutput.lines().filter(l -> l.startsWith("results commit ")).findFirst().orElseThrow()
+            .substring("results commit ".length()).strip();
+    Path repro = tmp.resolve("repro");
+    try (org.eclipse.jgit.api.Git git =
+        org.eclipse.jgit.api.Git.cloneRepository().setURI(ws.resolve("origin.git").toUri().toString())
+            .setDirectory(repro.toFile()).call()) {
+      git.checkout().setName(results).call();
+    }
+    Path log = tmp.resolve("pull.log");
+    try (AgentProcess pull = AgentProcess.start(log, Map.of(), "pull", "--repo", repro.toString())) {
+      assertEquals(0, pull.waitFor(Duration.ofSeconds(60)), Files.readString(log));
+    }
+    Path restored = repro.resolve("results").resolve(run.getFileName());
+    for (String output : new String[] {"err", "out", "predictions"}) {
+      assertSameTree(run.resolve(output), restored.resolve(output));
+    }
+  }
+
+  private static void assertSameTree(Path expected, Path actual) throws Exception {
+    java.util.List<Path> files;
+    try (Stream<Path> walk = Files.walk(expected)) {
+      files = walk.filter(Files::isRegularFile).toList();
+    }
+    assertTrue(!files.isEmpty(), expected + " is empty");
+    for (Path f : files) {
+      Path other = actual.resolve(expected.relativize(f).toString());
+      assertTrue(Files.exists(other), "missing after pull: " + other);
+      assertTrue(java.util.Arrays.equals(Files.readAllBytes(f), Files.readAllBytes(other)), "differs: " + other);
+    }
+    try (Stream<Path> walk = Files.walk(actual)) {
+      assertEquals(files.size(), walk.filter(Files::isRegularFile).count(), "files under " + actual);
     }
   }
 

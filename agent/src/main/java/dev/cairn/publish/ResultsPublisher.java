@@ -1,0 +1,142 @@
+package dev.cairn.publish;
+
+import dev.cairn.Json;
+import dev.cairn.agent.JobRun;
+import dev.cairn.agent.Run;
+import dev.cairn.agent.RunPublisher;
+import dev.cairn.plan.RunPlan;
+import dev.cairn.store.ObjectStore;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Versions a finished run: uploads {@code err/}, {@code out/} and {@code predictions/} to the DVC
+ * remote in the object store (file objects first, manifests last), then commits
+ * {@code results/<run-id>/} (the three {@code .dvc} files, {@code config.env}, {@code run.json},
+ * {@code summary.md}) and {@code .dvc/config} and pushes it.
+ */
+public final class ResultsPublisher implements RunPublisher {
+  private static final Logger log = LoggerFactory.getLogger(ResultsPublisher.class);
+  static final List<String> OUTPUTS = List.of("err", "out", "predictions");
+  private final ObjectStore store;
+  private final DvcConfig.Remote remote;
+  private final GitPublisher git;
+  private final String branch;
+  private final String agentVersion;
+  private final Map<String, String> templateHashes;
+
+  /**
+   * @param remote the DVC remote as users reach it: name, url ({@code s3://bucket/prefix/dvc}) and
+   *     endpoint (null on AWS and for folders)
+   */
+  public ResultsPublisher(
+      ObjectStore store,
+      DvcConfig.Remote remote,
+      GitPublisher git,
+      String branch,
+      String agentVersion,
+      Map<String, String> templateHashes) {
+    this.store = store;
+    this.remote = remote;
+    this.git = git;
+    this.branch = branch;
+    this.agentVersion = agentVersion;
+    this.templateHashes = templateHashes;
+  }
+
+  @Override
+  public String publish(Run run, RunPlan plan) throws IOException {
+    Path runDir = Path.of(run.runDir);
+    Path staging = runDir.resolve(".publish");
+    deleteTree(staging);
+    Files.createDirectories(staging.resolve("results"));
+    DvcWriter writer = new DvcWriter(store, "dvc", 8);
+    Map<String, String> hashes = new LinkedHashMap<>();
+    for (String name : OUTPUTS) {
+      Path dir = runDir.resolve(name);
+      Files.createDirectories(dir);
+      DvcOutput out = writer.add(dir, staging.resolve("results"), name);
+      hashes.put(name, out.md5());
+    }
+    DvcConfig.write(staging, remote.name(), remote.url(), remote.endpointUrl());
+    String rel = "results/" + run.runId;
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    for (String name : OUTPUTS) {
+      files.put(rel + "/" + name + ".dvc", Files.readAllBytes(staging.resolve("results/" + name + ".dvc")));
+    }
+    files.put(rel + "/.gitignore", Files.readAllBytes(staging.resolve("results/.gitignore")));
+    files.put(rel + "/config.env", plan.config().content());
+    files.put(rel + "/run.json", Json.MAPPER.writeValueAsBytes(provenance(run, hashes)));
+    files.put(rel + "/summary.md", Summary.render(run, plan).getBytes(StandardCharsets.UTF_8));
+    files.put(".dvc/config", Files.readAllBytes(staging.resolve(".dvc/config")));
+    files.put(".dvc/.gitignore", Files.readAllBytes(staging.resolve(".dvc/.gitignore")));
+    String sha = git.publish(branch, rel, files, message(run));
+    deleteTree(staging);
+    log.info("run {}: outputs versioned in {}, results commit {}", run.runId, remote.url(), sha);
+    return sha;
+  }
+
+  /** First line: run and config subject; body: config commit and state, for `git log`. */
+  static String message(Run run) {
+    String subject = run.request.message() == null ? "" : run.request.message().lines().findFirst().orElse("");
+    return "Results of " + run.runId + ": " + subject + "\n\n"
+        + "Config commit: " + run.commit() + "\n"
+        + "Run state: " + run.outcome + "\n"
+        + (run.outcomeMessage == null ? "" : "\n" + run.outcomeMessage + "\n");
+  }
+
+  private Map<String, Object> provenance(Run run, Map<String, String> hashes) {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("schema", 1);
+    p.put("run_id", run.runId);
+    p.put("state", run.outcome.name());
+    p.put("message", run.outcomeMessage);
+    p.put("config_commit", run.commit());
+    p.put("config_sha256", run.configSha256);
+    p.put("branch", run.request.branch());
+    p.put("pipeline", run.request.pipeline());
+    p.put("author", run.request.author());
+    p.put("attempt", run.attempt());
+    p.put("reproduces", run.request.reproduces());
+    p.put("submitted_at", run.request.submittedAt());
+    p.put("finished_at", run.finishedAt);
+    p.put("scheduler", run.scheduler);
+    Map<String, Object> jobs = new LinkedHashMap<>();
+    for (JobRun job : run.jobs) {
+      List<String> ids = new ArrayList<>();
+      job.history.forEach(a -> ids.add(a.schedulerId()));
+      Map<String, Object> j = new LinkedHashMap<>();
+      j.put("scheduler_job_ids", ids);
+      j.put("state", job.state.name());
+      j.put("attempts", job.attempt);
+      j.put("metrics", job.metrics);
+      jobs.put(job.task, j);
+    }
+    p.put("jobs", jobs);
+    p.put("outputs", hashes);
+    p.put("dvc_remote", remote.url());
+    p.put("templates_sha256", templateHashes);
+    p.put("agent_version", agentVersion);
+    return p;
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path p : files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}

@@ -1,0 +1,104 @@
+package dev.cairn.publish;
+
+import dev.cairn.agent.JobRun;
+import dev.cairn.agent.Run;
+import dev.cairn.collect.JobOutputs;
+import dev.cairn.config.QualityGate;
+import dev.cairn.plan.RunPlan;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** {@code summary.md} of a results commit: what ran, how it ended, and where the outputs are. */
+final class Summary {
+  private Summary() {}
+
+  static String render(Run run, RunPlan plan) throws IOException {
+    StringBuilder md = new StringBuilder();
+    md.append("# ").append(run.runId).append("\n\n");
+    md.append("| | |\n| --- | --- |\n");
+    row(md, "state", "**" + run.outcome + "**: " + escape(run.outcomeMessage));
+    row(md, "config commit", "`" + run.commit() + "` " + escape(nullToEmpty(run.request.message())));
+    row(md, "branch", nullToEmpty(run.request.branch()));
+    row(md, "pipeline", nullToEmpty(run.request.pipeline()));
+    row(md, "model", "`" + plan.config().model() + "`, trainer `" + plan.config().trainer() + "`, "
+        + plan.config().epochs() + " epochs, seed " + plan.config().seed());
+    row(md, "scheduler", plan.config().scheduler()
+        + (plan.config().partition().isEmpty() ? "" : ", partition " + plan.config().partition()));
+    row(md, "submitted", nullToEmpty(run.request.submittedAt()));
+    row(md, "finished", nullToEmpty(run.finishedAt));
+    md.append("\n## Tasks\n\n");
+    md.append("| task | state | attempts | quality gate | metrics | elapsed | CPU time | peak memory | GPU hours |\n");
+    md.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+    for (JobRun job : run.jobs) {
+      QualityGate gate = plan.config().gates().get(job.task);
+      Double value = job.metrics.get(gate.metric());
+      String gateCell =
+          gate + " " + (job.gatePassed == null ? "-" : job.gatePassed ? "passed" : "**missed**")
+              + (value == null ? "" : String.format(Locale.ROOT, " (%.4f)", value));
+      md.append("| ").append(job.task)
+          .append(" | ").append(job.state).append(job.reason == null ? "" : " (" + escape(job.reason) + ")")
+          .append(" | ").append(job.attempt)
+          .append(" | ").append(gateCell)
+          .append(" | ").append(metrics(job.metrics))
+          .append(" | ").append(duration(job.elapsedS))
+          .append(" | ").append(duration(job.cpuS))
+          .append(" | ").append(job.maxRssMb == null ? "-" : job.maxRssMb + " MiB")
+          .append(" | ").append(gpuHours(job))
+          .append(" |\n");
+    }
+    md.append("\n## Outputs\n\n");
+    md.append("`err/`, `out/` and `predictions/` are versioned with DVC (`err.dvc`, `out.dvc`,\n");
+    md.append("`predictions.dvc`); get them with `agent.jar pull` or `dvc pull` after checking out this commit.\n");
+    for (JobRun job : run.jobs) {
+      Path dir = Path.of(run.runDir).resolve("predictions").resolve(job.task);
+      List<String> images = JobOutputs.images(dir);
+      if (images.isEmpty()) {
+        continue;
+      }
+      md.append("\n").append(job.task).append(":\n\n");
+      for (String image : images) {
+        String rel = "predictions/" + job.task + "/" + image;
+        md.append("- [").append(rel).append("](").append(rel).append(")\n");
+      }
+    }
+    return md.toString();
+  }
+
+  private static void row(StringBuilder md, String key, String value) {
+    md.append("| ").append(key).append(" | ").append(value).append(" |\n");
+  }
+
+  private static String metrics(Map<String, Double> m) {
+    if (m == null || m.isEmpty()) {
+      return "-";
+    }
+    StringBuilder sb = new StringBuilder();
+    m.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append(String.format(Locale.ROOT, " %.4f", v)));
+    return sb.toString();
+  }
+
+  private static String duration(Long seconds) {
+    if (seconds == null) {
+      return "-";
+    }
+    return seconds < 120 ? seconds + " s" : String.format(Locale.ROOT, "%d min %02d s", seconds / 60, seconds % 60);
+  }
+
+  private static String gpuHours(JobRun job) {
+    if (job.gpus == null || job.gpus == 0 || job.elapsedS == null) {
+      return "-";
+    }
+    return String.format(Locale.ROOT, "%.2f", job.gpus * job.elapsedS / 3600.0);
+  }
+
+  private static String escape(String s) {
+    return s == null ? "" : s.replace("|", "\\|").replace("\n", " ");
+  }
+
+  private static String nullToEmpty(String s) {
+    return s == null ? "" : s;
+  }
+}

@@ -1,0 +1,45 @@
+package dev.cairn.trigger;
+
+import dev.cairn.agent.RequestCheck;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The trigger bucket alone cannot start jobs: a request runs only when its commit is on an allowed
+ * branch of the experiment repository and its config is, byte for byte, {@code config/config.env}
+ * at that commit.
+ */
+public final class ProvenanceCheck implements RequestCheck {
+  static final String CONFIG_PATH = "config/config.env";
+  private final RepoMirror mirror;
+  private final List<String> allowedBranches;
+
+  public ProvenanceCheck(RepoMirror mirror, List<String> allowedBranches) {
+    this.mirror = mirror;
+    this.allowedBranches = List.copyOf(allowedBranches);
+  }
+
+  @Override
+  public String reject(RunRequest request, byte[] config) {
+    String branch = request.branch();
+    if (branch == null || !allowedBranches.contains(branch)) {
+      return "branch '" + branch + "' may not start runs; the agent accepts commits on "
+          + String.join(", ", allowedBranches) + " (CAIRN_ALLOWED_BRANCHES)";
+    }
+    mirror.fetch();
+    if (!mirror.isOnBranch(request.commit(), branch)) {
+      return "commit " + request.commit() + " is not on branch " + branch
+          + " of the repository; only pushed commits of allowed branches can start runs";
+    }
+    Optional<byte[]> committed = mirror.readFile(request.commit(), CONFIG_PATH);
+    if (committed.isEmpty()) {
+      return "commit " + request.commit() + " has no " + CONFIG_PATH;
+    }
+    if (!Arrays.equals(committed.get(), config)) {
+      return "the uploaded config is not " + CONFIG_PATH + " of commit " + request.commit()
+          + "; submit it with `agent.jar ci submit` from that commit";
+    }
+    return null;
+  }
+}
