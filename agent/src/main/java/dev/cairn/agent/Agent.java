@@ -9,6 +9,7 @@ import dev.cairn.scheduler.Schedulers;
 import dev.cairn.store.ObjectStore;
 import dev.cairn.trigger.RequestPoller;
 import dev.cairn.trigger.RunRequest;
+import dev.cairn.trigger.SeedResolver;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,6 +45,9 @@ public final class Agent {
   private final Outage storeOutage = new Outage("object store");
   private final Outage schedulerOutage = new Outage("scheduler");
   private Duration idleInterval;
+  private final SeedResolver seeds;
+  private final java.nio.file.Path seedEtagFile;
+  private String seedEtag;
 
   public Agent(
       AgentSettings settings,
@@ -51,7 +55,8 @@ public final class Agent {
       Schedulers schedulers,
       RunRepository repository,
       RunDriver driver,
-      Clock clock)
+      Clock clock,
+      SeedResolver seeds)
       throws IOException {
     this.settings = settings;
     this.store = store;
@@ -59,7 +64,18 @@ public final class Agent {
     this.repository = repository;
     this.driver = driver;
     this.clock = clock;
+    this.seeds = seeds;
     this.poller = new RequestPoller(store, clock, null);
+    this.seedEtagFile = settings.stateDir().resolve("seed-etag");
+    if (java.nio.file.Files.exists(seedEtagFile)) {
+      this.seedEtag = java.nio.file.Files.readString(seedEtagFile).strip();
+    }
+    if (!store.supportsConditionalWrites()) {
+      log.warn(
+          "{} does not support conditional writes (If-None-Match): running in single-agent mode; "
+              + "do not start a second agent on this store",
+          store.describe());
+    }
     this.idleInterval = settings.pollMin();
     for (Run run : repository.loadAll()) {
       runs.put(run.runId, run);
@@ -89,7 +105,17 @@ public final class Agent {
   /** One pass of the loop; true while any run is active. */
   public boolean tick() throws InterruptedException {
     intake();
+    supersede();
     for (Run run : active()) {
+      Run ahead = queuedBehind(run);
+      if (ahead != null) {
+        String waiting = "queued behind run " + ahead.runId + " (commit " + shortSha(ahead.commit()) + ")";
+        if (!waiting.equals(run.message)) {
+          run.message = waiting;
+          save(run);
+        }
+        continue;
+      }
       driver.advance(run, this::save);
     }
     pollSchedulers();
@@ -102,6 +128,55 @@ public final class Agent {
 
   public Map<String, Run> runs() {
     return runs;
+  }
+
+  /**
+   * Under {@code CAIRN_SUPERSEDE=latest}, a newer request on a branch cancels the older runs of that
+   * branch that have not ended.
+   */
+  private void supersede() throws InterruptedException {
+    if (!"latest".equals(settings.supersede())) {
+      return;
+    }
+    for (Run older : active()) {
+      Run newer = newestOnBranch(older);
+      if (newer != older && !older.state.isTerminal() && older.state != RunState.PUBLISHING
+          && older.state != RunState.COLLECTING) {
+        driver.cancel(older, "superseded by commit " + newer.commit() + " on " + older.request.branch(), this::save);
+      }
+    }
+  }
+
+  private Run newestOnBranch(Run run) {
+    Run newest = run;
+    for (Run other : runs.values()) {
+      if (java.util.Objects.equals(other.request.branch(), run.request.branch())
+          && other.request.submittedAt() != null
+          && other.request.submittedAt().compareTo(newest.request.submittedAt()) > 0) {
+        newest = other;
+      }
+    }
+    return newest;
+  }
+
+  /**
+   * Under {@code CAIRN_SUPERSEDE=queue}, runs of one branch go one at a time in the order they
+   * were submitted: the oldest unfinished run ahead of this one, or null when it may go.
+   */
+  private Run queuedBehind(Run run) {
+    if (!"queue".equals(settings.supersede()) || run.state != RunState.RECEIVED) {
+      return null;
+    }
+    Run ahead = null;
+    for (Run other : active()) {
+      if (other != run
+          && java.util.Objects.equals(other.request.branch(), run.request.branch())
+          && other.request.submittedAt().compareTo(run.request.submittedAt()) < 0
+          && (ahead == null || other.request.submittedAt().compareTo(ahead.request.submittedAt()) < 0)) {
+        ahead = other;
+      }
+    }
+    return ahead;
   }
 
   /** Short while runs are active; doubling up to the maximum while idle. */
@@ -126,6 +201,8 @@ public final class Agent {
       storeOutage.failed(log, e);
       return;
     }
+    found = new ArrayList<>(found);
+    seed().ifPresent(found::add);
     for (RequestPoller.Found f : found) {
       try {
         if (!claim(f.request())) {
@@ -146,6 +223,43 @@ public final class Agent {
           shortSha(run.commit()),
           f.request().branch(),
           run.attempt());
+    }
+  }
+
+  /** The seed-style key, when it changed and matches a branch head. */
+  private java.util.Optional<RequestPoller.Found> seed() {
+    if (settings.seedKey().isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    try {
+      var changed = poller.pollSeed(settings.seedKey(), seedEtag);
+      if (changed.isEmpty()) {
+        return java.util.Optional.empty();
+      }
+      seedEtag = changed.get().etag();
+      java.nio.file.Files.writeString(seedEtagFile, seedEtag);
+      if (seeds == null) {
+        log.warn("{} changed, but without CAIRN_REPO_REMOTE the agent cannot tell which commit it is; ignored", settings.seedKey());
+        return java.util.Optional.empty();
+      }
+      var request = seeds.resolve(changed.get().content());
+      if (request.isEmpty()) {
+        log.warn(
+            "{} changed but matches config/config.env at the head of none of {}; ignored",
+            settings.seedKey(), settings.allowedBranches());
+        return java.util.Optional.empty();
+      }
+      String key = "seed:" + settings.seedKey() + "@" + seedEtag;
+      if (runs.values().stream().anyMatch(r -> r.commit().equals(request.get().commit()) && r.attempt() == 1)) {
+        return java.util.Optional.empty();
+      }
+      return java.util.Optional.of(new RequestPoller.Found(key, request.get(), changed.get().content()));
+    } catch (IOException e) {
+      storeOutage.failed(log, e);
+      return java.util.Optional.empty();
+    } catch (dev.cairn.CairnException e) {
+      log.warn("cannot resolve {}: {}", settings.seedKey(), e.getMessage());
+      return java.util.Optional.empty();
     }
   }
 

@@ -21,6 +21,7 @@ import dev.cairn.store.ObjectStores;
 import dev.cairn.store.S3Location;
 import dev.cairn.trigger.ProvenanceCheck;
 import dev.cairn.trigger.RepoMirror;
+import dev.cairn.trigger.SeedResolver;
 import dev.cairn.store.S3Credentials;
 import dev.cairn.store.ObjectStore;
 import java.io.IOException;
@@ -49,6 +50,7 @@ final class Wiring implements AutoCloseable {
     this.schedulers = new Schedulers(settings, clock, new ExecCommandRunner());
     this.renderer = renderer(settings);
     RequestCheck check = null;
+    SeedResolver seeds = null;
     RunPublisher publisher = null;
     if (settings.repoRemote().isBlank()) {
       this.gitAuth = null;
@@ -72,12 +74,14 @@ final class Wiring implements AutoCloseable {
       publisher =
           new ResultsPublisher(
               store, dvcRemote(settings), git, settings.resultsBranch(), Version.get(), renderer.templates().hashes());
+      RepoMirror mirror = new RepoMirror(clone);
+      seeds = new SeedResolver(mirror, settings.allowedBranches(), clock);
       if (settings.requireProvenance()) {
-        check = new ProvenanceCheck(new RepoMirror(clone), settings.allowedBranches());
+        check = new ProvenanceCheck(mirror, settings.allowedBranches());
       }
     }
     RunDriver driver = new RunDriver(renderer, schedulers, settings.workDir(), clock, check, publisher);
-    this.agent = new Agent(settings, store, schedulers, new RunRepository(settings.stateDir()), driver, clock);
+    this.agent = new Agent(settings, store, schedulers, new RunRepository(settings.stateDir()), driver, clock, seeds);
   }
 
   static ObjectStore openStore(AgentSettings settings) throws IOException {

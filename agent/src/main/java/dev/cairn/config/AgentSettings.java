@@ -46,7 +46,7 @@ public record AgentSettings(
     Path trainerJar,
     Path terratorchConfigDir,
     String dvcRemoteName,
-    int maxPushAttempts) {
+    String seedKey) {
 
   private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
 
@@ -80,7 +80,7 @@ public record AgentSettings(
     DEFAULTS.put("CAIRN_TRAINER_JAR", "");
     DEFAULTS.put("CAIRN_TERRATORCH_CONFIG_DIR", "");
     DEFAULTS.put("CAIRN_DVC_REMOTE_NAME", "cairn");
-    DEFAULTS.put("CAIRN_MAX_PUSH_ATTEMPTS", "5");
+    DEFAULTS.put("CAIRN_SEED_KEY", "configs/config.env");
   }
 
   /** Every key this record reads. */
@@ -129,7 +129,6 @@ public record AgentSettings(
     Duration pollMin = seconds("CAIRN_POLL_MIN_SECONDS", v, 1, 3600, problems);
     Duration pollMax = seconds("CAIRN_POLL_MAX_SECONDS", v, 1, 86_400, problems);
     int localMax = (int) integer("CAIRN_LOCAL_MAX_JOBS", v, 1, 1024, problems);
-    int pushAttempts = (int) integer("CAIRN_MAX_PUSH_ATTEMPTS", v, 1, 50, problems);
     oneOf("CAIRN_SUPERSEDE", v, problems, "queue", "latest");
     oneOf("CAIRN_LOG_FORMAT", v, problems, "text", "json");
     oneOf("CAIRN_REQUIRE_PROVENANCE", v, problems, "true", "false");
@@ -177,7 +176,7 @@ public record AgentSettings(
         optionalPath(v.get("CAIRN_TRAINER_JAR"), environment),
         optionalPath(v.get("CAIRN_TERRATORCH_CONFIG_DIR"), environment),
         v.get("CAIRN_DVC_REMOTE_NAME"),
-        pushAttempts);
+        v.get("CAIRN_SEED_KEY").strip());
   }
 
   /** A copy with another store, state folder, clone and remote: what the demo builds in its workspace. */
@@ -187,7 +186,7 @@ public record AgentSettings(
         resultsBranch, allowedBranches, requireProvenance, gitUser, gitTokenEnv, gitSshKey,
         gitAuthorName, gitAuthorEmail, pollMin, pollMax, schedulerBinDir, slurmExtraArgs,
         lsfSubmitCommand, lsfSubmitArgs, siteProlog, localMaxJobs, supersede, logFormat,
-        templatesDir, trainerJar, terratorchConfigDir, dvcRemoteName, maxPushAttempts);
+        templatesDir, trainerJar, terratorchConfigDir, dvcRemoteName, seedKey);
   }
 
   /** A copy polling at the given bounds. */
@@ -197,7 +196,7 @@ public record AgentSettings(
         resultsBranch, allowedBranches, requireProvenance, gitUser, gitTokenEnv, gitSshKey,
         gitAuthorName, gitAuthorEmail, min, max, schedulerBinDir, slurmExtraArgs,
         lsfSubmitCommand, lsfSubmitArgs, siteProlog, localMaxJobs, supersede, logFormat,
-        templatesDir, trainerJar, terratorchConfigDir, dvcRemoteName, maxPushAttempts);
+        templatesDir, trainerJar, terratorchConfigDir, dvcRemoteName, seedKey);
   }
 
   private static Duration seconds(

@@ -74,6 +74,14 @@ public final class RequestPoller {
     return found;
   }
 
+  /**
+   * The seed-style key when it changed since {@code etag}: one conditional GET, which costs no
+   * body while nothing changed.
+   */
+  public Optional<StoredObject> pollSeed(String key, String etag) throws IOException {
+    return store.getIfChanged(key, etag);
+  }
+
   /** Keys of the queue that the marker has passed are never listed again. */
   private void advance() {
     String next = RequestQueue.keyAt(clock.instant().minus(SKEW_WINDOW));

@@ -61,6 +61,17 @@ class AgentLoopTest {
     }
   }
 
+  private void useSupersede(String policy) {
+    settings =
+        AgentSettings.load(
+            null,
+            Map.of(
+                "CAIRN_STORE", store.describe(),
+                "CAIRN_STATE_DIR", tmp.resolve("state").toString(),
+                "CAIRN_LOCAL_MAX_JOBS", "2",
+                "CAIRN_SUPERSEDE", policy));
+  }
+
   private Agent newAgent() throws Exception {
     if (schedulers != null) {
       schedulers.close();
@@ -70,7 +81,7 @@ class AgentLoopTest {
         TemplateSet.fromDirectory(Fixtures.projectDir().resolve("agent/src/test/resources/loop-templates"));
     ScriptRenderer renderer = new ScriptRenderer(templates, new Site("", "unused.jar", "", "test"));
     RunDriver driver = new RunDriver(renderer, schedulers, settings.workDir(), Clock.systemUTC(), null, null);
-    return new Agent(settings, store, schedulers, new RunRepository(settings.stateDir()), driver, Clock.systemUTC());
+    return new Agent(settings, store, schedulers, new RunRepository(settings.stateDir()), driver, Clock.systemUTC(), null);
   }
 
   private String submit(String config) throws Exception {
@@ -175,6 +186,44 @@ class AgentLoopTest {
     List<String> lines = Files.readAllLines(epochs);
     assertEquals(10, lines.size(), "epochs continued from the checkpoint: " + lines);
     assertEquals("epoch 10", lines.get(9));
+  }
+
+  @Test
+  void queue_runsTwoCommitsOfABranchInOrder() throws Exception {
+    useSupersede("queue");
+    String first = submit(GOOD);
+    Thread.sleep(5);
+    String second = submit(GOOD);
+    Agent agent = newAgent();
+    agent.tick();
+    assertTrue(status(second).get("message").asText().startsWith("queued behind run"), status(second).toString());
+    assertEquals(0, status(second).get("jobs").size());
+    runUntilIdle(agent);
+    JsonNode a = status(first);
+    JsonNode b = status(second);
+    assertEquals("SUCCEEDED", a.get("state").asText());
+    assertEquals("SUCCEEDED", b.get("state").asText());
+    assertTrue(b.get("updated_at").asText().compareTo(a.get("updated_at").asText()) > 0);
+    // the second run's jobs were submitted only after the first run's had ended
+    int firstLastJob = a.get("jobs").findValues("scheduler_id").stream().mapToInt(JsonNode::asInt).max().orElseThrow();
+    int secondFirstJob = b.get("jobs").findValues("scheduler_id").stream().mapToInt(JsonNode::asInt).min().orElseThrow();
+    assertTrue(secondFirstJob > firstLastJob, a + "\n" + b);
+  }
+
+  @Test
+  void latest_cancelsTheOlderRunOfTheBranch() throws Exception {
+    useSupersede("latest");
+    String older = submit(GOOD.replace("EPOCHS=4", "EPOCHS=20"));
+    Agent agent = newAgent();
+    agent.tick();
+    agent.tick();
+    Thread.sleep(5);
+    String newer = submit(GOOD);
+    runUntilIdle(agent);
+    JsonNode old = status(older);
+    assertEquals("CANCELLED", old.get("state").asText(), old.toString());
+    assertEquals("superseded by commit " + newer + " on main", old.get("message").asText());
+    assertEquals("SUCCEEDED", status(newer).get("state").asText());
   }
 
   @Test
