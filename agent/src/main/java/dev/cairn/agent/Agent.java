@@ -180,7 +180,7 @@ public final class Agent {
   }
 
   /** Short while runs are active; doubling up to the maximum while idle. */
-  Duration nextInterval(boolean busy) {
+  public Duration nextInterval(boolean busy) {
     if (busy) {
       idleInterval = settings.pollMin();
       return settings.pollMin();

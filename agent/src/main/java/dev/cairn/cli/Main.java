@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       StatusCommand.class,
       PullCommand.class,
       ReproduceCommand.class,
+      BenchCommand.class,
       VersionCommand.class,
       CommandLine.HelpCommand.class
     })
