@@ -1,0 +1,37 @@
+package dev.cairn.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.Json;
+import dev.cairn.testing.AgentProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `--log-json` makes every log line one JSON object. */
+class LogJsonIT {
+  @TempDir Path tmp;
+
+  @Test
+  void logJson_writesOneJsonObjectPerLine() throws Exception {
+    Path settings = tmp.resolve("agent.env");
+    Files.writeString(settings, "CAIRN_STORE=" + tmp.resolve("store").toUri() + "\nCAIRN_STATE_DIR=" + tmp.resolve("state") + "\n");
+    Path log = tmp.resolve("agent.log");
+    try (AgentProcess agent = AgentProcess.start(log, Map.of(), "run", "--once", "--log-json", "--settings", settings.toString())) {
+      assertEquals(0, agent.waitFor(Duration.ofSeconds(60)), Files.readString(log));
+    }
+    List<String> lines = Files.readAllLines(log);
+    assertTrue(!lines.isEmpty(), "the agent logged nothing");
+    for (String line : lines) {
+      JsonNode node = Json.MAPPER.readTree(line);
+      assertTrue(node.has("level") && node.has("message"), line);
+    }
+    assertTrue(lines.stream().anyMatch(l -> l.contains("CAIRN_REPO_REMOTE is not set")), lines.toString());
+  }
+}

@@ -1,0 +1,78 @@
+package dev.cairn.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class MainTest {
+  @TempDir Path tmp;
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private int run(String... args) {
+    return Main.run(args, new PrintStream(out, true), new PrintStream(err, true));
+  }
+
+  private String err() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"run", "demo", "render", "status", "version", "pull", "reproduce", "bench"})
+  void help_isThereForEveryCommand(String command) {
+    assertEquals(0, run(command, "--help"));
+    assertTrue(out.toString(StandardCharsets.UTF_8).contains("Usage: agent.jar " + command), out.toString());
+  }
+
+  @Test
+  void version_printsTheVersion() {
+    assertEquals(0, run("version"));
+    assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("cairn agent "));
+  }
+
+  @Test
+  void unknownOption_isOneLineAndExitTwo() {
+    assertEquals(2, run("render", "--nope"));
+    assertTrue(err().startsWith("cairn: Unknown option: '--nope'"), err());
+  }
+
+  @Test
+  void render_badConfig_isOneLineNamingTheKey() throws Exception {
+    Path config = tmp.resolve("config.env");
+    Files.writeString(config, "EXPERIMENT_NAME=x\nEPOCHS=3; rm -rf ~\n");
+    assertEquals(2, run("render", "--config", config.toString()));
+    assertEquals(1, err().strip().lines().count(), err());
+    assertTrue(err().contains("EPOCHS='3; rm -rf ~' is not allowed"), err());
+  }
+
+  @Test
+  void render_missingConfig_namesTheFix() {
+    assertEquals(2, run("render", "--config", tmp.resolve("nope.env").toString()));
+    assertTrue(err().contains("does not exist; pass --config with the path of your config.env"), err());
+  }
+
+  @Test
+  void render_printsScriptsForEachTask() throws Exception {
+    Path config = Fixtures.projectDir().resolve("config/config.env");
+    assertEquals(0, run("render", "--config", config.toString(), "--scheduler", "slurm", "--templates",
+        Fixtures.projectDir().resolve("templates").toString()));
+    String text = out.toString(StandardCharsets.UTF_8);
+    assertEquals(3, text.lines().filter(l -> l.startsWith("#SBATCH --job-name=")).count(), text);
+  }
+
+  /** Short alias so tests read well. */
+  private static final class Fixtures {
+    static Path projectDir() {
+      return dev.cairn.testing.Fixtures.projectDir();
+    }
+  }
+}
