@@ -43,6 +43,44 @@ cairn_forward() {
 }
 trap cairn_forward USR1 TERM
 
+# Resource usage the job measures itself, for clusters without accounting: peak memory of the
+# job's processes and, where it has GPUs, their utilisation and memory from nvidia-smi, sampled
+# every few seconds; written to usage.json in the output folder when the script exits.
+CAIRN_START=$(date +%s)
+cairn_sample() {
+  set +e
+  local sid peak=0 util_sum=0 samples=0 gpu_mem=0 rss u m
+  sid=$(ps -o sid= -p $$ | tr -d ' ')
+  while :; do
+    rss=$(ps -o rss= -s "$sid" 2>/dev/null | awk '{ s += $1 } END { print s + 0 }')
+    [ "$rss" -gt "$peak" ] && peak=$rss
+    if command -v nvidia-smi >/dev/null 2>&1; then
+      read -r u m < <(nvidia-smi ${CUDA_VISIBLE_DEVICES:+-i "$CUDA_VISIBLE_DEVICES"} \
+        --query-gpu=utilization.gpu,memory.used --format=csv,noheader,nounits 2>/dev/null \
+        | awk -F', ' '{ u += $1; m += $2 } END { print u + 0, m + 0 }')
+      util_sum=$((util_sum + u)); samples=$((samples + 1)); [ "$m" -gt "$gpu_mem" ] && gpu_mem=$m
+    fi
+    echo "$peak $util_sum $samples $gpu_mem" > "$CAIRN_OUTPUT_DIR/.usage"
+    sleep 2
+  done
+}
+cairn_sample &
+CAIRN_SAMPLER=$!
+cairn_usage() {
+  local rc=$? peak=0 util_sum=0 samples=0 gpu_mem=0 cpu
+  kill "$CAIRN_SAMPLER" 2>/dev/null || true
+  if [ -f "$CAIRN_OUTPUT_DIR/.usage" ]; then read -r peak util_sum samples gpu_mem < "$CAIRN_OUTPUT_DIR/.usage"; fi
+  rm -f "$CAIRN_OUTPUT_DIR/.usage"
+  times > "$CAIRN_OUTPUT_DIR/.times"  # a builtin with a redirect: no subshell, so it sees the children
+  cpu=$(tail -n 1 "$CAIRN_OUTPUT_DIR/.times" | awk '{ t = 0; for (i = 1; i <= 2; i++) { split($i, a, "m"); t += a[1] * 60 + a[2] } print int(t + 0.5) }')
+  rm -f "$CAIRN_OUTPUT_DIR/.times"
+  printf '{"elapsed_s": %d, "cpu_s": %d, "max_rss_mb": %d, "gpu_samples": %d, "gpu_util_mean": %d, "gpu_mem_max_mb": %d}\n' \
+    "$(( $(date +%s) - CAIRN_START ))" "$cpu" "$(( peak / 1024 ))" "$samples" \
+    "$(( samples > 0 ? util_sum / samples : 0 ))" "$gpu_mem" > "$CAIRN_OUTPUT_DIR/usage.json"
+  return "$rc"
+}
+trap cairn_usage EXIT
+
 # Runs a command in the background and waits for it, surviving the forwarded signal.
 cairn_run() {
   "$@" &

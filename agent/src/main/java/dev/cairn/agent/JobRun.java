@@ -31,6 +31,9 @@ public final class JobRun {
   /** The last lines of a failed job's err file, for the CI log. */
   public String errTail;
   public Integer gpus;
+  /** Mean GPU utilisation in percent and peak GPU memory, sampled by the job with nvidia-smi. */
+  public Long gpuUtilPct;
+  public Long gpuMemMb;
 
   /** How one attempt ended. */
   public record Attempt(

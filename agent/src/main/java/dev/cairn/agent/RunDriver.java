@@ -335,9 +335,19 @@ public final class RunDriver {
       JobSpec spec = spec(plan, job);
       try {
         job.metrics = new java.util.LinkedHashMap<>(JobOutputs.metrics(spec.outputDir()));
+        // where the scheduler has no accounting, the job's own measurements fill in
+        JobOutputs.Usage usage = JobOutputs.usage(spec.outputDir());
+        Double peak = JobOutputs.workloadFigure(spec.outputDir(), "peak_rss_mb");
         if (job.maxRssMb == null) {
-          Double peak = JobOutputs.workloadFigure(spec.outputDir(), "peak_rss_mb");
-          job.maxRssMb = peak == null ? null : Math.round(peak);
+          job.maxRssMb = max(usage == null ? null : usage.maxRssMb(), peak == null ? null : Math.round(peak));
+        }
+        if (usage != null) {
+          job.cpuS = job.cpuS != null ? job.cpuS : usage.cpuS();
+          job.elapsedS = job.elapsedS != null ? job.elapsedS : usage.elapsedS();
+          if (usage.gpuSamples() > 0) {
+            job.gpuUtilPct = usage.gpuUtilMean();
+            job.gpuMemMb = usage.gpuMemMaxMb();
+          }
         }
       } catch (IOException e) {
         log.warn("run {}: cannot read the metrics of {}: {}", run.runId, job.task, e.getMessage());
@@ -455,6 +465,13 @@ public final class RunDriver {
     } catch (RuntimeException e) {
       return Instant.EPOCH;
     }
+  }
+
+  private static Long max(Long a, Long b) {
+    if (a == null) {
+      return b;
+    }
+    return b == null ? a : Math.max(a, b);
   }
 
   private static <T> T orElse(T value, T fallback) {

@@ -47,6 +47,26 @@ public final class JobOutputs {
     return node != null && node.isNumber() ? node.asDouble() : null;
   }
 
+  /** Resource usage the job script measured itself ({@code usage.json}). */
+  public record Usage(
+      Long elapsedS, Long cpuS, Long maxRssMb, long gpuSamples, Long gpuUtilMean, Long gpuMemMaxMb) {}
+
+  /** The job's own measurements, or null when it wrote none. */
+  public static Usage usage(Path outputDir) throws IOException {
+    Path json = outputDir.resolve("usage.json");
+    if (!Files.isRegularFile(json)) {
+      return null;
+    }
+    JsonNode n = Json.MAPPER.readTree(json.toFile());
+    return new Usage(
+        n.path("elapsed_s").asLong(),
+        n.path("cpu_s").asLong(),
+        n.path("max_rss_mb").asLong() > 0 ? n.path("max_rss_mb").asLong() : null,
+        n.path("gpu_samples").asLong(),
+        n.path("gpu_util_mean").asLong(),
+        n.path("gpu_mem_max_mb").asLong());
+  }
+
   /** The last {@code lines} lines of a text file (an err file), or null when it is empty or absent. */
   public static String tail(Path file, int lines) {
     try {

@@ -30,8 +30,8 @@ final class Summary {
     row(md, "submitted", nullToEmpty(run.request.submittedAt()));
     row(md, "finished", nullToEmpty(run.finishedAt));
     md.append("\n## Tasks\n\n");
-    md.append("| task | state | attempts | quality gate | metrics | elapsed | CPU time | peak memory | GPU hours |\n");
-    md.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+    md.append("| task | state | attempts | quality gate | metrics | elapsed | CPU time | peak memory | GPU hours | GPU use |\n");
+    md.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
     for (JobRun job : run.jobs) {
       QualityGate gate = plan.config().gates().get(job.task);
       Double value = job.metrics.get(gate.metric());
@@ -47,6 +47,7 @@ final class Summary {
           .append(" | ").append(duration(job.cpuS))
           .append(" | ").append(job.maxRssMb == null ? "-" : job.maxRssMb + " MiB")
           .append(" | ").append(gpuHours(job))
+          .append(" | ").append(job.gpuUtilPct == null ? "-" : job.gpuUtilPct + " %, " + job.gpuMemMb + " MiB peak")
           .append(" |\n");
     }
     md.append("\n## Outputs\n\n");
