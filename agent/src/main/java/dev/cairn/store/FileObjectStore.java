@@ -135,10 +135,13 @@ public final class FileObjectStore implements ObjectStore {
   @Override
   public List<ObjectInfo> list(String prefix, String startAfter) throws IOException {
     List<ObjectInfo> result = new ArrayList<>();
-    if (!Files.isDirectory(root)) {
+    // walk only the folder the prefix names, not the whole store
+    int slash = prefix.lastIndexOf('/');
+    Path start = slash < 0 ? root : root.resolve(prefix.substring(0, slash)).normalize();
+    if (!start.startsWith(root) || !Files.isDirectory(start)) {
       return result;
     }
-    try (Stream<Path> files = Files.walk(root)) {
+    try (Stream<Path> files = Files.walk(start)) {
       files
           .filter(Files::isRegularFile)
           .map(p -> root.relativize(p).toString().replace('\\', '/'))
@@ -191,8 +194,14 @@ public final class FileObjectStore implements ObjectStore {
     }
   }
 
+  /** MD5 of a file, streamed: big outputs are never loaded whole. */
   private static String etagOf(Path p) throws IOException {
-    return etag(Files.readAllBytes(p));
+    try (var in = new java.security.DigestInputStream(Files.newInputStream(p), MessageDigest.getInstance("MD5"))) {
+      in.transferTo(java.io.OutputStream.nullOutputStream());
+      return HexFormat.of().formatHex(in.getMessageDigest().digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   static String etag(byte[] bytes) {
