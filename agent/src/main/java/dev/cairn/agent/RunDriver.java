@@ -167,6 +167,9 @@ public final class RunDriver {
     save.accept(run);
     Scheduler scheduler = schedulers.get(job.scheduler);
     try {
+      // the scheduler opens the job's out and err files before the script runs
+      Files.createDirectories(spec.outFile().getParent());
+      Files.createDirectories(spec.errFile().getParent());
       Files.createDirectories(spec.outputDir());
       Files.createDirectories(spec.checkpointDir());
       String id =

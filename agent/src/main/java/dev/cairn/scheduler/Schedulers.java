@@ -5,6 +5,7 @@ import dev.cairn.config.AgentSettings;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -32,6 +33,7 @@ public final class Schedulers implements AutoCloseable {
       return switch (name) {
         case "local" ->
             new LocalScheduler(settings.stateDir().resolve("local-scheduler"), settings.localMaxJobs(), clock);
+        case "slurm" -> new SlurmScheduler(runner, slurmOptions(settings));
         default ->
             throw new CairnException(
                 "SCHEDULER=" + name + " is not available; use slurm, lsf or local");
@@ -39,6 +41,19 @@ public final class Schedulers implements AutoCloseable {
     } catch (IOException e) {
       throw new CairnException("cannot start the " + name + " scheduler: " + e.getMessage(), e);
     }
+  }
+
+  /** SLURM's commands from CAIRN_SCHEDULER_BIN_DIR (or PATH) with CAIRN_SLURM_EXTRA_ARGS. */
+  static SlurmOptions slurmOptions(AgentSettings settings) {
+    SlurmOptions defaults = SlurmOptions.defaults();
+    String dir = settings.schedulerBinDir();
+    java.util.function.Function<String, String> bin =
+        name -> dir.isEmpty() ? name : java.nio.file.Path.of(dir, name).toString();
+    List<String> extra =
+        settings.slurmExtraArgs().isEmpty() ? List.of() : List.of(settings.slurmExtraArgs().split("\\s+"));
+    return new SlurmOptions(
+        bin.apply("sbatch"), bin.apply("squeue"), bin.apply("sacct"), bin.apply("scontrol"), bin.apply("scancel"),
+        extra, defaults.timeout(), defaults.commandEnvironment());
   }
 
   public Map<String, Scheduler> opened() {

@@ -1,0 +1,136 @@
+package dev.cairn.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.Json;
+import dev.cairn.config.AgentSettings;
+import dev.cairn.config.ExperimentConfig;
+import dev.cairn.render.ScriptRenderer;
+import dev.cairn.render.Site;
+import dev.cairn.scheduler.ExecCommandRunner;
+import dev.cairn.scheduler.Schedulers;
+import dev.cairn.store.FileObjectStore;
+import dev.cairn.testing.Fixtures;
+import dev.cairn.testing.SlurmCluster;
+import dev.cairn.trigger.RequestQueue;
+import dev.cairn.trigger.RunRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The agent's loop on the real single-node SLURM with the demo trainer. */
+class SlurmLoopIT {
+  static SlurmCluster cluster;
+  @TempDir Path tmp;
+  private FileObjectStore store;
+  private Schedulers schedulers;
+  private Agent agent;
+
+  @BeforeAll
+  static void cluster() {
+    cluster = SlurmCluster.ensure();
+  }
+
+  @BeforeEach
+  void setUp() throws Exception {
+    store = new FileObjectStore(tmp.resolve("store"));
+    AgentSettings settings =
+        AgentSettings.load(
+            null, Map.of("CAIRN_STORE", store.describe(), "CAIRN_STATE_DIR", tmp.resolve("state").toString()));
+    schedulers = new Schedulers(settings, Clock.systemUTC(), new ExecCommandRunner());
+    String trainer = System.getProperty("cairn.trainerJar");
+    ScriptRenderer renderer = new ScriptRenderer(Fixtures.templates(), new Site("", trainer, "", "test"));
+    RunDriver driver = new RunDriver(renderer, schedulers, settings.workDir(), Clock.systemUTC(), null, null);
+    agent = new Agent(settings, store, schedulers, new RunRepository(settings.stateDir()), driver, Clock.systemUTC(), null);
+  }
+
+  @AfterEach
+  void tearDown() {
+    schedulers.close();
+  }
+
+  private String submit(String config) throws Exception {
+    byte[] bytes = config.getBytes(StandardCharsets.UTF_8);
+    String commit = ExperimentConfig.sha256((config + System.nanoTime()).getBytes(StandardCharsets.UTF_8)).substring(0, 40);
+    RequestQueue.submit(store,
+        new RunRequest(commit, "main", "1", "A", "slurm", Instant.now().toString(), ExperimentConfig.sha256(bytes), 1), bytes);
+    return commit;
+  }
+
+  private JsonNode status(String commit) throws Exception {
+    return Json.MAPPER.readTree(store.get(RunRequest.statusKey(commit)).orElseThrow().content());
+  }
+
+  private void runUntilIdle(Duration limit) throws Exception {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (agent.tick()) {
+      assertTrue(System.nanoTime() < deadline, "runs still active after " + limit);
+      Thread.sleep(1000);
+    }
+  }
+
+  @Test
+  void loop_runsTheThreeDemoTasksOnSlurm() throws Exception {
+    String commit = submit(
+        "EXPERIMENT_NAME=slurm-it\nTRAINER=demo\nSCHEDULER=slurm\nEPOCHS=3\nLEARNING_RATE=5e-3\nGPUS_PER_JOB=0\nCPUS_PER_JOB=1\n"
+            + "MEMORY_PER_JOB=1G\nTIME_LIMIT=10\nNUM_WORKERS=1\n");
+    runUntilIdle(Duration.ofMinutes(3));
+    JsonNode status = status(commit);
+    assertEquals("SUCCEEDED", status.get("state").asText(), status.toString());
+    for (JsonNode job : status.get("jobs")) {
+      assertEquals("COMPLETED", job.get("state").asText());
+      assertTrue(job.get("scheduler_id").asText().matches("\\d+"), job.toString());
+      assertTrue(job.get("max_rss_mb").asLong() > 0, job.toString());
+    }
+  }
+
+  @Test
+  void preemption_jobResumesFromItsCheckpointAndCompletes() throws Exception {
+    String commit = submit(
+        "EXPERIMENT_NAME=preempt-it\nTRAINER=demo\nSCHEDULER=slurm\nTASKS=crop_classification\nEPOCHS=120\nLEARNING_RATE=5e-3\n"
+            + "GPUS_PER_JOB=0\nCPUS_PER_JOB=1\nMEMORY_PER_JOB=3000M\nTIME_LIMIT=10\nNUM_WORKERS=1\nPARTITION=low\n");
+    Path csv = null;
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (true) {
+      agent.tick();
+      Run run = agent.runs().values().iterator().next();
+      csv = Path.of(run.runDir).resolve("predictions/crop_classification/metrics.csv");
+      if (Files.exists(csv) && Files.readAllLines(csv).size() > 5) {
+        break;
+      }
+      assertTrue(System.nanoTime() < deadline, "the job did not start training");
+      Thread.sleep(500);
+    }
+    // a job on the high-priority partition needs the memory the demo job holds: SLURM preempts it
+    var high = cluster.runner().run(
+        List.of("sbatch", "--parsable", "--partition=high", "--mem=3000M", "--time=2",
+            "--output=" + tmp.resolve("high.out"), "--wrap", "sleep 8"), Duration.ofSeconds(30));
+    assertTrue(high.ok(), high.describe());
+    runUntilIdle(Duration.ofMinutes(4));
+    JsonNode status = status(commit);
+    assertEquals("SUCCEEDED", status.get("state").asText(), status.toString());
+    List<String> rows = Files.readAllLines(csv);
+    List<Integer> epochs = new ArrayList<>();
+    rows.subList(1, rows.size()).forEach(r -> epochs.add(Integer.parseInt(r.split(",")[0])));
+    for (int i = 0; i < epochs.size(); i++) {
+      assertEquals(i + 1, epochs.get(i), "epochs continue after the preemption, not restart: " + epochs);
+    }
+    assertEquals(120, epochs.size());
+    Run run = agent.runs().values().iterator().next();
+    String out = Files.readString(Path.of(run.runDir).resolve("out/crop_classification.out"));
+    assertTrue(out.contains("resuming from checkpoint at epoch"), out);
+  }
+}
