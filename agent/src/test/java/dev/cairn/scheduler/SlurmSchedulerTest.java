@@ -204,6 +204,16 @@ class SlurmSchedulerTest {
     assertThrows(IOException.class, () -> slurm.cancel(List.of("5")));
   }
 
+  @Test
+  void passedFrom_keepsSecretsAwayFromSlurmCommands() {
+    Map<String, String> passed =
+        SlurmOptions.passedFrom(
+            Map.of(
+                "PATH", "/usr/bin", "SLURM_CONF", "/etc/slurm/slurm.conf",
+                "AWS_SECRET_ACCESS_KEY", "s", "GIT_TOKEN", "t", "SBATCH_PARTITION", "debug"));
+    assertEquals(Map.of("PATH", "/usr/bin", "SLURM_CONF", "/etc/slurm/slurm.conf"), passed);
+  }
+
   private static String squeueLine() {
     return "24|RUNNING|None|0|0:01|0|"
         + "cairn-20261125-abcdef0123456789-crop_classification-a1-with-a-very-long-tail\n"
