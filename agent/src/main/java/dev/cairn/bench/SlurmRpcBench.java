@@ -155,7 +155,9 @@ public final class SlurmRpcBench {
   /** {@code SlurmRpcBench [jobs...]}: runs the bench for each count (default 1 10 100). */
   public static void main(String[] args) throws Exception {
     List<Integer> counts =
-        args.length == 0 ? List.of(1, 10, 100) : List.of(args).stream().map(Integer::valueOf).toList();
+        args.length == 0
+            ? List.of(1, 10, 100)
+            : List.of(args).stream().map(Integer::valueOf).toList();
     Path dir = Files.createTempDirectory("cairn-bench");
     for (int n : counts) {
       System.out.println(run(n, Duration.ofSeconds(2), dir).format());

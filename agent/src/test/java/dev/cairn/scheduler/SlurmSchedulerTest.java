@@ -144,7 +144,8 @@ class SlurmSchedulerTest {
     runner.answer(0, recorded("sacct-documented-format.txt"), "");
     Map<String, JobStatus> status = slurm.status(List.of("4711", "4712", "4713"));
     assertEquals(
-        List.of("sacct", "-P", "-n", "--jobs=4711,4712,4713", "--format=" + SlurmOutput.SACCT_FORMAT),
+        List.of(
+            "sacct", "-P", "-n", "--jobs=4711,4712,4713", "--format=" + SlurmOutput.SACCT_FORMAT),
         runner.calls.get(2));
     assertEquals(new JobStatus("4711", JobState.COMPLETED, null, 0, 812L, 3723L, 1536L),
         status.get("4711"));
@@ -179,7 +180,8 @@ class SlurmSchedulerTest {
   void findByName_picksExactNameFromSqueue() throws Exception {
     runner.answer(0, squeueLine(), "");
     Optional<String> id =
-        slurm.findByName("cairn-20261125-abcdef0123456789-crop_classification-a1-with-a-very-long-tail");
+        slurm.findByName(
+            "cairn-20261125-abcdef0123456789-crop_classification-a1-with-a-very-long-tail");
     assertEquals(Optional.of("24"), id);
     assertEquals(1, runner.calls.size());
   }
