@@ -118,6 +118,13 @@ if [[ ! -f $CONF ]] || [[ $(cat "$CONF") != "$new_conf" ]]; then
 fi
 
 running() { [[ -f $BASE/run/$1.pid ]] && kill -0 "$(cat "$BASE/run/$1.pid")" 2>/dev/null; }
+# a test that stops slurmctld on purpose leaves this marker; another test run must not restart it
+paused=$BASE/run/controller-paused
+for _ in $(seq 1 120); do
+  [[ -f $paused ]] && [[ -n $(find "$paused" -mmin -3) ]] || break
+  sleep 1
+done
+rm -f "$paused"
 running slurmctld || slurmctld
 running slurmd || slurmd
 

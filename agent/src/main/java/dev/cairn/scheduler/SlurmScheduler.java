@@ -110,7 +110,8 @@ public final class SlurmScheduler implements Scheduler {
     // squeue answered and so did accounting or scontrol: a job none of them knows is gone
     for (String id : missing) {
       found.computeIfAbsent(
-          id, gone -> new JobStatus(gone, JobState.LOST, "unknown to SLURM", null, null, null, null));
+          id,
+          gone -> new JobStatus(gone, JobState.LOST, "unknown to SLURM", null, null, null, null));
     }
     return found;
   }

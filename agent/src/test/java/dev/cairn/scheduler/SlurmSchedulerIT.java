@@ -189,7 +189,8 @@ class SlurmSchedulerIT {
       }
       Thread.sleep(500);
     }
-    throw new AssertionError("job " + id + " still " + last + " after " + within.toSeconds() + " s");
+    throw new AssertionError(
+        "job " + id + " still " + last + " after " + within.toSeconds() + " s");
   }
 
   private static String submit(Job job) throws Exception {

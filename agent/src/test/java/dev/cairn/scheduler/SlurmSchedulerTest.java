@@ -144,7 +144,8 @@ class SlurmSchedulerTest {
     runner.answer(0, recorded("sacct-documented-format.txt"), "");
     Map<String, JobStatus> status = slurm.status(List.of("4711", "4712", "4713"));
     assertEquals(
-        List.of("sacct", "-P", "-n", "--jobs=4711,4712,4713", "--format=" + SlurmOutput.SACCT_FORMAT),
+        List.of(
+            "sacct", "-P", "-n", "--jobs=4711,4712,4713", "--format=" + SlurmOutput.SACCT_FORMAT),
         runner.calls.get(2));
     assertEquals(new JobStatus("4711", JobState.COMPLETED, null, 0, 812L, 3723L, 1536L),
         status.get("4711"));
@@ -179,7 +180,8 @@ class SlurmSchedulerTest {
   void findByName_picksExactNameFromSqueue() throws Exception {
     runner.answer(0, squeueLine(), "");
     Optional<String> id =
-        slurm.findByName("cairn-20261125-abcdef0123456789-crop_classification-a1-with-a-very-long-tail");
+        slurm.findByName(
+            "cairn-20261125-abcdef0123456789-crop_classification-a1-with-a-very-long-tail");
     assertEquals(Optional.of("24"), id);
     assertEquals(1, runner.calls.size());
   }
@@ -202,6 +204,16 @@ class SlurmSchedulerTest {
     assertEquals(List.of("scancel", "5", "6"), runner.calls.get(0));
     runner.answer(1, "", recorded("squeue-controller-down.stderr"));
     assertThrows(IOException.class, () -> slurm.cancel(List.of("5")));
+  }
+
+  @Test
+  void passedFrom_keepsSecretsAwayFromSlurmCommands() {
+    Map<String, String> passed =
+        SlurmOptions.passedFrom(
+            Map.of(
+                "PATH", "/usr/bin", "SLURM_CONF", "/etc/slurm/slurm.conf",
+                "AWS_SECRET_ACCESS_KEY", "s", "GIT_TOKEN", "t", "SBATCH_PARTITION", "debug"));
+    assertEquals(Map.of("PATH", "/usr/bin", "SLURM_CONF", "/etc/slurm/slurm.conf"), passed);
   }
 
   private static String squeueLine() {

@@ -19,6 +19,10 @@ public final class SlurmCluster {
 
   private static final Duration SETUP_TIMEOUT = Duration.ofMinutes(5);
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
+  /** Where {@code .ci/slurm-setup.sh} keeps its state; see CAIRN_SLURM_DIR there. */
+  private static final Path PAUSED =
+      Path.of(System.getenv().getOrDefault("CAIRN_SLURM_DIR", "/var/tmp/cairn-slurm"))
+          .resolve("run/controller-paused");
 
   private final CommandRunner runner;
   private final String node;
@@ -95,8 +99,17 @@ public final class SlurmCluster {
     }
   }
 
-  /** Stops slurmctld (slurmd and the jobs go on) and waits until it no longer answers. */
+  /**
+   * Stops slurmctld (slurmd and the jobs go on) and waits until it no longer answers. A marker
+   * keeps {@code .ci/slurm-setup.sh}, run meanwhile by another test run, from restarting it.
+   */
   public void stopController() throws InterruptedException {
+    try {
+      Files.createDirectories(PAUSED.getParent());
+      Files.writeString(PAUSED, "");
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write " + PAUSED, e);
+    }
     check(List.of("scontrol", "shutdown", "slurmctld"));
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (run(List.of("pgrep", "-x", "slurmctld")).ok()) {
@@ -109,6 +122,11 @@ public final class SlurmCluster {
 
   /** Starts slurmctld again from its saved state and waits until it answers. */
   public void startController() throws InterruptedException {
+    try {
+      Files.deleteIfExists(PAUSED);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot remove " + PAUSED, e);
+    }
     check(List.of("slurmctld"));
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (!run(List.of("scontrol", "ping")).stdout().contains("UP")) {
