@@ -218,12 +218,16 @@ public final class RunDriver {
         continue;
       }
       changed = true;
+      boolean requeuedBefore = job.state == JobState.REQUEUED;
       job.state = status.state();
       job.reason = status.reason();
       job.exitCode = status.exitCode();
       job.elapsedS = orElse(status.elapsedSeconds(), job.elapsedS);
       job.cpuS = orElse(status.cpuSeconds(), job.cpuS);
       job.maxRssMb = orElse(status.maxRssMb(), job.maxRssMb);
+      if (status.state() == JobState.REQUEUED && !requeuedBefore) {
+        requeued(run, job, status);
+      }
       if (status.state().isTerminal()) {
         ended(run, job, status);
       } else if (status.state() == JobState.RUNNING && run.state == RunState.SUBMITTED) {
@@ -233,6 +237,32 @@ public final class RunDriver {
     if (changed) {
       run.message = progress(run);
       save.accept(run);
+    }
+  }
+
+  /**
+   * The scheduler requeued the job itself (SLURM after a preemption or node failure): the same job
+   * id starts again and resumes from its checkpoint. It counts as an attempt.
+   */
+  private void requeued(Run run, JobRun job, JobStatus status) {
+    job.history.add(
+        new JobRun.Attempt(job.attempt, job.schedulerId, JobState.REQUEUED, "requeued by the scheduler"
+            + (status.reason() == null ? "" : " (" + status.reason() + ")"), status.exitCode(), status.elapsedSeconds()));
+    job.attempt++;
+    int max = plan(run).config().maxAttempts();
+    log.info("run {}: {} job {} was requeued by the scheduler; attempt {} of {} resumes from its checkpoint",
+        run.runId, job.task, job.schedulerId, job.attempt, max);
+    if (job.attempt > max) {
+      try {
+        schedulers.get(job.scheduler).cancel(List.of(job.schedulerId));
+      } catch (IOException e) {
+        log.warn("run {}: cannot cancel {} after too many requeues: {}", run.runId, job.schedulerId, e.getMessage());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      job.attempt = max;
+      job.state = JobState.FAILED;
+      job.reason = "requeued more often than MAX_ATTEMPTS=" + max + " allows";
     }
   }
 

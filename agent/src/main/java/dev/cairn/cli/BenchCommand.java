@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Rerunnable benchmarks (figures in README).",
-    subcommands = {BenchCommand.Idle.class, BenchCommand.Upload.class})
+    subcommands = {BenchCommand.Idle.class, BenchCommand.Upload.class, BenchCommand.SlurmRpc.class})
 final class BenchCommand implements Runnable {
   @Override
   public void run() {
@@ -52,6 +52,26 @@ final class BenchCommand implements Runnable {
       AgentSettings settings = AgentSettings.load(null, env);
       try (ObjectStore target = Wiring.openStore(settings)) {
         IdleRequestsBench.run(target, settings, Duration.ofMinutes(minutes), System.out);
+      }
+      return 0;
+    }
+  }
+
+  /** RPCs at slurmctld per job lifecycle, batched status against per-job polling. */
+  @Command(name = "slurm-rpc", mixinStandardHelpOptions = true,
+      description = "Count slurmctld RPCs (sdiag) per job lifecycle for batched and per-job status polling.")
+  static final class SlurmRpc implements Callable<Integer> {
+    @Option(names = "--jobs", split = ",", defaultValue = "1,10,100", description = "Concurrent short jobs (default: ${DEFAULT-VALUE}).")
+    int[] jobs;
+
+    @Option(names = "--interval", defaultValue = "2", description = "Poll interval in seconds (default: ${DEFAULT-VALUE}).")
+    int interval;
+
+    @Override
+    public Integer call() throws Exception {
+      Path work = Files.createTempDirectory("cairn-bench-slurm");
+      for (int n : jobs) {
+        System.out.println(dev.cairn.bench.SlurmRpcBench.run(n, Duration.ofSeconds(interval), work).format());
       }
       return 0;
     }

@@ -129,6 +129,9 @@ class SlurmLoopIT {
       assertEquals(i + 1, epochs.get(i), "epochs continue after the preemption, not restart: " + epochs);
     }
     assertEquals(120, epochs.size());
+    JsonNode job = status.get("jobs").get(0);
+    assertEquals(2, job.get("attempts").asInt(), job.toString());
+    assertEquals("REQUEUED", job.get("history").get(0).get("state").asText(), job.toString());
     Run run = agent.runs().values().iterator().next();
     String out = Files.readString(Path.of(run.runDir).resolve("out/crop_classification.out"));
     assertTrue(out.contains("resuming from checkpoint at epoch"), out);
