@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       PullCommand.class,
       ReproduceCommand.class,
       BenchCommand.class,
+      CiCommand.class,
       VersionCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -1,0 +1,208 @@
+package dev.cairn.cli;
+
+import dev.cairn.CairnException;
+import dev.cairn.Json;
+import dev.cairn.config.AgentSettings;
+import dev.cairn.config.ExperimentConfig;
+import dev.cairn.publish.RunStatus;
+import dev.cairn.render.TemplateSet;
+import dev.cairn.store.ObjectStore;
+import dev.cairn.store.StoredObject;
+import dev.cairn.trigger.RunRequest;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code agent.jar ci await}: follows the run of a commit until it ends; passes or fails the job. */
+@Command(
+    name = "await",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Poll runs/<commit>/status.json until the run ends, printing its progress; write a JUnit",
+      "report and a dotenv report; exit 0 only when every task completed and met its quality gate."
+    })
+final class CiAwaitCommand implements Callable<Integer> {
+  private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+  @Spec CommandSpec spec;
+
+  @Option(names = "--commit", paramLabel = "SHA", description = "Default: CI_COMMIT_SHA.")
+  String commit;
+
+  @Option(names = "--config", paramLabel = "FILE", defaultValue = "config/config.env",
+      description = "The config, for the default timeout (default: ${DEFAULT-VALUE}).")
+  Path config;
+
+  @Option(names = "--timeout", paramLabel = "DURATION",
+      description = "Give up after this long (90s, 45m, 6h). Default: MAX_ATTEMPTS x TIME_LIMIT + 30m from the config.")
+  String timeout;
+
+  @Option(names = "--junit", paramLabel = "FILE", defaultValue = "cairn-junit.xml", description = "Default: ${DEFAULT-VALUE}.")
+  Path junit;
+
+  @Option(names = "--dotenv", paramLabel = "FILE", defaultValue = "cairn.env", description = "Default: ${DEFAULT-VALUE}.")
+  Path dotenv;
+
+  @Option(names = "--poll-max", paramLabel = "SECONDS", defaultValue = "30", description = "Longest pause between polls (default: ${DEFAULT-VALUE}).")
+  int pollMax;
+
+  @Option(names = "--settings", paramLabel = "FILE", description = "Agent-style settings file for CAIRN_STORE (the environment wins).")
+  Path settingsFile;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    CiContext ci = CiContext.from(System.getenv(), commit, "-");
+    Duration limit = limit();
+    AgentSettings settings = AgentSettings.load(settingsFile, CiSubmitCommand.storeOnly(System.getenv()));
+    long deadline = System.nanoTime() + limit.toNanos();
+    long pause = 2_000;
+    String lastLine = null;
+    RunStatus status = null;
+    boolean announcedWait = false;
+    try (ObjectStore store = Wiring.openStore(settings)) {
+      say(out, "awaiting the run of commit " + ci.commit() + " in " + store.describe() + " (timeout " + human(limit) + ")");
+      checkJobTimeout(out, limit);
+      while (true) {
+        Optional<StoredObject> object = Optional.empty();
+        try {
+          object = store.get(RunRequest.statusKey(ci.commit()));
+        } catch (IOException e) {
+          say(out, "cannot read the status yet: " + e.getMessage());
+        }
+        if (object.isPresent()) {
+          status = Json.MAPPER.readValue(object.get().content(), RunStatus.class);
+          String line = progress(status);
+          if (!line.equals(lastLine)) {
+            say(out, line);
+            lastLine = line;
+            pause = 2_000;
+          }
+          if (isFinal(status.state())) {
+            break;
+          }
+        } else if (!announcedWait) {
+          say(out, "waiting for the agent to pick up the request");
+          announcedWait = true;
+        }
+        if (System.nanoTime() > deadline) {
+          return finish(out, status, "timed out after " + human(limit) + " with the run "
+              + (status == null ? "never picked up by an agent (is it running and watching this store?)" : "still " + status.state()));
+        }
+        Thread.sleep(pause);
+        pause = Math.min(pollMax * 1000L, pause * 3 / 2);
+      }
+    }
+    return finish(out, status, null);
+  }
+
+  private int finish(PrintWriter out, RunStatus status, String failure) throws IOException {
+    out.println();
+    if (status != null) {
+      out.println(Table.render(status));
+      for (RunStatus.Job job : status.jobs()) {
+        if (!"COMPLETED".equals(job.state()) && job.errTail() != null) {
+          out.println();
+          out.println("---- " + job.task() + ": last lines of its err file ----");
+          out.println(job.errTail());
+        }
+      }
+    }
+    CiReports.write(junit, CiReports.junit(status, failure));
+    CiReports.write(dotenv, CiReports.dotenv(status));
+    out.flush();
+    if (failure != null) {
+      throw new CairnException(failure, 1, null);
+    }
+    if ("SUCCEEDED".equals(status.state())) {
+      out.println("cairn: run " + status.runId() + " succeeded");
+      out.flush();
+      return 0;
+    }
+    throw new CairnException("run " + status.runId() + " " + status.state() + ": " + status.message(), 1, null);
+  }
+
+  static boolean isFinal(String state) {
+    return switch (state) {
+      case "SUCCEEDED", "FAILED", "REJECTED", "CANCELLED" -> true;
+      default -> false;
+    };
+  }
+
+  /** One line a person can follow: the run's state and each job's state, attempt and reason. */
+  static String progress(RunStatus s) {
+    StringBuilder sb = new StringBuilder("run ").append(s.runId()).append(": ").append(s.state());
+    if (s.jobs().isEmpty() && s.message() != null) {
+      sb.append(" - ").append(s.message());
+    }
+    for (RunStatus.Job j : s.jobs()) {
+      sb.append(" | ").append(j.task()).append(' ').append(j.state());
+      if (j.attempts() > 1) {
+        sb.append(" (attempt ").append(j.attempts()).append(')');
+      }
+      if (j.reason() != null && !"COMPLETED".equals(j.state())) {
+        sb.append(" [").append(j.reason()).append(']');
+      }
+    }
+    return sb.toString();
+  }
+
+  private Duration limit() throws IOException {
+    if (timeout != null) {
+      return parseDuration(timeout);
+    }
+    if (Files.isRegularFile(config)) {
+      TemplateSet set = Files.isRegularFile(Path.of("templates/job.sh.peb"))
+          ? TemplateSet.fromDirectory(Path.of("templates")) : TemplateSet.bundled();
+      try {
+        ExperimentConfig cfg = ExperimentConfig.parse(Files.readAllBytes(config), config.toString(), set.tasks());
+        return cfg.timeLimit().multipliedBy(cfg.maxAttempts()).plusMinutes(30);
+      } catch (CairnException e) {
+        // the agent will reject it; the run ends quickly
+      }
+    }
+    return Duration.ofHours(6);
+  }
+
+  /** GitLab kills a job at its own timeout; say so when that comes before the run's. */
+  private static void checkJobTimeout(PrintWriter out, Duration limit) {
+    String jobTimeout = System.getenv("CI_JOB_TIMEOUT");
+    if (jobTimeout != null && jobTimeout.matches("\\d+") && Long.parseLong(jobTimeout) < limit.toSeconds()) {
+      say(out, "warning: the job timeout (" + jobTimeout + " s) is shorter than the run may take ("
+          + limit.toSeconds() + " s); raise `timeout:` of the await job in ci/.gitlab-ci.yml");
+    }
+  }
+
+  static Duration parseDuration(String text) {
+    var m = java.util.regex.Pattern.compile("(\\d+)\\s*([smh]?)").matcher(text.strip());
+    if (!m.matches()) {
+      throw new CairnException("--timeout '" + text + "' is not a duration; use 90s, 45m or 6h");
+    }
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "h" -> Duration.ofHours(n);
+      case "m" -> Duration.ofMinutes(n);
+      default -> Duration.ofSeconds(n);
+    };
+  }
+
+  private static String human(Duration d) {
+    long s = d.toSeconds();
+    return s >= 3600 ? String.format("%dh%02dm", s / 3600, (s % 3600) / 60) : s >= 60 ? (s / 60) + "m" : s + "s";
+  }
+
+  private static void say(PrintWriter out, String line) {
+    out.println("[" + LocalTime.now(ZoneOffset.UTC).format(CLOCK) + "] " + line);
+    out.flush();
+  }
+}

@@ -1,0 +1,133 @@
+package dev.cairn.cli;
+
+import dev.cairn.publish.RunStatus;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What {@code ci await} leaves for GitLab: a JUnit XML report (one test case per task, failing with
+ * the reason) for the test report view, and a dotenv report carrying the results commit.
+ */
+final class CiReports {
+  private CiReports() {}
+
+  static String junit(RunStatus status, String failure) {
+    StringBuilder cases = new StringBuilder();
+    int tests = 0;
+    int failures = 0;
+    if (status == null || status.jobs().isEmpty()) {
+      tests = 1;
+      String message = failure != null ? failure
+          : status == null ? "no status" : status.state() + ": " + status.message();
+      boolean failed = status == null || !"SUCCEEDED".equals(status.state());
+      failures = failed ? 1 : 0;
+      cases.append("    <testcase classname=\"cairn\" name=\"config.env\">\n");
+      if (failed) {
+        cases.append("      <failure type=\"").append(status == null ? "Timeout" : xml(status.state()))
+            .append("\" message=\"").append(xml(message)).append("\">").append(xml(message)).append("</failure>\n");
+      }
+      cases.append("    </testcase>\n");
+    } else {
+      for (RunStatus.Job job : status.jobs()) {
+        tests++;
+        String reason = reason(job, failure);
+        cases.append("    <testcase classname=\"cairn.").append(xml(status.runId())).append("\" name=\"")
+            .append(xml(job.task())).append("\" time=\"").append(job.elapsedS() == null ? 0 : job.elapsedS()).append("\">\n");
+        if (reason != null) {
+          failures++;
+          String type = "COMPLETED".equals(job.state()) ? "QualityGate" : job.state();
+          cases.append("      <failure type=\"").append(xml(type)).append("\" message=\"").append(xml(reason)).append("\">")
+              .append(xml(reason + (job.errTail() == null ? "" : "\n\nerr (last lines):\n" + job.errTail())))
+              .append("</failure>\n");
+        }
+        cases.append("      <system-out>").append(xml(details(job))).append("</system-out>\n");
+        cases.append("    </testcase>\n");
+      }
+    }
+    String name = status == null ? "cairn" : "cairn " + status.runId();
+    return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        + "<testsuites name=\"cairn\" tests=\"" + tests + "\" failures=\"" + failures + "\">\n"
+        + "  <testsuite name=\"" + xml(name) + "\" tests=\"" + tests + "\" failures=\"" + failures + "\">\n"
+        + cases
+        + "  </testsuite>\n</testsuites>\n";
+  }
+
+  /** Why a task failed, or null when it passed. */
+  static String reason(RunStatus.Job job, String runFailure) {
+    if ("COMPLETED".equals(job.state())) {
+      if (Boolean.FALSE.equals(job.gatePassed())) {
+        String metric = job.gate() == null ? null : job.gate().split("[<>=]")[0];
+        Double value = metric == null || job.metrics() == null ? null : job.metrics().get(metric);
+        return "quality gate " + job.gate() + " missed: " + metric + " = "
+            + (value == null ? "not reported" : String.format(Locale.ROOT, "%.4f", value));
+      }
+      return null;
+    }
+    if (runFailure != null) {
+      return runFailure;
+    }
+    return "job " + job.state() + (job.exitCode() == null ? "" : " with exit code " + job.exitCode())
+        + (job.reason() == null ? "" : " (" + job.reason() + ")") + " after " + job.attempts() + " attempt(s)";
+  }
+
+  private static String details(RunStatus.Job job) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("state ").append(job.state()).append(", attempts ").append(job.attempts());
+    if (job.schedulerId() != null) {
+      sb.append(", scheduler job ").append(job.schedulerId());
+    }
+    Map<String, Double> m = job.metrics();
+    if (m != null) {
+      m.forEach((k, v) -> sb.append("\n").append(k).append(" = ").append(String.format(Locale.ROOT, "%.4f", v)));
+    }
+    return sb.toString();
+  }
+
+  static String dotenv(RunStatus status) {
+    StringBuilder sb = new StringBuilder();
+    if (status != null) {
+      sb.append("CAIRN_RUN_ID=").append(status.runId()).append('\n');
+      sb.append("CAIRN_RUN_STATE=").append(status.state()).append('\n');
+      if (status.resultsCommit() != null) {
+        sb.append("CAIRN_RESULTS_COMMIT=").append(status.resultsCommit()).append('\n');
+      }
+    } else {
+      sb.append("CAIRN_RUN_STATE=UNKNOWN\n");
+    }
+    return sb.toString();
+  }
+
+  static void write(Path file, String text) throws IOException {
+    if (file.toAbsolutePath().getParent() != null) {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+    }
+    Files.writeString(file, text, StandardCharsets.UTF_8);
+  }
+
+  private static String xml(String s) {
+    if (s == null) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder();
+    for (char c : s.toCharArray()) {
+      switch (c) {
+        case '<' -> sb.append("&lt;");
+        case '>' -> sb.append("&gt;");
+        case '&' -> sb.append("&amp;");
+        case '"' -> sb.append("&quot;");
+        default -> {
+          if (c < 0x20 && c != '\n' && c != '\t' && c != '\r') {
+            sb.append('?');
+          } else {
+            sb.append(c);
+          }
+        }
+      }
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,118 @@
+package dev.cairn.cli;
+
+import dev.cairn.CairnException;
+import dev.cairn.Json;
+import dev.cairn.config.AgentSettings;
+import dev.cairn.config.ExperimentConfig;
+import dev.cairn.render.TemplateSet;
+import dev.cairn.store.ObjectStore;
+import dev.cairn.store.StoredObject;
+import dev.cairn.trigger.Attempts;
+import dev.cairn.trigger.RequestQueue;
+import dev.cairn.trigger.RunRequest;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code agent.jar ci submit}: uploads the committed config as a run request. */
+@Command(
+    name = "submit",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Validate config/config.env and upload it with request.json under requests/<commit>/ in",
+      "CAIRN_STORE. Idempotent: a retried job does not start a second run; --rerun asks for one."
+    })
+final class CiSubmitCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--config", paramLabel = "FILE", defaultValue = "config/config.env", description = "Default: ${DEFAULT-VALUE}.")
+  Path config;
+
+  @Option(names = "--templates", paramLabel = "DIR", description = "Templates to validate against (default: templates/ when present, else bundled).")
+  Path templates;
+
+  @Option(names = "--commit", paramLabel = "SHA", description = "Default: CI_COMMIT_SHA.")
+  String commit;
+
+  @Option(names = "--branch", paramLabel = "NAME", description = "Default: CI_COMMIT_BRANCH.")
+  String branch;
+
+  @Option(names = "--rerun", description = "Ask for a new attempt of a commit that was submitted before.")
+  boolean rerun;
+
+  @Option(names = "--settings", paramLabel = "FILE", description = "Agent-style settings file for CAIRN_STORE and the credential variable names (the environment wins).")
+  Path settingsFile;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    Map<String, String> env = System.getenv();
+    CiContext ci = CiContext.from(env, commit, branch);
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(config);
+    } catch (NoSuchFileException e) {
+      throw new CairnException(config + " does not exist; run from the repository root or pass --config");
+    }
+    TemplateSet set = templates != null ? TemplateSet.fromDirectory(templates)
+        : Files.isRegularFile(Path.of("templates/job.sh.peb")) ? TemplateSet.fromDirectory(Path.of("templates"))
+        : TemplateSet.bundled();
+    // fail fast in CI; the agent checks again, since the bucket is not the only way in
+    ExperimentConfig.parse(bytes, config.toString(), set.tasks());
+    String sha = ExperimentConfig.sha256(bytes);
+    AgentSettings settings = AgentSettings.load(settingsFile, storeOnly(env));
+    try (ObjectStore store = Wiring.openStore(settings)) {
+      Optional<StoredObject> existing = store.get(RunRequest.requestKey(ci.commit()));
+      int attempt = 1;
+      if (existing.isPresent()) {
+        RunRequest before = Json.MAPPER.readValue(existing.get().content(), RunRequest.class);
+        if (!rerun) {
+          if (!sha.equals(before.configSha256())) {
+            throw new CairnException(
+                "commit " + ci.commit() + " was submitted before with a different config (sha256 "
+                    + before.configSha256() + "); a commit's config cannot change");
+          }
+          out.printf("commit %s was already submitted (pipeline %s); not starting a second run. "
+              + "Use --rerun for a new attempt.%n", ci.commit(), before.pipeline());
+          out.flush();
+          return 0;
+        }
+        attempt = Math.max(Attempts.highest(store, ci.commit()), before.attemptOrFirst()) + 1;
+      }
+      RunRequest request =
+          new RunRequest(ci.commit(), ci.branch(), ci.pipeline(), ci.author(), ci.title(),
+              Clock.systemUTC().instant().toString(), sha, attempt);
+      RequestQueue.submit(store, request, bytes);
+      out.printf("submitted commit %s (branch %s, pipeline %s, attempt %d) to %s%n",
+          ci.commit(), ci.branch(), ci.pipeline(), attempt, store.describe());
+      out.printf("config sha256 %s%n", sha);
+    }
+    out.flush();
+    return 0;
+  }
+
+  /** Only what the store needs: a CI job has no state folder of its own. */
+  static Map<String, String> storeOnly(Map<String, String> env) {
+    Map<String, String> m = new HashMap<>();
+    for (String key : AgentSettings.keys()) {
+      if (env.containsKey(key)) {
+        m.put(key, env.get(key));
+      }
+    }
+    m.put("CAIRN_STATE_DIR", System.getProperty("java.io.tmpdir") + "/cairn-ci");
+    if (env.containsKey("HOME")) {
+      m.put("HOME", env.get("HOME"));
+    }
+    return m;
+  }
+}
