@@ -196,8 +196,11 @@ public final class LsfScheduler implements Scheduler {
       }
       if (json == null && jsonUnsupported(result)) {
         json = false;
+      } else if (result.stdout().isBlank() && LsfOutput.otherLines(result.stderr()).isEmpty()) {
+        // every job unknown, said on stderr as without -json
+        return LsfOutput.delimited("", result.stderr(), DELIMITER);
       } else {
-        return noMatch(result, filter) ? List.of() : fail(result);
+        return noMatch(result) ? List.of() : fail(result);
       }
     }
     List<String> command = new ArrayList<>(List.of(options.command("bjobs"), "-a"));
@@ -211,7 +214,7 @@ public final class LsfScheduler implements Scheduler {
     CommandRunner.Result result = run(command);
     List<String> problems = LsfOutput.otherLines(result.stderr());
     if (!result.ok() && !problems.isEmpty()) {
-      return noMatch(result, filter) ? List.of() : fail(result);
+      return noMatch(result) ? List.of() : fail(result);
     }
     return LsfOutput.delimited(result.stdout(), result.stderr(), DELIMITER);
   }
@@ -236,7 +239,7 @@ public final class LsfScheduler implements Scheduler {
     }
     bhist = true;
     Map<String, JobStatus> ended = LsfOutput.bhist(result.stdout());
-    if (!result.ok() && ended.isEmpty() && !noMatch(result, List.of())) {
+    if (!result.ok() && ended.isEmpty() && !noMatch(result)) {
       throw new IOException(describe(result));
     }
     return ended;
@@ -249,8 +252,8 @@ public final class LsfScheduler implements Scheduler {
         && !matchesAny(text, UNREACHABLE);
   }
 
-  /** Only a name filter may find nothing: ids that are not found come back as rows. */
-  private static boolean noMatch(CommandRunner.Result result, List<String> filter) {
+  /** The command found no job at all ("No matching job found" and the like). */
+  private static boolean noMatch(CommandRunner.Result result) {
     String text = (result.stdout() + "\n" + result.stderr()).toLowerCase(Locale.ROOT);
     return matchesAny(text, NO_MATCH) && !matchesAny(text, UNREACHABLE);
   }
