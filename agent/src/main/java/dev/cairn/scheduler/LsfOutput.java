@@ -21,19 +21,31 @@ final class LsfOutput {
 
   /** The fields asked of bjobs, in this order; exit_reason last as it is free text. */
   static final List<String> FIELDS =
-      List.of("jobid", "stat", "exit_code", "run_time", "cpu_used", "max_mem", "job_name", "exit_reason");
+      List.of(
+          "jobid",
+          "stat",
+          "exit_code",
+          "run_time",
+          "cpu_used",
+          "max_mem",
+          "job_name",
+          "exit_reason");
 
   /** "Job <123> is submitted to queue <normal>." or "... to default queue <normal>." */
   private static final Pattern SUBMITTED =
       Pattern.compile("Job <(\\d+)> is submitted to (?:default )?queue <([^>]*)>");
+
   private static final Pattern NOT_FOUND = Pattern.compile("Job <([^>]+)> is not found");
   private static final Pattern JOB_HEADER = Pattern.compile("^Job <(\\d+)(?:\\[\\d+\\])?>");
-  private static final Pattern EVENT = Pattern.compile("^\\w{3} \\w{3} +\\d+ \\d+:\\d+:\\d+(?: \\d{4})?: (.*)$");
+  private static final Pattern EVENT =
+      Pattern.compile("^\\w{3} \\w{3} +\\d+ \\d+:\\d+:\\d+(?: \\d{4})?: (.*)$");
   private static final Pattern EXIT_CODE = Pattern.compile("Exited with exit code (\\d+)");
   private static final Pattern EXIT_SIGNAL = Pattern.compile("Exited by (?:LSF )?signal (\\d+)");
-  private static final Pattern CPU_TIME = Pattern.compile("The CPU time used is ([0-9.]+) seconds?");
+  private static final Pattern CPU_TIME =
+      Pattern.compile("The CPU time used is ([0-9.]+) seconds?");
   private static final Pattern MAX_MEM = Pattern.compile("MAX MEM: ([0-9.]+ *[A-Za-z]*)");
-  private static final Pattern COMPLETED_EXIT = Pattern.compile("Completed <exit>(?:; *(.*?))?[.;]?$");
+  private static final Pattern COMPLETED_EXIT =
+      Pattern.compile("Completed <exit>(?:; *(.*?))?[.;]?$");
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private LsfOutput() {}
@@ -66,8 +78,8 @@ final class LsfOutput {
   }
 
   /**
-   * {@code bjobs -o "..." -json}: {@code {"COMMAND":"bjobs","JOBS":n,"RECORDS":[{"JOBID":..}]}};
-   * a job bjobs does not know is a record with an {@code ERROR} ("Job <9> is not found").
+   * {@code bjobs -o "..." -json}: {@code {"COMMAND":"bjobs","JOBS":n,"RECORDS":[{"JOBID":..}]}}; a
+   * job bjobs does not know is a record with an {@code ERROR} ("Job <9> is not found").
    */
   static List<Row> json(String stdout) throws IOException {
     JsonNode root;
@@ -103,8 +115,8 @@ final class LsfOutput {
   }
 
   /**
-   * {@code bjobs -noheader -o "... delimiter=';'"} (LSF before 10.1.0.2 has no -json): one line
-   * a job, "-" for empty fields, and "Job <9> is not found" on stderr for unknown jobs.
+   * {@code bjobs -noheader -o "... delimiter=';'"} (LSF before 10.1.0.2 has no -json): one line a
+   * job, "-" for empty fields, and "Job <9> is not found" on stderr for unknown jobs.
    */
   static List<Row> delimited(String stdout, String stderr, char delimiter) {
     List<Row> rows = new ArrayList<>();
@@ -145,8 +157,8 @@ final class LsfOutput {
 
   /**
    * {@code bhist -l}: each job's history, jobs apart by a line of dashes, long lines wrapped at 80
-   * columns with 21 blanks before the continuation. Returns how each finished job ended; jobs
-   * whose history holds no end are left out.
+   * columns with 21 blanks before the continuation. Returns how each finished job ended; jobs whose
+   * history holds no end are left out.
    */
   static Map<String, JobStatus> bhist(String stdout) {
     Map<String, JobStatus> ended = new LinkedHashMap<>();
@@ -202,7 +214,9 @@ final class LsfOutput {
         String why = m.group(1) == null ? "" : m.group(1).strip();
         state = LsfStates.state("EXIT", why);
         reason = why.isEmpty() ? reason : why;
-      } else if (text.contains("requeued") || text.startsWith("Dispatched") || text.startsWith("Starting")) {
+      } else if (text.contains("requeued")
+          || text.startsWith("Dispatched")
+          || text.startsWith("Starting")) {
         // a later attempt of the same job: what ended before does not count
         state = null;
         exit = null;

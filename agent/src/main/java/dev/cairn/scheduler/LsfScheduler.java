@@ -18,9 +18,9 @@ import java.util.regex.Pattern;
 
 /**
  * IBM Spectrum LSF through its commands: {@code bsub < script} (or a site wrapper such as {@code
- * jbsub}) with a clean environment, one {@code bjobs -a -o ... -json} per status query for all
- * jobs (delimited output where -json is missing, LSF before 10.1.0.2), one {@code bhist -l} for
- * jobs bjobs no longer lists, {@code bkill}.
+ * jbsub}) with a clean environment, one {@code bjobs -a -o ... -json} per status query for all jobs
+ * (delimited output where -json is missing, LSF before 10.1.0.2), one {@code bhist -l} for jobs
+ * bjobs no longer lists, {@code bkill}.
  */
 public final class LsfScheduler implements Scheduler {
 
@@ -38,8 +38,10 @@ public final class LsfScheduler implements Scheduler {
 
   private final CommandRunner runner;
   private final LsfOptions options;
+
   /** Null until the first query learns whether bjobs knows -json. */
   private volatile Boolean json;
+
   /** Null until the first job missing from bjobs learns whether bhist can be run. */
   private volatile Boolean bhist;
 
@@ -61,14 +63,18 @@ public final class LsfScheduler implements Scheduler {
   @Override
   public String submit(JobSubmission submission) throws IOException, InterruptedException {
     Map<String, String> environment = new TreeMap<>(options.commandEnvironment());
-    submission.environment().forEach(
-        (key, value) -> {
-          if (!VARIABLE.matcher(key).matches() || value.indexOf('\0') >= 0) {
-            throw new CairnException(
-                "job variable " + key + " cannot be passed to bsub; set it in the script instead");
-          }
-          environment.put(key, value);
-        });
+    submission
+        .environment()
+        .forEach(
+            (key, value) -> {
+              if (!VARIABLE.matcher(key).matches() || value.indexOf('\0') >= 0) {
+                throw new CairnException(
+                    "job variable "
+                        + key
+                        + " cannot be passed to bsub; set it in the script instead");
+              }
+              environment.put(key, value);
+            });
     List<String> command = new ArrayList<>();
     command.add(options.command(options.submitCommand()));
     command.addAll(options.submitArgs());
@@ -83,8 +89,7 @@ public final class LsfScheduler implements Scheduler {
       }
     }
     String script = Files.readString(submission.script());
-    CommandRunner.Result result =
-        runner.run(command, script, environment, true, options.timeout());
+    CommandRunner.Result result = runner.run(command, script, environment, true, options.timeout());
     Optional<String> id = LsfOutput.submittedJobId(result.stdout() + "\n" + result.stderr());
     if (result.ok() && id.isPresent()) {
       return id.get();
@@ -94,11 +99,15 @@ public final class LsfScheduler implements Scheduler {
     }
     if (!result.ok()) {
       throw new CairnException(
-          "LSF refused job " + submission.jobName() + ": " + describe(result)
+          "LSF refused job "
+              + submission.jobName()
+              + ": "
+              + describe(result)
               + "; check the queue, project and resources in the config and CAIRN_LSF_SUBMIT_ARGS");
     }
     throw new IOException(
-        describe(result) + ": no 'Job <id> is submitted' line in: "
+        describe(result)
+            + ": no 'Job <id> is submitted' line in: "
             + LsfOutput.firstLine(result.stdout()));
   }
 
@@ -121,7 +130,9 @@ public final class LsfScheduler implements Scheduler {
       }
     }
     // bjobs answered for the others: a job it did not list is as unknown as one "not found"
-    ids.stream().filter(id -> !found.containsKey(id) && !missing.contains(id)).forEach(missing::add);
+    ids.stream()
+        .filter(id -> !found.containsKey(id) && !missing.contains(id))
+        .forEach(missing::add);
     if (missing.isEmpty()) {
       return found;
     }
@@ -248,7 +259,9 @@ public final class LsfScheduler implements Scheduler {
   private static boolean jsonUnsupported(CommandRunner.Result result) {
     String text = (result.stdout() + "\n" + result.stderr()).toLowerCase(Locale.ROOT);
     return !result.ok()
-        && (text.contains("usage") || text.contains("illegal option") || text.contains("invalid option"))
+        && (text.contains("usage")
+            || text.contains("illegal option")
+            || text.contains("invalid option"))
         && !matchesAny(text, UNREACHABLE);
   }
 
@@ -285,8 +298,7 @@ public final class LsfScheduler implements Scheduler {
     return result.describe() + (out.isEmpty() ? "" : ": " + LsfOutput.firstLine(out));
   }
 
-  private CommandRunner.Result run(List<String> command)
-      throws IOException, InterruptedException {
+  private CommandRunner.Result run(List<String> command) throws IOException, InterruptedException {
     return runner.run(command, null, options.commandEnvironment(), true, options.timeout());
   }
 }

@@ -14,10 +14,13 @@ import java.util.regex.Pattern;
 final class LsfStates {
 
   private static final Pattern KEYWORD = Pattern.compile("\\bTERM_[A-Z_]+\\b");
-  private static final Pattern SECONDS = Pattern.compile("^([0-9]+(?:\\.[0-9]+)?)\\s*(?:second.*)?$");
-  private static final Pattern HMS = Pattern.compile("^([0-9]+):([0-9]{1,2}):([0-9]{1,2})(?:\\.\\d+)?$");
+  private static final Pattern SECONDS =
+      Pattern.compile("^([0-9]+(?:\\.[0-9]+)?)\\s*(?:second.*)?$");
+  private static final Pattern HMS =
+      Pattern.compile("^([0-9]+):([0-9]{1,2}):([0-9]{1,2})(?:\\.\\d+)?$");
   private static final Pattern MEMORY =
-      Pattern.compile("^([0-9]+(?:\\.[0-9]+)?)\\s*([KMGTP])?(?:i?b(?:ytes?)?)?$", Pattern.CASE_INSENSITIVE);
+      Pattern.compile(
+          "^([0-9]+(?:\\.[0-9]+)?)\\s*([KMGTP])?(?:i?b(?:ytes?)?)?$", Pattern.CASE_INSENSITIVE);
 
   /** Termination reasons that say how a job ended when its STAT is EXIT. */
   private static final Map<String, JobState> BY_REASON =
@@ -76,10 +79,10 @@ final class LsfStates {
       case "PEND", "WAIT" -> JobState.PENDING;
       case "RUN" -> JobState.RUNNING;
       case "PSUSP", "USUSP", "SSUSP" -> JobState.SUSPENDED;
-        // mbatchd lost the execution host: the job may still run; LSF ends it as EXIT with
-        // TERM_REMOVE_HUNG_JOB (REMOVE_HUNG_JOBS_FOR) or resumes it when the host returns
+      // mbatchd lost the execution host: the job may still run; LSF ends it as EXIT with
+      // TERM_REMOVE_HUNG_JOB (REMOVE_HUNG_JOBS_FOR) or resumes it when the host returns
       case "UNKWN" -> JobState.RUNNING;
-        // killed or requeued while its host was unreachable: LSF runs it no more
+      // killed or requeued while its host was unreachable: LSF runs it no more
       case "ZOMBI" -> JobState.NODE_FAIL;
       case "DONE", "PDONE" -> JobState.COMPLETED;
       case "EXIT", "PERR" -> exited(exitReason);
@@ -116,7 +119,11 @@ final class LsfStates {
     JobState state = state(row.stat(), row.exitReason());
     if (state == null) {
       throw new java.io.IOException(
-          "bjobs reported job " + row.id() + " in state '" + row.stat() + "' which Cairn does not know");
+          "bjobs reported job "
+              + row.id()
+              + " in state '"
+              + row.stat()
+              + "' which Cairn does not know");
     }
     if (state == JobState.COMPLETED && exit == null) {
       exit = 0;

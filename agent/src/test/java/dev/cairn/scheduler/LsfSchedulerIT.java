@@ -22,10 +22,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link LsfScheduler} against the test EMULATOR of LSF's documented commands
- * ({@code agent/src/test/lsf-emulator}), which runs the jobs on a real single-node SLURM. This is
- * not IBM LSF: it checks Cairn against LSF's documented command-line contract. Skipped with a
- * notice where SLURM does not answer, except under CI ({@code CI=true}) where that fails.
+ * {@link LsfScheduler} against the test EMULATOR of LSF's documented commands ({@code
+ * agent/src/test/lsf-emulator}), which runs the jobs on a real single-node SLURM. This is not IBM
+ * LSF: it checks Cairn against LSF's documented command-line contract. Skipped with a notice where
+ * SLURM does not answer, except under CI ({@code CI=true}) where that fails.
  */
 class LsfSchedulerIT {
 
@@ -42,14 +42,20 @@ class LsfSchedulerIT {
     emulator = Fixtures.projectDir().resolve("agent/src/test/lsf-emulator/bin");
     CommandRunner.Result r;
     try {
-      r = new ExecCommandRunner().run(List.of("sinfo", "--noheader", "--format=%P %T"), Duration.ofSeconds(15));
+      r =
+          new ExecCommandRunner()
+              .run(List.of("sinfo", "--noheader", "--format=%P %T"), Duration.ofSeconds(15));
     } catch (IOException e) {
       r = new CommandRunner.Result(List.of("sinfo"), 127, "", e.getMessage());
     }
     boolean up = r.ok() && r.stdout().contains("high") && !r.stdout().contains("down");
     if (!up) {
-      String why = "SLURM does not answer for the LSF emulator (" + r.describe() + " " + r.stdout().strip()
-          + "); run .ci/slurm-setup.sh as root";
+      String why =
+          "SLURM does not answer for the LSF emulator ("
+              + r.describe()
+              + " "
+              + r.stdout().strip()
+              + "); run .ci/slurm-setup.sh as root";
       if ("true".equals(System.getenv("CI"))) {
         Assertions.fail(why);
       }
@@ -101,10 +107,13 @@ class LsfSchedulerIT {
 
     // past CLEAN_PERIOD bjobs says "Job <id> is not found": bhist -l answers instead
     runner.commands.clear();
-    JobStatus cleaned = scheduler(Map.of("LSF_EMULATOR_CLEAN_PERIOD", "0")).status(List.of(id)).get(id);
+    JobStatus cleaned =
+        scheduler(Map.of("LSF_EMULATOR_CLEAN_PERIOD", "0")).status(List.of(id)).get(id);
     assertEquals(JobState.FAILED, cleaned.state(), cleaned.toString());
     assertEquals(3, cleaned.exitCode());
-    assertEquals(List.of("bjobs", "bhist"), runner.commands.stream().map(c -> Path.of(c.get(0)).getFileName().toString()).toList());
+    assertEquals(
+        List.of("bjobs", "bhist"),
+        runner.commands.stream().map(c -> Path.of(c.get(0)).getFileName().toString()).toList());
     assertTrue(Files.readString(dir.resolve("err/fail.err")).contains("failing"));
   }
 
@@ -181,12 +190,16 @@ class LsfSchedulerIT {
     Files.copy(job("leaky", "env | sort", Map.of()).script(), leaky);
     CommandRunner.Result r =
         runner.run(
-            List.of(emulator.resolve("bsub").toString()), Files.readString(leaky),
-            Map.of("LSF_EMULATOR_STATE", dir.resolve("lsf-state").toString()), false,
+            List.of(emulator.resolve("bsub").toString()),
+            Files.readString(leaky),
+            Map.of("LSF_EMULATOR_STATE", dir.resolve("lsf-state").toString()),
+            false,
             Duration.ofSeconds(30));
-    String leakyId = LsfOutput.submittedJobId(r.stdout()).orElseThrow(() -> new AssertionError(r.describe()));
+    String leakyId =
+        LsfOutput.submittedJobId(r.stdout()).orElseThrow(() -> new AssertionError(r.describe()));
     assertEquals(JobState.COMPLETED, waitFor(leakyId, st -> st.state().isTerminal()).state());
-    assertTrue(Files.readString(dir.resolve("out/leaky.out")).contains("AWS_SECRET_ACCESS_KEY=" + SECRET));
+    assertTrue(
+        Files.readString(dir.resolve("out/leaky.out")).contains("AWS_SECRET_ACCESS_KEY=" + SECRET));
   }
 
   @Test
@@ -194,13 +207,18 @@ class LsfSchedulerIT {
     LsfScheduler jbsub =
         new LsfScheduler(
             runner,
-            new LsfOptions(emulator.toString(), "jbsub", List.of("-q", "high"), Duration.ofSeconds(30),
+            new LsfOptions(
+                emulator.toString(),
+                "jbsub",
+                List.of("-q", "high"),
+                Duration.ofSeconds(30),
                 environment(Map.of())));
     String id = jbsub.submit(job("wrapped", "echo wrapped", Map.of()));
     assertEquals(JobState.COMPLETED, waitFor(jbsub, id, st -> st.state().isTerminal()).state());
   }
 
-  private JobSubmission job(String task, String body, Map<String, String> environment) throws IOException {
+  private JobSubmission job(String task, String body, Map<String, String> environment)
+      throws IOException {
     return job(task, body, environment, "200", "");
   }
 
@@ -262,12 +280,13 @@ class LsfSchedulerIT {
       }
       Thread.sleep(200);
     }
-    throw new AssertionError("checkpoint counter below " + atLeast + " after " + WAIT.toSeconds() + " s");
+    throw new AssertionError(
+        "checkpoint counter below " + atLeast + " after " + WAIT.toSeconds() + " s");
   }
 
   /**
-   * The real command runner inside an agent whose environment holds a credential: commands that
-   * do not ask for a clean environment get it, as they would from the agent's process.
+   * The real command runner inside an agent whose environment holds a credential: commands that do
+   * not ask for a clean environment get it, as they would from the agent's process.
    */
   static final class AgentEnvironmentRunner implements CommandRunner {
     final List<List<String>> commands = new java.util.concurrent.CopyOnWriteArrayList<>();

@@ -33,7 +33,10 @@ class LsfSchedulerTest {
       new LsfScheduler(
           runner,
           new LsfOptions(
-              "/opt/lsf/bin", "bsub", List.of(), Duration.ofSeconds(5),
+              "/opt/lsf/bin",
+              "bsub",
+              List.of(),
+              Duration.ofSeconds(5),
               Map.of("PATH", "/usr/bin", "LSF_ENVDIR", "/opt/lsf/conf")));
 
   @Test
@@ -67,7 +70,8 @@ class LsfSchedulerTest {
     runner.answer(0, recorded("jbsub.txt"), "");
     assertEquals("4713", jbsub.submit(submission(Map.of())));
     assertEquals(
-        List.of("jbsub", "-queue", "x86_6h", "-proj", "geo fm", "-cwd", dir.resolve("run").toString()),
+        List.of(
+            "jbsub", "-queue", "x86_6h", "-proj", "geo fm", "-cwd", dir.resolve("run").toString()),
         runner.calls.get(0));
   }
 
@@ -95,8 +99,20 @@ class LsfSchedulerTest {
     Map<String, String> passed =
         LsfOptions.passedFrom(
             Map.of(
-                "PATH", "/bin", "HOME", "/home/a", "USER", "a", "LSF_ENVDIR", "/etc/lsf",
-                "AWS_SECRET_ACCESS_KEY", "secret", "CAIRN_GIT_TOKEN", "token", "LSB_JOBID", "7"));
+                "PATH",
+                "/bin",
+                "HOME",
+                "/home/a",
+                "USER",
+                "a",
+                "LSF_ENVDIR",
+                "/etc/lsf",
+                "AWS_SECRET_ACCESS_KEY",
+                "secret",
+                "CAIRN_GIT_TOKEN",
+                "token",
+                "LSB_JOBID",
+                "7"));
     assertEquals(
         Map.of("PATH", "/bin", "HOME", "/home/a", "USER", "a", "LSF_ENVDIR", "/etc/lsf"), passed);
   }
@@ -108,15 +124,29 @@ class LsfSchedulerTest {
     List<String> ids = List.of("101", "102", "103", "104", "105", "106", "107", "108", "9");
     Map<String, JobStatus> s = lsf.status(ids);
     assertEquals(
-        List.of("/opt/lsf/bin/bjobs", "-a", "-o", FIELDS, "-json", "101", "102", "103", "104",
-            "105", "106", "107", "108", "9"),
+        List.of(
+            "/opt/lsf/bin/bjobs",
+            "-a",
+            "-o",
+            FIELDS,
+            "-json",
+            "101",
+            "102",
+            "103",
+            "104",
+            "105",
+            "106",
+            "107",
+            "108",
+            "9"),
         runner.calls.get(0));
     assertEquals(JobState.PENDING, s.get("101").state());
     assertEquals(JobState.RUNNING, s.get("102").state());
     assertEquals(16038L, s.get("102").elapsedSeconds());
     assertEquals(15880L, s.get("102").cpuSeconds());
     assertEquals(5325L, s.get("102").maxRssMb());
-    assertEquals(new JobStatus("103", JobState.COMPLETED, null, 0, 812L, 1500L, 522L), s.get("103"));
+    assertEquals(
+        new JobStatus("103", JobState.COMPLETED, null, 0, 812L, 1500L, 522L), s.get("103"));
     assertEquals(JobState.FAILED, s.get("104").state());
     assertEquals(1, s.get("104").exitCode());
     assertEquals(JobState.TIMEOUT, s.get("105").state());
@@ -143,10 +173,19 @@ class LsfSchedulerTest {
     runner.answer(0, recorded("bhist-l.txt").replace("Job <303>", "Job <204>"), "");
     Map<String, JobStatus> s = lsf.status(List.of("201", "202", "203", "204"));
     assertEquals(
-        List.of("/opt/lsf/bin/bjobs", "-a", "-noheader", "-o", FIELDS + " delimiter=';'",
-            "201", "202", "203", "204"),
+        List.of(
+            "/opt/lsf/bin/bjobs",
+            "-a",
+            "-noheader",
+            "-o",
+            FIELDS + " delimiter=';'",
+            "201",
+            "202",
+            "203",
+            "204"),
         runner.calls.get(1));
-    assertEquals(new JobStatus("201", JobState.RUNNING, null, null, 120L, 101L, 1229L), s.get("201"));
+    assertEquals(
+        new JobStatus("201", JobState.RUNNING, null, null, 120L, 101L, 1229L), s.get("201"));
     assertEquals(JobState.FAILED, s.get("202").state());
     assertEquals(2, s.get("202").exitCode());
     assertEquals(JobState.RUNNING, s.get("203").state());
@@ -171,7 +210,8 @@ class LsfSchedulerTest {
         "");
     runner.answer(0, recorded("bhist-l.txt"), "");
     Map<String, JobStatus> s = lsf.status(List.of("301", "302", "303", "304"));
-    assertEquals(List.of("/opt/lsf/bin/bhist", "-l", "301", "302", "303", "304"), runner.calls.get(1));
+    assertEquals(
+        List.of("/opt/lsf/bin/bhist", "-l", "301", "302", "303", "304"), runner.calls.get(1));
     assertEquals(JobState.OUT_OF_MEMORY, s.get("301").state());
     assertEquals(1, s.get("301").exitCode());
     assertEquals(6450L, s.get("301").elapsedSeconds());
@@ -204,23 +244,32 @@ class LsfSchedulerTest {
   void status_failingBjobsThrowsRatherThanReportingJobsEnded() {
     runner.answer(255, "", "LSF is down. Please wait ...\n");
     assertThrows(IOException.class, () -> lsf.status(List.of("101")));
-    runner.answer(1, "{\"COMMAND\":\"bjobs\",\"JOBS\":1,\"RECORDS\":[{\"JOBID\":\"101\","
-        + "\"ERROR\":\"Failed in an LSF library call: Slave LIM configuration is not ready yet\"}]}", "");
+    runner.answer(
+        1,
+        "{\"COMMAND\":\"bjobs\",\"JOBS\":1,\"RECORDS\":[{\"JOBID\":\"101\",\"ERROR\":\"Failed in an"
+            + " LSF library call: Slave LIM configuration is not ready yet\"}]}",
+        "");
     assertThrows(IOException.class, () -> lsf.status(List.of("101")));
   }
 
   @Test
   void status_failingBhistThrows() {
-    runner.answer(255, "{\"COMMAND\":\"bjobs\",\"JOBS\":1,\"RECORDS\":[{\"JOBID\":\"9\","
-        + "\"ERROR\":\"Job <9> is not found\"}]}", "");
-    runner.answer(255, "", "Failed in an LSF library call: Failed in sending/receiving a message\n");
+    runner.answer(
+        255,
+        "{\"COMMAND\":\"bjobs\",\"JOBS\":1,\"RECORDS\":[{\"JOBID\":\"9\","
+            + "\"ERROR\":\"Job <9> is not found\"}]}",
+        "");
+    runner.answer(
+        255, "", "Failed in an LSF library call: Failed in sending/receiving a message\n");
     assertThrows(IOException.class, () -> lsf.status(List.of("9")));
   }
 
   @Test
   void status_unknownStatThrows() {
-    runner.answer(0, "{\"COMMAND\":\"bjobs\",\"JOBS\":1,\"RECORDS\":[{\"JOBID\":\"1\","
-        + "\"STAT\":\"HELD\"}]}", "");
+    runner.answer(
+        0,
+        "{\"COMMAND\":\"bjobs\",\"JOBS\":1,\"RECORDS\":[{\"JOBID\":\"1\"," + "\"STAT\":\"HELD\"}]}",
+        "");
     assertThrows(IOException.class, () -> lsf.status(List.of("1")));
   }
 
@@ -232,9 +281,12 @@ class LsfSchedulerTest {
 
   @Test
   void findByName_newestJobOfThatName() throws Exception {
-    runner.answer(0, "{\"COMMAND\":\"bjobs\",\"JOBS\":2,\"RECORDS\":["
-        + "{\"JOBID\":\"17\",\"STAT\":\"EXIT\",\"JOB_NAME\":\"cairn-r1-biomass-a1\"},"
-        + "{\"JOBID\":\"21\",\"STAT\":\"RUN\",\"JOB_NAME\":\"cairn-r1-biomass-a1\"}]}", "");
+    runner.answer(
+        0,
+        "{\"COMMAND\":\"bjobs\",\"JOBS\":2,\"RECORDS\":["
+            + "{\"JOBID\":\"17\",\"STAT\":\"EXIT\",\"JOB_NAME\":\"cairn-r1-biomass-a1\"},"
+            + "{\"JOBID\":\"21\",\"STAT\":\"RUN\",\"JOB_NAME\":\"cairn-r1-biomass-a1\"}]}",
+        "");
     assertEquals(Optional.of("21"), lsf.findByName("cairn-r1-biomass-a1"));
     assertEquals(
         List.of("/opt/lsf/bin/bjobs", "-a", "-J", "cairn-r1-biomass-a1", "-o", FIELDS, "-json"),
@@ -243,8 +295,11 @@ class LsfSchedulerTest {
 
   @Test
   void findByName_noneFound() throws Exception {
-    runner.answer(255, "{\"COMMAND\":\"bjobs\",\"JOBS\":1,\"RECORDS\":[{\"ERROR\":"
-        + "\"Job <cairn-r1-biomass-a1> is not found\"}]}", "");
+    runner.answer(
+        255,
+        "{\"COMMAND\":\"bjobs\",\"JOBS\":1,\"RECORDS\":[{\"ERROR\":"
+            + "\"Job <cairn-r1-biomass-a1> is not found\"}]}",
+        "");
     assertEquals(Optional.empty(), lsf.findByName("cairn-r1-biomass-a1"));
     runner.answer(255, "", "No matching job found\n");
     assertEquals(Optional.empty(), lsf.findByName("cairn-r1-biomass-a1"));
@@ -278,7 +333,8 @@ class LsfSchedulerTest {
         "Job <5>, User <geo>, Project <default>, Command <x>\n"
             + "Tue Dec 23 14:46:43: Starting (Pid 1);\n"
             + "Tue Dec 23 14:50:01: Exited with exit code 130. The CPU time used is 1.0 seconds;\n"
-            + "Tue Dec 23 14:50:01: Completed <exit>; TERM_REQUEUE_ADMIN: job killed and requeued.\n"
+            + "Tue Dec 23 14:50:01: Completed <exit>; TERM_REQUEUE_ADMIN: job killed and"
+            + " requeued.\n"
             + "Tue Dec 23 14:50:02: Pending: Job has been requeued;\n";
     assertNull(LsfOutput.bhist(requeued).get("5"));
     assertFalse(LsfOutput.bhist(recorded("bhist-none.txt")).containsKey("5"));
@@ -288,8 +344,12 @@ class LsfSchedulerTest {
     Path script = dir.resolve("job.sh");
     Files.writeString(script, "#!/bin/bash\n#BSUB -J cairn-r1-biomass-a1\necho hi\n");
     return new JobSubmission(
-        "cairn-r1-biomass-a1", script, dir.resolve("run"), dir.resolve("run/out/biomass.out"),
-        dir.resolve("run/err/biomass.err"), environment);
+        "cairn-r1-biomass-a1",
+        script,
+        dir.resolve("run"),
+        dir.resolve("run/out/biomass.out"),
+        dir.resolve("run/err/biomass.err"),
+        environment);
   }
 
   private static String recorded(String name) {

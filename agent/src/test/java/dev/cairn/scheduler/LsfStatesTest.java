@@ -30,7 +30,8 @@ class LsfStatesTest {
         "EXIT  | TERM_FORCE_OWNER: job killed by owner without time for cleanup | CANCELLED",
         "EXIT  | TERM_ADMIN: job killed by root or LSF administrator          | CANCELLED",
         "EXIT  | TERM_PREEMPT: job killed after preemption                    | PREEMPTED",
-        "EXIT  | TERM_REQUEUE_ADMIN: job killed and requeued by root or LSF administrator | PREEMPTED",
+        "EXIT  | TERM_REQUEUE_ADMIN: job killed and requeued by root or LSF administrator |"
+            + " PREEMPTED",
         "EXIT  | TERM_RC_RECLAIM: job killed and requeued when host reclaimed | PREEMPTED",
         "EXIT  | TERM_REMOVE_HUNG_JOB: job removed from LSF system            | NODE_FAIL",
         "EXIT  | TERM_ZOMBIE: job exited while LSF is not available           | NODE_FAIL",
@@ -109,7 +110,9 @@ class LsfStatesTest {
   }
 
   @ParameterizedTest
-  @CsvSource(nullValues = "null", value = {"0, 0", "130, 130", "'', null", "-, null", "x, null"})
+  @CsvSource(
+      nullValues = "null",
+      value = {"0, 0", "130, 130", "'', null", "-, null", "x, null"})
   void exitCode_emptyIsUnknown(String text, Integer expected) {
     assertEquals(expected, LsfStates.exitCode(text));
   }
