@@ -34,6 +34,10 @@ public final class Schedulers implements AutoCloseable {
         case "local" ->
             new LocalScheduler(settings.stateDir().resolve("local-scheduler"), settings.localMaxJobs(), clock);
         case "slurm" -> new SlurmScheduler(runner, slurmOptions(settings));
+        case "lsf" ->
+            new LsfScheduler(
+                runner,
+                LsfOptions.of(settings.schedulerBinDir(), settings.lsfSubmitCommand(), settings.lsfSubmitArgs()));
         default ->
             throw new CairnException(
                 "SCHEDULER=" + name + " is not available; use slurm, lsf or local");
