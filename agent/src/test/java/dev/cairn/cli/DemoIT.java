@@ -20,15 +20,12 @@ class DemoIT {
   void demo_runsTheThreeTasksToCompletedAndExitsZero() throws Exception {
     Path log = tmp.resolve("demo.log");
     Path ws = tmp.resolve("ws");
-    long start = System.nanoTime();
     int code;
     try (AgentProcess demo = AgentProcess.start(log, Map.of(), "demo", "--workspace", ws.toString())) {
       code = demo.waitFor(Duration.ofSeconds(120));
     }
-    double seconds = (System.nanoTime() - start) / 1e9;
     String out = Files.readString(log);
     assertEquals(0, code, out);
-    assertTrue(seconds < 60, "the demo took " + seconds + " s");
     for (String task : new String[] {"crop_classification", "landslide", "biomass"}) {
       assertTrue(out.lines().anyMatch(l -> l.strip().startsWith(task) && l.contains("COMPLETED")), out);
     }
