@@ -1,10 +1,8 @@
 package dev.cairn.agent;
 
 import dev.cairn.CairnException;
-import dev.cairn.collect.JobOutputs;
 import dev.cairn.config.ConfigError;
 import dev.cairn.config.ExperimentConfig;
-import dev.cairn.config.QualityGate;
 import dev.cairn.plan.JobSpec;
 import dev.cairn.plan.RunPlan;
 import dev.cairn.render.ScriptRenderer;
@@ -307,8 +305,8 @@ public final class RunDriver {
     if (run.state != RunState.COLLECTING && run.state != RunState.PUBLISHING) {
       run.state = RunState.COLLECTING;
       run.message = "collecting outputs";
-      collect(run, plan);
-      decideOutcome(run, plan);
+      Outcome.collect(run, plan);
+      Outcome.decide(run, plan);
       save.accept(run);
     }
     if (run.state == RunState.COLLECTING) {
@@ -340,61 +338,6 @@ public final class RunDriver {
         run.state,
         run.message,
         run.resultsCommit == null ? "" : "; results commit " + run.resultsCommit);
-  }
-
-  /** SUCCEEDED when every job completed and met its gate; otherwise FAILED with every reason. */
-  private static void decideOutcome(Run run, RunPlan plan) {
-    List<String> problems = new ArrayList<>();
-    for (JobRun job : run.jobs) {
-      if (job.state != JobState.COMPLETED) {
-        problems.add(job.task + " " + job.state + (job.reason == null ? "" : " (" + job.reason + ")"));
-      } else if (Boolean.FALSE.equals(job.gatePassed)) {
-        QualityGate gate = plan.config().gates().get(job.task);
-        Double value = job.metrics.get(gate.metric());
-        problems.add(
-            job.task + " missed its quality gate " + gate + " (" + gate.metric() + " = "
-                + (value == null ? "not reported" : String.format(java.util.Locale.ROOT, "%.4f", value)) + ")");
-      }
-    }
-    run.outcome = problems.isEmpty() ? RunState.SUCCEEDED : RunState.FAILED;
-    run.outcomeMessage =
-        problems.isEmpty()
-            ? run.jobs.size() + " of " + run.jobs.size() + " task(s) completed and met their quality gates"
-            : String.join("; ", problems);
-  }
-
-  private void collect(Run run, RunPlan plan) {
-    for (JobRun job : run.jobs) {
-      JobSpec spec = spec(plan, job);
-      try {
-        job.metrics = new java.util.LinkedHashMap<>(JobOutputs.metrics(spec.outputDir()));
-        // where the scheduler has no accounting, the job's own measurements fill in
-        JobOutputs.Usage usage = JobOutputs.usage(spec.outputDir());
-        Double peak = JobOutputs.workloadFigure(spec.outputDir(), "peak_rss_mb");
-        if (job.maxRssMb == null) {
-          job.maxRssMb = max(usage == null ? null : usage.maxRssMb(), peak == null ? null : Math.round(peak));
-        }
-        if (usage != null) {
-          job.cpuS = job.cpuS != null ? job.cpuS : usage.cpuS();
-          job.elapsedS = job.elapsedS != null ? job.elapsedS : usage.elapsedS();
-          if (usage.gpuSamples() > 0) {
-            job.gpuUtilPct = usage.gpuUtilMean();
-            job.gpuMemMb = usage.gpuMemMaxMb();
-          }
-        }
-      } catch (IOException e) {
-        log.warn("run {}: cannot read the metrics of {}: {}", run.runId, job.task, e.getMessage());
-      }
-      job.gpus = plan.config().gpusPerJob();
-      if (job.state != JobState.COMPLETED) {
-        job.errTail = JobOutputs.tail(spec.errFile(), 40);
-      }
-      if (job.state == JobState.COMPLETED) {
-        QualityGate gate = plan.config().gates().get(job.task);
-        Double value = job.metrics.get(gate.metric());
-        job.gatePassed = value != null && gate.passes(value);
-      }
-    }
   }
 
   /** Cancels every job of the run that has not ended, and ends the run with the reason. */
@@ -455,7 +398,7 @@ public final class RunDriver {
     return plan;
   }
 
-  private static JobSpec spec(RunPlan plan, JobRun job) {
+  static JobSpec spec(RunPlan plan, JobRun job) {
     return plan.jobs().stream()
         .filter(s -> s.task().name().equals(job.task))
         .findFirst()
@@ -498,13 +441,6 @@ public final class RunDriver {
     } catch (RuntimeException e) {
       return Instant.EPOCH;
     }
-  }
-
-  private static Long max(Long a, Long b) {
-    if (a == null) {
-      return b;
-    }
-    return b == null ? a : Math.max(a, b);
   }
 
   private static <T> T orElse(T value, T fallback) {
