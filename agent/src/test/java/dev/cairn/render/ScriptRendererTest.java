@@ -76,6 +76,16 @@ class ScriptRendererTest {
     assertBashAccepts(script);
   }
 
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"slurm", "lsf", "local"})
+  void render_theCommittedConfigGivesValidBash(String scheduler) throws Exception {
+    ExperimentConfig cfg = ExperimentConfig.parse(Fixtures.committedConfig(), "config/config.env", Fixtures.tasks());
+    RunPlan plan = RunPlan.of(cfg, COMMIT, SUBMITTED, 1, Path.of("/scratch/cairn"));
+    for (JobSpec job : plan.jobs()) {
+      assertBashAccepts(renderer("").render(job, cfg, scheduler, COMMIT));
+    }
+  }
+
   @Test
   void render_quotesValuesWithShellMetacharacters() throws Exception {
     String script = render("hostile-biomass", "slurm", Path.of(HOSTILE_DIR));
