@@ -105,6 +105,7 @@ public final class Agent {
   /** One pass of the loop; true while any run is active. */
   public boolean tick() throws InterruptedException {
     intake();
+    cancelRequested();
     supersede();
     for (Run run : active()) {
       Run ahead = queuedBehind(run);
@@ -128,6 +129,46 @@ public final class Agent {
 
   public Map<String, Run> runs() {
     return runs;
+  }
+
+  /** Runs someone asked to stop ({@code agent.jar cancel}): one HEAD per active run. */
+  private void cancelRequested() throws InterruptedException {
+    for (Run run : active()) {
+      if (run.state == RunState.COLLECTING || run.state == RunState.PUBLISHING) {
+        continue;
+      }
+      java.util.Optional<dev.cairn.store.StoredObject> request;
+      try {
+        if (!store.exists(RunRequest.cancelKey(run.commit()))) {
+          continue;
+        }
+        request = store.get(RunRequest.cancelKey(run.commit()));
+      } catch (IOException e) {
+        storeOutage.failed(log, e);
+        return;
+      }
+      String reason = "cancelled on request";
+      if (request.isPresent()) {
+        try {
+          var node = Json.MAPPER.readTree(request.get().content());
+          if (node.hasNonNull("by")) {
+            reason += " by " + node.get("by").asText();
+          }
+          if (node.hasNonNull("reason") && !node.get("reason").asText().isBlank()) {
+            reason += ": " + node.get("reason").asText();
+          }
+        } catch (IOException e) {
+          // an unreadable request still cancels
+        }
+      }
+      driver.cancel(run, reason, this::save);
+      try {
+        // done: a later rerun of the commit must not be cancelled by the same request
+        store.delete(RunRequest.cancelKey(run.commit()));
+      } catch (IOException e) {
+        log.warn("run {}: cannot remove the cancel request: {}", run.runId, e.getMessage());
+      }
+    }
   }
 
   /**

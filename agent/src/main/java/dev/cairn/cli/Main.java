@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       StatusCommand.class,
       PullCommand.class,
       ReproduceCommand.class,
+      CancelCommand.class,
       BenchCommand.class,
       CiCommand.class,
       VersionCommand.class,

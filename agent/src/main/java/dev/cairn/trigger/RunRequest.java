@@ -49,6 +49,11 @@ public record RunRequest(
     return "runs/" + commit + "/status.json";
   }
 
+  /** Written by {@code agent.jar cancel}: the agent cancels the commit's active run. */
+  public static String cancelKey(String commit) {
+    return "runs/" + commit + "/cancel";
+  }
+
   public static String claimKey(String commit, int attempt) {
     return "runs/" + commit + "/claim" + (attempt > 1 ? "-a" + attempt : "");
   }

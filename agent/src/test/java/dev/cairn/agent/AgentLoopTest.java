@@ -227,6 +227,23 @@ class AgentLoopTest {
   }
 
   @Test
+  void cancel_onRequest_stopsTheJobsAndSaysWhy() throws Exception {
+    String commit = submit(GOOD.replace("EPOCHS=4", "EPOCHS=100"));
+    Agent agent = newAgent();
+    agent.tick();
+    agent.tick();
+    store.put(RunRequest.cancelKey(commit), "{\"by\": \"ana\", \"reason\": \"wrong dataset\"}".getBytes(StandardCharsets.UTF_8));
+    runUntilIdle(agent);
+    JsonNode status = status(commit);
+    assertEquals("CANCELLED", status.get("state").asText(), status.toString());
+    assertEquals("cancelled on request by ana: wrong dataset", status.get("message").asText());
+    for (JsonNode job : status.get("jobs")) {
+      assertEquals("CANCELLED", job.get("state").asText());
+    }
+    assertTrue(store.get(RunRequest.cancelKey(commit)).isEmpty(), "the request is consumed");
+  }
+
+  @Test
   void restart_afterACrashSubmitsNoJobTwice() throws Exception {
     String commit = submit(GOOD);
     Agent first = newAgent();

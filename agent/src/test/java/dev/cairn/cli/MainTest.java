@@ -27,7 +27,7 @@ class MainTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"run", "demo", "render", "status", "version", "pull", "reproduce", "bench", "ci"})
+  @ValueSource(strings = {"run", "demo", "render", "status", "version", "pull", "reproduce", "bench", "ci", "cancel"})
   void help_isThereForEveryCommand(String command) {
     assertEquals(0, run(command, "--help"));
     assertTrue(out.toString(StandardCharsets.UTF_8).contains("Usage: agent.jar " + command), out.toString());
