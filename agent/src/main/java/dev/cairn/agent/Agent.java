@@ -117,11 +117,20 @@ public final class Agent {
         }
         continue;
       }
-      driver.advance(run, this::save);
+      try {
+        driver.advance(run, this::save);
+      } catch (RuntimeException e) {
+        // one run's trouble must not stop the daemon: log it and try again next tick
+        log.error("run {}: unexpected error, retrying next tick", run.runId, e);
+      }
     }
     pollSchedulers();
     for (Run run : active()) {
-      driver.finishIfDone(run, this::save);
+      try {
+        driver.finishIfDone(run, this::save);
+      } catch (RuntimeException e) {
+        log.error("run {}: unexpected error while finishing, retrying next tick", run.runId, e);
+      }
     }
     flushStatuses();
     return !active().isEmpty();

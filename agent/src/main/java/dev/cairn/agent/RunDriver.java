@@ -181,6 +181,15 @@ public final class RunDriver {
       run.message = "jobs submitted to " + job.scheduler;
       save.accept(run);
       log.info("run {}: {} attempt {} submitted as {} job {}", run.runId, job.task, job.attempt, job.scheduler, id);
+    } catch (CairnException e) {
+      // the scheduler refused the script (an unknown partition, a GPU the cluster lacks): the job
+      // fails with the scheduler's words and the daemon goes on
+      job.submitting = false;
+      job.state = JobState.FAILED;
+      job.reason = e.getMessage();
+      job.history.add(new JobRun.Attempt(job.attempt, null, JobState.FAILED, e.getMessage(), null, null));
+      save.accept(run);
+      log.warn("run {}: {} was refused by {}: {}", run.runId, job.task, job.scheduler, e.getMessage());
     } catch (IOException e) {
       // the submission may or may not have reached the scheduler: keep the flag, look it up by name
       log.warn("run {}: submitting {} failed: {}", run.runId, job.task, e.getMessage());

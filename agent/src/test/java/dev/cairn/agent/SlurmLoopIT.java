@@ -98,6 +98,24 @@ class SlurmLoopIT {
   }
 
   @Test
+  void refusedScript_failsTheJobWithSlurmsWords_andTheAgentGoesOn() throws Exception {
+    // this cluster has no GPUs (no GRES): sbatch refuses --gres=gpu:1
+    String refused = submit(
+        "EXPERIMENT_NAME=gpu-it\nTRAINER=demo\nSCHEDULER=slurm\nTASKS=biomass\nEPOCHS=2\nGPUS_PER_JOB=1\n"
+            + "CPUS_PER_JOB=1\nMEMORY_PER_JOB=1G\nTIME_LIMIT=10\n");
+    runUntilIdle(Duration.ofMinutes(1));
+    JsonNode status = status(refused);
+    assertEquals("FAILED", status.get("state").asText(), status.toString());
+    String reason = status.get("jobs").get(0).get("reason").asText();
+    assertTrue(reason.contains("sbatch") && reason.toLowerCase().contains("gres"), reason);
+    String next = submit(
+        "EXPERIMENT_NAME=after-it\nTRAINER=demo\nSCHEDULER=slurm\nTASKS=biomass\nEPOCHS=2\nLEARNING_RATE=5e-3\n"
+            + "GPUS_PER_JOB=0\nCPUS_PER_JOB=1\nMEMORY_PER_JOB=1G\nTIME_LIMIT=10\n");
+    runUntilIdle(Duration.ofMinutes(2));
+    assertEquals("SUCCEEDED", status(next).get("state").asText(), status(next).toString());
+  }
+
+  @Test
   void preemption_jobResumesFromItsCheckpointAndCompletes() throws Exception {
     String commit = submit(
         "EXPERIMENT_NAME=preempt-it\nTRAINER=demo\nSCHEDULER=slurm\nTASKS=crop_classification\nEPOCHS=120\nLEARNING_RATE=5e-3\n"
