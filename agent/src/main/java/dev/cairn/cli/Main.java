@@ -27,8 +27,14 @@ import picocli.CommandLine.Command;
     })
 public final class Main implements Runnable {
 
+  /** Set by the daemon's shutdown hook: exit() must not be called while the JVM shuts down. */
+  static volatile boolean shuttingDown;
+
   public static void main(String[] args) {
-    System.exit(run(args, System.out, System.err));
+    int code = run(args, System.out, System.err);
+    if (!shuttingDown) {
+      System.exit(code);
+    }
   }
 
   /** Runs the command line; returns the exit code (0 ok, 1 a run or job failed, 2 bad usage). */

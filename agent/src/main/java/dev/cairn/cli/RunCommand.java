@@ -29,6 +29,7 @@ final class RunCommand implements Callable<Integer> {
     try (Wiring wiring = new Wiring(settings, Clock.systemUTC())) {
       Thread main = Thread.currentThread();
       Thread hook = new Thread(() -> {
+        Main.shuttingDown = true;
         main.interrupt();
         try {
           main.join(30_000);

@@ -42,6 +42,12 @@ public final class AgentProcess implements AutoCloseable {
     return process.exitValue();
   }
 
+  /** SIGTERM, as a service manager stops the daemon; returns the exit code. */
+  public int terminate(Duration timeout) throws InterruptedException {
+    process.destroy();
+    return waitFor(timeout);
+  }
+
   /** SIGKILL: no shutdown hook runs, as when a login node's OOM killer strikes. */
   public void kill() throws InterruptedException {
     process.destroyForcibly();
