@@ -69,12 +69,16 @@ public final class RunDriver {
     run.updatedAt = run.createdAt;
     run.configSha256 = ExperimentConfig.sha256(found.config());
     Instant submitted = submittedAt(found.request().submittedAt());
-    // the run id needs the experiment name; a config too broken to name one gets "invalid"
-    String experiment = "invalid";
+    // the run id needs the experiment name: from the valid config, else from its line if that is
+    // well formed, else "rejected"
+    String experiment;
     try {
       experiment = parse(run, found.config()).experimentName();
     } catch (CairnException e) {
-      // reported when the run is advanced
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("(?m)^EXPERIMENT_NAME=([A-Za-z0-9][A-Za-z0-9._-]{0,63})\\s*$")
+              .matcher(new String(found.config(), java.nio.charset.StandardCharsets.UTF_8));
+      experiment = m.find() ? m.group(1) : "rejected";
     }
     run.runId = RunPlan.runId(experiment, run.commit(), submitted, run.attempt());
     run.runDir = workDir.resolve("runs").resolve(run.runId).toString();
