@@ -55,9 +55,20 @@ class AgentLoopTest {
   }
 
   @AfterEach
-  void tearDown() {
+  void tearDown() throws Exception {
     if (schedulers != null) {
       schedulers.close();
+    }
+    // let cancelled or killed local jobs finish writing into the temporary folder before it goes
+    Path jobs = tmp.resolve("state/local-scheduler/jobs");
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (Files.isDirectory(jobs) && System.nanoTime() < deadline) {
+      try (Stream<Path> dirs = Files.list(jobs)) {
+        if (dirs.allMatch(d -> !d.getFileName().toString().matches("\\d+") || Files.exists(d.resolve("exit")))) {
+          break;
+        }
+      }
+      Thread.sleep(100);
     }
   }
 
