@@ -64,7 +64,8 @@ class AgentLoopTest {
     long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
     while (Files.isDirectory(jobs) && System.nanoTime() < deadline) {
       try (Stream<Path> dirs = Files.list(jobs)) {
-        if (dirs.allMatch(d -> !d.getFileName().toString().matches("\\d+") || Files.exists(d.resolve("exit")))) {
+        if (dirs.allMatch(d -> !d.getFileName().toString().matches("\\d+") || Files.exists(d.resolve("exit"))
+            || (Files.exists(d.resolve("cancelled")) && !Files.exists(d.resolve("launched"))))) {
           break;
         }
       }
