@@ -29,8 +29,4 @@ final class Outage {
       failures = 0;
     }
   }
-
-  boolean isDown() {
-    return down;
-  }
 }

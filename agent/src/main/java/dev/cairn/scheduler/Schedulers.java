@@ -60,17 +60,9 @@ public final class Schedulers implements AutoCloseable {
         extra, defaults.timeout(), defaults.commandEnvironment());
   }
 
-  public Map<String, Scheduler> opened() {
-    return Map.copyOf(open);
-  }
-
   @Override
   public synchronized void close() {
     open.values().forEach(Scheduler::close);
     open.clear();
-  }
-
-  CommandRunner runner() {
-    return runner;
   }
 }

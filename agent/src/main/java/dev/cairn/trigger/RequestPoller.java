@@ -90,8 +90,4 @@ public final class RequestPoller {
     }
   }
 
-  /** For tests and logs. */
-  String marker() {
-    return marker;
-  }
 }
