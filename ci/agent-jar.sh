@@ -1,27 +1,25 @@
 # Sourced by the pipeline's jobs: sets CAIRN_JAR to an agent.jar.
 #   CAIRN_AGENT_JAR=/path/agent.jar     use it
-#   CAIRN_AGENT_JAR=https://.../agent.jar download it once into .cairn/ (cached between jobs)
+#   CAIRN_AGENT_JAR=https://.../agent.jar download it
 #   CAIRN_AGENT_JAR empty               build it with Maven when this repository holds Cairn's sources
+# The jar itself is not cached between jobs, so a changed URL or agent is never served stale;
+# Maven's downloads are (.cairn/m2/).
 set -e
-mkdir -p .cairn
+mkdir -p .cairn/bin
 case "${CAIRN_AGENT_JAR:-}" in
   http://* | https://*)
-    if [ ! -s .cairn/agent.jar ]; then
-      curl -fsSL --retry 3 -o .cairn/agent.jar.tmp "$CAIRN_AGENT_JAR"
-      mv .cairn/agent.jar.tmp .cairn/agent.jar
-    fi
-    CAIRN_JAR=$PWD/.cairn/agent.jar
+    curl -fsSL --retry 3 -o .cairn/bin/agent.jar.tmp "$CAIRN_AGENT_JAR"
+    mv .cairn/bin/agent.jar.tmp .cairn/bin/agent.jar
+    CAIRN_JAR=$PWD/.cairn/bin/agent.jar
     ;;
   "")
     if [ ! -f pom.xml ] || [ ! -d agent ]; then
       echo "cairn: set CAIRN_AGENT_JAR to the path or URL of agent.jar (this repository has no Cairn sources to build)" >&2
       exit 2
     fi
-    if [ ! -s .cairn/agent.jar ]; then
-      mvn -B -q -DskipTests -Dmaven.repo.local="$PWD/.cairn/m2" package
-      cp agent/target/agent.jar .cairn/agent.jar
-    fi
-    CAIRN_JAR=$PWD/.cairn/agent.jar
+    mvn -B -q -DskipTests -Dmaven.repo.local="$PWD/.cairn/m2" package
+    cp agent/target/agent.jar .cairn/bin/agent.jar
+    CAIRN_JAR=$PWD/.cairn/bin/agent.jar
     ;;
   *)
     if [ ! -s "$CAIRN_AGENT_JAR" ]; then

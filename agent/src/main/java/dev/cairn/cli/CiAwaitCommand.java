@@ -73,6 +73,7 @@ final class CiAwaitCommand implements Callable<Integer> {
     try (ObjectStore store = Wiring.openStore(settings)) {
       say(out, "awaiting the run of commit " + ci.commit() + " in " + store.describe() + " (timeout " + human(limit) + ")");
       checkJobTimeout(out, limit);
+      int expected = requestedAttempt(store, ci.commit());
       while (true) {
         Optional<StoredObject> object = Optional.empty();
         try {
@@ -80,8 +81,9 @@ final class CiAwaitCommand implements Callable<Integer> {
         } catch (IOException e) {
           say(out, "cannot read the status yet: " + e.getMessage());
         }
-        if (object.isPresent()) {
-          status = Json.MAPPER.readValue(object.get().content(), RunStatus.class);
+        RunStatus read = object.isEmpty() ? null : Json.MAPPER.readValue(object.get().content(), RunStatus.class);
+        if (read != null && isCurrent(read, expected)) {
+          status = read;
           String line = progress(status);
           if (!line.equals(lastLine)) {
             say(out, line);
@@ -92,7 +94,7 @@ final class CiAwaitCommand implements Callable<Integer> {
             break;
           }
         } else if (!announcedWait) {
-          say(out, "waiting for the agent to pick up the request");
+          say(out, "waiting for the agent to pick up attempt " + expected + " of the request");
           announcedWait = true;
         }
         if (System.nanoTime() > deadline) {
@@ -130,6 +132,24 @@ final class CiAwaitCommand implements Callable<Integer> {
       return 0;
     }
     throw new CairnException("run " + status.runId() + " " + status.state() + ": " + status.message(), 1, null);
+  }
+
+  /** The attempt CI asked for, from request.json; 1 when it is not there (yet). */
+  static int requestedAttempt(ObjectStore store, String commit) {
+    try {
+      Optional<StoredObject> request = store.get(RunRequest.requestKey(commit));
+      if (request.isPresent()) {
+        return Json.MAPPER.readValue(request.get().content(), RunRequest.class).attemptOrFirst();
+      }
+    } catch (IOException e) {
+      // read again as status; the attempt is then taken as the first
+    }
+    return 1;
+  }
+
+  /** A status left by an earlier attempt (before a rerun) is not the run this job waits for. */
+  static boolean isCurrent(RunStatus status, int expectedAttempt) {
+    return status.attempt() >= expectedAttempt;
   }
 
   static boolean isFinal(String state) {

@@ -1,14 +1,11 @@
 package dev.cairn.cli;
 
 import dev.cairn.CairnException;
-import dev.cairn.Json;
 import dev.cairn.config.AgentSettings;
 import dev.cairn.config.ExperimentConfig;
 import dev.cairn.render.TemplateSet;
 import dev.cairn.store.ObjectStore;
-import dev.cairn.store.StoredObject;
-import dev.cairn.trigger.Attempts;
-import dev.cairn.trigger.RequestQueue;
+import dev.cairn.trigger.Submission;
 import dev.cairn.trigger.RunRequest;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -17,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -72,30 +68,20 @@ final class CiSubmitCommand implements Callable<Integer> {
     String sha = ExperimentConfig.sha256(bytes);
     AgentSettings settings = AgentSettings.load(settingsFile, storeOnly(env));
     try (ObjectStore store = Wiring.openStore(settings)) {
-      Optional<StoredObject> existing = store.get(RunRequest.requestKey(ci.commit()));
-      int attempt = 1;
-      if (existing.isPresent()) {
-        RunRequest before = Json.MAPPER.readValue(existing.get().content(), RunRequest.class);
-        if (!rerun) {
-          if (!sha.equals(before.configSha256())) {
-            throw new CairnException(
-                "commit " + ci.commit() + " was submitted before with a different config (sha256 "
-                    + before.configSha256() + "); a commit's config cannot change");
-          }
-          out.printf("commit %s was already submitted (pipeline %s); not starting a second run. "
-              + "Use --rerun for a new attempt.%n", ci.commit(), before.pipeline());
-          out.flush();
-          return 0;
-        }
-        attempt = Math.max(Attempts.highest(store, ci.commit()), before.attemptOrFirst()) + 1;
-      }
-      RunRequest request =
+      RunRequest asked =
           new RunRequest(ci.commit(), ci.branch(), ci.pipeline(), ci.author(), ci.title(),
-              Clock.systemUTC().instant().toString(), sha, attempt);
-      RequestQueue.submit(store, request, bytes);
-      out.printf("submitted commit %s (branch %s, pipeline %s, attempt %d) to %s%n",
-          ci.commit(), ci.branch(), ci.pipeline(), attempt, store.describe());
-      out.printf("config sha256 %s%n", sha);
+              Clock.systemUTC().instant().toString(), sha, null);
+      Submission.Outcome outcome = Submission.submit(store, asked, bytes, rerun);
+      RunRequest r = outcome.request();
+      if (outcome.alreadySubmitted()) {
+        out.printf("commit %s was already submitted (pipeline %s, attempt %d); not starting a second run.%s "
+            + "Use --rerun for a new attempt.%n", r.commit(), r.pipeline(), r.attemptOrFirst(),
+            outcome.repaired() ? " Its queue entry was missing and is written now." : "");
+      } else {
+        out.printf("submitted commit %s (branch %s, pipeline %s, attempt %d) to %s%n",
+            r.commit(), r.branch(), r.pipeline(), r.attemptOrFirst(), store.describe());
+        out.printf("config sha256 %s%n", sha);
+      }
     }
     out.flush();
     return 0;
