@@ -5,8 +5,7 @@ import dev.cairn.CairnException;
 import dev.cairn.Json;
 import dev.cairn.config.ExperimentConfig;
 import dev.cairn.store.ObjectStore;
-import dev.cairn.trigger.Attempts;
-import dev.cairn.trigger.RequestQueue;
+import dev.cairn.trigger.Submission;
 import dev.cairn.trigger.RunRequest;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -50,8 +49,7 @@ final class ReproduceCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Recorded recorded = read();
     try (ObjectStore store = Wiring.openStore(settings)) {
-      int attempt = Math.max(Attempts.highest(store, recorded.commit), 1) + 1;
-      RunRequest request =
+      RunRequest asked =
           new RunRequest(
               recorded.commit,
               recorded.branch,
@@ -60,11 +58,12 @@ final class ReproduceCommand implements Callable<Integer> {
               "Reproduce " + recorded.runId,
               Clock.systemUTC().instant().toString(),
               ExperimentConfig.sha256(recorded.config),
-              attempt,
+              null,
               recorded.resultsCommit);
-      RequestQueue.submit(store, request, recorded.config);
+      // a new attempt of the config commit, as `ci submit --rerun`: same config, last attempt ended
+      RunRequest request = Submission.submit(store, asked, recorded.config, true).request();
       out.printf("submitted attempt %d of config commit %s (reproducing %s, run %s)%n",
-          attempt, recorded.commit, recorded.resultsCommit, recorded.runId);
+          request.attemptOrFirst(), recorded.commit, recorded.resultsCommit, recorded.runId);
       out.printf("follow it with: agent.jar status %s%n", recorded.commit);
     }
     return 0;

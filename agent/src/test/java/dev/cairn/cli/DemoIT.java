@@ -65,6 +65,20 @@ class DemoIT {
     for (String output : new String[] {"err", "out", "predictions"}) {
       assertSameTree(run.resolve(output), restored.resolve(output));
     }
+    // and the run can be repeated: a new attempt of its config commit, linked to the results
+    Path reproduceLog = tmp.resolve("reproduce.log");
+    try (AgentProcess reproduce = AgentProcess.start(reproduceLog,
+        Map.of("CAIRN_STORE", ws.resolve("store").toUri().toString(), "CAIRN_STATE_DIR", tmp.resolve("cli").toString()),
+        "reproduce", results, "--repo", repro.toString())) {
+      assertEquals(0, reproduce.waitFor(Duration.ofSeconds(60)), Files.readString(reproduceLog));
+    }
+    assertTrue(Files.readString(reproduceLog).startsWith("submitted attempt 2 of config commit "), Files.readString(reproduceLog));
+    String request;
+    try (Stream<Path> queue = Files.list(ws.resolve("store/queue"))) {
+      Path entry = queue.filter(p -> p.toString().endsWith("-a2")).findFirst().orElseThrow();
+      request = Files.readString(entry);
+    }
+    assertTrue(request.contains("\"reproduces\" : \"" + results + "\""), request);
   }
 
   private static void assertSameTree(Path expected, Path actual) throws Exception {
