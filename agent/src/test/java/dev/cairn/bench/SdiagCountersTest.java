@@ -3,9 +3,8 @@ package dev.cairn.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.cairn.testing.ScriptedRunner;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +12,7 @@ class SdiagCountersTest {
 
   @Test
   void parse_readsCountsByMessageTypeOnly() throws IOException {
-    SdiagCounters counters = SdiagCounters.parse(recorded("sdiag.txt"));
+    SdiagCounters counters = SdiagCounters.parse(ScriptedRunner.recorded("slurm", "sdiag.txt"));
     assertEquals(124, counters.count("REQUEST_SUBMIT_BATCH_JOB"));
     assertEquals(112, counters.count("REQUEST_JOB_INFO_SINGLE"));
     assertEquals(1, counters.count("REQUEST_PING"));
@@ -38,11 +37,5 @@ class SdiagCountersTest {
     assertThrows(
         IllegalArgumentException.class,
         () -> SdiagCounters.parse("slurm_get_statistics: Unable to contact slurm controller\n"));
-  }
-
-  private static String recorded(String name) throws IOException {
-    try (InputStream in = SdiagCountersTest.class.getResourceAsStream("/slurm/" + name)) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
   }
 }

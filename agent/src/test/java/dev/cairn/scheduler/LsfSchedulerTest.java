@@ -1,5 +1,6 @@
 package dev.cairn.scheduler;
 
+import static dev.cairn.testing.ScriptedRunner.recorded;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -7,15 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.CairnException;
+import dev.cairn.testing.ScriptedRunner;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,7 +25,7 @@ class LsfSchedulerTest {
       "jobid stat exit_code run_time cpu_used max_mem job_name exit_reason";
 
   @TempDir Path dir;
-  private final FakeRunner runner = new FakeRunner();
+  private final ScriptedRunner runner = new ScriptedRunner();
   private final LsfScheduler lsf =
       new LsfScheduler(
           runner,
@@ -41,7 +38,7 @@ class LsfSchedulerTest {
 
   @Test
   void submit_sendsTheScriptOnStdinWithACleanEnvironment() throws Exception {
-    runner.answer(0, recorded("bsub-queue.txt"), "");
+    runner.answer(0, recorded("lsf", "bsub-queue.txt"), "");
     String id = lsf.submit(submission(Map.of("CAIRN_EPOCHS", "20")));
     assertEquals("4711", id);
     assertEquals(
@@ -56,7 +53,7 @@ class LsfSchedulerTest {
 
   @Test
   void submit_readsTheDefaultQueueVariant() throws Exception {
-    runner.answer(0, recorded("bsub-default-queue.txt"), "");
+    runner.answer(0, recorded("lsf", "bsub-default-queue.txt"), "");
     assertEquals("4712", lsf.submit(submission(Map.of())));
   }
 
@@ -67,7 +64,7 @@ class LsfSchedulerTest {
             runner,
             LsfOptions.of("", "jbsub", "-queue x86_6h -proj 'geo fm'")
                 .withCommandEnvironment(Map.of("PATH", "/usr/bin")));
-    runner.answer(0, recorded("jbsub.txt"), "");
+    runner.answer(0, recorded("lsf", "jbsub.txt"), "");
     assertEquals("4713", jbsub.submit(submission(Map.of())));
     assertEquals(
         List.of(
@@ -119,7 +116,7 @@ class LsfSchedulerTest {
 
   @Test
   void status_oneBjobsJsonCallForAllJobs() throws Exception {
-    runner.answer(255, recorded("bjobs-json.txt"), "");
+    runner.answer(255, recorded("lsf", "bjobs-json.txt"), "");
     runner.answer(0, "", "No matching job found\n");
     List<String> ids = List.of("101", "102", "103", "104", "105", "106", "107", "108", "9");
     Map<String, JobStatus> s = lsf.status(ids);
@@ -161,16 +158,16 @@ class LsfSchedulerTest {
 
   @Test
   void status_readsHmsTimes() throws Exception {
-    runner.answer(0, recorded("bjobs-json-hms.txt"), "");
+    runner.answer(0, recorded("lsf", "bjobs-json-hms.txt"), "");
     JobStatus s = lsf.status(List.of("22005")).get("22005");
     assertEquals(new JobStatus("22005", JobState.COMPLETED, null, 0, 16038L, 1L, 5325L), s);
   }
 
   @Test
   void status_fallsBackToDelimitedOutputOnceWhereJsonIsMissing() throws Exception {
-    runner.answer(255, "", recorded("bjobs-no-json-usage.txt"));
-    runner.answer(255, recorded("bjobs-delimited.txt"), recorded("bjobs-delimited-stderr.txt"));
-    runner.answer(0, recorded("bhist-l.txt").replace("Job <303>", "Job <204>"), "");
+    runner.answer(255, "", recorded("lsf", "bjobs-no-json-usage.txt"));
+    runner.answer(255, recorded("lsf", "bjobs-delimited.txt"), recorded("lsf", "bjobs-delimited-stderr.txt"));
+    runner.answer(0, recorded("lsf", "bhist-l.txt").replace("Job <303>", "Job <204>"), "");
     Map<String, JobStatus> s = lsf.status(List.of("201", "202", "203", "204"));
     assertEquals(
         List.of(
@@ -208,7 +205,7 @@ class LsfSchedulerTest {
             + "{\"JOBID\":\"302\",\"ERROR\":\"Job <302> is not found\"},"
             + "{\"JOBID\":\"303\",\"ERROR\":\"Job <303> is not found\"}]}",
         "");
-    runner.answer(0, recorded("bhist-l.txt"), "");
+    runner.answer(0, recorded("lsf", "bhist-l.txt"), "");
     Map<String, JobStatus> s = lsf.status(List.of("301", "302", "303", "304"));
     assertEquals(
         List.of("/opt/lsf/bin/bhist", "-l", "301", "302", "303", "304"), runner.calls.get(1));
@@ -307,7 +304,7 @@ class LsfSchedulerTest {
 
   @Test
   void cancel_oneBkillIgnoringEndedJobs() throws Exception {
-    runner.answer(255, recorded("bkill.txt"), recorded("bkill-finished-stderr.txt"));
+    runner.answer(255, recorded("lsf", "bkill.txt"), recorded("lsf", "bkill-finished-stderr.txt"));
     lsf.cancel(List.of("401", "402", "403"));
     assertEquals(List.of("/opt/lsf/bin/bkill", "401", "402", "403"), runner.calls.get(0));
   }
@@ -337,7 +334,7 @@ class LsfSchedulerTest {
             + " requeued.\n"
             + "Tue Dec 23 14:50:02: Pending: Job has been requeued;\n";
     assertNull(LsfOutput.bhist(requeued).get("5"));
-    assertFalse(LsfOutput.bhist(recorded("bhist-none.txt")).containsKey("5"));
+    assertFalse(LsfOutput.bhist(recorded("lsf", "bhist-none.txt")).containsKey("5"));
   }
 
   private JobSubmission submission(Map<String, String> environment) throws IOException {
@@ -350,56 +347,5 @@ class LsfSchedulerTest {
         dir.resolve("run/out/biomass.out"),
         dir.resolve("run/err/biomass.err"),
         environment);
-  }
-
-  private static String recorded(String name) {
-    try (InputStream in = LsfSchedulerTest.class.getResourceAsStream("/lsf/" + name)) {
-      if (in == null) {
-        throw new IllegalStateException("no recorded output " + name);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /** Answers commands with queued outputs and records what it was asked. */
-  static final class FakeRunner implements CommandRunner {
-    final List<List<String>> calls = new ArrayList<>();
-    final List<String> stdins = new ArrayList<>();
-    final List<Map<String, String>> environments = new ArrayList<>();
-    final List<Boolean> cleanEnvironments = new ArrayList<>();
-    private final Deque<Object> answers = new ArrayDeque<>();
-
-    void answer(int exit, String stdout, String stderr) {
-      answers.add(new Object[] {exit, stdout, stderr});
-    }
-
-    void failWith(IOException e) {
-      answers.add(e);
-    }
-
-    @Override
-    public Result run(
-        List<String> command,
-        String stdin,
-        Map<String, String> environment,
-        boolean cleanEnvironment,
-        Duration timeout)
-        throws IOException {
-      calls.add(command);
-      stdins.add(stdin);
-      environments.add(environment);
-      cleanEnvironments.add(cleanEnvironment);
-      Object a = answers.poll();
-      if (a == null) {
-        throw new AssertionError("unexpected command " + command);
-      }
-      if (a instanceof IOException e) {
-        throw e;
-      }
-      Object[] r = (Object[]) a;
-      return new Result(command, (Integer) r[0], (String) r[1], (String) r[2]);
-    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.cairn.scheduler;
 
+import static dev.cairn.testing.ScriptedRunner.recorded;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -7,14 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.CairnException;
+import dev.cairn.testing.ScriptedRunner;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 class SlurmSchedulerTest {
 
-  private final FakeRunner runner = new FakeRunner();
+  private final ScriptedRunner runner = new ScriptedRunner();
   private final SlurmScheduler slurm =
       new SlurmScheduler(
           runner,
@@ -32,7 +29,7 @@ class SlurmSchedulerTest {
 
   @Test
   void submit_runsSbatchParsableWithoutTheAgentsEnvironment() throws Exception {
-    runner.answer(0, recorded("sbatch-parsable.txt"), "");
+    runner.answer(0, recorded("slurm", "sbatch-parsable.txt"), "");
     String id =
         slurm.submit(
             new JobSubmission(
@@ -78,7 +75,7 @@ class SlurmSchedulerTest {
 
   @Test
   void status_oneSqueueCallForAllJobs() throws Exception {
-    runner.answer(0, recorded("squeue-ended.txt"), "");
+    runner.answer(0, recorded("slurm", "squeue-ended.txt"), "");
     Map<String, JobStatus> status = slurm.status(List.of("19", "20", "21", "22", "23"));
     assertEquals(1, runner.calls.size());
     assertEquals(
@@ -99,7 +96,7 @@ class SlurmSchedulerTest {
 
   @Test
   void status_preemptedJobIsRequeuedUnderTheSameId() throws Exception {
-    runner.answer(0, recorded("squeue-preempted.txt").lines().limit(2).toList(), "");
+    runner.answer(0, recorded("slurm", "squeue-preempted.txt").lines().limit(2).toList(), "");
     Map<String, JobStatus> status = slurm.status(List.of("15", "16"));
     assertEquals(JobState.REQUEUED, status.get("15").state());
     assertEquals("BeginTime", status.get("15").reason());
@@ -109,7 +106,7 @@ class SlurmSchedulerTest {
 
   @Test
   void status_nodeFailureRequeuesOrFails() throws Exception {
-    runner.answer(0, recorded("squeue-node-down.txt"), "");
+    runner.answer(0, recorded("slurm", "squeue-node-down.txt"), "");
     Map<String, JobStatus> status = slurm.status(List.of("17", "18"));
     assertEquals(JobState.REQUEUED, status.get("17").state());
     assertEquals(new JobStatus("18", JobState.NODE_FAIL, "NodeDown", 143, 21L, null, null),
@@ -118,9 +115,9 @@ class SlurmSchedulerTest {
 
   @Test
   void status_jobsGoneFromSqueueAskScontrolWhenAccountingIsOff() throws Exception {
-    runner.answer(0, recorded("squeue-ended.txt").lines().limit(1).toList(), "");
-    runner.answer(1, "", recorded("sacct-disabled.stderr"));
-    runner.answer(0, recorded("scontrol-all.txt"), "");
+    runner.answer(0, recorded("slurm", "squeue-ended.txt").lines().limit(1).toList(), "");
+    runner.answer(1, "", recorded("slurm", "sacct-disabled.stderr"));
+    runner.answer(0, recorded("slurm", "scontrol-all.txt"), "");
     Map<String, JobStatus> status = slurm.status(List.of("19", "21", "77"));
     assertEquals(3, runner.calls.size());
     assertEquals("sacct", runner.calls.get(1).get(0));
@@ -130,8 +127,8 @@ class SlurmSchedulerTest {
         status.get("21"));
     assertEquals(JobState.LOST, status.get("77").state());
 
-    runner.answer(1, "", recorded("squeue-invalid-id.stderr"));
-    runner.answer(1, "", recorded("scontrol-invalid-id.stderr"));
+    runner.answer(1, "", recorded("slurm", "squeue-invalid-id.stderr"));
+    runner.answer(1, "", recorded("slurm", "scontrol-invalid-id.stderr"));
     assertEquals(JobState.LOST, slurm.status(List.of("77")).get("77").state());
     assertEquals(List.of("scontrol", "show", "job", "-o", "77"), runner.calls.get(4));
     assertEquals(5, runner.calls.size(), "sacct is asked once");
@@ -139,9 +136,9 @@ class SlurmSchedulerTest {
 
   @Test
   void status_jobsGoneFromSqueueAskSacctWhenAccountingWorks() throws Exception {
-    runner.answer(1, "", recorded("squeue-invalid-id.stderr"));
+    runner.answer(1, "", recorded("slurm", "squeue-invalid-id.stderr"));
     runner.answer(0, "", "");
-    runner.answer(0, recorded("sacct-documented-format.txt"), "");
+    runner.answer(0, recorded("slurm", "sacct-documented-format.txt"), "");
     Map<String, JobStatus> status = slurm.status(List.of("4711", "4712", "4713"));
     assertEquals(
         List.of(
@@ -157,7 +154,7 @@ class SlurmSchedulerTest {
 
   @Test
   void status_controllerDownThrowsInsteadOfReportingJobsEnded() {
-    runner.answer(1, "", recorded("squeue-controller-down.stderr"));
+    runner.answer(1, "", recorded("slurm", "squeue-controller-down.stderr"));
     IOException e = assertThrows(IOException.class, () -> slurm.status(List.of("19")));
     assertTrue(e.getMessage().contains("Unable to contact slurm controller"), e.getMessage());
   }
@@ -165,8 +162,8 @@ class SlurmSchedulerTest {
   @Test
   void status_scontrolFailureThrows() {
     runner.answer(0, "", "");
-    runner.answer(1, "", recorded("sacct-disabled.stderr"));
-    runner.answer(1, "", recorded("squeue-controller-down.stderr"));
+    runner.answer(1, "", recorded("slurm", "sacct-disabled.stderr"));
+    runner.answer(1, "", recorded("slurm", "squeue-controller-down.stderr"));
     assertThrows(IOException.class, () -> slurm.status(List.of("19")));
   }
 
@@ -189,11 +186,11 @@ class SlurmSchedulerTest {
   @Test
   void findByName_fallsBackToScontrol() throws Exception {
     runner.answer(0, "", "");
-    runner.answer(1, "", recorded("sacct-disabled.stderr"));
-    runner.answer(0, recorded("scontrol-all.txt"), "");
+    runner.answer(1, "", recorded("slurm", "sacct-disabled.stderr"));
+    runner.answer(0, recorded("slurm", "scontrol-all.txt"), "");
     assertEquals(Optional.of("21"), slurm.findByName("fail"));
     runner.answer(0, "", "");
-    runner.answer(0, recorded("scontrol-all.txt"), "");
+    runner.answer(0, recorded("slurm", "scontrol-all.txt"), "");
     assertFalse(slurm.findByName("nowhere").isPresent());
   }
 
@@ -202,7 +199,7 @@ class SlurmSchedulerTest {
     runner.answer(1, "", "scancel: error: Kill job error on job id 5: Invalid job id specified\n");
     slurm.cancel(List.of("5", "6"));
     assertEquals(List.of("scancel", "5", "6"), runner.calls.get(0));
-    runner.answer(1, "", recorded("squeue-controller-down.stderr"));
+    runner.answer(1, "", recorded("slurm", "squeue-controller-down.stderr"));
     assertThrows(IOException.class, () -> slurm.cancel(List.of("5")));
   }
 
@@ -226,49 +223,5 @@ class SlurmSchedulerTest {
   private static JobSubmission submission(Map<String, String> environment) {
     return new JobSubmission(
         "job", Path.of("job.sh"), null, Path.of("out"), Path.of("err"), environment);
-  }
-
-  static String recorded(String name) {
-    try (InputStream in = SlurmSchedulerTest.class.getResourceAsStream("/slurm/" + name)) {
-      if (in == null) {
-        throw new IllegalStateException("no recording " + name);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /** Answers commands in order with canned results and remembers how it was called. */
-  static final class FakeRunner implements CommandRunner {
-    final List<List<String>> calls = new ArrayList<>();
-    final List<Map<String, String>> environments = new ArrayList<>();
-    final List<Boolean> cleanEnvironments = new ArrayList<>();
-    private final Deque<Object[]> answers = new ArrayDeque<>();
-
-    void answer(int exit, String stdout, String stderr) {
-      answers.add(new Object[] {exit, stdout, stderr});
-    }
-
-    void answer(int exit, List<String> stdoutLines, String stderr) {
-      answer(exit, String.join("\n", stdoutLines) + "\n", stderr);
-    }
-
-    @Override
-    public Result run(
-        List<String> command,
-        String stdin,
-        Map<String, String> environment,
-        boolean cleanEnvironment,
-        Duration timeout) {
-      calls.add(command);
-      environments.add(environment);
-      cleanEnvironments.add(cleanEnvironment);
-      Object[] a = answers.poll();
-      if (a == null) {
-        throw new AssertionError("unexpected command " + command);
-      }
-      return new Result(command, (Integer) a[0], (String) a[1], (String) a[2]);
-    }
   }
 }
