@@ -172,10 +172,6 @@ final class Checks {
     };
   }
 
-  static Function<String, String> any() {
-    return String::strip;
-  }
-
   /** "; did you mean X?" for the closest choice within a small edit distance, else "". */
   static String hint(String given, Set<String> choices) {
     String best = closest(given, choices);

@@ -11,7 +11,6 @@ import dev.cairn.testing.GitlabCiLocal;
 import dev.cairn.testing.S3ProxyServer;
 import dev.cairn.testing.SlurmCluster;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -19,8 +18,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -55,8 +52,8 @@ class GitlabPipelineIT {
     s3 = S3ProxyServer.start(tmp.resolve("s3"));
     served = Files.createDirectories(tmp.resolve("served"));
     Path bare = served.resolve("experiments.git");
-    run(tmp, "git", "init", "-q", "--bare", "-b", "main", bare.toString());
-    run(bare, "git", "config", "receive.advertisePushOptions", "true");
+    Fixtures.git(tmp, "init", "-q", "--bare", "-b", "main", bare.toString());
+    Fixtures.git(bare, "config", "receive.advertisePushOptions", "true");
     Path hook = bare.resolve("hooks/pre-receive");
     Files.writeString(hook, "#!/bin/sh\ncat >/dev/null\necho \"push options: ${GIT_PUSH_OPTION_COUNT:-0} ${GIT_PUSH_OPTION_0:-}\" >> '"
         + tmp.resolve("pushes.log") + "'\n");
@@ -65,10 +62,10 @@ class GitlabPipelineIT {
     remote = git.url("experiments.git");
 
     clone = tmp.resolve("researcher");
-    run(tmp, "git", "clone", "-q", remote, clone.toString());
-    run(clone, "git", "checkout", "-q", "-B", "main");
+    Fixtures.git(tmp, "clone", "-q", remote, clone.toString());
+    Fixtures.git(clone, "checkout", "-q", "-B", "main");
     for (String part : List.of("config", "templates", "ci")) {
-      copy(Fixtures.projectDir().resolve(part), clone.resolve(part));
+      Fixtures.copyTree(Fixtures.projectDir().resolve(part), clone.resolve(part));
     }
     baseConfig = Files.readString(clone.resolve("config/config.env"));
     for (String[] kv : new String[][] {{"SCHEDULER", "slurm"}, {"EPOCHS", "3"}, {"GPUS_PER_JOB", "0"},
@@ -78,12 +75,12 @@ class GitlabPipelineIT {
     // the first push sets the experiment up; the tests' pushes change its config
     Files.writeString(clone.resolve("config/config.env"), baseConfig.replaceAll("(?m)^EPOCHS=.*$", "EPOCHS=2"));
     Files.writeString(clone.resolve(".gitignore"), ".gitlab-ci-local/\ncairn-junit.xml\ncairn.env\n.cairn/\n");
-    run(clone, "git", "add", "-A");
-    run(clone, "git", "-c", "user.name=Researcher", "-c", "user.email=r@example.org", "commit", "-qm", "Set up the experiment");
-    run(clone, "git", "push", "-q", "origin", "main");
+    Fixtures.git(clone, "add", "-A");
+    Fixtures.git(clone, "-c", "user.name=Researcher", "-c", "user.email=r@example.org", "commit", "-qm", "Set up the experiment");
+    Fixtures.git(clone, "push", "-q", "origin", "main");
     // gitlab-ci-local reads the project from origin's URL; pushes still go to the Git server
-    run(clone, "git", "remote", "set-url", "origin", "git@gitlab.example.org:geofm/experiments.git");
-    run(clone, "git", "remote", "set-url", "--push", "origin", remote);
+    Fixtures.git(clone, "remote", "set-url", "origin", "git@gitlab.example.org:geofm/experiments.git");
+    Fixtures.git(clone, "remote", "set-url", "--push", "origin", remote);
 
     Path settings = tmp.resolve("agent.env");
     Files.writeString(settings, String.join("\n",
@@ -114,13 +111,13 @@ class GitlabPipelineIT {
   /** Commits a config (as one push), points origin/HEAD at the previous push, runs the pipeline. */
   private static GitlabCiLocal.Result push(String config, String message) throws Exception {
     // as a researcher does: get the agent's results commits first
-    run(clone, "git", "pull", "-q", "--rebase", remote, "main");
-    String before = run(clone, "git", "rev-parse", "HEAD").strip();
+    Fixtures.git(clone, "pull", "-q", "--rebase", remote, "main");
+    String before = Fixtures.git(clone, "rev-parse", "HEAD").strip();
     Files.writeString(clone.resolve("config/config.env"), config);
-    run(clone, "git", "-c", "user.name=Researcher", "-c", "user.email=r@example.org", "commit", "-qam", message);
-    run(clone, "git", "push", "-q", "origin", "main");
-    run(clone, "git", "update-ref", "refs/remotes/origin/before", before);
-    run(clone, "git", "remote", "set-head", "origin", "before");
+    Fixtures.git(clone, "-c", "user.name=Researcher", "-c", "user.email=r@example.org", "commit", "-qam", message);
+    Fixtures.git(clone, "push", "-q", "origin", "main");
+    Fixtures.git(clone, "update-ref", "refs/remotes/origin/before", before);
+    Fixtures.git(clone, "remote", "set-head", "origin", "before");
     return gitlab.run(clone, pipelineVariables(), 600);
   }
 
@@ -143,7 +140,7 @@ class GitlabPipelineIT {
     String dotenv = Files.readString(clone.resolve("cairn.env"));
     String results = dotenv.lines().filter(l -> l.startsWith("CAIRN_RESULTS_COMMIT=")).findFirst().orElseThrow()
         .substring("CAIRN_RESULTS_COMMIT=".length());
-    String head = run(clone, "git", "ls-remote", remote, "refs/heads/main").split("\\s+")[0];
+    String head = Fixtures.git(clone, "ls-remote", remote, "refs/heads/main").split("\\s+")[0];
     assertEquals(results, head, "the results commit is the remote branch's head");
     List<String> pushes = Files.readAllLines(tmp.resolve("pushes.log"));
     assertEquals("push options: 1 ci.skip", pushes.get(pushes.size() - 1), "the agent's push carried ci.skip: " + pushes);
@@ -177,10 +174,10 @@ class GitlabPipelineIT {
   @Test
   @Order(4)
   void request_forACommitNotOnTheBranch_isRejected() throws Exception {
-    run(clone, "git", "pull", "-q", "--rebase", remote, "main");
+    Fixtures.git(clone, "pull", "-q", "--rebase", remote, "main");
     Files.writeString(clone.resolve("config/config.env"), baseConfig.replaceAll("(?m)^EPOCHS=.*$", "EPOCHS=4"));
-    run(clone, "git", "-c", "user.name=Mallory", "-c", "user.email=m@example.org", "commit", "-qam", "Never pushed");
-    String sha = run(clone, "git", "rev-parse", "HEAD").strip();
+    Fixtures.git(clone, "-c", "user.name=Mallory", "-c", "user.email=m@example.org", "commit", "-qam", "Never pushed");
+    String sha = Fixtures.git(clone, "rev-parse", "HEAD").strip();
     Map<String, String> env = pipelineVariables();
     Path log = tmp.resolve("unpushed.log");
     try (AgentProcess submit = AgentProcess.start(log, env, "ci", "submit", "--commit", sha, "--branch", "main",
@@ -194,32 +191,10 @@ class GitlabPipelineIT {
     }
     String text = Files.readString(awaitLog);
     assertTrue(text.contains("REJECTED") && text.contains("is not on branch main"), text);
-    run(clone, "git", "reset", "-q", "--hard", "HEAD~1");
+    Fixtures.git(clone, "reset", "-q", "--hard", "HEAD~1");
   }
 
   private static String agentLog() throws IOException {
     return "---- agent log ----\n" + Files.readString(tmp.resolve("agent.log"));
-  }
-
-  private static String run(Path dir, String... cmd) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new AssertionError(String.join(" ", cmd) + " failed:\n" + out);
-    }
-    return out;
-  }
-
-  private static void copy(Path from, Path to) throws IOException {
-    try (Stream<Path> files = Files.walk(from)) {
-      for (Path p : files.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target);
-        }
-      }
-    }
   }
 }

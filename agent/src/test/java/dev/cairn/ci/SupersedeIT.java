@@ -9,14 +9,11 @@ import dev.cairn.testing.AgentProcess;
 import dev.cairn.testing.Fixtures;
 import dev.cairn.testing.SlurmCluster;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,12 +36,12 @@ class SupersedeIT {
 
   private void setUp(String policy, AgentConsumer body) throws Exception {
     Path bare = tmp.resolve("origin.git");
-    git(tmp, "init", "-q", "--bare", "-b", "main", bare.toString());
+    Fixtures.git(tmp, "init", "-q", "--bare", "-b", "main", bare.toString());
     clone = tmp.resolve("clone");
-    git(tmp, "clone", "-q", bare.toString(), clone.toString());
-    git(clone, "checkout", "-q", "-B", "main");
+    Fixtures.git(tmp, "clone", "-q", bare.toString(), clone.toString());
+    Fixtures.git(clone, "checkout", "-q", "-B", "main");
     for (String part : List.of("config", "templates")) {
-      copy(Fixtures.projectDir().resolve(part), clone.resolve(part));
+      Fixtures.copyTree(Fixtures.projectDir().resolve(part), clone.resolve(part));
     }
     config = Files.readString(clone.resolve("config/config.env"));
     for (String[] kv : new String[][] {{"SCHEDULER", "slurm"}, {"TASKS", "landslide"}, {"GPUS_PER_JOB", "0"},
@@ -74,10 +71,10 @@ class SupersedeIT {
   /** Commits config with EPOCHS=epochs, pushes it and returns the sha. */
   private String commit(int epochs, String message) throws Exception {
     Files.writeString(clone.resolve("config/config.env"), config.replaceAll("(?m)^EPOCHS=.*$", "EPOCHS=" + epochs));
-    git(clone, "add", "-A");
-    git(clone, "-c", "user.name=R", "-c", "user.email=r@example.org", "commit", "-qm", message);
-    git(clone, "push", "-q", "origin", "main");
-    return git(clone, "rev-parse", "HEAD").strip();
+    Fixtures.git(clone, "add", "-A");
+    Fixtures.git(clone, "-c", "user.name=R", "-c", "user.email=r@example.org", "commit", "-qm", message);
+    Fixtures.git(clone, "push", "-q", "origin", "main");
+    return Fixtures.git(clone, "rev-parse", "HEAD").strip();
   }
 
   private void submit(String sha) throws Exception {
@@ -145,30 +142,5 @@ class SupersedeIT {
         assertEquals("CANCELLED", status(older).get("jobs").get(0).get("state").asText());
       }
     });
-  }
-
-  private static String git(Path dir, String... args) throws IOException, InterruptedException {
-    String[] cmd = new String[args.length + 1];
-    cmd[0] = "git";
-    System.arraycopy(args, 0, cmd, 1, args.length);
-    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new AssertionError(String.join(" ", cmd) + " failed:\n" + out);
-    }
-    return out;
-  }
-
-  private static void copy(Path from, Path to) throws IOException {
-    try (Stream<Path> files = Files.walk(from)) {
-      for (Path p : files.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target);
-        }
-      }
-    }
   }
 }

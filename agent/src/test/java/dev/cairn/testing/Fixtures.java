@@ -37,4 +37,30 @@ public final class Fixtures {
   public static byte[] committedConfig() throws java.io.IOException {
     return Files.readAllBytes(projectDir().resolve("config/config.env"));
   }
+
+  /** Copies a folder tree, as a researcher copies the project's config/ and templates/. */
+  public static void copyTree(Path from, Path to) throws java.io.IOException {
+    try (java.util.stream.Stream<Path> files = Files.walk(from)) {
+      for (Path p : files.toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+    }
+  }
+
+  /** Runs native git in a folder; fails the test with git's output when it fails. */
+  public static String git(Path dir, String... args) throws java.io.IOException, InterruptedException {
+    List<String> cmd = new java.util.ArrayList<>(List.of("git"));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new AssertionError(String.join(" ", cmd) + " failed:\n" + out);
+    }
+    return out;
+  }
 }
