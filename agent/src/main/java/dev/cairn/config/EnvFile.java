@@ -54,7 +54,12 @@ final class EnvFile {
     try {
       entries = new DotenvParser(reader, false, true).parse();
     } catch (DotenvException e) {
-      problems.add(e.getMessage() + "; each line must be KEY=value or a # comment");
+      // dotenv-java says "Malformed entry <line>": point at the line
+      String entry = e.getMessage().replaceFirst("^Malformed entry ", "");
+      int at = lines.indexOf(entry);
+      problems.add(
+          (at >= 0 ? "line " + (at + 1) + " '" + entry + "'" : e.getMessage())
+              + " is not KEY=value; write KEY=value or a # comment");
       return Map.of();
     }
     Map<String, String> values = new LinkedHashMap<>();

@@ -113,6 +113,12 @@ class ExperimentConfigTest {
   }
 
   @Test
+  void parse_namesTheLineThatIsNotKeyValue() {
+    ConfigError e = error("EXPERIMENT_NAME=x\nTRAINER=demo\nEPOCHS 3\n");
+    assertEquals(List.of("line 3 'EPOCHS 3' is not KEY=value; write KEY=value or a # comment"), e.problems());
+  }
+
+  @Test
   void parse_acceptsQuotesAndComments() {
     ExperimentConfig cfg = parse("# c\nEXPERIMENT_NAME='quoted'\nTRAINER=\"demo\" # trailing\n");
     assertEquals("quoted", cfg.experimentName());
