@@ -3,21 +3,29 @@ package dev.cairn.agent;
 import dev.cairn.Json;
 import dev.cairn.config.AgentSettings;
 import dev.cairn.publish.RunStatus;
+import dev.cairn.scheduler.JobState;
 import dev.cairn.scheduler.JobStatus;
 import dev.cairn.scheduler.Scheduler;
 import dev.cairn.scheduler.Schedulers;
 import dev.cairn.store.ObjectStore;
+import dev.cairn.store.StoredObject;
 import dev.cairn.trigger.RequestPoller;
 import dev.cairn.trigger.RunRequest;
 import dev.cairn.trigger.SeedResolver;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -41,12 +49,12 @@ public final class Agent {
   private final Clock clock;
   private final Map<String, Run> runs = new LinkedHashMap<>();
   /** Queue entries another agent claimed: skipped without another claim attempt. */
-  private final Set<String> foreign = new java.util.HashSet<>();
+  private final Set<String> foreign = new HashSet<>();
   private final Outage storeOutage = new Outage("object store");
   private final Outage schedulerOutage = new Outage("scheduler");
   private Duration idleInterval;
   private final SeedResolver seeds;
-  private final java.nio.file.Path seedEtagFile;
+  private final Path seedEtagFile;
   private String seedEtag;
 
   public Agent(
@@ -67,8 +75,8 @@ public final class Agent {
     this.seeds = seeds;
     this.poller = new RequestPoller(store, clock, null);
     this.seedEtagFile = settings.stateDir().resolve("seed-etag");
-    if (java.nio.file.Files.exists(seedEtagFile)) {
-      this.seedEtag = java.nio.file.Files.readString(seedEtagFile).strip();
+    if (Files.exists(seedEtagFile)) {
+      this.seedEtag = Files.readString(seedEtagFile).strip();
     }
     if (!store.supportsConditionalWrites()) {
       log.warn(
@@ -146,7 +154,7 @@ public final class Agent {
       if (run.state == RunState.COLLECTING || run.state == RunState.PUBLISHING) {
         continue;
       }
-      java.util.Optional<dev.cairn.store.StoredObject> request;
+      Optional<StoredObject> request;
       try {
         if (!store.exists(RunRequest.cancelKey(run.commit()))) {
           continue;
@@ -200,7 +208,7 @@ public final class Agent {
   private Run newestOnBranch(Run run) {
     Run newest = run;
     for (Run other : runs.values()) {
-      if (java.util.Objects.equals(other.request.branch(), run.request.branch())
+      if (Objects.equals(other.request.branch(), run.request.branch())
           && other.request.submittedAt() != null
           && other.request.submittedAt().compareTo(newest.request.submittedAt()) > 0) {
         newest = other;
@@ -220,7 +228,7 @@ public final class Agent {
     Run ahead = null;
     for (Run other : active()) {
       if (other != run
-          && java.util.Objects.equals(other.request.branch(), run.request.branch())
+          && Objects.equals(other.request.branch(), run.request.branch())
           && other.request.submittedAt().compareTo(run.request.submittedAt()) < 0
           && (ahead == null || other.request.submittedAt().compareTo(ahead.request.submittedAt()) < 0)) {
         ahead = other;
@@ -277,39 +285,39 @@ public final class Agent {
   }
 
   /** The seed-style key, when it changed and matches a branch head. */
-  private java.util.Optional<RequestPoller.Found> seed() {
+  private Optional<RequestPoller.Found> seed() {
     if (settings.seedKey().isEmpty()) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     try {
       var changed = poller.pollSeed(settings.seedKey(), seedEtag);
       if (changed.isEmpty()) {
-        return java.util.Optional.empty();
+        return Optional.empty();
       }
       seedEtag = changed.get().etag();
-      java.nio.file.Files.writeString(seedEtagFile, seedEtag);
+      Files.writeString(seedEtagFile, seedEtag);
       if (seeds == null) {
         log.warn("{} changed, but without CAIRN_REPO_REMOTE the agent cannot tell which commit it is; ignored", settings.seedKey());
-        return java.util.Optional.empty();
+        return Optional.empty();
       }
       var request = seeds.resolve(changed.get().content());
       if (request.isEmpty()) {
         log.warn(
             "{} changed but matches config/config.env at the head of none of {}; ignored",
             settings.seedKey(), settings.allowedBranches());
-        return java.util.Optional.empty();
+        return Optional.empty();
       }
       String key = "seed:" + settings.seedKey() + "@" + seedEtag;
       if (runs.values().stream().anyMatch(r -> r.commit().equals(request.get().commit()) && r.attempt() == 1)) {
-        return java.util.Optional.empty();
+        return Optional.empty();
       }
-      return java.util.Optional.of(new RequestPoller.Found(key, request.get(), changed.get().content()));
+      return Optional.of(new RequestPoller.Found(key, request.get(), changed.get().content()));
     } catch (IOException e) {
       storeOutage.failed(log, e);
-      return java.util.Optional.empty();
+      return Optional.empty();
     } catch (dev.cairn.CairnException e) {
       log.warn("cannot resolve {}: {}", settings.seedKey(), e.getMessage());
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
   }
 
@@ -385,7 +393,7 @@ public final class Agent {
             schedulers.get(job.scheduler).findByName(job.jobName).ifPresent(id -> {
               log.info("run {}: found {} submitted before the restart as job {}", run.runId, job.jobName, id);
               job.schedulerId = id;
-              job.state = dev.cairn.scheduler.JobState.PENDING;
+              job.state = JobState.PENDING;
             });
             job.submitting = false;
             save(run);
@@ -410,7 +418,7 @@ public final class Agent {
 
   private static String hostName() {
     try {
-      return java.net.InetAddress.getLocalHost().getHostName();
+      return InetAddress.getLocalHost().getHostName();
     } catch (IOException e) {
       return "unknown";
     }

@@ -7,7 +7,9 @@ import dev.cairn.plan.RunPlan;
 import dev.cairn.scheduler.JobState;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +24,7 @@ final class Outcome {
     for (JobRun job : run.jobs) {
       JobSpec spec = RunDriver.spec(plan, job);
       try {
-        job.metrics = new java.util.LinkedHashMap<>(JobOutputs.metrics(spec.outputDir()));
+        job.metrics = new LinkedHashMap<>(JobOutputs.metrics(spec.outputDir()));
         // where the scheduler has no accounting, the job's own measurements fill in
         JobOutputs.Usage usage = JobOutputs.usage(spec.outputDir());
         Double peak = JobOutputs.workloadFigure(spec.outputDir(), "peak_rss_mb");
@@ -63,7 +65,7 @@ final class Outcome {
         Double value = job.metrics.get(gate.metric());
         problems.add(
             job.task + " missed its quality gate " + gate + " (" + gate.metric() + " = "
-                + (value == null ? "not reported" : String.format(java.util.Locale.ROOT, "%.4f", value)) + ")");
+                + (value == null ? "not reported" : String.format(Locale.ROOT, "%.4f", value)) + ")");
       }
     }
     run.outcome = problems.isEmpty() ? RunState.SUCCEEDED : RunState.FAILED;

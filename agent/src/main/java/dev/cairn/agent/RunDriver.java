@@ -13,15 +13,21 @@ import dev.cairn.scheduler.Scheduler;
 import dev.cairn.scheduler.Schedulers;
 import dev.cairn.trigger.RequestPoller;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,9 +81,9 @@ public final class RunDriver {
     try {
       experiment = parse(run, found.config()).experimentName();
     } catch (CairnException e) {
-      java.util.regex.Matcher m =
-          java.util.regex.Pattern.compile("(?m)^EXPERIMENT_NAME=([A-Za-z0-9][A-Za-z0-9._-]{0,63})\\s*$")
-              .matcher(new String(found.config(), java.nio.charset.StandardCharsets.UTF_8));
+      Matcher m =
+          Pattern.compile("(?m)^EXPERIMENT_NAME=([A-Za-z0-9][A-Za-z0-9._-]{0,63})\\s*$")
+              .matcher(new String(found.config(), StandardCharsets.UTF_8));
       experiment = m.find() ? m.group(1) : "rejected";
     }
     run.runId = RunPlan.runId(experiment, run.commit(), submitted, run.attempt());
@@ -222,7 +228,7 @@ public final class RunDriver {
         continue;
       }
       if (status.state() == job.state
-          && java.util.Objects.equals(status.reason(), job.reason)
+          && Objects.equals(status.reason(), job.reason)
           && !status.state().isTerminal()) {
         job.elapsedS = orElse(status.elapsedSeconds(), job.elapsedS);
         job.maxRssMb = orElse(status.maxRssMb(), job.maxRssMb);
@@ -424,7 +430,7 @@ public final class RunDriver {
     Files.createDirectories(spec.script().getParent());
     Path tmp = spec.script().resolveSibling(spec.script().getFileName() + ".tmp");
     Files.writeString(tmp, script);
-    Files.move(tmp, spec.script(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.move(tmp, spec.script(), StandardCopyOption.REPLACE_EXISTING);
     spec.script().toFile().setExecutable(true, true);
   }
 
@@ -441,7 +447,7 @@ public final class RunDriver {
   }
 
   private static String progress(Run run) {
-    Map<JobState, Long> counts = new java.util.EnumMap<>(JobState.class);
+    Map<JobState, Long> counts = new EnumMap<>(JobState.class);
     run.jobs.forEach(j -> counts.merge(j.state, 1L, Long::sum));
     List<String> parts = new ArrayList<>();
     counts.forEach((s, n) -> parts.add(n + " " + s));

@@ -7,29 +7,31 @@ import dev.cairn.agent.RunDriver;
 import dev.cairn.agent.RunPublisher;
 import dev.cairn.agent.RunRepository;
 import dev.cairn.config.AgentSettings;
-import dev.cairn.render.ScriptRenderer;
-import dev.cairn.render.Site;
-import dev.cairn.render.TemplateSet;
-import dev.cairn.scheduler.ExecCommandRunner;
-import dev.cairn.scheduler.Schedulers;
 import dev.cairn.publish.DvcConfig;
 import dev.cairn.publish.GitAuth;
 import dev.cairn.publish.GitClone;
 import dev.cairn.publish.GitPublisher;
 import dev.cairn.publish.ResultsPublisher;
+import dev.cairn.render.ScriptRenderer;
+import dev.cairn.render.Site;
+import dev.cairn.render.TemplateSet;
+import dev.cairn.scheduler.ExecCommandRunner;
+import dev.cairn.scheduler.Schedulers;
+import dev.cairn.store.ObjectStore;
 import dev.cairn.store.ObjectStores;
+import dev.cairn.store.S3Credentials;
 import dev.cairn.store.S3Location;
 import dev.cairn.trigger.ProvenanceCheck;
 import dev.cairn.trigger.RepoMirror;
 import dev.cairn.trigger.SeedResolver;
-import dev.cairn.store.S3Credentials;
-import dev.cairn.store.ObjectStore;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
+import java.util.Map;
 
 /** Builds the agent's parts from its settings: the one place that knows them all. */
 final class Wiring implements AutoCloseable {
@@ -92,7 +94,7 @@ final class Wiring implements AutoCloseable {
    * Keys from the variables the settings name; when neither is set (and for folder stores), the
    * AWS SDK's default chain (profiles, instance roles).
    */
-  static S3Credentials credentials(AgentSettings settings, java.util.Map<String, String> env) {
+  static S3Credentials credentials(AgentSettings settings, Map<String, String> env) {
     if (!settings.storeUrl().startsWith("s3:")
         || (env.get(settings.s3AccessKeyEnv()) == null && env.get(settings.s3SecretKeyEnv()) == null)) {
       return S3Credentials.defaultChain();
@@ -110,7 +112,7 @@ final class Wiring implements AutoCloseable {
           DvcConfig.s3Url(location.bucket(), location.prefix(), "dvc"),
           location.endpoint().map(Object::toString).orElse(null));
     }
-    Path root = url.startsWith("file:") ? Path.of(java.net.URI.create(url)) : Path.of(url);
+    Path root = url.startsWith("file:") ? Path.of(URI.create(url)) : Path.of(url);
     return new DvcConfig.Remote(settings.dvcRemoteName(), DvcConfig.fileUrl(root, "dvc"), null);
   }
 
