@@ -281,7 +281,9 @@ class SlurmSchedulerIT {
               + "#SBATCH --cpus-per-task=1\n"
               + "#SBATCH --mem=" + mem + "\n"
               + "#SBATCH " + requeue + "\n"
-              + "#SBATCH --signal=B:USR1@30\n"
+              // slurmctld checks time limits about every 30 s: a 50 s warning lands inside a 1 minute
+              // limit whatever the phase of that check (30 s could fall between two checks)
+              + "#SBATCH --signal=B:USR1@50\n"
               + "set -u\n"
               // --signal=B:USR1 goes to this shell, which bash's default action would kill
               + "trap 'echo \"USR1: time limit near\"' USR1\n"
