@@ -2,6 +2,7 @@ package dev.cairn.agent;
 
 import dev.cairn.Json;
 import dev.cairn.config.AgentSettings;
+import dev.cairn.publish.RunState;
 import dev.cairn.publish.RunStatus;
 import dev.cairn.scheduler.JobState;
 import dev.cairn.scheduler.JobStatus;
@@ -48,8 +49,10 @@ public final class Agent {
   private final RequestPoller poller;
   private final Clock clock;
   private final Map<String, Run> runs = new LinkedHashMap<>();
+
   /** Queue entries another agent claimed: skipped without another claim attempt. */
   private final Set<String> foreign = new HashSet<>();
+
   private final Outage storeOutage = new Outage("object store");
   private final Outage schedulerOutage = new Outage("scheduler");
   private Duration idleInterval;
@@ -118,7 +121,8 @@ public final class Agent {
     for (Run run : active()) {
       Run ahead = queuedBehind(run);
       if (ahead != null) {
-        String waiting = "queued behind run " + ahead.runId + " (commit " + shortSha(ahead.commit()) + ")";
+        String waiting =
+            "queued behind run " + ahead.runId + " (commit " + shortSha(ahead.commit()) + ")";
         if (!waiting.equals(run.message)) {
           run.message = waiting;
           save(run);
@@ -189,8 +193,8 @@ public final class Agent {
   }
 
   /**
-   * Under {@code CAIRN_SUPERSEDE=latest}, a newer request on a branch cancels the older runs of that
-   * branch that have not ended.
+   * Under {@code CAIRN_SUPERSEDE=latest}, a newer request on a branch cancels the older runs of
+   * that branch that have not ended.
    */
   private void supersede() throws InterruptedException {
     if (!"latest".equals(settings.supersede())) {
@@ -198,9 +202,14 @@ public final class Agent {
     }
     for (Run older : active()) {
       Run newer = newestOnBranch(older);
-      if (newer != older && !older.state.isTerminal() && older.state != RunState.PUBLISHING
+      if (newer != older
+          && !older.state.isTerminal()
+          && older.state != RunState.PUBLISHING
           && older.state != RunState.COLLECTING) {
-        driver.cancel(older, "superseded by commit " + newer.commit() + " on " + older.request.branch(), this::save);
+        driver.cancel(
+            older,
+            "superseded by commit " + newer.commit() + " on " + older.request.branch(),
+            this::save);
       }
     }
   }
@@ -218,8 +227,8 @@ public final class Agent {
   }
 
   /**
-   * Under {@code CAIRN_SUPERSEDE=queue}, runs of one branch go one at a time in the order they
-   * were submitted: the oldest unfinished run ahead of this one, or null when it may go.
+   * Under {@code CAIRN_SUPERSEDE=queue}, runs of one branch go one at a time in the order they were
+   * submitted: the oldest unfinished run ahead of this one, or null when it may go.
    */
   private Run queuedBehind(Run run) {
     if (!"queue".equals(settings.supersede()) || run.state != RunState.RECEIVED) {
@@ -230,7 +239,8 @@ public final class Agent {
       if (other != run
           && Objects.equals(other.request.branch(), run.request.branch())
           && other.request.submittedAt().compareTo(run.request.submittedAt()) < 0
-          && (ahead == null || other.request.submittedAt().compareTo(ahead.request.submittedAt()) < 0)) {
+          && (ahead == null
+              || other.request.submittedAt().compareTo(ahead.request.submittedAt()) < 0)) {
         ahead = other;
       }
     }
@@ -297,18 +307,22 @@ public final class Agent {
       seedEtag = changed.get().etag();
       Files.writeString(seedEtagFile, seedEtag);
       if (seeds == null) {
-        log.warn("{} changed, but without CAIRN_REPO_REMOTE the agent cannot tell which commit it is; ignored", settings.seedKey());
+        log.warn(
+            "{} changed, but without CAIRN_REPO_REMOTE the agent cannot tell which commit it is; ignored",
+            settings.seedKey());
         return Optional.empty();
       }
       var request = seeds.resolve(changed.get().content());
       if (request.isEmpty()) {
         log.warn(
             "{} changed but matches config/config.env at the head of none of {}; ignored",
-            settings.seedKey(), settings.allowedBranches());
+            settings.seedKey(),
+            settings.allowedBranches());
         return Optional.empty();
       }
       String key = "seed:" + settings.seedKey() + "@" + seedEtag;
-      if (runs.values().stream().anyMatch(r -> r.commit().equals(request.get().commit()) && r.attempt() == 1)) {
+      if (runs.values().stream()
+          .anyMatch(r -> r.commit().equals(request.get().commit()) && r.attempt() == 1)) {
         return Optional.empty();
       }
       return Optional.of(new RequestPoller.Found(key, request.get(), changed.get().content()));
@@ -326,7 +340,9 @@ public final class Agent {
     if (!store.supportsConditionalWrites()) {
       return true;
     }
-    byte[] claim = Json.MAPPER.writeValueAsBytes(Map.of("agent", hostName(), "at", clock.instant().toString()));
+    byte[] claim =
+        Json.MAPPER.writeValueAsBytes(
+            Map.of("agent", hostName(), "at", clock.instant().toString()));
     return store.putIfAbsent(key, claim);
   }
 
@@ -362,7 +378,8 @@ public final class Agent {
         continue;
       }
       try {
-        store.put(RunRequest.statusKey(run.commit()), Json.MAPPER.writeValueAsBytes(RunStatus.of(run)));
+        store.put(
+            RunRequest.statusKey(run.commit()), Json.MAPPER.writeValueAsBytes(RunStatus.of(run)));
         run.statusPending = false;
         repository.save(run);
         storeOutage.recovered(log);
@@ -384,17 +401,27 @@ public final class Agent {
     }
   }
 
-  /** After a crash: jobs whose submission may or may not have gone through are looked up by name. */
+  /**
+   * After a crash: jobs whose submission may or may not have gone through are looked up by name.
+   */
   private void recoverSubmissions() {
     for (Run run : active()) {
       for (JobRun job : run.jobs) {
         if (job.submitting && job.schedulerId == null) {
           try {
-            schedulers.get(job.scheduler).findByName(job.jobName).ifPresent(id -> {
-              log.info("run {}: found {} submitted before the restart as job {}", run.runId, job.jobName, id);
-              job.schedulerId = id;
-              job.state = JobState.PENDING;
-            });
+            schedulers
+                .get(job.scheduler)
+                .findByName(job.jobName)
+                .ifPresent(
+                    id -> {
+                      log.info(
+                          "run {}: found {} submitted before the restart as job {}",
+                          run.runId,
+                          job.jobName,
+                          id);
+                      job.schedulerId = id;
+                      job.state = JobState.PENDING;
+                    });
             job.submitting = false;
             save(run);
           } catch (IOException e) {

@@ -16,8 +16,12 @@ public final class JobRun {
   public int attempt;
   public String jobName;
   public String schedulerId;
-  /** Set before a submission and cleared after: on restart, a set flag means "ask the scheduler". */
+
+  /**
+   * Set before a submission and cleared after: on restart, a set flag means "ask the scheduler".
+   */
   public boolean submitting;
+
   public JobState state = JobState.NEW;
   public String reason;
   public Integer exitCode;
@@ -28,16 +32,25 @@ public final class JobRun {
   public String gate;
   public Boolean gatePassed;
   public List<Attempt> history = new ArrayList<>();
+
   /** The last lines of a failed job's err file, for the CI log. */
   public String errTail;
+
   public Integer gpus;
+
   /** Mean GPU utilisation in percent and peak GPU memory, sampled by the job with nvidia-smi. */
   public Long gpuUtilPct;
+
   public Long gpuMemMb;
 
   /** How one attempt ended. */
   public record Attempt(
-      int attempt, String schedulerId, JobState state, String reason, Integer exitCode, Long elapsedS) {}
+      int attempt,
+      String schedulerId,
+      JobState state,
+      String reason,
+      Integer exitCode,
+      Long elapsedS) {}
 
   public boolean isDone() {
     return state.isTerminal();

@@ -4,6 +4,7 @@ import dev.cairn.collect.JobOutputs;
 import dev.cairn.config.QualityGate;
 import dev.cairn.plan.JobSpec;
 import dev.cairn.plan.RunPlan;
+import dev.cairn.publish.RunState;
 import dev.cairn.scheduler.JobState;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -29,7 +30,8 @@ final class Outcome {
         JobOutputs.Usage usage = JobOutputs.usage(spec.outputDir());
         Double peak = JobOutputs.workloadFigure(spec.outputDir(), "peak_rss_mb");
         if (job.maxRssMb == null) {
-          job.maxRssMb = max(usage == null ? null : usage.maxRssMb(), peak == null ? null : Math.round(peak));
+          job.maxRssMb =
+              max(usage == null ? null : usage.maxRssMb(), peak == null ? null : Math.round(peak));
         }
         if (usage != null) {
           job.cpuS = job.cpuS != null ? job.cpuS : usage.cpuS();
@@ -59,19 +61,29 @@ final class Outcome {
     List<String> problems = new ArrayList<>();
     for (JobRun job : run.jobs) {
       if (job.state != JobState.COMPLETED) {
-        problems.add(job.task + " " + job.state + (job.reason == null ? "" : " (" + job.reason + ")"));
+        problems.add(
+            job.task + " " + job.state + (job.reason == null ? "" : " (" + job.reason + ")"));
       } else if (Boolean.FALSE.equals(job.gatePassed)) {
         QualityGate gate = plan.config().gates().get(job.task);
         Double value = job.metrics.get(gate.metric());
         problems.add(
-            job.task + " missed its quality gate " + gate + " (" + gate.metric() + " = "
-                + (value == null ? "not reported" : String.format(Locale.ROOT, "%.4f", value)) + ")");
+            job.task
+                + " missed its quality gate "
+                + gate
+                + " ("
+                + gate.metric()
+                + " = "
+                + (value == null ? "not reported" : String.format(Locale.ROOT, "%.4f", value))
+                + ")");
       }
     }
     run.outcome = problems.isEmpty() ? RunState.SUCCEEDED : RunState.FAILED;
     run.outcomeMessage =
         problems.isEmpty()
-            ? run.jobs.size() + " of " + run.jobs.size() + " task(s) completed and met their quality gates"
+            ? run.jobs.size()
+                + " of "
+                + run.jobs.size()
+                + " task(s) completed and met their quality gates"
             : String.join("; ", problems);
   }
 
@@ -81,5 +93,4 @@ final class Outcome {
     }
     return b == null ? a : Math.max(a, b);
   }
-
 }

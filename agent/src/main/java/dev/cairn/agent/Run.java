@@ -1,13 +1,14 @@
 package dev.cairn.agent;
 
+import dev.cairn.publish.RunState;
 import dev.cairn.trigger.RunRequest;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The agent's record of one run: the request, where it stands, and its jobs. Mutable, owned by the
- * loop thread, persisted under the state folder after every change so that a restarted agent carries
- * on where it stopped.
+ * loop thread, persisted under the state folder after every change so that a restarted agent
+ * carries on where it stopped.
  */
 public final class Run {
   public int schema = 1;
@@ -23,12 +24,16 @@ public final class Run {
   public String runDir;
   public List<JobRun> jobs = new ArrayList<>();
   public String resultsCommit;
+
   /** How the run ends, decided once every job has ended and before its results are published. */
   public RunState outcome;
+
   public String outcomeMessage;
   public String finishedAt;
+
   /** status.json not yet written for the latest change (the store was unreachable). */
   public boolean statusPending = true;
+
   /** Results not yet published (the publisher failed; retried next tick). */
   public boolean publishPending;
 

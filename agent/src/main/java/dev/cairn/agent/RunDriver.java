@@ -5,12 +5,14 @@ import dev.cairn.config.ConfigError;
 import dev.cairn.config.ExperimentConfig;
 import dev.cairn.plan.JobSpec;
 import dev.cairn.plan.RunPlan;
+import dev.cairn.publish.RunState;
 import dev.cairn.render.ScriptRenderer;
 import dev.cairn.scheduler.JobState;
 import dev.cairn.scheduler.JobStatus;
 import dev.cairn.scheduler.JobSubmission;
 import dev.cairn.scheduler.Scheduler;
 import dev.cairn.scheduler.Schedulers;
+import dev.cairn.trigger.RequestCheck;
 import dev.cairn.trigger.RequestPoller;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -92,7 +94,8 @@ public final class RunDriver {
       Files.createDirectories(Path.of(run.runDir));
       Files.write(Path.of(run.runDir).resolve("config.env"), found.config());
     } catch (IOException e) {
-      throw new IllegalStateException("cannot write the run folder " + run.runDir + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot write the run folder " + run.runDir + ": " + e.getMessage(), e);
     }
     run.message = "received; waiting to be validated";
     return run;
@@ -128,7 +131,8 @@ public final class RunDriver {
           return;
         }
       } catch (Exception e) {
-        log.warn("run {}: provenance check failed, retrying next tick: {}", run.runId, e.getMessage());
+        log.warn(
+            "run {}: provenance check failed, retrying next tick: {}", run.runId, e.getMessage());
         return;
       }
     }
@@ -183,23 +187,36 @@ public final class RunDriver {
       String id =
           scheduler.submit(
               new JobSubmission(
-                  spec.jobName(), spec.script(), spec.runDir(), spec.outFile(), spec.errFile(), Map.of()));
+                  spec.jobName(),
+                  spec.script(),
+                  spec.runDir(),
+                  spec.outFile(),
+                  spec.errFile(),
+                  Map.of()));
       job.schedulerId = id;
       job.submitting = false;
       job.state = JobState.PENDING;
       job.reason = null;
       run.message = "jobs submitted to " + job.scheduler;
       save.accept(run);
-      log.info("run {}: {} attempt {} submitted as {} job {}", run.runId, job.task, job.attempt, job.scheduler, id);
+      log.info(
+          "run {}: {} attempt {} submitted as {} job {}",
+          run.runId,
+          job.task,
+          job.attempt,
+          job.scheduler,
+          id);
     } catch (CairnException e) {
       // the scheduler refused the script (an unknown partition, a GPU the cluster lacks): the job
       // fails with the scheduler's words and the daemon goes on
       job.submitting = false;
       job.state = JobState.FAILED;
       job.reason = e.getMessage();
-      job.history.add(new JobRun.Attempt(job.attempt, null, JobState.FAILED, e.getMessage(), null, null));
+      job.history.add(
+          new JobRun.Attempt(job.attempt, null, JobState.FAILED, e.getMessage(), null, null));
       save.accept(run);
-      log.warn("run {}: {} was refused by {}: {}", run.runId, job.task, job.scheduler, e.getMessage());
+      log.warn(
+          "run {}: {} was refused by {}: {}", run.runId, job.task, job.scheduler, e.getMessage());
     } catch (IOException e) {
       // the submission may or may not have reached the scheduler: keep the flag, look it up by name
       log.warn("run {}: submitting {} failed: {}", run.runId, job.task, e.getMessage());
@@ -263,17 +280,32 @@ public final class RunDriver {
    */
   private void requeued(Run run, JobRun job, JobStatus status) {
     job.history.add(
-        new JobRun.Attempt(job.attempt, job.schedulerId, JobState.REQUEUED, "requeued by the scheduler"
-            + (status.reason() == null ? "" : " (" + status.reason() + ")"), status.exitCode(), status.elapsedSeconds()));
+        new JobRun.Attempt(
+            job.attempt,
+            job.schedulerId,
+            JobState.REQUEUED,
+            "requeued by the scheduler"
+                + (status.reason() == null ? "" : " (" + status.reason() + ")"),
+            status.exitCode(),
+            status.elapsedSeconds()));
     job.attempt++;
     int max = plan(run).config().maxAttempts();
-    log.info("run {}: {} job {} was requeued by the scheduler; attempt {} of {} resumes from its checkpoint",
-        run.runId, job.task, job.schedulerId, job.attempt, max);
+    log.info(
+        "run {}: {} job {} was requeued by the scheduler; attempt {} of {} resumes from its checkpoint",
+        run.runId,
+        job.task,
+        job.schedulerId,
+        job.attempt,
+        max);
     if (job.attempt > max) {
       try {
         schedulers.get(job.scheduler).cancel(List.of(job.schedulerId));
       } catch (IOException e) {
-        log.warn("run {}: cannot cancel {} after too many requeues: {}", run.runId, job.schedulerId, e.getMessage());
+        log.warn(
+            "run {}: cannot cancel {} after too many requeues: {}",
+            run.runId,
+            job.schedulerId,
+            e.getMessage());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -285,7 +317,13 @@ public final class RunDriver {
 
   private void ended(Run run, JobRun job, JobStatus status) {
     job.history.add(
-        new JobRun.Attempt(job.attempt, job.schedulerId, status.state(), status.reason(), status.exitCode(), status.elapsedSeconds()));
+        new JobRun.Attempt(
+            job.attempt,
+            job.schedulerId,
+            status.state(),
+            status.reason(),
+            status.exitCode(),
+            status.elapsedSeconds()));
     int max = plan(run).config().maxAttempts();
     boolean retry =
         status.state().isInfrastructureFailure()
@@ -293,8 +331,13 @@ public final class RunDriver {
     if (retry && job.attempt < max) {
       log.info(
           "run {}: {} job {} ended {}{}; resubmitting as attempt {} of {} to resume from its checkpoint",
-          run.runId, job.task, job.schedulerId, status.state(),
-          status.reason() == null ? "" : " (" + status.reason() + ")", job.attempt + 1, max);
+          run.runId,
+          job.task,
+          job.schedulerId,
+          status.state(),
+          status.reason() == null ? "" : " (" + status.reason() + ")",
+          job.attempt + 1,
+          max);
       job.attempt++;
       job.schedulerId = null;
       job.state = JobState.NEW;
@@ -317,7 +360,9 @@ public final class RunDriver {
 
   /** Once every job has ended: metrics, gates, publishing, the final state. */
   void finishIfDone(Run run, Consumer<Run> save) {
-    if (run.state.isTerminal() || run.jobs.isEmpty() || !run.jobs.stream().allMatch(JobRun::isDone)) {
+    if (run.state.isTerminal()
+        || run.jobs.isEmpty()
+        || !run.jobs.stream().allMatch(JobRun::isDone)) {
       return;
     }
     RunPlan plan = plan(run);
@@ -412,7 +457,9 @@ public final class RunDriver {
   }
 
   private RunPlan plan(Run run, ExperimentConfig cfg) {
-    RunPlan plan = RunPlan.of(cfg, run.commit(), submittedAt(run.request.submittedAt()), run.attempt(), workDir);
+    RunPlan plan =
+        RunPlan.of(
+            cfg, run.commit(), submittedAt(run.request.submittedAt()), run.attempt(), workDir);
     plans.put(run.runId, plan);
     return plan;
   }

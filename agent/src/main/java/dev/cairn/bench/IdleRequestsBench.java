@@ -28,13 +28,17 @@ public final class IdleRequestsBench {
   private IdleRequestsBench() {}
 
   /** Requests by kind, ticks, and the rate per minute. */
-  public record Report(Duration simulated, long ticks, Map<String, Long> requests, double perMinute) {
+  public record Report(
+      Duration simulated, long ticks, Map<String, Long> requests, double perMinute) {
     public String format() {
       return String.format(
           Locale.ROOT,
           "idle agent over %d min of simulated time: %d ticks, %d requests (%s), %.2f requests/min",
-          simulated.toMinutes(), ticks, requests.values().stream().mapToLong(Long::longValue).sum(),
-          requests, perMinute);
+          simulated.toMinutes(),
+          ticks,
+          requests.values().stream().mapToLong(Long::longValue).sum(),
+          requests,
+          perMinute);
     }
   }
 
@@ -66,14 +70,24 @@ public final class IdleRequestsBench {
     }
   }
 
-  public static Report run(ObjectStore target, AgentSettings settings, Duration simulated, PrintStream out)
+  public static Report run(
+      ObjectStore target, AgentSettings settings, Duration simulated, PrintStream out)
       throws Exception {
     CountingStore store = new CountingStore(target);
     ManualClock clock = new ManualClock(Instant.now());
     try (Schedulers schedulers = new Schedulers(settings, clock, new ExecCommandRunner())) {
-      ScriptRenderer renderer = new ScriptRenderer(TemplateSet.bundled(), new Site("", "", "", "bench"));
+      ScriptRenderer renderer =
+          new ScriptRenderer(TemplateSet.bundled(), new Site("", "", "", "bench"));
       RunDriver driver = new RunDriver(renderer, schedulers, settings.workDir(), clock, null, null);
-      Agent agent = new Agent(settings, store, schedulers, new RunRepository(settings.stateDir()), driver, clock, null);
+      Agent agent =
+          new Agent(
+              settings,
+              store,
+              schedulers,
+              new RunRepository(settings.stateDir()),
+              driver,
+              clock,
+              null);
       long startRequests = store.total();
       Map<String, Long> before = store.counts();
       Instant end = clock.instant().plus(simulated);

@@ -24,7 +24,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code agent.jar ci await}: follows the run of a commit until it ends; passes or fails the job. */
+/**
+ * {@code agent.jar ci await}: follows the run of a commit until it ends; passes or fails the job.
+ */
 @Command(
     name = "await",
     mixinStandardHelpOptions = true,
@@ -39,24 +41,45 @@ final class CiAwaitCommand implements Callable<Integer> {
   @Option(names = "--commit", paramLabel = "SHA", description = "Default: CI_COMMIT_SHA.")
   String commit;
 
-  @Option(names = "--config", paramLabel = "FILE", defaultValue = "config/config.env",
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      defaultValue = "config/config.env",
       description = "The config, for the default timeout (default: ${DEFAULT-VALUE}).")
   Path config;
 
-  @Option(names = "--timeout", paramLabel = "DURATION",
-      description = "Give up after this long (90s, 45m, 6h). Default: MAX_ATTEMPTS x TIME_LIMIT + 30m from the config.")
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      description =
+          "Give up after this long (90s, 45m, 6h). Default: MAX_ATTEMPTS x TIME_LIMIT + 30m from the config.")
   String timeout;
 
-  @Option(names = "--junit", paramLabel = "FILE", defaultValue = "cairn-junit.xml", description = "Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--junit",
+      paramLabel = "FILE",
+      defaultValue = "cairn-junit.xml",
+      description = "Default: ${DEFAULT-VALUE}.")
   Path junit;
 
-  @Option(names = "--dotenv", paramLabel = "FILE", defaultValue = "cairn.env", description = "Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--dotenv",
+      paramLabel = "FILE",
+      defaultValue = "cairn.env",
+      description = "Default: ${DEFAULT-VALUE}.")
   Path dotenv;
 
-  @Option(names = "--poll-max", paramLabel = "SECONDS", defaultValue = "30", description = "Longest pause between polls (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--poll-max",
+      paramLabel = "SECONDS",
+      defaultValue = "30",
+      description = "Longest pause between polls (default: ${DEFAULT-VALUE}).")
   int pollMax;
 
-  @Option(names = "--settings", paramLabel = "FILE", description = "Agent-style settings file for CAIRN_STORE (the environment wins).")
+  @Option(
+      names = "--settings",
+      paramLabel = "FILE",
+      description = "Agent-style settings file for CAIRN_STORE (the environment wins).")
   Path settingsFile;
 
   @Override
@@ -64,14 +87,23 @@ final class CiAwaitCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     CiContext ci = CiContext.from(System.getenv(), commit, "-");
     Duration limit = limit();
-    AgentSettings settings = AgentSettings.load(settingsFile, CiSubmitCommand.storeOnly(System.getenv()));
+    AgentSettings settings =
+        AgentSettings.load(settingsFile, CiSubmitCommand.storeOnly(System.getenv()));
     long deadline = System.nanoTime() + limit.toNanos();
     long pause = 2_000;
     String lastLine = null;
     RunStatus status = null;
     boolean announcedWait = false;
     try (ObjectStore store = Wiring.openStore(settings)) {
-      say(out, "awaiting the run of commit " + ci.commit() + " in " + store.describe() + " (timeout " + human(limit) + ")");
+      say(
+          out,
+          "awaiting the run of commit "
+              + ci.commit()
+              + " in "
+              + store.describe()
+              + " (timeout "
+              + human(limit)
+              + ")");
       checkJobTimeout(out, limit);
       int expected = requestedAttempt(store, ci.commit());
       while (true) {
@@ -81,7 +113,10 @@ final class CiAwaitCommand implements Callable<Integer> {
         } catch (IOException e) {
           say(out, "cannot read the status yet: " + e.getMessage());
         }
-        RunStatus read = object.isEmpty() ? null : Json.MAPPER.readValue(object.get().content(), RunStatus.class);
+        RunStatus read =
+            object.isEmpty()
+                ? null
+                : Json.MAPPER.readValue(object.get().content(), RunStatus.class);
         if (read != null && isCurrent(read, expected)) {
           status = read;
           String line = progress(status);
@@ -98,8 +133,15 @@ final class CiAwaitCommand implements Callable<Integer> {
           announcedWait = true;
         }
         if (System.nanoTime() > deadline) {
-          return finish(out, status, "timed out after " + human(limit) + " with the run "
-              + (status == null ? "never picked up by an agent (is it running and watching this store?)" : "still " + status.state()));
+          return finish(
+              out,
+              status,
+              "timed out after "
+                  + human(limit)
+                  + " with the run "
+                  + (status == null
+                      ? "never picked up by an agent (is it running and watching this store?)"
+                      : "still " + status.state()));
         }
         Thread.sleep(pause);
         pause = Math.min(pollMax * 1000L, pause * 3 / 2);
@@ -131,7 +173,8 @@ final class CiAwaitCommand implements Callable<Integer> {
       out.flush();
       return 0;
     }
-    throw new CairnException("run " + status.runId() + " " + status.state() + ": " + status.message(), 1, null);
+    throw new CairnException(
+        "run " + status.runId() + " " + status.state() + ": " + status.message(), 1, null);
   }
 
   /** The attempt CI asked for, from request.json; 1 when it is not there (yet). */
@@ -182,10 +225,13 @@ final class CiAwaitCommand implements Callable<Integer> {
       return parseDuration(timeout);
     }
     if (Files.isRegularFile(config)) {
-      TemplateSet set = Files.isRegularFile(Path.of("templates/job.sh.peb"))
-          ? TemplateSet.fromDirectory(Path.of("templates")) : TemplateSet.bundled();
+      TemplateSet set =
+          Files.isRegularFile(Path.of("templates/job.sh.peb"))
+              ? TemplateSet.fromDirectory(Path.of("templates"))
+              : TemplateSet.bundled();
       try {
-        ExperimentConfig cfg = ExperimentConfig.parse(Files.readAllBytes(config), config.toString(), set.tasks());
+        ExperimentConfig cfg =
+            ExperimentConfig.parse(Files.readAllBytes(config), config.toString(), set.tasks());
         return cfg.timeLimit().multipliedBy(cfg.maxAttempts()).plusMinutes(30);
       } catch (CairnException e) {
         // the agent will reject it; the run ends quickly
@@ -197,9 +243,16 @@ final class CiAwaitCommand implements Callable<Integer> {
   /** GitLab kills a job at its own timeout; say so when that comes before the run's. */
   private static void checkJobTimeout(PrintWriter out, Duration limit) {
     String jobTimeout = System.getenv("CI_JOB_TIMEOUT");
-    if (jobTimeout != null && jobTimeout.matches("\\d+") && Long.parseLong(jobTimeout) < limit.toSeconds()) {
-      say(out, "warning: the job timeout (" + jobTimeout + " s) is shorter than the run may take ("
-          + limit.toSeconds() + " s); raise `timeout:` of the await job in ci/.gitlab-ci.yml");
+    if (jobTimeout != null
+        && jobTimeout.matches("\\d+")
+        && Long.parseLong(jobTimeout) < limit.toSeconds()) {
+      say(
+          out,
+          "warning: the job timeout ("
+              + jobTimeout
+              + " s) is shorter than the run may take ("
+              + limit.toSeconds()
+              + " s); raise `timeout:` of the await job in ci/.gitlab-ci.yml");
     }
   }
 
@@ -218,7 +271,9 @@ final class CiAwaitCommand implements Callable<Integer> {
 
   private static String human(Duration d) {
     long s = d.toSeconds();
-    return s >= 3600 ? String.format("%dh%02dm", s / 3600, (s % 3600) / 60) : s >= 60 ? (s / 60) + "m" : s + "s";
+    return s >= 3600
+        ? String.format("%dh%02dm", s / 3600, (s % 3600) / 60)
+        : s >= 60 ? (s / 60) + "m" : s + "s";
   }
 
   private static void say(PrintWriter out, String line) {

@@ -36,7 +36,10 @@ final class StatusCommand implements Callable<Integer> {
       var object = store.get(RunRequest.statusKey(commit));
       if (object.isEmpty()) {
         throw new CairnException(
-            "no run for commit " + commit + " in " + store.describe()
+            "no run for commit "
+                + commit
+                + " in "
+                + store.describe()
                 + "; check the sha (git rev-parse HEAD) or whether CI submitted it");
       }
       PrintWriter out = spec.commandLine().getOut();

@@ -32,8 +32,13 @@ public final class Table {
       }
     }
     StringBuilder sb = new StringBuilder();
-    sb.append("run ").append(status.runId()).append(" (commit ").append(shortSha(status.commit()))
-        .append("): ").append(status.state()).append('\n');
+    sb.append("run ")
+        .append(status.runId())
+        .append(" (commit ")
+        .append(shortSha(status.commit()))
+        .append("): ")
+        .append(status.state())
+        .append('\n');
     if (status.message() != null) {
       sb.append("  ").append(status.message()).append('\n');
     }

@@ -9,9 +9,9 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Every key {@code config.env} may hold. The keys of the original pipeline ({@code GEOFM}, the three
- * dataset paths, {@code EPOCHS}, {@code NUM_WORKERS}, {@code BATCH_SIZE}) keep their names and
- * meaning; each task adds its dataset and quality-gate keys.
+ * Every key {@code config.env} may hold. The keys of the original pipeline ({@code GEOFM}, the
+ * three dataset paths, {@code EPOCHS}, {@code NUM_WORKERS}, {@code BATCH_SIZE}) keep their names
+ * and meaning; each task adds its dataset and quality-gate keys.
  */
 final class ExperimentSchema {
   static final List<String> MODELS =

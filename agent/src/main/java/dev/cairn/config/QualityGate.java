@@ -4,10 +4,14 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** A metric, a comparison and a threshold that a task's test metrics must meet: {@code test/mIoU>=0.3}. */
+/**
+ * A metric, a comparison and a threshold that a task's test metrics must meet: {@code
+ * test/mIoU>=0.3}.
+ */
 public record QualityGate(String metric, String operator, double threshold) {
   private static final Pattern FORM =
-      Pattern.compile("([A-Za-z][A-Za-z0-9_./-]{0,63})\\s*(>=|<=|>|<)\\s*([-+]?[0-9]*\\.?[0-9]+(?:[eE][-+]?[0-9]+)?)");
+      Pattern.compile(
+          "([A-Za-z][A-Za-z0-9_./-]{0,63})\\s*(>=|<=|>|<)\\s*([-+]?[0-9]*\\.?[0-9]+(?:[eE][-+]?[0-9]+)?)");
 
   /** Parses {@code metric>=number}; null when the text is not of that form. */
   static QualityGate parse(String text) {

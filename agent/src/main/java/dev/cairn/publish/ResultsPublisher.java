@@ -4,6 +4,10 @@ import dev.cairn.Json;
 import dev.cairn.agent.JobRun;
 import dev.cairn.agent.Run;
 import dev.cairn.agent.RunPublisher;
+import dev.cairn.dvc.DvcConfig;
+import dev.cairn.dvc.DvcOutput;
+import dev.cairn.dvc.DvcWriter;
+import dev.cairn.git.GitPublisher;
 import dev.cairn.plan.RunPlan;
 import dev.cairn.store.ObjectStore;
 import java.io.IOException;
@@ -20,9 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Versions a finished run: uploads {@code err/}, {@code out/} and {@code predictions/} to the DVC
- * remote in the object store (file objects first, manifests last), then commits
- * {@code results/<run-id>/} (the three {@code .dvc} files, {@code config.env}, {@code run.json},
- * {@code summary.md}) and {@code .dvc/config} and pushes it.
+ * remote in the object store (file objects first, manifests last), then commits {@code
+ * results/<run-id>/} (the three {@code .dvc} files, {@code config.env}, {@code run.json}, {@code
+ * summary.md}) and {@code .dvc/config} and pushes it.
  */
 public final class ResultsPublisher implements RunPublisher {
   private static final Logger log = LoggerFactory.getLogger(ResultsPublisher.class);
@@ -71,7 +75,9 @@ public final class ResultsPublisher implements RunPublisher {
     String rel = "results/" + run.runId;
     Map<String, byte[]> files = new LinkedHashMap<>();
     for (String name : OUTPUTS) {
-      files.put(rel + "/" + name + ".dvc", Files.readAllBytes(staging.resolve("results/" + name + ".dvc")));
+      files.put(
+          rel + "/" + name + ".dvc",
+          Files.readAllBytes(staging.resolve("results/" + name + ".dvc")));
     }
     files.put(rel + "/.gitignore", Files.readAllBytes(staging.resolve("results/.gitignore")));
     files.put(rel + "/config.env", plan.config().content());
@@ -87,10 +93,19 @@ public final class ResultsPublisher implements RunPublisher {
 
   /** First line: run and config subject; body: config commit and state, for `git log`. */
   static String message(Run run) {
-    String subject = run.request.message() == null ? "" : run.request.message().lines().findFirst().orElse("");
-    return "Results of " + run.runId + ": " + subject + "\n\n"
-        + "Config commit: " + run.commit() + "\n"
-        + "Run state: " + run.outcome + "\n"
+    String subject =
+        run.request.message() == null ? "" : run.request.message().lines().findFirst().orElse("");
+    return "Results of "
+        + run.runId
+        + ": "
+        + subject
+        + "\n\n"
+        + "Config commit: "
+        + run.commit()
+        + "\n"
+        + "Run state: "
+        + run.outcome
+        + "\n"
         + (run.outcomeMessage == null ? "" : "\n" + run.outcomeMessage + "\n");
   }
 

@@ -20,39 +20,72 @@ final class Summary {
     md.append("# ").append(run.runId).append("\n\n");
     md.append("| | |\n| --- | --- |\n");
     row(md, "state", "**" + run.outcome + "**: " + escape(run.outcomeMessage));
-    row(md, "config commit", "`" + run.commit() + "` " + escape(nullToEmpty(run.request.message())));
+    row(
+        md,
+        "config commit",
+        "`" + run.commit() + "` " + escape(nullToEmpty(run.request.message())));
     row(md, "branch", nullToEmpty(run.request.branch()));
     row(md, "pipeline", nullToEmpty(run.request.pipeline()));
-    row(md, "model", "`" + plan.config().model() + "`, trainer `" + plan.config().trainer() + "`, "
-        + plan.config().epochs() + " epochs, seed " + plan.config().seed());
-    row(md, "scheduler", plan.config().scheduler()
-        + (plan.config().partition().isEmpty() ? "" : ", partition " + plan.config().partition()));
+    row(
+        md,
+        "model",
+        "`"
+            + plan.config().model()
+            + "`, trainer `"
+            + plan.config().trainer()
+            + "`, "
+            + plan.config().epochs()
+            + " epochs, seed "
+            + plan.config().seed());
+    row(
+        md,
+        "scheduler",
+        plan.config().scheduler()
+            + (plan.config().partition().isEmpty()
+                ? ""
+                : ", partition " + plan.config().partition()));
     row(md, "submitted", nullToEmpty(run.request.submittedAt()));
     row(md, "finished", nullToEmpty(run.finishedAt));
     md.append("\n## Tasks\n\n");
-    md.append("| task | state | attempts | quality gate | metrics | elapsed | CPU time | peak memory | GPU hours | GPU use |\n");
+    md.append(
+        "| task | state | attempts | quality gate | metrics | elapsed | CPU time | peak memory | GPU hours | GPU use |\n");
     md.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
     for (JobRun job : run.jobs) {
       QualityGate gate = plan.config().gates().get(job.task);
       Double value = job.metrics.get(gate.metric());
       String gateCell =
-          gate + " " + (job.gatePassed == null ? "-" : job.gatePassed ? "passed" : "**missed**")
+          gate
+              + " "
+              + (job.gatePassed == null ? "-" : job.gatePassed ? "passed" : "**missed**")
               + (value == null ? "" : String.format(Locale.ROOT, " (%.4f)", value));
-      md.append("| ").append(job.task)
-          .append(" | ").append(job.state).append(job.reason == null ? "" : " (" + escape(job.reason) + ")")
-          .append(" | ").append(job.attempt)
-          .append(" | ").append(gateCell)
-          .append(" | ").append(metrics(job.metrics))
-          .append(" | ").append(duration(job.elapsedS))
-          .append(" | ").append(duration(job.cpuS))
-          .append(" | ").append(job.maxRssMb == null ? "-" : job.maxRssMb + " MiB")
-          .append(" | ").append(gpuHours(job))
-          .append(" | ").append(job.gpuUtilPct == null ? "-" : job.gpuUtilPct + " %, " + job.gpuMemMb + " MiB peak")
+      md.append("| ")
+          .append(job.task)
+          .append(" | ")
+          .append(job.state)
+          .append(job.reason == null ? "" : " (" + escape(job.reason) + ")")
+          .append(" | ")
+          .append(job.attempt)
+          .append(" | ")
+          .append(gateCell)
+          .append(" | ")
+          .append(metrics(job.metrics))
+          .append(" | ")
+          .append(duration(job.elapsedS))
+          .append(" | ")
+          .append(duration(job.cpuS))
+          .append(" | ")
+          .append(job.maxRssMb == null ? "-" : job.maxRssMb + " MiB")
+          .append(" | ")
+          .append(gpuHours(job))
+          .append(" | ")
+          .append(
+              job.gpuUtilPct == null ? "-" : job.gpuUtilPct + " %, " + job.gpuMemMb + " MiB peak")
           .append(" |\n");
     }
     md.append("\n## Outputs\n\n");
     md.append("`err/`, `out/` and `predictions/` are versioned with DVC (`err.dvc`, `out.dvc`,\n");
-    md.append("`predictions.dvc`); get them with `agent.jar pull` or `dvc pull` after checking out this commit.\n");
+    md.append(
+        "`predictions.dvc`); get them with `agent.jar pull` or `dvc pull` after checking out this commit.\n");
     for (JobRun job : run.jobs) {
       Path dir = Path.of(run.runDir).resolve("predictions").resolve(job.task);
       List<String> images = JobOutputs.images(dir);
@@ -77,7 +110,11 @@ final class Summary {
       return "-";
     }
     StringBuilder sb = new StringBuilder();
-    m.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append(String.format(Locale.ROOT, " %.4f", v)));
+    m.forEach(
+        (k, v) ->
+            sb.append(sb.length() == 0 ? "" : ", ")
+                .append(k)
+                .append(String.format(Locale.ROOT, " %.4f", v)));
     return sb.toString();
   }
 
@@ -85,7 +122,9 @@ final class Summary {
     if (seconds == null) {
       return "-";
     }
-    return seconds < 120 ? seconds + " s" : String.format(Locale.ROOT, "%d min %02d s", seconds / 60, seconds % 60);
+    return seconds < 120
+        ? seconds + " s"
+        : String.format(Locale.ROOT, "%d min %02d s", seconds / 60, seconds % 60);
   }
 
   private static String gpuHours(JobRun job) {

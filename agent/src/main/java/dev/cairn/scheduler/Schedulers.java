@@ -2,6 +2,11 @@ package dev.cairn.scheduler;
 
 import dev.cairn.CairnException;
 import dev.cairn.config.AgentSettings;
+import dev.cairn.scheduler.local.LocalScheduler;
+import dev.cairn.scheduler.lsf.LsfOptions;
+import dev.cairn.scheduler.lsf.LsfScheduler;
+import dev.cairn.scheduler.slurm.SlurmOptions;
+import dev.cairn.scheduler.slurm.SlurmScheduler;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -9,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Picks and keeps the scheduler implementation by the name a config gives ({@code slurm},
- * {@code lsf}, {@code local}): the one place that switches on it.
+ * Picks and keeps the scheduler implementation by the name a config gives ({@code slurm}, {@code
+ * lsf}, {@code local}): the one place that switches on it.
  */
 public final class Schedulers implements AutoCloseable {
   private final AgentSettings settings;
@@ -32,12 +37,16 @@ public final class Schedulers implements AutoCloseable {
     try {
       return switch (name) {
         case "local" ->
-            new LocalScheduler(settings.stateDir().resolve("local-scheduler"), settings.localMaxJobs(), clock);
+            new LocalScheduler(
+                settings.stateDir().resolve("local-scheduler"), settings.localMaxJobs(), clock);
         case "slurm" -> new SlurmScheduler(runner, slurmOptions(settings));
         case "lsf" ->
             new LsfScheduler(
                 runner,
-                LsfOptions.of(settings.schedulerBinDir(), settings.lsfSubmitCommand(), settings.lsfSubmitArgs()));
+                LsfOptions.of(
+                    settings.schedulerBinDir(),
+                    settings.lsfSubmitCommand(),
+                    settings.lsfSubmitArgs()));
         default ->
             throw new CairnException(
                 "SCHEDULER=" + name + " is not available; use slurm, lsf or local");
@@ -54,10 +63,18 @@ public final class Schedulers implements AutoCloseable {
     java.util.function.Function<String, String> bin =
         name -> dir.isEmpty() ? name : java.nio.file.Path.of(dir, name).toString();
     List<String> extra =
-        settings.slurmExtraArgs().isEmpty() ? List.of() : List.of(settings.slurmExtraArgs().split("\\s+"));
+        settings.slurmExtraArgs().isEmpty()
+            ? List.of()
+            : List.of(settings.slurmExtraArgs().split("\\s+"));
     return new SlurmOptions(
-        bin.apply("sbatch"), bin.apply("squeue"), bin.apply("sacct"), bin.apply("scontrol"), bin.apply("scancel"),
-        extra, defaults.timeout(), defaults.commandEnvironment());
+        bin.apply("sbatch"),
+        bin.apply("squeue"),
+        bin.apply("sacct"),
+        bin.apply("scontrol"),
+        bin.apply("scancel"),
+        extra,
+        defaults.timeout(),
+        defaults.commandEnvironment());
   }
 
   @Override

@@ -58,7 +58,8 @@ class AgentLoopTest {
     long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
     while (Files.isDirectory(jobs) && System.nanoTime() < deadline) {
       try (Stream<Path> dirs = Files.list(jobs)) {
-        if (dirs.filter(d -> d.getFileName().toString().matches("\\d+")).noneMatch(AgentLoopTest::stillRunning)) {
+        if (dirs.filter(d -> d.getFileName().toString().matches("\\d+"))
+            .noneMatch(AgentLoopTest::stillRunning)) {
           break;
         }
       }
@@ -72,7 +73,9 @@ class AgentLoopTest {
       if (Files.exists(job.resolve("exit")) || !Files.exists(pid)) {
         return false;
       }
-      return ProcessHandle.of(Long.parseLong(Files.readString(pid).strip())).map(ProcessHandle::isAlive).orElse(false);
+      return ProcessHandle.of(Long.parseLong(Files.readString(pid).strip()))
+          .map(ProcessHandle::isAlive)
+          .orElse(false);
     } catch (java.io.IOException | NumberFormatException e) {
       return false;
     }
@@ -83,10 +86,14 @@ class AgentLoopTest {
         AgentSettings.load(
             null,
             Map.of(
-                "CAIRN_STORE", store.describe(),
-                "CAIRN_STATE_DIR", tmp.resolve("state").toString(),
-                "CAIRN_LOCAL_MAX_JOBS", "2",
-                "CAIRN_SUPERSEDE", policy));
+                "CAIRN_STORE",
+                store.describe(),
+                "CAIRN_STATE_DIR",
+                tmp.resolve("state").toString(),
+                "CAIRN_LOCAL_MAX_JOBS",
+                "2",
+                "CAIRN_SUPERSEDE",
+                policy));
   }
 
   private Agent newAgent() throws Exception {
@@ -95,18 +102,37 @@ class AgentLoopTest {
     }
     schedulers = new Schedulers(settings, Clock.systemUTC(), new ExecCommandRunner());
     TemplateSet templates =
-        TemplateSet.fromDirectory(Fixtures.projectDir().resolve("agent/src/test/resources/loop-templates"));
+        TemplateSet.fromDirectory(
+            Fixtures.projectDir().resolve("agent/src/test/resources/loop-templates"));
     ScriptRenderer renderer = new ScriptRenderer(templates, new Site("", "unused.jar", "", "test"));
-    RunDriver driver = new RunDriver(renderer, schedulers, settings.workDir(), Clock.systemUTC(), null, null);
-    return new Agent(settings, store, schedulers, new RunRepository(settings.stateDir()), driver, Clock.systemUTC(), null);
+    RunDriver driver =
+        new RunDriver(renderer, schedulers, settings.workDir(), Clock.systemUTC(), null, null);
+    return new Agent(
+        settings,
+        store,
+        schedulers,
+        new RunRepository(settings.stateDir()),
+        driver,
+        Clock.systemUTC(),
+        null);
   }
 
   private String submit(String config) throws Exception {
-    String commit = ExperimentConfig.sha256(("commit " + ++commits).getBytes(StandardCharsets.UTF_8)).substring(0, 40);
+    String commit =
+        ExperimentConfig.sha256(("commit " + ++commits).getBytes(StandardCharsets.UTF_8))
+            .substring(0, 40);
     byte[] bytes = config.getBytes(StandardCharsets.UTF_8);
     RequestQueue.submit(
         store,
-        new RunRequest(commit, "main", "1", "A", "msg", Instant.now().toString(), ExperimentConfig.sha256(bytes), 1),
+        new RunRequest(
+            commit,
+            "main",
+            "1",
+            "A",
+            "msg",
+            Instant.now().toString(),
+            ExperimentConfig.sha256(bytes),
+            1),
         bytes);
     return commit;
   }
@@ -151,7 +177,8 @@ class AgentLoopTest {
     runUntilIdle(agent);
     JsonNode status = status(bad);
     assertEquals("REJECTED", status.get("state").asText());
-    assertEquals("EPOCS is not a key of config.env; did you mean EPOCHS?", status.get("message").asText());
+    assertEquals(
+        "EPOCS is not a key of config.env; did you mean EPOCHS?", status.get("message").asText());
     String good = submit(GOOD);
     runUntilIdle(agent);
     assertEquals("SUCCEEDED", status(good).get("state").asText());
@@ -159,7 +186,9 @@ class AgentLoopTest {
 
   @Test
   void loop_reportsAFailedJobAndAMissedGate() throws Exception {
-    String failing = submit(GOOD.replace("TASKS=crop_classification,landslide", "TASKS=landslide") + "SEED=13\n");
+    String failing =
+        submit(
+            GOOD.replace("TASKS=crop_classification,landslide", "TASKS=landslide") + "SEED=13\n");
     String missed = submit(GOOD.replace("EPOCHS=4", "EPOCHS=2"));
     runUntilIdle(newAgent());
     JsonNode f = status(failing);
@@ -169,13 +198,19 @@ class AgentLoopTest {
     JsonNode m = status(missed);
     assertEquals("FAILED", m.get("state").asText());
     assertTrue(
-        m.get("message").asText().contains("crop_classification missed its quality gate test/mIoU>=0.3 (test/mIoU = 0.2000)"),
+        m.get("message")
+            .asText()
+            .contains(
+                "crop_classification missed its quality gate test/mIoU>=0.3 (test/mIoU = 0.2000)"),
         m.get("message").asText());
   }
 
   @Test
   void loop_resubmitsALostJobWhichResumesFromItsCheckpoint() throws Exception {
-    String commit = submit(GOOD.replace("TASKS=crop_classification,landslide", "TASKS=crop_classification").replace("EPOCHS=4", "EPOCHS=10"));
+    String commit =
+        submit(
+            GOOD.replace("TASKS=crop_classification,landslide", "TASKS=crop_classification")
+                .replace("EPOCHS=4", "EPOCHS=10"));
     Agent agent = newAgent();
     Path spool = settings.stateDir().resolve("local-scheduler/jobs/1");
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
@@ -213,7 +248,9 @@ class AgentLoopTest {
     String second = submit(GOOD);
     Agent agent = newAgent();
     agent.tick();
-    assertTrue(status(second).get("message").asText().startsWith("queued behind run"), status(second).toString());
+    assertTrue(
+        status(second).get("message").asText().startsWith("queued behind run"),
+        status(second).toString());
     assertEquals(0, status(second).get("jobs").size());
     runUntilIdle(agent);
     JsonNode a = status(first);
@@ -222,8 +259,16 @@ class AgentLoopTest {
     assertEquals("SUCCEEDED", b.get("state").asText());
     assertTrue(b.get("updated_at").asText().compareTo(a.get("updated_at").asText()) > 0);
     // the second run's jobs were submitted only after the first run's had ended
-    int firstLastJob = a.get("jobs").findValues("scheduler_id").stream().mapToInt(JsonNode::asInt).max().orElseThrow();
-    int secondFirstJob = b.get("jobs").findValues("scheduler_id").stream().mapToInt(JsonNode::asInt).min().orElseThrow();
+    int firstLastJob =
+        a.get("jobs").findValues("scheduler_id").stream()
+            .mapToInt(JsonNode::asInt)
+            .max()
+            .orElseThrow();
+    int secondFirstJob =
+        b.get("jobs").findValues("scheduler_id").stream()
+            .mapToInt(JsonNode::asInt)
+            .min()
+            .orElseThrow();
     assertTrue(secondFirstJob > firstLastJob, a + "\n" + b);
   }
 
@@ -249,7 +294,9 @@ class AgentLoopTest {
     Agent agent = newAgent();
     agent.tick();
     agent.tick();
-    store.put(RunRequest.cancelKey(commit), "{\"by\": \"ana\", \"reason\": \"wrong dataset\"}".getBytes(StandardCharsets.UTF_8));
+    store.put(
+        RunRequest.cancelKey(commit),
+        "{\"by\": \"ana\", \"reason\": \"wrong dataset\"}".getBytes(StandardCharsets.UTF_8));
     runUntilIdle(agent);
     JsonNode status = status(commit);
     assertEquals("CANCELLED", status.get("state").asText(), status.toString());
@@ -277,7 +324,8 @@ class AgentLoopTest {
 
   @Test
   void restart_adoptsASubmissionInterruptedBeforeItsIdWasSaved() throws Exception {
-    String commit = submit(GOOD.replace("TASKS=crop_classification,landslide", "TASKS=crop_classification"));
+    String commit =
+        submit(GOOD.replace("TASKS=crop_classification,landslide", "TASKS=crop_classification"));
     Agent first = newAgent();
     first.tick();
     Run run = first.runs().values().iterator().next();
