@@ -1,7 +1,10 @@
 package dev.cairn.agent;
 
+import dev.cairn.config.ExperimentConfig;
+import dev.cairn.publish.RunRecord;
 import dev.cairn.publish.RunState;
 import dev.cairn.trigger.RunRequest;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -43,6 +46,33 @@ public final class Run {
 
   public int attempt() {
     return request.attemptOrFirst();
+  }
+
+  /** An immutable copy for status, summary and publishing; {@code config} may be null. */
+  public RunRecord snapshot(ExperimentConfig config) {
+    return new RunRecord(
+        runId,
+        commit(),
+        attempt(),
+        state,
+        message,
+        updatedAt,
+        new RunRecord.Origin(
+            request.branch(),
+            request.pipeline(),
+            request.author(),
+            request.message(),
+            request.reproduces(),
+            request.submittedAt()),
+        configSha256,
+        scheduler,
+        runDir == null ? null : Path.of(runDir),
+        finishedAt,
+        resultsCommit,
+        outcome,
+        outcomeMessage,
+        config,
+        jobs.stream().map(JobRun::snapshot).toList());
   }
 
   public JobRun job(String task) {

@@ -4,8 +4,10 @@ import dev.cairn.CairnException;
 import dev.cairn.Json;
 import dev.cairn.config.AgentSettings;
 import dev.cairn.config.ExperimentConfig;
+import dev.cairn.publish.RunState;
 import dev.cairn.publish.RunStatus;
 import dev.cairn.render.TemplateSet;
+import dev.cairn.scheduler.JobState;
 import dev.cairn.store.ObjectStore;
 import dev.cairn.store.StoredObject;
 import dev.cairn.trigger.RunRequest;
@@ -125,7 +127,7 @@ final class CiAwaitCommand implements Callable<Integer> {
             lastLine = line;
             pause = 2_000;
           }
-          if (isFinal(status.state())) {
+          if (status.state().isTerminal()) {
             break;
           }
         } else if (!announcedWait) {
@@ -155,7 +157,7 @@ final class CiAwaitCommand implements Callable<Integer> {
     if (status != null) {
       out.println(Table.render(status));
       for (RunStatus.Job job : status.jobs()) {
-        if (!"COMPLETED".equals(job.state()) && job.errTail() != null) {
+        if (job.state() != JobState.COMPLETED && job.errTail() != null) {
           out.println();
           out.println("---- " + job.task() + ": last lines of its err file ----");
           out.println(job.errTail());
@@ -168,7 +170,7 @@ final class CiAwaitCommand implements Callable<Integer> {
     if (failure != null) {
       throw new CairnException(failure, 1, null);
     }
-    if ("SUCCEEDED".equals(status.state())) {
+    if (status.state() == RunState.SUCCEEDED) {
       out.println("cairn: run " + status.runId() + " succeeded");
       out.flush();
       return 0;
@@ -195,13 +197,6 @@ final class CiAwaitCommand implements Callable<Integer> {
     return status.attempt() >= expectedAttempt;
   }
 
-  static boolean isFinal(String state) {
-    return switch (state) {
-      case "SUCCEEDED", "FAILED", "REJECTED", "CANCELLED" -> true;
-      default -> false;
-    };
-  }
-
   /** One line a person can follow: the run's state and each job's state, attempt and reason. */
   static String progress(RunStatus s) {
     StringBuilder sb = new StringBuilder("run ").append(s.runId()).append(": ").append(s.state());
@@ -213,7 +208,7 @@ final class CiAwaitCommand implements Callable<Integer> {
       if (j.attempts() > 1) {
         sb.append(" (attempt ").append(j.attempts()).append(')');
       }
-      if (j.reason() != null && !"COMPLETED".equals(j.state())) {
+      if (j.reason() != null && j.state() != JobState.COMPLETED) {
         sb.append(" [").append(j.reason()).append(']');
       }
     }

@@ -1,6 +1,8 @@
 package dev.cairn.cli;
 
+import dev.cairn.publish.RunState;
 import dev.cairn.publish.RunStatus;
+import dev.cairn.scheduler.JobState;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,13 +27,13 @@ final class CiReports {
           failure != null
               ? failure
               : status == null ? "no status" : status.state() + ": " + status.message();
-      boolean failed = status == null || !"SUCCEEDED".equals(status.state());
+      boolean failed = status == null || status.state() != RunState.SUCCEEDED;
       failures = failed ? 1 : 0;
       cases.append("    <testcase classname=\"cairn\" name=\"config.env\">\n");
       if (failed) {
         cases
             .append("      <failure type=\"")
-            .append(status == null ? "Timeout" : xml(status.state()))
+            .append(status == null ? "Timeout" : xml(status.state().name()))
             .append("\" message=\"")
             .append(xml(message))
             .append("\">")
@@ -53,7 +55,7 @@ final class CiReports {
             .append("\">\n");
         if (reason != null) {
           failures++;
-          String type = "COMPLETED".equals(job.state()) ? "QualityGate" : job.state();
+          String type = job.state() == JobState.COMPLETED ? "QualityGate" : job.state().name();
           cases
               .append("      <failure type=\"")
               .append(xml(type))
@@ -92,9 +94,9 @@ final class CiReports {
 
   /** Why a task failed, or null when it passed. */
   static String reason(RunStatus.Job job, String runFailure) {
-    if ("COMPLETED".equals(job.state())) {
+    if (job.state() == JobState.COMPLETED) {
       if (Boolean.FALSE.equals(job.gatePassed())) {
-        String metric = job.gate() == null ? null : job.gate().split("[<>=]")[0];
+        String metric = RunStatus.gateMetric(job);
         Double value = metric == null || job.metrics() == null ? null : job.metrics().get(metric);
         return "quality gate "
             + job.gate()

@@ -17,7 +17,7 @@ public final class Table {
       rows.add(
           new String[] {
             j.task(),
-            j.state(),
+            j.state().name(),
             Integer.toString(j.attempts()),
             keyMetric(j),
             j.gatePassed() == null ? "-" : (j.gatePassed() ? "pass" : "FAIL") + " " + j.gate(),
@@ -64,7 +64,7 @@ public final class Table {
     if (m == null || m.isEmpty()) {
       return "-";
     }
-    String name = j.gate() != null ? j.gate().split("[<>=]")[0] : null;
+    String name = RunStatus.gateMetric(j);
     if (name == null || !m.containsKey(name)) {
       name = m.keySet().iterator().next();
     }

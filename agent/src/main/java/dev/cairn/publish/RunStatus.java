@@ -1,7 +1,7 @@
 package dev.cairn.publish;
 
-import dev.cairn.agent.JobRun;
-import dev.cairn.agent.Run;
+import dev.cairn.config.QualityGate;
+import dev.cairn.scheduler.JobState;
 import java.util.List;
 import java.util.Map;
 
@@ -14,7 +14,7 @@ public record RunStatus(
     String commit,
     String runId,
     int attempt,
-    String state,
+    RunState state,
     String message,
     String updatedAt,
     List<Job> jobs,
@@ -24,7 +24,7 @@ public record RunStatus(
   public record Job(
       String task,
       String schedulerId,
-      String state,
+      JobState state,
       String reason,
       int attempts,
       Integer exitCode,
@@ -36,41 +36,46 @@ public record RunStatus(
       Map<String, Double> metrics,
       String gate,
       Boolean gatePassed,
-      List<JobRun.Attempt> history,
+      List<Attempt> history,
       String errTail) {}
 
-  public static RunStatus of(Run run) {
+  public static RunStatus of(RunRecord run) {
     List<Job> jobs =
-        run.jobs.stream()
+        run.jobs().stream()
             .map(
                 j ->
                     new Job(
-                        j.task,
-                        j.schedulerId,
-                        j.state.name(),
-                        j.reason,
-                        j.attempt,
-                        j.exitCode,
-                        j.elapsedS,
-                        j.cpuS,
-                        j.maxRssMb,
-                        j.gpuUtilPct,
-                        j.gpuMemMb,
-                        j.metrics,
-                        j.gate,
-                        j.gatePassed,
-                        j.history,
-                        j.errTail))
+                        j.task(),
+                        j.schedulerId(),
+                        j.state(),
+                        j.reason(),
+                        j.attempts(),
+                        j.exitCode(),
+                        j.elapsedS(),
+                        j.cpuS(),
+                        j.maxRssMb(),
+                        j.gpuUtilPct(),
+                        j.gpuMemMb(),
+                        j.metrics(),
+                        j.gate() == null ? null : j.gate().toString(),
+                        j.gatePassed(),
+                        j.history(),
+                        j.errTail()))
             .toList();
     return new RunStatus(
         1,
         run.commit(),
-        run.runId,
+        run.runId(),
         run.attempt(),
-        run.state.name(),
-        run.message,
-        run.updatedAt,
+        run.state(),
+        run.message(),
+        run.updatedAt(),
         jobs,
-        run.resultsCommit);
+        run.resultsCommit());
+  }
+
+  /** The metric a job's gate checks ({@code test/mIoU}), or null when it has no gate. */
+  public static String gateMetric(Job job) {
+    return job.gate() == null ? null : QualityGate.of(job.gate()).metric();
   }
 }

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cairn.publish.RunState;
 import dev.cairn.publish.RunStatus;
+import dev.cairn.scheduler.JobState;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -15,7 +17,7 @@ class CiReportsTest {
     return new RunStatus.Job(
         task,
         "41",
-        state,
+        JobState.valueOf(state),
         state.equals("FAILED") ? "exit code 3" : null,
         1,
         exit,
@@ -37,7 +39,7 @@ class CiReportsTest {
         "c".repeat(40),
         "20261125-x-cccccccc",
         attempt,
-        state,
+        RunState.valueOf(state),
         "msg",
         "t",
         List.of(jobs),
@@ -75,7 +77,7 @@ class CiReportsTest {
             "c".repeat(40),
             "r",
             1,
-            "REJECTED",
+            RunState.REJECTED,
             "EPOCS is not a key of config.env; did you mean EPOCHS?",
             "t",
             List.of(),
@@ -108,7 +110,7 @@ class CiReportsTest {
         new RunStatus.Job(
             "landslide",
             "9",
-            "PENDING",
+            JobState.PENDING,
             "Priority",
             2,
             null,
