@@ -30,11 +30,22 @@ final class Submitter {
     this.book = book;
   }
 
-  /** Submits every job of the run that waits for it. */
+  /**
+   * Submits every job of the run that waits for it, at most {@code SWEEP_MAX_PARALLEL} of the run's
+   * jobs in the scheduler at once where the config sets it.
+   */
   void submitDue(Run run) throws InterruptedException {
+    int cap = plans.of(run).config().sweepMaxParallel();
+    long active = run.jobs.stream().filter(j -> j.schedulerId != null && !j.isDone()).count();
     for (JobRun job : run.jobs) {
+      if (cap > 0 && active >= cap) {
+        return;
+      }
       if (job.state == JobState.NEW && job.schedulerId == null) {
         submit(run, job);
+        if (job.schedulerId != null) {
+          active++;
+        }
       }
     }
   }

@@ -159,7 +159,7 @@ final class CiAwaitCommand implements Callable<Integer> {
       for (RunStatus.Job job : status.jobs()) {
         if (job.state() != JobState.COMPLETED && job.errTail() != null) {
           out.println();
-          out.println("---- " + job.task() + ": last lines of its err file ----");
+          out.println("---- " + job.id() + ": last lines of its err file ----");
           out.println(job.errTail());
         }
       }
@@ -197,14 +197,22 @@ final class CiAwaitCommand implements Callable<Integer> {
     return status.attempt() >= expectedAttempt;
   }
 
-  /** One line a person can follow: the run's state and each job's state, attempt and reason. */
+  /**
+   * One line a person can follow: the run's state and each job's state, attempt and reason; for a
+   * sweep of many trials, counts per state for each task.
+   */
   static String progress(RunStatus s) {
     StringBuilder sb = new StringBuilder("run ").append(s.runId()).append(": ").append(s.state());
     if (s.jobs().isEmpty() && s.message() != null) {
       sb.append(" - ").append(s.message());
     }
+    if (s.jobs().size() > Table.MAX_ROWS) {
+      Table.countsByTask(s)
+          .forEach((task, counts) -> sb.append(" | ").append(task).append(' ').append(counts));
+      return sb.toString();
+    }
     for (RunStatus.Job j : s.jobs()) {
-      sb.append(" | ").append(j.task()).append(' ').append(j.state());
+      sb.append(" | ").append(j.id()).append(' ').append(j.state());
       if (j.attempts() > 1) {
         sb.append(" (attempt ").append(j.attempts()).append(')');
       }

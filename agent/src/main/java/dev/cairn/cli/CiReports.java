@@ -11,8 +11,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * What {@code ci await} leaves for GitLab: a JUnit XML report (one test case per task, failing with
- * the reason) for the test report view, and a dotenv report carrying the results commit.
+ * What {@code ci await} leaves for GitLab: a JUnit XML report (one test case per trial and task,
+ * failing with the reason) for the test report view, and a dotenv report carrying the results
+ * commit.
  */
 final class CiReports {
   private CiReports() {}
@@ -48,8 +49,9 @@ final class CiReports {
         cases
             .append("    <testcase classname=\"cairn.")
             .append(xml(status.runId()))
+            .append(job.id().equals(job.task()) ? "" : "." + xml(job.task()))
             .append("\" name=\"")
-            .append(xml(job.task()))
+            .append(xml(job.id()))
             .append("\" time=\"")
             .append(job.elapsedS() == null ? 0 : job.elapsedS())
             .append("\">\n");

@@ -4,6 +4,8 @@ import dev.cairn.CairnException;
 import dev.cairn.config.ExperimentConfig;
 import dev.cairn.plan.JobSpec;
 import dev.cairn.plan.RunPlan;
+import dev.cairn.plan.Trial;
+import dev.cairn.plan.Trials;
 import dev.cairn.render.ScriptRenderer;
 import dev.cairn.render.Site;
 import dev.cairn.render.TemplateSet;
@@ -24,8 +26,9 @@ import picocli.CommandLine.Spec;
     name = "render",
     mixinStandardHelpOptions = true,
     description = {
-      "Validate a config.env and print (or write) the batch script of every task, submitting",
-      "nothing: the check to run before committing a config change."
+      "Validate a config.env, list its trials (one line each: id, values, resources) and print",
+      "(or write) the batch script of every trial, submitting nothing: the check to run before",
+      "committing a config change."
     })
 final class RenderCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -53,8 +56,16 @@ final class RenderCommand implements Callable<Integer> {
   @Option(
       names = "--out",
       paramLabel = "DIR",
-      description = "Write <task>.<scheduler>.sh files here instead of printing.")
+      description = "Write <trial>.<scheduler>.sh files here instead of printing the scripts.")
   Path out;
+
+  @Option(
+      names = "--max-trials",
+      paramLabel = "N",
+      defaultValue = "256",
+      description =
+          "The site's CAIRN_MAX_TRIALS to check the sweep against (default: ${DEFAULT-VALUE}).")
+  int maxTrials;
 
   @Option(
       names = "--work-dir",
@@ -108,22 +119,42 @@ final class RenderCommand implements Callable<Integer> {
     String site = prologue == null ? "" : Files.readString(prologue);
     ScriptRenderer renderer =
         new ScriptRenderer(set, new Site(site, trainerJar, terratorchConfigs, Version.get()));
+    Trials.checkLimit(cfg, maxTrials);
     RunPlan plan = RunPlan.of(cfg, commit, Instant.now(), 1, workDir.toAbsolutePath());
     PrintWriter stdout = spec.commandLine().getOut();
+    stdout.println(
+        "# "
+            + plan.jobs().size()
+            + " trial(s) of "
+            + cfg.tasks().size()
+            + " task(s)"
+            + (cfg.sweepMaxParallel() > 0 ? ", at most " + cfg.sweepMaxParallel() + " at once" : "")
+            + ":");
+    for (JobSpec job : plan.jobs()) {
+      stdout.println("# " + trialLine(job.trial()));
+    }
+    stdout.println();
     for (JobSpec job : plan.jobs()) {
       String script = renderer.render(job, cfg, target, commit);
       if (out != null) {
         Files.createDirectories(out);
-        Path file = out.resolve(job.task().name() + "." + target + ".sh");
+        Path file = out.resolve(job.trial().id() + "." + target + ".sh");
         Files.writeString(file, script);
         stdout.println(file);
       } else {
-        stdout.println("# ===== " + job.task().name() + " (" + target + ") =====");
+        stdout.println("# ===== " + job.trial().id() + " (" + target + ") =====");
         stdout.print(script);
         stdout.println();
       }
     }
     stdout.flush();
     return 0;
+  }
+
+  /** {@code <id> GEOFM=... LEARNING_RATE=... partition=... gpus=...}: what a trial gets. */
+  static String trialLine(Trial trial) {
+    StringBuilder sb = new StringBuilder(trial.id()).append(" ");
+    trial.values().forEach((k, v) -> sb.append(' ').append(k).append('=').append(v));
+    return sb.append("  ").append(trial.resources().describe()).toString();
   }
 }

@@ -46,7 +46,8 @@ public record AgentSettings(
     Path trainerJar,
     Path terratorchConfigDir,
     String dvcRemoteName,
-    String seedKey) {
+    String seedKey,
+    SweepLimits sweepLimits) {
 
   private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
 
@@ -81,6 +82,8 @@ public record AgentSettings(
     DEFAULTS.put("CAIRN_TERRATORCH_CONFIG_DIR", "");
     DEFAULTS.put("CAIRN_DVC_REMOTE_NAME", "cairn");
     DEFAULTS.put("CAIRN_SEED_KEY", "configs/config.env");
+    DEFAULTS.put("CAIRN_MAX_TRIALS", "256");
+    DEFAULTS.put("CAIRN_MAX_ARRAY_SIZE", "0");
   }
 
   /** Every key this record reads. */
@@ -129,12 +132,13 @@ public record AgentSettings(
       problems.add(
           "CAIRN_STORE is not set; set it to s3://bucket/prefix?endpoint=https://... or file:///folder");
     }
-    Duration pollMin = seconds("CAIRN_POLL_MIN_SECONDS", v, 1, 3600, problems);
-    Duration pollMax = seconds("CAIRN_POLL_MAX_SECONDS", v, 1, 86_400, problems);
-    int localMax = (int) integer("CAIRN_LOCAL_MAX_JOBS", v, 1, 1024, problems);
-    oneOf("CAIRN_SUPERSEDE", v, problems, "queue", "latest");
-    oneOf("CAIRN_LOG_FORMAT", v, problems, "text", "json");
-    oneOf("CAIRN_REQUIRE_PROVENANCE", v, problems, "true", "false");
+    Duration pollMin = SettingChecks.seconds("CAIRN_POLL_MIN_SECONDS", v, 1, 3600, problems);
+    Duration pollMax = SettingChecks.seconds("CAIRN_POLL_MAX_SECONDS", v, 1, 86_400, problems);
+    int localMax = (int) SettingChecks.integer("CAIRN_LOCAL_MAX_JOBS", v, 1, 1024, problems);
+    SweepLimits limits = SweepLimits.read(v, problems);
+    SettingChecks.oneOf("CAIRN_SUPERSEDE", v, problems, "queue", "latest");
+    SettingChecks.oneOf("CAIRN_LOG_FORMAT", v, problems, "text", "json");
+    SettingChecks.oneOf("CAIRN_REQUIRE_PROVENANCE", v, problems, "true", "false");
     for (String env :
         List.of("CAIRN_S3_ACCESS_KEY_ENV", "CAIRN_S3_SECRET_KEY_ENV", "CAIRN_GIT_TOKEN_ENV")) {
       if (!v.get(env).matches("[A-Za-z_][A-Za-z0-9_]*")) {
@@ -190,7 +194,8 @@ public record AgentSettings(
         optionalPath(v.get("CAIRN_TRAINER_JAR"), environment),
         optionalPath(v.get("CAIRN_TERRATORCH_CONFIG_DIR"), environment),
         v.get("CAIRN_DVC_REMOTE_NAME"),
-        v.get("CAIRN_SEED_KEY").strip());
+        v.get("CAIRN_SEED_KEY").strip(),
+        limits);
   }
 
   /**
@@ -228,7 +233,8 @@ public record AgentSettings(
         trainerJar,
         terratorchConfigDir,
         dvcRemoteName,
-        seedKey);
+        seedKey,
+        sweepLimits);
   }
 
   /** A copy polling at the given bounds. */
@@ -263,31 +269,8 @@ public record AgentSettings(
         trainerJar,
         terratorchConfigDir,
         dvcRemoteName,
-        seedKey);
-  }
-
-  private static Duration seconds(
-      String key, Map<String, String> v, long min, long max, List<String> problems) {
-    return Duration.ofSeconds(integer(key, v, min, max, problems));
-  }
-
-  private static long integer(
-      String key, Map<String, String> v, long min, long max, List<String> problems) {
-    try {
-      return Long.parseLong(Checks.integer(min, max).apply(v.get(key)));
-    } catch (IllegalArgumentException e) {
-      problems.add(key + "='" + v.get(key) + "' is not allowed: " + e.getMessage());
-      return min;
-    }
-  }
-
-  private static void oneOf(
-      String key, Map<String, String> v, List<String> problems, String... choices) {
-    try {
-      v.put(key, Checks.oneOf(choices).apply(v.get(key)));
-    } catch (IllegalArgumentException e) {
-      problems.add(key + "='" + v.get(key) + "' is not allowed: " + e.getMessage());
-    }
+        seedKey,
+        sweepLimits);
   }
 
   private static Path optionalPath(String value, Map<String, String> env) {

@@ -11,4 +11,19 @@ package dev.cairn.config;
  * @param summary one line for help texts and the summary table
  */
 public record TaskDefinition(
-    String name, String datasetKey, String gateKey, String defaultGate, String summary) {}
+    String name, String datasetKey, String gateKey, String defaultGate, String summary) {
+
+  /**
+   * The prefix of the task's own keys, {@code CROP_} for {@code CROP_DATASET_PATH}: resource keys
+   * with it ({@code CROP_PARTITION}) apply to this task only.
+   */
+  public String prefix() {
+    for (String suffix : new String[] {"DATASET_PATH", "QUALITY_GATE"}) {
+      String key = suffix.equals("DATASET_PATH") ? datasetKey : gateKey;
+      if (key.endsWith("_" + suffix) && key.length() > suffix.length() + 1) {
+        return key.substring(0, key.length() - suffix.length());
+      }
+    }
+    return name.toUpperCase(java.util.Locale.ROOT) + "_";
+  }
+}

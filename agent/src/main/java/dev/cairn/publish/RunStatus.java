@@ -20,7 +20,11 @@ public record RunStatus(
     List<Job> jobs,
     String resultsCommit) {
 
-  /** One task's line in the status. */
+  /**
+   * One trial's line in the status (one task's where the config does not sweep).
+   *
+   * @param trial the trial's id, the task's name where the config does not sweep
+   */
   public record Job(
       String task,
       String schedulerId,
@@ -37,7 +41,56 @@ public record RunStatus(
       String gate,
       Boolean gatePassed,
       List<Attempt> history,
-      String errTail) {}
+      String errTail,
+      String trial,
+      Map<String, String> values,
+      Map<String, String> resources) {
+
+    /** A job of a run that does not sweep: the trial is the task. */
+    public Job(
+        String task,
+        String schedulerId,
+        JobState state,
+        String reason,
+        int attempts,
+        Integer exitCode,
+        Long elapsedS,
+        Long cpuS,
+        Long maxRssMb,
+        Long gpuUtilPct,
+        Long gpuMemMb,
+        Map<String, Double> metrics,
+        String gate,
+        Boolean gatePassed,
+        List<Attempt> history,
+        String errTail) {
+      this(
+          task,
+          schedulerId,
+          state,
+          reason,
+          attempts,
+          exitCode,
+          elapsedS,
+          cpuS,
+          maxRssMb,
+          gpuUtilPct,
+          gpuMemMb,
+          metrics,
+          gate,
+          gatePassed,
+          history,
+          errTail,
+          task,
+          Map.of(),
+          Map.of());
+    }
+
+    /** The trial's id; the task's name in statuses written before sweeps. */
+    public String id() {
+      return trial != null ? trial : task;
+    }
+  }
 
   public static RunStatus of(RunRecord run) {
     List<Job> jobs =
@@ -60,7 +113,10 @@ public record RunStatus(
                         j.gate() == null ? null : j.gate().toString(),
                         j.gatePassed(),
                         j.history(),
-                        j.errTail()))
+                        j.errTail(),
+                        j.trial(),
+                        j.values(),
+                        j.resources()))
             .toList();
     return new RunStatus(
         1,

@@ -3,6 +3,7 @@ package dev.cairn.render;
 import dev.cairn.CairnException;
 import dev.cairn.config.ExperimentConfig;
 import dev.cairn.plan.JobSpec;
+import dev.cairn.plan.Resources;
 import io.pebbletemplates.pebble.PebbleEngine;
 import io.pebbletemplates.pebble.error.PebbleException;
 import io.pebbletemplates.pebble.template.PebbleTemplate;
@@ -67,10 +68,14 @@ public final class ScriptRenderer {
     Map<String, Object> context = new LinkedHashMap<>();
     context.put("scheduler", scheduler);
     context.put("commit", commit);
-    context.put("cfg", config.values());
+    // a trial's own values replace the lists of a sweep, so task templates read cfg.GEOFM as before
+    Map<String, Object> cfg = new LinkedHashMap<>(config.values());
+    cfg.putAll(job.trial().values());
+    context.put("cfg", cfg);
     context.put("job", jobContext);
     context.put("task", taskContext(job, config));
-    context.put("res", resources(config));
+    context.put("trial", Map.of("id", job.trial().id(), "values", job.trial().values()));
+    context.put("res", resources(job.trial().resources()));
     Map<String, Object> siteContext = new LinkedHashMap<>();
     siteContext.put("prologue", site.prologue() == null ? "" : site.prologue().strip());
     siteContext.put("trainer_jar", site.trainerJar() == null ? "" : site.trainerJar());
@@ -119,14 +124,14 @@ public final class ScriptRenderer {
     return m;
   }
 
-  static Map<String, Object> resources(ExperimentConfig config) {
+  static Map<String, Object> resources(Resources res) {
     Map<String, Object> m = new LinkedHashMap<>();
-    Duration limit = config.timeLimit();
-    m.put("partition", config.partition());
-    m.put("account", config.account());
-    m.put("gpus", config.gpusPerJob());
-    m.put("cpus", config.cpusPerJob());
-    m.put("mem_mb", config.memoryMb());
+    Duration limit = res.timeLimit();
+    m.put("partition", res.partition());
+    m.put("account", res.account());
+    m.put("gpus", res.gpus());
+    m.put("cpus", res.cpus());
+    m.put("mem_mb", res.memMb());
     m.put("time_seconds", limit.toSeconds());
     m.put("slurm_time", slurmTime(limit));
     m.put("lsf_time", lsfTime(limit));
