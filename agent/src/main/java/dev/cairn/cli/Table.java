@@ -11,12 +11,15 @@ import java.util.TreeMap;
 
 /**
  * The run summary table printed by {@code demo}, {@code status} and {@code ci await}: one row per
- * trial, and for a sweep of more than {@link #MAX_ROWS} trials one block per task with counts per
- * state, its best trials and every trial that did not pass.
+ * trial, and for a sweep of more than {@link #MAX_ROWS} trials one line per task with counts per
+ * state, then its best trials and the first few that did not pass.
  */
 public final class Table {
   /** The most trials listed one per row; larger sweeps are grouped by task. */
   static final int MAX_ROWS = 12;
+
+  /** The most trials of one task listed for not passing in a grouped table. */
+  static final int MAX_FAILED_ROWS = 5;
 
   private Table() {}
 
@@ -65,7 +68,10 @@ public final class Table {
     if (!groups.isEmpty()) {
       groups.forEach(
           (task, counts) -> sb.append("  ").append(task).append(": ").append(counts).append('\n'));
-      sb.append("  best trials per task, and every trial that did not pass:\n");
+      sb.append(
+          "  best trials per task, and up to "
+              + MAX_FAILED_ROWS
+              + " per task that did not pass:\n");
     }
     for (int r = 0; r < rows.size(); r++) {
       StringBuilder line = new StringBuilder("  ");
@@ -117,6 +123,7 @@ public final class Table {
       jobs.stream()
           .filter(j -> !result.contains(j))
           .filter(j -> !Boolean.TRUE.equals(j.gatePassed()) && j.state().isTerminal())
+          .limit(MAX_FAILED_ROWS)
           .forEach(result::add);
     }
     return result;
