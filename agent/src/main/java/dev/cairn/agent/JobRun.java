@@ -29,6 +29,9 @@ public final class JobRun {
   public String jobName;
   public String schedulerId;
 
+  /** The job's element in the array named {@link #jobName}; null for a job of its own. */
+  public Integer arrayIndex;
+
   /**
    * Set before a submission and cleared after: on restart, a set flag means "ask the scheduler".
    */

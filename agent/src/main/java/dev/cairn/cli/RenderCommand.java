@@ -2,6 +2,7 @@ package dev.cairn.cli;
 
 import dev.cairn.CairnException;
 import dev.cairn.config.ExperimentConfig;
+import dev.cairn.plan.ArrayJob;
 import dev.cairn.plan.JobSpec;
 import dev.cairn.plan.RunPlan;
 import dev.cairn.plan.Trial;
@@ -9,12 +10,17 @@ import dev.cairn.plan.Trials;
 import dev.cairn.render.ScriptRenderer;
 import dev.cairn.render.Site;
 import dev.cairn.render.TemplateSet;
+import dev.cairn.scheduler.Schedulers;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -66,6 +72,15 @@ final class RenderCommand implements Callable<Integer> {
       description =
           "The site's CAIRN_MAX_TRIALS to check the sweep against (default: ${DEFAULT-VALUE}).")
   int maxTrials;
+
+  @Option(
+      names = "--max-array-size",
+      paramLabel = "N",
+      defaultValue = "1001",
+      description =
+          "The most elements of one job array (CAIRN_MAX_ARRAY_SIZE, else the cluster's"
+              + " MaxArraySize; default: ${DEFAULT-VALUE}).")
+  int maxArraySize;
 
   @Option(
       names = "--work-dir",
@@ -147,8 +162,46 @@ final class RenderCommand implements Callable<Integer> {
         stdout.println();
       }
     }
+    if (cfg.sweeps() && Schedulers.runsArrays(target)) {
+      for (ArrayJob array : arrays(plan, Math.max(2, maxArraySize))) {
+        String script = renderer.renderArray(array, cfg, target, commit);
+        if (out != null) {
+          Path file =
+              out.resolve(
+                  array.script().getFileName().toString().replace(".sh", "")
+                      + "."
+                      + target
+                      + ".sh");
+          Files.writeString(file, script);
+          stdout.println(file);
+        } else {
+          stdout.println(
+              "# ===== array " + array.name() + " " + array.range() + " (" + target + ") =====");
+          stdout.print(script);
+          stdout.println();
+        }
+      }
+    }
     stdout.flush();
     return 0;
+  }
+
+  /** The arrays the agent submits: the trials of one task and resource shape, chunked. */
+  static List<ArrayJob> arrays(RunPlan plan, int maxSize) {
+    Map<String, List<JobSpec>> groups = new LinkedHashMap<>();
+    for (JobSpec job : plan.jobs()) {
+      groups
+          .computeIfAbsent(
+              job.task().name() + " " + job.trial().resources(), k -> new ArrayList<>())
+          .add(job);
+    }
+    List<ArrayJob> arrays = new ArrayList<>();
+    for (List<JobSpec> group : groups.values()) {
+      if (group.size() > 1) {
+        arrays.addAll(ArrayJob.chunk(group, maxSize, plan.config().sweepMaxParallel()));
+      }
+    }
+    return arrays;
   }
 
   /** {@code <id> GEOFM=... LEARNING_RATE=... partition=... gpus=...}: what a trial gets. */

@@ -2,6 +2,7 @@ package dev.cairn.render;
 
 import dev.cairn.CairnException;
 import dev.cairn.config.ExperimentConfig;
+import dev.cairn.plan.ArrayJob;
 import dev.cairn.plan.JobSpec;
 import dev.cairn.plan.Resources;
 import io.pebbletemplates.pebble.PebbleEngine;
@@ -10,7 +11,9 @@ import io.pebbletemplates.pebble.template.PebbleTemplate;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -44,6 +47,48 @@ public final class ScriptRenderer {
 
   /** The complete script for one job on one scheduler. */
   public String render(JobSpec job, ExperimentConfig config, String scheduler, String commit) {
+    checkScheduler(scheduler);
+    Map<String, Object> jobContext = jobContext(job);
+    checkOneLine(jobContext);
+    Map<String, Object> context = context(job, config, scheduler, commit);
+    context.put("job", jobContext);
+    return evaluate("job.sh.peb", context, job.task().name(), scheduler);
+  }
+
+  /**
+   * The script of one job array ({@code array.sh.peb}): the scheduler's directives with the range
+   * ({@code 0-3%2}), and a dispatch by array index to the script of each member trial, already
+   * rendered beside it. Every member shares the first one's task and resources.
+   */
+  public String renderArray(
+      ArrayJob array, ExperimentConfig config, String scheduler, String commit) {
+    checkScheduler(scheduler);
+    JobSpec first = array.members().get(0);
+    Map<String, Object> jobContext = jobContext(first);
+    jobContext.put("name", array.name());
+    jobContext.put("out_file", array.outFile().toString());
+    jobContext.put("err_file", array.errFile().toString());
+    jobContext.put("array", array.range());
+    checkOneLine(jobContext);
+    Map<String, Object> context = context(first, config, scheduler, commit);
+    context.put("job", jobContext);
+    List<Map<String, Object>> trials = new ArrayList<>();
+    for (int i = 0; i < array.members().size(); i++) {
+      JobSpec member = array.members().get(i);
+      Map<String, Object> t = new LinkedHashMap<>();
+      t.put("index", i);
+      t.put("id", member.trial().id());
+      t.put("script", member.script().toString());
+      t.put("out_file", member.outFile().toString());
+      t.put("err_file", member.errFile().toString());
+      checkOneLine(t);
+      trials.add(t);
+    }
+    context.put("trials", trials);
+    return evaluate("array.sh.peb", context, array.name(), scheduler);
+  }
+
+  private void checkScheduler(String scheduler) {
     if (!templates.schedulers().contains(scheduler)) {
       throw new CairnException(
           "no template "
@@ -53,7 +98,9 @@ public final class ScriptRenderer {
               + "; the schedulers there are "
               + String.join(", ", templates.schedulers()));
     }
-    Map<String, Object> jobContext = jobContext(job);
+  }
+
+  private static void checkOneLine(Map<String, Object> jobContext) {
     for (Map.Entry<String, Object> e : jobContext.entrySet()) {
       if (e.getValue() instanceof String text
           && text.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
@@ -65,6 +112,10 @@ public final class ScriptRenderer {
                 + "choose a CAIRN_WORK_DIR without one");
       }
     }
+  }
+
+  private Map<String, Object> context(
+      JobSpec job, ExperimentConfig config, String scheduler, String commit) {
     Map<String, Object> context = new LinkedHashMap<>();
     context.put("scheduler", scheduler);
     context.put("commit", commit);
@@ -72,7 +123,6 @@ public final class ScriptRenderer {
     Map<String, Object> cfg = new LinkedHashMap<>(config.values());
     cfg.putAll(job.trial().values());
     context.put("cfg", cfg);
-    context.put("job", jobContext);
     context.put("task", taskContext(job, config));
     context.put("trial", Map.of("id", job.trial().id(), "values", job.trial().values()));
     context.put("res", resources(job.trial().resources()));
@@ -84,21 +134,21 @@ public final class ScriptRenderer {
         site.terratorchConfigDir() == null ? "" : site.terratorchConfigDir());
     siteContext.put("agent_version", site.agentVersion());
     context.put("site", siteContext);
+    return context;
+  }
+
+  private String evaluate(
+      String templateName, Map<String, Object> context, String what, String scheduler) {
     try {
-      PebbleTemplate template = engine.getTemplate("job.sh.peb");
+      PebbleTemplate template = engine.getTemplate(templateName);
       StringWriter out = new StringWriter();
       template.evaluate(out, context);
       return out.toString();
     } catch (PebbleException e) {
       throw new CairnException(
-          "template error while rendering "
-              + job.task().name()
-              + " for "
-              + scheduler
-              + ": "
-              + e.getMessage());
+          "template error while rendering " + what + " for " + scheduler + ": " + e.getMessage());
     } catch (IOException e) {
-      throw new CairnException("cannot render " + job.task().name() + ": " + e.getMessage());
+      throw new CairnException("cannot render " + what + ": " + e.getMessage());
     }
   }
 
@@ -112,6 +162,7 @@ public final class ScriptRenderer {
     m.put("err_file", job.errFile().toString());
     m.put("output_dir", job.outputDir().toString());
     m.put("checkpoint_dir", job.checkpointDir().toString());
+    m.put("array", "");
     return m;
   }
 
