@@ -60,8 +60,10 @@ class SweepDemoIT {
                 + " LEARNING_RATE=3e-4 SEED=42 BATCH_SIZE=8 EPOCHS=1  partition=big gpus=0 cpus=1"
                 + " mem=1024M time=00:05:00"),
         out);
-    assertEquals(12, out.lines().filter(l -> l.startsWith("#SBATCH --job-name=")).count(), out);
-    assertEquals(6, out.lines().filter(l -> l.equals("#SBATCH --partition=big")).count(), out);
+    // twelve trial scripts, then per task one array for each resource shape: 2 on big, 2 not
+    assertEquals(18, out.lines().filter(l -> l.startsWith("#SBATCH --job-name=")).count(), out);
+    assertEquals(6, out.lines().filter(l -> l.equals("#SBATCH --array=0-1%2")).count(), out);
+    assertEquals(9, out.lines().filter(l -> l.equals("#SBATCH --partition=big")).count(), out);
   }
 
   @Test
