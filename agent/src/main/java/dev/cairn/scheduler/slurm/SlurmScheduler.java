@@ -1,6 +1,7 @@
 package dev.cairn.scheduler.slurm;
 
 import dev.cairn.CairnException;
+import dev.cairn.config.SchedulerName;
 import dev.cairn.scheduler.CommandRunner;
 import dev.cairn.scheduler.JobState;
 import dev.cairn.scheduler.JobStatus;
@@ -43,7 +44,7 @@ public final class SlurmScheduler implements Scheduler {
 
   @Override
   public String name() {
-    return "slurm";
+    return SchedulerName.SLURM.id();
   }
 
   @Override
