@@ -4,6 +4,7 @@ import dev.cairn.CairnException;
 import dev.cairn.Json;
 import dev.cairn.config.AgentSettings;
 import dev.cairn.config.ExperimentConfig;
+import dev.cairn.publish.JobRecord;
 import dev.cairn.publish.RunState;
 import dev.cairn.publish.RunStatus;
 import dev.cairn.render.TemplateSet;
@@ -156,7 +157,7 @@ final class CiAwaitCommand implements Callable<Integer> {
     out.println();
     if (status != null) {
       out.println(Table.render(status));
-      for (RunStatus.Job job : status.jobs()) {
+      for (JobRecord job : status.jobs()) {
         if (job.state() != JobState.COMPLETED && job.errTail() != null) {
           out.println();
           out.println("---- " + job.task() + ": last lines of its err file ----");
@@ -203,7 +204,7 @@ final class CiAwaitCommand implements Callable<Integer> {
     if (s.jobs().isEmpty() && s.message() != null) {
       sb.append(" - ").append(s.message());
     }
-    for (RunStatus.Job j : s.jobs()) {
+    for (JobRecord j : s.jobs()) {
       sb.append(" | ").append(j.task()).append(' ').append(j.state());
       if (j.attempts() > 1) {
         sb.append(" (attempt ").append(j.attempts()).append(')');

@@ -1,5 +1,6 @@
 package dev.cairn.cli;
 
+import dev.cairn.publish.JobRecord;
 import dev.cairn.publish.RunState;
 import dev.cairn.publish.RunStatus;
 import dev.cairn.scheduler.JobState;
@@ -42,7 +43,7 @@ final class CiReports {
       }
       cases.append("    </testcase>\n");
     } else {
-      for (RunStatus.Job job : status.jobs()) {
+      for (JobRecord job : status.jobs()) {
         tests++;
         String reason = reason(job, failure);
         cases
@@ -93,10 +94,10 @@ final class CiReports {
   }
 
   /** Why a task failed, or null when it passed. */
-  static String reason(RunStatus.Job job, String runFailure) {
+  static String reason(JobRecord job, String runFailure) {
     if (job.state() == JobState.COMPLETED) {
       if (Boolean.FALSE.equals(job.gatePassed())) {
-        String metric = RunStatus.gateMetric(job);
+        String metric = (job.gate() == null ? null : job.gate().metric());
         Double value = metric == null || job.metrics() == null ? null : job.metrics().get(metric);
         return "quality gate "
             + job.gate()
@@ -119,7 +120,7 @@ final class CiReports {
         + " attempt(s)";
   }
 
-  private static String details(RunStatus.Job job) {
+  private static String details(JobRecord job) {
     StringBuilder sb = new StringBuilder();
     sb.append("state ").append(job.state()).append(", attempts ").append(job.attempts());
     if (job.schedulerId() != null) {

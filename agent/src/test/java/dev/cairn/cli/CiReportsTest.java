@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cairn.config.QualityGate;
+import dev.cairn.publish.JobRecord;
 import dev.cairn.publish.RunState;
 import dev.cairn.publish.RunStatus;
 import dev.cairn.scheduler.JobState;
@@ -12,9 +14,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class CiReportsTest {
-  private static RunStatus.Job job(
+  private static JobRecord job(
       String task, String state, Integer exit, Map<String, Double> metrics, Boolean passed) {
-    return new RunStatus.Job(
+    return new JobRecord(
         task,
         "41",
         JobState.valueOf(state),
@@ -24,16 +26,17 @@ class CiReportsTest {
         12L,
         null,
         80L,
+        0,
         null,
         null,
         metrics,
-        "test/mIoU>=0.5",
+        QualityGate.of("test/mIoU>=0.5"),
         passed,
         List.of(),
         state.equals("FAILED") ? "Traceback: boom" : null);
   }
 
-  private static RunStatus status(String state, int attempt, RunStatus.Job... jobs) {
+  private static RunStatus status(String state, int attempt, JobRecord... jobs) {
     return new RunStatus(
         1,
         "c".repeat(40),
@@ -106,8 +109,8 @@ class CiReportsTest {
 
   @Test
   void progress_namesStatesAttemptsAndQueueReasons() {
-    RunStatus.Job pending =
-        new RunStatus.Job(
+    JobRecord pending =
+        new JobRecord(
             "landslide",
             "9",
             JobState.PENDING,
@@ -119,8 +122,9 @@ class CiReportsTest {
             null,
             null,
             null,
+            null,
             Map.of(),
-            "g",
+            QualityGate.of("val/loss<1"),
             null,
             List.of(),
             null);

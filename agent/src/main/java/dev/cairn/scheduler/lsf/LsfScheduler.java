@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * IBM Spectrum LSF through its commands: {@code bsub < script} (or a site wrapper such as {@code
@@ -30,7 +29,6 @@ import java.util.regex.Pattern;
  */
 public final class LsfScheduler implements Scheduler {
 
-  private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final char DELIMITER = ';';
 
   private final CommandRunner runner;
@@ -60,18 +58,8 @@ public final class LsfScheduler implements Scheduler {
   @Override
   public String submit(JobSubmission submission) throws IOException, InterruptedException {
     Map<String, String> environment = new TreeMap<>(options.commandEnvironment());
-    submission
-        .environment()
-        .forEach(
-            (key, value) -> {
-              if (!VARIABLE.matcher(key).matches() || value.indexOf('\0') >= 0) {
-                throw new CairnException(
-                    "job variable "
-                        + key
-                        + " cannot be passed to bsub; set it in the script instead");
-              }
-              environment.put(key, value);
-            });
+    // JobSubmission admits only variable names and values without newline or NUL
+    environment.putAll(submission.environment());
     List<String> command = new ArrayList<>();
     command.add(options.command(options.submitCommand()));
     command.addAll(options.submitArgs());
