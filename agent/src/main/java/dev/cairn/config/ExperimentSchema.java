@@ -56,7 +56,8 @@ final class ExperimentSchema {
   }
 
   /** The canonical value of every key (defaults filled in), or the list of problems. */
-  Map<String, String> validate(Map<String, String> raw, List<String> problems) {
+  Map<String, String> validate(
+      Map<String, String> raw, Map<String, Integer> lineOf, List<String> problems) {
     Map<String, String> result = new LinkedHashMap<>();
     List<String> names = new ArrayList<>(keys.keySet());
     for (Map.Entry<String, String> e : raw.entrySet()) {
@@ -85,16 +86,31 @@ final class ExperimentSchema {
             key.name()
                 + "="
                 + printable(value)
-                + " holds a newline or control character; a value must be one plain line");
+                + " holds a newline or control character; a value must be one plain line"
+                + at(lineOf, key.name()));
         continue;
       }
       try {
         result.put(key.name(), key.check().apply(value));
       } catch (IllegalArgumentException e) {
-        problems.add(key.name() + "=" + printable(value) + " is not allowed: " + e.getMessage());
+        problems.add(
+            key.name()
+                + "="
+                + printable(value)
+                + " is not allowed: "
+                + e.getMessage()
+                + at(lineOf, key.name()));
+      } catch (ArithmeticException e) {
+        problems.add(
+            key.name() + "=" + printable(value) + " is too large" + at(lineOf, key.name()));
       }
     }
     return result;
+  }
+
+  private static String at(Map<String, Integer> lineOf, String key) {
+    Integer line = lineOf.get(key);
+    return line == null ? "" : " (line " + line + ")";
   }
 
   /** The value as the user wrote it, control characters made visible and long values cut. */

@@ -19,7 +19,12 @@ public record QualityGate(String metric, String operator, double threshold) {
     if (!m.matches()) {
       return null;
     }
-    return new QualityGate(m.group(1), m.group(2), Double.parseDouble(m.group(3)));
+    double threshold = Double.parseDouble(m.group(3));
+    // 1e999 reads as Infinity: a gate no metric can meet, or meets always
+    if (!Double.isFinite(threshold)) {
+      return null;
+    }
+    return new QualityGate(m.group(1), m.group(2), threshold);
   }
 
   public boolean passes(double value) {
