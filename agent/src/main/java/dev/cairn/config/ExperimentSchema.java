@@ -1,5 +1,6 @@
 package dev.cairn.config;
 
+import dev.cairn.Untrusted;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -81,7 +82,7 @@ final class ExperimentSchema {
         }
         continue;
       }
-      if (value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+      if (Untrusted.hasControl(value)) {
         problems.add(
             key.name()
                 + "="
@@ -119,7 +120,7 @@ final class ExperimentSchema {
     for (char c : value.toCharArray()) {
       if (c == '\n') {
         sb.append("\\n");
-      } else if (c < 0x20 || c == 0x7f) {
+      } else if (Untrusted.isControl(c)) {
         sb.append(String.format("\\x%02x", (int) c));
       } else {
         sb.append(c);
