@@ -1,6 +1,7 @@
 package dev.cairn.agent;
 
 import dev.cairn.Json;
+import dev.cairn.Untrusted;
 import dev.cairn.config.AgentSettings;
 import dev.cairn.publish.RunState;
 import dev.cairn.publish.RunStatus;
@@ -9,6 +10,7 @@ import dev.cairn.scheduler.JobStatus;
 import dev.cairn.scheduler.Scheduler;
 import dev.cairn.scheduler.Schedulers;
 import dev.cairn.store.ObjectStore;
+import dev.cairn.store.ObjectTooLargeException;
 import dev.cairn.store.StoredObject;
 import dev.cairn.trigger.RequestPoller;
 import dev.cairn.trigger.RunRequest;
@@ -89,7 +91,7 @@ public final class Agent {
     }
     this.idleInterval = settings.pollMin();
     for (Run run : repository.loadAll()) {
-      runs.put(run.runId, run);
+      runs.put(run.key(), run);
     }
     recoverSubmissions();
   }
@@ -163,7 +165,9 @@ public final class Agent {
         if (!store.exists(RunRequest.cancelKey(run.commit()))) {
           continue;
         }
-        request = store.get(RunRequest.cancelKey(run.commit()));
+        request = store.get(RunRequest.cancelKey(run.commit()), RunRequest.MAX_REQUEST_BYTES);
+      } catch (ObjectTooLargeException e) {
+        request = Optional.empty();
       } catch (IOException e) {
         storeOutage.failed(log, e);
         return;
@@ -182,7 +186,7 @@ public final class Agent {
           // an unreadable request still cancels
         }
       }
-      driver.cancel(run, reason, this::save);
+      driver.cancel(run, Untrusted.oneLine(reason, 300), this::save);
       try {
         // done: a later rerun of the commit must not be cancelled by the same request
         store.delete(RunRequest.cancelKey(run.commit()));
@@ -272,25 +276,36 @@ public final class Agent {
     found = new ArrayList<>(found);
     seed().ifPresent(found::add);
     for (RequestPoller.Found f : found) {
+      // one bad request must not stop the loop: each has its own error boundary
       try {
-        if (!claim(f.request())) {
-          log.info("request {} is claimed by another agent; skipping", f.queueKey());
+        String skip = Intake.skip(f.request(), runs.values());
+        if (skip != null) {
+          log.warn("ignoring request {}: {}", Untrusted.forLog(f.queueKey()), skip);
           foreign.add(f.queueKey());
           continue;
         }
+        if (!claim(f.request())) {
+          log.info(
+              "request {} is claimed by another agent; skipping", Untrusted.forLog(f.queueKey()));
+          foreign.add(f.queueKey());
+          continue;
+        }
+        Run run = driver.receive(f);
+        runs.put(run.key(), run);
+        save(run);
+        log.info(
+            "run {} received: commit {} on {} (attempt {})",
+            run.runId,
+            shortSha(run.commit()),
+            Untrusted.forLog(f.request().branch()),
+            run.attempt());
       } catch (IOException e) {
         storeOutage.failed(log, e);
         return;
+      } catch (RuntimeException e) {
+        log.error("request {} could not be received; skipped", Untrusted.forLog(f.queueKey()), e);
+        foreign.add(f.queueKey());
       }
-      Run run = driver.receive(f);
-      runs.put(run.runId, run);
-      save(run);
-      log.info(
-          "run {} received: commit {} on {} (attempt {})",
-          run.runId,
-          shortSha(run.commit()),
-          f.request().branch(),
-          run.attempt());
     }
   }
 

@@ -1,7 +1,9 @@
 package dev.cairn.agent;
 
+import dev.cairn.plan.RunPlan;
 import dev.cairn.publish.RunState;
 import dev.cairn.trigger.RunRequest;
+import dev.cairn.trigger.VerifiedCommit;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,6 +17,10 @@ public final class Run {
   public String runId;
   public String queueKey;
   public RunRequest request;
+
+  /** What provenance proved through Git; null until then, and without a provenance check. */
+  public VerifiedCommit verified;
+
   public RunState state = RunState.RECEIVED;
   public String message;
   public String createdAt;
@@ -43,6 +49,11 @@ public final class Run {
 
   public int attempt() {
     return request.attemptOrFirst();
+  }
+
+  /** The full commit and the attempt: what keys the run's record, so no request takes another's. */
+  public String key() {
+    return RunPlan.key(commit(), attempt());
   }
 
   public JobRun job(String task) {

@@ -15,12 +15,10 @@ import dev.cairn.scheduler.Schedulers;
 import dev.cairn.trigger.RequestCheck;
 import dev.cairn.trigger.RequestPoller;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -28,8 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,20 +72,15 @@ public final class RunDriver {
     run.createdAt = clock.instant().toString();
     run.updatedAt = run.createdAt;
     run.configSha256 = ExperimentConfig.sha256(found.config());
-    Instant submitted = submittedAt(found.request().submittedAt());
-    // the run id needs the experiment name: from the valid config, else from its line if that is
-    // well formed, else "rejected"
-    String experiment;
-    try {
-      experiment = parse(run, found.config()).experimentName();
-    } catch (CairnException e) {
-      Matcher m =
-          Pattern.compile("(?m)^EXPERIMENT_NAME=([A-Za-z0-9][A-Za-z0-9._-]{0,63})\\s*$")
-              .matcher(new String(found.config(), StandardCharsets.UTF_8));
-      experiment = m.find() ? m.group(1) : "rejected";
-    }
-    run.runId = RunPlan.runId(experiment, run.commit(), submitted, run.attempt());
-    run.runDir = workDir.resolve("runs").resolve(run.runId).toString();
+    // nothing of the request is trusted yet: the id takes the day from the agent's clock, and the
+    // record and folder are keyed by the full commit and attempt
+    run.runId =
+        RunPlan.runId(
+            ExperimentConfig.experimentNameOf(found.config()),
+            run.commit(),
+            clock.instant(),
+            run.attempt());
+    run.runDir = workDir.resolve("runs").resolve(run.key()).toString();
     try {
       Files.createDirectories(Path.of(run.runDir));
       Files.write(Path.of(run.runDir).resolve("config.env"), found.config());
@@ -125,11 +116,12 @@ public final class RunDriver {
     }
     if (check != null) {
       try {
-        String reason = check.reject(run.request, config);
-        if (reason != null) {
-          reject(run, reason, save);
+        RequestCheck.Verdict verdict = check.check(run.request, config);
+        if (verdict.rejected()) {
+          reject(run, verdict.rejection(), save);
           return;
         }
+        run.verified = verdict.commit();
       } catch (Exception e) {
         log.warn(
             "run {}: provenance check failed, retrying next tick: {}", run.runId, e.getMessage());
@@ -444,7 +436,7 @@ public final class RunDriver {
   }
 
   RunPlan plan(Run run) {
-    RunPlan plan = plans.get(run.runId);
+    RunPlan plan = plans.get(run.key());
     if (plan == null) {
       try {
         byte[] config = Files.readAllBytes(Path.of(run.runDir).resolve("config.env"));
@@ -457,10 +449,8 @@ public final class RunDriver {
   }
 
   private RunPlan plan(Run run, ExperimentConfig cfg) {
-    RunPlan plan =
-        RunPlan.of(
-            cfg, run.commit(), submittedAt(run.request.submittedAt()), run.attempt(), workDir);
-    plans.put(run.runId, plan);
+    RunPlan plan = RunPlan.of(cfg, run.runId, run.commit(), run.attempt(), Path.of(run.runDir));
+    plans.put(run.key(), plan);
     return plan;
   }
 
@@ -499,14 +489,6 @@ public final class RunDriver {
     List<String> parts = new ArrayList<>();
     counts.forEach((s, n) -> parts.add(n + " " + s));
     return String.join(", ", parts);
-  }
-
-  private static Instant submittedAt(String text) {
-    try {
-      return Instant.parse(text);
-    } catch (RuntimeException e) {
-      return Instant.EPOCH;
-    }
   }
 
   private static <T> T orElse(T value, T fallback) {
