@@ -1,5 +1,6 @@
 package dev.cairn.publish;
 
+import dev.cairn.Untrusted;
 import dev.cairn.agent.JobRun;
 import dev.cairn.agent.Run;
 import dev.cairn.collect.JobOutputs;
@@ -23,9 +24,14 @@ final class Summary {
     row(
         md,
         "config commit",
-        "`" + run.commit() + "` " + escape(nullToEmpty(run.request.message())));
-    row(md, "branch", nullToEmpty(run.request.branch()));
-    row(md, "pipeline", nullToEmpty(run.request.pipeline()));
+        "`"
+            + run.commit()
+            + "` "
+            + (run.verified == null ? "(not verified)" : escape(run.verified.subject())));
+    if (run.verified != null) {
+      row(md, "branch", escape(run.verified.branch()));
+      row(md, "author", escape(run.verified.authorName()));
+    }
     row(
         md,
         "model",
@@ -44,8 +50,8 @@ final class Summary {
             + (plan.config().partition().isEmpty()
                 ? ""
                 : ", partition " + plan.config().partition()));
-    row(md, "submitted", nullToEmpty(run.request.submittedAt()));
-    row(md, "finished", nullToEmpty(run.finishedAt));
+    row(md, "received", escape(run.createdAt));
+    row(md, "finished", escape(run.finishedAt));
     md.append("\n## Tasks\n\n");
     md.append(
         "| task | state | attempts | quality gate | metrics | elapsed | CPU time | peak memory | GPU hours | GPU use |\n");
@@ -134,11 +140,30 @@ final class Summary {
     return String.format(Locale.ROOT, "%.2f", job.gpus * job.elapsedS / 3600.0);
   }
 
-  private static String escape(String s) {
-    return s == null ? "" : s.replace("|", "\\|").replace("\n", " ");
-  }
-
-  private static String nullToEmpty(String s) {
-    return s == null ? "" : s;
+  /**
+   * Text as literal Markdown in a table cell: one line, every character Markdown or HTML could read
+   * as markup escaped (so {@code <img onerror=...>} shows as text, links do not link).
+   */
+  static String escape(String s) {
+    String line = Untrusted.oneLine(s, 1000);
+    if (line == null) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder();
+    for (char c : line.toCharArray()) {
+      switch (c) {
+        case '<' -> sb.append("&lt;");
+        case '>' -> sb.append("&gt;");
+        case '&' -> sb.append("&amp;");
+        case '"' -> sb.append("&quot;");
+        default -> {
+          if ("\\`*_{}[]()#+!|~".indexOf(c) >= 0) {
+            sb.append('\\');
+          }
+          sb.append(c);
+        }
+      }
+    }
+    return sb.toString();
   }
 }
