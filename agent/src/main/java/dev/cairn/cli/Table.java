@@ -1,5 +1,6 @@
 package dev.cairn.cli;
 
+import dev.cairn.Untrusted;
 import dev.cairn.publish.RunStatus;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,11 +17,13 @@ public final class Table {
     for (RunStatus.Job j : status.jobs()) {
       rows.add(
           new String[] {
-            j.task(),
-            j.state(),
+            Untrusted.forLog(j.task()),
+            Untrusted.forLog(j.state()),
             Integer.toString(j.attempts()),
             keyMetric(j),
-            j.gatePassed() == null ? "-" : (j.gatePassed() ? "pass" : "FAIL") + " " + j.gate(),
+            j.gatePassed() == null
+                ? "-"
+                : (j.gatePassed() ? "pass" : "FAIL") + " " + Untrusted.forLog(j.gate()),
             j.elapsedS() == null ? "-" : j.elapsedS() + " s",
             j.maxRssMb() == null ? "-" : j.maxRssMb() + " MiB"
           });
@@ -33,14 +36,14 @@ public final class Table {
     }
     StringBuilder sb = new StringBuilder();
     sb.append("run ")
-        .append(status.runId())
+        .append(Untrusted.forLog(status.runId()))
         .append(" (commit ")
-        .append(shortSha(status.commit()))
+        .append(Untrusted.forLog(shortSha(status.commit())))
         .append("): ")
-        .append(status.state())
+        .append(Untrusted.forLog(status.state()))
         .append('\n');
     if (status.message() != null) {
-      sb.append("  ").append(status.message()).append('\n');
+      sb.append("  ").append(Untrusted.forLog(status.message())).append('\n');
     }
     for (int r = 0; r < rows.size(); r++) {
       StringBuilder line = new StringBuilder("  ");
@@ -53,7 +56,7 @@ public final class Table {
       sb.append(line.toString().stripTrailing()).append('\n');
     }
     if (status.resultsCommit() != null) {
-      sb.append("results commit ").append(status.resultsCommit()).append('\n');
+      sb.append("results commit ").append(Untrusted.forLog(status.resultsCommit())).append('\n');
     }
     return sb.toString().stripTrailing();
   }

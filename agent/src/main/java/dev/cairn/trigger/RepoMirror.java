@@ -23,14 +23,15 @@ import org.eclipse.jgit.treewalk.TreeWalk;
 public final class RepoMirror {
   private static final String TRACKING = Constants.R_REMOTES + "origin/";
 
-  /** A commit's subject line, author, author time and committer time. */
+  /** A commit's subject line, author, author time, committer time and whole message. */
   public record CommitInfo(
       String sha,
       String subject,
       String authorName,
       String authorEmail,
       Instant time,
-      Instant committedAt) {}
+      Instant committedAt,
+      String message) {}
 
   private final GitClone clone;
 
@@ -106,7 +107,8 @@ public final class RepoMirror {
               author.getName(),
               author.getEmailAddress(),
               author.getWhenAsInstant(),
-              c.getCommitterIdent().getWhenAsInstant()));
+              c.getCommitterIdent().getWhenAsInstant(),
+              c.getFullMessage()));
     } catch (MissingObjectException e) {
       return Optional.empty();
     } catch (IOException e) {
