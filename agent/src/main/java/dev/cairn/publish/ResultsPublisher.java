@@ -127,7 +127,7 @@ public final class ResultsPublisher implements RunPublisher {
       p.put("branch", run.verified.branch());
       p.put("author", Untrusted.oneLine(run.verified.authorName(), 200));
       p.put("author_email", Untrusted.oneLine(run.verified.authorEmail(), 200));
-      p.put("committed_at", run.verified.committedAt().toString());
+      p.put("committed_at", run.verified.committedAt());
     }
     p.put("attempt", run.attempt());
     p.put("received_at", run.createdAt);

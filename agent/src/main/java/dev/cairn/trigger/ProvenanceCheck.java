@@ -38,7 +38,7 @@ public final class ProvenanceCheck implements RequestCheck {
             c.subject(),
             c.authorName(),
             c.authorEmail(),
-            c.committedAt()));
+            c.committedAt().toString()));
   }
 
   private String reject(RunRequest request, byte[] config) {

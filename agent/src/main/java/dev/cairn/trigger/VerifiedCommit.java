@@ -1,7 +1,5 @@
 package dev.cairn.trigger;
 
-import java.time.Instant;
-
 /**
  * What the provenance check proved through Git about a request's commit: the only facts about a
  * request that reach a results commit. Read from the commit object in the agent's clone, never from
@@ -9,7 +7,7 @@ import java.time.Instant;
  *
  * @param branch the allowed branch the commit was found on
  * @param subject the commit's subject line as Git stores it (committer text: escape where it lands)
- * @param committedAt the committer time
+ * @param committedAt the committer time, ISO-8601 UTC (a string: run records are plain JSON)
  */
 public record VerifiedCommit(
     String commit,
@@ -17,4 +15,4 @@ public record VerifiedCommit(
     String subject,
     String authorName,
     String authorEmail,
-    Instant committedAt) {}
+    String committedAt) {}
