@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,13 +21,11 @@ import java.util.stream.Stream;
  */
 final class Plans {
   private final ScriptRenderer renderer;
-  private final Path workDir;
   private final SweepLimits limits;
   private final Map<String, RunPlan> plans = new HashMap<>();
 
-  Plans(ScriptRenderer renderer, Path workDir, SweepLimits limits) {
+  Plans(ScriptRenderer renderer, SweepLimits limits) {
     this.renderer = renderer;
-    this.workDir = workDir;
     this.limits = limits;
   }
 
@@ -60,7 +57,7 @@ final class Plans {
 
   /** The plan of a run that was validated before (perhaps by an agent that since restarted). */
   RunPlan of(Run run) {
-    RunPlan plan = plans.get(run.runId);
+    RunPlan plan = plans.get(run.key());
     if (plan == null) {
       try {
         byte[] config = Files.readAllBytes(Path.of(run.runDir).resolve("config.env"));
@@ -73,10 +70,8 @@ final class Plans {
   }
 
   RunPlan of(Run run, ExperimentConfig cfg) {
-    RunPlan plan =
-        RunPlan.of(
-            cfg, run.commit(), submittedAt(run.request.submittedAt()), run.attempt(), workDir);
-    plans.put(run.runId, plan);
+    RunPlan plan = RunPlan.of(cfg, run.runId, run.commit(), run.attempt(), Path.of(run.runDir));
+    plans.put(run.key(), plan);
     return plan;
   }
 
@@ -114,14 +109,6 @@ final class Plans {
       return files.anyMatch(Files::isRegularFile);
     } catch (IOException e) {
       return false;
-    }
-  }
-
-  static Instant submittedAt(String text) {
-    try {
-      return Instant.parse(text);
-    } catch (RuntimeException e) {
-      return Instant.EPOCH;
     }
   }
 }

@@ -1,5 +1,7 @@
 package dev.cairn.cli;
 
+import dev.cairn.Untrusted;
+import dev.cairn.publish.JobRecord;
 import dev.cairn.publish.RunStatus;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -25,21 +27,21 @@ public final class Table {
 
   public static String render(RunStatus status) {
     List<String[]> rows = new ArrayList<>();
-    boolean sweep = status.jobs().stream().anyMatch(j -> !j.id().equals(j.task()));
+    boolean sweep = status.jobs().stream().anyMatch(j -> !j.trial().equals(j.task()));
     rows.add(
         new String[] {
           sweep ? "trial" : "task", "state", "attempts", "metric", "gate", "elapsed", "peak mem"
         });
-    List<RunStatus.Job> listed = status.jobs();
+    List<JobRecord> listed = status.jobs();
     Map<String, String> groups = new LinkedHashMap<>();
     if (listed.size() > MAX_ROWS) {
       groups = countsByTask(status);
       listed = notablePerTask(status);
     }
-    for (RunStatus.Job j : listed) {
+    for (JobRecord j : listed) {
       rows.add(
           new String[] {
-            j.id(),
+            Untrusted.forLog(j.trial()),
             j.state().name(),
             Integer.toString(j.attempts()),
             keyMetric(j),
@@ -56,18 +58,23 @@ public final class Table {
     }
     StringBuilder sb = new StringBuilder();
     sb.append("run ")
-        .append(status.runId())
+        .append(Untrusted.forLog(status.runId()))
         .append(" (commit ")
-        .append(shortSha(status.commit()))
+        .append(Untrusted.forLog(shortSha(status.commit())))
         .append("): ")
         .append(status.state())
         .append('\n');
     if (status.message() != null) {
-      sb.append("  ").append(status.message()).append('\n');
+      sb.append("  ").append(Untrusted.forLog(status.message())).append('\n');
     }
     if (!groups.isEmpty()) {
       groups.forEach(
-          (task, counts) -> sb.append("  ").append(task).append(": ").append(counts).append('\n'));
+          (task, counts) ->
+              sb.append("  ")
+                  .append(Untrusted.forLog(task))
+                  .append(": ")
+                  .append(counts)
+                  .append('\n'));
       sb.append(
           "  best trials per task, and up to "
               + MAX_FAILED_ROWS
@@ -84,7 +91,7 @@ public final class Table {
       sb.append(line.toString().stripTrailing()).append('\n');
     }
     if (status.resultsCommit() != null) {
-      sb.append("results commit ").append(status.resultsCommit()).append('\n');
+      sb.append("results commit ").append(Untrusted.forLog(status.resultsCommit())).append('\n');
     }
     return sb.toString().stripTrailing();
   }
@@ -92,7 +99,7 @@ public final class Table {
   /** "16 trials: 14 COMPLETED, 2 RUNNING" for each task, in the order of the status. */
   static Map<String, String> countsByTask(RunStatus status) {
     Map<String, Map<String, Integer>> counts = new LinkedHashMap<>();
-    for (RunStatus.Job j : status.jobs()) {
+    for (JobRecord j : status.jobs()) {
       counts
           .computeIfAbsent(j.task(), k -> new TreeMap<>())
           .merge(j.state().name(), 1, Integer::sum);
@@ -109,15 +116,14 @@ public final class Table {
   }
 
   /** The best two trials of each task by its gate's metric, then every trial that did not pass. */
-  static List<RunStatus.Job> notablePerTask(RunStatus status) {
-    Map<String, List<RunStatus.Job>> byTask = new LinkedHashMap<>();
+  static List<JobRecord> notablePerTask(RunStatus status) {
+    Map<String, List<JobRecord>> byTask = new LinkedHashMap<>();
     status.jobs().forEach(j -> byTask.computeIfAbsent(j.task(), k -> new ArrayList<>()).add(j));
-    List<RunStatus.Job> result = new ArrayList<>();
-    for (List<RunStatus.Job> jobs : byTask.values()) {
+    List<JobRecord> result = new ArrayList<>();
+    for (List<JobRecord> jobs : byTask.values()) {
       jobs.stream()
           .filter(j -> gateValue(j) != null)
-          .sorted(
-              Comparator.comparing((RunStatus.Job j) -> gateValue(j) * (lowerIsBetter(j) ? 1 : -1)))
+          .sorted(Comparator.comparing((JobRecord j) -> gateValue(j) * (lowerIsBetter(j) ? 1 : -1)))
           .limit(2)
           .forEach(result::add);
       jobs.stream()
@@ -129,22 +135,21 @@ public final class Table {
     return result;
   }
 
-  private static Double gateValue(RunStatus.Job j) {
-    String metric = RunStatus.gateMetric(j);
-    return metric == null || j.metrics() == null ? null : j.metrics().get(metric);
+  private static Double gateValue(JobRecord j) {
+    return j.gateValue();
   }
 
-  private static boolean lowerIsBetter(RunStatus.Job j) {
-    return j.gate() != null && j.gate().contains("<");
+  private static boolean lowerIsBetter(JobRecord j) {
+    return j.gate() != null && j.gate().operator().startsWith("<");
   }
 
   /** The metric the task's gate names, else the first test metric. */
-  static String keyMetric(RunStatus.Job j) {
+  static String keyMetric(JobRecord j) {
     Map<String, Double> m = j.metrics();
     if (m == null || m.isEmpty()) {
       return "-";
     }
-    String name = RunStatus.gateMetric(j);
+    String name = (j.gate() == null ? null : j.gate().metric());
     if (name == null || !m.containsKey(name)) {
       name = m.keySet().iterator().next();
     }

@@ -199,78 +199,16 @@ public record AgentSettings(
   }
 
   /**
-   * A copy with another store, state folder, clone and remote: what the demo builds in its
-   * workspace.
+   * Why these settings cannot start an agent, or null when they can: provenance asked for with no
+   * repository to check it against would otherwise be silently off.
    */
-  public AgentSettings forWorkspace(String store, Path state, Path repo, String remote) {
-    return new AgentSettings(
-        store,
-        s3AccessKeyEnv,
-        s3SecretKeyEnv,
-        state,
-        state.resolve("work"),
-        repo,
-        remote,
-        resultsBranch,
-        allowedBranches,
-        requireProvenance,
-        gitUser,
-        gitTokenEnv,
-        gitSshKey,
-        gitAuthorName,
-        gitAuthorEmail,
-        pollMin,
-        pollMax,
-        schedulerBinDir,
-        slurmExtraArgs,
-        lsfSubmitCommand,
-        lsfSubmitArgs,
-        siteProlog,
-        localMaxJobs,
-        supersede,
-        logFormat,
-        templatesDir,
-        trainerJar,
-        terratorchConfigDir,
-        dvcRemoteName,
-        seedKey,
-        sweepLimits);
-  }
-
-  /** A copy polling at the given bounds. */
-  public AgentSettings withPoll(Duration min, Duration max) {
-    return new AgentSettings(
-        storeUrl,
-        s3AccessKeyEnv,
-        s3SecretKeyEnv,
-        stateDir,
-        workDir,
-        repoDir,
-        repoRemote,
-        resultsBranch,
-        allowedBranches,
-        requireProvenance,
-        gitUser,
-        gitTokenEnv,
-        gitSshKey,
-        gitAuthorName,
-        gitAuthorEmail,
-        min,
-        max,
-        schedulerBinDir,
-        slurmExtraArgs,
-        lsfSubmitCommand,
-        lsfSubmitArgs,
-        siteProlog,
-        localMaxJobs,
-        supersede,
-        logFormat,
-        templatesDir,
-        trainerJar,
-        terratorchConfigDir,
-        dvcRemoteName,
-        seedKey,
-        sweepLimits);
+  public String startProblem() {
+    if (requireProvenance && repoRemote.isBlank()) {
+      return "CAIRN_REQUIRE_PROVENANCE=true but CAIRN_REPO_REMOTE is empty, so no request could be"
+          + " checked against the repository; set CAIRN_REPO_REMOTE to the experiment repository,"
+          + " or set CAIRN_REQUIRE_PROVENANCE=false to run whatever the bucket asks for";
+    }
+    return null;
   }
 
   private static Path optionalPath(String value, Map<String, String> env) {

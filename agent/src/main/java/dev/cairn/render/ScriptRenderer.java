@@ -1,6 +1,7 @@
 package dev.cairn.render;
 
 import dev.cairn.CairnException;
+import dev.cairn.Untrusted;
 import dev.cairn.config.ExperimentConfig;
 import dev.cairn.plan.ArrayJob;
 import dev.cairn.plan.JobSpec;
@@ -49,7 +50,6 @@ public final class ScriptRenderer {
   public String render(JobSpec job, ExperimentConfig config, String scheduler, String commit) {
     checkScheduler(scheduler);
     Map<String, Object> jobContext = jobContext(job);
-    checkOneLine(jobContext);
     Map<String, Object> context = context(job, config, scheduler, commit);
     context.put("job", jobContext);
     return evaluate("job.sh.peb", context, job.task().name(), scheduler);
@@ -69,7 +69,6 @@ public final class ScriptRenderer {
     jobContext.put("out_file", array.outFile().toString());
     jobContext.put("err_file", array.errFile().toString());
     jobContext.put("array", array.range());
-    checkOneLine(jobContext);
     Map<String, Object> context = context(first, config, scheduler, commit);
     context.put("job", jobContext);
     List<Map<String, Object>> trials = new ArrayList<>();
@@ -81,7 +80,6 @@ public final class ScriptRenderer {
       t.put("script", member.script().toString());
       t.put("out_file", member.outFile().toString());
       t.put("err_file", member.errFile().toString());
-      checkOneLine(t);
       trials.add(t);
     }
     context.put("trials", trials);
@@ -100,20 +98,6 @@ public final class ScriptRenderer {
     }
   }
 
-  private static void checkOneLine(Map<String, Object> jobContext) {
-    for (Map.Entry<String, Object> e : jobContext.entrySet()) {
-      if (e.getValue() instanceof String text
-          && text.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-        // a directive is one line: a newline would end it and start a command
-        throw new CairnException(
-            "the job's "
-                + e.getKey()
-                + " holds a newline or control character; "
-                + "choose a CAIRN_WORK_DIR without one");
-      }
-    }
-  }
-
   private Map<String, Object> context(
       JobSpec job, ExperimentConfig config, String scheduler, String commit) {
     Map<String, Object> context = new LinkedHashMap<>();
@@ -127,7 +111,6 @@ public final class ScriptRenderer {
     context.put("trial", Map.of("id", job.trial().id(), "values", job.trial().values()));
     context.put("res", resources(job.trial().resources()));
     Map<String, Object> siteContext = new LinkedHashMap<>();
-    siteContext.put("prologue", site.prologue() == null ? "" : site.prologue().strip());
     siteContext.put("trainer_jar", site.trainerJar() == null ? "" : site.trainerJar());
     siteContext.put(
         "terratorch_config_dir",
@@ -137,8 +120,15 @@ public final class ScriptRenderer {
     return context;
   }
 
+  @SuppressWarnings("unchecked")
   private String evaluate(
       String templateName, Map<String, Object> context, String what, String scheduler) {
+    // a second wall behind validation: a directive or command is one line, and a newline in any
+    // value (a partition, a commit, a path) would end it and start another
+    refuseControlCharacters("", context);
+    // the site prologue alone is lines by design: the agent owner's own file, placed raw
+    ((Map<String, Object>) context.get("site"))
+        .put("prologue", site.prologue() == null ? "" : site.prologue().strip());
     try {
       PebbleTemplate template = engine.getTemplate(templateName);
       StringWriter out = new StringWriter();
@@ -149,6 +139,28 @@ public final class ScriptRenderer {
           "template error while rendering " + what + " for " + scheduler + ": " + e.getMessage());
     } catch (IOException e) {
       throw new CairnException("cannot render " + what + ": " + e.getMessage());
+    }
+  }
+
+  private static void refuseControlCharacters(String prefix, Map<?, ?> values) {
+    for (Map.Entry<?, ?> e : values.entrySet()) {
+      String name = prefix + e.getKey();
+      if (e.getValue() instanceof Map<?, ?> inner) {
+        refuseControlCharacters(name + ".", inner);
+      } else if (e.getValue() instanceof List<?> items) {
+        for (int i = 0; i < items.size(); i++) {
+          if (items.get(i) instanceof Map<?, ?> inner) {
+            refuseControlCharacters(name + "[" + i + "].", inner);
+          }
+        }
+      } else if (e.getValue() instanceof String text && Untrusted.hasControl(text)) {
+        throw new CairnException(
+            "the value of "
+                + name
+                + " holds a newline or control character ("
+                + Untrusted.forLog(text)
+                + "); a value in a batch script must be one plain line");
+      }
     }
   }
 

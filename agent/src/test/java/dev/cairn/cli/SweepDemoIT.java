@@ -89,7 +89,6 @@ class SweepDemoIT {
     try (Stream<Path> dirs = Files.list(ws.resolve("agent/work/runs"))) {
       run = dirs.findFirst().orElseThrow();
     }
-    String runId = run.getFileName().toString();
     Path clone = tmp.resolve("clone");
     try (Git git =
         Git.cloneRepository()
@@ -103,7 +102,10 @@ class SweepDemoIT {
       }
       assertEquals(2, commits);
     }
-    Path results = clone.resolve("results").resolve(runId);
+    Path results;
+    try (Stream<Path> dirs = Files.list(clone.resolve("results"))) {
+      results = dirs.filter(Files::isDirectory).findFirst().orElseThrow();
+    }
     JsonNode runJson = Json.MAPPER.readTree(results.resolve("run.json").toFile());
     assertEquals("SUCCEEDED", runJson.get("state").asText());
     assertEquals(12, runJson.get("jobs").size());

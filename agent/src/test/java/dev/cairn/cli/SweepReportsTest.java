@@ -3,6 +3,8 @@ package dev.cairn.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cairn.config.QualityGate;
+import dev.cairn.publish.JobRecord;
 import dev.cairn.publish.RunState;
 import dev.cairn.publish.RunStatus;
 import dev.cairn.scheduler.JobState;
@@ -13,9 +15,9 @@ import org.junit.jupiter.api.Test;
 
 /** Reports of a sweep: one JUnit case per trial, a table and progress line that stay readable. */
 class SweepReportsTest {
-  static RunStatus.Job job(String task, String trial, JobState state, Double f1) {
+  static JobRecord job(String task, String trial, JobState state, Double f1) {
     Map<String, Double> metrics = f1 == null ? Map.of() : Map.of("test/F1", f1);
-    return new RunStatus.Job(
+    return new JobRecord(
         task,
         "7_" + trial.hashCode(),
         state,
@@ -25,10 +27,11 @@ class SweepReportsTest {
         10L,
         null,
         null,
+        0,
         null,
         null,
         metrics,
-        "test/F1>=0.5",
+        QualityGate.of("test/F1>=0.5"),
         f1 == null ? null : f1 >= 0.5,
         List.of(),
         null,
@@ -38,7 +41,7 @@ class SweepReportsTest {
   }
 
   static RunStatus fifty() {
-    List<RunStatus.Job> jobs = new ArrayList<>();
+    List<JobRecord> jobs = new ArrayList<>();
     String[] tasks = {"crop_classification", "landslide"};
     for (String task : tasks) {
       for (int i = 0; i < 25; i++) {

@@ -147,7 +147,7 @@ class TrialsTest {
       assertTrue(script.contains("export CAIRN_GEOFM=" + job.trial().model() + "\n"), script);
       assertTrue(
           script.contains("--learning-rate " + job.trial().values().get("LEARNING_RATE")), script);
-      assertTrue(script.contains("/s/runs/" + plan.runId() + "/checkpoints/" + job.trial().id()));
+      assertTrue(script.contains("/checkpoints/" + job.trial().id() + "\n"), script);
     }
   }
 
