@@ -31,17 +31,36 @@ cd /scratch/cairn/runs/20261125-golden-demo-3f9a2c1d
 
 echo "cairn: $(date -u +%Y-%m-%dT%H:%M:%SZ) ${CAIRN_TASK} attempt ${CAIRN_ATTEMPT} on $(hostname -s)"
 
-# The scheduler warns the batch shell before it stops the job (SLURM --signal=B:USR1, LSF's
-# job-control TERM): forward it as TERM so the workload writes a checkpoint and exits; the next
-# attempt resumes from it.
+# Stop requests. The scheduler warns the batch shell before it ends the job (SLURM
+# --signal=B:USR1@<s> before the time limit; LSF's job control and SLURM's preemption send TERM).
+# The frame passes either on to the workload as TERM, the one signal both workloads read as
+# "checkpoint and stop": the demo trainer writes its checkpoint and exits 143; Lightning 2.6 stops
+# at the next batch and exits 0, and the OnExceptionCheckpoint that the TerraTorch body adds writes
+# stopped.ckpt on the way out (Lightning's own SLURM requeue is off there: the agent resubmits).
+# Whatever the workload's exit code, a stopped job never reads as success: the frame runs nothing
+# more (no test, no plots) and waits for the scheduler to end the job, which SLURM and LSF then
+# report as TIMEOUT, PREEMPTED or REQUEUED; the agent resubmits those to resume from the
+# checkpoint and counts each as an attempt. Where no end comes within the warning time (a stray
+# signal, the local scheduler) the frame exits 143 (128 + TERM), which reads as a failure.
 CAIRN_CHILD=0
+CAIRN_STOPPED=0
 cairn_forward() {
+  CAIRN_STOPPED=1
   if [ "$CAIRN_CHILD" -ne 0 ]; then
     echo "cairn: stop requested, asking the workload to checkpoint" >&2
     kill -TERM "$CAIRN_CHILD" 2>/dev/null || true
   fi
 }
 trap cairn_forward USR1 TERM
+cairn_stopped() {
+  local end=$(( $(date +%s) + 270 + 60 ))
+  echo "cairn: $(date -u +%Y-%m-%dT%H:%M:%SZ) ${CAIRN_TASK} stopped on request; its checkpoint is in ${CAIRN_CHECKPOINT_DIR}; waiting for the scheduler to end the job" >&2
+  while [ "$(date +%s)" -lt "$end" ]; do
+    sleep 1 &
+    wait $! 2>/dev/null || true
+  done
+  exit 143
+}
 
 # Resource usage the job measures itself, for clusters without accounting: peak memory of the
 # job's processes and, where it has GPUs, their utilisation and memory from nvidia-smi, sampled
@@ -81,8 +100,12 @@ cairn_usage() {
 }
 trap cairn_usage EXIT
 
-# Runs a command in the background and waits for it, surviving the forwarded signal.
+# Runs a command in the background and waits for it, surviving the forwarded signal; after a stop
+# request nothing else runs.
 cairn_run() {
+  if [ "$CAIRN_STOPPED" -ne 0 ]; then
+    cairn_stopped
+  fi
   "$@" &
   CAIRN_CHILD=$!
   local rc=0
@@ -91,6 +114,9 @@ cairn_run() {
     kill -0 "$CAIRN_CHILD" 2>/dev/null || break
   done
   CAIRN_CHILD=0
+  if [ "$CAIRN_STOPPED" -ne 0 ]; then
+    cairn_stopped
+  fi
   return "$rc"
 }
 

@@ -129,7 +129,8 @@ final class Wiring implements AutoCloseable {
             prologue,
             trainer.toString(),
             settings.terratorchConfigDir() == null ? "" : settings.terratorchConfigDir().toString(),
-            Version.get()));
+            Version.get(),
+            settings.terratorchVersion()));
   }
 
   /** The demo trainer jar bundled in agent.jar, copied next to the agent's state. */

@@ -69,7 +69,9 @@ public final class ScriptRenderer {
     siteContext.put("trainer_jar", site.trainerJar() == null ? "" : site.trainerJar());
     siteContext.put("terratorch_config_dir", site.terratorchConfigDir() == null ? "" : site.terratorchConfigDir());
     siteContext.put("agent_version", site.agentVersion());
+    siteContext.put("terratorch_version", site.terratorchVersion());
     context.put("site", siteContext);
+    context.put("tt", TerratorchContext.of(job.task(), config, templates, site));
     try {
       PebbleTemplate template = engine.getTemplate("job.sh.peb");
       StringWriter out = new StringWriter();
