@@ -33,6 +33,7 @@ echo "cairn: $(date -u +%Y-%m-%dT%H:%M:%SZ) ${CAIRN_TASK} attempt ${CAIRN_ATTEMP
 # report as TIMEOUT, PREEMPTED or REQUEUED; the agent resubmits those to resume from the
 # checkpoint and counts each as an attempt. Where no end comes within the warning time (a stray
 # signal, the local scheduler) the frame exits 143 (128 + TERM), which reads as a failure.
+# CAIRN_STOP_WAIT_SECONDS in the job's environment shortens that wait (tests).
 CAIRN_CHILD=0
 CAIRN_STOPPED=0
 cairn_forward() {
@@ -44,7 +45,7 @@ cairn_forward() {
 }
 trap cairn_forward USR1 TERM
 cairn_stopped() {
-  local end=$(( $(date +%s) + 270 + 60 ))
+  local end=$(( $(date +%s) + ${CAIRN_STOP_WAIT_SECONDS:-330} ))
   echo "cairn: $(date -u +%Y-%m-%dT%H:%M:%SZ) ${CAIRN_TASK} stopped on request; its checkpoint is in ${CAIRN_CHECKPOINT_DIR}; waiting for the scheduler to end the job" >&2
   while [ "$(date +%s)" -lt "$end" ]; do
     sleep 1 &

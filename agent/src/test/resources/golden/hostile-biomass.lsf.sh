@@ -37,6 +37,7 @@ echo "cairn: $(date -u +%Y-%m-%dT%H:%M:%SZ) ${CAIRN_TASK} attempt ${CAIRN_ATTEMP
 # report as TIMEOUT, PREEMPTED or REQUEUED; the agent resubmits those to resume from the
 # checkpoint and counts each as an attempt. Where no end comes within the warning time (a stray
 # signal, the local scheduler) the frame exits 143 (128 + TERM), which reads as a failure.
+# CAIRN_STOP_WAIT_SECONDS in the job's environment shortens that wait (tests).
 CAIRN_CHILD=0
 CAIRN_STOPPED=0
 cairn_forward() {
@@ -48,7 +49,7 @@ cairn_forward() {
 }
 trap cairn_forward USR1 TERM
 cairn_stopped() {
-  local end=$(( $(date +%s) + 600 + 60 ))
+  local end=$(( $(date +%s) + ${CAIRN_STOP_WAIT_SECONDS:-660} ))
   echo "cairn: $(date -u +%Y-%m-%dT%H:%M:%SZ) ${CAIRN_TASK} stopped on request; its checkpoint is in ${CAIRN_CHECKPOINT_DIR}; waiting for the scheduler to end the job" >&2
   while [ "$(date +%s)" -lt "$end" ]; do
     sleep 1 &
@@ -129,7 +130,7 @@ TT_DATA=(
 TT_PREDICT=(--data.init_args.predict_data_root /data/biomass,v2/test_images)
 TT_RGB=2,1,0
 # TerraTorch 1.1: fine-tune prithvi_eo_v2_300 (24 blocks; the neck's SelectIndices take
-# blocks '[5, 11, 17, 23]', from the model catalogue examples/terratorch/models.csv) with the task config
+# blocks 5,11,17,23, from the model catalogue examples/terratorch/models.csv) with the task config
 # written below: examples/terratorch/biomass.yaml of the rendered commit, its neck indices set for GEOFM.
 # Checkpoints, named so that later attempts and other processes find them:
 #   best.ckpt     the best epoch by val/RMSE (min); tested and plotted

@@ -47,6 +47,7 @@ echo "cairn: $(date -u +%Y-%m-%dT%H:%M:%SZ) ${CAIRN_TASK} attempt ${CAIRN_ATTEMP
 # report as TIMEOUT, PREEMPTED or REQUEUED; the agent resubmits those to resume from the
 # checkpoint and counts each as an attempt. Where no end comes within the warning time (a stray
 # signal, the local scheduler) the frame exits 143 (128 + TERM), which reads as a failure.
+# CAIRN_STOP_WAIT_SECONDS in the job's environment shortens that wait (tests).
 CAIRN_CHILD=0
 CAIRN_STOPPED=0
 cairn_forward() {
@@ -58,7 +59,7 @@ cairn_forward() {
 }
 trap cairn_forward USR1 TERM
 cairn_stopped() {
-  local end=$(( $(date +%s) + 600 + 60 ))
+  local end=$(( $(date +%s) + ${CAIRN_STOP_WAIT_SECONDS:-660} ))
   echo "cairn: $(date -u +%Y-%m-%dT%H:%M:%SZ) ${CAIRN_TASK} stopped on request; its checkpoint is in ${CAIRN_CHECKPOINT_DIR}; waiting for the scheduler to end the job" >&2
   while [ "$(date +%s)" -lt "$end" ]; do
     sleep 1 &
@@ -132,7 +133,7 @@ TT_DATA=(--data.init_args.data_root /gpfs/data/landslide4sense)
 TT_PREDICT=()
 TT_RGB=3,2,1
 # TerraTorch 1.1: fine-tune prithvi_eo_v2_600 (32 blocks; the neck's SelectIndices take
-# blocks '[7, 15, 23, 31]', from the model catalogue examples/terratorch/models.csv) with the task config
+# blocks 7,15,23,31, from the model catalogue examples/terratorch/models.csv) with the task config
 # written below: examples/terratorch/landslide.yaml of the rendered commit, its neck indices set for GEOFM.
 # Checkpoints, named so that later attempts and other processes find them:
 #   best.ckpt     the best epoch by val/IoU_landslide (max); tested and plotted

@@ -38,7 +38,7 @@ final class TerratorchContext {
     ModelCatalogue.Model model = ModelCatalogue.bundled().get(config.model());
     m.put("version", version);
     m.put("blocks", model.blocks());
-    m.put("neck_indices", model.neckIndicesText());
+    m.put("neck_indices", model.neckIndices());
     m.put("smoke", "true".equals(config.values().get("SMOKE")));
     String[] monitor = monitor(task, config.gates().get(task.name()), version);
     m.put("monitor", monitor[0]);
