@@ -5,6 +5,7 @@ import dev.cairn.config.ConfigError;
 import dev.cairn.config.ExperimentConfig;
 import dev.cairn.plan.JobSpec;
 import dev.cairn.plan.RunPlan;
+import dev.cairn.render.CommitRenderers;
 import dev.cairn.render.ScriptRenderer;
 import dev.cairn.scheduler.JobState;
 import dev.cairn.scheduler.JobStatus;
@@ -46,6 +47,7 @@ public final class RunDriver {
   private final RequestCheck check;
   private final RunPublisher publisher;
   private final Map<String, RunPlan> plans = new HashMap<>();
+  private final CommitRenderers commitRenderers;
 
   /**
    * @param check provenance check, or null to accept every request
@@ -58,6 +60,19 @@ public final class RunDriver {
       Clock clock,
       RequestCheck check,
       RunPublisher publisher) {
+    this(renderer, schedulers, workDir, clock, check, publisher, null);
+  }
+
+  /** @param commitRenderers the templates of each run's commit, or null to render with {@code renderer} */
+  public RunDriver(
+      ScriptRenderer renderer,
+      Schedulers schedulers,
+      Path workDir,
+      Clock clock,
+      RequestCheck check,
+      RunPublisher publisher,
+      CommitRenderers commitRenderers) {
+    this.commitRenderers = commitRenderers;
     this.renderer = renderer;
     this.schedulers = schedulers;
     this.workDir = workDir;
@@ -395,7 +410,14 @@ public final class RunDriver {
 
   private ExperimentConfig parse(Run run, byte[] config) {
     return ExperimentConfig.parse(
-        config, "config.env@" + Agent.shortSha(run.commit()), renderer.templates().tasks());
+        config, "config.env@" + Agent.shortSha(run.commit()), renderer(run).templates().tasks());
+  }
+
+  /** CAIRN_TEMPLATES=commit: the templates of the run's commit, once its folder exists. */
+  private ScriptRenderer renderer(Run run) {
+    return commitRenderers == null || run.runDir == null
+        ? renderer
+        : commitRenderers.forRun(run.commit(), Path.of(run.runDir));
   }
 
   RunPlan plan(Run run) {
@@ -426,7 +448,7 @@ public final class RunDriver {
   }
 
   private void writeScript(Run run, JobSpec spec, ExperimentConfig cfg) throws IOException {
-    String script = renderer.render(spec, cfg, cfg.scheduler(), run.commit());
+    String script = renderer(run).render(spec, cfg, cfg.scheduler(), run.commit());
     Files.createDirectories(spec.script().getParent());
     Path tmp = spec.script().resolveSibling(spec.script().getFileName() + ".tmp");
     Files.writeString(tmp, script);

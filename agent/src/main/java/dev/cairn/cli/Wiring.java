@@ -12,6 +12,7 @@ import dev.cairn.publish.GitAuth;
 import dev.cairn.publish.GitClone;
 import dev.cairn.publish.GitPublisher;
 import dev.cairn.publish.ResultsPublisher;
+import dev.cairn.render.CommitRenderers;
 import dev.cairn.render.ScriptRenderer;
 import dev.cairn.render.Site;
 import dev.cairn.render.TemplateSet;
@@ -52,6 +53,7 @@ final class Wiring implements AutoCloseable {
     this.schedulers = new Schedulers(settings, clock, new ExecCommandRunner());
     this.renderer = renderer(settings);
     RequestCheck check = null;
+    CommitRenderers commitRenderers = null;
     SeedResolver seeds = null;
     RunPublisher publisher = null;
     if (settings.repoRemote().isBlank()) {
@@ -81,8 +83,12 @@ final class Wiring implements AutoCloseable {
       if (settings.requireProvenance()) {
         check = new ProvenanceCheck(mirror, settings.allowedBranches());
       }
+      if ("commit".equals(settings.templatesSource())) {
+        commitRenderers = new CommitRenderers(mirror::readFolder, renderer);
+      }
     }
-    RunDriver driver = new RunDriver(renderer, schedulers, settings.workDir(), clock, check, publisher);
+    RunDriver driver =
+        new RunDriver(renderer, schedulers, settings.workDir(), clock, check, publisher, commitRenderers);
     this.agent = new Agent(settings, store, schedulers, new RunRepository(settings.stateDir()), driver, clock, seeds);
   }
 

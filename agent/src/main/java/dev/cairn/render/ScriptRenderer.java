@@ -41,6 +41,10 @@ public final class ScriptRenderer {
     return templates;
   }
 
+  Site site() {
+    return site;
+  }
+
   /** The complete script for one job on one scheduler. */
   public String render(JobSpec job, ExperimentConfig config, String scheduler, String commit) {
     if (!templates.schedulers().contains(scheduler)) {

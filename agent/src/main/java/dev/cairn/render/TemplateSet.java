@@ -63,10 +63,15 @@ public final class TemplateSet {
 
   /** Templates from a folder, such as the project's {@code templates/}. */
   public static TemplateSet fromDirectory(Path dir) {
+    return fromDirectory(dir, dir.toString());
+  }
+
+  /** Templates from a folder, named in messages as {@code origin}. */
+  static TemplateSet fromDirectory(Path dir, String origin) {
     try {
       Path root = dir.toAbsolutePath().normalize();
       Path project = root.getParent();
-      return new TemplateSet(root, dir.toString(), project == null ? null : project.resolve("examples/terratorch"));
+      return new TemplateSet(root, origin, project == null ? null : project.resolve("examples/terratorch"));
     } catch (IOException e) {
       throw new CairnException("cannot read templates in " + dir + ": " + e.getMessage());
     }
