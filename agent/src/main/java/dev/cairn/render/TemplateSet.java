@@ -23,13 +23,15 @@ import java.util.stream.Stream;
 /**
  * The batch-script templates: {@code job.sh.peb} (the frame every job shares), one
  * {@code <scheduler>/header.peb} per scheduler and one {@code tasks/<task>.peb} per task. A task
- * template declares its config keys in a leading comment, so a new task is one file:
+ * template declares its config keys (and, with {@code metrics:}, the kind of TerraTorch task whose
+ * metric names its gate may use) in a leading comment, so a new task is one file:
  *
  * <pre>
  * {# task: landslide
  *    dataset_key: LANDSLIDE_DATASET_PATH
  *    gate_key: LANDSLIDE_QUALITY_GATE
- *    default_gate: test/F1>=0.30
+ *    default_gate: test/mIoU>=0.30
+ *    metrics: segmentation
  *    summary: Landslide4Sense binary segmentation #}
  * </pre>
  */
