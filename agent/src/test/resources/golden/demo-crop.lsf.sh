@@ -26,32 +26,34 @@ cd /scratch/cairn/runs/20261125-golden-demo-3f9a2c1d
 
 echo "cairn: $(date -u +%Y-%m-%dT%H:%M:%SZ) ${CAIRN_TASK} attempt ${CAIRN_ATTEMPT} on $(hostname -s)"
 
-# Stop requests. The scheduler warns the batch shell before it ends the job (SLURM
-# --signal=B:USR1@<s> before the time limit; LSF's job control and SLURM's preemption send TERM).
-# The frame passes either on to the workload as TERM, the one signal both workloads read as
-# "checkpoint and stop": the demo trainer writes its checkpoint and exits 143; Lightning 2.6 stops
-# at the next batch and exits 0, and the OnExceptionCheckpoint that the TerraTorch body adds writes
-# stopped.ckpt on the way out (Lightning's own SLURM requeue is off there: the agent resubmits).
-# Whatever the workload's exit code, a stopped job never reads as success: the frame runs nothing
-# more (no test, no plots) and waits for the scheduler to end the job, which SLURM and LSF then
-# report as TIMEOUT, PREEMPTED or REQUEUED; the agent resubmits those to resume from the
-# checkpoint and counts each as an attempt. Where no end comes within the warning time (a stray
-# signal, the local scheduler) the frame exits 143 (128 + TERM), which reads as a failure.
-# CAIRN_STOP_WAIT_SECONDS in the job's environment shortens that wait (tests).
+# Stop requests. The scheduler warns the batch shell before the time limit (SLURM
+# --signal=B:USR1@<s>) and sends TERM when it ends the job now (preemption, cancellation, the
+# limit itself; LSF's job control). Either way the frame passes TERM on to the workload, the one
+# signal both workloads read as "checkpoint and stop": the demo trainer writes its checkpoint and
+# exits 143; Lightning 2.6 stops at the next batch and exits 0, and the OnExceptionCheckpoint that
+# the TerraTorch body adds writes stopped.ckpt on the way out (Lightning's own SLURM requeue is off
+# there: the agent resubmits). Whatever the workload's exit code, a stopped job never reads as
+# success: the frame runs nothing more (no test, no plots). After TERM it exits 143 (128 + TERM)
+# at once, and the scheduler records why it ended the job (PREEMPTED or REQUEUED, TIMEOUT,
+# CANCELLED). After the USR1 warning it waits for the scheduler to end the job at its limit
+# (TIMEOUT, which the agent resubmits from the checkpoint as a new attempt), and exits 143, a
+# failure, if no end comes within the warning time (a stray signal). CAIRN_STOP_WAIT_SECONDS in
+# the job's environment shortens that wait (tests).
 CAIRN_CHILD=0
-CAIRN_STOPPED=0
+CAIRN_STOPPED=
 cairn_forward() {
-  CAIRN_STOPPED=1
+  if [ "$CAIRN_STOPPED" != TERM ]; then CAIRN_STOPPED=$1; fi
   if [ "$CAIRN_CHILD" -ne 0 ]; then
-    echo "cairn: stop requested, asking the workload to checkpoint" >&2
+    echo "cairn: stop requested ($1), asking the workload to checkpoint" >&2
     kill -TERM "$CAIRN_CHILD" 2>/dev/null || true
   fi
 }
-trap cairn_forward USR1 TERM
+trap 'cairn_forward USR1' USR1
+trap 'cairn_forward TERM' TERM
 cairn_stopped() {
   local end=$(( $(date +%s) + ${CAIRN_STOP_WAIT_SECONDS:-330} ))
-  echo "cairn: $(date -u +%Y-%m-%dT%H:%M:%SZ) ${CAIRN_TASK} stopped on request; its checkpoint is in ${CAIRN_CHECKPOINT_DIR}; waiting for the scheduler to end the job" >&2
-  while [ "$(date +%s)" -lt "$end" ]; do
+  echo "cairn: $(date -u +%Y-%m-%dT%H:%M:%SZ) ${CAIRN_TASK} stopped on request; its checkpoint is in ${CAIRN_CHECKPOINT_DIR}" >&2
+  while [ "$CAIRN_STOPPED" = USR1 ] && [ "$(date +%s)" -lt "$end" ]; do
     sleep 1 &
     wait $! 2>/dev/null || true
   done
@@ -99,7 +101,7 @@ trap cairn_usage EXIT
 # Runs a command in the background and waits for it, surviving the forwarded signal; after a stop
 # request nothing else runs.
 cairn_run() {
-  if [ "$CAIRN_STOPPED" -ne 0 ]; then
+  if [ -n "$CAIRN_STOPPED" ]; then
     cairn_stopped
   fi
   "$@" &
@@ -110,7 +112,7 @@ cairn_run() {
     kill -0 "$CAIRN_CHILD" 2>/dev/null || break
   done
   CAIRN_CHILD=0
-  if [ "$CAIRN_STOPPED" -ne 0 ]; then
+  if [ -n "$CAIRN_STOPPED" ]; then
     cairn_stopped
   fi
   return "$rc"

@@ -205,7 +205,7 @@ class TerratorchSlurmIT {
       assertTrue(out.contains("cairn: resuming from " + Path.of(run.runDir).resolve("checkpoints/crop_classification")), out);
       assertTrue(out.contains("Restoring states from the checkpoint path"), out);
       String err = Files.readString(Path.of(run.runDir).resolve("err/crop_classification.err"));
-      assertTrue(err.contains("cairn: stop requested, asking the workload to checkpoint"), "the frame saw SLURM's TERM: " + err);
+      assertTrue(err.contains("cairn: stop requested (TERM), asking the workload to checkpoint"), "the frame saw SLURM's TERM: " + err);
     }
   }
 }

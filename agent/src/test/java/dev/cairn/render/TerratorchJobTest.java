@@ -66,6 +66,8 @@ class TerratorchJobTest {
     return plan.jobs().stream().filter(j -> j.task().name().equals(task)).findFirst().orElseThrow();
   }
 
+  private String stopWait = "1";
+
   private Process start(Path script, String version, String batchSeconds) throws Exception {
     ProcessBuilder pb = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true)
         .redirectOutput(script.resolveSibling(script.getFileName() + ".log").toFile());
@@ -74,7 +76,7 @@ class TerratorchJobTest {
     env.put("PYTHONPATH", STANDIN.resolve("python").toString());
     env.put("CAIRN_STANDIN_TERRATORCH_VERSION", version);
     env.put("CAIRN_STANDIN_BATCH_SECONDS", batchSeconds);
-    env.put("CAIRN_STOP_WAIT_SECONDS", "1");
+    env.put("CAIRN_STOP_WAIT_SECONDS", stopWait);
     return pb.start();
   }
 
@@ -192,6 +194,28 @@ class TerratorchJobTest {
     String second = Files.readAllLines(fits.get(1).resolve("metrics.csv")).get(1);
     assertFalse(second.startsWith("0,"), "the epochs go on from the checkpoint: " + second);
     assertFalse(JobOutputs.metrics(job.outputDir()).isEmpty(), log(again));
+  }
+
+  @Test
+  void stop_byTerm_endsTheJobAtOnceWithACheckpoint() throws Exception {
+    ExperimentConfig cfg = config("EPOCHS=40\n");
+    Path work = tmp.resolve("work");
+    Path script = script(cfg, "biomass", "1.1", work);
+    JobSpec job = spec(cfg, "biomass", work);
+    stopWait = "600";
+    Process p = start(script, "1.1", "0.05");
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!Files.exists(job.checkpointDir().resolve("latest.ckpt"))) {
+      assertTrue(p.isAlive() && System.nanoTime() < deadline, "no epoch ended: " + log(script));
+      Thread.sleep(50);
+    }
+    // the scheduler ends the job now (preemption, cancellation): no waiting for another signal
+    assertEquals(0, new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor());
+    assertTrue(p.waitFor(20, TimeUnit.SECONDS), "the frame does not wait after TERM: " + log(script));
+    assertEquals(143, p.exitValue(), log(script));
+    assertTrue(log(script).contains("cairn: stop requested (TERM), asking the workload to checkpoint"), log(script));
+    assertTrue(Files.isRegularFile(job.checkpointDir().resolve("stopped.ckpt")), log(script));
+    assertTrue(JobOutputs.metrics(job.outputDir()).isEmpty(), log(script));
   }
 
   @ParameterizedTest
