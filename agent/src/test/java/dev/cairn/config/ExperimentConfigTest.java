@@ -54,7 +54,7 @@ class ExperimentConfigTest {
     assertEquals(Duration.ofDays(1).plusHours(2).plusMinutes(3).plusSeconds(4), cfg.timeLimit());
     assertEquals(2048, cfg.memoryMb());
     assertEquals(List.of("biomass", "landslide"), cfg.tasks().stream().map(TaskDefinition::name).toList());
-    assertEquals("test/RMSE<=60", cfg.gates().get("biomass").toString());
+    assertEquals("test/RMSE<=80", cfg.gates().get("biomass").toString());
   }
 
   @Test
