@@ -26,8 +26,15 @@ final class CsvTable {
       }
       if (cells.length != header.length) {
         throw new IllegalArgumentException(
-            origin + " line " + number + " has " + cells.length + " cells, the header " + header.length
-                + ": " + line);
+            origin
+                + " line "
+                + number
+                + " has "
+                + cells.length
+                + " cells, the header "
+                + header.length
+                + ": "
+                + line);
       }
       Map<String, String> row = new LinkedHashMap<>();
       for (int i = 0; i < header.length; i++) {

@@ -49,7 +49,8 @@ public final class ModelCatalogue {
       try {
         bundled = parse(Files.readString(Bundled.path(SOURCE), StandardCharsets.UTF_8), SOURCE);
       } catch (IOException e) {
-        throw new CairnException("cannot read the model catalogue " + SOURCE + ": " + e.getMessage());
+        throw new CairnException(
+            "cannot read the model catalogue " + SOURCE + ": " + e.getMessage());
       }
     }
     return bundled;
@@ -66,9 +67,16 @@ public final class ModelCatalogue {
         indices.add(Integer.parseInt(s));
       }
       for (int i = 0; i < indices.size(); i++) {
-        if (indices.get(i) < 0 || indices.get(i) >= blocks || (i > 0 && indices.get(i) <= indices.get(i - 1))) {
+        if (indices.get(i) < 0
+            || indices.get(i) >= blocks
+            || (i > 0 && indices.get(i) <= indices.get(i - 1))) {
           throw new IllegalArgumentException(
-              origin + ": " + name + " has neck indices " + indices + " that are not rising block numbers below "
+              origin
+                  + ": "
+                  + name
+                  + " has neck indices "
+                  + indices
+                  + " that are not rising block numbers below "
                   + blocks);
         }
       }
@@ -90,7 +98,8 @@ public final class ModelCatalogue {
   public Model get(String name) {
     Model m = models.get(name);
     if (m == null) {
-      throw new CairnException("GEOFM=" + name + " is not in the model catalogue: " + allowed(name));
+      throw new CairnException(
+          "GEOFM=" + name + " is not in the model catalogue: " + allowed(name));
     }
     return m;
   }
@@ -107,7 +116,10 @@ public final class ModelCatalogue {
   }
 
   private String allowed(String given) {
-    return "use a backbone of the model catalogue (" + SOURCE + "): " + String.join(", ", models.keySet())
+    return "use a backbone of the model catalogue ("
+        + SOURCE
+        + "): "
+        + String.join(", ", models.keySet())
         + Checks.hint(given, models.keySet());
   }
 }

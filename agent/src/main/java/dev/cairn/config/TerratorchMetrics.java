@@ -13,15 +13,19 @@ import java.util.regex.Pattern;
 
 /**
  * The metric names TerraTorch's tasks log in each supported version, with the names one version
- * renamed known as aliases of the other's: read from the data file {@code examples/terratorch/metrics.csv}.
- * Cairn compares and records the 1.1 name (the 1.0 name where 1.1 has no counterpart).
+ * renamed known as aliases of the other's: read from the data file {@code
+ * examples/terratorch/metrics.csv}. Cairn compares and records the 1.1 name (the 1.0 name where 1.1
+ * has no counterpart).
  */
 public final class TerratorchMetrics {
   public static final String SOURCE = "examples/terratorch/metrics.csv";
+
   /** The TerraTorch versions whose names are known; the last is the default. */
   public static final List<String> VERSIONS = List.of("1.0", "1.1");
+
   public static final String DEFAULT_VERSION = "1.1";
   private static final List<String> PREFIXES = List.of("train/", "val/", "test/");
+
   /** Per-class values TerraTorch 1.1 logs for a segmentation task, named after the class. */
   private static final Pattern PER_CLASS = Pattern.compile("(IoU|Class_Accuracy)_[A-Za-z0-9_.-]+");
 
@@ -48,7 +52,8 @@ public final class TerratorchMetrics {
       try {
         bundled = parse(Files.readString(Bundled.path(SOURCE), StandardCharsets.UTF_8), SOURCE);
       } catch (IOException e) {
-        throw new CairnException("cannot read TerraTorch's metric names " + SOURCE + ": " + e.getMessage());
+        throw new CairnException(
+            "cannot read TerraTorch's metric names " + SOURCE + ": " + e.getMessage());
       }
     }
     return bundled;
@@ -57,9 +62,12 @@ public final class TerratorchMetrics {
   static TerratorchMetrics parse(String text, String origin) {
     List<Metric> list = new ArrayList<>();
     for (Map<String, String> row : CsvTable.parse(text, origin)) {
-      list.add(new Metric(
-          row.get("kind"), emptyToNull(row.get("v1.1")), emptyToNull(row.get("v1.0")),
-          Boolean.parseBoolean(row.get("higher"))));
+      list.add(
+          new Metric(
+              row.get("kind"),
+              emptyToNull(row.get("v1.1")),
+              emptyToNull(row.get("v1.0")),
+              Boolean.parseBoolean(row.get("higher"))));
     }
     return new TerratorchMetrics(List.copyOf(list));
   }
@@ -70,8 +78,8 @@ public final class TerratorchMetrics {
   }
 
   /**
-   * The name Cairn uses for a metric a task of that kind logs, such as {@code test/mIoU} for
-   * {@code test/Multiclass_Jaccard_Index}; null when TerraTorch logs no such metric for that kind.
+   * The name Cairn uses for a metric a task of that kind logs, such as {@code test/mIoU} for {@code
+   * test/Multiclass_Jaccard_Index}; null when TerraTorch logs no such metric for that kind.
    */
   public String canonical(String kind, String name) {
     String prefix = prefix(name);

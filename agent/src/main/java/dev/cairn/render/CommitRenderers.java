@@ -11,9 +11,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Renderers built from the templates of each run's own commit ({@code CAIRN_TEMPLATES=commit}), so
  * that a template pushed with a config change renders that run, and an older commit its older
- * templates. The files are written into the run's folder ({@code source/templates/},
- * {@code source/examples/terratorch/}); a commit without {@code templates/job.sh.peb} renders with
- * the agent's own templates, and says so in the log.
+ * templates. The files are written into the run's folder ({@code source/templates/}, {@code
+ * source/examples/terratorch/}); a commit without {@code templates/job.sh.peb} renders with the
+ * agent's own templates, and says so in the log.
  */
 public final class CommitRenderers {
   private static final Logger log = LoggerFactory.getLogger(CommitRenderers.class);
@@ -33,7 +33,8 @@ public final class CommitRenderers {
    *     paths from the repository's root; empty when there are none
    * @param fallback the agent's own renderer, whose site settings the commit's renderers share
    */
-  public CommitRenderers(BiFunction<String, String, Map<String, byte[]>> readFolder, ScriptRenderer fallback) {
+  public CommitRenderers(
+      BiFunction<String, String, Map<String, byte[]>> readFolder, ScriptRenderer fallback) {
     this.readFolder = readFolder;
     this.fallback = fallback;
   }
@@ -45,17 +46,23 @@ public final class CommitRenderers {
     if (cached != null) {
       return cached;
     }
-    Map<String, byte[]> files = new LinkedHashMap<>(readFolder.apply(commit, TemplateTree.TEMPLATES));
+    Map<String, byte[]> files =
+        new LinkedHashMap<>(readFolder.apply(commit, TemplateTree.TEMPLATES));
     ScriptRenderer renderer;
     if (!files.containsKey(TemplateTree.TEMPLATES + "/job.sh.peb")) {
-      log.warn("commit {} has no {}/job.sh.peb: its run renders with {}", commit, TemplateTree.TEMPLATES,
+      log.warn(
+          "commit {} has no {}/job.sh.peb: its run renders with {}",
+          commit,
+          TemplateTree.TEMPLATES,
           fallback.templates().origin());
       renderer = fallback;
     } else {
       files.putAll(readFolder.apply(commit, TemplateTree.TERRATORCH));
       String origin = "templates/ at commit " + commit.substring(0, Math.min(8, commit.length()));
       try {
-        renderer = new ScriptRenderer(TemplateTree.materialize(files, runDir.resolve("source"), origin), fallback.site());
+        renderer =
+            new ScriptRenderer(
+                TemplateTree.materialize(files, runDir.resolve("source"), origin), fallback.site());
       } catch (CairnException e) {
         throw new CairnException("cannot use the " + origin + ": " + e.getMessage());
       }

@@ -8,13 +8,14 @@ import java.util.Map;
 
 /**
  * Builds a {@link TemplateSet} from a tree of files given as bytes by their paths from the
- * repository's root ({@code templates/job.sh.peb}, {@code examples/terratorch/landslide.yaml}), such
- * as a commit holds them: they are written under a folder (a run's own), which then holds exactly
- * the templates that run was rendered from.
+ * repository's root ({@code templates/job.sh.peb}, {@code examples/terratorch/landslide.yaml}),
+ * such as a commit holds them: they are written under a folder (a run's own), which then holds
+ * exactly the templates that run was rendered from.
  */
 public final class TemplateTree {
   /** The folders of a commit that rendering reads. */
   public static final String TEMPLATES = "templates";
+
   public static final String TERRATORCH = "examples/terratorch";
 
   private TemplateTree() {}
@@ -48,7 +49,8 @@ public final class TemplateTree {
       }
       return TemplateSet.fromDirectory(root.resolve(TEMPLATES), origin);
     } catch (IOException e) {
-      throw new CairnException("cannot write the templates of " + origin + " under " + into + ": " + e.getMessage());
+      throw new CairnException(
+          "cannot write the templates of " + origin + " under " + into + ": " + e.getMessage());
     }
   }
 

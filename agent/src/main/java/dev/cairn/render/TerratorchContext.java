@@ -25,8 +25,10 @@ final class TerratorchContext {
   /** The line of a task YAML that the catalogue's indices replace. */
   private static final Pattern NECK =
       Pattern.compile("(-\\s*name:\\s*SelectIndices\\s*\\n\\s*indices:\\s*)\\[[0-9,\\s]*\\]");
+
   /** Ends the here-document that writes the effective config in the script. */
   static final String EOF_MARK = "CAIRN_TERRATORCH_YAML";
+
   static final String PLOT_SCRIPT = "plot_predictions.py";
 
   private TerratorchContext() {}
@@ -45,14 +47,16 @@ final class TerratorchContext {
     m.put("monitor_mode", monitor[1]);
     boolean terratorch = "terratorch".equals(config.trainer());
     m.put("config", terratorch ? effectiveConfig(task, model, templates, site) : "");
-    m.put("plot_script", terratorch ? embeddable(read(PLOT_SCRIPT, templates, site), PLOT_SCRIPT) : "");
+    m.put(
+        "plot_script",
+        terratorch ? embeddable(read(PLOT_SCRIPT, templates, site), PLOT_SCRIPT) : "");
     return m;
   }
 
   /**
-   * The best checkpoint is chosen on the validation twin of the task's gate metric where the
-   * site's version logs it ({@code val/mIoU} for {@code test/mIoU>=0.3}), else on {@code val/loss},
-   * which every version logs.
+   * The best checkpoint is chosen on the validation twin of the task's gate metric where the site's
+   * version logs it ({@code val/mIoU} for {@code test/mIoU>=0.3}), else on {@code val/loss}, which
+   * every version logs.
    */
   static String[] monitor(TaskDefinition task, QualityGate gate, String version) {
     if (!task.metrics().isEmpty() && gate != null && gate.metric().startsWith("test/")) {
@@ -74,10 +78,15 @@ final class TerratorchContext {
     Matcher m = NECK.matcher(text);
     if (!m.find()) {
       throw new CairnException(
-          "examples/terratorch/" + file + " has no SelectIndices neck with an 'indices: [...]' line;"
-              + " the model catalogue's indices for " + model.name() + " go there");
+          "examples/terratorch/"
+              + file
+              + " has no SelectIndices neck with an 'indices: [...]' line;"
+              + " the model catalogue's indices for "
+              + model.name()
+              + " go there");
     }
-    return embeddable(m.replaceAll(r -> Matcher.quoteReplacement(r.group(1) + model.neckIndicesText())), file);
+    return embeddable(
+        m.replaceAll(r -> Matcher.quoteReplacement(r.group(1) + model.neckIndicesText())), file);
   }
 
   /**
@@ -86,25 +95,40 @@ final class TerratorchContext {
    */
   private static String read(String file, TemplateSet templates, Site site) {
     Optional<String> text = templates.terratorchConfig(file);
-    if (text.isEmpty() && site.terratorchConfigDir() != null && !site.terratorchConfigDir().isBlank()) {
+    if (text.isEmpty()
+        && site.terratorchConfigDir() != null
+        && !site.terratorchConfigDir().isBlank()) {
       Path p = Path.of(site.terratorchConfigDir()).resolve(file);
       try {
-        text = Files.isRegularFile(p) ? Optional.of(Files.readString(p, StandardCharsets.UTF_8)) : Optional.empty();
+        text =
+            Files.isRegularFile(p)
+                ? Optional.of(Files.readString(p, StandardCharsets.UTF_8))
+                : Optional.empty();
       } catch (IOException e) {
         throw new CairnException("cannot read " + p + ": " + e.getMessage());
       }
     }
-    return text.orElseThrow(() -> new CairnException(
-        "no " + file + " in examples/terratorch/ beside " + templates.origin()
-            + " or in CAIRN_TERRATORCH_CONFIG_DIR; add it, or use TRAINER=demo"));
+    return text.orElseThrow(
+        () ->
+            new CairnException(
+                "no "
+                    + file
+                    + " in examples/terratorch/ beside "
+                    + templates.origin()
+                    + " or in CAIRN_TERRATORCH_CONFIG_DIR; add it, or use TRAINER=demo"));
   }
 
   /** The text as the body of a quoted here-document: no line may end it early. */
   private static String embeddable(String text, String file) {
     for (String line : text.split("\n", -1)) {
-      if (line.strip().equals(EOF_MARK) || line.chars().anyMatch(c -> (c < 0x20 && c != '\t') || c == 0x7f)) {
+      if (line.strip().equals(EOF_MARK)
+          || line.chars().anyMatch(c -> (c < 0x20 && c != '\t') || c == 0x7f)) {
         throw new CairnException(
-            "examples/terratorch/" + file + " holds a control character or a line " + EOF_MARK + "; remove it");
+            "examples/terratorch/"
+                + file
+                + " holds a control character or a line "
+                + EOF_MARK
+                + "; remove it");
       }
     }
     return text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;

@@ -31,10 +31,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The agent runs the three tasks with TRAINER=terratorch on the real single-node SLURM, with the
- * test stand-in for the {@code terratorch} command on the jobs' PATH (through the site prologue,
- * as a site's {@code module load} would put TerraTorch there): templates from the run's commit,
- * quality gates, the best checkpoint tested, plots, a preempted fit resumed from its checkpoint, and
- * the results commit. Real TerraTorch is not run.
+ * test stand-in for the {@code terratorch} command on the jobs' PATH (through the site prologue, as
+ * a site's {@code module load} would put TerraTorch there): templates from the run's commit,
+ * quality gates, the best checkpoint tested, plots, a preempted fit resumed from its checkpoint,
+ * and the results commit. Real TerraTorch is not run.
  */
 class TerratorchSlurmIT {
   static final Path STANDIN = Fixtures.projectDir().resolve("agent/src/test/terratorch-standin");
@@ -61,24 +61,53 @@ class TerratorchSlurmIT {
     Path frame = repo.resolve("templates/job.sh.peb");
     String text = Files.readString(frame);
     if (!text.contains(MARK)) {
-      Files.writeString(frame, text.replace("set -euo pipefail\n", "set -euo pipefail\necho \"" + MARK + "\"\n"));
+      Files.writeString(
+          frame, text.replace("set -euo pipefail\n", "set -euo pipefail\necho \"" + MARK + "\"\n"));
     }
     Fixtures.git(repo, "add", "-A");
-    Fixtures.git(repo, "-c", "user.name=Researcher", "-c", "user.email=r@example.org", "commit", "-q", "-m", "TerraTorch on SLURM");
+    Fixtures.git(
+        repo,
+        "-c",
+        "user.name=Researcher",
+        "-c",
+        "user.email=r@example.org",
+        "commit",
+        "-q",
+        "-m",
+        "TerraTorch on SLURM");
     Fixtures.git(repo, "push", "-q", "origin", "main");
     String sha = Fixtures.git(repo, "rev-parse", "HEAD").strip();
     byte[] bytes = config.getBytes(StandardCharsets.UTF_8);
     try (FileObjectStore store = new FileObjectStore(ws.store)) {
-      RequestQueue.submit(store, new RunRequest(sha, "main", "it", "Researcher", "TerraTorch on SLURM",
-          Instant.now().toString(), ExperimentConfig.sha256(bytes), 1), bytes);
+      RequestQueue.submit(
+          store,
+          new RunRequest(
+              sha,
+              "main",
+              "it",
+              "Researcher",
+              "TerraTorch on SLURM",
+              Instant.now().toString(),
+              ExperimentConfig.sha256(bytes),
+              1),
+          bytes);
     }
     return sha;
   }
 
   private String config(String tasks, String memory, String epochs, String extra) throws Exception {
-    StringBuilder c = new StringBuilder("EXPERIMENT_NAME=tt-slurm\nGEOFM=prithvi_eo_v1_100\nTRAINER=terratorch\n"
-        + "SCHEDULER=slurm\nTASKS=" + tasks + "\nEPOCHS=" + epochs + "\nGPUS_PER_JOB=0\nCPUS_PER_JOB=1\n"
-        + "MEMORY_PER_JOB=" + memory + "\nTIME_LIMIT=10\nMAX_ATTEMPTS=3\n" + extra);
+    StringBuilder c =
+        new StringBuilder(
+            "EXPERIMENT_NAME=tt-slurm\nGEOFM=prithvi_eo_v1_100\nTRAINER=terratorch\n"
+                + "SCHEDULER=slurm\nTASKS="
+                + tasks
+                + "\nEPOCHS="
+                + epochs
+                + "\nGPUS_PER_JOB=0\nCPUS_PER_JOB=1\n"
+                + "MEMORY_PER_JOB="
+                + memory
+                + "\nTIME_LIMIT=10\nMAX_ATTEMPTS=3\n"
+                + extra);
     for (String task : List.of("crop", "landslide", "biomass")) {
       Path data = tmp.resolve("data/" + task);
       Files.createDirectories(data.resolve("test_images"));
@@ -92,7 +121,10 @@ class TerratorchSlurmIT {
   private Path prologue(String batchSeconds) throws Exception {
     String python = "python3";
     for (String candidate : List.of("/usr/bin/python3", "python3")) {
-      Process p = new ProcessBuilder(candidate, "-c", "import matplotlib").redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder(candidate, "-c", "import matplotlib")
+              .redirectErrorStream(true)
+              .start();
       p.getInputStream().readAllBytes();
       if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0) {
         python = candidate;
@@ -106,10 +138,20 @@ class TerratorchSlurmIT {
       Files.createSymbolicLink(bin.resolve("python3"), Path.of(python));
     }
     Path file = tmp.resolve("prologue.sh");
-    Files.writeString(file, "export PATH=" + STANDIN.resolve("bin") + ":" + bin + ":$PATH\n"
-        + "export PYTHONPATH=" + STANDIN.resolve("python") + "\n"
-        + "export CAIRN_STANDIN_BATCH_SECONDS=" + batchSeconds + "\n"
-        + "export CAIRN_STOP_WAIT_SECONDS=60\n");
+    Files.writeString(
+        file,
+        "export PATH="
+            + STANDIN.resolve("bin")
+            + ":"
+            + bin
+            + ":$PATH\n"
+            + "export PYTHONPATH="
+            + STANDIN.resolve("python")
+            + "\n"
+            + "export CAIRN_STANDIN_BATCH_SECONDS="
+            + batchSeconds
+            + "\n"
+            + "export CAIRN_STOP_WAIT_SECONDS=60\n");
     return file;
   }
 
@@ -150,7 +192,11 @@ class TerratorchSlurmIT {
     Run run;
     try (Wiring wiring = wiring(prologue("0.05"))) {
       untilIdle(wiring, Duration.ofMinutes(6));
-      run = wiring.agent.runs().values().stream().filter(r -> r.commit().equals(commit)).findFirst().orElseThrow();
+      run =
+          wiring.agent.runs().values().stream()
+              .filter(r -> r.commit().equals(commit))
+              .findFirst()
+              .orElseThrow();
     }
     JsonNode status = status(commit);
     assertEquals("SUCCEEDED", status.get("state").asText(), status.toString());
@@ -158,18 +204,26 @@ class TerratorchSlurmIT {
     for (JsonNode job : status.get("jobs")) {
       String task = job.get("task").asText();
       assertEquals("COMPLETED", job.get("state").asText(), job.toString());
-      assertTrue(job.get("metrics").has(task.equals("biomass") ? "test/RMSE" : "test/mIoU"), job.toString());
+      assertTrue(
+          job.get("metrics").has(task.equals("biomass") ? "test/RMSE" : "test/mIoU"),
+          job.toString());
       assertTrue(Files.isRegularFile(runDir.resolve("checkpoints/" + task + "/best.ckpt")), task);
-      assertTrue(Files.readString(runDir.resolve("out/" + task + ".out")).contains(MARK), "rendered from the commit");
+      assertTrue(
+          Files.readString(runDir.resolve("out/" + task + ".out")).contains(MARK),
+          "rendered from the commit");
       try (Stream<Path> plots = Files.list(runDir.resolve("predictions/" + task + "/plots"))) {
         assertEquals(4, plots.filter(p -> p.toString().endsWith(".png")).count(), task);
       }
-      assertTrue(Files.readString(runDir.resolve("predictions/" + task + "/env.json")).contains("1.1.0+standin"));
+      assertTrue(
+          Files.readString(runDir.resolve("predictions/" + task + "/env.json"))
+              .contains("1.1.0+standin"));
     }
     String results = status.get("results_commit").asText();
     String rel = "results/" + run.runId;
     assertTrue(show(ws.origin, results, rel + "/scripts/landslide.sh").contains(MARK));
-    assertTrue(show(ws.origin, results, rel + "/terratorch/crop_classification.yaml").contains("indices: [2, 5, 8, 11]"));
+    assertTrue(
+        show(ws.origin, results, rel + "/terratorch/crop_classification.yaml")
+            .contains("indices: [2, 5, 8, 11]"));
     assertTrue(show(ws.origin, results, rel + "/predictions.dvc").contains("md5:"));
     assertTrue(show(ws.origin, results, rel + "/summary.md").contains("test/RMSE<="));
   }
@@ -182,7 +236,11 @@ class TerratorchSlurmIT {
       long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
       while (latest == null || !Files.exists(latest)) {
         wiring.agent.tick();
-        Run run = wiring.agent.runs().values().stream().filter(r -> r.commit().equals(commit)).findFirst().orElse(null);
+        Run run =
+            wiring.agent.runs().values().stream()
+                .filter(r -> r.commit().equals(commit))
+                .findFirst()
+                .orElse(null);
         if (run != null) {
           latest = Path.of(run.runDir).resolve("checkpoints/crop_classification/latest.ckpt");
         }
@@ -190,22 +248,43 @@ class TerratorchSlurmIT {
         Thread.sleep(500);
       }
       // a job on the high-priority partition needs the memory the fit holds: SLURM preempts it
-      var high = cluster.runner().run(
-          List.of("sbatch", "--parsable", "--partition=high", "--mem=3000M", "--time=2",
-              "--output=" + tmp.resolve("high.out"), "--wrap", "sleep 5"), Duration.ofSeconds(30));
+      var high =
+          cluster
+              .runner()
+              .run(
+                  List.of(
+                      "sbatch",
+                      "--parsable",
+                      "--partition=high",
+                      "--mem=3000M",
+                      "--time=2",
+                      "--output=" + tmp.resolve("high.out"),
+                      "--wrap",
+                      "sleep 5"),
+                  Duration.ofSeconds(30));
       assertTrue(high.ok(), high.describe());
       untilIdle(wiring, Duration.ofMinutes(6));
-      Run run = wiring.agent.runs().values().stream().filter(r -> r.commit().equals(commit)).findFirst().orElseThrow();
+      Run run =
+          wiring.agent.runs().values().stream()
+              .filter(r -> r.commit().equals(commit))
+              .findFirst()
+              .orElseThrow();
       JsonNode status = status(commit);
       assertEquals("SUCCEEDED", status.get("state").asText(), status.toString());
       JsonNode job = status.get("jobs").get(0);
       assertEquals(2, job.get("attempts").asInt(), job.toString());
       assertEquals("REQUEUED", job.get("history").get(0).get("state").asText(), job.toString());
       String out = Files.readString(Path.of(run.runDir).resolve("out/crop_classification.out"));
-      assertTrue(out.contains("cairn: resuming from " + Path.of(run.runDir).resolve("checkpoints/crop_classification")), out);
+      assertTrue(
+          out.contains(
+              "cairn: resuming from "
+                  + Path.of(run.runDir).resolve("checkpoints/crop_classification")),
+          out);
       assertTrue(out.contains("Restoring states from the checkpoint path"), out);
       String err = Files.readString(Path.of(run.runDir).resolve("err/crop_classification.err"));
-      assertTrue(err.contains("cairn: stop requested (TERM), asking the workload to checkpoint"), "the frame saw SLURM's TERM: " + err);
+      assertTrue(
+          err.contains("cairn: stop requested (TERM), asking the workload to checkpoint"),
+          "the frame saw SLURM's TERM: " + err);
     }
   }
 }
