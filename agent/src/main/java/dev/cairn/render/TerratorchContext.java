@@ -31,6 +31,12 @@ final class TerratorchContext {
 
   static final String PLOT_SCRIPT = "plot_predictions.py";
 
+  /**
+   * What ModelCheckpoint watches for the best checkpoint: a logged name and {@code max} or {@code
+   * min}.
+   */
+  record Monitor(String metric, String mode) {}
+
   private TerratorchContext() {}
 
   static Map<String, Object> of(
@@ -42,9 +48,9 @@ final class TerratorchContext {
     m.put("blocks", model.blocks());
     m.put("neck_indices", model.neckIndices());
     m.put("smoke", "true".equals(config.values().get("SMOKE")));
-    String[] monitor = monitor(task, config.gates().get(task.name()), version);
-    m.put("monitor", monitor[0]);
-    m.put("monitor_mode", monitor[1]);
+    Monitor monitor = monitor(task, config.gates().get(task.name()), version);
+    m.put("monitor", monitor.metric());
+    m.put("monitor_mode", monitor.mode());
     boolean terratorch = "terratorch".equals(config.trainer());
     m.put("config", terratorch ? effectiveConfig(task, model, templates, site) : "");
     m.put(
@@ -58,16 +64,16 @@ final class TerratorchContext {
    * version logs it ({@code val/mIoU} for {@code test/mIoU>=0.3}), else on {@code val/loss}, which
    * every version logs.
    */
-  static String[] monitor(TaskDefinition task, QualityGate gate, String version) {
+  static Monitor monitor(TaskDefinition task, QualityGate gate, String version) {
     if (!task.metrics().isEmpty() && gate != null && gate.metric().startsWith("test/")) {
       TerratorchMetrics metrics = TerratorchMetrics.bundled();
       String val = "val/" + gate.metric().substring("test/".length());
       String named = metrics.inVersion(task.metrics(), val, version);
       if (named != null) {
-        return new String[] {named, metrics.higherIsBetter(task.metrics(), val) ? "max" : "min"};
+        return new Monitor(named, metrics.higherIsBetter(task.metrics(), val) ? "max" : "min");
       }
     }
-    return new String[] {"val/loss", "min"};
+    return new Monitor("val/loss", "min");
   }
 
   /** The task's YAML with the SelectIndices neck's indices set for the backbone. */
