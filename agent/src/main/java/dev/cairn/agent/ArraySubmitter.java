@@ -84,7 +84,7 @@ final class ArraySubmitter {
       Run run, Scheduler scheduler, ExperimentConfig cfg, ArrayJob array, List<JobRun> members)
       throws InterruptedException {
     try {
-      String script = plans.renderer().renderArray(array, cfg, scheduler.name(), run.commit());
+      String script = plans.renderer(run).renderArray(array, cfg, scheduler.name(), run.commit());
       Files.createDirectories(array.script().getParent());
       Path tmp = array.script().resolveSibling(array.script().getFileName() + ".tmp");
       Files.writeString(tmp, script);

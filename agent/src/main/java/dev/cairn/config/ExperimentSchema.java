@@ -15,9 +15,6 @@ import java.util.function.Function;
  * and meaning; each task adds its dataset and quality-gate keys.
  */
 final class ExperimentSchema {
-  static final List<String> MODELS =
-      List.of("prithvi_eo_v1_100", "prithvi_eo_v2_300", "prithvi_eo_v2_600");
-
   /** Keys that may hold a comma-separated list: the run sweeps their cartesian product. */
   static final List<String> SWEEPABLE =
       List.of("GEOFM", "LEARNING_RATE", "SEED", "BATCH_SIZE", "EPOCHS");
@@ -35,7 +32,7 @@ final class ExperimentSchema {
     Set<String> taskNames = new LinkedHashSet<>();
     tasks.forEach(t -> taskNames.add(t.name()));
     add("EXPERIMENT_NAME", null, Checks.name(false));
-    add("GEOFM", "prithvi_eo_v2_300", Checks.oneOf(MODELS.toArray(String[]::new)));
+    add("GEOFM", "prithvi_eo_v2_300", ModelCatalogue.bundled().check());
     add("TASKS", String.join(",", taskNames), Checks.listOf(taskNames));
     add("TRAINER", "terratorch", Checks.oneOf("terratorch", "demo"));
     for (TaskDefinition t : tasks) {
@@ -62,8 +59,9 @@ final class ExperimentSchema {
         add(prefix + key, "", v -> v.isBlank() ? "" : check.apply(v));
       }
     }
+    add("SMOKE", "false", Checks.oneOf("false", "true"));
     for (TaskDefinition t : tasks) {
-      add(t.gateKey(), t.defaultGate(), Checks.gate());
+      add(t.gateKey(), t.defaultGate(), Checks.gate(t.metrics(), TerratorchMetrics.bundled()));
     }
   }
 
@@ -77,7 +75,7 @@ final class ExperimentSchema {
   static List<String> overridePrefixes(List<TaskDefinition> tasks) {
     List<String> prefixes = new ArrayList<>();
     tasks.forEach(t -> prefixes.add(t.prefix()));
-    MODELS.forEach(m -> prefixes.add(modelPrefix(m)));
+    ModelCatalogue.bundled().names().forEach(m -> prefixes.add(modelPrefix(m)));
     return prefixes;
   }
 

@@ -80,6 +80,13 @@ public final class ResultsPublisher implements RunPublisher {
     files.put(rel + "/config.env", run.config().content());
     files.put(rel + "/run.json", Json.MAPPER.writeValueAsBytes(provenance(run, hashes)));
     files.put(rel + "/summary.md", Summary.render(run).getBytes(StandardCharsets.UTF_8));
+    // what ran: the rendered scripts, and the TerraTorch task configs and plot script the jobs
+    // wrote
+    for (String folder : List.of("scripts", "terratorch")) {
+      for (Path file : plainFiles(runDir.resolve(folder))) {
+        files.put(rel + "/" + folder + "/" + file.getFileName(), Files.readAllBytes(file));
+      }
+    }
     if (run.config().sweeps()) {
       // one folder per trial, so a comparison reads results/<run-id>/<trial>/ side by side
       for (JobRecord job : run.jobs()) {
@@ -166,6 +173,19 @@ public final class ResultsPublisher implements RunPublisher {
     j.put("gate", job.gate() == null ? null : job.gate().toString());
     j.put("gate_passed", job.gatePassed());
     return j;
+  }
+
+  private static List<Path> plainFiles(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files
+          .filter(Files::isRegularFile)
+          .filter(f -> !f.getFileName().toString().endsWith(".tmp"))
+          .sorted()
+          .toList();
+    }
   }
 
   private static void deleteTree(Path dir) throws IOException {

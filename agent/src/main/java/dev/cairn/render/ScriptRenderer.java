@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Renders a job's batch script with Pebble. Autoescaping is on with a shell-quoting strategy as the
@@ -46,13 +47,18 @@ public final class ScriptRenderer {
     return templates;
   }
 
+  Site site() {
+    return site;
+  }
+
   /** The complete script for one job on one scheduler. */
   public String render(JobSpec job, ExperimentConfig config, String scheduler, String commit) {
     checkScheduler(scheduler);
     Map<String, Object> jobContext = jobContext(job);
     Map<String, Object> context = context(job, config, scheduler, commit);
     context.put("job", jobContext);
-    return evaluate("job.sh.peb", context, job.task().name(), scheduler);
+    return evaluate(
+        "job.sh.peb", context, () -> terratorch(job, config), job.task().name(), scheduler);
   }
 
   /**
@@ -83,7 +89,13 @@ public final class ScriptRenderer {
       trials.add(t);
     }
     context.put("trials", trials);
-    return evaluate("array.sh.peb", context, array.name(), scheduler);
+    return evaluate(
+        "array.sh.peb", context, () -> terratorch(first, config), array.name(), scheduler);
+  }
+
+  private Map<String, Object> terratorch(JobSpec job, ExperimentConfig config) {
+    return Map.of(
+        "tt", TerratorchContext.of(job.task(), job.trial().model(), config, templates, site));
   }
 
   private void checkScheduler(String scheduler) {
@@ -116,19 +128,27 @@ public final class ScriptRenderer {
         "terratorch_config_dir",
         site.terratorchConfigDir() == null ? "" : site.terratorchConfigDir());
     siteContext.put("agent_version", site.agentVersion());
+    siteContext.put("terratorch_version", site.terratorchVersion());
     context.put("site", siteContext);
     return context;
   }
 
   @SuppressWarnings("unchecked")
   private String evaluate(
-      String templateName, Map<String, Object> context, String what, String scheduler) {
+      String templateName,
+      Map<String, Object> context,
+      Supplier<Map<String, Object>> multiLine,
+      String what,
+      String scheduler) {
     // a second wall behind validation: a directive or command is one line, and a newline in any
     // value (a partition, a commit, a path) would end it and start another
     refuseControlCharacters("", context);
     // the site prologue alone is lines by design: the agent owner's own file, placed raw
     ((Map<String, Object>) context.get("site"))
         .put("prologue", site.prologue() == null ? "" : site.prologue().strip());
+    // the effective TerraTorch config and the plot script are files of the templates' commit,
+    // embedded whole (quoted heredocs), so they are many lines by design
+    context.putAll(multiLine.get());
     try {
       PebbleTemplate template = engine.getTemplate(templateName);
       StringWriter out = new StringWriter();

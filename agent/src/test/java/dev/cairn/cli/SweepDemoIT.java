@@ -35,8 +35,8 @@ class SweepDemoIT {
       BIOMASS_TIME_LIMIT=00:05:00
       SWEEP_MAX_PARALLEL=2
       CROP_QUALITY_GATE=test/mIoU>=0.0
-      LANDSLIDE_QUALITY_GATE=test/F1>=0.0
-      BIOMASS_QUALITY_GATE=test/R2>=-1000
+      LANDSLIDE_QUALITY_GATE=test/mIoU>=0.0
+      BIOMASS_QUALITY_GATE=test/RMSE<=1000000
       """;
 
   @TempDir Path tmp;
@@ -114,7 +114,7 @@ class SweepDemoIT {
     assertEquals("prithvi_eo_v2_300", one.get("values").get("GEOFM").asText());
     assertEquals("big", one.get("resources").get("partition").asText());
     assertEquals(1, one.get("attempts").asInt());
-    assertTrue(one.get("metrics").has("test/F1"), one.toString());
+    assertTrue(one.get("metrics").has("test/mIoU"), one.toString());
     try (Stream<Path> trials = Files.list(results)) {
       assertEquals(12, trials.filter(p -> Files.isRegularFile(p.resolve("trial.json"))).count());
     }
