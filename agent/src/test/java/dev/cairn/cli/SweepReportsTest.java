@@ -87,6 +87,23 @@ class SweepReportsTest {
   }
 
   @Test
+  void status_keepsTrialsValuesAndResourcesThroughJson() throws Exception {
+    RunStatus status = fifty();
+    RunStatus read =
+        dev.cairn.Json.MAPPER.readValue(
+            dev.cairn.Json.MAPPER.writeValueAsBytes(status), RunStatus.class);
+    assertEquals(status.jobs().get(3), read.jobs().get(3));
+    assertEquals("crop_classification-t3", read.jobs().get(3).trial());
+    assertEquals(Map.of("partition", "gpu"), read.jobs().get(3).resources());
+    // a status written before sweeps has no trial: the task names the job
+    String old =
+        new String(dev.cairn.Json.MAPPER.writeValueAsBytes(status))
+            .replaceAll("\"trial\"\\s*:\\s*\"[^\"]*\"\\s*,?", "");
+    RunStatus before = dev.cairn.Json.MAPPER.readValue(old, RunStatus.class);
+    assertEquals("crop_classification", before.jobs().get(0).trial());
+  }
+
+  @Test
   void table_listsASmallSweepOneTrialPerRow() {
     RunStatus small =
         new RunStatus(
