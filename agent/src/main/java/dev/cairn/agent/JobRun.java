@@ -1,5 +1,8 @@
 package dev.cairn.agent;
 
+import dev.cairn.config.QualityGate;
+import dev.cairn.publish.Attempt;
+import dev.cairn.publish.JobRecord;
 import dev.cairn.scheduler.JobState;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,7 +32,7 @@ public final class JobRun {
   public Long cpuS;
   public Long maxRssMb;
   public Map<String, Double> metrics = new LinkedHashMap<>();
-  public String gate;
+  public QualityGate gate;
   public Boolean gatePassed;
   public List<Attempt> history = new ArrayList<>();
 
@@ -43,16 +46,28 @@ public final class JobRun {
 
   public Long gpuMemMb;
 
-  /** How one attempt ended. */
-  public record Attempt(
-      int attempt,
-      String schedulerId,
-      JobState state,
-      String reason,
-      Integer exitCode,
-      Long elapsedS) {}
-
   public boolean isDone() {
     return state.isTerminal();
+  }
+
+  JobRecord snapshot() {
+    return new JobRecord(
+        task,
+        schedulerId,
+        state,
+        reason,
+        attempt,
+        exitCode,
+        elapsedS,
+        cpuS,
+        maxRssMb,
+        gpus,
+        gpuUtilPct,
+        gpuMemMb,
+        metrics,
+        gate,
+        gatePassed,
+        history,
+        errTail);
   }
 }

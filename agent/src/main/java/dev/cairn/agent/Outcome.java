@@ -23,7 +23,7 @@ final class Outcome {
   /** Reads each job's metrics and resource figures and checks them against its quality gate. */
   static void collect(Run run, RunPlan plan) {
     for (JobRun job : run.jobs) {
-      JobSpec spec = RunDriver.spec(plan, job);
+      JobSpec spec = Plans.spec(plan, job);
       try {
         job.metrics = new LinkedHashMap<>(JobOutputs.metrics(spec.outputDir()));
         // where the scheduler has no accounting, the job's own measurements fill in
@@ -49,22 +49,21 @@ final class Outcome {
         job.errTail = JobOutputs.tail(spec.errFile(), 40);
       }
       if (job.state == JobState.COMPLETED) {
-        QualityGate gate = plan.config().gates().get(job.task);
-        Double value = job.metrics.get(gate.metric());
-        job.gatePassed = value != null && gate.passes(value);
+        Double value = job.metrics.get(job.gate.metric());
+        job.gatePassed = value != null && job.gate.passes(value);
       }
     }
   }
 
   /** SUCCEEDED when every job completed and met its gate; otherwise FAILED with every reason. */
-  static void decide(Run run, RunPlan plan) {
+  static void decide(Run run) {
     List<String> problems = new ArrayList<>();
     for (JobRun job : run.jobs) {
       if (job.state != JobState.COMPLETED) {
         problems.add(
             job.task + " " + job.state + (job.reason == null ? "" : " (" + job.reason + ")"));
       } else if (Boolean.FALSE.equals(job.gatePassed)) {
-        QualityGate gate = plan.config().gates().get(job.task);
+        QualityGate gate = job.gate;
         Double value = job.metrics.get(gate.metric());
         problems.add(
             job.task

@@ -1,9 +1,12 @@
 package dev.cairn.agent;
 
+import dev.cairn.config.ExperimentConfig;
 import dev.cairn.plan.RunPlan;
+import dev.cairn.publish.RunRecord;
 import dev.cairn.publish.RunState;
 import dev.cairn.trigger.RunRequest;
 import dev.cairn.trigger.VerifiedCommit;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -54,6 +57,35 @@ public final class Run {
   /** The full commit and the attempt: what keys the run's record, so no request takes another's. */
   public String key() {
     return RunPlan.key(commit(), attempt());
+  }
+
+  /** An immutable copy for status, summary and publishing; {@code config} may be null. */
+  public RunRecord snapshot(ExperimentConfig config) {
+    return new RunRecord(
+        runId,
+        commit(),
+        attempt(),
+        state,
+        message,
+        updatedAt,
+        verified == null
+            ? null
+            : new RunRecord.Verified(
+                verified.branch(),
+                verified.subject(),
+                verified.authorName(),
+                verified.authorEmail(),
+                verified.committedAt()),
+        createdAt,
+        configSha256,
+        scheduler,
+        runDir == null ? null : Path.of(runDir),
+        finishedAt,
+        resultsCommit,
+        outcome,
+        outcomeMessage,
+        config,
+        jobs.stream().map(JobRun::snapshot).toList());
   }
 
   public JobRun job(String task) {

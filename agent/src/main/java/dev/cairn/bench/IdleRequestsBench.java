@@ -1,7 +1,7 @@
 package dev.cairn.bench;
 
 import dev.cairn.agent.Agent;
-import dev.cairn.agent.RunDriver;
+import dev.cairn.agent.AgentParts;
 import dev.cairn.agent.RunRepository;
 import dev.cairn.config.AgentSettings;
 import dev.cairn.render.ScriptRenderer;
@@ -43,10 +43,10 @@ public final class IdleRequestsBench {
   }
 
   /** A clock that the bench moves by hand. */
-  static final class ManualClock extends Clock {
+  static final class SimulatedClock extends Clock {
     private Instant now;
 
-    ManualClock(Instant start) {
+    SimulatedClock(Instant start) {
       this.now = start;
     }
 
@@ -74,20 +74,19 @@ public final class IdleRequestsBench {
       ObjectStore target, AgentSettings settings, Duration simulated, PrintStream out)
       throws Exception {
     CountingStore store = new CountingStore(target);
-    ManualClock clock = new ManualClock(Instant.now());
+    SimulatedClock clock = new SimulatedClock(Instant.now());
     try (Schedulers schedulers = new Schedulers(settings, clock, new ExecCommandRunner())) {
       ScriptRenderer renderer =
           new ScriptRenderer(TemplateSet.bundled(), new Site("", "", "", "bench"));
-      RunDriver driver = new RunDriver(renderer, schedulers, settings.workDir(), clock, null, null);
       Agent agent =
           new Agent(
-              settings,
-              store,
-              schedulers,
-              new RunRepository(settings.stateDir()),
-              driver,
-              clock,
-              null);
+              AgentParts.of(
+                  settings,
+                  store,
+                  schedulers,
+                  renderer,
+                  new RunRepository(settings.stateDir()),
+                  clock));
       long startRequests = store.total();
       Map<String, Long> before = store.counts();
       Instant end = clock.instant().plus(simulated);

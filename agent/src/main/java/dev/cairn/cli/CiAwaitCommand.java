@@ -7,8 +7,11 @@ import dev.cairn.config.AgentSettings;
 import dev.cairn.config.ExperimentConfig;
 import dev.cairn.git.GitAuth;
 import dev.cairn.git.GitClone;
+import dev.cairn.publish.JobRecord;
+import dev.cairn.publish.RunState;
 import dev.cairn.publish.RunStatus;
 import dev.cairn.render.TemplateSet;
+import dev.cairn.scheduler.JobState;
 import dev.cairn.store.ObjectStore;
 import dev.cairn.store.StoredObject;
 import dev.cairn.trigger.RepoMirror;
@@ -154,7 +157,7 @@ final class CiAwaitCommand implements Callable<Integer> {
             lastLine = line;
             pause = 2_000;
           }
-          if (isFinal(status.state())) {
+          if (status.state().isTerminal()) {
             break;
           }
         } else if (!announcedWait) {
@@ -225,8 +228,8 @@ final class CiAwaitCommand implements Callable<Integer> {
     out.println();
     if (status != null) {
       out.println(Table.render(status));
-      for (RunStatus.Job job : status.jobs()) {
-        if (!"COMPLETED".equals(job.state()) && job.errTail() != null) {
+      for (JobRecord job : status.jobs()) {
+        if (job.state() != JobState.COMPLETED && job.errTail() != null) {
           out.println();
           out.println("---- " + job.task() + ": last lines of its err file ----");
           out.println(job.errTail().replaceAll("[\\p{Cntrl}&&[^\\n\\t]]", "?"));
@@ -239,7 +242,7 @@ final class CiAwaitCommand implements Callable<Integer> {
     if (failure != null) {
       throw new CairnException(failure, 1, null);
     }
-    if ("SUCCEEDED".equals(status.state())) {
+    if (status.state() == RunState.SUCCEEDED) {
       out.println("cairn: run " + status.runId() + " succeeded");
       out.flush();
       return 0;
@@ -248,7 +251,7 @@ final class CiAwaitCommand implements Callable<Integer> {
         "run "
             + Untrusted.forLog(status.runId())
             + " "
-            + Untrusted.forLog(status.state())
+            + status.state()
             + ": "
             + Untrusted.forLog(status.message()),
         1,
@@ -274,13 +277,6 @@ final class CiAwaitCommand implements Callable<Integer> {
     return status.attempt() >= expectedAttempt;
   }
 
-  static boolean isFinal(String state) {
-    return switch (state) {
-      case "SUCCEEDED", "FAILED", "REJECTED", "CANCELLED" -> true;
-      default -> false;
-    };
-  }
-
   /** One line a person can follow: the run's state and each job's state, attempt and reason. */
   static String progress(RunStatus s) {
     // a status is anyone's text until verified: no line breaks or terminal escapes in the job log
@@ -288,19 +284,19 @@ final class CiAwaitCommand implements Callable<Integer> {
         new StringBuilder("run ")
             .append(Untrusted.forLog(s.runId()))
             .append(": ")
-            .append(Untrusted.forLog(s.state()));
+            .append(s.state());
     if (s.jobs() == null) {
       return sb.toString();
     }
     if (s.jobs().isEmpty() && s.message() != null) {
       sb.append(" - ").append(Untrusted.forLog(s.message()));
     }
-    for (RunStatus.Job j : s.jobs()) {
+    for (JobRecord j : s.jobs()) {
       sb.append(" | ").append(Untrusted.forLog(j.task())).append(' ').append(j.state());
       if (j.attempts() > 1) {
         sb.append(" (attempt ").append(j.attempts()).append(')');
       }
-      if (j.reason() != null && !"COMPLETED".equals(j.state())) {
+      if (j.reason() != null && j.state() != JobState.COMPLETED) {
         sb.append(" [").append(Untrusted.forLog(j.reason())).append(']');
       }
     }

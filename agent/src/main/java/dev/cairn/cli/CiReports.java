@@ -1,19 +1,18 @@
 package dev.cairn.cli;
 
 import dev.cairn.Untrusted;
+import dev.cairn.publish.JobRecord;
 import dev.cairn.publish.RunState;
 import dev.cairn.publish.RunStatus;
+import dev.cairn.scheduler.JobState;
 import dev.cairn.trigger.RunRequest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * What {@code ci await} leaves for GitLab: a JUnit XML report (one test case per task, failing with
@@ -21,8 +20,6 @@ import java.util.stream.Collectors;
  */
 final class CiReports {
   private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,200}");
-  private static final Set<String> STATES =
-      Arrays.stream(RunState.values()).map(Enum::name).collect(Collectors.toSet());
 
   private CiReports() {}
 
@@ -36,13 +33,13 @@ final class CiReports {
           failure != null
               ? failure
               : status == null ? "no status" : status.state() + ": " + status.message();
-      boolean failed = status == null || !"SUCCEEDED".equals(status.state());
+      boolean failed = status == null || status.state() != RunState.SUCCEEDED;
       failures = failed ? 1 : 0;
       cases.append("    <testcase classname=\"cairn\" name=\"config.env\">\n");
       if (failed) {
         cases
             .append("      <failure type=\"")
-            .append(status == null ? "Timeout" : xml(status.state()))
+            .append(status == null ? "Timeout" : xml(status.state().name()))
             .append("\" message=\"")
             .append(xml(message))
             .append("\">")
@@ -51,7 +48,7 @@ final class CiReports {
       }
       cases.append("    </testcase>\n");
     } else {
-      for (RunStatus.Job job : status.jobs()) {
+      for (JobRecord job : status.jobs()) {
         tests++;
         String reason = reason(job, failure);
         cases
@@ -64,7 +61,7 @@ final class CiReports {
             .append("\">\n");
         if (reason != null) {
           failures++;
-          String type = "COMPLETED".equals(job.state()) ? "QualityGate" : job.state();
+          String type = job.state() == JobState.COMPLETED ? "QualityGate" : job.state().name();
           cases
               .append("      <failure type=\"")
               .append(xml(type))
@@ -102,10 +99,10 @@ final class CiReports {
   }
 
   /** Why a task failed, or null when it passed. */
-  static String reason(RunStatus.Job job, String runFailure) {
-    if ("COMPLETED".equals(job.state())) {
+  static String reason(JobRecord job, String runFailure) {
+    if (job.state() == JobState.COMPLETED) {
       if (Boolean.FALSE.equals(job.gatePassed())) {
-        String metric = job.gate() == null ? null : job.gate().split("[<>=]")[0];
+        String metric = (job.gate() == null ? null : job.gate().metric());
         Double value = metric == null || job.metrics() == null ? null : job.metrics().get(metric);
         return "quality gate "
             + job.gate()
@@ -128,7 +125,7 @@ final class CiReports {
         + " attempt(s)";
   }
 
-  private static String details(RunStatus.Job job) {
+  private static String details(JobRecord job) {
     StringBuilder sb = new StringBuilder();
     sb.append("state ").append(job.state()).append(", attempts ").append(job.attempts());
     if (job.schedulerId() != null) {
@@ -153,7 +150,7 @@ final class CiReports {
    */
   static String dotenv(RunStatus status) {
     StringBuilder sb = new StringBuilder();
-    if (status != null && STATES.contains(status.state())) {
+    if (status != null && status.state() != null) {
       if (status.runId() != null && RUN_ID.matcher(status.runId()).matches()) {
         sb.append("CAIRN_RUN_ID=").append(status.runId()).append('\n');
       }

@@ -61,7 +61,7 @@ final class CiVerify {
       return path + " of results commit " + results + " is not JSON";
     }
     if (!commit.equals(run.path("config_commit").asText())
-        || !status.state().equals(run.path("state").asText())
+        || !status.state().name().equals(run.path("state").asText())
         || !status.runId().equals(run.path("run_id").asText())
         || status.attempt() != run.path("attempt").asInt(-1)) {
       return path

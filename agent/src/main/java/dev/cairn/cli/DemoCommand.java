@@ -98,7 +98,7 @@ final class DemoCommand implements Callable<Integer> {
               .orElseThrow();
     }
     out.println();
-    out.println(Table.render(RunStatus.of(run)));
+    out.println(Table.render(RunStatus.of(run.snapshot(null))));
     Path runDir = Path.of(run.runDir);
     if (run.resultsCommit != null) {
       out.println("  pushed to    " + ws.origin + " (main), without starting a pipeline (ci.skip)");

@@ -50,8 +50,8 @@ final class StatusCommand implements Callable<Integer> {
       RunStatus status = Json.MAPPER.readValue(object.get().content(), RunStatus.class);
       out.println(Table.render(status));
       return switch (status.state()) {
-        case "SUCCEEDED" -> 0;
-        case "FAILED", "REJECTED", "CANCELLED" -> 1;
+        case SUCCEEDED -> 0;
+        case FAILED, REJECTED, CANCELLED -> 1;
         default -> 0;
       };
     }

@@ -1,6 +1,7 @@
 package dev.cairn.cli;
 
 import dev.cairn.Untrusted;
+import dev.cairn.publish.JobRecord;
 import dev.cairn.publish.RunStatus;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,16 +15,14 @@ public final class Table {
   public static String render(RunStatus status) {
     List<String[]> rows = new ArrayList<>();
     rows.add(new String[] {"task", "state", "attempts", "metric", "gate", "elapsed", "peak mem"});
-    for (RunStatus.Job j : status.jobs()) {
+    for (JobRecord j : status.jobs()) {
       rows.add(
           new String[] {
             Untrusted.forLog(j.task()),
-            Untrusted.forLog(j.state()),
+            j.state().name(),
             Integer.toString(j.attempts()),
             keyMetric(j),
-            j.gatePassed() == null
-                ? "-"
-                : (j.gatePassed() ? "pass" : "FAIL") + " " + Untrusted.forLog(j.gate()),
+            j.gatePassed() == null ? "-" : (j.gatePassed() ? "pass" : "FAIL") + " " + j.gate(),
             j.elapsedS() == null ? "-" : j.elapsedS() + " s",
             j.maxRssMb() == null ? "-" : j.maxRssMb() + " MiB"
           });
@@ -40,7 +39,7 @@ public final class Table {
         .append(" (commit ")
         .append(Untrusted.forLog(shortSha(status.commit())))
         .append("): ")
-        .append(Untrusted.forLog(status.state()))
+        .append(status.state())
         .append('\n');
     if (status.message() != null) {
       sb.append("  ").append(Untrusted.forLog(status.message())).append('\n');
@@ -62,12 +61,12 @@ public final class Table {
   }
 
   /** The metric the task's gate names, else the first test metric. */
-  static String keyMetric(RunStatus.Job j) {
+  static String keyMetric(JobRecord j) {
     Map<String, Double> m = j.metrics();
     if (m == null || m.isEmpty()) {
       return "-";
     }
-    String name = j.gate() != null ? j.gate().split("[<>=]")[0] : null;
+    String name = (j.gate() == null ? null : j.gate().metric());
     if (name == null || !m.containsKey(name)) {
       name = m.keySet().iterator().next();
     }

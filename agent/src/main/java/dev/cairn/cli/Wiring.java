@@ -2,8 +2,7 @@ package dev.cairn.cli;
 
 import dev.cairn.CairnException;
 import dev.cairn.agent.Agent;
-import dev.cairn.agent.RunDriver;
-import dev.cairn.agent.RunPublisher;
+import dev.cairn.agent.AgentParts;
 import dev.cairn.agent.RunRepository;
 import dev.cairn.config.AgentSettings;
 import dev.cairn.dvc.DvcConfig;
@@ -11,6 +10,7 @@ import dev.cairn.git.GitAuth;
 import dev.cairn.git.GitClone;
 import dev.cairn.git.GitPublisher;
 import dev.cairn.publish.ResultsPublisher;
+import dev.cairn.publish.RunPublisher;
 import dev.cairn.render.ScriptRenderer;
 import dev.cairn.render.Site;
 import dev.cairn.render.TemplateSet;
@@ -98,17 +98,16 @@ final class Wiring implements AutoCloseable {
         check = new ProvenanceCheck(mirror, settings.allowedBranches());
       }
     }
-    RunDriver driver =
-        new RunDriver(renderer, schedulers, settings.workDir(), clock, check, publisher);
     this.agent =
         new Agent(
-            settings,
-            store,
-            schedulers,
-            new RunRepository(settings.stateDir()),
-            driver,
-            clock,
-            seeds);
+            AgentParts.of(
+                    settings,
+                    store,
+                    schedulers,
+                    renderer,
+                    new RunRepository(settings.stateDir()),
+                    clock)
+                .withGit(check, publisher, seeds));
   }
 
   static ObjectStore openStore(AgentSettings settings) throws IOException {

@@ -35,7 +35,7 @@ final class ExperimentSchema {
     add("NUM_WORKERS", "2", Checks.integer(0, 256));
     add("LEARNING_RATE", "1e-4", Checks.decimal("0", "10"));
     add("SEED", "42", Checks.integer(0, Integer.MAX_VALUE));
-    add("SCHEDULER", "slurm", Checks.oneOf("slurm", "lsf", "local"));
+    add("SCHEDULER", SchedulerName.SLURM.id(), Checks.oneOf(SchedulerName.ids()));
     add("PARTITION", "", Checks.name(true));
     add("ACCOUNT", "", Checks.name(true));
     add("GPUS_PER_JOB", "1", Checks.integer(0, 16));

@@ -1,5 +1,7 @@
 package dev.cairn.config;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,6 +29,17 @@ public record QualityGate(String metric, String operator, double threshold) {
     return new QualityGate(m.group(1), m.group(2), threshold);
   }
 
+  /** Parses a gate already validated once, as a run record or {@code status.json} holds it. */
+  @JsonCreator
+  public static QualityGate of(String text) {
+    QualityGate gate = parse(text);
+    if (gate == null) {
+      throw new IllegalArgumentException(
+          "'" + text + "' is not a quality gate; expected METRIC>=NUMBER (or >, <=, <)");
+    }
+    return gate;
+  }
+
   public boolean passes(double value) {
     return switch (operator) {
       case ">=" -> value >= threshold;
@@ -37,6 +50,7 @@ public record QualityGate(String metric, String operator, double threshold) {
     };
   }
 
+  @JsonValue
   @Override
   public String toString() {
     return metric + operator + String.format(Locale.ROOT, "%s", trim(threshold));

@@ -63,7 +63,7 @@ public final class GitClone implements AutoCloseable {
           throw new CairnException(
               "clone folder "
                   + abs
-                  + " exists but is not a Git repository; empty it or set CAIRN_GIT_CLONE"
+                  + " exists but is not a Git repository; empty it or set CAIRN_REPO_DIR"
                   + " elsewhere");
         }
         repo = new FileRepositoryBuilder().setGitDir(gitDir.toFile()).setMustExist(true).build();

@@ -367,7 +367,7 @@ public final class GitPublisher {
               + branch
               + " does not exist on "
               + clone.remoteForMessages()
-              + "; push it once or set CAIRN_GIT_BRANCH to an existing branch");
+              + "; push it once or set CAIRN_RESULTS_BRANCH to an existing branch");
     }
     return ref.getObjectId();
   }

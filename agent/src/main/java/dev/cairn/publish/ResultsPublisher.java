@@ -2,14 +2,10 @@ package dev.cairn.publish;
 
 import dev.cairn.Json;
 import dev.cairn.Untrusted;
-import dev.cairn.agent.JobRun;
-import dev.cairn.agent.Run;
-import dev.cairn.agent.RunPublisher;
 import dev.cairn.dvc.DvcConfig;
 import dev.cairn.dvc.DvcOutput;
 import dev.cairn.dvc.DvcWriter;
 import dev.cairn.git.GitPublisher;
-import dev.cairn.plan.RunPlan;
 import dev.cairn.store.ObjectStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -59,8 +55,8 @@ public final class ResultsPublisher implements RunPublisher {
   }
 
   @Override
-  public String publish(Run run, RunPlan plan) throws IOException {
-    Path runDir = Path.of(run.runDir);
+  public String publish(RunRecord run) throws IOException {
+    Path runDir = run.runDir();
     Path staging = runDir.resolve(".publish");
     deleteTree(staging);
     Files.createDirectories(staging.resolve("results"));
@@ -73,7 +69,7 @@ public final class ResultsPublisher implements RunPublisher {
       hashes.put(name, out.md5());
     }
     DvcConfig.write(staging, remote.name(), remote.url(), remote.endpointUrl());
-    String rel = "results/" + run.runId;
+    String rel = "results/" + run.runId();
     Map<String, byte[]> files = new LinkedHashMap<>();
     for (String name : OUTPUTS) {
       files.put(
@@ -81,14 +77,14 @@ public final class ResultsPublisher implements RunPublisher {
           Files.readAllBytes(staging.resolve("results/" + name + ".dvc")));
     }
     files.put(rel + "/.gitignore", Files.readAllBytes(staging.resolve("results/.gitignore")));
-    files.put(rel + "/config.env", plan.config().content());
+    files.put(rel + "/config.env", run.config().content());
     files.put(rel + "/run.json", Json.MAPPER.writeValueAsBytes(provenance(run, hashes)));
-    files.put(rel + "/summary.md", Summary.render(run, plan).getBytes(StandardCharsets.UTF_8));
+    files.put(rel + "/summary.md", Summary.render(run).getBytes(StandardCharsets.UTF_8));
     files.put(".dvc/config", Files.readAllBytes(staging.resolve(".dvc/config")));
     files.put(".dvc/.gitignore", Files.readAllBytes(staging.resolve(".dvc/.gitignore")));
     String sha = git.publish(branch, rel, files, message(run));
     deleteTree(staging);
-    log.info("run {}: outputs versioned in {}, results commit {}", run.runId, remote.url(), sha);
+    log.info("run {}: outputs versioned in {}, results commit {}", run.runId(), remote.url(), sha);
     return sha;
   }
 
@@ -97,11 +93,11 @@ public final class ResultsPublisher implements RunPublisher {
    * `git log`. The subject is the verified commit's (never request.json's), and every part is one
    * line, so no text can add a line that reads as a trailer.
    */
-  static String message(Run run) {
-    String subject = run.verified == null ? "" : Untrusted.oneLine(run.verified.subject(), 120);
-    String why = Untrusted.oneLine(run.outcomeMessage, 1000);
+  static String message(RunRecord run) {
+    String subject = run.verified() == null ? "" : Untrusted.oneLine(run.verified().subject(), 120);
+    String why = Untrusted.oneLine(run.outcomeMessage(), 1000);
     return "Results of "
-        + run.runId
+        + run.runId()
         + (subject.isEmpty() ? "" : ": " + subject)
         + "\n\n"
         + (why == null || why.isEmpty() ? "" : why + "\n\n")
@@ -109,40 +105,40 @@ public final class ResultsPublisher implements RunPublisher {
         + run.commit()
         + "\n"
         + "Run state: "
-        + run.outcome
+        + run.outcome()
         + "\n";
   }
 
-  private Map<String, Object> provenance(Run run, Map<String, String> hashes) {
+  private Map<String, Object> provenance(RunRecord run, Map<String, String> hashes) {
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("schema", 1);
-    p.put("run_id", run.runId);
-    p.put("state", run.outcome.name());
-    p.put("message", run.outcomeMessage);
+    p.put("run_id", run.runId());
+    p.put("state", run.outcome().name());
+    p.put("message", run.outcomeMessage());
     p.put("config_commit", run.commit());
-    p.put("config_sha256", run.configSha256);
+    p.put("config_sha256", run.configSha256());
     // only what provenance proved through Git and the agent's own clock: request.json is not
     // evidence of anything
-    if (run.verified != null) {
-      p.put("branch", run.verified.branch());
-      p.put("author", Untrusted.oneLine(run.verified.authorName(), 200));
-      p.put("author_email", Untrusted.oneLine(run.verified.authorEmail(), 200));
-      p.put("committed_at", run.verified.committedAt());
+    if (run.verified() != null) {
+      p.put("branch", run.verified().branch());
+      p.put("author", Untrusted.oneLine(run.verified().authorName(), 200));
+      p.put("author_email", Untrusted.oneLine(run.verified().authorEmail(), 200));
+      p.put("committed_at", run.verified().committedAt());
     }
     p.put("attempt", run.attempt());
-    p.put("received_at", run.createdAt);
-    p.put("finished_at", run.finishedAt);
-    p.put("scheduler", run.scheduler);
+    p.put("received_at", run.receivedAt());
+    p.put("finished_at", run.finishedAt());
+    p.put("scheduler", run.scheduler());
     Map<String, Object> jobs = new LinkedHashMap<>();
-    for (JobRun job : run.jobs) {
+    for (JobRecord job : run.jobs()) {
       List<String> ids = new ArrayList<>();
-      job.history.forEach(a -> ids.add(a.schedulerId()));
+      job.history().forEach(a -> ids.add(a.schedulerId()));
       Map<String, Object> j = new LinkedHashMap<>();
       j.put("scheduler_job_ids", ids);
-      j.put("state", job.state.name());
-      j.put("attempts", job.attempt);
-      j.put("metrics", job.metrics);
-      jobs.put(job.task, j);
+      j.put("state", job.state().name());
+      j.put("attempts", job.attempts());
+      j.put("metrics", job.metrics());
+      jobs.put(job.task(), j);
     }
     p.put("jobs", jobs);
     p.put("outputs", hashes);

@@ -1,11 +1,8 @@
 package dev.cairn.publish;
 
 import dev.cairn.Untrusted;
-import dev.cairn.agent.JobRun;
-import dev.cairn.agent.Run;
 import dev.cairn.collect.JobOutputs;
 import dev.cairn.config.QualityGate;
-import dev.cairn.plan.RunPlan;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,91 +13,93 @@ import java.util.Map;
 final class Summary {
   private Summary() {}
 
-  static String render(Run run, RunPlan plan) throws IOException {
+  static String render(RunRecord run) throws IOException {
     StringBuilder md = new StringBuilder();
-    md.append("# ").append(run.runId).append("\n\n");
+    md.append("# ").append(run.runId()).append("\n\n");
     md.append("| | |\n| --- | --- |\n");
-    row(md, "state", "**" + run.outcome + "**: " + escape(run.outcomeMessage));
+    row(md, "state", "**" + run.outcome() + "**: " + escape(run.outcomeMessage()));
     row(
         md,
         "config commit",
         "`"
             + run.commit()
             + "` "
-            + (run.verified == null ? "(not verified)" : escape(run.verified.subject())));
-    if (run.verified != null) {
-      row(md, "branch", escape(run.verified.branch()));
-      row(md, "author", escape(run.verified.authorName()));
+            + (run.verified() == null ? "(not verified)" : escape(run.verified().subject())));
+    if (run.verified() != null) {
+      row(md, "branch", escape(run.verified().branch()));
+      row(md, "author", escape(run.verified().authorName()));
     }
     row(
         md,
         "model",
         "`"
-            + plan.config().model()
+            + run.config().model()
             + "`, trainer `"
-            + plan.config().trainer()
+            + run.config().trainer()
             + "`, "
-            + plan.config().epochs()
+            + run.config().epochs()
             + " epochs, seed "
-            + plan.config().seed());
+            + run.config().seed());
     row(
         md,
         "scheduler",
-        plan.config().scheduler()
-            + (plan.config().partition().isEmpty()
+        run.config().scheduler()
+            + (run.config().partition().isEmpty()
                 ? ""
-                : ", partition " + plan.config().partition()));
-    row(md, "received", escape(run.createdAt));
-    row(md, "finished", escape(run.finishedAt));
+                : ", partition " + run.config().partition()));
+    row(md, "received", escape(run.receivedAt()));
+    row(md, "finished", escape(run.finishedAt()));
     md.append("\n## Tasks\n\n");
     md.append(
         "| task | state | attempts | quality gate | metrics | elapsed | CPU time | peak memory | GPU hours | GPU use |\n");
     md.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
-    for (JobRun job : run.jobs) {
-      QualityGate gate = plan.config().gates().get(job.task);
-      Double value = job.metrics.get(gate.metric());
+    for (JobRecord job : run.jobs()) {
+      QualityGate gate = job.gate();
+      Double value = job.gateValue();
       String gateCell =
           gate
               + " "
-              + (job.gatePassed == null ? "-" : job.gatePassed ? "passed" : "**missed**")
+              + (job.gatePassed() == null ? "-" : job.gatePassed() ? "passed" : "**missed**")
               + (value == null ? "" : String.format(Locale.ROOT, " (%.4f)", value));
       md.append("| ")
-          .append(job.task)
+          .append(job.task())
           .append(" | ")
-          .append(job.state)
-          .append(job.reason == null ? "" : " (" + escape(job.reason) + ")")
+          .append(job.state())
+          .append(job.reason() == null ? "" : " (" + escape(job.reason()) + ")")
           .append(" | ")
-          .append(job.attempt)
+          .append(job.attempts())
           .append(" | ")
           .append(gateCell)
           .append(" | ")
-          .append(metrics(job.metrics))
+          .append(metrics(job.metrics()))
           .append(" | ")
-          .append(duration(job.elapsedS))
+          .append(duration(job.elapsedS()))
           .append(" | ")
-          .append(duration(job.cpuS))
+          .append(duration(job.cpuS()))
           .append(" | ")
-          .append(job.maxRssMb == null ? "-" : job.maxRssMb + " MiB")
+          .append(job.maxRssMb() == null ? "-" : job.maxRssMb() + " MiB")
           .append(" | ")
           .append(gpuHours(job))
           .append(" | ")
           .append(
-              job.gpuUtilPct == null ? "-" : job.gpuUtilPct + " %, " + job.gpuMemMb + " MiB peak")
+              job.gpuUtilPct() == null
+                  ? "-"
+                  : job.gpuUtilPct() + " %, " + job.gpuMemMb() + " MiB peak")
           .append(" |\n");
     }
     md.append("\n## Outputs\n\n");
     md.append("`err/`, `out/` and `predictions/` are versioned with DVC (`err.dvc`, `out.dvc`,\n");
     md.append(
         "`predictions.dvc`); get them with `agent.jar pull` or `dvc pull` after checking out this commit.\n");
-    for (JobRun job : run.jobs) {
-      Path dir = Path.of(run.runDir).resolve("predictions").resolve(job.task);
+    for (JobRecord job : run.jobs()) {
+      Path dir = run.runDir().resolve("predictions").resolve(job.task());
       List<String> images = JobOutputs.images(dir);
       if (images.isEmpty()) {
         continue;
       }
-      md.append("\n").append(job.task).append(":\n\n");
+      md.append("\n").append(job.task()).append(":\n\n");
       for (String image : images) {
-        String rel = "predictions/" + job.task + "/" + image;
+        String rel = "predictions/" + job.task() + "/" + image;
         md.append("- [").append(rel).append("](").append(rel).append(")\n");
       }
     }
@@ -133,11 +132,11 @@ final class Summary {
         : String.format(Locale.ROOT, "%d min %02d s", seconds / 60, seconds % 60);
   }
 
-  private static String gpuHours(JobRun job) {
-    if (job.gpus == null || job.gpus == 0 || job.elapsedS == null) {
+  private static String gpuHours(JobRecord job) {
+    if (job.gpus() == null || job.gpus() == 0 || job.elapsedS() == null) {
       return "-";
     }
-    return String.format(Locale.ROOT, "%.2f", job.gpus * job.elapsedS / 3600.0);
+    return String.format(Locale.ROOT, "%.2f", job.gpus() * job.elapsedS() / 3600.0);
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.cairn.trigger;
 
 import dev.cairn.CairnException;
 import dev.cairn.Json;
+import dev.cairn.publish.RunState;
 import dev.cairn.store.ObjectStore;
 import dev.cairn.store.StoredObject;
 import java.io.IOException;
@@ -84,11 +85,13 @@ public final class Submission {
     return new Outcome(next, false, false);
   }
 
+  /** Whether a state read from {@code status.json} has ended; an unknown one has not. */
   static boolean isFinal(String state) {
-    return switch (state) {
-      case "SUCCEEDED", "FAILED", "REJECTED", "CANCELLED" -> true;
-      default -> false;
-    };
+    try {
+      return RunState.valueOf(state).isTerminal();
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   private static RunRequest withAttempt(RunRequest r, int attempt) {

@@ -1,5 +1,6 @@
 package dev.cairn.agent;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,6 +17,7 @@ import dev.cairn.scheduler.JobState;
 import dev.cairn.scheduler.Schedulers;
 import dev.cairn.store.FileObjectStore;
 import dev.cairn.testing.Fixtures;
+import dev.cairn.testing.ManualClock;
 import dev.cairn.trigger.RequestQueue;
 import dev.cairn.trigger.RunRequest;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +29,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,6 +45,9 @@ class AgentLoopTest {
   private Schedulers schedulers;
   private int commits;
 
+  /** When CI submitted each request: one second apart, so their order is certain. */
+  private final ManualClock requestTimes = new ManualClock(Instant.now());
+
   @BeforeEach
   void setUp() throws Exception {
     store = new FileObjectStore(tmp.resolve("store"));
@@ -55,15 +61,20 @@ class AgentLoopTest {
     }
     // let local jobs that are still ending finish writing into the temporary folder before it goes
     Path jobs = tmp.resolve("state/local-scheduler/jobs");
-    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    while (Files.isDirectory(jobs) && System.nanoTime() < deadline) {
-      try (Stream<Path> dirs = Files.list(jobs)) {
-        if (dirs.filter(d -> d.getFileName().toString().matches("\\d+"))
-            .noneMatch(AgentLoopTest::stillRunning)) {
-          break;
-        }
-      }
-      Thread.sleep(100);
+    try {
+      await().atMost(Duration.ofSeconds(15)).until(() -> !anyJobRunning(jobs));
+    } catch (ConditionTimeoutException e) {
+      // a job that outlives the bound is the scheduler's to kill; the folder goes anyway
+    }
+  }
+
+  private static boolean anyJobRunning(Path jobs) throws java.io.IOException {
+    if (!Files.isDirectory(jobs)) {
+      return false;
+    }
+    try (Stream<Path> dirs = Files.list(jobs)) {
+      return dirs.filter(d -> d.getFileName().toString().matches("\\d+"))
+          .anyMatch(AgentLoopTest::stillRunning);
     }
   }
 
@@ -105,16 +116,14 @@ class AgentLoopTest {
         TemplateSet.fromDirectory(
             Fixtures.projectDir().resolve("agent/src/test/resources/loop-templates"));
     ScriptRenderer renderer = new ScriptRenderer(templates, new Site("", "unused.jar", "", "test"));
-    RunDriver driver =
-        new RunDriver(renderer, schedulers, settings.workDir(), Clock.systemUTC(), null, null);
     return new Agent(
-        settings,
-        store,
-        schedulers,
-        new RunRepository(settings.stateDir()),
-        driver,
-        Clock.systemUTC(),
-        null);
+        AgentParts.of(
+            settings,
+            store,
+            schedulers,
+            renderer,
+            new RunRepository(settings.stateDir()),
+            Clock.systemUTC()));
   }
 
   private String submit(String config) throws Exception {
@@ -130,21 +139,19 @@ class AgentLoopTest {
             "1",
             "A",
             "msg",
-            Instant.now().toString(),
+            requestTimes.advance(Duration.ofSeconds(1)).toString(),
             ExperimentConfig.sha256(bytes),
             1),
         bytes);
     return commit;
   }
 
-  private static void runUntilIdle(Agent agent) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (agent.tick()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("runs still active after 30 s: " + agent.runs().keySet());
-      }
-      Thread.sleep(100);
-    }
+  /** Ticks until no run is active; the local jobs are real processes, so this polls. */
+  private static void runUntilIdle(Agent agent) {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> !agent.tick());
   }
 
   private JsonNode status(String commit) throws Exception {
@@ -213,19 +220,14 @@ class AgentLoopTest {
                 .replace("EPOCHS=4", "EPOCHS=10"));
     Agent agent = newAgent();
     Path spool = settings.stateDir().resolve("local-scheduler/jobs/1");
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    Path epochs = null;
-    while (System.nanoTime() < deadline) {
-      agent.tick();
-      Run run = agent.runs().values().iterator().next();
-      if (run.runDir != null) {
-        epochs = Path.of(run.runDir).resolve("predictions/crop_classification/epochs.log");
-        if (Files.exists(epochs) && Files.readAllLines(epochs).size() >= 3) {
-          break;
-        }
-      }
-      Thread.sleep(100);
-    }
+    agent.tick();
+    Run run = agent.runs().values().iterator().next();
+    Path epochs = Path.of(run.runDir).resolve("predictions/crop_classification/epochs.log");
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> agent.tick() && Files.exists(epochs) && Files.readAllLines(epochs).size() >= 3);
     // the job's processes vanish without a trace, as on a node that died
     long pid = Long.parseLong(Files.readString(spool.resolve("pid")).strip());
     new ProcessBuilder("kill", "-KILL", "--", "-" + pid).start().waitFor();
@@ -244,7 +246,6 @@ class AgentLoopTest {
   void queue_runsTwoCommitsOfABranchInOrder() throws Exception {
     useSupersede("queue");
     String first = submit(GOOD);
-    Thread.sleep(5);
     String second = submit(GOOD);
     Agent agent = newAgent();
     agent.tick();
@@ -279,7 +280,6 @@ class AgentLoopTest {
     Agent agent = newAgent();
     agent.tick();
     agent.tick();
-    Thread.sleep(5);
     String newer = submit(GOOD);
     runUntilIdle(agent);
     JsonNode old = status(older);

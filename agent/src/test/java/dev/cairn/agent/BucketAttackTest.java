@@ -115,22 +115,15 @@ class BucketAttackTest {
             "main",
             "test",
             Map.of());
-    RunDriver driver =
-        new RunDriver(
-            renderer,
-            schedulers,
-            settings.workDir(),
-            Clock.systemUTC(),
-            new ProvenanceCheck(new RepoMirror(clone), List.of("main")),
-            publisher);
     return new Agent(
-        settings,
-        store,
-        schedulers,
-        new RunRepository(settings.stateDir()),
-        driver,
-        Clock.systemUTC(),
-        null);
+        AgentParts.of(
+                settings,
+                store,
+                schedulers,
+                renderer,
+                new RunRepository(settings.stateDir()),
+                Clock.systemUTC())
+            .withGit(new ProvenanceCheck(new RepoMirror(clone), List.of("main")), publisher, null));
   }
 
   private static RunRequest request(String commit, String message, String author, int attempt) {

@@ -59,17 +59,15 @@ class SlurmLoopIT {
     String trainer = System.getProperty("cairn.trainerJar");
     ScriptRenderer renderer =
         new ScriptRenderer(Fixtures.templates(), new Site("", trainer, "", "test"));
-    RunDriver driver =
-        new RunDriver(renderer, schedulers, settings.workDir(), Clock.systemUTC(), null, null);
     agent =
         new Agent(
-            settings,
-            store,
-            schedulers,
-            new RunRepository(settings.stateDir()),
-            driver,
-            Clock.systemUTC(),
-            null);
+            AgentParts.of(
+                settings,
+                store,
+                schedulers,
+                renderer,
+                new RunRepository(settings.stateDir()),
+                Clock.systemUTC()));
   }
 
   @AfterEach

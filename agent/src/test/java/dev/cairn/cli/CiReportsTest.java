@@ -2,42 +2,50 @@ package dev.cairn.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cairn.Json;
+import dev.cairn.config.QualityGate;
+import dev.cairn.publish.JobRecord;
+import dev.cairn.publish.RunState;
 import dev.cairn.publish.RunStatus;
+import dev.cairn.scheduler.JobState;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class CiReportsTest {
-  private static RunStatus.Job job(
+  private static JobRecord job(
       String task, String state, Integer exit, Map<String, Double> metrics, Boolean passed) {
-    return new RunStatus.Job(
+    return new JobRecord(
         task,
         "41",
-        state,
+        JobState.valueOf(state),
         state.equals("FAILED") ? "exit code 3" : null,
         1,
         exit,
         12L,
         null,
         80L,
+        0,
         null,
         null,
         metrics,
-        "test/mIoU>=0.5",
+        QualityGate.of("test/mIoU>=0.5"),
         passed,
         List.of(),
         state.equals("FAILED") ? "Traceback: boom" : null);
   }
 
-  private static RunStatus status(String state, int attempt, RunStatus.Job... jobs) {
+  private static RunStatus status(String state, int attempt, JobRecord... jobs) {
     return new RunStatus(
         1,
         "c".repeat(40),
         "20261125-x-cccccccc",
         attempt,
-        state,
+        RunState.valueOf(state),
         "msg",
         "t",
         List.of(jobs),
@@ -75,7 +83,7 @@ class CiReportsTest {
             "c".repeat(40),
             "r",
             1,
-            "REJECTED",
+            RunState.REJECTED,
             "EPOCS is not a key of config.env; did you mean EPOCHS?",
             "t",
             List.of(),
@@ -104,11 +112,11 @@ class CiReportsTest {
 
   @Test
   void progress_namesStatesAttemptsAndQueueReasons() {
-    RunStatus.Job pending =
-        new RunStatus.Job(
+    JobRecord pending =
+        new JobRecord(
             "landslide",
             "9",
-            "PENDING",
+            JobState.PENDING,
             "Priority",
             2,
             null,
@@ -117,8 +125,9 @@ class CiReportsTest {
             null,
             null,
             null,
+            null,
             Map.of(),
-            "g",
+            QualityGate.of("val/loss<1"),
             null,
             List.of(),
             null);
@@ -128,7 +137,8 @@ class CiReportsTest {
   }
 
   private static RunStatus forged(String runId, String state, String results) {
-    return new RunStatus(1, "c".repeat(40), runId, 1, state, "msg", "t", List.of(), results);
+    return new RunStatus(
+        1, "c".repeat(40), runId, 1, RunState.valueOf(state), "msg", "t", List.of(), results);
   }
 
   @Test
@@ -140,9 +150,12 @@ class CiReportsTest {
                 "SUCCEEDED",
                 "e".repeat(40) + "\nCI_DEBUG_TRACE=true"));
     assertEquals("CAIRN_RUN_STATE=SUCCEEDED\n", env);
-    assertEquals(
-        "CAIRN_RUN_STATE=UNKNOWN\n",
-        CiReports.dotenv(forged("x", "SUCCEEDED\nCI_DEBUG_TRACE=true", null)));
+    // a state is one of RunState's names or the status does not parse at all
+    assertThrows(
+        IOException.class,
+        () ->
+            Json.MAPPER.readValue(
+                "{\"state\": \"SUCCEEDED\\nCI_DEBUG_TRACE=true\"}", RunStatus.class));
     for (String line : env.lines().toList()) {
       assertTrue(line.matches("CAIRN_[A-Z_]+=[A-Za-z0-9._-]+"), line);
     }

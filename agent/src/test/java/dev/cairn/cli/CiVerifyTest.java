@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cairn.git.GitAuth;
 import dev.cairn.git.GitClone;
 import dev.cairn.git.GitTestRepos;
+import dev.cairn.publish.RunState;
 import dev.cairn.publish.RunStatus;
 import dev.cairn.trigger.RepoMirror;
 import java.nio.file.Path;
@@ -62,7 +63,16 @@ class CiVerifyTest {
 
   private String verify(String commit, String state, int attempt, String resultsCommit) {
     RunStatus status =
-        new RunStatus(1, commit, RUN_ID, attempt, state, "m", "t", List.of(), resultsCommit);
+        new RunStatus(
+            1,
+            commit,
+            RUN_ID,
+            attempt,
+            RunState.valueOf(state),
+            "m",
+            "t",
+            List.of(),
+            resultsCommit);
     try (GitClone clone = GitClone.open(tmp.resolve("ci.git"), url, GitAuth.none())) {
       return CiVerify.reject(new RepoMirror(clone), status, config, "main");
     }

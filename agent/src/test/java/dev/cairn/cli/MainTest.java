@@ -68,6 +68,25 @@ class MainTest {
     assertTrue(err().contains("EPOCHS='3; rm -rf ~' is not allowed"), err());
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"before", "after"})
+  void verbose_anywhereOnTheLine_addsTheStackTrace(String where) {
+    String missing = tmp.resolve("nope.env").toString();
+    String[] args =
+        where.equals("before")
+            ? new String[] {"--verbose", "render", "--config", missing}
+            : new String[] {"render", "--config", missing, "--verbose"};
+    assertEquals(2, run(args));
+    assertTrue(err().lines().count() > 1, err());
+    assertTrue(err().contains("\tat dev.cairn."), err());
+  }
+
+  @Test
+  void withoutVerbose_anErrorIsOneLine() {
+    assertEquals(2, run("render", "--config", tmp.resolve("nope.env").toString()));
+    assertEquals(1, err().strip().lines().count(), err());
+  }
+
   @Test
   void render_missingConfig_namesTheFix() {
     assertEquals(2, run("render", "--config", tmp.resolve("nope.env").toString()));

@@ -1,0 +1,46 @@
+package dev.cairn.publish;
+
+import dev.cairn.config.ExperimentConfig;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * An immutable snapshot of a run, taken by the loop whenever it reports or publishes: what {@code
+ * status.json}, {@code summary.md} and the results commit are made from. It never changes under the
+ * reader, and holds no credentials.
+ *
+ * @param verified what provenance proved, or null where no check ran
+ * @param receivedAt when the agent received the request, by its own clock
+ * @param config the validated config, or null where the run was rejected before it was read
+ * @param outcome how the run ends, once every job has ended; null before
+ */
+public record RunRecord(
+    String runId,
+    String commit,
+    int attempt,
+    RunState state,
+    String message,
+    String updatedAt,
+    Verified verified,
+    String receivedAt,
+    String configSha256,
+    String scheduler,
+    Path runDir,
+    String finishedAt,
+    String resultsCommit,
+    RunState outcome,
+    String outcomeMessage,
+    ExperimentConfig config,
+    List<JobRecord> jobs) {
+
+  public RunRecord {
+    jobs = List.copyOf(jobs);
+  }
+
+  /**
+   * What provenance proved through Git about the run's commit: the only facts about a request that
+   * reach a results commit (request.json proves nothing). Committer text: escape where it lands.
+   */
+  public record Verified(
+      String branch, String subject, String authorName, String authorEmail, String committedAt) {}
+}
