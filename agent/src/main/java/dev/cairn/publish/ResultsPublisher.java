@@ -80,6 +80,13 @@ public final class ResultsPublisher implements RunPublisher {
     files.put(rel + "/config.env", run.config().content());
     files.put(rel + "/run.json", Json.MAPPER.writeValueAsBytes(provenance(run, hashes)));
     files.put(rel + "/summary.md", Summary.render(run).getBytes(StandardCharsets.UTF_8));
+    // what ran: the rendered scripts, and the TerraTorch task configs and plot script the jobs
+    // wrote
+    for (String folder : List.of("scripts", "terratorch")) {
+      for (Path file : plainFiles(runDir.resolve(folder))) {
+        files.put(rel + "/" + folder + "/" + file.getFileName(), Files.readAllBytes(file));
+      }
+    }
     files.put(".dvc/config", Files.readAllBytes(staging.resolve(".dvc/config")));
     files.put(".dvc/.gitignore", Files.readAllBytes(staging.resolve(".dvc/.gitignore")));
     String sha = git.publish(branch, rel, files, message(run));
@@ -146,6 +153,19 @@ public final class ResultsPublisher implements RunPublisher {
     p.put("templates_sha256", templateHashes);
     p.put("agent_version", agentVersion);
     return p;
+  }
+
+  private static List<Path> plainFiles(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files
+          .filter(Files::isRegularFile)
+          .filter(f -> !f.getFileName().toString().endsWith(".tmp"))
+          .sorted()
+          .toList();
+    }
   }
 
   private static void deleteTree(Path dir) throws IOException {
