@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
+    header = "Run the agent daemon (the default command).",
     description = {
       "Run the agent: watch the object store for run requests, submit and watch their jobs,",
       "publish their results. Stops cleanly on SIGTERM or Ctrl-C; restart it any time."
