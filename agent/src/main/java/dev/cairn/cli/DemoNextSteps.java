@@ -50,8 +50,7 @@ final class DemoNextSteps {
 
   /** {@code java -jar /abs/agent.jar}, or its class path where the agent runs from classes. */
   static String agentCommand() {
-    String java =
-        ShellQuote.quote(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    String java = javaCommand();
     try {
       Path location =
           Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI())
@@ -67,5 +66,24 @@ final class DemoNextSteps {
         + ShellQuote.quote(System.getProperty("java.class.path"))
         + " "
         + Main.class.getName();
+  }
+
+  /** {@code java} where the PATH finds this Java, else this Java's absolute path. */
+  static String javaCommand() {
+    Path running = Path.of(System.getProperty("java.home"), "bin", "java");
+    String path = System.getenv("PATH");
+    for (String dir : path == null ? new String[0] : path.split(":")) {
+      Path candidate = Path.of(dir.isEmpty() ? "." : dir, "java");
+      try {
+        if (Files.isExecutable(candidate)) {
+          return candidate.toRealPath().equals(running.toRealPath())
+              ? "java"
+              : ShellQuote.quote(running.toString());
+        }
+      } catch (java.io.IOException e) {
+        // unreadable: go on with the next folder
+      }
+    }
+    return ShellQuote.quote(running.toString());
   }
 }
