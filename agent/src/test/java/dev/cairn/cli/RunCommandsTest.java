@@ -174,6 +174,14 @@ class RunCommandsTest {
   }
 
   @Test
+  void runOnce_printsWhatTheTickLeft() throws Exception {
+    Path trainer = Files.writeString(tmp.resolve("trainer.jar"), "unused");
+    Files.writeString(settings, Files.readString(settings) + "CAIRN_TRAINER_JAR=" + trainer + "\n");
+    assertEquals(0, run("run", "--once"));
+    assertEquals("one tick done: 0 run(s) on record, 0 active", out().strip());
+  }
+
+  @Test
   void help_summarisesEveryCommandInAWholeSentence() {
     assertEquals(
         0,
