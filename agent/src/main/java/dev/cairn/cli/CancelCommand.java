@@ -73,7 +73,7 @@ final class CancelCommand implements Callable<Integer> {
 
   /** The latest attempt CI or {@code reproduce} asked for (1 when request.json says nothing). */
   private static int requestedAttempt(ObjectStore store, String commit) throws Exception {
-    var request = store.get(RunRequest.requestKey(commit));
+    var request = store.get(RunRequest.requestKey(commit), RunRequest.MAX_REQUEST_BYTES);
     if (request.isEmpty()) {
       return 1;
     }

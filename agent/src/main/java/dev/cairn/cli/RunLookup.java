@@ -1,9 +1,11 @@
 package dev.cairn.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.cairn.CairnException;
 import dev.cairn.Json;
 import dev.cairn.publish.RunStatus;
 import dev.cairn.store.ObjectStore;
+import dev.cairn.store.ObjectTooLargeException;
 import dev.cairn.trigger.RunRequest;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -93,7 +95,7 @@ final class RunLookup {
   }
 
   Optional<RunStatus> status(String commit) throws IOException {
-    var object = store.get(RunRequest.statusKey(commit));
+    var object = store.get(RunRequest.statusKey(commit), RunRequest.MAX_STATUS_BYTES);
     if (object.isEmpty()) {
       return Optional.empty();
     }
@@ -104,17 +106,16 @@ final class RunLookup {
   List<RunStatus> all() throws IOException {
     List<RunStatus> runs = new ArrayList<>();
     for (ObjectStore.ObjectInfo o : store.list("runs/", null)) {
-      if (o.key().endsWith("/status.json") && runs.size() < MAX_LISTED) {
-        store
-            .get(o.key())
-            .ifPresent(
-                s -> {
-                  try {
-                    runs.add(Json.MAPPER.readValue(s.content(), RunStatus.class));
-                  } catch (IOException e) {
-                    // a status another tool broke is left out of the listing, not fatal
-                  }
-                });
+      if (!o.key().endsWith("/status.json") || runs.size() >= MAX_LISTED) {
+        continue;
+      }
+      try {
+        var object = store.get(o.key(), RunRequest.MAX_STATUS_BYTES);
+        if (object.isPresent()) {
+          runs.add(Json.MAPPER.readValue(object.get().content(), RunStatus.class));
+        }
+      } catch (ObjectTooLargeException | JsonProcessingException e) {
+        // a status another writer broke or bloated is left out of the listing, not fatal
       }
     }
     return runs;

@@ -71,7 +71,10 @@ final class StatusCommand implements Callable<Integer> {
       RunStatus status = found.status();
       out.println(
           json
-              ? store.get(RunRequest.statusKey(found.commit())).orElseThrow().text()
+              ? store
+                  .get(RunRequest.statusKey(found.commit()), RunRequest.MAX_STATUS_BYTES)
+                  .orElseThrow()
+                  .text()
               : Table.render(status));
       out.flush();
       return switch (status.state()) {
