@@ -2,6 +2,7 @@ package dev.cairn.cli;
 
 import dev.cairn.CairnException;
 import dev.cairn.config.AgentSettings;
+import dev.cairn.plan.RunPlan;
 import dev.cairn.store.ObjectStore;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -26,8 +27,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     header = "Print the end of a run's job output (out and err) from the agent's run folder.",
     description = {
-      "Reads CAIRN_WORK_DIR/runs/<run id>/out and err on this machine: run it on the login node",
-      "where the agent runs, with its settings."
+      "Reads CAIRN_WORK_DIR/runs/<commit>-a<attempt>/out and err on this machine: run it on the",
+      "login node where the agent runs, with its settings."
     })
 final class LogsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -58,6 +59,7 @@ final class LogsCommand implements Callable<Integer> {
     AgentSettings settings = common.load(System.getenv());
     Path runs = settings.workDir().resolve("runs");
     String runId = run;
+    String folder = run;
     if (!Files.isDirectory(runs.resolve(run)) || run.contains("/") || run.startsWith(".")) {
       try (ObjectStore store = Wiring.openStore(settings)) {
         RunLookup.Found found = new RunLookup(store).find(run);
@@ -66,9 +68,10 @@ final class LogsCommand implements Callable<Integer> {
               "commit " + found.commit() + " has not been picked up by an agent yet; no output");
         }
         runId = found.status().runId();
+        folder = RunPlan.key(found.commit(), found.status().attempt());
       }
     }
-    Path dir = runs.resolve(runId);
+    Path dir = runs.resolve(folder);
     if (!Files.isDirectory(dir)) {
       throw new CairnException(
           "no run folder "
@@ -77,11 +80,11 @@ final class LogsCommand implements Callable<Integer> {
     }
     List<Path> files = new ArrayList<>();
     for (String kind : new String[] {"out", "err"}) {
-      Path folder = dir.resolve(kind);
-      if (!Files.isDirectory(folder)) {
+      Path outputs = dir.resolve(kind);
+      if (!Files.isDirectory(outputs)) {
         continue;
       }
-      try (Stream<Path> walk = Files.walk(folder)) {
+      try (Stream<Path> walk = Files.walk(outputs)) {
         walk.filter(Files::isRegularFile)
             .filter(f -> task == null || f.getFileName().toString().startsWith(task + "."))
             .sorted()

@@ -18,15 +18,15 @@ import java.util.regex.Pattern;
 
 /**
  * Finds a run in the store by what a person types: a run id ({@code
- * 20261125-prithvi-demo-74e2f8e9}), a full commit or any unique prefix of one; and lists the runs
- * whose status the agent wrote.
+ * 20261125-prithvi-demo-74e2f8e9aa11-a1}), a full commit or any unique prefix of one; and lists the
+ * runs whose status the agent wrote.
  */
 final class RunLookup {
   /** At most this many status files are read for a listing. */
   static final int MAX_LISTED = 1000;
 
   private static final Pattern SHA = Pattern.compile("[0-9a-fA-F]{4,40}");
-  private static final Pattern RUN_ID = Pattern.compile("\\d{8}-.+-([0-9a-f]{8})(?:-a\\d+)?");
+  private static final Pattern RUN_ID = Pattern.compile("\\d{8}-.+-([0-9a-f]{8,40})(?:-a\\d+)?");
 
   private final ObjectStore store;
 
@@ -49,7 +49,7 @@ final class RunLookup {
         throw new CairnException(
             "'"
                 + arg
-                + "' is neither a run id (such as 20261125-my-experiment-74e2f8e9) nor a commit"
+                + "' is neither a run id (such as 20261125-my-experiment-74e2f8e9aa11-a1) nor a commit"
                 + " (4 to 40 hex digits); `agent.jar status` lists the runs");
       }
       runId = arg;

@@ -46,9 +46,9 @@ class RunCommandsTest {
             + "\nCAIRN_STATE_DIR="
             + tmp.resolve("state")
             + "\n");
-    status(ACTIVE, "20261201-exp-74e2f8e9", 1, "RUNNING", "COMPLETED", "RUNNING");
-    status(ENDED, "20261130-exp-74e2f111", 1, "SUCCEEDED", "COMPLETED", "COMPLETED");
-    status(OTHER, "20261129-exp-0badc0de-a2", 2, "FAILED", "FAILED");
+    status(ACTIVE, "20261201-exp-74e2f8e9aa11-a1", 1, "RUNNING", "COMPLETED", "RUNNING");
+    status(ENDED, "20261130-exp-74e2f111aa11-a1", 1, "SUCCEEDED", "COMPLETED", "COMPLETED");
+    status(OTHER, "20261129-exp-0badc0deaa11-a2", 2, "FAILED", "FAILED");
   }
 
   private void status(String commit, String runId, int attempt, String state, String... jobs)
@@ -101,7 +101,8 @@ class RunCommandsTest {
     assertEquals("1 active run(s), 2 ended", lines.get(0), out());
     assertTrue(lines.get(1).contains("run") && lines.get(1).contains("progress"), out());
     assertTrue(
-        lines.get(2).contains("20261201-exp-74e2f8e9") && lines.get(2).contains("RUNNING"), out());
+        lines.get(2).contains("20261201-exp-74e2f8e9aa11-a1") && lines.get(2).contains("RUNNING"),
+        out());
     assertTrue(lines.get(2).contains("1/2 jobs ended") && lines.get(2).contains("5 min"), out());
     assertEquals(5, lines.size(), out());
   }
@@ -109,11 +110,13 @@ class RunCommandsTest {
   @Test
   void status_takesAShortCommitOrARunId() {
     assertEquals(0, run("status", "74e2f8e9"));
-    assertTrue(out().startsWith("run 20261201-exp-74e2f8e9 (commit 74e2f8e9): RUNNING"), out());
-    assertEquals(1, run("status", "20261129-exp-0badc0de-a2"));
-    assertTrue(out().startsWith("run 20261129-exp-0badc0de-a2 (commit 0badc0de): FAILED"), out());
+    assertTrue(
+        out().startsWith("run 20261201-exp-74e2f8e9aa11-a1 (commit 74e2f8e9): RUNNING"), out());
+    assertEquals(1, run("status", "20261129-exp-0badc0deaa11-a2"));
+    assertTrue(
+        out().startsWith("run 20261129-exp-0badc0deaa11-a2 (commit 0badc0de): FAILED"), out());
     assertEquals(0, run("status", ACTIVE, "--json"));
-    assertTrue(out().contains("\"run_id\": \"20261201-exp-74e2f8e9\""), out());
+    assertTrue(out().contains("\"run_id\": \"20261201-exp-74e2f8e9aa11-a1\""), out());
   }
 
   @Test
@@ -128,7 +131,7 @@ class RunCommandsTest {
   void cancel_ofAnEndedRun_saysSoAndLeavesNoRequest() throws Exception {
     assertEquals(0, run("cancel", "74e2f111"));
     assertEquals(
-        "run 20261130-exp-74e2f111 (commit "
+        "run 20261130-exp-74e2f111aa11-a1 (commit "
             + ENDED
             + ") already ended SUCCEEDED; nothing to cancel",
         out().strip());
@@ -147,7 +150,7 @@ class RunCommandsTest {
 
   @Test
   void logs_printsTheTailOfATasksOutAndErr() throws Exception {
-    Path run = tmp.resolve("state/work/runs/20261201-exp-74e2f8e9");
+    Path run = tmp.resolve("state/work/runs/" + ACTIVE + "-a1");
     Files.createDirectories(run.resolve("out"));
     Files.createDirectories(run.resolve("err"));
     StringBuilder lines = new StringBuilder();
@@ -169,7 +172,7 @@ class RunCommandsTest {
             "==> " + run.resolve("err/task0.err") + " <==",
             "warning: slow disk"),
         out().strip());
-    assertEquals(0, run("logs", "20261201-exp-74e2f8e9"));
+    assertEquals(0, run("logs", "20261201-exp-74e2f8e9aa11-a1"));
     assertTrue(out().contains("task1.out"), out());
   }
 
