@@ -72,6 +72,10 @@ final class LogsCommand implements Callable<Integer> {
       }
     }
     Path dir = runs.resolve(folder);
+    if (!Files.isDirectory(dir) && Files.isDirectory(runs.resolve(runId))) {
+      // a run folder from an agent that named its folders by run id
+      dir = runs.resolve(runId);
+    }
     if (!Files.isDirectory(dir)) {
       throw new CairnException(
           "no run folder "
