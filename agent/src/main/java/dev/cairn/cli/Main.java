@@ -22,6 +22,7 @@ import picocli.CommandLine.ScopeType;
       PullCommand.class,
       ReproduceCommand.class,
       CancelCommand.class,
+      LogsCommand.class,
       BenchCommand.class,
       CiCommand.class,
       VersionCommand.class,
