@@ -48,7 +48,7 @@ public final class Agent {
     this.schedulers = parts.schedulers();
     Clock clock = parts.clock();
     Outage storeOutage = new Outage("object store");
-    Plans plans = new Plans(parts.renderer(), parts.commitRenderers());
+    Plans plans = new Plans(parts.renderer(), parts.commitRenderers(), settings.sweepLimits());
     this.book = new RunBook(parts.repository(), clock);
     this.intake = new Intake(parts, book, storeOutage);
     this.cancellation = new Cancellation(store, schedulers, book, storeOutage);

@@ -41,7 +41,7 @@ final class Finisher {
       run.state = RunState.COLLECTING;
       run.message = "collecting outputs";
       Outcome.collect(run, plan);
-      Outcome.decide(run);
+      Outcome.decide(run, plan.config().gateRule());
       book.save(run);
     }
     if (run.state == RunState.COLLECTING) {

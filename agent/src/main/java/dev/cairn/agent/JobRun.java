@@ -10,15 +10,27 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The agent's record of one task of a run across its attempts. Mutable, owned by the agent's loop
- * thread, persisted as JSON after every change.
+ * The agent's record of one trial of a run (one task where the config does not sweep) across its
+ * attempts. Mutable, owned by the agent's loop thread, persisted as JSON after every change.
  */
 public final class JobRun {
   public String task;
+
+  /** The trial's id; null in records written before sweeps, where the task names the job. */
+  public String trial;
+
+  /** The trial's value of every sweepable key, and the resources it asked for. */
+  public Map<String, String> values = new LinkedHashMap<>();
+
+  public Map<String, String> resources = new LinkedHashMap<>();
+
   public String scheduler;
   public int attempt;
   public String jobName;
   public String schedulerId;
+
+  /** The job's element in the array named {@link #jobName}; null for a job of its own. */
+  public Integer arrayIndex;
 
   /**
    * Set before a submission and cleared after: on restart, a set flag means "ask the scheduler".
@@ -50,6 +62,11 @@ public final class JobRun {
     return state.isTerminal();
   }
 
+  /** The trial's id, or the task's name in records written before sweeps. */
+  public String id() {
+    return trial != null ? trial : task;
+  }
+
   JobRecord snapshot() {
     return new JobRecord(
         task,
@@ -68,6 +85,9 @@ public final class JobRun {
         gate,
         gatePassed,
         history,
-        errTail);
+        errTail,
+        id(),
+        values,
+        resources);
   }
 }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,9 +43,9 @@ final class Outcome {
           }
         }
       } catch (IOException e) {
-        log.warn("run {}: cannot read the metrics of {}: {}", run.runId, job.task, e.getMessage());
+        log.warn("run {}: cannot read the metrics of {}: {}", run.runId, job.id(), e.getMessage());
       }
-      job.gpus = plan.config().gpusPerJob();
+      job.gpus = spec.trial().resources().gpus();
       if (job.state != JobState.COMPLETED) {
         job.errTail = JobOutputs.tail(spec.errFile(), 40);
       }
@@ -55,35 +56,95 @@ final class Outcome {
     }
   }
 
-  /** SUCCEEDED when every job completed and met its gate; otherwise FAILED with every reason. */
-  static void decide(Run run) {
+  /**
+   * With {@code GATE_RULE=all}, SUCCEEDED when every trial completed and met its gate; with {@code
+   * best}, when every task has at least one trial that did. Otherwise FAILED with the reasons.
+   */
+  static void decide(Run run, String gateRule) {
+    if ("best".equals(gateRule)) {
+      decideBest(run);
+      return;
+    }
     List<String> problems = new ArrayList<>();
     for (JobRun job : run.jobs) {
-      if (job.state != JobState.COMPLETED) {
-        problems.add(
-            job.task + " " + job.state + (job.reason == null ? "" : " (" + job.reason + ")"));
-      } else if (Boolean.FALSE.equals(job.gatePassed)) {
-        QualityGate gate = job.gate;
-        Double value = job.metrics.get(gate.metric());
-        problems.add(
-            job.task
-                + " missed its quality gate "
-                + gate
-                + " ("
-                + gate.metric()
-                + " = "
-                + (value == null ? "not reported" : String.format(Locale.ROOT, "%.4f", value))
-                + ")");
+      String problem = problem(job);
+      if (problem != null) {
+        problems.add(problem);
       }
     }
     run.outcome = problems.isEmpty() ? RunState.SUCCEEDED : RunState.FAILED;
+    String noun =
+        run.jobs.stream().anyMatch(j -> j.trial != null && !j.trial.equals(j.task))
+            ? " trial(s)"
+            : " task(s)";
     run.outcomeMessage =
         problems.isEmpty()
             ? run.jobs.size()
                 + " of "
                 + run.jobs.size()
-                + " task(s) completed and met their quality gates"
-            : String.join("; ", problems);
+                + noun
+                + " completed and met their quality gates"
+            : joinCapped(problems);
+  }
+
+  /** Every task needs one trial that completed and met its gate; the others may fail. */
+  private static void decideBest(Run run) {
+    Map<String, List<JobRun>> byTask = new LinkedHashMap<>();
+    run.jobs.forEach(j -> byTask.computeIfAbsent(j.task, k -> new ArrayList<>()).add(j));
+    List<String> problems = new ArrayList<>();
+    List<String> best = new ArrayList<>();
+    for (Map.Entry<String, List<JobRun>> e : byTask.entrySet()) {
+      List<JobRun> passed = e.getValue().stream().filter(j -> problem(j) == null).toList();
+      if (passed.isEmpty()) {
+        problems.add(
+            e.getKey()
+                + ": none of "
+                + e.getValue().size()
+                + " trial(s) met the gate ("
+                + problem(e.getValue().get(0))
+                + (e.getValue().size() > 1 ? ", ..." : "")
+                + ")");
+      } else {
+        best.add(e.getKey() + " " + passed.size() + "/" + e.getValue().size());
+      }
+    }
+    run.outcome = problems.isEmpty() ? RunState.SUCCEEDED : RunState.FAILED;
+    run.outcomeMessage =
+        problems.isEmpty()
+            ? "every task has a trial that met its quality gate (GATE_RULE=best; passing: "
+                + String.join(", ", best)
+                + ")"
+            : joinCapped(problems);
+  }
+
+  private static String joinCapped(List<String> problems) {
+    if (problems.size() <= 8) {
+      return String.join("; ", problems);
+    }
+    return String.join("; ", problems.subList(0, 8))
+        + "; and "
+        + (problems.size() - 8)
+        + " more (see summary.md)";
+  }
+
+  /** Why one trial does not pass, or null when it completed and met its gate. */
+  private static String problem(JobRun job) {
+    if (job.state != JobState.COMPLETED) {
+      return job.id() + " " + job.state + (job.reason == null ? "" : " (" + job.reason + ")");
+    }
+    if (Boolean.FALSE.equals(job.gatePassed)) {
+      QualityGate gate = job.gate;
+      Double value = job.metrics.get(gate.metric());
+      return job.id()
+          + " missed its quality gate "
+          + gate
+          + " ("
+          + gate.metric()
+          + " = "
+          + (value == null ? "not reported" : String.format(Locale.ROOT, "%.4f", value))
+          + ")";
+    }
+    return null;
   }
 
   private static Long max(Long a, Long b) {

@@ -1,7 +1,9 @@
 package dev.cairn.agent;
 
 import dev.cairn.config.ExperimentConfig;
+import dev.cairn.config.SweepLimits;
 import dev.cairn.plan.JobSpec;
+import dev.cairn.plan.Resources;
 import dev.cairn.plan.RunPlan;
 import dev.cairn.render.CommitRenderers;
 import dev.cairn.render.ScriptRenderer;
@@ -10,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -20,19 +23,37 @@ import java.util.stream.Stream;
 final class Plans {
   private final ScriptRenderer renderer;
   private final CommitRenderers commitRenderers;
+  private final SweepLimits limits;
   private final Map<String, RunPlan> plans = new HashMap<>();
 
   /**
    * @param commitRenderers the templates of each run's commit, or null to render every run with
    *     {@code renderer} (the agent's own templates)
    */
-  Plans(ScriptRenderer renderer, CommitRenderers commitRenderers) {
+  Plans(ScriptRenderer renderer, CommitRenderers commitRenderers, SweepLimits limits) {
     this.renderer = renderer;
     this.commitRenderers = commitRenderers;
+    this.limits = limits;
+  }
+
+  SweepLimits limits() {
+    return limits;
+  }
+
+  /** A trial's resources as {@code run.json} lists them. */
+  static Map<String, String> describe(Resources res) {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("partition", res.partition());
+    m.put("account", res.account());
+    m.put("gpus", Integer.toString(res.gpus()));
+    m.put("cpus", Integer.toString(res.cpus()));
+    m.put("memory_mb", Long.toString(res.memMb()));
+    m.put("time_limit_s", Long.toString(res.timeLimit().toSeconds()));
+    return m;
   }
 
   /** CAIRN_TEMPLATES=commit: the templates of the run's commit, once its folder exists. */
-  private ScriptRenderer renderer(Run run) {
+  ScriptRenderer renderer(Run run) {
     return commitRenderers == null || run.runDir == null
         ? renderer
         : commitRenderers.forRun(run.commit(), Path.of(run.runDir));
@@ -64,10 +85,10 @@ final class Plans {
     return plan;
   }
 
-  /** The job of a task at the attempt the run has reached. */
+  /** The job of a trial at the attempt the run has reached. */
   static JobSpec spec(RunPlan plan, JobRun job) {
     return plan.jobs().stream()
-        .filter(s -> s.task().name().equals(job.task))
+        .filter(s -> s.trial().id().equals(job.id()))
         .findFirst()
         .orElseThrow()
         .withAttempt(job.attempt);

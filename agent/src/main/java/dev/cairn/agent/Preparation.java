@@ -5,6 +5,7 @@ import dev.cairn.config.ConfigError;
 import dev.cairn.config.ExperimentConfig;
 import dev.cairn.plan.JobSpec;
 import dev.cairn.plan.RunPlan;
+import dev.cairn.plan.Trials;
 import dev.cairn.publish.RunState;
 import dev.cairn.trigger.RequestCheck;
 import java.io.IOException;
@@ -64,6 +65,12 @@ final class Preparation {
       reject(run, e.getMessage());
       return;
     }
+    try {
+      Trials.checkLimit(cfg, plans.limits().maxTrials());
+    } catch (CairnException e) {
+      reject(run, e.getMessage());
+      return;
+    }
     RunPlan plan = plans.of(run, cfg);
     try {
       for (JobSpec spec : plan.jobs()) {
@@ -77,6 +84,9 @@ final class Preparation {
     for (JobSpec spec : plan.jobs()) {
       JobRun job = new JobRun();
       job.task = spec.task().name();
+      job.trial = spec.trial().id();
+      job.values.putAll(spec.trial().values());
+      job.resources.putAll(Plans.describe(spec.trial().resources()));
       job.scheduler = cfg.scheduler();
       job.attempt = 1;
       job.jobName = spec.jobName();
@@ -86,7 +96,12 @@ final class Preparation {
     run.state = RunState.SUBMITTED;
     run.message = "submitting " + run.jobs.size() + " job(s) to " + cfg.scheduler();
     book.save(run);
-    log.info("run {}: {} task(s) planned for {}", run.runId, run.jobs.size(), cfg.scheduler());
+    log.info(
+        "run {}: {} trial(s) of {} task(s) planned for {}",
+        run.runId,
+        run.jobs.size(),
+        cfg.tasks().size(),
+        cfg.scheduler());
   }
 
   private void reject(Run run, String reason) {

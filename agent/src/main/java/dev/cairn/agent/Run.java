@@ -88,7 +88,11 @@ public final class Run {
         jobs.stream().map(JobRun::snapshot).toList());
   }
 
+  /** The job of a trial, or the first job of a task. */
   public JobRun job(String task) {
-    return jobs.stream().filter(j -> j.task.equals(task)).findFirst().orElseThrow();
+    return jobs.stream()
+        .filter(j -> j.id().equals(task) || j.task.equals(task))
+        .findFirst()
+        .orElseThrow();
   }
 }

@@ -24,18 +24,40 @@ final class Submitter {
   private final Plans plans;
   private final Schedulers schedulers;
   private final RunBook book;
+  private final ArraySubmitter arrays;
 
   Submitter(Plans plans, Schedulers schedulers, RunBook book) {
     this.plans = plans;
     this.schedulers = schedulers;
     this.book = book;
+    this.arrays = new ArraySubmitter(plans, schedulers, book);
   }
 
-  /** Submits every job of the run that waits for it. */
+  /**
+   * Submits every job of the run that waits for it, at most {@code SWEEP_MAX_PARALLEL} of the run's
+   * jobs in the scheduler at once where the config sets it.
+   */
   void submitDue(Run run) throws InterruptedException {
     for (JobRun job : run.jobs) {
-      if (job.state == JobState.NEW && job.schedulerId == null) {
+      // an array whose submission failed half-way: found by its name, or submitted again
+      if (job.submitting && job.schedulerId == null && job.arrayIndex != null) {
+        lookUp(run, job);
+      }
+    }
+    arrays.submitArrays(run);
+    int cap = plans.of(run).config().sweepMaxParallel();
+    long active = run.jobs.stream().filter(j -> j.schedulerId != null && !j.isDone()).count();
+    for (JobRun job : run.jobs) {
+      if (cap > 0 && active >= cap) {
+        return;
+      }
+      if (job.state == JobState.NEW
+          && job.schedulerId == null
+          && !(job.submitting && job.arrayIndex != null)) {
         submit(run, job);
+        if (job.schedulerId != null) {
+          active++;
+        }
       }
     }
   }
@@ -43,6 +65,7 @@ final class Submitter {
   private void submit(Run run, JobRun job) throws InterruptedException {
     JobSpec spec = plans.spec(run, job);
     job.jobName = spec.jobName();
+    job.arrayIndex = null;
     job.submitting = true;
     book.save(run);
     Scheduler scheduler = schedulers.get(job.scheduler);
@@ -92,6 +115,14 @@ final class Submitter {
     }
   }
 
+  /** The id of a job found by name: an array's element by its index. */
+  private String elementOf(JobRun job, String found) {
+    if (job.arrayIndex == null) {
+      return found;
+    }
+    return schedulers.get(job.scheduler).arrayElementId(found.split("_", 2)[0], job.arrayIndex);
+  }
+
   /** After a crash: jobs whose submission may or may not have gone through are found by name. */
   void recover(Iterable<Run> active) throws InterruptedException {
     for (Run run : active) {
@@ -110,8 +141,12 @@ final class Submitter {
           .findByName(job.jobName)
           .ifPresent(
               id -> {
-                log.info("run {}: found {} submitted as job {}", run.runId, job.jobName, id);
-                job.schedulerId = id;
+                job.schedulerId = elementOf(job, id);
+                log.info(
+                    "run {}: found {} submitted as job {}",
+                    run.runId,
+                    job.jobName,
+                    job.schedulerId);
                 job.state = JobState.PENDING;
               });
       job.submitting = false;

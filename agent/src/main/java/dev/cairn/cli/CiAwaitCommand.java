@@ -232,7 +232,8 @@ final class CiAwaitCommand implements Callable<Integer> {
       for (JobRecord job : status.jobs()) {
         if (job.state() != JobState.COMPLETED && job.errTail() != null) {
           out.println();
-          out.println("---- " + job.task() + ": last lines of its err file ----");
+          out.println(
+              "---- " + Untrusted.forLog(job.trial()) + ": last lines of its err file ----");
           out.println(job.errTail().replaceAll("[\\p{Cntrl}&&[^\\n\\t]]", "?"));
         }
       }
@@ -278,7 +279,10 @@ final class CiAwaitCommand implements Callable<Integer> {
     return status.attempt() >= expectedAttempt;
   }
 
-  /** One line a person can follow: the run's state and each job's state, attempt and reason. */
+  /**
+   * One line a person can follow: the run's state and each job's state, attempt and reason; for a
+   * sweep of many trials, counts per state for each task.
+   */
   static String progress(RunStatus s) {
     // a status is anyone's text until verified: no line breaks or terminal escapes in the job log
     StringBuilder sb =
@@ -292,8 +296,15 @@ final class CiAwaitCommand implements Callable<Integer> {
     if (s.jobs().isEmpty() && s.message() != null) {
       sb.append(" - ").append(Untrusted.forLog(s.message()));
     }
+    if (s.jobs().size() > Table.MAX_ROWS) {
+      Table.countsByTask(s)
+          .forEach(
+              (task, counts) ->
+                  sb.append(" | ").append(Untrusted.forLog(task)).append(' ').append(counts));
+      return sb.toString();
+    }
     for (JobRecord j : s.jobs()) {
-      sb.append(" | ").append(Untrusted.forLog(j.task())).append(' ').append(j.state());
+      sb.append(" | ").append(Untrusted.forLog(j.trial())).append(' ').append(j.state());
       if (j.attempts() > 1) {
         sb.append(" (attempt ").append(j.attempts()).append(')');
       }

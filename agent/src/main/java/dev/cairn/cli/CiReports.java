@@ -15,8 +15,9 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * What {@code ci await} leaves for GitLab: a JUnit XML report (one test case per task, failing with
- * the reason) for the test report view, and a dotenv report carrying the results commit.
+ * What {@code ci await} leaves for GitLab: a JUnit XML report (one test case per trial and task,
+ * failing with the reason) for the test report view, and a dotenv report carrying the results
+ * commit.
  */
 final class CiReports {
   private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,200}");
@@ -54,8 +55,9 @@ final class CiReports {
         cases
             .append("    <testcase classname=\"cairn.")
             .append(xml(status.runId()))
+            .append(job.trial().equals(job.task()) ? "" : "." + xml(job.task()))
             .append("\" name=\"")
-            .append(xml(job.task()))
+            .append(xml(job.trial()))
             .append("\" time=\"")
             .append(job.elapsedS() == null ? 0 : job.elapsedS())
             .append("\">\n");

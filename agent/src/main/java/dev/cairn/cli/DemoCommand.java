@@ -44,6 +44,14 @@ final class DemoCommand implements Callable<Integer> {
       description = "A new folder for the demo (default: demo-workspace-<time> here).")
   Path workspace;
 
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description =
+          "Commit this config.env instead of the project's (a sweep, say); it must keep"
+              + " SCHEDULER=local and TRAINER=demo to run on this machine.")
+  Path config;
+
   @Override
   public Integer call() throws Exception {
     common.configureLogging();
@@ -55,7 +63,16 @@ final class DemoCommand implements Callable<Integer> {
                 "demo-workspace-"
                     + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     DemoWorkspace ws = new DemoWorkspace(root);
-    RevCommit seed = ws.create();
+    byte[] own = null;
+    if (config != null) {
+      try {
+        own = Files.readAllBytes(config);
+      } catch (java.nio.file.NoSuchFileException e) {
+        throw new dev.cairn.CairnException(
+            config + " does not exist; pass --config with the path of your config.env");
+      }
+    }
+    RevCommit seed = ws.create(own);
     out.println("demo workspace " + ws.root);
     out.println("  object store   " + ws.store);
     out.println(

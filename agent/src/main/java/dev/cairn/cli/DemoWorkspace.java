@@ -52,6 +52,14 @@ final class DemoWorkspace {
 
   /** Creates the store, the bare origin and the seeded clone; returns the seed commit. */
   RevCommit create() throws IOException, GitAPIException {
+    return create(null);
+  }
+
+  /**
+   * As {@link #create()}, with {@code ownConfig} (when not null) committed as {@code
+   * config/config.env} in place of the project's.
+   */
+  RevCommit create(byte[] ownConfig) throws IOException, GitAPIException {
     if (Files.exists(root)) {
       try (Stream<Path> entries = Files.list(root)) {
         if (entries.findAny().isPresent()) {
@@ -79,13 +87,19 @@ final class DemoWorkspace {
       for (String part : new String[] {"config", "templates", "examples"}) {
         copyTree(Bundled.path(part), researcher.resolve(part));
       }
+      if (ownConfig != null) {
+        Files.write(researcher.resolve("config/config.env"), ownConfig);
+      }
       git.add().addFilepattern(".").call();
       PersonIdent who = new PersonIdent("Demo Researcher", "researcher@example.org");
       RevCommit seed =
           git.commit()
               .setAuthor(who)
               .setCommitter(who)
-              .setMessage("Fine-tune Prithvi-EO v2 300M on the three demo tasks")
+              .setMessage(
+                  ownConfig == null
+                      ? "Fine-tune Prithvi-EO v2 300M on the three demo tasks"
+                      : "Run the demo with a config of my own")
               .call();
       for (var result : git.push().setRemote("origin").add("main").call()) {
         for (var update : result.getRemoteUpdates()) {

@@ -2,17 +2,25 @@ package dev.cairn.cli;
 
 import dev.cairn.CairnException;
 import dev.cairn.config.ExperimentConfig;
+import dev.cairn.plan.ArrayJob;
 import dev.cairn.plan.JobSpec;
 import dev.cairn.plan.RunPlan;
+import dev.cairn.plan.Trial;
+import dev.cairn.plan.Trials;
 import dev.cairn.render.ScriptRenderer;
 import dev.cairn.render.Site;
 import dev.cairn.render.TemplateSet;
+import dev.cairn.scheduler.Schedulers;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,8 +33,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     header = "Validate a config.env and print its batch scripts, submitting nothing.",
     description = {
-      "Validate a config.env and print (or write) the batch script of every task, submitting",
-      "nothing: the check to run before committing a config change."
+      "Validate a config.env, list its trials (one line each: id, values, resources) and print",
+      "(or write) the batch script of every trial, submitting nothing: the check to run before",
+      "committing a config change."
     })
 final class RenderCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -54,8 +63,25 @@ final class RenderCommand implements Callable<Integer> {
   @Option(
       names = "--out",
       paramLabel = "DIR",
-      description = "Write <task>.<scheduler>.sh files here instead of printing.")
+      description = "Write <trial>.<scheduler>.sh files here instead of printing the scripts.")
   Path out;
+
+  @Option(
+      names = "--max-trials",
+      paramLabel = "N",
+      defaultValue = "256",
+      description =
+          "The site's CAIRN_MAX_TRIALS to check the sweep against (default: ${DEFAULT-VALUE}).")
+  int maxTrials;
+
+  @Option(
+      names = "--max-array-size",
+      paramLabel = "N",
+      defaultValue = "1001",
+      description =
+          "The most elements of one job array (CAIRN_MAX_ARRAY_SIZE, else the cluster's"
+              + " MaxArraySize; default: ${DEFAULT-VALUE}).")
+  int maxArraySize;
 
   @Option(
       names = "--work-dir",
@@ -114,22 +140,80 @@ final class RenderCommand implements Callable<Integer> {
     String site = prologue == null ? "" : Files.readString(prologue);
     ScriptRenderer renderer =
         new ScriptRenderer(set, new Site(site, trainerJar, terratorchConfigs, Version.get()));
+    Trials.checkLimit(cfg, maxTrials);
     RunPlan plan = RunPlan.of(cfg, commit, Instant.now(), 1, workDir.toAbsolutePath());
     PrintWriter stdout = spec.commandLine().getOut();
+    stdout.println(
+        "# "
+            + plan.jobs().size()
+            + " trial(s) of "
+            + cfg.tasks().size()
+            + " task(s)"
+            + (cfg.sweepMaxParallel() > 0 ? ", at most " + cfg.sweepMaxParallel() + " at once" : "")
+            + ":");
+    for (JobSpec job : plan.jobs()) {
+      stdout.println("# " + trialLine(job.trial()));
+    }
+    stdout.println();
     for (JobSpec job : plan.jobs()) {
       String script = renderer.render(job, cfg, target, commit);
       if (out != null) {
         Files.createDirectories(out);
-        Path file = out.resolve(job.task().name() + "." + target + ".sh");
+        Path file = out.resolve(job.trial().id() + "." + target + ".sh");
         Files.writeString(file, script);
         stdout.println(file);
       } else {
-        stdout.println("# ===== " + job.task().name() + " (" + target + ") =====");
+        stdout.println("# ===== " + job.trial().id() + " (" + target + ") =====");
         stdout.print(script);
         stdout.println();
       }
     }
+    if (cfg.sweeps() && Schedulers.runsArrays(target)) {
+      for (ArrayJob array : arrays(plan, Math.max(2, maxArraySize))) {
+        String script = renderer.renderArray(array, cfg, target, commit);
+        if (out != null) {
+          Path file =
+              out.resolve(
+                  array.script().getFileName().toString().replace(".sh", "")
+                      + "."
+                      + target
+                      + ".sh");
+          Files.writeString(file, script);
+          stdout.println(file);
+        } else {
+          stdout.println(
+              "# ===== array " + array.name() + " " + array.range() + " (" + target + ") =====");
+          stdout.print(script);
+          stdout.println();
+        }
+      }
+    }
     stdout.flush();
     return 0;
+  }
+
+  /** The arrays the agent submits: the trials of one task and resource shape, chunked. */
+  static List<ArrayJob> arrays(RunPlan plan, int maxSize) {
+    Map<String, List<JobSpec>> groups = new LinkedHashMap<>();
+    for (JobSpec job : plan.jobs()) {
+      groups
+          .computeIfAbsent(
+              job.task().name() + " " + job.trial().resources(), k -> new ArrayList<>())
+          .add(job);
+    }
+    List<ArrayJob> arrays = new ArrayList<>();
+    for (List<JobSpec> group : groups.values()) {
+      if (group.size() > 1) {
+        arrays.addAll(ArrayJob.chunk(group, maxSize, plan.config().sweepMaxParallel()));
+      }
+    }
+    return arrays;
+  }
+
+  /** {@code <id> GEOFM=... LEARNING_RATE=... partition=... gpus=...}: what a trial gets. */
+  static String trialLine(Trial trial) {
+    StringBuilder sb = new StringBuilder(trial.id()).append(" ");
+    trial.values().forEach((k, v) -> sb.append(' ').append(k).append('=').append(v));
+    return sb.append("  ").append(trial.resources().describe()).toString();
   }
 }

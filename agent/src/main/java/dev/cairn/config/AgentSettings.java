@@ -49,7 +49,8 @@ public record AgentSettings(
     String seedKey,
     String terratorchVersion,
     String templatesSource,
-    String httpAddress) {
+    String httpAddress,
+    SweepLimits sweepLimits) {
 
   private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
 
@@ -87,6 +88,8 @@ public record AgentSettings(
     DEFAULTS.put("CAIRN_TERRATORCH_VERSION", TerratorchMetrics.DEFAULT_VERSION);
     DEFAULTS.put("CAIRN_TEMPLATES", "");
     DEFAULTS.put("CAIRN_HTTP_ADDRESS", "");
+    DEFAULTS.put("CAIRN_MAX_TRIALS", "256");
+    DEFAULTS.put("CAIRN_MAX_ARRAY_SIZE", "0");
   }
 
   /** Every key this record reads. */
@@ -135,19 +138,20 @@ public record AgentSettings(
       problems.add(
           "CAIRN_STORE is not set; set it to s3://bucket/prefix?endpoint=https://... or file:///folder");
     }
-    Duration pollMin = seconds("CAIRN_POLL_MIN_SECONDS", v, 1, 3600, problems);
-    Duration pollMax = seconds("CAIRN_POLL_MAX_SECONDS", v, 1, 86_400, problems);
-    int localMax = (int) integer("CAIRN_LOCAL_MAX_JOBS", v, 1, 1024, problems);
-    oneOf("CAIRN_SUPERSEDE", v, problems, "queue", "latest");
-    oneOf("CAIRN_LOG_FORMAT", v, problems, "text", "json");
-    oneOf("CAIRN_REQUIRE_PROVENANCE", v, problems, "true", "false");
-    oneOf(
+    Duration pollMin = SettingChecks.seconds("CAIRN_POLL_MIN_SECONDS", v, 1, 3600, problems);
+    Duration pollMax = SettingChecks.seconds("CAIRN_POLL_MAX_SECONDS", v, 1, 86_400, problems);
+    int localMax = (int) SettingChecks.integer("CAIRN_LOCAL_MAX_JOBS", v, 1, 1024, problems);
+    SweepLimits limits = SweepLimits.read(v, problems);
+    SettingChecks.oneOf("CAIRN_SUPERSEDE", v, problems, "queue", "latest");
+    SettingChecks.oneOf("CAIRN_LOG_FORMAT", v, problems, "text", "json");
+    SettingChecks.oneOf("CAIRN_REQUIRE_PROVENANCE", v, problems, "true", "false");
+    SettingChecks.oneOf(
         "CAIRN_TERRATORCH_VERSION", v, problems, TerratorchMetrics.VERSIONS.toArray(String[]::new));
     if (v.get("CAIRN_TEMPLATES").isBlank()) {
       // the templates of the run's commit where the agent has the repository, else its own
       v.put("CAIRN_TEMPLATES", v.get("CAIRN_REPO_REMOTE").isBlank() ? "agent" : "commit");
     }
-    oneOf("CAIRN_TEMPLATES", v, problems, "commit", "agent");
+    SettingChecks.oneOf("CAIRN_TEMPLATES", v, problems, "commit", "agent");
     if (!v.get("CAIRN_HTTP_ADDRESS").strip().matches("|([^:\\s]*|\\[[0-9a-fA-F:.]+\\]):\\d{1,5}")) {
       problems.add(
           "CAIRN_HTTP_ADDRESS='"
@@ -212,7 +216,8 @@ public record AgentSettings(
         v.get("CAIRN_SEED_KEY").strip(),
         v.get("CAIRN_TERRATORCH_VERSION"),
         v.get("CAIRN_TEMPLATES"),
-        v.get("CAIRN_HTTP_ADDRESS").strip());
+        v.get("CAIRN_HTTP_ADDRESS").strip(),
+        limits);
   }
 
   /**
@@ -226,30 +231,6 @@ public record AgentSettings(
           + " or set CAIRN_REQUIRE_PROVENANCE=false to run whatever the bucket asks for";
     }
     return null;
-  }
-
-  private static Duration seconds(
-      String key, Map<String, String> v, long min, long max, List<String> problems) {
-    return Duration.ofSeconds(integer(key, v, min, max, problems));
-  }
-
-  private static long integer(
-      String key, Map<String, String> v, long min, long max, List<String> problems) {
-    try {
-      return Long.parseLong(Checks.integer(min, max).apply(v.get(key)));
-    } catch (IllegalArgumentException e) {
-      problems.add(key + "='" + v.get(key) + "' is not allowed: " + e.getMessage());
-      return min;
-    }
-  }
-
-  private static void oneOf(
-      String key, Map<String, String> v, List<String> problems, String... choices) {
-    try {
-      v.put(key, Checks.oneOf(choices).apply(v.get(key)));
-    } catch (IllegalArgumentException e) {
-      problems.add(key + "='" + v.get(key) + "' is not allowed: " + e.getMessage());
-    }
   }
 
   private static Path optionalPath(String value, Map<String, String> env) {

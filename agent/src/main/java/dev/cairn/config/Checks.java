@@ -91,6 +91,27 @@ final class Checks {
     };
   }
 
+  /**
+   * A comma-separated list of values each passing {@code one}, duplicates dropped, in the order
+   * written: the canonical form joins the canonical values with {@code ,}.
+   */
+  static Function<String, String> sweep(Function<String, String> one) {
+    return v -> {
+      List<String> items = new ArrayList<>();
+      for (String part : v.split(",", -1)) {
+        if (part.isBlank()) {
+          throw new IllegalArgumentException(
+              "a list holds an empty value; write values separated by single commas");
+        }
+        String canonical = one.apply(part);
+        if (!items.contains(canonical)) {
+          items.add(canonical);
+        }
+      }
+      return String.join(",", items);
+    };
+  }
+
   static Function<String, String> name(boolean optional) {
     return v -> {
       String s = v.strip();

@@ -14,7 +14,8 @@ import java.util.Map;
 
 /**
  * One validated {@code config.env}: the experiment a commit asks for. Built only by {@link #parse};
- * nothing else in the agent reads the raw file.
+ * nothing else in the agent reads the raw file. Where a sweepable key holds a list, its field here
+ * is the first value and {@link #sweep()} has them all.
  *
  * @param values every key's canonical value, defaults filled in, in schema order
  * @param sha256 hex SHA-256 of the file's bytes as committed
@@ -85,7 +86,7 @@ public record ExperimentConfig(
     }
     return new ExperimentConfig(
         v.get("EXPERIMENT_NAME"),
-        v.get("GEOFM"),
+        first(v.get("GEOFM")),
         List.copyOf(tasks),
         v.get("TRAINER"),
         v.get("SCHEDULER"),
@@ -96,16 +97,63 @@ public record ExperimentConfig(
         Long.parseLong(v.get("MEMORY_PER_JOB")),
         Duration.ofSeconds(Long.parseLong(v.get("TIME_LIMIT"))),
         Integer.parseInt(v.get("MAX_ATTEMPTS")),
-        Integer.parseInt(v.get("EPOCHS")),
-        Integer.parseInt(v.get("BATCH_SIZE")),
+        Integer.parseInt(first(v.get("EPOCHS"))),
+        Integer.parseInt(first(v.get("BATCH_SIZE"))),
         Integer.parseInt(v.get("NUM_WORKERS")),
-        v.get("LEARNING_RATE"),
-        Long.parseLong(v.get("SEED")),
+        first(v.get("LEARNING_RATE")),
+        Long.parseLong(first(v.get("SEED"))),
         Collections.unmodifiableMap(datasets),
         Collections.unmodifiableMap(gates),
         Collections.unmodifiableMap(v),
         content.clone(),
         sha256(content));
+  }
+
+  /** Every sweepable key with its values, in schema order; a key not swept has one value. */
+  public Map<String, List<String>> sweep() {
+    Map<String, List<String>> result = new LinkedHashMap<>();
+    for (String key : ExperimentSchema.SWEEPABLE) {
+      result.put(key, List.of(values.get(key).split(",")));
+    }
+    return result;
+  }
+
+  /** Whether any key holds more than one value. */
+  public boolean sweeps() {
+    return sweep().values().stream().anyMatch(l -> l.size() > 1);
+  }
+
+  /** How many trials may run at once ({@code SWEEP_MAX_PARALLEL}); 0 for no limit. */
+  public int sweepMaxParallel() {
+    return Integer.parseInt(values.get("SWEEP_MAX_PARALLEL"));
+  }
+
+  /** {@code all}: every trial must pass its gate; {@code best}: one trial per task must. */
+  public String gateRule() {
+    return values.get("GATE_RULE");
+  }
+
+  /**
+   * The canonical value of a resource key ({@code PARTITION}, {@code TIME_LIMIT}, ...) for one task
+   * and model: {@code PRITHVI_EO_V2_600_PARTITION} wins over {@code CROP_PARTITION}, which wins
+   * over {@code PARTITION}. An empty override counts as unset.
+   */
+  public String resource(String key, TaskDefinition task, String model) {
+    if (!ExperimentSchema.RESOURCES.contains(key)) {
+      throw new IllegalArgumentException(key + " is not a resource key");
+    }
+    for (String prefix : List.of(ExperimentSchema.modelPrefix(model), task.prefix())) {
+      String value = values.get(prefix + key);
+      if (value != null && !value.isEmpty()) {
+        return value;
+      }
+    }
+    return values.get(key);
+  }
+
+  private static String first(String list) {
+    int comma = list.indexOf(',');
+    return comma < 0 ? list : list.substring(0, comma);
   }
 
   /**

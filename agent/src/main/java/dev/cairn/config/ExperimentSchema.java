@@ -17,6 +17,17 @@ import java.util.function.Function;
  * quality-gate keys.
  */
 final class ExperimentSchema {
+  /** Keys that may hold a comma-separated list: the run sweeps their cartesian product. */
+  static final List<String> SWEEPABLE =
+      List.of("GEOFM", "LEARNING_RATE", "SEED", "BATCH_SIZE", "EPOCHS");
+
+  /**
+   * Keys a task's prefix ({@code CROP_}) or a model's name ({@code PRITHVI_EO_V2_600_}) may set.
+   */
+  static final List<String> RESOURCES =
+      List.of(
+          "PARTITION", "ACCOUNT", "GPUS_PER_JOB", "CPUS_PER_JOB", "MEMORY_PER_JOB", "TIME_LIMIT");
+
   private final Map<String, ConfigKey> keys = new LinkedHashMap<>();
 
   ExperimentSchema(List<TaskDefinition> tasks) {
@@ -42,6 +53,14 @@ final class ExperimentSchema {
     add("MEMORY_PER_JOB", "16G", Checks.memory());
     add("TIME_LIMIT", "02:00:00", Checks.timeLimit());
     add("MAX_ATTEMPTS", "3", Checks.integer(1, 20));
+    add("SWEEP_MAX_PARALLEL", "0", Checks.integer(0, 100_000));
+    add("GATE_RULE", "all", Checks.oneOf("all", "best"));
+    for (String prefix : overridePrefixes(tasks)) {
+      for (String key : RESOURCES) {
+        Function<String, String> check = keys.get(key).check();
+        add(prefix + key, "", v -> v.isBlank() ? "" : check.apply(v));
+      }
+    }
     add("SMOKE", "false", Checks.oneOf("false", "true"));
     for (TaskDefinition t : tasks) {
       add(t.gateKey(), t.defaultGate(), Checks.gate(t.metrics(), TerratorchMetrics.bundled()));
@@ -49,7 +68,21 @@ final class ExperimentSchema {
   }
 
   private void add(String name, String defaultValue, Function<String, String> check) {
-    keys.put(name, new ConfigKey(name, defaultValue, check));
+    keys.put(
+        name,
+        new ConfigKey(name, defaultValue, SWEEPABLE.contains(name) ? Checks.sweep(check) : check));
+  }
+
+  /** {@code CROP_}, {@code LANDSLIDE_}, ... then {@code PRITHVI_EO_V1_100_}, ...: models last. */
+  static List<String> overridePrefixes(List<TaskDefinition> tasks) {
+    List<String> prefixes = new ArrayList<>();
+    tasks.forEach(t -> prefixes.add(t.prefix()));
+    ModelCatalogue.bundled().names().forEach(m -> prefixes.add(modelPrefix(m)));
+    return prefixes;
+  }
+
+  static String modelPrefix(String model) {
+    return model.toUpperCase(java.util.Locale.ROOT) + "_";
   }
 
   Map<String, ConfigKey> keys() {

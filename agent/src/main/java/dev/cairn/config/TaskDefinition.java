@@ -24,4 +24,18 @@ public record TaskDefinition(
       String name, String datasetKey, String gateKey, String defaultGate, String summary) {
     this(name, datasetKey, gateKey, defaultGate, summary, "");
   }
+
+  /**
+   * The prefix of the task's own keys, {@code CROP_} for {@code CROP_DATASET_PATH}: resource keys
+   * with it ({@code CROP_PARTITION}) apply to this task only.
+   */
+  public String prefix() {
+    for (String suffix : new String[] {"DATASET_PATH", "QUALITY_GATE"}) {
+      String key = suffix.equals("DATASET_PATH") ? datasetKey : gateKey;
+      if (key.endsWith("_" + suffix) && key.length() > suffix.length() + 1) {
+        return key.substring(0, key.length() - suffix.length());
+      }
+    }
+    return name.toUpperCase(java.util.Locale.ROOT) + "_";
+  }
 }

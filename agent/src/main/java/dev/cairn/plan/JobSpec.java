@@ -4,12 +4,13 @@ import dev.cairn.config.TaskDefinition;
 import java.nio.file.Path;
 
 /**
- * One job of a run: a task at one attempt, with the folders it writes to. Every attempt of a task
+ * One job of a run: a trial at one attempt, with the folders it writes to. Every attempt of a trial
  * shares the same output, checkpoint, out and err paths so that a resubmitted job resumes where the
  * last one stopped.
  */
 public record JobSpec(
     String runId,
+    Trial trial,
     TaskDefinition task,
     int attempt,
     Path runDir,
@@ -20,15 +21,15 @@ public record JobSpec(
     Path checkpointDir) {
 
   /**
-   * {@code cairn-<run-id>-<task>-a<attempt>}: unique, and how the agent finds the job after a
-   * crash.
+   * {@code cairn-<run-id>-<trial>-a<attempt>} (the trial is the task where the config does not
+   * sweep): unique, and how the agent finds the job after a crash.
    */
   public String jobName() {
-    return "cairn-" + runId + "-" + task.name() + "-a" + attempt;
+    return "cairn-" + runId + "-" + trial.id() + "-a" + attempt;
   }
 
   public JobSpec withAttempt(int next) {
     return new JobSpec(
-        runId, task, next, runDir, script, outFile, errFile, outputDir, checkpointDir);
+        runId, trial, task, next, runDir, script, outFile, errFile, outputDir, checkpointDir);
   }
 }

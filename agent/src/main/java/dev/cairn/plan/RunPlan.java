@@ -1,7 +1,6 @@
 package dev.cairn.plan;
 
 import dev.cairn.config.ExperimentConfig;
-import dev.cairn.config.TaskDefinition;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -11,8 +10,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * What one validated config turns into: a run id, its folder and one job per task. Pure: the same
- * inputs give the same plan.
+ * What one validated config turns into: a run id, its folder and one job per trial (one per task
+ * where the config does not sweep). Pure: the same inputs give the same plan.
  */
 public record RunPlan(
     String runId,
@@ -55,12 +54,13 @@ public record RunPlan(
   public static RunPlan of(
       ExperimentConfig config, String id, String commit, int attempt, Path runDir) {
     List<JobSpec> jobs = new ArrayList<>();
-    for (TaskDefinition task : config.tasks()) {
-      String t = task.name();
+    for (Trial trial : Trials.of(config)) {
+      String t = trial.id();
       jobs.add(
           new JobSpec(
               id,
-              task,
+              trial,
+              trial.task(),
               1,
               runDir,
               runDir.resolve("scripts").resolve(t + ".sh"),

@@ -87,6 +87,14 @@ public final class ResultsPublisher implements RunPublisher {
         files.put(rel + "/" + folder + "/" + file.getFileName(), Files.readAllBytes(file));
       }
     }
+    if (run.config().sweeps()) {
+      // one folder per trial, so a comparison reads results/<run-id>/<trial>/ side by side
+      for (JobRecord job : run.jobs()) {
+        files.put(
+            rel + "/" + job.trial() + "/trial.json",
+            Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(trial(job)));
+      }
+    }
     files.put(".dvc/config", Files.readAllBytes(staging.resolve(".dvc/config")));
     files.put(".dvc/.gitignore", Files.readAllBytes(staging.resolve(".dvc/.gitignore")));
     String sha = git.publish(branch, rel, files, message(run));
@@ -138,21 +146,33 @@ public final class ResultsPublisher implements RunPublisher {
     p.put("scheduler", run.scheduler());
     Map<String, Object> jobs = new LinkedHashMap<>();
     for (JobRecord job : run.jobs()) {
-      List<String> ids = new ArrayList<>();
-      job.history().forEach(a -> ids.add(a.schedulerId()));
-      Map<String, Object> j = new LinkedHashMap<>();
-      j.put("scheduler_job_ids", ids);
-      j.put("state", job.state().name());
-      j.put("attempts", job.attempts());
-      j.put("metrics", job.metrics());
-      jobs.put(job.task(), j);
+      jobs.put(job.trial(), trial(job));
     }
+    p.put("gate_rule", run.config().gateRule());
     p.put("jobs", jobs);
     p.put("outputs", hashes);
     p.put("dvc_remote", remote.url());
     p.put("templates_sha256", templateHashes);
     p.put("agent_version", agentVersion);
     return p;
+  }
+
+  /** One trial as {@code run.json} and its {@code <trial>/trial.json} list it. */
+  static Map<String, Object> trial(JobRecord job) {
+    List<String> ids = new ArrayList<>();
+    job.history().forEach(a -> ids.add(a.schedulerId()));
+    Map<String, Object> j = new LinkedHashMap<>();
+    j.put("task", job.task());
+    j.put("values", job.values());
+    j.put("resources", job.resources());
+    j.put("scheduler_job_ids", ids);
+    j.put("state", job.state().name());
+    j.put("reason", job.reason());
+    j.put("attempts", job.attempts());
+    j.put("metrics", job.metrics());
+    j.put("gate", job.gate() == null ? null : job.gate().toString());
+    j.put("gate_passed", job.gatePassed());
+    return j;
   }
 
   private static List<Path> plainFiles(Path dir) throws IOException {

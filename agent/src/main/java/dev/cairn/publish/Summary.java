@@ -29,17 +29,18 @@ final class Summary {
       row(md, "branch", escape(run.verified().branch()));
       row(md, "author", escape(run.verified().authorName()));
     }
+    Map<String, List<String>> sweep = run.config().sweep();
     row(
         md,
         "model",
         "`"
-            + run.config().model()
+            + String.join("`, `", sweep.get("GEOFM"))
             + "`, trainer `"
             + run.config().trainer()
             + "`, "
-            + run.config().epochs()
+            + String.join("/", sweep.get("EPOCHS"))
             + " epochs, seed "
-            + run.config().seed());
+            + String.join("/", sweep.get("SEED")));
     row(
         md,
         "scheduler",
@@ -49,7 +50,8 @@ final class Summary {
                 : ", partition " + run.config().partition()));
     row(md, "received", escape(run.receivedAt()));
     row(md, "finished", escape(run.finishedAt()));
-    md.append("\n## Tasks\n\n");
+    md.append(
+        run.jobs().size() > run.config().tasks().size() ? "\n## Trials\n\n" : "\n## Tasks\n\n");
     md.append(
         "| task | state | attempts | quality gate | metrics | elapsed | CPU time | peak memory | GPU hours | GPU use |\n");
     md.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
@@ -62,7 +64,7 @@ final class Summary {
               + (job.gatePassed() == null ? "-" : job.gatePassed() ? "passed" : "**missed**")
               + (value == null ? "" : String.format(Locale.ROOT, " (%.4f)", value));
       md.append("| ")
-          .append(job.task())
+          .append(job.trial())
           .append(" | ")
           .append(job.state())
           .append(job.reason() == null ? "" : " (" + escape(job.reason()) + ")")
@@ -92,14 +94,14 @@ final class Summary {
     md.append(
         "`predictions.dvc`); get them with `agent.jar pull` or `dvc pull` after checking out this commit.\n");
     for (JobRecord job : run.jobs()) {
-      Path dir = run.runDir().resolve("predictions").resolve(job.task());
+      Path dir = run.runDir().resolve("predictions").resolve(job.trial());
       List<String> images = JobOutputs.images(dir);
       if (images.isEmpty()) {
         continue;
       }
-      md.append("\n").append(job.task()).append(":\n\n");
+      md.append("\n").append(job.trial()).append(":\n\n");
       for (String image : images) {
-        String rel = "predictions/" + job.task() + "/" + image;
+        String rel = "predictions/" + job.trial() + "/" + image;
         md.append("- [").append(rel).append("](").append(rel).append(")\n");
       }
     }

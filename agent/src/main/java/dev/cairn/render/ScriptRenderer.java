@@ -3,15 +3,20 @@ package dev.cairn.render;
 import dev.cairn.CairnException;
 import dev.cairn.Untrusted;
 import dev.cairn.config.ExperimentConfig;
+import dev.cairn.plan.ArrayJob;
 import dev.cairn.plan.JobSpec;
+import dev.cairn.plan.Resources;
 import io.pebbletemplates.pebble.PebbleEngine;
 import io.pebbletemplates.pebble.error.PebbleException;
 import io.pebbletemplates.pebble.template.PebbleTemplate;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Renders a job's batch script with Pebble. Autoescaping is on with a shell-quoting strategy as the
@@ -48,6 +53,52 @@ public final class ScriptRenderer {
 
   /** The complete script for one job on one scheduler. */
   public String render(JobSpec job, ExperimentConfig config, String scheduler, String commit) {
+    checkScheduler(scheduler);
+    Map<String, Object> jobContext = jobContext(job);
+    Map<String, Object> context = context(job, config, scheduler, commit);
+    context.put("job", jobContext);
+    return evaluate(
+        "job.sh.peb", context, () -> terratorch(job, config), job.task().name(), scheduler);
+  }
+
+  /**
+   * The script of one job array ({@code array.sh.peb}): the scheduler's directives with the range
+   * ({@code 0-3%2}), and a dispatch by array index to the script of each member trial, already
+   * rendered beside it. Every member shares the first one's task and resources.
+   */
+  public String renderArray(
+      ArrayJob array, ExperimentConfig config, String scheduler, String commit) {
+    checkScheduler(scheduler);
+    JobSpec first = array.members().get(0);
+    Map<String, Object> jobContext = jobContext(first);
+    jobContext.put("name", array.name());
+    jobContext.put("out_file", array.outFile().toString());
+    jobContext.put("err_file", array.errFile().toString());
+    jobContext.put("array", array.range());
+    Map<String, Object> context = context(first, config, scheduler, commit);
+    context.put("job", jobContext);
+    List<Map<String, Object>> trials = new ArrayList<>();
+    for (int i = 0; i < array.members().size(); i++) {
+      JobSpec member = array.members().get(i);
+      Map<String, Object> t = new LinkedHashMap<>();
+      t.put("index", i);
+      t.put("id", member.trial().id());
+      t.put("script", member.script().toString());
+      t.put("out_file", member.outFile().toString());
+      t.put("err_file", member.errFile().toString());
+      trials.add(t);
+    }
+    context.put("trials", trials);
+    return evaluate(
+        "array.sh.peb", context, () -> terratorch(first, config), array.name(), scheduler);
+  }
+
+  private Map<String, Object> terratorch(JobSpec job, ExperimentConfig config) {
+    return Map.of(
+        "tt", TerratorchContext.of(job.task(), job.trial().model(), config, templates, site));
+  }
+
+  private void checkScheduler(String scheduler) {
     if (!templates.schedulers().contains(scheduler)) {
       throw new CairnException(
           "no template "
@@ -57,13 +108,20 @@ public final class ScriptRenderer {
               + "; the schedulers there are "
               + String.join(", ", templates.schedulers()));
     }
+  }
+
+  private Map<String, Object> context(
+      JobSpec job, ExperimentConfig config, String scheduler, String commit) {
     Map<String, Object> context = new LinkedHashMap<>();
     context.put("scheduler", scheduler);
     context.put("commit", commit);
-    context.put("cfg", config.values());
-    context.put("job", jobContext(job));
+    // a trial's own values replace the lists of a sweep, so task templates read cfg.GEOFM as before
+    Map<String, Object> cfg = new LinkedHashMap<>(config.values());
+    cfg.putAll(job.trial().values());
+    context.put("cfg", cfg);
     context.put("task", taskContext(job, config));
-    context.put("res", resources(config));
+    context.put("trial", Map.of("id", job.trial().id(), "values", job.trial().values()));
+    context.put("res", resources(job.trial().resources()));
     Map<String, Object> siteContext = new LinkedHashMap<>();
     siteContext.put("trainer_jar", site.trainerJar() == null ? "" : site.trainerJar());
     siteContext.put(
@@ -72,29 +130,35 @@ public final class ScriptRenderer {
     siteContext.put("agent_version", site.agentVersion());
     siteContext.put("terratorch_version", site.terratorchVersion());
     context.put("site", siteContext);
+    return context;
+  }
+
+  @SuppressWarnings("unchecked")
+  private String evaluate(
+      String templateName,
+      Map<String, Object> context,
+      Supplier<Map<String, Object>> multiLine,
+      String what,
+      String scheduler) {
     // a second wall behind validation: a directive or command is one line, and a newline in any
     // value (a partition, a commit, a path) would end it and start another
     refuseControlCharacters("", context);
     // the site prologue alone is lines by design: the agent owner's own file, placed raw
-    siteContext.put("prologue", site.prologue() == null ? "" : site.prologue().strip());
+    ((Map<String, Object>) context.get("site"))
+        .put("prologue", site.prologue() == null ? "" : site.prologue().strip());
     // the effective TerraTorch config and the plot script are files of the templates' commit,
     // embedded whole (quoted heredocs), so they are many lines by design
-    context.put("tt", TerratorchContext.of(job.task(), config, templates, site));
+    context.putAll(multiLine.get());
     try {
-      PebbleTemplate template = engine.getTemplate("job.sh.peb");
+      PebbleTemplate template = engine.getTemplate(templateName);
       StringWriter out = new StringWriter();
       template.evaluate(out, context);
       return out.toString();
     } catch (PebbleException e) {
       throw new CairnException(
-          "template error while rendering "
-              + job.task().name()
-              + " for "
-              + scheduler
-              + ": "
-              + e.getMessage());
+          "template error while rendering " + what + " for " + scheduler + ": " + e.getMessage());
     } catch (IOException e) {
-      throw new CairnException("cannot render " + job.task().name() + ": " + e.getMessage());
+      throw new CairnException("cannot render " + what + ": " + e.getMessage());
     }
   }
 
@@ -103,6 +167,12 @@ public final class ScriptRenderer {
       String name = prefix + e.getKey();
       if (e.getValue() instanceof Map<?, ?> inner) {
         refuseControlCharacters(name + ".", inner);
+      } else if (e.getValue() instanceof List<?> items) {
+        for (int i = 0; i < items.size(); i++) {
+          if (items.get(i) instanceof Map<?, ?> inner) {
+            refuseControlCharacters(name + "[" + i + "].", inner);
+          }
+        }
       } else if (e.getValue() instanceof String text && Untrusted.hasControl(text)) {
         throw new CairnException(
             "the value of "
@@ -124,6 +194,7 @@ public final class ScriptRenderer {
     m.put("err_file", job.errFile().toString());
     m.put("output_dir", job.outputDir().toString());
     m.put("checkpoint_dir", job.checkpointDir().toString());
+    m.put("array", "");
     return m;
   }
 
@@ -136,14 +207,14 @@ public final class ScriptRenderer {
     return m;
   }
 
-  static Map<String, Object> resources(ExperimentConfig config) {
+  static Map<String, Object> resources(Resources res) {
     Map<String, Object> m = new LinkedHashMap<>();
-    Duration limit = config.timeLimit();
-    m.put("partition", config.partition());
-    m.put("account", config.account());
-    m.put("gpus", config.gpusPerJob());
-    m.put("cpus", config.cpusPerJob());
-    m.put("mem_mb", config.memoryMb());
+    Duration limit = res.timeLimit();
+    m.put("partition", res.partition());
+    m.put("account", res.account());
+    m.put("gpus", res.gpus());
+    m.put("cpus", res.cpus());
+    m.put("mem_mb", res.memMb());
     m.put("time_seconds", limit.toSeconds());
     m.put("slurm_time", slurmTime(limit));
     m.put("lsf_time", lsfTime(limit));

@@ -39,11 +39,18 @@ final class TerratorchContext {
 
   private TerratorchContext() {}
 
+  /**
+   * @param modelName the trial's {@code GEOFM} (a sweep's config holds several)
+   */
   static Map<String, Object> of(
-      TaskDefinition task, ExperimentConfig config, TemplateSet templates, Site site) {
+      TaskDefinition task,
+      String modelName,
+      ExperimentConfig config,
+      TemplateSet templates,
+      Site site) {
     Map<String, Object> m = new LinkedHashMap<>();
     String version = site.terratorchVersion();
-    ModelCatalogue.Model model = ModelCatalogue.bundled().get(config.model());
+    ModelCatalogue.Model model = ModelCatalogue.bundled().get(modelName);
     m.put("version", version);
     m.put("blocks", model.blocks());
     m.put("neck_indices", model.neckIndices());

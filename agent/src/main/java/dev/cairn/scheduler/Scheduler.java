@@ -34,6 +34,19 @@ public interface Scheduler extends AutoCloseable {
    */
   Optional<String> findByName(String jobName) throws IOException, InterruptedException;
 
+  /**
+   * The most elements one job array may have here, or 0 where this scheduler runs no arrays (then
+   * each trial is a job of its own). An array's script names its range in its directives.
+   */
+  default int maxArraySize() throws IOException, InterruptedException {
+    return 0;
+  }
+
+  /** The id by which status and cancel know element {@code index} of an array. */
+  default String arrayElementId(String arrayId, int index) {
+    throw new UnsupportedOperationException(name() + " runs no job arrays");
+  }
+
   /** Asks the scheduler to stop the jobs; jobs already ended are ignored. */
   void cancel(Collection<String> schedulerIds) throws IOException, InterruptedException;
 

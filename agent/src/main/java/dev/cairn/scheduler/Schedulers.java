@@ -30,6 +30,14 @@ public final class Schedulers implements AutoCloseable {
     this.runner = runner;
   }
 
+  /**
+   * Whether the named scheduler runs a sweep's trials as job arrays (see {@link
+   * Scheduler#maxArraySize()}): what {@code render} shows without asking a cluster.
+   */
+  public static boolean runsArrays(String name) {
+    return name.equals("slurm");
+  }
+
   public synchronized Scheduler get(String name) {
     return open.computeIfAbsent(name, this::create);
   }

@@ -14,10 +14,13 @@ final class SlurmOutput {
 
   /**
    * squeue's {@code --Format}: an empty width prints a field whole, {@code |} ends it. The name may
-   * hold any character, so it comes last and a row splits into at most seven fields.
+   * hold any character, so it comes last and a row splits into at most nine fields. An element of a
+   * job array has a job id of its own but is known as {@code <ArrayJobID>_<ArrayTaskID>}.
    */
   static final String SQUEUE_FORMAT =
-      "JobID:|,State:|,Reason:|,exit_code:|,TimeUsed:|,RestartCnt:|,Name:";
+      "JobID:|,State:|,Reason:|,exit_code:|,TimeUsed:|,RestartCnt:|,ArrayJobID:|,ArrayTaskID:|,Name:";
+
+  private static final Pattern TASK_ID = Pattern.compile("\\d+");
 
   /** sacct's {@code --format} with {@code -P}; the name comes last for the same reason. */
   static final String SACCT_FORMAT = "JobID,State,ExitCode,Elapsed,TotalCPU,MaxRSS,JobName";
@@ -33,6 +36,19 @@ final class SlurmOutput {
   }
 
   private SlurmOutput() {}
+
+  /** {@code <array job id>_<task id>} for an element of a job array, else the job id. */
+  static String arrayId(String jobId, String arrayJobId, String taskId) {
+    return TASK_ID.matcher(taskId.strip()).matches() && !arrayJobId.isBlank()
+        ? arrayJobId.strip() + "_" + taskId.strip()
+        : jobId.strip();
+  }
+
+  /** {@code MaxArraySize} from {@code scontrol show config}, or 0 where it is not there. */
+  static int maxArraySize(String stdout) {
+    Matcher m = Pattern.compile("(?m)^MaxArraySize\\s*=\\s*(\\d+)\\s*$").matcher(stdout);
+    return m.find() ? Integer.parseInt(m.group(1)) : 0;
+  }
 
   /** The job id from {@code sbatch --parsable}: {@code id} or {@code id;cluster}. */
   static String parsable(String stdout) {
@@ -50,22 +66,22 @@ final class SlurmOutput {
       if (line.isBlank()) {
         continue;
       }
-      String[] f = line.split("\\|", 7);
-      if (f.length < 7) {
+      String[] f = line.split("\\|", 9);
+      if (f.length < 9) {
         throw new IllegalArgumentException("unexpected squeue line: '" + line + "'");
       }
       JobState state = SlurmStates.parse(f[1]);
       int restarts = f[5].isBlank() ? 0 : Integer.parseInt(f[5].strip());
       JobStatus status =
           new JobStatus(
-              f[0].strip(),
+              arrayId(f[0], f[6], f[7]),
               requeued(state, restarts),
               reason(f[2]),
               state.isTerminal() ? SlurmStates.fromWaitStatus(f[3]) : null,
               SlurmStates.seconds(f[4]),
               null,
               null);
-      rows.add(new Row(f[6].strip(), status));
+      rows.add(new Row(f[8].strip(), status));
     }
     return rows;
   }
@@ -86,7 +102,10 @@ final class SlurmOutput {
       String restarts = fields.getOrDefault("Restarts", "0");
       JobStatus status =
           new JobStatus(
-              fields.get("JobId"),
+              arrayId(
+                  fields.get("JobId"),
+                  fields.getOrDefault("ArrayJobId", ""),
+                  fields.getOrDefault("ArrayTaskId", "")),
               requeued(state, restarts.isEmpty() ? 0 : Integer.parseInt(restarts)),
               reason(fields.getOrDefault("Reason", "")),
               state.isTerminal() ? SlurmStates.exitCode(fields.get("ExitCode")) : null,

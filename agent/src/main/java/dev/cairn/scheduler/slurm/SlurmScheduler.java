@@ -35,6 +35,8 @@ public final class SlurmScheduler implements Scheduler {
   /** Null until the first job missing from squeue asks whether sacct can answer. */
   private volatile Boolean accounting;
 
+  private volatile Integer maxArraySize;
+
   public SlurmScheduler(CommandRunner runner, SlurmOptions options) {
     this.runner = runner;
     this.options = options;
@@ -91,6 +93,29 @@ public final class SlurmScheduler implements Scheduler {
           export.append(',').append(key).append('=').append(value);
         });
     return export.toString();
+  }
+
+  /**
+   * The most elements of one job array: {@code MaxArraySize} from {@code scontrol show config}
+   * (indices run from 0 to one less), asked once.
+   */
+  @Override
+  public int maxArraySize() throws IOException, InterruptedException {
+    Integer known = maxArraySize;
+    if (known == null) {
+      CommandRunner.Result result = run(List.of(options.scontrol(), "show", "config"));
+      if (!result.ok()) {
+        throw new IOException(result.describe());
+      }
+      known = SlurmOutput.maxArraySize(result.stdout());
+      maxArraySize = known;
+    }
+    return known;
+  }
+
+  @Override
+  public String arrayElementId(String arrayId, int index) {
+    return arrayId + "_" + index;
   }
 
   @Override
@@ -156,6 +181,7 @@ public final class SlurmScheduler implements Scheduler {
                 options.squeue(),
                 "--noheader",
                 "--states=all",
+                "--array",
                 selection,
                 "--Format=" + SlurmOutput.SQUEUE_FORMAT));
     if (!result.ok()) {

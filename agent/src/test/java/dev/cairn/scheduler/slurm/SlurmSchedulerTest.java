@@ -37,6 +37,44 @@ class SlurmSchedulerTest {
               Map.of("PATH", "/usr/bin")));
 
   @Test
+  void status_namesArrayElementsByArrayAndTaskId() throws Exception {
+    runner.answer(
+        0,
+        List.of(
+            "1564|PENDING|None|0|0:00|0|1564|2|cairn-r-landslide-x3-a1",
+            "1565|RUNNING|None|0|0:05|0|1564|0|cairn-r-landslide-x3-a1"),
+        "");
+    Map<String, JobStatus> status = slurm.status(List.of("1564_0", "1564_2"));
+    assertEquals(JobState.RUNNING, status.get("1564_0").state());
+    assertEquals(JobState.PENDING, status.get("1564_2").state());
+  }
+
+  @Test
+  void maxArraySize_isReadFromScontrolShowConfig() throws Exception {
+    runner.answer(
+        0,
+        List.of(
+            "Configuration data as of 2026-12-01T15:00:00",
+            "MaxArraySize            = 1001",
+            "MaxJobCount             = 10000"),
+        "");
+    assertEquals(1001, slurm.maxArraySize());
+    assertEquals(1001, slurm.maxArraySize());
+    assertEquals(List.of(List.of("scontrol", "show", "config")), runner.calls);
+    assertEquals(0, SlurmOutput.maxArraySize("MaxJobCount = 3\n"));
+    assertEquals("1564_3", slurm.arrayElementId("1564", 3));
+  }
+
+  @Test
+  void scontrol_namesArrayElementsByArrayAndTaskId() {
+    List<SlurmOutput.Row> rows =
+        SlurmOutput.scontrol(
+            "JobId=1538 JobName=x ArrayJobId=1533 ArrayTaskId=0 JobState=COMPLETED Restarts=0"
+                + " ExitCode=0:0 RunTime=00:00:03\n");
+    assertEquals("1533_0", rows.get(0).id());
+  }
+
+  @Test
   void submit_runsSbatchParsableWithoutTheAgentsEnvironment() throws Exception {
     runner.answer(0, recorded("slurm", "sbatch-parsable.txt"), "");
     String id =
@@ -100,6 +138,7 @@ class SlurmSchedulerTest {
             "squeue",
             "--noheader",
             "--states=all",
+            "--array",
             "--jobs=19,20,21,22,23",
             "--Format=" + SlurmOutput.SQUEUE_FORMAT),
         runner.calls.get(0));
@@ -246,9 +285,9 @@ class SlurmSchedulerTest {
   }
 
   private static String squeueLine() {
-    return "24|RUNNING|None|0|0:01|0|"
+    return "24|RUNNING|None|0|0:01|0|24|N/A|"
         + "cairn-20261125-abcdef0123456789-crop_classification-a1-with-a-very-long-tail\n"
-        + "25|PENDING|Priority|0|0:00|0|"
+        + "25|PENDING|Priority|0|0:00|0|25|N/A|"
         + "cairn-20261125-abcdef0123456789-crop_classification-a1-with-a-very-long-tail-2\n";
   }
 

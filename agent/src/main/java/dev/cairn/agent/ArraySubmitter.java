@@ -1,0 +1,153 @@
+package dev.cairn.agent;
+
+import dev.cairn.CairnException;
+import dev.cairn.config.ExperimentConfig;
+import dev.cairn.plan.ArrayJob;
+import dev.cairn.plan.JobSpec;
+import dev.cairn.publish.Attempt;
+import dev.cairn.scheduler.JobState;
+import dev.cairn.scheduler.JobSubmission;
+import dev.cairn.scheduler.Scheduler;
+import dev.cairn.scheduler.Schedulers;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Submits the first attempts of a sweep's trials as job arrays where the scheduler runs them: one
+ * array per task and resource shape, split at the site's limit ({@code CAIRN_MAX_ARRAY_SIZE}, else
+ * the scheduler's own), throttled to {@code SWEEP_MAX_PARALLEL}. Each element keeps its trial's own
+ * script and folders; a later attempt of one trial goes alone, as a plain job.
+ */
+final class ArraySubmitter {
+  private static final Logger log = LoggerFactory.getLogger(ArraySubmitter.class);
+  private final Plans plans;
+  private final Schedulers schedulers;
+  private final RunBook book;
+
+  ArraySubmitter(Plans plans, Schedulers schedulers, RunBook book) {
+    this.plans = plans;
+    this.schedulers = schedulers;
+    this.book = book;
+  }
+
+  /** Submits every array due; the jobs left NEW go one by one. */
+  void submitArrays(Run run) throws InterruptedException {
+    ExperimentConfig cfg = plans.of(run).config();
+    if (!cfg.sweeps()) {
+      return;
+    }
+    Scheduler scheduler = schedulers.get(run.scheduler);
+    int limit;
+    try {
+      int site = plans.limits().maxArraySize();
+      int own = scheduler.maxArraySize();
+      limit = own <= 0 ? 0 : site > 0 ? Math.min(site, own) : own;
+    } catch (IOException e) {
+      log.warn("run {}: cannot learn the array size limit yet: {}", run.runId, e.getMessage());
+      return;
+    }
+    if (limit < 2) {
+      return;
+    }
+    Map<String, List<JobRun>> groups = new LinkedHashMap<>();
+    for (JobRun job : run.jobs) {
+      if (job.state == JobState.NEW
+          && job.schedulerId == null
+          && !job.submitting
+          && job.attempt == 1) {
+        groups.computeIfAbsent(job.task + " " + job.resources, k -> new ArrayList<>()).add(job);
+      }
+    }
+    for (List<JobRun> group : groups.values()) {
+      if (group.size() < 2) {
+        continue;
+      }
+      List<JobSpec> specs = group.stream().map(j -> plans.spec(run, j)).toList();
+      int from = 0;
+      for (ArrayJob array : ArrayJob.chunk(specs, limit, cfg.sweepMaxParallel())) {
+        List<JobRun> members = group.subList(from, from + array.members().size());
+        from += array.members().size();
+        submit(run, scheduler, cfg, array, members);
+      }
+    }
+  }
+
+  private void submit(
+      Run run, Scheduler scheduler, ExperimentConfig cfg, ArrayJob array, List<JobRun> members)
+      throws InterruptedException {
+    try {
+      String script = plans.renderer(run).renderArray(array, cfg, scheduler.name(), run.commit());
+      Files.createDirectories(array.script().getParent());
+      Path tmp = array.script().resolveSibling(array.script().getFileName() + ".tmp");
+      Files.writeString(tmp, script);
+      Files.move(tmp, array.script(), StandardCopyOption.REPLACE_EXISTING);
+      Files.createDirectories(array.outFile().getParent());
+      Files.createDirectories(array.errFile().getParent());
+      for (JobSpec spec : array.members()) {
+        Files.createDirectories(spec.outFile().getParent());
+        Files.createDirectories(spec.errFile().getParent());
+        Files.createDirectories(spec.outputDir());
+        Files.createDirectories(spec.checkpointDir());
+      }
+    } catch (IOException | CairnException e) {
+      log.warn("run {}: cannot write the array {}: {}", run.runId, array.name(), e.getMessage());
+      return; // the trials go one by one instead
+    }
+    for (int i = 0; i < members.size(); i++) {
+      JobRun job = members.get(i);
+      job.jobName = array.name();
+      job.arrayIndex = i;
+      job.submitting = true;
+    }
+    book.save(run);
+    try {
+      String id =
+          scheduler.submit(
+              new JobSubmission(
+                  array.name(),
+                  array.script(),
+                  array.members().get(0).runDir(),
+                  array.outFile(),
+                  array.errFile(),
+                  Map.of()));
+      for (int i = 0; i < members.size(); i++) {
+        JobRun job = members.get(i);
+        job.schedulerId = scheduler.arrayElementId(id, i);
+        job.submitting = false;
+        job.state = JobState.PENDING;
+        job.reason = null;
+      }
+      run.message = "jobs submitted to " + run.scheduler;
+      book.save(run);
+      log.info(
+          "run {}: {} trial(s) of {} submitted as {} array {} ({})",
+          run.runId,
+          members.size(),
+          members.get(0).task,
+          run.scheduler,
+          id,
+          array.range());
+    } catch (CairnException e) {
+      for (JobRun job : members) {
+        job.submitting = false;
+        job.state = JobState.FAILED;
+        job.reason = e.getMessage();
+        job.history.add(
+            new Attempt(job.attempt, null, JobState.FAILED, e.getMessage(), null, null));
+      }
+      book.save(run);
+      log.warn("run {}: array {} was refused: {}", run.runId, array.name(), e.getMessage());
+    } catch (IOException e) {
+      // it may or may not have reached the scheduler: the flags stay, recovery looks it up
+      log.warn("run {}: submitting array {} failed: {}", run.runId, array.name(), e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,33 @@
+package dev.cairn.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** Checks of one agent setting that record a problem instead of throwing. */
+final class SettingChecks {
+  private SettingChecks() {}
+
+  static Duration seconds(
+      String key, Map<String, String> v, long min, long max, List<String> problems) {
+    return Duration.ofSeconds(integer(key, v, min, max, problems));
+  }
+
+  static long integer(
+      String key, Map<String, String> v, long min, long max, List<String> problems) {
+    try {
+      return Long.parseLong(Checks.integer(min, max).apply(v.get(key)));
+    } catch (IllegalArgumentException e) {
+      problems.add(key + "='" + v.get(key) + "' is not allowed: " + e.getMessage());
+      return min;
+    }
+  }
+
+  static void oneOf(String key, Map<String, String> v, List<String> problems, String... choices) {
+    try {
+      v.put(key, Checks.oneOf(choices).apply(v.get(key)));
+    } catch (IllegalArgumentException e) {
+      problems.add(key + "='" + v.get(key) + "' is not allowed: " + e.getMessage());
+    }
+  }
+}

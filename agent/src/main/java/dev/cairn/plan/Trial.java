@@ -1,0 +1,24 @@
+package dev.cairn.plan;
+
+import dev.cairn.config.TaskDefinition;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One point of a run: a task with one value of every sweepable key and the resources it gets.
+ *
+ * @param id stable: the same task and values give the same id in any run ({@link Trials#id})
+ * @param values every sweepable key ({@code GEOFM}, {@code LEARNING_RATE}, ...) with its value
+ */
+public record Trial(
+    String id, TaskDefinition task, Map<String, String> values, Resources resources) {
+
+  public Trial {
+    values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+  }
+
+  public String model() {
+    return values.get("GEOFM");
+  }
+}

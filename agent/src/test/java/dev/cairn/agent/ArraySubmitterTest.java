@@ -1,0 +1,177 @@
+package dev.cairn.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cairn.config.AgentSettings;
+import dev.cairn.config.ExperimentConfig;
+import dev.cairn.render.ScriptRenderer;
+import dev.cairn.render.Site;
+import dev.cairn.scheduler.JobState;
+import dev.cairn.scheduler.Schedulers;
+import dev.cairn.store.FileObjectStore;
+import dev.cairn.testing.Fixtures;
+import dev.cairn.testing.ScriptedRunner;
+import dev.cairn.trigger.RequestQueue;
+import dev.cairn.trigger.RunRequest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A sweep on SLURM (its commands scripted): arrays, element ids, a lone resubmission, recovery. */
+class ArraySubmitterTest {
+  static final String SWEEP =
+      "EXPERIMENT_NAME=arr\nTRAINER=demo\nSCHEDULER=slurm\nTASKS=landslide\nGPUS_PER_JOB=0\n"
+          + "GEOFM=prithvi_eo_v1_100,prithvi_eo_v2_300\n";
+  static final String MAX_ARRAY = "MaxArraySize            = 1001";
+
+  @TempDir Path tmp;
+  private final ScriptedRunner slurm = new ScriptedRunner();
+  private FileObjectStore store;
+  private Schedulers schedulers;
+  private AgentSettings settings;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    store = new FileObjectStore(tmp.resolve("store"));
+    settings =
+        AgentSettings.load(
+            null,
+            Map.of(
+                "CAIRN_STORE",
+                store.describe(),
+                "CAIRN_STATE_DIR",
+                tmp.resolve("state").toString(),
+                "CAIRN_MAX_ARRAY_SIZE",
+                "3"));
+    schedulers = new Schedulers(settings, Clock.systemUTC(), slurm);
+  }
+
+  @AfterEach
+  void tearDown() {
+    schedulers.close();
+  }
+
+  private Agent agent() throws IOException {
+    return new Agent(
+        AgentParts.of(
+            settings,
+            store,
+            schedulers,
+            new ScriptRenderer(Fixtures.templates(), new Site("", "/t.jar", "", "test")),
+            new RunRepository(settings.stateDir()),
+            Clock.systemUTC()));
+  }
+
+  private void submit(String config) throws Exception {
+    byte[] bytes = config.getBytes(StandardCharsets.UTF_8);
+    RequestQueue.submit(
+        store,
+        new RunRequest(
+            "c".repeat(40),
+            "main",
+            "1",
+            "A",
+            "msg",
+            Instant.now().toString(),
+            ExperimentConfig.sha256(bytes),
+            1),
+        bytes);
+  }
+
+  private static String row(String id, String state, String arrayId, String index, String name) {
+    return id + "|" + state + "|None|0|0:05|0|" + arrayId + "|" + index + "|" + name;
+  }
+
+  @Test
+  void sweep_goesAsArraysChunkedAtTheLimit_andAFailedElementAloneAsAPlainJob() throws Exception {
+    submit(SWEEP + "SEED=1,2\n"); // 4 trials of one task and one shape; arrays of at most 3
+    Agent agent = agent();
+    slurm.answer(0, MAX_ARRAY, "");
+    slurm.answer(0, "500\n", "");
+    slurm.answer(0, "501\n", "");
+    slurm.answer(
+        0,
+        List.of(
+            row("502", "RUNNING", "500", "0", "a"),
+            row("503", "NODE_FAIL", "500", "1", "a"),
+            row("500", "PENDING", "500", "2", "a"),
+            row("504", "RUNNING", "501", "0", "b")),
+        "");
+    agent.tick();
+    Run run = agent.runs().values().iterator().next();
+    // the node-failed element waits to go again; its siblings keep their element ids
+    assertEquals(
+        java.util.Arrays.asList("500_0", null, "500_2", "501_0"),
+        run.jobs.stream().map(j -> j.schedulerId).toList());
+    assertEquals(List.of("scontrol", "show", "config"), slurm.calls.get(0));
+    String firstArray = slurm.calls.get(1).get(slurm.calls.get(1).size() - 1);
+    assertTrue(firstArray.contains("/scripts/array-landslide-"), firstArray);
+    String script = Files.readString(Path.of(firstArray));
+    assertTrue(script.contains("#SBATCH --array=0-2\n"), script);
+    assertTrue(
+        Files.readString(Path.of(slurm.calls.get(2).get(slurm.calls.get(2).size() - 1)))
+            .contains("#SBATCH --array=0-0\n"));
+    assertTrue(
+        slurm.calls.get(3).contains("--jobs=500_0,500_1,500_2,501_0"),
+        slurm.calls.get(3).toString());
+    JobRun failed = run.jobs.get(1);
+    assertEquals(JobState.NEW, failed.state);
+    assertEquals(2, failed.attempt);
+
+    slurm.answer(0, "505\n", "");
+    slurm.answer(
+        0,
+        List.of(
+            row("502", "RUNNING", "500", "0", "a"),
+            row("500", "PENDING", "500", "2", "a"),
+            row("504", "RUNNING", "501", "0", "b"),
+            row("505", "PENDING", "505", "N/A", "c")),
+        "");
+    agent.tick();
+    String alone = slurm.calls.get(4).get(slurm.calls.get(4).size() - 1);
+    assertTrue(alone.endsWith("/scripts/" + failed.trial + ".sh"), alone);
+    assertEquals("505", failed.schedulerId);
+    assertNull(failed.arrayIndex);
+    assertEquals(JobState.PENDING, failed.state);
+  }
+
+  @Test
+  void anArrayWhoseSubmissionWasLostIsFoundByNameAndItsElementsByIndex() throws Exception {
+    submit(SWEEP);
+    Agent agent = agent();
+    slurm.answer(0, MAX_ARRAY, "");
+    slurm.failWith(new IOException("sbatch: Socket timed out"));
+    agent.tick(); // nothing to poll: no job has an id yet
+    Run run = agent.runs().values().iterator().next();
+    assertTrue(run.jobs.stream().allMatch(j -> j.submitting && j.schedulerId == null));
+    String name = run.jobs.get(0).jobName;
+    for (int i = 0; i < 2; i++) {
+      slurm.answer(
+          0,
+          List.of(row("700", "PENDING", "700", "1", name), row("701", "RUNNING", "700", "0", name)),
+          "");
+    }
+    slurm.answer(
+        0,
+        List.of(row("700", "PENDING", "700", "1", name), row("701", "RUNNING", "700", "0", name)),
+        "");
+    agent.tick();
+    assertEquals("700_0", run.jobs.get(0).schedulerId);
+    assertEquals("700_1", run.jobs.get(1).schedulerId);
+    assertEquals(JobState.RUNNING, run.jobs.get(0).state);
+    assertEquals(JobState.PENDING, run.jobs.get(1).state);
+    assertEquals(
+        1, slurm.calls.stream().filter(c -> c.get(0).equals("sbatch")).count(), "not twice");
+  }
+}

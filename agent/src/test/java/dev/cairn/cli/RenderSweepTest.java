@@ -1,0 +1,132 @@
+package dev.cairn.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cairn.testing.Fixtures;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `render` of a sweep: one line per trial, each trial's script, and the arrays SLURM gets. */
+class RenderSweepTest {
+  static final String SWEEP =
+      "EXPERIMENT_NAME=portfolio\n"
+          + "GEOFM=prithvi_eo_v1_100,prithvi_eo_v2_300\n"
+          + "LEARNING_RATE=1e-4,3e-4\n"
+          + "TASKS=crop_classification,landslide,biomass\n"
+          + "TRAINER=demo\n"
+          + "SCHEDULER=slurm\n"
+          + "SWEEP_MAX_PARALLEL=2\n"
+          + "PRITHVI_EO_V2_600_PARTITION=big\n"
+          + "BIOMASS_TIME_LIMIT=01:00:00\n";
+
+  @TempDir Path tmp;
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+  private String render(String config, String... extra) throws Exception {
+    Path file = Files.writeString(tmp.resolve("config.env"), config);
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "render",
+                "--config",
+                file.toString(),
+                "--scheduler",
+                "slurm",
+                "--templates",
+                Fixtures.projectDir().resolve("templates").toString()));
+    args.addAll(List.of(extra));
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        Main.run(
+            args.toArray(String[]::new), new PrintStream(out, true), new PrintStream(err, true));
+    assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void render_printsOneLinePerTrialAndAnArrayPerTask() throws Exception {
+    String text = render(SWEEP);
+    assertTrue(text.startsWith("# 12 trial(s) of 3 task(s), at most 2 at once:\n"), text);
+    assertEquals(
+        12, text.lines().filter(l -> l.matches("# [a-z_]+-prithvi_eo_v.*  GEOFM=.*")).count());
+    assertTrue(
+        text.contains(
+            "# biomass-prithvi_eo_v1_100-lr3e-4-s42-b8-e10  GEOFM=prithvi_eo_v1_100"
+                + " LEARNING_RATE=3e-4 SEED=42 BATCH_SIZE=8 EPOCHS=10  partition=(default)"
+                + " gpus=1 cpus=4 mem=16384M time=01:00:00\n"),
+        text);
+    assertEquals(3, text.lines().filter(l -> l.equals("#SBATCH --array=0-3%2")).count(), text);
+    assertTrue(text.contains("\n3) exec bash "), text);
+  }
+
+  @Test
+  void render_splitsAnArrayLargerThanTheLimit() throws Exception {
+    String text = render(SWEEP.replace("SEED=", "") + "SEED=1,2,3\n", "--max-array-size", "5");
+    // 12 trials per task, arrays of at most 5: 5 + 5 + 2, for each of three tasks
+    assertEquals(3, text.lines().filter(l -> l.equals("#SBATCH --array=0-1%2")).count(), text);
+    assertEquals(6, text.lines().filter(l -> l.equals("#SBATCH --array=0-4%2")).count(), text);
+  }
+
+  @Test
+  void render_givesAModelItsOwnArrayWhereItsResourcesDiffer() throws Exception {
+    String text =
+        render(
+            SWEEP.replace(
+                "GEOFM=prithvi_eo_v1_100,prithvi_eo_v2_300",
+                "GEOFM=prithvi_eo_v2_300,prithvi_eo_v2_600"));
+    // two shapes per task (the 600M model on partition big): six arrays of two
+    assertEquals(6, text.lines().filter(l -> l.equals("#SBATCH --array=0-1%2")).count(), text);
+    // 6 trial scripts and 3 arrays on partition big
+    assertEquals(9, text.lines().filter(l -> l.equals("#SBATCH --partition=big")).count(), text);
+  }
+
+  @Test
+  void arrayScript_runsTheTrialOfItsIndex() throws Exception {
+    Path dir = tmp.resolve("scripts");
+    render(SWEEP, "--out", dir.toString(), "--work-dir", tmp.resolve("work").toString());
+    Path array;
+    try (var files = Files.list(dir)) {
+      array =
+          files
+              .filter(p -> p.getFileName().toString().startsWith("array-landslide"))
+              .findFirst()
+              .orElseThrow();
+    }
+    // stand-ins for the trials' scripts where the array expects them
+    String text = Files.readString(array);
+    for (String line : text.lines().filter(l -> l.contains(") exec bash ")).toList()) {
+      String script = line.split("exec bash ")[1].split(" >> ")[0];
+      Path p = Path.of(script);
+      Files.createDirectories(p.getParent());
+      Files.writeString(p, "echo \"trial $(basename \"$0\") index $SLURM_ARRAY_TASK_ID\"\n");
+      String outFile = line.split(" >> ")[1].split(" 2>> ")[0];
+      Files.createDirectories(Path.of(outFile).getParent());
+      Files.createDirectories(Path.of(line.split(" 2>> ")[1].split(" ;;")[0]).getParent());
+    }
+    ProcessBuilder pb = new ProcessBuilder("bash", array.toString());
+    pb.environment().put("SLURM_ARRAY_TASK_ID", "2");
+    Process p = pb.redirectErrorStream(true).start();
+    assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), new String(p.getInputStream().readAllBytes()));
+    Path out =
+        tmp.resolve("work/runs")
+            .toFile()
+            .listFiles()[0]
+            .toPath()
+            .resolve("out/landslide-prithvi_eo_v2_300-lr1e-4-s42-b8-e10.out");
+    assertEquals(
+        "trial landslide-prithvi_eo_v2_300-lr1e-4-s42-b8-e10.sh index 2\n", Files.readString(out));
+    pb.environment().put("SLURM_ARRAY_TASK_ID", "9");
+    Process bad = pb.start();
+    assertTrue(bad.waitFor(20, TimeUnit.SECONDS));
+    assertEquals(2, bad.exitValue());
+  }
+}

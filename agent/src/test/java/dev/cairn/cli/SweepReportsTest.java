@@ -1,0 +1,125 @@
+package dev.cairn.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cairn.config.QualityGate;
+import dev.cairn.publish.JobRecord;
+import dev.cairn.publish.RunState;
+import dev.cairn.publish.RunStatus;
+import dev.cairn.scheduler.JobState;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Reports of a sweep: one JUnit case per trial, a table and progress line that stay readable. */
+class SweepReportsTest {
+  static JobRecord job(String task, String trial, JobState state, Double f1) {
+    Map<String, Double> metrics = f1 == null ? Map.of() : Map.of("test/F1", f1);
+    return new JobRecord(
+        task,
+        "7_" + trial.hashCode(),
+        state,
+        null,
+        1,
+        state == JobState.FAILED ? 1 : 0,
+        10L,
+        null,
+        null,
+        0,
+        null,
+        null,
+        metrics,
+        QualityGate.of("test/F1>=0.5"),
+        f1 == null ? null : f1 >= 0.5,
+        List.of(),
+        null,
+        trial,
+        Map.of("GEOFM", "prithvi_eo_v2_300"),
+        Map.of("partition", "gpu"));
+  }
+
+  static RunStatus fifty() {
+    List<JobRecord> jobs = new ArrayList<>();
+    String[] tasks = {"crop_classification", "landslide"};
+    for (String task : tasks) {
+      for (int i = 0; i < 25; i++) {
+        JobState state = i < 20 ? JobState.COMPLETED : i < 23 ? JobState.RUNNING : JobState.FAILED;
+        Double f1 = state == JobState.COMPLETED ? 0.4 + i / 50.0 : null;
+        jobs.add(job(task, task + "-t" + i, state, f1));
+      }
+    }
+    return new RunStatus(
+        1, "abcdef0123", "20261201-p-abcdef01", 1, RunState.RUNNING, "50 trials", null, jobs, null);
+  }
+
+  @Test
+  void junit_hasOneCasePerTrialNamedAfterItInItsTasksClass() {
+    String xml = CiReports.junit(fifty(), null);
+    assertTrue(xml.contains("tests=\"50\""), xml);
+    assertTrue(
+        xml.contains(
+            "<testcase classname=\"cairn.20261201-p-abcdef01.landslide\" name=\"landslide-t3\""),
+        xml);
+  }
+
+  @Test
+  void table_groupsFiftyTrialsByTaskWithCountsPerState() {
+    String table = Table.render(fifty());
+    assertTrue(
+        table.contains("  crop_classification: 25 trial(s): 20 COMPLETED, 2 FAILED, 3 RUNNING\n"),
+        table);
+    assertTrue(table.contains("landslide-t19"), table); // the best trial is listed
+    assertTrue(!table.contains("landslide-t21 "), table); // running ones are only counted
+    assertTrue(!table.contains("landslide-t10 "), table); // nor passing ones beyond the best
+    assertTrue(table.contains("landslide-t4 "), table); // missed its gate
+    assertTrue(!table.contains("landslide-t24 "), table); // beyond the five that did not pass
+    assertTrue(table.lines().count() < 25, table);
+  }
+
+  @Test
+  void progress_countsStatesPerTaskForALargeSweep() {
+    assertEquals(
+        "run 20261201-p-abcdef01: RUNNING | crop_classification 25 trial(s): 20 COMPLETED, 2"
+            + " FAILED, 3 RUNNING | landslide 25 trial(s): 20 COMPLETED, 2 FAILED, 3 RUNNING",
+        CiAwaitCommand.progress(fifty()));
+  }
+
+  @Test
+  void status_keepsTrialsValuesAndResourcesThroughJson() throws Exception {
+    RunStatus status = fifty();
+    RunStatus read =
+        dev.cairn.Json.MAPPER.readValue(
+            dev.cairn.Json.MAPPER.writeValueAsBytes(status), RunStatus.class);
+    assertEquals(status.jobs().get(3), read.jobs().get(3));
+    assertEquals("crop_classification-t3", read.jobs().get(3).trial());
+    assertEquals(Map.of("partition", "gpu"), read.jobs().get(3).resources());
+    // a status written before sweeps has no trial: the task names the job
+    String old =
+        new String(dev.cairn.Json.MAPPER.writeValueAsBytes(status))
+            .replaceAll("\"trial\"\\s*:\\s*\"[^\"]*\"\\s*,?", "");
+    RunStatus before = dev.cairn.Json.MAPPER.readValue(old, RunStatus.class);
+    assertEquals("crop_classification", before.jobs().get(0).trial());
+  }
+
+  @Test
+  void table_listsASmallSweepOneTrialPerRow() {
+    RunStatus small =
+        new RunStatus(
+            1,
+            "abcdef0123",
+            "r",
+            1,
+            RunState.SUCCEEDED,
+            null,
+            null,
+            List.of(
+                job("landslide", "landslide-a", JobState.COMPLETED, 0.6),
+                job("landslide", "landslide-b", JobState.COMPLETED, 0.4)),
+            null);
+    String table = Table.render(small);
+    assertTrue(table.contains("  trial        state"), table);
+    assertTrue(table.contains("  landslide-b  COMPLETED"), table);
+  }
+}
