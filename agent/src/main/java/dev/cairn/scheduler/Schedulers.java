@@ -38,7 +38,10 @@ public final class Schedulers implements AutoCloseable {
       return switch (name) {
         case "local" ->
             new LocalScheduler(
-                settings.stateDir().resolve("local-scheduler"), settings.localMaxJobs(), clock);
+                settings.stateDir().resolve("local-scheduler"),
+                settings.localMaxJobs(),
+                clock,
+                runner);
         case "slurm" -> new SlurmScheduler(runner, slurmOptions(settings));
         case "lsf" ->
             new LsfScheduler(
