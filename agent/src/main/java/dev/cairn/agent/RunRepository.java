@@ -27,6 +27,24 @@ public final class RunRepository {
     Path target = dir.resolve(run.runId + ".json");
     Path tmp = dir.resolve(run.runId + ".json.tmp");
     byte[] bytes = Json.MAPPER.writeValueAsBytes(run);
+    // an interrupted thread would close the channel mid-write (ClosedByInterruptException) and
+    // lose the record; the write is short, so it completes and the interrupt is kept for later
+    boolean interrupted = Thread.interrupted();
+    try {
+      write(tmp, bytes);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    try {
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  private static void write(Path tmp, byte[] bytes) throws IOException {
     try (var channel =
         java.nio.channels.FileChannel.open(
             tmp,
@@ -35,11 +53,6 @@ public final class RunRepository {
             java.nio.file.StandardOpenOption.WRITE)) {
       channel.write(java.nio.ByteBuffer.wrap(bytes));
       channel.force(true);
-    }
-    try {
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
     }
   }
 

@@ -15,6 +15,9 @@ import picocli.CommandLine.Option;
       "publish their results. Stops cleanly on SIGTERM or Ctrl-C; restart it any time."
     })
 final class RunCommand implements Callable<Integer> {
+  /** How long a SIGTERM waits for the step in progress (a push, an upload) before interrupting. */
+  private static final long STEP_GRACE_MILLIS = 20_000;
+
   @Mixin CommonOptions common;
 
   @Option(names = "--once", description = "Run one tick and exit (for cron-style use and checks).")
@@ -32,9 +35,14 @@ final class RunCommand implements Callable<Integer> {
           new Thread(
               () -> {
                 Main.shuttingDown = true;
-                main.interrupt();
+                // the loop stops after its current step; an interrupt only if that step hangs
+                wiring.agent.stop();
                 try {
-                  main.join(30_000);
+                  main.join(STEP_GRACE_MILLIS);
+                  if (main.isAlive()) {
+                    main.interrupt();
+                    main.join(5_000);
+                  }
                 } catch (InterruptedException e) {
                   Thread.currentThread().interrupt();
                 }
