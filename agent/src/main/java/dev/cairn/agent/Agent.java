@@ -113,7 +113,7 @@ public final class Agent {
     superseding.supersede();
     for (Run run : book.active()) {
       if (stopping()) {
-        return true;
+        break;
       }
       Run ahead = superseding.queuedBehind(run);
       if (ahead != null) {
@@ -127,7 +127,9 @@ public final class Agent {
         log.error("run {}: unexpected error, retrying next tick", run.runId, e);
       }
     }
-    pollSchedulers();
+    if (!stopping()) {
+      pollSchedulers();
+    }
     for (Run run : book.active()) {
       if (stopping()) {
         break;

@@ -1,5 +1,6 @@
 package dev.cairn.agent;
 
+import dev.cairn.CrashPoint;
 import dev.cairn.plan.RunPlan;
 import dev.cairn.publish.RunPublisher;
 import dev.cairn.publish.RunState;
@@ -41,6 +42,7 @@ final class Finisher {
       run.message = "collecting outputs";
       Outcome.collect(run, plan);
       Outcome.decide(run);
+      CrashPoint.at("collect");
       book.save(run);
     }
     if (run.state == RunState.COLLECTING) {
@@ -48,10 +50,12 @@ final class Finisher {
       run.message = "publishing outputs";
       run.finishedAt = clock.instant().toString();
       book.save(run);
+      CrashPoint.at("publishing");
     }
     if (publisher != null && run.resultsCommit == null) {
       try {
         run.resultsCommit = publisher.publish(run.snapshot(plan.config()));
+        CrashPoint.at("published");
         book.save(run);
       } catch (Exception e) {
         if (e instanceof InterruptedException) {
@@ -66,6 +70,7 @@ final class Finisher {
     run.state = run.outcome;
     run.message = run.outcomeMessage;
     book.save(run);
+    CrashPoint.at("finished");
     log.info(
         "run {} {}: {}{}",
         run.runId,

@@ -1,5 +1,6 @@
 package dev.cairn.agent;
 
+import dev.cairn.CrashPoint;
 import dev.cairn.publish.Attempt;
 import dev.cairn.publish.RunState;
 import dev.cairn.scheduler.JobState;
@@ -68,6 +69,7 @@ final class RetryPolicy {
       }
     }
     if (changed) {
+      CrashPoint.at("job-status");
       run.message = progress(run);
       book.save(run);
     }

@@ -1,6 +1,7 @@
 package dev.cairn.agent;
 
 import dev.cairn.CairnException;
+import dev.cairn.CrashPoint;
 import dev.cairn.plan.JobSpec;
 import dev.cairn.publish.Attempt;
 import dev.cairn.scheduler.JobState;
@@ -51,6 +52,7 @@ final class Submitter {
       Files.createDirectories(spec.errFile().getParent());
       Files.createDirectories(spec.outputDir());
       Files.createDirectories(spec.checkpointDir());
+      CrashPoint.at("submit");
       String id =
           scheduler.submit(
               new JobSubmission(
@@ -60,6 +62,7 @@ final class Submitter {
                   spec.outFile(),
                   spec.errFile(),
                   Map.of()));
+      CrashPoint.at("submitted");
       job.schedulerId = id;
       job.submitting = false;
       job.state = JobState.PENDING;

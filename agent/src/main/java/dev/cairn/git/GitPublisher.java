@@ -39,6 +39,10 @@ public final class GitPublisher {
   static final String CI_SKIP = "ci.skip";
 
   static final int MAX_PUSH_ATTEMPTS = 5;
+
+  /** How far back a repeated publish looks for the run's results commit. */
+  private static final int RECENT_COMMITS = 1000;
+
   private static final Logger LOG = LoggerFactory.getLogger(GitPublisher.class);
 
   /** Runs before each push attempt; lets tests move the branch at the worst moment. */
@@ -71,7 +75,8 @@ public final class GitPublisher {
    * Commits {@code files} onto {@code branch} and pushes. Everything below {@code relDir} is
    * replaced by the files given there; files outside it (e.g. {@code .dvc/config}) are written as
    * given, except {@code .gitignore} files, whose lines are added to the branch's current ones.
-   * Publishing the same content with the same message twice returns the first commit.
+   * Publishing with the same message (it names the run) again returns the first commit, so a
+   * publish repeated after a crash never adds a second results commit.
    *
    * @param relDir the run's folder, e.g. {@code results/<run-id>}
    * @param files contents by path relative to the repository root
@@ -86,6 +91,13 @@ public final class GitPublisher {
     try {
       clone.fetch();
       ObjectId tip = rebasePending(branch, clone.remoteHead(branch));
+      Optional<ObjectId> earlier = committed(tip, message);
+      if (earlier.isPresent()) {
+        // a publish repeated after a crash: the run's commit exists (its message names the run)
+        LOG.info("results already committed as {}; not committing again", earlier.get().name());
+        push.pushPending(branch);
+        return committed(clone.remoteHead(branch), message).orElse(earlier.get()).name();
+      }
       Repository repo = clone.repository();
       try (ObjectInserter inserter = repo.newObjectInserter();
           ObjectReader reader = inserter.newReader();
@@ -212,6 +224,24 @@ public final class GitPublisher {
       LOG.info("rebased {} results commit(s) onto {} {}", todo.size(), branch, origin.name());
       return tip;
     }
+  }
+
+  /** The latest commit with this exact message among the recent first parents of {@code tip}. */
+  private Optional<ObjectId> committed(ObjectId tip, String message) throws IOException {
+    try (RevWalk walk = new RevWalk(clone.repository())) {
+      walk.setFirstParent(true);
+      walk.markStart(walk.parseCommit(tip));
+      int seen = 0;
+      for (RevCommit c : walk) {
+        if (message.equals(c.getFullMessage())) {
+          return Optional.of(c.copy());
+        }
+        if (++seen >= RECENT_COMMITS) {
+          break;
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   private ObjectId insertCommit(
