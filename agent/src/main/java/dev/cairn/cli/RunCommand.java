@@ -49,15 +49,25 @@ final class RunCommand implements Callable<Integer> {
               },
               "cairn-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
+      boolean stopped = false;
       try {
         if (once) {
           wiring.agent.tick();
         } else {
           wiring.agent.loop(untilIdle);
         }
-        Runtime.getRuntime().removeShutdownHook(hook);
       } catch (InterruptedException e) {
-        // the shutdown hook interrupted the loop: fall through, close the parts, let the JVM exit
+        // the shutdown hook stopped the loop: fall through, close the parts, let the JVM exit
+        stopped = true;
+      }
+      if (!stopped && !Main.shuttingDown) {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+          stopped = true; // the shutdown began as the loop ended
+        }
+      }
+      if (stopped || Main.shuttingDown) {
         org.slf4j.LoggerFactory.getLogger(RunCommand.class)
             .info("agent stopped; runs resume on the next start");
       }
