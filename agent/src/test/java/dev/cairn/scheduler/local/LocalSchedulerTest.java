@@ -232,6 +232,20 @@ class LocalSchedulerTest {
     }
   }
 
+  /** A full disk while the job writes its checkpoint, made by a file-size limit on the job. */
+  @Test
+  void status_aJobThatFillsItsDiskFailsWithTheSignal() throws Exception {
+    try (LocalScheduler s = new LocalScheduler(tmp.resolve("spool"), 1, Clock.systemUTC())) {
+      String id =
+          s.submit(
+              job("full", "ulimit -f 8\nhead -c 1048576 /dev/zero > " + tmp.resolve("last.ckpt")));
+      JobStatus end = awaitEnd(s, id);
+      assertEquals(JobState.FAILED, end.state());
+      assertEquals("killed by signal 25", end.reason(), "SIGXFSZ: file size limit exceeded");
+      assertEquals(8 * 1024, Files.size(tmp.resolve("last.ckpt")));
+    }
+  }
+
   @Test
   void status_reportsUnknownIdsAsLost() throws Exception {
     try (LocalScheduler s = new LocalScheduler(tmp.resolve("spool"), 1, Clock.systemUTC())) {
