@@ -10,12 +10,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Fault injection for the crash tests, off unless {@code CAIRN_TEST_CRASH_AT=<step>[:<n>]} is set:
  * the n-th time (default the first) this process reaches the named step it halts at once with exit
  * code 137, as {@code kill -9} would, or, with {@code CAIRN_TEST_CRASH_SIGNAL=TERM}, sends itself
- * SIGTERM and goes on once the shutdown has begun, as a service manager's stop would.
+ * SIGTERM and goes on once the shutdown has begun, as a service manager's stop would. With {@code
+ * CAIRN_TEST_CRASH_SIGNAL=STOP} it stops itself (SIGSTOP) until the test, having broken something
+ * the step needs, sends SIGCONT.
  */
 public final class CrashPoint {
   private static final String STEP;
   private static final int NTH;
-  private static final boolean TERM;
+  private static final String SIGNAL;
   private static final Map<String, AtomicInteger> SEEN = new ConcurrentHashMap<>();
 
   static {
@@ -28,10 +30,7 @@ public final class CrashPoint {
       STEP = parts[0];
       NTH = parts.length > 1 ? Integer.parseInt(parts[1]) : 1;
     }
-    TERM =
-        "TERM"
-            .equals(
-                String.valueOf(System.getenv("CAIRN_TEST_CRASH_SIGNAL")).toUpperCase(Locale.ROOT));
+    SIGNAL = String.valueOf(System.getenv("CAIRN_TEST_CRASH_SIGNAL")).toUpperCase(Locale.ROOT);
   }
 
   private CrashPoint() {}
@@ -44,16 +43,26 @@ public final class CrashPoint {
     if (SEEN.computeIfAbsent(step, s -> new AtomicInteger()).incrementAndGet() != NTH) {
       return;
     }
-    System.err.println("cairn: test crash point " + step + ":" + NTH + (TERM ? " (SIGTERM)" : ""));
+    boolean term = SIGNAL.equals("TERM");
+    boolean stop = SIGNAL.equals("STOP");
+    System.err.println(
+        "cairn: test crash point "
+            + step
+            + ":"
+            + NTH
+            + (term ? " (SIGTERM)" : stop ? " (SIGSTOP)" : ""));
     System.err.flush();
-    if (!TERM) {
+    if (!term && !stop) {
       Runtime.getRuntime().halt(137);
     }
     try {
-      new ProcessBuilder("kill", "-TERM", Long.toString(ProcessHandle.current().pid()))
+      new ProcessBuilder("kill", "-" + SIGNAL, Long.toString(ProcessHandle.current().pid()))
           .inheritIO()
           .start()
           .waitFor();
+      if (stop) {
+        return;
+      }
       long deadline = System.nanoTime() + 5_000_000_000L;
       while (System.nanoTime() < deadline && !shuttingDown()) {
         Thread.sleep(10);

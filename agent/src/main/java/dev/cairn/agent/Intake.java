@@ -190,6 +190,7 @@ final class Intake {
     byte[] claim =
         Json.MAPPER.writeValueAsBytes(
             Map.of("agent", hostName(), "agent_id", agentId, "at", clock.instant().toString()));
+    CrashPoint.at("claiming");
     boolean claimed = store.putIfAbsent(key, claim);
     CrashPoint.at("claim");
     if (claimed) {
