@@ -54,6 +54,7 @@ class CrashPointsIT {
   private static final List<List<String>> KILL_CHAINS =
       List.of(
           List.of(
+              "claiming",
               "claim",
               "run-record:once",
               "plan",
@@ -81,7 +82,7 @@ class CrashPointsIT {
           List.of("claim", "plan", "job-status", "collect"),
           List.of("run-record", "render", "dvc-upload"),
           List.of("status-write", "publishing"),
-          List.of("status-written", "results-commit"),
+          List.of("claiming", "status-written", "results-commit"),
           List.of("submit", "push"),
           List.of("submitted", "pushed"),
           List.of("local-launch", "published"),
