@@ -94,7 +94,14 @@ public final class GitPublisher {
       Optional<ObjectId> earlier = committed(tip, message);
       if (earlier.isPresent()) {
         // a publish repeated after a crash: the run's commit exists (its message names the run)
-        LOG.info("results already committed as {}; not committing again", earlier.get().name());
+        if (committed(clone.remoteHead(branch), message).isPresent()) {
+          LOG.info("results already on {}: {}", branch, earlier.get().name());
+        } else {
+          LOG.info(
+              "results already committed as {}, not yet on {}; pushing",
+              earlier.get().name(),
+              branch);
+        }
         push.pushPending(branch);
         return committed(clone.remoteHead(branch), message).orElse(earlier.get()).name();
       }
@@ -115,20 +122,10 @@ public final class GitPublisher {
           ObjectId blob = inserter.insert(Constants.OBJ_BLOB, content);
           tree.put(path, new FlatTree.Entry(FileMode.REGULAR_FILE, blob));
         }
-        ObjectId treeId = tree.write(inserter);
-        if (treeId.equals(base.getTree()) && message.equals(base.getFullMessage())) {
-          if (tip.equals(clone.remoteHead(branch))) {
-            LOG.info("results already on {}: {}", branch, base.name());
-          } else {
-            LOG.info(
-                "results already committed as {}, not yet on {}; pushing", base.name(), branch);
-          }
-        } else {
-          ObjectId commit = insertCommit(inserter, treeId, base, message, null);
-          setPending(branch, commit);
-          LOG.info("committed results {} for {}", commit.name(), dir);
-          CrashPoint.at("results-commit");
-        }
+        ObjectId commit = insertCommit(inserter, tree.write(inserter), base, message, null);
+        setPending(branch, commit);
+        LOG.info("committed results {} for {}", commit.name(), dir);
+        CrashPoint.at("results-commit");
       }
       return push.pushPending(branch);
     } catch (IOException e) {
