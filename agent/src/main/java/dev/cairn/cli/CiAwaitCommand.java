@@ -2,14 +2,19 @@ package dev.cairn.cli;
 
 import dev.cairn.CairnException;
 import dev.cairn.Json;
+import dev.cairn.Untrusted;
 import dev.cairn.config.AgentSettings;
 import dev.cairn.config.ExperimentConfig;
+import dev.cairn.git.GitAuth;
+import dev.cairn.git.GitClone;
+import dev.cairn.publish.JobRecord;
 import dev.cairn.publish.RunState;
 import dev.cairn.publish.RunStatus;
 import dev.cairn.render.TemplateSet;
 import dev.cairn.scheduler.JobState;
 import dev.cairn.store.ObjectStore;
 import dev.cairn.store.StoredObject;
+import dev.cairn.trigger.RepoMirror;
 import dev.cairn.trigger.RunRequest;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -19,6 +24,7 @@ import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -79,6 +85,21 @@ final class CiAwaitCommand implements Callable<Integer> {
   int pollMax;
 
   @Option(
+      names = "--repo-url",
+      paramLabel = "URL",
+      description =
+          "The experiment repository, to verify the results commit in. Default: CAIRN_REPO_REMOTE,"
+              + " else CI_REPOSITORY_URL.")
+  String repoUrl;
+
+  @Option(
+      names = "--git-dir",
+      paramLabel = "DIR",
+      defaultValue = ".cairn/results.git",
+      description = "A clone kept for that check (default: ${DEFAULT-VALUE}).")
+  Path gitDir;
+
+  @Option(
       names = "--settings",
       paramLabel = "FILE",
       description = "Agent-style settings file for CAIRN_STORE (the environment wins).")
@@ -108,17 +129,26 @@ final class CiAwaitCommand implements Callable<Integer> {
               + ")");
       checkJobTimeout(out, limit);
       int expected = requestedAttempt(store, ci.commit());
+      boolean announcedBad = false;
       while (true) {
-        Optional<StoredObject> object = Optional.empty();
+        RunStatus read = null;
         try {
-          object = store.get(RunRequest.statusKey(ci.commit()));
+          Optional<StoredObject> object =
+              store.get(RunRequest.statusKey(ci.commit()), RunRequest.MAX_STATUS_BYTES);
+          read =
+              object.isEmpty()
+                  ? null
+                  : Json.MAPPER.readValue(object.get().content(), RunStatus.class);
         } catch (IOException e) {
-          say(out, "cannot read the status yet: " + e.getMessage());
+          // unreadable, too large or not a status: nothing to believe, keep waiting
+          if (!announcedBad) {
+            say(out, "cannot read the status yet: " + Untrusted.forLog(e.getMessage()));
+            announcedBad = true;
+          }
         }
-        RunStatus read =
-            object.isEmpty()
-                ? null
-                : Json.MAPPER.readValue(object.get().content(), RunStatus.class);
+        if (read != null && read.state() == null) {
+          read = null;
+        }
         if (read != null && isCurrent(read, expected)) {
           status = read;
           String line = progress(status);
@@ -149,23 +179,65 @@ final class CiAwaitCommand implements Callable<Integer> {
         pause = Math.min(pollMax * 1000L, pause * 3 / 2);
       }
     }
+    if ("SUCCEEDED".equals(status.state())) {
+      String why = verify(settings, status, ci.commit());
+      if (why != null) {
+        return finish(
+            out, null, "status.json says SUCCEEDED, but " + why + "; the outcome is not trusted");
+      }
+      say(out, "verified: results commit " + status.resultsCommit() + " records this outcome");
+    }
     return finish(out, status, null);
+  }
+
+  /** Null when Git confirms a successful status, else why not. */
+  private String verify(AgentSettings settings, RunStatus status, String commit) {
+    Map<String, String> env = System.getenv();
+    String url = repoUrl;
+    GitAuth auth = GitAuth.none();
+    if (url == null && !settings.repoRemote().isBlank()) {
+      url = settings.repoRemote();
+      if (env.get(settings.gitTokenEnv()) != null || settings.gitSshKey() != null) {
+        auth =
+            GitAuth.forUrl(
+                url,
+                settings.gitUser(),
+                settings.gitTokenEnv(),
+                settings.gitSshKey(),
+                null,
+                true,
+                env);
+      }
+    }
+    if (url == null) {
+      url = env.get("CI_REPOSITORY_URL");
+    }
+    if (url == null || url.isBlank()) {
+      return "no repository to verify its results commit in; set CAIRN_REPO_REMOTE or pass"
+          + " --repo-url (GitLab sets CI_REPOSITORY_URL)";
+    }
+    try (GitAuth using = auth;
+        GitClone clone = GitClone.open(gitDir, url, using)) {
+      return CiVerify.reject(new RepoMirror(clone), status, commit, settings.resultsBranch());
+    } catch (CairnException e) {
+      return "the results commit cannot be verified: " + e.getMessage();
+    }
   }
 
   private int finish(PrintWriter out, RunStatus status, String failure) throws IOException {
     out.println();
     if (status != null) {
       out.println(Table.render(status));
-      for (RunStatus.Job job : status.jobs()) {
+      for (JobRecord job : status.jobs()) {
         if (job.state() != JobState.COMPLETED && job.errTail() != null) {
           out.println();
           out.println("---- " + job.task() + ": last lines of its err file ----");
-          out.println(job.errTail());
+          out.println(job.errTail().replaceAll("[\\p{Cntrl}&&[^\\n\\t]]", "?"));
         }
       }
     }
     CiReports.write(junit, CiReports.junit(status, failure));
-    CiReports.write(dotenv, CiReports.dotenv(status));
+    CiReports.write(dotenv, CiReports.dotenv(failure == null ? status : null));
     out.flush();
     if (failure != null) {
       throw new CairnException(failure, 1, null);
@@ -176,7 +248,14 @@ final class CiAwaitCommand implements Callable<Integer> {
       return 0;
     }
     throw new CairnException(
-        "run " + status.runId() + " " + status.state() + ": " + status.message(), 1, null);
+        "run "
+            + Untrusted.forLog(status.runId())
+            + " "
+            + status.state()
+            + ": "
+            + Untrusted.forLog(status.message()),
+        1,
+        null);
   }
 
   /** The attempt CI asked for, from request.json; 1 when it is not there (yet). */
@@ -184,7 +263,8 @@ final class CiAwaitCommand implements Callable<Integer> {
     try {
       Optional<StoredObject> request = store.get(RunRequest.requestKey(commit));
       if (request.isPresent()) {
-        return Json.MAPPER.readValue(request.get().content(), RunRequest.class).attemptOrFirst();
+        RunRequest r = Json.MAPPER.readValue(request.get().content(), RunRequest.class);
+        return r == null || r.problem() != null ? 1 : r.attemptOrFirst();
       }
     } catch (IOException e) {
       // read again as status; the attempt is then taken as the first
@@ -199,17 +279,25 @@ final class CiAwaitCommand implements Callable<Integer> {
 
   /** One line a person can follow: the run's state and each job's state, attempt and reason. */
   static String progress(RunStatus s) {
-    StringBuilder sb = new StringBuilder("run ").append(s.runId()).append(": ").append(s.state());
-    if (s.jobs().isEmpty() && s.message() != null) {
-      sb.append(" - ").append(s.message());
+    // a status is anyone's text until verified: no line breaks or terminal escapes in the job log
+    StringBuilder sb =
+        new StringBuilder("run ")
+            .append(Untrusted.forLog(s.runId()))
+            .append(": ")
+            .append(s.state());
+    if (s.jobs() == null) {
+      return sb.toString();
     }
-    for (RunStatus.Job j : s.jobs()) {
-      sb.append(" | ").append(j.task()).append(' ').append(j.state());
+    if (s.jobs().isEmpty() && s.message() != null) {
+      sb.append(" - ").append(Untrusted.forLog(s.message()));
+    }
+    for (JobRecord j : s.jobs()) {
+      sb.append(" | ").append(Untrusted.forLog(j.task())).append(' ').append(j.state());
       if (j.attempts() > 1) {
         sb.append(" (attempt ").append(j.attempts()).append(')');
       }
       if (j.reason() != null && j.state() != JobState.COMPLETED) {
-        sb.append(" [").append(j.reason()).append(']');
+        sb.append(" [").append(Untrusted.forLog(j.reason())).append(']');
       }
     }
     return sb.toString();

@@ -14,9 +14,6 @@ final class CommonOptions {
           "Agent settings file (see config/agent.env.example); environment variables of the same names win.")
   Path settings;
 
-  @Option(names = "--verbose", description = "Debug logging and stack traces on errors.")
-  boolean verbose;
-
   @Option(
       names = "--log-json",
       description = "Log one JSON object per line (also CAIRN_LOG_FORMAT=json).")
@@ -24,11 +21,12 @@ final class CommonOptions {
 
   AgentSettings load(Map<String, String> environment) {
     AgentSettings settings = AgentSettings.load(this.settings, environment);
-    Logging.configure(logJson || "json".equals(settings.logFormat()), verbose);
+    Logging.configure(logJson || "json".equals(settings.logFormat()), Main.isVerbose());
     return settings;
   }
 
   void configureLogging() {
-    Logging.configure(logJson || "json".equals(System.getenv("CAIRN_LOG_FORMAT")), verbose);
+    Logging.configure(
+        logJson || "json".equals(System.getenv("CAIRN_LOG_FORMAT")), Main.isVerbose());
   }
 }

@@ -1,6 +1,7 @@
 package dev.cairn.cli;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Option;
     })
 final class RunCommand implements Callable<Integer> {
   /** How long a SIGTERM waits for the step in progress (a push, an upload) before interrupting. */
-  private static final long STEP_GRACE_MILLIS = 20_000;
+  private static final Duration STEP_GRACE = Duration.ofSeconds(20);
 
   @Mixin CommonOptions common;
 
@@ -29,48 +30,23 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     var settings = common.load(System.getenv());
-    try (Wiring wiring = new Wiring(settings, Clock.systemUTC())) {
-      Thread main = Thread.currentThread();
-      Thread hook =
-          new Thread(
-              () -> {
-                Main.shuttingDown = true;
-                // the loop stops after its current step; an interrupt only if that step hangs
-                wiring.agent.stop();
-                try {
-                  main.join(STEP_GRACE_MILLIS);
-                  if (main.isAlive()) {
-                    main.interrupt();
-                    main.join(5_000);
-                  }
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-              },
-              "cairn-shutdown");
-      Runtime.getRuntime().addShutdownHook(hook);
-      boolean stopped = false;
-      try {
-        if (once) {
-          wiring.agent.tick();
-        } else {
-          wiring.agent.loop(untilIdle);
-        }
-      } catch (InterruptedException e) {
-        // the shutdown hook stopped the loop: fall through, close the parts, let the JVM exit
-        stopped = true;
+    boolean stopped = false;
+    try (Wiring wiring = new Wiring(settings, Clock.systemUTC());
+        StopOnShutdown stop =
+            new StopOnShutdown(Thread.currentThread(), wiring.agent::stop, STEP_GRACE)) {
+      if (once) {
+        wiring.agent.tick();
+      } else {
+        wiring.agent.loop(untilIdle);
       }
-      if (!stopped && !Main.shuttingDown) {
-        try {
-          Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-          stopped = true; // the shutdown began as the loop ended
-        }
-      }
-      if (stopped || Main.shuttingDown) {
-        org.slf4j.LoggerFactory.getLogger(RunCommand.class)
-            .info("agent stopped; runs resume on the next start");
-      }
+    } catch (InterruptedException e) {
+      // the shutdown hook stopped the loop: the parts are closed, let the JVM exit
+      stopped = true;
+    }
+    if (stopped || Main.shuttingDown) {
+      // also when the SIGTERM came as a --until-idle run ended its last step
+      org.slf4j.LoggerFactory.getLogger(RunCommand.class)
+          .info("agent stopped; runs resume on the next start");
     }
     return 0;
   }

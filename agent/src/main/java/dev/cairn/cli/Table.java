@@ -1,5 +1,7 @@
 package dev.cairn.cli;
 
+import dev.cairn.Untrusted;
+import dev.cairn.publish.JobRecord;
 import dev.cairn.publish.RunStatus;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,10 +15,10 @@ public final class Table {
   public static String render(RunStatus status) {
     List<String[]> rows = new ArrayList<>();
     rows.add(new String[] {"task", "state", "attempts", "metric", "gate", "elapsed", "peak mem"});
-    for (RunStatus.Job j : status.jobs()) {
+    for (JobRecord j : status.jobs()) {
       rows.add(
           new String[] {
-            j.task(),
+            Untrusted.forLog(j.task()),
             j.state().name(),
             Integer.toString(j.attempts()),
             keyMetric(j),
@@ -33,14 +35,14 @@ public final class Table {
     }
     StringBuilder sb = new StringBuilder();
     sb.append("run ")
-        .append(status.runId())
+        .append(Untrusted.forLog(status.runId()))
         .append(" (commit ")
-        .append(shortSha(status.commit()))
+        .append(Untrusted.forLog(shortSha(status.commit())))
         .append("): ")
         .append(status.state())
         .append('\n');
     if (status.message() != null) {
-      sb.append("  ").append(status.message()).append('\n');
+      sb.append("  ").append(Untrusted.forLog(status.message())).append('\n');
     }
     for (int r = 0; r < rows.size(); r++) {
       StringBuilder line = new StringBuilder("  ");
@@ -53,18 +55,18 @@ public final class Table {
       sb.append(line.toString().stripTrailing()).append('\n');
     }
     if (status.resultsCommit() != null) {
-      sb.append("results commit ").append(status.resultsCommit()).append('\n');
+      sb.append("results commit ").append(Untrusted.forLog(status.resultsCommit())).append('\n');
     }
     return sb.toString().stripTrailing();
   }
 
   /** The metric the task's gate names, else the first test metric. */
-  static String keyMetric(RunStatus.Job j) {
+  static String keyMetric(JobRecord j) {
     Map<String, Double> m = j.metrics();
     if (m == null || m.isEmpty()) {
       return "-";
     }
-    String name = RunStatus.gateMetric(j);
+    String name = (j.gate() == null ? null : j.gate().metric());
     if (name == null || !m.containsKey(name)) {
       name = m.keySet().iterator().next();
     }

@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
 final class Checks {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   private static final Pattern TIME =
-      Pattern.compile("(?:(\\d+)-)?(\\d{1,3}):(\\d{2})(?::(\\d{2}))?|(\\d+)");
-  private static final Pattern MEMORY = Pattern.compile("(\\d+)\\s*([MmGgTt])?[Bb]?");
+      Pattern.compile("(?:(\\d{1,3})-)?(\\d{1,3}):(\\d{2})(?::(\\d{2}))?|(\\d{1,9})");
+  private static final Pattern MEMORY = Pattern.compile("(\\d{1,12})\\s*([MmGgTt])?[Bb]?");
   private static final Pattern PATH = Pattern.compile("[A-Za-z0-9_./@:+=,~-]+");
 
   private Checks() {}
@@ -106,11 +106,12 @@ final class Checks {
   static Function<String, String> path() {
     return v -> {
       String s = v.strip();
-      if (PATH.matcher(s).matches() && !s.contains("..")) {
+      if (PATH.matcher(s).matches() && !s.contains("..") && !s.startsWith("-")) {
         return s;
       }
       throw new IllegalArgumentException(
-          "use a path of letters, digits and / . _ - @ : + = , ~ only, without '..'");
+          "use a path of letters, digits and / . _ - @ : + = , ~ only, not starting with '-',"
+              + " without '..'");
     };
   }
 
@@ -151,10 +152,11 @@ final class Checks {
       if (m.matches()) {
         long n = Long.parseLong(m.group(1));
         String unit = m.group(2) == null ? "M" : m.group(2).toUpperCase(Locale.ROOT);
+        // at most 12 digits and a factor of 2^20: no long can wrap here
         long mb =
             switch (unit) {
-              case "G" -> n * 1024;
-              case "T" -> n * 1024 * 1024;
+              case "G" -> Math.multiplyExact(n, 1024L);
+              case "T" -> Math.multiplyExact(n, 1024L * 1024);
               default -> n;
             };
         if (mb >= 64 && mb <= 16L * 1024 * 1024) {
@@ -173,6 +175,56 @@ final class Checks {
       }
       throw new IllegalArgumentException(
           "use METRIC>=NUMBER (or >, <=, <), such as test/mIoU>=0.30");
+    };
+  }
+
+  /**
+   * A gate on a test metric TerraTorch logs for that kind of task ({@code segmentation}, {@code
+   * regression}), in the direction that metric improves; the canonical value names the metric as
+   * TerraTorch 1.1 does (1.0 names are aliases). An empty kind checks only the form.
+   */
+  static Function<String, String> gate(String kind, TerratorchMetrics metrics) {
+    Function<String, String> form = gate();
+    return v -> {
+      QualityGate g = QualityGate.parse(form.apply(v));
+      if (kind == null || kind.isEmpty()) {
+        return g.toString();
+      }
+      String canonical = metrics.canonical(kind, g.metric());
+      if (canonical == null || !canonical.startsWith("test/")) {
+        List<String> names = metrics.names(kind, "test/");
+        String near = closest(g.metric(), names);
+        if (near == null) {
+          // a name TerraTorch lengthened: test/F1 for test/F1_Score, test/R2 for test/R2_Score
+          near =
+              names.stream()
+                  .filter(
+                      n ->
+                          n.toLowerCase(Locale.ROOT)
+                              .startsWith(g.metric().toLowerCase(Locale.ROOT)))
+                  .findFirst()
+                  .orElse(null);
+        }
+        throw new IllegalArgumentException(
+            g.metric()
+                + " is not a test metric TerraTorch logs for a "
+                + kind
+                + " task; use one of "
+                + String.join(", ", names)
+                + (near == null ? "" : "; did you mean " + near + "?"));
+      }
+      boolean higher = metrics.higherIsBetter(kind, canonical);
+      if (higher != g.operator().startsWith(">")) {
+        String fixed = new QualityGate(canonical, higher ? ">=" : "<=", g.threshold()).toString();
+        throw new IllegalArgumentException(
+            canonical
+                + " is better when "
+                + (higher ? "higher" : "lower")
+                + "; did you mean "
+                + fixed
+                + "?");
+      }
+      return new QualityGate(canonical, g.operator(), g.threshold()).toString();
     };
   }
 

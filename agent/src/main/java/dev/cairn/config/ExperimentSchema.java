@@ -1,5 +1,6 @@
 package dev.cairn.config;
 
+import dev.cairn.Untrusted;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -14,16 +15,13 @@ import java.util.function.Function;
  * and meaning; each task adds its dataset and quality-gate keys.
  */
 final class ExperimentSchema {
-  static final List<String> MODELS =
-      List.of("prithvi_eo_v1_100", "prithvi_eo_v2_300", "prithvi_eo_v2_600");
-
   private final Map<String, ConfigKey> keys = new LinkedHashMap<>();
 
   ExperimentSchema(List<TaskDefinition> tasks) {
     Set<String> taskNames = new LinkedHashSet<>();
     tasks.forEach(t -> taskNames.add(t.name()));
     add("EXPERIMENT_NAME", null, Checks.name(false));
-    add("GEOFM", "prithvi_eo_v2_300", Checks.oneOf(MODELS.toArray(String[]::new)));
+    add("GEOFM", "prithvi_eo_v2_300", ModelCatalogue.bundled().check());
     add("TASKS", String.join(",", taskNames), Checks.listOf(taskNames));
     add("TRAINER", "terratorch", Checks.oneOf("terratorch", "demo"));
     for (TaskDefinition t : tasks) {
@@ -34,7 +32,7 @@ final class ExperimentSchema {
     add("NUM_WORKERS", "2", Checks.integer(0, 256));
     add("LEARNING_RATE", "1e-4", Checks.decimal("0", "10"));
     add("SEED", "42", Checks.integer(0, Integer.MAX_VALUE));
-    add("SCHEDULER", "slurm", Checks.oneOf("slurm", "lsf", "local"));
+    add("SCHEDULER", SchedulerName.SLURM.id(), Checks.oneOf(SchedulerName.ids()));
     add("PARTITION", "", Checks.name(true));
     add("ACCOUNT", "", Checks.name(true));
     add("GPUS_PER_JOB", "1", Checks.integer(0, 16));
@@ -42,8 +40,9 @@ final class ExperimentSchema {
     add("MEMORY_PER_JOB", "16G", Checks.memory());
     add("TIME_LIMIT", "02:00:00", Checks.timeLimit());
     add("MAX_ATTEMPTS", "3", Checks.integer(1, 20));
+    add("SMOKE", "false", Checks.oneOf("false", "true"));
     for (TaskDefinition t : tasks) {
-      add(t.gateKey(), t.defaultGate(), Checks.gate());
+      add(t.gateKey(), t.defaultGate(), Checks.gate(t.metrics(), TerratorchMetrics.bundled()));
     }
   }
 
@@ -56,7 +55,8 @@ final class ExperimentSchema {
   }
 
   /** The canonical value of every key (defaults filled in), or the list of problems. */
-  Map<String, String> validate(Map<String, String> raw, List<String> problems) {
+  Map<String, String> validate(
+      Map<String, String> raw, Map<String, Integer> lineOf, List<String> problems) {
     Map<String, String> result = new LinkedHashMap<>();
     List<String> names = new ArrayList<>(keys.keySet());
     for (Map.Entry<String, String> e : raw.entrySet()) {
@@ -80,21 +80,36 @@ final class ExperimentSchema {
         }
         continue;
       }
-      if (value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+      if (Untrusted.hasControl(value)) {
         problems.add(
             key.name()
                 + "="
                 + printable(value)
-                + " holds a newline or control character; a value must be one plain line");
+                + " holds a newline or control character; a value must be one plain line"
+                + at(lineOf, key.name()));
         continue;
       }
       try {
         result.put(key.name(), key.check().apply(value));
       } catch (IllegalArgumentException e) {
-        problems.add(key.name() + "=" + printable(value) + " is not allowed: " + e.getMessage());
+        problems.add(
+            key.name()
+                + "="
+                + printable(value)
+                + " is not allowed: "
+                + e.getMessage()
+                + at(lineOf, key.name()));
+      } catch (ArithmeticException e) {
+        problems.add(
+            key.name() + "=" + printable(value) + " is too large" + at(lineOf, key.name()));
       }
     }
     return result;
+  }
+
+  private static String at(Map<String, Integer> lineOf, String key) {
+    Integer line = lineOf.get(key);
+    return line == null ? "" : " (line " + line + ")";
   }
 
   /** The value as the user wrote it, control characters made visible and long values cut. */
@@ -103,7 +118,7 @@ final class ExperimentSchema {
     for (char c : value.toCharArray()) {
       if (c == '\n') {
         sb.append("\\n");
-      } else if (c < 0x20 || c == 0x7f) {
+      } else if (Untrusted.isControl(c)) {
         sb.append(String.format("\\x%02x", (int) c));
       } else {
         sb.append(c);

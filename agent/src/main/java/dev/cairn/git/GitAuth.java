@@ -103,7 +103,9 @@ public final class GitAuth implements AutoCloseable {
       throw new CairnException(
           "known_hosts file "
               + knownHosts
-              + " is not readable; create it with ssh-keyscan or set CAIRN_GIT_KNOWN_HOSTS");
+              + " is not readable; create it with ssh-keyscan (ssh-keyscan HOST >> "
+              + knownHosts
+              + ")");
     }
     return new GitAuth(
         Kind.SSH_KEY,

@@ -66,7 +66,7 @@ public final class GitClone implements AutoCloseable {
           throw new CairnException(
               "clone folder "
                   + abs
-                  + " exists but is not a Git repository; empty it or set CAIRN_GIT_CLONE"
+                  + " exists but is not a Git repository; empty it or set CAIRN_REPO_DIR"
                   + " elsewhere");
         }
         repo = new FileRepositoryBuilder().setGitDir(gitDir.toFile()).setMustExist(true).build();
@@ -167,7 +167,7 @@ public final class GitClone implements AutoCloseable {
               + branch
               + " does not exist on "
               + remoteForMessages()
-              + "; push it once or set CAIRN_GIT_BRANCH to an existing branch");
+              + "; push it once or set CAIRN_RESULTS_BRANCH to an existing branch");
     }
     return ref.getObjectId();
   }

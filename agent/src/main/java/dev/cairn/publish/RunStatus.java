@@ -1,9 +1,6 @@
 package dev.cairn.publish;
 
-import dev.cairn.config.QualityGate;
-import dev.cairn.scheduler.JobState;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code runs/<commit>/status.json}: the contract with CI. Built from a run; holds no paths of the
@@ -17,51 +14,10 @@ public record RunStatus(
     RunState state,
     String message,
     String updatedAt,
-    List<Job> jobs,
+    List<JobRecord> jobs,
     String resultsCommit) {
 
-  /** One task's line in the status. */
-  public record Job(
-      String task,
-      String schedulerId,
-      JobState state,
-      String reason,
-      int attempts,
-      Integer exitCode,
-      Long elapsedS,
-      Long cpuS,
-      Long maxRssMb,
-      Long gpuUtilPct,
-      Long gpuMemMb,
-      Map<String, Double> metrics,
-      String gate,
-      Boolean gatePassed,
-      List<Attempt> history,
-      String errTail) {}
-
   public static RunStatus of(RunRecord run) {
-    List<Job> jobs =
-        run.jobs().stream()
-            .map(
-                j ->
-                    new Job(
-                        j.task(),
-                        j.schedulerId(),
-                        j.state(),
-                        j.reason(),
-                        j.attempts(),
-                        j.exitCode(),
-                        j.elapsedS(),
-                        j.cpuS(),
-                        j.maxRssMb(),
-                        j.gpuUtilPct(),
-                        j.gpuMemMb(),
-                        j.metrics(),
-                        j.gate() == null ? null : j.gate().toString(),
-                        j.gatePassed(),
-                        j.history(),
-                        j.errTail()))
-            .toList();
     return new RunStatus(
         1,
         run.commit(),
@@ -70,12 +26,7 @@ public record RunStatus(
         run.state(),
         run.message(),
         run.updatedAt(),
-        jobs,
+        run.jobs(),
         run.resultsCommit());
-  }
-
-  /** The metric a job's gate checks ({@code test/mIoU}), or null when it has no gate. */
-  public static String gateMetric(Job job) {
-    return job.gate() == null ? null : QualityGate.of(job.gate()).metric();
   }
 }

@@ -2,6 +2,7 @@ package dev.cairn.scheduler;
 
 import dev.cairn.CairnException;
 import dev.cairn.config.AgentSettings;
+import dev.cairn.config.SchedulerName;
 import dev.cairn.scheduler.local.LocalScheduler;
 import dev.cairn.scheduler.lsf.LsfOptions;
 import dev.cairn.scheduler.lsf.LsfScheduler;
@@ -33,29 +34,32 @@ public final class Schedulers implements AutoCloseable {
     return open.computeIfAbsent(name, this::create);
   }
 
-  private Scheduler create(String name) {
+  private Scheduler create(String id) {
+    SchedulerName name =
+        SchedulerName.of(id)
+            .orElseThrow(
+                () ->
+                    new CairnException(
+                        "SCHEDULER=" + id + " is not available; use " + SchedulerName.choices()));
     try {
       return switch (name) {
-        case "local" ->
+        case LOCAL ->
             new LocalScheduler(
                 settings.stateDir().resolve("local-scheduler"),
                 settings.localMaxJobs(),
                 clock,
                 runner);
-        case "slurm" -> new SlurmScheduler(runner, slurmOptions(settings));
-        case "lsf" ->
+        case SLURM -> new SlurmScheduler(runner, slurmOptions(settings));
+        case LSF ->
             new LsfScheduler(
                 runner,
                 LsfOptions.of(
                     settings.schedulerBinDir(),
                     settings.lsfSubmitCommand(),
                     settings.lsfSubmitArgs()));
-        default ->
-            throw new CairnException(
-                "SCHEDULER=" + name + " is not available; use slurm, lsf or local");
       };
     } catch (IOException e) {
-      throw new CairnException("cannot start the " + name + " scheduler: " + e.getMessage(), e);
+      throw new CairnException("cannot start the " + id + " scheduler: " + e.getMessage(), e);
     }
   }
 
@@ -65,10 +69,7 @@ public final class Schedulers implements AutoCloseable {
     String dir = settings.schedulerBinDir();
     java.util.function.Function<String, String> bin =
         name -> dir.isEmpty() ? name : java.nio.file.Path.of(dir, name).toString();
-    List<String> extra =
-        settings.slurmExtraArgs().isEmpty()
-            ? List.of()
-            : List.of(settings.slurmExtraArgs().split("\\s+"));
+    List<String> extra = ShellWords.split("CAIRN_SLURM_EXTRA_ARGS", settings.slurmExtraArgs());
     return new SlurmOptions(
         bin.apply("sbatch"),
         bin.apply("squeue"),

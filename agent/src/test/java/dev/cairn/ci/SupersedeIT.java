@@ -128,11 +128,18 @@ class SupersedeIT {
         "--junit",
         tmp.resolve(sha + ".xml").toString(),
         "--dotenv",
-        tmp.resolve(sha + ".env").toString());
+        tmp.resolve(sha + ".env").toString(),
+        "--git-dir",
+        tmp.resolve("await-" + sha + ".git").toString());
   }
 
   private Map<String, String> env() {
-    return Map.of("CAIRN_STORE", store.toUri().toString());
+    // await verifies a success in the repository, as CI does with CI_REPOSITORY_URL
+    return Map.of(
+        "CAIRN_STORE",
+        store.toUri().toString(),
+        "CAIRN_REPO_REMOTE",
+        tmp.resolve("origin.git").toUri().toString());
   }
 
   private JsonNode status(String sha) throws IOException {

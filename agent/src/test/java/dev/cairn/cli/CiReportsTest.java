@@ -2,19 +2,24 @@ package dev.cairn.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cairn.Json;
+import dev.cairn.config.QualityGate;
+import dev.cairn.publish.JobRecord;
 import dev.cairn.publish.RunState;
 import dev.cairn.publish.RunStatus;
 import dev.cairn.scheduler.JobState;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class CiReportsTest {
-  private static RunStatus.Job job(
+  private static JobRecord job(
       String task, String state, Integer exit, Map<String, Double> metrics, Boolean passed) {
-    return new RunStatus.Job(
+    return new JobRecord(
         task,
         "41",
         JobState.valueOf(state),
@@ -24,16 +29,17 @@ class CiReportsTest {
         12L,
         null,
         80L,
+        0,
         null,
         null,
         metrics,
-        "test/mIoU>=0.5",
+        QualityGate.of("test/mIoU>=0.5"),
         passed,
         List.of(),
         state.equals("FAILED") ? "Traceback: boom" : null);
   }
 
-  private static RunStatus status(String state, int attempt, RunStatus.Job... jobs) {
+  private static RunStatus status(String state, int attempt, JobRecord... jobs) {
     return new RunStatus(
         1,
         "c".repeat(40),
@@ -43,7 +49,7 @@ class CiReportsTest {
         "msg",
         "t",
         List.of(jobs),
-        "r".repeat(40));
+        "e".repeat(40));
   }
 
   @Test
@@ -93,7 +99,7 @@ class CiReportsTest {
     String env = CiReports.dotenv(status("SUCCEEDED", 1));
     assertEquals(
         "CAIRN_RUN_ID=20261125-x-cccccccc\nCAIRN_RUN_STATE=SUCCEEDED\nCAIRN_RESULTS_COMMIT="
-            + "r".repeat(40)
+            + "e".repeat(40)
             + "\n",
         env);
   }
@@ -106,8 +112,8 @@ class CiReportsTest {
 
   @Test
   void progress_namesStatesAttemptsAndQueueReasons() {
-    RunStatus.Job pending =
-        new RunStatus.Job(
+    JobRecord pending =
+        new JobRecord(
             "landslide",
             "9",
             JobState.PENDING,
@@ -119,13 +125,47 @@ class CiReportsTest {
             null,
             null,
             null,
+            null,
             Map.of(),
-            "g",
+            QualityGate.of("val/loss<1"),
             null,
             List.of(),
             null);
     assertEquals(
         "run 20261125-x-cccccccc: RUNNING | landslide PENDING (attempt 2) [Priority]",
         CiAwaitCommand.progress(status("RUNNING", 1, pending)));
+  }
+
+  private static RunStatus forged(String runId, String state, String results) {
+    return new RunStatus(
+        1, "c".repeat(40), runId, 1, RunState.valueOf(state), "msg", "t", List.of(), results);
+  }
+
+  @Test
+  void dotenv_writesNoValueThatCouldAddAVariable() {
+    String env =
+        CiReports.dotenv(
+            forged(
+                "x\nPATH=/tmp/evil:/usr/bin",
+                "SUCCEEDED",
+                "e".repeat(40) + "\nCI_DEBUG_TRACE=true"));
+    assertEquals("CAIRN_RUN_STATE=SUCCEEDED\n", env);
+    // a state is one of RunState's names or the status does not parse at all
+    assertThrows(
+        IOException.class,
+        () ->
+            Json.MAPPER.readValue(
+                "{\"state\": \"SUCCEEDED\\nCI_DEBUG_TRACE=true\"}", RunStatus.class));
+    for (String line : env.lines().toList()) {
+      assertTrue(line.matches("CAIRN_[A-Z_]+=[A-Za-z0-9._-]+"), line);
+    }
+  }
+
+  @Test
+  void junit_holdsNoControlCharacters() {
+    String xml =
+        CiReports.junit(
+            status("FAILED", 1, job("t\u001b[2J\u0000", "FAILED", 3, Map.of(), null)), "x\u0007y");
+    assertFalse(xml.chars().anyMatch(c -> c < 0x20 && c != '\n'), xml);
   }
 }

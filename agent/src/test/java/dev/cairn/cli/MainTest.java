@@ -68,6 +68,25 @@ class MainTest {
     assertTrue(err().contains("EPOCHS='3; rm -rf ~' is not allowed"), err());
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"before", "after"})
+  void verbose_anywhereOnTheLine_addsTheStackTrace(String where) {
+    String missing = tmp.resolve("nope.env").toString();
+    String[] args =
+        where.equals("before")
+            ? new String[] {"--verbose", "render", "--config", missing}
+            : new String[] {"render", "--config", missing, "--verbose"};
+    assertEquals(2, run(args));
+    assertTrue(err().lines().count() > 1, err());
+    assertTrue(err().contains("\tat dev.cairn."), err());
+  }
+
+  @Test
+  void withoutVerbose_anErrorIsOneLine() {
+    assertEquals(2, run("render", "--config", tmp.resolve("nope.env").toString()));
+    assertEquals(1, err().strip().lines().count(), err());
+  }
+
   @Test
   void render_missingConfig_namesTheFix() {
     assertEquals(2, run("render", "--config", tmp.resolve("nope.env").toString()));
@@ -97,5 +116,24 @@ class MainTest {
     static Path projectDir() {
       return dev.cairn.testing.Fixtures.projectDir();
     }
+  }
+
+  @Test
+  void run_refusesToStartWithProvenanceRequiredAndNoRepository(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+    java.nio.file.Path settings = tmp.resolve("agent.env");
+    java.nio.file.Files.writeString(
+        settings,
+        "CAIRN_STORE="
+            + tmp.resolve("store").toUri()
+            + "\nCAIRN_STATE_DIR="
+            + tmp.resolve("state")
+            + "\nCAIRN_REQUIRE_PROVENANCE=true\n");
+    assertEquals(2, run("run", "--once", "--settings", settings.toString()));
+    String line = err().strip();
+    assertEquals(1, line.lines().count(), line);
+    assertTrue(line.contains("CAIRN_REQUIRE_PROVENANCE=true"), line);
+    assertTrue(line.contains("CAIRN_REPO_REMOTE is empty"), line);
+    assertTrue(line.contains("set CAIRN_REPO_REMOTE"), line);
   }
 }

@@ -73,9 +73,13 @@ class ScriptRendererTest {
   void render_matchesGoldenFile(String name, String scheduler) throws Exception {
     String script = render(name, scheduler, workDir(name));
     Path golden = GOLDEN.resolve(name + "." + scheduler + ".sh");
-    if (Boolean.getBoolean("cairn.updateGolden") || !Files.exists(golden)) {
+    if (Boolean.getBoolean("cairn.updateGolden")) {
       Files.writeString(golden, script);
     }
+    assertTrue(
+        Files.exists(golden),
+        golden.getFileName()
+            + " is missing; write it with -Dcairn.updateGolden=true and review it");
     assertEquals(Files.readString(golden), script);
     assertBashAccepts(script);
   }
@@ -95,7 +99,8 @@ class ScriptRendererTest {
   void render_quotesValuesWithShellMetacharacters() throws Exception {
     String script = render("hostile-biomass", "slurm", Path.of(HOSTILE_DIR));
     assertTrue(script.contains("'/scratch/it'\\''s $(touch PWNED) `id` \"q\"; next/runs/"), script);
-    assertTrue(script.contains("--data.init_args.data_root /data/biomass,v2"), script);
+    assertTrue(
+        script.contains("--data.init_args.train_data_root /data/biomass,v2/train_images"), script);
   }
 
   @Test
@@ -124,6 +129,68 @@ class ScriptRendererTest {
             dev.cairn.CairnException.class,
             () -> render("demo-crop", "slurm", Path.of("/scratch/a\n#SBATCH --uid=0")));
     assertTrue(e.getMessage().contains("newline"), e.getMessage());
+  }
+
+  /** A config whose partition and GEOFM skipped validation, as a bug elsewhere could let them. */
+  static ExperimentConfig unvalidated(String partition, String model) throws IOException {
+    ExperimentConfig c =
+        ExperimentConfig.parse(
+            Files.readAllBytes(GOLDEN.resolve("demo-crop.env")), "demo", Fixtures.tasks());
+    java.util.Map<String, String> values = new java.util.LinkedHashMap<>(c.values());
+    values.put("PARTITION", partition);
+    values.put("GEOFM", model);
+    return new ExperimentConfig(
+        c.experimentName(),
+        model,
+        c.tasks(),
+        c.trainer(),
+        c.scheduler(),
+        partition,
+        c.account(),
+        c.gpusPerJob(),
+        c.cpusPerJob(),
+        c.memoryMb(),
+        c.timeLimit(),
+        c.maxAttempts(),
+        c.epochs(),
+        c.batchSize(),
+        c.numWorkers(),
+        c.learningRate(),
+        c.seed(),
+        c.datasetPaths(),
+        c.gates(),
+        values,
+        c.content(),
+        c.sha256());
+  }
+
+  @Test
+  void render_refusesANewlineInAnyValueEvenAfterValidation() throws Exception {
+    for (String scheduler : List.of("slurm", "lsf", "local")) {
+      for (ExperimentConfig cfg :
+          List.of(
+              unvalidated("gpu\n#SBATCH --uid=0", "prithvi_eo_v2_300"),
+              unvalidated("gpu", "prithvi\ntouch /tmp/PWNED"),
+              unvalidated("gpu\u2028x", "prithvi_eo_v2_300"))) {
+        RunPlan plan = RunPlan.of(cfg, COMMIT, SUBMITTED, 1, Path.of("/scratch/cairn"));
+        dev.cairn.CairnException e =
+            org.junit.jupiter.api.Assertions.assertThrows(
+                dev.cairn.CairnException.class,
+                () -> renderer("").render(plan.jobs().get(0), cfg, scheduler, COMMIT));
+        assertTrue(e.getMessage().contains("control character"), e.getMessage());
+      }
+    }
+  }
+
+  @Test
+  void render_refusesANewlineInTheCommit() throws Exception {
+    ExperimentConfig cfg = unvalidated("gpu", "prithvi_eo_v2_300");
+    RunPlan plan = RunPlan.of(cfg, COMMIT, SUBMITTED, 1, Path.of("/scratch/cairn"));
+    dev.cairn.CairnException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            dev.cairn.CairnException.class,
+            () -> renderer("").render(plan.jobs().get(0), cfg, "slurm", "abc\ntouch /tmp/x"));
+    assertTrue(e.getMessage().contains("commit"), e.getMessage());
   }
 
   @Test

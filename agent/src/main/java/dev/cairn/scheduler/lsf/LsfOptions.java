@@ -1,13 +1,13 @@
 package dev.cairn.scheduler.lsf;
 
 import dev.cairn.CairnException;
+import dev.cairn.scheduler.CommandEnvironment;
+import dev.cairn.scheduler.ShellWords;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 
 /**
  * How {@link LsfScheduler} calls LSF: where the commands are, the submit command (bsub, or a site
@@ -63,65 +63,12 @@ public record LsfOptions(
     return Path.of(binDir, name).toString();
   }
 
-  /**
-   * The subset of {@code environment} that LSF commands need: PATH, HOME, USER, LOGNAME and the
-   * LSF_* variables (LSF_ENVDIR, LSF_SERVERDIR...) that locate the cluster.
-   */
+  /** The subset of {@code environment} that LSF commands need. */
   static Map<String, String> passedFrom(Map<String, String> environment) {
-    Map<String, String> passed = new TreeMap<>();
-    environment.forEach(
-        (key, value) -> {
-          if (key.equals("PATH")
-              || key.equals("HOME")
-              || key.equals("USER")
-              || key.equals("LOGNAME")
-              || key.startsWith("LSF_")) {
-            passed.put(key, value);
-          }
-        });
-    return passed;
+    return CommandEnvironment.LSF.passedFrom(environment);
   }
 
-  /** Splits a settings value into words as a shell would: blanks separate, quotes group. */
   static List<String> splitArguments(String text) {
-    List<String> words = new ArrayList<>();
-    StringBuilder word = new StringBuilder();
-    boolean inWord = false;
-    char quote = 0;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (quote != 0) {
-        if (c == quote) {
-          quote = 0;
-        } else if (c == '\\' && quote == '"' && i + 1 < text.length()) {
-          word.append(text.charAt(++i));
-        } else {
-          word.append(c);
-        }
-      } else if (c == '\'' || c == '"') {
-        quote = c;
-        inWord = true;
-      } else if (c == '\\' && i + 1 < text.length()) {
-        word.append(text.charAt(++i));
-        inWord = true;
-      } else if (Character.isWhitespace(c)) {
-        if (inWord) {
-          words.add(word.toString());
-          word.setLength(0);
-          inWord = false;
-        }
-      } else {
-        word.append(c);
-        inWord = true;
-      }
-    }
-    if (quote != 0) {
-      throw new CairnException(
-          "CAIRN_LSF_SUBMIT_ARGS has an unclosed " + quote + " quote: " + text);
-    }
-    if (inWord) {
-      words.add(word.toString());
-    }
-    return words;
+    return ShellWords.split("CAIRN_LSF_SUBMIT_ARGS", text);
   }
 }

@@ -1,6 +1,7 @@
 package dev.cairn.scheduler.lsf;
 
 import dev.cairn.CairnException;
+import dev.cairn.config.SchedulerName;
 import dev.cairn.scheduler.CommandRunner;
 import dev.cairn.scheduler.JobState;
 import dev.cairn.scheduler.JobStatus;
@@ -19,7 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * IBM Spectrum LSF through its commands: {@code bsub < script} (or a site wrapper such as {@code
@@ -29,17 +29,7 @@ import java.util.regex.Pattern;
  */
 public final class LsfScheduler implements Scheduler {
 
-  private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final char DELIMITER = ';';
-  private static final List<String> UNREACHABLE =
-      List.of(
-          "cannot connect to lsf",
-          "lsf is down",
-          "batch system daemon not responding",
-          "failed in an lsf library call",
-          "please wait");
-  private static final List<String> NO_MATCH =
-      List.of("is not found", "no matching job found", "no job found", "no unfinished job found");
 
   private final CommandRunner runner;
   private final LsfOptions options;
@@ -57,7 +47,7 @@ public final class LsfScheduler implements Scheduler {
 
   @Override
   public String name() {
-    return "lsf";
+    return SchedulerName.LSF.id();
   }
 
   /**
@@ -68,18 +58,8 @@ public final class LsfScheduler implements Scheduler {
   @Override
   public String submit(JobSubmission submission) throws IOException, InterruptedException {
     Map<String, String> environment = new TreeMap<>(options.commandEnvironment());
-    submission
-        .environment()
-        .forEach(
-            (key, value) -> {
-              if (!VARIABLE.matcher(key).matches() || value.indexOf('\0') >= 0) {
-                throw new CairnException(
-                    "job variable "
-                        + key
-                        + " cannot be passed to bsub; set it in the script instead");
-              }
-              environment.put(key, value);
-            });
+    // JobSubmission admits only variable names and values without newline or NUL
+    environment.putAll(submission.environment());
     List<String> command = new ArrayList<>();
     command.add(options.command(options.submitCommand()));
     command.addAll(options.submitArgs());
@@ -99,19 +79,19 @@ public final class LsfScheduler implements Scheduler {
     if (result.ok() && id.isPresent()) {
       return id.get();
     }
-    if (unreachable(result)) {
-      throw new IOException(describe(result));
+    if (LsfAnswers.unreachable(result)) {
+      throw new IOException(LsfAnswers.describe(result));
     }
     if (!result.ok()) {
       throw new CairnException(
           "LSF refused job "
               + submission.jobName()
               + ": "
-              + describe(result)
+              + LsfAnswers.describe(result)
               + "; check the queue, project and resources in the config and CAIRN_LSF_SUBMIT_ARGS");
     }
     throw new IOException(
-        describe(result)
+        LsfAnswers.describe(result)
             + ": no 'Job <id> is submitted' line in: "
             + LsfOutput.firstLine(result.stdout()));
   }
@@ -186,10 +166,10 @@ public final class LsfScheduler implements Scheduler {
           || l.contains("is being terminated")
           || l.contains("is being signaled")
           || l.contains("already finished")
-          || matchesAny(l, NO_MATCH)) {
+          || LsfAnswers.matchesAny(l, LsfAnswers.NO_MATCH)) {
         continue;
       }
-      throw new IOException(describe(result));
+      throw new IOException(LsfAnswers.describe(result));
     }
   }
 
@@ -206,17 +186,17 @@ public final class LsfScheduler implements Scheduler {
         json = true;
         List<LsfOutput.Row> rows = LsfOutput.json(result.stdout());
         if (!result.ok() && rows.stream().noneMatch(LsfOutput.Row::notFound)) {
-          throw new IOException(describe(result));
+          throw new IOException(LsfAnswers.describe(result));
         }
         return rows;
       }
-      if (json == null && jsonUnsupported(result)) {
+      if (json == null && LsfAnswers.jsonUnsupported(result)) {
         json = false;
       } else if (result.stdout().isBlank() && LsfOutput.otherLines(result.stderr()).isEmpty()) {
         // every job unknown, said on stderr as without -json
         return LsfOutput.delimited("", result.stderr(), DELIMITER);
       } else {
-        return noMatch(result) ? List.of() : fail(result);
+        return LsfAnswers.noMatch(result) ? List.of() : fail(result);
       }
     }
     List<String> command = new ArrayList<>(List.of(options.command("bjobs"), "-a"));
@@ -230,7 +210,7 @@ public final class LsfScheduler implements Scheduler {
     CommandRunner.Result result = run(command);
     List<String> problems = LsfOutput.otherLines(result.stderr());
     if (!result.ok() && !problems.isEmpty()) {
-      return noMatch(result) ? List.of() : fail(result);
+      return LsfAnswers.noMatch(result) ? List.of() : fail(result);
     }
     return LsfOutput.delimited(result.stdout(), result.stderr(), DELIMITER);
   }
@@ -247,7 +227,7 @@ public final class LsfScheduler implements Scheduler {
     try {
       result = run(command);
     } catch (IOException e) {
-      if (commandMissing(e)) {
+      if (LsfAnswers.commandMissing(e)) {
         bhist = false;
         return Map.of();
       }
@@ -255,52 +235,14 @@ public final class LsfScheduler implements Scheduler {
     }
     bhist = true;
     Map<String, JobStatus> ended = LsfOutput.bhist(result.stdout());
-    if (!result.ok() && ended.isEmpty() && !noMatch(result)) {
-      throw new IOException(describe(result));
+    if (!result.ok() && ended.isEmpty() && !LsfAnswers.noMatch(result)) {
+      throw new IOException(LsfAnswers.describe(result));
     }
     return ended;
   }
 
-  private static boolean jsonUnsupported(CommandRunner.Result result) {
-    String text = (result.stdout() + "\n" + result.stderr()).toLowerCase(Locale.ROOT);
-    return !result.ok()
-        && (text.contains("usage")
-            || text.contains("illegal option")
-            || text.contains("invalid option"))
-        && !matchesAny(text, UNREACHABLE);
-  }
-
-  /** The command found no job at all ("No matching job found" and the like). */
-  private static boolean noMatch(CommandRunner.Result result) {
-    String text = (result.stdout() + "\n" + result.stderr()).toLowerCase(Locale.ROOT);
-    return matchesAny(text, NO_MATCH) && !matchesAny(text, UNREACHABLE);
-  }
-
   private static <T> T fail(CommandRunner.Result result) throws IOException {
-    throw new IOException(describe(result));
-  }
-
-  private static boolean unreachable(CommandRunner.Result result) {
-    String text = (result.stdout() + "\n" + result.stderr()).toLowerCase(Locale.ROOT);
-    return matchesAny(text, UNREACHABLE) || result.exitCode() == 124;
-  }
-
-  private static boolean commandMissing(IOException e) {
-    String m = String.valueOf(e.getMessage());
-    return m.contains("error=2,") || m.contains("No such file or directory");
-  }
-
-  private static boolean matchesAny(String text, List<String> needles) {
-    return needles.stream().anyMatch(text::contains);
-  }
-
-  /** The command line, exit code and first line of stderr, or of stdout where stderr is empty. */
-  private static String describe(CommandRunner.Result result) {
-    if (!result.stderr().isBlank()) {
-      return result.describe();
-    }
-    String out = result.stdout().strip();
-    return result.describe() + (out.isEmpty() ? "" : ": " + LsfOutput.firstLine(out));
+    throw new IOException(LsfAnswers.describe(result));
   }
 
   private CommandRunner.Result run(List<String> command) throws IOException, InterruptedException {

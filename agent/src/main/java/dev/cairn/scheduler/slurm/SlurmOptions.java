@@ -1,11 +1,10 @@
 package dev.cairn.scheduler.slurm;
 
+import dev.cairn.scheduler.CommandEnvironment;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * How {@link SlurmScheduler} calls SLURM: the commands (names on PATH or absolute paths), extra
@@ -23,10 +22,6 @@ public record SlurmOptions(
     List<String> extraSbatchArgs,
     Duration timeout,
     Map<String, String> commandEnvironment) {
-
-  /** Variables passed from the agent's environment to the SLURM commands; nothing else is. */
-  static final Set<String> PASSED_VARIABLES =
-      Set.of("PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "TZ", "TMPDIR", "SLURM_CONF");
 
   public SlurmOptions {
     Objects.requireNonNull(sbatch, "sbatch");
@@ -64,13 +59,6 @@ public record SlurmOptions(
 
   /** The subset of {@code environment} that SLURM commands need. */
   static Map<String, String> passedFrom(Map<String, String> environment) {
-    Map<String, String> passed = new TreeMap<>();
-    environment.forEach(
-        (key, value) -> {
-          if (PASSED_VARIABLES.contains(key)) {
-            passed.put(key, value);
-          }
-        });
-    return passed;
+    return CommandEnvironment.SLURM.passedFrom(environment);
   }
 }

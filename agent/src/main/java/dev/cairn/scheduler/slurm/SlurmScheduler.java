@@ -1,6 +1,7 @@
 package dev.cairn.scheduler.slurm;
 
 import dev.cairn.CairnException;
+import dev.cairn.config.SchedulerName;
 import dev.cairn.scheduler.CommandRunner;
 import dev.cairn.scheduler.JobState;
 import dev.cairn.scheduler.JobStatus;
@@ -17,7 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 /**
  * SLURM through its commands: {@code sbatch --parsable --export=NONE}, one {@code squeue} per
@@ -26,7 +26,6 @@ import java.util.regex.Pattern;
  */
 public final class SlurmScheduler implements Scheduler {
 
-  private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final String INVALID_JOB_ID = "Invalid job id specified";
   private static final String ACCOUNTING_DISABLED = "accounting storage is disabled";
 
@@ -46,7 +45,7 @@ public final class SlurmScheduler implements Scheduler {
 
   @Override
   public String name() {
-    return "slurm";
+    return SchedulerName.SLURM.id();
   }
 
   @Override
@@ -85,11 +84,11 @@ public final class SlurmScheduler implements Scheduler {
     StringBuilder export = new StringBuilder("--export=NONE");
     environment.forEach(
         (key, value) -> {
-          if (!VARIABLE.matcher(key).matches() || value.contains(",") || value.contains("\n")) {
+          if (value.contains(",")) {
             throw new CairnException(
                 "job variable "
                     + key
-                    + " cannot be passed by sbatch --export (name, comma or newline); set it in"
+                    + " cannot be passed by sbatch --export (its value holds a comma); set it in"
                     + " the script instead");
           }
           export.append(',').append(key).append('=').append(value);
