@@ -42,7 +42,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class CrashPointsIT {
   private static final String CONFIG =
       "EXPERIMENT_NAME=crash-points\nTRAINER=demo\nSCHEDULER=local\nTASKS=landslide\n"
-          + "EPOCHS=1\nCPUS_PER_JOB=1\nNUM_WORKERS=1\nLANDSLIDE_QUALITY_GATE=test/F1>=0\n";
+          + "EPOCHS=1\nCPUS_PER_JOB=1\nNUM_WORKERS=1\nLANDSLIDE_QUALITY_GATE=test/mIoU>=0\n";
   private static final String TASK = "landslide";
 
   /**
@@ -314,7 +314,10 @@ class CrashPointsIT {
         assertEquals(0, pull.waitFor(Duration.ofSeconds(60)), Files.readString(log));
       }
       Path run = runDir();
-      Path restored = repro.resolve("results").resolve(run.getFileName());
+      Path restored;
+      try (Stream<Path> dirs = Files.list(repro.resolve("results"))) {
+        restored = dirs.filter(Files::isDirectory).findFirst().orElseThrow();
+      }
       for (String output : List.of("err", "out", "predictions")) {
         try (Stream<Path> walk = Files.walk(run.resolve(output))) {
           for (Path f : walk.filter(Files::isRegularFile).toList()) {

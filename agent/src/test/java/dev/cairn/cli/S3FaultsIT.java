@@ -37,7 +37,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class S3FaultsIT {
   private static final String CONFIG =
       "EXPERIMENT_NAME=s3-faults\nTRAINER=demo\nSCHEDULER=local\nTASKS=landslide\n"
-          + "EPOCHS=1\nCPUS_PER_JOB=1\nNUM_WORKERS=1\nLANDSLIDE_QUALITY_GATE=test/F1>=0\n";
+          + "EPOCHS=1\nCPUS_PER_JOB=1\nNUM_WORKERS=1\nLANDSLIDE_QUALITY_GATE=test/mIoU>=0\n";
 
   @TempDir Path tmp;
   private S3ProxyServer s3;
