@@ -14,6 +14,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +42,7 @@ public final class Agent {
   private final StatusWriter statuses;
   private final Outage schedulerOutage = new Outage("scheduler");
   private final Telemetry telemetry;
+  private final CountDownLatch stop = new CountDownLatch(1);
   private Duration idleInterval;
 
   public Agent(AgentParts parts) throws IOException {
@@ -82,14 +85,28 @@ public final class Agent {
         settings.pollMax().toSeconds(),
         book.all().size(),
         book.active().size());
-    while (!Thread.currentThread().isInterrupted()) {
+    while (!Thread.currentThread().isInterrupted() && !stopping()) {
       boolean busy = tick();
       if (untilIdle && !busy) {
         return;
       }
-      Thread.sleep(nextInterval(busy).toMillis());
+      if (stop.await(nextInterval(busy).toMillis(), TimeUnit.MILLISECONDS)) {
+        break;
+      }
     }
-    throw new InterruptedException();
+    throw new InterruptedException("the agent was asked to stop");
+  }
+
+  /**
+   * Asks the loop to stop after the step it is in: no interrupt reaches the step itself, so a push
+   * or a file write in progress ends normally and the run resumes from there on the next start.
+   */
+  public void stop() {
+    stop.countDown();
+  }
+
+  private boolean stopping() {
+    return stop.getCount() == 0;
   }
 
   /** One pass of the loop; true while any run is active. */
@@ -99,6 +116,9 @@ public final class Agent {
     cancellation.cancelRequested();
     superseding.supersede();
     for (Run run : book.active()) {
+      if (stopping()) {
+        break;
+      }
       Run ahead = superseding.queuedBehind(run);
       if (ahead != null) {
         waitBehind(run, ahead);
@@ -111,8 +131,13 @@ public final class Agent {
         log.error("run {}: unexpected error, retrying next tick", run.runId, e);
       }
     }
-    pollSchedulers();
+    if (!stopping()) {
+      pollSchedulers();
+    }
     for (Run run : book.active()) {
+      if (stopping()) {
+        break;
+      }
       try {
         finisher.finishIfDone(run);
       } catch (RuntimeException e) {

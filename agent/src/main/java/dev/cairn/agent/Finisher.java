@@ -1,5 +1,6 @@
 package dev.cairn.agent;
 
+import dev.cairn.CrashPoint;
 import dev.cairn.metrics.Metrics;
 import dev.cairn.plan.RunPlan;
 import dev.cairn.publish.RunPublisher;
@@ -42,6 +43,7 @@ final class Finisher {
       run.message = "collecting outputs";
       Outcome.collect(run, plan);
       Outcome.decide(run, plan.config().gateRule());
+      CrashPoint.at("collect");
       book.save(run);
     }
     if (run.state == RunState.COLLECTING) {
@@ -49,6 +51,7 @@ final class Finisher {
       run.message = "publishing outputs";
       run.finishedAt = clock.instant().toString();
       book.save(run);
+      CrashPoint.at("publishing");
     }
     if (publisher != null && run.resultsCommit == null) {
       long publishing = System.nanoTime();
@@ -56,6 +59,7 @@ final class Finisher {
       try {
         run.resultsCommit = publisher.publish(run.snapshot(plan.config()));
         Metrics.published(publishing, uploaded, true);
+        CrashPoint.at("published");
         book.save(run);
       } catch (Exception e) {
         Metrics.published(publishing, uploaded, false);
@@ -71,6 +75,7 @@ final class Finisher {
     run.state = run.outcome;
     run.message = run.outcomeMessage;
     book.save(run);
+    CrashPoint.at("finished");
     log.info(
         "run {} {}: {}{}",
         run.runId,

@@ -1,6 +1,8 @@
 package dev.cairn.agent;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.CairnException;
+import dev.cairn.CrashPoint;
 import dev.cairn.Json;
 import dev.cairn.Untrusted;
 import dev.cairn.config.AgentSettings;
@@ -41,6 +43,7 @@ final class Intake {
   private final RunBook book;
   private final Clock clock;
   private final Outage storeOutage;
+  private final String agentId;
 
   /** Queue entries another agent claimed: skipped without another claim attempt. */
   private final Set<String> foreign = new HashSet<>();
@@ -56,6 +59,7 @@ final class Intake {
     this.poller = new RequestPoller(store, clock, null);
     this.book = book;
     this.storeOutage = storeOutage;
+    this.agentId = AgentIdentity.load(settings.stateDir());
     this.seedEtagFile = settings.stateDir().resolve("seed-etag");
     if (Files.exists(seedEtagFile)) {
       this.seedEtag = Files.readString(seedEtagFile).strip();
@@ -92,6 +96,7 @@ final class Intake {
         }
         Run run = receive(f);
         book.add(run);
+        CrashPoint.at("run-record");
         log.info(
             "run {} received: commit {} on {} (attempt {})",
             run.runId,
@@ -185,8 +190,32 @@ final class Intake {
     }
     byte[] claim =
         Json.MAPPER.writeValueAsBytes(
-            Map.of("agent", hostName(), "at", clock.instant().toString()));
-    return store.putIfAbsent(key, claim);
+            Map.of("agent", hostName(), "agent_id", agentId, "at", clock.instant().toString()));
+    CrashPoint.at("claiming");
+    boolean claimed = store.putIfAbsent(key, claim);
+    CrashPoint.at("claim");
+    if (claimed) {
+      return true;
+    }
+    // killed between the claim and the run record, this agent finds its own claim: adopt it
+    if (ownClaim(key)) {
+      log.info("request {} was claimed by this agent before a restart; resuming it", key);
+      return true;
+    }
+    return false;
+  }
+
+  private boolean ownClaim(String key) throws IOException {
+    var stored = store.get(key);
+    if (stored.isEmpty()) {
+      return false;
+    }
+    try {
+      JsonNode claim = Json.MAPPER.readTree(stored.get().content());
+      return agentId.equals(claim.path("agent_id").asText(null));
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private static String hostName() {

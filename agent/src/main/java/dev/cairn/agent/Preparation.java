@@ -1,6 +1,7 @@
 package dev.cairn.agent;
 
 import dev.cairn.CairnException;
+import dev.cairn.CrashPoint;
 import dev.cairn.config.ConfigError;
 import dev.cairn.config.ExperimentConfig;
 import dev.cairn.plan.JobSpec;
@@ -72,6 +73,7 @@ final class Preparation {
       return;
     }
     RunPlan plan = plans.of(run, cfg);
+    CrashPoint.at("plan");
     try {
       for (JobSpec spec : plan.jobs()) {
         plans.writeScript(run, spec);
@@ -80,6 +82,7 @@ final class Preparation {
       reject(run, "cannot render the batch scripts: " + e.getMessage());
       return;
     }
+    CrashPoint.at("render");
     run.scheduler = cfg.scheduler();
     for (JobSpec spec : plan.jobs()) {
       JobRun job = new JobRun();

@@ -1,5 +1,6 @@
 package dev.cairn.agent;
 
+import dev.cairn.CrashPoint;
 import dev.cairn.metrics.Metrics;
 import dev.cairn.publish.Attempt;
 import dev.cairn.publish.RunState;
@@ -69,6 +70,7 @@ final class RetryPolicy {
       }
     }
     if (changed) {
+      CrashPoint.at("job-status");
       run.message = progress(run);
       book.save(run);
     }

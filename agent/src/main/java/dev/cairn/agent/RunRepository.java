@@ -32,14 +32,15 @@ public final class RunRepository {
     Path target = dir.resolve(run.key() + ".json");
     Path tmp = dir.resolve(run.key() + ".json.tmp");
     byte[] bytes = Json.MAPPER.writeValueAsBytes(run);
-    try (var channel =
-        java.nio.channels.FileChannel.open(
-            tmp,
-            java.nio.file.StandardOpenOption.CREATE,
-            java.nio.file.StandardOpenOption.TRUNCATE_EXISTING,
-            java.nio.file.StandardOpenOption.WRITE)) {
-      channel.write(java.nio.ByteBuffer.wrap(bytes));
-      channel.force(true);
+    // an interrupted thread would close the channel mid-write (ClosedByInterruptException) and
+    // lose the record; the write is short, so it completes and the interrupt is kept for later
+    boolean interrupted = Thread.interrupted();
+    try {
+      write(tmp, bytes);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
     try {
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -49,6 +50,18 @@ public final class RunRepository {
     // records were once named by run id, which two commits could share
     if (run.runId != null && !run.runId.equals(run.key()) && run.runId.matches("[\\w.-]+")) {
       Files.deleteIfExists(dir.resolve(run.runId + ".json"));
+    }
+  }
+
+  private static void write(Path tmp, byte[] bytes) throws IOException {
+    try (var channel =
+        java.nio.channels.FileChannel.open(
+            tmp,
+            java.nio.file.StandardOpenOption.CREATE,
+            java.nio.file.StandardOpenOption.TRUNCATE_EXISTING,
+            java.nio.file.StandardOpenOption.WRITE)) {
+      channel.write(java.nio.ByteBuffer.wrap(bytes));
+      channel.force(true);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.cairn.agent;
 
+import dev.cairn.CrashPoint;
 import dev.cairn.Json;
 import dev.cairn.publish.RunStatus;
 import dev.cairn.store.ObjectStore;
@@ -31,7 +32,9 @@ final class StatusWriter {
       }
       try {
         RunStatus status = RunStatus.of(run.snapshot(null));
+        CrashPoint.at("status-write");
         store.put(RunRequest.statusKey(run.commit()), Json.MAPPER.writeValueAsBytes(status));
+        CrashPoint.at("status-written");
         run.statusPending = false;
         book.persist(run);
         storeOutage.recovered(log);

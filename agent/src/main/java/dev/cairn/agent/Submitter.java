@@ -1,6 +1,7 @@
 package dev.cairn.agent;
 
 import dev.cairn.CairnException;
+import dev.cairn.CrashPoint;
 import dev.cairn.metrics.Metrics;
 import dev.cairn.plan.JobSpec;
 import dev.cairn.publish.Attempt;
@@ -75,6 +76,7 @@ final class Submitter {
       Files.createDirectories(spec.errFile().getParent());
       Files.createDirectories(spec.outputDir());
       Files.createDirectories(spec.checkpointDir());
+      CrashPoint.at("submit");
       String id =
           scheduler.submit(
               new JobSubmission(
@@ -84,6 +86,7 @@ final class Submitter {
                   spec.outFile(),
                   spec.errFile(),
                   Map.of()));
+      CrashPoint.at("submitted");
       job.schedulerId = id;
       Metrics.attempt(job.scheduler);
       job.submitting = false;

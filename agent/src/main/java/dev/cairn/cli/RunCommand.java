@@ -25,6 +25,10 @@ import picocli.CommandLine.Spec;
     })
 final class RunCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+
+  /** How long a SIGTERM waits for the step in progress (a push, an upload) before interrupting. */
+  private static final Duration STEP_GRACE = Duration.ofSeconds(20);
+
   @Mixin CommonOptions common;
 
   @Option(names = "--once", description = "Run one tick and exit (for cron-style use and checks).")
@@ -36,9 +40,11 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     var settings = common.load(System.getenv());
+    boolean stopped = false;
     try (Wiring wiring = new Wiring(settings, Clock.systemUTC());
         StatusServer http = wiring.serveHttp();
-        StopOnShutdown stop = new StopOnShutdown(Thread.currentThread(), Duration.ofSeconds(30))) {
+        StopOnShutdown stop =
+            new StopOnShutdown(Thread.currentThread(), wiring.agent::stop, STEP_GRACE)) {
       if (once) {
         wiring.agent.tick();
         printRuns(wiring.agent.runs().values());
@@ -46,7 +52,11 @@ final class RunCommand implements Callable<Integer> {
         wiring.agent.loop(untilIdle);
       }
     } catch (InterruptedException e) {
-      // the shutdown hook interrupted the loop: the parts are closed, let the JVM exit
+      // the shutdown hook stopped the loop: the parts are closed, let the JVM exit
+      stopped = true;
+    }
+    if (stopped || Main.shuttingDown) {
+      // also when the SIGTERM came as a --until-idle run ended its last step
       org.slf4j.LoggerFactory.getLogger(RunCommand.class)
           .info("agent stopped; runs resume on the next start");
     }

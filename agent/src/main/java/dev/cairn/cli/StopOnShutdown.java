@@ -3,22 +3,35 @@ package dev.cairn.cli;
 import java.time.Duration;
 
 /**
- * While open, a JVM shutdown (SIGTERM, Ctrl-C) interrupts the daemon's thread and waits for it to
- * stop cleanly. Closed on every way out of the daemon, a crash included: a hook left behind would
- * wait for the very thread that is calling {@code System.exit}, and every exit after a crash would
- * hang for the whole wait.
+ * While open, a JVM shutdown (SIGTERM, Ctrl-C) asks the daemon to stop and waits for it to stop
+ * cleanly. Closed on every way out of the daemon, a crash included: a hook left behind would wait
+ * for the very thread that is calling {@code System.exit}, and every exit after a crash would hang
+ * for the whole wait.
  */
 final class StopOnShutdown implements AutoCloseable {
   private final Thread hook;
 
   StopOnShutdown(Thread daemon, Duration wait) {
+    this(daemon, daemon::interrupt, wait);
+  }
+
+  /**
+   * A shutdown runs {@code askToStop} (the loop then stops after the step it is in, which no
+   * interrupt disturbs) and waits {@code grace} for the daemon's thread; a thread still busy then
+   * is interrupted and given 5 s more.
+   */
+  StopOnShutdown(Thread daemon, Runnable askToStop, Duration grace) {
     this.hook =
         new Thread(
             () -> {
               Main.shuttingDown = true;
-              daemon.interrupt();
+              askToStop.run();
               try {
-                daemon.join(wait.toMillis());
+                daemon.join(grace.toMillis());
+                if (daemon.isAlive()) {
+                  daemon.interrupt();
+                  daemon.join(5_000);
+                }
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
               }

@@ -11,6 +11,9 @@ import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.lib.RepositoryCache;
 import org.eclipse.jgit.lib.StoredConfig;
@@ -148,6 +151,45 @@ public final class GitClone implements AutoCloseable {
   /** The clone's folder. */
   public Path dir() {
     return dir;
+  }
+
+  /** The remote URL as configured, credentials included: never for messages. */
+  String remoteUrl() {
+    return remoteUrl;
+  }
+
+  /** The fetched head of {@code branch} on the remote. */
+  ObjectId remoteHead(String branch) throws IOException {
+    Ref ref = repository().exactRef(TRACKING + branch);
+    if (ref == null) {
+      throw new CairnException(
+          "branch "
+              + branch
+              + " does not exist on "
+              + remoteForMessages()
+              + "; push it once or set CAIRN_RESULTS_BRANCH to an existing branch");
+    }
+    return ref.getObjectId();
+  }
+
+  /** Points the ref {@code name} of the clone at {@code id}, whatever it pointed at before. */
+  void setRef(String name, ObjectId id) throws IOException {
+    RefUpdate update = repository().updateRef(name);
+    update.setNewObjectId(id);
+    update.setForceUpdate(true);
+    RefUpdate.Result result = update.update();
+    switch (result) {
+      case NEW, FORCED, FAST_FORWARD, NO_CHANGE -> {}
+      default ->
+          throw new CairnException(
+              "cannot update "
+                  + name
+                  + " in "
+                  + dir
+                  + ": "
+                  + result
+                  + "; is another agent using this clone?");
+    }
   }
 
   /** The remote URL without credentials, for messages and logs. */

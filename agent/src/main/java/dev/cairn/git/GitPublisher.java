@@ -1,17 +1,14 @@
 package dev.cairn.git;
 
 import dev.cairn.CairnException;
+import dev.cairn.CrashPoint;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
-import org.eclipse.jgit.api.PushCommand;
-import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
@@ -25,9 +22,6 @@ import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevSort;
 import org.eclipse.jgit.revwalk.RevWalk;
-import org.eclipse.jgit.transport.PushResult;
-import org.eclipse.jgit.transport.RefSpec;
-import org.eclipse.jgit.transport.RemoteRefUpdate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,8 +39,11 @@ public final class GitPublisher {
   static final String CI_SKIP = "ci.skip";
 
   static final int MAX_PUSH_ATTEMPTS = 5;
+
+  /** How far back a repeated publish looks for the run's results commit. */
+  private static final int RECENT_COMMITS = 1000;
+
   private static final Logger LOG = LoggerFactory.getLogger(GitPublisher.class);
-  private static final int TIMEOUT_SECONDS = 120;
 
   /** Runs before each push attempt; lets tests move the branch at the worst moment. */
   interface BeforePush {
@@ -56,8 +53,7 @@ public final class GitPublisher {
   private final GitClone clone;
   private final String authorName;
   private final String authorEmail;
-  private final BeforePush beforePush;
-  private volatile boolean pushOptions = true;
+  private final GitPush push;
 
   /** A publisher committing as "Cairn agent &lt;cairn@localhost&gt;". */
   public GitPublisher(GitClone clone) {
@@ -72,14 +68,15 @@ public final class GitPublisher {
     this.clone = clone;
     this.authorName = authorName;
     this.authorEmail = authorEmail;
-    this.beforePush = beforePush;
+    this.push = new GitPush(clone, beforePush, b -> rebasePending(b, clone.remoteHead(b)));
   }
 
   /**
    * Commits {@code files} onto {@code branch} and pushes. Everything below {@code relDir} is
    * replaced by the files given there; files outside it (e.g. {@code .dvc/config}) are written as
    * given, except {@code .gitignore} files, whose lines are added to the branch's current ones.
-   * Publishing the same content with the same message twice returns the first commit.
+   * Publishing with the same message (it names the run) again returns the first commit, so a
+   * publish repeated after a crash never adds a second results commit.
    *
    * @param relDir the run's folder, e.g. {@code results/<run-id>}
    * @param files contents by path relative to the repository root
@@ -93,7 +90,21 @@ public final class GitPublisher {
     clone.lock().lock();
     try {
       clone.fetch();
-      ObjectId tip = rebasePending(branch, remoteHead(branch));
+      ObjectId tip = rebasePending(branch, clone.remoteHead(branch));
+      Optional<ObjectId> earlier = committed(tip, message);
+      if (earlier.isPresent()) {
+        // a publish repeated after a crash: the run's commit exists (its message names the run)
+        if (committed(clone.remoteHead(branch), message).isPresent()) {
+          LOG.info("results already on {}: {}", branch, earlier.get().name());
+        } else {
+          LOG.info(
+              "results already committed as {}, not yet on {}; pushing",
+              earlier.get().name(),
+              branch);
+        }
+        push.pushPending(branch);
+        return committed(clone.remoteHead(branch), message).orElse(earlier.get()).name();
+      }
       Repository repo = clone.repository();
       try (ObjectInserter inserter = repo.newObjectInserter();
           ObjectReader reader = inserter.newReader();
@@ -111,16 +122,12 @@ public final class GitPublisher {
           ObjectId blob = inserter.insert(Constants.OBJ_BLOB, content);
           tree.put(path, new FlatTree.Entry(FileMode.REGULAR_FILE, blob));
         }
-        ObjectId treeId = tree.write(inserter);
-        if (treeId.equals(base.getTree()) && message.equals(base.getFullMessage())) {
-          LOG.info("results already on {}: {}", branch, base.name());
-        } else {
-          ObjectId commit = insertCommit(inserter, treeId, base, message, null);
-          setPending(branch, commit);
-          LOG.info("committed results {} for {}", commit.name(), dir);
-        }
+        ObjectId commit = insertCommit(inserter, tree.write(inserter), base, message, null);
+        setPending(branch, commit);
+        LOG.info("committed results {} for {}", commit.name(), dir);
+        CrashPoint.at("results-commit");
       }
-      return pushPending(branch);
+      return push.pushPending(branch);
     } catch (IOException e) {
       throw new CairnException(
           "cannot commit results in " + clone.dir() + ": " + e.getMessage(), e);
@@ -143,13 +150,13 @@ public final class GitPublisher {
         return Optional.empty();
       }
       clone.fetch();
-      ObjectId origin = remoteHead(branch);
+      ObjectId origin = clone.remoteHead(branch);
       ObjectId tip = rebasePending(branch, origin);
       if (tip.equals(origin)) {
         return Optional.empty();
       }
       LOG.info("pushing results commits left from an earlier run onto {}", branch);
-      return Optional.of(pushPending(branch));
+      return Optional.of(push.pushPending(branch));
     } catch (IOException e) {
       throw new CairnException("cannot read " + clone.dir() + ": " + e.getMessage(), e);
     } finally {
@@ -166,111 +173,6 @@ public final class GitPublisher {
     } catch (IOException e) {
       throw new CairnException("cannot read " + clone.dir() + ": " + e.getMessage(), e);
     }
-  }
-
-  private String pushPending(String branch) throws IOException {
-    for (int attempt = 1; ; attempt++) {
-      runBeforePush(attempt);
-      Ref pending = clone.repository().exactRef(PENDING + branch);
-      if (pending == null) {
-        return remoteHead(branch).name();
-      }
-      ObjectId tip = pending.getObjectId();
-      List<RemoteRefUpdate> rejected = push(branch);
-      if (rejected.isEmpty()) {
-        setRef(GitClone.TRACKING + branch, tip);
-        RefUpdate delete = clone.repository().updateRef(PENDING + branch);
-        delete.setExpectedOldObjectId(tip);
-        delete.setForceUpdate(true);
-        delete.delete();
-        LOG.info("pushed results {} to {} {}", tip.name(), clone.remoteForMessages(), branch);
-        return tip.name();
-      }
-      RemoteRefUpdate update = rejected.get(0);
-      if (!branchMoved(update)) {
-        throw new CairnException(
-            "push to "
-                + clone.remoteForMessages()
-                + " refs/heads/"
-                + branch
-                + " was rejected: "
-                + update.getStatus()
-                + describe(update.getMessage())
-                + "; check the agent's write access and branch protection");
-      }
-      if (attempt >= MAX_PUSH_ATTEMPTS) {
-        throw new CairnException(
-            "push to "
-                + clone.remoteForMessages()
-                + " refs/heads/"
-                + branch
-                + " still rejected after "
-                + attempt
-                + " attempts because the branch keeps moving ("
-                + update.getStatus()
-                + "); the results commit is kept and pushed on the next publish");
-      }
-      LOG.info(
-          "branch {} moved during push ({}); rebasing, attempt {}",
-          branch,
-          update.getStatus(),
-          attempt + 1);
-      backoff(attempt);
-      clone.fetch();
-      rebasePending(branch, remoteHead(branch));
-    }
-  }
-
-  /** Pushes the pending ref; returns the rejected updates, empty on success. */
-  private List<RemoteRefUpdate> push(String branch) {
-    RefSpec spec = new RefSpec(PENDING + branch + ":" + Constants.R_HEADS + branch);
-    Iterable<PushResult> results;
-    try {
-      PushCommand command =
-          clone
-              .git()
-              .push()
-              .setRemote(GitClone.REMOTE)
-              .setRefSpecs(spec)
-              .setTimeout(TIMEOUT_SECONDS);
-      if (pushOptions) {
-        command.setPushOptions(List.of(CI_SKIP));
-      }
-      results = clone.auth().apply(command).call();
-    } catch (GitAPIException e) {
-      String why = GitClone.rootMessage(e);
-      if (pushOptions && why.toLowerCase(Locale.ROOT).contains("push options not supported")) {
-        // Only GitLab reads ci.skip; a remote without push options runs no pipeline to skip.
-        pushOptions = false;
-        LOG.warn(
-            "{} does not accept push options; pushing without ci.skip from now on",
-            clone.remoteForMessages());
-        return push(branch);
-      }
-      throw new CairnException(
-          "cannot push to " + clone.remoteForMessages() + ": " + clone.why(e), e);
-    }
-    List<RemoteRefUpdate> rejected = new ArrayList<>();
-    for (PushResult result : results) {
-      for (RemoteRefUpdate update : result.getRemoteUpdates()) {
-        if (update.getStatus() != RemoteRefUpdate.Status.OK
-            && update.getStatus() != RemoteRefUpdate.Status.UP_TO_DATE) {
-          rejected.add(update);
-        }
-      }
-    }
-    return rejected;
-  }
-
-  private static boolean branchMoved(RemoteRefUpdate update) {
-    return switch (update.getStatus()) {
-      case REJECTED_NONFASTFORWARD, REJECTED_REMOTE_CHANGED -> true;
-      case REJECTED_OTHER_REASON -> {
-        String why = String.valueOf(update.getMessage()).toLowerCase(Locale.ROOT);
-        yield why.contains("lock") || why.contains("fetch first") || why.contains("stale");
-      }
-      default -> false;
-    };
   }
 
   /**
@@ -321,6 +223,24 @@ public final class GitPublisher {
     }
   }
 
+  /** The latest commit with this exact message among the recent first parents of {@code tip}. */
+  private Optional<ObjectId> committed(ObjectId tip, String message) throws IOException {
+    try (RevWalk walk = new RevWalk(clone.repository())) {
+      walk.setFirstParent(true);
+      walk.markStart(walk.parseCommit(tip));
+      int seen = 0;
+      for (RevCommit c : walk) {
+        if (message.equals(c.getFullMessage())) {
+          return Optional.of(c.copy());
+        }
+        if (++seen >= RECENT_COMMITS) {
+          break;
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
   private ObjectId insertCommit(
       ObjectInserter inserter, ObjectId tree, ObjectId parent, String message, PersonIdent author)
       throws IOException {
@@ -337,61 +257,7 @@ public final class GitPublisher {
   }
 
   private void setPending(String branch, ObjectId commit) throws IOException {
-    setRef(PENDING + branch, commit);
-  }
-
-  private void setRef(String name, ObjectId id) throws IOException {
-    RefUpdate update = clone.repository().updateRef(name);
-    update.setNewObjectId(id);
-    update.setForceUpdate(true);
-    RefUpdate.Result result = update.update();
-    switch (result) {
-      case NEW, FORCED, FAST_FORWARD, NO_CHANGE -> {}
-      default ->
-          throw new CairnException(
-              "cannot update "
-                  + name
-                  + " in "
-                  + clone.dir()
-                  + ": "
-                  + result
-                  + "; is another agent using this clone?");
-    }
-  }
-
-  private ObjectId remoteHead(String branch) throws IOException {
-    Ref ref = clone.repository().exactRef(GitClone.TRACKING + branch);
-    if (ref == null) {
-      throw new CairnException(
-          "branch "
-              + branch
-              + " does not exist on "
-              + clone.remoteForMessages()
-              + "; push it once or set CAIRN_RESULTS_BRANCH to an existing branch");
-    }
-    return ref.getObjectId();
-  }
-
-  private void runBeforePush(int attempt) {
-    try {
-      beforePush.run(attempt);
-    } catch (Exception e) {
-      throw new IllegalStateException("before-push hook failed", e);
-    }
-  }
-
-  private static void backoff(int attempt) {
-    long millis = 100L * attempt + ThreadLocalRandom.current().nextLong(150);
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CairnException("interrupted while pushing results; they are pushed next time", e);
-    }
-  }
-
-  private static String describe(String message) {
-    return message == null || message.isBlank() ? "" : " (" + message + ")";
+    clone.setRef(PENDING + branch, commit);
   }
 
   static void checkBranch(String branch) {

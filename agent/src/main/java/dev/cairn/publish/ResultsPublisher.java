@@ -1,5 +1,6 @@
 package dev.cairn.publish;
 
+import dev.cairn.CrashPoint;
 import dev.cairn.Json;
 import dev.cairn.Untrusted;
 import dev.cairn.dvc.DvcConfig;
@@ -67,6 +68,7 @@ public final class ResultsPublisher implements RunPublisher {
       Files.createDirectories(dir);
       DvcOutput out = writer.add(dir, staging.resolve("results"), name);
       hashes.put(name, out.md5());
+      CrashPoint.at("dvc-upload");
     }
     DvcConfig.write(staging, remote.name(), remote.url(), remote.endpointUrl());
     String rel = "results/" + run.runId();

@@ -53,7 +53,10 @@ public final class Schedulers implements AutoCloseable {
       return switch (name) {
         case LOCAL ->
             new LocalScheduler(
-                settings.stateDir().resolve("local-scheduler"), settings.localMaxJobs(), clock);
+                settings.stateDir().resolve("local-scheduler"),
+                settings.localMaxJobs(),
+                clock,
+                runner);
         case SLURM -> new SlurmScheduler(runner, slurmOptions(settings));
         case LSF ->
             new LsfScheduler(

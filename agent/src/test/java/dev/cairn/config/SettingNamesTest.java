@@ -26,7 +26,12 @@ class SettingNamesTest {
           // the default name of the variable that holds the Git token (CAIRN_GIT_TOKEN_ENV)
           "CAIRN_GIT_TOKEN",
           // the here-document marker that ends the TerraTorch config embedded in a job script
-          "CAIRN_TERRATORCH_YAML");
+          "CAIRN_TERRATORCH_YAML",
+          // the marker the local scheduler puts in its jobs' environment to find their processes
+          "CAIRN_LOCAL_JOB",
+          // test-only crash injection, read only when set (CrashPoint)
+          "CAIRN_TEST_CRASH_AT",
+          "CAIRN_TEST_CRASH_SIGNAL");
 
   private static final Pattern NAME = Pattern.compile("CAIRN_[A-Z0-9_]*[A-Z0-9]");
 

@@ -32,6 +32,9 @@ public final class SlurmScheduler implements Scheduler {
   private final CommandRunner runner;
   private final SlurmOptions options;
 
+  /** How far back sacct looks: longer than any run lasts. */
+  static final String SACCT_SINCE = "now-60days";
+
   /** Null until the first job missing from squeue asks whether sacct can answer. */
   private volatile Boolean accounting;
 
@@ -223,7 +226,14 @@ public final class SlurmScheduler implements Scheduler {
     CommandRunner.Result result =
         run(
             List.of(
-                options.sacct(), "-P", "-n", selection, "--format=" + SlurmOutput.SACCT_FORMAT));
+                options.sacct(),
+                "-P",
+                "-n",
+                // without it sacct --name looks only at jobs since midnight: a job submitted
+                // before midnight by an agent that restarts after it would be submitted again
+                "--starttime=" + SACCT_SINCE,
+                selection,
+                "--format=" + SlurmOutput.SACCT_FORMAT));
     if (!result.ok()) {
       throw new IOException(result.describe());
     }

@@ -1,23 +1,30 @@
 package dev.cairn.scheduler.local;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cairn.scheduler.CommandRunner;
+import dev.cairn.scheduler.ExecCommandRunner;
 import dev.cairn.scheduler.JobState;
 import dev.cairn.scheduler.JobStatus;
 import dev.cairn.scheduler.JobSubmission;
 import dev.cairn.scheduler.Scheduler;
+import dev.cairn.testing.ManualClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The local scheduler with real processes, polled with Awaitility; its time moved by hand. */
 class LocalSchedulerTest {
   @TempDir Path tmp;
 
@@ -33,16 +40,35 @@ class LocalSchedulerTest {
         Map.of());
   }
 
-  private static JobStatus awaitEnd(Scheduler s, String id) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (System.nanoTime() < deadline) {
-      JobStatus st = s.status(List.of(id)).get(id);
-      if (st.state().isTerminal()) {
-        return st;
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("job " + id + " did not end within 20 s");
+  /** A script body that waits until the test creates {@code gate}: no sleeping on either side. */
+  private String waitFor(String gate) {
+    return "while [ ! -e " + tmp.resolve(gate) + " ]; do sleep 0.05; done";
+  }
+
+  private void open(String gate) throws Exception {
+    Files.writeString(tmp.resolve(gate), "go");
+  }
+
+  private static JobStatus status(Scheduler s, String id) throws Exception {
+    return s.status(List.of(id)).get(id);
+  }
+
+  private static JobStatus awaitState(Scheduler s, String id, JobState state) {
+    return await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> status(s, id), st -> st.state() == state);
+  }
+
+  private static JobStatus awaitEnd(Scheduler s, String id) {
+    return await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> status(s, id), st -> st.state().isTerminal());
+  }
+
+  private Path jobDir(String id) {
+    return tmp.resolve("spool/jobs").resolve(id);
   }
 
   @Test
@@ -66,12 +92,12 @@ class LocalSchedulerTest {
   @Test
   void submit_keepsTheConcurrencyLimit() throws Exception {
     try (LocalScheduler s = new LocalScheduler(tmp.resolve("spool"), 1, Clock.systemUTC())) {
-      String first = s.submit(job("first", "sleep 1"));
+      String first = s.submit(job("first", waitFor("first-go")));
       String second = s.submit(job("second", "true"));
-      Thread.sleep(400);
-      Map<String, JobStatus> st = s.status(List.of(first, second));
-      assertEquals(JobState.RUNNING, st.get(first).state());
-      assertEquals(JobState.PENDING, st.get(second).state());
+      awaitState(s, first, JobState.RUNNING);
+      assertEquals(JobState.PENDING, status(s, second).state());
+      open("first-go");
+      assertEquals(JobState.COMPLETED, awaitEnd(s, first).state());
       assertEquals(JobState.COMPLETED, awaitEnd(s, second).state());
     }
   }
@@ -96,7 +122,8 @@ class LocalSchedulerTest {
                     "PWD",
                     "SHLVL",
                     "_",
-                    "OLDPWD")
+                    "OLDPWD",
+                    LocalProcesses.MARKER)
                 .contains(name),
             "unexpected variable in the job: " + name);
       }
@@ -104,23 +131,42 @@ class LocalSchedulerTest {
   }
 
   @Test
+  void submit_startsTheWrapperThroughTheCommandRunner() throws Exception {
+    List<List<String>> commands = new CopyOnWriteArrayList<>();
+    CommandRunner exec = new ExecCommandRunner();
+    CommandRunner recording =
+        (command, stdin, env, clean, timeout) -> {
+          commands.add(command);
+          return exec.run(command, stdin, env, clean, timeout);
+        };
+    try (LocalScheduler s =
+        new LocalScheduler(tmp.resolve("spool"), 1, Clock.systemUTC(), recording)) {
+      assertEquals(JobState.COMPLETED, awaitEnd(s, s.submit(job("seen", "true"))).state());
+    }
+    assertEquals(1, commands.size(), commands.toString());
+    assertTrue(String.join(" ", commands.get(0)).contains("setsid"), commands.toString());
+  }
+
+  @Test
   void cancel_stopsARunningJob() throws Exception {
     try (LocalScheduler s = new LocalScheduler(tmp.resolve("spool"), 1, Clock.systemUTC())) {
       String id = s.submit(job("long", "sleep 30"));
       String queued = s.submit(job("queued", "true"));
-      Thread.sleep(400);
+      awaitState(s, id, JobState.RUNNING);
       s.cancel(List.of(id, queued));
       assertEquals(JobState.CANCELLED, awaitEnd(s, id).state());
-      assertEquals(JobState.CANCELLED, s.status(List.of(queued)).get(queued).state());
+      assertEquals(JobState.CANCELLED, status(s, queued).state());
     }
   }
 
   @Test
   void timeLimit_endsTheJobAsTimeout() throws Exception {
-    try (LocalScheduler s = new LocalScheduler(tmp.resolve("spool"), 1, Clock.systemUTC())) {
-      String id = s.submit(job("slow", "#CAIRN-LOCAL --time=1\nsleep 30"));
-      JobStatus st = awaitEnd(s, id);
-      assertEquals(JobState.TIMEOUT, st.state());
+    ManualClock clock = new ManualClock(Instant.now());
+    try (LocalScheduler s = new LocalScheduler(tmp.resolve("spool"), 1, clock)) {
+      String id = s.submit(job("slow", "#CAIRN-LOCAL --time=60\nsleep 30"));
+      awaitState(s, id, JobState.RUNNING);
+      clock.advance(Duration.ofSeconds(120));
+      assertEquals(JobState.TIMEOUT, awaitEnd(s, id).state());
     }
   }
 
@@ -128,22 +174,82 @@ class LocalSchedulerTest {
   void restart_findsJobsAndTheirEndAgain() throws Exception {
     String id;
     try (LocalScheduler s = new LocalScheduler(tmp.resolve("spool"), 1, Clock.systemUTC())) {
-      id = s.submit(job("survivor", "sleep 1; echo done"));
-      Thread.sleep(300);
+      id = s.submit(job("survivor", waitFor("survivor-go") + "; echo done"));
+      awaitState(s, id, JobState.RUNNING);
     }
     // the first instance is gone (as after an agent crash); the job keeps running
     try (LocalScheduler again = new LocalScheduler(tmp.resolve("spool"), 1, Clock.systemUTC())) {
       assertEquals(Optional.of(id), again.findByName("survivor"));
       assertEquals(Optional.empty(), again.findByName("never-submitted"));
+      assertEquals(JobState.RUNNING, status(again, id).state());
+      open("survivor-go");
       assertEquals(JobState.COMPLETED, awaitEnd(again, id).state());
       assertEquals("done\n", Files.readString(tmp.resolve("out/survivor.out")));
+    }
+  }
+
+  /** Issue 14: killed between the launch mark and the start, the job stayed PENDING for good. */
+  @Test
+  void restart_startsAJobMarkedLaunchedThatNeverStarted() throws Exception {
+    String id;
+    try (LocalScheduler idle = new LocalScheduler(tmp.resolve("spool"), 0, Clock.systemUTC())) {
+      id = idle.submit(job("half-launched", "echo ran >> " + tmp.resolve("starts")));
+    }
+    // what an agent killed right after marking the launch leaves: `launched`, no pid, no process
+    Files.writeString(jobDir(id).resolve("launched"), "0");
+    try (LocalScheduler again = new LocalScheduler(tmp.resolve("spool"), 1, Clock.systemUTC())) {
+      assertEquals(JobState.COMPLETED, awaitEnd(again, id).state());
+    }
+    assertEquals(List.of("ran"), Files.readAllLines(tmp.resolve("starts")));
+  }
+
+  /** Issue 14: a job whose wrapper was killed was called LOST while its script still ran. */
+  @Test
+  void status_keepsAJobRunningWhileItOutlivesItsWrapper() throws Exception {
+    try (LocalScheduler s = new LocalScheduler(tmp.resolve("spool"), 1, Clock.systemUTC())) {
+      String id = s.submit(job("orphan", waitFor("orphan-go") + "; echo finished"));
+      awaitState(s, id, JobState.RUNNING);
+      long wrapper = Long.parseLong(Files.readString(jobDir(id).resolve("pid")).strip());
+      ProcessHandle.of(wrapper).orElseThrow().destroyForcibly();
+      await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(wrapper).isEmpty());
+      assertEquals(JobState.RUNNING, status(s, id).state());
+      open("orphan-go");
+      JobStatus end = awaitEnd(s, id);
+      assertEquals(JobState.COMPLETED, end.state(), end.toString());
+      assertEquals("finished\n", Files.readString(tmp.resolve("out/orphan.out")));
+    }
+  }
+
+  @Test
+  void status_callsAJobLostOnlyWhenNoneOfItsProcessesSurvive() throws Exception {
+    try (LocalScheduler s = new LocalScheduler(tmp.resolve("spool"), 1, Clock.systemUTC())) {
+      String id = s.submit(job("doomed", "sleep 30"));
+      awaitState(s, id, JobState.RUNNING);
+      List<ProcessHandle> all = LocalProcesses.of(jobDir(id));
+      assertTrue(!all.isEmpty());
+      all.forEach(ProcessHandle::destroyForcibly);
+      assertEquals(JobState.LOST, awaitEnd(s, id).state());
+    }
+  }
+
+  /** A full disk while the job writes its checkpoint, made by a file-size limit on the job. */
+  @Test
+  void status_aJobThatFillsItsDiskFailsWithTheSignal() throws Exception {
+    try (LocalScheduler s = new LocalScheduler(tmp.resolve("spool"), 1, Clock.systemUTC())) {
+      String id =
+          s.submit(
+              job("full", "ulimit -f 8\nhead -c 1048576 /dev/zero > " + tmp.resolve("last.ckpt")));
+      JobStatus end = awaitEnd(s, id);
+      assertEquals(JobState.FAILED, end.state());
+      assertEquals("killed by signal 25", end.reason(), "SIGXFSZ: file size limit exceeded");
+      assertEquals(8 * 1024, Files.size(tmp.resolve("last.ckpt")));
     }
   }
 
   @Test
   void status_reportsUnknownIdsAsLost() throws Exception {
     try (LocalScheduler s = new LocalScheduler(tmp.resolve("spool"), 1, Clock.systemUTC())) {
-      assertEquals(JobState.LOST, s.status(List.of("999")).get("999").state());
+      assertEquals(JobState.LOST, status(s, "999").state());
     }
   }
 }

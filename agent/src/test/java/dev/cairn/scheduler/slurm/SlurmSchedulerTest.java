@@ -204,7 +204,12 @@ class SlurmSchedulerTest {
     Map<String, JobStatus> status = slurm.status(List.of("4711", "4712", "4713"));
     assertEquals(
         List.of(
-            "sacct", "-P", "-n", "--jobs=4711,4712,4713", "--format=" + SlurmOutput.SACCT_FORMAT),
+            "sacct",
+            "-P",
+            "-n",
+            "--starttime=now-60days",
+            "--jobs=4711,4712,4713",
+            "--format=" + SlurmOutput.SACCT_FORMAT),
         runner.calls.get(2));
     assertEquals(
         new JobStatus("4711", JobState.COMPLETED, null, 0, 812L, 3723L, 1536L), status.get("4711"));
@@ -213,6 +218,18 @@ class SlurmSchedulerTest {
         status.get("4712"));
     assertEquals(JobState.OUT_OF_MEMORY, status.get("4713").state());
     assertNull(status.get("4713").maxRssMb());
+  }
+
+  /** sacct's default window starts at midnight: a lookup after it must still see older jobs. */
+  @Test
+  void findByName_asksSacctBeyondMidnight() throws Exception {
+    runner.answer(0, "", "");
+    runner.answer(0, "", "");
+    runner.answer(0, "", "");
+    slurm.findByName("cairn-run-1-landslide");
+    assertEquals("sacct", runner.calls.get(2).get(0));
+    assertTrue(runner.calls.get(2).contains("--starttime=now-60days"), runner.calls.toString());
+    assertTrue(runner.calls.get(2).contains("--name=cairn-run-1-landslide"));
   }
 
   @Test

@@ -1,0 +1,33 @@
+package dev.cairn.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Run records survive a SIGTERM that interrupts the loop while it saves one. */
+class RunRepositoryTest {
+  @TempDir Path tmp;
+
+  /** Issue 14: saving on an interrupted thread threw ClosedByInterruptException. */
+  @Test
+  void save_onAnInterruptedThreadWritesTheRecordAndKeepsTheInterrupt() throws Exception {
+    RunRepository repository = new RunRepository(tmp);
+    Run run = new Run();
+    run.runId = "r1";
+    run.request =
+        new dev.cairn.trigger.RunRequest(
+            "ab".repeat(20), "main", "1", "A", "msg", "2026-12-01T00:00:00Z", "0".repeat(64), 1);
+    run.message = "pushed results";
+    Thread.currentThread().interrupt();
+    try {
+      repository.save(run);
+      assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is kept for the loop");
+    } finally {
+      Thread.interrupted();
+    }
+    assertEquals("pushed results", repository.loadAll().get(0).message);
+  }
+}
