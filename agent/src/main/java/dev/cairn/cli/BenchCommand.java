@@ -5,11 +5,14 @@ import dev.cairn.bench.S3UploadBench;
 import dev.cairn.config.AgentSettings;
 import dev.cairn.scheduler.ExecCommandRunner;
 import dev.cairn.store.ObjectStore;
+import dev.cairn.store.S3Options;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -123,10 +126,19 @@ final class BenchCommand implements Runnable {
     long mib;
 
     @Option(
-        names = "--threads",
-        defaultValue = "8",
-        description = "Upload threads (default: ${DEFAULT-VALUE}).")
-    int threads;
+        names = "--concurrency",
+        defaultValue = "16",
+        description = "Requests in flight (default: ${DEFAULT-VALUE}).")
+    int concurrency;
+
+    @Option(
+        names = "--client",
+        split = ",",
+        defaultValue = "crt,java",
+        description =
+            "The transfer manager's async clients to measure, in order: crt, java"
+                + " (default: ${DEFAULT-VALUE}).")
+    List<String> clients;
 
     @Override
     public Integer call() throws Exception {
@@ -139,7 +151,10 @@ final class BenchCommand implements Runnable {
           work,
           files,
           mib * 1024 * 1024,
-          threads,
+          concurrency,
+          clients.stream()
+              .map(c -> S3Options.TransferClient.valueOf(c.strip().toUpperCase(Locale.ROOT)))
+              .toList(),
           new ExecCommandRunner(),
           out);
       return 0;
