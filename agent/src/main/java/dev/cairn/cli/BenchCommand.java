@@ -1,5 +1,6 @@
 package dev.cairn.cli;
 
+import dev.cairn.bench.HashBench;
 import dev.cairn.bench.IdleRequestsBench;
 import dev.cairn.bench.S3UploadBench;
 import dev.cairn.config.AgentSettings;
@@ -23,7 +24,12 @@ import picocli.CommandLine.Option;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Rerunnable benchmarks (figures in README).",
-    subcommands = {BenchCommand.Idle.class, BenchCommand.Upload.class, BenchCommand.SlurmRpc.class})
+    subcommands = {
+      BenchCommand.Idle.class,
+      BenchCommand.Upload.class,
+      BenchCommand.Hash.class,
+      BenchCommand.SlurmRpc.class
+    })
 final class BenchCommand implements Runnable {
   @Override
   public void run() {
@@ -94,6 +100,52 @@ final class BenchCommand implements Runnable {
       for (int n : jobs) {
         System.out.println(
             dev.cairn.bench.SlurmRpcBench.run(n, Duration.ofSeconds(interval), work).format());
+      }
+      return 0;
+    }
+  }
+
+  /** DVC hashing throughput against md5sum, on one core and on all. */
+  @Command(
+      name = "hash",
+      mixinStandardHelpOptions = true,
+      description =
+          "Hash a folder of files as DVC does, on one core and on all, beside md5sum"
+              + " (one process, and xargs -P <cores>).")
+  static final class Hash implements Callable<Integer> {
+    @Option(
+        names = "--files",
+        defaultValue = "64",
+        description = "Number of files (default: ${DEFAULT-VALUE}).")
+    int files;
+
+    @Option(
+        names = "--mib",
+        defaultValue = "1024",
+        description = "Total size in MiB (default: ${DEFAULT-VALUE}).")
+    long mib;
+
+    @Option(
+        names = "--rounds",
+        defaultValue = "3",
+        description = "Rounds; each figure is the best (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(
+        names = "--dir",
+        paramLabel = "DIR",
+        description = "Where to write the files (default: a temporary folder).")
+    Path dir;
+
+    @Override
+    public Integer call() throws Exception {
+      Path work = dir != null ? dir : Files.createTempDirectory("cairn-bench-hash");
+      try {
+        HashBench.run(work, files, mib << 20, rounds, new ExecCommandRunner(), System.out);
+      } finally {
+        if (dir == null) {
+          Files.deleteIfExists(work);
+        }
       }
       return 0;
     }
