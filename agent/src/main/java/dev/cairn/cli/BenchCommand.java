@@ -3,6 +3,8 @@ package dev.cairn.cli;
 import dev.cairn.bench.HashBench;
 import dev.cairn.bench.IdleRequestsBench;
 import dev.cairn.bench.S3UploadBench;
+import dev.cairn.bench.SlurmRpcBench;
+import dev.cairn.bench.TrackedJobsBench;
 import dev.cairn.config.AgentSettings;
 import dev.cairn.scheduler.ExecCommandRunner;
 import dev.cairn.store.ObjectStore;
@@ -94,12 +96,46 @@ final class BenchCommand implements Runnable {
         description = "Poll interval in seconds (default: ${DEFAULT-VALUE}).")
     int interval;
 
+    @Option(
+        names = "--tracked",
+        description =
+            "Instead: submit that many held jobs and count the commands and RPCs of each status"
+                + " tick while all of them are tracked.")
+    boolean tracked;
+
+    @Option(
+        names = "--ticks",
+        defaultValue = "5",
+        description = "Ticks measured with --tracked (default: ${DEFAULT-VALUE}).")
+    int ticks;
+
+    @Option(
+        names = "--lsf-bin",
+        paramLabel = "DIR",
+        description =
+            "With --tracked, also LSF's commands from DIR (e.g. the emulator,"
+                + " agent/src/test/lsf-emulator/bin).")
+    Path lsfBin;
+
     @Override
     public Integer call() throws Exception {
       Path work = Files.createTempDirectory("cairn-bench-slurm");
       for (int n : jobs) {
-        System.out.println(
-            dev.cairn.bench.SlurmRpcBench.run(n, Duration.ofSeconds(interval), work).format());
+        if (tracked) {
+          TrackedJobsBench.slurm(
+              n, ticks, Duration.ofSeconds(interval), work.resolve("slurm-" + n), System.out);
+          if (lsfBin != null) {
+            TrackedJobsBench.lsf(
+                lsfBin,
+                n,
+                ticks,
+                Duration.ofSeconds(interval),
+                work.resolve("lsf-" + n),
+                System.out);
+          }
+        } else {
+          System.out.println(SlurmRpcBench.run(n, Duration.ofSeconds(interval), work).format());
+        }
       }
       return 0;
     }
