@@ -1,6 +1,7 @@
 package dev.cairn.cli;
 
 import dev.cairn.bench.HashBench;
+import dev.cairn.bench.IdleDaemonBench;
 import dev.cairn.bench.IdleRequestsBench;
 import dev.cairn.bench.S3UploadBench;
 import dev.cairn.bench.SlurmRpcBench;
@@ -62,6 +63,14 @@ final class BenchCommand implements Runnable {
         description = "Simulated time (default: ${DEFAULT-VALUE}).")
     int minutes;
 
+    @Option(
+        names = "--daemon-seconds",
+        defaultValue = "40",
+        description =
+            "Then run the real daemon and read its CPU time over this many seconds between two"
+                + " ticks, and its RSS; 0 skips it (default: ${DEFAULT-VALUE}).")
+    int daemonSeconds;
+
     @Override
     public Integer call() throws Exception {
       Path state = Files.createTempDirectory("cairn-bench-idle");
@@ -71,6 +80,10 @@ final class BenchCommand implements Runnable {
       AgentSettings settings = AgentSettings.load(null, env);
       try (ObjectStore target = Wiring.openStore(settings)) {
         IdleRequestsBench.run(target, settings, Duration.ofMinutes(minutes), System.out);
+      }
+      if (daemonSeconds > 0) {
+        IdleDaemonBench.run(
+            url, state.resolve("daemon"), Duration.ofSeconds(daemonSeconds), System.out);
       }
       return 0;
     }

@@ -80,7 +80,7 @@ public record AgentSettings(
     DEFAULTS.put("CAIRN_TRAINER_JAR", "");
     DEFAULTS.put("CAIRN_TERRATORCH_CONFIG_DIR", "");
     DEFAULTS.put("CAIRN_DVC_REMOTE_NAME", "cairn");
-    DEFAULTS.put("CAIRN_SEED_KEY", "configs/config.env");
+    DEFAULTS.put("CAIRN_SEED_KEY", "");
   }
 
   /** Every key this record reads. */
