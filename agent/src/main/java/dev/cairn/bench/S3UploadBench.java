@@ -123,8 +123,13 @@ public final class S3UploadBench {
           uploads.add(new ObjectStore.FileUpload(runKey + "/" + p.getFileName(), p));
         }
         long start = System.nanoTime();
-        store.putFiles(uploads);
-        cairn.put(name, Duration.ofNanos(System.nanoTime() - start));
+        try {
+          store.putFiles(uploads);
+          cairn.put(name, Duration.ofNanos(System.nanoTime() - start));
+        } catch (IOException e) {
+          // one client failing (a store it cannot talk to) must not hide the others' figures
+          out.println("cairn (" + name + ") failed: " + e.getMessage());
+        }
         cleanUp(store, runKey + "/", 8);
       }
     }

@@ -26,6 +26,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -164,29 +166,43 @@ public final class TrackedJobsBench {
     }
   }
 
-  /** Submits on a few threads: a thousand submissions one by one would take minutes. */
+  /**
+   * Submits on a few threads: a thousand submissions one by one would take minutes. After a failure
+   * no new submission starts, and those in flight are waited for, so that every job submitted is in
+   * {@code ids} to be cancelled.
+   */
   private static void submitAll(
       Scheduler scheduler, String name, int jobs, Path workDir, List<String> ids)
       throws IOException, InterruptedException {
     ExecutorService pool = Executors.newFixedThreadPool(8);
-    try {
-      List<Future<?>> futures = new ArrayList<>();
-      for (int i = 0; i < jobs; i++) {
-        int n = i;
-        futures.add(
-            pool.submit(
-                () -> {
-                  ids.add(scheduler.submit(heldJob(workDir, name + "-" + n)));
+    AtomicBoolean failed = new AtomicBoolean();
+    List<Future<?>> futures = new ArrayList<>();
+    for (int i = 0; i < jobs; i++) {
+      int n = i;
+      futures.add(
+          pool.submit(
+              () -> {
+                if (failed.get()) {
                   return null;
-                }));
-      }
-      for (Future<?> f : futures) {
+                }
+                try {
+                  ids.add(scheduler.submit(heldJob(workDir, name + "-" + n)));
+                } catch (IOException | RuntimeException e) {
+                  failed.set(true);
+                  throw e;
+                }
+                return null;
+              }));
+    }
+    pool.shutdown();
+    pool.awaitTermination(30, TimeUnit.MINUTES);
+    for (Future<?> f : futures) {
+      try {
         f.get();
+      } catch (ExecutionException e) {
+        throw new IOException(
+            "submitting the bench's jobs failed: " + e.getCause().getMessage(), e.getCause());
       }
-    } catch (ExecutionException e) {
-      throw new IOException("submitting the bench's jobs failed: " + e.getCause(), e.getCause());
-    } finally {
-      pool.shutdownNow();
     }
   }
 
