@@ -235,9 +235,10 @@ final class BenchCommand implements Runnable {
     @Option(
         names = "--client",
         split = ",",
-        defaultValue = "crt,java",
+        defaultValue = "auto",
         description =
-            "The transfer manager's async clients to measure, in order: crt, java"
+            "The transfer manager's async clients to measure, in order: auto (small files on crt,"
+                + " large on java), crt, java"
                 + " (default: ${DEFAULT-VALUE}).")
     List<String> clients;
 

@@ -44,7 +44,7 @@ public record S3Options(
 
   /**
    * Defaults for a daemon on a login node: 4 attempts per call; files above 16 MiB in 16 MiB parts;
-   * 16 requests in flight on the SDK's Java multipart client.
+   * 16 files in flight, small ones on the CRT-based client and large ones on the Java one.
    */
   public static S3Options defaults() {
     return new S3Options(
@@ -57,7 +57,7 @@ public record S3Options(
         16 * MIB,
         16 * MIB,
         16,
-        TransferClient.JAVA);
+        TransferClient.AUTO);
   }
 
   public S3Options withRetries(int attempts, Duration baseDelay, Duration maxDelay) {
@@ -104,6 +104,12 @@ public record S3Options(
 
   /** The async S3 clients the SDK's transfer manager can run on. */
   public enum TransferClient {
+    /**
+     * Files up to the multipart threshold on the CRT-based client, which spends the least CPU per
+     * request; larger files on the Java multipart client, which S3-compatible stores such as
+     * S3Proxy accept in parts.
+     */
+    AUTO,
     /** The CRT-based client ({@code S3AsyncClient.crtBuilder()}): native I/O and part splitting. */
     CRT,
     /**

@@ -2,13 +2,17 @@ package dev.cairn.store;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -54,24 +58,77 @@ final class S3Transfers {
    * the others are cancelled and the first failure is thrown.
    */
   List<String> upload(List<ObjectStore.FileUpload> uploads) throws IOException {
+    if (options.transferClient() != S3Options.TransferClient.AUTO) {
+      return upload(uploads, options.transferClient());
+    }
+    // files up to the multipart threshold on the CRT-based client, larger ones on the Java one
+    List<Integer> small = new ArrayList<>();
+    List<Integer> large = new ArrayList<>();
+    for (int i = 0; i < uploads.size(); i++) {
+      (Files.size(uploads.get(i).file()) <= options.multipartThreshold() ? small : large).add(i);
+    }
+    String[] etags = new String[uploads.size()];
+    for (var part :
+        List.of(
+            Map.entry(small, S3Options.TransferClient.CRT),
+            Map.entry(large, S3Options.TransferClient.JAVA))) {
+      List<Integer> indices = part.getKey();
+      List<String> done = upload(indices.stream().map(uploads::get).toList(), part.getValue());
+      for (int i = 0; i < indices.size(); i++) {
+        etags[indices.get(i)] = done.get(i);
+      }
+    }
+    return List.of(etags);
+  }
+
+  private List<String> upload(List<ObjectStore.FileUpload> uploads, S3Options.TransferClient kind)
+      throws IOException {
     if (uploads.isEmpty()) {
       return List.of();
     }
-    try (S3AsyncClient client = client();
+    try (S3AsyncClient client = client(kind);
         S3TransferManager transfers = S3TransferManager.builder().s3Client(client).build()) {
       List<CompletableFuture<String>> futures = new ArrayList<>(uploads.size());
+      // A bounded number of files in flight: thousands of queued requests would wait for a
+      // connection past the client's acquisition timeout and be retried, costing more than they
+      // save; a large file is still split into parts that run in parallel.
+      Semaphore inFlight = new Semaphore(options.uploadThreads());
+      AtomicBoolean failed = new AtomicBoolean();
       for (ObjectStore.FileUpload u : uploads) {
+        try {
+          inFlight.acquire();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          settle(futures);
+          throw new InterruptedIOException("interrupted while uploading to " + location.describe());
+        }
+        if (failed.get()) {
+          inFlight.release();
+          break;
+        }
         FileUpload upload =
             transfers.uploadFile(
                 b ->
                     b.source(u.file())
                         .putObjectRequest(
                             r -> r.bucket(location.bucket()).key(location.key(u.key()))));
-        futures.add(upload.completionFuture().thenApply(c -> c.response().eTag()));
+        CompletableFuture<String> etag =
+            upload.completionFuture().thenApply(c -> c.response().eTag());
+        etag.whenComplete(
+            (e, t) -> {
+              if (t != null) {
+                failed.set(true);
+              }
+              inFlight.release();
+            });
+        futures.add(etag);
       }
       List<String> etags = new ArrayList<>(uploads.size());
-      for (int i = 0; i < futures.size(); i++) {
+      for (int i = 0; i < uploads.size(); i++) {
         try {
+          if (i >= futures.size()) {
+            throw new IllegalStateException("an upload failed before every file was handed over");
+          }
           etags.add(S3ObjectStore.unquoted(futures.get(i).get()));
         } catch (ExecutionException | CompletionException e) {
           settle(futures);
@@ -82,7 +139,7 @@ final class S3Transfers {
           throw new InterruptedIOException("interrupted while uploading to " + location.describe());
         }
       }
-      LOG.debug("uploaded {} file(s) with the {} client", uploads.size(), options.transferClient());
+      LOG.debug("uploaded {} file(s) with the {} client", uploads.size(), kind);
       return etags;
     }
   }
@@ -118,10 +175,10 @@ final class S3Transfers {
         "uploading " + upload.file() + " to " + upload.key() + ": " + cause, cause);
   }
 
-  private S3AsyncClient client() {
-    return switch (options.transferClient()) {
+  private S3AsyncClient client(S3Options.TransferClient kind) {
+    return switch (kind) {
       case CRT -> crtClient();
-      case JAVA -> javaClient();
+      case JAVA, AUTO -> javaClient();
     };
   }
 
@@ -177,11 +234,14 @@ final class S3Transfers {
             .multipartConfiguration(
                 m ->
                     m.thresholdInBytes(options.multipartThreshold())
-                        .minimumPartSizeInBytes(options.partSize()))
+                        .minimumPartSizeInBytes(options.partSize())
+                        .parallelConfiguration(p -> p.maxInFlightParts(options.uploadThreads())))
             .httpClientBuilder(
                 AwsCrtAsyncHttpClient.builder()
                     .maxConcurrency(options.uploadThreads())
-                    .connectionTimeout(options.connectTimeout()))
+                    .connectionTimeout(options.connectTimeout())
+                    // parts of large files queue for a connection as long as a call may take
+                    .connectionAcquisitionTimeout(options.apiCallTimeout()))
             .overrideConfiguration(
                 o ->
                     o.retryStrategy(S3ObjectStore.retryStrategy(options))
