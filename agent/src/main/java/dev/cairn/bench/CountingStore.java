@@ -59,6 +59,12 @@ final class CountingStore implements ObjectStore {
   }
 
   @Override
+  public List<String> putFiles(List<FileUpload> uploads) throws IOException {
+    uploads.forEach(u -> count("PUT"));
+    return inner.putFiles(uploads);
+  }
+
+  @Override
   public boolean getToFile(String key, Path target) throws IOException {
     count("GET");
     return inner.getToFile(key, target);

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,25 +29,26 @@ import java.util.concurrent.Future;
 
 /**
  * Measures uploads to an object store: a folder of N files totalling S bytes put by Cairn's store
- * on a pool of threads, the same folder by {@code aws s3 cp --recursive} where that is on the PATH,
- * and one large file as multipart against a single PUT. Uploaded objects are deleted afterwards.
+ * (all files handed to the SDK's transfer manager at once, on each async client asked for), then
+ * the same folder by {@code aws s3 cp --recursive} where that is on the PATH, in one run. Uploaded
+ * objects are deleted afterwards.
  */
 public final class S3UploadBench {
   private static final double MB = 1_000_000.0;
 
   private S3UploadBench() {}
 
-  /** Figures of one run; the aws CLI's are empty where it was not run. */
+  /** Figures of one run: Cairn's time per client; the aws CLI's where it was run. */
   public record Report(
       int files,
       long bytes,
-      int threads,
-      Duration cairn,
+      int concurrency,
+      Map<String, Duration> cairn,
       Optional<Duration> awsCli,
       Optional<String> awsCliProblem) {
 
-    public double cairnMbPerSec() {
-      return rate(bytes, cairn);
+    public double cairnMbPerSec(String client) {
+      return rate(bytes, cairn.get(client));
     }
 
     public Optional<Double> awsCliMbPerSec() {
@@ -54,44 +56,42 @@ public final class S3UploadBench {
     }
 
     public String format() {
-      String line =
-          String.format(
-              Locale.ROOT,
-              "%d files, %.1f MB: cairn (%d threads) %.2f s = %.1f MB/s",
-              files,
-              bytes / MB,
-              threads,
-              cairn.toMillis() / 1000.0,
-              cairnMbPerSec());
+      StringBuilder line =
+          new StringBuilder(String.format(Locale.ROOT, "%d files, %.1f MB:", files, bytes / MB));
+      cairn.forEach(
+          (client, took) ->
+              line.append(
+                  String.format(
+                      Locale.ROOT,
+                      " cairn (%s, %d in flight) %.2f s = %.1f MB/s;",
+                      client,
+                      concurrency,
+                      took.toMillis() / 1000.0,
+                      rate(bytes, took))));
       if (awsCli.isPresent()) {
-        line +=
+        double aws = awsCliMbPerSec().orElseThrow();
+        line.append(
             String.format(
                 Locale.ROOT,
-                "; aws s3 cp --recursive %.2f s = %.1f MB/s",
+                " aws s3 cp --recursive %.2f s = %.1f MB/s;",
                 awsCli.get().toMillis() / 1000.0,
-                awsCliMbPerSec().orElseThrow());
+                aws));
+        cairn.forEach(
+            (client, took) ->
+                line.append(
+                    String.format(
+                        Locale.ROOT, " ratio %s/aws %.2f;", client, rate(bytes, took) / aws)));
       }
-      return line + awsCliProblem.map(p -> "; aws CLI: " + p).orElse("");
-    }
-  }
-
-  /** Single PUT against multipart upload of one file of the same size. */
-  public record PutModes(long bytes, Duration singlePut, Duration multipart, long partSize) {
-    public String format() {
-      return String.format(
-          Locale.ROOT,
-          "one file of %.1f MB: single PUT %.1f MB/s, multipart (%d MiB parts) %.1f MB/s",
-          bytes / MB,
-          rate(bytes, singlePut),
-          partSize >> 20,
-          rate(bytes, multipart));
+      awsCliProblem.ifPresent(p -> line.append(" aws CLI: ").append(p).append(';'));
+      return line.substring(0, line.length() - 1);
     }
   }
 
   /**
    * Uploads {@code files} files totalling {@code totalBytes} (written under {@code workDir}) to the
-   * store at {@code storeUrl} on {@code threads} threads, then, for an {@code s3://} store with the
-   * {@code aws} CLI on the PATH, the same folder with {@code aws s3 cp --recursive}.
+   * store at {@code storeUrl}, once per client in {@code clients} (for a folder store, once), then,
+   * for an {@code s3://} store with the {@code aws} CLI on the PATH, the same folder with {@code
+   * aws s3 cp --recursive}.
    */
   public static Report run(
       String storeUrl,
@@ -99,28 +99,43 @@ public final class S3UploadBench {
       Path workDir,
       int files,
       long totalBytes,
-      int threads,
+      int concurrency,
+      List<S3Options.TransferClient> clients,
       CommandRunner runner,
       PrintStream out)
       throws IOException, InterruptedException {
-    if (files < 1 || totalBytes < files || threads < 1) {
-      throw new IllegalArgumentException("need files >= 1, bytes >= files and threads >= 1");
+    if (files < 1 || totalBytes < files || concurrency < 1 || clients.isEmpty()) {
+      throw new IllegalArgumentException(
+          "need files >= 1, bytes >= files, concurrency >= 1 and a client");
     }
     Path folder = workDir.resolve("bench-" + System.currentTimeMillis());
     List<Path> paths = writeFiles(folder, files, totalBytes);
     out.printf(Locale.ROOT, "wrote %d files, %.1f MB under %s%n", files, totalBytes / MB, folder);
-    String runKey = "bench/" + folder.getFileName();
-    Duration cairn;
-    try (ObjectStore store = ObjectStores.open(storeUrl, credentials)) {
-      out.println("uploading to " + store.describe());
-      long start = System.nanoTime();
-      forEach(paths, threads, p -> store.putFile(runKey + "/" + p.getFileName(), p));
-      cairn = Duration.ofNanos(System.nanoTime() - start);
-      cleanUp(store, runKey + "/", threads);
+    boolean s3 = storeUrl.startsWith("s3://");
+    Map<String, Duration> cairn = new LinkedHashMap<>();
+    for (S3Options.TransferClient client : s3 ? clients : clients.subList(0, 1)) {
+      String name = s3 ? client.name().toLowerCase(Locale.ROOT) : "folder";
+      String runKey = "bench/" + name + "-" + folder.getFileName();
+      try (ObjectStore store = open(storeUrl, credentials, client, concurrency)) {
+        out.println("uploading to " + store.describe() + " (" + name + ")");
+        List<ObjectStore.FileUpload> uploads = new ArrayList<>();
+        for (Path p : paths) {
+          uploads.add(new ObjectStore.FileUpload(runKey + "/" + p.getFileName(), p));
+        }
+        long start = System.nanoTime();
+        try {
+          store.putFiles(uploads);
+          cairn.put(name, Duration.ofNanos(System.nanoTime() - start));
+        } catch (IOException e) {
+          // one client failing (a store it cannot talk to) must not hide the others' figures
+          out.println("cairn (" + name + ") failed: " + e.getMessage());
+        }
+        cleanUp(store, runKey + "/", 8);
+      }
     }
     Optional<Duration> aws = Optional.empty();
     Optional<String> problem = Optional.empty();
-    if (!storeUrl.startsWith("s3://")) {
+    if (!s3) {
       problem = Optional.of("not run (not an s3:// store)");
     } else if (!onPath("aws")) {
       problem = Optional.of("not run (aws is not on the PATH; Debian's package is awscli)");
@@ -140,49 +155,27 @@ public final class S3UploadBench {
         problem = Optional.of(result.describe());
       }
       try (ObjectStore store = ObjectStores.open(storeUrl, credentials)) {
-        cleanUp(store, awsKey + "/", threads);
+        cleanUp(store, awsKey + "/", 8);
       }
     }
     deleteFolder(folder, paths);
-    Report report = new Report(files, totalBytes, threads, cairn, aws, problem);
+    Report report = new Report(files, totalBytes, concurrency, cairn, aws, problem);
     out.println(report.format());
     return report;
   }
 
-  /**
-   * Uploads one file of {@code bytes} twice to an S3 store: once as a single PUT, once in parts of
-   * the default size on the default pool.
-   */
-  public static PutModes comparePutModes(
-      S3Location location, S3Credentials credentials, Path workDir, long bytes, PrintStream out)
+  private static ObjectStore open(
+      String url, S3Credentials credentials, S3Options.TransferClient client, int concurrency)
       throws IOException {
-    Path file = workDir.resolve("bench-large-" + System.currentTimeMillis());
-    writeFile(file, bytes, new SplittableRandom(bytes));
-    S3Options multipart = S3Options.defaults();
-    S3Options single =
-        multipart.withMultipart(Long.MAX_VALUE, multipart.partSize(), multipart.uploadThreads());
-    try {
-      Duration singleTime = timePut(location, credentials, single, file);
-      Duration multipartTime = timePut(location, credentials, multipart, file);
-      PutModes modes = new PutModes(bytes, singleTime, multipartTime, multipart.partSize());
-      out.println(modes.format());
-      return modes;
-    } finally {
-      Files.deleteIfExists(file);
+    if (!url.startsWith("s3://")) {
+      return ObjectStores.open(url, credentials);
     }
-  }
-
-  private static Duration timePut(
-      S3Location location, S3Credentials credentials, S3Options options, Path file)
-      throws IOException {
-    try (S3ObjectStore store = new S3ObjectStore(location, credentials, options)) {
-      String key = "bench/" + file.getFileName();
-      long start = System.nanoTime();
-      store.putFile(key, file);
-      Duration took = Duration.ofNanos(System.nanoTime() - start);
-      store.delete(key);
-      return took;
-    }
+    S3Options defaults = S3Options.defaults();
+    S3Options options =
+        defaults
+            .withMultipart(defaults.multipartThreshold(), defaults.partSize(), concurrency)
+            .withTransferClient(client);
+    return new S3ObjectStore(S3Location.parse(url), credentials, options);
   }
 
   private static List<String> awsCommand(S3Location location, Path folder, String key) {

@@ -1,15 +1,22 @@
 package dev.cairn.cli;
 
+import dev.cairn.bench.HashBench;
+import dev.cairn.bench.IdleDaemonBench;
 import dev.cairn.bench.IdleRequestsBench;
 import dev.cairn.bench.S3UploadBench;
+import dev.cairn.bench.SlurmRpcBench;
+import dev.cairn.bench.TrackedJobsBench;
 import dev.cairn.config.AgentSettings;
 import dev.cairn.scheduler.ExecCommandRunner;
 import dev.cairn.store.ObjectStore;
+import dev.cairn.store.S3Options;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -20,7 +27,12 @@ import picocli.CommandLine.Option;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Rerunnable benchmarks (figures in README).",
-    subcommands = {BenchCommand.Idle.class, BenchCommand.Upload.class, BenchCommand.SlurmRpc.class})
+    subcommands = {
+      BenchCommand.Idle.class,
+      BenchCommand.Upload.class,
+      BenchCommand.Hash.class,
+      BenchCommand.SlurmRpc.class
+    })
 final class BenchCommand implements Runnable {
   @Override
   public void run() {
@@ -51,6 +63,14 @@ final class BenchCommand implements Runnable {
         description = "Simulated time (default: ${DEFAULT-VALUE}).")
     int minutes;
 
+    @Option(
+        names = "--daemon-seconds",
+        defaultValue = "40",
+        description =
+            "Then run the real daemon and read its CPU time over this many seconds between two"
+                + " ticks, and its RSS; 0 skips it (default: ${DEFAULT-VALUE}).")
+    int daemonSeconds;
+
     @Override
     public Integer call() throws Exception {
       Path state = Files.createTempDirectory("cairn-bench-idle");
@@ -60,6 +80,10 @@ final class BenchCommand implements Runnable {
       AgentSettings settings = AgentSettings.load(null, env);
       try (ObjectStore target = Wiring.openStore(settings)) {
         IdleRequestsBench.run(target, settings, Duration.ofMinutes(minutes), System.out);
+      }
+      if (daemonSeconds > 0) {
+        IdleDaemonBench.run(
+            url, state.resolve("daemon"), Duration.ofSeconds(daemonSeconds), System.out);
       }
       return 0;
     }
@@ -85,12 +109,92 @@ final class BenchCommand implements Runnable {
         description = "Poll interval in seconds (default: ${DEFAULT-VALUE}).")
     int interval;
 
+    @Option(
+        names = "--tracked",
+        description =
+            "Instead: submit that many held jobs and count the commands and RPCs of each status"
+                + " tick while all of them are tracked.")
+    boolean tracked;
+
+    @Option(
+        names = "--ticks",
+        defaultValue = "5",
+        description = "Ticks measured with --tracked (default: ${DEFAULT-VALUE}).")
+    int ticks;
+
+    @Option(
+        names = "--lsf-bin",
+        paramLabel = "DIR",
+        description =
+            "With --tracked, also LSF's commands from DIR (e.g. the emulator,"
+                + " agent/src/test/lsf-emulator/bin).")
+    Path lsfBin;
+
     @Override
     public Integer call() throws Exception {
       Path work = Files.createTempDirectory("cairn-bench-slurm");
       for (int n : jobs) {
-        System.out.println(
-            dev.cairn.bench.SlurmRpcBench.run(n, Duration.ofSeconds(interval), work).format());
+        if (tracked) {
+          TrackedJobsBench.slurm(
+              n, ticks, Duration.ofSeconds(interval), work.resolve("slurm-" + n), System.out);
+          if (lsfBin != null) {
+            TrackedJobsBench.lsf(
+                lsfBin,
+                n,
+                ticks,
+                Duration.ofSeconds(interval),
+                work.resolve("lsf-" + n),
+                System.out);
+          }
+        } else {
+          System.out.println(SlurmRpcBench.run(n, Duration.ofSeconds(interval), work).format());
+        }
+      }
+      return 0;
+    }
+  }
+
+  /** DVC hashing throughput against md5sum, on one core and on all. */
+  @Command(
+      name = "hash",
+      mixinStandardHelpOptions = true,
+      description =
+          "Hash a folder of files as DVC does, on one core and on all, beside md5sum"
+              + " (one process, and xargs -P <cores>).")
+  static final class Hash implements Callable<Integer> {
+    @Option(
+        names = "--files",
+        defaultValue = "64",
+        description = "Number of files (default: ${DEFAULT-VALUE}).")
+    int files;
+
+    @Option(
+        names = "--mib",
+        defaultValue = "1024",
+        description = "Total size in MiB (default: ${DEFAULT-VALUE}).")
+    long mib;
+
+    @Option(
+        names = "--rounds",
+        defaultValue = "3",
+        description = "Rounds; each figure is the best (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(
+        names = "--dir",
+        paramLabel = "DIR",
+        description = "Where to write the files (default: a temporary folder).")
+    Path dir;
+
+    @Override
+    public Integer call() throws Exception {
+      Path work = dir != null ? dir : Files.createTempDirectory("cairn-bench-hash");
+      try {
+        HashBench.run(work, files, mib << 20, rounds, new ExecCommandRunner(), System.out);
+      } finally {
+        if (dir == null) {
+          Files.deleteIfExists(work);
+        }
       }
       return 0;
     }
@@ -123,10 +227,20 @@ final class BenchCommand implements Runnable {
     long mib;
 
     @Option(
-        names = "--threads",
-        defaultValue = "8",
-        description = "Upload threads (default: ${DEFAULT-VALUE}).")
-    int threads;
+        names = "--concurrency",
+        defaultValue = "16",
+        description = "Requests in flight (default: ${DEFAULT-VALUE}).")
+    int concurrency;
+
+    @Option(
+        names = "--client",
+        split = ",",
+        defaultValue = "auto",
+        description =
+            "The transfer manager's async clients to measure, in order: auto (small files on crt,"
+                + " large on java), crt, java"
+                + " (default: ${DEFAULT-VALUE}).")
+    List<String> clients;
 
     @Override
     public Integer call() throws Exception {
@@ -139,7 +253,10 @@ final class BenchCommand implements Runnable {
           work,
           files,
           mib * 1024 * 1024,
-          threads,
+          concurrency,
+          clients.stream()
+              .map(c -> S3Options.TransferClient.valueOf(c.strip().toUpperCase(Locale.ROOT)))
+              .toList(),
           new ExecCommandRunner(),
           out);
       return 0;

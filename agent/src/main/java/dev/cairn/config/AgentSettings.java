@@ -84,7 +84,7 @@ public record AgentSettings(
     DEFAULTS.put("CAIRN_TRAINER_JAR", "");
     DEFAULTS.put("CAIRN_TERRATORCH_CONFIG_DIR", "");
     DEFAULTS.put("CAIRN_DVC_REMOTE_NAME", "cairn");
-    DEFAULTS.put("CAIRN_SEED_KEY", "configs/config.env");
+    DEFAULTS.put("CAIRN_SEED_KEY", "");
     DEFAULTS.put("CAIRN_TERRATORCH_VERSION", TerratorchMetrics.DEFAULT_VERSION);
     DEFAULTS.put("CAIRN_TEMPLATES", "");
     DEFAULTS.put("CAIRN_HTTP_ADDRESS", "");

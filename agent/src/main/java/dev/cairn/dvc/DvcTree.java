@@ -5,10 +5,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
@@ -23,16 +25,27 @@ public final class DvcTree {
   private final byte[] manifest;
   private final String md5;
   private final long size;
+  private final int filesHashed;
 
-  private DvcTree(List<DvcEntry> entries) {
+  private DvcTree(List<DvcEntry> entries, int filesHashed) {
+    this.filesHashed = filesHashed;
     this.entries = List.copyOf(entries);
     this.manifest = DvcJson.manifest(this.entries).getBytes(StandardCharsets.UTF_8);
     this.md5 = DvcHashing.md5(manifest) + DvcHashing.DIR_SUFFIX;
     this.size = entries.stream().mapToLong(DvcEntry::size).sum();
   }
 
-  /** Hashes every regular file under {@code dir}, streaming each file once. */
+  /** Hashes every regular file under {@code dir} on every core, with no cache. */
   public static DvcTree hash(Path dir) throws IOException {
+    return hash(dir, null, Runtime.getRuntime().availableProcessors());
+  }
+
+  /**
+   * Hashes every regular file under {@code dir}, several files at once on {@code threads} threads,
+   * reading each file once; files whose path, size and modification time {@code cache} (may be
+   * null) knows are not read at all.
+   */
+  public static DvcTree hash(Path dir, DvcHashCache cache, int threads) throws IOException {
     if (!Files.isDirectory(dir)) {
       throw new IOException("not a directory: " + dir);
     }
@@ -42,13 +55,38 @@ public final class DvcTree {
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }
-    List<DvcEntry> entries = new ArrayList<>(files.size());
-    for (Path file : files) {
+    DvcEntry[] entries = new DvcEntry[files.size()];
+    AtomicInteger hashed = new AtomicInteger();
+    List<DvcPool.Task> tasks = new ArrayList<>();
+    for (int i = 0; i < entries.length; i++) {
+      Path file = files.get(i);
       String relpath = relpath(dir, file);
-      entries.add(new DvcEntry(relpath, DvcHashing.md5(file), Files.size(file), file));
+      BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
+      String known = cache == null ? null : cache.get(file, attrs).orElse(null);
+      if (known != null) {
+        entries[i] = new DvcEntry(relpath, known, attrs.size(), file);
+        continue;
+      }
+      int slot = i;
+      tasks.add(
+          () -> {
+            String md5 = DvcHashing.md5(file);
+            hashed.incrementAndGet();
+            if (cache != null) {
+              cache.put(file, attrs, md5);
+            }
+            entries[slot] = new DvcEntry(relpath, md5, attrs.size(), file);
+          });
     }
-    entries.sort(Comparator.comparing(DvcEntry::relpath, DvcHashing.CODE_POINT_ORDER));
-    return new DvcTree(entries);
+    DvcPool.runAll(tasks, threads);
+    List<DvcEntry> sorted = new ArrayList<>(List.of(entries));
+    sorted.sort(Comparator.comparing(DvcEntry::relpath, DvcHashing.CODE_POINT_ORDER));
+    return new DvcTree(sorted, hashed.get());
+  }
+
+  /** How many files were read to build this tree (the others came from the cache). */
+  public int filesHashed() {
+    return filesHashed;
   }
 
   /** The directory hash with its {@code .dir} suffix. */

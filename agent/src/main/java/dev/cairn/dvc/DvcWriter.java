@@ -4,21 +4,23 @@ import dev.cairn.store.ObjectStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Pushes outputs to a DVC 3 remote inside an {@link ObjectStore}, as {@code dvc add} plus {@code
- * dvc push} would: file objects first, in parallel, skipping those the remote has, then the {@code
- * .dir} manifest only once every file object is there.
+ * dvc push} would: files hashed on every core (unchanged ones not at all, with a {@link
+ * DvcHashCache}), file objects the remote lacks handed to the store in one batch, then the {@code
+ * .dir} manifest only once every file object is there. A remote that has the {@code .dir} object
+ * has every file of it, since that object is always written last.
  */
 public final class DvcWriter {
   private static final Logger log = LoggerFactory.getLogger(DvcWriter.class);
@@ -40,6 +42,7 @@ public final class DvcWriter {
   private final String prefix;
   private final int threads;
   private final ExistenceCheck check;
+  private final DvcHashCache cache;
 
   /** A writer using per-object HEAD checks; {@code remotePrefix} is e.g. {@code dvc}. */
   public DvcWriter(ObjectStore store, String remotePrefix, int threads) {
@@ -47,6 +50,15 @@ public final class DvcWriter {
   }
 
   public DvcWriter(ObjectStore store, String remotePrefix, int threads, ExistenceCheck check) {
+    this(store, remotePrefix, threads, check, null);
+  }
+
+  private DvcWriter(
+      ObjectStore store,
+      String remotePrefix,
+      int threads,
+      ExistenceCheck check,
+      DvcHashCache cache) {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be at least 1: " + threads);
     }
@@ -54,6 +66,14 @@ public final class DvcWriter {
     this.prefix = DvcHashing.normalizePrefix(remotePrefix);
     this.threads = threads;
     this.check = check;
+    this.cache = cache;
+  }
+
+  /**
+   * This writer, remembering hashes in {@code cache} so that unchanged files are not read again.
+   */
+  public DvcWriter withHashCache(DvcHashCache cache) {
+    return new DvcWriter(store, prefix, threads, check, cache);
   }
 
   /**
@@ -66,12 +86,21 @@ public final class DvcWriter {
     DvcOutput out;
     DvcUploadReport report;
     if (Files.isDirectory(output)) {
-      DvcTree tree = DvcTree.hash(output);
+      DvcTree tree = DvcTree.hash(output, cache, Runtime.getRuntime().availableProcessors());
+      saveCache();
       report = upload(tree);
       out = tree.output(name);
     } else if (Files.isRegularFile(output)) {
-      String md5 = DvcHashing.md5(output);
-      long size = Files.size(output);
+      BasicFileAttributes attrs = Files.readAttributes(output, BasicFileAttributes.class);
+      String md5 = cache == null ? null : cache.get(output, attrs).orElse(null);
+      if (md5 == null) {
+        md5 = DvcHashing.md5(output);
+        if (cache != null) {
+          cache.put(output, attrs, md5);
+          saveCache();
+        }
+      }
+      long size = attrs.size();
       report = uploadFile(output, md5, size);
       out = new DvcOutput(name, md5, size, null);
     } else {
@@ -96,47 +125,49 @@ public final class DvcWriter {
     return add(absolute, absolute.getParent(), absolute.getFileName().toString());
   }
 
-  /** Uploads every file object of the tree the remote lacks, then its {@code .dir} object. */
+  /**
+   * Uploads every file object of the tree the remote lacks, then its {@code .dir} object; nothing
+   * when the remote has the {@code .dir} object already.
+   */
   public DvcUploadReport upload(DvcTree tree) throws IOException {
     Map<String, DvcEntry> byHash = new LinkedHashMap<>();
     for (DvcEntry entry : tree.entries()) {
       byHash.putIfAbsent(entry.md5(), entry);
     }
     Set<String> present = check == ExistenceCheck.LIST ? listRemote() : null;
-    AtomicInteger uploaded = new AtomicInteger();
-    AtomicInteger skipped = new AtomicInteger();
-    AtomicLong bytes = new AtomicLong();
-    List<DvcPool.Task> tasks = new ArrayList<>();
+    String dirKey = DvcHashing.key(prefix, tree.md5());
+    if (present != null ? present.contains(dirKey) : store.exists(dirKey)) {
+      return new DvcUploadReport(0, byHash.size() + 1, 0);
+    }
+    List<DvcEntry> missing = Collections.synchronizedList(new ArrayList<>());
+    List<DvcPool.Task> checks = new ArrayList<>();
     for (DvcEntry entry : byHash.values()) {
       String key = DvcHashing.key(prefix, entry.md5());
-      if (present != null && present.contains(key)) {
-        skipped.incrementAndGet();
+      if (present != null) {
+        if (!present.contains(key)) {
+          missing.add(entry);
+        }
         continue;
       }
-      tasks.add(
+      checks.add(
           () -> {
-            if (present == null && store.exists(key)) {
-              skipped.incrementAndGet();
-              return;
+            if (!store.exists(key)) {
+              missing.add(entry);
             }
-            putFile(key, entry.file(), entry.relpath());
-            uploaded.incrementAndGet();
-            bytes.addAndGet(entry.size());
           });
     }
-    DvcPool.runAll(tasks, threads);
-
-    String dirKey = DvcHashing.key(prefix, tree.md5());
-    boolean hasDir = present != null ? present.contains(dirKey) : store.exists(dirKey);
-    if (hasDir) {
-      skipped.incrementAndGet();
-    } else {
-      byte[] manifest = tree.manifest();
-      store.put(dirKey, manifest);
-      uploaded.incrementAndGet();
-      bytes.addAndGet(manifest.length);
+    DvcPool.runAll(checks, threads);
+    List<ObjectStore.FileUpload> uploads = new ArrayList<>(missing.size());
+    long bytes = 0;
+    for (DvcEntry entry : missing) {
+      uploads.add(new ObjectStore.FileUpload(DvcHashing.key(prefix, entry.md5()), entry.file()));
+      bytes += entry.size();
     }
-    return new DvcUploadReport(uploaded.get(), skipped.get(), bytes.get());
+    putFiles(uploads);
+    byte[] manifest = tree.manifest();
+    store.put(dirKey, manifest);
+    return new DvcUploadReport(
+        uploads.size() + 1, byHash.size() - uploads.size(), bytes + manifest.length);
   }
 
   /** Uploads one file object unless the remote has it. */
@@ -155,6 +186,33 @@ public final class DvcWriter {
     } catch (IOException e) {
       throw new IOException(
           "uploading " + what + " to " + key + " in " + store.describe() + " failed: " + e, e);
+    }
+  }
+
+  private void putFiles(List<ObjectStore.FileUpload> uploads) throws IOException {
+    try {
+      store.putFiles(uploads);
+    } catch (IOException e) {
+      throw new IOException(
+          "uploading "
+              + uploads.size()
+              + " file object(s) to "
+              + store.describe()
+              + " failed: "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  private void saveCache() {
+    if (cache == null) {
+      return;
+    }
+    try {
+      cache.save();
+    } catch (IOException e) {
+      // the cache only saves work: without it the next publish hashes again
+      log.warn("cannot save the hash cache: {}", e.getMessage());
     }
   }
 

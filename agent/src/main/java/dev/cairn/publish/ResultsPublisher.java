@@ -4,6 +4,7 @@ import dev.cairn.CrashPoint;
 import dev.cairn.Json;
 import dev.cairn.Untrusted;
 import dev.cairn.dvc.DvcConfig;
+import dev.cairn.dvc.DvcHashCache;
 import dev.cairn.dvc.DvcOutput;
 import dev.cairn.dvc.DvcWriter;
 import dev.cairn.git.GitPublisher;
@@ -29,6 +30,7 @@ import org.slf4j.LoggerFactory;
 public final class ResultsPublisher implements RunPublisher {
   private static final Logger log = LoggerFactory.getLogger(ResultsPublisher.class);
   static final List<String> OUTPUTS = List.of("err", "out", "predictions");
+  static final String HASHES = ".dvc-hashes";
   private final ObjectStore store;
   private final DvcConfig.Remote remote;
   private final GitPublisher git;
@@ -61,7 +63,9 @@ public final class ResultsPublisher implements RunPublisher {
     Path staging = runDir.resolve(".publish");
     deleteTree(staging);
     Files.createDirectories(staging.resolve("results"));
-    DvcWriter writer = new DvcWriter(store, "dvc", 8);
+    // a second publish of the same outputs (after a failed push, a restart) reads none of them
+    DvcWriter writer =
+        new DvcWriter(store, "dvc", 8).withHashCache(DvcHashCache.open(runDir.resolve(HASHES)));
     Map<String, String> hashes = new LinkedHashMap<>();
     for (String name : OUTPUTS) {
       Path dir = runDir.resolve(name);

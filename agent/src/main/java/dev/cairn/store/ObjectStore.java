@@ -2,6 +2,7 @@ package dev.cairn.store;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -57,6 +58,18 @@ public interface ObjectStore extends AutoCloseable {
   /** Uploads a file (multipart where the store does that); returns the ETag. */
   String putFile(String key, Path file) throws IOException;
 
+  /**
+   * Uploads every file to its key and returns their ETags in the same order. Stores that transfer
+   * in parallel do so here; the default puts one file after another.
+   */
+  default List<String> putFiles(List<FileUpload> uploads) throws IOException {
+    List<String> etags = new ArrayList<>(uploads.size());
+    for (FileUpload upload : uploads) {
+      etags.add(putFile(upload.key(), upload.file()));
+    }
+    return etags;
+  }
+
   /** Downloads the object into {@code target}; false when the key does not exist. */
   boolean getToFile(String key, Path target) throws IOException;
 
@@ -88,6 +101,9 @@ public interface ObjectStore extends AutoCloseable {
 
   @Override
   default void close() {}
+
+  /** One file to upload and the key it goes to. */
+  record FileUpload(String key, Path file) {}
 
   /** One entry of a listing; the ETag may be null where the store does not list it cheaply. */
   record ObjectInfo(String key, long size, String etag) {}

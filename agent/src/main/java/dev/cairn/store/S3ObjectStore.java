@@ -10,9 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -44,19 +41,18 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * An S3 or S3-compatible bucket as object store (AWS SDK v2, sync client over Apache HTTP): keys
- * under a prefix, conditional GET and PUT, bounded retries, multipart upload of large files.
+ * under a prefix, conditional GET and PUT, bounded retries; files go through the SDK's transfer
+ * manager ({@link S3Transfers}).
  */
 public final class S3ObjectStore implements ObjectStore {
   private static final Logger LOG = LoggerFactory.getLogger(S3ObjectStore.class);
-  private static final AtomicInteger THREADS = new AtomicInteger();
 
   private final S3Location location;
   private final S3Options options;
   private final S3Errors errors;
   private final AwsCredentialsProvider credentialsProvider;
   private final S3Client client;
-  private final ExecutorService uploads;
-  private final S3Multipart multipart;
+  private final S3Transfers transfers;
   private volatile Boolean conditionalWrites;
 
   public S3ObjectStore(S3Location location, S3Credentials credentials, S3Options options) {
@@ -70,30 +66,13 @@ public final class S3ObjectStore implements ObjectStore {
                 AwsBasicCredentials.create(
                     credentials.accessKeyId(), credentials.secretAccessKey()));
     this.client = client(location, options, credentialsProvider);
-    this.uploads =
-        Executors.newFixedThreadPool(
-            options.uploadThreads(),
-            r -> {
-              Thread t = new Thread(r, "cairn-s3-upload-" + THREADS.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
-    this.multipart = new S3Multipart(client, location, options, uploads);
+    this.transfers = new S3Transfers(location, options, credentialsProvider, errors);
     LOG.debug("opened {} with credentials from {}", location.describe(), credentials.source());
   }
 
   private static S3Client client(
       S3Location location, S3Options options, AwsCredentialsProvider credentials) {
-    BackoffStrategy backoff =
-        BackoffStrategy.exponentialDelay(options.retryBaseDelay(), options.retryMaxDelay());
-    RetryStrategy retry =
-        AwsRetryStrategy.standardRetryStrategy().toBuilder()
-            .maxAttempts(options.maxAttempts())
-            .backoffStrategy(backoff)
-            .throttlingBackoffStrategy(backoff)
-            // a daemon rides out long outages; the token bucket would fail calls after one
-            .circuitBreakerEnabled(false)
-            .build();
+    RetryStrategy retry = retryStrategy(options);
     S3ClientBuilder builder =
         S3Client.builder()
             .region(Region.of(location.region()))
@@ -104,7 +83,7 @@ public final class S3ObjectStore implements ObjectStore {
                 ApacheHttpClient.builder()
                     .connectionTimeout(options.connectTimeout())
                     .socketTimeout(options.attemptTimeout())
-                    .maxConnections(Math.max(16, options.uploadThreads() * 2)))
+                    .maxConnections(16))
             .overrideConfiguration(
                 ClientOverrideConfiguration.builder()
                     .retryStrategy(retry)
@@ -115,6 +94,19 @@ public final class S3ObjectStore implements ObjectStore {
         .endpoint()
         .ifPresent(endpoint -> builder.endpointOverride(endpoint).forcePathStyle(true));
     return builder.build();
+  }
+
+  /** Bounded attempts with jittered exponential backoff, for the sync and the async client. */
+  static RetryStrategy retryStrategy(S3Options options) {
+    BackoffStrategy backoff =
+        BackoffStrategy.exponentialDelay(options.retryBaseDelay(), options.retryMaxDelay());
+    return AwsRetryStrategy.standardRetryStrategy().toBuilder()
+        .maxAttempts(options.maxAttempts())
+        .backoffStrategy(backoff)
+        .throttlingBackoffStrategy(backoff)
+        // a daemon rides out long outages; the token bucket would fail calls after one
+        .circuitBreakerEnabled(false)
+        .build();
   }
 
   public S3Location location() {
@@ -212,7 +204,7 @@ public final class S3ObjectStore implements ObjectStore {
     long size = Files.size(file);
     try {
       if (size > options.multipartThreshold()) {
-        return unquoted(multipart.upload(location.key(key), file, size));
+        return transfers.upload(List.of(new FileUpload(key, file))).get(0);
       }
       String etag = client.putObject(putRequest(key).build(), RequestBody.fromFile(file)).eTag();
       LOG.debug("PUT {} from {} ({} bytes)", key, file, size);
@@ -220,6 +212,12 @@ public final class S3ObjectStore implements ObjectStore {
     } catch (SdkException e) {
       throw errors.translate(e, "PUT", key);
     }
+  }
+
+  /** All files at once through the SDK's transfer manager. */
+  @Override
+  public List<String> putFiles(List<FileUpload> uploads) throws IOException {
+    return transfers.upload(uploads);
   }
 
   @Override
@@ -400,7 +398,6 @@ public final class S3ObjectStore implements ObjectStore {
 
   @Override
   public void close() {
-    uploads.shutdownNow();
     client.close();
     if (credentialsProvider instanceof AutoCloseable closeable) {
       try {

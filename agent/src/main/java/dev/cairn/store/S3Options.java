@@ -3,8 +3,8 @@ package dev.cairn.store;
 import java.time.Duration;
 
 /**
- * Tuning of the S3 client: timeouts, bounded retries (exponential backoff with full jitter) and the
- * multipart upload of large files.
+ * Tuning of the S3 clients: timeouts, bounded retries (exponential backoff with full jitter) and
+ * the transfer manager's uploads.
  *
  * @param connectTimeout to open a TCP connection
  * @param attemptTimeout one HTTP attempt, including reading the response
@@ -14,7 +14,8 @@ import java.time.Duration;
  * @param retryMaxDelay the longest backoff
  * @param multipartThreshold files larger than this are uploaded in parts
  * @param partSize bytes per part (S3 needs at least 5 MiB)
- * @param uploadThreads parts uploaded at once
+ * @param uploadThreads requests (parts or whole files) in flight at once
+ * @param transferClient which of the SDK's async clients the transfer manager runs on
  */
 public record S3Options(
     Duration connectTimeout,
@@ -25,19 +26,26 @@ public record S3Options(
     Duration retryMaxDelay,
     long multipartThreshold,
     long partSize,
-    int uploadThreads) {
+    int uploadThreads,
+    TransferClient transferClient) {
   static final long MIB = 1024 * 1024;
 
   public S3Options {
     if (partSize < 5 * MIB) {
       throw new IllegalArgumentException("S3 parts must be at least 5 MiB, not " + partSize);
     }
+    if (transferClient == null) {
+      throw new IllegalArgumentException("transferClient must be given");
+    }
     if (maxAttempts < 1 || uploadThreads < 1) {
       throw new IllegalArgumentException("maxAttempts and uploadThreads must be at least 1");
     }
   }
 
-  /** Defaults for a daemon on a login node: 16 MiB parts, 4 at once, 4 attempts per call. */
+  /**
+   * Defaults for a daemon on a login node: 4 attempts per call; files above 16 MiB in 16 MiB parts;
+   * 16 files in flight, small ones on the CRT-based client and large ones on the Java one.
+   */
   public static S3Options defaults() {
     return new S3Options(
         Duration.ofSeconds(5),
@@ -48,7 +56,8 @@ public record S3Options(
         Duration.ofSeconds(5),
         16 * MIB,
         16 * MIB,
-        4);
+        16,
+        TransferClient.AUTO);
   }
 
   public S3Options withRetries(int attempts, Duration baseDelay, Duration maxDelay) {
@@ -61,7 +70,8 @@ public record S3Options(
         maxDelay,
         multipartThreshold,
         partSize,
-        uploadThreads);
+        uploadThreads,
+        transferClient);
   }
 
   public S3Options withMultipart(long threshold, long size, int threads) {
@@ -74,6 +84,37 @@ public record S3Options(
         retryMaxDelay,
         threshold,
         size,
-        threads);
+        threads,
+        transferClient);
+  }
+
+  public S3Options withTransferClient(TransferClient client) {
+    return new S3Options(
+        connectTimeout,
+        attemptTimeout,
+        apiCallTimeout,
+        maxAttempts,
+        retryBaseDelay,
+        retryMaxDelay,
+        multipartThreshold,
+        partSize,
+        uploadThreads,
+        client);
+  }
+
+  /** The async S3 clients the SDK's transfer manager can run on. */
+  public enum TransferClient {
+    /**
+     * Files up to the multipart threshold on the CRT-based client, which spends the least CPU per
+     * request; larger files on the Java multipart client, which S3-compatible stores such as
+     * S3Proxy accept in parts.
+     */
+    AUTO,
+    /** The CRT-based client ({@code S3AsyncClient.crtBuilder()}): native I/O and part splitting. */
+    CRT,
+    /**
+     * The SDK's Java multipart client ({@code multipartEnabled(true)}) over the CRT HTTP client.
+     */
+    JAVA
   }
 }

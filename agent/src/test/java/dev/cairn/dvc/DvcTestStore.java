@@ -12,7 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A {@link FileObjectStore} that records writes and can fail the Nth one. */
-final class DvcTestStore implements ObjectStore {
+class DvcTestStore implements ObjectStore {
   private final FileObjectStore delegate;
   private final int failOnPut;
   private final AtomicInteger puts = new AtomicInteger();

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,6 +81,79 @@ class DvcWriterTest {
       assertEquals(before, store.puts(), check.name());
       assertEquals(new DvcUploadReport(0, 3, 0), second, check.name());
     }
+  }
+
+  @Test
+  void add_secondPublishOfUnchangedOutputsHashesNothingAndUploadsNothing() throws IOException {
+    Path dir = tmp.resolve("run/predictions");
+    for (int i = 0; i < 12; i++) {
+      write(dir.resolve("tile-" + i + ".tif"), "tile " + i + "\n");
+    }
+    Path hashes = tmp.resolve("run/.dvc-hashes");
+    DvcTestStore store = new DvcTestStore(tmp.resolve("store"), 0);
+    DvcOutput first =
+        new DvcWriter(store, "dvc", 4)
+            .withHashCache(DvcHashCache.open(hashes))
+            .add(dir, tmp.resolve("results"), "predictions");
+    assertEquals(13, store.puts());
+    assertEquals(12, DvcTree.hash(dir, DvcHashCache.open(tmp.resolve("other")), 2).filesHashed());
+
+    int headsBefore = store.existsCalls();
+    DvcOutput second =
+        new DvcWriter(store, "dvc", 4)
+            .withHashCache(DvcHashCache.open(hashes))
+            .add(dir, tmp.resolve("results"), "predictions");
+
+    assertEquals(first, second);
+    assertEquals(13, store.puts(), "the second publish uploads nothing");
+    assertEquals(1, store.existsCalls() - headsBefore, "one HEAD, of the .dir object");
+    assertEquals(0, DvcTree.hash(dir, DvcHashCache.open(hashes), 2).filesHashed());
+  }
+
+  @Test
+  void hash_readsAgainOnlyTheFilesThatChanged() throws IOException {
+    Path dir = tmp.resolve("out");
+    write(dir.resolve("a.txt"), "a\n");
+    write(dir.resolve("b.txt"), "b\n");
+    DvcHashCache cache = DvcHashCache.open(tmp.resolve(".dvc-hashes"));
+    DvcTree before = DvcTree.hash(dir, cache, 2);
+    cache.save();
+
+    write(dir.resolve("b.txt"), "b changed\n");
+    DvcHashCache reopened = DvcHashCache.open(tmp.resolve(".dvc-hashes"));
+    DvcTree after = DvcTree.hash(dir, reopened, 2);
+
+    assertEquals(2, before.filesHashed());
+    assertEquals(1, after.filesHashed());
+    assertEquals(DvcTree.hash(dir).md5(), after.md5());
+    assertFalse(before.md5().equals(after.md5()));
+  }
+
+  @Test
+  void upload_fileObjectsGoInOneBatchBeforeTheDirObject() throws IOException {
+    Path dir = tmp.resolve("batch");
+    for (int i = 0; i < 30; i++) {
+      write(dir.resolve("f" + i), "content " + i + "\n");
+    }
+    List<List<String>> calls = new ArrayList<>();
+    DvcTestStore store =
+        new DvcTestStore(tmp.resolve("store"), 0) {
+          @Override
+          public List<String> putFiles(List<FileUpload> uploads) throws IOException {
+            calls.add(uploads.stream().map(FileUpload::key).toList());
+            return super.putFiles(uploads);
+          }
+        };
+
+    DvcTree tree = DvcTree.hash(dir);
+    new DvcWriter(store, "dvc", 4).upload(tree);
+
+    assertEquals(1, calls.size());
+    assertEquals(30, calls.get(0).size());
+    List<String> keys = store.putKeys();
+    assertEquals(31, keys.size());
+    assertEquals(DvcHashing.key("dvc", tree.md5()), keys.get(30));
+    assertTrue(keys.subList(0, 30).stream().noneMatch(k -> k.endsWith(".dir")));
   }
 
   @Test

@@ -220,6 +220,53 @@ class S3ObjectStoreIT {
   }
 
   @Test
+  void putFiles_transferManagerSplitsIntoSmallPartsAndRoundTripsByteIdentical() throws Exception {
+    S3Options smallParts = FAST_RETRIES.withMultipart(5L << 20, 5L << 20, 4);
+    Path big = tmp.resolve("big.bin");
+    byte[] content = new byte[20 * 1024 * 1024 + 777];
+    new Random(20).nextBytes(content);
+    Files.write(big, content);
+    List<ObjectStore.FileUpload> uploads = new ArrayList<>();
+    uploads.add(new ObjectStore.FileUpload("tm/big", big));
+    for (int i = 0; i < 20; i++) {
+      Path small = tmp.resolve("small-" + i);
+      Files.writeString(small, "small file " + i + "\n");
+      uploads.add(new ObjectStore.FileUpload("tm/small-" + i, small));
+    }
+    try (S3ObjectStore tm =
+        open(server.storeUrl("tm-" + UUID.randomUUID()), server.credentials(), smallParts)) {
+      List<String> etags = tm.putFiles(uploads);
+
+      assertEquals(21, etags.size());
+      assertTrue(etags.get(0).endsWith("-5"), "a 5-part multipart ETag, got " + etags.get(0));
+      Path back = tmp.resolve("back/big.bin");
+      assertTrue(tm.getToFile("tm/big", back));
+      assertEquals(-1, Files.mismatch(big, back));
+      for (int i = 0; i < 20; i++) {
+        assertEquals("small file " + i + "\n", tm.get("tm/small-" + i).orElseThrow().text());
+        assertEquals(FileObjectStore.etag(bytes("small file " + i + "\n")), etags.get(i + 1));
+      }
+    }
+  }
+
+  @Test
+  void putFiles_failureNamesTheKeyAndNoCredentials() throws Exception {
+    Map<String, String> env =
+        Map.of("K", S3ProxyServer.ACCESS_KEY, "S", S3ProxyServer.SECRET_KEY + "-wrong");
+    Path file = tmp.resolve("f");
+    Files.writeString(file, "x");
+    try (S3ObjectStore bad =
+        open(server.storeUrl("x"), S3Credentials.fromEnvironment("K", "S", env), FAST_RETRIES)) {
+      Exception e =
+          assertThrows(
+              Exception.class,
+              () -> bad.putFiles(List.of(new ObjectStore.FileUpload("k/f", file))));
+      assertTrue(e.getMessage().contains("SignatureDoesNotMatch"), e.getMessage());
+      assertFalse(e.getMessage().contains(S3ProxyServer.SECRET_KEY));
+    }
+  }
+
+  @Test
   void putFile_smallFileIsOnePut() throws Exception {
     Path file = tmp.resolve("out.txt");
     Files.writeString(file, "epoch 1 loss 0.5\n");
