@@ -180,7 +180,7 @@ final class CiAwaitCommand implements Callable<Integer> {
         pause = Math.min(pollMax * 1000L, pause * 3 / 2);
       }
     }
-    if ("SUCCEEDED".equals(status.state())) {
+    if (status.state() == RunState.SUCCEEDED) {
       String why = verify(settings, status, ci.commit());
       if (why != null) {
         return finish(
