@@ -75,7 +75,8 @@ final class Wiring implements AutoCloseable {
       }
       publisher =
           new ResultsPublisher(
-              store, dvcRemote(settings), git, settings.resultsBranch(), Version.get(), renderer.templates().hashes());
+              store, dvcRemote(settings), git, settings.resultsBranch(), Version.get(), renderer.templates().hashes(),
+              clone);
       RepoMirror mirror = new RepoMirror(clone);
       seeds = new SeedResolver(mirror, settings.allowedBranches(), clock);
       if (settings.requireProvenance()) {

@@ -5,6 +5,9 @@ import dev.cairn.agent.JobRun;
 import dev.cairn.agent.Run;
 import dev.cairn.agent.RunPublisher;
 import dev.cairn.plan.RunPlan;
+import dev.cairn.report.Reports;
+import dev.cairn.report.RunRecords;
+import dev.cairn.report.RunReport;
 import dev.cairn.store.ObjectStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * Versions a finished run: uploads {@code err/}, {@code out/} and {@code predictions/} to the DVC
  * remote in the object store (file objects first, manifests last), then commits
  * {@code results/<run-id>/} (the three {@code .dvc} files, {@code config.env}, {@code run.json},
- * {@code summary.md}) and {@code .dvc/config} and pushes it.
+ * {@code summary.md}, the report with its charts) and {@code .dvc/config} and pushes it.
  */
 public final class ResultsPublisher implements RunPublisher {
   private static final Logger log = LoggerFactory.getLogger(ResultsPublisher.class);
@@ -33,6 +36,7 @@ public final class ResultsPublisher implements RunPublisher {
   private final String branch;
   private final String agentVersion;
   private final Map<String, String> templateHashes;
+  private final GitClone history;
 
   /**
    * @param remote the DVC remote as users reach it: name, url ({@code s3://bucket/prefix/dvc}) and
@@ -45,6 +49,19 @@ public final class ResultsPublisher implements RunPublisher {
       String branch,
       String agentVersion,
       Map<String, String> templateHashes) {
+    this(store, remote, git, branch, agentVersion, templateHashes, null);
+  }
+
+  /** @param history the clone whose branch holds the earlier runs, for the report's baseline */
+  public ResultsPublisher(
+      ObjectStore store,
+      DvcConfig.Remote remote,
+      GitPublisher git,
+      String branch,
+      String agentVersion,
+      Map<String, String> templateHashes,
+      GitClone history) {
+    this.history = history;
     this.store = store;
     this.remote = remote;
     this.git = git;
@@ -75,8 +92,16 @@ public final class ResultsPublisher implements RunPublisher {
     }
     files.put(rel + "/.gitignore", Files.readAllBytes(staging.resolve("results/.gitignore")));
     files.put(rel + "/config.env", plan.config().content());
-    files.put(rel + "/run.json", Json.MAPPER.writeValueAsBytes(provenance(run, hashes)));
+    RunReport report = ReportInputs.of(run, plan);
+    RunReport baseline = ReportInputs.baseline(history, branch, report);
+    files.put(rel + "/run.json", Json.MAPPER.writeValueAsBytes(provenance(run, hashes, report, baseline)));
     files.put(rel + "/summary.md", Summary.render(run, plan).getBytes(StandardCharsets.UTF_8));
+    try {
+      Reports.files(report, baseline).forEach((name, bytes) -> files.put(rel + "/" + name, bytes));
+    } catch (RuntimeException | LinkageError e) {
+      // the results matter more than their report: commit them without it
+      log.warn("run {}: cannot draw the report: {}", run.runId, e.toString());
+    }
     files.put(".dvc/config", Files.readAllBytes(staging.resolve(".dvc/config")));
     files.put(".dvc/.gitignore", Files.readAllBytes(staging.resolve(".dvc/.gitignore")));
     String sha = git.publish(branch, rel, files, message(run));
@@ -94,7 +119,8 @@ public final class ResultsPublisher implements RunPublisher {
         + (run.outcomeMessage == null ? "" : "\n" + run.outcomeMessage + "\n");
   }
 
-  private Map<String, Object> provenance(Run run, Map<String, String> hashes) {
+  private Map<String, Object> provenance(
+      Run run, Map<String, String> hashes, RunReport report, RunReport baseline) {
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("schema", 1);
     p.put("run_id", run.runId);
@@ -109,6 +135,9 @@ public final class ResultsPublisher implements RunPublisher {
     p.put("reproduces", run.request.reproduces());
     p.put("submitted_at", run.request.submittedAt());
     p.put("finished_at", run.finishedAt);
+    p.put("subject", report.subject());
+    p.put("baseline", report.baseline());
+    p.put("baseline_run", baseline == null ? null : baseline.runId());
     p.put("scheduler", run.scheduler);
     Map<String, Object> jobs = new LinkedHashMap<>();
     for (JobRun job : run.jobs) {
@@ -119,6 +148,8 @@ public final class ResultsPublisher implements RunPublisher {
       j.put("state", job.state.name());
       j.put("attempts", job.attempt);
       j.put("metrics", job.metrics);
+      report.trials().stream().filter(t -> t.trialId().equals(job.task)).findFirst()
+          .map(RunRecords::jobFields).ifPresent(j::putAll);
       jobs.put(job.task, j);
     }
     p.put("jobs", jobs);
