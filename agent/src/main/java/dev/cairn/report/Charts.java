@@ -8,8 +8,11 @@ import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
@@ -106,7 +109,9 @@ public final class Charts {
    */
   static JFreeChart cost(RunReport run, RunReport baseline) {
     boolean gpu = run.onGpus() || (baseline != null && baseline.onGpus());
-    CombinedDomainXYPlot combined = new CombinedDomainXYPlot(new NumberAxis(gpu ? "GPU-hours" : "CPU-hours (no GPUs)"));
+    NumberAxis cost = new NumberAxis(gpu ? "GPU-hours" : "CPU-hours (no GPUs)");
+    cost.setNumberFormatOverride(new DecimalFormat("0.####", DecimalFormatSymbols.getInstance(Locale.ROOT)));
+    CombinedDomainXYPlot combined = new CombinedDomainXYPlot(cost);
     combined.setGap(8);
     LegendItemCollection legend = new LegendItemCollection();
     for (String task : run.tasks()) {
@@ -125,6 +130,20 @@ public final class Charts {
       }
       NumberAxis value = new NumberAxis(metric == null ? "metric" : metric);
       value.setAutoRangeIncludesZero(false);
+      value.setNumberFormatOverride(new DecimalFormat("0.####", DecimalFormatSymbols.getInstance(Locale.ROOT)));
+      if (metric != null) {
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < data.getSeriesCount(); i++) {
+          for (int k = 0; k < data.getItemCount(i); k++) {
+            lo = Math.min(lo, data.getYValue(i, k));
+            hi = Math.max(hi, data.getYValue(i, k));
+          }
+        }
+        // one value alone gives no range to draw: show it in the middle of a small one
+        double pad = Math.max((hi - lo) * 0.15, Math.max(Math.abs(hi) * 0.05, 0.01));
+        value.setRange(lo - pad, hi + pad);
+      }
       value.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
       XYLineAndShapeRenderer points = new XYLineAndShapeRenderer(false, true);
       points.setAutoPopulateSeriesShape(false);
