@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
       PullCommand.class,
       ReproduceCommand.class,
       CancelCommand.class,
+      RunsCommand.class,
+      CompareCommand.class,
       BenchCommand.class,
       CiCommand.class,
       VersionCommand.class,
