@@ -29,8 +29,9 @@ import picocli.CommandLine.Spec;
     name = "await",
     mixinStandardHelpOptions = true,
     description = {
-      "Poll runs/<commit>/status.json until the run ends, printing its progress; write a JUnit",
-      "report and a dotenv report; exit 0 only when every task completed and met its quality gate."
+      "Poll runs/<commit>/status.json until the run ends, printing its progress and leaderboard; write",
+      "a JUnit report, a dotenv report, the run's report (from its results commit) and a metrics",
+      "report; exit 0 only when every task completed and met its quality gate."
     })
 final class CiAwaitCommand implements Callable<Integer> {
   private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
@@ -52,6 +53,18 @@ final class CiAwaitCommand implements Callable<Integer> {
 
   @Option(names = "--dotenv", paramLabel = "FILE", defaultValue = "cairn.env", description = "Default: ${DEFAULT-VALUE}.")
   Path dotenv;
+
+  @Option(names = "--report-dir", paramLabel = "DIR", defaultValue = "cairn-report",
+      description = "Where report.md, report.html and charts/ go (default: ${DEFAULT-VALUE}).")
+  Path reportDir;
+
+  @Option(names = "--metrics", paramLabel = "FILE", defaultValue = "metrics.txt",
+      description = "GitLab metrics report, Prometheus text format (default: ${DEFAULT-VALUE}).")
+  Path metrics;
+
+  @Option(names = "--repo", paramLabel = "URL",
+      description = "The experiment repository, to read the results commit's report. Default: CAIRN_REPO_URL, else CI_REPOSITORY_URL.")
+  String repo;
 
   @Option(names = "--poll-max", paramLabel = "SECONDS", defaultValue = "30", description = "Longest pause between polls (default: ${DEFAULT-VALUE}).")
   int pollMax;
@@ -120,6 +133,13 @@ final class CiAwaitCommand implements Callable<Integer> {
         }
       }
     }
+    if (status != null && isFinal(status.state()) && !status.jobs().isEmpty()) {
+      try {
+        CiRunReport.write(out, status, repoUrl(), reportDir, metrics);
+      } catch (IOException | RuntimeException | LinkageError e) {
+        out.println("cairn: cannot write the run's report: " + e);
+      }
+    }
     CiReports.write(junit, CiReports.junit(status, failure));
     CiReports.write(dotenv, CiReports.dotenv(status));
     out.flush();
@@ -132,6 +152,11 @@ final class CiAwaitCommand implements Callable<Integer> {
       return 0;
     }
     throw new CairnException("run " + status.runId() + " " + status.state() + ": " + status.message(), 1, null);
+  }
+
+  private String repoUrl() {
+    String configured = System.getenv("CAIRN_REPO_URL");
+    return repo != null ? repo : configured != null && !configured.isBlank() ? configured : System.getenv("CI_REPOSITORY_URL");
   }
 
   /** The attempt CI asked for, from request.json; 1 when it is not there (yet). */
