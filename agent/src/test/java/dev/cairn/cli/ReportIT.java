@@ -153,13 +153,25 @@ class ReportIT {
     assertTrue(body.find(), "the page's check did not run:\n" + dom.substring(0, Math.min(2000, dom.length())));
     assertEquals(Long.toString(charts), body.group(1), "every chart is an image on the page");
     assertEquals("", body.group(2), "images that did not load");
-    Path shots = Files.createDirectories(Fixtures.projectDir().resolve("agent/target/report-sample"));
+    Path shots = Fixtures.projectDir().resolve("agent/target/report-sample");
+    deleteTree(shots);
+    Files.createDirectories(shots);
     Path shot = shots.resolve("report.png");
-    Files.deleteIfExists(shot);
     browse(chromium, "--hide-scrollbars", "--window-size=1000,2600", "--screenshot=" + shot, page.toUri().toString());
     assertTrue(Files.size(shot) > 10_000, "a screenshot of the page");
-    Files.copy(view.resolve("results/" + second + "/report.md"), shots.resolve("report.md"),
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    // the page and its charts as figures/samples/report/ shows them
+    Fixtures.copyTree(view.resolve("results/" + second + "/charts"), shots.resolve("report/charts"));
+    Files.copy(view.resolve("results/" + second + "/report.md"), shots.resolve("report/report.md"));
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (Files.exists(dir)) {
+      try (Stream<Path> files = Files.walk(dir)) {
+        for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
   }
 
   private static String agent(String... args) throws Exception {
