@@ -1,33 +1,18 @@
 package dev.cairn.agent;
 
-import dev.cairn.Json;
 import dev.cairn.config.AgentSettings;
-import dev.cairn.publish.RunStatus;
-import dev.cairn.scheduler.JobState;
+import dev.cairn.publish.RunState;
 import dev.cairn.scheduler.JobStatus;
-import dev.cairn.scheduler.Scheduler;
 import dev.cairn.scheduler.Schedulers;
 import dev.cairn.store.ObjectStore;
-import dev.cairn.store.StoredObject;
-import dev.cairn.trigger.RequestPoller;
-import dev.cairn.trigger.RunRequest;
-import dev.cairn.trigger.SeedResolver;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,41 +28,34 @@ public final class Agent {
   private final AgentSettings settings;
   private final ObjectStore store;
   private final Schedulers schedulers;
-  private final RunRepository repository;
-  private final RunDriver driver;
-  private final RequestPoller poller;
-  private final Clock clock;
-  private final Map<String, Run> runs = new LinkedHashMap<>();
-  /** Queue entries another agent claimed: skipped without another claim attempt. */
-  private final Set<String> foreign = new HashSet<>();
-  private final Outage storeOutage = new Outage("object store");
+  private final RunBook book;
+  private final Intake intake;
+  private final Cancellation cancellation;
+  private final Superseding superseding;
+  private final Preparation preparation;
+  private final Submitter submitter;
+  private final RetryPolicy retries;
+  private final Finisher finisher;
+  private final StatusWriter statuses;
   private final Outage schedulerOutage = new Outage("scheduler");
   private Duration idleInterval;
-  private final SeedResolver seeds;
-  private final Path seedEtagFile;
-  private String seedEtag;
 
-  public Agent(
-      AgentSettings settings,
-      ObjectStore store,
-      Schedulers schedulers,
-      RunRepository repository,
-      RunDriver driver,
-      Clock clock,
-      SeedResolver seeds)
-      throws IOException {
-    this.settings = settings;
-    this.store = store;
-    this.schedulers = schedulers;
-    this.repository = repository;
-    this.driver = driver;
-    this.clock = clock;
-    this.seeds = seeds;
-    this.poller = new RequestPoller(store, clock, null);
-    this.seedEtagFile = settings.stateDir().resolve("seed-etag");
-    if (Files.exists(seedEtagFile)) {
-      this.seedEtag = Files.readString(seedEtagFile).strip();
-    }
+  public Agent(AgentParts parts) throws IOException {
+    this.settings = parts.settings();
+    this.store = parts.store();
+    this.schedulers = parts.schedulers();
+    Clock clock = parts.clock();
+    Outage storeOutage = new Outage("object store");
+    Plans plans = new Plans(parts.renderer(), settings.workDir());
+    this.book = new RunBook(parts.repository(), clock);
+    this.intake = new Intake(parts, plans, book, storeOutage);
+    this.cancellation = new Cancellation(store, schedulers, book, storeOutage);
+    this.superseding = new Superseding(settings.supersede(), book, cancellation);
+    this.preparation = new Preparation(plans, parts.check(), book);
+    this.submitter = new Submitter(plans, schedulers, book);
+    this.retries = new RetryPolicy(plans, schedulers, book);
+    this.finisher = new Finisher(plans, parts.publisher(), book, clock);
+    this.statuses = new StatusWriter(store, book, storeOutage);
     if (!store.supportsConditionalWrites()) {
       log.warn(
           "{} does not support conditional writes (If-None-Match): running in single-agent mode; "
@@ -85,10 +63,11 @@ public final class Agent {
           store.describe());
     }
     this.idleInterval = settings.pollMin();
-    for (Run run : repository.loadAll()) {
-      runs.put(run.runId, run);
+    try {
+      submitter.recover(book.active());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
-    recoverSubmissions();
   }
 
   /** Runs ticks until interrupted or, when {@code untilIdle}, until no run is active. */
@@ -98,8 +77,8 @@ public final class Agent {
         store.describe(),
         settings.pollMin().toSeconds(),
         settings.pollMax().toSeconds(),
-        runs.size(),
-        active().size());
+        book.all().size(),
+        book.active().size());
     while (!Thread.currentThread().isInterrupted()) {
       boolean busy = tick();
       if (untilIdle && !busy) {
@@ -112,129 +91,39 @@ public final class Agent {
 
   /** One pass of the loop; true while any run is active. */
   public boolean tick() throws InterruptedException {
-    intake();
-    cancelRequested();
-    supersede();
-    for (Run run : active()) {
-      Run ahead = queuedBehind(run);
+    intake.intake();
+    cancellation.cancelRequested();
+    superseding.supersede();
+    for (Run run : book.active()) {
+      Run ahead = superseding.queuedBehind(run);
       if (ahead != null) {
-        String waiting = "queued behind run " + ahead.runId + " (commit " + shortSha(ahead.commit()) + ")";
-        if (!waiting.equals(run.message)) {
-          run.message = waiting;
-          save(run);
-        }
+        waitBehind(run, ahead);
         continue;
       }
       try {
-        driver.advance(run, this::save);
+        advance(run);
       } catch (RuntimeException e) {
         // one run's trouble must not stop the daemon: log it and try again next tick
         log.error("run {}: unexpected error, retrying next tick", run.runId, e);
       }
     }
     pollSchedulers();
-    for (Run run : active()) {
+    for (Run run : book.active()) {
       try {
-        driver.finishIfDone(run, this::save);
+        finisher.finishIfDone(run);
       } catch (RuntimeException e) {
         log.error("run {}: unexpected error while finishing, retrying next tick", run.runId, e);
       }
     }
-    flushStatuses();
-    return !active().isEmpty();
+    statuses.flush();
+    return !book.active().isEmpty();
   }
 
+  /** Every run the agent knows, by run id, oldest first. */
   public Map<String, Run> runs() {
+    Map<String, Run> runs = new LinkedHashMap<>();
+    book.all().forEach(r -> runs.put(r.runId, r));
     return runs;
-  }
-
-  /** Runs someone asked to stop ({@code agent.jar cancel}): one HEAD per active run. */
-  private void cancelRequested() throws InterruptedException {
-    for (Run run : active()) {
-      if (run.state == RunState.COLLECTING || run.state == RunState.PUBLISHING) {
-        continue;
-      }
-      Optional<StoredObject> request;
-      try {
-        if (!store.exists(RunRequest.cancelKey(run.commit()))) {
-          continue;
-        }
-        request = store.get(RunRequest.cancelKey(run.commit()));
-      } catch (IOException e) {
-        storeOutage.failed(log, e);
-        return;
-      }
-      String reason = "cancelled on request";
-      if (request.isPresent()) {
-        try {
-          var node = Json.MAPPER.readTree(request.get().content());
-          if (node.hasNonNull("by")) {
-            reason += " by " + node.get("by").asText();
-          }
-          if (node.hasNonNull("reason") && !node.get("reason").asText().isBlank()) {
-            reason += ": " + node.get("reason").asText();
-          }
-        } catch (IOException e) {
-          // an unreadable request still cancels
-        }
-      }
-      driver.cancel(run, reason, this::save);
-      try {
-        // done: a later rerun of the commit must not be cancelled by the same request
-        store.delete(RunRequest.cancelKey(run.commit()));
-      } catch (IOException e) {
-        log.warn("run {}: cannot remove the cancel request: {}", run.runId, e.getMessage());
-      }
-    }
-  }
-
-  /**
-   * Under {@code CAIRN_SUPERSEDE=latest}, a newer request on a branch cancels the older runs of that
-   * branch that have not ended.
-   */
-  private void supersede() throws InterruptedException {
-    if (!"latest".equals(settings.supersede())) {
-      return;
-    }
-    for (Run older : active()) {
-      Run newer = newestOnBranch(older);
-      if (newer != older && !older.state.isTerminal() && older.state != RunState.PUBLISHING
-          && older.state != RunState.COLLECTING) {
-        driver.cancel(older, "superseded by commit " + newer.commit() + " on " + older.request.branch(), this::save);
-      }
-    }
-  }
-
-  private Run newestOnBranch(Run run) {
-    Run newest = run;
-    for (Run other : runs.values()) {
-      if (Objects.equals(other.request.branch(), run.request.branch())
-          && other.request.submittedAt() != null
-          && other.request.submittedAt().compareTo(newest.request.submittedAt()) > 0) {
-        newest = other;
-      }
-    }
-    return newest;
-  }
-
-  /**
-   * Under {@code CAIRN_SUPERSEDE=queue}, runs of one branch go one at a time in the order they
-   * were submitted: the oldest unfinished run ahead of this one, or null when it may go.
-   */
-  private Run queuedBehind(Run run) {
-    if (!"queue".equals(settings.supersede()) || run.state != RunState.RECEIVED) {
-      return null;
-    }
-    Run ahead = null;
-    for (Run other : active()) {
-      if (other != run
-          && Objects.equals(other.request.branch(), run.request.branch())
-          && other.request.submittedAt().compareTo(run.request.submittedAt()) < 0
-          && (ahead == null || other.request.submittedAt().compareTo(ahead.request.submittedAt()) < 0)) {
-        ahead = other;
-      }
-    }
-    return ahead;
   }
 
   /** Short while runs are active; doubling up to the maximum while idle. */
@@ -249,90 +138,28 @@ public final class Agent {
     return current;
   }
 
-  private void intake() {
-    List<RequestPoller.Found> found;
-    try {
-      Set<String> known = runs.values().stream().map(r -> r.queueKey).collect(Collectors.toSet());
-      found = poller.poll(k -> known.contains(k) || foreign.contains(k));
-      storeOutage.recovered(log);
-    } catch (IOException e) {
-      storeOutage.failed(log, e);
-      return;
+  private void advance(Run run) throws InterruptedException {
+    if (run.state == RunState.RECEIVED) {
+      preparation.prepare(run);
     }
-    found = new ArrayList<>(found);
-    seed().ifPresent(found::add);
-    for (RequestPoller.Found f : found) {
-      try {
-        if (!claim(f.request())) {
-          log.info("request {} is claimed by another agent; skipping", f.queueKey());
-          foreign.add(f.queueKey());
-          continue;
-        }
-      } catch (IOException e) {
-        storeOutage.failed(log, e);
-        return;
-      }
-      Run run = driver.receive(f);
-      runs.put(run.runId, run);
-      save(run);
-      log.info(
-          "run {} received: commit {} on {} (attempt {})",
-          run.runId,
-          shortSha(run.commit()),
-          f.request().branch(),
-          run.attempt());
+    if (run.state == RunState.SUBMITTED || run.state == RunState.RUNNING) {
+      submitter.submitDue(run);
     }
   }
 
-  /** The seed-style key, when it changed and matches a branch head. */
-  private Optional<RequestPoller.Found> seed() {
-    if (settings.seedKey().isEmpty()) {
-      return Optional.empty();
-    }
-    try {
-      var changed = poller.pollSeed(settings.seedKey(), seedEtag);
-      if (changed.isEmpty()) {
-        return Optional.empty();
-      }
-      seedEtag = changed.get().etag();
-      Files.writeString(seedEtagFile, seedEtag);
-      if (seeds == null) {
-        log.warn("{} changed, but without CAIRN_REPO_REMOTE the agent cannot tell which commit it is; ignored", settings.seedKey());
-        return Optional.empty();
-      }
-      var request = seeds.resolve(changed.get().content());
-      if (request.isEmpty()) {
-        log.warn(
-            "{} changed but matches config/config.env at the head of none of {}; ignored",
-            settings.seedKey(), settings.allowedBranches());
-        return Optional.empty();
-      }
-      String key = "seed:" + settings.seedKey() + "@" + seedEtag;
-      if (runs.values().stream().anyMatch(r -> r.commit().equals(request.get().commit()) && r.attempt() == 1)) {
-        return Optional.empty();
-      }
-      return Optional.of(new RequestPoller.Found(key, request.get(), changed.get().content()));
-    } catch (IOException e) {
-      storeOutage.failed(log, e);
-      return Optional.empty();
-    } catch (dev.cairn.CairnException e) {
-      log.warn("cannot resolve {}: {}", settings.seedKey(), e.getMessage());
-      return Optional.empty();
+  private void waitBehind(Run run, Run ahead) {
+    String waiting =
+        "queued behind run " + ahead.runId + " (commit " + shortSha(ahead.commit()) + ")";
+    if (!waiting.equals(run.message)) {
+      run.message = waiting;
+      book.save(run);
     }
   }
 
-  private boolean claim(RunRequest request) throws IOException {
-    String key = RunRequest.claimKey(request.commit(), request.attemptOrFirst());
-    if (!store.supportsConditionalWrites()) {
-      return true;
-    }
-    byte[] claim = Json.MAPPER.writeValueAsBytes(Map.of("agent", hostName(), "at", clock.instant().toString()));
-    return store.putIfAbsent(key, claim);
-  }
-
+  /** One status query per scheduler for every active job of every run. */
   private void pollSchedulers() throws InterruptedException {
     Map<String, List<JobRun>> byScheduler = new HashMap<>();
-    for (Run run : active()) {
+    for (Run run : book.active()) {
       for (JobRun job : run.jobs) {
         if (job.schedulerId != null && !job.isDone()) {
           byScheduler.computeIfAbsent(job.scheduler, k -> new ArrayList<>()).add(job);
@@ -340,87 +167,22 @@ public final class Agent {
       }
     }
     for (Map.Entry<String, List<JobRun>> e : byScheduler.entrySet()) {
-      Scheduler scheduler = schedulers.get(e.getKey());
       List<String> ids = e.getValue().stream().map(j -> j.schedulerId).distinct().toList();
-      Map<String, JobStatus> statuses;
+      Map<String, JobStatus> answers;
       try {
-        statuses = scheduler.status(ids);
+        answers = schedulers.get(e.getKey()).status(ids);
         schedulerOutage.recovered(log);
       } catch (IOException e2) {
         schedulerOutage.failed(log, e2);
         continue;
       }
-      for (Run run : active()) {
-        driver.apply(run, statuses, this::save);
+      for (Run run : book.active()) {
+        retries.apply(run, answers);
       }
     }
-  }
-
-  private void flushStatuses() {
-    for (Run run : runs.values()) {
-      if (!run.statusPending) {
-        continue;
-      }
-      try {
-        store.put(RunRequest.statusKey(run.commit()), Json.MAPPER.writeValueAsBytes(RunStatus.of(run)));
-        run.statusPending = false;
-        repository.save(run);
-        storeOutage.recovered(log);
-      } catch (IOException e) {
-        storeOutage.failed(log, e);
-        return;
-      }
-    }
-  }
-
-  private void save(Run run) {
-    run.updatedAt = clock.instant().toString();
-    run.statusPending = true;
-    try {
-      repository.save(run);
-    } catch (IOException e) {
-      // the state folder is local: failing to write it is fatal for safety
-      throw new IllegalStateException("cannot persist run " + run.runId + ": " + e.getMessage(), e);
-    }
-  }
-
-  /** After a crash: jobs whose submission may or may not have gone through are looked up by name. */
-  private void recoverSubmissions() {
-    for (Run run : active()) {
-      for (JobRun job : run.jobs) {
-        if (job.submitting && job.schedulerId == null) {
-          try {
-            schedulers.get(job.scheduler).findByName(job.jobName).ifPresent(id -> {
-              log.info("run {}: found {} submitted before the restart as job {}", run.runId, job.jobName, id);
-              job.schedulerId = id;
-              job.state = JobState.PENDING;
-            });
-            job.submitting = false;
-            save(run);
-          } catch (IOException e) {
-            log.warn("run {}: cannot look up {} yet: {}", run.runId, job.jobName, e.getMessage());
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-          }
-        }
-      }
-    }
-  }
-
-  private List<Run> active() {
-    return runs.values().stream().filter(r -> !r.state.isTerminal()).toList();
   }
 
   static String shortSha(String sha) {
     return sha.length() > 8 ? sha.substring(0, 8) : sha;
-  }
-
-  private static String hostName() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (IOException e) {
-      return "unknown";
-    }
   }
 }

@@ -1,5 +1,8 @@
 package dev.cairn.agent;
 
+import dev.cairn.config.QualityGate;
+import dev.cairn.publish.Attempt;
+import dev.cairn.publish.JobRecord;
 import dev.cairn.scheduler.JobState;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,8 +19,12 @@ public final class JobRun {
   public int attempt;
   public String jobName;
   public String schedulerId;
-  /** Set before a submission and cleared after: on restart, a set flag means "ask the scheduler". */
+
+  /**
+   * Set before a submission and cleared after: on restart, a set flag means "ask the scheduler".
+   */
   public boolean submitting;
+
   public JobState state = JobState.NEW;
   public String reason;
   public Integer exitCode;
@@ -25,21 +32,42 @@ public final class JobRun {
   public Long cpuS;
   public Long maxRssMb;
   public Map<String, Double> metrics = new LinkedHashMap<>();
-  public String gate;
+  public QualityGate gate;
   public Boolean gatePassed;
   public List<Attempt> history = new ArrayList<>();
+
   /** The last lines of a failed job's err file, for the CI log. */
   public String errTail;
+
   public Integer gpus;
+
   /** Mean GPU utilisation in percent and peak GPU memory, sampled by the job with nvidia-smi. */
   public Long gpuUtilPct;
-  public Long gpuMemMb;
 
-  /** How one attempt ended. */
-  public record Attempt(
-      int attempt, String schedulerId, JobState state, String reason, Integer exitCode, Long elapsedS) {}
+  public Long gpuMemMb;
 
   public boolean isDone() {
     return state.isTerminal();
+  }
+
+  JobRecord snapshot() {
+    return new JobRecord(
+        task,
+        schedulerId,
+        state,
+        reason,
+        attempt,
+        exitCode,
+        elapsedS,
+        cpuS,
+        maxRssMb,
+        gpus,
+        gpuUtilPct,
+        gpuMemMb,
+        metrics,
+        gate,
+        gatePassed,
+        history,
+        errTail);
   }
 }

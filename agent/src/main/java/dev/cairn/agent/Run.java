@@ -1,13 +1,17 @@
 package dev.cairn.agent;
 
+import dev.cairn.config.ExperimentConfig;
+import dev.cairn.publish.RunRecord;
+import dev.cairn.publish.RunState;
 import dev.cairn.trigger.RunRequest;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The agent's record of one run: the request, where it stands, and its jobs. Mutable, owned by the
- * loop thread, persisted under the state folder after every change so that a restarted agent carries
- * on where it stopped.
+ * loop thread, persisted under the state folder after every change so that a restarted agent
+ * carries on where it stopped.
  */
 public final class Run {
   public int schema = 1;
@@ -23,12 +27,16 @@ public final class Run {
   public String runDir;
   public List<JobRun> jobs = new ArrayList<>();
   public String resultsCommit;
+
   /** How the run ends, decided once every job has ended and before its results are published. */
   public RunState outcome;
+
   public String outcomeMessage;
   public String finishedAt;
+
   /** status.json not yet written for the latest change (the store was unreachable). */
   public boolean statusPending = true;
+
   /** Results not yet published (the publisher failed; retried next tick). */
   public boolean publishPending;
 
@@ -38,6 +46,33 @@ public final class Run {
 
   public int attempt() {
     return request.attemptOrFirst();
+  }
+
+  /** An immutable copy for status, summary and publishing; {@code config} may be null. */
+  public RunRecord snapshot(ExperimentConfig config) {
+    return new RunRecord(
+        runId,
+        commit(),
+        attempt(),
+        state,
+        message,
+        updatedAt,
+        new RunRecord.Origin(
+            request.branch(),
+            request.pipeline(),
+            request.author(),
+            request.message(),
+            request.reproduces(),
+            request.submittedAt()),
+        configSha256,
+        scheduler,
+        runDir == null ? null : Path.of(runDir),
+        finishedAt,
+        resultsCommit,
+        outcome,
+        outcomeMessage,
+        config,
+        jobs.stream().map(JobRun::snapshot).toList());
   }
 
   public JobRun job(String task) {

@@ -12,7 +12,8 @@ import java.util.stream.Stream;
 
 /**
  * Runs persisted as one JSON file each under {@code <state>/runs/}, written to a temporary file,
- * forced to disk and renamed, so a crash leaves either the old or the new record, never half of one.
+ * forced to disk and renamed, so a crash leaves either the old or the new record, never half of
+ * one.
  */
 public final class RunRepository {
   private final Path dir;

@@ -1,7 +1,7 @@
 package dev.cairn.bench;
 
 import dev.cairn.agent.Agent;
-import dev.cairn.agent.RunDriver;
+import dev.cairn.agent.AgentParts;
 import dev.cairn.agent.RunRepository;
 import dev.cairn.config.AgentSettings;
 import dev.cairn.render.ScriptRenderer;
@@ -28,21 +28,25 @@ public final class IdleRequestsBench {
   private IdleRequestsBench() {}
 
   /** Requests by kind, ticks, and the rate per minute. */
-  public record Report(Duration simulated, long ticks, Map<String, Long> requests, double perMinute) {
+  public record Report(
+      Duration simulated, long ticks, Map<String, Long> requests, double perMinute) {
     public String format() {
       return String.format(
           Locale.ROOT,
           "idle agent over %d min of simulated time: %d ticks, %d requests (%s), %.2f requests/min",
-          simulated.toMinutes(), ticks, requests.values().stream().mapToLong(Long::longValue).sum(),
-          requests, perMinute);
+          simulated.toMinutes(),
+          ticks,
+          requests.values().stream().mapToLong(Long::longValue).sum(),
+          requests,
+          perMinute);
     }
   }
 
   /** A clock that the bench moves by hand. */
-  static final class ManualClock extends Clock {
+  static final class SimulatedClock extends Clock {
     private Instant now;
 
-    ManualClock(Instant start) {
+    SimulatedClock(Instant start) {
       this.now = start;
     }
 
@@ -66,14 +70,23 @@ public final class IdleRequestsBench {
     }
   }
 
-  public static Report run(ObjectStore target, AgentSettings settings, Duration simulated, PrintStream out)
+  public static Report run(
+      ObjectStore target, AgentSettings settings, Duration simulated, PrintStream out)
       throws Exception {
     CountingStore store = new CountingStore(target);
-    ManualClock clock = new ManualClock(Instant.now());
+    SimulatedClock clock = new SimulatedClock(Instant.now());
     try (Schedulers schedulers = new Schedulers(settings, clock, new ExecCommandRunner())) {
-      ScriptRenderer renderer = new ScriptRenderer(TemplateSet.bundled(), new Site("", "", "", "bench"));
-      RunDriver driver = new RunDriver(renderer, schedulers, settings.workDir(), clock, null, null);
-      Agent agent = new Agent(settings, store, schedulers, new RunRepository(settings.stateDir()), driver, clock, null);
+      ScriptRenderer renderer =
+          new ScriptRenderer(TemplateSet.bundled(), new Site("", "", "", "bench"));
+      Agent agent =
+          new Agent(
+              AgentParts.of(
+                  settings,
+                  store,
+                  schedulers,
+                  renderer,
+                  new RunRepository(settings.stateDir()),
+                  clock));
       long startRequests = store.total();
       Map<String, Long> before = store.counts();
       Instant end = clock.instant().plus(simulated);

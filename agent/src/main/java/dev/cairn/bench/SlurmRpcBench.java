@@ -4,8 +4,8 @@ import dev.cairn.scheduler.CommandRunner;
 import dev.cairn.scheduler.ExecCommandRunner;
 import dev.cairn.scheduler.JobStatus;
 import dev.cairn.scheduler.JobSubmission;
-import dev.cairn.scheduler.SlurmOptions;
-import dev.cairn.scheduler.SlurmScheduler;
+import dev.cairn.scheduler.slurm.SlurmOptions;
+import dev.cairn.scheduler.slurm.SlurmScheduler;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,15 +44,31 @@ public final class SlurmRpcBench {
     /** A few lines a person can read, and README can quote. */
     public String format() {
       StringBuilder s = new StringBuilder();
-      s.append(String.format(Locale.ROOT,
-          "%d job(s), polled every %d s%n", jobs, interval.toSeconds()));
-      s.append(String.format(Locale.ROOT,
-          "%-9s %6s %9s %9s %10s %10s %9s%n",
-          "polling", "ticks", "commands", "job-info", "all RPCs", "RPCs/job", "seconds"));
+      s.append(
+          String.format(Locale.ROOT, "%d job(s), polled every %d s%n", jobs, interval.toSeconds()));
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "%-9s %6s %9s %9s %10s %10s %9s%n",
+              "polling",
+              "ticks",
+              "commands",
+              "job-info",
+              "all RPCs",
+              "RPCs/job",
+              "seconds"));
       for (Measure m : List.of(batched, perJob)) {
-        s.append(String.format(Locale.ROOT, "%-9s %6d %9d %9d %10d %10.1f %9d%n",
-            m.polling(), m.ticks(), m.statusCommands(), m.jobInfoRpcs(), m.rpcs().total(),
-            m.rpcsPerJob(), m.seconds()));
+        s.append(
+            String.format(
+                Locale.ROOT,
+                "%-9s %6d %9d %9d %10d %10.1f %9d%n",
+                m.polling(),
+                m.ticks(),
+                m.statusCommands(),
+                m.jobInfoRpcs(),
+                m.rpcs().total(),
+                m.rpcsPerJob(),
+                m.seconds()));
       }
       s.append("batched RPCs by type: ").append(batched.rpcs().byType()).append('\n');
       s.append("per-job RPCs by type: ").append(perJob.rpcs().byType()).append('\n');
@@ -142,8 +158,12 @@ public final class SlurmRpcBench {
     Files.writeString(
         script,
         "#!/bin/bash\n"
-            + "#SBATCH --job-name=" + name + "\n"
-            + "#SBATCH --output=" + out + "\n"
+            + "#SBATCH --job-name="
+            + name
+            + "\n"
+            + "#SBATCH --output="
+            + out
+            + "\n"
             + "#SBATCH --open-mode=append\n"
             + "#SBATCH --time=5\n"
             + "#SBATCH --cpus-per-task=1\n"

@@ -34,13 +34,21 @@ final class BenchCommand implements Runnable {
   }
 
   /** Requests per minute of an idle agent. */
-  @Command(name = "idle", mixinStandardHelpOptions = true,
+  @Command(
+      name = "idle",
+      mixinStandardHelpOptions = true,
       description = "Count the object-store requests of an idle agent over simulated time.")
   static final class Idle implements Callable<Integer> {
-    @Option(names = "--store", paramLabel = "URL", description = "Store to poll (default: a new temporary folder).")
+    @Option(
+        names = "--store",
+        paramLabel = "URL",
+        description = "Store to poll (default: a new temporary folder).")
     String store;
 
-    @Option(names = "--minutes", defaultValue = "60", description = "Simulated time (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--minutes",
+        defaultValue = "60",
+        description = "Simulated time (default: ${DEFAULT-VALUE}).")
     int minutes;
 
     @Override
@@ -58,39 +66,66 @@ final class BenchCommand implements Runnable {
   }
 
   /** RPCs at slurmctld per job lifecycle, batched status against per-job polling. */
-  @Command(name = "slurm-rpc", mixinStandardHelpOptions = true,
-      description = "Count slurmctld RPCs (sdiag) per job lifecycle for batched and per-job status polling.")
+  @Command(
+      name = "slurm-rpc",
+      mixinStandardHelpOptions = true,
+      description =
+          "Count slurmctld RPCs (sdiag) per job lifecycle for batched and per-job status polling.")
   static final class SlurmRpc implements Callable<Integer> {
-    @Option(names = "--jobs", split = ",", defaultValue = "1,10,100", description = "Concurrent short jobs (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--jobs",
+        split = ",",
+        defaultValue = "1,10,100",
+        description = "Concurrent short jobs (default: ${DEFAULT-VALUE}).")
     int[] jobs;
 
-    @Option(names = "--interval", defaultValue = "2", description = "Poll interval in seconds (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--interval",
+        defaultValue = "2",
+        description = "Poll interval in seconds (default: ${DEFAULT-VALUE}).")
     int interval;
 
     @Override
     public Integer call() throws Exception {
       Path work = Files.createTempDirectory("cairn-bench-slurm");
       for (int n : jobs) {
-        System.out.println(dev.cairn.bench.SlurmRpcBench.run(n, Duration.ofSeconds(interval), work).format());
+        System.out.println(
+            dev.cairn.bench.SlurmRpcBench.run(n, Duration.ofSeconds(interval), work).format());
       }
       return 0;
     }
   }
 
   /** Upload throughput against `aws s3 cp --recursive`. */
-  @Command(name = "upload", mixinStandardHelpOptions = true,
-      description = "Upload a folder of files to a store, and the same with `aws s3 cp --recursive` where available.")
+  @Command(
+      name = "upload",
+      mixinStandardHelpOptions = true,
+      description =
+          "Upload a folder of files to a store, and the same with `aws s3 cp --recursive` where available.")
   static final class Upload implements Callable<Integer> {
-    @Option(names = "--store", paramLabel = "URL", required = true, description = "s3://bucket/prefix?endpoint=... or a folder.")
+    @Option(
+        names = "--store",
+        paramLabel = "URL",
+        required = true,
+        description = "s3://bucket/prefix?endpoint=... or a folder.")
     String store;
 
-    @Option(names = "--files", defaultValue = "1000", description = "Number of files (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--files",
+        defaultValue = "1000",
+        description = "Number of files (default: ${DEFAULT-VALUE}).")
     int files;
 
-    @Option(names = "--mib", defaultValue = "1024", description = "Total size in MiB (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--mib",
+        defaultValue = "1024",
+        description = "Total size in MiB (default: ${DEFAULT-VALUE}).")
     long mib;
 
-    @Option(names = "--threads", defaultValue = "8", description = "Upload threads (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--threads",
+        defaultValue = "8",
+        description = "Upload threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
     @Override
@@ -99,8 +134,14 @@ final class BenchCommand implements Runnable {
       PrintStream out = System.out;
       Path work = Files.createTempDirectory("cairn-bench-upload");
       S3UploadBench.run(
-          store, Wiring.credentials(settings, System.getenv()), work, files, mib * 1024 * 1024, threads,
-          new ExecCommandRunner(), out);
+          store,
+          Wiring.credentials(settings, System.getenv()),
+          work,
+          files,
+          mib * 1024 * 1024,
+          threads,
+          new ExecCommandRunner(),
+          out);
       return 0;
     }
   }

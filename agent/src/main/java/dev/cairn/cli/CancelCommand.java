@@ -43,7 +43,9 @@ final class CancelCommand implements Callable<Integer> {
     try (ObjectStore store = Wiring.openStore(settings)) {
       store.put(RunRequest.cancelKey(commit), Json.MAPPER.writeValueAsBytes(request));
       PrintWriter out = spec.commandLine().getOut();
-      out.printf("asked the agent to cancel the run of %s; follow it with: agent.jar status %s%n", commit, commit);
+      out.printf(
+          "asked the agent to cancel the run of %s; follow it with: agent.jar status %s%n",
+          commit, commit);
       out.flush();
     }
     return 0;

@@ -4,8 +4,11 @@ import dev.cairn.CairnException;
 import dev.cairn.Json;
 import dev.cairn.config.AgentSettings;
 import dev.cairn.config.ExperimentConfig;
+import dev.cairn.publish.JobRecord;
+import dev.cairn.publish.RunState;
 import dev.cairn.publish.RunStatus;
 import dev.cairn.render.TemplateSet;
+import dev.cairn.scheduler.JobState;
 import dev.cairn.store.ObjectStore;
 import dev.cairn.store.StoredObject;
 import dev.cairn.trigger.RunRequest;
@@ -24,7 +27,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code agent.jar ci await}: follows the run of a commit until it ends; passes or fails the job. */
+/**
+ * {@code agent.jar ci await}: follows the run of a commit until it ends; passes or fails the job.
+ */
 @Command(
     name = "await",
     mixinStandardHelpOptions = true,
@@ -40,36 +45,66 @@ final class CiAwaitCommand implements Callable<Integer> {
   @Option(names = "--commit", paramLabel = "SHA", description = "Default: CI_COMMIT_SHA.")
   String commit;
 
-  @Option(names = "--config", paramLabel = "FILE", defaultValue = "config/config.env",
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      defaultValue = "config/config.env",
       description = "The config, for the default timeout (default: ${DEFAULT-VALUE}).")
   Path config;
 
-  @Option(names = "--timeout", paramLabel = "DURATION",
-      description = "Give up after this long (90s, 45m, 6h). Default: MAX_ATTEMPTS x TIME_LIMIT + 30m from the config.")
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      description =
+          "Give up after this long (90s, 45m, 6h). Default: MAX_ATTEMPTS x TIME_LIMIT + 30m from the config.")
   String timeout;
 
-  @Option(names = "--junit", paramLabel = "FILE", defaultValue = "cairn-junit.xml", description = "Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--junit",
+      paramLabel = "FILE",
+      defaultValue = "cairn-junit.xml",
+      description = "Default: ${DEFAULT-VALUE}.")
   Path junit;
 
-  @Option(names = "--dotenv", paramLabel = "FILE", defaultValue = "cairn.env", description = "Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--dotenv",
+      paramLabel = "FILE",
+      defaultValue = "cairn.env",
+      description = "Default: ${DEFAULT-VALUE}.")
   Path dotenv;
 
-  @Option(names = "--report-dir", paramLabel = "DIR", defaultValue = "cairn-report",
+  @Option(
+      names = "--report-dir",
+      paramLabel = "DIR",
+      defaultValue = "cairn-report",
       description = "Where report.md, report.html and charts/ go (default: ${DEFAULT-VALUE}).")
   Path reportDir;
 
-  @Option(names = "--metrics", paramLabel = "FILE", defaultValue = "metrics.txt",
+  @Option(
+      names = "--metrics",
+      paramLabel = "FILE",
+      defaultValue = "metrics.txt",
       description = "GitLab metrics report, Prometheus text format (default: ${DEFAULT-VALUE}).")
   Path metrics;
 
-  @Option(names = "--repo", paramLabel = "URL",
-      description = "The experiment repository, to read the results commit's report. Default: CAIRN_REPO_URL, else CI_REPOSITORY_URL.")
+  @Option(
+      names = "--repo",
+      paramLabel = "URL",
+      description =
+          "The experiment repository, to read the results commit's report. Default: CAIRN_REPO_URL, else CI_REPOSITORY_URL.")
   String repo;
 
-  @Option(names = "--poll-max", paramLabel = "SECONDS", defaultValue = "30", description = "Longest pause between polls (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--poll-max",
+      paramLabel = "SECONDS",
+      defaultValue = "30",
+      description = "Longest pause between polls (default: ${DEFAULT-VALUE}).")
   int pollMax;
 
-  @Option(names = "--settings", paramLabel = "FILE", description = "Agent-style settings file for CAIRN_STORE (the environment wins).")
+  @Option(
+      names = "--settings",
+      paramLabel = "FILE",
+      description = "Agent-style settings file for CAIRN_STORE (the environment wins).")
   Path settingsFile;
 
   @Override
@@ -77,14 +112,23 @@ final class CiAwaitCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     CiContext ci = CiContext.from(System.getenv(), commit, "-");
     Duration limit = limit();
-    AgentSettings settings = AgentSettings.load(settingsFile, CiSubmitCommand.storeOnly(System.getenv()));
+    AgentSettings settings =
+        AgentSettings.load(settingsFile, CiSubmitCommand.storeOnly(System.getenv()));
     long deadline = System.nanoTime() + limit.toNanos();
     long pause = 2_000;
     String lastLine = null;
     RunStatus status = null;
     boolean announcedWait = false;
     try (ObjectStore store = Wiring.openStore(settings)) {
-      say(out, "awaiting the run of commit " + ci.commit() + " in " + store.describe() + " (timeout " + human(limit) + ")");
+      say(
+          out,
+          "awaiting the run of commit "
+              + ci.commit()
+              + " in "
+              + store.describe()
+              + " (timeout "
+              + human(limit)
+              + ")");
       checkJobTimeout(out, limit);
       int expected = requestedAttempt(store, ci.commit());
       while (true) {
@@ -94,7 +138,10 @@ final class CiAwaitCommand implements Callable<Integer> {
         } catch (IOException e) {
           say(out, "cannot read the status yet: " + e.getMessage());
         }
-        RunStatus read = object.isEmpty() ? null : Json.MAPPER.readValue(object.get().content(), RunStatus.class);
+        RunStatus read =
+            object.isEmpty()
+                ? null
+                : Json.MAPPER.readValue(object.get().content(), RunStatus.class);
         if (read != null && isCurrent(read, expected)) {
           status = read;
           String line = progress(status);
@@ -103,7 +150,7 @@ final class CiAwaitCommand implements Callable<Integer> {
             lastLine = line;
             pause = 2_000;
           }
-          if (isFinal(status.state())) {
+          if (status.state().isTerminal()) {
             break;
           }
         } else if (!announcedWait) {
@@ -111,8 +158,15 @@ final class CiAwaitCommand implements Callable<Integer> {
           announcedWait = true;
         }
         if (System.nanoTime() > deadline) {
-          return finish(out, status, "timed out after " + human(limit) + " with the run "
-              + (status == null ? "never picked up by an agent (is it running and watching this store?)" : "still " + status.state()));
+          return finish(
+              out,
+              status,
+              "timed out after "
+                  + human(limit)
+                  + " with the run "
+                  + (status == null
+                      ? "never picked up by an agent (is it running and watching this store?)"
+                      : "still " + status.state()));
         }
         Thread.sleep(pause);
         pause = Math.min(pollMax * 1000L, pause * 3 / 2);
@@ -125,15 +179,15 @@ final class CiAwaitCommand implements Callable<Integer> {
     out.println();
     if (status != null) {
       out.println(Table.render(status));
-      for (RunStatus.Job job : status.jobs()) {
-        if (!"COMPLETED".equals(job.state()) && job.errTail() != null) {
+      for (JobRecord job : status.jobs()) {
+        if (job.state() != JobState.COMPLETED && job.errTail() != null) {
           out.println();
           out.println("---- " + job.task() + ": last lines of its err file ----");
           out.println(job.errTail());
         }
       }
     }
-    if (status != null && isFinal(status.state()) && !status.jobs().isEmpty()) {
+    if (status != null && status.state().isTerminal() && !status.jobs().isEmpty()) {
       try {
         CiRunReport.write(out, status, repoUrl(), reportDir, metrics);
       } catch (IOException | RuntimeException | LinkageError e) {
@@ -146,17 +200,22 @@ final class CiAwaitCommand implements Callable<Integer> {
     if (failure != null) {
       throw new CairnException(failure, 1, null);
     }
-    if ("SUCCEEDED".equals(status.state())) {
+    if (status.state() == RunState.SUCCEEDED) {
       out.println("cairn: run " + status.runId() + " succeeded");
       out.flush();
       return 0;
     }
-    throw new CairnException("run " + status.runId() + " " + status.state() + ": " + status.message(), 1, null);
+    throw new CairnException(
+        "run " + status.runId() + " " + status.state() + ": " + status.message(), 1, null);
   }
 
   private String repoUrl() {
     String configured = System.getenv("CAIRN_REPO_URL");
-    return repo != null ? repo : configured != null && !configured.isBlank() ? configured : System.getenv("CI_REPOSITORY_URL");
+    return repo != null
+        ? repo
+        : configured != null && !configured.isBlank()
+            ? configured
+            : System.getenv("CI_REPOSITORY_URL");
   }
 
   /** The attempt CI asked for, from request.json; 1 when it is not there (yet). */
@@ -177,25 +236,18 @@ final class CiAwaitCommand implements Callable<Integer> {
     return status.attempt() >= expectedAttempt;
   }
 
-  static boolean isFinal(String state) {
-    return switch (state) {
-      case "SUCCEEDED", "FAILED", "REJECTED", "CANCELLED" -> true;
-      default -> false;
-    };
-  }
-
   /** One line a person can follow: the run's state and each job's state, attempt and reason. */
   static String progress(RunStatus s) {
     StringBuilder sb = new StringBuilder("run ").append(s.runId()).append(": ").append(s.state());
     if (s.jobs().isEmpty() && s.message() != null) {
       sb.append(" - ").append(s.message());
     }
-    for (RunStatus.Job j : s.jobs()) {
+    for (JobRecord j : s.jobs()) {
       sb.append(" | ").append(j.task()).append(' ').append(j.state());
       if (j.attempts() > 1) {
         sb.append(" (attempt ").append(j.attempts()).append(')');
       }
-      if (j.reason() != null && !"COMPLETED".equals(j.state())) {
+      if (j.reason() != null && j.state() != JobState.COMPLETED) {
         sb.append(" [").append(j.reason()).append(']');
       }
     }
@@ -207,10 +259,13 @@ final class CiAwaitCommand implements Callable<Integer> {
       return parseDuration(timeout);
     }
     if (Files.isRegularFile(config)) {
-      TemplateSet set = Files.isRegularFile(Path.of("templates/job.sh.peb"))
-          ? TemplateSet.fromDirectory(Path.of("templates")) : TemplateSet.bundled();
+      TemplateSet set =
+          Files.isRegularFile(Path.of("templates/job.sh.peb"))
+              ? TemplateSet.fromDirectory(Path.of("templates"))
+              : TemplateSet.bundled();
       try {
-        ExperimentConfig cfg = ExperimentConfig.parse(Files.readAllBytes(config), config.toString(), set.tasks());
+        ExperimentConfig cfg =
+            ExperimentConfig.parse(Files.readAllBytes(config), config.toString(), set.tasks());
         return cfg.timeLimit().multipliedBy(cfg.maxAttempts()).plusMinutes(30);
       } catch (CairnException e) {
         // the agent will reject it; the run ends quickly
@@ -222,9 +277,16 @@ final class CiAwaitCommand implements Callable<Integer> {
   /** GitLab kills a job at its own timeout; say so when that comes before the run's. */
   private static void checkJobTimeout(PrintWriter out, Duration limit) {
     String jobTimeout = System.getenv("CI_JOB_TIMEOUT");
-    if (jobTimeout != null && jobTimeout.matches("\\d+") && Long.parseLong(jobTimeout) < limit.toSeconds()) {
-      say(out, "warning: the job timeout (" + jobTimeout + " s) is shorter than the run may take ("
-          + limit.toSeconds() + " s); raise `timeout:` of the await job in ci/.gitlab-ci.yml");
+    if (jobTimeout != null
+        && jobTimeout.matches("\\d+")
+        && Long.parseLong(jobTimeout) < limit.toSeconds()) {
+      say(
+          out,
+          "warning: the job timeout ("
+              + jobTimeout
+              + " s) is shorter than the run may take ("
+              + limit.toSeconds()
+              + " s); raise `timeout:` of the await job in ci/.gitlab-ci.yml");
     }
   }
 
@@ -243,7 +305,9 @@ final class CiAwaitCommand implements Callable<Integer> {
 
   private static String human(Duration d) {
     long s = d.toSeconds();
-    return s >= 3600 ? String.format("%dh%02dm", s / 3600, (s % 3600) / 60) : s >= 60 ? (s / 60) + "m" : s + "s";
+    return s >= 3600
+        ? String.format("%dh%02dm", s / 3600, (s % 3600) / 60)
+        : s >= 60 ? (s / 60) + "m" : s + "s";
   }
 
   private static void say(PrintWriter out, String line) {

@@ -13,9 +13,14 @@ record CiContext(String commit, String branch, String pipeline, String author, S
     String sha = commit != null ? commit : env.get("CI_COMMIT_SHA");
     if (sha == null || !sha.matches("[0-9a-f]{40}")) {
       throw new CairnException(
-          "no commit to submit: CI_COMMIT_SHA='" + sha + "'; run in GitLab CI or pass --commit with a full sha");
+          "no commit to submit: CI_COMMIT_SHA='"
+              + sha
+              + "'; run in GitLab CI or pass --commit with a full sha");
     }
-    String b = branch != null ? branch : env.getOrDefault("CI_COMMIT_BRANCH", env.get("CI_COMMIT_REF_NAME"));
+    String b =
+        branch != null
+            ? branch
+            : env.getOrDefault("CI_COMMIT_BRANCH", env.get("CI_COMMIT_REF_NAME"));
     return new CiContext(
         sha,
         b,

@@ -1,6 +1,9 @@
 package dev.cairn.cli;
 
+import dev.cairn.publish.JobRecord;
+import dev.cairn.publish.RunState;
 import dev.cairn.publish.RunStatus;
+import dev.cairn.scheduler.JobState;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,27 +24,51 @@ final class CiReports {
     int failures = 0;
     if (status == null || status.jobs().isEmpty()) {
       tests = 1;
-      String message = failure != null ? failure
-          : status == null ? "no status" : status.state() + ": " + status.message();
-      boolean failed = status == null || !"SUCCEEDED".equals(status.state());
+      String message =
+          failure != null
+              ? failure
+              : status == null ? "no status" : status.state() + ": " + status.message();
+      boolean failed = status == null || status.state() != RunState.SUCCEEDED;
       failures = failed ? 1 : 0;
       cases.append("    <testcase classname=\"cairn\" name=\"config.env\">\n");
       if (failed) {
-        cases.append("      <failure type=\"").append(status == null ? "Timeout" : xml(status.state()))
-            .append("\" message=\"").append(xml(message)).append("\">").append(xml(message)).append("</failure>\n");
+        cases
+            .append("      <failure type=\"")
+            .append(status == null ? "Timeout" : xml(status.state().name()))
+            .append("\" message=\"")
+            .append(xml(message))
+            .append("\">")
+            .append(xml(message))
+            .append("</failure>\n");
       }
       cases.append("    </testcase>\n");
     } else {
-      for (RunStatus.Job job : status.jobs()) {
+      for (JobRecord job : status.jobs()) {
         tests++;
         String reason = reason(job, failure);
-        cases.append("    <testcase classname=\"cairn.").append(xml(status.runId())).append("\" name=\"")
-            .append(xml(job.task())).append("\" time=\"").append(job.elapsedS() == null ? 0 : job.elapsedS()).append("\">\n");
+        cases
+            .append("    <testcase classname=\"cairn.")
+            .append(xml(status.runId()))
+            .append("\" name=\"")
+            .append(xml(job.task()))
+            .append("\" time=\"")
+            .append(job.elapsedS() == null ? 0 : job.elapsedS())
+            .append("\">\n");
         if (reason != null) {
           failures++;
-          String type = "COMPLETED".equals(job.state()) ? "QualityGate" : job.state();
-          cases.append("      <failure type=\"").append(xml(type)).append("\" message=\"").append(xml(reason)).append("\">")
-              .append(xml(reason + (job.errTail() == null ? "" : "\n\nerr (last lines):\n" + job.errTail())))
+          String type = job.state() == JobState.COMPLETED ? "QualityGate" : job.state().name();
+          cases
+              .append("      <failure type=\"")
+              .append(xml(type))
+              .append("\" message=\"")
+              .append(xml(reason))
+              .append("\">")
+              .append(
+                  xml(
+                      reason
+                          + (job.errTail() == null
+                              ? ""
+                              : "\n\nerr (last lines):\n" + job.errTail())))
               .append("</failure>\n");
         }
         cases.append("      <system-out>").append(xml(details(job))).append("</system-out>\n");
@@ -50,19 +77,33 @@ final class CiReports {
     }
     String name = status == null ? "cairn" : "cairn " + status.runId();
     return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        + "<testsuites name=\"cairn\" tests=\"" + tests + "\" failures=\"" + failures + "\">\n"
-        + "  <testsuite name=\"" + xml(name) + "\" tests=\"" + tests + "\" failures=\"" + failures + "\">\n"
+        + "<testsuites name=\"cairn\" tests=\""
+        + tests
+        + "\" failures=\""
+        + failures
+        + "\">\n"
+        + "  <testsuite name=\""
+        + xml(name)
+        + "\" tests=\""
+        + tests
+        + "\" failures=\""
+        + failures
+        + "\">\n"
         + cases
         + "  </testsuite>\n</testsuites>\n";
   }
 
   /** Why a task failed, or null when it passed. */
-  static String reason(RunStatus.Job job, String runFailure) {
-    if ("COMPLETED".equals(job.state())) {
+  static String reason(JobRecord job, String runFailure) {
+    if (job.state() == JobState.COMPLETED) {
       if (Boolean.FALSE.equals(job.gatePassed())) {
-        String metric = job.gate() == null ? null : job.gate().split("[<>=]")[0];
+        String metric = (job.gate() == null ? null : job.gate().metric());
         Double value = metric == null || job.metrics() == null ? null : job.metrics().get(metric);
-        return "quality gate " + job.gate() + " missed: " + metric + " = "
+        return "quality gate "
+            + job.gate()
+            + " missed: "
+            + metric
+            + " = "
             + (value == null ? "not reported" : String.format(Locale.ROOT, "%.4f", value));
       }
       return null;
@@ -70,11 +111,16 @@ final class CiReports {
     if (runFailure != null) {
       return runFailure;
     }
-    return "job " + job.state() + (job.exitCode() == null ? "" : " with exit code " + job.exitCode())
-        + (job.reason() == null ? "" : " (" + job.reason() + ")") + " after " + job.attempts() + " attempt(s)";
+    return "job "
+        + job.state()
+        + (job.exitCode() == null ? "" : " with exit code " + job.exitCode())
+        + (job.reason() == null ? "" : " (" + job.reason() + ")")
+        + " after "
+        + job.attempts()
+        + " attempt(s)";
   }
 
-  private static String details(RunStatus.Job job) {
+  private static String details(JobRecord job) {
     StringBuilder sb = new StringBuilder();
     sb.append("state ").append(job.state()).append(", attempts ").append(job.attempts());
     if (job.schedulerId() != null) {
@@ -82,7 +128,12 @@ final class CiReports {
     }
     Map<String, Double> m = job.metrics();
     if (m != null) {
-      m.forEach((k, v) -> sb.append("\n").append(k).append(" = ").append(String.format(Locale.ROOT, "%.4f", v)));
+      m.forEach(
+          (k, v) ->
+              sb.append("\n")
+                  .append(k)
+                  .append(" = ")
+                  .append(String.format(Locale.ROOT, "%.4f", v)));
     }
     return sb.toString();
   }

@@ -1,6 +1,8 @@
 package dev.cairn.cli;
 
-import dev.cairn.publish.GitAuth;
+import dev.cairn.config.QualityGate;
+import dev.cairn.git.GitAuth;
+import dev.cairn.publish.JobRecord;
 import dev.cairn.publish.RunStatus;
 import dev.cairn.report.Doc;
 import dev.cairn.report.MetricsText;
@@ -41,17 +43,24 @@ final class CiRunReport {
 
   private CiRunReport() {}
 
-  /** What was read: the run, its baseline, and the report's files by path under the run's folder. */
+  /**
+   * What was read: the run, its baseline, and the report's files by path under the run's folder.
+   */
   private record Found(RunReport run, RunReport baseline, Map<String, byte[]> files) {}
 
-  static void write(PrintWriter out, RunStatus status, String repoUrl, Path reportDir, Path metrics) throws IOException {
+  static void write(PrintWriter out, RunStatus status, String repoUrl, Path reportDir, Path metrics)
+      throws IOException {
     Found found = null;
     if (status.resultsCommit() != null && repoUrl != null && !repoUrl.isBlank()) {
       try {
         found = fromGit(repoUrl, status);
       } catch (IOException | GitAPIException | RuntimeException e) {
-        out.println("cairn: cannot read the results commit from " + GitAuth.redactUrl(repoUrl) + " ("
-            + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + "); the report is built from the status alone");
+        out.println(
+            "cairn: cannot read the results commit from "
+                + GitAuth.redactUrl(repoUrl)
+                + " ("
+                + String.valueOf(e.getMessage()).lines().findFirst().orElse("")
+                + "); the report is built from the status alone");
       }
     }
     if (found == null) {
@@ -75,26 +84,40 @@ final class CiRunReport {
     }
     out.println();
     out.print(TextWriter.write(doc));
-    out.println("report: " + reportDir.resolve(Reports.HTML) + ", " + reportDir.resolve(Reports.MARKDOWN)
-        + "; metrics: " + metrics);
+    out.println(
+        "report: "
+            + reportDir.resolve(Reports.HTML)
+            + ", "
+            + reportDir.resolve(Reports.MARKDOWN)
+            + "; metrics: "
+            + metrics);
   }
 
   private static Found fromGit(String url, RunStatus status) throws IOException, GitAPIException {
     Path tmp = Files.createTempDirectory("cairn-await");
-    try (Git git = Git.cloneRepository().setURI(url).setBare(true).setCloneAllBranches(true)
-        .setDirectory(tmp.toFile()).setTimeout(120).call()) {
+    try (Git git =
+        Git.cloneRepository()
+            .setURI(url)
+            .setBare(true)
+            .setCloneAllBranches(true)
+            .setDirectory(tmp.toFile())
+            .setTimeout(120)
+            .call()) {
       Repository repo = git.getRepository();
       ObjectId sha = ObjectId.fromString(status.resultsCommit());
       String dir = "results/" + status.runId() + "/";
       Map<String, byte[]> files = new LinkedHashMap<>();
-      try (RevWalk walk = new RevWalk(repo); TreeWalk tree = new TreeWalk(repo)) {
+      try (RevWalk walk = new RevWalk(repo);
+          TreeWalk tree = new TreeWalk(repo)) {
         RevCommit commit = walk.parseCommit(sha);
         tree.addTree(commit.getTree());
         tree.setRecursive(true);
         tree.setFilter(PathFilter.create(dir.substring(0, dir.length() - 1)));
         while (tree.next()) {
           String rel = tree.getPathString().substring(dir.length());
-          if (rel.equals(Reports.MARKDOWN) || rel.equals(Reports.HTML) || rel.startsWith(Reports.CHARTS)) {
+          if (rel.equals(Reports.MARKDOWN)
+              || rel.equals(Reports.HTML)
+              || rel.startsWith(Reports.CHARTS)) {
             files.put(rel, repo.open(tree.getObjectId(0)).getCachedBytes(MAX_FILE));
           }
         }
@@ -112,17 +135,43 @@ final class CiRunReport {
     }
   }
 
-  /** The run as status.json tells it: metrics, gates, elapsed time and err tails; no params or curves. */
+  /**
+   * The run as status.json tells it: metrics, gates, elapsed time and err tails; no params or
+   * curves.
+   */
   static RunReport fromStatus(RunStatus status) {
     List<TrialResult> trials = new ArrayList<>();
-    for (RunStatus.Job j : status.jobs()) {
-      String gate = j.gate();
-      String metric = gate == null ? null : gate.split("[<>=]", 2)[0].strip();
-      trials.add(new TrialResult(j.task(), j.task(), Map.of(), j.state(), j.metrics(), gate, metric,
-          gate == null || gate.contains(">"), j.gatePassed(), j.elapsedS(), j.cpuS(), null, null, j.maxRssMb(),
-          j.errTail(), List.of()));
+    for (JobRecord j : status.jobs()) {
+      QualityGate gate = j.gate();
+      trials.add(
+          new TrialResult(
+              j.task(),
+              j.task(),
+              Map.of(),
+              j.state().name(),
+              j.metrics(),
+              gate == null ? null : gate.toString(),
+              gate == null ? null : gate.metric(),
+              gate == null || gate.operator().startsWith(">"),
+              j.gatePassed(),
+              j.elapsedS(),
+              j.cpuS(),
+              j.gpus(),
+              null,
+              j.maxRssMb(),
+              j.errTail(),
+              List.of()));
     }
-    return new RunReport(status.runId(), status.commit(), status.resultsCommit(), null, status.state(),
-        status.message(), null, status.updatedAt(), null, trials);
+    return new RunReport(
+        status.runId(),
+        status.commit(),
+        status.resultsCommit(),
+        null,
+        status.state().name(),
+        status.message(),
+        null,
+        status.updatedAt(),
+        null,
+        trials);
   }
 }

@@ -5,8 +5,8 @@ import dev.cairn.config.AgentSettings;
 import dev.cairn.config.ExperimentConfig;
 import dev.cairn.render.TemplateSet;
 import dev.cairn.store.ObjectStore;
-import dev.cairn.trigger.Submission;
 import dev.cairn.trigger.RunRequest;
+import dev.cairn.trigger.Submission;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -31,10 +31,18 @@ import picocli.CommandLine.Spec;
 final class CiSubmitCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--config", paramLabel = "FILE", defaultValue = "config/config.env", description = "Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      defaultValue = "config/config.env",
+      description = "Default: ${DEFAULT-VALUE}.")
   Path config;
 
-  @Option(names = "--templates", paramLabel = "DIR", description = "Templates to validate against (default: templates/ when present, else bundled).")
+  @Option(
+      names = "--templates",
+      paramLabel = "DIR",
+      description =
+          "Templates to validate against (default: templates/ when present, else bundled).")
   Path templates;
 
   @Option(names = "--commit", paramLabel = "SHA", description = "Default: CI_COMMIT_SHA.")
@@ -43,10 +51,16 @@ final class CiSubmitCommand implements Callable<Integer> {
   @Option(names = "--branch", paramLabel = "NAME", description = "Default: CI_COMMIT_BRANCH.")
   String branch;
 
-  @Option(names = "--rerun", description = "Ask for a new attempt of a commit that was submitted before.")
+  @Option(
+      names = "--rerun",
+      description = "Ask for a new attempt of a commit that was submitted before.")
   boolean rerun;
 
-  @Option(names = "--settings", paramLabel = "FILE", description = "Agent-style settings file for CAIRN_STORE and the credential variable names (the environment wins).")
+  @Option(
+      names = "--settings",
+      paramLabel = "FILE",
+      description =
+          "Agent-style settings file for CAIRN_STORE and the credential variable names (the environment wins).")
   Path settingsFile;
 
   @Override
@@ -58,27 +72,43 @@ final class CiSubmitCommand implements Callable<Integer> {
     try {
       bytes = Files.readAllBytes(config);
     } catch (NoSuchFileException e) {
-      throw new CairnException(config + " does not exist; run from the repository root or pass --config");
+      throw new CairnException(
+          config + " does not exist; run from the repository root or pass --config");
     }
-    TemplateSet set = templates != null ? TemplateSet.fromDirectory(templates)
-        : Files.isRegularFile(Path.of("templates/job.sh.peb")) ? TemplateSet.fromDirectory(Path.of("templates"))
-        : TemplateSet.bundled();
+    TemplateSet set =
+        templates != null
+            ? TemplateSet.fromDirectory(templates)
+            : Files.isRegularFile(Path.of("templates/job.sh.peb"))
+                ? TemplateSet.fromDirectory(Path.of("templates"))
+                : TemplateSet.bundled();
     // fail fast in CI; the agent checks again, since the bucket is not the only way in
     ExperimentConfig.parse(bytes, config.toString(), set.tasks());
     String sha = ExperimentConfig.sha256(bytes);
     AgentSettings settings = AgentSettings.load(settingsFile, storeOnly(env));
     try (ObjectStore store = Wiring.openStore(settings)) {
       RunRequest asked =
-          new RunRequest(ci.commit(), ci.branch(), ci.pipeline(), ci.author(), ci.title(),
-              Clock.systemUTC().instant().toString(), sha, null);
+          new RunRequest(
+              ci.commit(),
+              ci.branch(),
+              ci.pipeline(),
+              ci.author(),
+              ci.title(),
+              Clock.systemUTC().instant().toString(),
+              sha,
+              null);
       Submission.Outcome outcome = Submission.submit(store, asked, bytes, rerun);
       RunRequest r = outcome.request();
       if (outcome.alreadySubmitted()) {
-        out.printf("commit %s was already submitted (pipeline %s, attempt %d); not starting a second run.%s "
-            + "Use --rerun for a new attempt.%n", r.commit(), r.pipeline(), r.attemptOrFirst(),
+        out.printf(
+            "commit %s was already submitted (pipeline %s, attempt %d); not starting a second run.%s "
+                + "Use --rerun for a new attempt.%n",
+            r.commit(),
+            r.pipeline(),
+            r.attemptOrFirst(),
             outcome.repaired() ? " Its queue entry was missing and is written now." : "");
       } else {
-        out.printf("submitted commit %s (branch %s, pipeline %s, attempt %d) to %s%n",
+        out.printf(
+            "submitted commit %s (branch %s, pipeline %s, attempt %d) to %s%n",
             r.commit(), r.branch(), r.pipeline(), r.attemptOrFirst(), store.describe());
         out.printf("config sha256 %s%n", sha);
       }

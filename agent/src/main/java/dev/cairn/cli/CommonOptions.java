@@ -10,22 +10,23 @@ final class CommonOptions {
   @Option(
       names = "--settings",
       paramLabel = "FILE",
-      description = "Agent settings file (see config/agent.env.example); environment variables of the same names win.")
+      description =
+          "Agent settings file (see config/agent.env.example); environment variables of the same names win.")
   Path settings;
 
-  @Option(names = "--verbose", description = "Debug logging and stack traces on errors.")
-  boolean verbose;
-
-  @Option(names = "--log-json", description = "Log one JSON object per line (also CAIRN_LOG_FORMAT=json).")
+  @Option(
+      names = "--log-json",
+      description = "Log one JSON object per line (also CAIRN_LOG_FORMAT=json).")
   boolean logJson;
 
   AgentSettings load(Map<String, String> environment) {
     AgentSettings settings = AgentSettings.load(this.settings, environment);
-    Logging.configure(logJson || "json".equals(settings.logFormat()), verbose);
+    Logging.configure(logJson || "json".equals(settings.logFormat()), Main.isVerbose());
     return settings;
   }
 
   void configureLogging() {
-    Logging.configure(logJson || "json".equals(System.getenv("CAIRN_LOG_FORMAT")), verbose);
+    Logging.configure(
+        logJson || "json".equals(System.getenv("CAIRN_LOG_FORMAT")), Main.isVerbose());
   }
 }

@@ -1,8 +1,8 @@
 package dev.cairn.cli;
 
 import dev.cairn.agent.Run;
-import dev.cairn.agent.RunState;
 import dev.cairn.config.AgentSettings;
+import dev.cairn.publish.RunState;
 import dev.cairn.publish.RunStatus;
 import dev.cairn.store.FileObjectStore;
 import dev.cairn.trigger.RequestQueue;
@@ -38,7 +38,9 @@ final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin CommonOptions common;
 
-  @Option(names = "--workspace", paramLabel = "DIR",
+  @Option(
+      names = "--workspace",
+      paramLabel = "DIR",
       description = "A new folder for the demo (default: demo-workspace-<time> here).")
   Path workspace;
 
@@ -49,12 +51,15 @@ final class DemoCommand implements Callable<Integer> {
     Path root =
         workspace != null
             ? workspace
-            : Path.of("demo-workspace-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+            : Path.of(
+                "demo-workspace-"
+                    + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     DemoWorkspace ws = new DemoWorkspace(root);
     RevCommit seed = ws.create();
     out.println("demo workspace " + ws.root);
     out.println("  object store   " + ws.store);
-    out.println("  Git remote     " + ws.origin + " (commit " + seed.getName().substring(0, 8) + ")");
+    out.println(
+        "  Git remote     " + ws.origin + " (commit " + seed.getName().substring(0, 8) + ")");
 
     byte[] config = Files.readAllBytes(ws.researcher.resolve("config/config.env"));
     RunRequest request =
@@ -70,7 +75,8 @@ final class DemoCommand implements Callable<Integer> {
     try (FileObjectStore store = new FileObjectStore(ws.store)) {
       RequestQueue.submit(store, request, config);
     }
-    out.println("  submitted      requests/" + seed.getName() + "/ (as `agent.jar ci submit` does)");
+    out.println(
+        "  submitted      requests/" + seed.getName() + "/ (as `agent.jar ci submit` does)");
     out.flush();
 
     Map<String, String> env = new HashMap<>();
@@ -85,15 +91,23 @@ final class DemoCommand implements Callable<Integer> {
     Run run;
     try (Wiring wiring = new Wiring(settings, Clock.systemUTC())) {
       wiring.agent.loop(true);
-      run = wiring.agent.runs().values().stream().filter(r -> r.commit().equals(seed.getName())).findFirst().orElseThrow();
+      run =
+          wiring.agent.runs().values().stream()
+              .filter(r -> r.commit().equals(seed.getName()))
+              .findFirst()
+              .orElseThrow();
     }
     out.println();
-    out.println(Table.render(RunStatus.of(run)));
+    out.println(Table.render(RunStatus.of(run.snapshot(null))));
     Path runDir = Path.of(run.runDir);
     if (run.resultsCommit != null) {
       out.println("  pushed to    " + ws.origin + " (main), without starting a pipeline (ci.skip)");
-      out.println("  reproduce    git clone " + ws.origin + " repro && cd repro && git checkout "
-          + run.resultsCommit.substring(0, 12) + " && java -jar agent.jar pull");
+      out.println(
+          "  reproduce    git clone "
+              + ws.origin
+              + " repro && cd repro && git checkout "
+              + run.resultsCommit.substring(0, 12)
+              + " && java -jar agent.jar pull");
     }
     out.println("outputs        " + runDir);
     out.println("  out          " + runDir.resolve("out"));

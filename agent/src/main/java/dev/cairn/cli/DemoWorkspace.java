@@ -13,8 +13,8 @@ import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.revwalk.RevCommit;
 
 /**
- * The demo's stand-ins for the cloud: a folder as object store, a bare repository as the Git
- * remote (seeded with this project's config/, templates/ and examples/), and a researcher's clone.
+ * The demo's stand-ins for the cloud: a folder as object store, a bare repository as the Git remote
+ * (seeded with this project's config/, templates/ and examples/), and a researcher's clone.
  */
 final class DemoWorkspace {
   final Path root;
@@ -42,14 +42,19 @@ final class DemoWorkspace {
       }
     }
     Files.createDirectories(store);
-    try (Git bare = Git.init().setBare(true).setInitialBranch("main").setDirectory(origin.toFile()).call()) {
+    try (Git bare =
+        Git.init().setBare(true).setInitialBranch("main").setDirectory(origin.toFile()).call()) {
       StoredConfig config = bare.getRepository().getConfig();
       // accept GitLab's push options (ci.skip) as a GitLab remote does
       config.setBoolean("receive", null, "advertisePushOptions", true);
       config.setBoolean("receive", null, "pushOptions", true);
       config.save();
     }
-    try (Git git = Git.cloneRepository().setURI(origin.toUri().toString()).setDirectory(researcher.toFile()).call()) {
+    try (Git git =
+        Git.cloneRepository()
+            .setURI(origin.toUri().toString())
+            .setDirectory(researcher.toFile())
+            .call()) {
       // the clone of an empty repository has an unborn HEAD: point it at main
       git.getRepository().updateRef(org.eclipse.jgit.lib.Constants.HEAD).link("refs/heads/main");
       for (String part : new String[] {"config", "templates", "examples"}) {
@@ -66,7 +71,11 @@ final class DemoWorkspace {
       for (var result : git.push().setRemote("origin").add("main").call()) {
         for (var update : result.getRemoteUpdates()) {
           if (update.getStatus() != org.eclipse.jgit.transport.RemoteRefUpdate.Status.OK) {
-            throw new CairnException("cannot seed the demo's Git remote: " + update.getStatus() + " " + update.getMessage());
+            throw new CairnException(
+                "cannot seed the demo's Git remote: "
+                    + update.getStatus()
+                    + " "
+                    + update.getMessage());
           }
         }
       }

@@ -5,6 +5,8 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /** {@code java -jar agent.jar}: the agent daemon and its tools. */
 @Command(
@@ -29,6 +31,22 @@ import picocli.CommandLine.Command;
     })
 public final class Main implements Runnable {
 
+  /** {@code --verbose} anywhere on the command line: set while picocli parses, before running. */
+  private static volatile boolean verbose;
+
+  @Option(
+      names = "--verbose",
+      scope = ScopeType.INHERIT,
+      description = "Debug logging, and stack traces with errors.")
+  void verbose(boolean on) {
+    verbose = on;
+  }
+
+  /** Whether this command line asked for {@code --verbose}. */
+  static boolean isVerbose() {
+    return verbose;
+  }
+
   /** Set by the daemon's shutdown hook: exit() must not be called while the JVM shuts down. */
   static volatile boolean shuttingDown;
 
@@ -39,12 +57,15 @@ public final class Main implements Runnable {
     }
   }
 
-  /** Runs the command line; returns the exit code (0 ok, 1 a run or job failed, 2 bad usage). */
+  /**
+   * Runs the command line; returns the exit code: 0 success, 1 a run or job failed (or the command
+   * itself broke), 2 bad usage, config or settings.
+   */
   public static int run(String[] args, PrintStream out, PrintStream err) {
     if (args.length == 0) {
       args = new String[] {"run"};
     }
-    boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
+    verbose = false;
     CommandLine cli = new CommandLine(new Main());
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
@@ -60,13 +81,13 @@ public final class Main implements Runnable {
           if (e instanceof InterruptedException) {
             Thread.currentThread().interrupt();
             err.println("cairn: interrupted");
-            return 130;
+            return 1;
           }
           err.println("cairn: " + e + (verbose ? "" : " (run with --verbose for details)"));
           if (verbose) {
             e.printStackTrace(err);
           }
-          return 3;
+          return 1;
         });
     cli.setParameterExceptionHandler(
         (e, a) -> {

@@ -1,11 +1,11 @@
 package dev.cairn.cli;
 
 import dev.cairn.CairnException;
-import dev.cairn.publish.DvcConfig;
-import dev.cairn.publish.DvcFile;
-import dev.cairn.publish.DvcOutput;
-import dev.cairn.publish.DvcPullReport;
-import dev.cairn.publish.DvcPuller;
+import dev.cairn.dvc.DvcConfig;
+import dev.cairn.dvc.DvcFile;
+import dev.cairn.dvc.DvcOutput;
+import dev.cairn.dvc.DvcPullReport;
+import dev.cairn.dvc.DvcPuller;
 import dev.cairn.store.FileObjectStore;
 import dev.cairn.store.ObjectStore;
 import dev.cairn.store.ObjectStores;
@@ -35,7 +35,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code agent.jar pull}: brings back the outputs that the {@code .dvc} files of a revision name,
- * from the DVC remote in {@code .dvc/config}, checking each object's MD5: {@code dvc pull} without DVC.
+ * from the DVC remote in {@code .dvc/config}, checking each object's MD5: {@code dvc pull} without
+ * DVC.
  */
 @Command(
     name = "pull",
@@ -48,38 +49,66 @@ import picocli.CommandLine.Spec;
 final class PullCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--rev", paramLabel = "REV", defaultValue = "HEAD", description = "Revision whose .dvc files to read (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--rev",
+      paramLabel = "REV",
+      defaultValue = "HEAD",
+      description = "Revision whose .dvc files to read (default: ${DEFAULT-VALUE}).")
   String rev;
 
-  @Option(names = "--repo", paramLabel = "DIR", defaultValue = ".", description = "The Git working tree (default: the current folder).")
+  @Option(
+      names = "--repo",
+      paramLabel = "DIR",
+      defaultValue = ".",
+      description = "The Git working tree (default: the current folder).")
   Path repo;
 
-  @Option(names = "--jobs", paramLabel = "N", defaultValue = "8", description = "Parallel downloads (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--jobs",
+      paramLabel = "N",
+      defaultValue = "8",
+      description = "Parallel downloads (default: ${DEFAULT-VALUE}).")
   int jobs;
 
-  @Parameters(paramLabel = "PATH", arity = "0..*", description = "Only .dvc files under these paths (default: all).")
+  @Parameters(
+      paramLabel = "PATH",
+      arity = "0..*",
+      description = "Only .dvc files under these paths (default: all).")
   List<String> paths = new ArrayList<>();
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     Path root;
-    try (Repository git = new FileRepositoryBuilder().findGitDir(repo.toAbsolutePath().toFile()).setMustExist(true).build()) {
+    try (Repository git =
+        new FileRepositoryBuilder()
+            .findGitDir(repo.toAbsolutePath().toFile())
+            .setMustExist(true)
+            .build()) {
       root = git.getWorkTree().toPath();
       ObjectId id = git.resolve(rev);
       if (id == null) {
-        throw new CairnException("'" + rev + "' is not a revision of " + root + "; pass --rev with a commit, branch or tag");
+        throw new CairnException(
+            "'"
+                + rev
+                + "' is not a revision of "
+                + root
+                + "; pass --rev with a commit, branch or tag");
       }
       try (RevWalk walk = new RevWalk(git)) {
         RevCommit commit = walk.parseCommit(id);
         String config = read(git, commit, ".dvc/config");
         if (config == null) {
-          throw new CairnException(rev + " has no .dvc/config; is this a results commit of a Cairn run?");
+          throw new CairnException(
+              rev + " has no .dvc/config; is this a results commit of a Cairn run?");
         }
         DvcConfig.Remote remote = DvcConfig.readRemote(config, rev + ":.dvc/config");
         List<String> dvcFiles = dvcFiles(git, commit);
         if (dvcFiles.isEmpty()) {
-          throw new CairnException("no .dvc files at " + rev + (paths.isEmpty() ? "" : " under " + String.join(", ", paths)));
+          throw new CairnException(
+              "no .dvc files at "
+                  + rev
+                  + (paths.isEmpty() ? "" : " under " + String.join(", ", paths)));
         }
         DvcPullReport total = new DvcPullReport(0, 0, 0);
         try (ObjectStore store = open(remote)) {
@@ -93,7 +122,9 @@ final class PullCommand implements Callable<Integer> {
             }
           }
         }
-        out.printf("pulled %d file(s) (%d already in place) from %s%n", total.downloaded(), total.skipped(), remote.url());
+        out.printf(
+            "pulled %d file(s) (%d already in place) from %s%n",
+            total.downloaded(), total.skipped(), remote.url());
       }
     }
     out.flush();
@@ -136,19 +167,26 @@ final class PullCommand implements Callable<Integer> {
   private static ObjectStore open(DvcConfig.Remote remote) throws IOException {
     String url = remote.url();
     if (url.startsWith("s3://")) {
-      String full = url + (remote.endpointUrl() == null ? "" : "?endpoint=" + URLEncoder.encode(remote.endpointUrl(), StandardCharsets.UTF_8));
+      String full =
+          url
+              + (remote.endpointUrl() == null
+                  ? ""
+                  : "?endpoint=" + URLEncoder.encode(remote.endpointUrl(), StandardCharsets.UTF_8));
       return ObjectStores.open(full, pullCredentials());
     }
     Path folder = Path.of(url.startsWith("file://") ? java.net.URI.create(url).getPath() : url);
     if (!Files.isDirectory(folder)) {
-      throw new CairnException("the DVC remote folder " + folder + " does not exist on this machine");
+      throw new CairnException(
+          "the DVC remote folder " + folder + " does not exist on this machine");
     }
     return new FileObjectStore(folder);
   }
 
   private static S3Credentials pullCredentials() {
-    if (System.getenv("AWS_ACCESS_KEY_ID") != null && System.getenv("AWS_SECRET_ACCESS_KEY") != null) {
-      return S3Credentials.fromEnvironment("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", System.getenv());
+    if (System.getenv("AWS_ACCESS_KEY_ID") != null
+        && System.getenv("AWS_SECRET_ACCESS_KEY") != null) {
+      return S3Credentials.fromEnvironment(
+          "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", System.getenv());
     }
     return S3Credentials.defaultChain();
   }

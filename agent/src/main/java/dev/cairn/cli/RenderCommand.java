@@ -30,53 +30,84 @@ import picocli.CommandLine.Spec;
 final class RenderCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--config", paramLabel = "FILE", defaultValue = "config/config.env",
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      defaultValue = "config/config.env",
       description = "The experiment config (default: ${DEFAULT-VALUE}).")
   Path config;
 
-  @Option(names = "--scheduler", paramLabel = "NAME",
-      description = "Render for this scheduler instead of the config's SCHEDULER (slurm, lsf, local).")
+  @Option(
+      names = "--scheduler",
+      paramLabel = "NAME",
+      description =
+          "Render for this scheduler instead of the config's SCHEDULER (slurm, lsf, local).")
   String scheduler;
 
-  @Option(names = "--templates", paramLabel = "DIR",
+  @Option(
+      names = "--templates",
+      paramLabel = "DIR",
       description = "Templates folder (default: templates/ when present, else the bundled ones).")
   Path templates;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "Write <task>.<scheduler>.sh files here instead of printing.")
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description = "Write <task>.<scheduler>.sh files here instead of printing.")
   Path out;
 
-  @Option(names = "--work-dir", paramLabel = "DIR", defaultValue = "/scratch/cairn",
+  @Option(
+      names = "--work-dir",
+      paramLabel = "DIR",
+      defaultValue = "/scratch/cairn",
       description = "Run folders root the scripts name (default: ${DEFAULT-VALUE}).")
   Path workDir;
 
-  @Option(names = "--commit", paramLabel = "SHA", defaultValue = "0000000000000000000000000000000000000000",
+  @Option(
+      names = "--commit",
+      paramLabel = "SHA",
+      defaultValue = "0000000000000000000000000000000000000000",
       description = "Commit the scripts name.")
   String commit;
 
-  @Option(names = "--site-prologue", paramLabel = "FILE", description = "Site prologue file to include.")
+  @Option(
+      names = "--site-prologue",
+      paramLabel = "FILE",
+      description = "Site prologue file to include.")
   Path prologue;
 
-  @Option(names = "--trainer-jar", paramLabel = "FILE", defaultValue = "/opt/cairn/demo-trainer.jar")
+  @Option(
+      names = "--trainer-jar",
+      paramLabel = "FILE",
+      defaultValue = "/opt/cairn/demo-trainer.jar")
   String trainerJar;
 
-  @Option(names = "--terratorch-configs", paramLabel = "DIR", defaultValue = "/opt/cairn/examples/terratorch")
+  @Option(
+      names = "--terratorch-configs",
+      paramLabel = "DIR",
+      defaultValue = "/opt/cairn/examples/terratorch")
   String terratorchConfigs;
 
   @Override
   public Integer call() throws IOException {
-    TemplateSet set = templates != null ? TemplateSet.fromDirectory(templates)
-        : Files.isRegularFile(Path.of("templates/job.sh.peb")) ? TemplateSet.fromDirectory(Path.of("templates"))
-        : TemplateSet.bundled();
+    TemplateSet set =
+        templates != null
+            ? TemplateSet.fromDirectory(templates)
+            : Files.isRegularFile(Path.of("templates/job.sh.peb"))
+                ? TemplateSet.fromDirectory(Path.of("templates"))
+                : TemplateSet.bundled();
     byte[] content;
     try {
       content = Files.readAllBytes(config);
     } catch (NoSuchFileException e) {
-      throw new CairnException(config + " does not exist; pass --config with the path of your config.env");
+      throw new CairnException(
+          config + " does not exist; pass --config with the path of your config.env");
     }
     ExperimentConfig cfg = ExperimentConfig.parse(content, config.toString(), set.tasks());
     String target = scheduler != null ? scheduler : cfg.scheduler();
     String site = prologue == null ? "" : Files.readString(prologue);
-    ScriptRenderer renderer = new ScriptRenderer(set, new Site(site, trainerJar, terratorchConfigs, Version.get()));
+    ScriptRenderer renderer =
+        new ScriptRenderer(set, new Site(site, trainerJar, terratorchConfigs, Version.get()));
     RunPlan plan = RunPlan.of(cfg, commit, Instant.now(), 1, workDir.toAbsolutePath());
     PrintWriter stdout = spec.commandLine().getOut();
     for (JobSpec job : plan.jobs()) {

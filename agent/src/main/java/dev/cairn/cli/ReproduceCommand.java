@@ -5,8 +5,8 @@ import dev.cairn.CairnException;
 import dev.cairn.Json;
 import dev.cairn.config.ExperimentConfig;
 import dev.cairn.store.ObjectStore;
-import dev.cairn.trigger.Submission;
 import dev.cairn.trigger.RunRequest;
+import dev.cairn.trigger.Submission;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -37,10 +37,16 @@ final class ReproduceCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin CommonOptions common;
 
-  @Parameters(paramLabel = "RESULTS_COMMIT", description = "The results commit (sha, tag or branch).")
+  @Parameters(
+      paramLabel = "RESULTS_COMMIT",
+      description = "The results commit (sha, tag or branch).")
   String results;
 
-  @Option(names = "--repo", paramLabel = "DIR", defaultValue = ".", description = "The clone (default: the current folder).")
+  @Option(
+      names = "--repo",
+      paramLabel = "DIR",
+      defaultValue = ".",
+      description = "The clone (default: the current folder).")
   Path repo;
 
   @Override
@@ -62,32 +68,45 @@ final class ReproduceCommand implements Callable<Integer> {
               recorded.resultsCommit);
       // a new attempt of the config commit, as `ci submit --rerun`: same config, last attempt ended
       RunRequest request = Submission.submit(store, asked, recorded.config, true).request();
-      out.printf("submitted attempt %d of config commit %s (reproducing %s, run %s)%n",
+      out.printf(
+          "submitted attempt %d of config commit %s (reproducing %s, run %s)%n",
           request.attemptOrFirst(), recorded.commit, recorded.resultsCommit, recorded.runId);
       out.printf("follow it with: agent.jar status %s%n", recorded.commit);
     }
     return 0;
   }
 
-  private record Recorded(String runId, String commit, String branch, String resultsCommit, byte[] config) {}
+  private record Recorded(
+      String runId, String commit, String branch, String resultsCommit, byte[] config) {}
 
   private Recorded read() throws IOException {
-    try (Repository git = new FileRepositoryBuilder().findGitDir(repo.toAbsolutePath().toFile()).setMustExist(true).build();
+    try (Repository git =
+            new FileRepositoryBuilder()
+                .findGitDir(repo.toAbsolutePath().toFile())
+                .setMustExist(true)
+                .build();
         RevWalk walk = new RevWalk(git)) {
       ObjectId id = git.resolve(results);
       if (id == null) {
-        throw new CairnException("'" + results + "' is not a commit of this repository; pass a results commit sha");
+        throw new CairnException(
+            "'" + results + "' is not a commit of this repository; pass a results commit sha");
       }
       RevCommit commit = walk.parseCommit(id);
       String subject = commit.getShortMessage();
       if (!subject.startsWith("Results of ")) {
-        throw new CairnException(results + " is not a results commit (its subject does not start with 'Results of ')");
+        throw new CairnException(
+            results + " is not a results commit (its subject does not start with 'Results of ')");
       }
       String runId = subject.substring("Results of ".length()).split(":", 2)[0].strip();
       byte[] runJson = file(git, commit, "results/" + runId + "/run.json");
       byte[] config = file(git, commit, "results/" + runId + "/config.env");
       JsonNode run = Json.MAPPER.readTree(runJson);
-      return new Recorded(runId, run.path("config_commit").asText(), run.path("branch").asText(), commit.name(), config);
+      return new Recorded(
+          runId,
+          run.path("config_commit").asText(),
+          run.path("branch").asText(),
+          commit.name(),
+          config);
     }
   }
 

@@ -28,15 +28,18 @@ final class RunCommand implements Callable<Integer> {
     var settings = common.load(System.getenv());
     try (Wiring wiring = new Wiring(settings, Clock.systemUTC())) {
       Thread main = Thread.currentThread();
-      Thread hook = new Thread(() -> {
-        Main.shuttingDown = true;
-        main.interrupt();
-        try {
-          main.join(30_000);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, "cairn-shutdown");
+      Thread hook =
+          new Thread(
+              () -> {
+                Main.shuttingDown = true;
+                main.interrupt();
+                try {
+                  main.join(30_000);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              },
+              "cairn-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
       try {
         if (once) {
@@ -47,7 +50,8 @@ final class RunCommand implements Callable<Integer> {
         Runtime.getRuntime().removeShutdownHook(hook);
       } catch (InterruptedException e) {
         // the shutdown hook interrupted the loop: fall through, close the parts, let the JVM exit
-        org.slf4j.LoggerFactory.getLogger(RunCommand.class).info("agent stopped; runs resume on the next start");
+        org.slf4j.LoggerFactory.getLogger(RunCommand.class)
+            .info("agent stopped; runs resume on the next start");
       }
     }
     return 0;

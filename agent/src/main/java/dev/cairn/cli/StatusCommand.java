@@ -36,7 +36,10 @@ final class StatusCommand implements Callable<Integer> {
       var object = store.get(RunRequest.statusKey(commit));
       if (object.isEmpty()) {
         throw new CairnException(
-            "no run for commit " + commit + " in " + store.describe()
+            "no run for commit "
+                + commit
+                + " in "
+                + store.describe()
                 + "; check the sha (git rev-parse HEAD) or whether CI submitted it");
       }
       PrintWriter out = spec.commandLine().getOut();
@@ -47,8 +50,8 @@ final class StatusCommand implements Callable<Integer> {
       RunStatus status = Json.MAPPER.readValue(object.get().content(), RunStatus.class);
       out.println(Table.render(status));
       return switch (status.state()) {
-        case "SUCCEEDED" -> 0;
-        case "FAILED", "REJECTED", "CANCELLED" -> 1;
+        case SUCCEEDED -> 0;
+        case FAILED, REJECTED, CANCELLED -> 1;
         default -> 0;
       };
     }

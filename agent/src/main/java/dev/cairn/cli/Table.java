@@ -1,5 +1,6 @@
 package dev.cairn.cli;
 
+import dev.cairn.publish.JobRecord;
 import dev.cairn.publish.RunStatus;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,11 +14,11 @@ public final class Table {
   public static String render(RunStatus status) {
     List<String[]> rows = new ArrayList<>();
     rows.add(new String[] {"task", "state", "attempts", "metric", "gate", "elapsed", "peak mem"});
-    for (RunStatus.Job j : status.jobs()) {
+    for (JobRecord j : status.jobs()) {
       rows.add(
           new String[] {
             j.task(),
-            j.state(),
+            j.state().name(),
             Integer.toString(j.attempts()),
             keyMetric(j),
             j.gatePassed() == null ? "-" : (j.gatePassed() ? "pass" : "FAIL") + " " + j.gate(),
@@ -32,8 +33,13 @@ public final class Table {
       }
     }
     StringBuilder sb = new StringBuilder();
-    sb.append("run ").append(status.runId()).append(" (commit ").append(shortSha(status.commit()))
-        .append("): ").append(status.state()).append('\n');
+    sb.append("run ")
+        .append(status.runId())
+        .append(" (commit ")
+        .append(shortSha(status.commit()))
+        .append("): ")
+        .append(status.state())
+        .append('\n');
     if (status.message() != null) {
       sb.append("  ").append(status.message()).append('\n');
     }
@@ -54,12 +60,12 @@ public final class Table {
   }
 
   /** The metric the task's gate names, else the first test metric. */
-  static String keyMetric(RunStatus.Job j) {
+  static String keyMetric(JobRecord j) {
     Map<String, Double> m = j.metrics();
     if (m == null || m.isEmpty()) {
       return "-";
     }
-    String name = j.gate() != null ? j.gate().split("[<>=]")[0] : null;
+    String name = (j.gate() == null ? null : j.gate().metric());
     if (name == null || !m.containsKey(name)) {
       name = m.keySet().iterator().next();
     }

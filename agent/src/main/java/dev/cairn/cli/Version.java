@@ -9,7 +9,8 @@ public final class Version {
   private Version() {}
 
   public static String get() {
-    try (InputStream in = Version.class.getClassLoader().getResourceAsStream("cairn/version.properties")) {
+    try (InputStream in =
+        Version.class.getClassLoader().getResourceAsStream("cairn/version.properties")) {
       if (in == null) {
         return "dev";
       }

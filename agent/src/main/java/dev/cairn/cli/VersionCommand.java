@@ -2,11 +2,14 @@ package dev.cairn.cli;
 
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** {@code agent.jar version}. */
-@Command(name = "version", mixinStandardHelpOptions = true, description = "Print the agent's version.")
+@Command(
+    name = "version",
+    mixinStandardHelpOptions = true,
+    description = "Print the agent's version.")
 final class VersionCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -2,16 +2,15 @@ package dev.cairn.cli;
 
 import dev.cairn.CairnException;
 import dev.cairn.agent.Agent;
-import dev.cairn.agent.RequestCheck;
-import dev.cairn.agent.RunDriver;
-import dev.cairn.agent.RunPublisher;
+import dev.cairn.agent.AgentParts;
 import dev.cairn.agent.RunRepository;
 import dev.cairn.config.AgentSettings;
-import dev.cairn.publish.DvcConfig;
-import dev.cairn.publish.GitAuth;
-import dev.cairn.publish.GitClone;
-import dev.cairn.publish.GitPublisher;
+import dev.cairn.dvc.DvcConfig;
+import dev.cairn.git.GitAuth;
+import dev.cairn.git.GitClone;
+import dev.cairn.git.GitPublisher;
 import dev.cairn.publish.ResultsPublisher;
+import dev.cairn.publish.RunPublisher;
 import dev.cairn.render.ScriptRenderer;
 import dev.cairn.render.Site;
 import dev.cairn.render.TemplateSet;
@@ -23,6 +22,7 @@ import dev.cairn.store.S3Credentials;
 import dev.cairn.store.S3Location;
 import dev.cairn.trigger.ProvenanceCheck;
 import dev.cairn.trigger.RepoMirror;
+import dev.cairn.trigger.RequestCheck;
 import dev.cairn.trigger.SeedResolver;
 import java.io.IOException;
 import java.io.InputStream;
@@ -62,20 +62,33 @@ final class Wiring implements AutoCloseable {
     } else {
       this.gitAuth =
           GitAuth.forUrl(
-              settings.repoRemote(), settings.gitUser(), settings.gitTokenEnv(), settings.gitSshKey(), null, true,
+              settings.repoRemote(),
+              settings.gitUser(),
+              settings.gitTokenEnv(),
+              settings.gitSshKey(),
+              null,
+              true,
               System.getenv());
       this.clone = GitClone.open(settings.repoDir(), settings.repoRemote(), gitAuth);
-      GitPublisher git = new GitPublisher(clone, settings.gitAuthorName(), settings.gitAuthorEmail());
+      GitPublisher git =
+          new GitPublisher(clone, settings.gitAuthorName(), settings.gitAuthorEmail());
       for (String branch : git.pendingBranches()) {
         try {
-          git.pushAll(branch).ifPresent(sha -> LOG.info("pushed results commit {} left from before a restart", sha));
+          git.pushAll(branch)
+              .ifPresent(
+                  sha -> LOG.info("pushed results commit {} left from before a restart", sha));
         } catch (CairnException e) {
           LOG.warn("cannot push results left from before a restart yet: {}", e.getMessage());
         }
       }
       publisher =
           new ResultsPublisher(
-              store, dvcRemote(settings), git, settings.resultsBranch(), Version.get(), renderer.templates().hashes(),
+              store,
+              dvcRemote(settings),
+              git,
+              settings.resultsBranch(),
+              Version.get(),
+              renderer.templates().hashes(),
               clone);
       RepoMirror mirror = new RepoMirror(clone);
       seeds = new SeedResolver(mirror, settings.allowedBranches(), clock);
@@ -83,8 +96,16 @@ final class Wiring implements AutoCloseable {
         check = new ProvenanceCheck(mirror, settings.allowedBranches());
       }
     }
-    RunDriver driver = new RunDriver(renderer, schedulers, settings.workDir(), clock, check, publisher);
-    this.agent = new Agent(settings, store, schedulers, new RunRepository(settings.stateDir()), driver, clock, seeds);
+    this.agent =
+        new Agent(
+            AgentParts.of(
+                    settings,
+                    store,
+                    schedulers,
+                    renderer,
+                    new RunRepository(settings.stateDir()),
+                    clock)
+                .withGit(check, publisher, seeds));
   }
 
   static ObjectStore openStore(AgentSettings settings) throws IOException {
@@ -92,12 +113,13 @@ final class Wiring implements AutoCloseable {
   }
 
   /**
-   * Keys from the variables the settings name; when neither is set (and for folder stores), the
-   * AWS SDK's default chain (profiles, instance roles).
+   * Keys from the variables the settings name; when neither is set (and for folder stores), the AWS
+   * SDK's default chain (profiles, instance roles).
    */
   static S3Credentials credentials(AgentSettings settings, Map<String, String> env) {
     if (!settings.storeUrl().startsWith("s3:")
-        || (env.get(settings.s3AccessKeyEnv()) == null && env.get(settings.s3SecretKeyEnv()) == null)) {
+        || (env.get(settings.s3AccessKeyEnv()) == null
+            && env.get(settings.s3SecretKeyEnv()) == null)) {
       return S3Credentials.defaultChain();
     }
     return S3Credentials.fromEnvironment(settings.s3AccessKeyEnv(), settings.s3SecretKeyEnv(), env);
@@ -123,7 +145,8 @@ final class Wiring implements AutoCloseable {
             ? TemplateSet.bundled()
             : TemplateSet.fromDirectory(settings.templatesDir());
     String prologue = settings.siteProlog() == null ? "" : Files.readString(settings.siteProlog());
-    Path trainer = settings.trainerJar() != null ? settings.trainerJar() : extractTrainer(settings.stateDir());
+    Path trainer =
+        settings.trainerJar() != null ? settings.trainerJar() : extractTrainer(settings.stateDir());
     return new ScriptRenderer(
         templates,
         new Site(
@@ -136,7 +159,8 @@ final class Wiring implements AutoCloseable {
   /** The demo trainer jar bundled in agent.jar, copied next to the agent's state. */
   static Path extractTrainer(Path stateDir) throws IOException {
     Path target = stateDir.resolve("demo-trainer.jar");
-    try (InputStream in = Wiring.class.getClassLoader().getResourceAsStream("cairn/demo-trainer.jar")) {
+    try (InputStream in =
+        Wiring.class.getClassLoader().getResourceAsStream("cairn/demo-trainer.jar")) {
       if (in == null) {
         throw new CairnException(
             "this agent.jar was built without the demo trainer; set CAIRN_TRAINER_JAR or rebuild with mvn package");

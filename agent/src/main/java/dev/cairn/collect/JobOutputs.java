@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * What a finished job left in its output folder: test metrics (the demo trainer's
- * {@code metrics.json}, or the {@code test/...} columns of a Lightning {@code metrics.csv}), the
+ * What a finished job left in its output folder: test metrics (the demo trainer's {@code
+ * metrics.json}, or the {@code test/...} columns of a Lightning {@code metrics.csv}), the
  * prediction images, and the workload's own resource figures.
  */
 public final class JobOutputs {
@@ -49,7 +49,12 @@ public final class JobOutputs {
 
   /** Resource usage the job script measured itself ({@code usage.json}). */
   public record Usage(
-      Long elapsedS, Long cpuS, Long maxRssMb, long gpuSamples, Long gpuUtilMean, Long gpuMemMaxMb) {}
+      Long elapsedS,
+      Long cpuS,
+      Long maxRssMb,
+      long gpuSamples,
+      Long gpuUtilMean,
+      Long gpuMemMaxMb) {}
 
   /** The job's own measurements, or null when it wrote none. */
   public static Usage usage(Path outputDir) throws IOException {
@@ -67,7 +72,9 @@ public final class JobOutputs {
         n.path("gpu_mem_max_mb").asLong());
   }
 
-  /** The last {@code lines} lines of a text file (an err file), or null when it is empty or absent. */
+  /**
+   * The last {@code lines} lines of a text file (an err file), or null when it is empty or absent.
+   */
   public static String tail(Path file, int lines) {
     try {
       if (!Files.isRegularFile(file)) {

@@ -102,7 +102,10 @@ public record AgentSettings(
         raw.putAll(EnvFile.parse(Files.readAllBytes(file), problems));
       } catch (java.io.IOException e) {
         throw new dev.cairn.CairnException(
-            "cannot read the agent settings " + file + ": " + e.getMessage()
+            "cannot read the agent settings "
+                + file
+                + ": "
+                + e.getMessage()
                 + "; pass --settings with a readable file");
       }
       for (String key : raw.keySet()) {
@@ -132,9 +135,14 @@ public record AgentSettings(
     oneOf("CAIRN_SUPERSEDE", v, problems, "queue", "latest");
     oneOf("CAIRN_LOG_FORMAT", v, problems, "text", "json");
     oneOf("CAIRN_REQUIRE_PROVENANCE", v, problems, "true", "false");
-    for (String env : List.of("CAIRN_S3_ACCESS_KEY_ENV", "CAIRN_S3_SECRET_KEY_ENV", "CAIRN_GIT_TOKEN_ENV")) {
+    for (String env :
+        List.of("CAIRN_S3_ACCESS_KEY_ENV", "CAIRN_S3_SECRET_KEY_ENV", "CAIRN_GIT_TOKEN_ENV")) {
       if (!v.get(env).matches("[A-Za-z_][A-Za-z0-9_]*")) {
-        problems.add(env + "='" + v.get(env) + "' must be the NAME of an environment variable, not a secret");
+        problems.add(
+            env
+                + "='"
+                + v.get(env)
+                + "' must be the NAME of an environment variable, not a secret");
       }
     }
     if (!problems.isEmpty()) {
@@ -144,8 +152,14 @@ public record AgentSettings(
       pollMax = pollMin;
     }
     Path state = path(v.get("CAIRN_STATE_DIR"), environment);
-    Path work = v.get("CAIRN_WORK_DIR").isBlank() ? state.resolve("work") : path(v.get("CAIRN_WORK_DIR"), environment);
-    Path repo = v.get("CAIRN_REPO_DIR").isBlank() ? state.resolve("repo") : path(v.get("CAIRN_REPO_DIR"), environment);
+    Path work =
+        v.get("CAIRN_WORK_DIR").isBlank()
+            ? state.resolve("work")
+            : path(v.get("CAIRN_WORK_DIR"), environment);
+    Path repo =
+        v.get("CAIRN_REPO_DIR").isBlank()
+            ? state.resolve("repo")
+            : path(v.get("CAIRN_REPO_DIR"), environment);
     return new AgentSettings(
         v.get("CAIRN_STORE").strip(),
         v.get("CAIRN_S3_ACCESS_KEY_ENV"),
@@ -179,26 +193,6 @@ public record AgentSettings(
         v.get("CAIRN_SEED_KEY").strip());
   }
 
-  /** A copy with another store, state folder, clone and remote: what the demo builds in its workspace. */
-  public AgentSettings forWorkspace(String store, Path state, Path repo, String remote) {
-    return new AgentSettings(
-        store, s3AccessKeyEnv, s3SecretKeyEnv, state, state.resolve("work"), repo, remote,
-        resultsBranch, allowedBranches, requireProvenance, gitUser, gitTokenEnv, gitSshKey,
-        gitAuthorName, gitAuthorEmail, pollMin, pollMax, schedulerBinDir, slurmExtraArgs,
-        lsfSubmitCommand, lsfSubmitArgs, siteProlog, localMaxJobs, supersede, logFormat,
-        templatesDir, trainerJar, terratorchConfigDir, dvcRemoteName, seedKey);
-  }
-
-  /** A copy polling at the given bounds. */
-  public AgentSettings withPoll(Duration min, Duration max) {
-    return new AgentSettings(
-        storeUrl, s3AccessKeyEnv, s3SecretKeyEnv, stateDir, workDir, repoDir, repoRemote,
-        resultsBranch, allowedBranches, requireProvenance, gitUser, gitTokenEnv, gitSshKey,
-        gitAuthorName, gitAuthorEmail, min, max, schedulerBinDir, slurmExtraArgs,
-        lsfSubmitCommand, lsfSubmitArgs, siteProlog, localMaxJobs, supersede, logFormat,
-        templatesDir, trainerJar, terratorchConfigDir, dvcRemoteName, seedKey);
-  }
-
   private static Duration seconds(
       String key, Map<String, String> v, long min, long max, List<String> problems) {
     return Duration.ofSeconds(integer(key, v, min, max, problems));
@@ -214,7 +208,8 @@ public record AgentSettings(
     }
   }
 
-  private static void oneOf(String key, Map<String, String> v, List<String> problems, String... choices) {
+  private static void oneOf(
+      String key, Map<String, String> v, List<String> problems, String... choices) {
     try {
       v.put(key, Checks.oneOf(choices).apply(v.get(key)));
     } catch (IllegalArgumentException e) {

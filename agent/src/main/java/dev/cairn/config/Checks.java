@@ -59,7 +59,8 @@ final class Checks {
       if (allowed.contains(s)) {
         return s;
       }
-      throw new IllegalArgumentException("use one of " + String.join(", ", allowed) + hint(s, allowed));
+      throw new IllegalArgumentException(
+          "use one of " + String.join(", ", allowed) + hint(s, allowed));
     };
   }
 
@@ -73,7 +74,10 @@ final class Checks {
         }
         if (!choices.contains(s)) {
           throw new IllegalArgumentException(
-              "'" + s + "' is not a task; use a comma-separated list of " + String.join(", ", choices)
+              "'"
+                  + s
+                  + "' is not a task; use a comma-separated list of "
+                  + String.join(", ", choices)
                   + hint(s, choices));
         }
         if (!items.contains(s)) {
@@ -205,7 +209,10 @@ final class Checks {
       for (int j = 1; j <= b.length(); j++) {
         int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
         d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+        if (i > 1
+            && j > 1
+            && a.charAt(i - 1) == b.charAt(j - 2)
+            && a.charAt(i - 2) == b.charAt(j - 1)) {
           d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
         }
       }

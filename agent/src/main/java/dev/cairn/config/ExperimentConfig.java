@@ -65,7 +65,8 @@ public record ExperimentConfig(
     Map<String, QualityGate> gates = new LinkedHashMap<>();
     List<String> selected = Arrays.asList(v.get("TASKS").split(","));
     for (String name : selected) {
-      TaskDefinition t = known.stream().filter(k -> k.name().equals(name)).findFirst().orElseThrow();
+      TaskDefinition t =
+          known.stream().filter(k -> k.name().equals(name)).findFirst().orElseThrow();
       tasks.add(t);
       datasets.put(t.name(), v.get(t.datasetKey()));
       gates.put(t.name(), QualityGate.parse(v.get(t.gateKey())));

@@ -9,9 +9,9 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Every key {@code config.env} may hold. The keys of the original pipeline ({@code GEOFM}, the three
- * dataset paths, {@code EPOCHS}, {@code NUM_WORKERS}, {@code BATCH_SIZE}) keep their names and
- * meaning; each task adds its dataset and quality-gate keys.
+ * Every key {@code config.env} may hold. The keys of the original pipeline ({@code GEOFM}, the
+ * three dataset paths, {@code EPOCHS}, {@code NUM_WORKERS}, {@code BATCH_SIZE}) keep their names
+ * and meaning; each task adds its dataset and quality-gate keys.
  */
 final class ExperimentSchema {
   static final List<String> MODELS =
@@ -34,7 +34,7 @@ final class ExperimentSchema {
     add("NUM_WORKERS", "2", Checks.integer(0, 256));
     add("LEARNING_RATE", "1e-4", Checks.decimal("0", "10"));
     add("SEED", "42", Checks.integer(0, Integer.MAX_VALUE));
-    add("SCHEDULER", "slurm", Checks.oneOf("slurm", "lsf", "local"));
+    add("SCHEDULER", SchedulerName.SLURM.id(), Checks.oneOf(SchedulerName.ids()));
     add("PARTITION", "", Checks.name(true));
     add("ACCOUNT", "", Checks.name(true));
     add("GPUS_PER_JOB", "1", Checks.integer(0, 16));

@@ -1,13 +1,19 @@
 package dev.cairn.config;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** A metric, a comparison and a threshold that a task's test metrics must meet: {@code test/mIoU>=0.3}. */
+/**
+ * A metric, a comparison and a threshold that a task's test metrics must meet: {@code
+ * test/mIoU>=0.3}.
+ */
 public record QualityGate(String metric, String operator, double threshold) {
   private static final Pattern FORM =
-      Pattern.compile("([A-Za-z][A-Za-z0-9_./-]{0,63})\\s*(>=|<=|>|<)\\s*([-+]?[0-9]*\\.?[0-9]+(?:[eE][-+]?[0-9]+)?)");
+      Pattern.compile(
+          "([A-Za-z][A-Za-z0-9_./-]{0,63})\\s*(>=|<=|>|<)\\s*([-+]?[0-9]*\\.?[0-9]+(?:[eE][-+]?[0-9]+)?)");
 
   /** Parses {@code metric>=number}; null when the text is not of that form. */
   static QualityGate parse(String text) {
@@ -16,6 +22,17 @@ public record QualityGate(String metric, String operator, double threshold) {
       return null;
     }
     return new QualityGate(m.group(1), m.group(2), Double.parseDouble(m.group(3)));
+  }
+
+  /** Parses a gate already validated once, as a run record or {@code status.json} holds it. */
+  @JsonCreator
+  public static QualityGate of(String text) {
+    QualityGate gate = parse(text);
+    if (gate == null) {
+      throw new IllegalArgumentException(
+          "'" + text + "' is not a quality gate; expected METRIC>=NUMBER (or >, <=, <)");
+    }
+    return gate;
   }
 
   public boolean passes(double value) {
@@ -28,6 +45,7 @@ public record QualityGate(String metric, String operator, double threshold) {
     };
   }
 
+  @JsonValue
   @Override
   public String toString() {
     return metric + operator + String.format(Locale.ROOT, "%s", trim(threshold));

@@ -19,7 +19,10 @@ public record JobSpec(
     Path outputDir,
     Path checkpointDir) {
 
-  /** {@code cairn-<run-id>-<task>-a<attempt>}: unique, and how the agent finds the job after a crash. */
+  /**
+   * {@code cairn-<run-id>-<task>-a<attempt>}: unique, and how the agent finds the job after a
+   * crash.
+   */
   public String jobName() {
     return "cairn-" + runId + "-" + task.name() + "-a" + attempt;
   }

@@ -14,7 +14,13 @@ import java.util.Locale;
  * What one validated config turns into: a run id, its folder and one job per task. Pure: the same
  * inputs give the same plan.
  */
-public record RunPlan(String runId, String commit, int attempt, Path runDir, ExperimentConfig config, List<JobSpec> jobs) {
+public record RunPlan(
+    String runId,
+    String commit,
+    int attempt,
+    Path runDir,
+    ExperimentConfig config,
+    List<JobSpec> jobs) {
   private static final DateTimeFormatter DAY =
       DateTimeFormatter.ofPattern("yyyyMMdd", Locale.ROOT).withZone(ZoneOffset.UTC);
 
@@ -24,7 +30,12 @@ public record RunPlan(String runId, String commit, int attempt, Path runDir, Exp
    */
   public static String runId(String experiment, String commit, Instant submitted, int attempt) {
     String shortSha = commit.length() > 8 ? commit.substring(0, 8) : commit;
-    return DAY.format(submitted) + "-" + experiment + "-" + shortSha + (attempt > 1 ? "-a" + attempt : "");
+    return DAY.format(submitted)
+        + "-"
+        + experiment
+        + "-"
+        + shortSha
+        + (attempt > 1 ? "-a" + attempt : "");
   }
 
   public static RunPlan of(

@@ -1,10 +1,11 @@
 package dev.cairn.publish;
 
 import dev.cairn.Json;
-import dev.cairn.agent.JobRun;
-import dev.cairn.agent.Run;
-import dev.cairn.agent.RunPublisher;
-import dev.cairn.plan.RunPlan;
+import dev.cairn.dvc.DvcConfig;
+import dev.cairn.dvc.DvcOutput;
+import dev.cairn.dvc.DvcWriter;
+import dev.cairn.git.GitClone;
+import dev.cairn.git.GitPublisher;
 import dev.cairn.report.Reports;
 import dev.cairn.report.RunRecords;
 import dev.cairn.report.RunReport;
@@ -23,9 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Versions a finished run: uploads {@code err/}, {@code out/} and {@code predictions/} to the DVC
- * remote in the object store (file objects first, manifests last), then commits
- * {@code results/<run-id>/} (the three {@code .dvc} files, {@code config.env}, {@code run.json},
- * {@code summary.md}, the report with its charts) and {@code .dvc/config} and pushes it.
+ * remote in the object store (file objects first, manifests last), then commits {@code
+ * results/<run-id>/} (the three {@code .dvc} files, {@code config.env}, {@code run.json}, {@code
+ * summary.md}, the report with its charts) and {@code .dvc/config} and pushes it.
  */
 public final class ResultsPublisher implements RunPublisher {
   private static final Logger log = LoggerFactory.getLogger(ResultsPublisher.class);
@@ -52,7 +53,9 @@ public final class ResultsPublisher implements RunPublisher {
     this(store, remote, git, branch, agentVersion, templateHashes, null);
   }
 
-  /** @param history the clone whose branch holds the earlier runs, for the report's baseline */
+  /**
+   * @param history the clone whose branch holds the earlier runs, for the report's baseline
+   */
   public ResultsPublisher(
       ObjectStore store,
       DvcConfig.Remote remote,
@@ -71,8 +74,8 @@ public final class ResultsPublisher implements RunPublisher {
   }
 
   @Override
-  public String publish(Run run, RunPlan plan) throws IOException {
-    Path runDir = Path.of(run.runDir);
+  public String publish(RunRecord run) throws IOException {
+    Path runDir = run.runDir();
     Path staging = runDir.resolve(".publish");
     deleteTree(staging);
     Files.createDirectories(staging.resolve("results"));
@@ -85,72 +88,88 @@ public final class ResultsPublisher implements RunPublisher {
       hashes.put(name, out.md5());
     }
     DvcConfig.write(staging, remote.name(), remote.url(), remote.endpointUrl());
-    String rel = "results/" + run.runId;
+    String rel = "results/" + run.runId();
     Map<String, byte[]> files = new LinkedHashMap<>();
     for (String name : OUTPUTS) {
-      files.put(rel + "/" + name + ".dvc", Files.readAllBytes(staging.resolve("results/" + name + ".dvc")));
+      files.put(
+          rel + "/" + name + ".dvc",
+          Files.readAllBytes(staging.resolve("results/" + name + ".dvc")));
     }
     files.put(rel + "/.gitignore", Files.readAllBytes(staging.resolve("results/.gitignore")));
-    files.put(rel + "/config.env", plan.config().content());
-    RunReport report = ReportInputs.of(run, plan);
+    files.put(rel + "/config.env", run.config().content());
+    RunReport report = ReportInputs.of(run);
     RunReport baseline = ReportInputs.baseline(history, branch, report);
-    files.put(rel + "/run.json", Json.MAPPER.writeValueAsBytes(provenance(run, hashes, report, baseline)));
-    files.put(rel + "/summary.md", Summary.render(run, plan).getBytes(StandardCharsets.UTF_8));
+    files.put(
+        rel + "/run.json",
+        Json.MAPPER.writeValueAsBytes(provenance(run, hashes, report, baseline)));
+    files.put(rel + "/summary.md", Summary.render(run).getBytes(StandardCharsets.UTF_8));
     try {
       Reports.files(report, baseline).forEach((name, bytes) -> files.put(rel + "/" + name, bytes));
     } catch (RuntimeException | LinkageError e) {
       // the results matter more than their report: commit them without it
-      log.warn("run {}: cannot draw the report: {}", run.runId, e.toString());
+      log.warn("run {}: cannot draw the report: {}", run.runId(), e.toString());
     }
     files.put(".dvc/config", Files.readAllBytes(staging.resolve(".dvc/config")));
     files.put(".dvc/.gitignore", Files.readAllBytes(staging.resolve(".dvc/.gitignore")));
     String sha = git.publish(branch, rel, files, message(run));
     deleteTree(staging);
-    log.info("run {}: outputs versioned in {}, results commit {}", run.runId, remote.url(), sha);
+    log.info("run {}: outputs versioned in {}, results commit {}", run.runId(), remote.url(), sha);
     return sha;
   }
 
   /** First line: run and config subject; body: config commit and state, for `git log`. */
-  static String message(Run run) {
-    String subject = run.request.message() == null ? "" : run.request.message().lines().findFirst().orElse("");
-    return "Results of " + run.runId + ": " + subject + "\n\n"
-        + "Config commit: " + run.commit() + "\n"
-        + "Run state: " + run.outcome + "\n"
-        + (run.outcomeMessage == null ? "" : "\n" + run.outcomeMessage + "\n");
+  static String message(RunRecord run) {
+    String subject =
+        run.origin().subject() == null ? "" : run.origin().subject().lines().findFirst().orElse("");
+    return "Results of "
+        + run.runId()
+        + ": "
+        + subject
+        + "\n\n"
+        + "Config commit: "
+        + run.commit()
+        + "\n"
+        + "Run state: "
+        + run.outcome()
+        + "\n"
+        + (run.outcomeMessage() == null ? "" : "\n" + run.outcomeMessage() + "\n");
   }
 
   private Map<String, Object> provenance(
-      Run run, Map<String, String> hashes, RunReport report, RunReport baseline) {
+      RunRecord run, Map<String, String> hashes, RunReport report, RunReport baseline) {
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("schema", 1);
-    p.put("run_id", run.runId);
-    p.put("state", run.outcome.name());
-    p.put("message", run.outcomeMessage);
+    p.put("run_id", run.runId());
+    p.put("state", run.outcome().name());
+    p.put("message", run.outcomeMessage());
     p.put("config_commit", run.commit());
-    p.put("config_sha256", run.configSha256);
-    p.put("branch", run.request.branch());
-    p.put("pipeline", run.request.pipeline());
-    p.put("author", run.request.author());
+    p.put("config_sha256", run.configSha256());
+    p.put("branch", run.origin().branch());
+    p.put("pipeline", run.origin().pipeline());
+    p.put("author", run.origin().author());
     p.put("attempt", run.attempt());
-    p.put("reproduces", run.request.reproduces());
-    p.put("submitted_at", run.request.submittedAt());
-    p.put("finished_at", run.finishedAt);
+    p.put("reproduces", run.origin().reproduces());
+    p.put("submitted_at", run.origin().submittedAt());
+    p.put("finished_at", run.finishedAt());
     p.put("subject", report.subject());
     p.put("baseline", report.baseline());
     p.put("baseline_run", baseline == null ? null : baseline.runId());
-    p.put("scheduler", run.scheduler);
+    p.put("scheduler", run.scheduler());
     Map<String, Object> jobs = new LinkedHashMap<>();
-    for (JobRun job : run.jobs) {
+    for (JobRecord job : run.jobs()) {
       List<String> ids = new ArrayList<>();
-      job.history.forEach(a -> ids.add(a.schedulerId()));
+      job.history().forEach(a -> ids.add(a.schedulerId()));
       Map<String, Object> j = new LinkedHashMap<>();
       j.put("scheduler_job_ids", ids);
-      j.put("state", job.state.name());
-      j.put("attempts", job.attempt);
-      j.put("metrics", job.metrics);
-      report.trials().stream().filter(t -> t.trialId().equals(job.task)).findFirst()
-          .map(RunRecords::jobFields).ifPresent(j::putAll);
-      jobs.put(job.task, j);
+      j.put("state", job.state().name());
+      j.put("attempts", job.attempts());
+      j.put("metrics", job.metrics());
+      report.trials().stream()
+          .filter(t -> t.trialId().equals(job.task()))
+          .findFirst()
+          .map(RunRecords::jobFields)
+          .ifPresent(j::putAll);
+      jobs.put(job.task(), j);
     }
     p.put("jobs", jobs);
     p.put("outputs", hashes);

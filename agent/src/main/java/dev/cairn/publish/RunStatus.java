@@ -1,9 +1,6 @@
 package dev.cairn.publish;
 
-import dev.cairn.agent.JobRun;
-import dev.cairn.agent.Run;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code runs/<commit>/status.json}: the contract with CI. Built from a run; holds no paths of the
@@ -14,63 +11,22 @@ public record RunStatus(
     String commit,
     String runId,
     int attempt,
-    String state,
+    RunState state,
     String message,
     String updatedAt,
-    List<Job> jobs,
+    List<JobRecord> jobs,
     String resultsCommit) {
 
-  /** One task's line in the status. */
-  public record Job(
-      String task,
-      String schedulerId,
-      String state,
-      String reason,
-      int attempts,
-      Integer exitCode,
-      Long elapsedS,
-      Long cpuS,
-      Long maxRssMb,
-      Long gpuUtilPct,
-      Long gpuMemMb,
-      Map<String, Double> metrics,
-      String gate,
-      Boolean gatePassed,
-      List<JobRun.Attempt> history,
-      String errTail) {}
-
-  public static RunStatus of(Run run) {
-    List<Job> jobs =
-        run.jobs.stream()
-            .map(
-                j ->
-                    new Job(
-                        j.task,
-                        j.schedulerId,
-                        j.state.name(),
-                        j.reason,
-                        j.attempt,
-                        j.exitCode,
-                        j.elapsedS,
-                        j.cpuS,
-                        j.maxRssMb,
-                        j.gpuUtilPct,
-                        j.gpuMemMb,
-                        j.metrics,
-                        j.gate,
-                        j.gatePassed,
-                        j.history,
-                        j.errTail))
-            .toList();
+  public static RunStatus of(RunRecord run) {
     return new RunStatus(
         1,
         run.commit(),
-        run.runId,
+        run.runId(),
         run.attempt(),
-        run.state.name(),
-        run.message,
-        run.updatedAt,
-        jobs,
-        run.resultsCommit);
+        run.state(),
+        run.message(),
+        run.updatedAt(),
+        run.jobs(),
+        run.resultsCommit());
   }
 }

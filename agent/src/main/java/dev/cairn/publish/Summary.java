@@ -1,10 +1,7 @@
 package dev.cairn.publish;
 
-import dev.cairn.agent.JobRun;
-import dev.cairn.agent.Run;
 import dev.cairn.collect.JobOutputs;
 import dev.cairn.config.QualityGate;
-import dev.cairn.plan.RunPlan;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,53 +12,88 @@ import java.util.Map;
 final class Summary {
   private Summary() {}
 
-  static String render(Run run, RunPlan plan) throws IOException {
+  static String render(RunRecord run) throws IOException {
     StringBuilder md = new StringBuilder();
-    md.append("# ").append(run.runId).append("\n\n");
+    md.append("# ").append(run.runId()).append("\n\n");
     md.append("| | |\n| --- | --- |\n");
-    row(md, "state", "**" + run.outcome + "**: " + escape(run.outcomeMessage));
-    row(md, "config commit", "`" + run.commit() + "` " + escape(nullToEmpty(run.request.message())));
-    row(md, "branch", nullToEmpty(run.request.branch()));
-    row(md, "pipeline", nullToEmpty(run.request.pipeline()));
-    row(md, "model", "`" + plan.config().model() + "`, trainer `" + plan.config().trainer() + "`, "
-        + plan.config().epochs() + " epochs, seed " + plan.config().seed());
-    row(md, "scheduler", plan.config().scheduler()
-        + (plan.config().partition().isEmpty() ? "" : ", partition " + plan.config().partition()));
-    row(md, "submitted", nullToEmpty(run.request.submittedAt()));
-    row(md, "finished", nullToEmpty(run.finishedAt));
+    row(md, "state", "**" + run.outcome() + "**: " + escape(run.outcomeMessage()));
+    row(
+        md,
+        "config commit",
+        "`" + run.commit() + "` " + escape(nullToEmpty(run.origin().subject())));
+    row(md, "branch", nullToEmpty(run.origin().branch()));
+    row(md, "pipeline", nullToEmpty(run.origin().pipeline()));
+    row(
+        md,
+        "model",
+        "`"
+            + run.config().model()
+            + "`, trainer `"
+            + run.config().trainer()
+            + "`, "
+            + run.config().epochs()
+            + " epochs, seed "
+            + run.config().seed());
+    row(
+        md,
+        "scheduler",
+        run.config().scheduler()
+            + (run.config().partition().isEmpty()
+                ? ""
+                : ", partition " + run.config().partition()));
+    row(md, "submitted", nullToEmpty(run.origin().submittedAt()));
+    row(md, "finished", nullToEmpty(run.finishedAt()));
     md.append("\n## Tasks\n\n");
-    md.append("| task | state | attempts | quality gate | metrics | elapsed | CPU time | peak memory | GPU hours | GPU use |\n");
+    md.append(
+        "| task | state | attempts | quality gate | metrics | elapsed | CPU time | peak memory | GPU hours | GPU use |\n");
     md.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
-    for (JobRun job : run.jobs) {
-      QualityGate gate = plan.config().gates().get(job.task);
-      Double value = job.metrics.get(gate.metric());
+    for (JobRecord job : run.jobs()) {
+      QualityGate gate = job.gate();
+      Double value = job.gateValue();
       String gateCell =
-          gate + " " + (job.gatePassed == null ? "-" : job.gatePassed ? "passed" : "**missed**")
+          gate
+              + " "
+              + (job.gatePassed() == null ? "-" : job.gatePassed() ? "passed" : "**missed**")
               + (value == null ? "" : String.format(Locale.ROOT, " (%.4f)", value));
-      md.append("| ").append(job.task)
-          .append(" | ").append(job.state).append(job.reason == null ? "" : " (" + escape(job.reason) + ")")
-          .append(" | ").append(job.attempt)
-          .append(" | ").append(gateCell)
-          .append(" | ").append(metrics(job.metrics))
-          .append(" | ").append(duration(job.elapsedS))
-          .append(" | ").append(duration(job.cpuS))
-          .append(" | ").append(job.maxRssMb == null ? "-" : job.maxRssMb + " MiB")
-          .append(" | ").append(gpuHours(job))
-          .append(" | ").append(job.gpuUtilPct == null ? "-" : job.gpuUtilPct + " %, " + job.gpuMemMb + " MiB peak")
+      md.append("| ")
+          .append(job.task())
+          .append(" | ")
+          .append(job.state())
+          .append(job.reason() == null ? "" : " (" + escape(job.reason()) + ")")
+          .append(" | ")
+          .append(job.attempts())
+          .append(" | ")
+          .append(gateCell)
+          .append(" | ")
+          .append(metrics(job.metrics()))
+          .append(" | ")
+          .append(duration(job.elapsedS()))
+          .append(" | ")
+          .append(duration(job.cpuS()))
+          .append(" | ")
+          .append(job.maxRssMb() == null ? "-" : job.maxRssMb() + " MiB")
+          .append(" | ")
+          .append(gpuHours(job))
+          .append(" | ")
+          .append(
+              job.gpuUtilPct() == null
+                  ? "-"
+                  : job.gpuUtilPct() + " %, " + job.gpuMemMb() + " MiB peak")
           .append(" |\n");
     }
     md.append("\n## Outputs\n\n");
     md.append("`err/`, `out/` and `predictions/` are versioned with DVC (`err.dvc`, `out.dvc`,\n");
-    md.append("`predictions.dvc`); get them with `agent.jar pull` or `dvc pull` after checking out this commit.\n");
-    for (JobRun job : run.jobs) {
-      Path dir = Path.of(run.runDir).resolve("predictions").resolve(job.task);
+    md.append(
+        "`predictions.dvc`); get them with `agent.jar pull` or `dvc pull` after checking out this commit.\n");
+    for (JobRecord job : run.jobs()) {
+      Path dir = run.runDir().resolve("predictions").resolve(job.task());
       List<String> images = JobOutputs.images(dir);
       if (images.isEmpty()) {
         continue;
       }
-      md.append("\n").append(job.task).append(":\n\n");
+      md.append("\n").append(job.task()).append(":\n\n");
       for (String image : images) {
-        String rel = "predictions/" + job.task + "/" + image;
+        String rel = "predictions/" + job.task() + "/" + image;
         md.append("- [").append(rel).append("](").append(rel).append(")\n");
       }
     }
@@ -77,7 +109,11 @@ final class Summary {
       return "-";
     }
     StringBuilder sb = new StringBuilder();
-    m.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append(String.format(Locale.ROOT, " %.4f", v)));
+    m.forEach(
+        (k, v) ->
+            sb.append(sb.length() == 0 ? "" : ", ")
+                .append(k)
+                .append(String.format(Locale.ROOT, " %.4f", v)));
     return sb.toString();
   }
 
@@ -85,14 +121,16 @@ final class Summary {
     if (seconds == null) {
       return "-";
     }
-    return seconds < 120 ? seconds + " s" : String.format(Locale.ROOT, "%d min %02d s", seconds / 60, seconds % 60);
+    return seconds < 120
+        ? seconds + " s"
+        : String.format(Locale.ROOT, "%d min %02d s", seconds / 60, seconds % 60);
   }
 
-  private static String gpuHours(JobRun job) {
-    if (job.gpus == null || job.gpus == 0 || job.elapsedS == null) {
+  private static String gpuHours(JobRecord job) {
+    if (job.gpus() == null || job.gpus() == 0 || job.elapsedS() == null) {
       return "-";
     }
-    return String.format(Locale.ROOT, "%.2f", job.gpus * job.elapsedS / 3600.0);
+    return String.format(Locale.ROOT, "%.2f", job.gpus() * job.elapsedS() / 3600.0);
   }
 
   private static String escape(String s) {

@@ -10,8 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Loads Pebble templates from a {@link Path} root, so the same code reads a templates folder and the
- * copy bundled inside the jar (a zip file system). Names may not leave the root.
+ * Loads Pebble templates from a {@link Path} root, so the same code reads a templates folder and
+ * the copy bundled inside the jar (a zip file system). Names may not leave the root.
  */
 final class PathLoader implements Loader<String> {
   private final Path root;

@@ -45,15 +45,22 @@ public final class ScriptRenderer {
   public String render(JobSpec job, ExperimentConfig config, String scheduler, String commit) {
     if (!templates.schedulers().contains(scheduler)) {
       throw new CairnException(
-          "no template " + scheduler + "/header.peb in " + templates.origin()
-              + "; the schedulers there are " + String.join(", ", templates.schedulers()));
+          "no template "
+              + scheduler
+              + "/header.peb in "
+              + templates.origin()
+              + "; the schedulers there are "
+              + String.join(", ", templates.schedulers()));
     }
     Map<String, Object> jobContext = jobContext(job);
     for (Map.Entry<String, Object> e : jobContext.entrySet()) {
-      if (e.getValue() instanceof String text && text.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+      if (e.getValue() instanceof String text
+          && text.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
         // a directive is one line: a newline would end it and start a command
         throw new CairnException(
-            "the job's " + e.getKey() + " holds a newline or control character; "
+            "the job's "
+                + e.getKey()
+                + " holds a newline or control character; "
                 + "choose a CAIRN_WORK_DIR without one");
       }
     }
@@ -67,7 +74,9 @@ public final class ScriptRenderer {
     Map<String, Object> siteContext = new LinkedHashMap<>();
     siteContext.put("prologue", site.prologue() == null ? "" : site.prologue().strip());
     siteContext.put("trainer_jar", site.trainerJar() == null ? "" : site.trainerJar());
-    siteContext.put("terratorch_config_dir", site.terratorchConfigDir() == null ? "" : site.terratorchConfigDir());
+    siteContext.put(
+        "terratorch_config_dir",
+        site.terratorchConfigDir() == null ? "" : site.terratorchConfigDir());
     siteContext.put("agent_version", site.agentVersion());
     context.put("site", siteContext);
     try {
@@ -77,7 +86,11 @@ public final class ScriptRenderer {
       return out.toString();
     } catch (PebbleException e) {
       throw new CairnException(
-          "template error while rendering " + job.task().name() + " for " + scheduler + ": "
+          "template error while rendering "
+              + job.task().name()
+              + " for "
+              + scheduler
+              + ": "
               + e.getMessage());
     } catch (IOException e) {
       throw new CairnException("cannot render " + job.task().name() + ": " + e.getMessage());

@@ -20,9 +20,9 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The batch-script templates: {@code job.sh.peb} (the frame every job shares), one
- * {@code <scheduler>/header.peb} per scheduler and one {@code tasks/<task>.peb} per task. A task
- * template declares its config keys in a leading comment, so a new task is one file:
+ * The batch-script templates: {@code job.sh.peb} (the frame every job shares), one {@code
+ * <scheduler>/header.peb} per scheduler and one {@code tasks/<task>.peb} per task. A task template
+ * declares its config keys in a leading comment, so a new task is one file:
  *
  * <pre>
  * {# task: landslide
@@ -34,7 +34,8 @@ import java.util.stream.Stream;
  */
 public final class TemplateSet {
   private static final Pattern FRONT = Pattern.compile("\\A\\s*\\{#(.*?)#}", Pattern.DOTALL);
-  private static final Pattern FIELD = Pattern.compile("^\\s*([a-z_]+)\\s*:\\s*(.+?)\\s*$", Pattern.MULTILINE);
+  private static final Pattern FIELD =
+      Pattern.compile("^\\s*([a-z_]+)\\s*:\\s*(.+?)\\s*$", Pattern.MULTILINE);
   private final Path root;
   private final String origin;
   private final List<TaskDefinition> tasks;
@@ -45,7 +46,8 @@ public final class TemplateSet {
     this.origin = origin;
     if (!Files.isRegularFile(root.resolve("job.sh.peb"))) {
       throw new CairnException(
-          origin + " holds no job.sh.peb; point CAIRN_TEMPLATES_DIR at the project's templates/ folder");
+          origin
+              + " holds no job.sh.peb; point CAIRN_TEMPLATES_DIR at the project's templates/ folder");
     }
     this.tasks = readTasks(root.resolve("tasks"));
     List<String> found = new ArrayList<>();
@@ -112,7 +114,8 @@ public final class TemplateSet {
       return result;
     }
     try (Stream<Path> files = Files.list(dir)) {
-      for (Path p : files.filter(f -> f.getFileName().toString().endsWith(".peb")).sorted().toList()) {
+      for (Path p :
+          files.filter(f -> f.getFileName().toString().endsWith(".peb")).sorted().toList()) {
         result.add(readTask(p));
       }
     }
@@ -134,13 +137,19 @@ public final class TemplateSet {
     for (String required : List.of("task", "dataset_key", "gate_key", "default_gate")) {
       if (!fields.containsKey(required)) {
         throw new CairnException(
-            "template tasks/" + fileName + " does not declare '" + required
+            "template tasks/"
+                + fileName
+                + " does not declare '"
+                + required
                 + ":' in its leading {# ... #} comment");
       }
     }
     if (!fields.get("task").equals(name)) {
       throw new CairnException(
-          "template tasks/" + fileName + " declares task '" + fields.get("task")
+          "template tasks/"
+              + fileName
+              + " declares task '"
+              + fields.get("task")
               + "'; name the file after the task");
     }
     return new TaskDefinition(

@@ -1,7 +1,9 @@
 package dev.cairn.scheduler;
 
+import dev.cairn.CairnException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * One batch script ready to submit. The script already carries the scheduler's directives; the
@@ -19,4 +21,22 @@ public record JobSubmission(
     Path workDir,
     Path stdout,
     Path stderr,
-    Map<String, String> environment) {}
+    Map<String, String> environment) {
+  private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+  public JobSubmission {
+    environment = Map.copyOf(environment);
+    environment.forEach(
+        (key, value) -> {
+          if (!VARIABLE.matcher(key).matches()
+              || value.indexOf('\0') >= 0
+              || value.indexOf('\n') >= 0) {
+            throw new CairnException(
+                "job variable "
+                    + key
+                    + " is not a variable name or its value holds a newline or NUL; set it in the"
+                    + " script instead");
+          }
+        });
+  }
+}

@@ -1,5 +1,8 @@
 package dev.cairn.scheduler;
 
+import dev.cairn.scheduler.local.LocalScheduler;
+import dev.cairn.scheduler.lsf.LsfScheduler;
+import dev.cairn.scheduler.slurm.SlurmScheduler;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.Map;
@@ -26,8 +29,8 @@ public interface Scheduler extends AutoCloseable {
       throws IOException, InterruptedException;
 
   /**
-   * Finds a job by the name it was submitted with, to learn after a crash whether a submission
-   * went through.
+   * Finds a job by the name it was submitted with, to learn after a crash whether a submission went
+   * through.
    */
   Optional<String> findByName(String jobName) throws IOException, InterruptedException;
 

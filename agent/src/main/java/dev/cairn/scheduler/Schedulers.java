@@ -2,6 +2,12 @@ package dev.cairn.scheduler;
 
 import dev.cairn.CairnException;
 import dev.cairn.config.AgentSettings;
+import dev.cairn.config.SchedulerName;
+import dev.cairn.scheduler.local.LocalScheduler;
+import dev.cairn.scheduler.lsf.LsfOptions;
+import dev.cairn.scheduler.lsf.LsfScheduler;
+import dev.cairn.scheduler.slurm.SlurmOptions;
+import dev.cairn.scheduler.slurm.SlurmScheduler;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -9,8 +15,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Picks and keeps the scheduler implementation by the name a config gives ({@code slurm},
- * {@code lsf}, {@code local}): the one place that switches on it.
+ * Picks and keeps the scheduler implementation by the name a config gives ({@code slurm}, {@code
+ * lsf}, {@code local}): the one place that switches on it.
  */
 public final class Schedulers implements AutoCloseable {
   private final AgentSettings settings;
@@ -28,22 +34,29 @@ public final class Schedulers implements AutoCloseable {
     return open.computeIfAbsent(name, this::create);
   }
 
-  private Scheduler create(String name) {
+  private Scheduler create(String id) {
+    SchedulerName name =
+        SchedulerName.of(id)
+            .orElseThrow(
+                () ->
+                    new CairnException(
+                        "SCHEDULER=" + id + " is not available; use " + SchedulerName.choices()));
     try {
       return switch (name) {
-        case "local" ->
-            new LocalScheduler(settings.stateDir().resolve("local-scheduler"), settings.localMaxJobs(), clock);
-        case "slurm" -> new SlurmScheduler(runner, slurmOptions(settings));
-        case "lsf" ->
+        case LOCAL ->
+            new LocalScheduler(
+                settings.stateDir().resolve("local-scheduler"), settings.localMaxJobs(), clock);
+        case SLURM -> new SlurmScheduler(runner, slurmOptions(settings));
+        case LSF ->
             new LsfScheduler(
                 runner,
-                LsfOptions.of(settings.schedulerBinDir(), settings.lsfSubmitCommand(), settings.lsfSubmitArgs()));
-        default ->
-            throw new CairnException(
-                "SCHEDULER=" + name + " is not available; use slurm, lsf or local");
+                LsfOptions.of(
+                    settings.schedulerBinDir(),
+                    settings.lsfSubmitCommand(),
+                    settings.lsfSubmitArgs()));
       };
     } catch (IOException e) {
-      throw new CairnException("cannot start the " + name + " scheduler: " + e.getMessage(), e);
+      throw new CairnException("cannot start the " + id + " scheduler: " + e.getMessage(), e);
     }
   }
 
@@ -53,11 +66,16 @@ public final class Schedulers implements AutoCloseable {
     String dir = settings.schedulerBinDir();
     java.util.function.Function<String, String> bin =
         name -> dir.isEmpty() ? name : java.nio.file.Path.of(dir, name).toString();
-    List<String> extra =
-        settings.slurmExtraArgs().isEmpty() ? List.of() : List.of(settings.slurmExtraArgs().split("\\s+"));
+    List<String> extra = ShellWords.split("CAIRN_SLURM_EXTRA_ARGS", settings.slurmExtraArgs());
     return new SlurmOptions(
-        bin.apply("sbatch"), bin.apply("squeue"), bin.apply("sacct"), bin.apply("scontrol"), bin.apply("scancel"),
-        extra, defaults.timeout(), defaults.commandEnvironment());
+        bin.apply("sbatch"),
+        bin.apply("squeue"),
+        bin.apply("sacct"),
+        bin.apply("scontrol"),
+        bin.apply("scancel"),
+        extra,
+        defaults.timeout(),
+        defaults.commandEnvironment());
   }
 
   @Override

@@ -196,7 +196,9 @@ public final class FileObjectStore implements ObjectStore {
 
   /** MD5 of a file, streamed: big outputs are never loaded whole. */
   private static String etagOf(Path p) throws IOException {
-    try (var in = new java.security.DigestInputStream(Files.newInputStream(p), MessageDigest.getInstance("MD5"))) {
+    try (var in =
+        new java.security.DigestInputStream(
+            Files.newInputStream(p), MessageDigest.getInstance("MD5"))) {
       in.transferTo(java.io.OutputStream.nullOutputStream());
       return HexFormat.of().formatHex(in.getMessageDigest().digest());
     } catch (NoSuchAlgorithmException e) {

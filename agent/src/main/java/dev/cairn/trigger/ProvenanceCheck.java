@@ -1,6 +1,5 @@
 package dev.cairn.trigger;
 
-import dev.cairn.agent.RequestCheck;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -24,12 +23,18 @@ public final class ProvenanceCheck implements RequestCheck {
   public String reject(RunRequest request, byte[] config) {
     String branch = request.branch();
     if (branch == null || !allowedBranches.contains(branch)) {
-      return "branch '" + branch + "' may not start runs; the agent accepts commits on "
-          + String.join(", ", allowedBranches) + " (CAIRN_ALLOWED_BRANCHES)";
+      return "branch '"
+          + branch
+          + "' may not start runs; the agent accepts commits on "
+          + String.join(", ", allowedBranches)
+          + " (CAIRN_ALLOWED_BRANCHES)";
     }
     mirror.fetch();
     if (!mirror.isOnBranch(request.commit(), branch)) {
-      return "commit " + request.commit() + " is not on branch " + branch
+      return "commit "
+          + request.commit()
+          + " is not on branch "
+          + branch
           + " of the repository; only pushed commits of allowed branches can start runs";
     }
     Optional<byte[]> committed = mirror.readFile(request.commit(), CONFIG_PATH);
@@ -37,7 +42,10 @@ public final class ProvenanceCheck implements RequestCheck {
       return "commit " + request.commit() + " has no " + CONFIG_PATH;
     }
     if (!Arrays.equals(committed.get(), config)) {
-      return "the uploaded config is not " + CONFIG_PATH + " of commit " + request.commit()
+      return "the uploaded config is not "
+          + CONFIG_PATH
+          + " of commit "
+          + request.commit()
           + "; submit it with `agent.jar ci submit` from that commit";
     }
     return null;

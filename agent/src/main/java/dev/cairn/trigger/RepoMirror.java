@@ -1,7 +1,7 @@
 package dev.cairn.trigger;
 
 import dev.cairn.CairnException;
-import dev.cairn.publish.GitClone;
+import dev.cairn.git.GitClone;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Optional;

@@ -75,8 +75,8 @@ public final class RequestPoller {
   }
 
   /**
-   * The seed-style key when it changed since {@code etag}: one conditional GET, which costs no
-   * body while nothing changed.
+   * The seed-style key when it changed since {@code etag}: one conditional GET, which costs no body
+   * while nothing changed.
    */
   public Optional<StoredObject> pollSeed(String key, String etag) throws IOException {
     return store.getIfChanged(key, etag);

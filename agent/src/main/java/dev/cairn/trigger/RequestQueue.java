@@ -9,8 +9,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
 /**
- * Writes run requests the way CI does: {@code requests/<commit>/config.env}, then
- * {@code request.json}, then an entry under {@code queue/} whose key sorts by submission time, so the
+ * Writes run requests the way CI does: {@code requests/<commit>/config.env}, then {@code
+ * request.json}, then an entry under {@code queue/} whose key sorts by submission time, so the
  * agent finds new requests with one listing that starts after the last entry it saw.
  */
 public final class RequestQueue {
@@ -23,7 +23,12 @@ public final class RequestQueue {
   /** The queue key of a request: {@code queue/<UTC time>-<commit>-a<attempt>}. */
   public static String queueKey(RunRequest request) {
     Instant at = Instant.parse(request.submittedAt());
-    return QUEUE_PREFIX + STAMP.format(at) + "-" + request.commit() + "-a" + request.attemptOrFirst();
+    return QUEUE_PREFIX
+        + STAMP.format(at)
+        + "-"
+        + request.commit()
+        + "-a"
+        + request.attemptOrFirst();
   }
 
   /** The smallest queue key of anything submitted at or after {@code at}. */
@@ -31,8 +36,11 @@ public final class RequestQueue {
     return QUEUE_PREFIX + STAMP.format(at);
   }
 
-  /** Uploads one request, config first, so that a reader never sees a request without its config. */
-  public static void submit(ObjectStore store, RunRequest request, byte[] config) throws IOException {
+  /**
+   * Uploads one request, config first, so that a reader never sees a request without its config.
+   */
+  public static void submit(ObjectStore store, RunRequest request, byte[] config)
+      throws IOException {
     store.put(RunRequest.configKey(request.commit()), config);
     byte[] json = Json.MAPPER.writeValueAsBytes(request);
     store.put(RunRequest.requestKey(request.commit()), json);

@@ -1,8 +1,8 @@
 package dev.cairn.trigger;
 
 /**
- * A request to run the config of one commit, as {@code ci submit} writes it to
- * {@code requests/<commit>/request.json}.
+ * A request to run the config of one commit, as {@code ci submit} writes it to {@code
+ * requests/<commit>/request.json}.
  *
  * @param attempt 1 for the first run of the commit; {@code ci submit --rerun} asks for the next
  * @param submittedAt ISO-8601 UTC instant

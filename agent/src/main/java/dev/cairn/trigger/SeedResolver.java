@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Turns the seed-style single {@code config.env} key (copied by a plain {@code aws s3 cp}, as simple
- * pipelines do) into a run request: the content must be {@code config/config.env} at the head of
- * an allowed branch, and the request is for that head commit.
+ * Turns the seed-style single {@code config.env} key (copied by a plain {@code aws s3 cp}, as
+ * simple pipelines do) into a run request: the content must be {@code config/config.env} at the
+ * head of an allowed branch, and the request is for that head commit.
  */
 public final class SeedResolver {
   private final RepoMirror mirror;

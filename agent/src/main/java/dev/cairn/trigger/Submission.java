@@ -2,6 +2,7 @@ package dev.cairn.trigger;
 
 import dev.cairn.CairnException;
 import dev.cairn.Json;
+import dev.cairn.publish.RunState;
 import dev.cairn.store.ObjectStore;
 import dev.cairn.store.StoredObject;
 import java.io.IOException;
@@ -9,9 +10,9 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Submitting a commit's config as CI does, safely repeatable: a retried job does not start a
- * second run and completes a submission that died half-way; a rerun is a new attempt of the same
- * config, refused while the previous attempt still runs.
+ * Submitting a commit's config as CI does, safely repeatable: a retried job does not start a second
+ * run and completes a submission that died half-way; a rerun is a new attempt of the same config,
+ * refused while the previous attempt still runs.
  */
 public final class Submission {
   private Submission() {}
@@ -35,8 +36,11 @@ public final class Submission {
     RunRequest before = Json.MAPPER.readValue(existing.get().content(), RunRequest.class);
     if (!request.configSha256().equals(before.configSha256())) {
       throw new CairnException(
-          "commit " + request.commit() + " was submitted before with another config (sha256 "
-              + before.configSha256() + "); a commit's config cannot change, commit the new one");
+          "commit "
+              + request.commit()
+              + " was submitted before with another config (sha256 "
+              + before.configSha256()
+              + "); a commit's config cannot change, commit the new one");
     }
     if (!rerun) {
       // a job that died between request.json and the queue entry left a request nobody sees
@@ -55,13 +59,23 @@ public final class Submission {
       int statusAttempt = node.path("attempt").asInt(1);
       if (statusAttempt >= last && !isFinal(state)) {
         throw new CairnException(
-            "attempt " + statusAttempt + " of commit " + request.commit() + " is still " + state
-                + "; wait for it to end (or `agent.jar cancel " + request.commit() + "`) before --rerun");
+            "attempt "
+                + statusAttempt
+                + " of commit "
+                + request.commit()
+                + " is still "
+                + state
+                + "; wait for it to end (or `agent.jar cancel "
+                + request.commit()
+                + "`) before --rerun");
       }
       last = Math.max(last, statusAttempt);
     } else {
       throw new CairnException(
-          "attempt " + last + " of commit " + request.commit()
+          "attempt "
+              + last
+              + " of commit "
+              + request.commit()
               + " has not been picked up by an agent yet; --rerun once it has ended");
     }
     RunRequest next = withAttempt(request, last + 1);
@@ -69,17 +83,25 @@ public final class Submission {
     return new Outcome(next, false, false);
   }
 
+  /** Whether a state read from {@code status.json} has ended; an unknown one has not. */
   static boolean isFinal(String state) {
-    return switch (state) {
-      case "SUCCEEDED", "FAILED", "REJECTED", "CANCELLED" -> true;
-      default -> false;
-    };
+    try {
+      return RunState.valueOf(state).isTerminal();
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   private static RunRequest withAttempt(RunRequest r, int attempt) {
     return new RunRequest(
-        r.commit(), r.branch(), r.pipeline(), r.author(), r.message(),
-        r.submittedAt() == null ? Instant.now().toString() : r.submittedAt(), r.configSha256(), attempt,
+        r.commit(),
+        r.branch(),
+        r.pipeline(),
+        r.author(),
+        r.message(),
+        r.submittedAt() == null ? Instant.now().toString() : r.submittedAt(),
+        r.configSha256(),
+        attempt,
         r.reproduces());
   }
 }

@@ -1,5 +1,6 @@
 package dev.cairn.agent;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,6 +17,7 @@ import dev.cairn.scheduler.JobState;
 import dev.cairn.scheduler.Schedulers;
 import dev.cairn.store.FileObjectStore;
 import dev.cairn.testing.Fixtures;
+import dev.cairn.testing.ManualClock;
 import dev.cairn.trigger.RequestQueue;
 import dev.cairn.trigger.RunRequest;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +29,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,6 +45,9 @@ class AgentLoopTest {
   private Schedulers schedulers;
   private int commits;
 
+  /** When CI submitted each request: one second apart, so their order is certain. */
+  private final ManualClock requestTimes = new ManualClock(Instant.now());
+
   @BeforeEach
   void setUp() throws Exception {
     store = new FileObjectStore(tmp.resolve("store"));
@@ -55,14 +61,20 @@ class AgentLoopTest {
     }
     // let local jobs that are still ending finish writing into the temporary folder before it goes
     Path jobs = tmp.resolve("state/local-scheduler/jobs");
-    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    while (Files.isDirectory(jobs) && System.nanoTime() < deadline) {
-      try (Stream<Path> dirs = Files.list(jobs)) {
-        if (dirs.filter(d -> d.getFileName().toString().matches("\\d+")).noneMatch(AgentLoopTest::stillRunning)) {
-          break;
-        }
-      }
-      Thread.sleep(100);
+    try {
+      await().atMost(Duration.ofSeconds(15)).until(() -> !anyJobRunning(jobs));
+    } catch (ConditionTimeoutException e) {
+      // a job that outlives the bound is the scheduler's to kill; the folder goes anyway
+    }
+  }
+
+  private static boolean anyJobRunning(Path jobs) throws java.io.IOException {
+    if (!Files.isDirectory(jobs)) {
+      return false;
+    }
+    try (Stream<Path> dirs = Files.list(jobs)) {
+      return dirs.filter(d -> d.getFileName().toString().matches("\\d+"))
+          .anyMatch(AgentLoopTest::stillRunning);
     }
   }
 
@@ -72,7 +84,9 @@ class AgentLoopTest {
       if (Files.exists(job.resolve("exit")) || !Files.exists(pid)) {
         return false;
       }
-      return ProcessHandle.of(Long.parseLong(Files.readString(pid).strip())).map(ProcessHandle::isAlive).orElse(false);
+      return ProcessHandle.of(Long.parseLong(Files.readString(pid).strip()))
+          .map(ProcessHandle::isAlive)
+          .orElse(false);
     } catch (java.io.IOException | NumberFormatException e) {
       return false;
     }
@@ -83,10 +97,14 @@ class AgentLoopTest {
         AgentSettings.load(
             null,
             Map.of(
-                "CAIRN_STORE", store.describe(),
-                "CAIRN_STATE_DIR", tmp.resolve("state").toString(),
-                "CAIRN_LOCAL_MAX_JOBS", "2",
-                "CAIRN_SUPERSEDE", policy));
+                "CAIRN_STORE",
+                store.describe(),
+                "CAIRN_STATE_DIR",
+                tmp.resolve("state").toString(),
+                "CAIRN_LOCAL_MAX_JOBS",
+                "2",
+                "CAIRN_SUPERSEDE",
+                policy));
   }
 
   private Agent newAgent() throws Exception {
@@ -95,30 +113,45 @@ class AgentLoopTest {
     }
     schedulers = new Schedulers(settings, Clock.systemUTC(), new ExecCommandRunner());
     TemplateSet templates =
-        TemplateSet.fromDirectory(Fixtures.projectDir().resolve("agent/src/test/resources/loop-templates"));
+        TemplateSet.fromDirectory(
+            Fixtures.projectDir().resolve("agent/src/test/resources/loop-templates"));
     ScriptRenderer renderer = new ScriptRenderer(templates, new Site("", "unused.jar", "", "test"));
-    RunDriver driver = new RunDriver(renderer, schedulers, settings.workDir(), Clock.systemUTC(), null, null);
-    return new Agent(settings, store, schedulers, new RunRepository(settings.stateDir()), driver, Clock.systemUTC(), null);
+    return new Agent(
+        AgentParts.of(
+            settings,
+            store,
+            schedulers,
+            renderer,
+            new RunRepository(settings.stateDir()),
+            Clock.systemUTC()));
   }
 
   private String submit(String config) throws Exception {
-    String commit = ExperimentConfig.sha256(("commit " + ++commits).getBytes(StandardCharsets.UTF_8)).substring(0, 40);
+    String commit =
+        ExperimentConfig.sha256(("commit " + ++commits).getBytes(StandardCharsets.UTF_8))
+            .substring(0, 40);
     byte[] bytes = config.getBytes(StandardCharsets.UTF_8);
     RequestQueue.submit(
         store,
-        new RunRequest(commit, "main", "1", "A", "msg", Instant.now().toString(), ExperimentConfig.sha256(bytes), 1),
+        new RunRequest(
+            commit,
+            "main",
+            "1",
+            "A",
+            "msg",
+            requestTimes.advance(Duration.ofSeconds(1)).toString(),
+            ExperimentConfig.sha256(bytes),
+            1),
         bytes);
     return commit;
   }
 
-  private static void runUntilIdle(Agent agent) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (agent.tick()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("runs still active after 30 s: " + agent.runs().keySet());
-      }
-      Thread.sleep(100);
-    }
+  /** Ticks until no run is active; the local jobs are real processes, so this polls. */
+  private static void runUntilIdle(Agent agent) {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> !agent.tick());
   }
 
   private JsonNode status(String commit) throws Exception {
@@ -151,7 +184,8 @@ class AgentLoopTest {
     runUntilIdle(agent);
     JsonNode status = status(bad);
     assertEquals("REJECTED", status.get("state").asText());
-    assertEquals("EPOCS is not a key of config.env; did you mean EPOCHS?", status.get("message").asText());
+    assertEquals(
+        "EPOCS is not a key of config.env; did you mean EPOCHS?", status.get("message").asText());
     String good = submit(GOOD);
     runUntilIdle(agent);
     assertEquals("SUCCEEDED", status(good).get("state").asText());
@@ -159,7 +193,9 @@ class AgentLoopTest {
 
   @Test
   void loop_reportsAFailedJobAndAMissedGate() throws Exception {
-    String failing = submit(GOOD.replace("TASKS=crop_classification,landslide", "TASKS=landslide") + "SEED=13\n");
+    String failing =
+        submit(
+            GOOD.replace("TASKS=crop_classification,landslide", "TASKS=landslide") + "SEED=13\n");
     String missed = submit(GOOD.replace("EPOCHS=4", "EPOCHS=2"));
     runUntilIdle(newAgent());
     JsonNode f = status(failing);
@@ -169,28 +205,29 @@ class AgentLoopTest {
     JsonNode m = status(missed);
     assertEquals("FAILED", m.get("state").asText());
     assertTrue(
-        m.get("message").asText().contains("crop_classification missed its quality gate test/mIoU>=0.3 (test/mIoU = 0.2000)"),
+        m.get("message")
+            .asText()
+            .contains(
+                "crop_classification missed its quality gate test/mIoU>=0.3 (test/mIoU = 0.2000)"),
         m.get("message").asText());
   }
 
   @Test
   void loop_resubmitsALostJobWhichResumesFromItsCheckpoint() throws Exception {
-    String commit = submit(GOOD.replace("TASKS=crop_classification,landslide", "TASKS=crop_classification").replace("EPOCHS=4", "EPOCHS=10"));
+    String commit =
+        submit(
+            GOOD.replace("TASKS=crop_classification,landslide", "TASKS=crop_classification")
+                .replace("EPOCHS=4", "EPOCHS=10"));
     Agent agent = newAgent();
     Path spool = settings.stateDir().resolve("local-scheduler/jobs/1");
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    Path epochs = null;
-    while (System.nanoTime() < deadline) {
-      agent.tick();
-      Run run = agent.runs().values().iterator().next();
-      if (run.runDir != null) {
-        epochs = Path.of(run.runDir).resolve("predictions/crop_classification/epochs.log");
-        if (Files.exists(epochs) && Files.readAllLines(epochs).size() >= 3) {
-          break;
-        }
-      }
-      Thread.sleep(100);
-    }
+    agent.tick();
+    Run run = agent.runs().values().iterator().next();
+    Path epochs = Path.of(run.runDir).resolve("predictions/crop_classification/epochs.log");
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> agent.tick() && Files.exists(epochs) && Files.readAllLines(epochs).size() >= 3);
     // the job's processes vanish without a trace, as on a node that died
     long pid = Long.parseLong(Files.readString(spool.resolve("pid")).strip());
     new ProcessBuilder("kill", "-KILL", "--", "-" + pid).start().waitFor();
@@ -209,11 +246,12 @@ class AgentLoopTest {
   void queue_runsTwoCommitsOfABranchInOrder() throws Exception {
     useSupersede("queue");
     String first = submit(GOOD);
-    Thread.sleep(5);
     String second = submit(GOOD);
     Agent agent = newAgent();
     agent.tick();
-    assertTrue(status(second).get("message").asText().startsWith("queued behind run"), status(second).toString());
+    assertTrue(
+        status(second).get("message").asText().startsWith("queued behind run"),
+        status(second).toString());
     assertEquals(0, status(second).get("jobs").size());
     runUntilIdle(agent);
     JsonNode a = status(first);
@@ -222,8 +260,16 @@ class AgentLoopTest {
     assertEquals("SUCCEEDED", b.get("state").asText());
     assertTrue(b.get("updated_at").asText().compareTo(a.get("updated_at").asText()) > 0);
     // the second run's jobs were submitted only after the first run's had ended
-    int firstLastJob = a.get("jobs").findValues("scheduler_id").stream().mapToInt(JsonNode::asInt).max().orElseThrow();
-    int secondFirstJob = b.get("jobs").findValues("scheduler_id").stream().mapToInt(JsonNode::asInt).min().orElseThrow();
+    int firstLastJob =
+        a.get("jobs").findValues("scheduler_id").stream()
+            .mapToInt(JsonNode::asInt)
+            .max()
+            .orElseThrow();
+    int secondFirstJob =
+        b.get("jobs").findValues("scheduler_id").stream()
+            .mapToInt(JsonNode::asInt)
+            .min()
+            .orElseThrow();
     assertTrue(secondFirstJob > firstLastJob, a + "\n" + b);
   }
 
@@ -234,7 +280,6 @@ class AgentLoopTest {
     Agent agent = newAgent();
     agent.tick();
     agent.tick();
-    Thread.sleep(5);
     String newer = submit(GOOD);
     runUntilIdle(agent);
     JsonNode old = status(older);
@@ -249,7 +294,9 @@ class AgentLoopTest {
     Agent agent = newAgent();
     agent.tick();
     agent.tick();
-    store.put(RunRequest.cancelKey(commit), "{\"by\": \"ana\", \"reason\": \"wrong dataset\"}".getBytes(StandardCharsets.UTF_8));
+    store.put(
+        RunRequest.cancelKey(commit),
+        "{\"by\": \"ana\", \"reason\": \"wrong dataset\"}".getBytes(StandardCharsets.UTF_8));
     runUntilIdle(agent);
     JsonNode status = status(commit);
     assertEquals("CANCELLED", status.get("state").asText(), status.toString());
@@ -277,7 +324,8 @@ class AgentLoopTest {
 
   @Test
   void restart_adoptsASubmissionInterruptedBeforeItsIdWasSaved() throws Exception {
-    String commit = submit(GOOD.replace("TASKS=crop_classification,landslide", "TASKS=crop_classification"));
+    String commit =
+        submit(GOOD.replace("TASKS=crop_classification,landslide", "TASKS=crop_classification"));
     Agent first = newAgent();
     first.tick();
     Run run = first.runs().values().iterator().next();

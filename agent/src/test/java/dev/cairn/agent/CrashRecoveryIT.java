@@ -32,7 +32,11 @@ class CrashRecoveryIT {
     Path settings = tmp.resolve("agent.env");
     Files.writeString(
         settings,
-        "CAIRN_STORE=" + storeDir.toUri() + "\nCAIRN_STATE_DIR=" + state + "\nCAIRN_POLL_MIN_SECONDS=1\n"
+        "CAIRN_STORE="
+            + storeDir.toUri()
+            + "\nCAIRN_STATE_DIR="
+            + state
+            + "\nCAIRN_POLL_MIN_SECONDS=1\n"
             + "CAIRN_POLL_MAX_SECONDS=2\nCAIRN_LOCAL_MAX_JOBS=3\n");
     String config =
         "EXPERIMENT_NAME=crash\nTRAINER=demo\nSCHEDULER=local\nEPOCHS=60\nCPUS_PER_JOB=1\nNUM_WORKERS=1\n";
@@ -41,14 +45,26 @@ class CrashRecoveryIT {
     try (FileObjectStore store = new FileObjectStore(storeDir)) {
       RequestQueue.submit(
           store,
-          new RunRequest(commit, "main", "7", "A", "crash test", Instant.now().toString(), ExperimentConfig.sha256(bytes), 1),
+          new RunRequest(
+              commit,
+              "main",
+              "7",
+              "A",
+              "crash test",
+              Instant.now().toString(),
+              ExperimentConfig.sha256(bytes),
+              1),
           bytes);
     }
     Path jobs = state.resolve("local-scheduler/jobs");
-    try (AgentProcess first = AgentProcess.start(tmp.resolve("first.log"), Map.of(), "run", "--settings", settings.toString())) {
+    try (AgentProcess first =
+        AgentProcess.start(
+            tmp.resolve("first.log"), Map.of(), "run", "--settings", settings.toString())) {
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (running(jobs) < 3) {
-        assertTrue(System.nanoTime() < deadline, "jobs did not start: " + Files.readString(tmp.resolve("first.log")));
+        assertTrue(
+            System.nanoTime() < deadline,
+            "jobs did not start: " + Files.readString(tmp.resolve("first.log")));
         Thread.sleep(100);
       }
       first.kill();
@@ -56,13 +72,20 @@ class CrashRecoveryIT {
     assertEquals(3, running(jobs), "the jobs outlive the agent, as on a real scheduler");
     int code;
     try (AgentProcess second =
-        AgentProcess.start(tmp.resolve("second.log"), Map.of(), "run", "--until-idle", "--settings", settings.toString())) {
+        AgentProcess.start(
+            tmp.resolve("second.log"),
+            Map.of(),
+            "run",
+            "--until-idle",
+            "--settings",
+            settings.toString())) {
       code = second.waitFor(Duration.ofSeconds(120));
     }
     String log = Files.readString(tmp.resolve("second.log"));
     assertEquals(0, code, log);
     try (FileObjectStore store = new FileObjectStore(storeDir)) {
-      JsonNode status = Json.MAPPER.readTree(store.get(RunRequest.statusKey(commit)).orElseThrow().content());
+      JsonNode status =
+          Json.MAPPER.readTree(store.get(RunRequest.statusKey(commit)).orElseThrow().content());
       assertEquals("SUCCEEDED", status.get("state").asText(), status.toString());
       for (JsonNode job : status.get("jobs")) {
         assertEquals(1, job.get("attempts").asInt(), status.toString());
@@ -75,7 +98,10 @@ class CrashRecoveryIT {
     try (Stream<Path> dirs = Files.list(runs)) {
       Path run = dirs.findFirst().orElseThrow();
       for (String task : List.of("crop_classification", "landslide", "biomass")) {
-        long starts = Files.readAllLines(run.resolve("out/" + task + ".out")).stream().filter(l -> l.contains("attempt 1 on")).count();
+        long starts =
+            Files.readAllLines(run.resolve("out/" + task + ".out")).stream()
+                .filter(l -> l.contains("attempt 1 on"))
+                .count();
         assertEquals(1, starts, task + " started once");
       }
     }
@@ -86,7 +112,8 @@ class CrashRecoveryIT {
       return 0;
     }
     try (Stream<Path> dirs = Files.list(jobs)) {
-      return dirs.filter(d -> Files.exists(d.resolve("pid")) && !Files.exists(d.resolve("exit"))).count();
+      return dirs.filter(d -> Files.exists(d.resolve("pid")) && !Files.exists(d.resolve("exit")))
+          .count();
     }
   }
 }

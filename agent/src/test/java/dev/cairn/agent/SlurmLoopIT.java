@@ -49,12 +49,25 @@ class SlurmLoopIT {
     store = new FileObjectStore(tmp.resolve("store"));
     AgentSettings settings =
         AgentSettings.load(
-            null, Map.of("CAIRN_STORE", store.describe(), "CAIRN_STATE_DIR", tmp.resolve("state").toString()));
+            null,
+            Map.of(
+                "CAIRN_STORE",
+                store.describe(),
+                "CAIRN_STATE_DIR",
+                tmp.resolve("state").toString()));
     schedulers = new Schedulers(settings, Clock.systemUTC(), new ExecCommandRunner());
     String trainer = System.getProperty("cairn.trainerJar");
-    ScriptRenderer renderer = new ScriptRenderer(Fixtures.templates(), new Site("", trainer, "", "test"));
-    RunDriver driver = new RunDriver(renderer, schedulers, settings.workDir(), Clock.systemUTC(), null, null);
-    agent = new Agent(settings, store, schedulers, new RunRepository(settings.stateDir()), driver, Clock.systemUTC(), null);
+    ScriptRenderer renderer =
+        new ScriptRenderer(Fixtures.templates(), new Site("", trainer, "", "test"));
+    agent =
+        new Agent(
+            AgentParts.of(
+                settings,
+                store,
+                schedulers,
+                renderer,
+                new RunRepository(settings.stateDir()),
+                Clock.systemUTC()));
   }
 
   @AfterEach
@@ -64,9 +77,21 @@ class SlurmLoopIT {
 
   private String submit(String config) throws Exception {
     byte[] bytes = config.getBytes(StandardCharsets.UTF_8);
-    String commit = ExperimentConfig.sha256((config + System.nanoTime()).getBytes(StandardCharsets.UTF_8)).substring(0, 40);
-    RequestQueue.submit(store,
-        new RunRequest(commit, "main", "1", "A", "slurm", Instant.now().toString(), ExperimentConfig.sha256(bytes), 1), bytes);
+    String commit =
+        ExperimentConfig.sha256((config + System.nanoTime()).getBytes(StandardCharsets.UTF_8))
+            .substring(0, 40);
+    RequestQueue.submit(
+        store,
+        new RunRequest(
+            commit,
+            "main",
+            "1",
+            "A",
+            "slurm",
+            Instant.now().toString(),
+            ExperimentConfig.sha256(bytes),
+            1),
+        bytes);
     return commit;
   }
 
@@ -84,9 +109,10 @@ class SlurmLoopIT {
 
   @Test
   void loop_runsTheThreeDemoTasksOnSlurm() throws Exception {
-    String commit = submit(
-        "EXPERIMENT_NAME=slurm-it\nTRAINER=demo\nSCHEDULER=slurm\nEPOCHS=3\nLEARNING_RATE=5e-3\nGPUS_PER_JOB=0\nCPUS_PER_JOB=1\n"
-            + "MEMORY_PER_JOB=1G\nTIME_LIMIT=10\nNUM_WORKERS=1\n");
+    String commit =
+        submit(
+            "EXPERIMENT_NAME=slurm-it\nTRAINER=demo\nSCHEDULER=slurm\nEPOCHS=3\nLEARNING_RATE=5e-3\nGPUS_PER_JOB=0\nCPUS_PER_JOB=1\n"
+                + "MEMORY_PER_JOB=1G\nTIME_LIMIT=10\nNUM_WORKERS=1\n");
     runUntilIdle(Duration.ofMinutes(3));
     JsonNode status = status(commit);
     assertEquals("SUCCEEDED", status.get("state").asText(), status.toString());
@@ -100,26 +126,29 @@ class SlurmLoopIT {
   @Test
   void refusedScript_failsTheJobWithSlurmsWords_andTheAgentGoesOn() throws Exception {
     // this cluster has no GPUs (no GRES): sbatch refuses --gres=gpu:1
-    String refused = submit(
-        "EXPERIMENT_NAME=gpu-it\nTRAINER=demo\nSCHEDULER=slurm\nTASKS=biomass\nEPOCHS=2\nGPUS_PER_JOB=1\n"
-            + "CPUS_PER_JOB=1\nMEMORY_PER_JOB=1G\nTIME_LIMIT=10\n");
+    String refused =
+        submit(
+            "EXPERIMENT_NAME=gpu-it\nTRAINER=demo\nSCHEDULER=slurm\nTASKS=biomass\nEPOCHS=2\nGPUS_PER_JOB=1\n"
+                + "CPUS_PER_JOB=1\nMEMORY_PER_JOB=1G\nTIME_LIMIT=10\n");
     runUntilIdle(Duration.ofMinutes(1));
     JsonNode status = status(refused);
     assertEquals("FAILED", status.get("state").asText(), status.toString());
     String reason = status.get("jobs").get(0).get("reason").asText();
     assertTrue(reason.contains("sbatch") && reason.toLowerCase().contains("gres"), reason);
-    String next = submit(
-        "EXPERIMENT_NAME=after-it\nTRAINER=demo\nSCHEDULER=slurm\nTASKS=biomass\nEPOCHS=2\nLEARNING_RATE=5e-3\n"
-            + "GPUS_PER_JOB=0\nCPUS_PER_JOB=1\nMEMORY_PER_JOB=1G\nTIME_LIMIT=10\n");
+    String next =
+        submit(
+            "EXPERIMENT_NAME=after-it\nTRAINER=demo\nSCHEDULER=slurm\nTASKS=biomass\nEPOCHS=2\nLEARNING_RATE=5e-3\n"
+                + "GPUS_PER_JOB=0\nCPUS_PER_JOB=1\nMEMORY_PER_JOB=1G\nTIME_LIMIT=10\n");
     runUntilIdle(Duration.ofMinutes(2));
     assertEquals("SUCCEEDED", status(next).get("state").asText(), status(next).toString());
   }
 
   @Test
   void preemption_jobResumesFromItsCheckpointAndCompletes() throws Exception {
-    String commit = submit(
-        "EXPERIMENT_NAME=preempt-it\nTRAINER=demo\nSCHEDULER=slurm\nTASKS=crop_classification\nEPOCHS=120\nLEARNING_RATE=5e-3\n"
-            + "GPUS_PER_JOB=0\nCPUS_PER_JOB=1\nMEMORY_PER_JOB=3000M\nTIME_LIMIT=10\nNUM_WORKERS=1\nPARTITION=low\n");
+    String commit =
+        submit(
+            "EXPERIMENT_NAME=preempt-it\nTRAINER=demo\nSCHEDULER=slurm\nTASKS=crop_classification\nEPOCHS=120\nLEARNING_RATE=5e-3\n"
+                + "GPUS_PER_JOB=0\nCPUS_PER_JOB=1\nMEMORY_PER_JOB=3000M\nTIME_LIMIT=10\nNUM_WORKERS=1\nPARTITION=low\n");
     Path csv = null;
     long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
     while (true) {
@@ -133,9 +162,20 @@ class SlurmLoopIT {
       Thread.sleep(500);
     }
     // a job on the high-priority partition needs the memory the demo job holds: SLURM preempts it
-    var high = cluster.runner().run(
-        List.of("sbatch", "--parsable", "--partition=high", "--mem=3000M", "--time=2",
-            "--output=" + tmp.resolve("high.out"), "--wrap", "sleep 8"), Duration.ofSeconds(30));
+    var high =
+        cluster
+            .runner()
+            .run(
+                List.of(
+                    "sbatch",
+                    "--parsable",
+                    "--partition=high",
+                    "--mem=3000M",
+                    "--time=2",
+                    "--output=" + tmp.resolve("high.out"),
+                    "--wrap",
+                    "sleep 8"),
+                Duration.ofSeconds(30));
     assertTrue(high.ok(), high.describe());
     runUntilIdle(Duration.ofMinutes(4));
     JsonNode status = status(commit);
@@ -144,7 +184,8 @@ class SlurmLoopIT {
     List<Integer> epochs = new ArrayList<>();
     rows.subList(1, rows.size()).forEach(r -> epochs.add(Integer.parseInt(r.split(",")[0])));
     for (int i = 0; i < epochs.size(); i++) {
-      assertEquals(i + 1, epochs.get(i), "epochs continue after the preemption, not restart: " + epochs);
+      assertEquals(
+          i + 1, epochs.get(i), "epochs continue after the preemption, not restart: " + epochs);
     }
     assertEquals(120, epochs.size());
     JsonNode job = status.get("jobs").get(0);

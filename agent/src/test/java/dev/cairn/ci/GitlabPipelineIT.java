@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cairn.publish.GitDaemon;
+import dev.cairn.git.GitDaemon;
 import dev.cairn.testing.AgentProcess;
 import dev.cairn.testing.Fixtures;
 import dev.cairn.testing.GitlabCiLocal;
@@ -55,8 +55,11 @@ class GitlabPipelineIT {
     Fixtures.git(tmp, "init", "-q", "--bare", "-b", "main", bare.toString());
     Fixtures.git(bare, "config", "receive.advertisePushOptions", "true");
     Path hook = bare.resolve("hooks/pre-receive");
-    Files.writeString(hook, "#!/bin/sh\ncat >/dev/null\necho \"push options: ${GIT_PUSH_OPTION_COUNT:-0} ${GIT_PUSH_OPTION_0:-}\" >> '"
-        + tmp.resolve("pushes.log") + "'\n");
+    Files.writeString(
+        hook,
+        "#!/bin/sh\ncat >/dev/null\necho \"push options: ${GIT_PUSH_OPTION_COUNT:-0} ${GIT_PUSH_OPTION_0:-}\" >> '"
+            + tmp.resolve("pushes.log")
+            + "'\n");
     Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwxr-xr-x"));
     git = GitDaemon.start(served, tmp.resolve("git-daemon.log"));
     remote = git.url("experiments.git");
@@ -68,31 +71,56 @@ class GitlabPipelineIT {
       Fixtures.copyTree(Fixtures.projectDir().resolve(part), clone.resolve(part));
     }
     baseConfig = Files.readString(clone.resolve("config/config.env"));
-    for (String[] kv : new String[][] {{"SCHEDULER", "slurm"}, {"EPOCHS", "3"}, {"GPUS_PER_JOB", "0"},
-        {"CPUS_PER_JOB", "1"}, {"MEMORY_PER_JOB", "1G"}, {"TIME_LIMIT", "10"}, {"NUM_WORKERS", "1"}}) {
+    for (String[] kv :
+        new String[][] {
+          {"SCHEDULER", "slurm"},
+          {"EPOCHS", "3"},
+          {"GPUS_PER_JOB", "0"},
+          {"CPUS_PER_JOB", "1"},
+          {"MEMORY_PER_JOB", "1G"},
+          {"TIME_LIMIT", "10"},
+          {"NUM_WORKERS", "1"}
+        }) {
       baseConfig = baseConfig.replaceAll("(?m)^" + kv[0] + "=.*$", kv[0] + "=" + kv[1]);
     }
     // the first push sets the experiment up; the tests' pushes change its config
-    Files.writeString(clone.resolve("config/config.env"), baseConfig.replaceAll("(?m)^EPOCHS=.*$", "EPOCHS=2"));
-    Files.writeString(clone.resolve(".gitignore"), ".gitlab-ci-local/\ncairn-junit.xml\ncairn.env\n.cairn/\ncairn-report/\nmetrics.txt\n");
+    Files.writeString(
+        clone.resolve("config/config.env"), baseConfig.replaceAll("(?m)^EPOCHS=.*$", "EPOCHS=2"));
+    Files.writeString(
+        clone.resolve(".gitignore"),
+        ".gitlab-ci-local/\ncairn-junit.xml\ncairn.env\n.cairn/\ncairn-report/\nmetrics.txt\n");
     Fixtures.git(clone, "add", "-A");
-    Fixtures.git(clone, "-c", "user.name=Researcher", "-c", "user.email=r@example.org", "commit", "-qm", "Set up the experiment");
+    Fixtures.git(
+        clone,
+        "-c",
+        "user.name=Researcher",
+        "-c",
+        "user.email=r@example.org",
+        "commit",
+        "-qm",
+        "Set up the experiment");
     Fixtures.git(clone, "push", "-q", "origin", "main");
     // gitlab-ci-local reads the project from origin's URL; pushes still go to the Git server
-    Fixtures.git(clone, "remote", "set-url", "origin", "git@gitlab.example.org:geofm/experiments.git");
+    Fixtures.git(
+        clone, "remote", "set-url", "origin", "git@gitlab.example.org:geofm/experiments.git");
     Fixtures.git(clone, "remote", "set-url", "--push", "origin", remote);
 
     Path settings = tmp.resolve("agent.env");
-    Files.writeString(settings, String.join("\n",
-        "CAIRN_STORE=" + s3.storeUrl("cairn"),
-        "CAIRN_S3_ACCESS_KEY_ENV=" + S3ProxyServer.ACCESS_KEY_ENV,
-        "CAIRN_S3_SECRET_KEY_ENV=" + S3ProxyServer.SECRET_KEY_ENV,
-        "CAIRN_STATE_DIR=" + tmp.resolve("agent"),
-        "CAIRN_REPO_REMOTE=" + remote,
-        "CAIRN_POLL_MIN_SECONDS=1",
-        "CAIRN_POLL_MAX_SECONDS=2",
-        ""));
-    agent = AgentProcess.start(tmp.resolve("agent.log"), s3.environment(), "run", "--settings", settings.toString());
+    Files.writeString(
+        settings,
+        String.join(
+            "\n",
+            "CAIRN_STORE=" + s3.storeUrl("cairn"),
+            "CAIRN_S3_ACCESS_KEY_ENV=" + S3ProxyServer.ACCESS_KEY_ENV,
+            "CAIRN_S3_SECRET_KEY_ENV=" + S3ProxyServer.SECRET_KEY_ENV,
+            "CAIRN_STATE_DIR=" + tmp.resolve("agent"),
+            "CAIRN_REPO_REMOTE=" + remote,
+            "CAIRN_POLL_MIN_SECONDS=1",
+            "CAIRN_POLL_MAX_SECONDS=2",
+            ""));
+    agent =
+        AgentProcess.start(
+            tmp.resolve("agent.log"), s3.environment(), "run", "--settings", settings.toString());
   }
 
   @AfterAll
@@ -114,7 +142,15 @@ class GitlabPipelineIT {
     Fixtures.git(clone, "pull", "-q", "--rebase", remote, "main");
     String before = Fixtures.git(clone, "rev-parse", "HEAD").strip();
     Files.writeString(clone.resolve("config/config.env"), config);
-    Fixtures.git(clone, "-c", "user.name=Researcher", "-c", "user.email=r@example.org", "commit", "-qam", message);
+    Fixtures.git(
+        clone,
+        "-c",
+        "user.name=Researcher",
+        "-c",
+        "user.email=r@example.org",
+        "commit",
+        "-qam",
+        message);
     Fixtures.git(clone, "push", "-q", "origin", "main");
     Fixtures.git(clone, "update-ref", "refs/remotes/origin/before", before);
     Fixtures.git(clone, "remote", "set-head", "origin", "before");
@@ -137,49 +173,83 @@ class GitlabPipelineIT {
     GitlabCiLocal.Result result = push(baseConfig, "Fine-tune for three epochs");
     assertEquals(0, result.exitCode(), result.log() + "\n" + agentLog());
     assertTrue(result.log().contains("PASS  cairn:await"), result.log());
-    assertTrue(result.log().contains("3 of 3 task(s) completed and met their quality gates"), result.log());
+    assertTrue(
+        result.log().contains("3 of 3 task(s) completed and met their quality gates"),
+        result.log());
     String dotenv = Files.readString(clone.resolve("cairn.env"));
-    String results = dotenv.lines().filter(l -> l.startsWith("CAIRN_RESULTS_COMMIT=")).findFirst().orElseThrow()
-        .substring("CAIRN_RESULTS_COMMIT=".length());
+    String results =
+        dotenv
+            .lines()
+            .filter(l -> l.startsWith("CAIRN_RESULTS_COMMIT="))
+            .findFirst()
+            .orElseThrow()
+            .substring("CAIRN_RESULTS_COMMIT=".length());
     String head = Fixtures.git(clone, "ls-remote", remote, "refs/heads/main").split("\\s+")[0];
     assertEquals(results, head, "the results commit is the remote branch's head");
     List<String> pushes = Files.readAllLines(tmp.resolve("pushes.log"));
-    assertEquals("push options: 1 ci.skip", pushes.get(pushes.size() - 1), "the agent's push carried ci.skip: " + pushes);
-    assertEquals("push options: 0 ", pushes.get(pushes.size() - 2), "the researcher's push started the pipeline: " + pushes);
+    assertEquals(
+        "push options: 1 ci.skip",
+        pushes.get(pushes.size() - 1),
+        "the agent's push carried ci.skip: " + pushes);
+    assertEquals(
+        "push options: 0 ",
+        pushes.get(pushes.size() - 2),
+        "the researcher's push started the pipeline: " + pushes);
     String junit = Files.readString(clone.resolve("cairn-junit.xml"));
     assertTrue(junit.contains("tests=\"3\" failures=\"0\""), junit);
     // the run's report and the metrics report are kept as the await job's artifacts
     assertTrue(result.log().contains("== Leaderboard"), result.log());
     Path artifacts = awaitArtifacts();
-    for (String file : List.of("cairn-report/report.html", "cairn-report/report.md", "cairn-report/charts/cost.png",
-        "cairn-report/charts/curves-crop_classification.png", "metrics.txt")) {
+    for (String file :
+        List.of(
+            "cairn-report/report.html",
+            "cairn-report/report.md",
+            "cairn-report/charts/cost.png",
+            "cairn-report/charts/curves-crop_classification.png",
+            "metrics.txt")) {
       assertTrue(Files.isRegularFile(artifacts.resolve(file)), file + " in " + artifacts);
     }
     String html = Files.readString(artifacts.resolve("cairn-report/report.html"));
-    assertTrue(html.contains("src=\"data:image/png;base64,"), "the report read from the results commit has its charts");
+    assertTrue(
+        html.contains("src=\"data:image/png;base64,"),
+        "the report read from the results commit has its charts");
     String metrics = Files.readString(artifacts.resolve("metrics.txt"));
-    assertTrue(metrics.contains("test_miou{task=\"crop_classification\",trial=\"crop_classification\"} "), metrics);
+    assertTrue(
+        metrics.contains("test_miou{task=\"crop_classification\",trial=\"crop_classification\"} "),
+        metrics);
   }
 
   /** The folder where gitlab-ci-local keeps the artifacts of the cairn:await job. */
   private static Path awaitArtifacts() throws IOException {
     try (var dirs = Files.list(clone.resolve(".gitlab-ci-local/artifacts"))) {
-      return dirs.filter(d -> d.getFileName().toString().contains("await")).findFirst().orElseThrow();
+      return dirs.filter(d -> d.getFileName().toString().contains("await"))
+          .findFirst()
+          .orElseThrow();
     }
   }
 
   @Test
   @Order(2)
   void pipeline_failsWhenAQualityGateIsMissed_namingTheMetric() throws Exception {
-    String config = baseConfig.replaceAll("(?m)^CROP_QUALITY_GATE=.*$", "CROP_QUALITY_GATE=test/mIoU>=0.999");
+    String config =
+        baseConfig.replaceAll("(?m)^CROP_QUALITY_GATE=.*$", "CROP_QUALITY_GATE=test/mIoU>=0.999");
     GitlabCiLocal.Result result = push(config, "Demand a near-perfect mIoU");
     assertNotEquals(0, result.exitCode(), result.log());
     assertTrue(result.log().contains("FAIL  cairn:await"), result.log());
-    assertTrue(result.log().contains("crop_classification missed its quality gate test/mIoU>=0.999 (test/mIoU = "), result.log());
+    assertTrue(
+        result
+            .log()
+            .contains("crop_classification missed its quality gate test/mIoU>=0.999 (test/mIoU = "),
+        result.log());
     String junit = Files.readString(clone.resolve("cairn-junit.xml"));
-    assertTrue(junit.contains("<failure type=\"QualityGate\" message=\"quality gate test/mIoU&gt;=0.999 missed: test/mIoU = "), junit);
+    assertTrue(
+        junit.contains(
+            "<failure type=\"QualityGate\" message=\"quality gate test/mIoU&gt;=0.999 missed: test/mIoU = "),
+        junit);
     assertTrue(junit.contains("tests=\"3\" failures=\"1\""), junit);
-    assertTrue(result.log().contains("== Compared with "), "the failed run is compared with the first: " + result.log());
+    assertTrue(
+        result.log().contains("== Compared with "),
+        "the failed run is compared with the first: " + result.log());
   }
 
   @Test
@@ -188,25 +258,60 @@ class GitlabPipelineIT {
     GitlabCiLocal.Result result = push(baseConfig + "EPOCS=3\n", "Typo in a key");
     assertNotEquals(0, result.exitCode(), result.log());
     assertTrue(result.log().contains("FAIL  cairn:submit"), result.log());
-    assertTrue(result.log().contains("EPOCS is not a key of config.env; did you mean EPOCHS?"), result.log());
+    assertTrue(
+        result.log().contains("EPOCS is not a key of config.env; did you mean EPOCHS?"),
+        result.log());
   }
 
   @Test
   @Order(4)
   void request_forACommitNotOnTheBranch_isRejected() throws Exception {
     Fixtures.git(clone, "pull", "-q", "--rebase", remote, "main");
-    Files.writeString(clone.resolve("config/config.env"), baseConfig.replaceAll("(?m)^EPOCHS=.*$", "EPOCHS=4"));
-    Fixtures.git(clone, "-c", "user.name=Mallory", "-c", "user.email=m@example.org", "commit", "-qam", "Never pushed");
+    Files.writeString(
+        clone.resolve("config/config.env"), baseConfig.replaceAll("(?m)^EPOCHS=.*$", "EPOCHS=4"));
+    Fixtures.git(
+        clone,
+        "-c",
+        "user.name=Mallory",
+        "-c",
+        "user.email=m@example.org",
+        "commit",
+        "-qam",
+        "Never pushed");
     String sha = Fixtures.git(clone, "rev-parse", "HEAD").strip();
     Map<String, String> env = pipelineVariables();
     Path log = tmp.resolve("unpushed.log");
-    try (AgentProcess submit = AgentProcess.start(log, env, "ci", "submit", "--commit", sha, "--branch", "main",
-        "--config", clone.resolve("config/config.env").toString(), "--templates", clone.resolve("templates").toString())) {
+    try (AgentProcess submit =
+        AgentProcess.start(
+            log,
+            env,
+            "ci",
+            "submit",
+            "--commit",
+            sha,
+            "--branch",
+            "main",
+            "--config",
+            clone.resolve("config/config.env").toString(),
+            "--templates",
+            clone.resolve("templates").toString())) {
       assertEquals(0, submit.waitFor(Duration.ofSeconds(60)), Files.readString(log));
     }
     Path awaitLog = tmp.resolve("unpushed-await.log");
-    try (AgentProcess await = AgentProcess.start(awaitLog, env, "ci", "await", "--commit", sha, "--timeout", "120s",
-        "--junit", tmp.resolve("unpushed.xml").toString(), "--dotenv", tmp.resolve("unpushed.env").toString())) {
+    try (AgentProcess await =
+        AgentProcess.start(
+            awaitLog,
+            env,
+            "ci",
+            "await",
+            "--commit",
+            sha,
+            "--timeout",
+            "120s",
+            "--junit",
+            tmp.resolve("unpushed.xml").toString(),
+            "--dotenv",
+            tmp.resolve("unpushed.env").toString())) {
       assertEquals(1, await.waitFor(Duration.ofSeconds(180)), Files.readString(awaitLog));
     }
     String text = Files.readString(awaitLog);

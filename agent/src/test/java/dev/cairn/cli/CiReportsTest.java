@@ -4,46 +4,101 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cairn.config.QualityGate;
+import dev.cairn.publish.JobRecord;
+import dev.cairn.publish.RunState;
 import dev.cairn.publish.RunStatus;
+import dev.cairn.scheduler.JobState;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class CiReportsTest {
-  private static RunStatus.Job job(String task, String state, Integer exit, Map<String, Double> metrics, Boolean passed) {
-    return new RunStatus.Job(task, "41", state, state.equals("FAILED") ? "exit code 3" : null, 1, exit, 12L, null, 80L,
-        null, null, metrics, "test/mIoU>=0.5", passed, List.of(), state.equals("FAILED") ? "Traceback: boom" : null);
+  private static JobRecord job(
+      String task, String state, Integer exit, Map<String, Double> metrics, Boolean passed) {
+    return new JobRecord(
+        task,
+        "41",
+        JobState.valueOf(state),
+        state.equals("FAILED") ? "exit code 3" : null,
+        1,
+        exit,
+        12L,
+        null,
+        80L,
+        0,
+        null,
+        null,
+        metrics,
+        QualityGate.of("test/mIoU>=0.5"),
+        passed,
+        List.of(),
+        state.equals("FAILED") ? "Traceback: boom" : null);
   }
 
-  private static RunStatus status(String state, int attempt, RunStatus.Job... jobs) {
-    return new RunStatus(1, "c".repeat(40), "20261125-x-cccccccc", attempt, state, "msg", "t", List.of(jobs), "r".repeat(40));
+  private static RunStatus status(String state, int attempt, JobRecord... jobs) {
+    return new RunStatus(
+        1,
+        "c".repeat(40),
+        "20261125-x-cccccccc",
+        attempt,
+        RunState.valueOf(state),
+        "msg",
+        "t",
+        List.of(jobs),
+        "r".repeat(40));
   }
 
   @Test
   void junit_oneCasePerTaskFailingWithTheReason() {
-    String xml = CiReports.junit(status("FAILED", 1,
-        job("crop_classification", "COMPLETED", 0, Map.of("test/mIoU", 0.41), false),
-        job("landslide", "FAILED", 3, Map.of(), null),
-        job("biomass", "COMPLETED", 0, Map.of("test/mIoU", 0.9), true)), null);
+    String xml =
+        CiReports.junit(
+            status(
+                "FAILED",
+                1,
+                job("crop_classification", "COMPLETED", 0, Map.of("test/mIoU", 0.41), false),
+                job("landslide", "FAILED", 3, Map.of(), null),
+                job("biomass", "COMPLETED", 0, Map.of("test/mIoU", 0.9), true)),
+            null);
     assertTrue(xml.contains("tests=\"3\" failures=\"2\""), xml);
-    assertTrue(xml.contains("<failure type=\"QualityGate\" message=\"quality gate test/mIoU&gt;=0.5 missed: test/mIoU = 0.4100\""), xml);
-    assertTrue(xml.contains("<failure type=\"FAILED\" message=\"job FAILED with exit code 3 (exit code 3) after 1 attempt(s)\""), xml);
+    assertTrue(
+        xml.contains(
+            "<failure type=\"QualityGate\" message=\"quality gate test/mIoU&gt;=0.5 missed: test/mIoU = 0.4100\""),
+        xml);
+    assertTrue(
+        xml.contains(
+            "<failure type=\"FAILED\" message=\"job FAILED with exit code 3 (exit code 3) after 1 attempt(s)\""),
+        xml);
     assertTrue(xml.contains("Traceback: boom"), xml);
   }
 
   @Test
   void junit_aRejectedRunIsOneFailingCaseWithTheMessage() {
-    RunStatus rejected = new RunStatus(1, "c".repeat(40), "r", 1, "REJECTED",
-        "EPOCS is not a key of config.env; did you mean EPOCHS?", "t", List.of(), null);
+    RunStatus rejected =
+        new RunStatus(
+            1,
+            "c".repeat(40),
+            "r",
+            1,
+            RunState.REJECTED,
+            "EPOCS is not a key of config.env; did you mean EPOCHS?",
+            "t",
+            List.of(),
+            null);
     String xml = CiReports.junit(rejected, null);
     assertTrue(xml.contains("name=\"config.env\""), xml);
-    assertTrue(xml.contains("REJECTED: EPOCS is not a key of config.env; did you mean EPOCHS?"), xml);
+    assertTrue(
+        xml.contains("REJECTED: EPOCS is not a key of config.env; did you mean EPOCHS?"), xml);
   }
 
   @Test
   void dotenv_carriesTheResultsCommit() {
     String env = CiReports.dotenv(status("SUCCEEDED", 1));
-    assertEquals("CAIRN_RUN_ID=20261125-x-cccccccc\nCAIRN_RUN_STATE=SUCCEEDED\nCAIRN_RESULTS_COMMIT=" + "r".repeat(40) + "\n", env);
+    assertEquals(
+        "CAIRN_RUN_ID=20261125-x-cccccccc\nCAIRN_RUN_STATE=SUCCEEDED\nCAIRN_RESULTS_COMMIT="
+            + "r".repeat(40)
+            + "\n",
+        env);
   }
 
   @Test
@@ -54,9 +109,27 @@ class CiReportsTest {
 
   @Test
   void progress_namesStatesAttemptsAndQueueReasons() {
-    RunStatus.Job pending = new RunStatus.Job("landslide", "9", "PENDING", "Priority", 2, null, null, null, null,
-        null, null, Map.of(), "g", null, List.of(), null);
-    assertEquals("run 20261125-x-cccccccc: RUNNING | landslide PENDING (attempt 2) [Priority]",
+    JobRecord pending =
+        new JobRecord(
+            "landslide",
+            "9",
+            JobState.PENDING,
+            "Priority",
+            2,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            Map.of(),
+            QualityGate.of("val/loss<1"),
+            null,
+            List.of(),
+            null);
+    assertEquals(
+        "run 20261125-x-cccccccc: RUNNING | landslide PENDING (attempt 2) [Priority]",
         CiAwaitCommand.progress(status("RUNNING", 1, pending)));
   }
 }

@@ -21,9 +21,17 @@ class LogJsonIT {
   @Test
   void logJson_writesOneJsonObjectPerLine() throws Exception {
     Path settings = tmp.resolve("agent.env");
-    Files.writeString(settings, "CAIRN_STORE=" + tmp.resolve("store").toUri() + "\nCAIRN_STATE_DIR=" + tmp.resolve("state") + "\n");
+    Files.writeString(
+        settings,
+        "CAIRN_STORE="
+            + tmp.resolve("store").toUri()
+            + "\nCAIRN_STATE_DIR="
+            + tmp.resolve("state")
+            + "\n");
     Path log = tmp.resolve("agent.log");
-    try (AgentProcess agent = AgentProcess.start(log, Map.of(), "run", "--once", "--log-json", "--settings", settings.toString())) {
+    try (AgentProcess agent =
+        AgentProcess.start(
+            log, Map.of(), "run", "--once", "--log-json", "--settings", settings.toString())) {
       assertEquals(0, agent.waitFor(Duration.ofSeconds(60)), Files.readString(log));
     }
     List<String> lines = Files.readAllLines(log);
@@ -32,6 +40,7 @@ class LogJsonIT {
       JsonNode node = Json.MAPPER.readTree(line);
       assertTrue(node.has("level") && node.has("message"), line);
     }
-    assertTrue(lines.stream().anyMatch(l -> l.contains("CAIRN_REPO_REMOTE is not set")), lines.toString());
+    assertTrue(
+        lines.stream().anyMatch(l -> l.contains("CAIRN_REPO_REMOTE is not set")), lines.toString());
   }
 }

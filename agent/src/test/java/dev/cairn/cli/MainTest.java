@@ -27,10 +27,24 @@ class MainTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"run", "demo", "render", "status", "version", "pull", "reproduce", "bench", "ci", "cancel"})
+  @ValueSource(
+      strings = {
+        "run",
+        "demo",
+        "render",
+        "status",
+        "version",
+        "pull",
+        "reproduce",
+        "bench",
+        "ci",
+        "cancel"
+      })
   void help_isThereForEveryCommand(String command) {
     assertEquals(0, run(command, "--help"));
-    assertTrue(out.toString(StandardCharsets.UTF_8).contains("Usage: agent.jar " + command), out.toString());
+    assertTrue(
+        out.toString(StandardCharsets.UTF_8).contains("Usage: agent.jar " + command),
+        out.toString());
   }
 
   @Test
@@ -54,17 +68,45 @@ class MainTest {
     assertTrue(err().contains("EPOCHS='3; rm -rf ~' is not allowed"), err());
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"before", "after"})
+  void verbose_anywhereOnTheLine_addsTheStackTrace(String where) {
+    String missing = tmp.resolve("nope.env").toString();
+    String[] args =
+        where.equals("before")
+            ? new String[] {"--verbose", "render", "--config", missing}
+            : new String[] {"render", "--config", missing, "--verbose"};
+    assertEquals(2, run(args));
+    assertTrue(err().lines().count() > 1, err());
+    assertTrue(err().contains("\tat dev.cairn."), err());
+  }
+
+  @Test
+  void withoutVerbose_anErrorIsOneLine() {
+    assertEquals(2, run("render", "--config", tmp.resolve("nope.env").toString()));
+    assertEquals(1, err().strip().lines().count(), err());
+  }
+
   @Test
   void render_missingConfig_namesTheFix() {
     assertEquals(2, run("render", "--config", tmp.resolve("nope.env").toString()));
-    assertTrue(err().contains("does not exist; pass --config with the path of your config.env"), err());
+    assertTrue(
+        err().contains("does not exist; pass --config with the path of your config.env"), err());
   }
 
   @Test
   void render_printsScriptsForEachTask() throws Exception {
     Path config = Fixtures.projectDir().resolve("config/config.env");
-    assertEquals(0, run("render", "--config", config.toString(), "--scheduler", "slurm", "--templates",
-        Fixtures.projectDir().resolve("templates").toString()));
+    assertEquals(
+        0,
+        run(
+            "render",
+            "--config",
+            config.toString(),
+            "--scheduler",
+            "slurm",
+            "--templates",
+            Fixtures.projectDir().resolve("templates").toString()));
     String text = out.toString(StandardCharsets.UTF_8);
     assertEquals(3, text.lines().filter(l -> l.startsWith("#SBATCH --job-name=")).count(), text);
   }

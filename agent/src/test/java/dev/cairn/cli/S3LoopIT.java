@@ -69,23 +69,38 @@ class S3LoopIT {
     s3.close();
   }
 
-  /** Commits a config change as a researcher would and submits it as CI would; returns the commit. */
+  /**
+   * Commits a config change as a researcher would and submits it as CI would; returns the commit.
+   */
   private String commitAndSubmit(String epochs) throws Exception {
     RevCommit commit;
     try (Git git = Git.open(ws.researcher.toFile())) {
       Path config = ws.researcher.resolve("config/config.env");
-      Files.writeString(config, Files.readString(config).replaceAll("(?m)^EPOCHS=.*$", "EPOCHS=" + epochs));
+      Files.writeString(
+          config, Files.readString(config).replaceAll("(?m)^EPOCHS=.*$", "EPOCHS=" + epochs));
       git.add().addFilepattern("config/config.env").call();
       PersonIdent who = new PersonIdent("Researcher", "r@example.org");
-      commit = git.commit().setAuthor(who).setCommitter(who).setMessage("Train for " + epochs + " epochs").call();
+      commit =
+          git.commit()
+              .setAuthor(who)
+              .setCommitter(who)
+              .setMessage("Train for " + epochs + " epochs")
+              .call();
       push(git);
     }
     byte[] bytes = Files.readAllBytes(ws.researcher.resolve("config/config.env"));
     try (ObjectStore store = ObjectStores.open(s3.storeUrl("team/geofm"), s3.credentials())) {
       RequestQueue.submit(
           store,
-          new RunRequest(commit.getName(), "main", "42", "Researcher", commit.getShortMessage(),
-              Instant.now().toString(), ExperimentConfig.sha256(bytes), 1),
+          new RunRequest(
+              commit.getName(),
+              "main",
+              "42",
+              "Researcher",
+              commit.getShortMessage(),
+              Instant.now().toString(),
+              ExperimentConfig.sha256(bytes),
+              1),
           bytes);
     }
     return commit.getName();
@@ -106,7 +121,8 @@ class S3LoopIT {
     String commit = commitAndSubmit("3");
     Path log = tmp.resolve("agent.log");
     try (AgentProcess agent =
-        AgentProcess.start(log, env, "run", "--until-idle", "--verbose", "--settings", settings.toString())) {
+        AgentProcess.start(
+            log, env, "run", "--until-idle", "--verbose", "--settings", settings.toString())) {
       assertEquals(0, agent.waitFor(Duration.ofSeconds(120)), Files.readString(log));
     }
     JsonNode status = status(commit);
@@ -116,16 +132,26 @@ class S3LoopIT {
       assertFalse(store.list("dvc/files/md5/", null).isEmpty(), "DVC objects in the bucket");
     }
     Path repro = tmp.resolve("repro");
-    try (Git git = Git.cloneRepository().setURI(ws.origin.toUri().toString()).setDirectory(repro.toFile()).call()) {
+    try (Git git =
+        Git.cloneRepository()
+            .setURI(ws.origin.toUri().toString())
+            .setDirectory(repro.toFile())
+            .call()) {
       git.checkout().setName(results).call();
     }
     String dvcConfig = Files.readString(repro.resolve(".dvc/config"));
-    assertTrue(dvcConfig.contains("url = s3://" + S3ProxyServer.BUCKET + "/team/geofm/dvc"), dvcConfig);
+    assertTrue(
+        dvcConfig.contains("url = s3://" + S3ProxyServer.BUCKET + "/team/geofm/dvc"), dvcConfig);
     assertTrue(dvcConfig.contains("endpointurl = " + s3.endpoint()), dvcConfig);
-    Map<String, String> pullEnv = Map.of(
-        "AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY);
+    Map<String, String> pullEnv =
+        Map.of(
+            "AWS_ACCESS_KEY_ID",
+            S3ProxyServer.ACCESS_KEY,
+            "AWS_SECRET_ACCESS_KEY",
+            S3ProxyServer.SECRET_KEY);
     Path pullLog = tmp.resolve("pull.log");
-    try (AgentProcess pull = AgentProcess.start(pullLog, pullEnv, "pull", "--repo", repro.toString())) {
+    try (AgentProcess pull =
+        AgentProcess.start(pullLog, pullEnv, "pull", "--repo", repro.toString())) {
       assertEquals(0, pull.waitFor(Duration.ofSeconds(60)), Files.readString(pullLog));
     }
     Path restored;
@@ -143,7 +169,8 @@ class S3LoopIT {
   void outage_storeStoppedMidRun_runCompletesWhenItReturns() throws Exception {
     String commit = commitAndSubmit("60");
     Path log = tmp.resolve("agent.log");
-    try (AgentProcess agent = AgentProcess.start(log, env, "run", "--settings", settings.toString())) {
+    try (AgentProcess agent =
+        AgentProcess.start(log, env, "run", "--settings", settings.toString())) {
       Path jobs = tmp.resolve("state/local-scheduler/jobs");
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (!Files.isDirectory(jobs) || count(jobs, "pid") < 3) {
@@ -152,7 +179,8 @@ class S3LoopIT {
       }
       s3.stop();
       while (count(jobs, "exit") < 3) {
-        assertTrue(System.nanoTime() < deadline + Duration.ofSeconds(60).toNanos(), "jobs did not end");
+        assertTrue(
+            System.nanoTime() < deadline + Duration.ofSeconds(60).toNanos(), "jobs did not end");
         Thread.sleep(200);
       }
       Thread.sleep(3000);
@@ -184,7 +212,9 @@ class S3LoopIT {
     }
   }
 
-  /** Greps every file the agent wrote (logs, state, run folders, scripts, the clone) for the secret. */
+  /**
+   * Greps every file the agent wrote (logs, state, run folders, scripts, the clone) for the secret.
+   */
   private static void assertNoSecretIn(Path... roots) throws Exception {
     for (Path root : roots) {
       List<Path> files;

@@ -17,9 +17,16 @@ class ShutdownIT {
   @Test
   void sigterm_stopsTheDaemonCleanly() throws Exception {
     Path settings = tmp.resolve("agent.env");
-    Files.writeString(settings, "CAIRN_STORE=" + tmp.resolve("store").toUri() + "\nCAIRN_STATE_DIR=" + tmp.resolve("state") + "\n");
+    Files.writeString(
+        settings,
+        "CAIRN_STORE="
+            + tmp.resolve("store").toUri()
+            + "\nCAIRN_STATE_DIR="
+            + tmp.resolve("state")
+            + "\n");
     Path log = tmp.resolve("agent.log");
-    try (AgentProcess agent = AgentProcess.start(log, Map.of(), "run", "--settings", settings.toString())) {
+    try (AgentProcess agent =
+        AgentProcess.start(log, Map.of(), "run", "--settings", settings.toString())) {
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (!Files.readString(log).contains("agent watching")) {
         assertTrue(System.nanoTime() < deadline, Files.readString(log));
@@ -28,6 +35,8 @@ class ShutdownIT {
       // well within the shutdown hook's 30 s wait: the loop ends at once, nothing hangs
       agent.terminate(Duration.ofSeconds(15));
     }
-    assertTrue(Files.readString(log).contains("agent stopped; runs resume on the next start"), Files.readString(log));
+    assertTrue(
+        Files.readString(log).contains("agent stopped; runs resume on the next start"),
+        Files.readString(log));
   }
 }

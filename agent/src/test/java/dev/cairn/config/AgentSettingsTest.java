@@ -17,8 +17,10 @@ class AgentSettingsTest {
   @Test
   void load_readsFileAndLetsEnvironmentWin() throws Exception {
     Path file = tmp.resolve("agent.env");
-    Files.writeString(file, "CAIRN_STORE=file:///srv/store\nCAIRN_POLL_MIN_SECONDS=7\nCAIRN_STATE_DIR=~/state\n");
-    AgentSettings s = AgentSettings.load(file, Map.of("CAIRN_POLL_MIN_SECONDS", "3", "HOME", "/home/u"));
+    Files.writeString(
+        file, "CAIRN_STORE=file:///srv/store\nCAIRN_POLL_MIN_SECONDS=7\nCAIRN_STATE_DIR=~/state\n");
+    AgentSettings s =
+        AgentSettings.load(file, Map.of("CAIRN_POLL_MIN_SECONDS", "3", "HOME", "/home/u"));
     assertEquals("file:///srv/store", s.storeUrl());
     assertEquals(Duration.ofSeconds(3), s.pollMin());
     assertEquals(Path.of("/home/u/state"), s.stateDir());
@@ -38,8 +40,12 @@ class AgentSettingsTest {
     ConfigError e =
         assertThrows(
             ConfigError.class,
-            () -> AgentSettings.load(null, Map.of("CAIRN_STORE", "file:///x", "CAIRN_GIT_TOKEN_ENV", "glpat-abc.def")));
-    assertTrue(e.getMessage().contains("must be the NAME of an environment variable"), e.getMessage());
+            () ->
+                AgentSettings.load(
+                    null,
+                    Map.of("CAIRN_STORE", "file:///x", "CAIRN_GIT_TOKEN_ENV", "glpat-abc.def")));
+    assertTrue(
+        e.getMessage().contains("must be the NAME of an environment variable"), e.getMessage());
   }
 
   @Test

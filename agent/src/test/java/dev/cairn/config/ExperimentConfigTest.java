@@ -25,7 +25,8 @@ class ExperimentConfigTest {
   void parse_acceptsTheCommittedConfig() throws Exception {
     ExperimentConfig cfg =
         ExperimentConfig.parse(Fixtures.committedConfig(), "config/config.env", TASKS);
-    assertEquals(List.of("crop_classification", "landslide", "biomass"),
+    assertEquals(
+        List.of("crop_classification", "landslide", "biomass"),
         cfg.tasks().stream().map(TaskDefinition::name).toList());
     assertEquals("prithvi_eo_v2_300", cfg.model());
     assertTrue(cfg.epochs() >= 1);
@@ -50,10 +51,12 @@ class ExperimentConfigTest {
   @Test
   void parse_fillsDefaultsAndTypesValues() {
     ExperimentConfig cfg =
-        parse("EXPERIMENT_NAME=x\nTRAINER=demo\nTIME_LIMIT=1-02:03:04\nMEMORY_PER_JOB=2G\nTASKS=biomass, landslide\n");
+        parse(
+            "EXPERIMENT_NAME=x\nTRAINER=demo\nTIME_LIMIT=1-02:03:04\nMEMORY_PER_JOB=2G\nTASKS=biomass, landslide\n");
     assertEquals(Duration.ofDays(1).plusHours(2).plusMinutes(3).plusSeconds(4), cfg.timeLimit());
     assertEquals(2048, cfg.memoryMb());
-    assertEquals(List.of("biomass", "landslide"), cfg.tasks().stream().map(TaskDefinition::name).toList());
+    assertEquals(
+        List.of("biomass", "landslide"), cfg.tasks().stream().map(TaskDefinition::name).toList());
     assertEquals("test/R2>=0.3", cfg.gates().get("biomass").toString());
   }
 
@@ -67,12 +70,15 @@ class ExperimentConfigTest {
   void parse_rejectsShellInANumberNamingTheKey() {
     ConfigError e = error("EXPERIMENT_NAME=x\nTRAINER=demo\nEPOCHS=3; rm -rf ~\n");
     assertEquals(1, e.problems().size());
-    assertTrue(e.problems().get(0).startsWith("EPOCHS='3; rm -rf ~' is not allowed: use a whole number"), e.getMessage());
+    assertTrue(
+        e.problems().get(0).startsWith("EPOCHS='3; rm -rf ~' is not allowed: use a whole number"),
+        e.getMessage());
   }
 
   @Test
   void parse_rejectsANewlineInAValue() {
-    ConfigError e = error("EXPERIMENT_NAME=x\nTRAINER=demo\nCROP_DATASET_PATH=\"/data\nrm -rf ~\"\n");
+    ConfigError e =
+        error("EXPERIMENT_NAME=x\nTRAINER=demo\nCROP_DATASET_PATH=\"/data\nrm -rf ~\"\n");
     assertTrue(e.getMessage().contains("CROP_DATASET_PATH="), e.getMessage());
     assertTrue(e.getMessage().contains("newline"), e.getMessage());
   }
@@ -80,16 +86,24 @@ class ExperimentConfigTest {
   @Test
   void parse_rejectsCommandSubstitutionInAPath() {
     ConfigError e = error("EXPERIMENT_NAME=x\nTRAINER=demo\nBIOMASS_DATASET_PATH=/d/$(id)\n");
-    assertTrue(e.getMessage().startsWith("config.env: BIOMASS_DATASET_PATH='/d/$(id)' is not allowed"), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith("config.env: BIOMASS_DATASET_PATH='/d/$(id)' is not allowed"),
+        e.getMessage());
   }
 
   @Test
   void parse_reportsEveryProblemAtOnce() {
-    ConfigError e = error("GEOFM=prithvi_eo_v3\nEPOCHS=0\nSCHEDULER=pbs\nCROP_QUALITY_GATE=mIoU is high\n");
+    ConfigError e =
+        error("GEOFM=prithvi_eo_v3\nEPOCHS=0\nSCHEDULER=pbs\nCROP_QUALITY_GATE=mIoU is high\n");
     assertEquals(5, e.problems().size(), e.getMessage());
     assertTrue(e.getMessage().contains("EXPERIMENT_NAME is missing"), e.getMessage());
-    assertTrue(e.getMessage().contains("SCHEDULER='pbs' is not allowed: use one of slurm, lsf, local"), e.getMessage());
-    assertTrue(e.getMessage().contains("CROP_QUALITY_GATE='mIoU is high' is not allowed: use METRIC>=NUMBER"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("SCHEDULER='pbs' is not allowed: use one of slurm, lsf, local"),
+        e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .contains("CROP_QUALITY_GATE='mIoU is high' is not allowed: use METRIC>=NUMBER"),
+        e.getMessage());
   }
 
   @Test
@@ -102,20 +116,27 @@ class ExperimentConfigTest {
   void parse_requiresDatasetsForTerratorch() {
     ConfigError e = error("EXPERIMENT_NAME=x\nTASKS=landslide\n");
     assertEquals(
-        List.of("LANDSLIDE_DATASET_PATH is empty but TASKS runs landslide with TRAINER=terratorch; set it to the dataset's folder"),
+        List.of(
+            "LANDSLIDE_DATASET_PATH is empty but TASKS runs landslide with TRAINER=terratorch; set it to the dataset's folder"),
         e.problems());
   }
 
   @Test
   void parse_rejectsDuplicatesAndExport() {
-    assertTrue(error("EXPERIMENT_NAME=x\nEXPERIMENT_NAME=y\n").getMessage().contains("EXPERIMENT_NAME is set twice"));
-    assertTrue(error("export EXPERIMENT_NAME=x\n").getMessage().contains("line 1 starts with 'export'"));
+    assertTrue(
+        error("EXPERIMENT_NAME=x\nEXPERIMENT_NAME=y\n")
+            .getMessage()
+            .contains("EXPERIMENT_NAME is set twice"));
+    assertTrue(
+        error("export EXPERIMENT_NAME=x\n").getMessage().contains("line 1 starts with 'export'"));
   }
 
   @Test
   void parse_namesTheLineThatIsNotKeyValue() {
     ConfigError e = error("EXPERIMENT_NAME=x\nTRAINER=demo\nEPOCHS 3\n");
-    assertEquals(List.of("line 3 'EPOCHS 3' is not KEY=value; write KEY=value or a # comment"), e.problems());
+    assertEquals(
+        List.of("line 3 'EPOCHS 3' is not KEY=value; write KEY=value or a # comment"),
+        e.problems());
   }
 
   @Test

@@ -36,7 +36,8 @@ class ScriptRendererTest {
   static ScriptRenderer renderer(String prologue) {
     return new ScriptRenderer(
         Fixtures.templates(),
-        new Site(prologue, "/opt/cairn/demo-trainer.jar", "/opt/cairn/examples/terratorch", "test"));
+        new Site(
+            prologue, "/opt/cairn/demo-trainer.jar", "/opt/cairn/examples/terratorch", "test"));
   }
 
   static Stream<Object[]> cases() throws IOException {
@@ -56,7 +57,10 @@ class ScriptRendererTest {
     byte[] env = Files.readAllBytes(GOLDEN.resolve(name + ".env"));
     ExperimentConfig cfg = ExperimentConfig.parse(env, name, Fixtures.tasks());
     RunPlan plan = RunPlan.of(cfg, COMMIT, SUBMITTED, 1, workDir);
-    String prologue = name.startsWith("terratorch") ? "module load cuda/12.4\nsource /opt/venvs/terratorch/bin/activate" : "";
+    String prologue =
+        name.startsWith("terratorch")
+            ? "module load cuda/12.4\nsource /opt/venvs/terratorch/bin/activate"
+            : "";
     return renderer(prologue).render(plan.jobs().get(0), cfg, scheduler, COMMIT);
   }
 
@@ -69,9 +73,13 @@ class ScriptRendererTest {
   void render_matchesGoldenFile(String name, String scheduler) throws Exception {
     String script = render(name, scheduler, workDir(name));
     Path golden = GOLDEN.resolve(name + "." + scheduler + ".sh");
-    if (Boolean.getBoolean("cairn.updateGolden") || !Files.exists(golden)) {
+    if (Boolean.getBoolean("cairn.updateGolden")) {
       Files.writeString(golden, script);
     }
+    assertTrue(
+        Files.exists(golden),
+        golden.getFileName()
+            + " is missing; write it with -Dcairn.updateGolden=true and review it");
     assertEquals(Files.readString(golden), script);
     assertBashAccepts(script);
   }
@@ -79,7 +87,8 @@ class ScriptRendererTest {
   @ParameterizedTest
   @org.junit.jupiter.params.provider.ValueSource(strings = {"slurm", "lsf", "local"})
   void render_theCommittedConfigGivesValidBash(String scheduler) throws Exception {
-    ExperimentConfig cfg = ExperimentConfig.parse(Fixtures.committedConfig(), "config/config.env", Fixtures.tasks());
+    ExperimentConfig cfg =
+        ExperimentConfig.parse(Fixtures.committedConfig(), "config/config.env", Fixtures.tasks());
     RunPlan plan = RunPlan.of(cfg, COMMIT, SUBMITTED, 1, Path.of("/scratch/cairn"));
     for (JobSpec job : plan.jobs()) {
       assertBashAccepts(renderer("").render(job, cfg, scheduler, COMMIT));
@@ -100,7 +109,10 @@ class ScriptRendererTest {
     Path file = tmp.resolve("job.sh");
     Files.writeString(file, script);
     Process p =
-        new ProcessBuilder("bash", file.toString()).directory(tmp.toFile()).redirectErrorStream(true).start();
+        new ProcessBuilder("bash", file.toString())
+            .directory(tmp.toFile())
+            .redirectErrorStream(true)
+            .start();
     assertTrue(p.waitFor(30, TimeUnit.SECONDS));
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertFalse(Files.exists(tmp.resolve("PWNED")), output);
@@ -121,7 +133,9 @@ class ScriptRendererTest {
   @Test
   void render_includesTheSitePrologueVerbatim() throws Exception {
     String script = render("terratorch-landslide", "slurm", Path.of("/scratch/cairn"));
-    assertTrue(script.contains("\nmodule load cuda/12.4\nsource /opt/venvs/terratorch/bin/activate\n"), script);
+    assertTrue(
+        script.contains("\nmodule load cuda/12.4\nsource /opt/venvs/terratorch/bin/activate\n"),
+        script);
   }
 
   @Test

@@ -21,16 +21,19 @@ public final class AgentProcess implements AutoCloseable {
   public static Path agentJar() {
     String jar = System.getProperty("cairn.agentJar");
     if (jar == null) {
-      throw new IllegalStateException("cairn.agentJar is not set: run the integration tests with mvn verify");
+      throw new IllegalStateException(
+          "cairn.agentJar is not set: run the integration tests with mvn verify");
     }
     return Path.of(jar);
   }
 
   /** Starts the agent with the arguments; stdout and stderr go to {@code log}. */
-  public static AgentProcess start(Path log, Map<String, String> env, String... args) throws IOException {
+  public static AgentProcess start(Path log, Map<String, String> env, String... args)
+      throws IOException {
     List<String> cmd = new ArrayList<>(List.of("java", "-jar", agentJar().toString()));
     cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().putAll(env);
     return new AgentProcess(pb.start(), log);
   }

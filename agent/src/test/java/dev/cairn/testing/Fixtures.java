@@ -21,7 +21,8 @@ public final class Fixtures {
       dir = dir.getParent();
     }
     if (dir == null) {
-      throw new IllegalStateException("cannot find the project's templates/ from the working directory");
+      throw new IllegalStateException(
+          "cannot find the project's templates/ from the working directory");
     }
     return dir;
   }
@@ -53,11 +54,13 @@ public final class Fixtures {
   }
 
   /** Runs native git in a folder; fails the test with git's output when it fails. */
-  public static String git(Path dir, String... args) throws java.io.IOException, InterruptedException {
+  public static String git(Path dir, String... args)
+      throws java.io.IOException, InterruptedException {
     List<String> cmd = new java.util.ArrayList<>(List.of("git"));
     cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
       throw new AssertionError(String.join(" ", cmd) + " failed:\n" + out);
     }

@@ -27,14 +27,18 @@ public final class GitlabCiLocal {
   public static GitlabCiLocal ensure(Path home) {
     String version;
     try {
-      Process p = new ProcessBuilder("gitlab-ci-local", "--version").redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder("gitlab-ci-local", "--version").redirectErrorStream(true).start();
       version = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
       p.waitFor(60, TimeUnit.SECONDS);
     } catch (IOException | InterruptedException e) {
       version = "not installed";
     }
     if (!version.equals("4.70.1")) {
-      String why = "gitlab-ci-local 4.70.1 is needed, found: " + version + "; run .ci/install-gitlab-ci-local.sh";
+      String why =
+          "gitlab-ci-local 4.70.1 is needed, found: "
+              + version
+              + "; run .ci/install-gitlab-ci-local.sh";
       if ("true".equals(System.getenv("CI"))) {
         Assertions.fail(why);
       }
@@ -54,20 +58,35 @@ public final class GitlabCiLocal {
    */
   public Result run(Path clone, Map<String, String> variables, long timeoutSeconds)
       throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of(
-        "gitlab-ci-local", "--file", "ci/.gitlab-ci.yml", "--force-shell-executor",
-        "--home", home.toString(), "--no-color", "--max-job-name-padding", "0"));
-    variables.forEach((k, v) -> {
-      cmd.add("--variable");
-      cmd.add(k + "=" + v);
-    });
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "gitlab-ci-local",
+                "--file",
+                "ci/.gitlab-ci.yml",
+                "--force-shell-executor",
+                "--home",
+                home.toString(),
+                "--no-color",
+                "--max-job-name-padding",
+                "0"));
+    variables.forEach(
+        (k, v) -> {
+          cmd.add("--variable");
+          cmd.add(k + "=" + v);
+        });
     Path log = Files.createTempFile(home, "pipeline", ".log");
-    Process p = new ProcessBuilder(cmd).directory(clone.toFile()).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).start();
+    Process p =
+        new ProcessBuilder(cmd)
+            .directory(clone.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
       p.descendants().forEach(ProcessHandle::destroyForcibly);
       p.destroyForcibly();
-      throw new AssertionError("the pipeline did not end within " + timeoutSeconds + " s:\n" + Files.readString(log));
+      throw new AssertionError(
+          "the pipeline did not end within " + timeoutSeconds + " s:\n" + Files.readString(log));
     }
     // colours off: the log is read by tests and people
     return new Result(p.exitValue(), Files.readString(log).replaceAll("\u001B\\[[0-9;]*m", ""));

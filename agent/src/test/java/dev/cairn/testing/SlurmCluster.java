@@ -19,6 +19,7 @@ public final class SlurmCluster {
 
   private static final Duration SETUP_TIMEOUT = Duration.ofMinutes(5);
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
+
   /** Where {@code .ci/slurm-setup.sh} keeps its state; see CAIRN_SLURM_DIR there. */
   private static final Path PAUSED =
       Path.of(System.getenv().getOrDefault("CAIRN_SLURM_DIR", "/var/tmp/cairn-slurm"))
@@ -65,8 +66,7 @@ public final class SlurmCluster {
         return dir;
       }
     }
-    throw new IllegalStateException(
-        "no .ci/slurm-setup.sh above " + Path.of("").toAbsolutePath());
+    throw new IllegalStateException("no .ci/slurm-setup.sh above " + Path.of("").toAbsolutePath());
   }
 
   public String node() {
@@ -92,8 +92,7 @@ public final class SlurmCluster {
    * have done so, which scontrol then refuses as an invalid transition: that is fine.
    */
   public void resumeNode() {
-    CommandRunner.Result r =
-        run(List.of("scontrol", "update", "nodename=" + node, "state=resume"));
+    CommandRunner.Result r = run(List.of("scontrol", "update", "nodename=" + node, "state=resume"));
     if (!r.ok() && !r.stderr().contains("Invalid node state")) {
       throw new IllegalStateException(r.describe());
     }

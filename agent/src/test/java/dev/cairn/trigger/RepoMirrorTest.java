@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cairn.publish.GitAuth;
-import dev.cairn.publish.GitClone;
-import dev.cairn.publish.GitTestRepos;
+import dev.cairn.git.GitAuth;
+import dev.cairn.git.GitClone;
+import dev.cairn.git.GitTestRepos;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;

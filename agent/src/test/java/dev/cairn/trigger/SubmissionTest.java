@@ -26,12 +26,15 @@ class SubmissionTest {
   }
 
   private static RunRequest request(byte[] config, String submittedAt) {
-    return new RunRequest(COMMIT, "main", "7", "A", "t", submittedAt, ExperimentConfig.sha256(config), null);
+    return new RunRequest(
+        COMMIT, "main", "7", "A", "t", submittedAt, ExperimentConfig.sha256(config), null);
   }
 
   private void status(int attempt, String state) throws Exception {
-    store.put(RunRequest.statusKey(COMMIT),
-        ("{\"attempt\": " + attempt + ", \"state\": \"" + state + "\"}").getBytes(StandardCharsets.UTF_8));
+    store.put(
+        RunRequest.statusKey(COMMIT),
+        ("{\"attempt\": " + attempt + ", \"state\": \"" + state + "\"}")
+            .getBytes(StandardCharsets.UTF_8));
   }
 
   @Test
@@ -67,8 +70,10 @@ class SubmissionTest {
     Submission.submit(store, request(CONFIG, "2026-11-25T02:00:00Z"), CONFIG, false);
     byte[] other = "EXPERIMENT_NAME=y\n".getBytes(StandardCharsets.UTF_8);
     for (boolean rerun : new boolean[] {false, true}) {
-      CairnException e = assertThrows(CairnException.class,
-          () -> Submission.submit(store, request(other, "2026-11-25T02:05:00Z"), other, rerun));
+      CairnException e =
+          assertThrows(
+              CairnException.class,
+              () -> Submission.submit(store, request(other, "2026-11-25T02:05:00Z"), other, rerun));
       assertTrue(e.getMessage().contains("submitted before with another config"), e.getMessage());
     }
   }
@@ -76,12 +81,16 @@ class SubmissionTest {
   @Test
   void rerun_waitsUntilTheLastAttemptEnded() throws Exception {
     Submission.submit(store, request(CONFIG, "2026-11-25T02:00:00Z"), CONFIG, false);
-    CairnException notPicked = assertThrows(CairnException.class,
-        () -> Submission.submit(store, request(CONFIG, "2026-11-25T02:05:00Z"), CONFIG, true));
+    CairnException notPicked =
+        assertThrows(
+            CairnException.class,
+            () -> Submission.submit(store, request(CONFIG, "2026-11-25T02:05:00Z"), CONFIG, true));
     assertTrue(notPicked.getMessage().contains("has not been picked up"), notPicked.getMessage());
     status(1, "RUNNING");
-    CairnException running = assertThrows(CairnException.class,
-        () -> Submission.submit(store, request(CONFIG, "2026-11-25T02:05:00Z"), CONFIG, true));
+    CairnException running =
+        assertThrows(
+            CairnException.class,
+            () -> Submission.submit(store, request(CONFIG, "2026-11-25T02:05:00Z"), CONFIG, true));
     assertTrue(running.getMessage().contains("is still RUNNING"), running.getMessage());
     status(1, "FAILED");
     var rerun = Submission.submit(store, request(CONFIG, "2026-11-25T02:10:00Z"), CONFIG, true);

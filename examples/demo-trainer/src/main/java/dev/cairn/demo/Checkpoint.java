@@ -40,7 +40,8 @@ final class Checkpoint {
 
   void restore(Model model, Adam adam) {
     if (params.length != model.params.length) {
-      throw new IllegalStateException("checkpoint holds " + params.length + " weights, the model " + model.params.length);
+      throw new IllegalStateException(
+          "checkpoint holds " + params.length + " weights, the model " + model.params.length);
     }
     System.arraycopy(params, 0, model.params, 0, params.length);
     System.arraycopy(m, 0, adam.m, 0, m.length);
@@ -51,7 +52,8 @@ final class Checkpoint {
   void write(Path file, String task) throws IOException {
     Files.createDirectories(file.getParent());
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
+    try (DataOutputStream out =
+        new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
       out.writeInt(MAGIC);
       out.writeInt(VERSION);
       out.writeUTF(task);
@@ -70,7 +72,8 @@ final class Checkpoint {
   }
 
   static Checkpoint read(Path file, String task) throws IOException {
-    try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+    try (DataInputStream in =
+        new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
       if (in.readInt() != MAGIC || in.readInt() != VERSION) {
         throw new IOException(file + " is not a demo-trainer checkpoint");
       }

@@ -32,14 +32,17 @@ public final class Main {
     Thread main = Thread.currentThread();
     Thread hook = null;
     if (handleSignals) {
-      hook = new Thread(() -> {
-        trainer.requestStop();
-        try {
-          main.join(20_000);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, "demo-trainer-stop");
+      hook =
+          new Thread(
+              () -> {
+                trainer.requestStop();
+                try {
+                  main.join(20_000);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              },
+              "demo-trainer-stop");
       Runtime.getRuntime().addShutdownHook(hook);
     }
     try {

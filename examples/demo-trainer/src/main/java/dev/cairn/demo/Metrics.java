@@ -11,7 +11,9 @@ final class Metrics {
   private double sumT;
   private double sumTT;
 
-  /** @param classes 0 for regression */
+  /**
+   * @param classes 0 for regression
+   */
   Metrics(int classes) {
     this.confusion = new long[classes][classes];
   }

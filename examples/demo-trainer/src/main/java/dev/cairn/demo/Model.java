@@ -3,9 +3,9 @@ package dev.cairn.demo;
 import java.util.SplittableRandom;
 
 /**
- * A small pixel-wise network: each pixel's features and its 3x3 neighbourhood go through one
- * hidden ReLU layer to per-class scores (softmax), one logit (sigmoid) or one value (regression).
- * All weights sit in one array so the optimizer and the checkpoint treat them alike.
+ * A small pixel-wise network: each pixel's features and its 3x3 neighbourhood go through one hidden
+ * ReLU layer to per-class scores (softmax), one logit (sigmoid) or one value (regression). All
+ * weights sit in one array so the optimizer and the checkpoint treat them alike.
  */
 final class Model {
   static final int HIDDEN = 24;

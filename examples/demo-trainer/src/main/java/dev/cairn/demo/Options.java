@@ -50,21 +50,36 @@ record Options(
       } else {
         throw new UsageError("--" + name + " needs a value");
       }
-      if (!java.util.Set.of("task", "epochs", "seed", "learning-rate", "batch-size", "num-workers",
-          "output-dir", "checkpoint-dir", "tiles", "min-epoch-seconds", "fail-at-epoch").contains(name)) {
+      if (!java.util.Set.of(
+              "task",
+              "epochs",
+              "seed",
+              "learning-rate",
+              "batch-size",
+              "num-workers",
+              "output-dir",
+              "checkpoint-dir",
+              "tiles",
+              "min-epoch-seconds",
+              "fail-at-epoch")
+          .contains(name)) {
         throw new UsageError("unknown option --" + name);
       }
       v.put(name, value);
     }
     String task = v.get("task");
     if (task == null || !Tasks.NAMES.contains(task)) {
-      throw new UsageError("--task '" + task + "' is not allowed; use one of " + String.join(", ", Tasks.NAMES));
+      throw new UsageError(
+          "--task '" + task + "' is not allowed; use one of " + String.join(", ", Tasks.NAMES));
     }
     if (v.get("output-dir") == null) {
       throw new UsageError("--output-dir is required");
     }
     Path out = Path.of(v.get("output-dir"));
-    Path ckpt = v.get("checkpoint-dir") == null ? out.resolve("checkpoints") : Path.of(v.get("checkpoint-dir"));
+    Path ckpt =
+        v.get("checkpoint-dir") == null
+            ? out.resolve("checkpoints")
+            : Path.of(v.get("checkpoint-dir"));
     return new Options(
         task,
         out,
@@ -96,10 +111,12 @@ record Options(
     } catch (NumberFormatException e) {
       // below
     }
-    throw new UsageError("--" + name + " '" + s + "' is not allowed; use a whole number from " + min + " to " + max);
+    throw new UsageError(
+        "--" + name + " '" + s + "' is not allowed; use a whole number from " + min + " to " + max);
   }
 
-  private static double decimal(Map<String, String> v, String name, String def, double min, double max) {
+  private static double decimal(
+      Map<String, String> v, String name, String def, double min, double max) {
     String s = v.getOrDefault(name, def);
     try {
       double d = Double.parseDouble(s.strip());
@@ -109,6 +126,14 @@ record Options(
     } catch (NumberFormatException e) {
       // below
     }
-    throw new UsageError("--" + name + " '" + s + "' is not allowed; use a number above " + min + " and at most " + max);
+    throw new UsageError(
+        "--"
+            + name
+            + " '"
+            + s
+            + "' is not allowed; use a number above "
+            + min
+            + " and at most "
+            + max);
   }
 }

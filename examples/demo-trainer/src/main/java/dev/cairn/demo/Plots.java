@@ -19,24 +19,34 @@ final class Plots {
   private static final int GAP = 6;
   private static final int TITLE = 16;
   private static final Color[] PALETTE = {
-    new Color(0x1b9e77), new Color(0xd95f02), new Color(0x7570b3), new Color(0xe6ab02), new Color(0x8c6d31)
+    new Color(0x1b9e77),
+    new Color(0xd95f02),
+    new Color(0x7570b3),
+    new Color(0xe6ab02),
+    new Color(0x8c6d31)
   };
 
   private Plots() {}
 
-  static void write(Path dir, Tasks.Data data, BiFunction<Tasks.Data, Integer, float[]> predict, int count)
+  static void write(
+      Path dir, Tasks.Data data, BiFunction<Tasks.Data, Integer, float[]> predict, int count)
       throws IOException {
     Files.createDirectories(dir);
     int side = Tasks.SIZE * SCALE;
     for (int i = 0; i < Math.min(count, data.inputs.length); i++) {
       final int s = i;
-      BufferedImage img = new BufferedImage(3 * side + 4 * GAP, side + 2 * GAP + TITLE, BufferedImage.TYPE_INT_RGB);
+      BufferedImage img =
+          new BufferedImage(3 * side + 4 * GAP, side + 2 * GAP + TITLE, BufferedImage.TYPE_INT_RGB);
       Graphics2D g = img.createGraphics();
       g.setColor(Color.WHITE);
       g.fillRect(0, 0, img.getWidth(), img.getHeight());
       float[] pred = predict.apply(data, s);
       draw(img, GAP, GAP + TITLE, (y, x) -> rgb(data, s, y, x));
-      draw(img, 2 * GAP + side, GAP + TITLE, (y, x) -> colour(data, data.targets[s][y * Tasks.SIZE + x]));
+      draw(
+          img,
+          2 * GAP + side,
+          GAP + TITLE,
+          (y, x) -> colour(data, data.targets[s][y * Tasks.SIZE + x]));
       draw(img, 3 * GAP + 2 * side, GAP + TITLE, (y, x) -> colour(data, pred[y * Tasks.SIZE + x]));
       label(g, "input (RGB)", GAP, TITLE - 3);
       label(g, "ground truth", 2 * GAP + side, TITLE - 3);

@@ -96,7 +96,8 @@ final class Tasks {
           for (int t = 0; t < dates; t++) {
             for (int b = 0; b < bands; b++) {
               int c = t * bands + b;
-              d.inputs[tile][(c * SIZE + y) * SIZE + x] = (float) (curve[k][t][b] + 0.12 * r.nextGaussian());
+              d.inputs[tile][(c * SIZE + y) * SIZE + x] =
+                  (float) (curve[k][t][b] + 0.12 * r.nextGaussian());
             }
           }
         }
@@ -113,7 +114,8 @@ final class Tasks {
       int scars = r.nextInt(3);
       double[][] scar = new double[scars][3];
       for (int s = 0; s < scars; s++) {
-        scar[s] = new double[] {r.nextDouble() * SIZE, r.nextDouble() * SIZE, 2 + r.nextDouble() * 3};
+        scar[s] =
+            new double[] {r.nextDouble() * SIZE, r.nextDouble() * SIZE, 2 + r.nextDouble() * 3};
       }
       for (int y = 0; y < SIZE; y++) {
         for (int x = 0; x < SIZE; x++) {
@@ -129,9 +131,12 @@ final class Tasks {
           d.targets[tile][i] = hit ? 1 : 0;
           double soil = hit ? 1 : 0;
           float[] in = d.inputs[tile];
-          in[(0 * SIZE + y) * SIZE + x] = (float) (0.2 + 0.25 * soil + 0.08 * r.nextGaussian()); // red
-          in[(1 * SIZE + y) * SIZE + x] = (float) (0.55 - 0.3 * soil + 0.08 * r.nextGaussian()); // nir
-          in[(2 * SIZE + y) * SIZE + x] = (float) (0.25 + 0.2 * soil + 0.08 * r.nextGaussian()); // swir
+          in[(0 * SIZE + y) * SIZE + x] =
+              (float) (0.2 + 0.25 * soil + 0.08 * r.nextGaussian()); // red
+          in[(1 * SIZE + y) * SIZE + x] =
+              (float) (0.55 - 0.3 * soil + 0.08 * r.nextGaussian()); // nir
+          in[(2 * SIZE + y) * SIZE + x] =
+              (float) (0.25 + 0.2 * soil + 0.08 * r.nextGaussian()); // swir
           in[(3 * SIZE + y) * SIZE + x] = (float) (slope + 0.05 * r.nextGaussian());
           in[(4 * SIZE + y) * SIZE + x] = (float) (elevation + 0.05 * r.nextGaussian());
         }
@@ -146,7 +151,13 @@ final class Tasks {
       int stands = 3 + r.nextInt(3);
       double[][] stand = new double[stands][4];
       for (int s = 0; s < stands; s++) {
-        stand[s] = new double[] {r.nextDouble() * SIZE, r.nextDouble() * SIZE, 4 + r.nextDouble() * 8, 80 + r.nextDouble() * 220};
+        stand[s] =
+            new double[] {
+              r.nextDouble() * SIZE,
+              r.nextDouble() * SIZE,
+              4 + r.nextDouble() * 8,
+              80 + r.nextDouble() * 220
+            };
       }
       for (int y = 0; y < SIZE; y++) {
         for (int x = 0; x < SIZE; x++) {

@@ -25,6 +25,7 @@ import java.util.concurrent.Future;
 final class Trainer {
   /** Exit code when stopped by a signal after writing the checkpoint, as shells report SIGTERM. */
   static final int STOPPED = 143;
+
   private final Options o;
   private final PrintStream out;
   private final PrintStream err;
@@ -45,7 +46,11 @@ final class Trainer {
     this.train = Tasks.generate(o.task(), o.seed(), o.tiles());
     this.val = Tasks.generate(o.task(), o.seed() + 1, Math.max(2, o.tiles() / 4));
     this.test = Tasks.generate(o.task(), o.seed() + 2, Math.max(2, o.tiles() / 4));
-    this.model = new Model(train.channels, train.regression ? 1 : train.classes == 1 ? 1 : train.classes, o.seed());
+    this.model =
+        new Model(
+            train.channels,
+            train.regression ? 1 : train.classes == 1 ? 1 : train.classes,
+            o.seed());
     this.adam = new Adam(model.params.length);
     this.mean = new double[train.channels];
     this.std = new double[train.channels];
@@ -70,7 +75,10 @@ final class Trainer {
       epoch = c.epochsDone;
       firstBatch = c.nextBatch;
       best = c.bestMetric;
-      out.printf(Locale.ROOT, "resuming from checkpoint at epoch %d%s%n", epoch,
+      out.printf(
+          Locale.ROOT,
+          "resuming from checkpoint at epoch %d%s%n",
+          epoch,
           firstBatch > 0 ? " batch " + firstBatch : "");
     }
     int batches = (train.inputs.length + o.batchSize() - 1) / o.batchSize();
@@ -83,7 +91,8 @@ final class Trainer {
         for (int b = firstBatch; b < batches; b++) {
           if (stopRequested) {
             Checkpoint.of(epoch, b, best, model, adam).write(checkpoint, o.task());
-            out.printf(Locale.ROOT, "stop requested: checkpoint written at epoch %d batch %d%n", epoch, b);
+            out.printf(
+                Locale.ROOT, "stop requested: checkpoint written at epoch %d batch %d%n", epoch, b);
             return STOPPED;
           }
           int from = b * o.batchSize();
@@ -301,9 +310,13 @@ final class Trainer {
     }
   }
 
-  private void logEpoch(int epoch, double loss, Map<String, Double> v, double seconds) throws IOException {
-    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "epoch %d/%d train_loss=%.4f", epoch, o.epochs(), loss));
-    v.forEach((k, val) -> line.append(String.format(Locale.ROOT, " %s=%.4f", k.replace('/', '_'), val)));
+  private void logEpoch(int epoch, double loss, Map<String, Double> v, double seconds)
+      throws IOException {
+    StringBuilder line =
+        new StringBuilder(
+            String.format(Locale.ROOT, "epoch %d/%d train_loss=%.4f", epoch, o.epochs(), loss));
+    v.forEach(
+        (k, val) -> line.append(String.format(Locale.ROOT, " %s=%.4f", k.replace('/', '_'), val)));
     out.println(line);
     Path csv = o.outputDir().resolve("metrics.csv");
     StringBuilder row = new StringBuilder();
@@ -315,7 +328,8 @@ final class Trainer {
     row.append(epoch).append(',').append(String.format(Locale.ROOT, "%.6f", loss));
     v.values().forEach(val -> row.append(',').append(String.format(Locale.ROOT, "%.6f", val)));
     row.append(',').append(String.format(Locale.ROOT, "%.3f", seconds)).append('\n');
-    Files.writeString(csv, row, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    Files.writeString(
+        csv, row, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
   }
 
   private void writeMetrics(Map<String, Double> test, double elapsed) throws IOException {

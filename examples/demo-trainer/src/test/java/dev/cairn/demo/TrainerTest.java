@@ -19,14 +19,32 @@ class TrainerTest {
   @TempDir Path tmp;
 
   private String train(Path dir, String task, int epochs, String... extra) {
-    List<String> args = new java.util.ArrayList<>(List.of(
-        "--task", task, "--epochs", Integer.toString(epochs), "--seed", "7", "--tiles", "16",
-        "--learning-rate", "5e-3", "--batch-size", "4", "--num-workers", "2",
-        "--output-dir", dir.resolve("out").toString(), "--checkpoint-dir", dir.resolve("ckpt").toString()));
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "--task",
+                task,
+                "--epochs",
+                Integer.toString(epochs),
+                "--seed",
+                "7",
+                "--tiles",
+                "16",
+                "--learning-rate",
+                "5e-3",
+                "--batch-size",
+                "4",
+                "--num-workers",
+                "2",
+                "--output-dir",
+                dir.resolve("out").toString(),
+                "--checkpoint-dir",
+                dir.resolve("ckpt").toString()));
     args.addAll(List.of(extra));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Main.run(args.toArray(String[]::new), new PrintStream(out), new PrintStream(err), false);
+    int code =
+        Main.run(args.toArray(String[]::new), new PrintStream(out), new PrintStream(err), false);
     assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
     return out.toString(StandardCharsets.UTF_8);
   }
@@ -67,12 +85,14 @@ class TrainerTest {
     double lastLoss = Double.parseDouble(rows.get(5).split(",")[1]);
     assertTrue(lastLoss < firstLoss * 0.8, "loss fell: " + rows);
     String json = Files.readString(tmp.resolve("out/metrics.json"));
-    String key = switch (task) {
-      case "crop_classification" -> "test/mIoU";
-      case "landslide" -> "test/F1";
-      default -> "test/R2";
-    };
-    double value = Double.parseDouble(json.replaceAll("(?s).*\"" + key + "\": ([0-9.\\-]+).*", "$1"));
+    String key =
+        switch (task) {
+          case "crop_classification" -> "test/mIoU";
+          case "landslide" -> "test/F1";
+          default -> "test/R2";
+        };
+    double value =
+        Double.parseDouble(json.replaceAll("(?s).*\"" + key + "\": ([0-9.\\-]+).*", "$1"));
     assertTrue(value > 0.5, key + " = " + value + "\n" + out);
     for (int i = 0; i < 3; i++) {
       Path png = tmp.resolve(String.format("out/predictions/sample_%02d.png", i));
@@ -83,8 +103,23 @@ class TrainerTest {
   @Test
   void failAtEpoch_exitsWithThree() {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Main.run(new String[] {"--task", "biomass", "--epochs", "3", "--tiles", "8", "--fail-at-epoch", "2",
-        "--output-dir", tmp.toString()}, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err), false);
+    int code =
+        Main.run(
+            new String[] {
+              "--task",
+              "biomass",
+              "--epochs",
+              "3",
+              "--tiles",
+              "8",
+              "--fail-at-epoch",
+              "2",
+              "--output-dir",
+              tmp.toString()
+            },
+            new PrintStream(new ByteArrayOutputStream()),
+            new PrintStream(err),
+            false);
     assertEquals(3, code);
     assertTrue(err.toString(StandardCharsets.UTF_8).contains("failing at epoch 2"));
   }
@@ -92,10 +127,15 @@ class TrainerTest {
   @Test
   void options_rejectBadValuesNamingTheOption() {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Main.run(new String[] {"--task", "crop", "--output-dir", tmp.toString()},
-        new PrintStream(new ByteArrayOutputStream()), new PrintStream(err), false);
+    int code =
+        Main.run(
+            new String[] {"--task", "crop", "--output-dir", tmp.toString()},
+            new PrintStream(new ByteArrayOutputStream()),
+            new PrintStream(err),
+            false);
     assertEquals(2, code);
-    assertEquals("demo-trainer: --task 'crop' is not allowed; use one of crop_classification, landslide, biomass",
+    assertEquals(
+        "demo-trainer: --task 'crop' is not allowed; use one of crop_classification, landslide, biomass",
         err.toString(StandardCharsets.UTF_8).strip());
   }
 }

@@ -1,0 +1,76 @@
+package dev.cairn.agent;
+
+import dev.cairn.plan.RunPlan;
+import dev.cairn.publish.RunPublisher;
+import dev.cairn.publish.RunState;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ends a run whose jobs have all ended: collects metrics against the gates, decides the outcome,
+ * publishes the results commit (retried every tick until it succeeds) and only then enters the
+ * final state, so CI never sees an outcome without its results.
+ */
+final class Finisher {
+  private static final Logger log = LoggerFactory.getLogger(Finisher.class);
+  private final Plans plans;
+  private final RunPublisher publisher;
+  private final RunBook book;
+  private final Clock clock;
+
+  /**
+   * @param publisher versioning of outputs, or null to end runs without a results commit
+   */
+  Finisher(Plans plans, RunPublisher publisher, RunBook book, Clock clock) {
+    this.plans = plans;
+    this.publisher = publisher;
+    this.book = book;
+    this.clock = clock;
+  }
+
+  void finishIfDone(Run run) {
+    if (run.state.isTerminal()
+        || run.jobs.isEmpty()
+        || !run.jobs.stream().allMatch(JobRun::isDone)) {
+      return;
+    }
+    RunPlan plan = plans.of(run);
+    if (run.state != RunState.COLLECTING && run.state != RunState.PUBLISHING) {
+      run.state = RunState.COLLECTING;
+      run.message = "collecting outputs";
+      Outcome.collect(run, plan);
+      Outcome.decide(run);
+      book.save(run);
+    }
+    if (run.state == RunState.COLLECTING) {
+      run.state = RunState.PUBLISHING;
+      run.message = "publishing outputs";
+      run.finishedAt = clock.instant().toString();
+      book.save(run);
+    }
+    if (publisher != null && run.resultsCommit == null) {
+      try {
+        run.resultsCommit = publisher.publish(run.snapshot(plan.config()));
+        book.save(run);
+      } catch (Exception e) {
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
+        log.warn("run {}: publishing failed, retrying next tick: {}", run.runId, e.getMessage());
+        run.message = "publishing failed, retrying: " + e.getMessage();
+        book.save(run);
+        return;
+      }
+    }
+    run.state = run.outcome;
+    run.message = run.outcomeMessage;
+    book.save(run);
+    log.info(
+        "run {} {}: {}{}",
+        run.runId,
+        run.state,
+        run.message,
+        run.resultsCommit == null ? "" : "; results commit " + run.resultsCommit);
+  }
+}

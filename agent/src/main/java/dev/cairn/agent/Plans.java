@@ -1,0 +1,106 @@
+package dev.cairn.agent;
+
+import dev.cairn.config.ExperimentConfig;
+import dev.cairn.plan.JobSpec;
+import dev.cairn.plan.RunPlan;
+import dev.cairn.render.ScriptRenderer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A run's plan, made once from the config copy in its folder and kept; and the batch script of each
+ * job attempt, rendered from it.
+ */
+final class Plans {
+  private final ScriptRenderer renderer;
+  private final Path workDir;
+  private final Map<String, RunPlan> plans = new HashMap<>();
+
+  Plans(ScriptRenderer renderer, Path workDir) {
+    this.renderer = renderer;
+    this.workDir = workDir;
+  }
+
+  ScriptRenderer renderer() {
+    return renderer;
+  }
+
+  /** Parses and validates a config for this run; a {@code CairnException} says what is wrong. */
+  ExperimentConfig parse(Run run, byte[] config) {
+    return ExperimentConfig.parse(
+        config, "config.env@" + Agent.shortSha(run.commit()), renderer.templates().tasks());
+  }
+
+  /** The plan of a run that was validated before (perhaps by an agent that since restarted). */
+  RunPlan of(Run run) {
+    RunPlan plan = plans.get(run.runId);
+    if (plan == null) {
+      try {
+        byte[] config = Files.readAllBytes(Path.of(run.runDir).resolve("config.env"));
+        plan = of(run, parse(run, config));
+      } catch (IOException e) {
+        throw new IllegalStateException("the run folder " + run.runDir + " lost its config.env", e);
+      }
+    }
+    return plan;
+  }
+
+  RunPlan of(Run run, ExperimentConfig cfg) {
+    RunPlan plan =
+        RunPlan.of(
+            cfg, run.commit(), submittedAt(run.request.submittedAt()), run.attempt(), workDir);
+    plans.put(run.runId, plan);
+    return plan;
+  }
+
+  /** The job of a task at the attempt the run has reached. */
+  static JobSpec spec(RunPlan plan, JobRun job) {
+    return plan.jobs().stream()
+        .filter(s -> s.task().name().equals(job.task))
+        .findFirst()
+        .orElseThrow()
+        .withAttempt(job.attempt);
+  }
+
+  JobSpec spec(Run run, JobRun job) {
+    return spec(of(run), job);
+  }
+
+  /** Renders the script of one job attempt, replacing the file atomically. */
+  void writeScript(Run run, JobSpec spec) throws IOException {
+    ExperimentConfig cfg = of(run).config();
+    String script = renderer.render(spec, cfg, cfg.scheduler(), run.commit());
+    Files.createDirectories(spec.script().getParent());
+    Path tmp = spec.script().resolveSibling(spec.script().getFileName() + ".tmp");
+    Files.writeString(tmp, script);
+    Files.move(tmp, spec.script(), StandardCopyOption.REPLACE_EXISTING);
+    spec.script().toFile().setExecutable(true, true);
+  }
+
+  /** Whether an earlier attempt of the job left a checkpoint to resume from. */
+  boolean hasCheckpoint(Run run, JobRun job) {
+    Path dir = spec(run, job).checkpointDir();
+    if (!Files.isDirectory(dir)) {
+      return false;
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.anyMatch(Files::isRegularFile);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  static Instant submittedAt(String text) {
+    try {
+      return Instant.parse(text);
+    } catch (RuntimeException e) {
+      return Instant.EPOCH;
+    }
+  }
+}

@@ -1,0 +1,97 @@
+package dev.cairn.agent;
+
+import dev.cairn.CairnException;
+import dev.cairn.config.ConfigError;
+import dev.cairn.config.ExperimentConfig;
+import dev.cairn.plan.JobSpec;
+import dev.cairn.plan.RunPlan;
+import dev.cairn.publish.RunState;
+import dev.cairn.trigger.RequestCheck;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A received run's first step: provenance, validation, plan and batch scripts. A run that fails any
+ * of them is rejected with the reason; one that passes has its jobs and waits to be submitted.
+ */
+final class Preparation {
+  private static final Logger log = LoggerFactory.getLogger(Preparation.class);
+  private final Plans plans;
+  private final RequestCheck check;
+  private final RunBook book;
+
+  /**
+   * @param check provenance check, or null to accept every request
+   */
+  Preparation(Plans plans, RequestCheck check, RunBook book) {
+    this.plans = plans;
+    this.check = check;
+    this.book = book;
+  }
+
+  void prepare(Run run) {
+    byte[] config;
+    try {
+      config = Files.readAllBytes(Path.of(run.runDir).resolve("config.env"));
+    } catch (IOException e) {
+      reject(run, "the run's config copy is unreadable: " + e.getMessage());
+      return;
+    }
+    if (check != null) {
+      try {
+        String reason = check.reject(run.request, config);
+        if (reason != null) {
+          reject(run, reason);
+          return;
+        }
+      } catch (Exception e) {
+        log.warn(
+            "run {}: provenance check failed, retrying next tick: {}", run.runId, e.getMessage());
+        return;
+      }
+    }
+    ExperimentConfig cfg;
+    try {
+      cfg = plans.parse(run, config);
+    } catch (ConfigError e) {
+      reject(run, String.join("; ", e.problems()));
+      return;
+    } catch (CairnException e) {
+      reject(run, e.getMessage());
+      return;
+    }
+    RunPlan plan = plans.of(run, cfg);
+    try {
+      for (JobSpec spec : plan.jobs()) {
+        plans.writeScript(run, spec);
+      }
+    } catch (CairnException | IOException e) {
+      reject(run, "cannot render the batch scripts: " + e.getMessage());
+      return;
+    }
+    run.scheduler = cfg.scheduler();
+    for (JobSpec spec : plan.jobs()) {
+      JobRun job = new JobRun();
+      job.task = spec.task().name();
+      job.scheduler = cfg.scheduler();
+      job.attempt = 1;
+      job.jobName = spec.jobName();
+      job.gate = cfg.gates().get(job.task);
+      run.jobs.add(job);
+    }
+    run.state = RunState.SUBMITTED;
+    run.message = "submitting " + run.jobs.size() + " job(s) to " + cfg.scheduler();
+    book.save(run);
+    log.info("run {}: {} task(s) planned for {}", run.runId, run.jobs.size(), cfg.scheduler());
+  }
+
+  private void reject(Run run, String reason) {
+    run.state = RunState.REJECTED;
+    run.message = reason;
+    book.save(run);
+    log.warn("run {} rejected: {}", run.runId, reason);
+  }
+}

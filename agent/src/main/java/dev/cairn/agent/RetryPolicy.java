@@ -1,0 +1,172 @@
+package dev.cairn.agent;
+
+import dev.cairn.publish.Attempt;
+import dev.cairn.publish.RunState;
+import dev.cairn.scheduler.JobState;
+import dev.cairn.scheduler.JobStatus;
+import dev.cairn.scheduler.Schedulers;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies what the scheduler reports to a run's jobs, and decides what an ended job deserves:
+ * preempted, node-failed and boot-failed jobs are resubmitted to resume from their checkpoint; a
+ * timeout only where a checkpoint exists; anything else ends the job. Attempts are bounded by
+ * {@code MAX_ATTEMPTS}, whether the agent or the scheduler (a requeue) started them.
+ */
+final class RetryPolicy {
+  private static final Logger log = LoggerFactory.getLogger(RetryPolicy.class);
+  private final Plans plans;
+  private final Schedulers schedulers;
+  private final RunBook book;
+
+  RetryPolicy(Plans plans, Schedulers schedulers, RunBook book) {
+    this.plans = plans;
+    this.schedulers = schedulers;
+    this.book = book;
+  }
+
+  /** Applies the scheduler's answers to the run's jobs; saves the run when anything changed. */
+  void apply(Run run, Map<String, JobStatus> statuses) throws InterruptedException {
+    boolean changed = false;
+    for (JobRun job : run.jobs) {
+      if (job.schedulerId == null || job.isDone()) {
+        continue;
+      }
+      JobStatus status = statuses.get(job.schedulerId);
+      if (status == null) {
+        continue;
+      }
+      if (status.state() == job.state
+          && Objects.equals(status.reason(), job.reason)
+          && !status.state().isTerminal()) {
+        job.elapsedS = orElse(status.elapsedSeconds(), job.elapsedS);
+        job.maxRssMb = orElse(status.maxRssMb(), job.maxRssMb);
+        continue;
+      }
+      changed = true;
+      boolean requeuedBefore = job.state == JobState.REQUEUED;
+      job.state = status.state();
+      job.reason = status.reason();
+      job.exitCode = status.exitCode();
+      job.elapsedS = orElse(status.elapsedSeconds(), job.elapsedS);
+      job.cpuS = orElse(status.cpuSeconds(), job.cpuS);
+      job.maxRssMb = orElse(status.maxRssMb(), job.maxRssMb);
+      if (status.state() == JobState.REQUEUED && !requeuedBefore) {
+        requeued(run, job, status);
+      }
+      if (status.state().isTerminal()) {
+        ended(run, job, status);
+      } else if (status.state() == JobState.RUNNING && run.state == RunState.SUBMITTED) {
+        run.state = RunState.RUNNING;
+      }
+    }
+    if (changed) {
+      run.message = progress(run);
+      book.save(run);
+    }
+  }
+
+  /**
+   * The scheduler requeued the job itself (SLURM after a preemption or node failure): the same job
+   * id starts again and resumes from its checkpoint. It counts as an attempt.
+   */
+  private void requeued(Run run, JobRun job, JobStatus status) throws InterruptedException {
+    job.history.add(
+        new Attempt(
+            job.attempt,
+            job.schedulerId,
+            JobState.REQUEUED,
+            "requeued by the scheduler"
+                + (status.reason() == null ? "" : " (" + status.reason() + ")"),
+            status.exitCode(),
+            status.elapsedSeconds()));
+    job.attempt++;
+    int max = plans.of(run).config().maxAttempts();
+    log.info(
+        "run {}: {} job {} was requeued by the scheduler; attempt {} of {} resumes from its"
+            + " checkpoint",
+        run.runId,
+        job.task,
+        job.schedulerId,
+        job.attempt,
+        max);
+    if (job.attempt > max) {
+      try {
+        schedulers.get(job.scheduler).cancel(List.of(job.schedulerId));
+      } catch (IOException e) {
+        log.warn(
+            "run {}: cannot cancel {} after too many requeues: {}",
+            run.runId,
+            job.schedulerId,
+            e.getMessage());
+      }
+      job.attempt = max;
+      job.state = JobState.FAILED;
+      job.reason = "requeued more often than MAX_ATTEMPTS=" + max + " allows";
+    }
+  }
+
+  private void ended(Run run, JobRun job, JobStatus status) {
+    job.history.add(
+        new Attempt(
+            job.attempt,
+            job.schedulerId,
+            status.state(),
+            status.reason(),
+            status.exitCode(),
+            status.elapsedSeconds()));
+    int max = plans.of(run).config().maxAttempts();
+    boolean retry =
+        status.state().isInfrastructureFailure()
+            || (status.state() == JobState.TIMEOUT && plans.hasCheckpoint(run, job));
+    if (retry && job.attempt < max) {
+      log.info(
+          "run {}: {} job {} ended {}{}; resubmitting as attempt {} of {} to resume from its"
+              + " checkpoint",
+          run.runId,
+          job.task,
+          job.schedulerId,
+          status.state(),
+          status.reason() == null ? "" : " (" + status.reason() + ")",
+          job.attempt + 1,
+          max);
+      job.attempt++;
+      job.schedulerId = null;
+      job.state = JobState.NEW;
+      job.reason = "resubmitting after " + status.state();
+      try {
+        plans.writeScript(run, plans.spec(run, job));
+      } catch (IOException e) {
+        job.state = JobState.FAILED;
+        job.reason = "cannot render the next attempt: " + e.getMessage();
+      }
+      return;
+    }
+    if (retry) {
+      job.reason = status.state() + " on the last of " + max + " attempts";
+    } else if (status.state() == JobState.TIMEOUT) {
+      job.reason = "time limit reached and no checkpoint to resume from";
+    }
+    log.info("run {}: {} job {} ended {}", run.runId, job.task, job.schedulerId, status.state());
+  }
+
+  /** Counts of jobs by state: "2 RUNNING, 1 PENDING". */
+  static String progress(Run run) {
+    Map<JobState, Long> counts = new EnumMap<>(JobState.class);
+    run.jobs.forEach(j -> counts.merge(j.state, 1L, Long::sum));
+    List<String> parts = new ArrayList<>();
+    counts.forEach((s, n) -> parts.add(n + " " + s));
+    return String.join(", ", parts);
+  }
+
+  private static <T> T orElse(T value, T fallback) {
+    return value != null ? value : fallback;
+  }
+}

@@ -1,0 +1,62 @@
+package dev.cairn.agent;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The runs the agent knows, in memory and on disk. Every part of the loop that changes a run calls
+ * {@link #save} right after, so a killed agent restarts into exactly what it last did.
+ */
+final class RunBook {
+  private final RunRepository repository;
+  private final Clock clock;
+  private final Map<String, Run> runs = new LinkedHashMap<>();
+
+  RunBook(RunRepository repository, Clock clock) throws IOException {
+    this.repository = repository;
+    this.clock = clock;
+    for (Run run : repository.loadAll()) {
+      runs.put(run.runId, run);
+    }
+  }
+
+  /** Records a change: stamps the time, marks the status for writing, persists the run. */
+  void save(Run run) {
+    run.updatedAt = clock.instant().toString();
+    run.statusPending = true;
+    persist(run);
+  }
+
+  /** Persists the run as it is (after its status was written), without marking a change. */
+  void persist(Run run) {
+    try {
+      repository.save(run);
+    } catch (IOException e) {
+      // the state folder is local: failing to write it is fatal for safety
+      throw new IllegalStateException("cannot persist run " + run.runId + ": " + e.getMessage(), e);
+    }
+  }
+
+  void add(Run run) {
+    runs.put(run.runId, run);
+    save(run);
+  }
+
+  Optional<Run> get(String runId) {
+    return Optional.ofNullable(runs.get(runId));
+  }
+
+  Collection<Run> all() {
+    return runs.values();
+  }
+
+  /** Runs that have not reached a terminal state, oldest first. */
+  List<Run> active() {
+    return runs.values().stream().filter(r -> !r.state.isTerminal()).toList();
+  }
+}

@@ -1,0 +1,106 @@
+package dev.cairn.dvc;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * A hashed directory: every regular file under it with its MD5, and the {@code .dir} manifest that
+ * DVC 3 would write for it, so the hash equals what {@code dvc add} computes.
+ */
+public final class DvcTree {
+  // DVC's default ignores: never part of a directory output.
+  private static final Set<String> IGNORED_DIRS = Set.of(".git", ".hg", ".dvc");
+
+  private final List<DvcEntry> entries;
+  private final byte[] manifest;
+  private final String md5;
+  private final long size;
+
+  private DvcTree(List<DvcEntry> entries) {
+    this.entries = List.copyOf(entries);
+    this.manifest = DvcJson.manifest(this.entries).getBytes(StandardCharsets.UTF_8);
+    this.md5 = DvcHashing.md5(manifest) + DvcHashing.DIR_SUFFIX;
+    this.size = entries.stream().mapToLong(DvcEntry::size).sum();
+  }
+
+  /** Hashes every regular file under {@code dir}, streaming each file once. */
+  public static DvcTree hash(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      throw new IOException("not a directory: " + dir);
+    }
+    List<Path> files;
+    try (Stream<Path> walk = Files.walk(dir)) {
+      files = walk.filter(p -> !ignored(dir, p)).filter(Files::isRegularFile).toList();
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    List<DvcEntry> entries = new ArrayList<>(files.size());
+    for (Path file : files) {
+      String relpath = relpath(dir, file);
+      entries.add(new DvcEntry(relpath, DvcHashing.md5(file), Files.size(file), file));
+    }
+    entries.sort(Comparator.comparing(DvcEntry::relpath, DvcHashing.CODE_POINT_ORDER));
+    return new DvcTree(entries);
+  }
+
+  /** The directory hash with its {@code .dir} suffix. */
+  public String md5() {
+    return md5;
+  }
+
+  /** Total bytes of the files. */
+  public long size() {
+    return size;
+  }
+
+  public int nfiles() {
+    return entries.size();
+  }
+
+  /** The {@code .dir} object's bytes. */
+  public byte[] manifest() {
+    return manifest.clone();
+  }
+
+  List<DvcEntry> entries() {
+    return entries;
+  }
+
+  /** The {@code .dvc} entry for this tree under the given output path. */
+  public DvcOutput output(String path) {
+    return new DvcOutput(path, md5, size, entries.size());
+  }
+
+  private static boolean ignored(Path root, Path p) {
+    Path rel = root.relativize(p);
+    for (int i = 0; i < rel.getNameCount(); i++) {
+      String name = rel.getName(i).toString();
+      // A component before the last is a directory; the last one only counts when it is one.
+      boolean isDir = i < rel.getNameCount() - 1 || Files.isDirectory(p);
+      if (name.equals(".git") || (isDir && IGNORED_DIRS.contains(name))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String relpath(Path root, Path file) {
+    Path rel = root.relativize(file);
+    StringBuilder out = new StringBuilder();
+    for (Path part : rel) {
+      if (out.length() > 0) {
+        out.append('/');
+      }
+      out.append(part);
+    }
+    return out.toString();
+  }
+}

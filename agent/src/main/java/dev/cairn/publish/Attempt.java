@@ -1,0 +1,12 @@
+package dev.cairn.publish;
+
+import dev.cairn.scheduler.JobState;
+
+/** How one attempt of a job ended, as the run's history and {@code status.json} record it. */
+public record Attempt(
+    int attempt,
+    String schedulerId,
+    JobState state,
+    String reason,
+    Integer exitCode,
+    Long elapsedS) {}

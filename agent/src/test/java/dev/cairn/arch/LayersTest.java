@@ -1,0 +1,76 @@
+package dev.cairn.arch;
+
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Data flows one way through the agent's parts (DESIGN.md): cli -> agent -> {trigger, plan, render,
+ * scheduler, collect, publish, report} -> {git, dvc, store, config}. A part may use those below it,
+ * never one above, and no two parts use each other.
+ */
+class LayersTest {
+  private static JavaClasses classes;
+
+  @BeforeAll
+  static void importMainClasses() {
+    classes =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.cairn");
+  }
+
+  @Test
+  void parts_formNoCycle() {
+    slices().matching("dev.cairn.(*)..").should().beFreeOfCycles().check(classes);
+  }
+
+  @Test
+  void parts_useOnlyThePartsBelowThem() {
+    layeredArchitecture()
+        .consideringOnlyDependenciesInLayers()
+        .withOptionalLayers(true)
+        .layer("commands")
+        .definedBy("dev.cairn.cli..", "dev.cairn.bench..")
+        .layer("loop")
+        .definedBy("dev.cairn.agent..")
+        .layer("steps")
+        .definedBy(
+            "dev.cairn.trigger..",
+            "dev.cairn.plan..",
+            "dev.cairn.render..",
+            "dev.cairn.scheduler..",
+            "dev.cairn.collect..",
+            "dev.cairn.publish..",
+            "dev.cairn.report..")
+        .layer("foundations")
+        .definedBy("dev.cairn.git..", "dev.cairn.dvc..", "dev.cairn.store..", "dev.cairn.config..")
+        .whereLayer("commands")
+        .mayNotBeAccessedByAnyLayer()
+        .whereLayer("loop")
+        .mayOnlyBeAccessedByLayers("commands")
+        .whereLayer("steps")
+        .mayOnlyBeAccessedByLayers("commands", "loop")
+        .whereLayer("foundations")
+        .mayOnlyBeAccessedByLayers("commands", "loop", "steps")
+        .check(classes);
+  }
+
+  @Test
+  void schedulerImplementations_areReachedOnlyThroughTheRegistry() {
+    for (String impl : new String[] {"slurm", "lsf", "local"}) {
+      com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses()
+          .that()
+          .resideOutsideOfPackages("dev.cairn.scheduler..", "dev.cairn.bench..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("dev.cairn.scheduler." + impl + "..")
+          .check(classes);
+    }
+  }
+}

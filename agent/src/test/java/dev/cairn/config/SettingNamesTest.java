@@ -1,0 +1,56 @@
+package dev.cairn.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cairn.testing.Fixtures;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** A message that tells a user to set {@code CAIRN_X} names a setting that exists. */
+class SettingNamesTest {
+  /** Names that are not agent settings but variables the agent writes or reads by design. */
+  private static final Set<String> NOT_SETTINGS =
+      Set.of(
+          // the dotenv report `ci await` writes for later pipeline jobs
+          "CAIRN_RUN_ID",
+          "CAIRN_RUN_STATE",
+          "CAIRN_RESULTS_COMMIT",
+          // the default name of the variable that holds the Git token (CAIRN_GIT_TOKEN_ENV)
+          "CAIRN_GIT_TOKEN");
+
+  private static final Pattern NAME = Pattern.compile("CAIRN_[A-Z0-9_]*[A-Z0-9]");
+
+  @Test
+  void everyCairnNameInTheSources_isARealSetting() throws IOException {
+    Set<String> unknown = new TreeSet<>();
+    Path sources = Fixtures.projectDir().resolve("agent/src/main/java");
+    try (Stream<Path> files = Files.walk(sources)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+        Matcher m = NAME.matcher(Files.readString(file));
+        while (m.find()) {
+          String name = m.group();
+          if (!AgentSettings.keys().contains(name) && !NOT_SETTINGS.contains(name)) {
+            unknown.add(name + " (" + sources.relativize(file) + ")");
+          }
+        }
+      }
+    }
+    assertEquals(Set.of(), unknown, "names in messages that are no setting");
+  }
+
+  @Test
+  void everySetting_isDocumentedInTheExampleSettingsFile() throws IOException {
+    String example = Files.readString(Fixtures.projectDir().resolve("config/agent.env.example"));
+    for (String key : AgentSettings.keys()) {
+      assertTrue(example.contains(key), key + " is missing from config/agent.env.example");
+    }
+  }
+}

@@ -1,0 +1,111 @@
+package dev.cairn.dvc;
+
+import dev.cairn.store.FileObjectStore;
+import dev.cairn.store.ObjectStore;
+import dev.cairn.store.StoredObject;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A {@link FileObjectStore} that records writes and can fail the Nth one. */
+final class DvcTestStore implements ObjectStore {
+  private final FileObjectStore delegate;
+  private final int failOnPut;
+  private final AtomicInteger puts = new AtomicInteger();
+  private final AtomicInteger exists = new AtomicInteger();
+  private final AtomicInteger lists = new AtomicInteger();
+  private final List<String> putKeys = Collections.synchronizedList(new ArrayList<>());
+
+  /** {@code failOnPut} is 1-based; 0 never fails. */
+  DvcTestStore(Path root, int failOnPut) throws IOException {
+    this.delegate = new FileObjectStore(root);
+    this.failOnPut = failOnPut;
+  }
+
+  int puts() {
+    return puts.get();
+  }
+
+  int existsCalls() {
+    return exists.get();
+  }
+
+  int listCalls() {
+    return lists.get();
+  }
+
+  List<String> putKeys() {
+    return List.copyOf(putKeys);
+  }
+
+  private void countPut(String key) throws IOException {
+    if (puts.incrementAndGet() == failOnPut) {
+      throw new IOException("injected failure on put " + failOnPut + " (" + key + ")");
+    }
+    putKeys.add(key);
+  }
+
+  @Override
+  public Optional<StoredObject> get(String key) throws IOException {
+    return delegate.get(key);
+  }
+
+  @Override
+  public Optional<StoredObject> getIfChanged(String key, String etag) throws IOException {
+    return delegate.getIfChanged(key, etag);
+  }
+
+  @Override
+  public String put(String key, byte[] content) throws IOException {
+    countPut(key);
+    return delegate.put(key, content);
+  }
+
+  @Override
+  public String putFile(String key, Path file) throws IOException {
+    countPut(key);
+    return delegate.putFile(key, file);
+  }
+
+  @Override
+  public boolean getToFile(String key, Path target) throws IOException {
+    return delegate.getToFile(key, target);
+  }
+
+  @Override
+  public boolean putIfAbsent(String key, byte[] content) throws IOException {
+    countPut(key);
+    return delegate.putIfAbsent(key, content);
+  }
+
+  @Override
+  public boolean supportsConditionalWrites() {
+    return delegate.supportsConditionalWrites();
+  }
+
+  @Override
+  public boolean exists(String key) throws IOException {
+    exists.incrementAndGet();
+    return delegate.exists(key);
+  }
+
+  @Override
+  public List<ObjectInfo> list(String prefix, String startAfter) throws IOException {
+    lists.incrementAndGet();
+    return delegate.list(prefix, startAfter);
+  }
+
+  @Override
+  public void delete(String key) throws IOException {
+    delegate.delete(key);
+  }
+
+  @Override
+  public String describe() {
+    return delegate.describe();
+  }
+}
