@@ -23,8 +23,8 @@ import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.util.FS;
 
 /**
- * The runs of a branch as {@code runs}, {@code compare} and {@code ci await} read them: from a local
- * clone (its {@code origin/<branch>} when that is ahead) or from a URL, cloned bare into a
+ * The runs of a branch as {@code runs}, {@code compare} and {@code ci await} read them: from a
+ * local clone (its {@code origin/<branch>} when that is ahead) or from a URL, cloned bare into a
  * temporary folder for the call. Reads Git only.
  */
 record BranchRuns(String branch, String where, List<RunReport> runs) {
@@ -43,7 +43,12 @@ record BranchRuns(String branch, String where, List<RunReport> runs) {
       String b = branch != null ? branch : git.getBranch();
       ObjectId head = head(git, b);
       if (head == null) {
-        throw new CairnException("branch " + b + " is not in " + dir + "; pass --branch with a branch that has results commits");
+        throw new CairnException(
+            "branch "
+                + b
+                + " is not in "
+                + dir
+                + "; pass --branch with a branch that has results commits");
       }
       return new BranchRuns(b, dir.toString(), RunHistory.read(git, head));
     } catch (IOException e) {
@@ -57,7 +62,9 @@ record BranchRuns(String branch, String where, List<RunReport> runs) {
     }
     FileRepositoryBuilder builder = new FileRepositoryBuilder().findGitDir(dir.toFile());
     if (builder.getGitDir() == null) {
-      throw new CairnException(dir + " is not in a Git repository; pass --repo with a clone of the experiment repository or its URL");
+      throw new CairnException(
+          dir
+              + " is not in a Git repository; pass --repo with a clone of the experiment repository or its URL");
     }
     return builder.setMustExist(true).build();
   }
@@ -65,7 +72,8 @@ record BranchRuns(String branch, String where, List<RunReport> runs) {
   /** The newer of the branch and its remote-tracking branch: results arrive with a fetch. */
   private static ObjectId head(Repository git, String branch) throws IOException {
     List<ObjectId> candidates = new ArrayList<>();
-    for (String name : new String[] {Constants.R_REMOTES + "origin/" + branch, Constants.R_HEADS + branch}) {
+    for (String name :
+        new String[] {Constants.R_REMOTES + "origin/" + branch, Constants.R_HEADS + branch}) {
       Ref ref = git.exactRef(name);
       if (ref != null) {
         candidates.add(ref.getObjectId());
@@ -76,7 +84,8 @@ record BranchRuns(String branch, String where, List<RunReport> runs) {
     }
     if (candidates.size() == 2) {
       try (RevWalk walk = new RevWalk(git)) {
-        if (walk.isMergedInto(walk.parseCommit(candidates.get(0)), walk.parseCommit(candidates.get(1)))) {
+        if (walk.isMergedInto(
+            walk.parseCommit(candidates.get(0)), walk.parseCommit(candidates.get(1)))) {
           return candidates.get(1);
         }
       }
@@ -88,16 +97,28 @@ record BranchRuns(String branch, String where, List<RunReport> runs) {
     Path tmp = null;
     try {
       tmp = Files.createTempDirectory("cairn-runs");
-      var clone = Git.cloneRepository().setURI(url).setBare(true).setDirectory(tmp.toFile()).setTimeout(120);
+      var clone =
+          Git.cloneRepository()
+              .setURI(url)
+              .setBare(true)
+              .setDirectory(tmp.toFile())
+              .setTimeout(120);
       if (branch != null) {
-        clone.setBranchesToClone(List.of(Constants.R_HEADS + branch)).setBranch(Constants.R_HEADS + branch);
+        clone
+            .setBranchesToClone(List.of(Constants.R_HEADS + branch))
+            .setBranch(Constants.R_HEADS + branch);
       }
       try (Git git = clone.call()) {
         Repository repo = git.getRepository();
         String b = branch != null ? branch : repo.getBranch();
         Ref ref = repo.exactRef(Constants.R_HEADS + b);
         if (ref == null) {
-          throw new CairnException("branch " + b + " is not on " + url + "; pass --branch with a branch that has results commits");
+          throw new CairnException(
+              "branch "
+                  + b
+                  + " is not on "
+                  + url
+                  + "; pass --branch with a branch that has results commits");
         }
         return new BranchRuns(b, url, RunHistory.read(repo, ref.getObjectId()));
       }
@@ -112,8 +133,14 @@ record BranchRuns(String branch, String where, List<RunReport> runs) {
   RunReport find(String name) {
     RunReport run = RunHistory.find(runs, name);
     if (run == null) {
-      throw new CairnException("'" + name + "' is not a run on branch " + branch + " of " + where
-          + "; `agent.jar runs` lists them");
+      throw new CairnException(
+          "'"
+              + name
+              + "' is not a run on branch "
+              + branch
+              + " of "
+              + where
+              + "; `agent.jar runs` lists them");
     }
     return run;
   }

@@ -30,14 +30,23 @@ import picocli.CommandLine.Spec;
 final class CompareCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(paramLabel = "RUN", arity = "1..*", description = "Runs to compare, the first being the reference.")
+  @Parameters(
+      paramLabel = "RUN",
+      arity = "1..*",
+      description = "Runs to compare, the first being the reference.")
   List<String> names = new ArrayList<>();
 
-  @Option(names = "--repo", paramLabel = "DIR|URL", defaultValue = ".",
-      description = "A clone of the experiment repository or its URL (default: the current folder).")
+  @Option(
+      names = "--repo",
+      paramLabel = "DIR|URL",
+      defaultValue = ".",
+      description =
+          "A clone of the experiment repository or its URL (default: the current folder).")
   String repo;
 
-  @Option(names = "--branch", paramLabel = "BRANCH",
+  @Option(
+      names = "--branch",
+      paramLabel = "BRANCH",
       description = "Default: the clone's current branch (the remote's default branch for a URL).")
   String branch;
 
@@ -52,15 +61,19 @@ final class CompareCommand implements Callable<Integer> {
     for (String name : names) {
       RunReport run = branchRuns.find(name);
       if (runs.contains(run)) {
-        throw new CairnException("'" + name + "' names " + run.runId() + " a second time; name each run once");
+        throw new CairnException(
+            "'" + name + "' names " + run.runId() + " a second time; name each run once");
       }
       runs.add(run);
     }
     if (runs.size() == 1) {
       RunReport baseline = RunHistory.baselineOf(runs.get(0), branchRuns.runs());
       if (baseline == null) {
-        throw new CairnException(runs.get(0).runId() + " has no baseline on branch " + branchRuns.branch()
-            + "; name a second run to compare it with");
+        throw new CairnException(
+            runs.get(0).runId()
+                + " has no baseline on branch "
+                + branchRuns.branch()
+                + "; name a second run to compare it with");
       }
       runs.add(0, baseline);
     }

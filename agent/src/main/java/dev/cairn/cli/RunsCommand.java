@@ -23,11 +23,17 @@ import picocli.CommandLine.Spec;
 final class RunsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--repo", paramLabel = "DIR|URL", defaultValue = ".",
-      description = "A clone of the experiment repository or its URL (default: the current folder).")
+  @Option(
+      names = "--repo",
+      paramLabel = "DIR|URL",
+      defaultValue = ".",
+      description =
+          "A clone of the experiment repository or its URL (default: the current folder).")
   String repo;
 
-  @Option(names = "--branch", paramLabel = "BRANCH",
+  @Option(
+      names = "--branch",
+      paramLabel = "BRANCH",
       description = "Default: the clone's current branch (the remote's default branch for a URL).")
   String branch;
 

@@ -23,8 +23,8 @@ import org.jfree.chart.plot.CombinedDomainXYPlot;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.title.TextTitle;
-import org.jfree.data.xy.XYSeries;
 import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
 /**
@@ -65,7 +65,10 @@ public final class Charts {
     return charts;
   }
 
-  /** Validation metric (left axis, solid) and training loss (right axis, dashed) per epoch of each trial. */
+  /**
+   * Validation metric (left axis, solid) and training loss (right axis, dashed) per epoch of each
+   * trial.
+   */
   static JFreeChart curves(String task, RunReport run, RunReport baseline) {
     XYSeriesCollection metric = new XYSeriesCollection();
     XYSeriesCollection loss = new XYSeriesCollection();
@@ -100,7 +103,9 @@ public final class Charts {
     plot.setDataset(1, loss);
     plot.mapDatasetToRangeAxis(1, 1);
     plot.setRenderer(1, lines(loss.getSeriesCount(), true));
-    return styled(new JFreeChart(null, JFreeChart.DEFAULT_TITLE_FONT, plot, true), "Learning curves: " + task);
+    return styled(
+        new JFreeChart(null, JFreeChart.DEFAULT_TITLE_FONT, plot, true),
+        "Learning curves: " + task);
   }
 
   /**
@@ -110,7 +115,8 @@ public final class Charts {
   static JFreeChart cost(RunReport run, RunReport baseline) {
     boolean gpu = run.onGpus() || (baseline != null && baseline.onGpus());
     NumberAxis cost = new NumberAxis(gpu ? "GPU-hours" : "CPU-hours (no GPUs)");
-    cost.setNumberFormatOverride(new DecimalFormat("0.####", DecimalFormatSymbols.getInstance(Locale.ROOT)));
+    cost.setNumberFormatOverride(
+        new DecimalFormat("0.####", DecimalFormatSymbols.getInstance(Locale.ROOT)));
     CombinedDomainXYPlot combined = new CombinedDomainXYPlot(cost);
     combined.setGap(8);
     LegendItemCollection legend = new LegendItemCollection();
@@ -118,7 +124,8 @@ public final class Charts {
       XYSeriesCollection data = new XYSeriesCollection();
       String metric = null;
       for (RunReport r : baseline == null ? List.of(run) : List.of(run, baseline)) {
-        XYSeries series = new XYSeries(r == run ? "this run" : "baseline " + r.runId(), false, true);
+        XYSeries series =
+            new XYSeries(r == run ? "this run" : "baseline " + r.runId(), false, true);
         for (TrialResult t : r.trials()) {
           Double hours = gpu ? t.gpuHours() : t.cpuHours();
           if (t.task().equals(task) && t.headline() != null && hours != null) {
@@ -130,7 +137,8 @@ public final class Charts {
       }
       NumberAxis value = new NumberAxis(metric == null ? "metric" : metric);
       value.setAutoRangeIncludesZero(false);
-      value.setNumberFormatOverride(new DecimalFormat("0.####", DecimalFormatSymbols.getInstance(Locale.ROOT)));
+      value.setNumberFormatOverride(
+          new DecimalFormat("0.####", DecimalFormatSymbols.getInstance(Locale.ROOT)));
       if (metric != null) {
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
@@ -161,7 +169,8 @@ public final class Charts {
       }
     }
     combined.setFixedLegendItems(legend);
-    return styled(new JFreeChart(null, JFreeChart.DEFAULT_TITLE_FONT, combined, true),
+    return styled(
+        new JFreeChart(null, JFreeChart.DEFAULT_TITLE_FONT, combined, true),
         "Headline metric against " + (gpu ? "GPU-hours" : "CPU-hours"));
   }
 
@@ -185,9 +194,12 @@ public final class Charts {
     XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
     for (int i = 0; i < count; i++) {
       r.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
-      r.setSeriesStroke(i, dashed
-          ? new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f)
-          : new BasicStroke(2f));
+      r.setSeriesStroke(
+          i,
+          dashed
+              ? new BasicStroke(
+                  1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f)
+              : new BasicStroke(2f));
     }
     return r;
   }
@@ -205,7 +217,8 @@ public final class Charts {
 
   private static byte[] png(JFreeChart chart) {
     try {
-      BufferedImage image = chart.createBufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB, null);
+      BufferedImage image =
+          chart.createBufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB, null);
       return ChartUtils.encodeAsPNG(image);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

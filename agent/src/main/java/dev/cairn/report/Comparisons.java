@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * What {@code agent.jar runs} and {@code agent.jar compare} show: the runs of a branch with each
- * task's headline metric and the cost, and several runs side by side (leaderboards, then each
- * run's changes from the first), as a {@link Doc} or as plain data for JSON.
+ * task's headline metric and the cost, and several runs side by side (leaderboards, then each run's
+ * changes from the first), as a {@link Doc} or as plain data for JSON.
  */
 public final class Comparisons {
   private Comparisons() {}
@@ -22,12 +22,23 @@ public final class Comparisons {
     header.add("cost (h)");
     List<List<String>> rows = new ArrayList<>();
     for (RunReport r : runs) {
-      List<String> row = new ArrayList<>(List.of(r.runId(), Format.shortSha(r.configCommit()),
-          Format.shortSha(r.resultsCommit()), Format.orDash(r.state()), Format.orDash(r.finishedAt())));
+      List<String> row =
+          new ArrayList<>(
+              List.of(
+                  r.runId(),
+                  Format.shortSha(r.configCommit()),
+                  Format.shortSha(r.resultsCommit()),
+                  Format.orDash(r.state()),
+                  Format.orDash(r.finishedAt())));
       for (String task : tasks) {
         TrialResult best = r.best(task);
-        row.add(best == null || best.gateMetric() == null ? "-"
-            : best.gateMetric() + " " + Format.metric(best.headline()) + (best.passed() == null ? "" : best.passed() ? "" : " FAIL"));
+        row.add(
+            best == null || best.gateMetric() == null
+                ? "-"
+                : best.gateMetric()
+                    + " "
+                    + Format.metric(best.headline())
+                    + (best.passed() == null ? "" : best.passed() ? "" : " FAIL"));
       }
       row.add(Format.hours(r.cost()) + (r.cost() == null ? "" : r.onGpus() ? " GPU" : " CPU"));
       rows.add(row);
@@ -35,14 +46,23 @@ public final class Comparisons {
     return doc.table(header, rows);
   }
 
-  /** The runs side by side: who they are, each task's leaderboard, and every run's changes from the first. */
+  /**
+   * The runs side by side: who they are, each task's leaderboard, and every run's changes from the
+   * first.
+   */
   public static Doc compare(List<RunReport> runs) {
     RunReport first = runs.get(0);
     Doc doc = new Doc().heading(1, "Comparing " + runs.size() + " run(s)");
     List<List<String>> rows = new ArrayList<>();
     for (RunReport r : runs) {
-      rows.add(List.of(r.runId(), Format.shortSha(r.configCommit()), Format.shortSha(r.resultsCommit()),
-          Format.orDash(r.state()), Format.orDash(r.subject()), Format.hours(r.cost())));
+      rows.add(
+          List.of(
+              r.runId(),
+              Format.shortSha(r.configCommit()),
+              Format.shortSha(r.resultsCommit()),
+              Format.orDash(r.state()),
+              Format.orDash(r.subject()),
+              Format.hours(r.cost())));
     }
     doc.table(List.of("run", "config", "results", "state", "subject", "cost (h)"), rows);
     doc.heading(2, "Leaderboard");
@@ -85,28 +105,32 @@ public final class Comparisons {
     return result;
   }
 
-  /** The comparison of {@link #compare} as data: runs, leaderboards, and deltas from the first run. */
+  /**
+   * The comparison of {@link #compare} as data: runs, leaderboards, and deltas from the first run.
+   */
   public static Map<String, Object> compareData(List<RunReport> runs) {
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("runs", runsData(runs));
     Map<String, Object> boards = new LinkedHashMap<>();
-    Leaderboard.rank(runs).forEach((task, rows) -> {
-      List<Map<String, Object>> list = new ArrayList<>();
-      for (Leaderboard.Row row : rows) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("rank", row.rank());
-        m.put("run_id", row.runId());
-        m.put("trial", row.trial().trialId());
-        m.put("label", row.label());
-        m.put("metric", row.trial().gateMetric());
-        m.put("value", row.trial().headline());
-        m.put("gate", row.trial().gate());
-        m.put("passed", row.trial().passed());
-        m.put("cost_hours", row.trial().cost());
-        list.add(m);
-      }
-      boards.put(task, list);
-    });
+    Leaderboard.rank(runs)
+        .forEach(
+            (task, rows) -> {
+              List<Map<String, Object>> list = new ArrayList<>();
+              for (Leaderboard.Row row : rows) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("rank", row.rank());
+                m.put("run_id", row.runId());
+                m.put("trial", row.trial().trialId());
+                m.put("label", row.label());
+                m.put("metric", row.trial().gateMetric());
+                m.put("value", row.trial().headline());
+                m.put("gate", row.trial().gate());
+                m.put("passed", row.trial().passed());
+                m.put("cost_hours", row.trial().cost());
+                list.add(m);
+              }
+              boards.put(task, list);
+            });
     result.put("leaderboard", boards);
     List<Map<String, Object>> deltas = new ArrayList<>();
     RunReport first = runs.get(0);

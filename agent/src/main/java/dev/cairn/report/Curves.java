@@ -29,10 +29,11 @@ public final class Curves {
     }
     List<Path> files;
     try (Stream<Path> walk = Files.walk(outputDir, MAX_DEPTH)) {
-      files = walk.filter(p -> p.getFileName().toString().equals("metrics.csv"))
-          .filter(Files::isRegularFile)
-          .sorted()
-          .toList();
+      files =
+          walk.filter(p -> p.getFileName().toString().equals("metrics.csv"))
+              .filter(Files::isRegularFile)
+              .sorted()
+              .toList();
     }
     List<EpochRow> merged = new ArrayList<>();
     for (Path file : files) {
@@ -84,13 +85,14 @@ public final class Curves {
       }
     }
     List<EpochRow> rows = new ArrayList<>();
-    sums.forEach((epoch, row) -> {
-      if (!row.isEmpty()) {
-        Map<String, Double> values = new LinkedHashMap<>();
-        row.forEach((k, acc) -> values.put(k, acc[0] / acc[1]));
-        rows.add(new EpochRow(epoch, values));
-      }
-    });
+    sums.forEach(
+        (epoch, row) -> {
+          if (!row.isEmpty()) {
+            Map<String, Double> values = new LinkedHashMap<>();
+            row.forEach((k, acc) -> values.put(k, acc[0] / acc[1]));
+            rows.add(new EpochRow(epoch, values));
+          }
+        });
     return rows;
   }
 
@@ -99,7 +101,10 @@ public final class Curves {
    * trainer's {@code val_mIoU} as {@code val/mIoU}; null for what is not a per-epoch metric.
    */
   static String metricName(String column) {
-    if (column.isEmpty() || column.equals("step") || column.equals("seconds") || column.startsWith("test")) {
+    if (column.isEmpty()
+        || column.equals("step")
+        || column.equals("seconds")
+        || column.startsWith("test")) {
       return null;
     }
     if (!column.contains("/")) {
@@ -114,12 +119,16 @@ public final class Curves {
 
   /** The curve's value column that tracks a test metric: {@code val/mIoU} for {@code test/mIoU}. */
   public static String validationOf(String testMetric, List<EpochRow> curve) {
-    String name = testMetric == null ? null : "val/" + testMetric.substring(testMetric.indexOf('/') + 1);
+    String name =
+        testMetric == null ? null : "val/" + testMetric.substring(testMetric.indexOf('/') + 1);
     if (name != null && curve.stream().anyMatch(r -> r.values().containsKey(name))) {
       return name;
     }
-    return curve.stream().flatMap(r -> r.values().keySet().stream())
-        .filter(k -> k.startsWith("val/") && !k.equals("val/loss")).findFirst().orElse(null);
+    return curve.stream()
+        .flatMap(r -> r.values().keySet().stream())
+        .filter(k -> k.startsWith("val/") && !k.equals("val/loss"))
+        .findFirst()
+        .orElse(null);
   }
 
   private static List<EpochRow> merge(List<EpochRow> a, List<EpochRow> b) {
@@ -128,7 +137,8 @@ public final class Curves {
     }
     TreeMap<Integer, Map<String, Double>> byEpoch = new TreeMap<>();
     for (List<EpochRow> rows : List.of(a, b)) {
-      rows.forEach(r -> byEpoch.computeIfAbsent(r.epoch(), e -> new LinkedHashMap<>()).putAll(r.values()));
+      rows.forEach(
+          r -> byEpoch.computeIfAbsent(r.epoch(), e -> new LinkedHashMap<>()).putAll(r.values()));
     }
     List<EpochRow> result = new ArrayList<>();
     byEpoch.forEach((e, v) -> result.add(new EpochRow(e, v)));
@@ -139,7 +149,10 @@ public final class Curves {
     String[] cells = line.split(",", -1);
     for (int i = 0; i < cells.length; i++) {
       String c = cells[i].strip();
-      cells[i] = c.length() >= 2 && c.startsWith("\"") && c.endsWith("\"") ? c.substring(1, c.length() - 1) : c;
+      cells[i] =
+          c.length() >= 2 && c.startsWith("\"") && c.endsWith("\"")
+              ? c.substring(1, c.length() - 1)
+              : c;
     }
     return cells;
   }

@@ -8,12 +8,16 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
-/** What changed from a baseline run to a run: each task's metrics (best trial against best trial) and the parameters. */
+/**
+ * What changed from a baseline run to a run: each task's metrics (best trial against best trial)
+ * and the parameters.
+ */
 public final class Deltas {
   private Deltas() {}
 
   /** One metric of one task in both runs. */
-  public record Delta(String task, String metric, Double baseline, Double current, boolean higherIsBetter) {
+  public record Delta(
+      String task, String metric, Double baseline, Double current, boolean higherIsBetter) {
     /** current - baseline, or null when either is missing. */
     public Double diff() {
       return baseline == null || current == null ? null : current - baseline;
@@ -38,7 +42,9 @@ public final class Deltas {
   /** A parameter whose value differs; null where a run did not have it. */
   public record ParamChange(String key, String before, String after) {}
 
-  /** For each task of {@code current}: its metrics, the gate metric first, against the baseline's. */
+  /**
+   * For each task of {@code current}: its metrics, the gate metric first, against the baseline's.
+   */
   public static List<Delta> metrics(RunReport current, RunReport baseline) {
     List<Delta> result = new ArrayList<>();
     for (String task : current.tasks()) {
@@ -56,8 +62,13 @@ public final class Deltas {
         names.addAll(then.metrics().keySet());
       }
       for (String metric : names) {
-        result.add(new Delta(task, metric, then == null ? null : then.metrics().get(metric),
-            now.metrics().get(metric), Leaderboard.higherIsBetter(metric, now)));
+        result.add(
+            new Delta(
+                task,
+                metric,
+                then == null ? null : then.metrics().get(metric),
+                now.metrics().get(metric),
+                Leaderboard.higherIsBetter(metric, now)));
       }
     }
     return result;
@@ -84,12 +95,17 @@ public final class Deltas {
     if (run == null || run.trials().isEmpty()) {
       return result;
     }
-    Set<String> differing = Leaderboard.differing(run.trials().stream().map(TrialResult::params).toList());
-    run.trials().get(0).params().forEach((k, v) -> {
-      if (!differing.contains(k)) {
-        result.put(k, v);
-      }
-    });
+    Set<String> differing =
+        Leaderboard.differing(run.trials().stream().map(TrialResult::params).toList());
+    run.trials()
+        .get(0)
+        .params()
+        .forEach(
+            (k, v) -> {
+              if (!differing.contains(k)) {
+                result.put(k, v);
+              }
+            });
     return result;
   }
 }

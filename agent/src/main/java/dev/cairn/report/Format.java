@@ -30,7 +30,9 @@ final class Format {
     if (seconds == null) {
       return "-";
     }
-    return seconds < 120 ? seconds + " s" : String.format(Locale.ROOT, "%d min %02d s", seconds / 60, seconds % 60);
+    return seconds < 120
+        ? seconds + " s"
+        : String.format(Locale.ROOT, "%d min %02d s", seconds / 60, seconds % 60);
   }
 
   static String shortSha(String sha) {

@@ -30,18 +30,22 @@ public final class Leaderboard {
       }
     }
     Map<String, List<Row>> result = new LinkedHashMap<>();
-    byTask.forEach((task, entries) -> {
-      List<Object[]> sorted = new ArrayList<>(entries);
-      sorted.sort(Comparator.comparing((Object[] e) -> (TrialResult) e[1], Leaderboard::compare)
-          .thenComparing(e -> (String) e[0], Comparator.nullsLast(Comparator.naturalOrder())));
-      Set<String> differing = differing(entries.stream().map(e -> ((TrialResult) e[1]).params()).toList());
-      List<Row> rows = new ArrayList<>();
-      for (Object[] e : sorted) {
-        TrialResult t = (TrialResult) e[1];
-        rows.add(new Row(rows.size() + 1, (String) e[0], t, label(t, differing)));
-      }
-      result.put(task, rows);
-    });
+    byTask.forEach(
+        (task, entries) -> {
+          List<Object[]> sorted = new ArrayList<>(entries);
+          sorted.sort(
+              Comparator.comparing((Object[] e) -> (TrialResult) e[1], Leaderboard::compare)
+                  .thenComparing(
+                      e -> (String) e[0], Comparator.nullsLast(Comparator.naturalOrder())));
+          Set<String> differing =
+              differing(entries.stream().map(e -> ((TrialResult) e[1]).params()).toList());
+          List<Row> rows = new ArrayList<>();
+          for (Object[] e : sorted) {
+            TrialResult t = (TrialResult) e[1];
+            rows.add(new Row(rows.size() + 1, (String) e[0], t, label(t, differing)));
+          }
+          result.put(task, rows);
+        });
     return result;
   }
 
@@ -80,15 +84,19 @@ public final class Leaderboard {
   }
 
   /**
-   * Whether a larger value of a metric is better: the gate's direction for its metric, else by
-   * name (errors and losses are better low).
+   * Whether a larger value of a metric is better: the gate's direction for its metric, else by name
+   * (errors and losses are better low).
    */
   public static boolean higherIsBetter(String metric, TrialResult trial) {
     if (trial != null && metric.equals(trial.gateMetric())) {
       return trial.higherIsBetter();
     }
     String m = metric.toLowerCase(Locale.ROOT);
-    return !(m.contains("loss") || m.contains("rmse") || m.contains("mae") || m.contains("mse")
-        || m.contains("error") || m.contains("mape"));
+    return !(m.contains("loss")
+        || m.contains("rmse")
+        || m.contains("mae")
+        || m.contains("mse")
+        || m.contains("error")
+        || m.contains("mape"));
   }
 }

@@ -2,7 +2,9 @@ package dev.cairn.report;
 
 import java.util.List;
 
-/** Writes a {@link Doc} as GitLab-flavoured Markdown; charts are relative links to {@code charts/}. */
+/**
+ * Writes a {@link Doc} as GitLab-flavoured Markdown; charts are relative links to {@code charts/}.
+ */
 public final class MarkdownWriter {
   private static final String SPECIAL = "\\`*[]<>|~&$";
 
@@ -15,13 +17,20 @@ public final class MarkdownWriter {
         md.append('\n');
       }
       if (block instanceof Doc.Heading h) {
-        md.append("#".repeat(Math.max(1, Math.min(6, h.level())))).append(' ').append(escape(h.text())).append('\n');
+        md.append("#".repeat(Math.max(1, Math.min(6, h.level()))))
+            .append(' ')
+            .append(escape(h.text()))
+            .append('\n');
       } else if (block instanceof Doc.Para p) {
         md.append(escapeLine(p.text())).append('\n');
       } else if (block instanceof Doc.Table t) {
         table(md, t);
       } else if (block instanceof Doc.Image i) {
-        md.append("![").append(escape(i.alt())).append("](charts/").append(Reports.safeName(i.file())).append(")\n");
+        md.append("![")
+            .append(escape(i.alt()))
+            .append("](charts/")
+            .append(Reports.safeName(i.file()))
+            .append(")\n");
       } else if (block instanceof Doc.Code c) {
         String fence = "`".repeat(Math.max(3, longestRun(c.text(), '`') + 1));
         md.append(fence).append("text\n").append(c.text().replace("\r", ""));
@@ -53,8 +62,8 @@ public final class MarkdownWriter {
 
   /**
    * Text as Markdown shows it literally: every character GitLab reads as markup anywhere in a line
-   * is backslash-escaped (so {@code |} cannot end a table cell, {@code <} cannot open HTML, {@code [}
-   * cannot start a link, {@code `} cannot open code), and {@code _} where it could start or end
+   * is backslash-escaped (so {@code |} cannot end a table cell, {@code <} cannot open HTML, {@code
+   * [} cannot start a link, {@code `} cannot open code), and {@code _} where it could start or end
    * emphasis; line breaks become spaces so a table row stays one line.
    */
   public static String escape(String text) {
@@ -70,8 +79,11 @@ public final class MarkdownWriter {
       } else if (c < 0x20 || c == 0x7f) {
         sb.append('?');
       } else {
-        boolean intraword = i > 0 && i + 1 < chars.length
-            && Character.isLetterOrDigit(chars[i - 1]) && Character.isLetterOrDigit(chars[i + 1]);
+        boolean intraword =
+            i > 0
+                && i + 1 < chars.length
+                && Character.isLetterOrDigit(chars[i - 1])
+                && Character.isLetterOrDigit(chars[i + 1]);
         if (SPECIAL.indexOf(c) >= 0 || (c == '_' && !intraword)) {
           sb.append('\\');
         }
@@ -81,7 +93,10 @@ public final class MarkdownWriter {
     return sb.toString();
   }
 
-  /** Text escaped as {@link #escape} does, and so that it cannot start a heading, list or rule at the start of a line. */
+  /**
+   * Text escaped as {@link #escape} does, and so that it cannot start a heading, list or rule at
+   * the start of a line.
+   */
   public static String escapeLine(String text) {
     String s = escape(text);
     if (!s.isEmpty() && "#+-=".indexOf(s.charAt(0)) >= 0) {

@@ -5,8 +5,9 @@ import java.util.Map;
 
 /**
  * GitLab's metrics report ({@code artifacts:reports:metrics}): one line per metric in the
- * Prometheus/OpenMetrics text format, {@code test_miou{task="crop_classification",trial="..."} 0.41},
- * labelled by task and trial only so that a merge request lines it up with the target branch's.
+ * Prometheus/OpenMetrics text format, {@code test_miou{task="crop_classification",trial="..."}
+ * 0.41}, labelled by task and trial only so that a merge request lines it up with the target
+ * branch's.
  */
 public final class MetricsText {
   private MetricsText() {}

@@ -22,7 +22,9 @@ public final class Reports {
     Doc doc = ReportDoc.of(run, baseline, charts.keySet());
     Map<String, byte[]> files = new LinkedHashMap<>();
     files.put(MARKDOWN, MarkdownWriter.write(doc).getBytes(StandardCharsets.UTF_8));
-    files.put(HTML, HtmlWriter.write("Report: " + run.runId(), doc, charts).getBytes(StandardCharsets.UTF_8));
+    files.put(
+        HTML,
+        HtmlWriter.write("Report: " + run.runId(), doc, charts).getBytes(StandardCharsets.UTF_8));
     charts.forEach((name, png) -> files.put(CHARTS + name, png));
     return files;
   }

@@ -16,9 +16,9 @@ import org.eclipse.jgit.treewalk.TreeWalk;
 import org.eclipse.jgit.treewalk.filter.PathFilter;
 
 /**
- * The runs of a branch, read from Git alone: every {@code results/<run-id>/run.json} at the branch's
- * head, each with the results commit that added it (found in the branch's history by its message,
- * {@code Results of <run-id>: ...}). Finds a run by name and picks a run's baseline.
+ * The runs of a branch, read from Git alone: every {@code results/<run-id>/run.json} at the
+ * branch's head, each with the results commit that added it (found in the branch's history by its
+ * message, {@code Results of <run-id>: ...}). Finds a run by name and picks a run's baseline.
  */
 public final class RunHistory {
   private static final int MAX_RUN_JSON = 4 << 20;
@@ -30,7 +30,8 @@ public final class RunHistory {
   public static List<RunReport> read(Repository repo, AnyObjectId head) throws IOException {
     Map<String, String> commits = resultsCommits(repo, head);
     List<RunReport> runs = new ArrayList<>();
-    try (RevWalk walk = new RevWalk(repo); ObjectReader reader = repo.newObjectReader();
+    try (RevWalk walk = new RevWalk(repo);
+        ObjectReader reader = repo.newObjectReader();
         TreeWalk tree = new TreeWalk(reader)) {
       tree.addTree(walk.parseCommit(head).getTree());
       tree.setRecursive(true);
@@ -50,13 +51,15 @@ public final class RunHistory {
         }
       }
     }
-    runs.sort(Comparator.comparing((RunReport r) -> r.finishedAt() == null ? "" : r.finishedAt())
-        .thenComparing(r -> r.runId() == null ? "" : r.runId()));
+    runs.sort(
+        Comparator.comparing((RunReport r) -> r.finishedAt() == null ? "" : r.finishedAt())
+            .thenComparing(r -> r.runId() == null ? "" : r.runId()));
     return runs;
   }
 
   /** The newest results commit of each run id in the history of {@code head}. */
-  private static Map<String, String> resultsCommits(Repository repo, AnyObjectId head) throws IOException {
+  private static Map<String, String> resultsCommits(Repository repo, AnyObjectId head)
+      throws IOException {
     Map<String, String> result = new HashMap<>();
     try (RevWalk walk = new RevWalk(repo)) {
       walk.markStart(walk.parseCommit(head));
@@ -90,13 +93,21 @@ public final class RunHistory {
     }
     List<RunReport> matches = new ArrayList<>();
     for (RunReport r : runs) {
-      if (starts(r.runId(), name) || (name.length() >= 4 && (starts(r.configCommit(), name) || starts(r.resultsCommit(), name)))) {
+      if (starts(r.runId(), name)
+          || (name.length() >= 4
+              && (starts(r.configCommit(), name) || starts(r.resultsCommit(), name)))) {
         matches.add(r);
       }
     }
     if (matches.size() > 1) {
-      throw new CairnException("'" + name + "' names " + matches.size() + " runs ("
-          + String.join(", ", matches.stream().map(RunReport::runId).toList()) + "); give more of the id or sha");
+      throw new CairnException(
+          "'"
+              + name
+              + "' names "
+              + matches.size()
+              + " runs ("
+              + String.join(", ", matches.stream().map(RunReport::runId).toList())
+              + "); give more of the id or sha");
     }
     return matches.isEmpty() ? null : matches.get(0);
   }
@@ -106,7 +117,8 @@ public final class RunHistory {
    * that finished before it; null when there is none.
    */
   public static RunReport baselineOf(RunReport run, List<RunReport> history) {
-    List<RunReport> others = history.stream().filter(r -> r.runId() != null && !r.runId().equals(run.runId())).toList();
+    List<RunReport> others =
+        history.stream().filter(r -> r.runId() != null && !r.runId().equals(run.runId())).toList();
     if (run.baseline() != null && !run.baseline().isBlank()) {
       try {
         return find(others, run.baseline());
@@ -116,7 +128,10 @@ public final class RunHistory {
     }
     RunReport best = null;
     for (RunReport r : others) {
-      boolean earlier = run.finishedAt() == null || r.finishedAt() == null || r.finishedAt().compareTo(run.finishedAt()) <= 0;
+      boolean earlier =
+          run.finishedAt() == null
+              || r.finishedAt() == null
+              || r.finishedAt().compareTo(run.finishedAt()) <= 0;
       if ("SUCCEEDED".equals(r.state()) && earlier) {
         best = r;
       }

@@ -45,24 +45,36 @@ public final class RunRecords {
       trials.add(trial(e.getKey(), e.getValue()));
     }
     return new RunReport(
-        text(root, "run_id"), text(root, "config_commit"), resultsCommit, text(root, "branch"),
-        text(root, "state"), text(root, "message"), text(root, "subject"), text(root, "finished_at"),
-        text(root, "baseline"), trials);
+        text(root, "run_id"),
+        text(root, "config_commit"),
+        resultsCommit,
+        text(root, "branch"),
+        text(root, "state"),
+        text(root, "message"),
+        text(root, "subject"),
+        text(root, "finished_at"),
+        text(root, "baseline"),
+        trials);
   }
 
   private static TrialResult trial(String key, JsonNode j) {
     Map<String, String> params = new LinkedHashMap<>();
     j.path("params").fields().forEachRemaining(p -> params.put(p.getKey(), p.getValue().asText()));
     Map<String, Double> metrics = new LinkedHashMap<>();
-    j.path("metrics").fields().forEachRemaining(m -> {
-      if (m.getValue().isNumber()) {
-        metrics.put(m.getKey(), m.getValue().asDouble());
-      }
-    });
+    j.path("metrics")
+        .fields()
+        .forEachRemaining(
+            m -> {
+              if (m.getValue().isNumber()) {
+                metrics.put(m.getKey(), m.getValue().asDouble());
+              }
+            });
     List<EpochRow> curve = new ArrayList<>();
     for (JsonNode row : j.path("curve")) {
       Map<String, Double> values = new LinkedHashMap<>();
-      row.path("values").fields().forEachRemaining(v -> values.put(v.getKey(), v.getValue().asDouble()));
+      row.path("values")
+          .fields()
+          .forEachRemaining(v -> values.put(v.getKey(), v.getValue().asDouble()));
       curve.add(new EpochRow(row.path("epoch").asInt(), values));
     }
     String gate = text(j, "gate");
@@ -70,16 +82,27 @@ public final class RunRecords {
     if (gateMetric == null && gate != null) {
       gateMetric = gate.split("[<>=]", 2)[0].strip();
     }
-    boolean higher = j.has("higher_is_better") ? j.get("higher_is_better").asBoolean() : gate == null || gate.contains(">");
+    boolean higher =
+        j.has("higher_is_better")
+            ? j.get("higher_is_better").asBoolean()
+            : gate == null || gate.contains(">");
     return new TrialResult(
         j.hasNonNull("trial") ? j.get("trial").asText() : key,
         j.hasNonNull("task") ? j.get("task").asText() : key,
-        params, text(j, "state"), metrics, gate, gateMetric, higher,
+        params,
+        text(j, "state"),
+        metrics,
+        gate,
+        gateMetric,
+        higher,
         j.hasNonNull("gate_passed") ? j.get("gate_passed").asBoolean() : null,
-        number(j, "elapsed_s"), number(j, "cpu_s"),
+        number(j, "elapsed_s"),
+        number(j, "cpu_s"),
         j.hasNonNull("gpus") ? j.get("gpus").asInt() : null,
         j.hasNonNull("cpus") ? j.get("cpus").asInt() : null,
-        number(j, "max_rss_mb"), text(j, "err_tail"), curve);
+        number(j, "max_rss_mb"),
+        text(j, "err_tail"),
+        curve);
   }
 
   private static String text(JsonNode node, String field) {

@@ -27,7 +27,8 @@ public record RunReport(
   }
 
   public RunReport withResultsCommit(String sha) {
-    return new RunReport(runId, configCommit, sha, branch, state, message, subject, finishedAt, baseline, trials);
+    return new RunReport(
+        runId, configCommit, sha, branch, state, message, subject, finishedAt, baseline, trials);
   }
 
   /** The tasks of the trials, in order of first appearance. */
@@ -41,7 +42,9 @@ public record RunReport(
     return rows == null || rows.isEmpty() ? null : rows.get(0).trial();
   }
 
-  /** GPU-hours (or CPU-hours where there were no GPUs) of every trial, summed; null when unknown. */
+  /**
+   * GPU-hours (or CPU-hours where there were no GPUs) of every trial, summed; null when unknown.
+   */
   public Double cost() {
     Double sum = null;
     for (TrialResult t : trials) {
@@ -59,6 +62,8 @@ public record RunReport(
   }
 
   public String shortCommit() {
-    return configCommit == null ? "" : configCommit.substring(0, Math.min(8, configCommit.length()));
+    return configCommit == null
+        ? ""
+        : configCommit.substring(0, Math.min(8, configCommit.length()));
   }
 }

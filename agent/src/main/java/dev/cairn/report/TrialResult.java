@@ -31,8 +31,14 @@ public record TrialResult(
     List<EpochRow> curve) {
 
   public TrialResult {
-    params = params == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
-    metrics = metrics == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metrics));
+    params =
+        params == null
+            ? Map.of()
+            : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
+    metrics =
+        metrics == null
+            ? Map.of()
+            : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metrics));
     curve = curve == null ? List.of() : List.copyOf(curve);
   }
 
@@ -46,7 +52,9 @@ public record TrialResult(
     return gpus == null || gpus == 0 || elapsedS == null ? null : gpus * elapsedS / 3600.0;
   }
 
-  /** CPU-hours: measured CPU time where known, else cores x wall time; null when neither is known. */
+  /**
+   * CPU-hours: measured CPU time where known, else cores x wall time; null when neither is known.
+   */
   public Double cpuHours() {
     if (cpuS != null && cpuS > 0) {
       return cpuS / 3600.0;

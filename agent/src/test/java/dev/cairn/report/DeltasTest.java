@@ -12,12 +12,17 @@ class DeltasTest {
     RunReport before = Samples.run("run-a", "aaaa", "5e-3", 0.40, 40.0, "2026-11-25T01:00:00Z");
     RunReport after = Samples.run("run-b", "bbbb", "1e-2", 0.50, 44.0, "2026-11-25T02:00:00Z");
     List<Deltas.Delta> deltas = Deltas.metrics(after, before);
-    Deltas.Delta crop = deltas.stream().filter(d -> d.task().equals("crop_classification")).findFirst().orElseThrow();
+    Deltas.Delta crop =
+        deltas.stream()
+            .filter(d -> d.task().equals("crop_classification"))
+            .findFirst()
+            .orElseThrow();
     assertEquals("test/mIoU", crop.metric());
     assertEquals(0.10, crop.diff(), 1e-9);
     assertEquals(0.25, crop.relative(), 1e-9);
     assertEquals(true, crop.better());
-    Deltas.Delta bio = deltas.stream().filter(d -> d.task().equals("biomass")).findFirst().orElseThrow();
+    Deltas.Delta bio =
+        deltas.stream().filter(d -> d.task().equals("biomass")).findFirst().orElseThrow();
     assertEquals(4.0, bio.diff(), 1e-9);
     assertEquals(false, bio.better(), "a higher RMSE is worse");
   }
@@ -34,7 +39,9 @@ class DeltasTest {
   void params_listOnlyWhatChanged() {
     RunReport before = Samples.run("run-a", "aaaa", "5e-3", 0.40, 40.0, null);
     RunReport after = Samples.run("run-b", "bbbb", "1e-2", 0.50, 44.0, null);
-    assertEquals(List.of(new Deltas.ParamChange("LEARNING_RATE", "5e-3", "1e-2")), Deltas.params(after, before));
+    assertEquals(
+        List.of(new Deltas.ParamChange("LEARNING_RATE", "5e-3", "1e-2")),
+        Deltas.params(after, before));
     assertEquals(List.of(), Deltas.params(after, after));
   }
 }

@@ -49,45 +49,89 @@ class RunHistoryTest {
     Files.createDirectories(dir);
     Files.write(dir.resolve("run.json"), runJson(run));
     git.add().addFilepattern(".").call();
-    return git.commit().setMessage("Results of " + run.runId() + ": " + run.subject() + "\n\nConfig commit: x\n")
-        .setAuthor("a", "a@example.org").setCommitter("a", "a@example.org").call();
+    return git.commit()
+        .setMessage("Results of " + run.runId() + ": " + run.subject() + "\n\nConfig commit: x\n")
+        .setAuthor("a", "a@example.org")
+        .setCommitter("a", "a@example.org")
+        .call();
   }
 
   @Test
   void read_listsEveryRunOfTheBranchWithItsResultsCommit_oldestFirst() throws Exception {
     try (Git git = Git.init().setDirectory(tmp.toFile()).setInitialBranch("main").call()) {
-      RunReport a = Samples.run("20261125-demo-aaaa1111", "aaaa1111" + "0".repeat(32), "5e-3", 0.4, 40, "2026-11-25T01:00:00Z");
-      RunReport b = new RunReport("20261125-demo-bbbb2222", "bbbb2222" + "0".repeat(32), null, "main", "FAILED", "x", "Break it",
-          "2026-11-25T02:00:00Z", null, a.trials());
-      RunReport c = Samples.run("20261125-demo-cccc3333", "cccc3333" + "0".repeat(32), "1e-2", 0.5, 44, "2026-11-25T03:00:00Z");
+      RunReport a =
+          Samples.run(
+              "20261125-demo-aaaa1111",
+              "aaaa1111" + "0".repeat(32),
+              "5e-3",
+              0.4,
+              40,
+              "2026-11-25T01:00:00Z");
+      RunReport b =
+          new RunReport(
+              "20261125-demo-bbbb2222",
+              "bbbb2222" + "0".repeat(32),
+              null,
+              "main",
+              "FAILED",
+              "x",
+              "Break it",
+              "2026-11-25T02:00:00Z",
+              null,
+              a.trials());
+      RunReport c =
+          Samples.run(
+              "20261125-demo-cccc3333",
+              "cccc3333" + "0".repeat(32),
+              "1e-2",
+              0.5,
+              44,
+              "2026-11-25T03:00:00Z");
       RevCommit ca = commit(git, a);
       commit(git, b);
       RevCommit cc = commit(git, c);
       List<RunReport> runs = RunHistory.read(git.getRepository(), cc);
-      assertEquals(List.of(a.runId(), b.runId(), c.runId()), runs.stream().map(RunReport::runId).toList());
+      assertEquals(
+          List.of(a.runId(), b.runId(), c.runId()), runs.stream().map(RunReport::runId).toList());
       assertEquals(ca.getName(), runs.get(0).resultsCommit());
       assertEquals(a.trials(), runs.get(0).trials(), "run.json keeps every field of the trials");
       assertEquals("Try lr 5e-3", runs.get(0).subject());
 
-      assertEquals(a.runId(), RunHistory.baselineOf(runs.get(2), runs).runId(), "the previous successful run");
+      assertEquals(
+          a.runId(),
+          RunHistory.baselineOf(runs.get(2), runs).runId(),
+          "the previous successful run");
       assertNull(RunHistory.baselineOf(runs.get(0), runs));
-      RunReport named = new RunReport(c.runId(), c.configCommit(), null, "main", "SUCCEEDED", null, null,
-          c.finishedAt(), "bbbb", c.trials());
-      assertEquals(b.runId(), RunHistory.baselineOf(named, runs).runId(), "BASELINE names a config commit");
+      RunReport named =
+          new RunReport(
+              c.runId(),
+              c.configCommit(),
+              null,
+              "main",
+              "SUCCEEDED",
+              null,
+              null,
+              c.finishedAt(),
+              "bbbb",
+              c.trials());
+      assertEquals(
+          b.runId(), RunHistory.baselineOf(named, runs).runId(), "BASELINE names a config commit");
 
       assertEquals(c.runId(), RunHistory.find(runs, "cccc3333").runId());
       assertEquals(a.runId(), RunHistory.find(runs, ca.getName().substring(0, 10)).runId());
       assertEquals(b.runId(), RunHistory.find(runs, "20261125-demo-b").runId());
       assertNull(RunHistory.find(runs, "dddd"));
-      CairnException e = assertThrows(CairnException.class, () -> RunHistory.find(runs, "20261125-demo"));
+      CairnException e =
+          assertThrows(CairnException.class, () -> RunHistory.find(runs, "20261125-demo"));
       assertTrue(e.getMessage().startsWith("'20261125-demo' names 3 runs"), e.getMessage());
     }
   }
 
   @Test
   void parse_readsARunJsonWrittenBeforeTheReportExisted() throws Exception {
-    String old = "{\"run_id\":\"r\",\"state\":\"SUCCEEDED\",\"config_commit\":\"abc\",\"jobs\":{\"landslide\":"
-        + "{\"scheduler_job_ids\":[\"7\"],\"state\":\"COMPLETED\",\"attempts\":1,\"metrics\":{\"test/F1\":0.9}}}}";
+    String old =
+        "{\"run_id\":\"r\",\"state\":\"SUCCEEDED\",\"config_commit\":\"abc\",\"jobs\":{\"landslide\":"
+            + "{\"scheduler_job_ids\":[\"7\"],\"state\":\"COMPLETED\",\"attempts\":1,\"metrics\":{\"test/F1\":0.9}}}}";
     RunReport run = RunRecords.parse(old.getBytes(java.nio.charset.StandardCharsets.UTF_8), "def");
     TrialResult t = run.trials().get(0);
     assertEquals("landslide", t.task());
