@@ -128,7 +128,11 @@ class SupersedeIT {
         "--junit",
         tmp.resolve(sha + ".xml").toString(),
         "--dotenv",
-        tmp.resolve(sha + ".env").toString());
+        tmp.resolve(sha + ".env").toString(),
+        "--report-dir",
+        tmp.resolve(sha + "-report").toString(),
+        "--metrics",
+        tmp.resolve(sha + "-metrics.txt").toString());
   }
 
   private Map<String, String> env() {
