@@ -1,15 +1,15 @@
 #!/bin/bash
 # Run by Cairn's local scheduler (bash as a child process); it reads these directives.
-#CAIRN-LOCAL --job-name=cairn-20261125-golden-demo-3f9a2c1d-crop_classification-a1
+#CAIRN-LOCAL --job-name=cairn-20261125-golden-demo-3f9a2c1d4e5b-a1-crop_classification-a1
 #CAIRN-LOCAL --time=2700
-# Rendered by Cairn test for run 20261125-golden-demo-3f9a2c1d, task crop_classification, attempt 1.
+# Rendered by Cairn test for run 20261125-golden-demo-3f9a2c1d4e5b-a1, task crop_classification, attempt 1.
 # Config commit 3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b. Every value below is shell-quoted; edit templates/, not this file.
 set -euo pipefail
-export CAIRN_RUN_ID=20261125-golden-demo-3f9a2c1d
+export CAIRN_RUN_ID=20261125-golden-demo-3f9a2c1d4e5b-a1
 export CAIRN_TASK=crop_classification
 export CAIRN_ATTEMPT=1
-export CAIRN_OUTPUT_DIR=/scratch/cairn/runs/20261125-golden-demo-3f9a2c1d/predictions/crop_classification
-export CAIRN_CHECKPOINT_DIR=/scratch/cairn/runs/20261125-golden-demo-3f9a2c1d/checkpoints/crop_classification
+export CAIRN_OUTPUT_DIR=/scratch/cairn/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/predictions/crop_classification
+export CAIRN_CHECKPOINT_DIR=/scratch/cairn/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/checkpoints/crop_classification
 export CAIRN_GEOFM=prithvi_eo_v2_300
 export CAIRN_EPOCHS=4
 export CAIRN_BATCH_SIZE=8
@@ -18,7 +18,7 @@ export CAIRN_LEARNING_RATE=1e-4
 export CAIRN_SEED=42
 export CAIRN_DATASET_PATH=''
 mkdir -p "$CAIRN_OUTPUT_DIR" "$CAIRN_CHECKPOINT_DIR"
-cd /scratch/cairn/runs/20261125-golden-demo-3f9a2c1d
+cd /scratch/cairn/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1
 
 echo "cairn: $(date -u +%Y-%m-%dT%H:%M:%SZ) ${CAIRN_TASK} attempt ${CAIRN_ATTEMPT} on $(hostname -s)"
 
@@ -90,5 +90,5 @@ cairn_run() {
 cairn_run java -Xmx512m -jar /opt/cairn/demo-trainer.jar --task crop_classification \
   --epochs 4 --seed 42 --learning-rate 1e-4 \
   --batch-size 8 --num-workers 2 \
-  --output-dir /scratch/cairn/runs/20261125-golden-demo-3f9a2c1d/predictions/crop_classification --checkpoint-dir /scratch/cairn/runs/20261125-golden-demo-3f9a2c1d/checkpoints/crop_classification
+  --output-dir /scratch/cairn/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/predictions/crop_classification --checkpoint-dir /scratch/cairn/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/checkpoints/crop_classification
 echo "cairn: $(date -u +%Y-%m-%dT%H:%M:%SZ) ${CAIRN_TASK} finished"

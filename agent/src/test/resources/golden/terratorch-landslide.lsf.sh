@@ -1,24 +1,24 @@
 #!/bin/bash
-#BSUB -J cairn-20261125-golden-tt-3f9a2c1d-landslide-a1
-#BSUB -o /scratch/cairn/runs/20261125-golden-tt-3f9a2c1d/out/landslide.out
-#BSUB -e /scratch/cairn/runs/20261125-golden-tt-3f9a2c1d/err/landslide.err
+#BSUB -J cairn-20261125-golden-tt-3f9a2c1d4e5b-a1-landslide-a1
+#BSUB -o /scratch/cairn/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/out/landslide.out
+#BSUB -e /scratch/cairn/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/err/landslide.err
 #BSUB -W 48:00
 #BSUB -n 16
 #BSUB -R "span[hosts=1] rusage[mem=65536]"
 #BSUB -q gpu-long
 #BSUB -P geo.fm-42
 #BSUB -gpu "num=2"
-# Rendered by Cairn test for run 20261125-golden-tt-3f9a2c1d, task landslide, attempt 1.
+# Rendered by Cairn test for run 20261125-golden-tt-3f9a2c1d4e5b-a1, task landslide, attempt 1.
 # Config commit 3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b. Every value below is shell-quoted; edit templates/, not this file.
 set -euo pipefail
 # site prologue (CAIRN_SITE_PROLOGUE)
 module load cuda/12.4
 source /opt/venvs/terratorch/bin/activate
-export CAIRN_RUN_ID=20261125-golden-tt-3f9a2c1d
+export CAIRN_RUN_ID=20261125-golden-tt-3f9a2c1d4e5b-a1
 export CAIRN_TASK=landslide
 export CAIRN_ATTEMPT=1
-export CAIRN_OUTPUT_DIR=/scratch/cairn/runs/20261125-golden-tt-3f9a2c1d/predictions/landslide
-export CAIRN_CHECKPOINT_DIR=/scratch/cairn/runs/20261125-golden-tt-3f9a2c1d/checkpoints/landslide
+export CAIRN_OUTPUT_DIR=/scratch/cairn/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/predictions/landslide
+export CAIRN_CHECKPOINT_DIR=/scratch/cairn/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/checkpoints/landslide
 export CAIRN_GEOFM=prithvi_eo_v2_600
 export CAIRN_EPOCHS=30
 export CAIRN_BATCH_SIZE=16
@@ -27,7 +27,7 @@ export CAIRN_LEARNING_RATE=2e-5
 export CAIRN_SEED=7
 export CAIRN_DATASET_PATH=/gpfs/data/landslide4sense
 mkdir -p "$CAIRN_OUTPUT_DIR" "$CAIRN_CHECKPOINT_DIR"
-cd /scratch/cairn/runs/20261125-golden-tt-3f9a2c1d
+cd /scratch/cairn/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1
 
 echo "cairn: $(date -u +%Y-%m-%dT%H:%M:%SZ) ${CAIRN_TASK} attempt ${CAIRN_ATTEMPT} on $(hostname -s)"
 
@@ -102,24 +102,24 @@ TT_ARGS=(
   --config "$TT_CONFIG"
   --seed_everything 7
   --trainer.max_epochs 30
-  --trainer.default_root_dir /scratch/cairn/runs/20261125-golden-tt-3f9a2c1d/lightning/landslide
+  --trainer.default_root_dir /scratch/cairn/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/lightning/landslide
   --data.init_args.data_root /gpfs/data/landslide4sense
   --data.init_args.batch_size 16
   --data.init_args.num_workers 8
   --model.init_args.model_args.backbone prithvi_eo_v2_600
   --optimizer.init_args.lr 2e-5
   --trainer.callbacks+=ModelCheckpoint
-  --trainer.callbacks.dirpath /scratch/cairn/runs/20261125-golden-tt-3f9a2c1d/checkpoints/landslide
+  --trainer.callbacks.dirpath /scratch/cairn/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/checkpoints/landslide
   --trainer.callbacks.save_last true
 )
 RESUME=()
-if [ -f /scratch/cairn/runs/20261125-golden-tt-3f9a2c1d/checkpoints/landslide/last.ckpt ]; then
-  echo "cairn: resuming from /scratch/cairn/runs/20261125-golden-tt-3f9a2c1d/checkpoints/landslide/last.ckpt"
-  RESUME=(--ckpt_path /scratch/cairn/runs/20261125-golden-tt-3f9a2c1d/checkpoints/landslide/last.ckpt)
+if [ -f /scratch/cairn/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/checkpoints/landslide/last.ckpt ]; then
+  echo "cairn: resuming from /scratch/cairn/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/checkpoints/landslide/last.ckpt"
+  RESUME=(--ckpt_path /scratch/cairn/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/checkpoints/landslide/last.ckpt)
 fi
 cairn_run terratorch fit "${TT_ARGS[@]}" "${RESUME[@]}"
-cairn_run terratorch test "${TT_ARGS[@]}" --ckpt_path /scratch/cairn/runs/20261125-golden-tt-3f9a2c1d/checkpoints/landslide/last.ckpt \
-  --trainer.logger.class_path CSVLogger --trainer.logger.init_args.save_dir /scratch/cairn/runs/20261125-golden-tt-3f9a2c1d/predictions/landslide
-cairn_run terratorch predict "${TT_ARGS[@]}" --ckpt_path /scratch/cairn/runs/20261125-golden-tt-3f9a2c1d/checkpoints/landslide/last.ckpt \
-  --predict_output_dir /scratch/cairn/runs/20261125-golden-tt-3f9a2c1d/predictions/landslide/predictions --data.init_args.predict_data_root /gpfs/data/landslide4sense/test
+cairn_run terratorch test "${TT_ARGS[@]}" --ckpt_path /scratch/cairn/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/checkpoints/landslide/last.ckpt \
+  --trainer.logger.class_path CSVLogger --trainer.logger.init_args.save_dir /scratch/cairn/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/predictions/landslide
+cairn_run terratorch predict "${TT_ARGS[@]}" --ckpt_path /scratch/cairn/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/checkpoints/landslide/last.ckpt \
+  --predict_output_dir /scratch/cairn/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/predictions/landslide/predictions --data.init_args.predict_data_root /gpfs/data/landslide4sense/test
 echo "cairn: $(date -u +%Y-%m-%dT%H:%M:%SZ) ${CAIRN_TASK} finished"

@@ -46,9 +46,9 @@ public final class Agent {
     this.schedulers = parts.schedulers();
     Clock clock = parts.clock();
     Outage storeOutage = new Outage("object store");
-    Plans plans = new Plans(parts.renderer(), settings.workDir());
+    Plans plans = new Plans(parts.renderer());
     this.book = new RunBook(parts.repository(), clock);
-    this.intake = new Intake(parts, plans, book, storeOutage);
+    this.intake = new Intake(parts, book, storeOutage);
     this.cancellation = new Cancellation(store, schedulers, book, storeOutage);
     this.superseding = new Superseding(settings.supersede(), book, cancellation);
     this.preparation = new Preparation(plans, parts.check(), book);
@@ -119,10 +119,10 @@ public final class Agent {
     return !book.active().isEmpty();
   }
 
-  /** Every run the agent knows, by run id, oldest first. */
+  /** Every run the agent knows, by its commit and attempt, oldest first. */
   public Map<String, Run> runs() {
     Map<String, Run> runs = new LinkedHashMap<>();
-    book.all().forEach(r -> runs.put(r.runId, r));
+    book.all().forEach(r -> runs.put(r.key(), r));
     return runs;
   }
 

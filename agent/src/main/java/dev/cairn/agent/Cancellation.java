@@ -1,10 +1,12 @@
 package dev.cairn.agent;
 
 import dev.cairn.Json;
+import dev.cairn.Untrusted;
 import dev.cairn.publish.RunState;
 import dev.cairn.scheduler.JobState;
 import dev.cairn.scheduler.Schedulers;
 import dev.cairn.store.ObjectStore;
+import dev.cairn.store.ObjectTooLargeException;
 import dev.cairn.store.StoredObject;
 import dev.cairn.trigger.RunRequest;
 import java.io.IOException;
@@ -47,12 +49,14 @@ final class Cancellation {
         if (!store.exists(key)) {
           continue;
         }
-        request = store.get(key);
+        request = store.get(key, RunRequest.MAX_REQUEST_BYTES);
+      } catch (ObjectTooLargeException e) {
+        request = Optional.empty();
       } catch (IOException e) {
         storeOutage.failed(log, e);
         return;
       }
-      cancel(run, reason(request));
+      cancel(run, Untrusted.oneLine(reason(request), 300));
       try {
         // done: a later rerun of the commit must not be cancelled by the same request
         store.delete(key);

@@ -2,6 +2,7 @@ package dev.cairn.agent;
 
 import dev.cairn.CairnException;
 import dev.cairn.Json;
+import dev.cairn.Untrusted;
 import dev.cairn.config.AgentSettings;
 import dev.cairn.config.ExperimentConfig;
 import dev.cairn.plan.RunPlan;
@@ -11,18 +12,16 @@ import dev.cairn.trigger.RunRequest;
 import dev.cairn.trigger.SeedResolver;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,13 +33,10 @@ import org.slf4j.LoggerFactory;
  */
 final class Intake {
   private static final Logger log = LoggerFactory.getLogger(Intake.class);
-  private static final Pattern EXPERIMENT_LINE =
-      Pattern.compile("(?m)^EXPERIMENT_NAME=([A-Za-z0-9][A-Za-z0-9._-]{0,63})\\s*$");
   private final AgentSettings settings;
   private final ObjectStore store;
   private final RequestPoller poller;
   private final SeedResolver seeds;
-  private final Plans plans;
   private final RunBook book;
   private final Clock clock;
   private final Outage storeOutage;
@@ -51,13 +47,12 @@ final class Intake {
   private final Path seedEtagFile;
   private String seedEtag;
 
-  Intake(AgentParts parts, Plans plans, RunBook book, Outage storeOutage) throws IOException {
+  Intake(AgentParts parts, RunBook book, Outage storeOutage) throws IOException {
     this.settings = parts.settings();
     this.store = parts.store();
     this.seeds = parts.seeds();
     this.clock = parts.clock();
     this.poller = new RequestPoller(store, clock, null);
-    this.plans = plans;
     this.book = book;
     this.storeOutage = storeOutage;
     this.seedEtagFile = settings.stateDir().resolve("seed-etag");
@@ -79,24 +74,35 @@ final class Intake {
     }
     seed().ifPresent(found::add);
     for (RequestPoller.Found f : found) {
+      // one bad request must not stop the loop: each has its own error boundary
       try {
-        if (!claim(f.request())) {
-          log.info("request {} is claimed by another agent; skipping", f.queueKey());
+        String skip = skip(f.request(), book.all());
+        if (skip != null) {
+          log.warn("ignoring request {}: {}", Untrusted.forLog(f.queueKey()), skip);
           foreign.add(f.queueKey());
           continue;
         }
+        if (!claim(f.request())) {
+          log.info(
+              "request {} is claimed by another agent; skipping", Untrusted.forLog(f.queueKey()));
+          foreign.add(f.queueKey());
+          continue;
+        }
+        Run run = receive(f);
+        book.add(run);
+        log.info(
+            "run {} received: commit {} on {} (attempt {})",
+            run.runId,
+            Agent.shortSha(run.commit()),
+            Untrusted.forLog(f.request().branch()),
+            run.attempt());
       } catch (IOException e) {
         storeOutage.failed(log, e);
         return;
+      } catch (RuntimeException e) {
+        log.error("request {} could not be received; skipped", Untrusted.forLog(f.queueKey()), e);
+        foreign.add(f.queueKey());
       }
-      Run run = receive(f);
-      book.add(run);
-      log.info(
-          "run {} received: commit {} on {} (attempt {})",
-          run.runId,
-          Agent.shortSha(run.commit()),
-          f.request().branch(),
-          run.attempt());
     }
   }
 
@@ -108,22 +114,15 @@ final class Intake {
     run.createdAt = clock.instant().toString();
     run.updatedAt = run.createdAt;
     run.configSha256 = ExperimentConfig.sha256(found.config());
-    // the run id needs the experiment name: from the valid config, else from its line if that is
-    // well formed, else "rejected"
-    String experiment;
-    try {
-      experiment = plans.parse(run, found.config()).experimentName();
-    } catch (CairnException e) {
-      Matcher m = EXPERIMENT_LINE.matcher(new String(found.config(), StandardCharsets.UTF_8));
-      experiment = m.find() ? m.group(1) : "rejected";
-    }
+    // nothing of the request is trusted yet: the id takes the day from the agent's clock, and the
+    // record and folder are keyed by the full commit and attempt
     run.runId =
         RunPlan.runId(
-            experiment,
+            ExperimentConfig.experimentNameOf(found.config()),
             run.commit(),
-            Plans.submittedAt(found.request().submittedAt()),
+            clock.instant(),
             run.attempt());
-    run.runDir = settings.workDir().resolve("runs").resolve(run.runId).toString();
+    run.runDir = settings.workDir().resolve("runs").resolve(run.key()).toString();
     try {
       Files.createDirectories(Path.of(run.runDir));
       Files.write(Path.of(run.runDir).resolve("config.env"), found.config());
@@ -194,5 +193,35 @@ final class Intake {
     } catch (IOException e) {
       return "unknown";
     }
+  }
+
+  /**
+   * Why the loop must not take {@code request} on, or null when it may: a run of the same commit
+   * and attempt exists already, or the request asks for a later attempt that follows no ended
+   * attempt of that commit here (a rerun is asked with {@code ci submit --rerun} once the previous
+   * attempt has ended, and its commit must still pass provenance).
+   */
+  static String skip(RunRequest request, Collection<Run> runs) {
+    int attempt = request.attemptOrFirst();
+    String key = RunPlan.key(request.commit(), attempt);
+    if (runs.stream().anyMatch(r -> r.key().equals(key))) {
+      return "attempt " + attempt + " of commit " + request.commit() + " is on record already";
+    }
+    if (attempt > 1
+        && runs.stream()
+            .noneMatch(
+                r ->
+                    r.commit().equals(request.commit())
+                        && r.attempt() == attempt - 1
+                        && r.state.isTerminal())) {
+      return "attempt "
+          + attempt
+          + " of commit "
+          + request.commit()
+          + " follows no ended attempt "
+          + (attempt - 1)
+          + " on this agent; reruns come from `agent.jar ci submit --rerun`";
+    }
+    return null;
   }
 }

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -19,12 +18,10 @@ import java.util.stream.Stream;
  */
 final class Plans {
   private final ScriptRenderer renderer;
-  private final Path workDir;
   private final Map<String, RunPlan> plans = new HashMap<>();
 
-  Plans(ScriptRenderer renderer, Path workDir) {
+  Plans(ScriptRenderer renderer) {
     this.renderer = renderer;
-    this.workDir = workDir;
   }
 
   ScriptRenderer renderer() {
@@ -39,7 +36,7 @@ final class Plans {
 
   /** The plan of a run that was validated before (perhaps by an agent that since restarted). */
   RunPlan of(Run run) {
-    RunPlan plan = plans.get(run.runId);
+    RunPlan plan = plans.get(run.key());
     if (plan == null) {
       try {
         byte[] config = Files.readAllBytes(Path.of(run.runDir).resolve("config.env"));
@@ -52,10 +49,8 @@ final class Plans {
   }
 
   RunPlan of(Run run, ExperimentConfig cfg) {
-    RunPlan plan =
-        RunPlan.of(
-            cfg, run.commit(), submittedAt(run.request.submittedAt()), run.attempt(), workDir);
-    plans.put(run.runId, plan);
+    RunPlan plan = RunPlan.of(cfg, run.runId, run.commit(), run.attempt(), Path.of(run.runDir));
+    plans.put(run.key(), plan);
     return plan;
   }
 
@@ -93,14 +88,6 @@ final class Plans {
       return files.anyMatch(Files::isRegularFile);
     } catch (IOException e) {
       return false;
-    }
-  }
-
-  static Instant submittedAt(String text) {
-    try {
-      return Instant.parse(text);
-    } catch (RuntimeException e) {
-      return Instant.EPOCH;
     }
   }
 }

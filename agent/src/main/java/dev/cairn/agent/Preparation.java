@@ -42,11 +42,12 @@ final class Preparation {
     }
     if (check != null) {
       try {
-        String reason = check.reject(run.request, config);
-        if (reason != null) {
-          reject(run, reason);
+        RequestCheck.Verdict verdict = check.check(run.request, config);
+        if (verdict.rejected()) {
+          reject(run, verdict.rejection());
           return;
         }
+        run.verified = verdict.commit();
       } catch (Exception e) {
         log.warn(
             "run {}: provenance check failed, retrying next tick: {}", run.runId, e.getMessage());

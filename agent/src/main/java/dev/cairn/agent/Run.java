@@ -1,9 +1,11 @@
 package dev.cairn.agent;
 
 import dev.cairn.config.ExperimentConfig;
+import dev.cairn.plan.RunPlan;
 import dev.cairn.publish.RunRecord;
 import dev.cairn.publish.RunState;
 import dev.cairn.trigger.RunRequest;
+import dev.cairn.trigger.VerifiedCommit;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +20,10 @@ public final class Run {
   public String runId;
   public String queueKey;
   public RunRequest request;
+
+  /** What provenance proved through Git; null until then, and without a provenance check. */
+  public VerifiedCommit verified;
+
   public RunState state = RunState.RECEIVED;
   public String message;
   public String createdAt;
@@ -48,6 +54,11 @@ public final class Run {
     return request.attemptOrFirst();
   }
 
+  /** The full commit and the attempt: what keys the run's record, so no request takes another's. */
+  public String key() {
+    return RunPlan.key(commit(), attempt());
+  }
+
   /** An immutable copy for status, summary and publishing; {@code config} may be null. */
   public RunRecord snapshot(ExperimentConfig config) {
     return new RunRecord(
@@ -57,13 +68,15 @@ public final class Run {
         state,
         message,
         updatedAt,
-        new RunRecord.Origin(
-            request.branch(),
-            request.pipeline(),
-            request.author(),
-            request.message(),
-            request.reproduces(),
-            request.submittedAt()),
+        verified == null
+            ? null
+            : new RunRecord.Verified(
+                verified.branch(),
+                verified.subject(),
+                verified.authorName(),
+                verified.authorEmail(),
+                verified.committedAt()),
+        createdAt,
         configSha256,
         scheduler,
         runDir == null ? null : Path.of(runDir),

@@ -6,7 +6,6 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The runs the agent knows, in memory and on disk. Every part of the loop that changes a run calls
@@ -21,7 +20,7 @@ final class RunBook {
     this.repository = repository;
     this.clock = clock;
     for (Run run : repository.loadAll()) {
-      runs.put(run.runId, run);
+      runs.put(run.key(), run);
     }
   }
 
@@ -43,12 +42,8 @@ final class RunBook {
   }
 
   void add(Run run) {
-    runs.put(run.runId, run);
+    runs.put(run.key(), run);
     save(run);
-  }
-
-  Optional<Run> get(String runId) {
-    return Optional.ofNullable(runs.get(runId));
   }
 
   Collection<Run> all() {

@@ -1,14 +1,18 @@
 package dev.cairn.agent;
 
 import dev.cairn.Json;
+import dev.cairn.trigger.RunRequest;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs persisted as one JSON file each under {@code <state>/runs/}, written to a temporary file,
@@ -16,6 +20,7 @@ import java.util.stream.Stream;
  * one.
  */
 public final class RunRepository {
+  private static final Logger LOG = LoggerFactory.getLogger(RunRepository.class);
   private final Path dir;
 
   public RunRepository(Path stateDir) throws IOException {
@@ -24,8 +29,8 @@ public final class RunRepository {
   }
 
   public void save(Run run) throws IOException {
-    Path target = dir.resolve(run.runId + ".json");
-    Path tmp = dir.resolve(run.runId + ".json.tmp");
+    Path target = dir.resolve(run.key() + ".json");
+    Path tmp = dir.resolve(run.key() + ".json.tmp");
     byte[] bytes = Json.MAPPER.writeValueAsBytes(run);
     try (var channel =
         java.nio.channels.FileChannel.open(
@@ -41,13 +46,48 @@ public final class RunRepository {
     } catch (AtomicMoveNotSupportedException e) {
       Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
     }
+    // records were once named by run id, which two commits could share
+    if (run.runId != null && !run.runId.equals(run.key()) && run.runId.matches("[\\w.-]+")) {
+      Files.deleteIfExists(dir.resolve(run.runId + ".json"));
+    }
+  }
+
+  private static RunRequest repaired(RunRequest r, String createdAt) {
+    String at = createdAt == null ? Instant.EPOCH.toString() : createdAt;
+    try {
+      Instant.parse(r.submittedAt());
+      at = r.submittedAt();
+    } catch (RuntimeException e) {
+      // keep the agent's own time
+    }
+    return new RunRequest(
+        r.commit(),
+        r.branch(),
+        r.pipeline(),
+        null,
+        null,
+        at,
+        r.configSha256(),
+        r.attempt() == null || r.attempt() < 1 || r.attempt() > RunRequest.MAX_ATTEMPT
+            ? 1
+            : r.attempt(),
+        null);
   }
 
   public List<Run> loadAll() throws IOException {
     List<Run> runs = new ArrayList<>();
     try (Stream<Path> files = Files.list(dir)) {
       for (Path p : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
-        runs.add(Json.MAPPER.readValue(p.toFile(), Run.class));
+        Run run = Json.MAPPER.readValue(p.toFile(), Run.class);
+        if (run.request == null || !RunRequest.isFullSha(run.commit())) {
+          LOG.warn("ignoring the run record {}: it names no commit", p.getFileName());
+          continue;
+        }
+        if (run.request.problem() != null) {
+          // saved by an agent that trusted the queue: a run must not stop the loop on each start
+          run.request = repaired(run.request, run.createdAt);
+        }
+        runs.add(run);
       }
     }
     return runs;

@@ -2,8 +2,11 @@ package dev.cairn.cli;
 
 import dev.cairn.CairnException;
 import dev.cairn.Json;
+import dev.cairn.Untrusted;
 import dev.cairn.config.AgentSettings;
 import dev.cairn.config.ExperimentConfig;
+import dev.cairn.git.GitAuth;
+import dev.cairn.git.GitClone;
 import dev.cairn.publish.JobRecord;
 import dev.cairn.publish.RunState;
 import dev.cairn.publish.RunStatus;
@@ -11,6 +14,7 @@ import dev.cairn.render.TemplateSet;
 import dev.cairn.scheduler.JobState;
 import dev.cairn.store.ObjectStore;
 import dev.cairn.store.StoredObject;
+import dev.cairn.trigger.RepoMirror;
 import dev.cairn.trigger.RunRequest;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -20,6 +24,7 @@ import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -88,13 +93,6 @@ final class CiAwaitCommand implements Callable<Integer> {
   Path metrics;
 
   @Option(
-      names = "--repo",
-      paramLabel = "URL",
-      description =
-          "The experiment repository, to read the results commit's report. Default: CAIRN_REPO_URL, else CI_REPOSITORY_URL.")
-  String repo;
-
-  @Option(
       names = "--poll-max",
       paramLabel = "SECONDS",
       defaultValue = "30",
@@ -102,10 +100,27 @@ final class CiAwaitCommand implements Callable<Integer> {
   int pollMax;
 
   @Option(
+      names = "--repo-url",
+      paramLabel = "URL",
+      description =
+          "The experiment repository, to verify the results commit in. Default: CAIRN_REPO_REMOTE,"
+              + " else CI_REPOSITORY_URL.")
+  String repoUrl;
+
+  @Option(
+      names = "--git-dir",
+      paramLabel = "DIR",
+      defaultValue = ".cairn/results.git",
+      description = "A clone kept for that check (default: ${DEFAULT-VALUE}).")
+  Path gitDir;
+
+  @Option(
       names = "--settings",
       paramLabel = "FILE",
       description = "Agent-style settings file for CAIRN_STORE (the environment wins).")
   Path settingsFile;
+
+  private AgentSettings settings;
 
   @Override
   public Integer call() throws Exception {
@@ -114,6 +129,7 @@ final class CiAwaitCommand implements Callable<Integer> {
     Duration limit = limit();
     AgentSettings settings =
         AgentSettings.load(settingsFile, CiSubmitCommand.storeOnly(System.getenv()));
+    this.settings = settings;
     long deadline = System.nanoTime() + limit.toNanos();
     long pause = 2_000;
     String lastLine = null;
@@ -131,17 +147,26 @@ final class CiAwaitCommand implements Callable<Integer> {
               + ")");
       checkJobTimeout(out, limit);
       int expected = requestedAttempt(store, ci.commit());
+      boolean announcedBad = false;
       while (true) {
-        Optional<StoredObject> object = Optional.empty();
+        RunStatus read = null;
         try {
-          object = store.get(RunRequest.statusKey(ci.commit()));
+          Optional<StoredObject> object =
+              store.get(RunRequest.statusKey(ci.commit()), RunRequest.MAX_STATUS_BYTES);
+          read =
+              object.isEmpty()
+                  ? null
+                  : Json.MAPPER.readValue(object.get().content(), RunStatus.class);
         } catch (IOException e) {
-          say(out, "cannot read the status yet: " + e.getMessage());
+          // unreadable, too large or not a status: nothing to believe, keep waiting
+          if (!announcedBad) {
+            say(out, "cannot read the status yet: " + Untrusted.forLog(e.getMessage()));
+            announcedBad = true;
+          }
         }
-        RunStatus read =
-            object.isEmpty()
-                ? null
-                : Json.MAPPER.readValue(object.get().content(), RunStatus.class);
+        if (read != null && read.state() == null) {
+          read = null;
+        }
         if (read != null && isCurrent(read, expected)) {
           status = read;
           String line = progress(status);
@@ -172,7 +197,78 @@ final class CiAwaitCommand implements Callable<Integer> {
         pause = Math.min(pollMax * 1000L, pause * 3 / 2);
       }
     }
+    if ("SUCCEEDED".equals(status.state())) {
+      String why = verify(settings, status, ci.commit());
+      if (why != null) {
+        return finish(
+            out, null, "status.json says SUCCEEDED, but " + why + "; the outcome is not trusted");
+      }
+      say(out, "verified: results commit " + status.resultsCommit() + " records this outcome");
+    }
     return finish(out, status, null);
+  }
+
+  /** Null when Git confirms a successful status, else why not. */
+  private String verify(AgentSettings settings, RunStatus status, String commit) {
+    ResultsRemote remote = resultsRemote(settings);
+    if (remote == null) {
+      return "no repository to verify its results commit in; set CAIRN_REPO_REMOTE or pass"
+          + " --repo-url (GitLab sets CI_REPOSITORY_URL)";
+    }
+    try (GitAuth using = remote.auth();
+        GitClone clone = GitClone.open(gitDir, remote.url(), using)) {
+      return CiVerify.reject(new RepoMirror(clone), status, commit, settings.resultsBranch());
+    } catch (CairnException e) {
+      return "the results commit cannot be verified: " + e.getMessage();
+    }
+  }
+
+  /** Where results are read from: a URL and the credentials for it. */
+  private record ResultsRemote(String url, GitAuth auth) {}
+
+  /**
+   * The experiment repository that results are read from: {@code --repo-url}, else
+   * CAIRN_REPO_REMOTE (with the agent's Git credentials), else CI_REPOSITORY_URL; null when none.
+   */
+  private ResultsRemote resultsRemote(AgentSettings settings) {
+    Map<String, String> env = System.getenv();
+    String url = repoUrl;
+    GitAuth auth = GitAuth.none();
+    if (url == null && !settings.repoRemote().isBlank()) {
+      url = settings.repoRemote();
+      if (env.get(settings.gitTokenEnv()) != null || settings.gitSshKey() != null) {
+        auth =
+            GitAuth.forUrl(
+                url,
+                settings.gitUser(),
+                settings.gitTokenEnv(),
+                settings.gitSshKey(),
+                null,
+                true,
+                env);
+      }
+    }
+    if (url == null) {
+      url = env.get("CI_REPOSITORY_URL");
+    }
+    return url == null || url.isBlank() ? null : new ResultsRemote(url, auth);
+  }
+
+  /** The run's report, read from its results commit where the repository can be fetched. */
+  private void writeReport(PrintWriter out, RunStatus status) throws IOException {
+    ResultsRemote remote =
+        settings == null || status.resultsCommit() == null ? null : resultsRemote(settings);
+    if (remote != null) {
+      try (GitAuth using = remote.auth();
+          GitClone clone = GitClone.open(gitDir, remote.url(), using)) {
+        clone.fetch();
+        CiRunReport.write(out, status, clone, reportDir, metrics);
+        return;
+      } catch (CairnException e) {
+        out.println("cairn: cannot fetch the results for the run's report: " + e.getMessage());
+      }
+    }
+    CiRunReport.write(out, status, null, reportDir, metrics);
   }
 
   private int finish(PrintWriter out, RunStatus status, String failure) throws IOException {
@@ -183,19 +279,19 @@ final class CiAwaitCommand implements Callable<Integer> {
         if (job.state() != JobState.COMPLETED && job.errTail() != null) {
           out.println();
           out.println("---- " + job.task() + ": last lines of its err file ----");
-          out.println(job.errTail());
+          out.println(job.errTail().replaceAll("[\\p{Cntrl}&&[^\\n\\t]]", "?"));
         }
       }
     }
     if (status != null && status.state().isTerminal() && !status.jobs().isEmpty()) {
       try {
-        CiRunReport.write(out, status, repoUrl(), reportDir, metrics);
+        writeReport(out, status);
       } catch (IOException | RuntimeException | LinkageError e) {
         out.println("cairn: cannot write the run's report: " + e);
       }
     }
     CiReports.write(junit, CiReports.junit(status, failure));
-    CiReports.write(dotenv, CiReports.dotenv(status));
+    CiReports.write(dotenv, CiReports.dotenv(failure == null ? status : null));
     out.flush();
     if (failure != null) {
       throw new CairnException(failure, 1, null);
@@ -206,16 +302,14 @@ final class CiAwaitCommand implements Callable<Integer> {
       return 0;
     }
     throw new CairnException(
-        "run " + status.runId() + " " + status.state() + ": " + status.message(), 1, null);
-  }
-
-  private String repoUrl() {
-    String configured = System.getenv("CAIRN_REPO_URL");
-    return repo != null
-        ? repo
-        : configured != null && !configured.isBlank()
-            ? configured
-            : System.getenv("CI_REPOSITORY_URL");
+        "run "
+            + Untrusted.forLog(status.runId())
+            + " "
+            + status.state()
+            + ": "
+            + Untrusted.forLog(status.message()),
+        1,
+        null);
   }
 
   /** The attempt CI asked for, from request.json; 1 when it is not there (yet). */
@@ -223,7 +317,8 @@ final class CiAwaitCommand implements Callable<Integer> {
     try {
       Optional<StoredObject> request = store.get(RunRequest.requestKey(commit));
       if (request.isPresent()) {
-        return Json.MAPPER.readValue(request.get().content(), RunRequest.class).attemptOrFirst();
+        RunRequest r = Json.MAPPER.readValue(request.get().content(), RunRequest.class);
+        return r == null || r.problem() != null ? 1 : r.attemptOrFirst();
       }
     } catch (IOException e) {
       // read again as status; the attempt is then taken as the first
@@ -238,17 +333,25 @@ final class CiAwaitCommand implements Callable<Integer> {
 
   /** One line a person can follow: the run's state and each job's state, attempt and reason. */
   static String progress(RunStatus s) {
-    StringBuilder sb = new StringBuilder("run ").append(s.runId()).append(": ").append(s.state());
+    // a status is anyone's text until verified: no line breaks or terminal escapes in the job log
+    StringBuilder sb =
+        new StringBuilder("run ")
+            .append(Untrusted.forLog(s.runId()))
+            .append(": ")
+            .append(s.state());
+    if (s.jobs() == null) {
+      return sb.toString();
+    }
     if (s.jobs().isEmpty() && s.message() != null) {
-      sb.append(" - ").append(s.message());
+      sb.append(" - ").append(Untrusted.forLog(s.message()));
     }
     for (JobRecord j : s.jobs()) {
-      sb.append(" | ").append(j.task()).append(' ').append(j.state());
+      sb.append(" | ").append(Untrusted.forLog(j.task())).append(' ').append(j.state());
       if (j.attempts() > 1) {
         sb.append(" (attempt ").append(j.attempts()).append(')');
       }
       if (j.reason() != null && j.state() != JobState.COMPLETED) {
-        sb.append(" [").append(j.reason()).append(']');
+        sb.append(" [").append(Untrusted.forLog(j.reason())).append(']');
       }
     }
     return sb.toString();

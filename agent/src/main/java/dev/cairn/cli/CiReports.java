@@ -1,21 +1,26 @@
 package dev.cairn.cli;
 
+import dev.cairn.Untrusted;
 import dev.cairn.publish.JobRecord;
 import dev.cairn.publish.RunState;
 import dev.cairn.publish.RunStatus;
 import dev.cairn.scheduler.JobState;
+import dev.cairn.trigger.RunRequest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * What {@code ci await} leaves for GitLab: a JUnit XML report (one test case per task, failing with
  * the reason) for the test report view, and a dotenv report carrying the results commit.
  */
 final class CiReports {
+  private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,200}");
+
   private CiReports() {}
 
   static String junit(RunStatus status, String failure) {
@@ -138,12 +143,19 @@ final class CiReports {
     return sb.toString();
   }
 
+  /**
+   * {@code KEY=value} lines for GitLab's dotenv report, which later jobs get as variables. A value
+   * is written only when it has its expected form (a run id, a known state, a full commit id): a
+   * newline there would add a variable of anyone's choosing ({@code PATH}, {@code CI_DEBUG_TRACE}).
+   */
   static String dotenv(RunStatus status) {
     StringBuilder sb = new StringBuilder();
-    if (status != null) {
-      sb.append("CAIRN_RUN_ID=").append(status.runId()).append('\n');
+    if (status != null && status.state() != null) {
+      if (status.runId() != null && RUN_ID.matcher(status.runId()).matches()) {
+        sb.append("CAIRN_RUN_ID=").append(status.runId()).append('\n');
+      }
       sb.append("CAIRN_RUN_STATE=").append(status.state()).append('\n');
-      if (status.resultsCommit() != null) {
+      if (RunRequest.isFullSha(status.resultsCommit())) {
         sb.append("CAIRN_RESULTS_COMMIT=").append(status.resultsCommit()).append('\n');
       }
     } else {
@@ -171,11 +183,15 @@ final class CiReports {
         case '&' -> sb.append("&amp;");
         case '"' -> sb.append("&quot;");
         default -> {
-          if (c < 0x20 && c != '\n' && c != '\t' && c != '\r') {
-            sb.append('?');
-          } else {
-            sb.append(c);
-          }
+          // characters XML 1.0 cannot hold, and terminal escapes, become '?'
+          boolean allowed =
+              c == '\n'
+                  || c == '\t'
+                  || (!Untrusted.isControl(c)
+                      && !Character.isSurrogate(c)
+                      && c != '\ufffe'
+                      && c != '\uffff');
+          sb.append(allowed ? c : '?');
         }
       }
     }

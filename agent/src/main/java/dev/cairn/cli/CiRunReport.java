@@ -1,7 +1,7 @@
 package dev.cairn.cli;
 
 import dev.cairn.config.QualityGate;
-import dev.cairn.git.GitAuth;
+import dev.cairn.git.GitClone;
 import dev.cairn.publish.JobRecord;
 import dev.cairn.publish.RunStatus;
 import dev.cairn.report.Doc;
@@ -12,19 +12,14 @@ import dev.cairn.report.RunHistory;
 import dev.cairn.report.RunReport;
 import dev.cairn.report.TextWriter;
 import dev.cairn.report.TrialResult;
-import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
-import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
@@ -34,9 +29,9 @@ import org.eclipse.jgit.treewalk.filter.PathFilter;
 
 /**
  * The run's report as {@code ci await} leaves it for GitLab: {@code report.md}, {@code report.html}
- * and the charts taken from the results commit in Git (built from status.json alone, without
- * baseline or curves, when Git cannot be read), {@code metrics.txt} for the metrics report, and the
- * leaderboard in the job log.
+ * and the charts taken from the results commit in the clone that {@code ci await} verifies results
+ * in (built from status.json alone, without baseline or curves, when Git cannot be read), {@code
+ * metrics.txt} for the metrics report, and the leaderboard in the job log.
  */
 final class CiRunReport {
   private static final int MAX_FILE = 16 << 20;
@@ -48,16 +43,20 @@ final class CiRunReport {
    */
   private record Found(RunReport run, RunReport baseline, Map<String, byte[]> files) {}
 
-  static void write(PrintWriter out, RunStatus status, String repoUrl, Path reportDir, Path metrics)
+  /**
+   * @param results a fetched clone of the experiment repository, or null where there is none
+   */
+  static void write(
+      PrintWriter out, RunStatus status, GitClone results, Path reportDir, Path metrics)
       throws IOException {
     Found found = null;
-    if (status.resultsCommit() != null && repoUrl != null && !repoUrl.isBlank()) {
+    if (status.resultsCommit() != null && results != null) {
       try {
-        found = fromGit(repoUrl, status);
-      } catch (IOException | GitAPIException | RuntimeException e) {
+        found = fromGit(results.repository(), status);
+      } catch (IOException | RuntimeException e) {
         out.println(
             "cairn: cannot read the results commit from "
-                + GitAuth.redactUrl(repoUrl)
+                + results.remoteForMessages()
                 + " ("
                 + String.valueOf(e.getMessage()).lines().findFirst().orElse("")
                 + "); the report is built from the status alone");
@@ -93,45 +92,30 @@ final class CiRunReport {
             + metrics);
   }
 
-  private static Found fromGit(String url, RunStatus status) throws IOException, GitAPIException {
-    Path tmp = Files.createTempDirectory("cairn-await");
-    try (Git git =
-        Git.cloneRepository()
-            .setURI(url)
-            .setBare(true)
-            .setCloneAllBranches(true)
-            .setDirectory(tmp.toFile())
-            .setTimeout(120)
-            .call()) {
-      Repository repo = git.getRepository();
-      ObjectId sha = ObjectId.fromString(status.resultsCommit());
-      String dir = "results/" + status.runId() + "/";
-      Map<String, byte[]> files = new LinkedHashMap<>();
-      try (RevWalk walk = new RevWalk(repo);
-          TreeWalk tree = new TreeWalk(repo)) {
-        RevCommit commit = walk.parseCommit(sha);
-        tree.addTree(commit.getTree());
-        tree.setRecursive(true);
-        tree.setFilter(PathFilter.create(dir.substring(0, dir.length() - 1)));
-        while (tree.next()) {
-          String rel = tree.getPathString().substring(dir.length());
-          if (rel.equals(Reports.MARKDOWN)
-              || rel.equals(Reports.HTML)
-              || rel.startsWith(Reports.CHARTS)) {
-            files.put(rel, repo.open(tree.getObjectId(0)).getCachedBytes(MAX_FILE));
-          }
+  private static Found fromGit(Repository repo, RunStatus status) throws IOException {
+    ObjectId sha = ObjectId.fromString(status.resultsCommit());
+    String dir = "results/" + status.runId() + "/";
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    try (RevWalk walk = new RevWalk(repo);
+        TreeWalk tree = new TreeWalk(repo)) {
+      RevCommit commit = walk.parseCommit(sha);
+      tree.addTree(commit.getTree());
+      tree.setRecursive(true);
+      tree.setFilter(PathFilter.create(dir.substring(0, dir.length() - 1)));
+      while (tree.next()) {
+        String rel = tree.getPathString().substring(dir.length());
+        if (rel.equals(Reports.MARKDOWN)
+            || rel.equals(Reports.HTML)
+            || rel.startsWith(Reports.CHARTS)) {
+          files.put(rel, repo.open(tree.getObjectId(0)).getCachedBytes(MAX_FILE));
         }
-        List<RunReport> history = RunHistory.read(repo, commit);
-        RunReport run = RunHistory.find(history, status.runId());
-        if (run == null || !files.containsKey(Reports.HTML)) {
-          throw new IOException(status.resultsCommit() + " has no report of " + status.runId());
-        }
-        return new Found(run, RunHistory.baselineOf(run, history), files);
       }
-    } finally {
-      try (Stream<Path> walk = Files.walk(tmp)) {
-        walk.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+      List<RunReport> history = RunHistory.read(repo, commit);
+      RunReport run = RunHistory.find(history, status.runId());
+      if (run == null || !files.containsKey(Reports.HTML)) {
+        throw new IOException(status.resultsCommit() + " has no report of " + status.runId());
       }
+      return new Found(run, RunHistory.baselineOf(run, history), files);
     }
   }
 

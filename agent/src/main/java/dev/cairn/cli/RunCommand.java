@@ -1,6 +1,7 @@
 package dev.cairn.cli;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,33 +27,17 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     var settings = common.load(System.getenv());
-    try (Wiring wiring = new Wiring(settings, Clock.systemUTC())) {
-      Thread main = Thread.currentThread();
-      Thread hook =
-          new Thread(
-              () -> {
-                Main.shuttingDown = true;
-                main.interrupt();
-                try {
-                  main.join(30_000);
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-              },
-              "cairn-shutdown");
-      Runtime.getRuntime().addShutdownHook(hook);
-      try {
-        if (once) {
-          wiring.agent.tick();
-        } else {
-          wiring.agent.loop(untilIdle);
-        }
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (InterruptedException e) {
-        // the shutdown hook interrupted the loop: fall through, close the parts, let the JVM exit
-        org.slf4j.LoggerFactory.getLogger(RunCommand.class)
-            .info("agent stopped; runs resume on the next start");
+    try (Wiring wiring = new Wiring(settings, Clock.systemUTC());
+        StopOnShutdown stop = new StopOnShutdown(Thread.currentThread(), Duration.ofSeconds(30))) {
+      if (once) {
+        wiring.agent.tick();
+      } else {
+        wiring.agent.loop(untilIdle);
       }
+    } catch (InterruptedException e) {
+      // the shutdown hook interrupted the loop: the parts are closed, let the JVM exit
+      org.slf4j.LoggerFactory.getLogger(RunCommand.class)
+          .info("agent stopped; runs resume on the next start");
     }
     return 0;
   }

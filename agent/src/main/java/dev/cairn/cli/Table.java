@@ -1,5 +1,6 @@
 package dev.cairn.cli;
 
+import dev.cairn.Untrusted;
 import dev.cairn.publish.JobRecord;
 import dev.cairn.publish.RunStatus;
 import java.util.ArrayList;
@@ -17,7 +18,7 @@ public final class Table {
     for (JobRecord j : status.jobs()) {
       rows.add(
           new String[] {
-            j.task(),
+            Untrusted.forLog(j.task()),
             j.state().name(),
             Integer.toString(j.attempts()),
             keyMetric(j),
@@ -34,14 +35,14 @@ public final class Table {
     }
     StringBuilder sb = new StringBuilder();
     sb.append("run ")
-        .append(status.runId())
+        .append(Untrusted.forLog(status.runId()))
         .append(" (commit ")
-        .append(shortSha(status.commit()))
+        .append(Untrusted.forLog(shortSha(status.commit())))
         .append("): ")
         .append(status.state())
         .append('\n');
     if (status.message() != null) {
-      sb.append("  ").append(status.message()).append('\n');
+      sb.append("  ").append(Untrusted.forLog(status.message())).append('\n');
     }
     for (int r = 0; r < rows.size(); r++) {
       StringBuilder line = new StringBuilder("  ");
@@ -54,7 +55,7 @@ public final class Table {
       sb.append(line.toString().stripTrailing()).append('\n');
     }
     if (status.resultsCommit() != null) {
-      sb.append("results commit ").append(status.resultsCommit()).append('\n');
+      sb.append("results commit ").append(Untrusted.forLog(status.resultsCommit())).append('\n');
     }
     return sb.toString().stripTrailing();
   }

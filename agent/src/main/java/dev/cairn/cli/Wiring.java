@@ -47,6 +47,9 @@ final class Wiring implements AutoCloseable {
 
   Wiring(AgentSettings settings, Clock clock) throws IOException {
     this.settings = settings;
+    if (settings.startProblem() != null) {
+      throw new CairnException(settings.startProblem());
+    }
     Files.createDirectories(settings.stateDir());
     this.store = openStore(settings);
     this.schedulers = new Schedulers(settings, clock, new ExecCommandRunner());

@@ -193,6 +193,19 @@ public record AgentSettings(
         v.get("CAIRN_SEED_KEY").strip());
   }
 
+  /**
+   * Why these settings cannot start an agent, or null when they can: provenance asked for with no
+   * repository to check it against would otherwise be silently off.
+   */
+  public String startProblem() {
+    if (requireProvenance && repoRemote.isBlank()) {
+      return "CAIRN_REQUIRE_PROVENANCE=true but CAIRN_REPO_REMOTE is empty, so no request could be"
+          + " checked against the repository; set CAIRN_REPO_REMOTE to the experiment repository,"
+          + " or set CAIRN_REQUIRE_PROVENANCE=false to run whatever the bucket asks for";
+    }
+    return null;
+  }
+
   private static Duration seconds(
       String key, Map<String, String> v, long min, long max, List<String> problems) {
     return Duration.ofSeconds(integer(key, v, min, max, problems));

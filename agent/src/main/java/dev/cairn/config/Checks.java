@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
 final class Checks {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   private static final Pattern TIME =
-      Pattern.compile("(?:(\\d+)-)?(\\d{1,3}):(\\d{2})(?::(\\d{2}))?|(\\d+)");
-  private static final Pattern MEMORY = Pattern.compile("(\\d+)\\s*([MmGgTt])?[Bb]?");
+      Pattern.compile("(?:(\\d{1,3})-)?(\\d{1,3}):(\\d{2})(?::(\\d{2}))?|(\\d{1,9})");
+  private static final Pattern MEMORY = Pattern.compile("(\\d{1,12})\\s*([MmGgTt])?[Bb]?");
   private static final Pattern PATH = Pattern.compile("[A-Za-z0-9_./@:+=,~-]+");
 
   private Checks() {}
@@ -106,11 +106,12 @@ final class Checks {
   static Function<String, String> path() {
     return v -> {
       String s = v.strip();
-      if (PATH.matcher(s).matches() && !s.contains("..")) {
+      if (PATH.matcher(s).matches() && !s.contains("..") && !s.startsWith("-")) {
         return s;
       }
       throw new IllegalArgumentException(
-          "use a path of letters, digits and / . _ - @ : + = , ~ only, without '..'");
+          "use a path of letters, digits and / . _ - @ : + = , ~ only, not starting with '-',"
+              + " without '..'");
     };
   }
 
@@ -151,10 +152,11 @@ final class Checks {
       if (m.matches()) {
         long n = Long.parseLong(m.group(1));
         String unit = m.group(2) == null ? "M" : m.group(2).toUpperCase(Locale.ROOT);
+        // at most 12 digits and a factor of 2^20: no long can wrap here
         long mb =
             switch (unit) {
-              case "G" -> n * 1024;
-              case "T" -> n * 1024 * 1024;
+              case "G" -> Math.multiplyExact(n, 1024L);
+              case "T" -> Math.multiplyExact(n, 1024L * 1024);
               default -> n;
             };
         if (mb >= 64 && mb <= 16L * 1024 * 1024) {

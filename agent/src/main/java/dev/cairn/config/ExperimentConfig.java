@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,12 +52,13 @@ public record ExperimentConfig(
    */
   public static ExperimentConfig parse(byte[] content, String source, List<TaskDefinition> known) {
     List<String> problems = new ArrayList<>();
-    Map<String, String> raw = EnvFile.parse(content, problems);
+    Map<String, Integer> lineOf = new HashMap<>();
+    Map<String, String> raw = EnvFile.parse(content, problems, lineOf);
     if (!problems.isEmpty()) {
       throw new ConfigError(source, problems);
     }
     ExperimentSchema schema = new ExperimentSchema(known);
-    Map<String, String> v = schema.validate(raw, problems);
+    Map<String, String> v = schema.validate(raw, lineOf, problems);
     if (!problems.isEmpty()) {
       throw new ConfigError(source, problems);
     }
@@ -104,6 +106,21 @@ public record ExperimentConfig(
         Collections.unmodifiableMap(v),
         content.clone(),
         sha256(content));
+  }
+
+  /**
+   * The experiment name a config gives, read without validating the rest (for naming a run before
+   * its provenance is known); {@code "rejected"} when the file does not name one plainly. Never
+   * throws, whatever the bytes.
+   */
+  public static String experimentNameOf(byte[] content) {
+    List<String> problems = new ArrayList<>();
+    try {
+      String name = EnvFile.parse(content, problems).get("EXPERIMENT_NAME");
+      return Checks.name(false).apply(name == null ? "" : name);
+    } catch (RuntimeException e) {
+      return "rejected";
+    }
   }
 
   public String text() {

@@ -1,5 +1,6 @@
 package dev.cairn.config;
 
+import dev.cairn.Untrusted;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -67,7 +68,8 @@ final class ExperimentSchema {
   }
 
   /** The canonical value of every key (defaults filled in), or the list of problems. */
-  Map<String, String> validate(Map<String, String> raw, List<String> problems) {
+  Map<String, String> validate(
+      Map<String, String> raw, Map<String, Integer> lineOf, List<String> problems) {
     Map<String, String> result = new LinkedHashMap<>();
     List<String> names = new ArrayList<>(keys.keySet());
     for (Map.Entry<String, String> e : raw.entrySet()) {
@@ -91,21 +93,36 @@ final class ExperimentSchema {
         }
         continue;
       }
-      if (value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+      if (Untrusted.hasControl(value)) {
         problems.add(
             key.name()
                 + "="
                 + printable(value)
-                + " holds a newline or control character; a value must be one plain line");
+                + " holds a newline or control character; a value must be one plain line"
+                + at(lineOf, key.name()));
         continue;
       }
       try {
         result.put(key.name(), key.check().apply(value));
       } catch (IllegalArgumentException e) {
-        problems.add(key.name() + "=" + printable(value) + " is not allowed: " + e.getMessage());
+        problems.add(
+            key.name()
+                + "="
+                + printable(value)
+                + " is not allowed: "
+                + e.getMessage()
+                + at(lineOf, key.name()));
+      } catch (ArithmeticException e) {
+        problems.add(
+            key.name() + "=" + printable(value) + " is too large" + at(lineOf, key.name()));
       }
     }
     return result;
+  }
+
+  private static String at(Map<String, Integer> lineOf, String key) {
+    Integer line = lineOf.get(key);
+    return line == null ? "" : " (line " + line + ")";
   }
 
   /** The value as the user wrote it, control characters made visible and long values cut. */
@@ -114,7 +131,7 @@ final class ExperimentSchema {
     for (char c : value.toCharArray()) {
       if (c == '\n') {
         sb.append("\\n");
-      } else if (c < 0x20 || c == 0x7f) {
+      } else if (Untrusted.isControl(c)) {
         sb.append(String.format("\\x%02x", (int) c));
       } else {
         sb.append(c);

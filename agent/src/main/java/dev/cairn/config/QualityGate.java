@@ -21,7 +21,12 @@ public record QualityGate(String metric, String operator, double threshold) {
     if (!m.matches()) {
       return null;
     }
-    return new QualityGate(m.group(1), m.group(2), Double.parseDouble(m.group(3)));
+    double threshold = Double.parseDouble(m.group(3));
+    // 1e999 reads as Infinity: a gate no metric can meet, or meets always
+    if (!Double.isFinite(threshold)) {
+      return null;
+    }
+    return new QualityGate(m.group(1), m.group(2), threshold);
   }
 
   /** Parses a gate already validated once, as a run record or {@code status.json} holds it. */

@@ -25,23 +25,35 @@ public record RunPlan(
       DateTimeFormatter.ofPattern("yyyyMMdd", Locale.ROOT).withZone(ZoneOffset.UTC);
 
   /**
-   * The run id: {@code <day>-<experiment>-<commit8>}, with {@code -a<n>} for a rerun of the same
-   * commit. Readable in {@code results/}, sortable by day, unique per commit and attempt.
+   * The run id: {@code <day>-<experiment>-<commit12>-a<attempt>}, the day being the agent's UTC
+   * clock when it received the request (never a time the request claims). Readable in {@code
+   * results/}, sortable by day. Records and folders are keyed by {@link #key} instead, which holds
+   * the full commit, so that no request can take over another's.
    */
-  public static String runId(String experiment, String commit, Instant submitted, int attempt) {
-    String shortSha = commit.length() > 8 ? commit.substring(0, 8) : commit;
-    return DAY.format(submitted)
-        + "-"
-        + experiment
-        + "-"
-        + shortSha
-        + (attempt > 1 ? "-a" + attempt : "");
+  public static String runId(String experiment, String commit, Instant receivedAt, int attempt) {
+    String shortSha = commit.length() > 12 ? commit.substring(0, 12) : commit;
+    return DAY.format(receivedAt) + "-" + experiment + "-" + shortSha + "-a" + attempt;
   }
 
+  /** What keys a run's record and folder: the full commit and the attempt. */
+  public static String key(String commit, int attempt) {
+    return commit + "-a" + attempt;
+  }
+
+  /** A plan whose run folder is {@code <workDir>/runs/<commit>-a<attempt>}. */
   public static RunPlan of(
-      ExperimentConfig config, String commit, Instant submitted, int attempt, Path workDir) {
-    String id = runId(config.experimentName(), commit, submitted, attempt);
-    Path runDir = workDir.resolve("runs").resolve(id);
+      ExperimentConfig config, String commit, Instant receivedAt, int attempt, Path workDir) {
+    return of(
+        config,
+        runId(config.experimentName(), commit, receivedAt, attempt),
+        commit,
+        attempt,
+        workDir.resolve("runs").resolve(key(commit, attempt)));
+  }
+
+  /** The plan of a run whose id and folder are already chosen. */
+  public static RunPlan of(
+      ExperimentConfig config, String id, String commit, int attempt, Path runDir) {
     List<JobSpec> jobs = new ArrayList<>();
     for (TaskDefinition task : config.tasks()) {
       String t = task.name();

@@ -56,12 +56,13 @@ final class ReportInputs {
               job.errTail(),
               curve(run, job.task())));
     }
-    String subject = run.origin().subject();
+    RunRecord.Verified verified = run.verified();
+    String subject = verified == null ? null : verified.subject();
     return new RunReport(
         run.runId(),
         run.commit(),
         null,
-        run.origin().branch(),
+        verified == null ? null : verified.branch(),
         (run.outcome() == null ? run.state() : run.outcome()).name(),
         run.outcomeMessage(),
         subject == null ? null : subject.lines().findFirst().orElse(null),

@@ -1,6 +1,7 @@
 package dev.cairn.publish;
 
 import dev.cairn.Json;
+import dev.cairn.Untrusted;
 import dev.cairn.dvc.DvcConfig;
 import dev.cairn.dvc.DvcOutput;
 import dev.cairn.dvc.DvcWriter;
@@ -117,22 +118,25 @@ public final class ResultsPublisher implements RunPublisher {
     return sha;
   }
 
-  /** First line: run and config subject; body: config commit and state, for `git log`. */
+  /**
+   * First line: run and config subject; body: why it ended, then the config commit and state, for
+   * `git log`. The subject is the verified commit's (never request.json's), and every part is one
+   * line, so no text can add a line that reads as a trailer.
+   */
   static String message(RunRecord run) {
-    String subject =
-        run.origin().subject() == null ? "" : run.origin().subject().lines().findFirst().orElse("");
+    String subject = run.verified() == null ? "" : Untrusted.oneLine(run.verified().subject(), 120);
+    String why = Untrusted.oneLine(run.outcomeMessage(), 1000);
     return "Results of "
         + run.runId()
-        + ": "
-        + subject
+        + (subject.isEmpty() ? "" : ": " + subject)
         + "\n\n"
+        + (why == null || why.isEmpty() ? "" : why + "\n\n")
         + "Config commit: "
         + run.commit()
         + "\n"
         + "Run state: "
         + run.outcome()
-        + "\n"
-        + (run.outcomeMessage() == null ? "" : "\n" + run.outcomeMessage() + "\n");
+        + "\n";
   }
 
   private Map<String, Object> provenance(
@@ -144,12 +148,16 @@ public final class ResultsPublisher implements RunPublisher {
     p.put("message", run.outcomeMessage());
     p.put("config_commit", run.commit());
     p.put("config_sha256", run.configSha256());
-    p.put("branch", run.origin().branch());
-    p.put("pipeline", run.origin().pipeline());
-    p.put("author", run.origin().author());
+    // only what provenance proved through Git and the agent's own clock: request.json is not
+    // evidence of anything
+    if (run.verified() != null) {
+      p.put("branch", run.verified().branch());
+      p.put("author", Untrusted.oneLine(run.verified().authorName(), 200));
+      p.put("author_email", Untrusted.oneLine(run.verified().authorEmail(), 200));
+      p.put("committed_at", run.verified().committedAt());
+    }
     p.put("attempt", run.attempt());
-    p.put("reproduces", run.origin().reproduces());
-    p.put("submitted_at", run.origin().submittedAt());
+    p.put("received_at", run.receivedAt());
     p.put("finished_at", run.finishedAt());
     p.put("subject", report.subject());
     p.put("baseline", report.baseline());

@@ -9,6 +9,8 @@ import java.util.List;
  * status.json}, {@code summary.md} and the results commit are made from. It never changes under the
  * reader, and holds no credentials.
  *
+ * @param verified what provenance proved, or null where no check ran
+ * @param receivedAt when the agent received the request, by its own clock
  * @param config the validated config, or null where the run was rejected before it was read
  * @param outcome how the run ends, once every job has ended; null before
  */
@@ -19,7 +21,8 @@ public record RunRecord(
     RunState state,
     String message,
     String updatedAt,
-    Origin origin,
+    Verified verified,
+    String receivedAt,
     String configSha256,
     String scheduler,
     Path runDir,
@@ -34,12 +37,10 @@ public record RunRecord(
     jobs = List.copyOf(jobs);
   }
 
-  /** Where the request came from, as CI described it. */
-  public record Origin(
-      String branch,
-      String pipeline,
-      String author,
-      String subject,
-      String reproduces,
-      String submittedAt) {}
+  /**
+   * What provenance proved through Git about the run's commit: the only facts about a request that
+   * reach a results commit (request.json proves nothing). Committer text: escape where it lands.
+   */
+  public record Verified(
+      String branch, String subject, String authorName, String authorEmail, String committedAt) {}
 }

@@ -1,5 +1,6 @@
 package dev.cairn.publish;
 
+import dev.cairn.Untrusted;
 import dev.cairn.collect.JobOutputs;
 import dev.cairn.config.QualityGate;
 import java.io.IOException;
@@ -20,9 +21,14 @@ final class Summary {
     row(
         md,
         "config commit",
-        "`" + run.commit() + "` " + escape(nullToEmpty(run.origin().subject())));
-    row(md, "branch", nullToEmpty(run.origin().branch()));
-    row(md, "pipeline", nullToEmpty(run.origin().pipeline()));
+        "`"
+            + run.commit()
+            + "` "
+            + (run.verified() == null ? "(not verified)" : escape(run.verified().subject())));
+    if (run.verified() != null) {
+      row(md, "branch", escape(run.verified().branch()));
+      row(md, "author", escape(run.verified().authorName()));
+    }
     row(
         md,
         "model",
@@ -41,8 +47,8 @@ final class Summary {
             + (run.config().partition().isEmpty()
                 ? ""
                 : ", partition " + run.config().partition()));
-    row(md, "submitted", nullToEmpty(run.origin().submittedAt()));
-    row(md, "finished", nullToEmpty(run.finishedAt()));
+    row(md, "received", escape(run.receivedAt()));
+    row(md, "finished", escape(run.finishedAt()));
     md.append("\n## Tasks\n\n");
     md.append(
         "| task | state | attempts | quality gate | metrics | elapsed | CPU time | peak memory | GPU hours | GPU use |\n");
@@ -133,11 +139,30 @@ final class Summary {
     return String.format(Locale.ROOT, "%.2f", job.gpus() * job.elapsedS() / 3600.0);
   }
 
-  private static String escape(String s) {
-    return s == null ? "" : s.replace("|", "\\|").replace("\n", " ");
-  }
-
-  private static String nullToEmpty(String s) {
-    return s == null ? "" : s;
+  /**
+   * Text as literal Markdown in a table cell: one line, every character Markdown or HTML could read
+   * as markup escaped (so {@code <img onerror=...>} shows as text, links do not link).
+   */
+  static String escape(String s) {
+    String line = Untrusted.oneLine(s, 1000);
+    if (line == null) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder();
+    for (char c : line.toCharArray()) {
+      switch (c) {
+        case '<' -> sb.append("&lt;");
+        case '>' -> sb.append("&gt;");
+        case '&' -> sb.append("&amp;");
+        case '"' -> sb.append("&quot;");
+        default -> {
+          if ("\\`*_{}[]()#+!|~".indexOf(c) >= 0) {
+            sb.append('\\');
+          }
+          sb.append(c);
+        }
+      }
+    }
+    return sb.toString();
   }
 }

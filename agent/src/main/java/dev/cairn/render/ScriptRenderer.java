@@ -1,6 +1,7 @@
 package dev.cairn.render;
 
 import dev.cairn.CairnException;
+import dev.cairn.Untrusted;
 import dev.cairn.config.ExperimentConfig;
 import dev.cairn.plan.JobSpec;
 import io.pebbletemplates.pebble.PebbleEngine;
@@ -52,33 +53,25 @@ public final class ScriptRenderer {
               + "; the schedulers there are "
               + String.join(", ", templates.schedulers()));
     }
-    Map<String, Object> jobContext = jobContext(job);
-    for (Map.Entry<String, Object> e : jobContext.entrySet()) {
-      if (e.getValue() instanceof String text
-          && text.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-        // a directive is one line: a newline would end it and start a command
-        throw new CairnException(
-            "the job's "
-                + e.getKey()
-                + " holds a newline or control character; "
-                + "choose a CAIRN_WORK_DIR without one");
-      }
-    }
     Map<String, Object> context = new LinkedHashMap<>();
     context.put("scheduler", scheduler);
     context.put("commit", commit);
     context.put("cfg", config.values());
-    context.put("job", jobContext);
+    context.put("job", jobContext(job));
     context.put("task", taskContext(job, config));
     context.put("res", resources(config));
     Map<String, Object> siteContext = new LinkedHashMap<>();
-    siteContext.put("prologue", site.prologue() == null ? "" : site.prologue().strip());
     siteContext.put("trainer_jar", site.trainerJar() == null ? "" : site.trainerJar());
     siteContext.put(
         "terratorch_config_dir",
         site.terratorchConfigDir() == null ? "" : site.terratorchConfigDir());
     siteContext.put("agent_version", site.agentVersion());
     context.put("site", siteContext);
+    // a second wall behind validation: a directive or command is one line, and a newline in any
+    // value (a partition, a commit, a path) would end it and start another
+    refuseControlCharacters("", context);
+    // the site prologue alone is lines by design: the agent owner's own file, placed raw
+    siteContext.put("prologue", site.prologue() == null ? "" : site.prologue().strip());
     try {
       PebbleTemplate template = engine.getTemplate("job.sh.peb");
       StringWriter out = new StringWriter();
@@ -94,6 +87,22 @@ public final class ScriptRenderer {
               + e.getMessage());
     } catch (IOException e) {
       throw new CairnException("cannot render " + job.task().name() + ": " + e.getMessage());
+    }
+  }
+
+  private static void refuseControlCharacters(String prefix, Map<?, ?> values) {
+    for (Map.Entry<?, ?> e : values.entrySet()) {
+      String name = prefix + e.getKey();
+      if (e.getValue() instanceof Map<?, ?> inner) {
+        refuseControlCharacters(name + ".", inner);
+      } else if (e.getValue() instanceof String text && Untrusted.hasControl(text)) {
+        throw new CairnException(
+            "the value of "
+                + name
+                + " holds a newline or control character ("
+                + Untrusted.forLog(text)
+                + "); a value in a batch script must be one plain line");
+      }
     }
   }
 

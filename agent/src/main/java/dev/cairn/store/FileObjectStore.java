@@ -1,6 +1,7 @@
 package dev.cairn.store;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -48,8 +49,31 @@ public final class FileObjectStore implements ObjectStore {
   }
 
   @Override
+  public Optional<StoredObject> get(String key, long maxBytes) throws IOException {
+    try (InputStream in = Files.newInputStream(resolve(key))) {
+      byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+      if (bytes.length > maxBytes) {
+        throw new ObjectTooLargeException(key, maxBytes);
+      }
+      return Optional.of(new StoredObject(key, bytes, etag(bytes)));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
   public Optional<StoredObject> getIfChanged(String key, String etag) throws IOException {
     Optional<StoredObject> current = get(key);
+    if (current.isPresent() && etag != null && etag.equals(current.get().etag())) {
+      return Optional.empty();
+    }
+    return current;
+  }
+
+  @Override
+  public Optional<StoredObject> getIfChanged(String key, String etag, long maxBytes)
+      throws IOException {
+    Optional<StoredObject> current = get(key, maxBytes);
     if (current.isPresent() && etag != null && etag.equals(current.get().etag())) {
       return Optional.empty();
     }

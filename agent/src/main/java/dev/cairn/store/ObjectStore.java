@@ -16,10 +16,40 @@ public interface ObjectStore extends AutoCloseable {
   Optional<StoredObject> get(String key) throws IOException;
 
   /**
+   * The object's bytes when it holds at most {@code maxBytes}, or empty when the key does not
+   * exist. Everything read from a bucket that others write goes through here, so that no object can
+   * exhaust the agent's memory. Implementations stop reading past the limit; this default, for test
+   * doubles, checks after a whole read.
+   *
+   * @throws ObjectTooLargeException when the object is larger
+   */
+  default Optional<StoredObject> get(String key, long maxBytes) throws IOException {
+    Optional<StoredObject> object = get(key);
+    if (object.isPresent() && object.get().content().length > maxBytes) {
+      throw new ObjectTooLargeException(key, maxBytes);
+    }
+    return object;
+  }
+
+  /**
    * A conditional GET: empty when the object's ETag still equals {@code etag} (or the key does not
    * exist), otherwise the object with its new ETag. A {@code null} etag behaves as {@link #get}.
    */
   Optional<StoredObject> getIfChanged(String key, String etag) throws IOException;
+
+  /**
+   * {@link #getIfChanged(String, String)} that reads at most {@code maxBytes}.
+   *
+   * @throws ObjectTooLargeException when the changed object is larger
+   */
+  default Optional<StoredObject> getIfChanged(String key, String etag, long maxBytes)
+      throws IOException {
+    Optional<StoredObject> object = getIfChanged(key, etag);
+    if (object.isPresent() && object.get().content().length > maxBytes) {
+      throw new ObjectTooLargeException(key, maxBytes);
+    }
+    return object;
+  }
 
   /** Writes the object, replacing any previous one; returns its new ETag. */
   String put(String key, byte[] content) throws IOException;

@@ -21,6 +21,7 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
@@ -123,6 +124,47 @@ public final class S3ObjectStore implements ObjectStore {
   @Override
   public Optional<StoredObject> get(String key) throws IOException {
     return getIfChanged(key, null);
+  }
+
+  @Override
+  public Optional<StoredObject> get(String key, long maxBytes) throws IOException {
+    return getIfChanged(key, null, maxBytes);
+  }
+
+  @Override
+  public Optional<StoredObject> getIfChanged(String key, String etag, long maxBytes)
+      throws IOException {
+    GetObjectRequest.Builder request =
+        GetObjectRequest.builder().bucket(location.bucket()).key(location.key(key));
+    if (etag != null) {
+      request.ifNoneMatch(quoted(etag));
+    }
+    try (ResponseInputStream<GetObjectResponse> in = client.getObject(request.build())) {
+      Long length = in.response().contentLength();
+      byte[] bytes =
+          length != null && length > maxBytes
+              ? null
+              : in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+      if (bytes == null || bytes.length > maxBytes) {
+        // stop the transfer instead of draining the rest of a large body
+        in.abort();
+        throw new ObjectTooLargeException(key, maxBytes);
+      }
+      LOG.debug("GET {} ({} bytes, at most {})", key, bytes.length, maxBytes);
+      return Optional.of(new StoredObject(key, bytes, unquoted(in.response().eTag())));
+    } catch (NoSuchKeyException e) {
+      return Optional.empty();
+    } catch (S3Exception e) {
+      if (e.statusCode() == 304) {
+        return Optional.empty();
+      }
+      if (e.statusCode() == 404 && !isNoSuchBucket(e)) {
+        return Optional.empty();
+      }
+      throw errors.translate(e, "GET", key);
+    } catch (SdkException e) {
+      throw errors.translate(e, "GET", key);
+    }
   }
 
   @Override

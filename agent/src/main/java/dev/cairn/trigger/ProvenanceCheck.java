@@ -1,5 +1,6 @@
 package dev.cairn.trigger;
 
+import dev.cairn.Untrusted;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -20,11 +21,31 @@ public final class ProvenanceCheck implements RequestCheck {
   }
 
   @Override
-  public String reject(RunRequest request, byte[] config) {
+  public Verdict check(RunRequest request, byte[] config) {
+    String reason = reject(request, config);
+    if (reason != null) {
+      return Verdict.reject(reason);
+    }
+    Optional<RepoMirror.CommitInfo> info = mirror.commitInfo(request.commit());
+    if (info.isEmpty()) {
+      return Verdict.reject("commit " + request.commit() + " is not in the repository");
+    }
+    RepoMirror.CommitInfo c = info.get();
+    return Verdict.accept(
+        new VerifiedCommit(
+            c.sha(),
+            request.branch(),
+            c.subject(),
+            c.authorName(),
+            c.authorEmail(),
+            c.committedAt().toString()));
+  }
+
+  private String reject(RunRequest request, byte[] config) {
     String branch = request.branch();
     if (branch == null || !allowedBranches.contains(branch)) {
       return "branch '"
-          + branch
+          + Untrusted.forLog(branch)
           + "' may not start runs; the agent accepts commits on "
           + String.join(", ", allowedBranches)
           + " (CAIRN_ALLOWED_BRANCHES)";

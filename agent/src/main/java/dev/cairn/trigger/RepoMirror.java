@@ -23,9 +23,15 @@ import org.eclipse.jgit.treewalk.TreeWalk;
 public final class RepoMirror {
   private static final String TRACKING = Constants.R_REMOTES + "origin/";
 
-  /** A commit's subject line, author and author time. */
+  /** A commit's subject line, author, author time, committer time and whole message. */
   public record CommitInfo(
-      String sha, String subject, String authorName, String authorEmail, Instant time) {}
+      String sha,
+      String subject,
+      String authorName,
+      String authorEmail,
+      Instant time,
+      Instant committedAt,
+      String message) {}
 
   private final GitClone clone;
 
@@ -100,7 +106,9 @@ public final class RepoMirror {
               c.getShortMessage(),
               author.getName(),
               author.getEmailAddress(),
-              author.getWhenAsInstant()));
+              author.getWhenAsInstant(),
+              c.getCommitterIdent().getWhenAsInstant(),
+              c.getFullMessage()));
     } catch (MissingObjectException e) {
       return Optional.empty();
     } catch (IOException e) {

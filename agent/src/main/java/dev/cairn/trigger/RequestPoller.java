@@ -1,16 +1,20 @@
 package dev.cairn.trigger;
 
 import dev.cairn.Json;
+import dev.cairn.Untrusted;
 import dev.cairn.store.ObjectStore;
 import dev.cairn.store.ObjectStore.ObjectInfo;
+import dev.cairn.store.ObjectTooLargeException;
 import dev.cairn.store.StoredObject;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +31,11 @@ public final class RequestPoller {
   private final Clock clock;
   private String marker;
 
+  /** Malformed entries the marker has not passed yet: logged once, skipped after. */
+  private final Set<String> rejected = new HashSet<>();
+
+  private boolean seedTooLarge;
+
   /** A request with its config bytes, ready to validate. */
   public record Found(String queueKey, RunRequest request, byte[] config) {}
 
@@ -38,6 +47,8 @@ public final class RequestPoller {
 
   /**
    * New requests, oldest first. {@code known} says which queue keys the agent has handled already.
+   * A malformed entry (not JSON, a field of the wrong form, too large, a config too large) is
+   * logged once and never returned.
    *
    * @throws IOException when the store cannot be read: nothing is lost, the next poll retries
    */
@@ -45,41 +56,81 @@ public final class RequestPoller {
     List<ObjectInfo> entries = store.list(RequestQueue.QUEUE_PREFIX, marker);
     List<Found> found = new ArrayList<>();
     for (ObjectInfo entry : entries) {
-      if (known.test(entry.key())) {
+      if (known.test(entry.key()) || rejected.contains(entry.key())) {
         continue;
       }
-      Optional<StoredObject> json = store.get(entry.key());
-      if (json.isEmpty()) {
-        continue;
-      }
-      RunRequest request;
-      try {
-        request = Json.MAPPER.readValue(json.get().content(), RunRequest.class);
-      } catch (IOException e) {
-        log.warn("ignoring {}: not a run request ({})", entry.key(), e.getMessage());
-        continue;
-      }
-      if (request.commit() == null || !request.commit().matches("[0-9a-f]{7,64}")) {
-        log.warn("ignoring {}: commit '{}' is not a Git object id", entry.key(), request.commit());
-        continue;
-      }
-      Optional<StoredObject> config = store.get(RunRequest.configKey(request.commit()));
-      if (config.isEmpty()) {
-        log.warn("request {} has no config.env yet; retrying next tick", entry.key());
-        continue;
-      }
-      found.add(new Found(entry.key(), request, config.get().content()));
+      Optional<Found> request = read(entry.key());
+      request.ifPresent(found::add);
     }
     advance();
     return found;
   }
 
+  private Optional<Found> read(String key) throws IOException {
+    Optional<StoredObject> json;
+    try {
+      json = store.get(key, RunRequest.MAX_REQUEST_BYTES);
+    } catch (ObjectTooLargeException e) {
+      return reject(key, "larger than " + RunRequest.MAX_REQUEST_BYTES + " bytes");
+    }
+    if (json.isEmpty()) {
+      return Optional.empty();
+    }
+    RunRequest request;
+    try {
+      request = Json.MAPPER.readValue(json.get().content(), RunRequest.class);
+    } catch (IOException e) {
+      return reject(key, "not a run request (" + e.getClass().getSimpleName() + ")");
+    }
+    if (request == null) {
+      return reject(key, "not a run request (null)");
+    }
+    String problem = request.problem();
+    if (problem != null) {
+      return reject(key, problem);
+    }
+    if (!RequestQueue.isKeyOf(key, request)) {
+      return reject(key, "the key does not name the request's commit and attempt");
+    }
+    Optional<StoredObject> config;
+    try {
+      config = store.get(RunRequest.configKey(request.commit()), RunRequest.MAX_CONFIG_BYTES);
+    } catch (ObjectTooLargeException e) {
+      return reject(key, "its config.env is larger than " + RunRequest.MAX_CONFIG_BYTES + " bytes");
+    }
+    if (config.isEmpty()) {
+      log.warn("request {} has no config.env yet; retrying next tick", Untrusted.forLog(key));
+      return Optional.empty();
+    }
+    return Optional.of(new Found(key, request, config.get().content()));
+  }
+
+  /** Logs a malformed entry once; the marker passing it forgets it. */
+  private Optional<Found> reject(String key, String why) {
+    rejected.add(key);
+    log.warn("ignoring queue entry {}: {}", Untrusted.forLog(key), why);
+    return Optional.empty();
+  }
+
   /**
    * The seed-style key when it changed since {@code etag}: one conditional GET, which costs no body
-   * while nothing changed.
+   * while nothing changed. One larger than a config may be is logged once and not returned.
    */
   public Optional<StoredObject> pollSeed(String key, String etag) throws IOException {
-    return store.getIfChanged(key, etag);
+    try {
+      Optional<StoredObject> seed = store.getIfChanged(key, etag, RunRequest.MAX_CONFIG_BYTES);
+      seedTooLarge = false;
+      return seed;
+    } catch (ObjectTooLargeException e) {
+      if (!seedTooLarge) {
+        log.warn(
+            "ignoring {}: larger than {} bytes",
+            Untrusted.forLog(key),
+            RunRequest.MAX_CONFIG_BYTES);
+      }
+      seedTooLarge = true;
+      return Optional.empty();
+    }
   }
 
   /** Keys of the queue that the marker has passed are never listed again. */
@@ -87,6 +138,7 @@ public final class RequestPoller {
     String next = RequestQueue.keyAt(clock.instant().minus(SKEW_WINDOW));
     if (marker == null || next.compareTo(marker) > 0) {
       marker = next;
+      rejected.removeIf(k -> k.compareTo(next) <= 0);
     }
   }
 }

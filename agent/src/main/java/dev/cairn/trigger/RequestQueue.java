@@ -31,6 +31,16 @@ public final class RequestQueue {
         + request.attemptOrFirst();
   }
 
+  /**
+   * Whether {@code key} is the queue key of {@code request}: well formed, and naming the request's
+   * own commit and attempt.
+   */
+  static boolean isKeyOf(String key, RunRequest request) {
+    String tail = "-" + request.commit() + "-a" + request.attemptOrFirst();
+    return key.endsWith(tail)
+        && key.substring(0, key.length() - tail.length()).matches("queue/\\d{8}T\\d{6}\\.\\d{3}Z");
+  }
+
   /** The smallest queue key of anything submitted at or after {@code at}. */
   static String keyAt(Instant at) {
     return QUEUE_PREFIX + STAMP.format(at);

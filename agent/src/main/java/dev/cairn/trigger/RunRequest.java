@@ -1,5 +1,10 @@
 package dev.cairn.trigger;
 
+import dev.cairn.Untrusted;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.regex.Pattern;
+
 /**
  * A request to run the config of one commit, as {@code ci submit} writes it to {@code
  * requests/<commit>/request.json}.
@@ -8,6 +13,9 @@ package dev.cairn.trigger;
  * @param submittedAt ISO-8601 UTC instant
  * @param configSha256 hex SHA-256 of {@code requests/<commit>/config.env}
  * @param reproduces the results commit this request repeats ({@code agent.jar reproduce}), or null
+ *     <p>Whoever can write the bucket can write any of these: {@link #problem()} rejects what is
+ *     malformed, and only the commit, branch and attempt are used, once provenance has checked them
+ *     through Git.
  */
 public record RunRequest(
     String commit,
@@ -30,6 +38,66 @@ public record RunRequest(
       String configSha256,
       Integer attempt) {
     this(commit, branch, pipeline, author, message, submittedAt, configSha256, attempt, null);
+  }
+
+  /** The most bytes the agent reads of a request, a queue entry, a cancel request. */
+  public static final int MAX_REQUEST_BYTES = 16 * 1024;
+
+  /** The most bytes the agent reads of a {@code config.env}. */
+  public static final int MAX_CONFIG_BYTES = 64 * 1024;
+
+  /** The most bytes {@code ci await} reads of a {@code status.json}. */
+  public static final int MAX_STATUS_BYTES = 256 * 1024;
+
+  /** The highest attempt a request may ask for. */
+  public static final int MAX_ATTEMPT = 1000;
+
+  private static final Pattern SHA = Pattern.compile("[0-9a-f]{40}|[0-9a-f]{64}");
+  private static final Pattern BRANCH = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]{0,199}");
+  private static final Pattern PIPELINE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+  /** Whether the text is a full Git object id (SHA-1 or SHA-256, lower case). */
+  public static boolean isFullSha(String text) {
+    return text != null && SHA.matcher(text).matches();
+  }
+
+  /** Why the request is malformed, or null when every field has its form. */
+  public String problem() {
+    if (!isFullSha(commit)) {
+      return "commit " + quoted(commit) + " is not a full Git object id (40 hex digits)";
+    }
+    if (branch == null
+        || !BRANCH.matcher(branch).matches()
+        || branch.contains("..")
+        || branch.endsWith(".lock")
+        || branch.endsWith("/")) {
+      return "branch " + quoted(branch) + " is not a branch name";
+    }
+    if (submittedAt == null) {
+      return "submitted_at is missing";
+    }
+    try {
+      Instant.parse(submittedAt);
+    } catch (DateTimeParseException e) {
+      return "submitted_at " + quoted(submittedAt) + " is not an ISO-8601 instant";
+    }
+    if (attempt != null && (attempt < 1 || attempt > MAX_ATTEMPT)) {
+      return "attempt " + attempt + " is not from 1 to " + MAX_ATTEMPT;
+    }
+    if (configSha256 != null && !configSha256.matches("[0-9a-f]{64}")) {
+      return "config_sha256 " + quoted(configSha256) + " is not a SHA-256 in hex";
+    }
+    if (reproduces != null && !isFullSha(reproduces)) {
+      return "reproduces " + quoted(reproduces) + " is not a full Git object id";
+    }
+    if (pipeline != null && !PIPELINE.matcher(pipeline).matches()) {
+      return "pipeline " + quoted(pipeline) + " is not a pipeline id";
+    }
+    return null;
+  }
+
+  private static String quoted(String s) {
+    return s == null ? "(none)" : "'" + Untrusted.forLog(s) + "'";
   }
 
   public int attemptOrFirst() {

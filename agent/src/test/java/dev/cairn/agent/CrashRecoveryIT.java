@@ -36,7 +36,7 @@ class CrashRecoveryIT {
             + storeDir.toUri()
             + "\nCAIRN_STATE_DIR="
             + state
-            + "\nCAIRN_POLL_MIN_SECONDS=1\n"
+            + "\nCAIRN_REQUIRE_PROVENANCE=false\nCAIRN_POLL_MIN_SECONDS=1\n"
             + "CAIRN_POLL_MAX_SECONDS=2\nCAIRN_LOCAL_MAX_JOBS=3\n");
     String config =
         "EXPERIMENT_NAME=crash\nTRAINER=demo\nSCHEDULER=local\nEPOCHS=60\nCPUS_PER_JOB=1\nNUM_WORKERS=1\n";

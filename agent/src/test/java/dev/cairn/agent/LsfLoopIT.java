@@ -40,6 +40,7 @@ class LsfLoopIT {
             "\n",
             "CAIRN_STORE=" + storeDir.toUri(),
             "CAIRN_STATE_DIR=" + tmp.resolve("state"),
+            "CAIRN_REQUIRE_PROVENANCE=false",
             "CAIRN_TRAINER_JAR=" + System.getProperty("cairn.trainerJar"),
             "CAIRN_POLL_MIN_SECONDS=1",
             "CAIRN_POLL_MAX_SECONDS=2",

@@ -163,7 +163,8 @@ class GitlabPipelineIT {
     v.put("CAIRN_STORE", s3.storeUrl("cairn"));
     v.put("CAIRN_S3_ACCESS_KEY_ENV", S3ProxyServer.ACCESS_KEY_ENV);
     v.put("CAIRN_S3_SECRET_KEY_ENV", S3ProxyServer.SECRET_KEY_ENV);
-    v.put("CAIRN_REPO_URL", remote);
+    // where ci await reads the results commit (gitlab-ci-local's CI_REPOSITORY_URL is no server)
+    v.put("CAIRN_REPO_REMOTE", remote);
     return v;
   }
 

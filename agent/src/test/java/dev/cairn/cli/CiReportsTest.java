@@ -2,13 +2,16 @@ package dev.cairn.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cairn.Json;
 import dev.cairn.config.QualityGate;
 import dev.cairn.publish.JobRecord;
 import dev.cairn.publish.RunState;
 import dev.cairn.publish.RunStatus;
 import dev.cairn.scheduler.JobState;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -46,7 +49,7 @@ class CiReportsTest {
         "msg",
         "t",
         List.of(jobs),
-        "r".repeat(40));
+        "e".repeat(40));
   }
 
   @Test
@@ -96,7 +99,7 @@ class CiReportsTest {
     String env = CiReports.dotenv(status("SUCCEEDED", 1));
     assertEquals(
         "CAIRN_RUN_ID=20261125-x-cccccccc\nCAIRN_RUN_STATE=SUCCEEDED\nCAIRN_RESULTS_COMMIT="
-            + "r".repeat(40)
+            + "e".repeat(40)
             + "\n",
         env);
   }
@@ -131,5 +134,38 @@ class CiReportsTest {
     assertEquals(
         "run 20261125-x-cccccccc: RUNNING | landslide PENDING (attempt 2) [Priority]",
         CiAwaitCommand.progress(status("RUNNING", 1, pending)));
+  }
+
+  private static RunStatus forged(String runId, String state, String results) {
+    return new RunStatus(
+        1, "c".repeat(40), runId, 1, RunState.valueOf(state), "msg", "t", List.of(), results);
+  }
+
+  @Test
+  void dotenv_writesNoValueThatCouldAddAVariable() {
+    String env =
+        CiReports.dotenv(
+            forged(
+                "x\nPATH=/tmp/evil:/usr/bin",
+                "SUCCEEDED",
+                "e".repeat(40) + "\nCI_DEBUG_TRACE=true"));
+    assertEquals("CAIRN_RUN_STATE=SUCCEEDED\n", env);
+    // a state is one of RunState's names or the status does not parse at all
+    assertThrows(
+        IOException.class,
+        () ->
+            Json.MAPPER.readValue(
+                "{\"state\": \"SUCCEEDED\\nCI_DEBUG_TRACE=true\"}", RunStatus.class));
+    for (String line : env.lines().toList()) {
+      assertTrue(line.matches("CAIRN_[A-Z_]+=[A-Za-z0-9._-]+"), line);
+    }
+  }
+
+  @Test
+  void junit_holdsNoControlCharacters() {
+    String xml =
+        CiReports.junit(
+            status("FAILED", 1, job("t\u001b[2J\u0000", "FAILED", 3, Map.of(), null)), "x\u0007y");
+    assertFalse(xml.chars().anyMatch(c -> c < 0x20 && c != '\n'), xml);
   }
 }

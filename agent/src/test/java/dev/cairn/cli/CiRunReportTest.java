@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.config.QualityGate;
+import dev.cairn.git.GitAuth;
+import dev.cairn.git.GitClone;
 import dev.cairn.publish.JobRecord;
 import dev.cairn.publish.RunState;
 import dev.cairn.publish.RunStatus;
@@ -14,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -96,16 +99,20 @@ class CiRunReportTest {
   }
 
   @Test
-  void write_withAnUnreachableRepo_saysSoInOneLine_andStillWritesTheReport() throws Exception {
+  void write_whenTheResultsCommitIsNotInTheClone_saysSoInOneLine_andStillWritesTheReport()
+      throws Exception {
+    Path remote = tmp.resolve("empty.git");
+    Git.init().setBare(true).setDirectory(remote.toFile()).call().close();
     StringWriter log = new StringWriter();
-    CiRunReport.write(
-        new PrintWriter(log, true),
-        status(),
-        tmp.resolve("no-such-repo").toUri().toString(),
-        tmp.resolve("r"),
-        tmp.resolve("m.txt"));
+    try (GitClone clone =
+        GitClone.open(tmp.resolve("clone.git"), remote.toUri().toString(), GitAuth.none())) {
+      CiRunReport.write(
+          new PrintWriter(log, true), status(), clone, tmp.resolve("r"), tmp.resolve("m.txt"));
+    }
     assertTrue(
         log.toString().startsWith("cairn: cannot read the results commit from "), log.toString());
+    assertTrue(
+        log.toString().contains("the report is built from the status alone"), log.toString());
     assertTrue(Files.isRegularFile(tmp.resolve("r/report.html")));
   }
 }

@@ -27,7 +27,7 @@ class LogJsonIT {
             + tmp.resolve("store").toUri()
             + "\nCAIRN_STATE_DIR="
             + tmp.resolve("state")
-            + "\n");
+            + "\nCAIRN_REQUIRE_PROVENANCE=false\n");
     Path log = tmp.resolve("agent.log");
     try (AgentProcess agent =
         AgentProcess.start(

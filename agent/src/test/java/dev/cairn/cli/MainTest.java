@@ -117,4 +117,23 @@ class MainTest {
       return dev.cairn.testing.Fixtures.projectDir();
     }
   }
+
+  @Test
+  void run_refusesToStartWithProvenanceRequiredAndNoRepository(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+    java.nio.file.Path settings = tmp.resolve("agent.env");
+    java.nio.file.Files.writeString(
+        settings,
+        "CAIRN_STORE="
+            + tmp.resolve("store").toUri()
+            + "\nCAIRN_STATE_DIR="
+            + tmp.resolve("state")
+            + "\nCAIRN_REQUIRE_PROVENANCE=true\n");
+    assertEquals(2, run("run", "--once", "--settings", settings.toString()));
+    String line = err().strip();
+    assertEquals(1, line.lines().count(), line);
+    assertTrue(line.contains("CAIRN_REQUIRE_PROVENANCE=true"), line);
+    assertTrue(line.contains("CAIRN_REPO_REMOTE is empty"), line);
+    assertTrue(line.contains("set CAIRN_REPO_REMOTE"), line);
+  }
 }

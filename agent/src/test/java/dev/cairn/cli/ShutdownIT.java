@@ -23,7 +23,7 @@ class ShutdownIT {
             + tmp.resolve("store").toUri()
             + "\nCAIRN_STATE_DIR="
             + tmp.resolve("state")
-            + "\n");
+            + "\nCAIRN_REQUIRE_PROVENANCE=false\n");
     Path log = tmp.resolve("agent.log");
     try (AgentProcess agent =
         AgentProcess.start(log, Map.of(), "run", "--settings", settings.toString())) {

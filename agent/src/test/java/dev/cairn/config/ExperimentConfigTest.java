@@ -153,4 +153,64 @@ class ExperimentConfigTest {
     assertTrue(QualityGate.parse("test/mIoU>0.3").passes(0.31));
     assertEquals("test/F1>=0.5", QualityGate.parse(" test/F1 >= 0.50 ").toString());
   }
+
+  @Test
+  void parse_rejectsTextAfterAClosingQuoteAndKeepsTheLinesAfterIt() {
+    ConfigError e = error("EXPERIMENT_NAME=x\nTRAINER=demo\nEPOCHS=\"3; rm -rf ~\"x\nSEED=1\n");
+    assertEquals(1, e.problems().size(), e.getMessage());
+    assertTrue(e.problems().get(0).startsWith("line 3: EPOCHS="), e.getMessage());
+    assertTrue(e.problems().get(0).contains("text after its closing quote"), e.getMessage());
+  }
+
+  @Test
+  void parse_rejectsAnUnclosedQuoteInsteadOfSwallowingTheRest() {
+    ConfigError e = error("EXPERIMENT_NAME=x\nTRAINER=demo\nSEED=\"start\nEPOCHS=3\n");
+    assertEquals(1, e.problems().size(), e.getMessage());
+    assertTrue(e.problems().get(0).startsWith("line 3: SEED="), e.getMessage());
+    assertTrue(e.problems().get(0).contains("no closing \""), e.getMessage());
+  }
+
+  @Test
+  void parse_namesBothLinesOfADuplicateKey() {
+    ConfigError e = error("EXPERIMENT_NAME=x\nTRAINER=demo\nEPOCHS=3\nEPOCHS=4\n");
+    assertEquals(List.of("EPOCHS is set twice (lines 3 and 4); keep one line"), e.problems());
+  }
+
+  @Test
+  void parse_rejectsATimeLimitThatWouldOverflow() {
+    ConfigError e = error("EXPERIMENT_NAME=x\nTRAINER=demo\nTIME_LIMIT=999999999999999999\n");
+    assertTrue(e.problems().get(0).startsWith("TIME_LIMIT='999999999999999999' is not allowed"));
+    assertTrue(e.problems().get(0).endsWith("(line 3)"), e.getMessage());
+    error("EXPERIMENT_NAME=x\nTRAINER=demo\nTIME_LIMIT=99999999999999999999999-00:00\n");
+  }
+
+  @Test
+  void parse_rejectsAMemorySizeThatWouldWrapAround() {
+    ConfigError e = error("EXPERIMENT_NAME=x\nTRAINER=demo\nMEMORY_PER_JOB=17592186044417T\n");
+    assertTrue(e.problems().get(0).startsWith("MEMORY_PER_JOB='17592186044417T'"), e.getMessage());
+    error("EXPERIMENT_NAME=x\nTRAINER=demo\nMEMORY_PER_JOB=1000000000000T\n");
+  }
+
+  @Test
+  void parse_rejectsAGateThatIsNotFinite() {
+    ConfigError e = error("EXPERIMENT_NAME=x\nTRAINER=demo\nCROP_QUALITY_GATE=test/mIoU>=1e999\n");
+    assertTrue(
+        e.problems().get(0).startsWith("CROP_QUALITY_GATE='test/mIoU>=1e999' is not allowed"),
+        e.getMessage());
+  }
+
+  @Test
+  void parse_rejectsADatasetPathThatReadsAsAnOption() {
+    ConfigError e = error("EXPERIMENT_NAME=x\nTRAINER=demo\nCROP_DATASET_PATH=--help\n");
+    assertTrue(e.problems().get(0).contains("not starting with '-'"), e.getMessage());
+  }
+
+  @Test
+  void experimentNameOf_neverThrows() {
+    assertEquals(
+        "x", ExperimentConfig.experimentNameOf("EXPERIMENT_NAME=x\nTIME_LIMIT=9e99\n".getBytes()));
+    assertEquals("rejected", ExperimentConfig.experimentNameOf("EXPERIMENT_NAME=\"x\n".getBytes()));
+    assertEquals("rejected", ExperimentConfig.experimentNameOf(new byte[] {(byte) 0xff}));
+    assertEquals("rejected", ExperimentConfig.experimentNameOf("EXPERIMENT_NAME=../x".getBytes()));
+  }
 }

@@ -23,8 +23,6 @@ class SettingNamesTest {
           "CAIRN_RUN_ID",
           "CAIRN_RUN_STATE",
           "CAIRN_RESULTS_COMMIT",
-          // the pipeline variable naming where `ci await` reads the results commit's report
-          "CAIRN_REPO_URL",
           // the default name of the variable that holds the Git token (CAIRN_GIT_TOKEN_ENV)
           "CAIRN_GIT_TOKEN");
 

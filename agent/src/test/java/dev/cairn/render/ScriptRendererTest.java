@@ -130,6 +130,68 @@ class ScriptRendererTest {
     assertTrue(e.getMessage().contains("newline"), e.getMessage());
   }
 
+  /** A config whose partition and GEOFM skipped validation, as a bug elsewhere could let them. */
+  static ExperimentConfig unvalidated(String partition, String model) throws IOException {
+    ExperimentConfig c =
+        ExperimentConfig.parse(
+            Files.readAllBytes(GOLDEN.resolve("demo-crop.env")), "demo", Fixtures.tasks());
+    java.util.Map<String, String> values = new java.util.LinkedHashMap<>(c.values());
+    values.put("PARTITION", partition);
+    values.put("GEOFM", model);
+    return new ExperimentConfig(
+        c.experimentName(),
+        model,
+        c.tasks(),
+        c.trainer(),
+        c.scheduler(),
+        partition,
+        c.account(),
+        c.gpusPerJob(),
+        c.cpusPerJob(),
+        c.memoryMb(),
+        c.timeLimit(),
+        c.maxAttempts(),
+        c.epochs(),
+        c.batchSize(),
+        c.numWorkers(),
+        c.learningRate(),
+        c.seed(),
+        c.datasetPaths(),
+        c.gates(),
+        values,
+        c.content(),
+        c.sha256());
+  }
+
+  @Test
+  void render_refusesANewlineInAnyValueEvenAfterValidation() throws Exception {
+    for (String scheduler : List.of("slurm", "lsf", "local")) {
+      for (ExperimentConfig cfg :
+          List.of(
+              unvalidated("gpu\n#SBATCH --uid=0", "prithvi_eo_v2_300"),
+              unvalidated("gpu", "prithvi\ntouch /tmp/PWNED"),
+              unvalidated("gpu\u2028x", "prithvi_eo_v2_300"))) {
+        RunPlan plan = RunPlan.of(cfg, COMMIT, SUBMITTED, 1, Path.of("/scratch/cairn"));
+        dev.cairn.CairnException e =
+            org.junit.jupiter.api.Assertions.assertThrows(
+                dev.cairn.CairnException.class,
+                () -> renderer("").render(plan.jobs().get(0), cfg, scheduler, COMMIT));
+        assertTrue(e.getMessage().contains("control character"), e.getMessage());
+      }
+    }
+  }
+
+  @Test
+  void render_refusesANewlineInTheCommit() throws Exception {
+    ExperimentConfig cfg = unvalidated("gpu", "prithvi_eo_v2_300");
+    RunPlan plan = RunPlan.of(cfg, COMMIT, SUBMITTED, 1, Path.of("/scratch/cairn"));
+    dev.cairn.CairnException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            dev.cairn.CairnException.class,
+            () -> renderer("").render(plan.jobs().get(0), cfg, "slurm", "abc\ntouch /tmp/x"));
+    assertTrue(e.getMessage().contains("commit"), e.getMessage());
+  }
+
   @Test
   void render_includesTheSitePrologueVerbatim() throws Exception {
     String script = render("terratorch-landslide", "slurm", Path.of("/scratch/cairn"));

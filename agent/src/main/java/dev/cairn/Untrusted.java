@@ -1,0 +1,73 @@
+package dev.cairn;
+
+/**
+ * Makes text from outside the agent (object keys, request fields, commit subjects) safe for one log
+ * line or one line of a message: control characters are written out ({@code \n}, {@code \x1b}), so
+ * that nobody can forge a log line or a terminal escape, and long values are cut.
+ */
+public final class Untrusted {
+  private static final int MAX = 200;
+
+  private Untrusted() {}
+
+  /** For a log argument: the text with control characters made visible, at most 200 chars. */
+  public static String forLog(String text) {
+    if (text == null) {
+      return "null";
+    }
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < text.length() && sb.length() < MAX; i++) {
+      char c = text.charAt(i);
+      if (c == '\n') {
+        sb.append("\\n");
+      } else if (c == '\r') {
+        sb.append("\\r");
+      } else if (c == '\\') {
+        sb.append("\\\\");
+      } else if (isControl(c)) {
+        sb.append(String.format("\\x%02x", (int) c & 0xff));
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.length() >= MAX && text.length() > MAX ? sb + "..." : sb.toString();
+  }
+
+  /**
+   * One line of at most {@code max} characters: control characters (newlines included) become
+   * spaces, runs of spaces one space; null stays null.
+   */
+  public static String oneLine(String text, int max) {
+    if (text == null) {
+      return null;
+    }
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < text.length(); i++) {
+      char c = isControl(text.charAt(i)) ? ' ' : text.charAt(i);
+      if (c == ' ' && (sb.isEmpty() || sb.charAt(sb.length() - 1) == ' ')) {
+        continue;
+      }
+      sb.append(c);
+    }
+    String s = sb.toString().strip();
+    return s.length() > max ? s.substring(0, max - 3) + "..." : s;
+  }
+
+  /** Whether the text holds a character no single line of a script, log or report may hold. */
+  public static boolean hasControl(CharSequence text) {
+    return text != null && text.chars().anyMatch(c -> isControl((char) c));
+  }
+
+  /**
+   * C0 and C1 controls, DEL, and the Unicode line and paragraph separators and bidi overrides that
+   * let text look like other text.
+   */
+  public static boolean isControl(char c) {
+    return c < 0x20
+        || (c >= 0x7f && c <= 0x9f)
+        || c == '\u2028'
+        || c == '\u2029'
+        || (c >= '\u202a' && c <= '\u202e')
+        || (c >= '\u2066' && c <= '\u2069');
+  }
+}
