@@ -109,7 +109,7 @@ class ReportIT {
     assertEquals(2, runs.size(), runs.toString() + "\n" + Files.readString(agentLog));
     second =
         runs.stream()
-            .filter(r -> r.endsWith(secondCommit.substring(0, 8)))
+            .filter(r -> r.contains("-" + secondCommit.substring(0, 8)))
             .findFirst()
             .orElseThrow();
     first = runs.stream().filter(r -> !r.equals(second)).findFirst().orElseThrow();
