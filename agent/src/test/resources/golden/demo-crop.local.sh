@@ -22,17 +22,39 @@ cd /scratch/cairn/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1
 
 echo "cairn: $(date -u +%Y-%m-%dT%H:%M:%SZ) ${CAIRN_TASK} attempt ${CAIRN_ATTEMPT} on $(hostname -s)"
 
-# The scheduler warns the batch shell before it stops the job (SLURM --signal=B:USR1, LSF's
-# job-control TERM): forward it as TERM so the workload writes a checkpoint and exits; the next
-# attempt resumes from it.
+# Stop requests. The scheduler warns the batch shell before the time limit (SLURM
+# --signal=B:USR1@<s>) and sends TERM when it ends the job now (preemption, cancellation, the
+# limit itself; LSF's job control). Either way the frame passes TERM on to the workload, the one
+# signal both workloads read as "checkpoint and stop": the demo trainer writes its checkpoint and
+# exits 143; Lightning 2.6 stops at the next batch and exits 0, and the OnExceptionCheckpoint that
+# the TerraTorch body adds writes stopped.ckpt on the way out (Lightning's own SLURM requeue is off
+# there: the agent resubmits). Whatever the workload's exit code, a stopped job never reads as
+# success: the frame runs nothing more (no test, no plots). After TERM it exits 143 (128 + TERM)
+# at once, and the scheduler records why it ended the job (PREEMPTED or REQUEUED, TIMEOUT,
+# CANCELLED). After the USR1 warning it waits for the scheduler to end the job at its limit
+# (TIMEOUT, which the agent resubmits from the checkpoint as a new attempt), and exits 143, a
+# failure, if no end comes within the warning time (a stray signal). CAIRN_STOP_WAIT_SECONDS in
+# the job's environment shortens that wait (tests).
 CAIRN_CHILD=0
+CAIRN_STOPPED=
 cairn_forward() {
+  if [ "$CAIRN_STOPPED" != TERM ]; then CAIRN_STOPPED=$1; fi
   if [ "$CAIRN_CHILD" -ne 0 ]; then
-    echo "cairn: stop requested, asking the workload to checkpoint" >&2
+    echo "cairn: stop requested ($1), asking the workload to checkpoint" >&2
     kill -TERM "$CAIRN_CHILD" 2>/dev/null || true
   fi
 }
-trap cairn_forward USR1 TERM
+trap 'cairn_forward USR1' USR1
+trap 'cairn_forward TERM' TERM
+cairn_stopped() {
+  local end=$(( $(date +%s) + ${CAIRN_STOP_WAIT_SECONDS:-330} ))
+  echo "cairn: $(date -u +%Y-%m-%dT%H:%M:%SZ) ${CAIRN_TASK} stopped on request; its checkpoint is in ${CAIRN_CHECKPOINT_DIR}" >&2
+  while [ "$CAIRN_STOPPED" = USR1 ] && [ "$(date +%s)" -lt "$end" ]; do
+    sleep 1 &
+    wait $! 2>/dev/null || true
+  done
+  exit 143
+}
 
 # Resource usage the job measures itself, for clusters without accounting: peak memory of the
 # job's processes and, where it has GPUs, their utilisation and memory from nvidia-smi, sampled
@@ -72,8 +94,12 @@ cairn_usage() {
 }
 trap cairn_usage EXIT
 
-# Runs a command in the background and waits for it, surviving the forwarded signal.
+# Runs a command in the background and waits for it, surviving the forwarded signal; after a stop
+# request nothing else runs.
 cairn_run() {
+  if [ -n "$CAIRN_STOPPED" ]; then
+    cairn_stopped
+  fi
   "$@" &
   CAIRN_CHILD=$!
   local rc=0
@@ -82,6 +108,9 @@ cairn_run() {
     kill -0 "$CAIRN_CHILD" 2>/dev/null || break
   done
   CAIRN_CHILD=0
+  if [ -n "$CAIRN_STOPPED" ]; then
+    cairn_stopped
+  fi
   return "$rc"
 }
 

@@ -31,17 +31,39 @@ cd /scratch/cairn/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1
 
 echo "cairn: $(date -u +%Y-%m-%dT%H:%M:%SZ) ${CAIRN_TASK} attempt ${CAIRN_ATTEMPT} on $(hostname -s)"
 
-# The scheduler warns the batch shell before it stops the job (SLURM --signal=B:USR1, LSF's
-# job-control TERM): forward it as TERM so the workload writes a checkpoint and exits; the next
-# attempt resumes from it.
+# Stop requests. The scheduler warns the batch shell before the time limit (SLURM
+# --signal=B:USR1@<s>) and sends TERM when it ends the job now (preemption, cancellation, the
+# limit itself; LSF's job control). Either way the frame passes TERM on to the workload, the one
+# signal both workloads read as "checkpoint and stop": the demo trainer writes its checkpoint and
+# exits 143; Lightning 2.6 stops at the next batch and exits 0, and the OnExceptionCheckpoint that
+# the TerraTorch body adds writes stopped.ckpt on the way out (Lightning's own SLURM requeue is off
+# there: the agent resubmits). Whatever the workload's exit code, a stopped job never reads as
+# success: the frame runs nothing more (no test, no plots). After TERM it exits 143 (128 + TERM)
+# at once, and the scheduler records why it ended the job (PREEMPTED or REQUEUED, TIMEOUT,
+# CANCELLED). After the USR1 warning it waits for the scheduler to end the job at its limit
+# (TIMEOUT, which the agent resubmits from the checkpoint as a new attempt), and exits 143, a
+# failure, if no end comes within the warning time (a stray signal). CAIRN_STOP_WAIT_SECONDS in
+# the job's environment shortens that wait (tests).
 CAIRN_CHILD=0
+CAIRN_STOPPED=
 cairn_forward() {
+  if [ "$CAIRN_STOPPED" != TERM ]; then CAIRN_STOPPED=$1; fi
   if [ "$CAIRN_CHILD" -ne 0 ]; then
-    echo "cairn: stop requested, asking the workload to checkpoint" >&2
+    echo "cairn: stop requested ($1), asking the workload to checkpoint" >&2
     kill -TERM "$CAIRN_CHILD" 2>/dev/null || true
   fi
 }
-trap cairn_forward USR1 TERM
+trap 'cairn_forward USR1' USR1
+trap 'cairn_forward TERM' TERM
+cairn_stopped() {
+  local end=$(( $(date +%s) + ${CAIRN_STOP_WAIT_SECONDS:-660} ))
+  echo "cairn: $(date -u +%Y-%m-%dT%H:%M:%SZ) ${CAIRN_TASK} stopped on request; its checkpoint is in ${CAIRN_CHECKPOINT_DIR}" >&2
+  while [ "$CAIRN_STOPPED" = USR1 ] && [ "$(date +%s)" -lt "$end" ]; do
+    sleep 1 &
+    wait $! 2>/dev/null || true
+  done
+  exit 143
+}
 
 # Resource usage the job measures itself, for clusters without accounting: peak memory of the
 # job's processes and, where it has GPUs, their utilisation and memory from nvidia-smi, sampled
@@ -81,8 +103,12 @@ cairn_usage() {
 }
 trap cairn_usage EXIT
 
-# Runs a command in the background and waits for it, surviving the forwarded signal.
+# Runs a command in the background and waits for it, surviving the forwarded signal; after a stop
+# request nothing else runs.
 cairn_run() {
+  if [ -n "$CAIRN_STOPPED" ]; then
+    cairn_stopped
+  fi
   "$@" &
   CAIRN_CHILD=$!
   local rc=0
@@ -91,35 +117,362 @@ cairn_run() {
     kill -0 "$CAIRN_CHILD" 2>/dev/null || break
   done
   CAIRN_CHILD=0
+  if [ -n "$CAIRN_STOPPED" ]; then
+    cairn_stopped
+  fi
   return "$rc"
 }
 
 
-# TerraTorch: fine-tune prithvi_eo_v2_600 with examples/terratorch/landslide.yaml, resuming from
-# the last checkpoint of an earlier attempt, then test the best checkpoint.
-TT_CONFIG=/opt/cairn/examples/terratorch/landslide.yaml
+# Landslide4SenseNonGeoDataModule reads its splits under data_root; it has no predict_data_root,
+# so predictions are plotted from the test split (below).
+TT_DATA=(--data.init_args.data_root /gpfs/data/landslide4sense)
+TT_PREDICT=()
+TT_RGB=3,2,1
+# TerraTorch 1.1: fine-tune prithvi_eo_v2_600 (32 blocks; the neck's SelectIndices take
+# blocks 7,15,23,31, from the model catalogue examples/terratorch/models.csv) with the task config
+# written below: examples/terratorch/landslide.yaml of the rendered commit, its neck indices set for GEOFM.
+# Checkpoints, named so that later attempts and other processes find them:
+#   best.ckpt     the best epoch by val/IoU_landslide (max); tested and plotted
+#   latest.ckpt   the end of the latest epoch; a new attempt resumes from it
+#   stopped.ckpt  written when the job is asked to stop (OnExceptionCheckpoint on Lightning's SIGTERM
+#                 stop); a new attempt resumes from it when it is newer than latest.ckpt
+TT_DIR=/scratch/cairn/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/terratorch
+TT_CONFIG=$TT_DIR/landslide.yaml
+TT_CKPT=/scratch/cairn/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/checkpoints/landslide
+mkdir -p "$TT_DIR"
+cat > "$TT_CONFIG" <<'CAIRN_TERRATORCH_YAML'
+# TerraTorch task config: Landslide4Sense binary segmentation (14 bands: Sentinel-2, slope, DEM;
+# ibm-nasa-geospatial/Landslide4sense).
+# Rendered batch scripts write this file into the run folder with the SelectIndices neck's indices
+# set for GEOFM from models.csv (the [5, 11, 17, 23] below fit the 24 blocks of prithvi_eo_v2_300),
+# and override the dataset folders, batch_size, num_workers, backbone, lr, max_epochs, seed, the
+# logger's folder and the checkpoints (best by the gate's validation metric, latest, stopped) from
+# config/config.env; see templates/tasks/terratorch.inc.
+seed_everything: 42
+trainer:
+  accelerator: auto
+  strategy: auto
+  devices: auto
+  num_nodes: 1
+  precision: 16-mixed
+  max_epochs: 20
+  log_every_n_steps: 10
+  logger:
+    class_path: CSVLogger
+    init_args:
+      save_dir: lightning
+data:
+  class_path: terratorch.datamodules.Landslide4SenseNonGeoDataModule
+  init_args:
+    data_root: /data/landslide4sense
+    batch_size: 16
+    num_workers: 4
+    bands: [COASTAL_AEROSOL, BLUE, GREEN, RED, RED_EDGE_1, RED_EDGE_2, RED_EDGE_3, NIR_BROAD, WATER_VAPOR, CIRRUS, SWIR_1, SWIR_2, SLOPE, DEM]
+model:
+  class_path: terratorch.tasks.SemanticSegmentationTask
+  init_args:
+    model_factory: EncoderDecoderFactory
+    model_args:
+      backbone: prithvi_eo_v2_300
+      backbone_pretrained: true
+      backbone_bands: [BLUE, GREEN, RED, NIR_NARROW, SWIR_1, SWIR_2]
+      necks:
+        - name: SelectIndices
+          indices: [7, 15, 23, 31]
+        - name: ReshapeTokensToImage
+        - name: LearnedInterpolateToPyramidal
+      decoder: UNetDecoder
+      decoder_channels: [512, 256, 128, 64]
+      num_classes: 2
+    loss: dice
+    freeze_backbone: false
+    class_names: [no_landslide, landslide]
+optimizer:
+  class_path: torch.optim.AdamW
+  init_args:
+    lr: 1.0e-4
+    weight_decay: 0.05
+lr_scheduler:
+  class_path: ReduceLROnPlateau
+  init_args:
+    monitor: val/loss
+CAIRN_TERRATORCH_YAML
+cat > "$TT_DIR/plot_predictions.py" <<'CAIRN_TERRATORCH_YAML'
+#!/usr/bin/env python3
+"""Plots test tiles of a fine-tuned TerraTorch task: input, ground truth and prediction side by side.
+
+The job script runs it after `terratorch test`, with the same arguments, so it sees the same
+datamodule and model:
+
+    python3 plot_predictions.py --checkpoint best.ckpt --output predictions/plots --tiles 4 \
+        --seed 42 --rgb 2,1,0 -- --config task.yaml --data.init_args.data_root ...
+
+It has two halves. Drawing (`plot_tile`, `plot_geotiffs`) needs only numpy and matplotlib (and
+rasterio for GeoTIFF files). Loading (`terratorch_samples`) builds the task and datamodule through
+TerraTorch's LightningCLI, loads the checkpoint's weights and predicts the chosen test tiles; it works
+for every datamodule with a test split, including those without a predict_data_root.
+"""
+import argparse
+import os
+import sys
+
+import numpy as np
+
+
+def choose(total, count, seed):
+    """A fixed random choice of tile indices for a seed, in order."""
+    rng = np.random.default_rng(seed)
+    return sorted(int(i) for i in rng.choice(total, size=min(count, total), replace=False))
+
+
+def rgb_composite(image, bands):
+    """[C,H,W] or [C,T,H,W] (the last time step is shown) to [H,W,3], each band stretched to its
+    2nd-98th percentile."""
+    image = np.asarray(image, dtype=np.float64)
+    if image.ndim == 4:
+        image = image[:, -1]
+    picked = [image[b] if b < image.shape[0] else image[0] for b in bands]
+    rgb = np.stack(picked, axis=-1)
+    for c in range(3):
+        band = rgb[..., c]
+        finite = band[np.isfinite(band)]
+        lo, hi = (np.percentile(finite, [2, 98]) if finite.size else (0.0, 1.0))
+        rgb[..., c] = np.clip((band - lo) / (hi - lo if hi > lo else 1.0), 0, 1)
+    return np.nan_to_num(rgb)
+
+
+def plot_tile(image, label, prediction, out_png, bands=(2, 1, 0), kind="segmentation", title=""):
+    """Writes one figure: the RGB composite, the ground truth and the prediction."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    label = np.squeeze(np.asarray(label, dtype=np.float64))
+    prediction = np.squeeze(np.asarray(prediction, dtype=np.float64))
+    fig, axes = plt.subplots(1, 3, figsize=(12, 4.2))
+    axes[0].imshow(rgb_composite(image, bands))
+    axes[0].set_title("input (bands %s)" % ",".join(str(b) for b in bands))
+    if kind == "segmentation":
+        classes = int(max(np.nanmax(label), np.nanmax(prediction), 1)) + 1
+        style = {"cmap": "tab20" if classes > 10 else "tab10", "vmin": 0, "vmax": 19 if classes > 10 else 9,
+                 "interpolation": "nearest"}
+    else:
+        valid = np.concatenate([label[np.isfinite(label)], prediction[np.isfinite(prediction)]])
+        lo, hi = (np.percentile(valid, [2, 98]) if valid.size else (0.0, 1.0))
+        style = {"cmap": "viridis", "vmin": lo, "vmax": hi}
+    axes[1].imshow(label, **style)
+    axes[1].set_title("ground truth")
+    shown = axes[2].imshow(prediction, **style)
+    axes[2].set_title("prediction")
+    if kind != "segmentation":
+        fig.colorbar(shown, ax=axes[1:], shrink=0.8)
+    for ax in axes:
+        ax.set_xticks([])
+        ax.set_yticks([])
+    if title:
+        fig.suptitle(title)
+    os.makedirs(os.path.dirname(os.path.abspath(out_png)), exist_ok=True)
+    fig.savefig(out_png, dpi=80)
+    plt.close(fig)
+    return out_png
+
+
+def read_geotiff(path):
+    """All bands of a GeoTIFF as [C,H,W]."""
+    import rasterio
+
+    with rasterio.open(path) as src:
+        return src.read()
+
+
+def plot_geotiffs(image_tif, label_tif, prediction_tif, out_png, bands=(2, 1, 0), kind="segmentation"):
+    """plot_tile on three GeoTIFF files (an input tile, its label and a prediction)."""
+    return plot_tile(read_geotiff(image_tif), read_geotiff(label_tif)[0], read_geotiff(prediction_tif)[0],
+                     out_png, bands, kind, os.path.basename(image_tif))
+
+
+def terratorch_samples(cli_args, checkpoint):
+    """The test split as (kind, count, get(i) -> (image, label, prediction)), predicted with the
+    checkpoint's weights by the task TerraTorch builds from the job's own arguments."""
+    import terratorch
+
+    standin = getattr(terratorch, "cairn_standin_samples", None)
+    if standin is not None:  # the test stand-in's package: arrays it saved, no torch
+        return standin(checkpoint)
+    import torch
+    from terratorch.cli_tools import build_lightning_cli
+
+    cli = build_lightning_cli(list(cli_args), run=False)
+    model, datamodule = cli.model, cli.datamodule
+    state = torch.load(checkpoint, map_location="cpu", weights_only=False)
+    model.load_state_dict(state["state_dict"])
+    model.eval()
+    datamodule.setup("test")
+    dataset = datamodule.test_dataset
+    kind = "regression" if "Regression" in type(model).__name__ else "segmentation"
+    aug = getattr(datamodule, "aug", None)
+
+    def get(i):
+        sample = dataset[i]
+        image = sample["image"]
+        batch = {"image": image.unsqueeze(0).float()}
+        if aug is not None:
+            batch = aug(batch)
+        with torch.no_grad():
+            output = model(batch["image"])
+        output = getattr(output, "output", output)
+        prediction = output.argmax(dim=1) if kind == "segmentation" else output.squeeze(1)
+        return image.numpy(), sample["mask"].numpy(), prediction[0].numpy()
+
+    return kind, len(dataset), get
+
+
+def main(argv):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--checkpoint", required=True)
+    parser.add_argument("--output", required=True)
+    parser.add_argument("--tiles", type=int, default=4)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--rgb", default="2,1,0", help="band indices shown as red, green, blue")
+    if "--" in argv:
+        cut = argv.index("--")
+        own, cli_args = argv[:cut], argv[cut + 1:]
+    else:
+        own, cli_args = argv, []
+    args = parser.parse_args(own)
+    bands = tuple(int(b) for b in args.rgb.split(","))
+    kind, total, get = terratorch_samples(cli_args, args.checkpoint)
+    for n, i in enumerate(choose(total, args.tiles, args.seed)):
+        image, label, prediction = get(i)
+        out = os.path.join(args.output, "tile-%03d.png" % i)
+        plot_tile(image, label, prediction, out, bands, kind, "test tile %d" % i)
+        print("plot_predictions: wrote %s" % out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
+CAIRN_TERRATORCH_YAML
+
+# What ran: versions of python, torch, TerraTorch, CUDA and the GPU (env.json), and a fingerprint of
+# the dataset folder (dataset.json: a hash of its sorted listing with sizes and times, and the md5
+# of <dataset>.dvc where one lies beside it). Missing python or nvidia-smi leave nulls, not errors.
+cairn_environment() {
+  local gpu="" py=""
+  if command -v nvidia-smi >/dev/null 2>&1; then
+    gpu=$(nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader 2>/dev/null || true)
+  fi
+  py=$(command -v python3 || command -v python || true)
+  if [ -z "$py" ] || ! CAIRN_GPU="$gpu" "$py" - "$CAIRN_OUTPUT_DIR/env.json" <<'CAIRN_PY'
+import json, os, platform, sys
+
+def version(name):
+    try:
+        return getattr(__import__(name), "__version__", "unknown")
+    except Exception:
+        return None
+
+env = {"python": platform.python_version(), "host": platform.node()}
+for name in ("torch", "lightning", "terratorch", "torchgeo", "numpy", "rasterio"):
+    env[name] = version(name)
+try:
+    import torch
+    env["cuda"] = torch.version.cuda
+    env["cuda_available"] = bool(torch.cuda.is_available())
+except Exception:
+    env["cuda"] = None
+gpus = []
+for line in os.environ.get("CAIRN_GPU", "").splitlines():
+    cells = [c.strip() for c in line.split(",")]
+    if len(cells) == 3:
+        gpus.append({"name": cells[0], "memory_total": cells[1], "driver_version": cells[2]})
+env["gpus"] = gpus
+env["driver_version"] = gpus[0]["driver_version"] if gpus else None
+with open(sys.argv[1], "w") as out:
+    json.dump(env, out, indent=2)
+    out.write("\n")
+CAIRN_PY
+  then
+    printf '{"python": null, "gpus": "%s"}\n' "$(printf '%s' "$gpu" | tr -d '"\\' | tr '\n' ';')" \
+      > "$CAIRN_OUTPUT_DIR/env.json"
+  fi
+}
+cairn_fingerprint() {
+  local dir=$1 sha="" files=0 dvc=""
+  if [ -d "$dir" ]; then
+    sha=$(cd "$dir" && find . -type f -printf '%P\t%s\t%T@\n' | LC_ALL=C sort | sha256sum | cut -d' ' -f1)
+    files=$(cd "$dir" && find . -type f | wc -l)
+  fi
+  if [ -f "${dir%/}.dvc" ]; then
+    dvc=$(awk '$1 == "-" && $2 == "md5:" { print $3; exit } $1 == "md5:" { print $2; exit }' "${dir%/}.dvc")
+  fi
+  printf '{"path": "%s", "files": %d, "listing_sha256": "%s", "dvc_md5": "%s"}\n' \
+    "$dir" "$files" "$sha" "$dvc" > "$CAIRN_OUTPUT_DIR/dataset.json"
+}
+cairn_environment
+cairn_fingerprint /gpfs/data/landslide4sense
+
 TT_ARGS=(
   --config "$TT_CONFIG"
   --seed_everything 7
   --trainer.max_epochs 30
   --trainer.default_root_dir /scratch/cairn/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/lightning/landslide
-  --data.init_args.data_root /gpfs/data/landslide4sense
+  "${TT_DATA[@]}"
   --data.init_args.batch_size 16
   --data.init_args.num_workers 8
   --model.init_args.model_args.backbone prithvi_eo_v2_600
   --optimizer.init_args.lr 2e-5
+  --trainer.logger.class_path CSVLogger
+  --trainer.logger.init_args.save_dir /scratch/cairn/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/predictions/landslide
   --trainer.callbacks+=ModelCheckpoint
-  --trainer.callbacks.dirpath /scratch/cairn/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/checkpoints/landslide
-  --trainer.callbacks.save_last true
+  --trainer.callbacks.dirpath "$TT_CKPT"
+  --trainer.callbacks.filename best
+  --trainer.callbacks.monitor val/IoU_landslide
+  --trainer.callbacks.mode max
+  --trainer.callbacks.save_top_k 1
+  --trainer.callbacks.enable_version_counter false
+  --trainer.callbacks+=ModelCheckpoint
+  --trainer.callbacks.dirpath "$TT_CKPT"
+  --trainer.callbacks.filename latest
+  --trainer.callbacks.monitor epoch
+  --trainer.callbacks.mode max
+  --trainer.callbacks.save_top_k 1
+  --trainer.callbacks.every_n_epochs 1
+  --trainer.callbacks.save_on_train_epoch_end true
+  --trainer.callbacks.enable_version_counter false
+  --trainer.callbacks+=OnExceptionCheckpoint
+  --trainer.callbacks.dirpath "$TT_CKPT"
+  --trainer.callbacks.filename stopped
 )
-RESUME=()
-if [ -f /scratch/cairn/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/checkpoints/landslide/last.ckpt ]; then
-  echo "cairn: resuming from /scratch/cairn/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/checkpoints/landslide/last.ckpt"
-  RESUME=(--ckpt_path /scratch/cairn/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/checkpoints/landslide/last.ckpt)
+if [ -n "${SLURM_JOB_ID:-}" ]; then
+  # the agent resubmits stopped jobs: Lightning must not requeue them itself on SIGUSR1
+  TT_ARGS+=(
+    --trainer.plugins lightning.pytorch.plugins.environments.SLURMEnvironment
+    --trainer.plugins.auto_requeue false
+  )
 fi
-cairn_run terratorch fit "${TT_ARGS[@]}" "${RESUME[@]}"
-cairn_run terratorch test "${TT_ARGS[@]}" --ckpt_path /scratch/cairn/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/checkpoints/landslide/last.ckpt \
-  --trainer.logger.class_path CSVLogger --trainer.logger.init_args.save_dir /scratch/cairn/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/predictions/landslide
-cairn_run terratorch predict "${TT_ARGS[@]}" --ckpt_path /scratch/cairn/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/checkpoints/landslide/last.ckpt \
-  --predict_output_dir /scratch/cairn/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/predictions/landslide/predictions --data.init_args.predict_data_root /gpfs/data/landslide4sense/test
+
+RESUME=()
+TT_LATEST=$(ls -t "$TT_CKPT"/stopped.ckpt "$TT_CKPT"/latest.ckpt /scratch/cairn/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/lightning/landslide/hpc_ckpt_*.ckpt 2>/dev/null | head -n 1 || true)
+if [ -n "$TT_LATEST" ]; then
+  echo "cairn: resuming from $TT_LATEST"
+  RESUME=(--ckpt_path "$TT_LATEST")
+fi
+cairn_run terratorch fit "${TT_ARGS[@]}" --trainer.logger.init_args.name fit "${RESUME[@]}"
+
+TT_BEST=$TT_CKPT/best.ckpt
+if [ ! -f "$TT_BEST" ]; then
+  echo "cairn: no best.ckpt (val/IoU_landslide was never logged); testing latest.ckpt" >&2
+  TT_BEST=$TT_CKPT/latest.ckpt
+fi
+cairn_run terratorch test "${TT_ARGS[@]}" --trainer.logger.init_args.name test --ckpt_path "$TT_BEST"
+if [ -n "${TT_PREDICT[*]:-}" ]; then
+  cairn_run terratorch predict "${TT_ARGS[@]}" "${TT_PREDICT[@]}" --trainer.logger.init_args.name predict \
+    --ckpt_path "$TT_BEST" --predict_output_dir /scratch/cairn/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/predictions/landslide/tiles
+fi
+# input, ground truth and prediction of a seeded choice of test tiles, from the best checkpoint
+cairn_run python3 "$TT_DIR/plot_predictions.py" --checkpoint "$TT_BEST" --output /scratch/cairn/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/predictions/landslide/plots \
+  --tiles 4 --seed 7 --rgb "$TT_RGB" -- "${TT_ARGS[@]}"
 echo "cairn: $(date -u +%Y-%m-%dT%H:%M:%SZ) ${CAIRN_TASK} finished"

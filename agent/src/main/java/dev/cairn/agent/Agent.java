@@ -46,7 +46,7 @@ public final class Agent {
     this.schedulers = parts.schedulers();
     Clock clock = parts.clock();
     Outage storeOutage = new Outage("object store");
-    Plans plans = new Plans(parts.renderer());
+    Plans plans = new Plans(parts.renderer(), parts.commitRenderers());
     this.book = new RunBook(parts.repository(), clock);
     this.intake = new Intake(parts, book, storeOutage);
     this.cancellation = new Cancellation(store, schedulers, book, storeOutage);

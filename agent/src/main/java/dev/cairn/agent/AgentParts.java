@@ -2,6 +2,7 @@ package dev.cairn.agent;
 
 import dev.cairn.config.AgentSettings;
 import dev.cairn.publish.RunPublisher;
+import dev.cairn.render.CommitRenderers;
 import dev.cairn.render.ScriptRenderer;
 import dev.cairn.scheduler.Schedulers;
 import dev.cairn.store.ObjectStore;
@@ -12,7 +13,8 @@ import java.time.Clock;
 /**
  * What the agent is built from. The optional parts are null where the agent has no Git repository:
  * {@code check} (provenance; null accepts every request), {@code publisher} (null ends runs without
- * a results commit) and {@code seeds} (null ignores the seed-style key).
+ * a results commit), {@code seeds} (null ignores the seed-style key) and {@code commitRenderers}
+ * (null renders every run with the agent's own templates).
  */
 public record AgentParts(
     AgentSettings settings,
@@ -23,7 +25,8 @@ public record AgentParts(
     Clock clock,
     RequestCheck check,
     RunPublisher publisher,
-    SeedResolver seeds) {
+    SeedResolver seeds,
+    CommitRenderers commitRenderers) {
 
   /** The parts of an agent without a Git repository. */
   public static AgentParts of(
@@ -34,11 +37,35 @@ public record AgentParts(
       RunRepository repository,
       Clock clock) {
     return new AgentParts(
-        settings, store, schedulers, renderer, repository, clock, null, null, null);
+        settings, store, schedulers, renderer, repository, clock, null, null, null, null);
   }
 
   public AgentParts withGit(RequestCheck check, RunPublisher publisher, SeedResolver seeds) {
     return new AgentParts(
-        settings, store, schedulers, renderer, repository, clock, check, publisher, seeds);
+        settings,
+        store,
+        schedulers,
+        renderer,
+        repository,
+        clock,
+        check,
+        publisher,
+        seeds,
+        commitRenderers);
+  }
+
+  /** Renders each run with the templates of its own commit ({@code CAIRN_TEMPLATES=commit}). */
+  public AgentParts withCommitRenderers(CommitRenderers renderers) {
+    return new AgentParts(
+        settings,
+        store,
+        schedulers,
+        renderer,
+        repository,
+        clock,
+        check,
+        publisher,
+        seeds,
+        renderers);
   }
 }

@@ -3,6 +3,7 @@ package dev.cairn.agent;
 import dev.cairn.config.ExperimentConfig;
 import dev.cairn.plan.JobSpec;
 import dev.cairn.plan.RunPlan;
+import dev.cairn.render.CommitRenderers;
 import dev.cairn.render.ScriptRenderer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,20 +19,29 @@ import java.util.stream.Stream;
  */
 final class Plans {
   private final ScriptRenderer renderer;
+  private final CommitRenderers commitRenderers;
   private final Map<String, RunPlan> plans = new HashMap<>();
 
-  Plans(ScriptRenderer renderer) {
+  /**
+   * @param commitRenderers the templates of each run's commit, or null to render every run with
+   *     {@code renderer} (the agent's own templates)
+   */
+  Plans(ScriptRenderer renderer, CommitRenderers commitRenderers) {
     this.renderer = renderer;
+    this.commitRenderers = commitRenderers;
   }
 
-  ScriptRenderer renderer() {
-    return renderer;
+  /** CAIRN_TEMPLATES=commit: the templates of the run's commit, once its folder exists. */
+  private ScriptRenderer renderer(Run run) {
+    return commitRenderers == null || run.runDir == null
+        ? renderer
+        : commitRenderers.forRun(run.commit(), Path.of(run.runDir));
   }
 
   /** Parses and validates a config for this run; a {@code CairnException} says what is wrong. */
   ExperimentConfig parse(Run run, byte[] config) {
     return ExperimentConfig.parse(
-        config, "config.env@" + Agent.shortSha(run.commit()), renderer.templates().tasks());
+        config, "config.env@" + Agent.shortSha(run.commit()), renderer(run).templates().tasks());
   }
 
   /** The plan of a run that was validated before (perhaps by an agent that since restarted). */
@@ -70,7 +80,7 @@ final class Plans {
   /** Renders the script of one job attempt, replacing the file atomically. */
   void writeScript(Run run, JobSpec spec) throws IOException {
     ExperimentConfig cfg = of(run).config();
-    String script = renderer.render(spec, cfg, cfg.scheduler(), run.commit());
+    String script = renderer(run).render(spec, cfg, cfg.scheduler(), run.commit());
     Files.createDirectories(spec.script().getParent());
     Path tmp = spec.script().resolveSibling(spec.script().getFileName() + ".tmp");
     Files.writeString(tmp, script);

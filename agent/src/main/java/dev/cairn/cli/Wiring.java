@@ -11,6 +11,7 @@ import dev.cairn.git.GitClone;
 import dev.cairn.git.GitPublisher;
 import dev.cairn.publish.ResultsPublisher;
 import dev.cairn.publish.RunPublisher;
+import dev.cairn.render.CommitRenderers;
 import dev.cairn.render.ScriptRenderer;
 import dev.cairn.render.Site;
 import dev.cairn.render.TemplateSet;
@@ -55,6 +56,7 @@ final class Wiring implements AutoCloseable {
     this.schedulers = new Schedulers(settings, clock, new ExecCommandRunner());
     this.renderer = renderer(settings);
     RequestCheck check = null;
+    CommitRenderers commitRenderers = null;
     SeedResolver seeds = null;
     RunPublisher publisher = null;
     if (settings.repoRemote().isBlank()) {
@@ -98,6 +100,9 @@ final class Wiring implements AutoCloseable {
       if (settings.requireProvenance()) {
         check = new ProvenanceCheck(mirror, settings.allowedBranches());
       }
+      if ("commit".equals(settings.templatesSource())) {
+        commitRenderers = new CommitRenderers(mirror::readFolder, renderer);
+      }
     }
     this.agent =
         new Agent(
@@ -108,7 +113,8 @@ final class Wiring implements AutoCloseable {
                     renderer,
                     new RunRepository(settings.stateDir()),
                     clock)
-                .withGit(check, publisher, seeds));
+                .withGit(check, publisher, seeds)
+                .withCommitRenderers(commitRenderers));
   }
 
   static ObjectStore openStore(AgentSettings settings) throws IOException {
@@ -156,7 +162,8 @@ final class Wiring implements AutoCloseable {
             prologue,
             trainer.toString(),
             settings.terratorchConfigDir() == null ? "" : settings.terratorchConfigDir().toString(),
-            Version.get()));
+            Version.get(),
+            settings.terratorchVersion()));
   }
 
   /** The demo trainer jar bundled in agent.jar, copied next to the agent's state. */

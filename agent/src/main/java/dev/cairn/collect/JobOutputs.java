@@ -2,6 +2,7 @@ package dev.cairn.collect;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.Json;
+import dev.cairn.config.TerratorchMetrics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,8 +21,16 @@ import java.util.stream.Stream;
 public final class JobOutputs {
   private JobOutputs() {}
 
-  /** Numeric test metrics by name ({@code test/mIoU}), empty when the job wrote none. */
+  /**
+   * Numeric test metrics by name ({@code test/mIoU}), empty when the job wrote none. Names that
+   * TerraTorch 1.0 logs come back as their 1.1 aliases ({@code test/Multiclass_Jaccard_Index} as
+   * {@code test/mIoU}), the names quality gates use.
+   */
   public static Map<String, Double> metrics(Path outputDir) throws IOException {
+    return TerratorchMetrics.bundled().canonicalize(rawMetrics(outputDir));
+  }
+
+  private static Map<String, Double> rawMetrics(Path outputDir) throws IOException {
     Path json = outputDir.resolve("metrics.json");
     if (Files.isRegularFile(json)) {
       Map<String, Double> result = new LinkedHashMap<>();
@@ -106,24 +115,35 @@ public final class JobOutputs {
     return result;
   }
 
-  /** The last value of every {@code test/...} column of the newest Lightning CSV log. */
+  /**
+   * The last value of every {@code test/...} column of the newest Lightning CSV log that has any
+   * ({@code <save_dir>/<name>/version_<n>/metrics.csv}): a resumed fit writes a new version folder
+   * without test columns, so the newest file is not always the test's.
+   */
   private static Map<String, Double> lightningMetrics(Path outputDir) throws IOException {
     Map<String, Double> result = new LinkedHashMap<>();
     if (!Files.isDirectory(outputDir)) {
       return result;
     }
-    Path csv;
+    List<Path> csvs;
     try (Stream<Path> files = Files.walk(outputDir)) {
-      csv =
+      csvs =
           files
               .filter(p -> p.getFileName().toString().equals("metrics.csv"))
-              .max((a, b) -> Long.compare(a.toFile().lastModified(), b.toFile().lastModified()))
-              .orElse(null);
+              .sorted((a, b) -> Long.compare(b.toFile().lastModified(), a.toFile().lastModified()))
+              .toList();
     }
-    if (csv == null) {
-      return result;
+    for (Path csv : csvs) {
+      Map<String, Double> found = testColumns(Files.readAllLines(csv));
+      if (!found.isEmpty()) {
+        return found;
+      }
     }
-    List<String> lines = Files.readAllLines(csv);
+    return result;
+  }
+
+  private static Map<String, Double> testColumns(List<String> lines) {
+    Map<String, Double> result = new LinkedHashMap<>();
     if (lines.isEmpty()) {
       return result;
     }

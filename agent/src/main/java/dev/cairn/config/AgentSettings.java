@@ -46,7 +46,9 @@ public record AgentSettings(
     Path trainerJar,
     Path terratorchConfigDir,
     String dvcRemoteName,
-    String seedKey) {
+    String seedKey,
+    String terratorchVersion,
+    String templatesSource) {
 
   private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
 
@@ -81,6 +83,8 @@ public record AgentSettings(
     DEFAULTS.put("CAIRN_TERRATORCH_CONFIG_DIR", "");
     DEFAULTS.put("CAIRN_DVC_REMOTE_NAME", "cairn");
     DEFAULTS.put("CAIRN_SEED_KEY", "configs/config.env");
+    DEFAULTS.put("CAIRN_TERRATORCH_VERSION", TerratorchMetrics.DEFAULT_VERSION);
+    DEFAULTS.put("CAIRN_TEMPLATES", "");
   }
 
   /** Every key this record reads. */
@@ -135,6 +139,13 @@ public record AgentSettings(
     oneOf("CAIRN_SUPERSEDE", v, problems, "queue", "latest");
     oneOf("CAIRN_LOG_FORMAT", v, problems, "text", "json");
     oneOf("CAIRN_REQUIRE_PROVENANCE", v, problems, "true", "false");
+    oneOf(
+        "CAIRN_TERRATORCH_VERSION", v, problems, TerratorchMetrics.VERSIONS.toArray(String[]::new));
+    if (v.get("CAIRN_TEMPLATES").isBlank()) {
+      // the templates of the run's commit where the agent has the repository, else its own
+      v.put("CAIRN_TEMPLATES", v.get("CAIRN_REPO_REMOTE").isBlank() ? "agent" : "commit");
+    }
+    oneOf("CAIRN_TEMPLATES", v, problems, "commit", "agent");
     for (String env :
         List.of("CAIRN_S3_ACCESS_KEY_ENV", "CAIRN_S3_SECRET_KEY_ENV", "CAIRN_GIT_TOKEN_ENV")) {
       if (!v.get(env).matches("[A-Za-z_][A-Za-z0-9_]*")) {
@@ -190,7 +201,9 @@ public record AgentSettings(
         optionalPath(v.get("CAIRN_TRAINER_JAR"), environment),
         optionalPath(v.get("CAIRN_TERRATORCH_CONFIG_DIR"), environment),
         v.get("CAIRN_DVC_REMOTE_NAME"),
-        v.get("CAIRN_SEED_KEY").strip());
+        v.get("CAIRN_SEED_KEY").strip(),
+        v.get("CAIRN_TERRATORCH_VERSION"),
+        v.get("CAIRN_TEMPLATES"));
   }
 
   /**

@@ -178,6 +178,56 @@ final class Checks {
     };
   }
 
+  /**
+   * A gate on a test metric TerraTorch logs for that kind of task ({@code segmentation}, {@code
+   * regression}), in the direction that metric improves; the canonical value names the metric as
+   * TerraTorch 1.1 does (1.0 names are aliases). An empty kind checks only the form.
+   */
+  static Function<String, String> gate(String kind, TerratorchMetrics metrics) {
+    Function<String, String> form = gate();
+    return v -> {
+      QualityGate g = QualityGate.parse(form.apply(v));
+      if (kind == null || kind.isEmpty()) {
+        return g.toString();
+      }
+      String canonical = metrics.canonical(kind, g.metric());
+      if (canonical == null || !canonical.startsWith("test/")) {
+        List<String> names = metrics.names(kind, "test/");
+        String near = closest(g.metric(), names);
+        if (near == null) {
+          // a name TerraTorch lengthened: test/F1 for test/F1_Score, test/R2 for test/R2_Score
+          near =
+              names.stream()
+                  .filter(
+                      n ->
+                          n.toLowerCase(Locale.ROOT)
+                              .startsWith(g.metric().toLowerCase(Locale.ROOT)))
+                  .findFirst()
+                  .orElse(null);
+        }
+        throw new IllegalArgumentException(
+            g.metric()
+                + " is not a test metric TerraTorch logs for a "
+                + kind
+                + " task; use one of "
+                + String.join(", ", names)
+                + (near == null ? "" : "; did you mean " + near + "?"));
+      }
+      boolean higher = metrics.higherIsBetter(kind, canonical);
+      if (higher != g.operator().startsWith(">")) {
+        String fixed = new QualityGate(canonical, higher ? ">=" : "<=", g.threshold()).toString();
+        throw new IllegalArgumentException(
+            canonical
+                + " is better when "
+                + (higher ? "higher" : "lower")
+                + "; did you mean "
+                + fixed
+                + "?");
+      }
+      return new QualityGate(canonical, g.operator(), g.threshold()).toString();
+    };
+  }
+
   /** "; did you mean X?" for the closest choice within a small edit distance, else "". */
   static String hint(String given, Set<String> choices) {
     String best = closest(given, choices);

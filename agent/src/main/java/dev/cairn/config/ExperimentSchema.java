@@ -15,16 +15,13 @@ import java.util.function.Function;
  * and meaning; each task adds its dataset and quality-gate keys.
  */
 final class ExperimentSchema {
-  static final List<String> MODELS =
-      List.of("prithvi_eo_v1_100", "prithvi_eo_v2_300", "prithvi_eo_v2_600");
-
   private final Map<String, ConfigKey> keys = new LinkedHashMap<>();
 
   ExperimentSchema(List<TaskDefinition> tasks) {
     Set<String> taskNames = new LinkedHashSet<>();
     tasks.forEach(t -> taskNames.add(t.name()));
     add("EXPERIMENT_NAME", null, Checks.name(false));
-    add("GEOFM", "prithvi_eo_v2_300", Checks.oneOf(MODELS.toArray(String[]::new)));
+    add("GEOFM", "prithvi_eo_v2_300", ModelCatalogue.bundled().check());
     add("TASKS", String.join(",", taskNames), Checks.listOf(taskNames));
     add("TRAINER", "terratorch", Checks.oneOf("terratorch", "demo"));
     for (TaskDefinition t : tasks) {
@@ -43,9 +40,10 @@ final class ExperimentSchema {
     add("MEMORY_PER_JOB", "16G", Checks.memory());
     add("TIME_LIMIT", "02:00:00", Checks.timeLimit());
     add("MAX_ATTEMPTS", "3", Checks.integer(1, 20));
+    add("SMOKE", "false", Checks.oneOf("false", "true"));
     add("BASELINE", "", ExperimentSchema::baseline);
     for (TaskDefinition t : tasks) {
-      add(t.gateKey(), t.defaultGate(), Checks.gate());
+      add(t.gateKey(), t.defaultGate(), Checks.gate(t.metrics(), TerratorchMetrics.bundled()));
     }
   }
 

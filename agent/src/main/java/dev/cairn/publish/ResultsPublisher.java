@@ -104,6 +104,13 @@ public final class ResultsPublisher implements RunPublisher {
         rel + "/run.json",
         Json.MAPPER.writeValueAsBytes(provenance(run, hashes, report, baseline)));
     files.put(rel + "/summary.md", Summary.render(run).getBytes(StandardCharsets.UTF_8));
+    // what ran: the rendered scripts, and the TerraTorch task configs and plot script the jobs
+    // wrote
+    for (String folder : List.of("scripts", "terratorch")) {
+      for (Path file : plainFiles(runDir.resolve(folder))) {
+        files.put(rel + "/" + folder + "/" + file.getFileName(), Files.readAllBytes(file));
+      }
+    }
     try {
       Reports.files(report, baseline).forEach((name, bytes) -> files.put(rel + "/" + name, bytes));
     } catch (RuntimeException | LinkageError e) {
@@ -185,6 +192,19 @@ public final class ResultsPublisher implements RunPublisher {
     p.put("templates_sha256", templateHashes);
     p.put("agent_version", agentVersion);
     return p;
+  }
+
+  private static List<Path> plainFiles(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files
+          .filter(Files::isRegularFile)
+          .filter(f -> !f.getFileName().toString().endsWith(".tmp"))
+          .sorted()
+          .toList();
+    }
   }
 
   private static void deleteTree(Path dir) throws IOException {

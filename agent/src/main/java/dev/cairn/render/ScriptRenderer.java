@@ -42,6 +42,10 @@ public final class ScriptRenderer {
     return templates;
   }
 
+  Site site() {
+    return site;
+  }
+
   /** The complete script for one job on one scheduler. */
   public String render(JobSpec job, ExperimentConfig config, String scheduler, String commit) {
     if (!templates.schedulers().contains(scheduler)) {
@@ -66,12 +70,16 @@ public final class ScriptRenderer {
         "terratorch_config_dir",
         site.terratorchConfigDir() == null ? "" : site.terratorchConfigDir());
     siteContext.put("agent_version", site.agentVersion());
+    siteContext.put("terratorch_version", site.terratorchVersion());
     context.put("site", siteContext);
     // a second wall behind validation: a directive or command is one line, and a newline in any
     // value (a partition, a commit, a path) would end it and start another
     refuseControlCharacters("", context);
     // the site prologue alone is lines by design: the agent owner's own file, placed raw
     siteContext.put("prologue", site.prologue() == null ? "" : site.prologue().strip());
+    // the effective TerraTorch config and the plot script are files of the templates' commit,
+    // embedded whole (quoted heredocs), so they are many lines by design
+    context.put("tt", TerratorchContext.of(job.task(), config, templates, site));
     try {
       PebbleTemplate template = engine.getTemplate("job.sh.peb");
       StringWriter out = new StringWriter();

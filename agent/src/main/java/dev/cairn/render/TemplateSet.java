@@ -14,6 +14,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,13 +23,15 @@ import java.util.stream.Stream;
 /**
  * The batch-script templates: {@code job.sh.peb} (the frame every job shares), one {@code
  * <scheduler>/header.peb} per scheduler and one {@code tasks/<task>.peb} per task. A task template
- * declares its config keys in a leading comment, so a new task is one file:
+ * declares its config keys (and, with {@code metrics:}, the kind of TerraTorch task whose metric
+ * names its gate may use) in a leading comment, so a new task is one file:
  *
  * <pre>
  * {# task: landslide
  *    dataset_key: LANDSLIDE_DATASET_PATH
  *    gate_key: LANDSLIDE_QUALITY_GATE
- *    default_gate: test/F1>=0.30
+ *    default_gate: test/mIoU>=0.30
+ *    metrics: segmentation
  *    summary: Landslide4Sense binary segmentation #}
  * </pre>
  */
@@ -40,10 +43,13 @@ public final class TemplateSet {
   private final String origin;
   private final List<TaskDefinition> tasks;
   private final List<String> schedulers;
+  private final Path terratorchDir;
 
-  private TemplateSet(Path root, String origin) throws IOException {
+  private TemplateSet(Path root, String origin, Path terratorchDir) throws IOException {
     this.root = root;
     this.origin = origin;
+    this.terratorchDir =
+        terratorchDir != null && Files.isDirectory(terratorchDir) ? terratorchDir : null;
     if (!Files.isRegularFile(root.resolve("job.sh.peb"))) {
       throw new CairnException(
           origin
@@ -62,8 +68,16 @@ public final class TemplateSet {
 
   /** Templates from a folder, such as the project's {@code templates/}. */
   public static TemplateSet fromDirectory(Path dir) {
+    return fromDirectory(dir, dir.toString());
+  }
+
+  /** Templates from a folder, named in messages as {@code origin}. */
+  static TemplateSet fromDirectory(Path dir, String origin) {
     try {
-      return new TemplateSet(dir.toAbsolutePath().normalize(), dir.toString());
+      Path root = dir.toAbsolutePath().normalize();
+      Path project = root.getParent();
+      return new TemplateSet(
+          root, origin, project == null ? null : project.resolve("examples/terratorch"));
     } catch (IOException e) {
       throw new CairnException("cannot read templates in " + dir + ": " + e.getMessage());
     }
@@ -72,7 +86,13 @@ public final class TemplateSet {
   /** The templates bundled in the agent jar (or in the build's classes folder). */
   public static TemplateSet bundled() {
     try {
-      return new TemplateSet(Bundled.path("templates"), "the agent's bundled templates");
+      Path examples;
+      try {
+        examples = Bundled.path("examples/terratorch");
+      } catch (CairnException e) {
+        examples = null;
+      }
+      return new TemplateSet(Bundled.path("templates"), "the agent's bundled templates", examples);
     } catch (IOException e) {
       throw new CairnException("cannot read the bundled templates: " + e.getMessage());
     }
@@ -92,6 +112,23 @@ public final class TemplateSet {
 
   public String origin() {
     return origin;
+  }
+
+  /**
+   * A TerraTorch task config ({@code examples/terratorch/<file>}) that came with these templates.
+   */
+  public Optional<String> terratorchConfig(String file) {
+    if (terratorchDir == null || file.contains("/") || file.startsWith(".")) {
+      return Optional.empty();
+    }
+    Path p = terratorchDir.resolve(file);
+    try {
+      return Files.isRegularFile(p)
+          ? Optional.of(Files.readString(p, StandardCharsets.UTF_8))
+          : Optional.empty();
+    } catch (IOException e) {
+      throw new CairnException("cannot read " + p + ": " + e.getMessage());
+    }
   }
 
   /** SHA-256 of every template file by its relative path: recorded in each run's provenance. */
@@ -157,7 +194,8 @@ public final class TemplateSet {
         fields.get("dataset_key"),
         fields.get("gate_key"),
         fields.get("default_gate"),
-        fields.getOrDefault("summary", name));
+        fields.getOrDefault("summary", name),
+        fields.getOrDefault("metrics", ""));
   }
 
   static String sha256(byte[] bytes) {

@@ -4,7 +4,9 @@ import dev.cairn.CairnException;
 import dev.cairn.git.GitClone;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
@@ -14,6 +16,7 @@ import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.treewalk.TreeWalk;
+import org.eclipse.jgit.treewalk.filter.PathFilter;
 
 /**
  * Read-only questions about the experiment repository for provenance checks: is a commit on an
@@ -88,6 +91,53 @@ public final class RepoMirror {
     } catch (IOException e) {
       throw readError(e);
     }
+  }
+
+  /**
+   * Every file under {@code folder} at {@code commit}, by its path from the repository's root;
+   * empty when the commit or the folder is missing. Bounded: a folder of more than 2,000 files or
+   * 16 MiB is an error, not a read.
+   */
+  public Map<String, byte[]> readFolder(String commit, String folder) {
+    Map<String, byte[]> files = new TreeMap<>();
+    Optional<ObjectId> id = parseSha(commit);
+    if (id.isEmpty()) {
+      return files;
+    }
+    Repository repo = clone.repository();
+    try (ObjectReader reader = repo.newObjectReader();
+        RevWalk walk = new RevWalk(reader)) {
+      if (!repo.getObjectDatabase().has(id.get())) {
+        return files;
+      }
+      RevCommit c = walk.parseCommit(id.get());
+      try (TreeWalk tree = new TreeWalk(reader)) {
+        tree.addTree(c.getTree());
+        tree.setRecursive(true);
+        tree.setFilter(PathFilter.create(folder));
+        long bytes = 0;
+        while (tree.next()) {
+          if (tree.getFileMode(0).getObjectType() != Constants.OBJ_BLOB) {
+            continue;
+          }
+          byte[] content = reader.open(tree.getObjectId(0)).getBytes(16 << 20);
+          bytes += content.length;
+          if (files.size() >= 2000 || bytes > 16 << 20) {
+            throw new CairnException(
+                folder
+                    + "/ at "
+                    + commit
+                    + " holds more than 2,000 files or 16 MiB; it is not a templates folder");
+          }
+          files.put(tree.getPathString(), content);
+        }
+      }
+    } catch (MissingObjectException e) {
+      return new TreeMap<>();
+    } catch (IOException e) {
+      throw readError(e);
+    }
+    return files;
   }
 
   /** Subject, author and time of {@code commit}; empty when the clone lacks it. */

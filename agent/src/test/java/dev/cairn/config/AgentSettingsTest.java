@@ -61,4 +61,41 @@ class AgentSettingsTest {
     ConfigError e = assertThrows(ConfigError.class, () -> AgentSettings.load(file, Map.of()));
     assertTrue(e.getMessage().contains("did you mean CAIRN_POLL_MAX_SECONDS?"), e.getMessage());
   }
+
+  @Test
+  void load_templatesComeFromTheCommitWhereTheAgentHasTheRepository() {
+    assertEquals(
+        "agent", AgentSettings.load(null, Map.of("CAIRN_STORE", "file:///x")).templatesSource());
+    AgentSettings s =
+        AgentSettings.load(
+            null, Map.of("CAIRN_STORE", "file:///x", "CAIRN_REPO_REMOTE", "https://git/x.git"));
+    assertEquals("commit", s.templatesSource());
+    assertEquals("1.1", s.terratorchVersion());
+    assertEquals(
+        "agent",
+        AgentSettings.load(
+                null,
+                Map.of(
+                    "CAIRN_STORE",
+                    "file:///x",
+                    "CAIRN_REPO_REMOTE",
+                    "https://git/x.git",
+                    "CAIRN_TEMPLATES",
+                    "agent"))
+            .templatesSource());
+  }
+
+  @Test
+  void load_rejectsATerratorchVersionItDoesNotKnow() {
+    ConfigError e =
+        assertThrows(
+            ConfigError.class,
+            () ->
+                AgentSettings.load(
+                    null, Map.of("CAIRN_STORE", "file:///x", "CAIRN_TERRATORCH_VERSION", "2.0")));
+    assertTrue(
+        e.getMessage()
+            .contains("CAIRN_TERRATORCH_VERSION='2.0' is not allowed: use one of 1.0, 1.1"),
+        e.getMessage());
+  }
 }

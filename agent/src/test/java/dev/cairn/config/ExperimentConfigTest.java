@@ -57,7 +57,7 @@ class ExperimentConfigTest {
     assertEquals(2048, cfg.memoryMb());
     assertEquals(
         List.of("biomass", "landslide"), cfg.tasks().stream().map(TaskDefinition::name).toList());
-    assertEquals("test/R2>=0.3", cfg.gates().get("biomass").toString());
+    assertEquals("test/RMSE<=80", cfg.gates().get("biomass").toString());
   }
 
   @Test

@@ -24,7 +24,9 @@ class SettingNamesTest {
           "CAIRN_RUN_STATE",
           "CAIRN_RESULTS_COMMIT",
           // the default name of the variable that holds the Git token (CAIRN_GIT_TOKEN_ENV)
-          "CAIRN_GIT_TOKEN");
+          "CAIRN_GIT_TOKEN",
+          // the here-document marker that ends the TerraTorch config embedded in a job script
+          "CAIRN_TERRATORCH_YAML");
 
   private static final Pattern NAME = Pattern.compile("CAIRN_[A-Z0-9_]*[A-Z0-9]");
 

@@ -312,13 +312,21 @@ class HostileConfigPropertyTest {
         rendered.get(), executed.get());
   }
 
-  /** java, terratorch and the schedulers' commands that do nothing and succeed. */
+  /** java, python, terratorch and the schedulers' commands that do nothing and succeed. */
   private static Path stubs() {
     try {
       Path bin = Files.createDirectories(TMP.resolve("bin"));
       for (String name :
           List.of(
-              "java", "python", "terratorch", "sbatch", "srun", "bsub", "module", "nvidia-smi")) {
+              "java",
+              "python",
+              "python3",
+              "terratorch",
+              "sbatch",
+              "srun",
+              "bsub",
+              "module",
+              "nvidia-smi")) {
         Path stub = bin.resolve(name);
         Files.writeString(stub, "#!/bin/sh\nexit 0\n");
         stub.toFile().setExecutable(true);

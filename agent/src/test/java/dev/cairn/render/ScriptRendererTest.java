@@ -99,7 +99,8 @@ class ScriptRendererTest {
   void render_quotesValuesWithShellMetacharacters() throws Exception {
     String script = render("hostile-biomass", "slurm", Path.of(HOSTILE_DIR));
     assertTrue(script.contains("'/scratch/it'\\''s $(touch PWNED) `id` \"q\"; next/runs/"), script);
-    assertTrue(script.contains("--data.init_args.data_root /data/biomass,v2"), script);
+    assertTrue(
+        script.contains("--data.init_args.train_data_root /data/biomass,v2/train_images"), script);
   }
 
   @Test

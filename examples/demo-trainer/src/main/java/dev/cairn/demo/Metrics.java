@@ -1,13 +1,15 @@
 package dev.cairn.demo;
 
 /**
- * Test metrics accumulated pixel by pixel: a confusion matrix for classes (mIoU, accuracy, F1 and
- * IoU of the positive class) or sums of errors for regression (RMSE, R2).
+ * Metrics accumulated pixel by pixel, computed as TerraTorch 1.1's tasks define them: a confusion
+ * matrix for classes (mIoU and F1 averaged over classes, micro IoU, mean class accuracy, pixel
+ * accuracy) or sums of errors for regression (RMSE, MSE, MAE, R2).
  */
 final class Metrics {
   private final long[][] confusion;
   private long n;
   private double sumSq;
+  private double sumAbs;
   private double sumT;
   private double sumTT;
 
@@ -23,6 +25,7 @@ final class Metrics {
     if (confusion.length == 0) {
       double e = prediction - target;
       sumSq += e * e;
+      sumAbs += Math.abs(e);
       sumT += target;
       sumTT += target * target;
     } else {
@@ -58,6 +61,61 @@ final class Metrics {
       sum += iou(k);
     }
     return sum / confusion.length;
+  }
+
+  /** IoU over all pixels: every class's true positives over every class's union. */
+  double microIoU() {
+    long tp = 0;
+    long union = 0;
+    for (int k = 0; k < confusion.length; k++) {
+      tp += confusion[k][k];
+      for (int j = 0; j < confusion.length; j++) {
+        if (j != k) {
+          union += confusion[j][k] + confusion[k][j];
+        }
+      }
+    }
+    union += tp;
+    return union == 0 ? 1 : (double) tp / union;
+  }
+
+  /** F1 of each class, averaged (macro). */
+  double meanF1() {
+    double sum = 0;
+    for (int k = 0; k < confusion.length; k++) {
+      long tp = confusion[k][k];
+      long fp = 0;
+      long fn = 0;
+      for (int j = 0; j < confusion.length; j++) {
+        if (j != k) {
+          fp += confusion[j][k];
+          fn += confusion[k][j];
+        }
+      }
+      sum += tp == 0 ? (fp + fn == 0 ? 1 : 0) : 2.0 * tp / (2.0 * tp + fp + fn);
+    }
+    return sum / confusion.length;
+  }
+
+  /** Accuracy of each class (its recall), averaged (macro). */
+  double meanClassAccuracy() {
+    double sum = 0;
+    for (int k = 0; k < confusion.length; k++) {
+      long row = 0;
+      for (int j = 0; j < confusion.length; j++) {
+        row += confusion[k][j];
+      }
+      sum += row == 0 ? 1 : (double) confusion[k][k] / row;
+    }
+    return sum / confusion.length;
+  }
+
+  double mse() {
+    return sumSq / n;
+  }
+
+  double mae() {
+    return sumAbs / n;
   }
 
   /** F1 of class 1 (the positive class of a binary task). */

@@ -114,12 +114,13 @@ final class Trainer {
         }
         double seconds = (System.nanoTime() - epochStart) / 1e9;
         Checkpoint.of(epoch, 0, best, model, adam).write(checkpoint, o.task());
-        logEpoch(epoch, lossSum / batches, v, seconds);
+        logEpoch(epoch, (long) epoch * batches - 1, lossSum / batches, v, seconds);
       }
     } finally {
       pool.shutdownNow();
     }
     Map<String, Double> t = evaluate(test, "test");
+    logRow(Math.max(0, epoch - 1), (long) epoch * batches, t);
     Plots.write(o.outputDir().resolve("predictions"), test, this::predictTile, 3);
     writeMetrics(t, (System.nanoTime() - started) / 1e9);
     StringBuilder line = new StringBuilder("test");
@@ -267,29 +268,40 @@ final class Trainer {
     return pred;
   }
 
+  /**
+   * The split's loss and metrics, named as TerraTorch 1.1 logs them ({@code val/mIoU}, {@code
+   * test/RMSE}).
+   */
   Map<String, Double> evaluate(Tasks.Data data, String split) {
     Metrics m = new Metrics(data.regression ? 0 : Math.max(2, model.outputs));
+    double[] x = new double[model.inputs];
+    double[] hidden = new double[Model.HIDDEN];
+    double[] scores = new double[model.outputs];
+    double[] d = new double[model.outputs];
+    double loss = 0;
     for (int tile = 0; tile < data.inputs.length; tile++) {
       float[] pred = predictTile(data, tile);
       for (int p = 0; p < pred.length; p++) {
         m.add(data.targets[tile][p], pred[p]);
+        features(data, tile, p, x);
+        model.forward(x, hidden, scores);
+        loss += lossGradient(scores, data.targets[tile][p], d);
       }
     }
     Map<String, Double> result = new LinkedHashMap<>();
-    switch (data.task) {
-      case "crop_classification" -> {
-        result.put(split + "/mIoU", m.meanIoU());
-        result.put(split + "/accuracy", m.accuracy());
-      }
-      case "landslide" -> {
-        result.put(split + "/F1", m.f1());
-        result.put(split + "/IoU", m.iou(1));
-      }
-      default -> {
-        result.put(split + "/RMSE", m.rmse() * 100); // back to Mg/ha
-        result.put(split + "/R2", m.r2());
-      }
+    if (data.regression) {
+      result.put(split + "/RMSE", m.rmse() * 100); // back to Mg/ha
+      result.put(split + "/MSE", m.mse() * 100 * 100);
+      result.put(split + "/MAE", m.mae() * 100);
+      result.put(split + "/R2_Score", m.r2());
+    } else {
+      result.put(split + "/mIoU", m.meanIoU());
+      result.put(split + "/mIoU_Micro", m.microIoU());
+      result.put(split + "/F1_Score", m.meanF1());
+      result.put(split + "/Accuracy", m.meanClassAccuracy());
+      result.put(split + "/Pixel_Accuracy", m.accuracy());
     }
+    result.put(split + "/loss", loss / (data.inputs.length * (double) Tasks.SIZE * Tasks.SIZE));
     return result;
   }
 
@@ -310,26 +322,58 @@ final class Trainer {
     }
   }
 
-  private void logEpoch(int epoch, double loss, Map<String, Double> v, double seconds)
+  private void logEpoch(int epoch, long step, double loss, Map<String, Double> v, double seconds)
       throws IOException {
     StringBuilder line =
         new StringBuilder(
-            String.format(Locale.ROOT, "epoch %d/%d train_loss=%.4f", epoch, o.epochs(), loss));
-    v.forEach(
-        (k, val) -> line.append(String.format(Locale.ROOT, " %s=%.4f", k.replace('/', '_'), val)));
+            String.format(Locale.ROOT, "epoch %d/%d train/loss=%.4f", epoch, o.epochs(), loss));
+    v.forEach((k, val) -> line.append(String.format(Locale.ROOT, " %s=%.4f", k, val)));
+    line.append(String.format(Locale.ROOT, " (%.3f s)", seconds));
     out.println(line);
+    Map<String, Double> row = new LinkedHashMap<>();
+    row.put("train/loss", loss);
+    row.putAll(v);
+    // Lightning counts epochs from 0
+    logRow(epoch - 1, step, row);
+  }
+
+  /**
+   * One row of {@code metrics.csv} in the shape of Lightning's CSVLogger: {@code epoch,step}, then
+   * {@code train/loss}, the {@code val/...} and the {@code test/...} columns, a cell left empty
+   * where the row logged no value; the header names every column the task logs, so a resumed run
+   * appends to the same file.
+   */
+  private void logRow(int epoch, long step, Map<String, Double> values) throws IOException {
     Path csv = o.outputDir().resolve("metrics.csv");
-    StringBuilder row = new StringBuilder();
-    if (!Files.exists(csv)) {
-      row.append("epoch,train_loss");
-      v.keySet().forEach(k -> row.append(',').append(k.replace('/', '_')));
-      row.append(",seconds\n");
+    List<String> columns = new ArrayList<>(List.of("train/loss"));
+    for (String split : List.of("val", "test")) {
+      evaluateNames(split).forEach(columns::add);
     }
-    row.append(epoch).append(',').append(String.format(Locale.ROOT, "%.6f", loss));
-    v.values().forEach(val -> row.append(',').append(String.format(Locale.ROOT, "%.6f", val)));
-    row.append(',').append(String.format(Locale.ROOT, "%.3f", seconds)).append('\n');
+    StringBuilder text = new StringBuilder();
+    if (!Files.exists(csv)) {
+      text.append("epoch,step");
+      columns.forEach(c -> text.append(',').append(c));
+      text.append('\n');
+    }
+    text.append(epoch).append(',').append(step);
+    for (String c : columns) {
+      Double value = values.get(c);
+      text.append(',').append(value == null ? "" : String.format(Locale.ROOT, "%.6f", value));
+    }
+    text.append('\n');
     Files.writeString(
-        csv, row, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        csv, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+  }
+
+  private List<String> evaluateNames(String split) {
+    List<String> names = new ArrayList<>();
+    for (String n :
+        train.regression
+            ? List.of("RMSE", "MSE", "MAE", "R2_Score", "loss")
+            : List.of("mIoU", "mIoU_Micro", "F1_Score", "Accuracy", "Pixel_Accuracy", "loss")) {
+      names.add(split + "/" + n);
+    }
+    return names;
   }
 
   private void writeMetrics(Map<String, Double> test, double elapsed) throws IOException {

@@ -71,8 +71,10 @@ class TrainerTest {
     assertTrue(second.startsWith("resuming from checkpoint at epoch 2"), second);
     assertEquals(stableMetrics(tmp.resolve("straight")), stableMetrics(tmp.resolve("resumed")));
     List<String> rows = Files.readAllLines(tmp.resolve("resumed/out/metrics.csv"));
-    assertEquals(5, rows.size(), "header and epochs 1-4: " + rows);
-    assertTrue(rows.get(3).startsWith("3,"), rows.toString());
+    assertEquals(
+        7, rows.size(), "header, epochs 0-1, the first test, epochs 2-3, the test: " + rows);
+    assertTrue(rows.get(4).startsWith("2,"), rows.toString());
+    assertEquals(Files.readAllLines(tmp.resolve("straight/out/metrics.csv")).get(5), rows.get(6));
   }
 
   @ParameterizedTest
@@ -80,16 +82,24 @@ class TrainerTest {
   void train_learnsAndWritesOutputs(String task) throws Exception {
     String out = train(tmp, task, 5, "--tiles", "32");
     List<String> rows = Files.readAllLines(tmp.resolve("out/metrics.csv"));
-    assertEquals(6, rows.size());
-    double firstLoss = Double.parseDouble(rows.get(1).split(",")[1]);
-    double lastLoss = Double.parseDouble(rows.get(5).split(",")[1]);
+    assertEquals(7, rows.size(), "header, five epochs, the test: " + rows);
+    List<String> header = List.of(rows.get(0).split(",", -1));
+    assertEquals(List.of("epoch", "step", "train/loss"), header.subList(0, 3));
+    int loss = header.indexOf("train/loss");
+    int valLoss = header.indexOf("val/loss");
+    assertTrue(valLoss > loss && header.indexOf("test/loss") > valLoss, header.toString());
+    double firstLoss = Double.parseDouble(rows.get(1).split(",", -1)[loss]);
+    double lastLoss = Double.parseDouble(rows.get(5).split(",", -1)[loss]);
     assertTrue(lastLoss < firstLoss * 0.8, "loss fell: " + rows);
+    assertTrue(rows.get(1).startsWith("0,"), "epochs count from 0 as Lightning's do: " + rows);
+    assertTrue(
+        rows.get(6).split(",", -1)[loss].isEmpty(), "the test row logs no train/loss: " + rows);
     String json = Files.readString(tmp.resolve("out/metrics.json"));
     String key =
         switch (task) {
           case "crop_classification" -> "test/mIoU";
-          case "landslide" -> "test/F1";
-          default -> "test/R2";
+          case "landslide" -> "test/F1_Score";
+          default -> "test/R2_Score";
         };
     double value =
         Double.parseDouble(json.replaceAll("(?s).*\"" + key + "\": ([0-9.\\-]+).*", "$1"));

@@ -1,0 +1,125 @@
+package dev.cairn.config;
+
+import dev.cairn.Bundled;
+import dev.cairn.CairnException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The backbones {@code GEOFM} may name, with the facts rendering needs about each: read from the
+ * data file {@code examples/terratorch/models.csv} bundled in the agent.
+ */
+public final class ModelCatalogue {
+  /** Where the catalogue lives in the project (and, under {@code cairn/}, in the jar). */
+  public static final String SOURCE = "examples/terratorch/models.csv";
+
+  private static ModelCatalogue bundled;
+  private final Map<String, Model> models;
+
+  /**
+   * One backbone.
+   *
+   * @param blocks transformer blocks in its encoder
+   * @param neckIndices the blocks whose outputs the SelectIndices neck passes to the decoder
+   * @param memory a suggested MEMORY_PER_JOB, such as {@code 32G}
+   */
+  public record Model(String name, int blocks, List<Integer> neckIndices, String memory) {
+    /** The indices as YAML and TerraTorch's command line write a list: {@code [5, 11, 17, 23]}. */
+    public String neckIndicesText() {
+      return neckIndices.toString();
+    }
+  }
+
+  private ModelCatalogue(Map<String, Model> models) {
+    this.models = models;
+  }
+
+  /** The catalogue bundled with the agent. */
+  public static synchronized ModelCatalogue bundled() {
+    if (bundled == null) {
+      try {
+        bundled = parse(Files.readString(Bundled.path(SOURCE), StandardCharsets.UTF_8), SOURCE);
+      } catch (IOException e) {
+        throw new CairnException(
+            "cannot read the model catalogue " + SOURCE + ": " + e.getMessage());
+      }
+    }
+    return bundled;
+  }
+
+  /** Parses the CSV text; every row is checked so that a bad entry fails early and by name. */
+  static ModelCatalogue parse(String text, String origin) {
+    Map<String, Model> models = new LinkedHashMap<>();
+    for (Map<String, String> row : CsvTable.parse(text, origin)) {
+      String name = row.get("name");
+      int blocks = Integer.parseInt(row.get("blocks"));
+      List<Integer> indices = new ArrayList<>();
+      for (String s : row.get("neck_indices").trim().split("\\s+")) {
+        indices.add(Integer.parseInt(s));
+      }
+      for (int i = 0; i < indices.size(); i++) {
+        if (indices.get(i) < 0
+            || indices.get(i) >= blocks
+            || (i > 0 && indices.get(i) <= indices.get(i - 1))) {
+          throw new IllegalArgumentException(
+              origin
+                  + ": "
+                  + name
+                  + " has neck indices "
+                  + indices
+                  + " that are not rising block numbers below "
+                  + blocks);
+        }
+      }
+      Checks.memory().apply(row.get("memory"));
+      models.put(name, new Model(name, blocks, List.copyOf(indices), row.get("memory")));
+    }
+    return new ModelCatalogue(java.util.Collections.unmodifiableMap(models));
+  }
+
+  public Set<String> names() {
+    return new LinkedHashSet<>(models.keySet());
+  }
+
+  public Optional<Model> find(String name) {
+    return Optional.ofNullable(models.get(name));
+  }
+
+  /** The model of that name; a name outside the catalogue is a mistake the message helps fix. */
+  public Model get(String name) {
+    Model m = models.get(name);
+    if (m == null) {
+      throw new CairnException(
+          "GEOFM=" + name + " is not in the model catalogue: " + allowed(name));
+    }
+    return m;
+  }
+
+  /** The check {@code GEOFM} gets in the schema. */
+  Function<String, String> check() {
+    return v -> {
+      String s = v.strip();
+      if (models.containsKey(s)) {
+        return s;
+      }
+      throw new IllegalArgumentException(allowed(s));
+    };
+  }
+
+  private String allowed(String given) {
+    return "use a backbone of the model catalogue ("
+        + SOURCE
+        + "): "
+        + String.join(", ", models.keySet())
+        + Checks.hint(given, models.keySet());
+  }
+}

@@ -1,0 +1,172 @@
+package dev.cairn.config;
+
+import dev.cairn.Bundled;
+import dev.cairn.CairnException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The metric names TerraTorch's tasks log in each supported version, with the names one version
+ * renamed known as aliases of the other's: read from the data file {@code
+ * examples/terratorch/metrics.csv}. Cairn compares and records the 1.1 name (the 1.0 name where 1.1
+ * has no counterpart).
+ */
+public final class TerratorchMetrics {
+  public static final String SOURCE = "examples/terratorch/metrics.csv";
+
+  /** The TerraTorch versions whose names are known; the last is the default. */
+  public static final List<String> VERSIONS = List.of("1.0", "1.1");
+
+  public static final String DEFAULT_VERSION = "1.1";
+  private static final List<String> PREFIXES = List.of("train/", "val/", "test/");
+
+  /** Per-class values TerraTorch 1.1 logs for a segmentation task, named after the class. */
+  private static final Pattern PER_CLASS = Pattern.compile("(IoU|Class_Accuracy)_[A-Za-z0-9_.-]+");
+
+  private static TerratorchMetrics bundled;
+  private final List<Metric> metrics;
+
+  /** One quantity a task logs: its name in 1.1 and 1.0 (null where that version lacks it). */
+  record Metric(String kind, String v11, String v10, boolean higherIsBetter) {
+    String canonical() {
+      return v11 != null ? v11 : v10;
+    }
+
+    String in(String version) {
+      return "1.0".equals(version) ? v10 : v11;
+    }
+  }
+
+  private TerratorchMetrics(List<Metric> metrics) {
+    this.metrics = metrics;
+  }
+
+  public static synchronized TerratorchMetrics bundled() {
+    if (bundled == null) {
+      try {
+        bundled = parse(Files.readString(Bundled.path(SOURCE), StandardCharsets.UTF_8), SOURCE);
+      } catch (IOException e) {
+        throw new CairnException(
+            "cannot read TerraTorch's metric names " + SOURCE + ": " + e.getMessage());
+      }
+    }
+    return bundled;
+  }
+
+  static TerratorchMetrics parse(String text, String origin) {
+    List<Metric> list = new ArrayList<>();
+    for (Map<String, String> row : CsvTable.parse(text, origin)) {
+      list.add(
+          new Metric(
+              row.get("kind"),
+              emptyToNull(row.get("v1.1")),
+              emptyToNull(row.get("v1.0")),
+              Boolean.parseBoolean(row.get("higher"))));
+    }
+    return new TerratorchMetrics(List.copyOf(list));
+  }
+
+  /** The kinds of task whose metrics are known ({@code segmentation}, {@code regression}). */
+  public List<String> kinds() {
+    return metrics.stream().map(Metric::kind).distinct().toList();
+  }
+
+  /**
+   * The name Cairn uses for a metric a task of that kind logs, such as {@code test/mIoU} for {@code
+   * test/Multiclass_Jaccard_Index}; null when TerraTorch logs no such metric for that kind.
+   */
+  public String canonical(String kind, String name) {
+    String prefix = prefix(name);
+    if (prefix == null) {
+      return null;
+    }
+    String bare = name.substring(prefix.length());
+    for (Metric m : metrics) {
+      if (m.kind().equals(kind) && (bare.equals(m.v11()) || bare.equals(m.v10()))) {
+        return prefix + m.canonical();
+      }
+    }
+    if ("segmentation".equals(kind) && PER_CLASS.matcher(bare).matches()) {
+      return name;
+    }
+    return null;
+  }
+
+  /** The 1.1 name of a metric logged under any kind, or the name itself: for collected metrics. */
+  public String canonical(String name) {
+    for (String kind : kinds()) {
+      String c = canonical(kind, name);
+      if (c != null) {
+        return c;
+      }
+    }
+    return name;
+  }
+
+  /** The name that version logs for a canonical name, or null when that version does not log it. */
+  public String inVersion(String kind, String canonicalName, String version) {
+    String prefix = prefix(canonicalName);
+    if (prefix == null) {
+      return null;
+    }
+    String bare = canonicalName.substring(prefix.length());
+    for (Metric m : metrics) {
+      if (m.kind().equals(kind) && bare.equals(m.canonical())) {
+        String v = m.in(version);
+        return v == null ? null : prefix + v;
+      }
+    }
+    return "1.1".equals(version) && PER_CLASS.matcher(bare).matches() ? canonicalName : null;
+  }
+
+  /** Whether a larger value of the (canonical) metric is better; true for unknown names. */
+  public boolean higherIsBetter(String kind, String canonicalName) {
+    String prefix = prefix(canonicalName);
+    String bare = prefix == null ? canonicalName : canonicalName.substring(prefix.length());
+    for (Metric m : metrics) {
+      if (m.kind().equals(kind) && bare.equals(m.canonical())) {
+        return m.higherIsBetter();
+      }
+    }
+    return true;
+  }
+
+  /** Every name a task of that kind logs under a prefix, in either version, for messages. */
+  public List<String> names(String kind, String prefix) {
+    List<String> result = new ArrayList<>();
+    for (Metric m : metrics) {
+      if (m.kind().equals(kind)) {
+        for (String n : new String[] {m.v11(), m.v10()}) {
+          if (n != null && !result.contains(prefix + n)) {
+            result.add(prefix + n);
+          }
+        }
+      }
+    }
+    if ("segmentation".equals(kind)) {
+      result.add(prefix + "IoU_<class>");
+    }
+    return result;
+  }
+
+  /** Collected metrics under Cairn's names: 1.0 names become their 1.1 aliases. */
+  public Map<String, Double> canonicalize(Map<String, Double> collected) {
+    Map<String, Double> result = new LinkedHashMap<>();
+    collected.forEach((k, v) -> result.putIfAbsent(canonical(k), v));
+    return result;
+  }
+
+  private static String prefix(String name) {
+    return PREFIXES.stream().filter(name::startsWith).findFirst().orElse(null);
+  }
+
+  private static String emptyToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
+  }
+}

@@ -1,0 +1,142 @@
+package dev.cairn.render;
+
+import dev.cairn.CairnException;
+import dev.cairn.config.ExperimentConfig;
+import dev.cairn.config.ModelCatalogue;
+import dev.cairn.config.QualityGate;
+import dev.cairn.config.TaskDefinition;
+import dev.cairn.config.TerratorchMetrics;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What a TerraTorch task body needs beyond the config: the backbone's neck indices from the model
+ * catalogue, the effective task config (the task's YAML with those indices), and the validation
+ * metric that picks the best checkpoint, named as the site's TerraTorch version logs it.
+ */
+final class TerratorchContext {
+  /** The line of a task YAML that the catalogue's indices replace. */
+  private static final Pattern NECK =
+      Pattern.compile("(-\\s*name:\\s*SelectIndices\\s*\\n\\s*indices:\\s*)\\[[0-9,\\s]*\\]");
+
+  /** Ends the here-document that writes the effective config in the script. */
+  static final String EOF_MARK = "CAIRN_TERRATORCH_YAML";
+
+  static final String PLOT_SCRIPT = "plot_predictions.py";
+
+  /**
+   * What ModelCheckpoint watches for the best checkpoint: a logged name and {@code max} or {@code
+   * min}.
+   */
+  record Monitor(String metric, String mode) {}
+
+  private TerratorchContext() {}
+
+  static Map<String, Object> of(
+      TaskDefinition task, ExperimentConfig config, TemplateSet templates, Site site) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    String version = site.terratorchVersion();
+    ModelCatalogue.Model model = ModelCatalogue.bundled().get(config.model());
+    m.put("version", version);
+    m.put("blocks", model.blocks());
+    m.put("neck_indices", model.neckIndices());
+    m.put("smoke", "true".equals(config.values().get("SMOKE")));
+    Monitor monitor = monitor(task, config.gates().get(task.name()), version);
+    m.put("monitor", monitor.metric());
+    m.put("monitor_mode", monitor.mode());
+    boolean terratorch = "terratorch".equals(config.trainer());
+    m.put("config", terratorch ? effectiveConfig(task, model, templates, site) : "");
+    m.put(
+        "plot_script",
+        terratorch ? embeddable(read(PLOT_SCRIPT, templates, site), PLOT_SCRIPT) : "");
+    return m;
+  }
+
+  /**
+   * The best checkpoint is chosen on the validation twin of the task's gate metric where the site's
+   * version logs it ({@code val/mIoU} for {@code test/mIoU>=0.3}), else on {@code val/loss}, which
+   * every version logs.
+   */
+  static Monitor monitor(TaskDefinition task, QualityGate gate, String version) {
+    if (!task.metrics().isEmpty() && gate != null && gate.metric().startsWith("test/")) {
+      TerratorchMetrics metrics = TerratorchMetrics.bundled();
+      String val = "val/" + gate.metric().substring("test/".length());
+      String named = metrics.inVersion(task.metrics(), val, version);
+      if (named != null) {
+        return new Monitor(named, metrics.higherIsBetter(task.metrics(), val) ? "max" : "min");
+      }
+    }
+    return new Monitor("val/loss", "min");
+  }
+
+  /** The task's YAML with the SelectIndices neck's indices set for the backbone. */
+  static String effectiveConfig(
+      TaskDefinition task, ModelCatalogue.Model model, TemplateSet templates, Site site) {
+    String file = task.name() + ".yaml";
+    String text = read(file, templates, site);
+    Matcher m = NECK.matcher(text);
+    if (!m.find()) {
+      throw new CairnException(
+          "examples/terratorch/"
+              + file
+              + " has no SelectIndices neck with an 'indices: [...]' line;"
+              + " the model catalogue's indices for "
+              + model.name()
+              + " go there");
+    }
+    return embeddable(
+        m.replaceAll(r -> Matcher.quoteReplacement(r.group(1) + model.neckIndicesText())), file);
+  }
+
+  /**
+   * A file of {@code examples/terratorch/} that came with the templates (the rendered commit's, or
+   * the agent's), else from CAIRN_TERRATORCH_CONFIG_DIR.
+   */
+  private static String read(String file, TemplateSet templates, Site site) {
+    Optional<String> text = templates.terratorchConfig(file);
+    if (text.isEmpty()
+        && site.terratorchConfigDir() != null
+        && !site.terratorchConfigDir().isBlank()) {
+      Path p = Path.of(site.terratorchConfigDir()).resolve(file);
+      try {
+        text =
+            Files.isRegularFile(p)
+                ? Optional.of(Files.readString(p, StandardCharsets.UTF_8))
+                : Optional.empty();
+      } catch (IOException e) {
+        throw new CairnException("cannot read " + p + ": " + e.getMessage());
+      }
+    }
+    return text.orElseThrow(
+        () ->
+            new CairnException(
+                "no "
+                    + file
+                    + " in examples/terratorch/ beside "
+                    + templates.origin()
+                    + " or in CAIRN_TERRATORCH_CONFIG_DIR; add it, or use TRAINER=demo"));
+  }
+
+  /** The text as the body of a quoted here-document: no line may end it early. */
+  private static String embeddable(String text, String file) {
+    for (String line : text.split("\n", -1)) {
+      if (line.strip().equals(EOF_MARK)
+          || line.chars().anyMatch(c -> (c < 0x20 && c != '\t') || c == 0x7f)) {
+        throw new CairnException(
+            "examples/terratorch/"
+                + file
+                + " holds a control character or a line "
+                + EOF_MARK
+                + "; remove it");
+      }
+    }
+    return text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+  }
+}

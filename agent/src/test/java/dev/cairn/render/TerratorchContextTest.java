@@ -1,0 +1,49 @@
+package dev.cairn.render;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.cairn.config.ExperimentConfig;
+import dev.cairn.config.TaskDefinition;
+import dev.cairn.testing.Fixtures;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class TerratorchContextTest {
+  private static TerratorchContext.Monitor monitor(String task, String gate, String version) {
+    ExperimentConfig cfg =
+        ExperimentConfig.parse(
+            ("EXPERIMENT_NAME=m\nTRAINER=demo\n" + gate + "\n").getBytes(StandardCharsets.UTF_8),
+            "config.env",
+            Fixtures.tasks());
+    TaskDefinition t =
+        cfg.tasks().stream().filter(d -> d.name().equals(task)).findFirst().orElseThrow();
+    return TerratorchContext.monitor(t, cfg.gates().get(task), version);
+  }
+
+  @Test
+  void monitor_isTheGatesValidationTwinAsTheVersionNamesIt() {
+    assertEquals(
+        new TerratorchContext.Monitor("val/mIoU", "max"),
+        monitor("crop_classification", "CROP_QUALITY_GATE=test/mIoU>=0.3", "1.1"));
+    assertEquals(
+        new TerratorchContext.Monitor("val/Multiclass_Jaccard_Index", "max"),
+        monitor("crop_classification", "CROP_QUALITY_GATE=test/mIoU>=0.3", "1.0"));
+    assertEquals(
+        new TerratorchContext.Monitor("val/RMSE", "min"),
+        monitor("biomass", "BIOMASS_QUALITY_GATE=test/RMSE<=70", "1.0"));
+  }
+
+  @Test
+  void monitor_fallsBackToTheLossWhereTheVersionLacksTheMetric() {
+    assertEquals(
+        new TerratorchContext.Monitor("val/loss", "min"),
+        monitor("landslide", "LANDSLIDE_QUALITY_GATE=test/F1_Score>=0.3", "1.0"));
+    assertEquals(
+        new TerratorchContext.Monitor("val/loss", "min"),
+        monitor("biomass", "BIOMASS_QUALITY_GATE=test/R2_Score>=0.3", "1.0"));
+    TaskDefinition undeclared = new TaskDefinition("t", "T_DATASET_PATH", "T_GATE", "x>=1", "t");
+    assertEquals(
+        new TerratorchContext.Monitor("val/loss", "min"),
+        TerratorchContext.monitor(undeclared, null, "1.1"));
+  }
+}
