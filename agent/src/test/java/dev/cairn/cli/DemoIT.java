@@ -72,7 +72,11 @@ class DemoIT {
         AgentProcess.start(log, Map.of(), "pull", "--repo", repro.toString())) {
       assertEquals(0, pull.waitFor(Duration.ofSeconds(60)), Files.readString(log));
     }
-    Path restored = repro.resolve("results").resolve(run.getFileName());
+    // the run's folder is keyed by commit and attempt, its results folder by run id
+    Path restored;
+    try (Stream<Path> dirs = Files.list(repro.resolve("results"))) {
+      restored = dirs.filter(Files::isDirectory).findFirst().orElseThrow();
+    }
     for (String output : new String[] {"err", "out", "predictions"}) {
       assertSameTree(run.resolve(output), restored.resolve(output));
     }
