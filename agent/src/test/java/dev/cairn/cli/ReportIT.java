@@ -147,11 +147,9 @@ class ReportIT {
     assertTrue(md.contains("Baseline: " + first + " (config commit "), md);
     assertTrue(md.contains("the previous successful run on this branch)."), md);
     assertTrue(md.contains("## Compared with " + first), md);
+    // each task's test metrics against the baseline's, whatever the workload names them
     for (String metric :
-        List.of(
-            "| crop_classification | test/mIoU |",
-            "| landslide | test/F1 |",
-            "| biomass | test/R2 |")) {
+        List.of("| crop_classification | test/", "| landslide | test/", "| biomass | test/")) {
       assertTrue(
           md.lines().anyMatch(l -> l.startsWith(metric) && l.matches(".*\\| [+-]\\d+\\.\\d{4}.*")),
           metric + "\n" + md);
