@@ -17,6 +17,10 @@ case "${CAIRN_AGENT_JAR:-}" in
       echo "cairn: set CAIRN_AGENT_JAR to the path or URL of agent.jar (this repository has no Cairn sources to build)" >&2
       exit 2
     fi
+    if ! command -v mvn >/dev/null 2>&1; then
+      echo "cairn: CAIRN_AGENT_JAR is empty and this image has no mvn to build agent.jar; use an image with Maven (maven:3.9-eclipse-temurin-17) or set CAIRN_AGENT_JAR to the jar's path or URL" >&2
+      exit 2
+    fi
     mvn -B -q -DskipTests -Dmaven.repo.local="$PWD/.cairn/m2" package
     cp agent/target/agent.jar .cairn/bin/agent.jar
     CAIRN_JAR=$PWD/.cairn/bin/agent.jar

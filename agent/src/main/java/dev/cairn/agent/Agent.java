@@ -1,6 +1,7 @@
 package dev.cairn.agent;
 
 import dev.cairn.config.AgentSettings;
+import dev.cairn.metrics.Metrics;
 import dev.cairn.publish.RunState;
 import dev.cairn.scheduler.JobStatus;
 import dev.cairn.scheduler.Schedulers;
@@ -38,6 +39,7 @@ public final class Agent {
   private final Finisher finisher;
   private final StatusWriter statuses;
   private final Outage schedulerOutage = new Outage("scheduler");
+  private final Telemetry telemetry;
   private Duration idleInterval;
 
   public Agent(AgentParts parts) throws IOException {
@@ -56,6 +58,7 @@ public final class Agent {
     this.retries = new RetryPolicy(plans, schedulers, book);
     this.finisher = new Finisher(plans, parts.publisher(), book, clock);
     this.statuses = new StatusWriter(store, book, storeOutage);
+    this.telemetry = new Telemetry(book);
     if (!store.supportsConditionalWrites()) {
       log.warn(
           "{} does not support conditional writes (If-None-Match): running in single-agent mode; "
@@ -91,6 +94,7 @@ public final class Agent {
 
   /** One pass of the loop; true while any run is active. */
   public boolean tick() throws InterruptedException {
+    long started = System.nanoTime();
     intake.intake();
     cancellation.cancelRequested();
     superseding.supersede();
@@ -116,6 +120,7 @@ public final class Agent {
       }
     }
     statuses.flush();
+    telemetry.afterTick(started);
     return !book.active().isEmpty();
   }
 
@@ -172,8 +177,10 @@ public final class Agent {
       try {
         answers = schedulers.get(e.getKey()).status(ids);
         schedulerOutage.recovered(log);
+        Metrics.schedulerPolled(e.getKey(), null);
       } catch (IOException e2) {
         schedulerOutage.failed(log, e2);
+        Metrics.schedulerPolled(e.getKey(), e.getKey() + ": " + e2.getMessage());
         continue;
       }
       for (Run run : book.active()) {

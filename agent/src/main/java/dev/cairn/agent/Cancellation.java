@@ -56,13 +56,30 @@ final class Cancellation {
         storeOutage.failed(log, e);
         return;
       }
-      cancel(run, Untrusted.oneLine(reason(request), 300));
+      if (forAnotherAttempt(request, run)) {
+        // left from an attempt that ended before the agent saw it: it must not cancel this one
+        log.info("run {}: ignoring a cancel request for another attempt", run.runId);
+      } else {
+        cancel(run, Untrusted.oneLine(reason(request), 300));
+      }
       try {
         // done: a later rerun of the commit must not be cancelled by the same request
         store.delete(key);
       } catch (IOException e) {
         log.warn("run {}: cannot remove the cancel request: {}", run.runId, e.getMessage());
       }
+    }
+  }
+
+  /** Whether the request names an attempt other than the run's (older requests name none). */
+  private static boolean forAnotherAttempt(Optional<StoredObject> request, Run run) {
+    try {
+      var node = Json.MAPPER.readTree(request.isPresent() ? request.get().content() : new byte[0]);
+      return node != null
+          && node.hasNonNull("attempt")
+          && node.get("attempt").asInt() != run.attempt();
+    } catch (IOException e) {
+      return false;
     }
   }
 

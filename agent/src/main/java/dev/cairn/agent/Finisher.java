@@ -1,5 +1,6 @@
 package dev.cairn.agent;
 
+import dev.cairn.metrics.Metrics;
 import dev.cairn.plan.RunPlan;
 import dev.cairn.publish.RunPublisher;
 import dev.cairn.publish.RunState;
@@ -50,10 +51,14 @@ final class Finisher {
       book.save(run);
     }
     if (publisher != null && run.resultsCommit == null) {
+      long publishing = System.nanoTime();
+      double uploaded = Metrics.uploadedBytes();
       try {
         run.resultsCommit = publisher.publish(run.snapshot(plan.config()));
+        Metrics.published(publishing, uploaded, true);
         book.save(run);
       } catch (Exception e) {
+        Metrics.published(publishing, uploaded, false);
         if (e instanceof InterruptedException) {
           Thread.currentThread().interrupt();
         }

@@ -5,6 +5,7 @@ import dev.cairn.Json;
 import dev.cairn.Untrusted;
 import dev.cairn.config.AgentSettings;
 import dev.cairn.config.ExperimentConfig;
+import dev.cairn.metrics.Metrics;
 import dev.cairn.plan.RunPlan;
 import dev.cairn.store.ObjectStore;
 import dev.cairn.trigger.RequestPoller;
@@ -68,6 +69,7 @@ final class Intake {
       Set<String> known = book.all().stream().map(r -> r.queueKey).collect(Collectors.toSet());
       found = new ArrayList<>(poller.poll(k -> known.contains(k) || foreign.contains(k)));
       storeOutage.recovered(log);
+      Metrics.polled();
     } catch (IOException e) {
       storeOutage.failed(log, e);
       return;

@@ -1,5 +1,6 @@
 package dev.cairn.agent;
 
+import dev.cairn.metrics.Metrics;
 import dev.cairn.publish.Attempt;
 import dev.cairn.publish.RunState;
 import dev.cairn.scheduler.JobState;
@@ -88,6 +89,7 @@ final class RetryPolicy {
             status.exitCode(),
             status.elapsedSeconds()));
     job.attempt++;
+    Metrics.resubmitted(job.scheduler, JobState.REQUEUED.name());
     int max = plans.of(run).config().maxAttempts();
     log.info(
         "run {}: {} job {} was requeued by the scheduler; attempt {} of {} resumes from its"
@@ -114,6 +116,7 @@ final class RetryPolicy {
   }
 
   private void ended(Run run, JobRun job, JobStatus status) {
+    Metrics.jobEnded(job.scheduler, status.state().name());
     job.history.add(
         new Attempt(
             job.attempt,
@@ -137,6 +140,7 @@ final class RetryPolicy {
           status.reason() == null ? "" : " (" + status.reason() + ")",
           job.attempt + 1,
           max);
+      Metrics.resubmitted(job.scheduler, status.state().name());
       job.attempt++;
       job.schedulerId = null;
       job.state = JobState.NEW;

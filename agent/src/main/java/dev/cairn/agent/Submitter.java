@@ -1,6 +1,7 @@
 package dev.cairn.agent;
 
 import dev.cairn.CairnException;
+import dev.cairn.metrics.Metrics;
 import dev.cairn.plan.JobSpec;
 import dev.cairn.publish.Attempt;
 import dev.cairn.scheduler.JobState;
@@ -61,6 +62,7 @@ final class Submitter {
                   spec.errFile(),
                   Map.of()));
       job.schedulerId = id;
+      Metrics.attempt(job.scheduler);
       job.submitting = false;
       job.state = JobState.PENDING;
       job.reason = null;

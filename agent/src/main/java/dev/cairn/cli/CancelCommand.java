@@ -15,20 +15,23 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code agent.jar cancel COMMIT}: asks the agent to stop a commit's run. */
+/** {@code agent.jar cancel RUN}: asks the agent to stop a run that has not ended. */
 @Command(
     name = "cancel",
     mixinStandardHelpOptions = true,
+    header = "Ask the agent to cancel a run that has not ended.",
     description = {
-      "Ask the agent to cancel the run of a commit: it cancels the run's jobs on the scheduler on",
-      "its next tick and the run ends CANCELLED with the reason."
+      "The agent cancels the run's jobs on the scheduler on its next tick and the run ends",
+      "CANCELLED with the reason. A run that has already ended is left as it is."
     })
 final class CancelCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin CommonOptions common;
 
-  @Parameters(paramLabel = "COMMIT", description = "The config commit (full sha).")
-  String commit;
+  @Parameters(
+      paramLabel = "RUN",
+      description = "A run id, a config commit or a unique prefix of one (such as 74e2f8e9).")
+  String run;
 
   @Option(names = "--reason", paramLabel = "TEXT", description = "Why, for the run's status.")
   String reason;
@@ -36,18 +39,44 @@ final class CancelCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     var settings = common.load(System.getenv());
-    Map<String, String> request = new LinkedHashMap<>();
-    request.put("by", System.getProperty("user.name"));
-    request.put("reason", reason == null ? "" : reason);
-    request.put("at", Clock.systemUTC().instant().toString());
+    PrintWriter out = spec.commandLine().getOut();
     try (ObjectStore store = Wiring.openStore(settings)) {
+      RunLookup.Found found = new RunLookup(store).find(run);
+      String commit = found.commit();
+      int attempt = requestedAttempt(store, commit);
+      if (found.status() != null) {
+        attempt = Math.max(attempt, found.status().attempt());
+      }
+      if (found.status() != null
+          && found.status().state().isTerminal()
+          && found.status().attempt() >= attempt) {
+        out.printf(
+            "run %s (commit %s) already ended %s; nothing to cancel%n",
+            found.status().runId(), commit, found.status().state());
+        out.flush();
+        return 0;
+      }
+      Map<String, Object> request = new LinkedHashMap<>();
+      request.put("by", System.getProperty("user.name"));
+      request.put("reason", reason == null ? "" : reason);
+      request.put("at", Clock.systemUTC().instant().toString());
+      // the agent honours the request only for this attempt: a later rerun is not cancelled by it
+      request.put("attempt", attempt);
       store.put(RunRequest.cancelKey(commit), Json.MAPPER.writeValueAsBytes(request));
-      PrintWriter out = spec.commandLine().getOut();
       out.printf(
-          "asked the agent to cancel the run of %s; follow it with: agent.jar status %s%n",
-          commit, commit);
+          "asked the agent to cancel attempt %d of commit %s; follow it with: agent.jar status %s%n",
+          attempt, commit, commit.substring(0, 8));
       out.flush();
     }
     return 0;
+  }
+
+  /** The latest attempt CI or {@code reproduce} asked for (1 when request.json says nothing). */
+  private static int requestedAttempt(ObjectStore store, String commit) throws Exception {
+    var request = store.get(RunRequest.requestKey(commit), RunRequest.MAX_REQUEST_BYTES);
+    if (request.isEmpty()) {
+      return 1;
+    }
+    return Json.MAPPER.readValue(request.get().content(), RunRequest.class).attemptOrFirst();
   }
 }

@@ -38,6 +38,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "await",
     mixinStandardHelpOptions = true,
+    header = "Follow a commit's run until it ends; pass only when every task met its gate.",
     description = {
       "Poll runs/<commit>/status.json until the run ends, printing its progress and leaderboard; write",
       "a JUnit report, a dotenv report, the run's report (from its results commit) and a metrics",

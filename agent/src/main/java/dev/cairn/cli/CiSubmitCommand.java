@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "submit",
     mixinStandardHelpOptions = true,
+    header = "Validate the committed config and hand it to the agent through the store.",
     description = {
       "Validate config/config.env and upload it with request.json under requests/<commit>/ in",
       "CAIRN_STORE. Idempotent: a retried job does not start a second run; --rerun asks for one."

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.eclipse.jgit.revwalk.RevCommit;
@@ -30,6 +29,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
+    header = "Run the whole GitOps loop on this machine, with nothing to set up.",
     description = {
       "Run the whole GitOps loop locally: seed a Git remote, submit its config as CI would, run the",
       "agent on the local scheduler until the run ends, and print the results."
@@ -79,15 +79,9 @@ final class DemoCommand implements Callable<Integer> {
         "  submitted      requests/" + seed.getName() + "/ (as `agent.jar ci submit` does)");
     out.flush();
 
-    Map<String, String> env = new HashMap<>();
-    env.put("HOME", System.getProperty("user.home"));
-    env.put("CAIRN_STORE", ws.store.toUri().toString());
-    env.put("CAIRN_STATE_DIR", ws.agentState.toString());
-    env.put("CAIRN_REPO_DIR", ws.agentState.resolve("repo").toString());
-    env.put("CAIRN_REPO_REMOTE", ws.origin.toUri().toString());
-    env.put("CAIRN_POLL_MIN_SECONDS", "1");
-    env.put("CAIRN_POLL_MAX_SECONDS", "2");
-    AgentSettings settings = AgentSettings.load(null, env);
+    // the settings file the follow-up commands use; the process environment does not change it
+    AgentSettings settings =
+        AgentSettings.load(ws.writeSettings(), Map.of("HOME", System.getProperty("user.home")));
     Run run;
     try (Wiring wiring = new Wiring(settings, Clock.systemUTC())) {
       wiring.agent.loop(true);
@@ -102,17 +96,16 @@ final class DemoCommand implements Callable<Integer> {
     Path runDir = Path.of(run.runDir);
     if (run.resultsCommit != null) {
       out.println("  pushed to    " + ws.origin + " (main), without starting a pipeline (ci.skip)");
-      out.println(
-          "  reproduce    git clone "
-              + ws.origin
-              + " repro && cd repro && git checkout "
-              + run.resultsCommit.substring(0, 12)
-              + " && java -jar agent.jar pull");
     }
     out.println("outputs        " + runDir);
     out.println("  out          " + runDir.resolve("out"));
     out.println("  err          " + runDir.resolve("err"));
     out.println("  predictions  " + runDir.resolve("predictions"));
+    out.println();
+    out.println("Next, with the demo's settings (" + ws.settings + "), from any folder:");
+    for (String command : DemoNextSteps.commands(ws, run)) {
+      out.println("  $ " + command);
+    }
     out.flush();
     return run.state == RunState.SUCCEEDED ? 0 : 1;
   }

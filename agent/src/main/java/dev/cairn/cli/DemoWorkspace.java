@@ -22,6 +22,7 @@ final class DemoWorkspace {
   final Path origin;
   final Path researcher;
   final Path agentState;
+  final Path settings;
 
   DemoWorkspace(Path root) {
     this.root = root.toAbsolutePath().normalize();
@@ -29,6 +30,24 @@ final class DemoWorkspace {
     this.origin = this.root.resolve("origin.git");
     this.researcher = this.root.resolve("researcher");
     this.agentState = this.root.resolve("agent");
+    this.settings = this.root.resolve("agent.env");
+  }
+
+  /** Writes the agent settings of the demo ({@code agent.env}); returns the file. */
+  Path writeSettings() throws IOException {
+    Files.writeString(
+        settings,
+        String.join(
+            "\n",
+            "# The demo's agent settings: use them with --settings " + settings,
+            "CAIRN_STORE=" + store.toUri(),
+            "CAIRN_STATE_DIR=" + agentState,
+            "CAIRN_REPO_DIR=" + agentState.resolve("repo"),
+            "CAIRN_REPO_REMOTE=" + origin.toUri(),
+            "CAIRN_POLL_MIN_SECONDS=1",
+            "CAIRN_POLL_MAX_SECONDS=2",
+            ""));
+    return settings;
   }
 
   /** Creates the store, the bare origin and the seeded clone; returns the seed commit. */

@@ -24,6 +24,7 @@ import picocli.CommandLine.ScopeType;
       CancelCommand.class,
       RunsCommand.class,
       CompareCommand.class,
+      LogsCommand.class,
       BenchCommand.class,
       CiCommand.class,
       VersionCommand.class,

@@ -41,6 +41,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "pull",
     mixinStandardHelpOptions = true,
+    header = "Download a results commit's outputs from the DVC remote, checking every MD5.",
     description = {
       "Download the outputs named by the .dvc files of a Git revision (default HEAD) from the",
       "DVC remote of .dvc/config, verifying every object's MD5. S3 credentials come from",

@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "render",
     mixinStandardHelpOptions = true,
+    header = "Validate a config.env and print its batch scripts, submitting nothing.",
     description = {
       "Validate a config.env and print (or write) the batch script of every task, submitting",
       "nothing: the check to run before committing a config change."
@@ -79,13 +80,18 @@ final class RenderCommand implements Callable<Integer> {
   @Option(
       names = "--trainer-jar",
       paramLabel = "FILE",
-      defaultValue = "/opt/cairn/demo-trainer.jar")
+      defaultValue = "/opt/cairn/demo-trainer.jar",
+      description =
+          "The demo trainer jar the scripts run with TRAINER=demo (default: ${DEFAULT-VALUE}).")
   String trainerJar;
 
   @Option(
       names = "--terratorch-configs",
       paramLabel = "DIR",
-      defaultValue = "/opt/cairn/examples/terratorch")
+      defaultValue = "/opt/cairn/examples/terratorch",
+      description =
+          "The TerraTorch task configs the scripts use with TRAINER=terratorch"
+              + " (default: ${DEFAULT-VALUE}).")
   String terratorchConfigs;
 
   @Override

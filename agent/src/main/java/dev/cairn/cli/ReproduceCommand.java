@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "reproduce",
     mixinStandardHelpOptions = true,
+    header = "Run the config a results commit recorded again, as a new attempt.",
     description = {
       "Submit the config recorded in a results commit again, as a new attempt of its config",
       "commit linked to the original run. Run it in a clone of the experiment repository."

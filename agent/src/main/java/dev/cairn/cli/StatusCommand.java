@@ -6,6 +6,7 @@ import dev.cairn.publish.RunStatus;
 import dev.cairn.store.ObjectStore;
 import dev.cairn.trigger.RunRequest;
 import java.io.PrintWriter;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -14,43 +15,69 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code agent.jar status COMMIT}: a run's status as CI sees it. */
+/** {@code agent.jar status [RUN]}: the runs in the store, or one run's status as CI sees it. */
 @Command(
     name = "status",
     mixinStandardHelpOptions = true,
-    description = "Print the status of the run of a commit (runs/<commit>/status.json).")
+    header = "List the runs, or print the status of one run as CI sees it.",
+    description = {
+      "Without RUN: the active runs and the latest ended ones (runs/*/status.json).",
+      "With RUN (a run id, a commit or a unique prefix of one): that run's status and jobs."
+    })
 final class StatusCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin CommonOptions common;
 
-  @Parameters(paramLabel = "COMMIT", description = "The config commit (full sha).")
-  String commit;
+  @Parameters(
+      paramLabel = "RUN",
+      arity = "0..1",
+      description = "A run id, a config commit or a unique prefix of one (such as 74e2f8e9).")
+  String run;
 
   @Option(names = "--json", description = "Print status.json as it is.")
   boolean json;
 
+  @Option(
+      names = "--recent",
+      paramLabel = "N",
+      defaultValue = "20",
+      description = "Ended runs to list without RUN (default: ${DEFAULT-VALUE}).")
+  int recent;
+
   @Override
   public Integer call() throws Exception {
     var settings = common.load(System.getenv());
+    PrintWriter out = spec.commandLine().getOut();
     try (ObjectStore store = Wiring.openStore(settings)) {
-      var object = store.get(RunRequest.statusKey(commit));
-      if (object.isEmpty()) {
-        throw new CairnException(
-            "no run for commit "
-                + commit
-                + " in "
-                + store.describe()
-                + "; check the sha (git rev-parse HEAD) or whether CI submitted it");
-      }
-      PrintWriter out = spec.commandLine().getOut();
-      if (json) {
-        out.println(object.get().text());
+      RunLookup lookup = new RunLookup(store);
+      if (run == null) {
+        var runs = lookup.all();
+        if (json) {
+          out.println(Json.MAPPER.writeValueAsString(runs));
+        } else {
+          out.println(RunList.render(runs, recent, Instant.now()));
+        }
+        out.flush();
         return 0;
       }
-      RunStatus status = Json.MAPPER.readValue(object.get().content(), RunStatus.class);
-      out.println(Table.render(status));
+      RunLookup.Found found = lookup.find(run);
+      if (found.status() == null) {
+        throw new CairnException(
+            "commit "
+                + found.commit()
+                + " is submitted but no agent has picked it up yet; is the agent running"
+                + " (`agent.jar run --settings ...`) on the same CAIRN_STORE?");
+      }
+      RunStatus status = found.status();
+      out.println(
+          json
+              ? store
+                  .get(RunRequest.statusKey(found.commit()), RunRequest.MAX_STATUS_BYTES)
+                  .orElseThrow()
+                  .text()
+              : Table.render(status));
+      out.flush();
       return switch (status.state()) {
-        case SUCCEEDED -> 0;
         case FAILED, REJECTED, CANCELLED -> 1;
         default -> 0;
       };

@@ -9,6 +9,10 @@ import dev.cairn.dvc.DvcConfig;
 import dev.cairn.git.GitAuth;
 import dev.cairn.git.GitClone;
 import dev.cairn.git.GitPublisher;
+import dev.cairn.metrics.Health;
+import dev.cairn.metrics.MeteredCommandRunner;
+import dev.cairn.metrics.MeteredObjectStore;
+import dev.cairn.metrics.StatusServer;
 import dev.cairn.publish.ResultsPublisher;
 import dev.cairn.publish.RunPublisher;
 import dev.cairn.render.CommitRenderers;
@@ -32,7 +36,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import org.eclipse.jgit.api.Git;
 
 /** Builds the agent's parts from its settings: the one place that knows them all. */
 final class Wiring implements AutoCloseable {
@@ -43,6 +50,9 @@ final class Wiring implements AutoCloseable {
   final ScriptRenderer renderer;
   final Agent agent;
 
+  /** The store without metrics, for the readiness check. */
+  private final ObjectStore plainStore;
+
   private final GitAuth gitAuth;
   private final GitClone clone;
 
@@ -52,8 +62,10 @@ final class Wiring implements AutoCloseable {
       throw new CairnException(settings.startProblem());
     }
     Files.createDirectories(settings.stateDir());
-    this.store = openStore(settings);
-    this.schedulers = new Schedulers(settings, clock, new ExecCommandRunner());
+    this.plainStore = openStore(settings);
+    this.store = new MeteredObjectStore(plainStore);
+    this.schedulers =
+        new Schedulers(settings, clock, new MeteredCommandRunner(new ExecCommandRunner()));
     this.renderer = renderer(settings);
     RequestCheck check = null;
     CommitRenderers commitRenderers = null;
@@ -115,6 +127,55 @@ final class Wiring implements AutoCloseable {
                     clock)
                 .withGit(check, publisher, seeds)
                 .withCommitRenderers(commitRenderers));
+  }
+
+  /**
+   * Serves /metrics, /healthz and /readyz on CAIRN_HTTP_ADDRESS; null when it is empty. Live while
+   * the loop passes at least once in three longest poll intervals (and 30 s).
+   */
+  StatusServer serveHttp() {
+    if (settings.httpAddress().isEmpty()) {
+      return null;
+    }
+    Map<String, Health.Check> checks = new LinkedHashMap<>();
+    checks.put(
+        "store",
+        () -> {
+          plainStore.exists("runs/.ready");
+          return null;
+        });
+    if (gitAuth != null) {
+      checks.put(
+          "git",
+          () -> {
+            try {
+              gitAuth
+                  .apply(
+                      Git.lsRemoteRepository()
+                          .setRemote(settings.repoRemote())
+                          .setHeads(true)
+                          .setTimeout(10))
+                  .call();
+              return null;
+            } catch (Exception e) {
+              return gitAuth.scrub(
+                  GitAuth.redactUrl(settings.repoRemote()) + ": " + e.getMessage());
+            }
+          });
+    }
+    Duration live = settings.pollMax().multipliedBy(3);
+    Health health =
+        new Health(
+            live.compareTo(Duration.ofSeconds(30)) < 0 ? Duration.ofSeconds(30) : live,
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(10),
+            checks);
+    StatusServer server = StatusServer.start(settings.httpAddress(), health);
+    LOG.info(
+        "serving /metrics, /healthz and /readyz on http://{}:{}",
+        server.address().getHostString(),
+        server.address().getPort());
+    return server;
   }
 
   static ObjectStore openStore(AgentSettings settings) throws IOException {

@@ -48,7 +48,8 @@ public record AgentSettings(
     String dvcRemoteName,
     String seedKey,
     String terratorchVersion,
-    String templatesSource) {
+    String templatesSource,
+    String httpAddress) {
 
   private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
 
@@ -85,6 +86,7 @@ public record AgentSettings(
     DEFAULTS.put("CAIRN_SEED_KEY", "configs/config.env");
     DEFAULTS.put("CAIRN_TERRATORCH_VERSION", TerratorchMetrics.DEFAULT_VERSION);
     DEFAULTS.put("CAIRN_TEMPLATES", "");
+    DEFAULTS.put("CAIRN_HTTP_ADDRESS", "");
   }
 
   /** Every key this record reads. */
@@ -146,6 +148,12 @@ public record AgentSettings(
       v.put("CAIRN_TEMPLATES", v.get("CAIRN_REPO_REMOTE").isBlank() ? "agent" : "commit");
     }
     oneOf("CAIRN_TEMPLATES", v, problems, "commit", "agent");
+    if (!v.get("CAIRN_HTTP_ADDRESS").strip().matches("|([^:\\s]*|\\[[0-9a-fA-F:.]+\\]):\\d{1,5}")) {
+      problems.add(
+          "CAIRN_HTTP_ADDRESS='"
+              + v.get("CAIRN_HTTP_ADDRESS")
+              + "' is not allowed: use HOST:PORT such as 127.0.0.1:9464, or leave it empty");
+    }
     for (String env :
         List.of("CAIRN_S3_ACCESS_KEY_ENV", "CAIRN_S3_SECRET_KEY_ENV", "CAIRN_GIT_TOKEN_ENV")) {
       if (!v.get(env).matches("[A-Za-z_][A-Za-z0-9_]*")) {
@@ -203,7 +211,8 @@ public record AgentSettings(
         v.get("CAIRN_DVC_REMOTE_NAME"),
         v.get("CAIRN_SEED_KEY").strip(),
         v.get("CAIRN_TERRATORCH_VERSION"),
-        v.get("CAIRN_TEMPLATES"));
+        v.get("CAIRN_TEMPLATES"),
+        v.get("CAIRN_HTTP_ADDRESS").strip());
   }
 
   /**

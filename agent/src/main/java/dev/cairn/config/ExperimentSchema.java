@@ -12,7 +12,9 @@ import java.util.function.Function;
 /**
  * Every key {@code config.env} may hold. The keys of the original pipeline ({@code GEOFM}, the
  * three dataset paths, {@code EPOCHS}, {@code NUM_WORKERS}, {@code BATCH_SIZE}) keep their names
- * and meaning; each task adds its dataset and quality-gate keys.
+ * and meaning, and a config of only those is valid: every other key has a default, and {@code
+ * EXPERIMENT_NAME} is derived from {@code GEOFM} when missing. Each task adds its dataset and
+ * quality-gate keys.
  */
 final class ExperimentSchema {
   private final Map<String, ConfigKey> keys = new LinkedHashMap<>();
@@ -83,6 +85,9 @@ final class ExperimentSchema {
     }
     for (ConfigKey key : keys.values()) {
       String value = raw.get(key.name());
+      if (value == null && key.name().equals("EXPERIMENT_NAME")) {
+        value = derivedName(raw.get("GEOFM"));
+      }
       if (value == null) {
         if (key.defaultValue() == null) {
           problems.add(key.name() + " is missing; add " + key.name() + "=... to config.env");
@@ -121,6 +126,20 @@ final class ExperimentSchema {
   private static String at(Map<String, Integer> lineOf, String key) {
     Integer line = lineOf.get(key);
     return line == null ? "" : " (line " + line + ")";
+  }
+
+  /**
+   * The experiment's name where the config gives none: the model's, as the original pipeline named
+   * its runs ({@code prithvi_eo_v2_300} gives {@code prithvi-eo-v2-300}).
+   */
+  private String derivedName(String geofm) {
+    ConfigKey key = keys.get("GEOFM");
+    try {
+      return key.check().apply(geofm == null ? key.defaultValue() : geofm).replace('_', '-');
+    } catch (IllegalArgumentException e) {
+      // GEOFM's own problem is reported; the name only has to be valid
+      return "experiment";
+    }
   }
 
   /** The value as the user wrote it, control characters made visible and long values cut. */

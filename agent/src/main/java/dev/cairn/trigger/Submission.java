@@ -27,7 +27,8 @@ public final class Submission {
    */
   public static Outcome submit(ObjectStore store, RunRequest request, byte[] config, boolean rerun)
       throws IOException {
-    Optional<StoredObject> existing = store.get(RunRequest.requestKey(request.commit()));
+    Optional<StoredObject> existing =
+        store.get(RunRequest.requestKey(request.commit()), RunRequest.MAX_REQUEST_BYTES);
     if (existing.isEmpty()) {
       RunRequest first = withAttempt(request, 1);
       RequestQueue.submit(store, first, config);
@@ -52,7 +53,8 @@ public final class Submission {
       return new Outcome(before, true, false);
     }
     int last = before.attemptOrFirst();
-    Optional<StoredObject> status = store.get(RunRequest.statusKey(request.commit()));
+    Optional<StoredObject> status =
+        store.get(RunRequest.statusKey(request.commit()), RunRequest.MAX_STATUS_BYTES);
     if (status.isPresent()) {
       var node = Json.MAPPER.readTree(status.get().content());
       String state = node.path("state").asText();

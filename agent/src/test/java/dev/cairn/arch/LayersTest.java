@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Data flows one way through the agent's parts (DESIGN.md): cli -> agent -> {trigger, plan, render,
- * scheduler, collect, publish, report} -> {git, dvc, store, config}. A part may use those below it,
- * never one above, and no two parts use each other.
+ * scheduler, collect, publish, report, metrics} -> {git, dvc, store, config}. A part may use those
+ * below it, never one above, and no two parts use each other.
  */
 class LayersTest {
   private static JavaClasses classes;
@@ -47,7 +47,8 @@ class LayersTest {
             "dev.cairn.scheduler..",
             "dev.cairn.collect..",
             "dev.cairn.publish..",
-            "dev.cairn.report..")
+            "dev.cairn.report..",
+            "dev.cairn.metrics..")
         .layer("foundations")
         .definedBy("dev.cairn.git..", "dev.cairn.dvc..", "dev.cairn.store..", "dev.cairn.config..")
         .whereLayer("commands")

@@ -163,7 +163,8 @@ class GitlabPipelineIT {
     v.put("CAIRN_STORE", s3.storeUrl("cairn"));
     v.put("CAIRN_S3_ACCESS_KEY_ENV", S3ProxyServer.ACCESS_KEY_ENV);
     v.put("CAIRN_S3_SECRET_KEY_ENV", S3ProxyServer.SECRET_KEY_ENV);
-    // where ci await reads the results commit (gitlab-ci-local's CI_REPOSITORY_URL is no server)
+    // ci await verifies the results commit there (GitLab's own CI_REPOSITORY_URL would be the
+    // unreachable gitlab.example.org of the clone's origin)
     v.put("CAIRN_REPO_REMOTE", remote);
     return v;
   }
@@ -312,7 +313,9 @@ class GitlabPipelineIT {
             "--junit",
             tmp.resolve("unpushed.xml").toString(),
             "--dotenv",
-            tmp.resolve("unpushed.env").toString())) {
+            tmp.resolve("unpushed.env").toString(),
+            "--git-dir",
+            tmp.resolve("unpushed-await.git").toString())) {
       assertEquals(1, await.waitFor(Duration.ofSeconds(180)), Files.readString(awaitLog));
     }
     String text = Files.readString(awaitLog);

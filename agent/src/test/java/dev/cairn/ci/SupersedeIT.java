@@ -132,11 +132,18 @@ class SupersedeIT {
         "--report-dir",
         tmp.resolve(sha + "-report").toString(),
         "--metrics",
-        tmp.resolve(sha + "-metrics.txt").toString());
+        tmp.resolve(sha + "-metrics.txt").toString(),
+        "--git-dir",
+        tmp.resolve("await-" + sha + ".git").toString());
   }
 
   private Map<String, String> env() {
-    return Map.of("CAIRN_STORE", store.toUri().toString());
+    // await verifies a success in the repository, as CI does with CI_REPOSITORY_URL
+    return Map.of(
+        "CAIRN_STORE",
+        store.toUri().toString(),
+        "CAIRN_REPO_REMOTE",
+        tmp.resolve("origin.git").toUri().toString());
   }
 
   private JsonNode status(String sha) throws IOException {

@@ -4,10 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.testing.AgentProcess;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,8 +53,46 @@ class DemoIT {
     }
   }
 
-  /** A fresh clone, a checkout of the results commit and `agent.jar pull` give the outputs back. */
+  /**
+   * Every command the demo prints after its run works as printed, from another folder: status,
+   * logs, a clone with `pull` that gives the outputs back, `reproduce` and a run of the new
+   * attempt.
+   */
   private void assertReproducible(String demoOutput, Path ws, Path run) throws Exception {
+    List<String> commands =
+        demoOutput.lines().filter(l -> l.startsWith("  $ ")).map(l -> l.substring(4)).toList();
+    assertEquals(6, commands.size(), demoOutput);
+    Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+    List<String> outputs = new ArrayList<>();
+    for (String command : commands) {
+      ProcessBuilder pb =
+          new ProcessBuilder("bash", "-c", command)
+              .directory(elsewhere.toFile())
+              .redirectErrorStream(true);
+      pb.environment().keySet().removeIf(k -> k.startsWith("CAIRN_"));
+      Process p = pb.start();
+      String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(p.waitFor(180, TimeUnit.SECONDS), command);
+      assertEquals(0, p.exitValue(), "$ " + command + "\n" + output);
+      outputs.add(output);
+    }
+    String sha = run.getFileName().toString().substring(0, 8);
+    assertTrue(outputs.get(0).startsWith("0 active run(s), 1 ended"), outputs.get(0));
+    assertTrue(outputs.get(1).contains("(commit " + sha + "): SUCCEEDED"), outputs.get(1));
+    assertTrue(outputs.get(2).contains("crop_classification.out <=="), outputs.get(2));
+    Path restored;
+    try (Stream<Path> dirs = Files.list(ws.resolve("repro/results"))) {
+      restored = dirs.findFirst().orElseThrow();
+    }
+    for (String output : new String[] {"err", "out", "predictions"}) {
+      assertSameTree(run.resolve(output), restored.resolve(output));
+    }
+    assertTrue(outputs.get(4).startsWith("submitted attempt 2 of config commit "), outputs.get(4));
+    String request;
+    try (Stream<Path> queue = Files.list(ws.resolve("store/queue"))) {
+      Path entry = queue.filter(p -> p.toString().endsWith("-a2")).findFirst().orElseThrow();
+      request = Files.readString(entry);
+    }
     String results =
         demoOutput
             .lines()
@@ -59,52 +101,18 @@ class DemoIT {
             .orElseThrow()
             .substring("results commit ".length())
             .strip();
-    Path repro = tmp.resolve("repro");
-    try (org.eclipse.jgit.api.Git git =
-        org.eclipse.jgit.api.Git.cloneRepository()
-            .setURI(ws.resolve("origin.git").toUri().toString())
-            .setDirectory(repro.toFile())
-            .call()) {
-      git.checkout().setName(results).call();
-    }
-    Path log = tmp.resolve("pull.log");
-    try (AgentProcess pull =
-        AgentProcess.start(log, Map.of(), "pull", "--repo", repro.toString())) {
-      assertEquals(0, pull.waitFor(Duration.ofSeconds(60)), Files.readString(log));
-    }
-    // the run's folder is keyed by commit and attempt, its results folder by run id
-    Path restored;
-    try (Stream<Path> dirs = Files.list(repro.resolve("results"))) {
-      restored = dirs.filter(Files::isDirectory).findFirst().orElseThrow();
-    }
-    for (String output : new String[] {"err", "out", "predictions"}) {
-      assertSameTree(run.resolve(output), restored.resolve(output));
-    }
-    // and the run can be repeated: a new attempt of its config commit, linked to the results
-    Path reproduceLog = tmp.resolve("reproduce.log");
-    try (AgentProcess reproduce =
-        AgentProcess.start(
-            reproduceLog,
-            Map.of(
-                "CAIRN_STORE",
-                ws.resolve("store").toUri().toString(),
-                "CAIRN_STATE_DIR",
-                tmp.resolve("cli").toString()),
-            "reproduce",
-            results,
-            "--repo",
-            repro.toString())) {
-      assertEquals(0, reproduce.waitFor(Duration.ofSeconds(60)), Files.readString(reproduceLog));
-    }
-    assertTrue(
-        Files.readString(reproduceLog).startsWith("submitted attempt 2 of config commit "),
-        Files.readString(reproduceLog));
-    String request;
-    try (Stream<Path> queue = Files.list(ws.resolve("store/queue"))) {
-      Path entry = queue.filter(p -> p.toString().endsWith("-a2")).findFirst().orElseThrow();
-      request = Files.readString(entry);
-    }
     assertTrue(request.contains("\"reproduces\" : \"" + results + "\""), request);
+    // the new attempt ran to its end under the agent started by the last command
+    String status =
+        Files.readString(ws.resolve("store/runs").resolve(commitOf(ws)).resolve("status.json"));
+    assertTrue(
+        status.contains("\"attempt\" : 2") && status.contains("\"state\" : \"SUCCEEDED\""), status);
+  }
+
+  private static String commitOf(Path ws) throws Exception {
+    try (Stream<Path> runs = Files.list(ws.resolve("store/runs"))) {
+      return runs.findFirst().orElseThrow().getFileName().toString();
+    }
   }
 
   private static void assertSameTree(Path expected, Path actual) throws Exception {

@@ -116,6 +116,24 @@ class S3ObjectStoreIT {
   }
 
   @Test
+  void get_bounded_readsNoMoreThanTheLimit() throws Exception {
+    store.put("requests/c1/config.env", bytes("EPOCHS=20\n"));
+    store.put("requests/c2/config.env", new byte[1 << 20]);
+    store.put("requests/c3/config.env", new byte[0]);
+    assertEquals("EPOCHS=20\n", store.get("requests/c1/config.env", 10).orElseThrow().text());
+    assertThrows(ObjectTooLargeException.class, () -> store.get("requests/c1/config.env", 9));
+    assertThrows(
+        ObjectTooLargeException.class, () -> store.get("requests/c2/config.env", 64 * 1024));
+    assertEquals(0, store.get("requests/c3/config.env", 10).orElseThrow().content().length);
+    assertEquals(Optional.empty(), store.get("nope", 10));
+    String etag = store.get("requests/c1/config.env", 10).orElseThrow().etag();
+    assertEquals(Optional.empty(), store.getIfChanged("requests/c1/config.env", etag, 10));
+    assertThrows(
+        ObjectTooLargeException.class,
+        () -> store.getIfChanged("requests/c2/config.env", etag, 64 * 1024));
+  }
+
+  @Test
   void list_paginatesPastOneThousandKeys() throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {

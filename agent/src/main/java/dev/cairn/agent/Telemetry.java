@@ -1,0 +1,61 @@
+package dev.cairn.agent;
+
+import dev.cairn.metrics.Metrics;
+import dev.cairn.publish.RunState;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * After each pass of the loop, hands the metrics what the run book says: runs and jobs by state,
+ * the oldest request not yet submitted, and the runs that reached a final state since the last pass
+ * (their result and how long they took from submission).
+ */
+final class Telemetry {
+  private final RunBook book;
+
+  /** Runs already counted as ended, including those that had ended before a restart. */
+  private final Set<String> ended = new HashSet<>();
+
+  Telemetry(RunBook book) {
+    this.book = book;
+    book.all().stream().filter(r -> r.state.isTerminal()).forEach(r -> ended.add(r.runId));
+  }
+
+  void afterTick(long startedNanos) {
+    Map<String, Long> runs = new TreeMap<>();
+    Map<String, Map<String, Long>> jobs = new TreeMap<>();
+    Instant oldest = null;
+    for (Run run : book.all()) {
+      runs.merge(run.state.name(), 1L, Long::sum);
+      for (JobRun job : run.jobs) {
+        jobs.computeIfAbsent(job.scheduler, k -> new TreeMap<>())
+            .merge(job.state.name(), 1L, Long::sum);
+      }
+      Instant submitted = submittedAt(run);
+      if (run.state == RunState.RECEIVED
+          && submitted != null
+          && (oldest == null || submitted.isBefore(oldest))) {
+        oldest = submitted;
+      }
+      if (run.state.isTerminal() && ended.add(run.runId)) {
+        Metrics.runFinished(run.state.name(), submitted);
+      }
+    }
+    Metrics.runs(runs, jobs);
+    Metrics.oldestUnhandled(oldest);
+    Metrics.tick(startedNanos);
+  }
+
+  private static Instant submittedAt(Run run) {
+    try {
+      String at = run.request.submittedAt();
+      return at == null ? null : Instant.parse(at);
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package dev.cairn.metrics;
+
+import dev.cairn.scheduler.CommandRunner;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A {@link CommandRunner} that counts scheduler commands by name ({@code sbatch}, {@code squeue},
+ * {@code bjobs}...) and outcome ({@code ok}, {@code exit_nonzero}, {@code timeout}, {@code error}),
+ * and times them; the commands run in the runner it wraps.
+ */
+public final class MeteredCommandRunner implements CommandRunner {
+  private final CommandRunner runner;
+
+  public MeteredCommandRunner(CommandRunner runner) {
+    this.runner = runner;
+  }
+
+  @Override
+  public Result run(
+      List<String> command,
+      String stdin,
+      Map<String, String> environment,
+      boolean cleanEnvironment,
+      Duration timeout)
+      throws IOException, InterruptedException {
+    // the program's file name only: a bounded label whatever folder it is called from
+    Path program = Path.of(command.get(0)).getFileName();
+    String name = program == null ? command.get(0) : program.toString();
+    long start = System.nanoTime();
+    String outcome = "error";
+    try {
+      Result result = runner.run(command, stdin, environment, cleanEnvironment, timeout);
+      outcome = result.ok() ? "ok" : result.exitCode() == 124 ? "timeout" : "exit_nonzero";
+      return result;
+    } finally {
+      Metrics.COMMANDS.labelValues(name, outcome).inc();
+      Metrics.COMMAND_SECONDS.labelValues(name).observe(Metrics.seconds(start));
+    }
+  }
+}

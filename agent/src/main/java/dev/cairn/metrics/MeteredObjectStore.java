@@ -1,0 +1,144 @@
+package dev.cairn.metrics;
+
+import dev.cairn.store.ObjectStore;
+import dev.cairn.store.StoredObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * An {@link ObjectStore} that counts every call by operation and outcome, times it, and counts the
+ * bytes that go up and down; the calls themselves go to the store it wraps.
+ */
+public final class MeteredObjectStore implements ObjectStore {
+  private final ObjectStore store;
+
+  public MeteredObjectStore(ObjectStore store) {
+    this.store = store;
+  }
+
+  /** One store call that returns a value or throws. */
+  private interface Call<T> {
+    T call() throws IOException;
+  }
+
+  private static <T> T timed(String operation, Call<T> call) throws IOException {
+    long start = System.nanoTime();
+    String outcome = "error";
+    try {
+      T result = call.call();
+      outcome = "ok";
+      return result;
+    } catch (UnsupportedOperationException e) {
+      outcome = "unsupported";
+      throw e;
+    } finally {
+      Metrics.STORE_CALLS.labelValues(operation, outcome).inc();
+      Metrics.STORE_SECONDS.labelValues(operation).observe(Metrics.seconds(start));
+    }
+  }
+
+  private static void bytes(String direction, long n) {
+    Metrics.STORE_BYTES.labelValues(direction).inc(n);
+  }
+
+  @Override
+  public Optional<StoredObject> get(String key) throws IOException {
+    Optional<StoredObject> o = timed("get", () -> store.get(key));
+    o.ifPresent(v -> bytes("download", v.content().length));
+    return o;
+  }
+
+  @Override
+  public Optional<StoredObject> get(String key, long maxBytes) throws IOException {
+    // the wrapped store's own bounded read, which stops reading past the limit
+    Optional<StoredObject> o = timed("get", () -> store.get(key, maxBytes));
+    o.ifPresent(v -> bytes("download", v.content().length));
+    return o;
+  }
+
+  @Override
+  public Optional<StoredObject> getIfChanged(String key, String etag, long maxBytes)
+      throws IOException {
+    Optional<StoredObject> o =
+        timed("get_if_changed", () -> store.getIfChanged(key, etag, maxBytes));
+    o.ifPresent(v -> bytes("download", v.content().length));
+    return o;
+  }
+
+  @Override
+  public Optional<StoredObject> getIfChanged(String key, String etag) throws IOException {
+    Optional<StoredObject> o = timed("get_if_changed", () -> store.getIfChanged(key, etag));
+    o.ifPresent(v -> bytes("download", v.content().length));
+    return o;
+  }
+
+  @Override
+  public String put(String key, byte[] content) throws IOException {
+    String etag = timed("put", () -> store.put(key, content));
+    bytes("upload", content.length);
+    return etag;
+  }
+
+  @Override
+  public String putFile(String key, Path file) throws IOException {
+    String etag = timed("put_file", () -> store.putFile(key, file));
+    bytes("upload", Files.size(file));
+    return etag;
+  }
+
+  @Override
+  public boolean getToFile(String key, Path target) throws IOException {
+    boolean found = timed("get_file", () -> store.getToFile(key, target));
+    if (found) {
+      bytes("download", Files.size(target));
+    }
+    return found;
+  }
+
+  @Override
+  public boolean putIfAbsent(String key, byte[] content) throws IOException {
+    boolean created = timed("put_if_absent", () -> store.putIfAbsent(key, content));
+    if (created) {
+      bytes("upload", content.length);
+    }
+    return created;
+  }
+
+  @Override
+  public boolean supportsConditionalWrites() {
+    return store.supportsConditionalWrites();
+  }
+
+  @Override
+  public boolean exists(String key) throws IOException {
+    return timed("exists", () -> store.exists(key));
+  }
+
+  @Override
+  public List<ObjectInfo> list(String prefix, String startAfter) throws IOException {
+    return timed("list", () -> store.list(prefix, startAfter));
+  }
+
+  @Override
+  public void delete(String key) throws IOException {
+    timed(
+        "delete",
+        () -> {
+          store.delete(key);
+          return null;
+        });
+  }
+
+  @Override
+  public String describe() {
+    return store.describe();
+  }
+
+  @Override
+  public void close() {
+    store.close();
+  }
+}

@@ -1,0 +1,124 @@
+package dev.cairn.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.Json;
+import dev.cairn.scheduler.CommandRunner;
+import dev.cairn.store.FileObjectStore;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** /metrics, /healthz and /readyz on a loopback port, fed by the decorators. */
+class StatusServerTest {
+  @TempDir Path tmp;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  private HttpResponse<String> get(StatusServer server, String path) throws Exception {
+    URI uri = URI.create("http://127.0.0.1:" + server.address().getPort() + path);
+    return http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void metrics_countStoreCallsAndCommandsWithBoundedLabels() throws Exception {
+    try (MeteredObjectStore store = new MeteredObjectStore(new FileObjectStore(tmp));
+        StatusServer server =
+            StatusServer.start(
+                "127.0.0.1:0",
+                new Health(
+                    Duration.ofSeconds(30), Duration.ZERO, Duration.ofSeconds(5), Map.of()))) {
+      store.put("runs/abc/status.json", "{}".getBytes(StandardCharsets.UTF_8));
+      store.get("runs/abc/status.json");
+      store.get("runs/missing");
+      CommandRunner fake =
+          (command, stdin, env, clean, timeout) -> new CommandRunner.Result(command, 1, "", "no");
+      new MeteredCommandRunner(fake)
+          .run(List.of("/opt/slurm/bin/squeue", "-j", "4711"), Duration.ofSeconds(1));
+      Metrics.jobEnded("local", "COMPLETED");
+      String text = get(server, "/metrics").body();
+      assertTrue(
+          text.contains("cairn_store_requests_total{operation=\"put\",outcome=\"ok\"}"), text);
+      assertTrue(
+          text.contains("cairn_store_requests_total{operation=\"get\",outcome=\"ok\"}"), text);
+      assertTrue(
+          text.contains(
+              "cairn_scheduler_commands_total{command=\"squeue\",outcome=\"exit_nonzero\"}"),
+          text);
+      assertTrue(text.contains("cairn_store_bytes_total{direction=\"upload\"}"), text);
+      assertTrue(
+          text.contains("cairn_jobs_ended_total{scheduler=\"local\",state=\"COMPLETED\"}"), text);
+      assertTrue(text.contains("jvm_memory_used_bytes"), text);
+      assertFalse(text.contains("abc") || text.contains("4711"), "no ids in labels:\n" + text);
+    }
+  }
+
+  @Test
+  void readyz_saysWhichCheckFails_andRecovers() throws Exception {
+    AtomicReference<String> storeProblem = new AtomicReference<>("connection refused");
+    Map<String, Health.Check> checks = new LinkedHashMap<>();
+    checks.put("store", storeProblem::get);
+    checks.put(
+        "git",
+        () -> {
+          return null;
+        });
+    try (StatusServer server =
+        StatusServer.start(
+            "127.0.0.1:0",
+            new Health(Duration.ofSeconds(30), Duration.ZERO, Duration.ofSeconds(5), checks))) {
+      HttpResponse<String> unready = get(server, "/readyz");
+      assertEquals(503, unready.statusCode());
+      JsonNode body = Json.MAPPER.readTree(unready.body());
+      assertEquals("unready", body.get("status").asText());
+      assertEquals("connection refused", body.at("/checks/store/problem").asText(), unready.body());
+      assertTrue(body.at("/checks/git/ok").asBoolean(), unready.body());
+      storeProblem.set(null);
+      HttpResponse<String> ready = get(server, "/readyz");
+      assertEquals(200, ready.statusCode(), ready.body());
+      assertEquals("ready", Json.MAPPER.readTree(ready.body()).get("status").asText());
+    }
+  }
+
+  @Test
+  void healthz_isLiveAfterATick_andUnhealthyWhenTheLoopStalls() throws Exception {
+    Metrics.tick(System.nanoTime());
+    try (StatusServer live =
+        StatusServer.start(
+            "127.0.0.1:0",
+            new Health(Duration.ofSeconds(30), Duration.ZERO, Duration.ofSeconds(5), Map.of()))) {
+      HttpResponse<String> ok = get(live, "/healthz");
+      assertEquals(200, ok.statusCode(), ok.body());
+      assertEquals("ok", Json.MAPPER.readTree(ok.body()).get("status").asText());
+    }
+    Metrics.lastTick = Metrics.now() - 100;
+    try (StatusServer stalled =
+        StatusServer.start(
+            "127.0.0.1:0",
+            new Health(Duration.ofSeconds(30), Duration.ZERO, Duration.ofSeconds(5), Map.of()))) {
+      HttpResponse<String> bad = get(stalled, "/healthz");
+      assertEquals(503, bad.statusCode(), bad.body());
+      assertTrue(
+          Json.MAPPER
+              .readTree(bad.body())
+              .get("problem")
+              .asText()
+              .startsWith("the loop last completed a pass 100 s ago"),
+          bad.body());
+    } finally {
+      Metrics.tick(System.nanoTime());
+    }
+  }
+}
