@@ -23,9 +23,10 @@ import picocli.CommandLine.Spec;
     name = "compare",
     mixinStandardHelpOptions = true,
     description = {
-      "Compare runs of a branch: each task's leaderboard over all their trials, then each run's",
-      "metric and parameter changes from the first. A run is named by its run id, config commit or",
-      "results commit (a unique prefix will do); one run alone is compared with its baseline. Reads Git only."
+      "Compare runs of a branch side by side, read from their results commits in Git.",
+      "Each task's leaderboard over all their trials, then each run's metric and parameter changes",
+      "from the first. A run is named by its run id, config commit or results commit (a unique",
+      "prefix will do); one run alone is compared with its baseline."
     })
 final class CompareCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

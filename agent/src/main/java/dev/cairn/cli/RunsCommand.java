@@ -17,8 +17,9 @@ import picocli.CommandLine.Spec;
     name = "runs",
     mixinStandardHelpOptions = true,
     description = {
-      "List the runs on a branch from its results commits (results/*/run.json): run id, config and",
-      "results commits, state, each task's headline metric and the cost. Reads Git only."
+      "List the runs on a branch, read from its results commits in Git.",
+      "Each with its config and results commits, state, each task's headline metric and the cost,",
+      "from results/*/run.json; no store or credentials needed."
     })
 final class RunsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
