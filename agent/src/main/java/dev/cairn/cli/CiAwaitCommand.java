@@ -40,8 +40,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     header = "Follow a commit's run until it ends; pass only when every task met its gate.",
     description = {
-      "Poll runs/<commit>/status.json until the run ends, printing its progress; write a JUnit",
-      "report and a dotenv report; exit 0 only when every task completed and met its quality gate."
+      "Poll runs/<commit>/status.json until the run ends, printing its progress and leaderboard; write",
+      "a JUnit report, a dotenv report, the run's report (from its results commit) and a metrics",
+      "report; exit 0 only when every task completed and met its quality gate."
     })
 final class CiAwaitCommand implements Callable<Integer> {
   private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
@@ -79,6 +80,20 @@ final class CiAwaitCommand implements Callable<Integer> {
   Path dotenv;
 
   @Option(
+      names = "--report-dir",
+      paramLabel = "DIR",
+      defaultValue = "cairn-report",
+      description = "Where report.md, report.html and charts/ go (default: ${DEFAULT-VALUE}).")
+  Path reportDir;
+
+  @Option(
+      names = "--metrics",
+      paramLabel = "FILE",
+      defaultValue = "metrics.txt",
+      description = "GitLab metrics report, Prometheus text format (default: ${DEFAULT-VALUE}).")
+  Path metrics;
+
+  @Option(
       names = "--poll-max",
       paramLabel = "SECONDS",
       defaultValue = "30",
@@ -106,6 +121,8 @@ final class CiAwaitCommand implements Callable<Integer> {
       description = "Agent-style settings file for CAIRN_STORE (the environment wins).")
   Path settingsFile;
 
+  private AgentSettings settings;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -113,6 +130,7 @@ final class CiAwaitCommand implements Callable<Integer> {
     Duration limit = limit();
     AgentSettings settings =
         AgentSettings.load(settingsFile, CiSubmitCommand.storeOnly(System.getenv()));
+    this.settings = settings;
     long deadline = System.nanoTime() + limit.toNanos();
     long pause = 2_000;
     String lastLine = null;
@@ -193,6 +211,27 @@ final class CiAwaitCommand implements Callable<Integer> {
 
   /** Null when Git confirms a successful status, else why not. */
   private String verify(AgentSettings settings, RunStatus status, String commit) {
+    ResultsRemote remote = resultsRemote(settings);
+    if (remote == null) {
+      return "no repository to verify its results commit in; set CAIRN_REPO_REMOTE or pass"
+          + " --repo-url (GitLab sets CI_REPOSITORY_URL)";
+    }
+    try (GitAuth using = remote.auth();
+        GitClone clone = GitClone.open(gitDir, remote.url(), using)) {
+      return CiVerify.reject(new RepoMirror(clone), status, commit, settings.resultsBranch());
+    } catch (CairnException e) {
+      return "the results commit cannot be verified: " + e.getMessage();
+    }
+  }
+
+  /** Where results are read from: a URL and the credentials for it. */
+  private record ResultsRemote(String url, GitAuth auth) {}
+
+  /**
+   * The experiment repository that results are read from: {@code --repo-url}, else
+   * CAIRN_REPO_REMOTE (with the agent's Git credentials), else CI_REPOSITORY_URL; null when none.
+   */
+  private ResultsRemote resultsRemote(AgentSettings settings) {
     Map<String, String> env = System.getenv();
     String url = repoUrl;
     GitAuth auth = GitAuth.none();
@@ -213,16 +252,24 @@ final class CiAwaitCommand implements Callable<Integer> {
     if (url == null) {
       url = env.get("CI_REPOSITORY_URL");
     }
-    if (url == null || url.isBlank()) {
-      return "no repository to verify its results commit in; set CAIRN_REPO_REMOTE or pass"
-          + " --repo-url (GitLab sets CI_REPOSITORY_URL)";
+    return url == null || url.isBlank() ? null : new ResultsRemote(url, auth);
+  }
+
+  /** The run's report, read from its results commit where the repository can be fetched. */
+  private void writeReport(PrintWriter out, RunStatus status) throws IOException {
+    ResultsRemote remote =
+        settings == null || status.resultsCommit() == null ? null : resultsRemote(settings);
+    if (remote != null) {
+      try (GitAuth using = remote.auth();
+          GitClone clone = GitClone.open(gitDir, remote.url(), using)) {
+        clone.fetch();
+        CiRunReport.write(out, status, clone, reportDir, metrics);
+        return;
+      } catch (CairnException e) {
+        out.println("cairn: cannot fetch the results for the run's report: " + e.getMessage());
+      }
     }
-    try (GitAuth using = auth;
-        GitClone clone = GitClone.open(gitDir, url, using)) {
-      return CiVerify.reject(new RepoMirror(clone), status, commit, settings.resultsBranch());
-    } catch (CairnException e) {
-      return "the results commit cannot be verified: " + e.getMessage();
-    }
+    CiRunReport.write(out, status, null, reportDir, metrics);
   }
 
   private int finish(PrintWriter out, RunStatus status, String failure) throws IOException {
@@ -236,6 +283,13 @@ final class CiAwaitCommand implements Callable<Integer> {
               "---- " + Untrusted.forLog(job.trial()) + ": last lines of its err file ----");
           out.println(job.errTail().replaceAll("[\\p{Cntrl}&&[^\\n\\t]]", "?"));
         }
+      }
+    }
+    if (status != null && status.state().isTerminal() && !status.jobs().isEmpty()) {
+      try {
+        writeReport(out, status);
+      } catch (IOException | RuntimeException | LinkageError e) {
+        out.println("cairn: cannot write the run's report: " + e);
       }
     }
     CiReports.write(junit, CiReports.junit(status, failure));

@@ -22,6 +22,8 @@ import picocli.CommandLine.ScopeType;
       PullCommand.class,
       ReproduceCommand.class,
       CancelCommand.class,
+      RunsCommand.class,
+      CompareCommand.class,
       LogsCommand.class,
       BenchCommand.class,
       CiCommand.class,

@@ -105,7 +105,8 @@ final class Wiring implements AutoCloseable {
               git,
               settings.resultsBranch(),
               Version.get(),
-              renderer.templates().hashes());
+              renderer.templates().hashes(),
+              clone);
       RepoMirror mirror = new RepoMirror(clone);
       seeds = new SeedResolver(mirror, settings.allowedBranches(), clock);
       if (settings.requireProvenance()) {

@@ -62,9 +62,20 @@ final class ExperimentSchema {
       }
     }
     add("SMOKE", "false", Checks.oneOf("false", "true"));
+    add("BASELINE", "", ExperimentSchema::baseline);
     for (TaskDefinition t : tasks) {
       add(t.gateKey(), t.defaultGate(), Checks.gate(t.metrics(), TerratorchMetrics.bundled()));
     }
+  }
+
+  /** A run id or commit (prefix) to compare with; empty for the previous successful run. */
+  private static String baseline(String v) {
+    String s = v.strip();
+    if (s.isEmpty() || s.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
+      return s;
+    }
+    throw new IllegalArgumentException(
+        "use a run id or a commit sha of this branch (letters, digits, '.', '_' and '-'), or leave it empty");
   }
 
   private void add(String name, String defaultValue, Function<String, String> check) {

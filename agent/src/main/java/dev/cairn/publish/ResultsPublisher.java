@@ -7,7 +7,11 @@ import dev.cairn.dvc.DvcConfig;
 import dev.cairn.dvc.DvcHashCache;
 import dev.cairn.dvc.DvcOutput;
 import dev.cairn.dvc.DvcWriter;
+import dev.cairn.git.GitClone;
 import dev.cairn.git.GitPublisher;
+import dev.cairn.report.Reports;
+import dev.cairn.report.RunRecords;
+import dev.cairn.report.RunReport;
 import dev.cairn.store.ObjectStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * Versions a finished run: uploads {@code err/}, {@code out/} and {@code predictions/} to the DVC
  * remote in the object store (file objects first, manifests last), then commits {@code
  * results/<run-id>/} (the three {@code .dvc} files, {@code config.env}, {@code run.json}, {@code
- * summary.md}) and {@code .dvc/config} and pushes it.
+ * summary.md}, the report with its charts) and {@code .dvc/config} and pushes it.
  */
 public final class ResultsPublisher implements RunPublisher {
   private static final Logger log = LoggerFactory.getLogger(ResultsPublisher.class);
@@ -37,6 +41,7 @@ public final class ResultsPublisher implements RunPublisher {
   private final String branch;
   private final String agentVersion;
   private final Map<String, String> templateHashes;
+  private final GitClone history;
 
   /**
    * @param remote the DVC remote as users reach it: name, url ({@code s3://bucket/prefix/dvc}) and
@@ -49,6 +54,21 @@ public final class ResultsPublisher implements RunPublisher {
       String branch,
       String agentVersion,
       Map<String, String> templateHashes) {
+    this(store, remote, git, branch, agentVersion, templateHashes, null);
+  }
+
+  /**
+   * @param history the clone whose branch holds the earlier runs, for the report's baseline
+   */
+  public ResultsPublisher(
+      ObjectStore store,
+      DvcConfig.Remote remote,
+      GitPublisher git,
+      String branch,
+      String agentVersion,
+      Map<String, String> templateHashes,
+      GitClone history) {
+    this.history = history;
     this.store = store;
     this.remote = remote;
     this.git = git;
@@ -84,7 +104,11 @@ public final class ResultsPublisher implements RunPublisher {
     }
     files.put(rel + "/.gitignore", Files.readAllBytes(staging.resolve("results/.gitignore")));
     files.put(rel + "/config.env", run.config().content());
-    files.put(rel + "/run.json", Json.MAPPER.writeValueAsBytes(provenance(run, hashes)));
+    RunReport report = ReportInputs.of(run);
+    RunReport baseline = ReportInputs.baseline(history, branch, report);
+    files.put(
+        rel + "/run.json",
+        Json.MAPPER.writeValueAsBytes(provenance(run, hashes, report, baseline)));
     files.put(rel + "/summary.md", Summary.render(run).getBytes(StandardCharsets.UTF_8));
     // what ran: the rendered scripts, and the TerraTorch task configs and plot script the jobs
     // wrote
@@ -100,6 +124,12 @@ public final class ResultsPublisher implements RunPublisher {
             rel + "/" + job.trial() + "/trial.json",
             Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(trial(job)));
       }
+    }
+    try {
+      Reports.files(report, baseline).forEach((name, bytes) -> files.put(rel + "/" + name, bytes));
+    } catch (RuntimeException | LinkageError e) {
+      // the results matter more than their report: commit them without it
+      log.warn("run {}: cannot draw the report: {}", run.runId(), e.toString());
     }
     files.put(".dvc/config", Files.readAllBytes(staging.resolve(".dvc/config")));
     files.put(".dvc/.gitignore", Files.readAllBytes(staging.resolve(".dvc/.gitignore")));
@@ -130,7 +160,8 @@ public final class ResultsPublisher implements RunPublisher {
         + "\n";
   }
 
-  private Map<String, Object> provenance(RunRecord run, Map<String, String> hashes) {
+  private Map<String, Object> provenance(
+      RunRecord run, Map<String, String> hashes, RunReport report, RunReport baseline) {
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("schema", 1);
     p.put("run_id", run.runId());
@@ -149,10 +180,19 @@ public final class ResultsPublisher implements RunPublisher {
     p.put("attempt", run.attempt());
     p.put("received_at", run.receivedAt());
     p.put("finished_at", run.finishedAt());
+    p.put("subject", report.subject());
+    p.put("baseline", report.baseline());
+    p.put("baseline_run", baseline == null ? null : baseline.runId());
     p.put("scheduler", run.scheduler());
     Map<String, Object> jobs = new LinkedHashMap<>();
     for (JobRecord job : run.jobs()) {
-      jobs.put(job.trial(), trial(job));
+      Map<String, Object> j = trial(job);
+      report.trials().stream()
+          .filter(t -> t.trialId().equals(job.trial()))
+          .findFirst()
+          .map(RunRecords::jobFields)
+          .ifPresent(j::putAll);
+      jobs.put(job.trial(), j);
     }
     p.put("gate_rule", run.config().gateRule());
     p.put("jobs", jobs);

@@ -87,7 +87,8 @@ class GitlabPipelineIT {
     Files.writeString(
         clone.resolve("config/config.env"), baseConfig.replaceAll("(?m)^EPOCHS=.*$", "EPOCHS=2"));
     Files.writeString(
-        clone.resolve(".gitignore"), ".gitlab-ci-local/\ncairn-junit.xml\ncairn.env\n.cairn/\n");
+        clone.resolve(".gitignore"),
+        ".gitlab-ci-local/\ncairn-junit.xml\ncairn.env\n.cairn/\ncairn-report/\nmetrics.txt\n");
     Fixtures.git(clone, "add", "-A");
     Fixtures.git(
         clone,
@@ -198,6 +199,35 @@ class GitlabPipelineIT {
         "the researcher's push started the pipeline: " + pushes);
     String junit = Files.readString(clone.resolve("cairn-junit.xml"));
     assertTrue(junit.contains("tests=\"3\" failures=\"0\""), junit);
+    // the run's report and the metrics report are kept as the await job's artifacts
+    assertTrue(result.log().contains("== Leaderboard"), result.log());
+    Path artifacts = awaitArtifacts();
+    for (String file :
+        List.of(
+            "cairn-report/report.html",
+            "cairn-report/report.md",
+            "cairn-report/charts/cost.png",
+            "cairn-report/charts/curves-crop_classification.png",
+            "metrics.txt")) {
+      assertTrue(Files.isRegularFile(artifacts.resolve(file)), file + " in " + artifacts);
+    }
+    String html = Files.readString(artifacts.resolve("cairn-report/report.html"));
+    assertTrue(
+        html.contains("src=\"data:image/png;base64,"),
+        "the report read from the results commit has its charts");
+    String metrics = Files.readString(artifacts.resolve("metrics.txt"));
+    assertTrue(
+        metrics.contains("test_miou{task=\"crop_classification\",trial=\"crop_classification\"} "),
+        metrics);
+  }
+
+  /** The folder where gitlab-ci-local keeps the artifacts of the cairn:await job. */
+  private static Path awaitArtifacts() throws IOException {
+    try (var dirs = Files.list(clone.resolve(".gitlab-ci-local/artifacts"))) {
+      return dirs.filter(d -> d.getFileName().toString().contains("await"))
+          .findFirst()
+          .orElseThrow();
+    }
   }
 
   @Test
@@ -219,6 +249,9 @@ class GitlabPipelineIT {
             "<failure type=\"QualityGate\" message=\"quality gate test/mIoU&gt;=0.999 missed: test/mIoU = "),
         junit);
     assertTrue(junit.contains("tests=\"3\" failures=\"1\""), junit);
+    assertTrue(
+        result.log().contains("== Compared with "),
+        "the failed run is compared with the first: " + result.log());
   }
 
   @Test

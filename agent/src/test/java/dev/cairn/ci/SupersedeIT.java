@@ -129,6 +129,10 @@ class SupersedeIT {
         tmp.resolve(sha + ".xml").toString(),
         "--dotenv",
         tmp.resolve(sha + ".env").toString(),
+        "--report-dir",
+        tmp.resolve(sha + "-report").toString(),
+        "--metrics",
+        tmp.resolve(sha + "-metrics.txt").toString(),
         "--git-dir",
         tmp.resolve("await-" + sha + ".git").toString());
   }

@@ -1,0 +1,227 @@
+package dev.cairn.report;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.geom.Ellipse2D;
+import java.awt.geom.Rectangle2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.LegendItemCollection;
+import org.jfree.chart.annotations.XYTitleAnnotation;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.CombinedDomainXYPlot;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.title.TextTitle;
+import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+/**
+ * The report's charts, drawn headless with JFreeChart as small PNGs (640 x 400): each task's
+ * learning curves and each task's headline metric against what it cost.
+ */
+public final class Charts {
+  static final int WIDTH = 640;
+  static final int HEIGHT = 400;
+  private static final Color[] PALETTE = {
+    new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728),
+    new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f)
+  };
+
+  static {
+    System.setProperty("java.awt.headless", "true");
+  }
+
+  private Charts() {}
+
+  /** The file name of a task's learning-curve chart. */
+  public static String curvesFile(String task) {
+    return Reports.safeName("curves-" + task + ".png");
+  }
+
+  public static final String COST_FILE = "cost.png";
+
+  /** Every chart of the report by file name; a task without a logged curve has no curve chart. */
+  public static Map<String, byte[]> draw(RunReport run, RunReport baseline) {
+    Map<String, byte[]> charts = new LinkedHashMap<>();
+    for (String task : run.tasks()) {
+      JFreeChart chart = curves(task, run, baseline);
+      if (chart != null) {
+        charts.put(curvesFile(task), png(chart));
+      }
+    }
+    charts.put(COST_FILE, png(cost(run, baseline)));
+    return charts;
+  }
+
+  /**
+   * Validation metric (left axis, solid) and training loss (right axis, dashed) per epoch of each
+   * trial.
+   */
+  static JFreeChart curves(String task, RunReport run, RunReport baseline) {
+    XYSeriesCollection metric = new XYSeriesCollection();
+    XYSeriesCollection loss = new XYSeriesCollection();
+    String metricName = null;
+    for (RunReport r : baseline == null ? List.of(run) : List.of(run, baseline)) {
+      List<Leaderboard.Row> rows = Leaderboard.rank(List.of(r)).getOrDefault(task, List.of());
+      for (Leaderboard.Row row : rows) {
+        List<EpochRow> curve = row.trial().curve();
+        String name = Curves.validationOf(row.trial().gateMetric(), curve);
+        metricName = metricName == null ? name : metricName;
+        String label = (r == run ? "" : "baseline ") + row.label();
+        add(metric, label + " " + metricName, curve, metricName);
+        add(loss, label + " train/loss", curve, "train/loss");
+      }
+    }
+    if (metric.getSeriesCount() == 0 && loss.getSeriesCount() == 0) {
+      return null;
+    }
+    XYPlot plot = new XYPlot();
+    NumberAxis epochs = new NumberAxis("epoch");
+    epochs.setAutoRangeIncludesZero(false);
+    epochs.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+    plot.setDomainAxis(epochs);
+    NumberAxis left = new NumberAxis(metricName == null ? "metric" : metricName);
+    left.setAutoRangeIncludesZero(false);
+    plot.setRangeAxis(0, left);
+    plot.setDataset(0, metric);
+    plot.setRenderer(0, lines(metric.getSeriesCount(), false));
+    NumberAxis right = new NumberAxis("train/loss");
+    right.setAutoRangeIncludesZero(false);
+    plot.setRangeAxis(1, right);
+    plot.setDataset(1, loss);
+    plot.mapDatasetToRangeAxis(1, 1);
+    plot.setRenderer(1, lines(loss.getSeriesCount(), true));
+    return styled(
+        new JFreeChart(null, JFreeChart.DEFAULT_TITLE_FONT, plot, true),
+        "Learning curves: " + task);
+  }
+
+  /**
+   * Each task's headline metric (its own axis) against GPU-hours, or CPU-hours where no trial had a
+   * GPU: one point per trial, this run's and the baseline's.
+   */
+  static JFreeChart cost(RunReport run, RunReport baseline) {
+    boolean gpu = run.onGpus() || (baseline != null && baseline.onGpus());
+    NumberAxis cost = new NumberAxis(gpu ? "GPU-hours" : "CPU-hours (no GPUs)");
+    cost.setNumberFormatOverride(
+        new DecimalFormat("0.####", DecimalFormatSymbols.getInstance(Locale.ROOT)));
+    CombinedDomainXYPlot combined = new CombinedDomainXYPlot(cost);
+    combined.setGap(8);
+    LegendItemCollection legend = new LegendItemCollection();
+    for (String task : run.tasks()) {
+      XYSeriesCollection data = new XYSeriesCollection();
+      String metric = null;
+      for (RunReport r : baseline == null ? List.of(run) : List.of(run, baseline)) {
+        XYSeries series =
+            new XYSeries(r == run ? "this run" : "baseline " + r.runId(), false, true);
+        for (TrialResult t : r.trials()) {
+          Double hours = gpu ? t.gpuHours() : t.cpuHours();
+          if (t.task().equals(task) && t.headline() != null && hours != null) {
+            series.add(hours.doubleValue(), t.headline());
+            metric = metric == null ? t.gateMetric() : metric;
+          }
+        }
+        data.addSeries(series);
+      }
+      NumberAxis value = new NumberAxis(metric == null ? "metric" : metric);
+      value.setAutoRangeIncludesZero(false);
+      value.setNumberFormatOverride(
+          new DecimalFormat("0.####", DecimalFormatSymbols.getInstance(Locale.ROOT)));
+      if (metric != null) {
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < data.getSeriesCount(); i++) {
+          for (int k = 0; k < data.getItemCount(i); k++) {
+            lo = Math.min(lo, data.getYValue(i, k));
+            hi = Math.max(hi, data.getYValue(i, k));
+          }
+        }
+        // one value alone gives no range to draw: show it in the middle of a small one
+        double pad = Math.max((hi - lo) * 0.15, Math.max(Math.abs(hi) * 0.05, 0.01));
+        value.setRange(lo - pad, hi + pad);
+      }
+      value.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
+      XYLineAndShapeRenderer points = new XYLineAndShapeRenderer(false, true);
+      points.setAutoPopulateSeriesShape(false);
+      points.setSeriesPaint(0, PALETTE[0]);
+      points.setSeriesShape(0, new Rectangle2D.Double(-4, -4, 8, 8));
+      points.setSeriesPaint(1, PALETTE[7]);
+      points.setSeriesShape(1, new Ellipse2D.Double(-4, -4, 8, 8));
+      XYPlot plot = new XYPlot(data, null, value, points);
+      plot.setBackgroundPaint(new Color(0xfafafa));
+      TextTitle name = new TextTitle(task, new Font(Font.SANS_SERIF, Font.BOLD, 11));
+      plot.addAnnotation(new XYTitleAnnotation(0.01, 0.98, name, RectangleAnchor.TOP_LEFT));
+      combined.add(plot);
+      if (legend.getItemCount() == 0) {
+        legend = plot.getLegendItems();
+      }
+    }
+    combined.setFixedLegendItems(legend);
+    return styled(
+        new JFreeChart(null, JFreeChart.DEFAULT_TITLE_FONT, combined, true),
+        "Headline metric against " + (gpu ? "GPU-hours" : "CPU-hours"));
+  }
+
+  private static void add(XYSeriesCollection data, String key, List<EpochRow> curve, String name) {
+    if (name == null) {
+      return;
+    }
+    XYSeries series = new XYSeries(key, true, false);
+    for (EpochRow row : curve) {
+      Double v = row.values().get(name);
+      if (v != null) {
+        series.add(row.epoch(), v);
+      }
+    }
+    if (series.getItemCount() > 0 && data.getSeriesIndex(key) < 0) {
+      data.addSeries(series);
+    }
+  }
+
+  private static XYLineAndShapeRenderer lines(int count, boolean dashed) {
+    XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
+    for (int i = 0; i < count; i++) {
+      r.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
+      r.setSeriesStroke(
+          i,
+          dashed
+              ? new BasicStroke(
+                  1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f)
+              : new BasicStroke(2f));
+    }
+    return r;
+  }
+
+  private static JFreeChart styled(JFreeChart chart, String title) {
+    chart.setTitle(new TextTitle(title, new Font(Font.SANS_SERIF, Font.BOLD, 14)));
+    chart.setBackgroundPaint(Color.WHITE);
+    if (!(chart.getPlot() instanceof CombinedDomainXYPlot)) {
+      chart.getPlot().setBackgroundPaint(new Color(0xfafafa));
+    }
+    chart.setAntiAlias(true);
+    chart.setTextAntiAlias(true);
+    return chart;
+  }
+
+  private static byte[] png(JFreeChart chart) {
+    try {
+      BufferedImage image =
+          chart.createBufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB, null);
+      return ChartUtils.encodeAsPNG(image);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

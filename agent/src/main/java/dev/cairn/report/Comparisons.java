@@ -1,0 +1,170 @@
+package dev.cairn.report;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What {@code agent.jar runs} and {@code agent.jar compare} show: the runs of a branch with each
+ * task's headline metric and the cost, and several runs side by side (leaderboards, then each run's
+ * changes from the first), as a {@link Doc} or as plain data for JSON.
+ */
+public final class Comparisons {
+  private Comparisons() {}
+
+  /** One row per run, oldest first. */
+  public static Doc runs(String branch, List<RunReport> runs) {
+    Doc doc = new Doc().heading(1, runs.size() + " run(s) on " + branch);
+    List<String> tasks = tasks(runs);
+    List<String> header = new ArrayList<>(List.of("run", "config", "results", "state", "finished"));
+    header.addAll(tasks);
+    header.add("cost (h)");
+    List<List<String>> rows = new ArrayList<>();
+    for (RunReport r : runs) {
+      List<String> row =
+          new ArrayList<>(
+              List.of(
+                  r.runId(),
+                  Format.shortSha(r.configCommit()),
+                  Format.shortSha(r.resultsCommit()),
+                  Format.orDash(r.state()),
+                  Format.orDash(r.finishedAt())));
+      for (String task : tasks) {
+        TrialResult best = r.best(task);
+        row.add(
+            best == null || best.gateMetric() == null
+                ? "-"
+                : best.gateMetric()
+                    + " "
+                    + Format.metric(best.headline())
+                    + (best.passed() == null ? "" : best.passed() ? "" : " FAIL"));
+      }
+      row.add(Format.hours(r.cost()) + (r.cost() == null ? "" : r.onGpus() ? " GPU" : " CPU"));
+      rows.add(row);
+    }
+    return doc.table(header, rows);
+  }
+
+  /**
+   * The runs side by side: who they are, each task's leaderboard, and every run's changes from the
+   * first.
+   */
+  public static Doc compare(List<RunReport> runs) {
+    RunReport first = runs.get(0);
+    Doc doc = new Doc().heading(1, "Comparing " + runs.size() + " run(s)");
+    List<List<String>> rows = new ArrayList<>();
+    for (RunReport r : runs) {
+      rows.add(
+          List.of(
+              r.runId(),
+              Format.shortSha(r.configCommit()),
+              Format.shortSha(r.resultsCommit()),
+              Format.orDash(r.state()),
+              Format.orDash(r.subject()),
+              Format.hours(r.cost())));
+    }
+    doc.table(List.of("run", "config", "results", "state", "subject", "cost (h)"), rows);
+    doc.heading(2, "Leaderboard");
+    ReportDoc.leaderboards(doc, runs, null);
+    for (RunReport r : runs.subList(1, runs.size())) {
+      doc.heading(2, r.runId() + " against " + first.runId());
+      ReportDoc.deltas(doc, r, first);
+    }
+    return doc;
+  }
+
+  /** The runs of {@link #runs} as data: id, commits, state, headline per task, cost. */
+  public static List<Map<String, Object>> runsData(List<RunReport> runs) {
+    List<Map<String, Object>> result = new ArrayList<>();
+    for (RunReport r : runs) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("run_id", r.runId());
+      m.put("config_commit", r.configCommit());
+      m.put("results_commit", r.resultsCommit());
+      m.put("state", r.state());
+      m.put("finished_at", r.finishedAt());
+      m.put("subject", r.subject());
+      Map<String, Object> headline = new LinkedHashMap<>();
+      for (String task : r.tasks()) {
+        TrialResult best = r.best(task);
+        if (best != null) {
+          Map<String, Object> h = new LinkedHashMap<>();
+          h.put("trial", best.trialId());
+          h.put("metric", best.gateMetric());
+          h.put("value", best.headline());
+          h.put("passed", best.passed());
+          headline.put(task, h);
+        }
+      }
+      m.put("headline", headline);
+      m.put("cost_hours", r.cost());
+      m.put("cost_unit", r.onGpus() ? "GPU-hours" : "CPU-hours");
+      result.add(m);
+    }
+    return result;
+  }
+
+  /**
+   * The comparison of {@link #compare} as data: runs, leaderboards, and deltas from the first run.
+   */
+  public static Map<String, Object> compareData(List<RunReport> runs) {
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("runs", runsData(runs));
+    Map<String, Object> boards = new LinkedHashMap<>();
+    Leaderboard.rank(runs)
+        .forEach(
+            (task, rows) -> {
+              List<Map<String, Object>> list = new ArrayList<>();
+              for (Leaderboard.Row row : rows) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("rank", row.rank());
+                m.put("run_id", row.runId());
+                m.put("trial", row.trial().trialId());
+                m.put("label", row.label());
+                m.put("metric", row.trial().gateMetric());
+                m.put("value", row.trial().headline());
+                m.put("gate", row.trial().gate());
+                m.put("passed", row.trial().passed());
+                m.put("cost_hours", row.trial().cost());
+                list.add(m);
+              }
+              boards.put(task, list);
+            });
+    result.put("leaderboard", boards);
+    List<Map<String, Object>> deltas = new ArrayList<>();
+    RunReport first = runs.get(0);
+    for (RunReport r : runs.subList(1, runs.size())) {
+      for (Deltas.Delta d : Deltas.metrics(r, first)) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("run_id", r.runId());
+        m.put("baseline_run_id", first.runId());
+        m.put("task", d.task());
+        m.put("metric", d.metric());
+        m.put("baseline", d.baseline());
+        m.put("current", d.current());
+        m.put("diff", d.diff());
+        m.put("relative", d.relative());
+        m.put("better", d.better());
+        deltas.add(m);
+      }
+      for (Deltas.ParamChange c : Deltas.params(r, first)) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("run_id", r.runId());
+        m.put("baseline_run_id", first.runId());
+        m.put("parameter", c.key());
+        m.put("baseline", c.before());
+        m.put("current", c.after());
+        deltas.add(m);
+      }
+    }
+    result.put("changes", deltas);
+    return result;
+  }
+
+  private static List<String> tasks(List<RunReport> runs) {
+    List<String> tasks = new ArrayList<>();
+    runs.forEach(r -> r.tasks().stream().filter(t -> !tasks.contains(t)).forEach(tasks::add));
+    return tasks;
+  }
+}

@@ -1,0 +1,45 @@
+package dev.cairn.report;
+
+import java.util.Locale;
+
+/** How numbers read in the report: metrics to four places, changes signed, hours and durations. */
+final class Format {
+  private Format() {}
+
+  static String metric(Double v) {
+    return v == null ? "-" : String.format(Locale.ROOT, "%.4f", v);
+  }
+
+  static String change(Double diff, Double relative) {
+    if (diff == null) {
+      return "-";
+    }
+    String d = String.format(Locale.ROOT, "%+.4f", diff);
+    return relative == null ? d : d + String.format(Locale.ROOT, " (%+.1f %%)", relative * 100);
+  }
+
+  static String verdict(Boolean better) {
+    return better == null ? "same" : better ? "better" : "worse";
+  }
+
+  static String hours(Double h) {
+    return h == null ? "-" : String.format(Locale.ROOT, "%.4f", h);
+  }
+
+  static String duration(Long seconds) {
+    if (seconds == null) {
+      return "-";
+    }
+    return seconds < 120
+        ? seconds + " s"
+        : String.format(Locale.ROOT, "%d min %02d s", seconds / 60, seconds % 60);
+  }
+
+  static String shortSha(String sha) {
+    return sha == null ? "-" : sha.substring(0, Math.min(8, sha.length()));
+  }
+
+  static String orDash(Object o) {
+    return o == null || o.toString().isEmpty() ? "-" : o.toString();
+  }
+}

@@ -1,0 +1,69 @@
+package dev.cairn.report;
+
+import java.util.List;
+
+/**
+ * A finished run as the report sees it: who asked, how it ended, and its trials. Built by the
+ * publisher from the agent's run, or read back from a results commit's {@code run.json}.
+ *
+ * @param resultsCommit the results commit holding it; null while it is being published
+ * @param subject the first line of the config commit's message
+ * @param baseline the run the config asked to compare with ({@code BASELINE}), or null
+ */
+public record RunReport(
+    String runId,
+    String configCommit,
+    String resultsCommit,
+    String branch,
+    String state,
+    String message,
+    String subject,
+    String finishedAt,
+    String baseline,
+    List<TrialResult> trials) {
+
+  public RunReport {
+    trials = trials == null ? List.of() : List.copyOf(trials);
+  }
+
+  public RunReport withResultsCommit(String sha) {
+    return new RunReport(
+        runId, configCommit, sha, branch, state, message, subject, finishedAt, baseline, trials);
+  }
+
+  /** The tasks of the trials, in order of first appearance. */
+  public List<String> tasks() {
+    return trials.stream().map(TrialResult::task).distinct().toList();
+  }
+
+  /** The trial of a task with the best headline metric, or null when the task has none. */
+  public TrialResult best(String task) {
+    List<Leaderboard.Row> rows = Leaderboard.rank(List.of(this)).get(task);
+    return rows == null || rows.isEmpty() ? null : rows.get(0).trial();
+  }
+
+  /**
+   * GPU-hours (or CPU-hours where there were no GPUs) of every trial, summed; null when unknown.
+   */
+  public Double cost() {
+    Double sum = null;
+    for (TrialResult t : trials) {
+      Double c = t.cost();
+      if (c != null) {
+        sum = (sum == null ? 0 : sum) + c;
+      }
+    }
+    return sum;
+  }
+
+  /** True when any trial ran on GPUs: its cost is in GPU-hours. */
+  public boolean onGpus() {
+    return trials.stream().anyMatch(t -> t.gpuHours() != null);
+  }
+
+  public String shortCommit() {
+    return configCommit == null
+        ? ""
+        : configCommit.substring(0, Math.min(8, configCommit.length()));
+  }
+}

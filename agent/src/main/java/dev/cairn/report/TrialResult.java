@@ -1,0 +1,74 @@
+package dev.cairn.report;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One trial of a finished run (a task at one sweep point; today one per task): what ran, how it
+ * ended, its metrics, its quality gate, what it cost and its learning curve.
+ *
+ * @param params the config values the trial ran with ({@code GEOFM}, {@code LEARNING_RATE}, ...)
+ * @param gateMetric the metric the gate reads, e.g. {@code test/mIoU}; the trial's headline metric
+ * @param passed whether the gate was met; null when the trial did not complete
+ * @param cpuS CPU seconds where measured, else null
+ */
+public record TrialResult(
+    String trialId,
+    String task,
+    Map<String, String> params,
+    String state,
+    Map<String, Double> metrics,
+    String gate,
+    String gateMetric,
+    boolean higherIsBetter,
+    Boolean passed,
+    Long elapsedS,
+    Long cpuS,
+    Integer gpus,
+    Integer cpus,
+    Long maxRssMb,
+    String errTail,
+    List<EpochRow> curve) {
+
+  public TrialResult {
+    params =
+        params == null
+            ? Map.of()
+            : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
+    metrics =
+        metrics == null
+            ? Map.of()
+            : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metrics));
+    curve = curve == null ? List.of() : List.copyOf(curve);
+  }
+
+  /** The gate metric's value, or null when the trial did not report it. */
+  public Double headline() {
+    return gateMetric == null ? null : metrics.get(gateMetric);
+  }
+
+  /** GPU-hours where the trial had GPUs, else null. */
+  public Double gpuHours() {
+    return gpus == null || gpus == 0 || elapsedS == null ? null : gpus * elapsedS / 3600.0;
+  }
+
+  /**
+   * CPU-hours: measured CPU time where known, else cores x wall time; null when neither is known.
+   */
+  public Double cpuHours() {
+    if (cpuS != null && cpuS > 0) {
+      return cpuS / 3600.0;
+    }
+    return cpus == null || elapsedS == null ? null : cpus * elapsedS / 3600.0;
+  }
+
+  /** GPU-hours, or CPU-hours for a trial without GPUs. */
+  public Double cost() {
+    Double gpu = gpuHours();
+    return gpu != null ? gpu : cpuHours();
+  }
+
+  public boolean completed() {
+    return "COMPLETED".equals(state);
+  }
+}
