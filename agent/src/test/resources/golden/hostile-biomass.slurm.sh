@@ -82,7 +82,9 @@ cairn_sample() {
         | awk -F', ' '{ u += $1; m += $2 } END { print u + 0, m + 0 }')
       util_sum=$((util_sum + u)); samples=$((samples + 1)); [ "$m" -gt "$gpu_mem" ] && gpu_mem=$m
     fi
-    echo "$peak $util_sum $samples $gpu_mem" > "$CAIRN_OUTPUT_DIR/.usage"
+    # whole lines only: the sampler may be killed mid-write, and the reader must not see half
+    echo "$peak $util_sum $samples $gpu_mem" > "$CAIRN_OUTPUT_DIR/.usage.tmp" \
+      && mv -f "$CAIRN_OUTPUT_DIR/.usage.tmp" "$CAIRN_OUTPUT_DIR/.usage"
     sleep 2
   done
 }
@@ -91,8 +93,11 @@ CAIRN_SAMPLER=$!
 cairn_usage() {
   local rc=$? peak=0 util_sum=0 samples=0 gpu_mem=0 cpu
   kill "$CAIRN_SAMPLER" 2>/dev/null || true
-  if [ -f "$CAIRN_OUTPUT_DIR/.usage" ]; then read -r peak util_sum samples gpu_mem < "$CAIRN_OUTPUT_DIR/.usage"; fi
-  rm -f "$CAIRN_OUTPUT_DIR/.usage"
+  # the figures are a bonus: a missing or empty sample must not fail a job whose workload passed
+  if [ -f "$CAIRN_OUTPUT_DIR/.usage" ]; then
+    read -r peak util_sum samples gpu_mem < "$CAIRN_OUTPUT_DIR/.usage" || true
+  fi
+  rm -f "$CAIRN_OUTPUT_DIR/.usage" "$CAIRN_OUTPUT_DIR/.usage.tmp"
   times > "$CAIRN_OUTPUT_DIR/.times"  # a builtin with a redirect: no subshell, so it sees the children
   cpu=$(tail -n 1 "$CAIRN_OUTPUT_DIR/.times" | awk '{ t = 0; for (i = 1; i <= 2; i++) { split($i, a, "m"); t += a[1] * 60 + a[2] } print int(t + 0.5) }')
   rm -f "$CAIRN_OUTPUT_DIR/.times"
