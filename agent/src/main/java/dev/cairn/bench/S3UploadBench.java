@@ -7,7 +7,6 @@ import dev.cairn.store.S3Credentials;
 import dev.cairn.store.S3Location;
 import dev.cairn.store.S3ObjectStore;
 import dev.cairn.store.S3Options;
-import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -15,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -137,20 +135,20 @@ public final class S3UploadBench {
     Optional<String> problem = Optional.empty();
     if (!s3) {
       problem = Optional.of("not run (not an s3:// store)");
-    } else if (!onPath("aws")) {
+    } else if (!AwsCli.onPath("aws")) {
       problem = Optional.of("not run (aws is not on the PATH; Debian's package is awscli)");
     } else {
       S3Location location = S3Location.parse(storeUrl);
       String awsKey = "bench/aws-" + folder.getFileName();
       CommandRunner.Result result =
           runner.run(
-              awsCommand(location, folder, awsKey),
+              AwsCli.awsCommand(location, folder, awsKey),
               null,
-              awsEnvironment(location, credentials),
+              AwsCli.awsEnvironment(location, credentials),
               false,
               Duration.ofHours(2));
       if (result.ok()) {
-        aws = Optional.of(Duration.ofMillis(elapsedMillis(result)));
+        aws = Optional.of(Duration.ofMillis(AwsCli.elapsedMillis(result)));
       } else {
         problem = Optional.of(result.describe());
       }
@@ -176,51 +174,6 @@ public final class S3UploadBench {
             .withMultipart(defaults.multipartThreshold(), defaults.partSize(), concurrency)
             .withTransferClient(client);
     return new S3ObjectStore(S3Location.parse(url), credentials, options);
-  }
-
-  private static List<String> awsCommand(S3Location location, Path folder, String key) {
-    List<String> command = new ArrayList<>();
-    command.add("aws");
-    command.add("s3");
-    command.add("cp");
-    command.add("--recursive");
-    command.add("--only-show-errors");
-    command.add("--region");
-    command.add(location.region());
-    location.endpoint().ifPresent(e -> command.addAll(List.of("--endpoint-url", e.toString())));
-    command.add(folder.toString());
-    String prefix = location.prefix().isEmpty() ? "" : location.prefix() + "/";
-    command.add("s3://" + location.bucket() + "/" + prefix + key + "/");
-    // the elapsed time is measured around the copy only, by the shell's clock
-    String quoted = String.join(" ", command.stream().map(S3UploadBench::shellQuote).toList());
-    return List.of(
-        "bash",
-        "-c",
-        "s=$(date +%s%N); "
-            + quoted
-            + " || exit $?; echo elapsed_ms=$(( ($(date +%s%N)-s)/1000000 ))");
-  }
-
-  private static Map<String, String> awsEnvironment(S3Location location, S3Credentials creds) {
-    Map<String, String> env = new HashMap<>();
-    env.put("AWS_REQUEST_CHECKSUM_CALCULATION", "when_required");
-    env.put("AWS_RESPONSE_CHECKSUM_VALIDATION", "when_required");
-    env.put("AWS_DEFAULT_REGION", location.region());
-    if (creds != null && !creds.usesDefaultChain()) {
-      env.put("AWS_ACCESS_KEY_ID", creds.accessKeyId());
-      env.put("AWS_SECRET_ACCESS_KEY", creds.secretAccessKey());
-    }
-    return env;
-  }
-
-  private static long elapsedMillis(CommandRunner.Result result) throws IOException {
-    return result
-        .stdout()
-        .lines()
-        .filter(l -> l.startsWith("elapsed_ms="))
-        .map(l -> Long.parseLong(l.substring("elapsed_ms=".length()).strip()))
-        .findFirst()
-        .orElseThrow(() -> new IOException("no elapsed time from " + result.describe()));
   }
 
   private static List<Path> writeFiles(Path folder, int files, long totalBytes) throws IOException {
@@ -291,23 +244,6 @@ public final class S3UploadBench {
     } finally {
       pool.shutdownNow();
     }
-  }
-
-  private static boolean onPath(String command) {
-    String path = System.getenv("PATH");
-    if (path == null) {
-      return false;
-    }
-    for (String dir : path.split(File.pathSeparator)) {
-      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, command))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static String shellQuote(String s) {
-    return "'" + s.replace("'", "'\\''") + "'";
   }
 
   private static double rate(long bytes, Duration d) {

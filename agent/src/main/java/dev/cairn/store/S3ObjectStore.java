@@ -2,7 +2,6 @@ package dev.cairn.store;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -16,21 +15,11 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.ResponseInputStream;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
-import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.retries.api.BackoffStrategy;
-import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
@@ -53,7 +42,7 @@ public final class S3ObjectStore implements ObjectStore {
   private final AwsCredentialsProvider credentialsProvider;
   private final S3Client client;
   private final S3Transfers transfers;
-  private volatile Boolean conditionalWrites;
+  private final S3ConditionalWrites conditional;
 
   public S3ObjectStore(S3Location location, S3Credentials credentials, S3Options options) {
     this.location = location;
@@ -65,48 +54,10 @@ public final class S3ObjectStore implements ObjectStore {
             : StaticCredentialsProvider.create(
                 AwsBasicCredentials.create(
                     credentials.accessKeyId(), credentials.secretAccessKey()));
-    this.client = client(location, options, credentialsProvider);
+    this.client = S3Clients.sync(location, options, credentialsProvider);
+    this.conditional = new S3ConditionalWrites(client, location, options, errors);
     this.transfers = new S3Transfers(location, options, credentialsProvider, errors);
     LOG.debug("opened {} with credentials from {}", location.describe(), credentials.source());
-  }
-
-  private static S3Client client(
-      S3Location location, S3Options options, AwsCredentialsProvider credentials) {
-    RetryStrategy retry = retryStrategy(options);
-    S3ClientBuilder builder =
-        S3Client.builder()
-            .region(Region.of(location.region()))
-            .credentialsProvider(credentials)
-            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-            .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-            .httpClientBuilder(
-                ApacheHttpClient.builder()
-                    .connectionTimeout(options.connectTimeout())
-                    .socketTimeout(options.attemptTimeout())
-                    .maxConnections(16))
-            .overrideConfiguration(
-                ClientOverrideConfiguration.builder()
-                    .retryStrategy(retry)
-                    .apiCallAttemptTimeout(options.attemptTimeout())
-                    .apiCallTimeout(options.apiCallTimeout())
-                    .build());
-    location
-        .endpoint()
-        .ifPresent(endpoint -> builder.endpointOverride(endpoint).forcePathStyle(true));
-    return builder.build();
-  }
-
-  /** Bounded attempts with jittered exponential backoff, for the sync and the async client. */
-  static RetryStrategy retryStrategy(S3Options options) {
-    BackoffStrategy backoff =
-        BackoffStrategy.exponentialDelay(options.retryBaseDelay(), options.retryMaxDelay());
-    return AwsRetryStrategy.standardRetryStrategy().toBuilder()
-        .maxAttempts(options.maxAttempts())
-        .backoffStrategy(backoff)
-        .throttlingBackoffStrategy(backoff)
-        // a daemon rides out long outages; the token bucket would fail calls after one
-        .circuitBreakerEnabled(false)
-        .build();
   }
 
   public S3Location location() {
@@ -159,32 +110,10 @@ public final class S3ObjectStore implements ObjectStore {
     }
   }
 
+  /** Unbounded only by what one array holds: callers that read untrusted keys pass a bound. */
   @Override
   public Optional<StoredObject> getIfChanged(String key, String etag) throws IOException {
-    GetObjectRequest.Builder request =
-        GetObjectRequest.builder().bucket(location.bucket()).key(location.key(key));
-    if (etag != null) {
-      request.ifNoneMatch(quoted(etag));
-    }
-    try {
-      ResponseBytes<GetObjectResponse> bytes = client.getObjectAsBytes(request.build());
-      LOG.debug("GET {} ({} bytes)", key, bytes.asByteArrayUnsafe().length);
-      return Optional.of(
-          new StoredObject(key, bytes.asByteArrayUnsafe(), unquoted(bytes.response().eTag())));
-    } catch (NoSuchKeyException e) {
-      return Optional.empty();
-    } catch (S3Exception e) {
-      if (e.statusCode() == 304) {
-        LOG.debug("GET {}: unchanged", key);
-        return Optional.empty();
-      }
-      if (e.statusCode() == 404 && !isNoSuchBucket(e)) {
-        return Optional.empty();
-      }
-      throw errors.translate(e, "GET", key);
-    } catch (SdkException e) {
-      throw errors.translate(e, "GET", key);
-    }
+    return getIfChanged(key, etag, Integer.MAX_VALUE - 16);
   }
 
   @Override
@@ -248,30 +177,11 @@ public final class S3ObjectStore implements ObjectStore {
           location.describe() + " ignores If-None-Match on PUT: conditional writes are not atomic");
     }
     try {
-      boolean created = conditionalPut(key, content);
+      boolean created = conditional.put(key, content);
       LOG.debug("PUT {} if absent: {}", key, created ? "created" : "exists already");
       return created;
     } catch (SdkException e) {
       throw errors.translate(e, "PUT (if absent)", key);
-    }
-  }
-
-  /** True when created, false on 412; SDK errors other than 412 and 409 propagate. */
-  private boolean conditionalPut(String key, byte[] content) throws IOException {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        client.putObject(putRequest(key).ifNoneMatch("*").build(), RequestBody.fromBytes(content));
-        return true;
-      } catch (S3Exception e) {
-        if (e.statusCode() == 412) {
-          return false;
-        }
-        // 409 ConditionalRequestConflict: another conditional write to the key is in flight
-        if (e.statusCode() != 409 || attempt >= options.maxAttempts()) {
-          throw e;
-        }
-        sleep(options.retryBaseDelay().toMillis() * attempt);
-      }
     }
   }
 
@@ -282,62 +192,7 @@ public final class S3ObjectStore implements ObjectStore {
    */
   @Override
   public boolean supportsConditionalWrites() {
-    Boolean known = conditionalWrites;
-    if (known != null) {
-      return known;
-    }
-    synchronized (this) {
-      if (conditionalWrites == null) {
-        Optional<Boolean> probed = probeConditionalWrites();
-        if (probed.isEmpty()) {
-          return false;
-        }
-        conditionalWrites = probed.get();
-      }
-      return conditionalWrites;
-    }
-  }
-
-  private Optional<Boolean> probeConditionalWrites() {
-    String key = ".cairn-probe/conditional-put-" + UUID.randomUUID();
-    byte[] body = "probe".getBytes(StandardCharsets.UTF_8);
-    try {
-      boolean honoured = conditionalPut(key, body) && !conditionalPut(key, body);
-      if (honoured) {
-        LOG.debug("{} honours If-None-Match on PUT", location.describe());
-      } else {
-        LOG.warn(
-            "{} ignores If-None-Match on PUT: claims of runs are not atomic on this store",
-            location.describe());
-      }
-      return Optional.of(honoured);
-    } catch (S3Exception e) {
-      if (e.statusCode() == 400 || e.statusCode() == 501) {
-        LOG.warn(
-            "{} refuses If-None-Match on PUT (HTTP {}): claims of runs are not atomic",
-            location.describe(),
-            e.statusCode());
-        return Optional.of(false);
-      }
-      return unreachable(e, key);
-    } catch (SdkException e) {
-      return unreachable(e, key);
-    } catch (IOException e) {
-      LOG.warn("probing conditional writes on {} failed: {}", location.describe(), e.getMessage());
-      return Optional.empty();
-    } finally {
-      try {
-        delete(key);
-      } catch (IOException | RuntimeException e) {
-        LOG.debug("could not delete the probe object {}: {}", key, e.getMessage());
-      }
-    }
-  }
-
-  private Optional<Boolean> unreachable(SdkException e, String key) {
-    IOException io = errors.translate(e, "PUT (if absent)", key);
-    LOG.warn("probing conditional writes failed, will ask again: {}", io.getMessage());
-    return Optional.empty();
+    return conditional.supported(this::delete);
   }
 
   @Override

@@ -244,7 +244,7 @@ final class S3Transfers {
                     .connectionAcquisitionTimeout(options.apiCallTimeout()))
             .overrideConfiguration(
                 o ->
-                    o.retryStrategy(S3ObjectStore.retryStrategy(options))
+                    o.retryStrategy(S3Clients.retryStrategy(options))
                         .apiCallAttemptTimeout(options.attemptTimeout())
                         .addExecutionInterceptor(new DropObjectSizeHeader()));
     location

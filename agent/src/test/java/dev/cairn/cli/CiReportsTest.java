@@ -106,8 +106,8 @@ class CiReportsTest {
 
   @Test
   void await_ignoresTheStatusOfAnEarlierAttempt() {
-    assertFalse(CiAwaitCommand.isCurrent(status("SUCCEEDED", 1), 2));
-    assertTrue(CiAwaitCommand.isCurrent(status("RUNNING", 2), 2));
+    assertFalse(AwaitLines.isCurrent(status("SUCCEEDED", 1), 2));
+    assertTrue(AwaitLines.isCurrent(status("RUNNING", 2), 2));
   }
 
   @Test
@@ -133,7 +133,7 @@ class CiReportsTest {
             null);
     assertEquals(
         "run 20261125-x-cccccccc: RUNNING | landslide PENDING (attempt 2) [Priority]",
-        CiAwaitCommand.progress(status("RUNNING", 1, pending)));
+        AwaitLines.progress(status("RUNNING", 1, pending)));
   }
 
   private static RunStatus forged(String runId, String state, String results) {

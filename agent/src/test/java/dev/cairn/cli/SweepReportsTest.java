@@ -83,7 +83,7 @@ class SweepReportsTest {
     assertEquals(
         "run 20261201-p-abcdef01: RUNNING | crop_classification 25 trial(s): 20 COMPLETED, 2"
             + " FAILED, 3 RUNNING | landslide 25 trial(s): 20 COMPLETED, 2 FAILED, 3 RUNNING",
-        CiAwaitCommand.progress(fifty()));
+        AwaitLines.progress(fifty()));
   }
 
   @Test

@@ -1,0 +1,146 @@
+package dev.cairn.cli;
+
+import dev.cairn.CairnException;
+import dev.cairn.Json;
+import dev.cairn.Untrusted;
+import dev.cairn.config.ExperimentConfig;
+import dev.cairn.publish.JobRecord;
+import dev.cairn.publish.RunStatus;
+import dev.cairn.render.TemplateSet;
+import dev.cairn.scheduler.JobState;
+import dev.cairn.store.ObjectStore;
+import dev.cairn.store.StoredObject;
+import dev.cairn.trigger.RunRequest;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Optional;
+
+/** What {@code ci await} prints while it waits, and how it reads the attempt and its time limit. */
+final class AwaitLines {
+  private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+  private AwaitLines() {}
+
+  /** The attempt CI asked for, from request.json; 1 when it is not there (yet). */
+  static int requestedAttempt(ObjectStore store, String commit) {
+    try {
+      Optional<StoredObject> request = store.get(RunRequest.requestKey(commit));
+      if (request.isPresent()) {
+        RunRequest r = Json.MAPPER.readValue(request.get().content(), RunRequest.class);
+        return r == null || r.problem() != null ? 1 : r.attemptOrFirst();
+      }
+    } catch (IOException e) {
+      // read again as status; the attempt is then taken as the first
+    }
+    return 1;
+  }
+
+  /** A status left by an earlier attempt (before a rerun) is not the run this job waits for. */
+  static boolean isCurrent(RunStatus status, int expectedAttempt) {
+    return status.attempt() >= expectedAttempt;
+  }
+
+  /**
+   * One line a person can follow: the run's state and each job's state, attempt and reason; for a
+   * sweep of many trials, counts per state for each task.
+   */
+  static String progress(RunStatus s) {
+    // a status is anyone's text until verified: no line breaks or terminal escapes in the job log
+    StringBuilder sb =
+        new StringBuilder("run ")
+            .append(Untrusted.forLog(s.runId()))
+            .append(": ")
+            .append(s.state());
+    if (s.jobs() == null) {
+      return sb.toString();
+    }
+    if (s.jobs().isEmpty() && s.message() != null) {
+      sb.append(" - ").append(Untrusted.forLog(s.message()));
+    }
+    if (s.jobs().size() > Table.MAX_ROWS) {
+      Table.countsByTask(s)
+          .forEach(
+              (task, counts) ->
+                  sb.append(" | ").append(Untrusted.forLog(task)).append(' ').append(counts));
+      return sb.toString();
+    }
+    for (JobRecord j : s.jobs()) {
+      sb.append(" | ").append(Untrusted.forLog(j.trial())).append(' ').append(j.state());
+      if (j.attempts() > 1) {
+        sb.append(" (attempt ").append(j.attempts()).append(')');
+      }
+      if (j.reason() != null && j.state() != JobState.COMPLETED) {
+        sb.append(" [").append(Untrusted.forLog(j.reason())).append(']');
+      }
+    }
+    return sb.toString();
+  }
+
+  /** GitLab kills a job at its own timeout; say so when that comes before the run's. */
+  static void checkJobTimeout(PrintWriter out, Duration limit) {
+    String jobTimeout = System.getenv("CI_JOB_TIMEOUT");
+    if (jobTimeout != null
+        && jobTimeout.matches("\\d+")
+        && Long.parseLong(jobTimeout) < limit.toSeconds()) {
+      say(
+          out,
+          "warning: the job timeout ("
+              + jobTimeout
+              + " s) is shorter than the run may take ("
+              + limit.toSeconds()
+              + " s); raise `timeout:` of the await job in ci/.gitlab-ci.yml");
+    }
+  }
+
+  static Duration parseDuration(String text) {
+    var m = java.util.regex.Pattern.compile("(\\d+)\\s*([smh]?)").matcher(text.strip());
+    if (!m.matches()) {
+      throw new CairnException("--timeout '" + text + "' is not a duration; use 90s, 45m or 6h");
+    }
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "h" -> Duration.ofHours(n);
+      case "m" -> Duration.ofMinutes(n);
+      default -> Duration.ofSeconds(n);
+    };
+  }
+
+  static String human(Duration d) {
+    long s = d.toSeconds();
+    return s >= 3600
+        ? String.format("%dh%02dm", s / 3600, (s % 3600) / 60)
+        : s >= 60 ? (s / 60) + "m" : s + "s";
+  }
+
+  static void say(PrintWriter out, String line) {
+    out.println("[" + LocalTime.now(ZoneOffset.UTC).format(CLOCK) + "] " + line);
+    out.flush();
+  }
+
+  /** --timeout, else the config's MAX_ATTEMPTS x TIME_LIMIT + 30 min, else 6 h. */
+  static Duration limit(String timeout, Path config) throws IOException {
+    if (timeout != null) {
+      return AwaitLines.parseDuration(timeout);
+    }
+    if (Files.isRegularFile(config)) {
+      TemplateSet set =
+          Files.isRegularFile(Path.of("templates/job.sh.peb"))
+              ? TemplateSet.fromDirectory(Path.of("templates"))
+              : TemplateSet.bundled();
+      try {
+        ExperimentConfig cfg =
+            ExperimentConfig.parse(Files.readAllBytes(config), config.toString(), set.tasks());
+        return cfg.timeLimit().multipliedBy(cfg.maxAttempts()).plusMinutes(30);
+      } catch (CairnException e) {
+        // the agent will reject it; the run ends quickly
+      }
+    }
+    return Duration.ofHours(6);
+  }
+}
