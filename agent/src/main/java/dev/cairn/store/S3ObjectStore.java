@@ -1,7 +1,6 @@
 package dev.cairn.store;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -285,14 +284,5 @@ public final class S3ObjectStore implements ObjectStore {
       return etag.substring(1, etag.length() - 1);
     }
     return etag;
-  }
-
-  private static void sleep(long millis) throws IOException {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while retrying a conditional PUT");
-    }
   }
 }
