@@ -1,6 +1,7 @@
 package dev.cairn.agent;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -143,13 +144,10 @@ class BucketAttackTest {
   }
 
   private static void runUntilIdle(Agent agent) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (agent.tick()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("runs still active after 60 s: " + agent.runs().keySet());
-      }
-      Thread.sleep(100);
-    }
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> !agent.tick());
   }
 
   private JsonNode status(String sha) throws Exception {

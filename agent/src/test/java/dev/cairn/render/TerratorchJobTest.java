@@ -1,5 +1,6 @@
 package dev.cairn.render;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -200,11 +201,14 @@ class TerratorchJobTest {
     Path script = script(cfg, "landslide", "1.1", work);
     JobSpec job = spec(cfg, "landslide", work);
     Process p = start(script, "1.1", "0.05");
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (!Files.exists(job.checkpointDir().resolve("latest.ckpt"))) {
-      assertTrue(p.isAlive() && System.nanoTime() < deadline, "no epoch ended: " + log(script));
-      Thread.sleep(50);
-    }
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () -> {
+              assertTrue(p.isAlive(), "the job ended before an epoch did: " + log(script));
+              return Files.exists(job.checkpointDir().resolve("latest.ckpt"));
+            });
     // the scheduler's warning, as SLURM's --signal=B:USR1 delivers it to the batch shell
     Process kill = new ProcessBuilder("kill", "-USR1", Long.toString(p.pid())).start();
     assertEquals(0, kill.waitFor());
@@ -242,11 +246,14 @@ class TerratorchJobTest {
     JobSpec job = spec(cfg, "biomass", work);
     stopWait = "600";
     Process p = start(script, "1.1", "0.05");
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (!Files.exists(job.checkpointDir().resolve("latest.ckpt"))) {
-      assertTrue(p.isAlive() && System.nanoTime() < deadline, "no epoch ended: " + log(script));
-      Thread.sleep(50);
-    }
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () -> {
+              assertTrue(p.isAlive(), "the job ended before an epoch did: " + log(script));
+              return Files.exists(job.checkpointDir().resolve("latest.ckpt"));
+            });
     // the scheduler ends the job now (preemption, cancellation): no waiting for another signal
     assertEquals(0, new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor());
     assertTrue(

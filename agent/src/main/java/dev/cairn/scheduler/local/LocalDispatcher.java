@@ -3,6 +3,7 @@ package dev.cairn.scheduler.local;
 import static dev.cairn.scheduler.local.SpoolFiles.readLong;
 
 import dev.cairn.CrashPoint;
+import dev.cairn.scheduler.CommandEnvironment;
 import dev.cairn.scheduler.CommandRunner;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -142,14 +143,9 @@ final class LocalDispatcher {
   private void launch(Path dir) throws IOException, InterruptedException {
     Files.writeString(dir.resolve("launched"), Long.toString(clock.instant().getEpochSecond()));
     CrashPoint.at("local-launch");
-    Map<String, String> env = new HashMap<>();
     // the job gets a clean environment: nothing of the agent's (credentials above all)
-    for (String keep : List.of("PATH", "HOME", "USER", "LANG", "TMPDIR", "JAVA_HOME")) {
-      String v = System.getenv(keep);
-      if (v != null) {
-        env.put(keep, v);
-      }
-    }
+    Map<String, String> env =
+        new HashMap<>(CommandEnvironment.LOCAL_JOB.passedFrom(System.getenv()));
     env.put(LocalProcesses.MARKER, dir.toString());
     CommandRunner.Result started =
         runner.run(
