@@ -17,6 +17,7 @@ import dev.cairn.scheduler.JobState;
 import dev.cairn.scheduler.Schedulers;
 import dev.cairn.store.FileObjectStore;
 import dev.cairn.testing.Fixtures;
+import dev.cairn.testing.LocalJobs;
 import dev.cairn.testing.ManualClock;
 import dev.cairn.trigger.RequestQueue;
 import dev.cairn.trigger.RunRequest;
@@ -29,7 +30,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -60,36 +60,7 @@ class AgentLoopTest {
       schedulers.close();
     }
     // let local jobs that are still ending finish writing into the temporary folder before it goes
-    Path jobs = tmp.resolve("state/local-scheduler/jobs");
-    try {
-      await().atMost(Duration.ofSeconds(15)).until(() -> !anyJobRunning(jobs));
-    } catch (ConditionTimeoutException e) {
-      // a job that outlives the bound is the scheduler's to kill; the folder goes anyway
-    }
-  }
-
-  private static boolean anyJobRunning(Path jobs) throws java.io.IOException {
-    if (!Files.isDirectory(jobs)) {
-      return false;
-    }
-    try (Stream<Path> dirs = Files.list(jobs)) {
-      return dirs.filter(d -> d.getFileName().toString().matches("\\d+"))
-          .anyMatch(AgentLoopTest::stillRunning);
-    }
-  }
-
-  private static boolean stillRunning(Path job) {
-    try {
-      Path pid = job.resolve("pid");
-      if (Files.exists(job.resolve("exit")) || !Files.exists(pid)) {
-        return false;
-      }
-      return ProcessHandle.of(Long.parseLong(Files.readString(pid).strip()))
-          .map(ProcessHandle::isAlive)
-          .orElse(false);
-    } catch (java.io.IOException | NumberFormatException e) {
-      return false;
-    }
+    LocalJobs.awaitEnded(tmp, Duration.ofSeconds(15));
   }
 
   private void useSupersede(String policy) {

@@ -25,6 +25,7 @@ import dev.cairn.scheduler.ExecCommandRunner;
 import dev.cairn.scheduler.Schedulers;
 import dev.cairn.store.FileObjectStore;
 import dev.cairn.testing.Fixtures;
+import dev.cairn.testing.LocalJobs;
 import dev.cairn.testing.LogCapture;
 import dev.cairn.trigger.ProvenanceCheck;
 import dev.cairn.trigger.RepoMirror;
@@ -91,6 +92,7 @@ class BucketAttackTest {
     if (schedulers != null) {
       schedulers.close();
     }
+    LocalJobs.awaitEnded(tmp, Duration.ofSeconds(15));
     if (clone != null) {
       clone.close();
     }

@@ -15,6 +15,7 @@ import dev.cairn.scheduler.ExecCommandRunner;
 import dev.cairn.scheduler.Schedulers;
 import dev.cairn.store.FileObjectStore;
 import dev.cairn.testing.Fixtures;
+import dev.cairn.testing.LocalJobs;
 import dev.cairn.trigger.RequestQueue;
 import dev.cairn.trigger.RunRequest;
 import java.nio.charset.StandardCharsets;
@@ -67,6 +68,7 @@ class CancellationTest {
   @AfterEach
   void tearDown() {
     schedulers.close();
+    LocalJobs.awaitEnded(tmp, Duration.ofSeconds(15));
   }
 
   private void submit(int attempt, Instant at) throws Exception {

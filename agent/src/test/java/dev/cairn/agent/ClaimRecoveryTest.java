@@ -14,12 +14,14 @@ import dev.cairn.scheduler.ExecCommandRunner;
 import dev.cairn.scheduler.Schedulers;
 import dev.cairn.store.FileObjectStore;
 import dev.cairn.testing.Fixtures;
+import dev.cairn.testing.LocalJobs;
 import dev.cairn.trigger.RequestQueue;
 import dev.cairn.trigger.RunRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -72,6 +74,7 @@ class ClaimRecoveryTest {
   @AfterEach
   void tearDown() {
     schedulers.close();
+    LocalJobs.awaitEnded(tmp, Duration.ofSeconds(15));
   }
 
   private Agent newAgent() throws Exception {
