@@ -191,6 +191,11 @@ public final class LocalScheduler implements Scheduler {
         return read(id, dir);
       }
       if (LocalProcesses.of(dir).isEmpty()) {
+        // the job records its exit just before its last process ends: look again, or a job that
+        // finished between the two looks would be called LOST and run a second time
+        if (Files.exists(dir.resolve("exit"))) {
+          return read(id, dir);
+        }
         return new JobStatus(
             id, JobState.LOST, "the job's process is gone", null, elapsed, null, peak);
       }
