@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.config.AgentSettings;
 import dev.cairn.store.FileObjectStore;
+import dev.cairn.testing.LocalJobs;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -38,5 +39,7 @@ class IdleRequestsBenchTest {
       assertTrue(report.latency().compareTo(Duration.ofSeconds(59)) >= 0, report.format());
     }
     assertTrue(captured.toString(StandardCharsets.UTF_8).contains("first job submitted"));
+    // the bench cancels the jobs it submitted; let them end before the folder goes
+    LocalJobs.awaitEnded(tmp, Duration.ofSeconds(15));
   }
 }
