@@ -14,7 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** `--log-json` makes every log line one JSON object. */
+/** `--log-json` makes every log line (stderr) one JSON object. */
 class LogJsonIT {
   @TempDir Path tmp;
 
@@ -29,9 +29,17 @@ class LogJsonIT {
             + tmp.resolve("state")
             + "\nCAIRN_REQUIRE_PROVENANCE=false\n");
     Path log = tmp.resolve("agent.log");
+    Path output = tmp.resolve("agent.out");
     try (AgentProcess agent =
-        AgentProcess.start(
-            log, Map.of(), "run", "--once", "--log-json", "--settings", settings.toString())) {
+        AgentProcess.startApart(
+            log,
+            output,
+            Map.of(),
+            "run",
+            "--once",
+            "--log-json",
+            "--settings",
+            settings.toString())) {
       assertEquals(0, agent.waitFor(Duration.ofSeconds(60)), Files.readString(log));
     }
     List<String> lines = Files.readAllLines(log);
@@ -42,5 +50,7 @@ class LogJsonIT {
     }
     assertTrue(
         lines.stream().anyMatch(l -> l.contains("CAIRN_REPO_REMOTE is not set")), lines.toString());
+    // what the command prints for a person stays out of the log
+    assertTrue(Files.readString(output).startsWith("one tick done:"), Files.readString(output));
   }
 }

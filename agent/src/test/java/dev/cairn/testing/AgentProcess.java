@@ -38,6 +38,20 @@ public final class AgentProcess implements AutoCloseable {
     return new AgentProcess(pb.start(), log);
   }
 
+  /**
+   * Starts the agent with its log (stderr) in {@code log} and what the command prints (stdout) in
+   * {@code output}, for tests of the log's format.
+   */
+  public static AgentProcess startApart(
+      Path log, Path output, Map<String, String> env, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of("java", "-jar", agentJar().toString()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd).redirectError(log.toFile()).redirectOutput(output.toFile());
+    pb.environment().putAll(env);
+    return new AgentProcess(pb.start(), log);
+  }
+
   public int waitFor(Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new AssertionError("the agent did not exit within " + timeout + "; see " + log);
