@@ -1,6 +1,7 @@
 package dev.cairn.cli;
 
 import java.time.Duration;
+import org.slf4j.LoggerFactory;
 
 /**
  * While open, a JVM shutdown (SIGTERM, Ctrl-C) asks the daemon to stop and waits for it to stop
@@ -29,6 +30,11 @@ final class StopOnShutdown implements AutoCloseable {
               try {
                 daemon.join(grace.toMillis());
                 if (daemon.isAlive()) {
+                  LoggerFactory.getLogger(StopOnShutdown.class)
+                      .warn(
+                          "the step in progress did not end within {} s of the stop request;"
+                              + " interrupting it",
+                          grace.toSeconds());
                   daemon.interrupt();
                   daemon.join(5_000);
                 }

