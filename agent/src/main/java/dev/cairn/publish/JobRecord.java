@@ -11,7 +11,7 @@ import java.util.Map;
  * An immutable snapshot of one trial of a run (one task where the config does not sweep), across
  * its attempts.
  *
- * @param trial the trial's id; the task's name where the config does not sweep
+ * @param trial the trial's id; the task's name where the config does not sweep (or null)
  * @param values the trial's value of every sweepable key
  * @param resources what the trial asked the scheduler for
  */
@@ -44,48 +44,6 @@ public record JobRecord(
     values = values == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(values));
     resources =
         resources == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(resources));
-  }
-
-  /** A job of a run that does not sweep: the trial is the task. */
-  public JobRecord(
-      String task,
-      String schedulerId,
-      JobState state,
-      String reason,
-      int attempts,
-      Integer exitCode,
-      Long elapsedS,
-      Long cpuS,
-      Long maxRssMb,
-      Integer gpus,
-      Long gpuUtilPct,
-      Long gpuMemMb,
-      Map<String, Double> metrics,
-      QualityGate gate,
-      Boolean gatePassed,
-      List<Attempt> history,
-      String errTail) {
-    this(
-        task,
-        schedulerId,
-        state,
-        reason,
-        attempts,
-        exitCode,
-        elapsedS,
-        cpuS,
-        maxRssMb,
-        gpus,
-        gpuUtilPct,
-        gpuMemMb,
-        metrics,
-        gate,
-        gatePassed,
-        history,
-        errTail,
-        task,
-        Map.of(),
-        Map.of());
   }
 
   /** The value of the metric the gate checks, or null when the job did not report it. */

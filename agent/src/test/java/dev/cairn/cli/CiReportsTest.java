@@ -36,7 +36,10 @@ class CiReportsTest {
         QualityGate.of("test/mIoU>=0.5"),
         passed,
         List.of(),
-        state.equals("FAILED") ? "Traceback: boom" : null);
+        state.equals("FAILED") ? "Traceback: boom" : null,
+        null,
+        null,
+        null);
   }
 
   private static RunStatus status(String state, int attempt, JobRecord... jobs) {
@@ -130,6 +133,9 @@ class CiReportsTest {
             QualityGate.of("val/loss<1"),
             null,
             List.of(),
+            null,
+            null,
+            null,
             null);
     assertEquals(
         "run 20261125-x-cccccccc: RUNNING | landslide PENDING (attempt 2) [Priority]",

@@ -43,6 +43,9 @@ class CiRunReportTest {
             new QualityGate("test/mIoU", ">=", 0.3),
             true,
             List.of(),
+            null,
+            null,
+            null,
             null);
     JobRecord bio =
         new JobRecord(
@@ -62,7 +65,10 @@ class CiRunReportTest {
             new QualityGate("test/RMSE", "<=", 40),
             null,
             List.of(),
-            "Traceback\nValueError: <bad> | value");
+            "Traceback\nValueError: <bad> | value",
+            null,
+            null,
+            null);
     return new RunStatus(
         1,
         "a".repeat(40),
