@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -37,19 +37,7 @@ final class CompareCommand implements Callable<Integer> {
       description = "Runs to compare, the first being the reference.")
   List<String> names = new ArrayList<>();
 
-  @Option(
-      names = "--repo",
-      paramLabel = "DIR|URL",
-      defaultValue = ".",
-      description =
-          "A clone of the experiment repository or its URL (default: the current folder).")
-  String repo;
-
-  @Option(
-      names = "--branch",
-      paramLabel = "BRANCH",
-      description = "Default: the clone's current branch (the remote's default branch for a URL).")
-  String branch;
+  @Mixin BranchOptions where;
 
   @ArgGroup(exclusive = true)
   RunsCommand.OutputFormat format = new RunsCommand.OutputFormat();
@@ -57,7 +45,7 @@ final class CompareCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    BranchRuns branchRuns = BranchRuns.load(repo, branch);
+    BranchRuns branchRuns = where.load();
     List<RunReport> runs = new ArrayList<>();
     for (String name : names) {
       RunReport run = branchRuns.find(name);

@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -24,19 +25,7 @@ import picocli.CommandLine.Spec;
 final class RunsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--repo",
-      paramLabel = "DIR|URL",
-      defaultValue = ".",
-      description =
-          "A clone of the experiment repository or its URL (default: the current folder).")
-  String repo;
-
-  @Option(
-      names = "--branch",
-      paramLabel = "BRANCH",
-      description = "Default: the clone's current branch (the remote's default branch for a URL).")
-  String branch;
+  @Mixin BranchOptions where;
 
   @ArgGroup(exclusive = true)
   OutputFormat format = new OutputFormat();
@@ -53,7 +42,7 @@ final class RunsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    BranchRuns runs = BranchRuns.load(repo, branch);
+    BranchRuns runs = where.load();
     if (format.json) {
       out.println(Json.MAPPER.writeValueAsString(Comparisons.runsData(runs.runs())));
     } else if (runs.runs().isEmpty()) {
