@@ -4,24 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cairn.Json;
-import dev.cairn.config.AgentSettings;
-import dev.cairn.config.ExperimentConfig;
-import dev.cairn.render.ScriptRenderer;
-import dev.cairn.render.Site;
-import dev.cairn.scheduler.ExecCommandRunner;
-import dev.cairn.scheduler.Schedulers;
-import dev.cairn.store.FileObjectStore;
-import dev.cairn.testing.Fixtures;
+import dev.cairn.testing.LoopHarness;
 import dev.cairn.testing.SlurmCluster;
-import dev.cairn.trigger.RequestQueue;
-import dev.cairn.trigger.RunRequest;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,9 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SlurmArrayIT {
   static SlurmCluster cluster;
   @TempDir Path tmp;
-  private FileObjectStore store;
-  private Schedulers schedulers;
-  private Agent agent;
+  private LoopHarness loop;
 
   @BeforeAll
   static void cluster() {
@@ -50,73 +35,18 @@ class SlurmArrayIT {
 
   @BeforeEach
   void setUp() throws Exception {
-    store = new FileObjectStore(tmp.resolve("store"));
-    AgentSettings settings =
-        AgentSettings.load(
-            null,
-            Map.of(
-                "CAIRN_STORE",
-                store.describe(),
-                "CAIRN_STATE_DIR",
-                tmp.resolve("state").toString(),
-                "CAIRN_MAX_ARRAY_SIZE",
-                "3"));
-    schedulers = new Schedulers(settings, Clock.systemUTC(), new ExecCommandRunner());
-    String trainer = System.getProperty("cairn.trainerJar");
-    ScriptRenderer renderer =
-        new ScriptRenderer(Fixtures.templates(), new Site("", trainer, "", "test"));
-    agent =
-        new Agent(
-            AgentParts.of(
-                settings,
-                store,
-                schedulers,
-                renderer,
-                new RunRepository(settings.stateDir()),
-                Clock.systemUTC()));
+    loop = new LoopHarness(tmp, Map.of("CAIRN_MAX_ARRAY_SIZE", "3"));
   }
 
   @AfterEach
   void tearDown() {
-    schedulers.close();
-  }
-
-  private String submit(String config) throws Exception {
-    byte[] bytes = config.getBytes(StandardCharsets.UTF_8);
-    String commit =
-        ExperimentConfig.sha256((config + System.nanoTime()).getBytes(StandardCharsets.UTF_8))
-            .substring(0, 40);
-    RequestQueue.submit(
-        store,
-        new RunRequest(
-            commit,
-            "main",
-            "1",
-            "A",
-            "slurm",
-            Instant.now().toString(),
-            ExperimentConfig.sha256(bytes),
-            1),
-        bytes);
-    return commit;
-  }
-
-  private JsonNode status(String commit) throws Exception {
-    return Json.MAPPER.readTree(store.get(RunRequest.statusKey(commit)).orElseThrow().content());
-  }
-
-  private void runUntilIdle(Duration limit) throws Exception {
-    long deadline = System.nanoTime() + limit.toNanos();
-    while (agent.tick()) {
-      assertTrue(System.nanoTime() < deadline, "runs still active after " + limit);
-      Thread.sleep(1000);
-    }
+    loop.close();
   }
 
   @Test
   void sweep_runsAsArraysSplitAtTheLimit_andARequeuedElementResumes() throws Exception {
     String commit =
-        submit(
+        loop.submit(
             "EXPERIMENT_NAME=array-it\nTRAINER=demo\nSCHEDULER=slurm\nTASKS=crop_classification\n"
                 + "GEOFM=prithvi_eo_v1_100,prithvi_eo_v2_300\nSEED=1,2\nEPOCHS=40\n"
                 + "LEARNING_RATE=5e-3\nGPUS_PER_JOB=0\nCPUS_PER_JOB=1\nMEMORY_PER_JOB=500M\n"
@@ -125,8 +55,8 @@ class SlurmArrayIT {
     Path csv;
     long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
     while (true) {
-      agent.tick();
-      Run run = agent.runs().values().iterator().next();
+      loop.agent.tick();
+      Run run = loop.agent.runs().values().iterator().next();
       csv = Path.of(run.runDir).resolve("predictions/" + trial + "/metrics.csv");
       if (Files.exists(csv) && Files.readAllLines(csv).size() > 4) {
         break;
@@ -134,7 +64,7 @@ class SlurmArrayIT {
       assertTrue(System.nanoTime() < deadline, "the first element did not start training");
       Thread.sleep(500);
     }
-    Run run = agent.runs().values().iterator().next();
+    Run run = loop.agent.runs().values().iterator().next();
     JobRun first = run.job(trial);
     assertTrue(first.schedulerId.matches("\\d+_0"), first.schedulerId);
     var requeue =
@@ -142,9 +72,9 @@ class SlurmArrayIT {
             .runner()
             .run(List.of("scontrol", "requeue", first.schedulerId), Duration.ofSeconds(30));
     assertTrue(requeue.ok(), requeue.describe());
-    runUntilIdle(Duration.ofMinutes(4));
+    loop.runUntilIdle(Duration.ofMinutes(4));
 
-    JsonNode status = status(commit);
+    JsonNode status = loop.status(commit);
     assertEquals("SUCCEEDED", status.get("state").asText(), status.toString());
     assertEquals(4, status.get("jobs").size());
     java.util.Set<String> arrays = new java.util.TreeSet<>();

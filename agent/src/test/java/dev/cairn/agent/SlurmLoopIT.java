@@ -4,24 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cairn.Json;
-import dev.cairn.config.AgentSettings;
-import dev.cairn.config.ExperimentConfig;
-import dev.cairn.render.ScriptRenderer;
-import dev.cairn.render.Site;
-import dev.cairn.scheduler.ExecCommandRunner;
-import dev.cairn.scheduler.Schedulers;
-import dev.cairn.store.FileObjectStore;
-import dev.cairn.testing.Fixtures;
+import dev.cairn.testing.LoopHarness;
 import dev.cairn.testing.SlurmCluster;
-import dev.cairn.trigger.RequestQueue;
-import dev.cairn.trigger.RunRequest;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,9 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SlurmLoopIT {
   static SlurmCluster cluster;
   @TempDir Path tmp;
-  private FileObjectStore store;
-  private Schedulers schedulers;
-  private Agent agent;
+  private LoopHarness loop;
 
   @BeforeAll
   static void cluster() {
@@ -46,75 +31,22 @@ class SlurmLoopIT {
 
   @BeforeEach
   void setUp() throws Exception {
-    store = new FileObjectStore(tmp.resolve("store"));
-    AgentSettings settings =
-        AgentSettings.load(
-            null,
-            Map.of(
-                "CAIRN_STORE",
-                store.describe(),
-                "CAIRN_STATE_DIR",
-                tmp.resolve("state").toString()));
-    schedulers = new Schedulers(settings, Clock.systemUTC(), new ExecCommandRunner());
-    String trainer = System.getProperty("cairn.trainerJar");
-    ScriptRenderer renderer =
-        new ScriptRenderer(Fixtures.templates(), new Site("", trainer, "", "test"));
-    agent =
-        new Agent(
-            AgentParts.of(
-                settings,
-                store,
-                schedulers,
-                renderer,
-                new RunRepository(settings.stateDir()),
-                Clock.systemUTC()));
+    loop = new LoopHarness(tmp, Map.of());
   }
 
   @AfterEach
   void tearDown() {
-    schedulers.close();
-  }
-
-  private String submit(String config) throws Exception {
-    byte[] bytes = config.getBytes(StandardCharsets.UTF_8);
-    String commit =
-        ExperimentConfig.sha256((config + System.nanoTime()).getBytes(StandardCharsets.UTF_8))
-            .substring(0, 40);
-    RequestQueue.submit(
-        store,
-        new RunRequest(
-            commit,
-            "main",
-            "1",
-            "A",
-            "slurm",
-            Instant.now().toString(),
-            ExperimentConfig.sha256(bytes),
-            1),
-        bytes);
-    return commit;
-  }
-
-  private JsonNode status(String commit) throws Exception {
-    return Json.MAPPER.readTree(store.get(RunRequest.statusKey(commit)).orElseThrow().content());
-  }
-
-  private void runUntilIdle(Duration limit) throws Exception {
-    long deadline = System.nanoTime() + limit.toNanos();
-    while (agent.tick()) {
-      assertTrue(System.nanoTime() < deadline, "runs still active after " + limit);
-      Thread.sleep(1000);
-    }
+    loop.close();
   }
 
   @Test
   void loop_runsTheThreeDemoTasksOnSlurm() throws Exception {
     String commit =
-        submit(
+        loop.submit(
             "EXPERIMENT_NAME=slurm-it\nTRAINER=demo\nSCHEDULER=slurm\nEPOCHS=3\nLEARNING_RATE=5e-3\nGPUS_PER_JOB=0\nCPUS_PER_JOB=1\n"
                 + "MEMORY_PER_JOB=1G\nTIME_LIMIT=10\nNUM_WORKERS=1\n");
-    runUntilIdle(Duration.ofMinutes(3));
-    JsonNode status = status(commit);
+    loop.runUntilIdle(Duration.ofMinutes(3));
+    JsonNode status = loop.status(commit);
     assertEquals("SUCCEEDED", status.get("state").asText(), status.toString());
     for (JsonNode job : status.get("jobs")) {
       assertEquals("COMPLETED", job.get("state").asText());
@@ -127,33 +59,34 @@ class SlurmLoopIT {
   void refusedScript_failsTheJobWithSlurmsWords_andTheAgentGoesOn() throws Exception {
     // this cluster has no GPUs (no GRES): sbatch refuses --gres=gpu:1
     String refused =
-        submit(
+        loop.submit(
             "EXPERIMENT_NAME=gpu-it\nTRAINER=demo\nSCHEDULER=slurm\nTASKS=biomass\nEPOCHS=2\nGPUS_PER_JOB=1\n"
                 + "CPUS_PER_JOB=1\nMEMORY_PER_JOB=1G\nTIME_LIMIT=10\n");
-    runUntilIdle(Duration.ofMinutes(1));
-    JsonNode status = status(refused);
+    loop.runUntilIdle(Duration.ofMinutes(1));
+    JsonNode status = loop.status(refused);
     assertEquals("FAILED", status.get("state").asText(), status.toString());
     String reason = status.get("jobs").get(0).get("reason").asText();
     assertTrue(reason.contains("sbatch") && reason.toLowerCase().contains("gres"), reason);
     String next =
-        submit(
+        loop.submit(
             "EXPERIMENT_NAME=after-it\nTRAINER=demo\nSCHEDULER=slurm\nTASKS=biomass\nEPOCHS=2\nLEARNING_RATE=5e-3\n"
                 + "GPUS_PER_JOB=0\nCPUS_PER_JOB=1\nMEMORY_PER_JOB=1G\nTIME_LIMIT=10\n");
-    runUntilIdle(Duration.ofMinutes(2));
-    assertEquals("SUCCEEDED", status(next).get("state").asText(), status(next).toString());
+    loop.runUntilIdle(Duration.ofMinutes(2));
+    assertEquals(
+        "SUCCEEDED", loop.status(next).get("state").asText(), loop.status(next).toString());
   }
 
   @Test
   void preemption_jobResumesFromItsCheckpointAndCompletes() throws Exception {
     String commit =
-        submit(
+        loop.submit(
             "EXPERIMENT_NAME=preempt-it\nTRAINER=demo\nSCHEDULER=slurm\nTASKS=crop_classification\nEPOCHS=120\nLEARNING_RATE=5e-3\n"
                 + "GPUS_PER_JOB=0\nCPUS_PER_JOB=1\nMEMORY_PER_JOB=3000M\nTIME_LIMIT=10\nNUM_WORKERS=1\nPARTITION=low\n");
     Path csv = null;
     long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
     while (true) {
-      agent.tick();
-      Run run = agent.runs().values().iterator().next();
+      loop.agent.tick();
+      Run run = loop.agent.runs().values().iterator().next();
       csv = Path.of(run.runDir).resolve("predictions/crop_classification/metrics.csv");
       if (Files.exists(csv) && Files.readAllLines(csv).size() > 5) {
         break;
@@ -177,8 +110,8 @@ class SlurmLoopIT {
                     "sleep 8"),
                 Duration.ofSeconds(30));
     assertTrue(high.ok(), high.describe());
-    runUntilIdle(Duration.ofMinutes(4));
-    JsonNode status = status(commit);
+    loop.runUntilIdle(Duration.ofMinutes(4));
+    JsonNode status = loop.status(commit);
     assertEquals("SUCCEEDED", status.get("state").asText(), status.toString());
     List<String> rows = Files.readAllLines(csv);
     int trainLoss = List.of(rows.get(0).split(",")).indexOf("train/loss");
@@ -195,7 +128,7 @@ class SlurmLoopIT {
     JsonNode job = status.get("jobs").get(0);
     assertEquals(2, job.get("attempts").asInt(), job.toString());
     assertEquals("REQUEUED", job.get("history").get(0).get("state").asText(), job.toString());
-    Run run = agent.runs().values().iterator().next();
+    Run run = loop.agent.runs().values().iterator().next();
     String out = Files.readString(Path.of(run.runDir).resolve("out/crop_classification.out"));
     assertTrue(out.contains("resuming from checkpoint at epoch"), out);
   }
