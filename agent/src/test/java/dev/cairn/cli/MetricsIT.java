@@ -6,13 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.Json;
-import dev.cairn.config.ExperimentConfig;
 import dev.cairn.store.ObjectStore;
 import dev.cairn.store.ObjectStores;
 import dev.cairn.testing.AgentProcess;
 import dev.cairn.testing.PrometheusServer;
 import dev.cairn.testing.S3ProxyServer;
-import dev.cairn.trigger.RequestQueue;
 import dev.cairn.trigger.RunRequest;
 import java.io.IOException;
 import java.net.URI;
@@ -22,7 +20,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.revwalk.RevCommit;
@@ -49,9 +46,7 @@ class MetricsIT {
           settings,
           String.join(
               "\n",
-              "CAIRN_STORE=" + s3.storeUrl("watched"),
-              "CAIRN_S3_ACCESS_KEY_ENV=" + S3ProxyServer.ACCESS_KEY_ENV,
-              "CAIRN_S3_SECRET_KEY_ENV=" + S3ProxyServer.SECRET_KEY_ENV,
+              s3.agentSettings("watched").strip(),
               "CAIRN_STATE_DIR=" + tmp.resolve("state"),
               "CAIRN_REPO_REMOTE=" + ws.origin.toUri(),
               "CAIRN_POLL_MIN_SECONDS=1",
@@ -144,20 +139,7 @@ class MetricsIT {
       git.push().setRemote("origin").add("main").call();
     }
     byte[] bytes = Files.readAllBytes(config);
-    try (ObjectStore store = ObjectStores.open(s3.storeUrl("watched"), s3.credentials())) {
-      RequestQueue.submit(
-          store,
-          new RunRequest(
-              commit.getName(),
-              "main",
-              "7",
-              "Researcher",
-              commit.getShortMessage(),
-              Instant.now().toString(),
-              ExperimentConfig.sha256(bytes),
-              1),
-          bytes);
-    }
+    s3.queue("watched", commit, bytes);
     return commit.getName();
   }
 }

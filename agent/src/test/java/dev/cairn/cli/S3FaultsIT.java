@@ -5,17 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.Json;
-import dev.cairn.config.ExperimentConfig;
 import dev.cairn.store.ObjectStore;
 import dev.cairn.store.ObjectStores;
 import dev.cairn.testing.AgentProcess;
 import dev.cairn.testing.S3ProxyServer;
-import dev.cairn.trigger.RequestQueue;
 import dev.cairn.trigger.RunRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,9 +51,7 @@ class S3FaultsIT {
         settings,
         String.join(
             "\n",
-            "CAIRN_STORE=" + s3.storeUrl("team"),
-            "CAIRN_S3_ACCESS_KEY_ENV=" + S3ProxyServer.ACCESS_KEY_ENV,
-            "CAIRN_S3_SECRET_KEY_ENV=" + S3ProxyServer.SECRET_KEY_ENV,
+            s3.agentSettings("team").strip(),
             "CAIRN_STATE_DIR=" + tmp.resolve("state"),
             "CAIRN_REPO_REMOTE=" + ws.origin.toUri(),
             "CAIRN_POLL_MIN_SECONDS=1",
@@ -147,20 +142,7 @@ class S3FaultsIT {
       git.push().setRemote("origin").add("main").call();
     }
     byte[] bytes = Files.readAllBytes(ws.researcher.resolve("config/config.env"));
-    try (ObjectStore store = ObjectStores.open(s3.storeUrl("team"), s3.credentials())) {
-      RequestQueue.submit(
-          store,
-          new RunRequest(
-              commit.getName(),
-              "main",
-              "7",
-              "Researcher",
-              commit.getShortMessage(),
-              Instant.now().toString(),
-              ExperimentConfig.sha256(bytes),
-              1),
-          bytes);
-    }
+    s3.queue("team", commit, bytes);
     return commit.getName();
   }
 }

@@ -52,9 +52,7 @@ class S3LoopIT {
         settings,
         String.join(
             "\n",
-            "CAIRN_STORE=" + s3.storeUrl("team/geofm"),
-            "CAIRN_S3_ACCESS_KEY_ENV=" + S3ProxyServer.ACCESS_KEY_ENV,
-            "CAIRN_S3_SECRET_KEY_ENV=" + S3ProxyServer.SECRET_KEY_ENV,
+            s3.agentSettings("team/geofm").strip(),
             "CAIRN_STATE_DIR=" + tmp.resolve("state"),
             "CAIRN_REPO_REMOTE=" + ws.origin.toUri(),
             "CAIRN_POLL_MIN_SECONDS=1",

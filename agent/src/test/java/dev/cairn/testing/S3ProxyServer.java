@@ -1,6 +1,11 @@
 package dev.cairn.testing;
 
+import dev.cairn.config.ExperimentConfig;
+import dev.cairn.store.ObjectStore;
+import dev.cairn.store.ObjectStores;
 import dev.cairn.store.S3Credentials;
+import dev.cairn.trigger.RequestQueue;
+import dev.cairn.trigger.RunRequest;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.InetAddress;
@@ -10,9 +15,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jgit.revwalk.RevCommit;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
@@ -118,6 +125,39 @@ public final class S3ProxyServer implements AutoCloseable {
   }
 
   /** The environment the agent would see: the test key and secret under the test names. */
+  /**
+   * The settings lines of an agent on this server under {@code prefix}: the store and the names of
+   * the variables that hold its keys ({@link #environment()} sets them).
+   */
+  public String agentSettings(String prefix) {
+    return "CAIRN_STORE="
+        + storeUrl(prefix)
+        + "\nCAIRN_S3_ACCESS_KEY_ENV="
+        + ACCESS_KEY_ENV
+        + "\nCAIRN_S3_SECRET_KEY_ENV="
+        + SECRET_KEY_ENV
+        + "\n";
+  }
+
+  /** Queues {@code config} of {@code commit} on branch main under {@code prefix}, as CI would. */
+  public void queue(String prefix, RevCommit commit, byte[] config)
+      throws IOException, InterruptedException {
+    try (ObjectStore store = ObjectStores.open(storeUrl(prefix), credentials())) {
+      RequestQueue.submit(
+          store,
+          new RunRequest(
+              commit.getName(),
+              "main",
+              "7",
+              commit.getAuthorIdent().getName(),
+              commit.getShortMessage(),
+              Instant.now().toString(),
+              ExperimentConfig.sha256(config),
+              1),
+          config);
+    }
+  }
+
   public Map<String, String> environment() {
     return Map.of(ACCESS_KEY_ENV, ACCESS_KEY, SECRET_KEY_ENV, SECRET_KEY);
   }
