@@ -10,15 +10,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Fault injection for the crash tests, off unless {@code CAIRN_TEST_CRASH_AT=<step>[:<n>]} is set:
  * the n-th time (default the first) this process reaches the named step it halts at once with exit
  * code 137, as {@code kill -9} would, or, with {@code CAIRN_TEST_CRASH_SIGNAL=TERM}, sends itself
- * SIGTERM and goes on once the shutdown has begun, as a service manager's stop would. With {@code
- * CAIRN_TEST_CRASH_SIGNAL=STOP} it stops itself (SIGSTOP) until the test, having broken something
- * the step needs, sends SIGCONT.
+ * SIGTERM and goes on once the loop has been asked to stop, as a service manager's stop would. With
+ * {@code CAIRN_TEST_CRASH_SIGNAL=STOP} it stops itself (SIGSTOP) until the test, having broken
+ * something the step needs, sends SIGCONT.
  */
 public final class CrashPoint {
   private static final String STEP;
   private static final int NTH;
   private static final String SIGNAL;
   private static final Map<String, AtomicInteger> SEEN = new ConcurrentHashMap<>();
+  private static volatile boolean stopAsked;
 
   static {
     String at = System.getenv("CAIRN_TEST_CRASH_AT");
@@ -63,8 +64,10 @@ public final class CrashPoint {
       if (stop) {
         return;
       }
-      long deadline = System.nanoTime() + 5_000_000_000L;
-      while (System.nanoTime() < deadline && !shuttingDown()) {
+      // go on only once the shutdown hook has asked the loop to stop: the loop then stops right
+      // after this step, whatever the scheduling of the hook's thread, and the test knows where
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (System.nanoTime() < deadline && !stopAsked) {
         Thread.sleep(10);
       }
     } catch (IOException e) {
@@ -74,14 +77,8 @@ public final class CrashPoint {
     }
   }
 
-  private static boolean shuttingDown() {
-    Thread probe = new Thread(() -> {});
-    try {
-      Runtime.getRuntime().addShutdownHook(probe);
-      Runtime.getRuntime().removeShutdownHook(probe);
-      return false;
-    } catch (IllegalStateException e) {
-      return true;
-    }
+  /** Called by the shutdown hook once it has asked the loop to stop. */
+  public static void stopAsked() {
+    stopAsked = true;
   }
 }
