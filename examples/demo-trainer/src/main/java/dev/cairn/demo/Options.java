@@ -15,7 +15,11 @@ record Options(
     int workers,
     int tiles,
     double minEpochSeconds,
-    int failAtEpoch) {
+    int failAtEpoch,
+    String stage) {
+
+  /** What one call does: train and then test ({@code all}), or one of the two stages. */
+  static final java.util.List<String> STAGES = java.util.List.of("all", "train", "evaluate");
 
   /** Thrown for a bad option: printed as one line, exit code 2. */
   static final class UsageError extends RuntimeException {
@@ -34,6 +38,7 @@ record Options(
     put(v, env, "num-workers", "CAIRN_NUM_WORKERS");
     put(v, env, "output-dir", "CAIRN_OUTPUT_DIR");
     put(v, env, "checkpoint-dir", "CAIRN_CHECKPOINT_DIR");
+    put(v, env, "stage", "CAIRN_STAGE");
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (!a.startsWith("--")) {
@@ -61,7 +66,8 @@ record Options(
               "checkpoint-dir",
               "tiles",
               "min-epoch-seconds",
-              "fail-at-epoch")
+              "fail-at-epoch",
+              "stage")
           .contains(name)) {
         throw new UsageError("unknown option --" + name);
       }
@@ -71,6 +77,11 @@ record Options(
     if (task == null || !Tasks.NAMES.contains(task)) {
       throw new UsageError(
           "--task '" + task + "' is not allowed; use one of " + String.join(", ", Tasks.NAMES));
+    }
+    String stage = v.getOrDefault("stage", "all");
+    if (!STAGES.contains(stage)) {
+      throw new UsageError(
+          "--stage '" + stage + "' is not allowed; use one of " + String.join(", ", STAGES));
     }
     if (v.get("output-dir") == null) {
       throw new UsageError("--output-dir is required");
@@ -91,7 +102,8 @@ record Options(
         (int) number(v, "num-workers", "2", 0, 256),
         (int) number(v, "tiles", "48", 4, 100_000),
         decimal(v, "min-epoch-seconds", "0", -1, 86_400),
-        (int) number(v, "fail-at-epoch", "0", 0, 100_000));
+        (int) number(v, "fail-at-epoch", "0", 0, 100_000),
+        stage);
   }
 
   private static void put(Map<String, String> v, Map<String, String> env, String name, String var) {

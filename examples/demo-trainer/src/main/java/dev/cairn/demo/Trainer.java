@@ -62,7 +62,10 @@ final class Trainer {
     stopRequested = true;
   }
 
-  /** Trains (or resumes), then tests; returns the exit code. */
+  /**
+   * Trains (or resumes), then tests; returns the exit code. {@code --stage train} stops after the
+   * last epoch's checkpoint; {@code --stage evaluate} only tests and plots the finished checkpoint.
+   */
   int run() throws Exception {
     long started = System.nanoTime();
     Files.createDirectories(o.outputDir());
@@ -80,6 +83,16 @@ final class Trainer {
           "resuming from checkpoint at epoch %d%s%n",
           epoch,
           firstBatch > 0 ? " batch " + firstBatch : "");
+    }
+    if (o.stage().equals("evaluate") && epoch < o.epochs()) {
+      err.printf(
+          Locale.ROOT,
+          "demo-trainer: --stage evaluate needs a finished training checkpoint in %s; it has %d of"
+              + " %d epochs%n",
+          o.checkpointDir(),
+          epoch,
+          o.epochs());
+      return 4;
     }
     int batches = (train.inputs.length + o.batchSize() - 1) / o.batchSize();
     ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, o.workers()));
@@ -118,6 +131,11 @@ final class Trainer {
       }
     } finally {
       pool.shutdownNow();
+    }
+    if (o.stage().equals("train")) {
+      out.printf(
+          Locale.ROOT, "trained %d epochs; the evaluate stage tests the checkpoint%n", epoch);
+      return 0;
     }
     Map<String, Double> t = evaluate(test, "test");
     logRow(Math.max(0, epoch - 1), (long) epoch * batches, t);

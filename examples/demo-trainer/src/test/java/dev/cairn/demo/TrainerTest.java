@@ -1,6 +1,7 @@
 package dev.cairn.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -132,6 +133,47 @@ class TrainerTest {
             false);
     assertEquals(3, code);
     assertTrue(err.toString(StandardCharsets.UTF_8).contains("failing at epoch 2"));
+  }
+
+  private int stage(
+      String stage, String out, ByteArrayOutputStream stdout, ByteArrayOutputStream err) {
+    return Main.run(
+        new String[] {
+          "--task",
+          "landslide",
+          "--epochs",
+          "2",
+          "--tiles",
+          "8",
+          "--stage",
+          stage,
+          "--output-dir",
+          tmp.resolve(out).toString(),
+          "--checkpoint-dir",
+          tmp.resolve("ckpt").toString()
+        },
+        new PrintStream(stdout),
+        new PrintStream(err),
+        false);
+  }
+
+  @Test
+  void stages_trainThenEvaluate_testTheFinishedCheckpointWithoutTrainingAgain() throws Exception {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    assertEquals(4, stage("evaluate", "early", new ByteArrayOutputStream(), err));
+    assertTrue(
+        err.toString(StandardCharsets.UTF_8).contains("needs a finished training checkpoint"),
+        err.toString(StandardCharsets.UTF_8));
+    assertEquals(0, stage("train", "train", new ByteArrayOutputStream(), err));
+    assertTrue(Files.exists(tmp.resolve("ckpt/last.ckpt")));
+    assertFalse(Files.exists(tmp.resolve("train/metrics.json")), "train does not test");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    assertEquals(0, stage("evaluate", "eval", out, err));
+    String printed = out.toString(StandardCharsets.UTF_8);
+    assertTrue(printed.contains("resuming from checkpoint at epoch 2"), printed);
+    assertFalse(printed.contains("train/loss"), "no epoch is trained again: " + printed);
+    assertTrue(Files.readString(tmp.resolve("eval/metrics.json")).contains("test/F1_Score"));
+    assertTrue(Files.exists(tmp.resolve("eval/predictions/sample_00.png")));
   }
 
   @Test
