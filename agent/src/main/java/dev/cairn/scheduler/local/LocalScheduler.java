@@ -196,6 +196,10 @@ public final class LocalScheduler implements Scheduler {
         if (Files.exists(dir.resolve("exit"))) {
           return read(id, dir);
         }
+        if (cancelled) {
+          // a cancel that reached the job before its wrapper's subshell could record the exit
+          return new JobStatus(id, JobState.CANCELLED, "cancelled", null, elapsed, null, peak);
+        }
         return new JobStatus(
             id, JobState.LOST, "the job's process is gone", null, elapsed, null, peak);
       }

@@ -207,8 +207,13 @@ class LocalSchedulerTest {
   @Test
   void status_keepsAJobRunningWhileItOutlivesItsWrapper() throws Exception {
     try (LocalScheduler s = new LocalScheduler(tmp.resolve("spool"), 1, Clock.systemUTC())) {
-      String id = s.submit(job("orphan", waitFor("orphan-go") + "; echo finished"));
+      Path running = tmp.resolve("orphan-running");
+      String id =
+          s.submit(
+              job("orphan", "touch " + running + "; " + waitFor("orphan-go") + "; echo finished"));
       awaitState(s, id, JobState.RUNNING);
+      // the script itself runs (not only its wrapper, which marks the start before it forks)
+      await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(running));
       long wrapper = Long.parseLong(Files.readString(jobDir(id).resolve("pid")).strip());
       ProcessHandle.of(wrapper).orElseThrow().destroyForcibly();
       await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(wrapper).isEmpty());
