@@ -17,6 +17,7 @@ set -euo pipefail
 export CAIRN_RUN_ID=20261125-golden-hostile-3f9a2c1d4e5b-a1
 export CAIRN_TASK=biomass
 export CAIRN_ATTEMPT=1
+export CAIRN_STAGE=all
 export CAIRN_OUTPUT_DIR='/scratch/it'\''s $(touch PWNED) `id` "q"; next/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/predictions/biomass'
 export CAIRN_CHECKPOINT_DIR='/scratch/it'\''s $(touch PWNED) `id` "q"; next/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/checkpoints/biomass'
 export CAIRN_GEOFM=prithvi_eo_v2_300
@@ -27,6 +28,22 @@ export CAIRN_LEARNING_RATE=1e-4
 export CAIRN_SEED=42
 export CAIRN_DATASET_PATH=/data/biomass,v2
 mkdir -p "$CAIRN_OUTPUT_DIR" "$CAIRN_CHECKPOINT_DIR"
+# The scheduler's id of this very job, as the agent knows it: an array element is <array>_<index>
+# on SLURM and <array>[<index>] on LSF; a local job is its spool folder.
+if [ -n "${SLURM_ARRAY_JOB_ID:-}" ]; then
+  CAIRN_JOB_ID="${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}"
+elif [ -n "${SLURM_JOB_ID:-}" ]; then
+  CAIRN_JOB_ID="$SLURM_JOB_ID"
+elif [ -n "${LSB_JOBID:-}" ] && [ "${LSB_JOBINDEX:-0}" != 0 ]; then
+  CAIRN_JOB_ID="${LSB_JOBID}[${LSB_JOBINDEX}]"
+elif [ -n "${LSB_JOBID:-}" ]; then
+  CAIRN_JOB_ID="$LSB_JOBID"
+else
+  CAIRN_JOB_ID="${CAIRN_LOCAL_JOB:-}"
+  CAIRN_JOB_ID="${CAIRN_JOB_ID##*/}"
+fi
+CAIRN_EXIT_FILE="$CAIRN_OUTPUT_DIR/exit.json"
+rm -f "$CAIRN_EXIT_FILE"
 cd '/scratch/it'\''s $(touch PWNED) `id` "q"; next/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1'
 
 echo "cairn: $(date -u +%Y-%m-%dT%H:%M:%SZ) ${CAIRN_TASK} attempt ${CAIRN_ATTEMPT} on $(hostname -s)"
@@ -104,6 +121,10 @@ cairn_usage() {
   printf '{"elapsed_s": %d, "cpu_s": %d, "max_rss_mb": %d, "gpu_samples": %d, "gpu_util_mean": %d, "gpu_mem_max_mb": %d}\n' \
     "$(( $(date +%s) - CAIRN_START ))" "$cpu" "$(( peak / 1024 ))" "$samples" \
     "$(( samples > 0 ? util_sum / samples : 0 ))" "$gpu_mem" > "$CAIRN_OUTPUT_DIR/usage.json"
+  # How this job ended, in its own words: a scheduler that forgets finished jobs (SLURM past
+  # MinJobAge without accounting, LSF past CLEAN_PERIOD) cannot tell an agent that was down.
+  printf '{"job_id": "%s", "exit_code": %d, "stopped": "%s"}\n' "$CAIRN_JOB_ID" "$rc" \
+    "$CAIRN_STOPPED" > "$CAIRN_EXIT_FILE.tmp" && mv -f "$CAIRN_EXIT_FILE.tmp" "$CAIRN_EXIT_FILE"
   return "$rc"
 }
 trap cairn_usage EXIT

@@ -57,8 +57,9 @@ public final class Agent {
     this.cancellation = new Cancellation(store, schedulers, book, storeOutage);
     this.superseding = new Superseding(settings.supersede(), book, cancellation);
     this.preparation = new Preparation(plans, parts.check(), book);
-    this.submitter = new Submitter(plans, schedulers, book);
-    this.retries = new RetryPolicy(plans, schedulers, book);
+    Stages stages = new Stages(plans, schedulers, book);
+    this.submitter = new Submitter(plans, schedulers, book, stages);
+    this.retries = new RetryPolicy(plans, schedulers, book, stages);
     this.finisher = new Finisher(plans, parts.publisher(), book, clock);
     this.statuses = new StatusWriter(store, book, storeOutage);
     this.telemetry = new Telemetry(book);

@@ -62,7 +62,8 @@ final class ArraySubmitter {
       if (job.state == JobState.NEW
           && job.schedulerId == null
           && !job.submitting
-          && job.attempt == 1) {
+          && job.attempt == 1
+          && !JobSpec.EVALUATE.equals(job.stage)) {
         groups.computeIfAbsent(job.task + " " + job.resources, k -> new ArrayList<>()).add(job);
       }
     }

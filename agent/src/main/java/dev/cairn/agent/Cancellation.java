@@ -108,6 +108,9 @@ final class Cancellation {
       if (job.schedulerId != null && !job.isDone()) {
         bySched.computeIfAbsent(job.scheduler, k -> new ArrayList<>()).add(job.schedulerId);
       }
+      if (job.evaluateId != null && !job.isDone()) {
+        bySched.computeIfAbsent(job.scheduler, k -> new ArrayList<>()).add(job.evaluateId);
+      }
     }
     for (Map.Entry<String, List<String>> e : bySched.entrySet()) {
       try {

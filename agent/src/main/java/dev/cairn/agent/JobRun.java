@@ -29,6 +29,23 @@ public final class JobRun {
   public String jobName;
   public String schedulerId;
 
+  /**
+   * The stage the trial is in: {@code all} (one job trains and evaluates; also null in records
+   * written before stages), {@code train}, then {@code evaluate}. {@link #schedulerId} is the job
+   * of this stage.
+   */
+  public String stage;
+
+  /**
+   * While training with {@code STAGES=train,evaluate}: the evaluate job, submitted at once with a
+   * dependency on the train job so that the scheduler starts it when training succeeded, agent or
+   * not. Its name, and a flag set around its submission as {@link #submitting} is.
+   */
+  public String evaluateId;
+
+  public String evaluateName;
+  public boolean evaluateSubmitting;
+
   /** The job's element in the array named {@link #jobName}; null for a job of its own. */
   public Integer arrayIndex;
 

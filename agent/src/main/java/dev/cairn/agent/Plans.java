@@ -85,13 +85,21 @@ final class Plans {
     return plan;
   }
 
-  /** The job of a trial at the attempt the run has reached. */
+  /** The job of a trial at the stage and attempt the run has reached. */
   static JobSpec spec(RunPlan plan, JobRun job) {
-    return plan.jobs().stream()
-        .filter(s -> s.trial().id().equals(job.id()))
-        .findFirst()
-        .orElseThrow()
-        .withAttempt(job.attempt);
+    JobSpec spec =
+        plan.jobs().stream()
+            .filter(s -> s.trial().id().equals(job.id()))
+            .findFirst()
+            .orElseThrow()
+            .withAttempt(job.attempt);
+    return JobSpec.EVALUATE.equals(job.stage) ? evaluate(plan, spec) : spec;
+  }
+
+  /** The evaluate job of a trial whose train job is {@code train}. */
+  static JobSpec evaluate(RunPlan plan, JobSpec train) {
+    ExperimentConfig cfg = plan.config();
+    return train.evaluate(cfg.evalPartition(), cfg.evalTimeLimit());
   }
 
   JobSpec spec(Run run, JobRun job) {

@@ -77,6 +77,9 @@ final class Preparation {
     try {
       for (JobSpec spec : plan.jobs()) {
         plans.writeScript(run, spec);
+        if (spec.stage().equals(JobSpec.TRAIN)) {
+          plans.writeScript(run, Plans.evaluate(plan, spec));
+        }
       }
     } catch (CairnException | IOException e) {
       reject(run, "cannot render the batch scripts: " + e.getMessage());
@@ -93,6 +96,7 @@ final class Preparation {
       job.scheduler = cfg.scheduler();
       job.attempt = 1;
       job.jobName = spec.jobName();
+      job.stage = spec.stage();
       job.gate = cfg.gates().get(job.task);
       run.jobs.add(job);
     }

@@ -1,7 +1,9 @@
 package dev.cairn.agent;
 
 import dev.cairn.CrashPoint;
+import dev.cairn.collect.JobExit;
 import dev.cairn.metrics.Metrics;
+import dev.cairn.plan.JobSpec;
 import dev.cairn.publish.Attempt;
 import dev.cairn.publish.RunState;
 import dev.cairn.scheduler.JobState;
@@ -13,6 +15,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,11 +30,13 @@ final class RetryPolicy {
   private final Plans plans;
   private final Schedulers schedulers;
   private final RunBook book;
+  private final Stages stages;
 
-  RetryPolicy(Plans plans, Schedulers schedulers, RunBook book) {
+  RetryPolicy(Plans plans, Schedulers schedulers, RunBook book, Stages stages) {
     this.plans = plans;
     this.schedulers = schedulers;
     this.book = book;
+    this.stages = stages;
   }
 
   /** Applies the scheduler's answers to the run's jobs; saves the run when anything changed. */
@@ -44,6 +49,9 @@ final class RetryPolicy {
       JobStatus status = statuses.get(job.schedulerId);
       if (status == null) {
         continue;
+      }
+      if (status.state() == JobState.LOST) {
+        status = ownWords(run, job, status);
       }
       if (status.state() == job.state
           && Objects.equals(status.reason(), job.reason)
@@ -117,7 +125,7 @@ final class RetryPolicy {
     }
   }
 
-  private void ended(Run run, JobRun job, JobStatus status) {
+  private void ended(Run run, JobRun job, JobStatus status) throws InterruptedException {
     Metrics.jobEnded(job.scheduler, status.state().name());
     job.history.add(
         new Attempt(
@@ -131,6 +139,14 @@ final class RetryPolicy {
     boolean retry =
         status.state().isInfrastructureFailure()
             || (status.state() == JobState.TIMEOUT && plans.hasCheckpoint(run, job));
+    boolean training = JobSpec.TRAIN.equals(job.stage);
+    if (training && status.state() == JobState.COMPLETED) {
+      stages.trained(run, job, status);
+      return;
+    }
+    if (training) {
+      stages.trainStopped(run, job, retry && job.attempt < max);
+    }
     if (retry && job.attempt < max) {
       log.info(
           "run {}: {} job {} ended {}{}; resubmitting as attempt {} of {} to resume from its"
@@ -161,6 +177,40 @@ final class RetryPolicy {
       job.reason = "time limit reached and no checkpoint to resume from";
     }
     log.info("run {}: {} job {} ended {}", run.runId, job.task, job.schedulerId, status.state());
+  }
+
+  /**
+   * A job the scheduler no longer knows (SLURM without accounting forgets an ended job after {@code
+   * MinJobAge}; LSF after {@code CLEAN_PERIOD}) ended while the agent was away. Its script's own
+   * exit record settles how, if it names this very job and no stop request: otherwise the job is
+   * LOST and resubmitted to resume from its checkpoint, which is safe because it is not running.
+   */
+  private JobStatus ownWords(Run run, JobRun job, JobStatus lost) {
+    JobSpec spec = plans.spec(run, job);
+    Optional<JobExit> exit = JobExit.read(spec.outputDir(), spec.stage());
+    if (exit.isEmpty() || !exit.get().jobId().equals(job.schedulerId) || exit.get().wasStopped()) {
+      return lost;
+    }
+    int code = exit.get().exitCode();
+    log.info(
+        "run {}: {} job {} is no longer known to the scheduler ({}); its own {} says it exited {}",
+        run.runId,
+        job.id(),
+        job.schedulerId,
+        lost.reason(),
+        JobExit.file(spec.stage()),
+        code);
+    return new JobStatus(
+        job.schedulerId,
+        code == 0 ? JobState.COMPLETED : JobState.FAILED,
+        "ended while the agent was away; exit code "
+            + code
+            + " from the job's "
+            + JobExit.file(spec.stage()),
+        code,
+        lost.elapsedSeconds(),
+        lost.cpuSeconds(),
+        lost.maxRssMb());
   }
 
   /** Counts of jobs by state: "2 RUNNING, 1 PENDING". */

@@ -26,19 +26,27 @@ final class Submitter {
   private final Schedulers schedulers;
   private final RunBook book;
   private final ArraySubmitter arrays;
+  private final Stages stages;
 
-  Submitter(Plans plans, Schedulers schedulers, RunBook book) {
+  Submitter(Plans plans, Schedulers schedulers, RunBook book, Stages stages) {
     this.plans = plans;
     this.schedulers = schedulers;
     this.book = book;
     this.arrays = new ArraySubmitter(plans, schedulers, book);
+    this.stages = stages;
   }
 
   /**
    * Submits every job of the run that waits for it, at most {@code SWEEP_MAX_PARALLEL} of the run's
-   * jobs in the scheduler at once where the config sets it.
+   * trials in the scheduler at once where the config sets it; then the evaluate job behind each
+   * train job that has none.
    */
   void submitDue(Run run) throws InterruptedException {
+    submitTrials(run);
+    stages.submitEvaluations(run);
+  }
+
+  private void submitTrials(Run run) throws InterruptedException {
     for (JobRun job : run.jobs) {
       // an array whose submission failed half-way: found by its name, or submitted again
       if (job.submitting && job.schedulerId == null && job.arrayIndex != null) {

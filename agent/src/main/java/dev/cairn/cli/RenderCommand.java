@@ -151,19 +151,27 @@ final class RenderCommand implements Callable<Integer> {
             + " task(s)"
             + (cfg.sweepMaxParallel() > 0 ? ", at most " + cfg.sweepMaxParallel() + " at once" : "")
             + ":");
+    List<JobSpec> jobs = new ArrayList<>();
     for (JobSpec job : plan.jobs()) {
       stdout.println("# " + trialLine(job.trial()));
+      jobs.add(job);
+      if (job.stage().equals(JobSpec.TRAIN)) {
+        JobSpec evaluate = job.evaluate(cfg.evalPartition(), cfg.evalTimeLimit());
+        stdout.println("#   then evaluate: " + evaluate.trial().resources().describe());
+        jobs.add(evaluate);
+      }
     }
     stdout.println();
-    for (JobSpec job : plan.jobs()) {
+    for (JobSpec job : jobs) {
       String script = renderer.render(job, cfg, target, commit);
+      String name = job.trial().id() + (job.stage().equals(JobSpec.EVALUATE) ? "-evaluate" : "");
       if (out != null) {
         Files.createDirectories(out);
-        Path file = out.resolve(job.trial().id() + "." + target + ".sh");
+        Path file = out.resolve(name + "." + target + ".sh");
         Files.writeString(file, script);
         stdout.println(file);
       } else {
-        stdout.println("# ===== " + job.trial().id() + " (" + target + ") =====");
+        stdout.println("# ===== " + name + " (" + target + ") =====");
         stdout.print(script);
         stdout.println();
       }

@@ -134,6 +134,25 @@ public record ExperimentConfig(
   }
 
   /**
+   * {@code STAGES=train,evaluate}: each trial is a train job and an evaluate job that the scheduler
+   * starts once the train job succeeded; {@code all} (the default): one job does both.
+   */
+  public boolean splitsStages() {
+    return values.get("STAGES").equals("train,evaluate");
+  }
+
+  /** The evaluate job's partition ({@code EVAL_PARTITION}); empty for the train job's. */
+  public String evalPartition() {
+    return values.get("EVAL_PARTITION");
+  }
+
+  /** The evaluate job's time limit ({@code EVAL_TIME_LIMIT}); null for the train job's. */
+  public Duration evalTimeLimit() {
+    String v = values.get("EVAL_TIME_LIMIT");
+    return v.isEmpty() ? null : Duration.ofSeconds(Long.parseLong(v));
+  }
+
+  /**
    * The canonical value of a resource key ({@code PARTITION}, {@code TIME_LIMIT}, ...) for one task
    * and model: {@code PRITHVI_EO_V2_600_PARTITION} wins over {@code CROP_PARTITION}, which wins
    * over {@code PARTITION}. An empty override counts as unset.

@@ -55,6 +55,9 @@ final class ExperimentSchema {
     add("MAX_ATTEMPTS", "3", Checks.integer(1, 20));
     add("SWEEP_MAX_PARALLEL", "0", Checks.integer(0, 100_000));
     add("GATE_RULE", "all", Checks.oneOf("all", "best"));
+    add("STAGES", "all", Checks.oneOf("all", "train,evaluate"));
+    add("EVAL_PARTITION", "", Checks.name(true));
+    add("EVAL_TIME_LIMIT", "", v -> v.isBlank() ? "" : Checks.timeLimit().apply(v));
     for (String prefix : overridePrefixes(tasks)) {
       for (String key : RESOURCES) {
         Function<String, String> check = keys.get(key).check();

@@ -67,7 +67,8 @@ public record RunPlan(
               runDir.resolve("out").resolve(t + ".out"),
               runDir.resolve("err").resolve(t + ".err"),
               runDir.resolve("predictions").resolve(t),
-              runDir.resolve("checkpoints").resolve(t)));
+              runDir.resolve("checkpoints").resolve(t),
+              config.splitsStages() ? JobSpec.TRAIN : JobSpec.ALL));
     }
     return new RunPlan(id, commit, attempt, runDir, config, List.copyOf(jobs));
   }

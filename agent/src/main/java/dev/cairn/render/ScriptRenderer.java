@@ -195,6 +195,7 @@ public final class ScriptRenderer {
     m.put("output_dir", job.outputDir().toString());
     m.put("checkpoint_dir", job.checkpointDir().toString());
     m.put("array", "");
+    m.put("stage", job.stage());
     return m;
   }
 

@@ -17,6 +17,10 @@ public record JobStatus(
     Long cpuSeconds,
     Long maxRssMb) {
 
+  /** The reason of a job that will never start: the job it depends on did not succeed. */
+  public static final String NEVER_SATISFIED =
+      "DependencyNeverSatisfied: the job it waits for did not succeed";
+
   public static JobStatus of(String schedulerId, JobState state) {
     return new JobStatus(schedulerId, state, null, null, null, null, null);
   }

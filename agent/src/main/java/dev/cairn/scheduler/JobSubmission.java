@@ -14,6 +14,8 @@ import java.util.regex.Pattern;
  * @param stdout file the job's standard output is appended to
  * @param stderr file the job's standard error is appended to
  * @param environment the only variables the job gets from the agent (never credentials)
+ * @param afterOk the job that must end successfully before this one may start (SLURM {@code
+ *     --dependency=afterok:}, LSF {@code -w 'done()'}), or null
  */
 public record JobSubmission(
     String jobName,
@@ -21,8 +23,20 @@ public record JobSubmission(
     Path workDir,
     Path stdout,
     Path stderr,
-    Map<String, String> environment) {
+    Map<String, String> environment,
+    String afterOk) {
   private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+  /** A job that may start at once. */
+  public JobSubmission(
+      String jobName,
+      Path script,
+      Path workDir,
+      Path stdout,
+      Path stderr,
+      Map<String, String> environment) {
+    this(jobName, script, workDir, stdout, stderr, environment, null);
+  }
 
   public JobSubmission {
     environment = Map.copyOf(environment);

@@ -129,4 +129,34 @@ class RenderSweepTest {
     assertTrue(bad.waitFor(20, TimeUnit.SECONDS));
     assertEquals(2, bad.exitValue());
   }
+
+  @Test
+  void stages_renderATrainAndAnEvaluateScriptPerTrial_theEvaluateOnItsOwnPartition()
+      throws Exception {
+    String text =
+        render(
+            "EXPERIMENT_NAME=staged\nTASKS=landslide\nTRAINER=terratorch\nSCHEDULER=slurm\n"
+                + "LANDSLIDE_DATASET_PATH=/data/l4s\nSTAGES=train,evaluate\n"
+                + "EVAL_PARTITION=short\nEVAL_TIME_LIMIT=00:20:00\nPARTITION=gpu\n");
+    assertTrue(
+        text.contains(
+            "#   then evaluate: partition=short gpus=1 cpus=4 mem=16384M time=00:20:00\n"),
+        text);
+    String train = text.substring(text.indexOf("# ===== landslide (slurm)"));
+    train = train.substring(0, train.indexOf("# ===== landslide-evaluate"));
+    String evaluate = text.substring(text.indexOf("# ===== landslide-evaluate (slurm)"));
+    assertTrue(train.contains("#SBATCH --partition=gpu\n"), train);
+    assertTrue(train.contains("export CAIRN_STAGE=train\n"), train);
+    assertTrue(train.contains("terratorch fit "), train);
+    assertTrue(!train.contains("terratorch test ") && !train.contains("plot_predictions.py\" --"));
+    assertTrue(train.contains("CAIRN_EXIT_FILE=\"$CAIRN_OUTPUT_DIR/exit-train.json\""), train);
+    assertTrue(evaluate.contains("#SBATCH --job-name=cairn-"), evaluate);
+    assertTrue(evaluate.contains("-landslide-evaluate-a1\n"), evaluate);
+    assertTrue(evaluate.contains("#SBATCH --partition=short\n"), evaluate);
+    assertTrue(evaluate.contains("#SBATCH --time=00:20:00\n"), evaluate);
+    assertTrue(evaluate.contains("export CAIRN_STAGE=evaluate\n"), evaluate);
+    assertTrue(!evaluate.contains("terratorch fit "), evaluate);
+    assertTrue(evaluate.contains("terratorch test "), evaluate);
+    assertTrue(evaluate.contains("exit-evaluate.json"), evaluate);
+  }
 }

@@ -57,6 +57,9 @@ final class LocalDispatcher {
   private static final String DETACH =
       "exec setsid -f bash \"$0\" \"$1\" </dev/null >/dev/null 2>&1";
 
+  /** Marks a queued job whose dependency ended without success: it will never start. */
+  static final String NEVER = "dependency-never-satisfied";
+
   private final Path spool;
   private final int maxJobs;
   private final Clock clock;
@@ -89,7 +92,7 @@ final class LocalDispatcher {
         }
         boolean cancelled = Files.exists(dir.resolve("cancelled"));
         if (!Files.exists(dir.resolve("launched"))) {
-          if (!cancelled) {
+          if (!cancelled && dependencyMet(dir)) {
             queued.add(dir);
           }
           continue;
@@ -124,6 +127,31 @@ final class LocalDispatcher {
       launch(dir);
       running++;
     }
+  }
+
+  /**
+   * Whether a queued job may start: it names no job in its {@code after} file, or that job ended
+   * with exit code 0 (SLURM's afterok). One that ended otherwise marks this job as never to start.
+   */
+  private boolean dependencyMet(Path dir) throws IOException {
+    String after = SpoolFiles.readString(dir.resolve("after"));
+    if (after == null || Files.exists(dir.resolve(NEVER))) {
+      return after == null;
+    }
+    Path dep = spool.resolve("jobs").resolve(after.strip());
+    String exit = SpoolFiles.readString(dep.resolve("exit"));
+    if (Files.isDirectory(dep) && exit == null) {
+      return false;
+    }
+    boolean ok =
+        "0".equals(exit == null ? null : exit.strip())
+            && !Files.exists(dep.resolve("cancelled"))
+            && !Files.exists(dep.resolve("timed-out"));
+    if (!ok) {
+      Files.writeString(dir.resolve(NEVER), after.strip());
+      log.info("local job {} will never start: job {} did not succeed", dir.getFileName(), after);
+    }
+    return ok;
   }
 
   private void enforceTimeLimit(Path dir, Long pid) throws IOException {

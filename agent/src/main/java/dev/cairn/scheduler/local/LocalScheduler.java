@@ -93,6 +93,9 @@ public final class LocalScheduler implements Scheduler {
     Files.writeString(tmp.resolve("stderr-path"), s.stderr().toAbsolutePath().toString());
     Files.writeString(tmp.resolve("workdir"), s.workDir().toAbsolutePath().toString());
     Files.writeString(tmp.resolve("submitted"), Long.toString(clock.instant().getEpochSecond()));
+    if (s.afterOk() != null) {
+      Files.writeString(tmp.resolve("after"), s.afterOk());
+    }
     Matcher m = TIME_DIRECTIVE.matcher(Files.readString(s.script()));
     if (m.find()) {
       Files.writeString(tmp.resolve("time-limit"), m.group(1));
@@ -181,7 +184,12 @@ public final class LocalScheduler implements Scheduler {
         return new JobStatus(
             id, JobState.CANCELLED, "cancelled while queued", null, null, null, null);
       }
-      return new JobStatus(id, JobState.PENDING, "Resources", null, null, null, null);
+      if (Files.exists(dir.resolve(LocalDispatcher.NEVER))) {
+        return new JobStatus(
+            id, JobState.FAILED, JobStatus.NEVER_SATISFIED, null, null, null, null);
+      }
+      String reason = Files.exists(dir.resolve("after")) ? "Dependency" : "Resources";
+      return new JobStatus(id, JobState.PENDING, reason, null, null, null, null);
     }
     Long pid = readLong(dir.resolve("pid"));
     if (pid != null && !LocalProcesses.alive(pid, dir)) {

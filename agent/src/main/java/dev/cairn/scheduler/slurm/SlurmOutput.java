@@ -81,7 +81,7 @@ final class SlurmOutput {
               SlurmStates.seconds(f[4]),
               null,
               null);
-      rows.add(new Row(f[8].strip(), status));
+      rows.add(new Row(f[8].strip(), SlurmStates.neverStarting(status)));
     }
     return rows;
   }
@@ -112,7 +112,7 @@ final class SlurmOutput {
               SlurmStates.seconds(fields.get("RunTime")),
               null,
               null);
-      rows.add(new Row(jobName(line), status));
+      rows.add(new Row(jobName(line), SlurmStates.neverStarting(status)));
     }
     return rows;
   }

@@ -57,6 +57,9 @@ public final class SlurmScheduler implements Scheduler {
     if (submission.workDir() != null) {
       command.add("--chdir=" + submission.workDir());
     }
+    if (submission.afterOk() != null) {
+      command.add("--dependency=afterok:" + submission.afterOk());
+    }
     command.addAll(options.extraSbatchArgs());
     command.add(submission.script().toString());
     CommandRunner.Result result = run(command);

@@ -1,6 +1,7 @@
 package dev.cairn.scheduler.slurm;
 
 import dev.cairn.scheduler.JobState;
+import dev.cairn.scheduler.JobStatus;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.Locale;
@@ -84,6 +85,18 @@ final class SlurmStates {
       throw new IllegalArgumentException("unknown SLURM job state '" + slurmState.strip() + "'");
     }
     return state;
+  }
+
+  /**
+   * A pending job whose dependency can never be met ({@code DependencyNeverSatisfied}: the job it
+   * waits for ended the wrong way) would wait forever where {@code kill_invalid_depend} is off, the
+   * default: it counts as failed, with that reason.
+   */
+  static JobStatus neverStarting(JobStatus status) {
+    if (status.state() == JobState.PENDING && "DependencyNeverSatisfied".equals(status.reason())) {
+      return status.withState(JobState.FAILED, JobStatus.NEVER_SATISFIED);
+    }
+    return status;
   }
 
   /**

@@ -11,10 +11,10 @@ import dev.cairn.scheduler.JobState;
 import dev.cairn.scheduler.JobStatus;
 import dev.cairn.scheduler.JobSubmission;
 import dev.cairn.testing.SlurmCluster;
+import dev.cairn.testing.SlurmShims;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,71 +32,41 @@ import org.junit.jupiter.api.io.TempDir;
  * scheduler could not answer.
  */
 class SlurmFaultsIT {
-  private static final String TIMED_OUT =
-      "slurm_load_jobs error: Socket timed out on send/recv operation";
-
   @TempDir static Path dir;
   private static SlurmScheduler slurm;
-  private static Path shims;
+  private static SlurmShims shims;
   private static final List<String> submitted = new ArrayList<>();
   private static final Map<String, Path> startsOf = new java.util.HashMap<>();
 
   @BeforeAll
   static void startCluster() throws Exception {
     SlurmCluster.ensure();
-    shims = Files.createDirectories(dir.resolve("bin"));
-    for (String command : List.of("squeue", "scontrol")) {
-      shim(command);
-    }
-    slurm =
-        new SlurmScheduler(
-            new ExecCommandRunner(),
-            new SlurmOptions(
-                "sbatch",
-                shims.resolve("squeue").toString(),
-                "sacct",
-                shims.resolve("scontrol").toString(),
-                "scancel",
-                List.of(),
-                Duration.ofSeconds(30),
-                SlurmOptions.defaults().commandEnvironment()));
+    shims = SlurmShims.in(dir.resolve("bin"));
+    slurm = throughShims();
   }
 
-  /** A command that behaves as its {@code <name>.mode} file says, else runs the real one. */
-  private static void shim(String command) throws Exception {
-    String real =
-        new ExecCommandRunner()
-            .run(List.of("bash", "-c", "command -v " + command), Duration.ofSeconds(10))
-            .stdout()
-            .strip();
-    Path mode = shims.resolve(command + ".mode");
-    Path calls = shims.resolve(command + ".calls");
-    String script =
-        String.join(
-            "\n",
-            "#!/bin/bash",
-            "case \"$(cat '" + mode + "' 2>/dev/null)\" in",
-            "  timeout) echo '" + TIMED_OUT + "' >&2; exit 1 ;;",
-            "  empty) exit 0 ;;",
-            "  flaky)",
-            "    n=$(cat '" + calls + "' 2>/dev/null || echo 0); echo $((n + 1)) > '" + calls + "'",
-            "    if [ $((n % 2)) -eq 0 ]; then echo '" + TIMED_OUT + "' >&2; exit 1; fi ;;",
-            "esac",
-            "exec '" + real + "' \"$@\"",
-            "");
-    Path path = shims.resolve(command);
-    Files.writeString(path, script);
-    Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwxr-xr-x"));
+  /** A scheduler that has not yet asked whether accounting works. */
+  private static SlurmScheduler throughShims() {
+    return new SlurmScheduler(
+        new ExecCommandRunner(),
+        new SlurmOptions(
+            "sbatch",
+            shims.path("squeue"),
+            shims.path("sacct"),
+            shims.path("scontrol"),
+            "scancel",
+            List.of(),
+            Duration.ofSeconds(30),
+            SlurmOptions.defaults().commandEnvironment()));
   }
 
   private static void mode(String command, String mode) throws IOException {
-    Files.writeString(shims.resolve(command + ".mode"), mode);
+    shims.mode(command, mode);
   }
 
   @AfterEach
   void healShims() throws IOException {
-    mode("squeue", "");
-    mode("scontrol", "");
+    shims.heal();
   }
 
   @AfterAll
@@ -207,6 +177,24 @@ class SlurmFaultsIT {
     }
     assertEquals(JobState.COMPLETED, last.state());
     assertTrue(failures > 0, "the shim failed some calls");
+    assertStartedOnce(id);
+  }
+
+  @Test
+  void sacctTimingOut_statusFailsAndTheJobIsNotLost() throws Exception {
+    String id = submit("sacct", 8);
+    awaitState(id, JobState.RUNNING);
+    SlurmScheduler fresh = throughShims();
+    mode("squeue", "empty");
+    mode("sacct", "timeout");
+    IOException probe = assertThrows(IOException.class, () -> fresh.status(List.of(id)));
+    assertTrue(probe.getMessage().contains("Socket timed out"), probe.getMessage());
+    // accounting is on (as on a cluster with slurmdbd) but its queries time out
+    mode("sacct", "accounting-busy");
+    IOException query = assertThrows(IOException.class, () -> fresh.status(List.of(id)));
+    assertTrue(query.getMessage().contains("--starttime="), query.getMessage());
+    shims.heal();
+    assertEquals(JobState.COMPLETED, awaitState(id, JobState.COMPLETED).state());
     assertStartedOnce(id);
   }
 }

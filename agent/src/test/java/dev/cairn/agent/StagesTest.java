@@ -1,0 +1,162 @@
+package dev.cairn.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cairn.config.AgentSettings;
+import dev.cairn.config.ExperimentConfig;
+import dev.cairn.render.ScriptRenderer;
+import dev.cairn.render.Site;
+import dev.cairn.scheduler.JobState;
+import dev.cairn.scheduler.Schedulers;
+import dev.cairn.store.FileObjectStore;
+import dev.cairn.testing.Fixtures;
+import dev.cairn.testing.ScriptedRunner;
+import dev.cairn.trigger.RequestQueue;
+import dev.cairn.trigger.RunRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code STAGES=train,evaluate} on SLURM (its commands scripted): the evaluate job goes in at once
+ * behind an afterok dependency; a resubmitted train job gets a new evaluate job; a failed one takes
+ * its evaluate job with it; a dependency SLURM says can never be met ends the trial.
+ */
+class StagesTest {
+  private static final String CONFIG =
+      "EXPERIMENT_NAME=staged\nTRAINER=demo\nSCHEDULER=slurm\nTASKS=landslide\nGPUS_PER_JOB=0\n"
+          + "STAGES=train,evaluate\nEVAL_PARTITION=short\n";
+
+  @TempDir Path tmp;
+  private final ScriptedRunner slurm = new ScriptedRunner();
+  private Schedulers schedulers;
+  private Agent agent;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    FileObjectStore store = new FileObjectStore(tmp.resolve("store"));
+    AgentSettings settings =
+        AgentSettings.load(
+            null,
+            Map.of(
+                "CAIRN_STORE",
+                store.describe(),
+                "CAIRN_STATE_DIR",
+                tmp.resolve("state").toString()));
+    schedulers = new Schedulers(settings, Clock.systemUTC(), slurm);
+    agent =
+        new Agent(
+            AgentParts.of(
+                settings,
+                store,
+                schedulers,
+                new ScriptRenderer(Fixtures.templates(), new Site("", "/t.jar", "", "test")),
+                new RunRepository(settings.stateDir()),
+                Clock.systemUTC()));
+    byte[] bytes = CONFIG.getBytes(StandardCharsets.UTF_8);
+    RequestQueue.submit(
+        store,
+        new RunRequest(
+            "e".repeat(40),
+            "main",
+            "1",
+            "A",
+            "msg",
+            Instant.now().toString(),
+            ExperimentConfig.sha256(bytes),
+            1),
+        bytes);
+  }
+
+  @AfterEach
+  void tearDown() {
+    schedulers.close();
+  }
+
+  private static String row(String id, String state, String reason) {
+    return id + "|" + state + "|" + reason + "|0|0:05|0|" + id + "|N/A|cairn-x\n";
+  }
+
+  private JobRun job() {
+    return agent.runs().values().iterator().next().jobs.get(0);
+  }
+
+  private List<String> last(int back) {
+    return slurm.calls.get(slurm.calls.size() - back);
+  }
+
+  /** The first tick: the train job, then its evaluate job behind it; the train job runs. */
+  private void submitBoth() throws Exception {
+    slurm.answer(0, "500\n", "");
+    slurm.answer(0, "501\n", "");
+    slurm.answer(0, row("500", "RUNNING", "None"), "");
+    agent.tick();
+    List<String> evaluate = last(2);
+    assertEquals("sbatch", evaluate.get(0));
+    assertTrue(evaluate.contains("--dependency=afterok:500"), evaluate.toString());
+    assertTrue(evaluate.get(evaluate.size() - 1).endsWith("/scripts/landslide-evaluate.sh"));
+    assertEquals("train", job().stage);
+    assertEquals("501", job().evaluateId);
+  }
+
+  @Test
+  void trainSucceeds_theTrialGoesOnAsItsEvaluateJob() throws Exception {
+    submitBoth();
+    slurm.answer(0, row("500", "COMPLETED", "None"), "");
+    agent.tick();
+    assertEquals("evaluate", job().stage);
+    assertEquals("501", job().schedulerId);
+    assertEquals(JobState.PENDING, job().state);
+    slurm.answer(0, row("501", "RUNNING", "None"), "");
+    agent.tick();
+    assertTrue(last(1).contains("--jobs=501"), last(1).toString());
+    assertEquals(JobState.RUNNING, job().state);
+  }
+
+  @Test
+  void trainNodeFailed_isResubmittedAndGetsANewEvaluateJob() throws Exception {
+    submitBoth();
+    slurm.answer(0, row("500", "NODE_FAIL", "None"), "");
+    slurm.answer(0, "", ""); // scancel 501: it waited on a job that will never succeed
+    agent.tick();
+    assertEquals(List.of("scancel", "501"), last(1));
+    slurm.answer(0, "502\n", "");
+    slurm.answer(0, "503\n", "");
+    slurm.answer(0, row("502", "PENDING", "Priority"), "");
+    agent.tick();
+    assertTrue(last(2).contains("--dependency=afterok:502"), last(2).toString());
+    assertEquals("502", job().schedulerId);
+    assertEquals("503", job().evaluateId);
+    assertEquals(2, job().attempt);
+  }
+
+  @Test
+  void trainFailsForGood_itsEvaluateJobIsCancelledAndTheTrialFails() throws Exception {
+    submitBoth();
+    slurm.answer(0, "500|FAILED|NonZeroExitCode|256|0:05|0|500|N/A|cairn-x\n", "");
+    slurm.answer(0, "", "");
+    agent.tick();
+    assertEquals(List.of("scancel", "501"), last(1));
+    assertEquals(JobState.FAILED, job().state);
+    assertTrue(job().reason.contains("its evaluate job 501 was cancelled"), job().reason);
+  }
+
+  @Test
+  void dependencyNeverSatisfied_endsTheTrialWithThatReason() throws Exception {
+    submitBoth();
+    slurm.answer(0, row("500", "COMPLETED", "None"), "");
+    agent.tick();
+    slurm.answer(0, row("501", "PENDING", "DependencyNeverSatisfied"), "");
+    agent.tick();
+    assertEquals(JobState.FAILED, job().state);
+    assertTrue(job().reason.startsWith("DependencyNeverSatisfied"), job().reason);
+  }
+}
