@@ -259,16 +259,10 @@ public final class TrackedJobsBench {
     }
 
     @Override
-    public Result run(
-        List<String> command,
-        String stdin,
-        Map<String, String> environment,
-        boolean cleanEnvironment,
-        Duration timeout)
-        throws IOException, InterruptedException {
-      String program = Path.of(command.get(0)).getFileName().toString();
+    public Result run(Call call) throws IOException, InterruptedException {
+      String program = Path.of(call.command().get(0)).getFileName().toString();
       counts.computeIfAbsent(program, k -> new AtomicLong()).incrementAndGet();
-      return inner.run(command, stdin, environment, cleanEnvironment, timeout);
+      return inner.run(call);
     }
   }
 }

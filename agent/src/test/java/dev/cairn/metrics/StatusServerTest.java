@@ -43,8 +43,7 @@ class StatusServerTest {
       store.put("runs/abc/status.json", "{}".getBytes(StandardCharsets.UTF_8));
       store.get("runs/abc/status.json");
       store.get("runs/missing");
-      CommandRunner fake =
-          (command, stdin, env, clean, timeout) -> new CommandRunner.Result(command, 1, "", "no");
+      CommandRunner fake = call -> new CommandRunner.Result(call.command(), 1, "", "no");
       new MeteredCommandRunner(fake)
           .run(List.of("/opt/slurm/bin/squeue", "-j", "4711"), Duration.ofSeconds(1));
       Metrics.jobEnded("local", "COMPLETED");
