@@ -44,35 +44,34 @@ public final class MeteredObjectStore implements ObjectStore {
     Metrics.STORE_BYTES.labelValues(direction).inc(n);
   }
 
-  @Override
-  public Optional<StoredObject> get(String key) throws IOException {
-    Optional<StoredObject> o = timed("get", () -> store.get(key));
+  /** A timed read whose object, when there is one, counts as downloaded bytes. */
+  private static Optional<StoredObject> download(
+      String operation, Call<Optional<StoredObject>> call) throws IOException {
+    Optional<StoredObject> o = timed(operation, call);
     o.ifPresent(v -> bytes("download", v.content().length));
     return o;
+  }
+
+  @Override
+  public Optional<StoredObject> get(String key) throws IOException {
+    return download("get", () -> store.get(key));
   }
 
   @Override
   public Optional<StoredObject> get(String key, long maxBytes) throws IOException {
     // the wrapped store's own bounded read, which stops reading past the limit
-    Optional<StoredObject> o = timed("get", () -> store.get(key, maxBytes));
-    o.ifPresent(v -> bytes("download", v.content().length));
-    return o;
+    return download("get", () -> store.get(key, maxBytes));
   }
 
   @Override
   public Optional<StoredObject> getIfChanged(String key, String etag, long maxBytes)
       throws IOException {
-    Optional<StoredObject> o =
-        timed("get_if_changed", () -> store.getIfChanged(key, etag, maxBytes));
-    o.ifPresent(v -> bytes("download", v.content().length));
-    return o;
+    return download("get_if_changed", () -> store.getIfChanged(key, etag, maxBytes));
   }
 
   @Override
   public Optional<StoredObject> getIfChanged(String key, String etag) throws IOException {
-    Optional<StoredObject> o = timed("get_if_changed", () -> store.getIfChanged(key, etag));
-    o.ifPresent(v -> bytes("download", v.content().length));
-    return o;
+    return download("get_if_changed", () -> store.getIfChanged(key, etag));
   }
 
   @Override
