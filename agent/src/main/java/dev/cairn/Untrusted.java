@@ -1,5 +1,7 @@
 package dev.cairn;
 
+import java.util.function.BiConsumer;
+
 /**
  * Makes text from outside the agent (object keys, request fields, commit subjects) safe for one log
  * line or one line of a message: control characters are written out ({@code \n}, {@code \x1b}), so
@@ -51,6 +53,27 @@ public final class Untrusted {
     }
     String s = sb.toString().strip();
     return s.length() > max ? s.substring(0, max - 3) + "..." : s;
+  }
+
+  /**
+   * The text with {@code < > & "} written as entities, as HTML, XML and Markdown read them, and
+   * every other character as {@code other} appends it; null becomes the empty string.
+   */
+  public static String withEntities(String text, BiConsumer<StringBuilder, Character> other) {
+    if (text == null) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder();
+    for (char c : text.toCharArray()) {
+      switch (c) {
+        case '<' -> sb.append("&lt;");
+        case '>' -> sb.append("&gt;");
+        case '&' -> sb.append("&amp;");
+        case '"' -> sb.append("&quot;");
+        default -> other.accept(sb, c);
+      }
+    }
+    return sb.toString();
   }
 
   /** Whether the text holds a character no single line of a script, log or report may hold. */

@@ -30,4 +30,12 @@ class UntrustedTest {
     assertTrue(Untrusted.hasControl("a\u0085b"));
     assertFalse(Untrusted.hasControl("plain /path-with_ünïcode"));
   }
+
+  @Test
+  void withEntities_writesMarkupAsEntitiesAndHandsOnTheRest() {
+    assertEquals(
+        "&lt;[b]&amp;&quot;[c]&quot;&gt;",
+        Untrusted.withEntities("<b&\"c\">", (sb, c) -> sb.append('[').append(c).append(']')));
+    assertEquals("", Untrusted.withEntities(null, (sb, c) -> sb.append(c)));
+  }
 }

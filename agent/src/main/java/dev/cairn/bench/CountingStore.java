@@ -1,5 +1,6 @@
 package dev.cairn.bench;
 
+import dev.cairn.store.ForwardingObjectStore;
 import dev.cairn.store.ObjectStore;
 import dev.cairn.store.StoredObject;
 import java.io.IOException;
@@ -12,12 +13,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** An object store that counts the requests made through it, by kind. */
-final class CountingStore implements ObjectStore {
-  private final ObjectStore inner;
+final class CountingStore extends ForwardingObjectStore {
   private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
 
   CountingStore(ObjectStore inner) {
-    this.inner = inner;
+    super(inner);
   }
 
   private void count(String kind) {
@@ -37,75 +37,60 @@ final class CountingStore implements ObjectStore {
   @Override
   public Optional<StoredObject> get(String key) throws IOException {
     count("GET");
-    return inner.get(key);
+    return delegate.get(key);
   }
 
   @Override
   public Optional<StoredObject> getIfChanged(String key, String etag) throws IOException {
     count("GET If-None-Match");
-    return inner.getIfChanged(key, etag);
+    return delegate.getIfChanged(key, etag);
   }
 
   @Override
   public String put(String key, byte[] content) throws IOException {
     count("PUT");
-    return inner.put(key, content);
+    return delegate.put(key, content);
   }
 
   @Override
   public String putFile(String key, Path file) throws IOException {
     count("PUT");
-    return inner.putFile(key, file);
+    return delegate.putFile(key, file);
   }
 
   @Override
   public List<String> putFiles(List<FileUpload> uploads) throws IOException {
     uploads.forEach(u -> count("PUT"));
-    return inner.putFiles(uploads);
+    return delegate.putFiles(uploads);
   }
 
   @Override
   public boolean getToFile(String key, Path target) throws IOException {
     count("GET");
-    return inner.getToFile(key, target);
+    return delegate.getToFile(key, target);
   }
 
   @Override
   public boolean putIfAbsent(String key, byte[] content) throws IOException {
     count("PUT If-None-Match");
-    return inner.putIfAbsent(key, content);
-  }
-
-  @Override
-  public boolean supportsConditionalWrites() {
-    return inner.supportsConditionalWrites();
+    return delegate.putIfAbsent(key, content);
   }
 
   @Override
   public boolean exists(String key) throws IOException {
     count("HEAD");
-    return inner.exists(key);
+    return delegate.exists(key);
   }
 
   @Override
   public List<ObjectInfo> list(String prefix, String startAfter) throws IOException {
     count("LIST");
-    return inner.list(prefix, startAfter);
+    return delegate.list(prefix, startAfter);
   }
 
   @Override
   public void delete(String key) throws IOException {
     count("DELETE");
-    inner.delete(key);
-  }
-
-  @Override
-  public String describe() {
-    return inner.describe();
-  }
-
-  @Override
-  public void close() {
-    inner.close();
+    delegate.delete(key);
   }
 }

@@ -170,9 +170,8 @@ public final class S3UploadBench {
     }
     S3Options defaults = S3Options.defaults();
     S3Options options =
-        defaults
-            .withMultipart(defaults.multipartThreshold(), defaults.partSize(), concurrency)
-            .withTransferClient(client);
+        defaults.withUploads(
+            defaults.multipartThreshold(), defaults.partSize(), concurrency, client);
     return new S3ObjectStore(S3Location.parse(url), credentials, options);
   }
 

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -152,23 +153,34 @@ public final class SlurmRpcBench {
   }
 
   private static JobSubmission submission(Path workDir, String tag) throws IOException {
-    String name = "cairn-bench-" + tag;
+    return benchJob(
+        workDir,
+        "cairn-bench-" + tag,
+        out ->
+            "#SBATCH --open-mode=append\n"
+                + "#SBATCH --time=5\n"
+                + "#SBATCH --cpus-per-task=1\n"
+                + "#SBATCH --mem=10M\n"
+                + "sleep 1\n");
+  }
+
+  /**
+   * Writes {@code <name>.sh} into workDir, a bash script with SLURM's job name and output file
+   * ({@code <name>.out}, for stdout and stderr both) followed by {@code rest}, the lines that are
+   * given the output file; the submission of that script.
+   */
+  static JobSubmission benchJob(Path workDir, String name, Function<Path, String> rest)
+      throws IOException {
     Path out = workDir.resolve(name + ".out");
     Path script = workDir.resolve(name + ".sh");
     Files.writeString(
         script,
-        "#!/bin/bash\n"
-            + "#SBATCH --job-name="
+        "#!/bin/bash\n#SBATCH --job-name="
             + name
-            + "\n"
-            + "#SBATCH --output="
+            + "\n#SBATCH --output="
             + out
             + "\n"
-            + "#SBATCH --open-mode=append\n"
-            + "#SBATCH --time=5\n"
-            + "#SBATCH --cpus-per-task=1\n"
-            + "#SBATCH --mem=10M\n"
-            + "sleep 1\n");
+            + rest.apply(out));
     return new JobSubmission(name, script, workDir, out, out, Map.of());
   }
 

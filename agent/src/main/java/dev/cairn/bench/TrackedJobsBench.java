@@ -208,22 +208,16 @@ public final class TrackedJobsBench {
 
   private static JobSubmission heldJob(Path workDir, String tag) throws IOException {
     String name = "cairn-bench-held-" + tag;
-    Path out = workDir.resolve(name + ".out");
-    Path script = workDir.resolve(name + ".sh");
-    Files.writeString(
-        script,
-        "#!/bin/bash\n"
-            + "#SBATCH --job-name="
-            + name
-            + "\n#SBATCH --output="
-            + out
-            + "\n#SBATCH --hold\n#SBATCH --time=1\n#SBATCH --mem=10M\n"
-            + "#BSUB -J "
-            + name
-            + "\n#BSUB -o "
-            + out
-            + "\ntrue\n");
-    return new JobSubmission(name, script, workDir, out, out, Map.of());
+    return SlurmRpcBench.benchJob(
+        workDir,
+        name,
+        out ->
+            "#SBATCH --hold\n#SBATCH --time=1\n#SBATCH --mem=10M\n"
+                + "#BSUB -J "
+                + name
+                + "\n#BSUB -o "
+                + out
+                + "\ntrue\n");
   }
 
   private static long rssMib() {
@@ -259,16 +253,10 @@ public final class TrackedJobsBench {
     }
 
     @Override
-    public Result run(
-        List<String> command,
-        String stdin,
-        Map<String, String> environment,
-        boolean cleanEnvironment,
-        Duration timeout)
-        throws IOException, InterruptedException {
-      String program = Path.of(command.get(0)).getFileName().toString();
+    public Result run(Call call) throws IOException, InterruptedException {
+      String program = Path.of(call.command().get(0)).getFileName().toString();
       counts.computeIfAbsent(program, k -> new AtomicLong()).incrementAndGet();
-      return inner.run(command, stdin, environment, cleanEnvironment, timeout);
+      return inner.run(call);
     }
   }
 }

@@ -129,10 +129,7 @@ final class AwaitLines {
       return AwaitLines.parseDuration(timeout);
     }
     if (Files.isRegularFile(config)) {
-      TemplateSet set =
-          Files.isRegularFile(Path.of("templates/job.sh.peb"))
-              ? TemplateSet.fromDirectory(Path.of("templates"))
-              : TemplateSet.bundled();
+      TemplateSet set = ConfigFiles.templates(null);
       try {
         ExperimentConfig cfg =
             ExperimentConfig.parse(Files.readAllBytes(config), config.toString(), set.tasks());

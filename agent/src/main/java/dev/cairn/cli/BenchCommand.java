@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code agent.jar bench ...}: the benchmarks whose figures README shows. */
@@ -43,6 +44,25 @@ final class BenchCommand implements Runnable {
     Map<String, String> env = new HashMap<>(System.getenv());
     env.put("CAIRN_STORE", store);
     return env;
+  }
+
+  /**
+   * The files {@code hash} and {@code upload} write: how many, and their total size; each command
+   * gives its own default number.
+   */
+  static final class Payload {
+    @Option(names = "--files", description = "Number of files (default: ${DEFAULT-VALUE}).")
+    int files;
+
+    @Option(
+        names = "--mib",
+        defaultValue = "1024",
+        description = "Total size in MiB (default: ${DEFAULT-VALUE}).")
+    long mib;
+
+    Payload(int files) {
+      this.files = files;
+    }
   }
 
   /** Requests per minute of an idle agent. */
@@ -162,17 +182,7 @@ final class BenchCommand implements Runnable {
           "Hash a folder of files as DVC does, on one core and on all, beside md5sum"
               + " (one process, and xargs -P <cores>).")
   static final class Hash implements Callable<Integer> {
-    @Option(
-        names = "--files",
-        defaultValue = "64",
-        description = "Number of files (default: ${DEFAULT-VALUE}).")
-    int files;
-
-    @Option(
-        names = "--mib",
-        defaultValue = "1024",
-        description = "Total size in MiB (default: ${DEFAULT-VALUE}).")
-    long mib;
+    @Mixin Payload payload = new Payload(64);
 
     @Option(
         names = "--rounds",
@@ -190,7 +200,8 @@ final class BenchCommand implements Runnable {
     public Integer call() throws Exception {
       Path work = dir != null ? dir : Files.createTempDirectory("cairn-bench-hash");
       try {
-        HashBench.run(work, files, mib << 20, rounds, new ExecCommandRunner(), System.out);
+        HashBench.run(
+            work, payload.files, payload.mib << 20, rounds, new ExecCommandRunner(), System.out);
       } finally {
         if (dir == null) {
           Files.deleteIfExists(work);
@@ -214,17 +225,7 @@ final class BenchCommand implements Runnable {
         description = "s3://bucket/prefix?endpoint=... or a folder.")
     String store;
 
-    @Option(
-        names = "--files",
-        defaultValue = "1000",
-        description = "Number of files (default: ${DEFAULT-VALUE}).")
-    int files;
-
-    @Option(
-        names = "--mib",
-        defaultValue = "1024",
-        description = "Total size in MiB (default: ${DEFAULT-VALUE}).")
-    long mib;
+    @Mixin Payload payload = new Payload(1000);
 
     @Option(
         names = "--concurrency",
@@ -251,8 +252,8 @@ final class BenchCommand implements Runnable {
           store,
           Wiring.credentials(settings, System.getenv()),
           work,
-          files,
-          mib * 1024 * 1024,
+          payload.files,
+          payload.mib * 1024 * 1024,
           concurrency,
           clients.stream()
               .map(c -> S3Options.TransferClient.valueOf(c.strip().toUpperCase(Locale.ROOT)))

@@ -174,17 +174,9 @@ final class CiReports {
   }
 
   private static String xml(String s) {
-    if (s == null) {
-      return "";
-    }
-    StringBuilder sb = new StringBuilder();
-    for (char c : s.toCharArray()) {
-      switch (c) {
-        case '<' -> sb.append("&lt;");
-        case '>' -> sb.append("&gt;");
-        case '&' -> sb.append("&amp;");
-        case '"' -> sb.append("&quot;");
-        default -> {
+    return Untrusted.withEntities(
+        s,
+        (sb, c) -> {
           // characters XML 1.0 cannot hold, and terminal escapes, become '?'
           boolean allowed =
               c == '\n'
@@ -194,9 +186,6 @@ final class CiReports {
                       && c != '\ufffe'
                       && c != '\uffff');
           sb.append(allowed ? c : '?');
-        }
-      }
-    }
-    return sb.toString();
+        });
   }
 }

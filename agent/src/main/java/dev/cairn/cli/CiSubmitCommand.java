@@ -1,6 +1,5 @@
 package dev.cairn.cli;
 
-import dev.cairn.CairnException;
 import dev.cairn.config.AgentSettings;
 import dev.cairn.config.ExperimentConfig;
 import dev.cairn.render.TemplateSet;
@@ -8,8 +7,6 @@ import dev.cairn.store.ObjectStore;
 import dev.cairn.trigger.RunRequest;
 import dev.cairn.trigger.Submission;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
@@ -69,19 +66,8 @@ final class CiSubmitCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Map<String, String> env = System.getenv();
     CiContext ci = CiContext.from(env, commit, branch);
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(config);
-    } catch (NoSuchFileException e) {
-      throw new CairnException(
-          config + " does not exist; run from the repository root or pass --config");
-    }
-    TemplateSet set =
-        templates != null
-            ? TemplateSet.fromDirectory(templates)
-            : Files.isRegularFile(Path.of("templates/job.sh.peb"))
-                ? TemplateSet.fromDirectory(Path.of("templates"))
-                : TemplateSet.bundled();
+    byte[] bytes = ConfigFiles.read(config, "run from the repository root or pass --config");
+    TemplateSet set = ConfigFiles.templates(templates);
     // fail fast in CI; the agent checks again, since the bucket is not the only way in
     ExperimentConfig.parse(bytes, config.toString(), set.tasks());
     String sha = ExperimentConfig.sha256(bytes);

@@ -65,12 +65,7 @@ final class DemoCommand implements Callable<Integer> {
     DemoWorkspace ws = new DemoWorkspace(root);
     byte[] own = null;
     if (config != null) {
-      try {
-        own = Files.readAllBytes(config);
-      } catch (java.nio.file.NoSuchFileException e) {
-        throw new dev.cairn.CairnException(
-            config + " does not exist; pass --config with the path of your config.env");
-      }
+      own = ConfigFiles.read(config, "pass --config with the path of your config.env");
     }
     RevCommit seed = ws.create(own);
     out.println("demo workspace " + ws.root);

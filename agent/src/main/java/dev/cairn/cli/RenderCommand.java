@@ -1,6 +1,5 @@
 package dev.cairn.cli;
 
-import dev.cairn.CairnException;
 import dev.cairn.config.ExperimentConfig;
 import dev.cairn.plan.ArrayJob;
 import dev.cairn.plan.JobSpec;
@@ -14,7 +13,6 @@ import dev.cairn.scheduler.Schedulers;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -122,19 +120,8 @@ final class RenderCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    TemplateSet set =
-        templates != null
-            ? TemplateSet.fromDirectory(templates)
-            : Files.isRegularFile(Path.of("templates/job.sh.peb"))
-                ? TemplateSet.fromDirectory(Path.of("templates"))
-                : TemplateSet.bundled();
-    byte[] content;
-    try {
-      content = Files.readAllBytes(config);
-    } catch (NoSuchFileException e) {
-      throw new CairnException(
-          config + " does not exist; pass --config with the path of your config.env");
-    }
+    TemplateSet set = ConfigFiles.templates(templates);
+    byte[] content = ConfigFiles.read(config, "pass --config with the path of your config.env");
     ExperimentConfig cfg = ExperimentConfig.parse(content, config.toString(), set.tasks());
     String target = scheduler != null ? scheduler : cfg.scheduler();
     String site = prologue == null ? "" : Files.readString(prologue);

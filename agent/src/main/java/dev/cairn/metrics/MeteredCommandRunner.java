@@ -3,9 +3,7 @@ package dev.cairn.metrics;
 import dev.cairn.scheduler.CommandRunner;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A {@link CommandRunner} that counts scheduler commands by name ({@code sbatch}, {@code squeue},
@@ -20,20 +18,15 @@ public final class MeteredCommandRunner implements CommandRunner {
   }
 
   @Override
-  public Result run(
-      List<String> command,
-      String stdin,
-      Map<String, String> environment,
-      boolean cleanEnvironment,
-      Duration timeout)
-      throws IOException, InterruptedException {
+  public Result run(Call call) throws IOException, InterruptedException {
+    List<String> command = call.command();
     // the program's file name only: a bounded label whatever folder it is called from
     Path program = Path.of(command.get(0)).getFileName();
     String name = program == null ? command.get(0) : program.toString();
     long start = System.nanoTime();
     String outcome = "error";
     try {
-      Result result = runner.run(command, stdin, environment, cleanEnvironment, timeout);
+      Result result = runner.run(call);
       outcome = result.ok() ? "ok" : result.exitCode() == 124 ? "timeout" : "exit_nonzero";
       return result;
     } finally {

@@ -1,5 +1,6 @@
 package dev.cairn.metrics;
 
+import dev.cairn.store.ForwardingObjectStore;
 import dev.cairn.store.ObjectStore;
 import dev.cairn.store.StoredObject;
 import java.io.IOException;
@@ -12,11 +13,9 @@ import java.util.Optional;
  * An {@link ObjectStore} that counts every call by operation and outcome, times it, and counts the
  * bytes that go up and down; the calls themselves go to the store it wraps.
  */
-public final class MeteredObjectStore implements ObjectStore {
-  private final ObjectStore store;
-
+public final class MeteredObjectStore extends ForwardingObjectStore {
   public MeteredObjectStore(ObjectStore store) {
-    this.store = store;
+    super(store);
   }
 
   /** One store call that returns a value or throws. */
@@ -44,54 +43,53 @@ public final class MeteredObjectStore implements ObjectStore {
     Metrics.STORE_BYTES.labelValues(direction).inc(n);
   }
 
-  @Override
-  public Optional<StoredObject> get(String key) throws IOException {
-    Optional<StoredObject> o = timed("get", () -> store.get(key));
+  /** A timed read whose object, when there is one, counts as downloaded bytes. */
+  private static Optional<StoredObject> download(
+      String operation, Call<Optional<StoredObject>> call) throws IOException {
+    Optional<StoredObject> o = timed(operation, call);
     o.ifPresent(v -> bytes("download", v.content().length));
     return o;
+  }
+
+  @Override
+  public Optional<StoredObject> get(String key) throws IOException {
+    return download("get", () -> delegate.get(key));
   }
 
   @Override
   public Optional<StoredObject> get(String key, long maxBytes) throws IOException {
     // the wrapped store's own bounded read, which stops reading past the limit
-    Optional<StoredObject> o = timed("get", () -> store.get(key, maxBytes));
-    o.ifPresent(v -> bytes("download", v.content().length));
-    return o;
+    return download("get", () -> delegate.get(key, maxBytes));
   }
 
   @Override
   public Optional<StoredObject> getIfChanged(String key, String etag, long maxBytes)
       throws IOException {
-    Optional<StoredObject> o =
-        timed("get_if_changed", () -> store.getIfChanged(key, etag, maxBytes));
-    o.ifPresent(v -> bytes("download", v.content().length));
-    return o;
+    return download("get_if_changed", () -> delegate.getIfChanged(key, etag, maxBytes));
   }
 
   @Override
   public Optional<StoredObject> getIfChanged(String key, String etag) throws IOException {
-    Optional<StoredObject> o = timed("get_if_changed", () -> store.getIfChanged(key, etag));
-    o.ifPresent(v -> bytes("download", v.content().length));
-    return o;
+    return download("get_if_changed", () -> delegate.getIfChanged(key, etag));
   }
 
   @Override
   public String put(String key, byte[] content) throws IOException {
-    String etag = timed("put", () -> store.put(key, content));
+    String etag = timed("put", () -> delegate.put(key, content));
     bytes("upload", content.length);
     return etag;
   }
 
   @Override
   public String putFile(String key, Path file) throws IOException {
-    String etag = timed("put_file", () -> store.putFile(key, file));
+    String etag = timed("put_file", () -> delegate.putFile(key, file));
     bytes("upload", Files.size(file));
     return etag;
   }
 
   @Override
   public boolean getToFile(String key, Path target) throws IOException {
-    boolean found = timed("get_file", () -> store.getToFile(key, target));
+    boolean found = timed("get_file", () -> delegate.getToFile(key, target));
     if (found) {
       bytes("download", Files.size(target));
     }
@@ -100,7 +98,7 @@ public final class MeteredObjectStore implements ObjectStore {
 
   @Override
   public boolean putIfAbsent(String key, byte[] content) throws IOException {
-    boolean created = timed("put_if_absent", () -> store.putIfAbsent(key, content));
+    boolean created = timed("put_if_absent", () -> delegate.putIfAbsent(key, content));
     if (created) {
       bytes("upload", content.length);
     }
@@ -108,18 +106,13 @@ public final class MeteredObjectStore implements ObjectStore {
   }
 
   @Override
-  public boolean supportsConditionalWrites() {
-    return store.supportsConditionalWrites();
-  }
-
-  @Override
   public boolean exists(String key) throws IOException {
-    return timed("exists", () -> store.exists(key));
+    return timed("exists", () -> delegate.exists(key));
   }
 
   @Override
   public List<ObjectInfo> list(String prefix, String startAfter) throws IOException {
-    return timed("list", () -> store.list(prefix, startAfter));
+    return timed("list", () -> delegate.list(prefix, startAfter));
   }
 
   @Override
@@ -127,18 +120,8 @@ public final class MeteredObjectStore implements ObjectStore {
     timed(
         "delete",
         () -> {
-          store.delete(key);
+          delegate.delete(key);
           return null;
         });
-  }
-
-  @Override
-  public String describe() {
-    return store.describe();
-  }
-
-  @Override
-  public void close() {
-    store.close();
   }
 }

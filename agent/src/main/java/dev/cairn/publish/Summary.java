@@ -146,25 +146,13 @@ final class Summary {
    * as markup escaped (so {@code <img onerror=...>} shows as text, links do not link).
    */
   static String escape(String s) {
-    String line = Untrusted.oneLine(s, 1000);
-    if (line == null) {
-      return "";
-    }
-    StringBuilder sb = new StringBuilder();
-    for (char c : line.toCharArray()) {
-      switch (c) {
-        case '<' -> sb.append("&lt;");
-        case '>' -> sb.append("&gt;");
-        case '&' -> sb.append("&amp;");
-        case '"' -> sb.append("&quot;");
-        default -> {
+    return Untrusted.withEntities(
+        Untrusted.oneLine(s, 1000),
+        (sb, c) -> {
           if ("\\`*_{}[]()#+!|~".indexOf(c) >= 0) {
             sb.append('\\');
           }
           sb.append(c);
-        }
-      }
-    }
-    return sb.toString();
+        });
   }
 }

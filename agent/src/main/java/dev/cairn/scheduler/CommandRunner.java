@@ -11,6 +11,9 @@ import java.util.Map;
  */
 public interface CommandRunner {
 
+  /** Runs the command to its end or the timeout. */
+  Result run(Call call) throws IOException, InterruptedException;
+
   /**
    * Runs the command to its end or the timeout.
    *
@@ -18,18 +21,31 @@ public interface CommandRunner {
    * @param environment variables set on top of the agent's environment, or replacing it where
    *     {@code cleanEnvironment} is true
    */
-  Result run(
+  default Result run(
       List<String> command,
       String stdin,
       Map<String, String> environment,
       boolean cleanEnvironment,
       Duration timeout)
-      throws IOException, InterruptedException;
+      throws IOException, InterruptedException {
+    return run(new Call(command, stdin, environment, cleanEnvironment, timeout));
+  }
 
   default Result run(List<String> command, Duration timeout)
       throws IOException, InterruptedException {
     return run(command, null, Map.of(), false, timeout);
   }
+
+  /**
+   * One command to run, as {@link #run(List, String, Map, boolean, Duration)} describes it; runners
+   * that wrap another hand it on whole.
+   */
+  record Call(
+      List<String> command,
+      String stdin,
+      Map<String, String> environment,
+      boolean cleanEnvironment,
+      Duration timeout) {}
 
   /** Exit code and captured output of one command. */
   record Result(List<String> command, int exitCode, String stdout, String stderr) {

@@ -18,13 +18,10 @@ import org.apache.commons.exec.PumpStreamHandler;
 public final class ExecCommandRunner implements CommandRunner {
 
   @Override
-  public Result run(
-      List<String> command,
-      String stdin,
-      Map<String, String> environment,
-      boolean cleanEnvironment,
-      Duration timeout)
-      throws IOException, InterruptedException {
+  public Result run(Call call) throws IOException, InterruptedException {
+    List<String> command = call.command();
+    String stdin = call.stdin();
+    Duration timeout = call.timeout();
     CommandLine line = new CommandLine(command.get(0));
     for (String arg : command.subList(1, command.size())) {
       line.addArgument(arg, false);
@@ -38,8 +35,8 @@ public final class ExecCommandRunner implements CommandRunner {
     executor.setStreamHandler(new PumpStreamHandler(out, err, in));
     executor.setWatchdog(watchdog);
     executor.setExitValues(null);
-    Map<String, String> env = new HashMap<>(cleanEnvironment ? Map.of() : System.getenv());
-    env.putAll(environment);
+    Map<String, String> env = new HashMap<>(call.cleanEnvironment() ? Map.of() : System.getenv());
+    env.putAll(call.environment());
     int exit;
     try {
       exit = executor.execute(line, env);

@@ -82,30 +82,32 @@ public final class FileObjectStore implements ObjectStore {
 
   @Override
   public String put(String key, byte[] content) throws IOException {
-    Path target = resolve(key);
-    Files.createDirectories(target.getParent());
-    Path tmp = Files.createTempFile(target.getParent(), ".put-", TMP_SUFFIX);
-    try {
-      Files.write(tmp, content);
-      move(tmp, target);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    replace(resolve(key), tmp -> Files.write(tmp, content));
     return etag(content);
   }
 
   @Override
   public String putFile(String key, Path file) throws IOException {
     Path target = resolve(key);
+    replace(target, tmp -> Files.copy(file, tmp, StandardCopyOption.REPLACE_EXISTING));
+    return etagOf(target);
+  }
+
+  /** What writes the new content into a temporary file beside the target. */
+  private interface Writer {
+    void write(Path tmp) throws IOException;
+  }
+
+  /** Writes a temporary file beside the target, then moves it over the target. */
+  private void replace(Path target, Writer writer) throws IOException {
     Files.createDirectories(target.getParent());
     Path tmp = Files.createTempFile(target.getParent(), ".put-", TMP_SUFFIX);
     try {
-      Files.copy(file, tmp, StandardCopyOption.REPLACE_EXISTING);
+      writer.write(tmp);
       move(tmp, target);
     } finally {
       Files.deleteIfExists(tmp);
     }
-    return etagOf(target);
   }
 
   @Override

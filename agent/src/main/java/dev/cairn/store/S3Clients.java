@@ -9,8 +9,8 @@ import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.retries.api.RetryStrategy;
+import software.amazon.awssdk.services.s3.S3BaseClientBuilder;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
 /**
  * How the S3 clients are built for S3-compatible stores: path-style at a custom endpoint, checksums
@@ -22,27 +22,36 @@ final class S3Clients {
 
   static S3Client sync(S3Location location, S3Options options, AwsCredentialsProvider credentials) {
     RetryStrategy retry = retryStrategy(options);
-    S3ClientBuilder builder =
-        S3Client.builder()
-            .region(Region.of(location.region()))
-            .credentialsProvider(credentials)
-            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-            .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-            .httpClientBuilder(
-                ApacheHttpClient.builder()
-                    .connectionTimeout(options.connectTimeout())
-                    .socketTimeout(options.attemptTimeout())
-                    .maxConnections(16))
-            .overrideConfiguration(
-                ClientOverrideConfiguration.builder()
-                    .retryStrategy(retry)
-                    .apiCallAttemptTimeout(options.attemptTimeout())
-                    .apiCallTimeout(options.apiCallTimeout())
-                    .build());
+    return s3Compatible(S3Client.builder(), location, credentials)
+        .httpClientBuilder(
+            ApacheHttpClient.builder()
+                .connectionTimeout(options.connectTimeout())
+                .socketTimeout(options.attemptTimeout())
+                .maxConnections(16))
+        .overrideConfiguration(
+            ClientOverrideConfiguration.builder()
+                .retryStrategy(retry)
+                .apiCallAttemptTimeout(options.attemptTimeout())
+                .apiCallTimeout(options.apiCallTimeout())
+                .build())
+        .build();
+  }
+
+  /**
+   * A client builder, sync or async, set for the location's region and endpoint (path-style, as
+   * S3-compatible stores want it), the credentials, and checksums only where required.
+   */
+  static <B extends S3BaseClientBuilder<B, C>, C> B s3Compatible(
+      B builder, S3Location location, AwsCredentialsProvider credentials) {
+    builder
+        .region(Region.of(location.region()))
+        .credentialsProvider(credentials)
+        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
     location
         .endpoint()
         .ifPresent(endpoint -> builder.endpointOverride(endpoint).forcePathStyle(true));
-    return builder.build();
+    return builder;
   }
 
   /** Bounded attempts with jittered exponential backoff, for the sync and the async client. */

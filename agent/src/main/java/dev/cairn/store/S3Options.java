@@ -75,6 +75,11 @@ public record S3Options(
   }
 
   public S3Options withMultipart(long threshold, long size, int threads) {
+    return withUploads(threshold, size, threads, transferClient);
+  }
+
+  /** These options with other multipart settings, and the transfer manager on {@code client}. */
+  public S3Options withUploads(long threshold, long size, int threads, TransferClient client) {
     return new S3Options(
         connectTimeout,
         attemptTimeout,
@@ -85,20 +90,6 @@ public record S3Options(
         threshold,
         size,
         threads,
-        transferClient);
-  }
-
-  public S3Options withTransferClient(TransferClient client) {
-    return new S3Options(
-        connectTimeout,
-        attemptTimeout,
-        apiCallTimeout,
-        maxAttempts,
-        retryBaseDelay,
-        retryMaxDelay,
-        multipartThreshold,
-        partSize,
-        uploadThreads,
         client);
   }
 

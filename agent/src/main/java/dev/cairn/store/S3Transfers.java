@@ -26,7 +26,6 @@ import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.crt.AwsCrtAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
-import software.amazon.awssdk.services.s3.S3AsyncClientBuilder;
 import software.amazon.awssdk.services.s3.S3CrtAsyncClientBuilder;
 import software.amazon.awssdk.services.s3.crt.S3CrtRetryConfiguration;
 import software.amazon.awssdk.transfer.s3.S3TransferManager;
@@ -224,32 +223,24 @@ final class S3Transfers {
 
   /** The SDK's Java multipart client over the CRT HTTP client. */
   private S3AsyncClient javaClient() {
-    S3AsyncClientBuilder builder =
-        S3AsyncClient.builder()
-            .region(Region.of(location.region()))
-            .credentialsProvider(credentials)
-            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-            .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-            .multipartEnabled(true)
-            .multipartConfiguration(
-                m ->
-                    m.thresholdInBytes(options.multipartThreshold())
-                        .minimumPartSizeInBytes(options.partSize())
-                        .parallelConfiguration(p -> p.maxInFlightParts(options.uploadThreads())))
-            .httpClientBuilder(
-                AwsCrtAsyncHttpClient.builder()
-                    .maxConcurrency(options.uploadThreads())
-                    .connectionTimeout(options.connectTimeout())
-                    // parts of large files queue for a connection as long as a call may take
-                    .connectionAcquisitionTimeout(options.apiCallTimeout()))
-            .overrideConfiguration(
-                o ->
-                    o.retryStrategy(S3Clients.retryStrategy(options))
-                        .apiCallAttemptTimeout(options.attemptTimeout())
-                        .addExecutionInterceptor(new DropObjectSizeHeader()));
-    location
-        .endpoint()
-        .ifPresent(endpoint -> builder.endpointOverride(endpoint).forcePathStyle(true));
-    return builder.build();
+    return S3Clients.s3Compatible(S3AsyncClient.builder(), location, credentials)
+        .multipartEnabled(true)
+        .multipartConfiguration(
+            m ->
+                m.thresholdInBytes(options.multipartThreshold())
+                    .minimumPartSizeInBytes(options.partSize())
+                    .parallelConfiguration(p -> p.maxInFlightParts(options.uploadThreads())))
+        .httpClientBuilder(
+            AwsCrtAsyncHttpClient.builder()
+                .maxConcurrency(options.uploadThreads())
+                .connectionTimeout(options.connectTimeout())
+                // parts of large files queue for a connection as long as a call may take
+                .connectionAcquisitionTimeout(options.apiCallTimeout()))
+        .overrideConfiguration(
+            o ->
+                o.retryStrategy(S3Clients.retryStrategy(options))
+                    .apiCallAttemptTimeout(options.attemptTimeout())
+                    .addExecutionInterceptor(new DropObjectSizeHeader()))
+        .build();
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.Json;
 import dev.cairn.testing.AgentProcess;
+import dev.cairn.testing.SettingsFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,14 +21,7 @@ class LogJsonIT {
 
   @Test
   void logJson_writesOneJsonObjectPerLine() throws Exception {
-    Path settings = tmp.resolve("agent.env");
-    Files.writeString(
-        settings,
-        "CAIRN_STORE="
-            + tmp.resolve("store").toUri()
-            + "\nCAIRN_STATE_DIR="
-            + tmp.resolve("state")
-            + "\nCAIRN_REQUIRE_PROVENANCE=false\n");
+    Path settings = SettingsFile.local(tmp, "CAIRN_REQUIRE_PROVENANCE=false");
     Path log = tmp.resolve("agent.log");
     Path output = tmp.resolve("agent.out");
     try (AgentProcess agent =

@@ -3,6 +3,7 @@ package dev.cairn.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cairn.testing.SettingsFile;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -121,14 +122,7 @@ class MainTest {
   @Test
   void run_refusesToStartWithProvenanceRequiredAndNoRepository(
       @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
-    java.nio.file.Path settings = tmp.resolve("agent.env");
-    java.nio.file.Files.writeString(
-        settings,
-        "CAIRN_STORE="
-            + tmp.resolve("store").toUri()
-            + "\nCAIRN_STATE_DIR="
-            + tmp.resolve("state")
-            + "\nCAIRN_REQUIRE_PROVENANCE=true\n");
+    java.nio.file.Path settings = SettingsFile.local(tmp, "CAIRN_REQUIRE_PROVENANCE=true");
     assertEquals(2, run("run", "--once", "--settings", settings.toString()));
     String line = err().strip();
     assertEquals(1, line.lines().count(), line);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.Json;
 import dev.cairn.store.FileObjectStore;
+import dev.cairn.testing.SettingsFile;
 import dev.cairn.trigger.RunRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -38,14 +39,7 @@ class RunCommandsTest {
   @BeforeEach
   void setUp() throws Exception {
     store = new FileObjectStore(tmp.resolve("store"));
-    settings = tmp.resolve("agent.env");
-    Files.writeString(
-        settings,
-        "CAIRN_STORE="
-            + tmp.resolve("store").toUri()
-            + "\nCAIRN_STATE_DIR="
-            + tmp.resolve("state")
-            + "\n");
+    settings = SettingsFile.local(tmp);
     status(ACTIVE, "20261201-exp-74e2f8e9aa11-a1", 1, "RUNNING", "COMPLETED", "RUNNING");
     status(ENDED, "20261130-exp-74e2f111aa11-a1", 1, "SUCCEEDED", "COMPLETED", "COMPLETED");
     status(OTHER, "20261129-exp-0badc0deaa11-a2", 2, "FAILED", "FAILED");

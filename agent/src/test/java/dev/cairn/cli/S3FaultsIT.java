@@ -9,6 +9,7 @@ import dev.cairn.store.ObjectStore;
 import dev.cairn.store.ObjectStores;
 import dev.cairn.testing.AgentProcess;
 import dev.cairn.testing.S3ProxyServer;
+import dev.cairn.testing.SettingsFile;
 import dev.cairn.trigger.RunRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,17 +47,9 @@ class S3FaultsIT {
     s3 = S3ProxyServer.start(tmp.resolve("s3"));
     ws = new DemoWorkspace(tmp.resolve("ws"));
     ws.create();
-    settings = tmp.resolve("agent.env");
-    Files.writeString(
-        settings,
-        String.join(
-            "\n",
-            s3.agentSettings("team").strip(),
-            "CAIRN_STATE_DIR=" + tmp.resolve("state"),
-            "CAIRN_REPO_REMOTE=" + ws.origin.toUri(),
-            "CAIRN_POLL_MIN_SECONDS=1",
-            "CAIRN_POLL_MAX_SECONDS=1",
-            ""));
+    settings =
+        SettingsFile.s3(
+            tmp, s3, "team", ws.origin, "CAIRN_POLL_MIN_SECONDS=1", "CAIRN_POLL_MAX_SECONDS=1");
   }
 
   @AfterEach

@@ -11,6 +11,7 @@ import dev.cairn.store.ObjectStore;
 import dev.cairn.store.ObjectStores;
 import dev.cairn.testing.AgentProcess;
 import dev.cairn.testing.S3ProxyServer;
+import dev.cairn.testing.SettingsFile;
 import dev.cairn.trigger.RequestQueue;
 import dev.cairn.trigger.RunRequest;
 import java.nio.charset.StandardCharsets;
@@ -47,18 +48,15 @@ class S3LoopIT {
     s3 = S3ProxyServer.start(tmp.resolve("s3"));
     ws = new DemoWorkspace(tmp.resolve("ws"));
     ws.create();
-    settings = tmp.resolve("agent.env");
-    Files.writeString(
-        settings,
-        String.join(
-            "\n",
-            s3.agentSettings("team/geofm").strip(),
-            "CAIRN_STATE_DIR=" + tmp.resolve("state"),
-            "CAIRN_REPO_REMOTE=" + ws.origin.toUri(),
+    settings =
+        SettingsFile.s3(
+            tmp,
+            s3,
+            "team/geofm",
+            ws.origin,
             "CAIRN_POLL_MIN_SECONDS=1",
             "CAIRN_POLL_MAX_SECONDS=2",
-            "CAIRN_LOCAL_MAX_JOBS=3",
-            ""));
+            "CAIRN_LOCAL_MAX_JOBS=3");
     env = new HashMap<>(s3.environment());
   }
 

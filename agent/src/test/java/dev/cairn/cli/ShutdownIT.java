@@ -3,6 +3,7 @@ package dev.cairn.cli;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.testing.AgentProcess;
+import dev.cairn.testing.SettingsFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,14 +17,7 @@ class ShutdownIT {
 
   @Test
   void sigterm_stopsTheDaemonCleanly() throws Exception {
-    Path settings = tmp.resolve("agent.env");
-    Files.writeString(
-        settings,
-        "CAIRN_STORE="
-            + tmp.resolve("store").toUri()
-            + "\nCAIRN_STATE_DIR="
-            + tmp.resolve("state")
-            + "\nCAIRN_REQUIRE_PROVENANCE=false\n");
+    Path settings = SettingsFile.local(tmp, "CAIRN_REQUIRE_PROVENANCE=false");
     Path log = tmp.resolve("agent.log");
     try (AgentProcess agent =
         AgentProcess.start(log, Map.of(), "run", "--settings", settings.toString())) {

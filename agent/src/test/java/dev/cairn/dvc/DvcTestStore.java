@@ -1,19 +1,16 @@
 package dev.cairn.dvc;
 
 import dev.cairn.store.FileObjectStore;
-import dev.cairn.store.ObjectStore;
-import dev.cairn.store.StoredObject;
+import dev.cairn.store.ForwardingObjectStore;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A {@link FileObjectStore} that records writes and can fail the Nth one. */
-class DvcTestStore implements ObjectStore {
-  private final FileObjectStore delegate;
+class DvcTestStore extends ForwardingObjectStore {
   private final int failOnPut;
   private final AtomicInteger puts = new AtomicInteger();
   private final AtomicInteger exists = new AtomicInteger();
@@ -22,7 +19,7 @@ class DvcTestStore implements ObjectStore {
 
   /** {@code failOnPut} is 1-based; 0 never fails. */
   DvcTestStore(Path root, int failOnPut) throws IOException {
-    this.delegate = new FileObjectStore(root);
+    super(new FileObjectStore(root));
     this.failOnPut = failOnPut;
   }
 
@@ -50,16 +47,6 @@ class DvcTestStore implements ObjectStore {
   }
 
   @Override
-  public Optional<StoredObject> get(String key) throws IOException {
-    return delegate.get(key);
-  }
-
-  @Override
-  public Optional<StoredObject> getIfChanged(String key, String etag) throws IOException {
-    return delegate.getIfChanged(key, etag);
-  }
-
-  @Override
   public String put(String key, byte[] content) throws IOException {
     countPut(key);
     return delegate.put(key, content);
@@ -72,19 +59,9 @@ class DvcTestStore implements ObjectStore {
   }
 
   @Override
-  public boolean getToFile(String key, Path target) throws IOException {
-    return delegate.getToFile(key, target);
-  }
-
-  @Override
   public boolean putIfAbsent(String key, byte[] content) throws IOException {
     countPut(key);
     return delegate.putIfAbsent(key, content);
-  }
-
-  @Override
-  public boolean supportsConditionalWrites() {
-    return delegate.supportsConditionalWrites();
   }
 
   @Override
@@ -97,15 +74,5 @@ class DvcTestStore implements ObjectStore {
   public List<ObjectInfo> list(String prefix, String startAfter) throws IOException {
     lists.incrementAndGet();
     return delegate.list(prefix, startAfter);
-  }
-
-  @Override
-  public void delete(String key) throws IOException {
-    delegate.delete(key);
-  }
-
-  @Override
-  public String describe() {
-    return delegate.describe();
   }
 }

@@ -43,8 +43,8 @@ class StatusServerTest {
       store.put("runs/abc/status.json", "{}".getBytes(StandardCharsets.UTF_8));
       store.get("runs/abc/status.json");
       store.get("runs/missing");
-      CommandRunner fake =
-          (command, stdin, env, clean, timeout) -> new CommandRunner.Result(command, 1, "", "no");
+      store.getIfChanged("runs/abc/status.json", "other-etag", 1024);
+      CommandRunner fake = call -> new CommandRunner.Result(call.command(), 1, "", "no");
       new MeteredCommandRunner(fake)
           .run(List.of("/opt/slurm/bin/squeue", "-j", "4711"), Duration.ofSeconds(1));
       Metrics.jobEnded("local", "COMPLETED");
@@ -58,6 +58,10 @@ class StatusServerTest {
               "cairn_scheduler_commands_total{command=\"squeue\",outcome=\"exit_nonzero\"}"),
           text);
       assertTrue(text.contains("cairn_store_bytes_total{direction=\"upload\"}"), text);
+      assertTrue(text.contains("cairn_store_bytes_total{direction=\"download\"}"), text);
+      assertTrue(
+          text.contains("cairn_store_requests_total{operation=\"get_if_changed\",outcome=\"ok\"}"),
+          text);
       assertTrue(
           text.contains("cairn_jobs_ended_total{scheduler=\"local\",state=\"COMPLETED\"}"), text);
       assertTrue(text.contains("jvm_memory_used_bytes"), text);

@@ -4,7 +4,6 @@ import dev.cairn.scheduler.CommandRunner;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -37,26 +36,20 @@ public final class ScriptedRunner implements CommandRunner {
   }
 
   @Override
-  public Result run(
-      List<String> command,
-      String stdin,
-      Map<String, String> environment,
-      boolean cleanEnvironment,
-      Duration timeout)
-      throws IOException {
-    calls.add(command);
-    stdins.add(stdin);
-    environments.add(environment);
-    cleanEnvironments.add(cleanEnvironment);
+  public Result run(Call call) throws IOException {
+    calls.add(call.command());
+    stdins.add(call.stdin());
+    environments.add(call.environment());
+    cleanEnvironments.add(call.cleanEnvironment());
     Object a = answers.poll();
     if (a == null) {
-      throw new AssertionError("unexpected command " + command);
+      throw new AssertionError("unexpected command " + call.command());
     }
     if (a instanceof IOException e) {
       throw e;
     }
     Object[] r = (Object[]) a;
-    return new Result(command, (Integer) r[0], (String) r[1], (String) r[2]);
+    return new Result(call.command(), (Integer) r[0], (String) r[1], (String) r[2]);
   }
 
   /** A recorded output from the test resources, e.g. {@code recorded("slurm", "squeue.txt")}. */

@@ -135,9 +135,9 @@ class LocalSchedulerTest {
     List<List<String>> commands = new CopyOnWriteArrayList<>();
     CommandRunner exec = new ExecCommandRunner();
     CommandRunner recording =
-        (command, stdin, env, clean, timeout) -> {
-          commands.add(command);
-          return exec.run(command, stdin, env, clean, timeout);
+        call -> {
+          commands.add(call.command());
+          return exec.run(call);
         };
     try (LocalScheduler s =
         new LocalScheduler(tmp.resolve("spool"), 1, Clock.systemUTC(), recording)) {

@@ -298,21 +298,20 @@ class LsfSchedulerIT {
     private final ExecCommandRunner real = new ExecCommandRunner();
 
     @Override
-    public Result run(
-        List<String> command,
-        String stdin,
-        Map<String, String> environment,
-        boolean cleanEnvironment,
-        Duration timeout)
-        throws IOException, InterruptedException {
-      commands.add(command);
-      Map<String, String> env = new HashMap<>(environment);
-      if (!cleanEnvironment) {
+    public Result run(Call call) throws IOException, InterruptedException {
+      commands.add(call.command());
+      Map<String, String> env = new HashMap<>(call.environment());
+      if (!call.cleanEnvironment()) {
         env.putAll(System.getenv());
         env.put("AWS_SECRET_ACCESS_KEY", SECRET);
-        env.putAll(environment);
+        env.putAll(call.environment());
       }
-      return real.run(command, stdin, env, cleanEnvironment || !env.isEmpty(), timeout);
+      return real.run(
+          call.command(),
+          call.stdin(),
+          env,
+          call.cleanEnvironment() || !env.isEmpty(),
+          call.timeout());
     }
   }
 }
