@@ -234,7 +234,7 @@ public final class LsfScheduler implements Scheduler {
       throw e;
     }
     bhist = true;
-    Map<String, JobStatus> ended = LsfOutput.bhist(result.stdout());
+    Map<String, JobStatus> ended = LsfHistory.parse(result.stdout());
     if (!result.ok() && ended.isEmpty() && !LsfAnswers.noMatch(result)) {
       throw new IOException(LsfAnswers.describe(result));
     }

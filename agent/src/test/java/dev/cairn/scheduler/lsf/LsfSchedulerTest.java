@@ -337,8 +337,8 @@ class LsfSchedulerTest {
             + "Tue Dec 23 14:50:01: Completed <exit>; TERM_REQUEUE_ADMIN: job killed and"
             + " requeued.\n"
             + "Tue Dec 23 14:50:02: Pending: Job has been requeued;\n";
-    assertNull(LsfOutput.bhist(requeued).get("5"));
-    assertFalse(LsfOutput.bhist(recorded("lsf", "bhist-none.txt")).containsKey("5"));
+    assertNull(LsfHistory.parse(requeued).get("5"));
+    assertFalse(LsfHistory.parse(recorded("lsf", "bhist-none.txt")).containsKey("5"));
   }
 
   private JobSubmission submission(Map<String, String> environment) throws IOException {
