@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LsfSchedulerTest {
 
   private static final String FIELDS =
-      "jobid stat exit_code run_time cpu_used max_mem job_name exit_reason";
+      "jobid stat exit_code run_time cpu_used max_mem job_name exit_reason pend_reason";
 
   @TempDir Path dir;
   private final ScriptedRunner runner = new ScriptedRunner();
