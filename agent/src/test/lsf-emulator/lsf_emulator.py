@@ -1,19 +1,35 @@
 #!/usr/bin/env python3
 """An EMULATOR of IBM Spectrum LSF's documented command-line contract, for tests. It is NOT LSF.
 
-IBM LSF cannot run on a test machine, so bsub, bjobs, bkill, bhist and brequeue are emulated here
-and the jobs run on a real (single-node) SLURM: bsub turns the script's #BSUB directives into
-sbatch options, bjobs maps SLURM's job states onto LSF's. Only what Cairn uses is emulated, with
-the output formats IBM documents (IBM Spectrum LSF 10.1 command reference):
+IBM LSF cannot run on a test machine, so bsub, bjobs, bkill, bhist, brequeue and bparams are
+emulated here and the jobs run on a real (single-node) SLURM: bsub turns the script's #BSUB
+directives into sbatch options, bjobs maps SLURM's job states onto LSF's. Only what Cairn uses is
+emulated, with the output formats IBM documents (IBM Spectrum LSF 10.1 command reference):
 
   bsub      https://www.ibm.com/docs/en/spectrum-lsf/10.1.0?topic=reference-bsub
             "Job <N> is submitted to queue <Q>." / "... to default queue <Q>."; the job script on
             stdin; #BSUB lines before the first command; the submission environment is copied
-            into the job (as LSF does by default).
+            into the job (as LSF does by default). LSB_JOBID, LSB_JOBNAME and LSB_JOBINDEX are set
+            in the job (LSB_JOBINDEX 0 outside an array); SLURM's own array variables are not.
+  arrays    ...?topic=o-j and ...?topic=arrays-job: -J "name[index_list]%slot_limit", the list
+            of start[-end[:step]] items with commas, indices from 1 up to MAX_JOB_ARRAY_SIZE
+            (lsb.params; 1000 by default); %J and %I in -o/-e are the job id and the index. An
+            element is "id[index]": bjobs prints JOBID as the plain id and JOB_NAME as
+            "name[index]" (LSB_BJOBS_DISPLAY_ENH=Y in lsf.conf puts "id[index]" in JOBID: emulated
+            from the environment); bjobs, bkill, brequeue and bhist take "id[index]" or the
+            plain id for every element. Emulated with sbatch --array over the same indices.
+  -w        ...?topic=options-w: done(id), ended(id), exit(id) and a bare id (done), also of an
+            element (done(id[2])) or a whole array (done(id): every element), joined with &&.
+            The dependent job stays PEND; when its condition can no longer be met (done() of a
+            job that ended EXIT, exit() of one that ended DONE) it stays PEND with the pending
+            reason "Dependency condition invalid or never satisfied" (LSF's PEND_JOB_DEP_INVALID)
+            until it is killed. Emulated with sbatch --dependency (afterok, afterany,
+            afternotok); SLURM keeps such a job pending (DependencyNeverSatisfied) as LSF does.
   bjobs     https://www.ibm.com/docs/en/spectrum-lsf/10.1.0?topic=bjobs-o and ...?topic=bjobs-json
             -o "field ... [delimiter='c']", -json -> {"COMMAND":"bjobs","JOBS":n,"RECORDS":[...]},
             {"JOBID":"9","ERROR":"Job <9> is not found"} for unknown jobs, "Job <9> is not found"
-            on stderr without -json; jobs stay listed for CLEAN_PERIOD after they end.
+            on stderr without -json; jobs stay listed for CLEAN_PERIOD after they end; -l prints
+            the job's header line and its PENDING REASONS.
   bkill     https://www.ibm.com/docs/en/spectrum-lsf/10.1.0?topic=reference-bkill
             "Job <N> is being terminated"; "Job <N>: Job has already finished".
   bhist     https://www.ibm.com/docs/en/spectrum-lsf/10.1.0?topic=reference-bhist
@@ -21,12 +37,19 @@ the output formats IBM documents (IBM Spectrum LSF 10.1 command reference):
             "Completed <exit>; TERM_...: ...", the time summary, "No matching job found".
   brequeue  https://www.ibm.com/docs/en/spectrum-lsf/10.1.0?topic=reference-brequeue
             "Job <N> is being requeued"; the job goes back to PEND with the same id.
+  bparams   https://www.ibm.com/docs/en/spectrum-lsf/10.1.0?topic=reference-bparams
+            -a: every lsb.params parameter as "NAME = value" lines, MAX_JOB_ARRAY_SIZE among them.
   reasons   https://www.ibm.com/docs/en/spectrum-lsf/10.1.0?topic=SSWRJV_10.1.0/lsf_admin/termination_reasons_lsf.html
 
+The refusals of bsub for an array index past MAX_JOB_ARRAY_SIZE, a bad array specification and a
+bad dependency use LSF's error names (LSBE_BIG_IDX, LSBE_BAD_IDX, LSBE_DEPEND_SYNTAX) in our words.
+
 Environment:
-  LSF_EMULATOR_STATE         folder of the emulator's state (job id mapping); required
-  LSF_EMULATOR_CLEAN_PERIOD  seconds a finished job stays in bjobs (LSF's CLEAN_PERIOD; 3600)
-  LSF_EMULATOR_NO_JSON=1     behave as LSF before 10.1.0.2, whose bjobs has no -json
+  LSF_EMULATOR_STATE              folder of the emulator's state (job id mapping); required
+  LSF_EMULATOR_CLEAN_PERIOD       seconds a finished job stays in bjobs (LSF's CLEAN_PERIOD; 3600)
+  LSF_EMULATOR_MAX_JOB_ARRAY_SIZE lsb.params MAX_JOB_ARRAY_SIZE (1000)
+  LSF_EMULATOR_NO_JSON=1          behave as LSF before 10.1.0.2, whose bjobs has no -json
+  LSB_BJOBS_DISPLAY_ENH=Y         bjobs prints an element's JOBID as "id[index]"
 Python 3 standard library only.
 """
 
@@ -63,6 +86,15 @@ SLURM_TO_LSF = {
 }
 OWNER_KILL = "TERM_OWNER: job killed by owner"
 REQUEUE_ADMIN = "TERM_REQUEUE_ADMIN: job killed and requeued by root or LSF administrator"
+# pending reasons as bjobs -p / -l / -o pend_reason print them, by SLURM's Reason
+DEP_NEVER = "Dependency condition invalid or never satisfied"
+PEND_REASONS = {
+    "DependencyNeverSatisfied": DEP_NEVER,
+    "Dependency": "Job dependency condition not satisfied",
+    "JobArrayTaskLimit": "The job array has reached its job slot limit",
+}
+NEW_JOB = "New job is waiting for scheduling"
+JOB_ID = re.compile(r"(\d+)(?:\[(\d+)\])?")
 
 
 def die(message, code=255):
@@ -78,8 +110,8 @@ def state_dir():
     return folder
 
 
-def job_path(lsf_id):
-    return os.path.join(state_dir(), "jobs", "%s.json" % lsf_id)
+def job_path(lsf_id, suffix=".json"):
+    return os.path.join(state_dir(), "jobs", "%s%s" % (lsf_id, suffix))
 
 
 def load_job(lsf_id):
@@ -128,12 +160,53 @@ def run(command, stdin=None):
     return subprocess.run(command, input=stdin, capture_output=True, text=True, timeout=60)
 
 
+def max_array_size():
+    return int(os.environ.get("LSF_EMULATOR_MAX_JOB_ARRAY_SIZE", "1000"))
+
+
+# ---------------------------------------------------------------- jobs and their elements
+
+
+def units(job):
+    """(display id, unit, index) of each element of an array, or of the job itself."""
+    if "array" not in job:
+        return [(job["id"], job, None)]
+    return [("%s[%d]" % (job["id"], i), job["elements"][str(i)], i) for i in job["array"]]
+
+
+def select(words):
+    """The (job, unit, index) each id names, or None where it names nothing: "N", "N[i]"."""
+    chosen = []
+    for word in words:
+        match = JOB_ID.fullmatch(word)
+        job = load_job(match.group(1)) if match else None
+        if job is None:
+            chosen.append((word, None, None, None))
+        elif match.group(2) is None:
+            chosen.extend((shown, job, unit, index) for shown, unit, index in units(job))
+        elif "array" in job and int(match.group(2)) in job["array"]:
+            index = int(match.group(2))
+            chosen.append((word, job, job["elements"][str(index)], index))
+        else:
+            chosen.append((word, None, None, None))
+    return chosen
+
+
+def display_name(job, index):
+    return job["name"] if index is None else "%s[%d]" % (job["name"], index)
+
+
+def slurm_target(job, index):
+    return job["slurm_id"] if index is None else "%s_%d" % (job["slurm_id"], index)
+
+
 # ---------------------------------------------------------------- bsub
 
 
 def parse_bsub_options(words, options):
     """Options of bsub that Cairn's templates use; the rest is refused as LSF refuses unknown ones."""
-    with_value = {"-J", "-o", "-oo", "-e", "-eo", "-W", "-n", "-q", "-P", "-R", "-gpu", "-cwd", "-M"}
+    with_value = {"-J", "-o", "-oo", "-e", "-eo", "-W", "-n", "-q", "-P", "-R", "-gpu", "-cwd", "-M",
+                  "-w"}
     i = 0
     while i < len(words):
         word = words[i]
@@ -178,21 +251,120 @@ def minutes(limit):
     return int(limit)
 
 
+def array_spec(name):
+    """-J "name[1-5,7,9-13:2]%K" -> (name, [indices], K or None, index list); plain -> None."""
+    match = re.fullmatch(r"(.*)\[([^\]]*)\](?:%(\d+))?", name)
+    if not match:
+        return None
+    indices = []
+    for item in match.group(2).split(","):
+        part = re.fullmatch(r"\s*(\d+)(?:-(\d+)(?::(\d+))?)?\s*", item)
+        if not part:
+            die("Bad job array index list (LSBE_BAD_IDX): %s. Job not submitted." % name)
+        start = int(part.group(1))
+        end = int(part.group(2) or start)
+        step = int(part.group(3) or 1)
+        if start < 1 or end < start or step < 1:
+            die("Bad job array index list (LSBE_BAD_IDX): %s. Job not submitted." % name)
+        indices.extend(range(start, end + 1, step))
+    if max(indices) > max_array_size():
+        die("Job array index too large (LSBE_BIG_IDX): %d is past MAX_JOB_ARRAY_SIZE %d."
+            " Job not submitted." % (max(indices), max_array_size()))
+    limit = int(match.group(3)) if match.group(3) else None
+    return match.group(1), sorted(set(indices)), limit, match.group(2).replace(" ", "")
+
+
+def output_path(path, lsf_id, is_array):
+    """LSF's %J (job id) and %I (index; 0 outside arrays) as SLURM file name patterns."""
+    out = []
+    i = 0
+    while i < len(path):
+        if path.startswith("%J", i):
+            out.append(lsf_id)
+        elif path.startswith("%I", i):
+            out.append("%a" if is_array else "0")
+        elif path[i] == "%":
+            out.append("%%")  # LSF has no other pattern: SLURM must not expand it
+            i += 1
+            continue
+        else:
+            out.append(path[i])
+            i += 1
+            continue
+        i += 2
+    return "".join(out)
+
+
+CONDITION = re.compile(r"(?:(done|ended|exit)\(\s*\"?(\d+)(?:\[(\d+)\])?\"?\s*\)|(\d+))")
+AFTER = {"done": "afterok", "ended": "afterany", "exit": "afternotok"}
+
+
+def dependency(expression):
+    """-w 'cond && cond': SLURM's --dependency for what is still open, and whether a condition
+    can no longer be met by jobs already ended."""
+    afters, never = [], False
+    for text in expression.split("&&"):
+        match = CONDITION.fullmatch(text.strip())
+        if not match:
+            die("Dependency condition syntax error (LSBE_DEPEND_SYNTAX): %s. Job not submitted."
+                % expression)
+        kind = match.group(1) or "done"
+        word = match.group(2) or match.group(4)
+        if match.group(3):
+            word += "[%s]" % match.group(3)
+        chosen = select([word])
+        if chosen[0][1] is None:
+            die("%s: No matching job found. Job not submitted." % text.strip())
+        job = chosen[0][1]
+        seen = [view for *_, view in views(chosen)]
+        ended = [v["stat"] for v in seen if v is not None and v["stat"] in ("DONE", "EXIT")]
+        if len(ended) < len(seen):
+            index = int(match.group(3)) if match.group(3) else None
+            afters.append("%s:%s" % (AFTER[kind], slurm_target(job, index)))
+        elif (kind == "done" and "EXIT" in ended) or (kind == "exit" and "DONE" in ended):
+            never = True
+    return afters, never
+
+
+def wrapper(lsf_id, name, is_array, script_file):
+    """What sbatch runs: LSF's job variables, SLURM's array variables gone, then the script."""
+    index = '"${SLURM_ARRAY_TASK_ID:-0}"'
+    lines = ["#!/bin/bash",
+             "export LSB_JOBID=%s" % lsf_id,
+             "export LSB_JOBINDEX=%s" % index,
+             "export LSB_JOBNAME=%s" % shlex.quote(name)]
+    if is_array:
+        lines.append('LSB_JOBNAME="$LSB_JOBNAME[$LSB_JOBINDEX]"')
+        lines.append('printf "%%s\\n" "${SLURM_JOB_ID:-}" > %s.$LSB_JOBINDEX.slurm'
+                     % shlex.quote(job_path(lsf_id, "")))
+    lines.append("unset SLURM_ARRAY_TASK_ID SLURM_ARRAY_JOB_ID SLURM_ARRAY_TASK_COUNT"
+                 " SLURM_ARRAY_TASK_MAX SLURM_ARRAY_TASK_MIN SLURM_ARRAY_TASK_STEP")
+    lines.append("exec /bin/bash %s" % shlex.quote(script_file))
+    return "\n".join(lines) + "\n"
+
+
 def bsub(args):
     script = sys.stdin.read()
     if not script.strip():
         die("No command is specified. Job not submitted.")
     options = parse_bsub_options(directives(script), {})
     options = parse_bsub_options(args, options)  # the command line wins over #BSUB
+    name = options.get("-J", "")
+    spec = array_spec(name) if name else None
+    if spec:
+        name = spec[0]
+    afters, never = dependency(options["-w"]) if "-w" in options else ([], False)
+    lsf_id = next_id()
     # --ignore-pbs: sbatch would read the #BSUB lines itself; this emulator translates them
     sbatch = ["sbatch", "--parsable", "--ignore-pbs", "--export=ALL"]
-    name = options.get("-J", "")
     if name:
         sbatch.append("--job-name=" + name)
+    if spec:
+        sbatch.append("--array=%s%s" % (spec[3], "%%%d" % spec[2] if spec[2] else ""))
     for flag, append, slurm in (("-o", True, "--output"), ("-oo", False, "--output"),
                                 ("-e", True, "--error"), ("-eo", False, "--error")):
         if flag in options:
-            sbatch.append("%s=%s" % (slurm, options[flag]))
+            sbatch.append("%s=%s" % (slurm, output_path(options[flag], lsf_id, bool(spec))))
             if append:
                 sbatch.append("--open-mode=append")
     if "-W" in options:
@@ -212,16 +384,27 @@ def bsub(args):
     gpus = re.search(r"num=(\d+)", options.get("-gpu", ""))
     if gpus:
         sbatch.append("--gres=gpu:" + gpus.group(1))
+    if never:
+        sbatch.append("--hold")  # it can never start; LSF keeps it pending
+    elif afters:
+        sbatch.append("--dependency=" + ",".join(afters))
     sbatch.append("--chdir=" + options.get("-cwd", os.getcwd()))
     # LSF jobs are not rerunnable unless -r: a preempted job then ends (TERM_PREEMPT)
     sbatch.append("--requeue" if "-r" in options else "--no-requeue")
-    result = run(sbatch, stdin=script)
+    script_file = job_path(lsf_id, ".script")
+    with open(script_file, "w") as f:
+        f.write(script)
+    result = run(sbatch, stdin=wrapper(lsf_id, name, bool(spec), script_file))
     if result.returncode != 0:
         die("%s. Job not submitted." % result.stderr.strip().replace("sbatch: error: ", ""))
     slurm_id = result.stdout.strip().split(";")[0]
-    lsf_id = next_id()
-    save_job({"id": lsf_id, "slurm_id": slurm_id, "name": name, "queue": queue or default_queue(),
-              "submitted": time.time(), "killed_by_owner": False, "requeued": False})
+    job = {"id": lsf_id, "slurm_id": slurm_id, "name": name, "queue": queue or default_queue(),
+           "submitted": time.time(), "killed_by_owner": False, "requeued": False,
+           "never_satisfied": never}
+    if spec:
+        job["array"] = spec[1]
+        job["elements"] = {str(i): {"killed_by_owner": False} for i in spec[1]}
+    save_job(job)
     if queue:
         print("Job <%s> is submitted to queue <%s>." % (lsf_id, queue))
     else:
@@ -231,24 +414,43 @@ def bsub(args):
 # ---------------------------------------------------------------- what SLURM says
 
 
+def task_ids(text):
+    """SLURM's ArrayTaskId: "3", "2-5", "1,4-6:2", with a "%K" throttle at the end."""
+    ids = []
+    for item in text.split("%")[0].split(","):
+        part = re.fullmatch(r"(\d+)(?:-(\d+)(?::(\d+))?)?", item)
+        if part:
+            start = int(part.group(1))
+            ids.extend(range(start, int(part.group(2) or start) + 1, int(part.group(3) or 1)))
+    return ids
+
+
 def scontrol_jobs():
-    """Every job slurmctld still holds (finished ones for MinJobAge), by SLURM id."""
+    """Every job slurmctld still holds (finished ones for MinJobAge), by SLURM id, and each array
+    task also as "<array id>_<task id>"."""
     out = run(["scontrol", "show", "job", "-o"])
     if out.returncode != 0 and "No jobs in the system" not in out.stdout + out.stderr:
         die("LSF is down. Please wait ... (scontrol: %s)" % out.stderr.strip())
     jobs = {}
     for line in out.stdout.splitlines():
         fields = dict(re.findall(r"(\w+)=(\S*)", line))
-        if "JobId" in fields:
+        if "JobId" not in fields:
+            continue
+        if "ArrayJobId" in fields:
+            for task in task_ids(fields.get("ArrayTaskId", "")):
+                jobs["%s_%d" % (fields["ArrayJobId"], task)] = fields
+        else:
             jobs[fields["JobId"]] = fields
     return jobs
 
 
 def jobcomp(slurm_ids):
     """Last completion record of each job in SLURM's jobcomp/filetxt log (jobs slurmctld forgot)."""
+    records = {}
+    if not slurm_ids:
+        return records
     out = run(["scontrol", "show", "config"])
     match = re.search(r"^JobCompLoc\s*=\s*(\S+)", out.stdout, re.M)
-    records = {}
     if not match or not os.path.isfile(match.group(1)):
         return records
     with open(match.group(1)) as f:
@@ -257,6 +459,54 @@ def jobcomp(slurm_ids):
             if fields.get("JobId") in slurm_ids:
                 records[fields["JobId"]] = fields
     return records
+
+
+def element_slurm_job(job, unit, index):
+    """The SLURM job id an array element ran as, as the job itself wrote it down."""
+    if "slurm_job" not in unit:
+        try:
+            with open(job_path(job["id"], ".%d.slurm" % index)) as f:
+                value = f.read().strip()
+            if value:
+                unit["slurm_job"] = value
+        except FileNotFoundError:
+            pass
+    return unit.get("slurm_job")
+
+
+def slurm_fields(job, unit, index, live, done):
+    if index is None:
+        return live.get(job["slurm_id"]) or done.get(job["slurm_id"])
+    fields = live.get(slurm_target(job, index))
+    if fields is not None:
+        if fields.get("ArrayTaskId") == str(index):
+            unit["slurm_job"] = fields["JobId"]
+        return fields
+    return done.get(element_slurm_job(job, unit, index) or "")
+
+
+def views(chosen):
+    """The LSF view of each chosen (shown id, job, unit, index), asking SLURM once."""
+    live = scontrol_jobs()
+    gone = set()
+    for _, job, unit, index in chosen:
+        if job is None:
+            continue
+        if index is None and job["slurm_id"] not in live:
+            gone.add(job["slurm_id"])
+        elif index is not None and slurm_target(job, index) not in live:
+            gone.add(element_slurm_job(job, unit, index) or "")
+    done = jobcomp(gone - {""})
+    result = []
+    touched = {}
+    for shown, job, unit, index in chosen:
+        view = observe(job, unit, index, live, done) if job else None
+        if job:
+            touched[job["id"]] = job
+        result.append((shown, job, unit, index, view))
+    for job in touched.values():
+        save_job(job)
+    return result
 
 
 def seconds_between(start, end):
@@ -296,41 +546,48 @@ def usage(slurm_id):
     return mb, cpu
 
 
-def observe(job, live, done):
-    """The job's LSF view now; the end is cached as LSF keeps it until CLEAN_PERIOD passes."""
-    fields = live.get(job["slurm_id"]) or done.get(job["slurm_id"])
+def observe(job, unit, index, live, done):
+    """The LSF view of a job or one element now; the end is cached as LSF keeps it until
+    CLEAN_PERIOD passes. The caller saves the job."""
+    fields = slurm_fields(job, unit, index, live, done)
     if fields is None:
-        return job.get("final")
+        return unit.get("final")
     if fields.get("JobName") not in (None, job["name"]) and job["name"]:
-        return job.get("final")  # a SLURM id of another cluster's life
+        return unit.get("final")  # a SLURM id of another cluster's life
     slurm_state = fields.get("JobState", "")
     stat, reason = SLURM_TO_LSF.get(slurm_state, ("UNKWN", ""))
-    if stat == "PEND" and "Held" in fields.get("Reason", ""):
-        stat = "PSUSP"
-    if slurm_state == "CANCELLED" and job.get("killed_by_owner"):
+    pend_reason = ""
+    if stat == "PEND":
+        pend_reason = PEND_REASONS.get(fields.get("Reason", ""), NEW_JOB)
+        if "Held" in fields.get("Reason", ""):
+            stat = "PSUSP"
+    if job.get("never_satisfied") and stat in ("PEND", "PSUSP"):
+        stat, pend_reason = "PEND", DEP_NEVER
+    if slurm_state == "CANCELLED" and (unit.get("killed_by_owner") or job.get("killed_by_owner")):
         reason = OWNER_KILL
     code, signal = (fields.get("ExitCode", "0:0").split(":") + ["0"])[:2]
     exit_code = int(code) if int(signal) == 0 else 128 + int(signal)
     if stat == "RUN":
-        mb, cpu = usage(job["slurm_id"])
+        mb, cpu = usage(fields["JobId"])
         if mb is not None:
-            job["max_mem_mb"] = max(job.get("max_mem_mb", 0), mb)
+            unit["max_mem_mb"] = max(unit.get("max_mem_mb", 0), mb)
         if cpu is not None:
-            job["cpu_s"] = max(job.get("cpu_s", 0), cpu)
-    view = {"stat": stat, "reason": reason if stat == "EXIT" else "",
+            unit["cpu_s"] = max(unit.get("cpu_s", 0), cpu)
+    view = {"stat": stat, "reason": reason if stat == "EXIT" else "", "pend_reason": pend_reason,
             "exit_code": exit_code if stat == "EXIT" else None,
             "run_time": run_seconds(fields) if stat not in ("PEND", "PSUSP") else 0,
-            "cpu": job.get("cpu_s"), "max_mem_mb": job.get("max_mem_mb"),
+            "cpu": unit.get("cpu_s"), "max_mem_mb": unit.get("max_mem_mb"),
             "start": fields.get("StartTime"), "end": fields.get("EndTime"),
             "host": fields.get("BatchHost") or fields.get("NodeList") or "",
             "seen": time.time()}
     if stat in ("DONE", "EXIT"):
-        if not job.get("final") or job["final"]["stat"] != stat or job["final"]["end"] != view["end"]:
-            job["final"] = view
-        view = job["final"]
+        final = unit.get("final")
+        if not final or final["stat"] != stat or final["end"] != view["end"]:
+            unit["final"] = view
+        view = unit["final"]
     else:
-        job.pop("final", None)
-    save_job(job)
+        unit.pop("final", None)
+        unit.pop("first_seen_done", None)
     return view
 
 
@@ -342,7 +599,7 @@ def memory(mb):
     return "%d Mbytes" % max(1, round(mb))
 
 
-def field_value(field, job, view, hms):
+def field_value(field, job, index, view, hms):
     def duration(value):
         if value is None:
             return ""
@@ -351,15 +608,20 @@ def field_value(field, job, view, hms):
             return "%02d:%02d:%02d" % (value // 3600, value // 60 % 60, value % 60)
         return "%s second(s)" % (("%.1f" % value) if isinstance(value, float) else value)
 
+    shown_id = job["id"]
+    if index is not None and os.environ.get("LSB_BJOBS_DISPLAY_ENH", "").upper() == "Y":
+        shown_id = "%s[%d]" % (job["id"], index)
     return {
-        "jobid": job["id"],
-        "id": job["id"],
+        "jobid": shown_id,
+        "id": shown_id,
+        "jobindex": str(index or 0),
         "stat": view["stat"],
-        "job_name": job["name"],
-        "name": job["name"],
+        "job_name": display_name(job, index),
+        "name": display_name(job, index),
         "queue": job["queue"],
         "exit_code": "" if view["exit_code"] is None else str(view["exit_code"]),
         "exit_reason": view["reason"],
+        "pend_reason": view.get("pend_reason", "") if view["stat"] == "PEND" else "",
         "run_time": duration(view["run_time"]),
         "cpu_used": duration(view["cpu"]),
         "max_mem": memory(view["max_mem_mb"]),
@@ -371,7 +633,7 @@ def field_value(field, job, view, hms):
 
 
 def bjobs(args):
-    fmt, as_json, header, names, ids, show_all, hms = None, False, True, None, [], False, False
+    fmt, as_json, header, names, ids, show_all, hms, long = None, False, True, None, [], False, False, False
     i = 0
     while i < len(args):
         word = args[i]
@@ -387,6 +649,8 @@ def bjobs(args):
             header = False
         elif word == "-hms":
             hms = True
+        elif word == "-l":
+            long = True
         elif word == "-J":
             names, i = args[i + 1], i + 2
             continue
@@ -411,39 +675,37 @@ def bjobs(args):
     fields = [f.split(":")[0].lower() for f in fmt.split()]
 
     clean_period = float(os.environ.get("LSF_EMULATOR_CLEAN_PERIOD", "3600"))
-    jobs = all_jobs()
     if ids:
-        chosen = []
-        for lsf_id in ids:
-            job = load_job(lsf_id)
-            chosen.append((lsf_id, job))
+        chosen = select(ids)
     else:
-        chosen = [(j["id"], j) for j in jobs if names is None or j["name"] == names]
-    live = scontrol_jobs()
-    done = jobcomp({j["slurm_id"] for _, j in chosen if j and j["slurm_id"] not in live})
-    records, errors = [], []
-    for lsf_id, job in chosen:
-        view = observe(job, live, done) if job else None
+        chosen = [(shown, j, unit, index) for j in all_jobs()
+                  if names is None or j["name"] == names for shown, unit, index in units(j)]
+    records, errors, shown_jobs = [], [], []
+    now = time.time()
+    for shown, job, unit, index, view in views(chosen):
         finished = view is not None and view["stat"] in ("DONE", "EXIT")
-        if finished and "first_seen_done" not in job:
-            job["first_seen_done"] = time.time()
+        if finished and "first_seen_done" not in unit:
+            unit["first_seen_done"] = now
             save_job(job)
-        gone = view is None or (finished and time.time() - job["first_seen_done"] >= clean_period)
+        gone = view is None or (finished and now - unit["first_seen_done"] >= clean_period)
         if gone:
             if ids:
-                errors.append("Job <%s> is not found" % lsf_id)
+                errors.append("Job <%s> is not found" % shown)
             continue
         if not show_all and not ids and view["stat"] in ("DONE", "EXIT"):
             continue
-        records.append([field_value(f, job, view, hms) for f in fields])
+        records.append([field_value(f, job, index, view, hms) for f in fields])
+        shown_jobs.append((job, index, view))
     if names is not None and not records and not errors:
         errors.append("Job <%s> is not found" % names)
 
-    if as_json:
+    if long:
+        print_long(shown_jobs)
+    elif as_json:
         out = [dict(zip([f.upper() for f in fields], r)) for r in records]
         for error in errors:
             record = {"ERROR": error}
-            match = re.match(r"Job <(\d+)>", error)
+            match = re.match(r"Job <([^>]+)>", error)
             if match:
                 record = {"JOBID": match.group(1), "ERROR": error}
             out.append(record)
@@ -453,9 +715,27 @@ def bjobs(args):
             print(delimiter.join(f.upper() for f in fields))
         for r in records:
             print(delimiter.join(v if v != "" else "-" for v in r))
+    if long or not as_json:
         for error in errors:
             sys.stderr.write(error + "\n")
     sys.exit(255 if errors else 0)
+
+
+def print_long(shown_jobs):
+    """bjobs -l, only its first lines and the PENDING REASONS of a pending job."""
+    blocks = []
+    for job, index, view in shown_jobs:
+        lines = [wrap("Job <%s>, Job Name <%s>, User <%s>, Project <default>, Status <%s>, Queue <%s>"
+                      % (job["id"] if index is None else "%s[%d]" % (job["id"], index),
+                         display_name(job, index), os.environ.get("USER", "root"), view["stat"],
+                         job["queue"]))]
+        submitted = time.strftime("%a %b %e %H:%M:%S", time.localtime(job["submitted"]))
+        lines.append(wrap("%s: Submitted from host <%s>;" % (submitted, os.uname().nodename)))
+        if view["stat"] == "PEND":
+            lines += ["", " PENDING REASONS:", " %s;" % (view.get("pend_reason") or NEW_JOB)]
+        blocks.append("\n".join(lines))
+    if blocks:
+        print(("\n" + "-" * 78 + "\n\n").join(blocks))
 
 
 # ---------------------------------------------------------------- bkill, brequeue
@@ -465,54 +745,65 @@ def bkill(args):
     ids = [a for a in args if not a.startswith("-")]
     if not ids:
         die("bkill: a job ID is needed")
-    live = scontrol_jobs()
     failed = False
-    for lsf_id in ids:
-        job = load_job(lsf_id)
-        if job is None:
-            sys.stderr.write("Job <%s>: No matching job found\n" % lsf_id)
+    for word in ids:
+        chosen = select([word])
+        if chosen[0][1] is None:
+            sys.stderr.write("Job <%s>: No matching job found\n" % word)
             failed = True
             continue
-        fields = live.get(job["slurm_id"])
-        if fields is None or SLURM_TO_LSF.get(fields.get("JobState"), ("",))[0] in ("DONE", "EXIT"):
-            sys.stderr.write("Job <%s>: Job has already finished\n" % lsf_id)
+        job = chosen[0][1]
+        open_units = [(unit, index) for _, _, unit, index, view in views(chosen)
+                      if view is not None and view["stat"] not in ("DONE", "EXIT")]
+        if not open_units:
+            sys.stderr.write("Job <%s>: Job has already finished\n" % word)
             failed = True
             continue
-        job["killed_by_owner"] = True
+        job = load_job(job["id"])
+        whole = JOB_ID.fullmatch(word).group(2) is None
+        for _, index in open_units:
+            target = job if index is None else job["elements"][str(index)]
+            target["killed_by_owner"] = True
         save_job(job)
-        result = run(["scancel", job["slurm_id"]])
+        target = job["slurm_id"] if whole else slurm_target(job, int(JOB_ID.fullmatch(word).group(2)))
+        result = run(["scancel", target])
         if result.returncode != 0:
-            sys.stderr.write("Job <%s>: %s\n" % (lsf_id, result.stderr.strip()))
+            sys.stderr.write("Job <%s>: %s\n" % (word, result.stderr.strip()))
             failed = True
             continue
-        print("Job <%s> is being terminated" % lsf_id)
+        print("Job <%s> is being terminated" % word)
     sys.exit(255 if failed else 0)
 
 
 def brequeue(args):
     ids = [a for a in args if not a.startswith("-")]
     failed = False
-    for lsf_id in ids:
-        job = load_job(lsf_id)
-        if job is None:
-            sys.stderr.write("Job <%s>: No matching job found\n" % lsf_id)
+    for word in ids:
+        chosen = select([word])
+        if chosen[0][1] is None:
+            sys.stderr.write("Job <%s>: No matching job found\n" % word)
             failed = True
             continue
+        job = chosen[0][1]
+        index = JOB_ID.fullmatch(word).group(2)
+        target = slurm_target(job, int(index)) if index else job["slurm_id"]
         # LSF requeues any job; SLURM only requeueable ones, so allow it first
-        run(["scontrol", "update", "JobId=" + job["slurm_id"], "Requeue=1"])
-        result = run(["scontrol", "requeue", job["slurm_id"]])
+        run(["scontrol", "update", "JobId=" + target, "Requeue=1"])
+        result = run(["scontrol", "requeue", target])
         if result.returncode != 0:
-            sys.stderr.write("Job <%s>: %s\n" % (lsf_id, result.stderr.strip()))
+            sys.stderr.write("Job <%s>: %s\n" % (word, result.stderr.strip()))
             failed = True
             continue
         job["requeued"] = True
-        job.pop("final", None)
+        for _, _, unit, _ in chosen:
+            unit.pop("final", None)
+            unit.pop("first_seen_done", None)
         save_job(job)
-        print("Job <%s> is being requeued" % lsf_id)
+        print("Job <%s> is being requeued" % word)
     sys.exit(255 if failed else 0)
 
 
-# ---------------------------------------------------------------- bhist
+# ---------------------------------------------------------------- bhist, bparams
 
 
 def stamp(text):
@@ -534,17 +825,17 @@ def wrap(line):
 
 def bhist(args):
     ids = [a for a in args if not a.startswith("-")]
-    live = scontrol_jobs()
-    chosen = [load_job(i) for i in ids] if ids else all_jobs()
-    chosen = [j for j in chosen if j]
-    done = jobcomp({j["slurm_id"] for j in chosen if j["slurm_id"] not in live})
+    if ids:
+        chosen = [c for c in select(ids) if c[1] is not None]
+    else:
+        chosen = [(shown, j, unit, index) for j in all_jobs() for shown, unit, index in units(j)]
     blocks = []
-    for job in chosen:
-        view = observe(job, live, done)
+    for shown, job, unit, index, view in views(chosen):
         if view is None:
             continue
         lines = [wrap("Job <%s>, Job Name <%s>, User <%s>, Project <default>, Command <%s>"
-                      % (job["id"], job["name"], os.environ.get("USER", "root"), job["name"]))]
+                      % (shown, display_name(job, index), os.environ.get("USER", "root"),
+                         job["name"]))]
         submitted = time.strftime("%a %b %e %H:%M:%S", time.localtime(job["submitted"]))
         lines.append(wrap("%s: Submitted from host <%s>, to Queue <%s>;"
                           % (submitted, os.uname().nodename, job["queue"])))
@@ -574,9 +865,24 @@ def bhist(args):
     print(("\n" + "-" * 78 + "\n\n").join(blocks))
 
 
+def bparams(args):
+    if args not in ([], ["-a"], ["-l"]):
+        die("bparams: illegal option\nUsage: bparams [-a] [-l] | [-h] [-V]")
+    print("lsb.params configuration at %s" % time.strftime("%a %b %e %H:%M:%S %Y"))
+    values = [("DEFAULT_QUEUE", default_queue()), ("MBD_SLEEP_TIME", "10"),
+              ("SBD_SLEEP_TIME", "7"), ("JOB_ACCEPT_INTERVAL", "0")]
+    if args:
+        values += [("CLEAN_PERIOD", os.environ.get("LSF_EMULATOR_CLEAN_PERIOD", "3600")),
+                   ("MAX_JOB_ARRAY_SIZE", str(max_array_size())),
+                   ("JOB_DEP_LAST_SUB", "1")]
+    for name, value in values:
+        print("    %s = %s" % (name, value))
+
+
 def main():
     command = os.path.basename(sys.argv[1] if len(sys.argv) > 1 else "")
-    handlers = {"bsub": bsub, "bjobs": bjobs, "bkill": bkill, "bhist": bhist, "brequeue": brequeue}
+    handlers = {"bsub": bsub, "bjobs": bjobs, "bkill": bkill, "bhist": bhist, "brequeue": brequeue,
+                "bparams": bparams}
     if command not in handlers:
         die("lsf emulator: unknown command %r" % command)
     handlers[command](sys.argv[2:])

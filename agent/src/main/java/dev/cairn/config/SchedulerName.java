@@ -10,9 +10,35 @@ import java.util.Optional;
  * implementation with a switch the compiler checks for completeness.
  */
 public enum SchedulerName {
-  SLURM,
-  LSF,
-  LOCAL;
+  SLURM(true, 0, "%a"),
+  // IBM, bsub -J: "By default, the job array index starts at one"; %I in -o/-e is the index
+  LSF(true, 1, "%I"),
+  LOCAL(false, 0, "");
+
+  private final boolean runsArrays;
+  private final int firstArrayIndex;
+  private final String arrayIndexPattern;
+
+  SchedulerName(boolean runsArrays, int firstArrayIndex, String arrayIndexPattern) {
+    this.runsArrays = runsArrays;
+    this.firstArrayIndex = firstArrayIndex;
+    this.arrayIndexPattern = arrayIndexPattern;
+  }
+
+  /** Whether a sweep's trials go to this scheduler as job arrays. */
+  public boolean runsArrays() {
+    return runsArrays;
+  }
+
+  /** The index of an array's first element: SLURM counts from 0, LSF from 1. */
+  public int firstArrayIndex() {
+    return firstArrayIndex;
+  }
+
+  /** What stands for the element's index in an output file name: SLURM's %a, LSF's %I. */
+  public String arrayIndexPattern() {
+    return arrayIndexPattern;
+  }
 
   /** The name as a config writes it: {@code slurm}. */
   public String id() {

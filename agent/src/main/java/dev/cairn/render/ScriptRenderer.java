@@ -3,6 +3,7 @@ package dev.cairn.render;
 import dev.cairn.CairnException;
 import dev.cairn.Untrusted;
 import dev.cairn.config.ExperimentConfig;
+import dev.cairn.config.SchedulerName;
 import dev.cairn.plan.ArrayJob;
 import dev.cairn.plan.JobSpec;
 import dev.cairn.plan.Resources;
@@ -11,11 +12,13 @@ import io.pebbletemplates.pebble.error.PebbleException;
 import io.pebbletemplates.pebble.template.PebbleTemplate;
 import java.io.IOException;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -63,25 +66,35 @@ public final class ScriptRenderer {
 
   /**
    * The script of one job array ({@code array.sh.peb}): the scheduler's directives with the range
-   * ({@code 0-3%2}), and a dispatch by array index to the script of each member trial, already
-   * rendered beside it. Every member shares the first one's task and resources.
+   * ({@code 0-3%2} on SLURM, {@code 1-4%2} on LSF, whose indices start at 1), and a dispatch by the
+   * scheduler's array index to the script of each member trial, already rendered beside it. Every
+   * member shares the first one's task and resources.
    */
   public String renderArray(
       ArrayJob array, ExperimentConfig config, String scheduler, String commit) {
     checkScheduler(scheduler);
     JobSpec first = array.members().get(0);
+    Optional<SchedulerName> known = SchedulerName.of(scheduler);
+    int base = known.map(SchedulerName::firstArrayIndex).orElse(0);
+    String pattern = known.map(SchedulerName::arrayIndexPattern).orElse("%a");
+    int size = array.members().size();
+    String indices = base + "-" + (base + size - 1);
+    String slots = array.throttle() > 0 ? "%" + array.throttle() : "";
     Map<String, Object> jobContext = jobContext(first);
     jobContext.put("name", array.name());
-    jobContext.put("out_file", array.outFile().toString());
-    jobContext.put("err_file", array.errFile().toString());
-    jobContext.put("array", array.range());
+    jobContext.put("out_file", indexed(array.outFile(), pattern));
+    jobContext.put("err_file", indexed(array.errFile(), pattern));
+    jobContext.put("array", indices + slots);
+    jobContext.put("array_indices", indices);
+    jobContext.put("array_slots", slots);
     Map<String, Object> context = context(first, config, scheduler, commit);
     context.put("job", jobContext);
     List<Map<String, Object>> trials = new ArrayList<>();
-    for (int i = 0; i < array.members().size(); i++) {
+    for (int i = 0; i < size; i++) {
       JobSpec member = array.members().get(i);
       Map<String, Object> t = new LinkedHashMap<>();
-      t.put("index", i);
+      // the scheduler's own index of the element: SLURM counts from 0, LSF from 1
+      t.put("index", base + i);
       t.put("id", member.trial().id());
       t.put("script", member.script().toString());
       t.put("out_file", member.outFile().toString());
@@ -91,6 +104,12 @@ public final class ScriptRenderer {
     context.put("trials", trials);
     return evaluate(
         "array.sh.peb", context, () -> terratorch(first, config), array.name(), scheduler);
+  }
+
+  /** An array's out or err file with the scheduler's own index pattern in its name. */
+  private static String indexed(Path file, String pattern) {
+    String name = file.getFileName().toString().replace("%a", pattern);
+    return file.resolveSibling(name).toString();
   }
 
   private Map<String, Object> terratorch(JobSpec job, ExperimentConfig config) {
@@ -195,6 +214,8 @@ public final class ScriptRenderer {
     m.put("output_dir", job.outputDir().toString());
     m.put("checkpoint_dir", job.checkpointDir().toString());
     m.put("array", "");
+    m.put("array_indices", "");
+    m.put("array_slots", "");
     m.put("stage", job.stage());
     return m;
   }

@@ -35,7 +35,7 @@ public final class Schedulers implements AutoCloseable {
    * Scheduler#maxArraySize()}): what {@code render} shows without asking a cluster.
    */
   public static boolean runsArrays(String name) {
-    return name.equals("slurm");
+    return SchedulerName.of(name).map(SchedulerName::runsArrays).orElse(false);
   }
 
   public synchronized Scheduler get(String name) {

@@ -11,6 +11,7 @@ import dev.cairn.config.AgentSettings;
 import dev.cairn.config.ExperimentConfig;
 import dev.cairn.render.ScriptRenderer;
 import dev.cairn.render.Site;
+import dev.cairn.scheduler.CommandRunner;
 import dev.cairn.scheduler.ExecCommandRunner;
 import dev.cairn.scheduler.Schedulers;
 import dev.cairn.store.FileObjectStore;
@@ -37,12 +38,20 @@ public final class LoopHarness implements AutoCloseable {
    * @param settings agent settings beside the store and state folder under {@code tmp}
    */
   public LoopHarness(Path tmp, Map<String, String> settings) throws Exception {
+    this(tmp, settings, new ExecCommandRunner());
+  }
+
+  /**
+   * @param runner what runs the schedulers' commands (a decorator that counts or adds variables)
+   */
+  public LoopHarness(Path tmp, Map<String, String> settings, CommandRunner runner)
+      throws Exception {
     store = new FileObjectStore(tmp.resolve("store"));
     Map<String, String> all = new HashMap<>(settings);
     all.put("CAIRN_STORE", store.describe());
     all.put("CAIRN_STATE_DIR", tmp.resolve("state").toString());
     AgentSettings loaded = AgentSettings.load(null, all);
-    schedulers = new Schedulers(loaded, Clock.systemUTC(), new ExecCommandRunner());
+    schedulers = new Schedulers(loaded, Clock.systemUTC(), runner);
     String trainer = System.getProperty("cairn.trainerJar");
     ScriptRenderer renderer =
         new ScriptRenderer(Fixtures.templates(), new Site("", trainer, "", "test"));

@@ -24,8 +24,9 @@ import java.util.TreeMap;
 /**
  * IBM Spectrum LSF through its commands: {@code bsub < script} (or a site wrapper such as {@code
  * jbsub}) with a clean environment, one {@code bjobs -a -o ... -json} per status query for all jobs
- * (delimited output where -json is missing, LSF before 10.1.0.2), one {@code bhist -l} for jobs
- * bjobs no longer lists, {@code bkill}.
+ * and array elements ({@code id[index]}; delimited output where -json is missing, LSF before
+ * 10.1.0.2), one {@code bhist -l} for jobs bjobs no longer lists, {@code bkill}, and {@code bparams
+ * -a} once for the largest job array.
  */
 public final class LsfScheduler implements Scheduler {
 
@@ -39,6 +40,9 @@ public final class LsfScheduler implements Scheduler {
 
   /** Null until the first job missing from bjobs learns whether bhist can be run. */
   private volatile Boolean bhist;
+
+  /** Null until the first sweep asks bparams for MAX_JOB_ARRAY_SIZE. */
+  private volatile Integer maxArraySize;
 
   public LsfScheduler(CommandRunner runner, LsfOptions options) {
     this.runner = runner;
@@ -96,6 +100,37 @@ public final class LsfScheduler implements Scheduler {
             + LsfOutput.firstLine(result.stdout()));
   }
 
+  /**
+   * The most elements of one job array: lsb.params' MAX_JOB_ARRAY_SIZE from {@code bparams -a}
+   * (indices run from 1 to it), asked once; 0, no arrays, where bparams is not installed.
+   */
+  @Override
+  public int maxArraySize() throws IOException, InterruptedException {
+    Integer known = maxArraySize;
+    if (known == null) {
+      try {
+        CommandRunner.Result result = run(List.of(options.command("bparams"), "-a"));
+        if (!result.ok()) {
+          throw new IOException(LsfAnswers.describe(result));
+        }
+        known = LsfOutput.maxArraySize(result.stdout());
+      } catch (IOException e) {
+        if (!LsfAnswers.commandMissing(e)) {
+          throw e;
+        }
+        known = 0;
+      }
+      maxArraySize = known;
+    }
+    return known;
+  }
+
+  /** {@code 4711[3]}: LSF counts an array's elements from 1, the agent from 0. */
+  @Override
+  public String arrayElementId(String arrayId, int index) {
+    return arrayId + "[" + (index + SchedulerName.LSF.firstArrayIndex()) + "]";
+  }
+
   @Override
   public Map<String, JobStatus> status(Collection<String> schedulerIds)
       throws IOException, InterruptedException {
@@ -107,7 +142,9 @@ public final class LsfScheduler implements Scheduler {
     List<String> missing = new ArrayList<>();
     for (LsfOutput.Row row : bjobs(List.of(), new ArrayList<>(ids))) {
       if (row.notFound()) {
-        missing.add(row.id());
+        if (ids.contains(row.id())) {
+          missing.add(row.id());
+        }
       } else if (row.error() != null) {
         throw new IOException("bjobs: " + row.error());
       } else if (ids.contains(row.id())) {
@@ -134,13 +171,14 @@ public final class LsfScheduler implements Scheduler {
     return found;
   }
 
+  /** The newest job of that name; for an array, the array's own id (its elements are named so). */
   @Override
   public Optional<String> findByName(String jobName) throws IOException, InterruptedException {
     String best = null;
     for (LsfOutput.Row row : bjobs(List.of("-J", jobName), List.of())) {
-      if (row.error() == null && jobName.equals(row.name())) {
-        if (best == null || Long.parseLong(row.id()) > Long.parseLong(best)) {
-          best = row.id();
+      if (row.error() == null && jobName.equals(row.baseName())) {
+        if (best == null || Long.parseLong(row.arrayId()) > Long.parseLong(best)) {
+          best = row.arrayId();
         }
       }
     }
@@ -234,7 +272,7 @@ public final class LsfScheduler implements Scheduler {
       throw e;
     }
     bhist = true;
-    Map<String, JobStatus> ended = LsfOutput.bhist(result.stdout());
+    Map<String, JobStatus> ended = LsfHistory.parse(result.stdout());
     if (!result.ok() && ended.isEmpty() && !LsfAnswers.noMatch(result)) {
       throw new IOException(LsfAnswers.describe(result));
     }

@@ -68,6 +68,13 @@ final class LsfStates {
           Map.entry("hung job", "TERM_REMOVE_HUNG_JOB"),
           Map.entry("execution host is unavailable", "TERM_REMOVE_HUNG_JOB"));
 
+  /**
+   * The pending reason of a job whose dependency can no longer be met (LSF's PEND_JOB_DEP_INVALID):
+   * LSF keeps such a job PEND until it is killed.
+   */
+  static final String DEPENDENCY_NEVER_SATISFIED =
+      "dependency condition invalid or never satisfied";
+
   private LsfStates() {}
 
   /**
@@ -130,20 +137,35 @@ final class LsfStates {
     if (state == JobState.COMPLETED && exit == null) {
       exit = 0;
     }
+    String reason = reason(row);
+    if (state == JobState.PENDING && neverSatisfied(row.pendReason())) {
+      // it would wait forever: a failure of its own, for whoever submitted it with -w to act on
+      state = JobState.FAILED;
+      reason = "dependency never satisfied: " + reason;
+    }
     return new JobStatus(
         row.id(),
         state,
-        reason(row),
+        reason,
         exit,
         seconds(row.runTime()),
         seconds(row.cpuUsed()),
         megabytes(row.maxMem()));
   }
 
+  /** Whether a pending reason says the job's dependency can no longer be met. */
+  static boolean neverSatisfied(String pendReason) {
+    return pendReason != null
+        && pendReason.toLowerCase(Locale.ROOT).contains(DEPENDENCY_NEVER_SATISFIED);
+  }
+
   private static String reason(LsfOutput.Row row) {
     String stat = row.stat().strip().toUpperCase(Locale.ROOT);
     if (!row.exitReason().isBlank()) {
       return row.exitReason().strip();
+    }
+    if (stat.equals("PEND") && !row.pendReason().isBlank()) {
+      return row.pendReason().strip().replaceAll(";$", "");
     }
     return switch (stat) {
       case "EXIT" -> row.exitCode().isBlank() ? "EXIT" : "exit code " + row.exitCode().strip();

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LsfSchedulerTest {
 
   private static final String FIELDS =
-      "jobid stat exit_code run_time cpu_used max_mem job_name exit_reason";
+      "jobid stat exit_code run_time cpu_used max_mem job_name exit_reason pend_reason";
 
   @TempDir Path dir;
   private final ScriptedRunner runner = new ScriptedRunner();
@@ -337,8 +337,8 @@ class LsfSchedulerTest {
             + "Tue Dec 23 14:50:01: Completed <exit>; TERM_REQUEUE_ADMIN: job killed and"
             + " requeued.\n"
             + "Tue Dec 23 14:50:02: Pending: Job has been requeued;\n";
-    assertNull(LsfOutput.bhist(requeued).get("5"));
-    assertFalse(LsfOutput.bhist(recorded("lsf", "bhist-none.txt")).containsKey("5"));
+    assertNull(LsfHistory.parse(requeued).get("5"));
+    assertFalse(LsfHistory.parse(recorded("lsf", "bhist-none.txt")).containsKey("5"));
   }
 
   private JobSubmission submission(Map<String, String> environment) throws IOException {
