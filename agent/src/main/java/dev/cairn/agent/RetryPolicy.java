@@ -139,6 +139,10 @@ final class RetryPolicy {
     boolean retry =
         status.state().isInfrastructureFailure()
             || (status.state() == JobState.TIMEOUT && plans.hasCheckpoint(run, job));
+    if (status.neverStarts()) {
+      // the scheduler would keep it queued for good
+      stages.cancelQuietly(run, job, job.schedulerId);
+    }
     boolean training = JobSpec.TRAIN.equals(job.stage);
     if (training && status.state() == JobState.COMPLETED) {
       stages.trained(run, job, status);

@@ -149,7 +149,7 @@ final class Stages {
     }
   }
 
-  private void cancelQuietly(Run run, JobRun job, String id) throws InterruptedException {
+  void cancelQuietly(Run run, JobRun job, String id) throws InterruptedException {
     try {
       schedulers.get(job.scheduler).cancel(List.of(id));
     } catch (IOException e) {

@@ -21,6 +21,11 @@ public record JobStatus(
   public static final String NEVER_SATISFIED =
       "DependencyNeverSatisfied: the job it waits for did not succeed";
 
+  /** A job its scheduler keeps queued although it can never start: it must be cancelled. */
+  public boolean neverStarts() {
+    return state == JobState.FAILED && reason != null && reason.startsWith(NEVER_SATISFIED);
+  }
+
   public static JobStatus of(String schedulerId, JobState state) {
     return new JobStatus(schedulerId, state, null, null, null, null, null);
   }

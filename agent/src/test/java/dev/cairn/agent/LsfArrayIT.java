@@ -6,21 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.scheduler.CommandRunner;
-import dev.cairn.scheduler.ExecCommandRunner;
 import dev.cairn.testing.Fixtures;
 import dev.cairn.testing.LoopHarness;
+import dev.cairn.testing.LsfEmulatorRunner;
 import dev.cairn.testing.SlurmCluster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,7 +36,7 @@ class LsfArrayIT {
   static Path emulator;
   @TempDir Path tmp;
   private LoopHarness loop;
-  private CountingRunner runner;
+  private LsfEmulatorRunner runner;
 
   @BeforeAll
   static void cluster() {
@@ -49,7 +47,7 @@ class LsfArrayIT {
   @BeforeEach
   void setUp() throws Exception {
     runner =
-        new CountingRunner(
+        new LsfEmulatorRunner(
             Map.of(
                 "LSF_EMULATOR_STATE",
                 tmp.resolve("lsf-state").toString(),
@@ -171,44 +169,5 @@ class LsfArrayIT {
     runner.maxBjobsPerTick.accumulateAndGet(n, Math::max);
     assertFalse(n > 1, "bjobs ran " + n + " times in one tick");
     return active;
-  }
-
-  /** The real runner with the emulator's variables added; counts the commands it runs. */
-  static final class CountingRunner implements CommandRunner {
-    final Map<String, String> extra;
-    final AtomicInteger bjobsThisTick = new AtomicInteger();
-    final AtomicInteger maxBjobsPerTick = new AtomicInteger();
-    private final List<List<String>> all = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final ExecCommandRunner real = new ExecCommandRunner();
-
-    CountingRunner(Map<String, String> extra) {
-      this.extra = extra;
-    }
-
-    List<List<String>> calls(String tool) {
-      return all.stream()
-          .filter(c -> Path.of(c.get(0)).getFileName().toString().equals(tool))
-          .toList();
-    }
-
-    @Override
-    public Result run(
-        List<String> command,
-        String stdin,
-        Map<String, String> environment,
-        boolean cleanEnvironment,
-        Duration timeout)
-        throws IOException, InterruptedException {
-      all.add(command);
-      if (Path.of(command.get(0)).getFileName().toString().equals("bjobs")) {
-        bjobsThisTick.incrementAndGet();
-      }
-      Map<String, String> env = new HashMap<>(environment);
-      if (!cleanEnvironment) {
-        env.putAll(System.getenv());
-      }
-      env.putAll(extra);
-      return real.run(command, stdin, env, true, timeout);
-    }
   }
 }

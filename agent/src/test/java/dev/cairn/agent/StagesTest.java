@@ -155,7 +155,9 @@ class StagesTest {
     slurm.answer(0, row("500", "COMPLETED", "None"), "");
     agent.tick();
     slurm.answer(0, row("501", "PENDING", "DependencyNeverSatisfied"), "");
+    slurm.answer(0, "", ""); // SLURM would keep it queued for good
     agent.tick();
+    assertEquals(List.of("scancel", "501"), last(1));
     assertEquals(JobState.FAILED, job().state);
     assertTrue(job().reason.startsWith("DependencyNeverSatisfied"), job().reason);
   }

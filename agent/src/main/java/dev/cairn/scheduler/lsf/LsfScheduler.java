@@ -67,6 +67,10 @@ public final class LsfScheduler implements Scheduler {
     List<String> command = new ArrayList<>();
     command.add(options.command(options.submitCommand()));
     command.addAll(options.submitArgs());
+    if (submission.afterOk() != null) {
+      command.add("-w");
+      command.add("done(" + submission.afterOk() + ")");
+    }
     if (submission.workDir() != null) {
       command.add("-cwd");
       command.add(submission.workDir().toString());

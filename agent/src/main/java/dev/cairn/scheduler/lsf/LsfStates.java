@@ -141,7 +141,7 @@ final class LsfStates {
     if (state == JobState.PENDING && neverSatisfied(row.pendReason())) {
       // it would wait forever: a failure of its own, for whoever submitted it with -w to act on
       state = JobState.FAILED;
-      reason = "dependency never satisfied: " + reason;
+      reason = JobStatus.NEVER_SATISFIED + " (" + reason + ")";
     }
     return new JobStatus(
         row.id(),

@@ -94,7 +94,8 @@ class LsfArraysTest {
     JobStatus s = lsf.status(List.of("5123")).get("5123");
     assertEquals(JobState.FAILED, s.state());
     assertEquals(
-        "dependency never satisfied: Dependency condition invalid or never satisfied", s.reason());
+        JobStatus.NEVER_SATISFIED + " (Dependency condition invalid or never satisfied)",
+        s.reason());
     assertTrue(LsfStates.neverSatisfied("Dependency condition invalid or never satisfied;"));
   }
 

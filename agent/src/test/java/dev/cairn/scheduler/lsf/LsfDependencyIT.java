@@ -95,7 +95,7 @@ class LsfDependencyIT {
     JobStatus never = waitFor(dependent, s -> s.state().isTerminal());
     assertEquals(JobState.FAILED, never.state(), never.toString());
     assertEquals(
-        "dependency never satisfied: Dependency condition invalid or never satisfied",
+        JobStatus.NEVER_SATISFIED + " (Dependency condition invalid or never satisfied)",
         never.reason());
 
     // LSF's own view: still PEND, with the reason in bjobs -l
