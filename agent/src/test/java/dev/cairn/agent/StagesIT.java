@@ -92,6 +92,48 @@ class StagesIT {
   }
 
   @Test
+  void slurm_sweepArrayWithStages_finishesWhileTheAgentIsDown_eachJobStartedOnce()
+      throws Exception {
+    String commit;
+    Path runDir;
+    List<String> trials;
+    try (LoopHarness first = new LoopHarness(tmp, Map.of())) {
+      commit = first.submit(CONFIG + "SCHEDULER=slurm\nSEED=1,2\n");
+      first.agent.tick();
+      Run run = first.agent.runs().values().iterator().next();
+      runDir = Path.of(run.runDir);
+      trials = run.jobs.stream().map(JobRun::id).toList();
+      for (JobRun job : run.jobs) {
+        assertTrue(job.schedulerId.matches("\\d+_[01]"), "an array element: " + job.schedulerId);
+        assertTrue(job.evaluateId != null, job.id());
+      }
+    } // the agent goes down while the array and its evaluate jobs are queued or running
+    for (String trial : trials) {
+      Path log = runDir.resolve("out/" + trial + ".out");
+      await()
+          .atMost(Duration.ofMinutes(3))
+          .pollInterval(Duration.ofSeconds(1))
+          .until(
+              () ->
+                  Files.exists(log)
+                      && Files.readString(log).lines().filter(l -> l.endsWith(" finished")).count()
+                          == 2);
+    }
+    try (LoopHarness second = new LoopHarness(tmp, Map.of())) {
+      second.runUntilIdle(Duration.ofMinutes(2));
+      JsonNode status = second.status(commit);
+      assertEquals("SUCCEEDED", status.get("state").asText(), status.toString());
+    }
+    for (String trial : trials) {
+      List<String> starts =
+          Files.readAllLines(runDir.resolve("out/" + trial + ".out")).stream()
+              .filter(l -> l.startsWith("cairn: ") && l.contains(" attempt "))
+              .toList();
+      assertEquals(2, starts.size(), "one train and one evaluate start: " + starts);
+    }
+  }
+
+  @Test
   void slurm_trainCancelled_endsTheTrialAndItsEvaluateJobNeverRuns() throws Exception {
     try (LoopHarness loop = new LoopHarness(tmp, Map.of())) {
       String commit =
