@@ -21,6 +21,7 @@ import picocli.CommandLine.ScopeType;
       StatusCommand.class,
       PullCommand.class,
       ReproduceCommand.class,
+      RerunStageCommand.class,
       CancelCommand.class,
       RunsCommand.class,
       CompareCommand.class,

@@ -165,7 +165,7 @@ final class PullCommand implements Callable<Integer> {
     }
   }
 
-  private static ObjectStore open(DvcConfig.Remote remote) throws IOException {
+  static ObjectStore open(DvcConfig.Remote remote) throws IOException {
     String url = remote.url();
     if (url.startsWith("s3://")) {
       String full =

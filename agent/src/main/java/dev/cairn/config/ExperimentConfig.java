@@ -141,6 +141,14 @@ public record ExperimentConfig(
     return values.get("STAGES").equals("train,evaluate");
   }
 
+  /**
+   * {@code PUBLISH_CHECKPOINTS=true}: the trials' checkpoint folders are versioned with the other
+   * outputs, so that {@code rerun-stage} can evaluate them again without training.
+   */
+  public boolean publishesCheckpoints() {
+    return values.get("PUBLISH_CHECKPOINTS").equals("true");
+  }
+
   /** The evaluate job's partition ({@code EVAL_PARTITION}); empty for the train job's. */
   public String evalPartition() {
     return values.get("EVAL_PARTITION");

@@ -57,6 +57,7 @@ final class ExperimentSchema {
     add("GATE_RULE", "all", Checks.oneOf("all", "best"));
     add("STAGES", "all", Checks.oneOf("all", "train,evaluate"));
     add("EVAL_PARTITION", "", Checks.name(true));
+    add("PUBLISH_CHECKPOINTS", "false", Checks.oneOf("false", "true"));
     add("EVAL_TIME_LIMIT", "", v -> v.isBlank() ? "" : Checks.timeLimit().apply(v));
     for (String prefix : overridePrefixes(tasks)) {
       for (String key : RESOURCES) {

@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
 public final class ResultsPublisher implements RunPublisher {
   private static final Logger log = LoggerFactory.getLogger(ResultsPublisher.class);
   static final List<String> OUTPUTS = List.of("err", "out", "predictions");
+  static final String CHECKPOINTS = "checkpoints";
   static final String HASHES = ".dvc-hashes";
   private final ObjectStore store;
   private final DvcConfig.Remote remote;
@@ -77,6 +78,16 @@ public final class ResultsPublisher implements RunPublisher {
     this.templateHashes = templateHashes;
   }
 
+  /** The run's DVC outputs: err, out, predictions, and its checkpoints where the config asks. */
+  static List<String> outputs(RunRecord run) {
+    if (!run.config().publishesCheckpoints()) {
+      return OUTPUTS;
+    }
+    List<String> all = new java.util.ArrayList<>(OUTPUTS);
+    all.add(CHECKPOINTS);
+    return all;
+  }
+
   @Override
   public String publish(RunRecord run) throws IOException {
     Path runDir = run.runDir();
@@ -87,7 +98,8 @@ public final class ResultsPublisher implements RunPublisher {
     DvcWriter writer =
         new DvcWriter(store, "dvc", 8).withHashCache(DvcHashCache.open(runDir.resolve(HASHES)));
     Map<String, String> hashes = new LinkedHashMap<>();
-    for (String name : OUTPUTS) {
+    List<String> outputs = outputs(run);
+    for (String name : outputs) {
       Path dir = runDir.resolve(name);
       Files.createDirectories(dir);
       DvcOutput out = writer.add(dir, staging.resolve("results"), name);
@@ -97,7 +109,7 @@ public final class ResultsPublisher implements RunPublisher {
     DvcConfig.write(staging, remote.name(), remote.url(), remote.endpointUrl());
     String rel = "results/" + run.runId();
     Map<String, byte[]> files = new LinkedHashMap<>();
-    for (String name : OUTPUTS) {
+    for (String name : outputs) {
       files.put(
           rel + "/" + name + ".dvc",
           Files.readAllBytes(staging.resolve("results/" + name + ".dvc")));
