@@ -8,6 +8,7 @@ import dev.cairn.scheduler.Schedulers;
 import dev.cairn.store.ObjectStore;
 import dev.cairn.trigger.RequestCheck;
 import dev.cairn.trigger.SeedResolver;
+import java.io.IOException;
 import java.time.Clock;
 
 /**
@@ -29,33 +30,38 @@ public record AgentParts(
     CommitRenderers commitRenderers) {
 
   /** The parts of an agent without a Git repository. */
+  /** The parts of an agent whose run records live in the settings' state folder. */
   public static AgentParts of(
       AgentSettings settings,
       ObjectStore store,
       Schedulers schedulers,
       ScriptRenderer renderer,
-      RunRepository repository,
-      Clock clock) {
-    return new AgentParts(
-        settings, store, schedulers, renderer, repository, clock, null, null, null, null);
-  }
-
-  public AgentParts withGit(RequestCheck check, RunPublisher publisher, SeedResolver seeds) {
+      Clock clock)
+      throws IOException {
     return new AgentParts(
         settings,
         store,
         schedulers,
         renderer,
-        repository,
+        new RunRepository(settings.stateDir()),
         clock,
-        check,
-        publisher,
-        seeds,
-        commitRenderers);
+        null,
+        null,
+        null,
+        null);
+  }
+
+  public AgentParts withGit(RequestCheck check, RunPublisher publisher, SeedResolver seeds) {
+    return with(check, publisher, seeds, commitRenderers);
   }
 
   /** Renders each run with the templates of its own commit ({@code CAIRN_TEMPLATES=commit}). */
   public AgentParts withCommitRenderers(CommitRenderers renderers) {
+    return with(check, publisher, seeds, renderers);
+  }
+
+  private AgentParts with(
+      RequestCheck check, RunPublisher publisher, SeedResolver seeds, CommitRenderers renderers) {
     return new AgentParts(
         settings,
         store,

@@ -4,12 +4,10 @@ import dev.cairn.CairnException;
 import dev.cairn.plan.JobSpec;
 import dev.cairn.scheduler.JobState;
 import dev.cairn.scheduler.JobStatus;
-import dev.cairn.scheduler.JobSubmission;
 import dev.cairn.scheduler.Scheduler;
 import dev.cairn.scheduler.Schedulers;
 import java.io.IOException;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,16 +53,7 @@ final class Stages {
       job.evaluateName = spec.jobName();
       job.evaluateSubmitting = true;
       book.save(run);
-      String id =
-          scheduler.submit(
-              new JobSubmission(
-                  spec.jobName(),
-                  spec.script(),
-                  spec.runDir(),
-                  spec.outFile(),
-                  spec.errFile(),
-                  Map.of(),
-                  job.schedulerId));
+      String id = scheduler.submit(Submitter.submission(spec, job.schedulerId));
       job.evaluateId = id;
       job.evaluateSubmitting = false;
       book.save(run);
@@ -91,19 +80,9 @@ final class Stages {
 
   /** After a crash between submitting an evaluate job and saving its id: found by its name. */
   private void lookUp(Run run, JobRun job) throws InterruptedException {
-    try {
-      schedulers
-          .get(job.scheduler)
-          .findByName(job.evaluateName)
-          .ifPresent(
-              id -> {
-                job.evaluateId = id;
-                log.info("run {}: found {} submitted as job {}", run.runId, job.evaluateName, id);
-              });
+    if (Submitter.byName(schedulers, run, job, job.evaluateName, id -> job.evaluateId = id)) {
       job.evaluateSubmitting = false;
       book.save(run);
-    } catch (IOException e) {
-      log.warn("run {}: cannot look up {} yet: {}", run.runId, job.evaluateName, e.getMessage());
     }
   }
 

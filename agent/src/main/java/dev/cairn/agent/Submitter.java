@@ -12,6 +12,8 @@ import dev.cairn.scheduler.Schedulers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,15 +87,7 @@ final class Submitter {
       Files.createDirectories(spec.outputDir());
       Files.createDirectories(spec.checkpointDir());
       CrashPoint.at("submit");
-      String id =
-          scheduler.submit(
-              new JobSubmission(
-                  spec.jobName(),
-                  spec.script(),
-                  spec.runDir(),
-                  spec.outFile(),
-                  spec.errFile(),
-                  Map.of()));
+      String id = scheduler.submit(submission(spec, null));
       CrashPoint.at("submitted");
       job.schedulerId = id;
       Metrics.attempt(job.scheduler);
@@ -146,24 +140,50 @@ final class Submitter {
   }
 
   private void lookUp(Run run, JobRun job) throws InterruptedException {
-    try {
-      schedulers
-          .get(job.scheduler)
-          .findByName(job.jobName)
-          .ifPresent(
-              id -> {
-                job.schedulerId = elementOf(job, id);
-                log.info(
-                    "run {}: found {} submitted as job {}",
-                    run.runId,
-                    job.jobName,
-                    job.schedulerId);
-                job.state = JobState.PENDING;
-              });
+    boolean asked =
+        byName(
+            schedulers,
+            run,
+            job,
+            job.jobName,
+            id -> {
+              job.schedulerId = elementOf(job, id);
+              job.state = JobState.PENDING;
+            });
+    if (asked) {
       job.submitting = false;
       book.save(run);
+    }
+  }
+
+  /** The job's script, paths and name as its scheduler takes them, behind {@code afterOk}. */
+  static JobSubmission submission(JobSpec spec, String afterOk) {
+    return new JobSubmission(
+        spec.jobName(),
+        spec.script(),
+        spec.runDir(),
+        spec.outFile(),
+        spec.errFile(),
+        Map.of(),
+        afterOk);
+  }
+
+  /**
+   * Asks the scheduler for a job by its unique name, after a submission that may or may not have
+   * gone through; {@code found} gets its id. False when the scheduler could not be asked: the
+   * caller keeps its flag and asks again next tick.
+   */
+  static boolean byName(
+      Schedulers schedulers, Run run, JobRun job, String name, Consumer<String> found)
+      throws InterruptedException {
+    try {
+      Optional<String> id = schedulers.get(job.scheduler).findByName(name);
+      id.ifPresent(found);
+      id.ifPresent(i -> log.info("run {}: found {} submitted as job {}", run.runId, name, i));
+      return true;
     } catch (IOException e) {
-      log.warn("run {}: cannot look up {} yet: {}", run.runId, job.jobName, e.getMessage());
+      log.warn("run {}: cannot look up {} yet: {}", run.runId, name, e.getMessage());
+      return false;
     }
   }
 }

@@ -4,7 +4,6 @@ import dev.cairn.agent.Agent;
 import dev.cairn.agent.AgentParts;
 import dev.cairn.agent.JobRun;
 import dev.cairn.agent.Run;
-import dev.cairn.agent.RunRepository;
 import dev.cairn.config.AgentSettings;
 import dev.cairn.config.ExperimentConfig;
 import dev.cairn.render.ScriptRenderer;
@@ -106,15 +105,7 @@ public final class IdleRequestsBench {
     try (Schedulers schedulers = new Schedulers(settings, clock, new ExecCommandRunner())) {
       ScriptRenderer renderer =
           new ScriptRenderer(TemplateSet.bundled(), new Site("", "", "", "bench"));
-      Agent agent =
-          new Agent(
-              AgentParts.of(
-                  settings,
-                  store,
-                  schedulers,
-                  renderer,
-                  new RunRepository(settings.stateDir()),
-                  clock));
+      Agent agent = new Agent(AgentParts.of(settings, store, schedulers, renderer, clock));
       long startRequests = store.total();
       Map<String, Long> before = store.counts();
       Instant end = clock.instant().plus(simulated);
@@ -184,7 +175,8 @@ public final class IdleRequestsBench {
             "idle bench",
             landed.toString(),
             ExperimentConfig.sha256(config),
-            1);
+            1,
+            null);
     RequestQueue.submit(store, request, config);
     Duration processing = Duration.ZERO;
     for (int i = 0; i < 20; i++) {

@@ -82,6 +82,7 @@ final class CiSubmitCommand implements Callable<Integer> {
               ci.title(),
               Clock.systemUTC().instant().toString(),
               sha,
+              null,
               null);
       Submission.Outcome outcome = Submission.submit(store, asked, bytes, rerun);
       RunRequest r = outcome.request();

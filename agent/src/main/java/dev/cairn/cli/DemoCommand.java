@@ -83,7 +83,8 @@ final class DemoCommand implements Callable<Integer> {
             seed.getShortMessage(),
             Clock.systemUTC().instant().toString(),
             dev.cairn.config.ExperimentConfig.sha256(config),
-            1);
+            1,
+            null);
     try (FileObjectStore store = new FileObjectStore(ws.store)) {
       RequestQueue.submit(store, request, config);
     }

@@ -3,7 +3,6 @@ package dev.cairn.cli;
 import dev.cairn.CairnException;
 import dev.cairn.agent.Agent;
 import dev.cairn.agent.AgentParts;
-import dev.cairn.agent.RunRepository;
 import dev.cairn.config.AgentSettings;
 import dev.cairn.dvc.DvcConfig;
 import dev.cairn.git.GitAuth;
@@ -118,13 +117,7 @@ final class Wiring implements AutoCloseable {
     }
     this.agent =
         new Agent(
-            AgentParts.of(
-                    settings,
-                    store,
-                    schedulers,
-                    renderer,
-                    new RunRepository(settings.stateDir()),
-                    clock)
+            AgentParts.of(settings, store, schedulers, renderer, clock)
                 .withGit(check, publisher, seeds)
                 .withCommitRenderers(commitRenderers));
   }

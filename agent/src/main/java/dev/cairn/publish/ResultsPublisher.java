@@ -47,19 +47,8 @@ public final class ResultsPublisher implements RunPublisher {
   /**
    * @param remote the DVC remote as users reach it: name, url ({@code s3://bucket/prefix/dvc}) and
    *     endpoint (null on AWS and for folders)
-   */
-  public ResultsPublisher(
-      ObjectStore store,
-      DvcConfig.Remote remote,
-      GitPublisher git,
-      String branch,
-      String agentVersion,
-      Map<String, String> templateHashes) {
-    this(store, remote, git, branch, agentVersion, templateHashes, null);
-  }
-
-  /**
-   * @param history the clone whose branch holds the earlier runs, for the report's baseline
+   * @param history the clone whose branch holds the earlier runs, for the report's baseline; null
+   *     for none
    */
   public ResultsPublisher(
       ObjectStore store,

@@ -28,18 +28,6 @@ public record RunRequest(
     Integer attempt,
     String reproduces) {
 
-  public RunRequest(
-      String commit,
-      String branch,
-      String pipeline,
-      String author,
-      String message,
-      String submittedAt,
-      String configSha256,
-      Integer attempt) {
-    this(commit, branch, pipeline, author, message, submittedAt, configSha256, attempt, null);
-  }
-
   /** The most bytes the agent reads of a request, a queue entry, a cancel request. */
   public static final int MAX_REQUEST_BYTES = 16 * 1024;
 

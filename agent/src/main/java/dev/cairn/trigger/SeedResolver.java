@@ -42,7 +42,8 @@ public final class SeedResolver {
                 info.map(RepoMirror.CommitInfo::subject).orElse(null),
                 clock.instant().toString(),
                 ExperimentConfig.sha256(config),
-                1));
+                1,
+                null));
       }
     }
     return Optional.empty();

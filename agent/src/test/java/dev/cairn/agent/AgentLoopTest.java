@@ -87,14 +87,7 @@ class AgentLoopTest {
         TemplateSet.fromDirectory(
             Fixtures.projectDir().resolve("agent/src/test/resources/loop-templates"));
     ScriptRenderer renderer = new ScriptRenderer(templates, new Site("", "unused.jar", "", "test"));
-    return new Agent(
-        AgentParts.of(
-            settings,
-            store,
-            schedulers,
-            renderer,
-            new RunRepository(settings.stateDir()),
-            Clock.systemUTC()));
+    return new Agent(AgentParts.of(settings, store, schedulers, renderer, Clock.systemUTC()));
   }
 
   private String submit(String config) throws Exception {
@@ -112,7 +105,8 @@ class AgentLoopTest {
             "msg",
             requestTimes.advance(Duration.ofSeconds(1)).toString(),
             ExperimentConfig.sha256(bytes),
-            1),
+            1,
+            null),
         bytes);
     return commit;
   }

@@ -69,7 +69,6 @@ class ArraySubmitterTest {
             store,
             schedulers,
             new ScriptRenderer(Fixtures.templates(), new Site("", "/t.jar", "", "test")),
-            new RunRepository(settings.stateDir()),
             Clock.systemUTC()));
   }
 
@@ -85,7 +84,8 @@ class ArraySubmitterTest {
             "msg",
             Instant.now().toString(),
             ExperimentConfig.sha256(bytes),
-            1),
+            1,
+            null),
         bytes);
   }
 

@@ -117,15 +117,10 @@ class BucketAttackTest {
             new GitPublisher(clone, "Cairn agent", "agent@example.org"),
             "main",
             "test",
-            Map.of());
+            Map.of(),
+            null);
     return new Agent(
-        AgentParts.of(
-                settings,
-                store,
-                schedulers,
-                renderer,
-                new RunRepository(settings.stateDir()),
-                Clock.systemUTC())
+        AgentParts.of(settings, store, schedulers, renderer, Clock.systemUTC())
             .withGit(new ProvenanceCheck(new RepoMirror(clone), List.of("main")), publisher, null));
   }
 
@@ -138,7 +133,8 @@ class BucketAttackTest {
         message,
         Instant.now().toString(),
         ExperimentConfig.sha256(CONFIG.getBytes(UTF_8)),
-        attempt);
+        attempt,
+        null);
   }
 
   private void submit(RunRequest request, String config) throws Exception {
@@ -180,7 +176,8 @@ class BucketAttackTest {
             "Forged subject\n\n<img src=x onerror=alert(1)> **[click](http://evil)**",
             "1970-01-01T00:00:00Z",
             ExperimentConfig.sha256(CONFIG.getBytes(UTF_8)),
-            1);
+            1,
+            null);
     submit(forged, CONFIG);
     runUntilIdle(newAgent());
     JsonNode status = status(commit);
@@ -267,7 +264,7 @@ class BucketAttackTest {
     first.tick();
     Run run = first.runs().values().iterator().next();
     run.request =
-        new RunRequest(commit, "main", null, null, null, null, run.request.configSha256(), 1);
+        new RunRequest(commit, "main", null, null, null, null, run.request.configSha256(), 1, null);
     new RunRepository(settings.stateDir()).save(run);
     Agent second = newAgent();
     runUntilIdle(second);

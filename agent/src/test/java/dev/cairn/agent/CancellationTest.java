@@ -61,7 +61,6 @@ class CancellationTest {
                 store,
                 schedulers,
                 new ScriptRenderer(templates, new Site("", "unused.jar", "", "test")),
-                new RunRepository(settings.stateDir()),
                 Clock.systemUTC()));
   }
 
@@ -87,7 +86,8 @@ class CancellationTest {
             "msg",
             at.toString(),
             ExperimentConfig.sha256(bytes),
-            attempt),
+            attempt,
+            null),
         bytes);
   }
 

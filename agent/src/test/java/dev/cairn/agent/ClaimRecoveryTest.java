@@ -67,7 +67,8 @@ class ClaimRecoveryTest {
             "msg",
             Instant.now().toString(),
             ExperimentConfig.sha256(bytes),
-            1),
+            1,
+            null),
         bytes);
   }
 
@@ -87,7 +88,6 @@ class ClaimRecoveryTest {
             store,
             schedulers,
             new ScriptRenderer(templates, new Site("", "unused.jar", "", "test")),
-            new RunRepository(settings.stateDir()),
             Clock.systemUTC()));
   }
 

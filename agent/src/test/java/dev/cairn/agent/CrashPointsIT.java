@@ -218,7 +218,8 @@ class CrashPointsIT {
                 "One tiny run",
                 Instant.now().toString(),
                 ExperimentConfig.sha256(config),
-                1),
+                1,
+                null),
             config);
       }
       Files.writeString(

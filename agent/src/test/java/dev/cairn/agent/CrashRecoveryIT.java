@@ -53,7 +53,8 @@ class CrashRecoveryIT {
               "crash test",
               Instant.now().toString(),
               ExperimentConfig.sha256(bytes),
-              1),
+              1,
+              null),
           bytes);
     }
     Path jobs = state.resolve("local-scheduler/jobs");

@@ -61,7 +61,8 @@ class LsfLoopIT {
               "lsf",
               Instant.now().toString(),
               ExperimentConfig.sha256(bytes),
-              1),
+              1,
+              null),
           bytes);
     }
     Map<String, String> env =

@@ -19,7 +19,15 @@ class RunRepositoryTest {
     run.runId = "r1";
     run.request =
         new dev.cairn.trigger.RunRequest(
-            "ab".repeat(20), "main", "1", "A", "msg", "2026-12-01T00:00:00Z", "0".repeat(64), 1);
+            "ab".repeat(20),
+            "main",
+            "1",
+            "A",
+            "msg",
+            "2026-12-01T00:00:00Z",
+            "0".repeat(64),
+            1,
+            null);
     run.message = "pushed results";
     Thread.currentThread().interrupt();
     try {

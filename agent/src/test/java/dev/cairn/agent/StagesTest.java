@@ -59,7 +59,6 @@ class StagesTest {
                 store,
                 schedulers,
                 new ScriptRenderer(Fixtures.templates(), new Site("", "/t.jar", "", "test")),
-                new RunRepository(settings.stateDir()),
                 Clock.systemUTC()));
     byte[] bytes = CONFIG.getBytes(StandardCharsets.UTF_8);
     RequestQueue.submit(
@@ -72,7 +71,8 @@ class StagesTest {
             "msg",
             Instant.now().toString(),
             ExperimentConfig.sha256(bytes),
-            1),
+            1,
+            null),
         bytes);
   }
 

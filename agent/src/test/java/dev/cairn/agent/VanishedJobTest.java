@@ -64,7 +64,6 @@ class VanishedJobTest {
                 store,
                 schedulers,
                 new ScriptRenderer(Fixtures.templates(), new Site("", "/t.jar", "", "test")),
-                new RunRepository(settings.stateDir()),
                 Clock.systemUTC()));
     byte[] bytes = CONFIG.getBytes(StandardCharsets.UTF_8);
     RequestQueue.submit(
@@ -77,7 +76,8 @@ class VanishedJobTest {
             "msg",
             Instant.now().toString(),
             ExperimentConfig.sha256(bytes),
-            1),
+            1,
+            null),
         bytes);
     slurm.answer(0, "500\n", "");
     slurm.answer(0, "500|RUNNING|None|0|0:05|0|500|N/A|cairn-x\n", "");

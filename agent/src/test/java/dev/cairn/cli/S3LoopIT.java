@@ -96,7 +96,8 @@ class S3LoopIT {
               commit.getShortMessage(),
               Instant.now().toString(),
               ExperimentConfig.sha256(bytes),
-              1),
+              1,
+              null),
           bytes);
     }
     return commit.getName();

@@ -89,7 +89,8 @@ class TerratorchSlurmIT {
               "TerraTorch on SLURM",
               Instant.now().toString(),
               ExperimentConfig.sha256(bytes),
-              1),
+              1,
+              null),
           bytes);
     }
     return sha;

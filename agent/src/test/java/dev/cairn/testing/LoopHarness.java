@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.Json;
 import dev.cairn.agent.Agent;
 import dev.cairn.agent.AgentParts;
-import dev.cairn.agent.RunRepository;
 import dev.cairn.config.AgentSettings;
 import dev.cairn.config.ExperimentConfig;
 import dev.cairn.render.ScriptRenderer;
@@ -55,15 +54,7 @@ public final class LoopHarness implements AutoCloseable {
     String trainer = System.getProperty("cairn.trainerJar");
     ScriptRenderer renderer =
         new ScriptRenderer(Fixtures.templates(), new Site("", trainer, "", "test"));
-    agent =
-        new Agent(
-            AgentParts.of(
-                loaded,
-                store,
-                schedulers,
-                renderer,
-                new RunRepository(loaded.stateDir()),
-                Clock.systemUTC()));
+    agent = new Agent(AgentParts.of(loaded, store, schedulers, renderer, Clock.systemUTC()));
   }
 
   /** Queues the config as CI would, for a commit of its own; returns the commit. */
@@ -82,7 +73,8 @@ public final class LoopHarness implements AutoCloseable {
             "slurm",
             Instant.now().toString(),
             ExperimentConfig.sha256(bytes),
-            1),
+            1,
+            null),
         bytes);
     return commit;
   }

@@ -153,7 +153,8 @@ public final class S3ProxyServer implements AutoCloseable {
               commit.getShortMessage(),
               Instant.now().toString(),
               ExperimentConfig.sha256(config),
-              1),
+              1,
+              null),
           config);
     }
   }

@@ -27,7 +27,7 @@ class SubmissionTest {
 
   private static RunRequest request(byte[] config, String submittedAt) {
     return new RunRequest(
-        COMMIT, "main", "7", "A", "t", submittedAt, ExperimentConfig.sha256(config), null);
+        COMMIT, "main", "7", "A", "t", submittedAt, ExperimentConfig.sha256(config), null, null);
   }
 
   private void status(int attempt, String state) throws Exception {
