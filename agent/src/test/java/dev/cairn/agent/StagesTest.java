@@ -161,4 +161,23 @@ class StagesTest {
     assertEquals(JobState.FAILED, job().state);
     assertTrue(job().reason.startsWith("DependencyNeverSatisfied"), job().reason);
   }
+
+  @Test
+  void killedBetweenSubmittingTheEvaluateJobAndSavingItsId_findsItByName() throws Exception {
+    submitBoth();
+    // what an agent killed right after sbatch answered leaves: the flag set, no id
+    JobRun job = job();
+    job.evaluateId = null;
+    job.evaluateSubmitting = true;
+    slurm.answer(
+        0,
+        "501|PENDING|Dependency|0|0:00|0|501|N/A|" + job.evaluateName + "\n",
+        ""); // squeue --name: it went through
+    slurm.answer(0, row("500", "RUNNING", "None"), "");
+    agent.tick();
+    assertTrue(last(2).contains("--name=" + job.evaluateName), last(2).toString());
+    assertEquals("501", job().evaluateId);
+    assertEquals(
+        2, slurm.calls.stream().filter(c -> c.get(0).equals("sbatch")).count(), "no new sbatch");
+  }
 }
