@@ -9,17 +9,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.Json;
 import dev.cairn.config.AgentSettings;
 import dev.cairn.config.ExperimentConfig;
-import dev.cairn.render.ScriptRenderer;
-import dev.cairn.render.Site;
-import dev.cairn.render.TemplateSet;
 import dev.cairn.scheduler.ExecCommandRunner;
 import dev.cairn.scheduler.JobState;
 import dev.cairn.scheduler.Schedulers;
 import dev.cairn.store.FileObjectStore;
-import dev.cairn.testing.Fixtures;
 import dev.cairn.testing.LocalJobs;
 import dev.cairn.testing.ManualClock;
-import dev.cairn.trigger.RequestQueue;
+import dev.cairn.testing.TestAgents;
 import dev.cairn.trigger.RunRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -65,17 +61,8 @@ class AgentLoopTest {
 
   private void useSupersede(String policy) {
     settings =
-        AgentSettings.load(
-            null,
-            Map.of(
-                "CAIRN_STORE",
-                store.describe(),
-                "CAIRN_STATE_DIR",
-                tmp.resolve("state").toString(),
-                "CAIRN_LOCAL_MAX_JOBS",
-                "2",
-                "CAIRN_SUPERSEDE",
-                policy));
+        TestAgents.settings(
+            tmp, store, Map.of("CAIRN_LOCAL_MAX_JOBS", "2", "CAIRN_SUPERSEDE", policy));
   }
 
   private Agent newAgent() throws Exception {
@@ -83,31 +70,14 @@ class AgentLoopTest {
       schedulers.close();
     }
     schedulers = new Schedulers(settings, Clock.systemUTC(), new ExecCommandRunner());
-    TemplateSet templates =
-        TemplateSet.fromDirectory(
-            Fixtures.projectDir().resolve("agent/src/test/resources/loop-templates"));
-    ScriptRenderer renderer = new ScriptRenderer(templates, new Site("", "unused.jar", "", "test"));
-    return new Agent(AgentParts.of(settings, store, schedulers, renderer, Clock.systemUTC()));
+    return TestAgents.agent(settings, store, schedulers, TestAgents.loopTemplates());
   }
 
   private String submit(String config) throws Exception {
     String commit =
         ExperimentConfig.sha256(("commit " + ++commits).getBytes(StandardCharsets.UTF_8))
             .substring(0, 40);
-    byte[] bytes = config.getBytes(StandardCharsets.UTF_8);
-    RequestQueue.submit(
-        store,
-        new RunRequest(
-            commit,
-            "main",
-            "1",
-            "A",
-            "msg",
-            requestTimes.advance(Duration.ofSeconds(1)).toString(),
-            ExperimentConfig.sha256(bytes),
-            1,
-            null),
-        bytes);
+    TestAgents.queue(store, commit, config, 1, requestTimes.advance(Duration.ofSeconds(1)));
     return commit;
   }
 

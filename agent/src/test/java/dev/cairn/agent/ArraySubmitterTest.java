@@ -5,22 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.config.AgentSettings;
-import dev.cairn.config.ExperimentConfig;
-import dev.cairn.render.ScriptRenderer;
-import dev.cairn.render.Site;
 import dev.cairn.scheduler.JobState;
 import dev.cairn.scheduler.Schedulers;
 import dev.cairn.store.FileObjectStore;
 import dev.cairn.testing.Fixtures;
 import dev.cairn.testing.ScriptedRunner;
-import dev.cairn.trigger.RequestQueue;
-import dev.cairn.trigger.RunRequest;
+import dev.cairn.testing.TestAgents;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -44,16 +38,7 @@ class ArraySubmitterTest {
   @BeforeEach
   void setUp() throws Exception {
     store = new FileObjectStore(tmp.resolve("store"));
-    settings =
-        AgentSettings.load(
-            null,
-            Map.of(
-                "CAIRN_STORE",
-                store.describe(),
-                "CAIRN_STATE_DIR",
-                tmp.resolve("state").toString(),
-                "CAIRN_MAX_ARRAY_SIZE",
-                "3"));
+    settings = TestAgents.settings(tmp, store, Map.of("CAIRN_MAX_ARRAY_SIZE", "3"));
     schedulers = new Schedulers(settings, Clock.systemUTC(), slurm);
   }
 
@@ -62,31 +47,12 @@ class ArraySubmitterTest {
     schedulers.close();
   }
 
-  private Agent agent() throws IOException {
-    return new Agent(
-        AgentParts.of(
-            settings,
-            store,
-            schedulers,
-            new ScriptRenderer(Fixtures.templates(), new Site("", "/t.jar", "", "test")),
-            Clock.systemUTC()));
+  private Agent agent() throws Exception {
+    return TestAgents.agent(settings, store, schedulers, Fixtures.templates());
   }
 
   private void submit(String config) throws Exception {
-    byte[] bytes = config.getBytes(StandardCharsets.UTF_8);
-    RequestQueue.submit(
-        store,
-        new RunRequest(
-            "c".repeat(40),
-            "main",
-            "1",
-            "A",
-            "msg",
-            Instant.now().toString(),
-            ExperimentConfig.sha256(bytes),
-            1,
-            null),
-        bytes);
+    TestAgents.queue(store, "c".repeat(40), config);
   }
 
   private static String row(String id, String state, String arrayId, String index, String name) {

@@ -7,16 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.Json;
 import dev.cairn.config.AgentSettings;
-import dev.cairn.config.ExperimentConfig;
-import dev.cairn.render.ScriptRenderer;
-import dev.cairn.render.Site;
-import dev.cairn.render.TemplateSet;
 import dev.cairn.scheduler.ExecCommandRunner;
 import dev.cairn.scheduler.Schedulers;
 import dev.cairn.store.FileObjectStore;
-import dev.cairn.testing.Fixtures;
 import dev.cairn.testing.LocalJobs;
-import dev.cairn.trigger.RequestQueue;
+import dev.cairn.testing.TestAgents;
 import dev.cairn.trigger.RunRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -42,26 +37,9 @@ class CancellationTest {
   @BeforeEach
   void setUp() throws Exception {
     store = new FileObjectStore(tmp.resolve("store"));
-    AgentSettings settings =
-        AgentSettings.load(
-            null,
-            Map.of(
-                "CAIRN_STORE",
-                store.describe(),
-                "CAIRN_STATE_DIR",
-                tmp.resolve("state").toString()));
+    AgentSettings settings = TestAgents.settings(tmp, store, Map.of());
     schedulers = new Schedulers(settings, Clock.systemUTC(), new ExecCommandRunner());
-    TemplateSet templates =
-        TemplateSet.fromDirectory(
-            Fixtures.projectDir().resolve("agent/src/test/resources/loop-templates"));
-    agent =
-        new Agent(
-            AgentParts.of(
-                settings,
-                store,
-                schedulers,
-                new ScriptRenderer(templates, new Site("", "unused.jar", "", "test")),
-                Clock.systemUTC()));
+    agent = TestAgents.agent(settings, store, schedulers, TestAgents.loopTemplates());
   }
 
   @AfterEach
@@ -75,20 +53,7 @@ class CancellationTest {
   }
 
   private void submit(int attempt, Instant at, String config) throws Exception {
-    byte[] bytes = config.getBytes(StandardCharsets.UTF_8);
-    RequestQueue.submit(
-        store,
-        new RunRequest(
-            COMMIT,
-            "main",
-            "1",
-            "A",
-            "msg",
-            at.toString(),
-            ExperimentConfig.sha256(bytes),
-            attempt,
-            null),
-        bytes);
+    TestAgents.queue(store, COMMIT, config, attempt, at);
   }
 
   private void runUntilIdle() {

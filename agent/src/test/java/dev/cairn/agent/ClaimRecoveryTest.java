@@ -6,18 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.Json;
 import dev.cairn.config.AgentSettings;
-import dev.cairn.config.ExperimentConfig;
-import dev.cairn.render.ScriptRenderer;
-import dev.cairn.render.Site;
-import dev.cairn.render.TemplateSet;
 import dev.cairn.scheduler.ExecCommandRunner;
 import dev.cairn.scheduler.Schedulers;
 import dev.cairn.store.FileObjectStore;
-import dev.cairn.testing.Fixtures;
 import dev.cairn.testing.LocalJobs;
-import dev.cairn.trigger.RequestQueue;
+import dev.cairn.testing.TestAgents;
 import dev.cairn.trigger.RunRequest;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -47,29 +41,9 @@ class ClaimRecoveryTest {
   @BeforeEach
   void setUp() throws Exception {
     store = new FileObjectStore(tmp.resolve("store"));
-    settings =
-        AgentSettings.load(
-            null,
-            Map.of(
-                "CAIRN_STORE",
-                store.describe(),
-                "CAIRN_STATE_DIR",
-                tmp.resolve("state").toString()));
+    settings = TestAgents.settings(tmp, store, Map.of());
     schedulers = new Schedulers(settings, Clock.systemUTC(), new ExecCommandRunner());
-    byte[] bytes = CONFIG.getBytes(StandardCharsets.UTF_8);
-    RequestQueue.submit(
-        store,
-        new RunRequest(
-            COMMIT,
-            "main",
-            "1",
-            "A",
-            "msg",
-            Instant.now().toString(),
-            ExperimentConfig.sha256(bytes),
-            1,
-            null),
-        bytes);
+    TestAgents.queue(store, COMMIT, CONFIG);
   }
 
   @AfterEach
@@ -79,16 +53,7 @@ class ClaimRecoveryTest {
   }
 
   private Agent newAgent() throws Exception {
-    TemplateSet templates =
-        TemplateSet.fromDirectory(
-            Fixtures.projectDir().resolve("agent/src/test/resources/loop-templates"));
-    return new Agent(
-        AgentParts.of(
-            settings,
-            store,
-            schedulers,
-            new ScriptRenderer(templates, new Site("", "unused.jar", "", "test")),
-            Clock.systemUTC()));
+    return TestAgents.agent(settings, store, schedulers, TestAgents.loopTemplates());
   }
 
   private void claimAs(String agentId) throws Exception {

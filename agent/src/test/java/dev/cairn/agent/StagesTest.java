@@ -4,20 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.config.AgentSettings;
-import dev.cairn.config.ExperimentConfig;
-import dev.cairn.render.ScriptRenderer;
-import dev.cairn.render.Site;
 import dev.cairn.scheduler.JobState;
 import dev.cairn.scheduler.Schedulers;
 import dev.cairn.store.FileObjectStore;
 import dev.cairn.testing.Fixtures;
 import dev.cairn.testing.ScriptedRunner;
-import dev.cairn.trigger.RequestQueue;
-import dev.cairn.trigger.RunRequest;
-import java.nio.charset.StandardCharsets;
+import dev.cairn.testing.TestAgents;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -43,37 +37,10 @@ class StagesTest {
   @BeforeEach
   void setUp() throws Exception {
     FileObjectStore store = new FileObjectStore(tmp.resolve("store"));
-    AgentSettings settings =
-        AgentSettings.load(
-            null,
-            Map.of(
-                "CAIRN_STORE",
-                store.describe(),
-                "CAIRN_STATE_DIR",
-                tmp.resolve("state").toString()));
+    AgentSettings settings = TestAgents.settings(tmp, store, Map.of());
     schedulers = new Schedulers(settings, Clock.systemUTC(), slurm);
-    agent =
-        new Agent(
-            AgentParts.of(
-                settings,
-                store,
-                schedulers,
-                new ScriptRenderer(Fixtures.templates(), new Site("", "/t.jar", "", "test")),
-                Clock.systemUTC()));
-    byte[] bytes = CONFIG.getBytes(StandardCharsets.UTF_8);
-    RequestQueue.submit(
-        store,
-        new RunRequest(
-            "e".repeat(40),
-            "main",
-            "1",
-            "A",
-            "msg",
-            Instant.now().toString(),
-            ExperimentConfig.sha256(bytes),
-            1,
-            null),
-        bytes);
+    agent = TestAgents.agent(settings, store, schedulers, Fixtures.templates());
+    TestAgents.queue(store, "e".repeat(40), CONFIG);
   }
 
   @AfterEach

@@ -5,21 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.config.AgentSettings;
-import dev.cairn.config.ExperimentConfig;
-import dev.cairn.render.ScriptRenderer;
-import dev.cairn.render.Site;
 import dev.cairn.scheduler.JobState;
 import dev.cairn.scheduler.Schedulers;
 import dev.cairn.store.FileObjectStore;
 import dev.cairn.testing.Fixtures;
 import dev.cairn.testing.ScriptedRunner;
-import dev.cairn.trigger.RequestQueue;
-import dev.cairn.trigger.RunRequest;
-import java.nio.charset.StandardCharsets;
+import dev.cairn.testing.TestAgents;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,37 +42,10 @@ class VanishedJobTest {
   @BeforeEach
   void submitAndStart() throws Exception {
     FileObjectStore store = new FileObjectStore(tmp.resolve("store"));
-    AgentSettings settings =
-        AgentSettings.load(
-            null,
-            Map.of(
-                "CAIRN_STORE",
-                store.describe(),
-                "CAIRN_STATE_DIR",
-                tmp.resolve("state").toString()));
+    AgentSettings settings = TestAgents.settings(tmp, store, Map.of());
     schedulers = new Schedulers(settings, Clock.systemUTC(), slurm);
-    agent =
-        new Agent(
-            AgentParts.of(
-                settings,
-                store,
-                schedulers,
-                new ScriptRenderer(Fixtures.templates(), new Site("", "/t.jar", "", "test")),
-                Clock.systemUTC()));
-    byte[] bytes = CONFIG.getBytes(StandardCharsets.UTF_8);
-    RequestQueue.submit(
-        store,
-        new RunRequest(
-            "d".repeat(40),
-            "main",
-            "1",
-            "A",
-            "msg",
-            Instant.now().toString(),
-            ExperimentConfig.sha256(bytes),
-            1,
-            null),
-        bytes);
+    agent = TestAgents.agent(settings, store, schedulers, Fixtures.templates());
+    TestAgents.queue(store, "d".repeat(40), CONFIG);
     slurm.answer(0, "500\n", "");
     slurm.answer(0, "500|RUNNING|None|0|0:05|0|500|N/A|cairn-x\n", "");
     agent.tick();
