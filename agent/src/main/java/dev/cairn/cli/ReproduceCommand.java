@@ -5,14 +5,11 @@ import dev.cairn.store.ObjectStore;
 import dev.cairn.trigger.RunRequest;
 import dev.cairn.trigger.Submission;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code agent.jar reproduce RESULTS_COMMIT}: runs the config a results commit recorded again. */
@@ -28,23 +25,13 @@ final class ReproduceCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin CommonOptions common;
 
-  @Parameters(
-      paramLabel = "RESULTS_COMMIT",
-      description = "The results commit (sha, tag or branch).")
-  String results;
-
-  @Option(
-      names = "--repo",
-      paramLabel = "DIR",
-      defaultValue = ".",
-      description = "The clone (default: the current folder).")
-  Path repo;
+  @Mixin ResultsCommitOptions commit;
 
   @Override
   public Integer call() throws Exception {
     var settings = common.load(System.getenv());
     PrintWriter out = spec.commandLine().getOut();
-    ResultsCommit recorded = ResultsCommit.read(repo, results);
+    ResultsCommit recorded = commit.read();
     try (ObjectStore store = Wiring.openStore(settings)) {
       RunRequest asked =
           new RunRequest(

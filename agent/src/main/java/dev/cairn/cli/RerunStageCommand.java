@@ -25,9 +25,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -48,17 +48,7 @@ import picocli.CommandLine.Spec;
 final class RerunStageCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(
-      paramLabel = "RESULTS_COMMIT",
-      description = "The results commit (sha, tag or branch).")
-  String results;
-
-  @Option(
-      names = "--repo",
-      paramLabel = "DIR",
-      defaultValue = ".",
-      description = "The clone (default: the current folder).")
-  Path repo;
+  @Mixin ResultsCommitOptions commit;
 
   @Option(
       names = "--trial",
@@ -100,7 +90,7 @@ final class RerunStageCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    ResultsCommit recorded = ResultsCommit.read(repo, results);
+    ResultsCommit recorded = commit.read();
     String rel = "results/" + recorded.runId();
     String checkpoints = recorded.text(rel + "/checkpoints.dvc");
     if (checkpoints == null) {
