@@ -238,8 +238,8 @@ final class BenchCommand implements Runnable {
         split = ",",
         defaultValue = "auto",
         description =
-            "The transfer manager's async clients to measure, in order: auto (small files on crt,"
-                + " large on java), crt, java"
+            "The upload clients to measure, in order: auto (small files on native, or crt"
+                + " without an endpoint; large on java), native (the CRT's own S3 client), crt, java"
                 + " (default: ${DEFAULT-VALUE}).")
     List<String> clients;
 

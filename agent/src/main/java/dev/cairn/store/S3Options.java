@@ -44,7 +44,8 @@ public record S3Options(
 
   /**
    * Defaults for a daemon on a login node: 4 attempts per call; files above 16 MiB in 16 MiB parts;
-   * 16 files in flight, small ones on the CRT-based client and large ones on the Java one.
+   * 16 files in flight, small ones as single PUTs from native code and large ones in parts on the
+   * Java client.
    */
   public static S3Options defaults() {
     return new S3Options(
@@ -96,13 +97,18 @@ public record S3Options(
   /** The async S3 clients the SDK's transfer manager can run on. */
   public enum TransferClient {
     /**
-     * Files up to the multipart threshold on the CRT-based client, which spends the least CPU per
-     * request; larger files on the Java multipart client, which S3-compatible stores such as
-     * S3Proxy accept in parts.
+     * Files up to the multipart threshold as single PUTs on the CRT's own client ({@link #NATIVE})
+     * at a custom endpoint, on the SDK's CRT-based client for AWS; larger files on the Java
+     * multipart client, which S3-compatible stores such as S3Proxy accept in parts.
      */
     AUTO,
     /** The CRT-based client ({@code S3AsyncClient.crtBuilder()}): native I/O and part splitting. */
     CRT,
+    /**
+     * The AWS Common Runtime's own S3 client, without the SDK: each file one PUT, read, signed and
+     * sent in native code. Needs an endpoint (S3-compatible stores); no parts, so up to 5 GiB.
+     */
+    NATIVE,
     /**
      * The SDK's Java multipart client ({@code multipartEnabled(true)}) over the CRT HTTP client.
      */

@@ -60,7 +60,8 @@ final class S3Transfers {
     if (options.transferClient() != S3Options.TransferClient.AUTO) {
       return upload(uploads, options.transferClient());
     }
-    // files up to the multipart threshold on the CRT-based client, larger ones on the Java one
+    // files up to the multipart threshold as single PUTs from native code (the SDK's CRT-based
+    // client where the SDK must find the endpoint), larger ones in parts on the Java client
     List<Integer> small = new ArrayList<>();
     List<Integer> large = new ArrayList<>();
     for (int i = 0; i < uploads.size(); i++) {
@@ -69,7 +70,11 @@ final class S3Transfers {
     String[] etags = new String[uploads.size()];
     for (var part :
         List.of(
-            Map.entry(small, S3Options.TransferClient.CRT),
+            Map.entry(
+                small,
+                location.endpoint().isPresent()
+                    ? S3Options.TransferClient.NATIVE
+                    : S3Options.TransferClient.CRT),
             Map.entry(large, S3Options.TransferClient.JAVA))) {
       List<Integer> indices = part.getKey();
       List<String> done = upload(indices.stream().map(uploads::get).toList(), part.getValue());
@@ -84,6 +89,9 @@ final class S3Transfers {
       throws IOException {
     if (uploads.isEmpty()) {
       return List.of();
+    }
+    if (kind == S3Options.TransferClient.NATIVE) {
+      return new S3CrtUploads(location, options, credentials, errors).upload(uploads);
     }
     try (S3AsyncClient client = client(kind);
         S3TransferManager transfers = S3TransferManager.builder().s3Client(client).build()) {
@@ -177,7 +185,7 @@ final class S3Transfers {
   private S3AsyncClient client(S3Options.TransferClient kind) {
     return switch (kind) {
       case CRT -> crtClient();
-      case JAVA, AUTO -> javaClient();
+      case JAVA, AUTO, NATIVE -> javaClient();
     };
   }
 

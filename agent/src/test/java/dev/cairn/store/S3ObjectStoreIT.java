@@ -250,6 +250,29 @@ class S3ObjectStoreIT {
   }
 
   @Test
+  void putFiles_smallFilesAreSinglePutsWithTheirMd5AsEtagEvenForOddKeysAndEmptyFiles()
+      throws Exception {
+    List<ObjectStore.FileUpload> uploads = new ArrayList<>();
+    List<byte[]> contents = new ArrayList<>();
+    String[] keys = {"out/a b.txt", "out/été+1=2?&.bin", "out/empty", "out/~x/y_z-0.9"};
+    for (int i = 0; i < keys.length; i++) {
+      byte[] content = keys[i].endsWith("empty") ? new byte[0] : bytes("content " + i + "\n");
+      Path file = tmp.resolve("f" + i);
+      Files.write(file, content);
+      uploads.add(new ObjectStore.FileUpload(keys[i], file));
+      contents.add(content);
+    }
+
+    List<String> etags = store.putFiles(uploads);
+
+    for (int i = 0; i < keys.length; i++) {
+      assertEquals(FileObjectStore.etag(contents.get(i)), etags.get(i), keys[i]);
+      assertArrayEquals(contents.get(i), store.get(keys[i]).orElseThrow().content(), keys[i]);
+    }
+    assertEquals(List.of(keys).stream().sorted().toList(), keys(store.list("out/", null)));
+  }
+
+  @Test
   void putFiles_failureNamesTheKeyAndNoCredentials() throws Exception {
     Map<String, String> env =
         Map.of("K", S3ProxyServer.ACCESS_KEY, "S", S3ProxyServer.SECRET_KEY + "-wrong");
@@ -330,6 +353,13 @@ class S3ObjectStoreIT {
       assertEquals(1, e.getMessage().lines().count());
       assertThrows(IOException.class, () -> store.put("x", bytes("y")));
       assertThrows(IOException.class, () -> store.list("", null));
+      Path file = tmp.resolve("f");
+      Files.writeString(file, "x");
+      IOException put =
+          assertThrows(
+              IOException.class,
+              () -> store.putFiles(List.of(new ObjectStore.FileUpload("k/f", file))));
+      assertTrue(put.getMessage().startsWith("cannot reach S3 for PUT k/f"), put.getMessage());
     } finally {
       server.start();
     }
