@@ -248,6 +248,19 @@ final class BenchCommand implements Runnable {
       AgentSettings settings = AgentSettings.load(null, env(store));
       PrintStream out = System.out;
       Path work = Files.createTempDirectory("cairn-bench-upload");
+      try {
+        upload(settings, work, out);
+      } finally {
+        try (java.util.stream.Stream<Path> left = Files.walk(work)) {
+          for (Path p : left.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            Files.deleteIfExists(p);
+          }
+        }
+      }
+      return 0;
+    }
+
+    private void upload(AgentSettings settings, Path work, PrintStream out) throws Exception {
       S3UploadBench.run(
           store,
           Wiring.credentials(settings, System.getenv()),
@@ -260,7 +273,6 @@ final class BenchCommand implements Runnable {
               .toList(),
           new ExecCommandRunner(),
           out);
-      return 0;
     }
   }
 }
