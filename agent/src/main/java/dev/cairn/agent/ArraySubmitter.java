@@ -120,11 +120,7 @@ final class ArraySubmitter {
                   array.errFile(),
                   Map.of()));
       for (int i = 0; i < members.size(); i++) {
-        JobRun job = members.get(i);
-        job.schedulerId = scheduler.arrayElementId(id, i);
-        job.submitting = false;
-        job.state = JobState.PENDING;
-        job.reason = null;
+        members.get(i).submitted(scheduler.arrayElementId(id, i));
       }
       run.message = "jobs submitted to " + run.scheduler;
       book.save(run);

@@ -75,6 +75,14 @@ public final class JobRun {
 
   public Long gpuMemMb;
 
+  /** The scheduler took the job under {@code id}: it waits in the queue. */
+  void submitted(String id) {
+    schedulerId = id;
+    submitting = false;
+    state = JobState.PENDING;
+    reason = null;
+  }
+
   public boolean isDone() {
     return state.isTerminal();
   }

@@ -89,11 +89,8 @@ final class Submitter {
       CrashPoint.at("submit");
       String id = scheduler.submit(submission(spec, null));
       CrashPoint.at("submitted");
-      job.schedulerId = id;
+      job.submitted(id);
       Metrics.attempt(job.scheduler);
-      job.submitting = false;
-      job.state = JobState.PENDING;
-      job.reason = null;
       run.message = "jobs submitted to " + job.scheduler;
       book.save(run);
       log.info(

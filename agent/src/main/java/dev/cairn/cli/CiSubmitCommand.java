@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -36,12 +37,7 @@ final class CiSubmitCommand implements Callable<Integer> {
       description = "Default: ${DEFAULT-VALUE}.")
   Path config;
 
-  @Option(
-      names = "--templates",
-      paramLabel = "DIR",
-      description =
-          "Templates to validate against (default: templates/ when present, else bundled).")
-  Path templates;
+  @Mixin TemplatesOption templates;
 
   @Option(names = "--commit", paramLabel = "SHA", description = "Default: CI_COMMIT_SHA.")
   String commit;
@@ -67,7 +63,7 @@ final class CiSubmitCommand implements Callable<Integer> {
     Map<String, String> env = System.getenv();
     CiContext ci = CiContext.from(env, commit, branch);
     byte[] bytes = ConfigFiles.read(config, "run from the repository root or pass --config");
-    TemplateSet set = ConfigFiles.templates(templates);
+    TemplateSet set = templates.load();
     // fail fast in CI; the agent checks again, since the bucket is not the only way in
     ExperimentConfig.parse(bytes, config.toString(), set.tasks());
     String sha = ExperimentConfig.sha256(bytes);

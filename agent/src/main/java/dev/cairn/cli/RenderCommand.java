@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -52,11 +53,7 @@ final class RenderCommand implements Callable<Integer> {
           "Render for this scheduler instead of the config's SCHEDULER (slurm, lsf, local).")
   String scheduler;
 
-  @Option(
-      names = "--templates",
-      paramLabel = "DIR",
-      description = "Templates folder (default: templates/ when present, else the bundled ones).")
-  Path templates;
+  @Mixin TemplatesOption templates;
 
   @Option(
       names = "--out",
@@ -120,7 +117,7 @@ final class RenderCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    TemplateSet set = ConfigFiles.templates(templates);
+    TemplateSet set = templates.load();
     byte[] content = ConfigFiles.read(config, "pass --config with the path of your config.env");
     ExperimentConfig cfg = ExperimentConfig.parse(content, config.toString(), set.tasks());
     String target = scheduler != null ? scheduler : cfg.scheduler();

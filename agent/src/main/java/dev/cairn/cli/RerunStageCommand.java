@@ -62,11 +62,7 @@ final class RerunStageCommand implements Callable<Integer> {
       description = "Where the checkpoints, scripts and outputs go (default: rerun-<run-id>).")
   Path workDir;
 
-  @Option(
-      names = "--templates",
-      paramLabel = "DIR",
-      description = "Templates folder (default: templates/ when present, else the bundled ones).")
-  Path templates;
+  @Mixin TemplatesOption templates;
 
   @Option(
       names = "--trainer-jar",
@@ -100,7 +96,7 @@ final class RerunStageCommand implements Callable<Integer> {
               + " use reproduce to train the run again, or set PUBLISH_CHECKPOINTS=true");
     }
     Path work = (workDir != null ? workDir : Path.of("rerun-" + recorded.runId())).toAbsolutePath();
-    TemplateSet set = ConfigFiles.templates(templates);
+    TemplateSet set = templates.load();
     ExperimentConfig cfg =
         ExperimentConfig.parse(recorded.config(), rel + "/config.env", set.tasks());
     List<JobSpec> jobs = evaluateJobs(recorded, cfg, work);

@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -153,15 +151,7 @@ final class S3CrtUploads {
         requests.get(i).cancel();
       }
     }
-    try {
-      CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
-          .exceptionally(t -> null)
-          .get(30, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException e) {
-      LOG.debug("uploads still settling: {}", e.toString());
-    }
+    S3Transfers.awaitSettled(futures);
     requests.forEach(S3MetaRequest::close);
   }
 

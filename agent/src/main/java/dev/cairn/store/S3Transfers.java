@@ -157,6 +157,11 @@ final class S3Transfers {
    */
   private static void settle(List<CompletableFuture<String>> futures) {
     futures.forEach(f -> f.cancel(true));
+    awaitSettled(futures);
+  }
+
+  /** Waits up to 30 s until every one of the futures has ended, however it ended. */
+  static void awaitSettled(List<CompletableFuture<String>> futures) {
     try {
       CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
           .exceptionally(t -> null)

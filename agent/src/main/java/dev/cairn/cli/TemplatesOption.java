@@ -1,0 +1,18 @@
+package dev.cairn.cli;
+
+import dev.cairn.render.TemplateSet;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** {@code --templates DIR}: the templates a command renders with. */
+final class TemplatesOption {
+  @Option(
+      names = "--templates",
+      paramLabel = "DIR",
+      description = "Templates folder (default: templates/ when present, else the bundled ones).")
+  Path templates;
+
+  TemplateSet load() {
+    return ConfigFiles.templates(templates);
+  }
+}
