@@ -113,6 +113,7 @@ public final class JobRun {
         errTail,
         id(),
         values,
-        resources);
+        resources,
+        stage);
   }
 }

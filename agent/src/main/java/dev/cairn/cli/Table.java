@@ -42,7 +42,7 @@ public final class Table {
       rows.add(
           new String[] {
             Untrusted.forLog(j.trial()),
-            j.state().name(),
+            j.state().name() + (j.activeStage() == null ? "" : " (" + j.activeStage() + ")"),
             Integer.toString(j.attempts()),
             keyMetric(j),
             j.gatePassed() == null ? "-" : (j.gatePassed() ? "pass" : "FAIL") + " " + j.gate(),

@@ -14,6 +14,8 @@ import java.util.Map;
  * @param trial the trial's id; the task's name where the config does not sweep (or null)
  * @param values the trial's value of every sweepable key
  * @param resources what the trial asked the scheduler for
+ * @param stage with {@code STAGES=train,evaluate}, the stage the trial is in ({@code train}, then
+ *     {@code evaluate}); {@code all} (or null in records before stages) for one job doing both
  */
 public record JobRecord(
     String task,
@@ -35,7 +37,8 @@ public record JobRecord(
     String errTail,
     String trial,
     Map<String, String> values,
-    Map<String, String> resources) {
+    Map<String, String> resources,
+    String stage) {
 
   public JobRecord {
     metrics = metrics == null ? Map.of() : Map.copyOf(metrics);
@@ -44,6 +47,12 @@ public record JobRecord(
     values = values == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(values));
     resources =
         resources == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(resources));
+  }
+
+  /** {@code train} or {@code evaluate} while a trial of split stages has not ended; else null. */
+  public String activeStage() {
+    boolean split = "train".equals(stage) || "evaluate".equals(stage);
+    return split && !state.isTerminal() ? stage : null;
   }
 
   /** The value of the metric the gate checks, or null when the job did not report it. */

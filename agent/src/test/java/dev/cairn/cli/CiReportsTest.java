@@ -39,6 +39,7 @@ class CiReportsTest {
         state.equals("FAILED") ? "Traceback: boom" : null,
         null,
         null,
+        null,
         null);
   }
 
@@ -133,6 +134,7 @@ class CiReportsTest {
             QualityGate.of("val/loss<1"),
             null,
             List.of(),
+            null,
             null,
             null,
             null,

@@ -46,6 +46,7 @@ class CiRunReportTest {
             null,
             null,
             null,
+            null,
             null);
     JobRecord bio =
         new JobRecord(
@@ -66,6 +67,7 @@ class CiRunReportTest {
             null,
             List.of(),
             "Traceback\nValueError: <bad> | value",
+            null,
             null,
             null,
             null);

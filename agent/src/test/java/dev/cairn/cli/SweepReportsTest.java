@@ -16,6 +16,10 @@ import org.junit.jupiter.api.Test;
 /** Reports of a sweep: one JUnit case per trial, a table and progress line that stay readable. */
 class SweepReportsTest {
   static JobRecord job(String task, String trial, JobState state, Double f1) {
+    return job(task, trial, state, f1, null);
+  }
+
+  static JobRecord job(String task, String trial, JobState state, Double f1, String stage) {
     Map<String, Double> metrics = f1 == null ? Map.of() : Map.of("test/F1", f1);
     return new JobRecord(
         task,
@@ -37,7 +41,8 @@ class SweepReportsTest {
         null,
         trial,
         Map.of("GEOFM", "prithvi_eo_v2_300"),
-        Map.of("partition", "gpu"));
+        Map.of("partition", "gpu"),
+        stage);
   }
 
   static RunStatus fifty() {
@@ -121,5 +126,23 @@ class SweepReportsTest {
     String table = Table.render(small);
     assertTrue(table.contains("  trial        state"), table);
     assertTrue(table.contains("  landslide-b  COMPLETED"), table);
+  }
+
+  @Test
+  void table_namesTheStageOfTrialsStillTrainingOrEvaluating() {
+    List<JobRecord> jobs =
+        List.of(
+            job("landslide", "landslide-a", JobState.RUNNING, null, "train"),
+            job("landslide", "landslide-b", JobState.PENDING, null, "evaluate"),
+            job("landslide", "landslide-c", JobState.COMPLETED, 0.7, "evaluate"),
+            job("landslide", "landslide-d", JobState.RUNNING, null, "all"));
+    String table =
+        Table.render(
+            new RunStatus(
+                1, "abcdef0123", "20261201-s-abcdef01", 1, RunState.RUNNING, "", null, jobs, null));
+    assertTrue(table.contains("landslide-a  RUNNING (train) "), table);
+    assertTrue(table.contains("landslide-b  PENDING (evaluate) "), table);
+    assertTrue(table.contains("landslide-c  COMPLETED "), table);
+    assertTrue(table.contains("landslide-d  RUNNING "), table);
   }
 }
