@@ -122,6 +122,9 @@ final class RetryPolicy {
       job.attempt = max;
       job.state = JobState.FAILED;
       job.reason = "requeued more often than MAX_ATTEMPTS=" + max + " allows";
+      if (JobSpec.TRAIN.equals(job.stage)) {
+        stages.trainStopped(run, job, false);
+      }
     }
   }
 

@@ -147,4 +147,24 @@ class StagesTest {
     assertEquals(
         2, slurm.calls.stream().filter(c -> c.get(0).equals("sbatch")).count(), "no new sbatch");
   }
+
+  @Test
+  void trainRequeuedPastMaxAttempts_cancelsTheTrainJobAndItsEvaluateJob() throws Exception {
+    submitBoth();
+    // SLURM requeued the train job itself (same id) once per default attempt and once more
+    for (int restarts = 1; restarts <= 2; restarts++) {
+      slurm.answer(0, "500|PENDING|BeginTime|0|0:00|" + restarts + "|500|N/A|cairn-x\n", "");
+      agent.tick();
+      slurm.answer(0, row("500", "RUNNING", "None"), "");
+      agent.tick();
+    }
+    slurm.answer(0, "500|PENDING|BeginTime|0|0:00|3|500|N/A|cairn-x\n", "");
+    slurm.answer(0, "", ""); // scancel 500
+    slurm.answer(0, "", ""); // scancel 501
+    agent.tick();
+    assertEquals(List.of("scancel", "500"), last(2));
+    assertEquals(List.of("scancel", "501"), last(1));
+    assertEquals(JobState.FAILED, job().state);
+    assertTrue(job().reason.contains("its evaluate job 501 was cancelled"), job().reason);
+  }
 }
