@@ -95,21 +95,7 @@ class SlurmLoopIT {
       Thread.sleep(500);
     }
     // a job on the high-priority partition needs the memory the demo job holds: SLURM preempts it
-    var high =
-        cluster
-            .runner()
-            .run(
-                List.of(
-                    "sbatch",
-                    "--parsable",
-                    "--partition=high",
-                    "--mem=3000M",
-                    "--time=2",
-                    "--output=" + tmp.resolve("high.out"),
-                    "--wrap",
-                    "sleep 8"),
-                Duration.ofSeconds(30));
-    assertTrue(high.ok(), high.describe());
+    cluster.preemptWith("3000M", 8, tmp.resolve("high.out"));
     loop.runUntilIdle(Duration.ofMinutes(4));
     JsonNode status = loop.status(commit);
     assertEquals("SUCCEEDED", status.get("state").asText(), status.toString());

@@ -249,21 +249,7 @@ class TerratorchSlurmIT {
         Thread.sleep(500);
       }
       // a job on the high-priority partition needs the memory the fit holds: SLURM preempts it
-      var high =
-          cluster
-              .runner()
-              .run(
-                  List.of(
-                      "sbatch",
-                      "--parsable",
-                      "--partition=high",
-                      "--mem=3000M",
-                      "--time=2",
-                      "--output=" + tmp.resolve("high.out"),
-                      "--wrap",
-                      "sleep 5"),
-                  Duration.ofSeconds(30));
-      assertTrue(high.ok(), high.describe());
+      cluster.preemptWith("3000M", 5, tmp.resolve("high.out"));
       untilIdle(wiring, Duration.ofMinutes(6));
       Run run =
           wiring.agent.runs().values().stream()

@@ -99,6 +99,23 @@ public final class SlurmCluster {
   }
 
   /**
+   * Submits a job to the {@code high} partition that needs {@code memory} (such as {@code 3000M})
+   * for {@code seconds}: on this one node SLURM preempts the {@code low} job that holds it.
+   */
+  public void preemptWith(String memory, int seconds, Path output) {
+    check(
+        List.of(
+            "sbatch",
+            "--parsable",
+            "--partition=high",
+            "--mem=" + memory,
+            "--time=2",
+            "--output=" + output,
+            "--wrap",
+            "sleep " + seconds));
+  }
+
+  /**
    * Stops slurmctld (slurmd and the jobs go on) and waits until it no longer answers. A marker
    * keeps {@code .ci/slurm-setup.sh}, run meanwhile by another test run, from restarting it.
    */
