@@ -126,17 +126,22 @@ final class RerunStageCommand implements Callable<Integer> {
       Files.writeString(job.script(), renderer.render(job, cfg, "local", recorded.configCommit()));
       out.printf("%s: evaluating from %s%n", job.trial().id(), job.checkpointDir());
       out.flush();
+      Files.createDirectories(job.outFile().getParent());
+      Files.createDirectories(job.errFile().getParent());
+      // the job's output goes straight to its out and err files, as a scheduler would write it
       CommandRunner.Result result =
           runner.run(
-              List.of("bash", job.script().toString()),
+              List.of(
+                  "bash",
+                  "-c",
+                  "exec bash \"$0\" >\"$1\" 2>\"$2\"",
+                  job.script().toString(),
+                  job.outFile().toString(),
+                  job.errFile().toString()),
               null,
               CommandEnvironment.LOCAL_JOB.passedFrom(System.getenv()),
               true,
               job.trial().resources().timeLimit());
-      Files.createDirectories(job.outFile().getParent());
-      Files.createDirectories(job.errFile().getParent());
-      Files.writeString(job.outFile(), result.stdout());
-      Files.writeString(job.errFile(), result.stderr());
       if (!result.ok()) {
         allOk = false;
         out.printf(
