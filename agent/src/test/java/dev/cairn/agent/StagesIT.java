@@ -135,15 +135,36 @@ class StagesIT {
 
   @Test
   void slurm_trainCancelled_endsTheTrialAndItsEvaluateJobNeverRuns() throws Exception {
-    try (LoopHarness loop = new LoopHarness(tmp, Map.of())) {
+    trainCancelled("slurm", Map.of(), new ExecCommandRunner(), List.of("scancel"));
+  }
+
+  @Test
+  void lsfEmulator_trainKilled_endsTheTrialAndItsEvaluateJobNeverRuns() throws Exception {
+    Path emulator = Fixtures.projectDir().resolve("agent/src/test/lsf-emulator/bin");
+    trainCancelled(
+        "lsf",
+        Map.of("CAIRN_SCHEDULER_BIN_DIR", emulator.toString()),
+        new LsfEmulatorRunner(Map.of("LSF_EMULATOR_STATE", tmp.resolve("lsf").toString())),
+        List.of(emulator.resolve("bkill").toString()));
+  }
+
+  private void trainCancelled(
+      String scheduler, Map<String, String> settings, CommandRunner runner, List<String> kill)
+      throws Exception {
+    try (LoopHarness loop = new LoopHarness(tmp, settings, runner)) {
       String commit =
           loop.submit(
-              CONFIG.replace("EPOCHS=3", "EPOCHS=400") + "SCHEDULER=slurm\nMAX_ATTEMPTS=1\n");
+              CONFIG.replace("EPOCHS=3", "EPOCHS=400")
+                  + "SCHEDULER="
+                  + scheduler
+                  + "\nMAX_ATTEMPTS=1\n");
       loop.agent.tick();
       JobRun job = loop.agent.runs().values().iterator().next().jobs.get(0);
       String train = job.schedulerId;
       String evaluate = job.evaluateId;
-      var cancelled = cluster.runner().run(List.of("scancel", train), Duration.ofSeconds(30));
+      List<String> command = new java.util.ArrayList<>(kill);
+      command.add(train);
+      var cancelled = runner.run(command, null, Map.of(), false, Duration.ofSeconds(30));
       assertTrue(cancelled.ok(), cancelled.describe());
       loop.runUntilIdle(Duration.ofMinutes(2));
       JsonNode status = loop.status(commit);
