@@ -59,8 +59,11 @@ final class Checks {
       if (allowed.contains(s)) {
         return s;
       }
+      // a choice that holds a comma (STAGES=train,evaluate) is quoted, so the list reads right
+      boolean quote = allowed.stream().anyMatch(c -> c.contains(","));
+      List<String> shown = allowed.stream().map(c -> quote ? "'" + c + "'" : c).toList();
       throw new IllegalArgumentException(
-          "use one of " + String.join(", ", allowed) + hint(s, allowed));
+          "use one of " + String.join(", ", shown) + hint(s, allowed));
     };
   }
 

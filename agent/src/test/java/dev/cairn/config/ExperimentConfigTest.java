@@ -113,6 +113,19 @@ class ExperimentConfigTest {
   }
 
   @Test
+  void parse_stages_namesTheChoicesSoACommaInOneReadsRight() {
+    ConfigError e = error("EXPERIMENT_NAME=x\nTRAINER=demo\nSTAGES=train\n");
+    assertEquals(
+        List.of("STAGES='train' is not allowed: use one of 'all', 'train,evaluate' (line 3)"),
+        e.problems());
+    ExperimentConfig split =
+        parse("EXPERIMENT_NAME=x\nTRAINER=demo\nSTAGES=train,evaluate\nEVAL_TIME_LIMIT=20\n");
+    assertTrue(split.splitsStages());
+    assertEquals(java.time.Duration.ofMinutes(20), split.evalTimeLimit());
+    assertTrue(!parse("EXPERIMENT_NAME=x\nTRAINER=demo\n").splitsStages());
+  }
+
+  @Test
   void parse_requiresDatasetsForTerratorch() {
     ConfigError e = error("EXPERIMENT_NAME=x\nTASKS=landslide\n");
     assertEquals(
