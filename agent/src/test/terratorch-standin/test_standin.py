@@ -127,6 +127,17 @@ class StandinTest(unittest.TestCase):
         self.assertIn("trainer.max_epoch", r.stderr)
         self.assertEqual(0, self.run_cli("fit", self.crop(), "--trainer.max_epochs=3").returncode)
 
+    def test_list_append_and_short_notation_reach_the_last_callback(self):
+        args = ["--trainer.callbacks+=ModelCheckpoint", "--trainer.callbacks.monitor=val/mIoU",
+                "--trainer.callbacks+=OnExceptionCheckpoint", "--trainer.callbacks.dirpath=stop"]
+        self.assertEqual(0, self.run_cli("fit", self.crop(), *args).returncode)
+        r = self.run_cli("fit", self.crop(), *args, "--trainer.callbacks.filename_x=a")
+        self.assertEqual(2, r.returncode)
+        self.assertIn("Key 'filename_x' is not expected", r.stderr)
+        r = self.run_cli("fit", self.crop(), *args[:2], version="1.0")
+        self.assertEqual(1, r.returncode)
+        self.assertIn("could not find the monitored key", r.stderr)
+
     def test_missing_required_arg_exits_2(self):
         cfg = self.crop()
         del cfg["data"]["init_args"]["data_root"]
