@@ -226,22 +226,54 @@ class StandinTest(unittest.TestCase):
             self.assertTrue(os.path.exists(os.path.join(save_dir, "lightning_logs", "version_0", "config.yaml")))
         self.assertGreater(results[1e-4], results[5e-3] + 0.1)
 
+    def wait_for(self, path, process):
+        deadline = time.monotonic() + 120
+        while not os.path.exists(path):
+            self.assertIsNone(process.poll(), "the stand-in ended before it started training")
+            self.assertLess(time.monotonic(), deadline, f"{path} never appeared")
+            time.sleep(0.05)
+
     def test_sigterm_in_fit_writes_the_on_exception_checkpoint_and_exits_0(self):
         cfg = self.crop()
         stop_dir = os.path.join(self.tmp, "stop")
-        cfg["trainer"]["max_epochs"] = 50
+        cfg["trainer"]["max_epochs"] = 1000
+        cfg["trainer"]["log_every_n_steps"] = 1
+        cfg["trainer"]["logger"] = {"class_path": "CSVLogger", "init_args": {"save_dir": self.tmp}}
         cfg["trainer"]["callbacks"] = [{"class_path": "OnExceptionCheckpoint", "init_args": {"dirpath": stop_dir}}]
         p = self.run_cli("fit", cfg, validate_only=False, background=True, env={"CAIRN_STANDIN_BATCH_SECONDS": "0.05"})
-        time.sleep(1.5)
+        self.wait_for(os.path.join(self.tmp, "lightning_logs", "version_0", "config.yaml"), p)
         p.send_signal(signal.SIGTERM)
-        out, err = p.communicate(timeout=60)
+        out, err = p.communicate(timeout=120)
         self.assertEqual(0, p.returncode, err)
+        self.assertIn("Received SIGTERM", err)
         self.assertTrue(os.path.exists(os.path.join(stop_dir, "on_exception.ckpt")))
         cfg["trainer"]["max_epochs"] = 1
+        cfg["trainer"].pop("logger")
         r = self.run_cli("fit", cfg, validate_only=False)
         self.assertIn("Restoring states from the checkpoint path at " + os.path.join(stop_dir, "on_exception.ckpt"),
                       r.stderr)
         self.assertFalse(os.path.exists(os.path.join(stop_dir, "on_exception.ckpt")))  # teardown removes it
+
+    def test_predict_ignores_sigterm_and_runs_to_its_end(self):
+        cfg = self.biomass(predict_data_root=os.path.join(self.tmp, "biomass", "predict_images"))
+        for i in range(2, 40):
+            tiff.write(os.path.join(self.tmp, "biomass", "predict_images", f"tile_{i}.tif"), TILE, "float32", bands=11)
+        out = os.path.join(self.tmp, "preds")
+        p = self.run_cli("predict", cfg, "--predict_output_dir", out, validate_only=False, background=True,
+                         env={"CAIRN_STANDIN_BATCH_SECONDS": "0.2"})
+        self.wait_for(os.path.join(out, "tile_1_pred.tif"), p)
+        p.send_signal(signal.SIGTERM)
+        _, err = p.communicate(timeout=120)
+        self.assertEqual(0, p.returncode, err)
+        self.assertEqual(39, len(os.listdir(out)))
+
+    def test_predict_needs_file_names_and_an_output_dir(self):
+        r = self.run_cli("predict", self.crop(), "--predict_output_dir", self.tmp)
+        self.assertEqual(1, r.returncode)
+        self.assertIn("TypeError", r.stderr)
+        r = self.run_cli("predict", self.biomass(predict_data_root=os.path.join(self.tmp, "biomass", "predict_images")))
+        self.assertEqual(1, r.returncode)
+        self.assertIn("not NoneType", r.stderr)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 import glob
 import os
+import sys
 
 from . import tiff
 from .errors import EinopsError, LocalEntryNotFoundError, MisconfigurationException, RasterioIOError
@@ -100,7 +101,7 @@ class DataModule:
                 self.channels = file_bands
             if ds and len(ds) != file_bands:
                 print(f"standin: note: dataset_bands lists {len(ds)} bands, {path} has {file_bands} "
-                      "(TerraTorch does not check this)")
+                      "(TerraTorch does not check this)", file=sys.stderr)
             return
         if file_bands % self.channels:
             raise EinopsError(f"Shape mismatch, can't divide axis of length {file_bands} in chunks of {self.channels}")
