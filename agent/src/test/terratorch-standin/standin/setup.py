@@ -56,7 +56,9 @@ class Setup:
         if self.cfg.get("optimizer") is None and self.model_args.get("optimizer"):
             self.opt_name = self.model_args["optimizer"]
         self._slurm()
-        job = os.environ.get("SLURM_JOB_ID") if self.slurm else None
+        job = os.environ.get("SLURM_JOB_ID", "")  # SLURMEnvironment.job_id(): the TensorBoard version
+        interactive = os.environ.get("SLURM_JOB_NAME") in ("bash", "interactive")
+        job = int(job) if job.isdigit() and not interactive else None
         self.loggers = make_loggers(self.trainer, self.trainer.get("logger") or [], self.root, self.c.version, job)
         self._callbacks()
 
