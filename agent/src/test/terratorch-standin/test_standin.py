@@ -74,8 +74,9 @@ class StandinTest(unittest.TestCase):
             yaml.safe_dump(cfg, f)
         full = dict(os.environ, CAIRN_STANDIN_TERRATORCH_VERSION=version, CAIRN_STANDIN_BATCH_SECONDS="0.0",
                     CAIRN_STANDIN_VALIDATE_ONLY="1" if validate_only else "0")
+        for key in [k for k in full if k.startswith("SLURM_")]:
+            full.pop(key)
         full.update(env or {})
-        full.pop("SLURM_NTASKS", None)
         cmd = [os.path.join(HERE, "bin", "terratorch"), sub, "--config", path, *extra]
         if background:
             return subprocess.Popen(cmd, env=full, cwd=self.tmp, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -253,6 +254,33 @@ class StandinTest(unittest.TestCase):
         self.assertIn("Restoring states from the checkpoint path at " + os.path.join(stop_dir, "on_exception.ckpt"),
                       r.stderr)
         self.assertFalse(os.path.exists(os.path.join(stop_dir, "on_exception.ckpt")))  # teardown removes it
+
+    def test_sigusr1_on_slurm_saves_an_hpc_checkpoint_requeues_and_the_next_run_resumes_from_it(self):
+        bin_dir = os.path.join(self.tmp, "bin")
+        os.makedirs(bin_dir)
+        with open(os.path.join(bin_dir, "scontrol"), "w") as f:
+            f.write(f'#!/bin/sh\necho "$@" > {self.tmp}/scontrol.args\n')
+        os.chmod(os.path.join(bin_dir, "scontrol"), 0o755)
+        slurm = {"SLURM_NTASKS": "1", "SLURM_JOB_ID": "4242", "PATH": bin_dir + os.pathsep + os.environ["PATH"]}
+        cfg = self.crop()
+        cfg["trainer"]["max_epochs"] = 1000
+        p = self.run_cli("fit", cfg, validate_only=False, background=True,
+                         env={**slurm, "CAIRN_STANDIN_BATCH_SECONDS": "0.05"})
+        root = cfg["trainer"]["default_root_dir"]
+        self.wait_for(os.path.join(root, "lightning_logs", "version_4242", "config.yaml"), p)
+        p.send_signal(signal.SIGUSR1)
+        self.wait_for(os.path.join(self.tmp, "scontrol.args"), p)
+        p.send_signal(signal.SIGTERM)
+        p.communicate(timeout=120)
+        with open(os.path.join(self.tmp, "scontrol.args")) as f:
+            self.assertEqual("requeue 4242", f.read().strip())
+        self.assertTrue(os.path.exists(os.path.join(root, "hpc_ckpt_1.ckpt")))
+        cfg["trainer"]["max_epochs"] = 1
+        r = self.run_cli("test", cfg, validate_only=False, env=slurm)
+        self.assertIn("Restoring states from the checkpoint path at " + os.path.join(root, "hpc_ckpt_1.ckpt"), r.stderr)
+        r = self.run_cli("fit", cfg, validate_only=False, env={**slurm, "SLURM_NTASKS": "2"})
+        self.assertEqual(1, r.returncode)
+        self.assertIn("HINT: Use `--ntasks-per-node=2` instead.", r.stderr)
 
     def test_predict_ignores_sigterm_and_runs_to_its_end(self):
         cfg = self.biomass(predict_data_root=os.path.join(self.tmp, "biomass", "predict_images"))
