@@ -146,6 +146,16 @@ class StandinTest(unittest.TestCase):
         self.assertEqual(2, r.returncode)
         self.assertIn('Key "data.init_args.data_root" is required', r.stderr)
 
+    def test_num_classes_is_required_for_segmentation_and_refused_for_regression(self):
+        cfg = self.biomass()
+        cfg["model"]["init_args"]["model_args"]["num_classes"] = 1
+        r = self.run_cli("fit", cfg)
+        self.assertEqual(1, r.returncode)
+        self.assertIn("unexpected keyword argument 'num_classes'", r.stderr)
+        cfg = self.crop()
+        del cfg["model"]["init_args"]["model_args"]["num_classes"]
+        self.assertIn("num_classes must be defined", self.run_cli("fit", cfg).stderr)
+
     def test_unknown_band_is_a_key_error(self):
         r = self.run_cli("fit", self.landslide(["COASTAL_AEROSOL"] + LANDSLIDE_SIX, LANDSLIDE_SIX))
         self.assertEqual(1, r.returncode)

@@ -161,8 +161,10 @@ class Model:
         unused = {k: v for k, v in ma.items() if k not in factory or k == "task"}
         if unused:
             raise ValueError(f"arguments {unused} were passed but not used.")
-        if self.task == "segmentation" and self.num_classes is None:
-            raise KeyError("num_classes")  # configure_metrics reads model_args['num_classes']
+        if self.task == "segmentation" and self.num_classes is None:  # cli.csv num_classes_head
+            raise Exception("num_classes must be defined for segmentation task")  # noqa: TRY002
+        if self.task == "regression" and self.num_classes is not None:
+            raise TypeError("RegressionHead.__init__() got an unexpected keyword argument 'num_classes'")
 
     def first_batch(self, dm):
         """cli.csv channel_mismatch: the patch embedding is built for in_chans channels."""
