@@ -86,7 +86,9 @@ class StandinTest(unittest.TestCase):
         root = os.path.join(self.tmp, "crop")
         if not os.path.isdir(root):
             crop_data(root)
-        return {"model": model("seg", backbone_num_frames=3, **model_extra),
+        m = model("seg", backbone_num_frames=3, **model_extra)
+        m["init_args"]["model_args"]["necks"][1]["effective_time_dim"] = 3
+        return {"model": m,
                 "data": {"class_path": "terratorch.datamodules.MultiTemporalCropClassificationDataModule",
                          "init_args": {"data_root": root, "batch_size": 2}},
                 "trainer": {"max_epochs": 2, "default_root_dir": os.path.join(self.tmp, "run")}}
@@ -183,6 +185,13 @@ class StandinTest(unittest.TestCase):
         self.assertEqual(1, r.returncode)
         self.assertIn("IndexError: list index out of range", r.stderr)
         self.assertEqual(0, self.run_cli("fit", self.crop(backbone="prithvi_eo_v1_100", indices=(2, 5, 8, 11))).returncode)
+
+    def test_reshape_time_dim_must_match_the_frames(self):
+        cfg = self.crop()
+        del cfg["model"]["init_args"]["model_args"]["necks"][1]["effective_time_dim"]
+        self.assertIn("Cannot infer grid shape", self.run_cli("fit", cfg).stderr)
+        cfg["model"]["init_args"]["model_args"]["necks"][1]["effective_time_dim"] = 3
+        self.assertEqual(0, self.run_cli("fit", cfg).returncode)
 
     def test_backbone_registration_is_version_gated(self):
         cfg = self.crop(backbone="prithvi_eo_v2_tiny_tl", indices=(2, 5, 8, 11))

@@ -151,8 +151,12 @@ class Model:
         self.num_frames = int(bkw.get("num_frames", 1))
         if bkw.get("pretrained"):
             _weights(row)
-        channels = [self.embed] * len(bkw.get("out_indices", range(self.depth)))
+        # PrithviViT.out_channels = embed_dim * frames (tubelet 1): one entry per block
+        channels = [self.embed * self.num_frames] * len(bkw.get("out_indices", range(self.depth)))
+        self.time_dim = None
         for op in ma.pop("necks", None) or []:
+            if op.get("name") == "ReshapeTokensToImage":
+                self.time_dim = int(op.get("effective_time_dim", 1))
             channels = _neck(contract, dict(op), channels)
         _check_kwargs(contract, f"decoder:{decoder}", dkw, skip={"embed_dim"}, missing=f"Model {decoder} not found")
         head = "head:RegressionHead" if self.task == "regression" else "head:SegmentationHead"
@@ -176,6 +180,9 @@ class Model:
         if dm.frames != self.num_frames:
             raise RuntimeError(f"The size of tensor a ({dm.frames * 196 + 1}) must match the size of tensor b "
                                f"({self.num_frames * 196 + 1}) at non-singleton dimension 1")
+        if self.time_dim is not None and self.time_dim != self.num_frames:  # cli.csv reshape_time_dim
+            raise ValueError(f"Cannot infer grid shape from from input tokens ({self.num_frames * 196 + 1}) with "
+                             "image_size = (224, 224) in neck ReshapeTokensToImage. ")
 
 
 def _prefixed(ma, prefix):
