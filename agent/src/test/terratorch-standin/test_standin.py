@@ -200,6 +200,11 @@ class StandinTest(unittest.TestCase):
         self.assertIn("Model prithvi_eo_v2_tiny_tl not found in any registry", r.stderr)
         self.assertEqual(0, self.run_cli("fit", cfg, version="1.1").returncode)
 
+    def test_means_must_match_the_channels(self):
+        r = self.run_cli("fit", self.biomass(means=[0.0] * 11))
+        self.assertEqual(1, r.returncode)
+        self.assertIn("The size of tensor a (6) must match the size of tensor b (11)", r.stderr)
+
     def test_empty_split_fails_as_torchgeo_does(self):
         cfg = self.biomass(test_data_root=os.path.join(self.tmp, "nothing"))
         r = self.run_cli("test", cfg)

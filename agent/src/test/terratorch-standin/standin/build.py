@@ -99,6 +99,11 @@ class DataModule:
                 self.channels = len(out)
             else:
                 self.channels = file_bands
+            for key in ("means", "stds"):  # cli.csv means_length: Normalize broadcasts over channels
+                values = self.args.get(key)
+                if isinstance(values, list) and len(values) not in (1, self.channels):
+                    raise RuntimeError(f"The size of tensor a ({self.channels}) must match the size of tensor b "
+                                       f"({len(values)}) at non-singleton dimension 1")
             if ds and len(ds) != file_bands:
                 print(f"standin: note: dataset_bands lists {len(ds)} bands, {path} has {file_bands} "
                       "(TerraTorch does not check this)", file=sys.stderr)
