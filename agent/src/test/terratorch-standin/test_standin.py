@@ -64,6 +64,19 @@ def model(task, backbone="prithvi_eo_v2_300", bands=None, indices=(5, 11, 17, 23
             "init_args": {"model_factory": "EncoderDecoderFactory", "model_args": args}}
 
 
+class ContractTableTest(unittest.TestCase):
+    def test_every_row_cites_a_repository_tag_and_file(self):
+        from standin.contract import contract_dir
+
+        tables = [f for f in os.listdir(contract_dir()) if f.endswith(".csv")]
+        self.assertEqual({"init_args.csv", "datamodules.csv", "metrics.csv", "backbones.csv", "cli.csv"}, set(tables))
+        for name in tables:
+            with open(os.path.join(contract_dir(), name), newline="") as f:
+                for i, row in enumerate(csv.DictReader(f), start=2):
+                    self.assertRegex(row["source"], r"[\w.-]+/[\w.-]+@[\w.]+(\.\.[\w.]+)?:\S+", f"{name} line {i}")
+                    self.assertNotIn(None, row.values(), f"{name} line {i} has too many fields")
+
+
 class StandinTest(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="standin-")
