@@ -12,6 +12,8 @@ import dev.cairn.metrics.Health;
 import dev.cairn.metrics.MeteredCommandRunner;
 import dev.cairn.metrics.MeteredObjectStore;
 import dev.cairn.metrics.StatusServer;
+import dev.cairn.notify.Notifier;
+import dev.cairn.notify.ReportSource;
 import dev.cairn.publish.ResultsPublisher;
 import dev.cairn.publish.RunPublisher;
 import dev.cairn.render.CommitRenderers;
@@ -55,6 +57,9 @@ final class Wiring implements AutoCloseable {
   private final GitAuth gitAuth;
   private final GitClone clone;
 
+  /** GitLab statuses, notes and the chat webhook; null where none is set. */
+  private final Notifier notifier;
+
   Wiring(AgentSettings settings, Clock clock) throws IOException {
     this.settings = settings;
     if (settings.startProblem() != null) {
@@ -70,6 +75,7 @@ final class Wiring implements AutoCloseable {
     CommitRenderers commitRenderers = null;
     SeedResolver seeds = null;
     RunPublisher publisher = null;
+    ReportSource reports = null;
     if (settings.repoRemote().isBlank()) {
       this.gitAuth = null;
       this.clone = null;
@@ -107,6 +113,7 @@ final class Wiring implements AutoCloseable {
               renderer.templates().hashes(),
               clone);
       RepoMirror mirror = new RepoMirror(clone);
+      reports = mirror::readFolder;
       seeds = new SeedResolver(mirror, settings.allowedBranches(), clock);
       if (settings.requireProvenance()) {
         check = new ProvenanceCheck(mirror, settings.allowedBranches());
@@ -115,11 +122,17 @@ final class Wiring implements AutoCloseable {
         commitRenderers = new CommitRenderers(mirror::readFolder, renderer);
       }
     }
-    this.agent =
-        new Agent(
-            AgentParts.of(settings, store, schedulers, renderer, clock)
-                .withGit(check, publisher, seeds)
-                .withCommitRenderers(commitRenderers));
+    this.notifier =
+        Notifier.open(settings.gitlab(), settings.stateDir(), System.getenv(), reports, clock);
+    AgentParts parts =
+        AgentParts.of(settings, store, schedulers, renderer, clock)
+            .withGit(check, publisher, seeds)
+            .withCommitRenderers(commitRenderers);
+    this.agent = new Agent(notifier == null ? parts : parts.withObserver(notifier::offer));
+    if (notifier != null) {
+      notifier.start();
+      LOG.info("reporting runs to {}", settings.gitlab());
+    }
   }
 
   /**
@@ -239,6 +252,13 @@ final class Wiring implements AutoCloseable {
 
   @Override
   public void close() {
+    if (notifier != null) {
+      try {
+        notifier.close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     schedulers.close();
     store.close();
     if (clone != null) {
