@@ -7,9 +7,9 @@ import java.util.Map;
 
 /**
  * Where the agent reports runs besides {@code status.json}: GitLab's commit statuses and merge
- * request notes ({@code CAIRN_GITLAB_*}; off while {@code CAIRN_GITLAB_URL} is empty) and a chat
- * webhook ({@code CAIRN_NOTIFY_WEBHOOK}). The token is never a value here: only the file or the
- * environment variable that holds it.
+ * request notes (off while {@code CAIRN_GITLAB_URL} is empty) and a chat webhook ({@code
+ * CAIRN_NOTIFY_WEBHOOK}). The token is never a value here: only the file or the environment
+ * variable that holds it.
  *
  * @param url the GitLab instance, such as {@code https://gitlab.example.com}; null when off
  * @param project the project's numeric id or its path ({@code group/project}), not yet encoded
@@ -42,7 +42,7 @@ public record GitlabSettings(
       problems.add(
           "CAIRN_GITLAB_PROJECT is empty but CAIRN_GITLAB_URL is set; set it to the project's id"
               + " (Settings > General) or its path, such as group/project");
-    } else if (!project.matches("|\\d+|[\\w.%-]+((/|%2F)[\\w.%-]+)+")) {
+    } else if (!project.matches("|\\d+|\\w[\\w.-]*((/|%2F)\\w[\\w.-]*)+")) {
       problems.add(
           "CAIRN_GITLAB_PROJECT='"
               + project
