@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,9 +105,24 @@ public final class Notifier implements AutoCloseable {
     }
   }
 
-  /** Delivers every post that is due; stops the pass where GitLab gives no answer at all. */
+  /**
+   * Delivers every post that is due, and the states queued behind each; stops where GitLab gives no
+   * answer at all.
+   */
   public void deliverDue() throws InterruptedException {
-    for (Entry e : outbox.due(clock.millis())) {
+    // each round delivers one state per commit; a commit holds at most pending, running and an end
+    for (int round = 0; round < 4; round++) {
+      List<Entry> due = outbox.due(clock.millis());
+      if (due.isEmpty() || !deliver(due)) {
+        break;
+      }
+    }
+    Metrics.gitlabOutbox(outbox.pending());
+  }
+
+  /** False where GitLab was unreachable: the other posts would fail the same way. */
+  private boolean deliver(List<Entry> due) throws InterruptedException {
+    for (Entry e : due) {
       try {
         courier.deliver(e);
         if (failures > 0) {
@@ -117,7 +133,8 @@ public final class Notifier implements AutoCloseable {
         Metrics.gitlabFailed(f.kind, f.cause.reason());
         if (failures++ == 0) {
           log.warn(
-              "GitLab did not take the {} of run {}: {}; runs go on, and the post is kept and retried",
+              "GitLab did not take the {} of run {}: {}; runs go on, and the post is kept and"
+                  + " retried",
               f.kind,
               e.want().runId(),
               f.getMessage());
@@ -127,11 +144,11 @@ public final class Notifier implements AutoCloseable {
         long retryAt = clock.millis() + backoff(e.tries() + 1, f.cause.retryAfter()).toMillis();
         outbox.update(e, x -> x.failed(retryAt));
         if (f.cause.unreachable()) {
-          break;
+          return false;
         }
       }
     }
-    Metrics.gitlabOutbox(outbox.pending());
+    return true;
   }
 
   /** The wait before the n-th retry: doubling from 5 s to 10 min, at least what a 429 asked. */

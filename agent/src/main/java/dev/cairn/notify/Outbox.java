@@ -53,13 +53,18 @@ final class Outbox {
     if (post.sameAs(latest) || post.olderThan(latest)) {
       return false;
     }
-    if (current != null && current.want() == null && post.sameAs(current.shown())) {
-      return false;
+    Entry next;
+    if (current == null) {
+      next = new Entry(post, null, false, false, 0, nowMillis, Map.of());
+    } else if (current.want() != null
+        && current.tries() == 0
+        && current.want().attempt() == post.attempt()
+        && Post.rank(post.state()) > Post.rank(current.want().state())) {
+      // on its way to a GitLab that answers: show each state in turn
+      next = current.queueing(post);
+    } else {
+      next = current.wanting(post, nowMillis);
     }
-    Entry next =
-        current == null
-            ? new Entry(post, null, false, false, 0, nowMillis, Map.of())
-            : current.wanting(post, nowMillis);
     put(next);
     return true;
   }

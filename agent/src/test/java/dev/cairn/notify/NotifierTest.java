@@ -103,6 +103,19 @@ class NotifierTest {
   }
 
   @Test
+  void statesAskedForFasterThanTheyAreSent_areAllShownInOrder_whileGitlabAnswers()
+      throws Exception {
+    Notifier n = notifier();
+    n.offer(run(SHA, 1, RunState.RECEIVED, "received"));
+    n.offer(run(SHA, 1, RunState.SUBMITTED, "submitted", JobState.PENDING));
+    n.offer(run(SHA, 1, RunState.RUNNING, "running", JobState.RUNNING));
+    n.offer(run(SHA, 1, RunState.COLLECTING, "collecting", JobState.COMPLETED));
+    n.offer(run(SHA, 1, RunState.SUCCEEDED, "done", JobState.COMPLETED));
+    n.deliverDue();
+    assertEquals(List.of("pending", "running", "success"), gitlab.states(SHA, "cairn"));
+  }
+
+  @Test
   void failedRun_givesFailedWithTheReason() throws Exception {
     Notifier n = notifier();
     n.offer(
@@ -219,6 +232,9 @@ class NotifierTest {
     n.offer(run(SHA, 1, RunState.RUNNING, "running", JobState.RUNNING));
     n.offer(run(SHA, 1, RunState.SUCCEEDED, "done", JobState.COMPLETED));
     n.offer(run(SHA, 1, RunState.RUNNING, "an older change told again", JobState.RUNNING));
+    n.deliverDue();
+    assertEquals(1, gitlab.requests().size(), "a newer post waits for the retry as well");
+    clock.advance(Duration.ofSeconds(5));
     n.deliverDue();
     assertEquals(List.of("success"), gitlab.states(SHA, "cairn"));
   }
