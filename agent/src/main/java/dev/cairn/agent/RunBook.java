@@ -28,7 +28,13 @@ final class RunBook {
       runs.put(run.key(), run);
     }
     // a change saved just before a crash may not have reached the observer: tell it again
-    runs.values().forEach(this::observe);
+    for (Run run : runs.values()) {
+      try {
+        observer.recovered(run.snapshot(null));
+      } catch (RuntimeException e) {
+        log.warn("run {}: cannot hand it to its observer: {}", run.runId, e.toString());
+      }
+    }
   }
 
   /**

@@ -12,4 +12,12 @@ public interface RunObserver {
   RunObserver NONE = run -> {};
 
   void changed(RunRecord run);
+
+  /**
+   * A run on record when the agent starts: its last change may not have reached the observer before
+   * a crash. By default the same as a change.
+   */
+  default void recovered(RunRecord run) {
+    changed(run);
+  }
 }

@@ -3,6 +3,7 @@ package dev.cairn.cli;
 import dev.cairn.CairnException;
 import dev.cairn.agent.Agent;
 import dev.cairn.agent.AgentParts;
+import dev.cairn.agent.RunObserver;
 import dev.cairn.config.AgentSettings;
 import dev.cairn.dvc.DvcConfig;
 import dev.cairn.git.GitAuth;
@@ -16,6 +17,7 @@ import dev.cairn.notify.Notifier;
 import dev.cairn.notify.ReportSource;
 import dev.cairn.publish.ResultsPublisher;
 import dev.cairn.publish.RunPublisher;
+import dev.cairn.publish.RunRecord;
 import dev.cairn.render.CommitRenderers;
 import dev.cairn.render.ScriptRenderer;
 import dev.cairn.render.Site;
@@ -128,11 +130,26 @@ final class Wiring implements AutoCloseable {
         AgentParts.of(settings, store, schedulers, renderer, clock)
             .withGit(check, publisher, seeds)
             .withCommitRenderers(commitRenderers);
-    this.agent = new Agent(notifier == null ? parts : parts.withObserver(notifier::offer));
+    this.agent = new Agent(notifier == null ? parts : parts.withObserver(observer(notifier)));
     if (notifier != null) {
       notifier.start();
       LOG.info("reporting runs to {}", settings.gitlab());
     }
+  }
+
+  /** The loop's changes, and the runs on record at start, handed to the notifier's outbox. */
+  private static RunObserver observer(Notifier notifier) {
+    return new RunObserver() {
+      @Override
+      public void changed(RunRecord run) {
+        notifier.offer(run);
+      }
+
+      @Override
+      public void recovered(RunRecord run) {
+        notifier.recovered(run);
+      }
+    };
   }
 
   /**

@@ -79,6 +79,10 @@ record Entry(
         sameRun ? uploads : Map.of());
   }
 
+  Entry dueAt(long millis) {
+    return new Entry(want, shown, noted, hooked, tries, millis, uploads, then);
+  }
+
   /** A delivery failed: the latest state replaces every older one waiting, retried later. */
   Entry failed(long retryAtMillis) {
     if (then.isEmpty()) {

@@ -106,6 +106,17 @@ public final class Notifier implements AutoCloseable {
   }
 
   /**
+   * A run on record at the agent's start: offered where it is still going or the outbox already
+   * follows its commit (its end may have been saved just before a crash), so turning GitLab on does
+   * not post every run the agent ever finished.
+   */
+  public void recovered(RunRecord run) {
+    if (run.commit() != null && (!run.state().isTerminal() || outbox.get(run.commit()) != null)) {
+      offer(run);
+    }
+  }
+
+  /**
    * Delivers every post that is due, and the states queued behind each; stops where GitLab gives no
    * answer at all.
    */

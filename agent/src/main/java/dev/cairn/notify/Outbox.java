@@ -37,7 +37,8 @@ final class Outbox {
         try {
           Entry e = Json.MAPPER.readValue(f.toFile(), Entry.class);
           if (e.latest() != null && e.latest().commit() != null) {
-            entries.put(e.latest().commit(), e);
+            // a start is a fresh chance: what waited for a retry before is due at once
+            entries.put(e.latest().commit(), e.want() == null ? e : e.dueAt(0));
           }
         } catch (IOException e) {
           log.warn("ignoring the outbox record {}: {}", f.getFileName(), e.getMessage());

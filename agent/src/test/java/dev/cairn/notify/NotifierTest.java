@@ -254,6 +254,35 @@ class NotifierTest {
   }
 
   @Test
+  void atStart_runsThatEndedBeforeGitlabWasOn_areNotPosted_butOnesItFollowsAre() throws Exception {
+    Notifier n = notifier();
+    n.offer(run(SHA, 1, RunState.RUNNING, "running", JobState.RUNNING));
+    n.deliverDue();
+    Notifier restarted = notifier();
+    restarted.recovered(run(SHA, 1, RunState.SUCCEEDED, "done", JobState.COMPLETED));
+    restarted.recovered(run(OTHER, 1, RunState.SUCCEEDED, "finished long ago"));
+    restarted.deliverDue();
+    assertEquals(List.of("running", "success"), gitlab.states(SHA, "cairn"));
+    assertEquals(List.of(), gitlab.states(OTHER, "cairn"));
+  }
+
+  @Test
+  void aRestart_triesWhatWaitedForItsBackoffAtOnce() throws Exception {
+    Notifier n = notifier();
+    gitlab.fail(3, 502, 0);
+    n.offer(run(SHA, 1, RunState.SUCCEEDED, "done"));
+    n.deliverDue();
+    clock.advance(Duration.ofSeconds(5));
+    n.deliverDue();
+    clock.advance(Duration.ofSeconds(10));
+    n.deliverDue();
+    assertEquals(List.of(), gitlab.states(SHA, "cairn"));
+    Notifier restarted = notifier();
+    restarted.deliverDue();
+    assertEquals(List.of("success"), gitlab.states(SHA, "cairn"), "not 20 s later");
+  }
+
+  @Test
   void aTransitionGitlabRefuses_400_isNotRetriedForever() throws Exception {
     Notifier n = notifier();
     gitlab.fail(1, 400, 0);
