@@ -46,6 +46,10 @@ class SubmitOnlyPipelineIT {
     Fixtures.git(
         clone, "remote", "set-url", "origin", "git@gitlab.example.org:geofm/experiments.git");
 
+    assertTrue(
+        gitlab.list(clone, Map.of()).log().contains("cairn:await"),
+        "by default the pipeline awaits the run");
+
     Path store = tmp.resolve("store");
     long started = System.nanoTime();
     GitlabCiLocal.Result result =
