@@ -138,7 +138,15 @@ final class Courier {
   private void postStatus(Post want, String state, String name, String description)
       throws Failure, InterruptedException {
     try {
-      gitlab.postStatus(want.commit(), state, name, want.ref(), description, links.report(want));
+      String target = links.report(want);
+      // the API takes a target_url of at most 255 characters: a longer link goes in the note only
+      gitlab.postStatus(
+          want.commit(),
+          state,
+          name,
+          want.ref(),
+          description,
+          target != null && target.length() <= Post.DESCRIPTION_MAX ? target : null);
       Metrics.gitlabPosted("status");
     } catch (GitlabException ex) {
       if (ex.status() != 400) {

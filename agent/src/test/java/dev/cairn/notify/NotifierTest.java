@@ -116,6 +116,17 @@ class NotifierTest {
   }
 
   @Test
+  void aReportLinkLongerThanTheApiTakes_isLeftOut_andTheStatusStillPosted() throws Exception {
+    String longPath = "group/" + "sub/".repeat(40) + "project";
+    gitlab = new GitlabServer(TOKEN, "42", longPath);
+    Notifier n = notifier(Map.of("CAIRN_GITLAB_PROJECT", longPath), null, Duration.ofSeconds(5));
+    n.offer(run(SHA, 1, RunState.SUCCEEDED, "done"));
+    n.deliverDue();
+    assertEquals(List.of("success"), gitlab.states(SHA, "cairn"));
+    assertTrue(gitlab.statuses().get(0).path("target_url").isNull());
+  }
+
+  @Test
   void failedRun_givesFailedWithTheReason() throws Exception {
     Notifier n = notifier();
     n.offer(

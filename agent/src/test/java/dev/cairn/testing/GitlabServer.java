@@ -30,8 +30,9 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code POST /projects/:id/statuses/:sha} (docs.gitlab.com/api/commits, "Set the pipeline
  *       status of a commit"): {@code state} one of pending, running, success, failed, canceled,
- *       skipped, else 400 {@code {"error":"state does not have a valid value"}}; 201 with the
- *       status.
+ *       skipped, else 400 {@code {"error":"state does not have a valid value"}}; {@code ref},
+ *       {@code target_url} and {@code description} "must be 255 characters or fewer", else 400; 201
+ *       with the status.
  *   <li>{@code GET /projects/:id/repository/commits/:sha/merge_requests} (same page, "List merge
  *       requests associated with a commit").
  *   <li>{@code GET|POST /projects/:id/merge_requests/:iid/notes}, {@code PUT .../notes/:note_id}
@@ -238,6 +239,13 @@ public final class GitlabServer implements AutoCloseable {
       if (!STATES.contains(state)) {
         send(x, 400, "{\"error\":\"state does not have a valid value\"}");
         return;
+      }
+      for (String field : List.of("ref", "target_url", "description")) {
+        // "Must be 255 characters or fewer"
+        if (in.path(field).asText("").length() > 255) {
+          send(x, 400, "{\"error\":\"" + field + " is too long (maximum is 255 characters)\"}");
+          return;
+        }
       }
       ObjectNode s = Json.MAPPER.createObjectNode();
       s.put("id", nextId++);
