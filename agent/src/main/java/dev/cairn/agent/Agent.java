@@ -52,7 +52,7 @@ public final class Agent {
     Clock clock = parts.clock();
     Outage storeOutage = new Outage("object store");
     Plans plans = new Plans(parts.renderer(), parts.commitRenderers(), settings.sweepLimits());
-    this.book = new RunBook(parts.repository(), clock);
+    this.book = new RunBook(parts.repository(), clock, parts.observer());
     this.intake = new Intake(parts, book, storeOutage);
     this.cancellation = new Cancellation(store, schedulers, book, storeOutage);
     this.superseding = new Superseding(settings.supersede(), book, cancellation);

@@ -15,7 +15,8 @@ import java.time.Clock;
  * What the agent is built from. The optional parts are null where the agent has no Git repository:
  * {@code check} (provenance; null accepts every request), {@code publisher} (null ends runs without
  * a results commit), {@code seeds} (null ignores the seed-style key) and {@code commitRenderers}
- * (null renders every run with the agent's own templates).
+ * (null renders every run with the agent's own templates). {@code observer} is told of every saved
+ * change ({@link RunObserver#NONE} by default).
  */
 public record AgentParts(
     AgentSettings settings,
@@ -27,9 +28,9 @@ public record AgentParts(
     RequestCheck check,
     RunPublisher publisher,
     SeedResolver seeds,
-    CommitRenderers commitRenderers) {
+    CommitRenderers commitRenderers,
+    RunObserver observer) {
 
-  /** The parts of an agent without a Git repository. */
   /** The parts of an agent whose run records live in the settings' state folder. */
   public static AgentParts of(
       AgentSettings settings,
@@ -48,7 +49,8 @@ public record AgentParts(
         null,
         null,
         null,
-        null);
+        null,
+        RunObserver.NONE);
   }
 
   public AgentParts withGit(RequestCheck check, RunPublisher publisher, SeedResolver seeds) {
@@ -58,6 +60,22 @@ public record AgentParts(
   /** Renders each run with the templates of its own commit ({@code CAIRN_TEMPLATES=commit}). */
   public AgentParts withCommitRenderers(CommitRenderers renderers) {
     return with(check, publisher, seeds, renderers);
+  }
+
+  /** Tells {@code observer} of every change the loop saves (GitLab statuses and notes). */
+  public AgentParts withObserver(RunObserver observer) {
+    return new AgentParts(
+        settings,
+        store,
+        schedulers,
+        renderer,
+        repository,
+        clock,
+        check,
+        publisher,
+        seeds,
+        commitRenderers,
+        observer);
   }
 
   private AgentParts with(
@@ -72,6 +90,7 @@ public record AgentParts(
         check,
         publisher,
         seeds,
-        renderers);
+        renderers,
+        observer);
   }
 }

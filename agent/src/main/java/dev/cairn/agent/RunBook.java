@@ -6,29 +6,55 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The runs the agent knows, in memory and on disk. Every part of the loop that changes a run calls
  * {@link #save} right after, so a killed agent restarts into exactly what it last did.
  */
 final class RunBook {
+  private static final Logger log = LoggerFactory.getLogger(RunBook.class);
   private final RunRepository repository;
   private final Clock clock;
+  private final RunObserver observer;
   private final Map<String, Run> runs = new LinkedHashMap<>();
 
-  RunBook(RunRepository repository, Clock clock) throws IOException {
+  RunBook(RunRepository repository, Clock clock, RunObserver observer) throws IOException {
     this.repository = repository;
     this.clock = clock;
+    this.observer = observer;
     for (Run run : repository.loadAll()) {
       runs.put(run.key(), run);
     }
+    // a change saved just before a crash may not have reached the observer: tell it again
+    for (Run run : runs.values()) {
+      try {
+        observer.recovered(run.snapshot(null));
+      } catch (RuntimeException e) {
+        log.warn("run {}: cannot hand it to its observer: {}", run.runId, e.toString());
+      }
+    }
   }
 
-  /** Records a change: stamps the time, marks the status for writing, persists the run. */
+  /**
+   * Records a change: stamps the time, marks the status for writing, persists the run, then tells
+   * the observer.
+   */
   void save(Run run) {
     run.updatedAt = clock.instant().toString();
     run.statusPending = true;
     persist(run);
+    observe(run);
+  }
+
+  private void observe(Run run) {
+    try {
+      observer.changed(run.snapshot(null));
+    } catch (RuntimeException e) {
+      // reporting elsewhere must never stop a run
+      log.warn("run {}: cannot hand the change to its observer: {}", run.runId, e.toString());
+    }
   }
 
   /** Persists the run as it is (after its status was written), without marking a change. */

@@ -3,6 +3,7 @@ package dev.cairn.cli;
 import dev.cairn.CairnException;
 import dev.cairn.agent.Agent;
 import dev.cairn.agent.AgentParts;
+import dev.cairn.agent.RunObserver;
 import dev.cairn.config.AgentSettings;
 import dev.cairn.dvc.DvcConfig;
 import dev.cairn.git.GitAuth;
@@ -12,8 +13,11 @@ import dev.cairn.metrics.Health;
 import dev.cairn.metrics.MeteredCommandRunner;
 import dev.cairn.metrics.MeteredObjectStore;
 import dev.cairn.metrics.StatusServer;
+import dev.cairn.notify.Notifier;
+import dev.cairn.notify.ReportSource;
 import dev.cairn.publish.ResultsPublisher;
 import dev.cairn.publish.RunPublisher;
+import dev.cairn.publish.RunRecord;
 import dev.cairn.render.CommitRenderers;
 import dev.cairn.render.ScriptRenderer;
 import dev.cairn.render.Site;
@@ -55,6 +59,9 @@ final class Wiring implements AutoCloseable {
   private final GitAuth gitAuth;
   private final GitClone clone;
 
+  /** GitLab statuses, notes and the chat webhook; null where none is set. */
+  private final Notifier notifier;
+
   Wiring(AgentSettings settings, Clock clock) throws IOException {
     this.settings = settings;
     if (settings.startProblem() != null) {
@@ -70,6 +77,7 @@ final class Wiring implements AutoCloseable {
     CommitRenderers commitRenderers = null;
     SeedResolver seeds = null;
     RunPublisher publisher = null;
+    ReportSource reports = null;
     if (settings.repoRemote().isBlank()) {
       this.gitAuth = null;
       this.clone = null;
@@ -107,6 +115,7 @@ final class Wiring implements AutoCloseable {
               renderer.templates().hashes(),
               clone);
       RepoMirror mirror = new RepoMirror(clone);
+      reports = mirror::readFolder;
       seeds = new SeedResolver(mirror, settings.allowedBranches(), clock);
       if (settings.requireProvenance()) {
         check = new ProvenanceCheck(mirror, settings.allowedBranches());
@@ -115,11 +124,32 @@ final class Wiring implements AutoCloseable {
         commitRenderers = new CommitRenderers(mirror::readFolder, renderer);
       }
     }
-    this.agent =
-        new Agent(
-            AgentParts.of(settings, store, schedulers, renderer, clock)
-                .withGit(check, publisher, seeds)
-                .withCommitRenderers(commitRenderers));
+    this.notifier =
+        Notifier.open(settings.gitlab(), settings.stateDir(), System.getenv(), reports, clock);
+    AgentParts parts =
+        AgentParts.of(settings, store, schedulers, renderer, clock)
+            .withGit(check, publisher, seeds)
+            .withCommitRenderers(commitRenderers);
+    this.agent = new Agent(notifier == null ? parts : parts.withObserver(observer(notifier)));
+    if (notifier != null) {
+      notifier.start();
+      LOG.info("reporting runs to {}", settings.gitlab());
+    }
+  }
+
+  /** The loop's changes, and the runs on record at start, handed to the notifier's outbox. */
+  private static RunObserver observer(Notifier notifier) {
+    return new RunObserver() {
+      @Override
+      public void changed(RunRecord run) {
+        notifier.offer(run);
+      }
+
+      @Override
+      public void recovered(RunRecord run) {
+        notifier.recovered(run);
+      }
+    };
   }
 
   /**
@@ -239,6 +269,13 @@ final class Wiring implements AutoCloseable {
 
   @Override
   public void close() {
+    if (notifier != null) {
+      try {
+        notifier.close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     schedulers.close();
     store.close();
     if (clone != null) {

@@ -50,7 +50,8 @@ public record AgentSettings(
     String terratorchVersion,
     String templatesSource,
     String httpAddress,
-    SweepLimits sweepLimits) {
+    SweepLimits sweepLimits,
+    GitlabSettings gitlab) {
 
   private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
 
@@ -90,6 +91,7 @@ public record AgentSettings(
     DEFAULTS.put("CAIRN_HTTP_ADDRESS", "");
     DEFAULTS.put("CAIRN_MAX_TRIALS", "256");
     DEFAULTS.put("CAIRN_MAX_ARRAY_SIZE", "0");
+    GitlabSettings.defaults(DEFAULTS);
   }
 
   /** Every key this record reads. */
@@ -142,6 +144,9 @@ public record AgentSettings(
     Duration pollMax = SettingChecks.seconds("CAIRN_POLL_MAX_SECONDS", v, 1, 86_400, problems);
     int localMax = (int) SettingChecks.integer("CAIRN_LOCAL_MAX_JOBS", v, 1, 1024, problems);
     SweepLimits limits = SweepLimits.read(v, problems);
+    GitlabSettings gitlab =
+        GitlabSettings.read(
+            v, optionalPath(v.get("CAIRN_GITLAB_TOKEN_FILE"), environment), problems);
     SettingChecks.oneOf("CAIRN_SUPERSEDE", v, problems, "queue", "latest");
     SettingChecks.oneOf("CAIRN_LOG_FORMAT", v, problems, "text", "json");
     SettingChecks.oneOf("CAIRN_REQUIRE_PROVENANCE", v, problems, "true", "false");
@@ -159,7 +164,11 @@ public record AgentSettings(
               + "' is not allowed: use HOST:PORT such as 127.0.0.1:9464, or leave it empty");
     }
     for (String env :
-        List.of("CAIRN_S3_ACCESS_KEY_ENV", "CAIRN_S3_SECRET_KEY_ENV", "CAIRN_GIT_TOKEN_ENV")) {
+        List.of(
+            "CAIRN_S3_ACCESS_KEY_ENV",
+            "CAIRN_S3_SECRET_KEY_ENV",
+            "CAIRN_GIT_TOKEN_ENV",
+            "CAIRN_GITLAB_TOKEN_ENV")) {
       if (!v.get(env).matches("[A-Za-z_][A-Za-z0-9_]*")) {
         problems.add(
             env
@@ -217,7 +226,8 @@ public record AgentSettings(
         v.get("CAIRN_TERRATORCH_VERSION"),
         v.get("CAIRN_TEMPLATES"),
         v.get("CAIRN_HTTP_ADDRESS").strip(),
-        limits);
+        limits,
+        gitlab);
   }
 
   /**

@@ -135,6 +135,26 @@ public final class Metrics {
           .classicOnly()
           .classicUpperBounds(RUN_SECONDS)
           .register(REGISTRY);
+  static final Counter GITLAB_POSTS =
+      Counter.builder()
+          .name("cairn_gitlab_posts_total")
+          .help(
+              "Requests GitLab or the chat webhook accepted, by kind (status, note, upload, webhook)")
+          .labelNames("kind")
+          .register(REGISTRY);
+  static final Counter GITLAB_FAILURES =
+      Counter.builder()
+          .name("cairn_gitlab_post_failures_total")
+          .help(
+              "Requests to GitLab or the chat webhook that failed and will be retried, by kind and"
+                  + " reason (401, 404, 429, 5xx, timeout, unreachable...)")
+          .labelNames("kind", "reason")
+          .register(REGISTRY);
+  static final Gauge GITLAB_OUTBOX =
+      Gauge.builder()
+          .name("cairn_gitlab_outbox_pending")
+          .help("Commits whose latest state GitLab has not yet been shown")
+          .register(REGISTRY);
   static final Gauge LAST_RESULT =
       Gauge.builder()
           .name("cairn_last_run_result")
@@ -264,5 +284,19 @@ public final class Metrics {
   /** Bytes uploaded to the store so far, to measure a publication. */
   public static double uploadedBytes() {
     return STORE_BYTES.labelValues("upload").get();
+  }
+
+  /** A request to GitLab or the chat webhook was accepted. */
+  public static void gitlabPosted(String kind) {
+    GITLAB_POSTS.labelValues(kind).inc();
+  }
+
+  /** A request to GitLab or the chat webhook failed; it is retried. */
+  public static void gitlabFailed(String kind, String reason) {
+    GITLAB_FAILURES.labelValues(kind, reason).inc();
+  }
+
+  public static void gitlabOutbox(int pending) {
+    GITLAB_OUTBOX.set(pending);
   }
 }

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Data flows one way through the agent's parts (DESIGN.md): cli -> agent -> {trigger, plan, render,
- * scheduler, collect, publish, report, metrics} -> {git, dvc, store, config}. A part may use those
- * below it, never one above, and no two parts use each other.
+ * scheduler, collect, publish, report, metrics, notify} -> {git, dvc, store, config}. A part may
+ * use those below it, never one above, and no two parts use each other.
  */
 class LayersTest {
   private static JavaClasses classes;
@@ -48,7 +48,8 @@ class LayersTest {
             "dev.cairn.collect..",
             "dev.cairn.publish..",
             "dev.cairn.report..",
-            "dev.cairn.metrics..")
+            "dev.cairn.metrics..",
+            "dev.cairn.notify..")
         .layer("foundations")
         .definedBy("dev.cairn.git..", "dev.cairn.dvc..", "dev.cairn.store..", "dev.cairn.config..")
         .whereLayer("commands")

@@ -1,6 +1,7 @@
 package dev.cairn.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,6 +47,68 @@ class AgentSettingsTest {
                     Map.of("CAIRN_STORE", "file:///x", "CAIRN_GIT_TOKEN_ENV", "glpat-abc.def")));
     assertTrue(
         e.getMessage().contains("must be the NAME of an environment variable"), e.getMessage());
+  }
+
+  @Test
+  void load_rejectsAGitlabTokenWhereAVariableNameBelongs() {
+    ConfigError e =
+        assertThrows(
+            ConfigError.class,
+            () ->
+                AgentSettings.load(
+                    null,
+                    Map.of("CAIRN_STORE", "file:///x", "CAIRN_GITLAB_TOKEN_ENV", "glpat-abc.def")));
+    assertTrue(
+        e.getMessage()
+            .contains("CAIRN_GITLAB_TOKEN_ENV='glpat-abc.def' must be the NAME of an environment"),
+        e.getMessage());
+  }
+
+  @Test
+  void load_gitlab_needsItsProject_andNeverEchoesTheWebhooksUrl() {
+    ConfigError e =
+        assertThrows(
+            ConfigError.class,
+            () ->
+                AgentSettings.load(
+                    null,
+                    Map.of(
+                        "CAIRN_STORE",
+                        "file:///x",
+                        "CAIRN_GITLAB_URL",
+                        "https://gitlab.example.com",
+                        "CAIRN_NOTIFY_WEBHOOK",
+                        "hooks.example.com/services/T0/B0/s3cr3t")));
+    assertTrue(e.getMessage().contains("CAIRN_GITLAB_PROJECT is empty"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("CAIRN_NOTIFY_WEBHOOK is not an http(s) URL"), e.getMessage());
+    assertFalse(e.getMessage().contains("s3cr3t"), e.getMessage());
+  }
+
+  @Test
+  void load_gitlab_takesAProjectIdOrPath_andIsOffByDefault() {
+    assertFalse(AgentSettings.load(null, Map.of("CAIRN_STORE", "file:///x")).gitlab().enabled());
+    for (String project : new String[] {"42", "group/sub/project", "group%2Fproject"}) {
+      AgentSettings s =
+          AgentSettings.load(
+              null,
+              Map.of(
+                  "CAIRN_STORE", "file:///x",
+                  "CAIRN_GITLAB_URL", "https://gitlab.example.com",
+                  "CAIRN_GITLAB_PROJECT", project));
+      assertEquals(project, s.gitlab().project());
+    }
+    ConfigError e =
+        assertThrows(
+            ConfigError.class,
+            () ->
+                AgentSettings.load(
+                    null,
+                    Map.of(
+                        "CAIRN_STORE", "file:///x",
+                        "CAIRN_GITLAB_URL", "https://gitlab.example.com",
+                        "CAIRN_GITLAB_PROJECT", "../../admin")));
+    assertTrue(e.getMessage().contains("CAIRN_GITLAB_PROJECT='../../admin' is not allowed"));
   }
 
   @Test

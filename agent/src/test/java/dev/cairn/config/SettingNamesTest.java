@@ -25,6 +25,8 @@ class SettingNamesTest {
           "CAIRN_RESULTS_COMMIT",
           // the default name of the variable that holds the Git token (CAIRN_GIT_TOKEN_ENV)
           "CAIRN_GIT_TOKEN",
+          // the default name of the variable that holds the GitLab token (CAIRN_GITLAB_TOKEN_ENV)
+          "CAIRN_GITLAB_TOKEN",
           // the here-document marker that ends the TerraTorch config embedded in a job script
           "CAIRN_TERRATORCH_YAML",
           // the marker the local scheduler puts in its jobs' environment to find their processes

@@ -58,6 +58,21 @@ public final class GitlabCiLocal {
    */
   public Result run(Path clone, Map<String, String> variables, long timeoutSeconds)
       throws IOException, InterruptedException {
+    return run(clone, variables, timeoutSeconds, List.of());
+  }
+
+  /**
+   * The jobs the pipeline at the clone's HEAD would run, rules evaluated ({@code --list}), without
+   * running them.
+   */
+  public Result list(Path clone, Map<String, String> variables)
+      throws IOException, InterruptedException {
+    return run(clone, variables, 120, List.of("--list"));
+  }
+
+  private Result run(
+      Path clone, Map<String, String> variables, long timeoutSeconds, List<String> extra)
+      throws IOException, InterruptedException {
     List<String> cmd =
         new ArrayList<>(
             List.of(
@@ -70,6 +85,7 @@ public final class GitlabCiLocal {
                 "--no-color",
                 "--max-job-name-padding",
                 "0"));
+    cmd.addAll(extra);
     variables.forEach(
         (k, v) -> {
           cmd.add("--variable");
