@@ -28,6 +28,7 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -105,7 +106,7 @@ final class Intake {
           // this one may take its place, so decide on the next pass
           continue;
         }
-        String skip = skip(f.request(), book.all());
+        String skip = skip(f.request(), f.config(), book.all());
         if (skip != null) {
           if (ignored.allow()) {
             log.warn("ignoring request {}: {}", Untrusted.forLog(f.queueKey()), skip);
@@ -305,12 +306,19 @@ final class Intake {
    * and attempt exists already, or the request asks for a later attempt that follows no ended
    * attempt of that commit here (a rerun is asked with {@code ci submit --rerun} once the previous
    * attempt has ended, and its commit must still pass provenance). A request rejected before
-   * provenance proved anything does not hold its attempt: anyone can write one before CI does.
+   * provenance proved anything does not hold its attempt against one with another {@code config}:
+   * anyone can write one before CI does.
    */
-  static String skip(RunRequest request, Collection<Run> runs) {
+  static String skip(RunRequest request, byte[] config, Collection<Run> runs) {
     int attempt = request.attemptOrFirst();
     String key = RunPlan.key(request.commit(), attempt);
-    if (runs.stream().anyMatch(r -> r.key().equals(key) && !Retention.failedUnproven(r))) {
+    String sha = config == null ? null : ExperimentConfig.sha256(config);
+    // a rejected request gives way only to one with another config: the same bytes fail again
+    if (runs.stream()
+        .anyMatch(
+            r ->
+                r.key().equals(key)
+                    && (!Retention.failedUnproven(r) || Objects.equals(r.configSha256, sha)))) {
       return "attempt " + attempt + " of commit " + request.commit() + " is on record already";
     }
     if (attempt > 1

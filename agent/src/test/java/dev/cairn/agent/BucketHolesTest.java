@@ -236,6 +236,12 @@ class BucketHolesTest {
     Agent agent = f.newAgent();
     agent.tick();
     assertEquals("REJECTED", f.status(f.commit).get("state").asText());
+    String first = agent.runs().get(f.commit + "-a1").queueKey;
+    // the same forged config again is not received again: it would fail the same way
+    f.submit(request(f.commit, 1, Instant.now().minusSeconds(2).toString()), forged);
+    agent.tick();
+    agent.tick();
+    assertEquals(first, agent.runs().get(f.commit + "-a1").queueKey);
     f.submit(request(f.commit, 1), CONFIG);
     runUntilIdle(agent);
     assertEquals("SUCCEEDED", f.status(f.commit).get("state").asText());
