@@ -165,12 +165,19 @@ public final class RequestPoller {
     return marker;
   }
 
-  /** Starts listing after a marker saved by {@link #marker()}; ignored unless it has its form. */
+  /**
+   * Starts listing after a marker saved by {@link #marker()}; ignored unless it has its form, and
+   * never later than the window behind this clock (a clock that was set back must not hide
+   * requests).
+   */
   public void resumeAt(String saved) {
-    if (saved != null
-        && saved.matches("queue/\\d{8}T\\d{6}\\.\\d{3}Z")
-        && (marker == null || saved.compareTo(marker) > 0)) {
-      marker = saved;
+    if (saved == null || !saved.matches("queue/\\d{8}T\\d{6}\\.\\d{3}Z")) {
+      return;
+    }
+    String latest = RequestQueue.keyAt(clock.instant().minus(SKEW_WINDOW));
+    String at = saved.compareTo(latest) > 0 ? latest : saved;
+    if (marker == null || at.compareTo(marker) > 0) {
+      marker = at;
     }
   }
 
