@@ -99,7 +99,7 @@ final class CiSubmitCommand implements Callable<Integer> {
       RunRequest r = outcome.request();
       CiReports.write(
           dotenv,
-          ATTEMPT + "=" + r.attemptOrFirst() + "\n" + CONFIG_COMMIT + "=" + r.commit() + "\n");
+          ATTEMPT + "=" + r.attemptOrFirst() + "\n" + CONFIG_COMMIT + "=" + ci.commit() + "\n");
       if (outcome.alreadySubmitted()) {
         out.printf(
             "commit %s was already submitted (pipeline %s, attempt %d); not starting a second run.%s "

@@ -108,6 +108,38 @@ class CiAwaitBucketTest {
   }
 
   @Test
+  void submit_handsItsAttemptToAwait_throughItsDotenvReport() throws Exception {
+    Path dotenv = tmp.resolve("cairn-submit.env");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int code =
+        Main.run(
+            new String[] {
+              "ci",
+              "submit",
+              "--commit",
+              COMMIT,
+              "--branch",
+              "main",
+              "--config",
+              Fixtures.projectDir().resolve("config/config.env").toString(),
+              "--settings",
+              tmp.resolve("agent.env").toString(),
+              "--dotenv",
+              dotenv.toString()
+            },
+            new PrintStream(out, true),
+            new PrintStream(out, true));
+    assertEquals(0, code, out.toString(StandardCharsets.UTF_8));
+    assertEquals("CAIRN_ATTEMPT=1\nCAIRN_CONFIG_COMMIT=" + COMMIT + "\n", Files.readString(dotenv));
+    // the bucket claims a later attempt: await still waits for the one submit asked for
+    store.put(
+        RunRequest.requestKey(COMMIT),
+        ("{\"commit\": \"" + COMMIT + "\", \"attempt\": 7}").getBytes(StandardCharsets.UTF_8));
+    assertEquals(1, await("--submit-env", dotenv.toString()), printed);
+    assertTrue(printed.contains("waiting for the agent to pick up attempt 1 of"), printed);
+  }
+
+  @Test
   void requestJson_isNeverRead_evenAFifoThatWouldBlock() throws Exception {
     Files.createDirectories(store.root().resolve("requests/" + COMMIT));
     Process mkfifo =
