@@ -1,9 +1,7 @@
 package dev.cairn.agent;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.CairnException;
 import dev.cairn.CrashPoint;
-import dev.cairn.Json;
 import dev.cairn.LogBudget;
 import dev.cairn.Untrusted;
 import dev.cairn.config.AgentSettings;
@@ -14,12 +12,10 @@ import dev.cairn.publish.RunState;
 import dev.cairn.store.NotARegularFileException;
 import dev.cairn.store.ObjectStore;
 import dev.cairn.store.ObjectTooLargeException;
-import dev.cairn.store.StoredObject;
 import dev.cairn.trigger.RequestPoller;
 import dev.cairn.trigger.RunRequest;
 import dev.cairn.trigger.SeedResolver;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -27,7 +23,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -49,7 +44,7 @@ final class Intake {
   private final RunBook book;
   private final Clock clock;
   private final Outage storeOutage;
-  private final String agentId;
+  private final Claims claims;
 
   /** Queue entries another agent claimed: skipped without another claim attempt. */
   private final Set<String> foreign = new HashSet<>();
@@ -75,7 +70,7 @@ final class Intake {
     }
     this.book = book;
     this.storeOutage = storeOutage;
-    this.agentId = AgentIdentity.load(settings.stateDir());
+    this.claims = new Claims(store, clock, AgentIdentity.load(settings.stateDir()));
     this.seedEtagFile = settings.stateDir().resolve("seed-etag");
     if (Files.exists(seedEtagFile)) {
       this.seedEtag = Files.readString(seedEtagFile).strip();
@@ -114,7 +109,7 @@ final class Intake {
           foreign.add(f.queueKey());
           continue;
         }
-        if (!claim(f.request())) {
+        if (!claims.claim(f.request())) {
           if (ignored.allow()) {
             log.info(
                 "request {} is claimed by another agent; skipping", Untrusted.forLog(f.queueKey()));
@@ -233,47 +228,6 @@ final class Intake {
     }
   }
 
-  private boolean claim(RunRequest request) throws IOException {
-    String key = RunRequest.claimKey(request.commit(), request.attemptOrFirst());
-    if (!store.supportsConditionalWrites()) {
-      return true;
-    }
-    byte[] claim =
-        Json.MAPPER.writeValueAsBytes(
-            Map.of("agent", hostName(), "agent_id", agentId, "at", clock.instant().toString()));
-    CrashPoint.at("claiming");
-    boolean claimed = store.putIfAbsent(key, claim);
-    CrashPoint.at("claim");
-    if (claimed) {
-      return true;
-    }
-    // killed between the claim and the run record, this agent finds its own claim: adopt it
-    if (ownClaim(key)) {
-      log.info("request {} was claimed by this agent before a restart; resuming it", key);
-      return true;
-    }
-    return false;
-  }
-
-  private boolean ownClaim(String key) throws IOException {
-    Optional<StoredObject> stored;
-    try {
-      stored = store.get(key, RunRequest.MAX_CLAIM_BYTES);
-    } catch (ObjectTooLargeException | NotARegularFileException e) {
-      // not a claim this agent wrote
-      return false;
-    }
-    if (stored.isEmpty()) {
-      return false;
-    }
-    try {
-      JsonNode claim = Json.MAPPER.readTree(stored.get().content());
-      return agentId.equals(claim.path("agent_id").asText(null));
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
   /** Compacts rejected runs and forgets the oldest beyond the retention limits. */
   void prune() {
     Retention.prune(book, settings.workDir(), poller.marker(), clock.instant());
@@ -290,14 +244,6 @@ final class Intake {
       savedMarker = marker;
     } catch (IOException e) {
       log.warn("cannot save the queue marker {}: {}", markerFile, e.getMessage());
-    }
-  }
-
-  private static String hostName() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (IOException e) {
-      return "unknown";
     }
   }
 
