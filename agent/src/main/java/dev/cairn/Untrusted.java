@@ -14,11 +14,19 @@ public final class Untrusted {
 
   /** For a log argument: the text with control characters made visible, at most 200 chars. */
   public static String forLog(String text) {
+    return forLog(text, MAX);
+  }
+
+  /**
+   * One line of at most about {@code max} chars: control characters, newlines included, written out
+   * ({@code \n}), so that text of several lines cannot print a line of its own.
+   */
+  public static String forLog(String text, int max) {
     if (text == null) {
       return "null";
     }
     StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < text.length() && sb.length() < MAX; i++) {
+    for (int i = 0; i < text.length() && sb.length() < max; i++) {
       char c = text.charAt(i);
       if (c == '\n') {
         sb.append("\\n");
@@ -32,7 +40,7 @@ public final class Untrusted {
         sb.append(c);
       }
     }
-    return sb.length() >= MAX && text.length() > MAX ? sb + "..." : sb.toString();
+    return sb.length() >= max && text.length() > max ? sb + "..." : sb.toString();
   }
 
   /**

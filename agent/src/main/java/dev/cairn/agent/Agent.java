@@ -44,6 +44,7 @@ public final class Agent {
   private final Telemetry telemetry;
   private final CountDownLatch stop = new CountDownLatch(1);
   private Duration idleInterval;
+  private boolean telemetryFailing;
 
   public Agent(AgentParts parts) throws IOException {
     this.settings = parts.settings();
@@ -55,8 +56,8 @@ public final class Agent {
     this.book = new RunBook(parts.repository(), clock, parts.observer());
     this.intake = new Intake(parts, book, storeOutage);
     this.cancellation = new Cancellation(store, schedulers, book, storeOutage);
-    this.superseding = new Superseding(settings.supersede(), book, cancellation);
-    this.preparation = new Preparation(plans, parts.check(), book);
+    this.superseding = new Superseding(settings.supersede(), book, cancellation, parts.check());
+    this.preparation = new Preparation(plans, parts.check(), book, clock);
     Stages stages = new Stages(plans, schedulers, book);
     this.submitter = new Submitter(plans, schedulers, book, stages);
     this.retries = new RetryPolicy(plans, schedulers, book, stages);
@@ -113,6 +114,7 @@ public final class Agent {
   /** One pass of the loop; true while any run is active. */
   public boolean tick() throws InterruptedException {
     long started = System.nanoTime();
+    preparation.startTick();
     intake.intake();
     cancellation.cancelRequested();
     superseding.supersede();
@@ -125,6 +127,7 @@ public final class Agent {
         waitBehind(run, ahead);
         continue;
       }
+      Metrics.progressed();
       try {
         advance(run);
       } catch (RuntimeException e) {
@@ -146,7 +149,18 @@ public final class Agent {
       }
     }
     statuses.flush();
-    telemetry.afterTick(started);
+    intake.prune();
+    try {
+      telemetry.afterTick(started);
+      telemetryFailing = false;
+    } catch (RuntimeException e) {
+      // metrics are a view of the loop, never a reason to stop it
+      if (!telemetryFailing) {
+        log.error("metrics could not be updated; the loop goes on", e);
+      }
+      telemetryFailing = true;
+      Metrics.tick(started);
+    }
     return !book.active().isEmpty();
   }
 

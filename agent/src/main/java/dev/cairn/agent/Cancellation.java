@@ -5,6 +5,7 @@ import dev.cairn.Untrusted;
 import dev.cairn.publish.RunState;
 import dev.cairn.scheduler.JobState;
 import dev.cairn.scheduler.Schedulers;
+import dev.cairn.store.NotARegularFileException;
 import dev.cairn.store.ObjectStore;
 import dev.cairn.store.ObjectTooLargeException;
 import dev.cairn.store.StoredObject;
@@ -50,7 +51,8 @@ final class Cancellation {
           continue;
         }
         request = store.get(key, RunRequest.MAX_REQUEST_BYTES);
-      } catch (ObjectTooLargeException e) {
+      } catch (ObjectTooLargeException | NotARegularFileException e) {
+        // asks to cancel all the same, but says nothing more; anyone who writes the bucket may ask
         request = Optional.empty();
       } catch (IOException e) {
         storeOutage.failed(log, e);

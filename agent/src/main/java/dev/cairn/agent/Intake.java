@@ -1,20 +1,21 @@
 package dev.cairn.agent;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.CairnException;
 import dev.cairn.CrashPoint;
-import dev.cairn.Json;
+import dev.cairn.LogBudget;
 import dev.cairn.Untrusted;
 import dev.cairn.config.AgentSettings;
 import dev.cairn.config.ExperimentConfig;
 import dev.cairn.metrics.Metrics;
 import dev.cairn.plan.RunPlan;
+import dev.cairn.publish.RunState;
+import dev.cairn.store.NotARegularFileException;
 import dev.cairn.store.ObjectStore;
+import dev.cairn.store.ObjectTooLargeException;
 import dev.cairn.trigger.RequestPoller;
 import dev.cairn.trigger.RunRequest;
 import dev.cairn.trigger.SeedResolver;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -22,7 +23,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -43,13 +44,17 @@ final class Intake {
   private final RunBook book;
   private final Clock clock;
   private final Outage storeOutage;
-  private final String agentId;
+  private final Claims claims;
 
   /** Queue entries another agent claimed: skipped without another claim attempt. */
   private final Set<String> foreign = new HashSet<>();
 
+  private final LogBudget ignored;
+  private final LogBudget received;
+  private final Path markerFile;
   private final Path seedEtagFile;
   private String seedEtag;
+  private String savedMarker;
 
   Intake(AgentParts parts, RunBook book, Outage storeOutage) throws IOException {
     this.settings = parts.settings();
@@ -57,9 +62,15 @@ final class Intake {
     this.seeds = parts.seeds();
     this.clock = parts.clock();
     this.poller = new RequestPoller(store, clock, null);
+    this.ignored = LogBudget.perMinute(log, clock, "ignored requests");
+    this.received = LogBudget.perMinute(log, clock, "received requests");
+    this.markerFile = settings.stateDir().resolve("queue-marker");
+    if (Files.isRegularFile(markerFile)) {
+      poller.resumeAt(Files.readString(markerFile).strip());
+    }
     this.book = book;
     this.storeOutage = storeOutage;
-    this.agentId = AgentIdentity.load(settings.stateDir());
+    this.claims = new Claims(store, clock, AgentIdentity.load(settings.stateDir()));
     this.seedEtagFile = settings.stateDir().resolve("seed-etag");
     if (Files.exists(seedEtagFile)) {
       this.seedEtag = Files.readString(seedEtagFile).strip();
@@ -74,43 +85,77 @@ final class Intake {
       found = new ArrayList<>(poller.poll(k -> known.contains(k) || foreign.contains(k)));
       storeOutage.recovered(log);
       Metrics.polled();
+      saveMarker();
     } catch (IOException e) {
       storeOutage.failed(log, e);
       return;
     }
     seed().ifPresent(found::add);
     for (RequestPoller.Found f : found) {
+      Metrics.progressed();
       // one bad request must not stop the loop: each has its own error boundary
       try {
-        String skip = skip(f.request(), book.all());
+        Run onRecord = book.runs(RunPlan.key(f.request().commit(), f.request().attemptOrFirst()));
+        if (onRecord != null && onRecord.state == RunState.RECEIVED && onRecord.verified == null) {
+          // the request on record for this attempt is not checked yet: if it fails provenance,
+          // this one may take its place, so decide on the next pass
+          continue;
+        }
+        String skip = skip(f.request(), f.config(), book.all());
         if (skip != null) {
-          log.warn("ignoring request {}: {}", Untrusted.forLog(f.queueKey()), skip);
+          if (ignored.allow()) {
+            log.warn("ignoring request {}: {}", Untrusted.forLog(f.queueKey()), skip);
+          }
           foreign.add(f.queueKey());
           continue;
         }
-        if (!claim(f.request())) {
-          log.info(
-              "request {} is claimed by another agent; skipping", Untrusted.forLog(f.queueKey()));
+        if (!claims.claim(f.request())) {
+          if (ignored.allow()) {
+            log.info(
+                "request {} is claimed by another agent; skipping", Untrusted.forLog(f.queueKey()));
+          }
           foreign.add(f.queueKey());
           continue;
+        }
+        if (onRecord != null) {
+          // a request that failed provenance gives way to the commit's genuine one
+          foreign.add(onRecord.queueKey);
+          Retention.dropFolder(onRecord, settings.workDir());
+          if (received.allow()) {
+            log.info(
+                "request {} replaces {}, which failed before provenance proved anything",
+                Untrusted.forLog(f.queueKey()),
+                Untrusted.forLog(onRecord.queueKey));
+          }
         }
         Run run = receive(f);
         book.add(run);
         CrashPoint.at("run-record");
-        log.info(
-            "run {} received: commit {} on {} (attempt {})",
-            run.runId,
-            Agent.shortSha(run.commit()),
-            Untrusted.forLog(f.request().branch()),
-            run.attempt());
+        if (received.allow()) {
+          log.info(
+              "run {} received: commit {} on {} (attempt {})",
+              run.runId,
+              Agent.shortSha(run.commit()),
+              Untrusted.forLog(f.request().branch()),
+              run.attempt());
+        }
+      } catch (ObjectTooLargeException | NotARegularFileException e) {
+        if (ignored.allow()) {
+          log.warn("ignoring request {}: {}", Untrusted.forLog(f.queueKey()), e.getMessage());
+        }
+        foreign.add(f.queueKey());
       } catch (IOException e) {
         storeOutage.failed(log, e);
         return;
       } catch (RuntimeException e) {
-        log.error("request {} could not be received; skipped", Untrusted.forLog(f.queueKey()), e);
+        if (ignored.allow()) {
+          log.error("request {} could not be received; skipped", Untrusted.forLog(f.queueKey()), e);
+        }
         foreign.add(f.queueKey());
       }
     }
+    ignored.roll();
+    received.roll();
   }
 
   /** A new run for a request found in the store. */
@@ -183,46 +228,22 @@ final class Intake {
     }
   }
 
-  private boolean claim(RunRequest request) throws IOException {
-    String key = RunRequest.claimKey(request.commit(), request.attemptOrFirst());
-    if (!store.supportsConditionalWrites()) {
-      return true;
-    }
-    byte[] claim =
-        Json.MAPPER.writeValueAsBytes(
-            Map.of("agent", hostName(), "agent_id", agentId, "at", clock.instant().toString()));
-    CrashPoint.at("claiming");
-    boolean claimed = store.putIfAbsent(key, claim);
-    CrashPoint.at("claim");
-    if (claimed) {
-      return true;
-    }
-    // killed between the claim and the run record, this agent finds its own claim: adopt it
-    if (ownClaim(key)) {
-      log.info("request {} was claimed by this agent before a restart; resuming it", key);
-      return true;
-    }
-    return false;
+  /** Compacts rejected runs and forgets the oldest beyond the retention limits. */
+  void prune() {
+    Retention.prune(book, settings.workDir(), poller.marker(), clock.instant());
   }
 
-  private boolean ownClaim(String key) throws IOException {
-    var stored = store.get(key);
-    if (stored.isEmpty()) {
-      return false;
+  /** Saves where the queue listing starts, so that a restart does not list the whole queue. */
+  private void saveMarker() {
+    String marker = poller.marker();
+    if (marker == null || marker.equals(savedMarker)) {
+      return;
     }
     try {
-      JsonNode claim = Json.MAPPER.readTree(stored.get().content());
-      return agentId.equals(claim.path("agent_id").asText(null));
+      Files.writeString(markerFile, marker);
+      savedMarker = marker;
     } catch (IOException e) {
-      return false;
-    }
-  }
-
-  private static String hostName() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (IOException e) {
-      return "unknown";
+      log.warn("cannot save the queue marker {}: {}", markerFile, e.getMessage());
     }
   }
 
@@ -230,12 +251,20 @@ final class Intake {
    * Why the loop must not take {@code request} on, or null when it may: a run of the same commit
    * and attempt exists already, or the request asks for a later attempt that follows no ended
    * attempt of that commit here (a rerun is asked with {@code ci submit --rerun} once the previous
-   * attempt has ended, and its commit must still pass provenance).
+   * attempt has ended, and its commit must still pass provenance). A request rejected before
+   * provenance proved anything does not hold its attempt against one with another {@code config}:
+   * anyone can write one before CI does.
    */
-  static String skip(RunRequest request, Collection<Run> runs) {
+  static String skip(RunRequest request, byte[] config, Collection<Run> runs) {
     int attempt = request.attemptOrFirst();
     String key = RunPlan.key(request.commit(), attempt);
-    if (runs.stream().anyMatch(r -> r.key().equals(key))) {
+    String sha = config == null ? null : ExperimentConfig.sha256(config);
+    // a rejected request gives way only to one with another config: the same bytes fail again
+    if (runs.stream()
+        .anyMatch(
+            r ->
+                r.key().equals(key)
+                    && (!Retention.failedUnproven(r) || Objects.equals(r.configSha256, sha)))) {
       return "attempt " + attempt + " of commit " + request.commit() + " is on record already";
     }
     if (attempt > 1
@@ -244,7 +273,8 @@ final class Intake {
                 r ->
                     r.commit().equals(request.commit())
                         && r.attempt() == attempt - 1
-                        && r.state.isTerminal())) {
+                        && r.state.isTerminal()
+                        && !Retention.failedUnproven(r))) {
       return "attempt "
           + attempt
           + " of commit "

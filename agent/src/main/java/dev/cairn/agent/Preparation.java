@@ -2,6 +2,8 @@ package dev.cairn.agent;
 
 import dev.cairn.CairnException;
 import dev.cairn.CrashPoint;
+import dev.cairn.LogBudget;
+import dev.cairn.Untrusted;
 import dev.cairn.config.ConfigError;
 import dev.cairn.config.ExperimentConfig;
 import dev.cairn.plan.JobSpec;
@@ -12,6 +14,7 @@ import dev.cairn.trigger.RequestCheck;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,14 +27,26 @@ final class Preparation {
   private final Plans plans;
   private final RequestCheck check;
   private final RunBook book;
+  private boolean checkFailedThisTick;
+  private final LogBudget rejections;
 
   /**
    * @param check provenance check, or null to accept every request
    */
-  Preparation(Plans plans, RequestCheck check, RunBook book) {
+  Preparation(Plans plans, RequestCheck check, RunBook book, Clock clock) {
     this.plans = plans;
     this.check = check;
     this.book = book;
+    this.rejections = LogBudget.perMinute(log, clock, "rejected runs");
+  }
+
+  /** A new pass: the provenance check fetches once for all its requests. */
+  void startTick() {
+    if (check != null) {
+      check.refresh();
+    }
+    checkFailedThisTick = false;
+    rejections.roll();
   }
 
   void prepare(Run run) {
@@ -51,8 +66,12 @@ final class Preparation {
         }
         run.verified = verdict.commit();
       } catch (Exception e) {
-        log.warn(
-            "run {}: provenance check failed, retrying next tick: {}", run.runId, e.getMessage());
+        // the same failure (a fetch) for every request of the pass: one line, not one per request
+        if (!checkFailedThisTick) {
+          log.warn(
+              "run {}: provenance check failed, retrying next tick: {}", run.runId, e.getMessage());
+        }
+        checkFailedThisTick = true;
         return;
       }
     }
@@ -115,6 +134,8 @@ final class Preparation {
     run.state = RunState.REJECTED;
     run.message = reason;
     book.save(run);
-    log.warn("run {} rejected: {}", run.runId, reason);
+    if (rejections.allow()) {
+      log.warn("run {} rejected: {}", run.runId, Untrusted.forLog(reason, 1000));
+    }
   }
 }

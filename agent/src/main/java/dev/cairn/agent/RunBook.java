@@ -72,6 +72,22 @@ final class RunBook {
     save(run);
   }
 
+  /** The run of that commit and attempt key, or null. */
+  Run runs(String key) {
+    return runs.get(key);
+  }
+
+  /** Forgets a run and deletes its record. */
+  void remove(Run run) {
+    runs.remove(run.key());
+    try {
+      repository.delete(run);
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "cannot delete the record of run " + run.runId + ": " + e.getMessage(), e);
+    }
+  }
+
   Collection<Run> all() {
     return runs.values();
   }

@@ -53,6 +53,11 @@ public final class RunRepository {
     }
   }
 
+  /** Deletes the run's record. */
+  public void delete(Run run) throws IOException {
+    Files.deleteIfExists(dir.resolve(run.key() + ".json"));
+  }
+
   private static void write(Path tmp, byte[] bytes) throws IOException {
     try (var channel =
         java.nio.channels.FileChannel.open(
@@ -68,8 +73,11 @@ public final class RunRepository {
   private static RunRequest repaired(RunRequest r, String createdAt) {
     String at = createdAt == null ? Instant.EPOCH.toString() : createdAt;
     try {
-      Instant.parse(r.submittedAt());
-      at = r.submittedAt();
+      Instant submitted = Instant.parse(r.submittedAt());
+      if (!submitted.isBefore(RunRequest.EARLIEST)
+          && submitted.isBefore(Instant.parse("3000-01-01T00:00:00Z"))) {
+        at = r.submittedAt();
+      }
     } catch (RuntimeException e) {
       // keep the agent's own time
     }

@@ -2,7 +2,9 @@ package dev.cairn.agent;
 
 import dev.cairn.CrashPoint;
 import dev.cairn.Json;
+import dev.cairn.metrics.Metrics;
 import dev.cairn.publish.RunStatus;
+import dev.cairn.store.NotARegularFileException;
 import dev.cairn.store.ObjectStore;
 import dev.cairn.trigger.RunRequest;
 import java.io.IOException;
@@ -30,6 +32,7 @@ final class StatusWriter {
       if (!run.statusPending) {
         continue;
       }
+      Metrics.progressed();
       try {
         RunStatus status = RunStatus.of(run.snapshot(null));
         CrashPoint.at("status-write");
@@ -38,6 +41,11 @@ final class StatusWriter {
         run.statusPending = false;
         book.persist(run);
         storeOutage.recovered(log);
+      } catch (NotARegularFileException e) {
+        // a link or special file planted at this run's key: that run's status alone is not written
+        log.warn("run {}: status.json not written: {}", run.runId, e.getMessage());
+        run.statusPending = false;
+        book.persist(run);
       } catch (IOException e) {
         storeOutage.failed(log, e);
         return;

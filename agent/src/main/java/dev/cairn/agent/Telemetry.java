@@ -12,7 +12,8 @@ import java.util.TreeMap;
 /**
  * After each pass of the loop, hands the metrics what the run book says: runs and jobs by state,
  * the oldest request not yet submitted, and the runs that reached a final state since the last pass
- * (their result and how long they took from submission).
+ * (their result and how long they took from submission). Times are the agent's own (when it
+ * received each request), never the writer's {@code submitted_at}.
  */
 final class Telemetry {
   private final RunBook book;
@@ -35,7 +36,7 @@ final class Telemetry {
         jobs.computeIfAbsent(job.scheduler, k -> new TreeMap<>())
             .merge(job.state.name(), 1L, Long::sum);
       }
-      Instant submitted = submittedAt(run);
+      Instant submitted = receivedAt(run);
       if (run.state == RunState.RECEIVED
           && submitted != null
           && (oldest == null || submitted.isBefore(oldest))) {
@@ -50,10 +51,10 @@ final class Telemetry {
     Metrics.tick(startedNanos);
   }
 
-  private static Instant submittedAt(Run run) {
+  /** When this agent received the run (its own clock), or null for a record without the time. */
+  static Instant receivedAt(Run run) {
     try {
-      String at = run.request.submittedAt();
-      return at == null ? null : Instant.parse(at);
+      return run.createdAt == null ? null : Instant.parse(run.createdAt);
     } catch (DateTimeParseException e) {
       return null;
     }

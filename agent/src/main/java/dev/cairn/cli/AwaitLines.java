@@ -1,15 +1,12 @@
 package dev.cairn.cli;
 
 import dev.cairn.CairnException;
-import dev.cairn.Json;
 import dev.cairn.Untrusted;
 import dev.cairn.config.ExperimentConfig;
 import dev.cairn.publish.JobRecord;
 import dev.cairn.publish.RunStatus;
 import dev.cairn.render.TemplateSet;
 import dev.cairn.scheduler.JobState;
-import dev.cairn.store.ObjectStore;
-import dev.cairn.store.StoredObject;
 import dev.cairn.trigger.RunRequest;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -19,6 +16,8 @@ import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /** What {@code ci await} prints while it waits, and how it reads the attempt and its time limit. */
@@ -27,18 +26,40 @@ final class AwaitLines {
 
   private AwaitLines() {}
 
-  /** The attempt CI asked for, from request.json; 1 when it is not there (yet). */
-  static int requestedAttempt(ObjectStore store, String commit) {
-    try {
-      Optional<StoredObject> request = store.get(RunRequest.requestKey(commit));
-      if (request.isPresent()) {
-        RunRequest r = Json.MAPPER.readValue(request.get().content(), RunRequest.class);
-        return r == null || r.problem() != null ? 1 : r.attemptOrFirst();
-      }
-    } catch (IOException e) {
-      // read again as status; the attempt is then taken as the first
+  /**
+   * The attempt this pipeline's {@code ci submit} asked for, from what it handed on: {@code
+   * CAIRN_ATTEMPT} and {@code CAIRN_CONFIG_COMMIT} in the environment (GitLab's dotenv report) or
+   * in the dotenv file itself. Never from the bucket, which anyone who writes it can change. Empty
+   * when neither names this commit.
+   */
+  static Optional<Integer> submittedAttempt(Map<String, String> env, Path file, String commit)
+      throws IOException {
+    Optional<Integer> fromEnv = attemptOf(env, commit);
+    if (fromEnv.isPresent() || file == null || !Files.isRegularFile(file)) {
+      return fromEnv;
     }
-    return 1;
+    if (Files.size(file) > RunRequest.MAX_REQUEST_BYTES) {
+      return Optional.empty();
+    }
+    Map<String, String> values = new HashMap<>();
+    for (String line : Files.readAllLines(file)) {
+      int eq = line.indexOf('=');
+      if (eq > 0) {
+        values.put(line.substring(0, eq).strip(), line.substring(eq + 1).strip());
+      }
+    }
+    return attemptOf(values, commit);
+  }
+
+  private static Optional<Integer> attemptOf(Map<String, String> values, String commit) {
+    String attempt = values.get(CiSubmitCommand.ATTEMPT);
+    if (attempt == null
+        || !commit.equals(values.get(CiSubmitCommand.CONFIG_COMMIT))
+        || !attempt.matches("[1-9][0-9]{0,3}")
+        || Integer.parseInt(attempt) > RunRequest.MAX_ATTEMPT) {
+      return Optional.empty();
+    }
+    return Optional.of(Integer.parseInt(attempt));
   }
 
   /** A status left by an earlier attempt (before a rerun) is not the run this job waits for. */

@@ -108,12 +108,33 @@ final class CiAwaitCommand implements Callable<Integer> {
   Path gitDir;
 
   @Option(
+      names = "--submit-env",
+      paramLabel = "FILE",
+      defaultValue = "cairn-submit.env",
+      description =
+          "The dotenv file `ci submit` wrote, naming the attempt to wait for (CAIRN_ATTEMPT; the"
+              + " environment wins; default: ${DEFAULT-VALUE}).")
+  Path submitEnv;
+
+  @Option(
+      names = "--attempt",
+      paramLabel = "N",
+      description = "The attempt to wait for, where no `ci submit` of this pipeline names it.")
+  Integer attempt;
+
+  @Option(
       names = "--settings",
       paramLabel = "FILE",
       description = "Agent-style settings file for CAIRN_STORE (the environment wins).")
   Path settingsFile;
 
   private AgentSettings settings;
+
+  /** Whether Git confirmed the status: only then does the dotenv report carry its values. */
+  private boolean verified;
+
+  /** The most characters of a job's err tail printed, on one line. */
+  private static final int MAX_TAIL = 4000;
 
   @Override
   public Integer call() throws Exception {
@@ -139,7 +160,7 @@ final class CiAwaitCommand implements Callable<Integer> {
               + AwaitLines.human(limit)
               + ")");
       AwaitLines.checkJobTimeout(out, limit);
-      int expected = AwaitLines.requestedAttempt(store, ci.commit());
+      int expected = expectedAttempt(out, ci.commit());
       boolean announcedBad = false;
       while (true) {
         RunStatus read = null;
@@ -197,10 +218,33 @@ final class CiAwaitCommand implements Callable<Integer> {
         return finish(
             out, null, "status.json says SUCCEEDED, but " + why + "; the outcome is not trusted");
       }
+      verified = true;
       AwaitLines.say(
           out, "verified: results commit " + status.resultsCommit() + " records this outcome");
     }
     return finish(out, status, null);
+  }
+
+  /** The attempt to wait for: --attempt, else what this pipeline's {@code ci submit} handed on. */
+  private int expectedAttempt(PrintWriter out, String commit) throws IOException {
+    if (attempt != null) {
+      if (attempt < 1 || attempt > RunRequest.MAX_ATTEMPT) {
+        throw new CairnException(
+            "--attempt " + attempt + " is not from 1 to " + RunRequest.MAX_ATTEMPT, 2, null);
+      }
+      return attempt;
+    }
+    Optional<Integer> submitted = AwaitLines.submittedAttempt(System.getenv(), submitEnv, commit);
+    if (submitted.isEmpty()) {
+      AwaitLines.say(
+          out,
+          "no attempt handed on by `ci submit` ("
+              + CiSubmitCommand.ATTEMPT
+              + " for this commit, in the environment or "
+              + submitEnv
+              + "); waiting for attempt 1 or later");
+    }
+    return submitted.orElse(1);
   }
 
   /** Null when Git confirms a successful status, else why not. */
@@ -246,7 +290,8 @@ final class CiAwaitCommand implements Callable<Integer> {
           out.println();
           out.println(
               "---- " + Untrusted.forLog(job.trial()) + ": last lines of its err file ----");
-          out.println(job.errTail().replaceAll("[\\p{Cntrl}&&[^\\n\\t]]", "?"));
+          // anyone's text until verified: one line, so that it cannot print a line of its own
+          out.println("> " + Untrusted.forLog(job.errTail(), MAX_TAIL));
         }
       }
     }
@@ -258,13 +303,14 @@ final class CiAwaitCommand implements Callable<Integer> {
       }
     }
     CiReports.write(junit, CiReports.junit(status, failure));
-    CiReports.write(dotenv, CiReports.dotenv(failure == null ? status : null));
+    // only what Git confirmed reaches later jobs: a status that was not verified gives none of it
+    CiReports.write(dotenv, CiReports.dotenv(failure == null && verified ? status : null));
     out.flush();
     if (failure != null) {
       throw new CairnException(failure, 1, null);
     }
     if (status.state() == RunState.SUCCEEDED) {
-      out.println("cairn: run " + status.runId() + " succeeded");
+      out.println("cairn: run " + Untrusted.forLog(status.runId()) + " succeeded");
       out.flush();
       return 0;
     }

@@ -51,6 +51,21 @@ final class CiSubmitCommand implements Callable<Integer> {
   boolean rerun;
 
   @Option(
+      names = "--dotenv",
+      paramLabel = "FILE",
+      defaultValue = "cairn-submit.env",
+      description =
+          "Where to hand the attempt on to `ci await` (a dotenv report; default: ${DEFAULT-VALUE}).")
+  Path dotenv;
+
+  /**
+   * The dotenv names that carry the submitted attempt from {@code ci submit} to {@code ci await}.
+   */
+  static final String ATTEMPT = "CAIRN_ATTEMPT";
+
+  static final String CONFIG_COMMIT = "CAIRN_CONFIG_COMMIT";
+
+  @Option(
       names = "--settings",
       paramLabel = "FILE",
       description =
@@ -82,6 +97,9 @@ final class CiSubmitCommand implements Callable<Integer> {
               null);
       Submission.Outcome outcome = Submission.submit(store, asked, bytes, rerun);
       RunRequest r = outcome.request();
+      CiReports.write(
+          dotenv,
+          ATTEMPT + "=" + r.attemptOrFirst() + "\n" + CONFIG_COMMIT + "=" + ci.commit() + "\n");
       if (outcome.alreadySubmitted()) {
         out.printf(
             "commit %s was already submitted (pipeline %s, attempt %d); not starting a second run.%s "

@@ -13,10 +13,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * {@code /healthz} and {@code /readyz}. Live: the loop completed a pass recently. Ready: the object
- * store and the Git remote answer (each checked at most once per {@code cacheFor}, bounded by a
- * timeout) and the last status query of every scheduler in use succeeded. Each answer is a JSON
- * body that says what is wrong.
+ * {@code /healthz} and {@code /readyz}. Live: the loop completed a pass, or made progress inside a
+ * long one, recently. Ready: the object store and the Git remote answer (each checked at most once
+ * per {@code cacheFor}, bounded by a timeout) and the last status query of every scheduler in use
+ * succeeded. Each answer is a JSON body that says what is wrong.
  */
 public final class Health implements AutoCloseable {
   /** One readiness check: null when all is well, else what is wrong, in a line. */
@@ -56,7 +56,7 @@ public final class Health implements AutoCloseable {
 
   public Answer live() {
     double now = Metrics.now();
-    double last = Metrics.lastTick;
+    double last = Math.max(Metrics.lastTick, Metrics.lastProgress);
     double ago = now - (last == 0 ? started : last);
     boolean ok = ago <= liveFor.toSeconds();
     Map<String, Object> body = new LinkedHashMap<>();

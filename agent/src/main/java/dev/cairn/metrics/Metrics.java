@@ -187,6 +187,9 @@ public final class Metrics {
 
   static volatile double lastTick;
 
+  /** When the loop last made progress inside a pass: a pass over many requests is not a hang. */
+  static volatile double lastProgress;
+
   /** The outcome of the last status query of each scheduler: null when it succeeded. */
   static final Map<String, String> schedulerProblems = new ConcurrentHashMap<>();
 
@@ -232,7 +235,23 @@ public final class Metrics {
 
   /** The oldest request not yet submitted arrived at {@code since} (null: there is none). */
   public static void oldestUnhandled(Instant since) {
-    OLDEST_UNHANDLED.set(since == null ? 0 : Math.max(0, now() - since.toEpochMilli() / 1000.0));
+    OLDEST_UNHANDLED.set(since == null ? 0 : secondsSince(since));
+  }
+
+  /**
+   * Seconds from {@code since} to now, at least 0: no instant overflows it (an instant far outside
+   * the epoch-millisecond range counts as 0 or as the whole range).
+   */
+  static double secondsSince(Instant since) {
+    return Math.max(0, now() - since.getEpochSecond() - since.getNano() / 1e9);
+  }
+
+  /**
+   * The loop is making progress inside a pass (a long pass over many new requests): {@code
+   * /healthz} counts the agent as live while it does.
+   */
+  public static void progressed() {
+    lastProgress = now();
   }
 
   /** A job attempt was handed to its scheduler. */
@@ -264,9 +283,7 @@ public final class Metrics {
   public static void runFinished(String result, Instant submitted) {
     RUNS_FINISHED.labelValues(result).inc();
     if (submitted != null) {
-      RUN_SECONDS_HISTOGRAM
-          .labelValues(result)
-          .observe(Math.max(0, now() - submitted.toEpochMilli() / 1000.0));
+      RUN_SECONDS_HISTOGRAM.labelValues(result).observe(secondsSince(submitted));
     }
     for (String r : new String[] {"SUCCEEDED", "FAILED", "CANCELLED", "REJECTED"}) {
       LAST_RESULT.labelValues(r).set(r.equals(result) ? 1 : 0);

@@ -3,15 +3,18 @@ package dev.cairn.store;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -24,6 +27,12 @@ import java.util.stream.Stream;
  * A local folder as object store: the embedded default. Keys are relative paths; writes go to a
  * temporary file first and are renamed into place, so readers never see half an object. ETags are
  * the MD5 of the content, as S3 gives for single-part uploads.
+ *
+ * <p>Whoever can write the folder can plant links and special files in it. No path under the root
+ * is followed through a symbolic link, and only regular files are objects: the type is checked
+ * without following links before anything is opened, so a FIFO is never opened (which would block)
+ * and a device or a link to another file is never read. Such a key is a {@link
+ * NotARegularFileException} for that key alone.
  */
 public final class FileObjectStore implements ObjectStore {
   private static final String TMP_SUFFIX = ".cairn-tmp";
@@ -40,8 +49,12 @@ public final class FileObjectStore implements ObjectStore {
 
   @Override
   public Optional<StoredObject> get(String key) throws IOException {
-    try {
-      byte[] bytes = Files.readAllBytes(resolve(key));
+    Optional<Path> file = regularFile(key);
+    if (file.isEmpty()) {
+      return Optional.empty();
+    }
+    try (InputStream in = open(file.get())) {
+      byte[] bytes = in.readAllBytes();
       return Optional.of(new StoredObject(key, bytes, etag(bytes)));
     } catch (NoSuchFileException e) {
       return Optional.empty();
@@ -50,7 +63,11 @@ public final class FileObjectStore implements ObjectStore {
 
   @Override
   public Optional<StoredObject> get(String key, long maxBytes) throws IOException {
-    try (InputStream in = Files.newInputStream(resolve(key))) {
+    Optional<Path> file = regularFile(key);
+    if (file.isEmpty()) {
+      return Optional.empty();
+    }
+    try (InputStream in = open(file.get())) {
       byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
       if (bytes.length > maxBytes) {
         throw new ObjectTooLargeException(key, maxBytes);
@@ -100,7 +117,12 @@ public final class FileObjectStore implements ObjectStore {
 
   /** Writes a temporary file beside the target, then moves it over the target. */
   private void replace(Path target, Writer writer) throws IOException {
-    Files.createDirectories(target.getParent());
+    createParents(target);
+    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)
+        && !Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+      // a folder, link or FIFO planted where an object goes: an error for that key alone
+      throw new NotARegularFileException(root.relativize(target).toString(), "not replaceable");
+    }
     Path tmp = Files.createTempFile(target.getParent(), ".put-", TMP_SUFFIX);
     try {
       writer.write(tmp);
@@ -112,25 +134,31 @@ public final class FileObjectStore implements ObjectStore {
 
   @Override
   public boolean getToFile(String key, Path target) throws IOException {
-    Path source = resolve(key);
-    if (!Files.isRegularFile(source)) {
+    Optional<Path> source = regularFile(key);
+    if (source.isEmpty()) {
       return false;
     }
     Files.createDirectories(target.toAbsolutePath().getParent());
-    Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+    try (InputStream in = open(source.get())) {
+      Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+    }
     return true;
   }
 
   @Override
   public boolean putIfAbsent(String key, byte[] content) throws IOException {
     Path target = resolve(key);
-    Files.createDirectories(target.getParent());
+    createParents(target);
     // createFile is atomic (O_EXCL); the lock keeps readers from seeing it before it is written.
     Path lockFile = target.resolveSibling(target.getFileName() + ".lock");
     try (FileChannel lockChannel =
-            FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileChannel.open(
+                lockFile,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS);
         FileLock lock = lockChannel.lock()) {
-      if (Files.exists(target)) {
+      if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
         return false;
       }
       Path tmp = Files.createTempFile(target.getParent(), ".put-", TMP_SUFFIX);
@@ -154,8 +182,8 @@ public final class FileObjectStore implements ObjectStore {
   }
 
   @Override
-  public boolean exists(String key) {
-    return Files.isRegularFile(resolve(key));
+  public boolean exists(String key) throws IOException {
+    return regularFile(key).isPresent();
   }
 
   @Override
@@ -164,12 +192,14 @@ public final class FileObjectStore implements ObjectStore {
     // walk only the folder the prefix names, not the whole store
     int slash = prefix.lastIndexOf('/');
     Path start = slash < 0 ? root : root.resolve(prefix.substring(0, slash)).normalize();
-    if (!start.startsWith(root) || !Files.isDirectory(start)) {
+    if (!start.startsWith(root)
+        || linkOnTheWay(start)
+        || !Files.isDirectory(start, LinkOption.NOFOLLOW_LINKS)) {
       return result;
     }
     try (Stream<Path> files = Files.walk(start)) {
       files
-          .filter(Files::isRegularFile)
+          .filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
           .map(p -> root.relativize(p).toString().replace('\\', '/'))
           .filter(k -> !k.endsWith(TMP_SUFFIX) && !k.endsWith(".lock"))
           .filter(k -> k.startsWith(prefix))
@@ -178,7 +208,13 @@ public final class FileObjectStore implements ObjectStore {
           .forEach(
               k -> {
                 try {
-                  result.add(new ObjectInfo(k, Files.size(resolve(k)), null));
+                  result.add(
+                      new ObjectInfo(
+                          k,
+                          Files.readAttributes(
+                                  resolve(k), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                              .size(),
+                          null));
                 } catch (NoSuchFileException e) {
                   // deleted between the walk and now: not listed
                 } catch (IOException e) {
@@ -193,7 +229,11 @@ public final class FileObjectStore implements ObjectStore {
 
   @Override
   public void delete(String key) throws IOException {
-    Files.deleteIfExists(resolve(key));
+    Path p = resolve(key);
+    if (linkOnTheWay(p.getParent())) {
+      throw new NotARegularFileException(key, "behind a symbolic link");
+    }
+    Files.deleteIfExists(p);
   }
 
   @Override
@@ -210,6 +250,69 @@ public final class FileObjectStore implements ObjectStore {
       throw new IllegalArgumentException("object key escapes the store: " + key);
     }
     return p;
+  }
+
+  /**
+   * The key's file when it is a regular file reached without a link, empty when nothing is there.
+   *
+   * @throws NotARegularFileException for a link on the way, or anything but a regular file
+   */
+  private Optional<Path> regularFile(String key) throws IOException {
+    Path p = resolve(key);
+    if (linkOnTheWay(p.getParent())) {
+      throw new NotARegularFileException(key, "behind a symbolic link");
+    }
+    BasicFileAttributes attributes;
+    try {
+      attributes = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+    if (attributes.isSymbolicLink()) {
+      throw new NotARegularFileException(key, "a symbolic link");
+    }
+    if (attributes.isDirectory()) {
+      throw new NotARegularFileException(key, "a folder");
+    }
+    if (!attributes.isRegularFile()) {
+      throw new NotARegularFileException(key, "a FIFO, socket or device");
+    }
+    return Optional.of(p);
+  }
+
+  /** Opens a regular file without following a link swapped in since it was checked. */
+  private static InputStream open(Path file) throws IOException {
+    return Channels.newInputStream(
+        Files.newByteChannel(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
+  }
+
+  /** Whether any folder from the root down to {@code dir} is a symbolic link. */
+  private boolean linkOnTheWay(Path dir) {
+    Path current = root;
+    for (Path name : root.relativize(dir)) {
+      if (name.toString().isEmpty()) {
+        continue;
+      }
+      current = current.resolve(name);
+      if (Files.isSymbolicLink(current)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Creates the target's folders, refusing to write through a symbolic link on the way. */
+  private void createParents(Path target) throws IOException {
+    Path parent = target.getParent();
+    if (linkOnTheWay(parent)) {
+      throw new NotARegularFileException(
+          root.relativize(target).toString(), "behind a symbolic link");
+    }
+    Files.createDirectories(parent);
+    if (linkOnTheWay(parent)) {
+      throw new NotARegularFileException(
+          root.relativize(target).toString(), "behind a symbolic link");
+    }
   }
 
   private static void move(Path from, Path to) throws IOException {

@@ -15,6 +15,11 @@ public final class ProvenanceCheck implements RequestCheck {
   private final RepoMirror mirror;
   private final List<String> allowedBranches;
 
+  /** Whether this pass has fetched yet, and how that fetch failed (then each check fails so). */
+  private boolean fetched;
+
+  private RuntimeException fetchFailure;
+
   public ProvenanceCheck(RepoMirror mirror, List<String> allowedBranches) {
     this.mirror = mirror;
     this.allowedBranches = List.copyOf(allowedBranches);
@@ -41,6 +46,37 @@ public final class ProvenanceCheck implements RequestCheck {
             c.committedAt().toString()));
   }
 
+  @Override
+  public void refresh() {
+    fetched = false;
+    fetchFailure = null;
+  }
+
+  private void fetchOnce() {
+    if (!fetched) {
+      fetched = true;
+      try {
+        mirror.fetch();
+      } catch (RuntimeException e) {
+        fetchFailure = e;
+      }
+    }
+    if (fetchFailure != null) {
+      throw fetchFailure;
+    }
+  }
+
+  @Override
+  public int commitOrder(String a, String b) {
+    if (a.equals(b)) {
+      return 0;
+    }
+    if (mirror.isAncestor(a, b)) {
+      return -1;
+    }
+    return mirror.isAncestor(b, a) ? 1 : 0;
+  }
+
   private String reject(RunRequest request, byte[] config) {
     String branch = request.branch();
     if (branch == null || !allowedBranches.contains(branch)) {
@@ -50,7 +86,7 @@ public final class ProvenanceCheck implements RequestCheck {
           + String.join(", ", allowedBranches)
           + " (CAIRN_ALLOWED_BRANCHES)";
     }
-    mirror.fetch();
+    fetchOnce();
     if (!mirror.isOnBranch(request.commit(), branch)) {
       return "commit "
           + request.commit()

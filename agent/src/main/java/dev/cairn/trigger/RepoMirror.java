@@ -67,6 +67,26 @@ public final class RepoMirror {
     }
   }
 
+  /** Whether {@code ancestor} is an ancestor of {@code commit}; false where the clone lacks one. */
+  public boolean isAncestor(String ancestor, String commit) {
+    Optional<ObjectId> a = parseSha(ancestor);
+    Optional<ObjectId> c = parseSha(commit);
+    Repository repo = clone.repository();
+    try (RevWalk walk = new RevWalk(repo)) {
+      if (a.isEmpty()
+          || c.isEmpty()
+          || !repo.getObjectDatabase().has(a.get())
+          || !repo.getObjectDatabase().has(c.get())) {
+        return false;
+      }
+      return walk.isMergedInto(walk.parseCommit(a.get()), walk.parseCommit(c.get()));
+    } catch (MissingObjectException e) {
+      return false;
+    } catch (IOException e) {
+      throw readError(e);
+    }
+  }
+
   /** The bytes of {@code path} at {@code commit}; empty when the commit or the file is missing. */
   public Optional<byte[]> readFile(String commit, String path) {
     Optional<ObjectId> id = parseSha(commit);

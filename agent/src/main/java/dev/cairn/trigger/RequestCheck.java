@@ -22,4 +22,18 @@ public interface RequestCheck {
   }
 
   Verdict check(RunRequest request, byte[] config) throws Exception;
+
+  /**
+   * A new pass of the loop begins: the next check brings the repository up to date, once, and the
+   * checks after it in the same pass use that state (one fetch per pass, however many requests).
+   */
+  default void refresh() {}
+
+  /**
+   * Git's order of two commits: negative when {@code a} is an ancestor of {@code b}, positive when
+   * {@code b} is one of {@code a}, 0 when they are the same, unrelated or unknown.
+   */
+  default int commitOrder(String a, String b) {
+    return 0;
+  }
 }

@@ -1,7 +1,9 @@
 package dev.cairn.trigger;
 
 import dev.cairn.Json;
+import dev.cairn.LogBudget;
 import dev.cairn.Untrusted;
+import dev.cairn.store.NotARegularFileException;
 import dev.cairn.store.ObjectStore;
 import dev.cairn.store.ObjectStore.ObjectInfo;
 import dev.cairn.store.ObjectTooLargeException;
@@ -34,7 +36,13 @@ public final class RequestPoller {
   /** Malformed entries the marker has not passed yet: logged once, skipped after. */
   private final Set<String> rejected = new HashSet<>();
 
+  /** Entries waiting for their config.env: the wait is logged once per entry, not every tick. */
+  private final Set<String> waiting = new HashSet<>();
+
   private boolean seedTooLarge;
+
+  private final LogBudget ignored;
+  private final LogBudget unready;
 
   /** A request with its config bytes, ready to validate. */
   public record Found(String queueKey, RunRequest request, byte[] config) {}
@@ -42,6 +50,8 @@ public final class RequestPoller {
   public RequestPoller(ObjectStore store, Clock clock, Instant since) {
     this.store = store;
     this.clock = clock;
+    this.ignored = LogBudget.perMinute(log, clock, "ignored queue entries");
+    this.unready = LogBudget.perMinute(log, clock, "queue entries without a config.env");
     this.marker = since == null ? null : RequestQueue.keyAt(since.minus(SKEW_WINDOW));
   }
 
@@ -63,6 +73,8 @@ public final class RequestPoller {
       request.ifPresent(found::add);
     }
     advance();
+    ignored.roll();
+    unready.roll();
     return found;
   }
 
@@ -72,6 +84,8 @@ public final class RequestPoller {
       json = store.get(key, RunRequest.MAX_REQUEST_BYTES);
     } catch (ObjectTooLargeException e) {
       return reject(key, "larger than " + RunRequest.MAX_REQUEST_BYTES + " bytes");
+    } catch (NotARegularFileException e) {
+      return reject(key, e.getMessage());
     }
     if (json.isEmpty()) {
       return Optional.empty();
@@ -85,7 +99,7 @@ public final class RequestPoller {
     if (request == null) {
       return reject(key, "not a run request (null)");
     }
-    String problem = request.problem();
+    String problem = request.problem(clock.instant());
     if (problem != null) {
       return reject(key, problem);
     }
@@ -97,18 +111,28 @@ public final class RequestPoller {
       config = store.get(RunRequest.configKey(request.commit()), RunRequest.MAX_CONFIG_BYTES);
     } catch (ObjectTooLargeException e) {
       return reject(key, "its config.env is larger than " + RunRequest.MAX_CONFIG_BYTES + " bytes");
+    } catch (NotARegularFileException e) {
+      return reject(key, "its config.env: " + e.getMessage());
     }
     if (config.isEmpty()) {
-      log.warn("request {} has no config.env yet; retrying next tick", Untrusted.forLog(key));
+      if (waiting.add(key) && unready.allow()) {
+        log.warn(
+            "request {} has no config.env yet; looking again each tick until the queue moves past"
+                + " it",
+            Untrusted.forLog(key));
+      }
       return Optional.empty();
     }
+    waiting.remove(key);
     return Optional.of(new Found(key, request, config.get().content()));
   }
 
   /** Logs a malformed entry once; the marker passing it forgets it. */
   private Optional<Found> reject(String key, String why) {
     rejected.add(key);
-    log.warn("ignoring queue entry {}: {}", Untrusted.forLog(key), why);
+    if (ignored.allow()) {
+      log.warn("ignoring queue entry {}: {}", Untrusted.forLog(key), why);
+    }
     return Optional.empty();
   }
 
@@ -133,12 +157,37 @@ public final class RequestPoller {
     }
   }
 
+  /**
+   * Where the next listing starts: queue keys up to here are never listed again. Saved by the
+   * agent, so that a restart does not list the whole queue's history.
+   */
+  public String marker() {
+    return marker;
+  }
+
+  /**
+   * Starts listing after a marker saved by {@link #marker()}; ignored unless it has its form, and
+   * never later than the window behind this clock (a clock that was set back must not hide
+   * requests).
+   */
+  public void resumeAt(String saved) {
+    if (saved == null || !saved.matches("queue/\\d{8}T\\d{6}\\.\\d{3}Z")) {
+      return;
+    }
+    String latest = RequestQueue.keyAt(clock.instant().minus(SKEW_WINDOW));
+    String at = saved.compareTo(latest) > 0 ? latest : saved;
+    if (marker == null || at.compareTo(marker) > 0) {
+      marker = at;
+    }
+  }
+
   /** Keys of the queue that the marker has passed are never listed again. */
   private void advance() {
     String next = RequestQueue.keyAt(clock.instant().minus(SKEW_WINDOW));
     if (marker == null || next.compareTo(marker) > 0) {
       marker = next;
       rejected.removeIf(k -> k.compareTo(next) <= 0);
+      waiting.removeIf(k -> k.compareTo(next) <= 0);
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.cairn.trigger;
 
 import dev.cairn.Untrusted;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.regex.Pattern;
@@ -37,6 +38,19 @@ public record RunRequest(
   /** The most bytes {@code ci await} reads of a {@code status.json}. */
   public static final int MAX_STATUS_BYTES = 256 * 1024;
 
+  /** The most bytes the agent reads of a claim. */
+  public static final int MAX_CLAIM_BYTES = 4 * 1024;
+
+  /**
+   * The earliest {@code submitted_at} a request may carry; the latest is a day after the reader's
+   * clock ({@link #MAX_FUTURE}). Outside that window a time is forged or the runner's clock is
+   * broken, and arithmetic on it (epoch milliseconds) could overflow.
+   */
+  public static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
+
+  /** How far ahead of the reader's clock a {@code submitted_at} may be. */
+  public static final Duration MAX_FUTURE = Duration.ofDays(1);
+
   /** The highest attempt a request may ask for. */
   public static final int MAX_ATTEMPT = 1000;
 
@@ -51,6 +65,14 @@ public record RunRequest(
 
   /** Why the request is malformed, or null when every field has its form. */
   public String problem() {
+    return problem(null);
+  }
+
+  /**
+   * Why the request is malformed, or null when every field has its form; with {@code now}, also
+   * when {@code submitted_at} lies more than {@link #MAX_FUTURE} after it.
+   */
+  public String problem(Instant now) {
     if (!isFullSha(commit)) {
       return "commit " + quoted(commit) + " is not a full Git object id (40 hex digits)";
     }
@@ -64,10 +86,21 @@ public record RunRequest(
     if (submittedAt == null) {
       return "submitted_at is missing";
     }
+    Instant at;
     try {
-      Instant.parse(submittedAt);
+      at = Instant.parse(submittedAt);
     } catch (DateTimeParseException e) {
       return "submitted_at " + quoted(submittedAt) + " is not an ISO-8601 instant";
+    }
+    Instant latest = now == null ? Instant.parse("2999-12-31T23:59:59Z") : now.plus(MAX_FUTURE);
+    if (at.isBefore(EARLIEST) || at.isAfter(latest)) {
+      return "submitted_at "
+          + quoted(submittedAt)
+          + " is not from "
+          + EARLIEST
+          + " to "
+          + latest
+          + "; set the CI runner's clock right and submit again";
     }
     if (attempt != null && (attempt < 1 || attempt > MAX_ATTEMPT)) {
       return "attempt " + attempt + " is not from 1 to " + MAX_ATTEMPT;

@@ -89,7 +89,9 @@ class ReportIT {
             "--config",
             config.toString(),
             "--templates",
-            researcher.resolve("templates").toString())) {
+            researcher.resolve("templates").toString(),
+            "--dotenv",
+            tmp.resolve("cairn-submit.env").toString())) {
       assertEquals(0, submit.waitFor(Duration.ofSeconds(60)), Files.readString(submitLog));
     }
     Path agentLog = tmp.resolve("agent.log");

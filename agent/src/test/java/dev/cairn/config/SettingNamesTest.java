@@ -23,6 +23,9 @@ class SettingNamesTest {
           "CAIRN_RUN_ID",
           "CAIRN_RUN_STATE",
           "CAIRN_RESULTS_COMMIT",
+          // the dotenv report `ci submit` hands to `ci await`: the attempt it waits for
+          "CAIRN_ATTEMPT",
+          "CAIRN_CONFIG_COMMIT",
           // the default name of the variable that holds the Git token (CAIRN_GIT_TOKEN_ENV)
           "CAIRN_GIT_TOKEN",
           // the default name of the variable that holds the GitLab token (CAIRN_GITLAB_TOKEN_ENV)

@@ -108,4 +108,33 @@ class RepoMirrorTest {
       assertTrue(mirror.isOnBranch(third.name(), "main"));
     }
   }
+
+  @Test
+  void provenanceCheck_fetchesOncePerPass_howeverManyRequests() throws Exception {
+    Path remote = tmp.resolve("remote.git");
+    try (GitClone clone = GitClone.open(tmp.resolve("clone"), url, GitAuth.none())) {
+      ProvenanceCheck check = new ProvenanceCheck(new RepoMirror(clone), java.util.List.of("main"));
+      RunRequest first = request(this.first.name());
+      RunRequest second = request(this.second.name());
+      assertFalse(check.check(first, "EPOCHS=1\n".getBytes(UTF_8)).rejected());
+      // the remote goes away: a second fetch in the same pass would fail
+      java.nio.file.Files.move(remote, tmp.resolve("moved.git"));
+      assertFalse(check.check(second, "EPOCHS=20\n".getBytes(UTF_8)).rejected());
+      check.refresh();
+      org.junit.jupiter.api.Assertions.assertThrows(
+          RuntimeException.class, () -> check.check(second, "EPOCHS=20\n".getBytes(UTF_8)));
+      // and a failed fetch is not tried again for every request of the pass
+      java.nio.file.Files.move(tmp.resolve("moved.git"), remote);
+      org.junit.jupiter.api.Assertions.assertThrows(
+          RuntimeException.class, () -> check.check(first, "EPOCHS=1\n".getBytes(UTF_8)));
+      assertEquals(-1, check.commitOrder(this.first.name(), this.second.name()));
+      assertEquals(1, check.commitOrder(this.second.name(), this.first.name()));
+      assertEquals(0, check.commitOrder(this.first.name(), "ef".repeat(20)));
+    }
+  }
+
+  private static RunRequest request(String commit) {
+    return new RunRequest(
+        commit, "main", "1", null, null, java.time.Instant.now().toString(), null, 1, null);
+  }
 }

@@ -1,0 +1,81 @@
+package dev.cairn.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cairn.publish.RunState;
+import dev.cairn.trigger.RunRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Rejected runs are kept compact and within the retention limits, and never received twice. */
+class RetentionTest {
+  @TempDir Path tmp;
+
+  private static Run rejected(int i, Instant receivedAt, String queueKey) {
+    Run run = new Run();
+    String commit = String.format("%040x", i + 1);
+    run.request =
+        new RunRequest(
+            commit,
+            "main",
+            "1",
+            "x".repeat(2000),
+            "y".repeat(2000),
+            "2026-12-01T00:00:00Z",
+            null,
+            1,
+            null);
+    run.runId = "r" + i;
+    run.queueKey = queueKey;
+    run.createdAt = receivedAt.toString();
+    run.state = RunState.REJECTED;
+    run.message = "line one\nline two " + "z".repeat(1000);
+    run.statusPending = false;
+    return run;
+  }
+
+  @Test
+  void prune_compactsAndKeepsTheNewestWithinTheLimits_onlyOnceTheQueueHasPassedThem()
+      throws Exception {
+    RunRepository repository = new RunRepository(tmp.resolve("state"));
+    RunBook book = new RunBook(repository, Clock.systemUTC());
+    Instant now = Instant.parse("2026-12-07T12:00:00Z");
+    Path work = tmp.resolve("work");
+    for (int i = 0; i < 8; i++) {
+      Run run = rejected(i, now.minusSeconds(100 - i), "queue/20261207T0000" + i + "0.000Z-x");
+      run.runDir = Files.createDirectories(work.resolve("runs/r" + i)).toString();
+      Files.writeString(Path.of(run.runDir).resolve("config.env"), "X=1\n");
+      book.add(run);
+      run.statusPending = false;
+    }
+    // one whose entry the queue listing has not passed yet, and one too old to keep
+    book.add(rejected(8, now.minusSeconds(200), "queue/20261207T130000.000Z-x"));
+    book.runs(String.format("%040x", 9) + "-a1").statusPending = false;
+    book.add(rejected(9, now.minus(Duration.ofDays(8)), "queue/20261130T000000.000Z-x"));
+    book.runs(String.format("%040x", 10) + "-a1").statusPending = false;
+
+    Retention.prune(book, work, "queue/20261207T115000.000Z", now, 5);
+
+    List<String> kept = book.all().stream().map(r -> r.runId).sorted().toList();
+    assertEquals(List.of("r4", "r5", "r6", "r7", "r8"), kept);
+    for (Run run : book.all()) {
+      assertNull(run.runDir);
+      assertNull(run.request.author());
+      assertNull(run.request.message());
+      assertTrue(run.message.length() <= Retention.MAX_MESSAGE, run.message);
+      assertTrue(!run.message.contains("\n"), run.message);
+    }
+    try (var left = Files.list(work.resolve("runs"))) {
+      assertEquals(List.of(), left.toList());
+    }
+    assertEquals(5, new RunRepository(tmp.resolve("state")).loadAll().size());
+  }
+}
