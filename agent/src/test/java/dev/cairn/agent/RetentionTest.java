@@ -46,7 +46,7 @@ class RetentionTest {
   void prune_compactsAndKeepsTheNewestWithinTheLimits_onlyOnceTheQueueHasPassedThem()
       throws Exception {
     RunRepository repository = new RunRepository(tmp.resolve("state"));
-    RunBook book = new RunBook(repository, Clock.systemUTC());
+    RunBook book = new RunBook(repository, Clock.systemUTC(), RunObserver.NONE);
     Instant now = Instant.parse("2026-12-07T12:00:00Z");
     Path work = tmp.resolve("work");
     for (int i = 0; i < 8; i++) {
