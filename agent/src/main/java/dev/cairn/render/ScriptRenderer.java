@@ -236,6 +236,10 @@ public final class ScriptRenderer {
     m.put("account", res.account());
     m.put("gpus", res.gpus());
     m.put("cpus", res.cpus());
+    // one task per GPU (Lightning's SLURM DDP starts a rank per task), the cores shared among them
+    int tasks = Math.max(1, res.gpus());
+    m.put("tasks", tasks);
+    m.put("cpus_per_task", Math.max(1, res.cpus() / tasks));
     m.put("mem_mb", res.memMb());
     m.put("time_seconds", limit.toSeconds());
     m.put("slurm_time", slurmTime(limit));

@@ -54,16 +54,61 @@ final class TerratorchContext {
     m.put("version", version);
     m.put("blocks", model.blocks());
     m.put("neck_indices", model.neckIndices());
+    m.put("hf_repo", model.hfRepo());
+    m.put("hf_file", model.hfFile());
+    m.put("hf_cache_dir", "models--" + model.hfRepo().replace("/", "--"));
     m.put("smoke", "true".equals(config.values().get("SMOKE")));
     Monitor monitor = monitor(task, config.gates().get(task.name()), version);
     m.put("monitor", monitor.metric());
     m.put("monitor_mode", monitor.mode());
     boolean terratorch = "terratorch".equals(config.trainer());
+    if (terratorch) {
+      checkVersion(task, model, config.gates().get(task.name()), version);
+    }
     m.put("config", terratorch ? effectiveConfig(task, model, templates, site) : "");
     m.put(
         "plot_script",
         terratorch ? embeddable(read(PLOT_SCRIPT, templates, site), PLOT_SCRIPT) : "");
     return m;
+  }
+
+  /**
+   * Refuses a backbone or a gate metric that the site's TerraTorch version does not have: the job
+   * would fail at model build, or pass no gate, after its queue wait.
+   */
+  static void checkVersion(
+      TaskDefinition task, ModelCatalogue.Model model, QualityGate gate, String version) {
+    if (!model.in(version)) {
+      throw new CairnException(
+          "GEOFM="
+              + model.name()
+              + " is not registered in TerraTorch "
+              + version
+              + " (the agent's CAIRN_TERRATORCH_VERSION); it is in "
+              + String.join(", ", model.versions())
+              + ": pick another backbone of "
+              + ModelCatalogue.SOURCE
+              + " or run a version that has it");
+    }
+    if (task.metrics().isEmpty() || gate == null) {
+      return;
+    }
+    TerratorchMetrics metrics = TerratorchMetrics.bundled();
+    String canonical = metrics.canonical(task.metrics(), gate.metric());
+    if (canonical != null && metrics.inVersion(task.metrics(), canonical, version) == null) {
+      throw new CairnException(
+          task.gateKey()
+              + "="
+              + gate
+              + ": TerraTorch "
+              + version
+              + " (the agent's CAIRN_TERRATORCH_VERSION) does not log "
+              + gate.metric()
+              + " for "
+              + task.name()
+              + "; gate on a metric that version logs, such as test/"
+              + (task.metrics().equals("regression") ? "RMSE" : "mIoU"));
+    }
   }
 
   /**
