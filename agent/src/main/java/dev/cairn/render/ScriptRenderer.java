@@ -50,7 +50,7 @@ public final class ScriptRenderer {
     return templates;
   }
 
-  Site site() {
+  public Site site() {
     return site;
   }
 
