@@ -515,38 +515,18 @@ TT_ARGS=(
   --model.init_args.model_args.backbone prithvi_eo_v2_300
   --trainer.logger.class_path CSVLogger
   --trainer.logger.init_args.save_dir '/scratch/it'\''s $(touch PWNED) `id` "q"; next/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/predictions/biomass'
-  --trainer.callbacks+=ModelCheckpoint
-  --trainer.callbacks.dirpath "$TT_CKPT"
-  --trainer.callbacks.filename best
-  --trainer.callbacks.monitor val/RMSE
-  --trainer.callbacks.mode min
-  --trainer.callbacks.save_top_k 1
-  --trainer.callbacks.enable_version_counter false
-  --trainer.callbacks+=ModelCheckpoint
-  --trainer.callbacks.dirpath "$TT_CKPT"
-  --trainer.callbacks.filename latest
-  --trainer.callbacks.monitor epoch
-  --trainer.callbacks.mode max
-  --trainer.callbacks.save_top_k 1
-  --trainer.callbacks.every_n_epochs 1
-  --trainer.callbacks.save_on_train_epoch_end true
-  --trainer.callbacks.enable_version_counter false
+  --trainer.callbacks '[{"class_path":"lightning.pytorch.callbacks.ModelCheckpoint","init_args":{"dirpath":"/scratch/it'\''s $(touch PWNED) `id` \"q\"; next/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/checkpoints/biomass","filename":"best","monitor":"val/RMSE","mode":"min","save_top_k":1,"enable_version_counter":false}},{"class_path":"lightning.pytorch.callbacks.ModelCheckpoint","init_args":{"dirpath":"/scratch/it'\''s $(touch PWNED) `id` \"q\"; next/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/checkpoints/biomass","filename":"latest","monitor":"epoch","mode":"max","save_top_k":1,"every_n_epochs":1,"save_on_train_epoch_end":true,"enable_version_counter":false}}]'
 )
 if [ -n "${SLURM_JOB_ID:-}" ]; then
   # the agent resubmits stopped jobs: Lightning must not requeue them itself on SIGUSR1
   TT_ARGS+=(
-    --trainer.plugins lightning.pytorch.plugins.environments.SLURMEnvironment
-    --trainer.plugins.auto_requeue false
+    --trainer.plugins '{"class_path": "lightning.pytorch.plugins.environments.SLURMEnvironment", "init_args": {"auto_requeue": false}}'
   )
 fi
 
-# fit alone writes stopped.ckpt on a stop: a stop during test must leave nothing that a later fit
-# would take for training progress
-TT_FIT=(
-  --trainer.callbacks+=OnExceptionCheckpoint
-  --trainer.callbacks.dirpath "$TT_CKPT"
-  --trainer.callbacks.filename stopped
-)
+# fit alone writes stopped.ckpt on a stop (its callbacks replace TT_ARGS' list): a stop during test
+# must leave nothing that a later fit would take for training progress
+TT_FIT=(--trainer.callbacks '[{"class_path":"lightning.pytorch.callbacks.ModelCheckpoint","init_args":{"dirpath":"/scratch/it'\''s $(touch PWNED) `id` \"q\"; next/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/checkpoints/biomass","filename":"best","monitor":"val/RMSE","mode":"min","save_top_k":1,"enable_version_counter":false}},{"class_path":"lightning.pytorch.callbacks.ModelCheckpoint","init_args":{"dirpath":"/scratch/it'\''s $(touch PWNED) `id` \"q\"; next/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/checkpoints/biomass","filename":"latest","monitor":"epoch","mode":"max","save_top_k":1,"every_n_epochs":1,"save_on_train_epoch_end":true,"enable_version_counter":false}},{"class_path":"lightning.pytorch.callbacks.OnExceptionCheckpoint","init_args":{"dirpath":"/scratch/it'\''s $(touch PWNED) `id` \"q\"; next/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/checkpoints/biomass","filename":"stopped"}}]')
 RESUME=()
 TT_LATEST=$(ls -t "$TT_CKPT"/stopped.ckpt "$TT_CKPT"/latest.ckpt "$TT_ROOT"/hpc_ckpt_*.ckpt 2>/dev/null | head -n 1 || true)
 if [ -n "$TT_LATEST" ]; then

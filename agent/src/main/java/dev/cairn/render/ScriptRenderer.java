@@ -113,8 +113,14 @@ public final class ScriptRenderer {
   }
 
   private Map<String, Object> terratorch(JobSpec job, ExperimentConfig config) {
-    return Map.of(
-        "tt", TerratorchContext.of(job.task(), job.trial().model(), config, templates, site));
+    Map<String, Object> tt =
+        TerratorchContext.of(job.task(), job.trial().model(), config, templates, site);
+    String dir = job.checkpointDir().toString();
+    String metric = (String) tt.get("monitor");
+    String mode = (String) tt.get("monitor_mode");
+    tt.put("callbacks", TerratorchContext.callbacks(dir, metric, mode, false));
+    tt.put("callbacks_fit", TerratorchContext.callbacks(dir, metric, mode, true));
+    return Map.of("tt", tt);
   }
 
   private void checkScheduler(String scheduler) {

@@ -1,6 +1,9 @@
 package dev.cairn.render;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.cairn.CairnException;
+import dev.cairn.Json;
 import dev.cairn.config.ExperimentConfig;
 import dev.cairn.config.ModelCatalogue;
 import dev.cairn.config.QualityGate;
@@ -10,7 +13,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -126,6 +131,54 @@ final class TerratorchContext {
       }
     }
     return new Monitor("val/loss", "min");
+  }
+
+  /**
+   * The trainer's callbacks as one {@code --trainer.callbacks} value (a JSON list, which replaces
+   * the task config's list): {@code best.ckpt} by the monitor, {@code latest.ckpt} every epoch and,
+   * on fit alone, {@code stopped.ckpt} when Lightning stops on an exception (SIGTERM included).
+   */
+  static String callbacks(String dir, String monitor, String mode, boolean fit) {
+    List<Map<String, Object>> list = new ArrayList<>();
+    Map<String, Object> best = new LinkedHashMap<>();
+    best.put("dirpath", dir);
+    best.put("filename", "best");
+    best.put("monitor", monitor);
+    best.put("mode", mode);
+    best.put("save_top_k", 1);
+    best.put("enable_version_counter", false);
+    list.add(callback("lightning.pytorch.callbacks.ModelCheckpoint", best));
+    Map<String, Object> latest = new LinkedHashMap<>();
+    latest.put("dirpath", dir);
+    latest.put("filename", "latest");
+    latest.put("monitor", "epoch");
+    latest.put("mode", "max");
+    latest.put("save_top_k", 1);
+    latest.put("every_n_epochs", 1);
+    latest.put("save_on_train_epoch_end", true);
+    latest.put("enable_version_counter", false);
+    list.add(callback("lightning.pytorch.callbacks.ModelCheckpoint", latest));
+    if (fit) {
+      Map<String, Object> stopped = new LinkedHashMap<>();
+      stopped.put("dirpath", dir);
+      stopped.put("filename", "stopped");
+      list.add(callback("lightning.pytorch.callbacks.OnExceptionCheckpoint", stopped));
+    }
+    try {
+      return Json.MAPPER
+          .writer()
+          .without(SerializationFeature.INDENT_OUTPUT)
+          .writeValueAsString(list);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Map<String, Object> callback(String classPath, Map<String, Object> args) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("class_path", classPath);
+    m.put("init_args", args);
+    return m;
   }
 
   /** The task's YAML with the SelectIndices neck's indices set for the backbone. */

@@ -152,7 +152,7 @@ class TerratorchConfigsTest {
     ExperimentConfig cfg = config("TASKS=crop_classification\nSTAGES=train,evaluate\n");
     JobSpec train = jobs(cfg).get(0);
     String evaluate = render(cfg, train.evaluate("", null), "1.1", "slurm");
-    assertFalse(evaluate.contains("callbacks+=OnExceptionCheckpoint"), evaluate);
+    assertFalse(evaluate.contains("OnExceptionCheckpoint\""), evaluate);
     String all = render("TASKS=crop_classification\n", "crop_classification", "1.1");
     String args =
         all.substring(all.indexOf("TT_ARGS=("), all.indexOf("\n)\n", all.indexOf("TT_ARGS=(")));
@@ -205,7 +205,7 @@ class TerratorchConfigsTest {
     for (String version : List.of("1.1", "1.2")) {
       assertTrue(
           render("LANDSLIDE_QUALITY_GATE=test/Boundary_mIoU>=0.2\n", "landslide", version)
-              .contains("--trainer.callbacks.monitor val/Boundary_mIoU\n"),
+              .contains("\"monitor\":\"val/Boundary_mIoU\""),
           version);
     }
   }

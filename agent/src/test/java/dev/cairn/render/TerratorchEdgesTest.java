@@ -10,6 +10,7 @@ import dev.cairn.collect.JobOutputs;
 import dev.cairn.config.ExperimentConfig;
 import dev.cairn.plan.JobSpec;
 import dev.cairn.plan.RunPlan;
+import dev.cairn.testing.FakeDatasets;
 import dev.cairn.testing.Fixtures;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -60,11 +61,13 @@ class TerratorchEdgesTest {
   private ExperimentConfig config(String extra) throws IOException {
     StringBuilder text =
         new StringBuilder("EXPERIMENT_NAME=tt\nTRAINER=terratorch\nSCHEDULER=local\nEPOCHS=2\n");
-    for (String task : List.of("crop", "landslide", "biomass")) {
+    for (String task : List.of("crop_classification", "landslide", "biomass")) {
       Path data = tmp.resolve("data/" + task);
-      Files.createDirectories(data.resolve("test_images"));
-      Files.writeString(data.resolve("test_images/tile_1.tif"), "t");
-      text.append(task.toUpperCase()).append("_DATASET_PATH=").append(data).append('\n');
+      if (!Files.exists(data)) {
+        FakeDatasets.write(task, data, 1);
+      }
+      String key = task.equals("crop_classification") ? "CROP" : task.toUpperCase();
+      text.append(key).append("_DATASET_PATH=").append(data).append('\n');
     }
     return ExperimentConfig.parse(
         (text + extra).getBytes(StandardCharsets.UTF_8), "config.env", Fixtures.tasks());
