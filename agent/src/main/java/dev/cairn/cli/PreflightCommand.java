@@ -72,12 +72,20 @@ final class PreflightCommand implements Callable<Integer> {
               + String.join(", ", TerratorchMetrics.VERSIONS));
       return 2;
     }
+    long start = System.nanoTime();
     List<String> problems = new Preflight(System.getenv(), v).check(cfg);
+    double seconds = (System.nanoTime() - start) / 1e9;
     problems.forEach(err::println);
     if (problems.isEmpty()) {
       spec.commandLine()
           .getOut()
-          .println("preflight: " + config + " is good to go (TerraTorch " + v + ")");
+          .println(
+              String.format(
+                  java.util.Locale.ROOT,
+                  "preflight: %s is good to go (TerraTorch %s; checked in %.2f s)",
+                  config,
+                  v,
+                  seconds));
       return 0;
     }
     err.flush();

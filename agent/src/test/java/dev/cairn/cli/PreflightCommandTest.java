@@ -49,7 +49,9 @@ class PreflightCommandTest {
   @Test
   void goodDatasets_exit0() throws Exception {
     assertEquals(0, preflight(""), err.toString(StandardCharsets.UTF_8));
-    assertTrue(out.toString(StandardCharsets.UTF_8).contains("is good to go (TerraTorch 1.1)"));
+    assertTrue(
+        out.toString(StandardCharsets.UTF_8)
+            .contains("is good to go (TerraTorch 1.1; checked in "));
   }
 
   @Test
