@@ -50,6 +50,9 @@ class TerratorchEdgesTest {
             + "  touch \"$CAIRN_OUTPUT_DIR/started-$1\"\n"
             + "  while :; do sleep 1; done\n"
             + "fi\n"
+            + "if [ \"$1\" = test ] && [ -n \"${EDGE_SLOW_TEST:-}\" ]; then\n"
+            + "  export CAIRN_STANDIN_BATCH_SECONDS=1\n"
+            + "fi\n"
             + "touch \"$CAIRN_OUTPUT_DIR/started-$1\"\n"
             + "export PATH=\"$EDGE_REAL_PATH\"\n"
             + "exec "
@@ -128,6 +131,23 @@ class TerratorchEdgesTest {
 
   private static void term(Process p) throws Exception {
     assertEquals(0, new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor());
+  }
+
+  @Test
+  void stopDuringTest_leavesNoStoppedCheckpointForTheNextFit() throws Exception {
+    JobSpec job = job(config(""), "landslide");
+    extraEnv.put("EDGE_SLOW_TEST", "1");
+    Process p = start(job, "0.01");
+    awaitStarted(p, job, "test");
+    // the stand-in tests 4 batches of a second each; its SIGTERM handler is in place well before
+    Thread.sleep(2000);
+    term(p);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), text(log(job)));
+    assertEquals(143, p.exitValue(), text(log(job)));
+    assertFalse(
+        Files.exists(job.checkpointDir().resolve("stopped.ckpt")),
+        "a stop during test must leave nothing that the next fit resumes from: " + text(log(job)));
+    assertTrue(Files.exists(job.checkpointDir().resolve("latest.ckpt")), text(log(job)));
   }
 
   @Test
