@@ -98,7 +98,7 @@ public final class Preflight {
     }
   }
 
-  private static void dataset(
+  static void dataset(
       TaskDefinition task,
       String path,
       Layouts.Layout layout,

@@ -147,4 +147,37 @@ class PreflightTest {
     FakeDatasets.delete(crop);
     assertEquals(List.of(), check(config("TRAINER=demo\n"), Map.of()));
   }
+
+  @Test
+  void splits_needTheirFileLists_andAreRefusedWhereTheDatamoduleTakesNone() throws IOException {
+    ExperimentConfig cfg = config("");
+    List<String> problems = new java.util.ArrayList<>();
+    for (var task : cfg.tasks()) {
+      Preflight.dataset(
+          task,
+          cfg.datasetPaths().get(task.name()),
+          Layouts.TASKS.get(task.name()),
+          List.of("fold1"),
+          problems);
+    }
+    assertTrue(
+        problems.contains(
+            "SPLITS=fold1: crop_classification's datamodule"
+                + " (MultiTemporalCropClassificationDataModule) takes no split files; SPLITS is not"
+                + " supported for crop_classification"),
+        problems.toString());
+    assertTrue(
+        problems.contains(
+            "BIOMASS_DATASET_PATH=" + biomass + ": SPLITS=fold1 needs splits/fold1/train.txt"),
+        problems.toString());
+    Files.createDirectories(biomass.resolve("splits/fold1"));
+    Files.writeString(biomass.resolve("splits/fold1/train.txt"), "tile_0\n");
+    Files.writeString(biomass.resolve("splits/fold1/val.txt"), "tile_1\n");
+    List<String> again = new java.util.ArrayList<>();
+    var bio =
+        cfg.tasks().stream().filter(t -> t.name().equals("biomass")).findFirst().orElseThrow();
+    Preflight.dataset(
+        bio, biomass.toString(), Layouts.TASKS.get("biomass"), List.of("fold1"), again);
+    assertEquals(List.of(), again);
+  }
 }
