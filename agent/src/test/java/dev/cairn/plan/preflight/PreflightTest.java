@@ -1,6 +1,7 @@
 package dev.cairn.plan.preflight;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.config.ExperimentConfig;
 import dev.cairn.testing.FakeDatasets;
