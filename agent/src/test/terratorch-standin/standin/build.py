@@ -2,6 +2,7 @@
 
 import glob
 import os
+import sys
 
 from . import tiff
 from .errors import EinopsError, LocalEntryNotFoundError, MisconfigurationException, RasterioIOError
@@ -98,9 +99,14 @@ class DataModule:
                 self.channels = len(out)
             else:
                 self.channels = file_bands
+            for key in ("means", "stds"):  # cli.csv means_length: Normalize broadcasts over channels
+                values = self.args.get(key)
+                if isinstance(values, list) and len(values) not in (1, self.channels):
+                    raise RuntimeError(f"The size of tensor a ({self.channels}) must match the size of tensor b "
+                                       f"({len(values)}) at non-singleton dimension 1")
             if ds and len(ds) != file_bands:
                 print(f"standin: note: dataset_bands lists {len(ds)} bands, {path} has {file_bands} "
-                      "(TerraTorch does not check this)")
+                      "(TerraTorch does not check this)", file=sys.stderr)
             return
         if file_bands % self.channels:
             raise EinopsError(f"Shape mismatch, can't divide axis of length {file_bands} in chunks of {self.channels}")
@@ -150,8 +156,12 @@ class Model:
         self.num_frames = int(bkw.get("num_frames", 1))
         if bkw.get("pretrained"):
             _weights(row)
-        channels = [self.embed] * len(bkw.get("out_indices", range(self.depth)))
+        # PrithviViT.out_channels = embed_dim * frames (tubelet 1): one entry per block
+        channels = [self.embed * self.num_frames] * len(bkw.get("out_indices", range(self.depth)))
+        self.time_dim = None
         for op in ma.pop("necks", None) or []:
+            if op.get("name") == "ReshapeTokensToImage":
+                self.time_dim = int(op.get("effective_time_dim", 1))
             channels = _neck(contract, dict(op), channels)
         _check_kwargs(contract, f"decoder:{decoder}", dkw, skip={"embed_dim"}, missing=f"Model {decoder} not found")
         head = "head:RegressionHead" if self.task == "regression" else "head:SegmentationHead"
@@ -160,8 +170,10 @@ class Model:
         unused = {k: v for k, v in ma.items() if k not in factory or k == "task"}
         if unused:
             raise ValueError(f"arguments {unused} were passed but not used.")
-        if self.task == "segmentation" and self.num_classes is None:
-            raise KeyError("num_classes")  # configure_metrics reads model_args['num_classes']
+        if self.task == "segmentation" and self.num_classes is None:  # cli.csv num_classes_head
+            raise Exception("num_classes must be defined for segmentation task")  # noqa: TRY002
+        if self.task == "regression" and self.num_classes is not None:
+            raise TypeError("RegressionHead.__init__() got an unexpected keyword argument 'num_classes'")
 
     def first_batch(self, dm):
         """cli.csv channel_mismatch: the patch embedding is built for in_chans channels."""
@@ -173,6 +185,9 @@ class Model:
         if dm.frames != self.num_frames:
             raise RuntimeError(f"The size of tensor a ({dm.frames * 196 + 1}) must match the size of tensor b "
                                f"({self.num_frames * 196 + 1}) at non-singleton dimension 1")
+        if self.time_dim is not None and self.time_dim != self.num_frames:  # cli.csv reshape_time_dim
+            raise ValueError(f"Cannot infer grid shape from from input tokens ({self.num_frames * 196 + 1}) with "
+                             "image_size = (224, 224) in neck ReshapeTokensToImage. ")
 
 
 def _prefixed(ma, prefix):

@@ -34,6 +34,9 @@ def _merge(base, new):
         base = {}
     out = dict(base)
     for key, value in new.items():
+        if key.endswith("+"):  # append in a config file
+            out[key[:-1]] = list(out.get(key[:-1]) or []) + (value if isinstance(value, list) else [value])
+            continue
         out[key] = _merge(out[key], value) if key in out and isinstance(out[key], dict) else copy.deepcopy(value)
     return out
 
@@ -46,17 +49,39 @@ def _value(text):
 
 
 def _set(cfg, dotted, value):
+    """A dotted flag; 'key+' appends to a list, and keys below a list of classes set the last one's
+    init_args (jsonargparse list append and short notation)."""
     parts = dotted.split(".")
     if parts[0] in ("model", "data") and len(parts) > 1 and parts[1] not in SPEC_KEYS:
         parts.insert(1, "init_args")  # --data.batch_size is short for --data.init_args.batch_size
     if len(parts) == 1 and parts[0] in ("model", "data") and isinstance(value, str):
         value = {"class_path": value}
     node = cfg
-    for part in parts[:-1]:
-        if not isinstance(node.get(part), dict):
+    i = 0
+    while i < len(parts) - 1:
+        part = parts[i]
+        child = node.get(part)
+        if isinstance(child, list) and child and isinstance(child[-1], dict):
+            node = child[-1]
+            if parts[i + 1] not in SPEC_KEYS:
+                parts.insert(i + 1, "init_args")
+            i += 1
+            if parts[i] == "init_args" and i < len(parts) - 1:
+                node = node.setdefault("init_args", {})
+                i += 1
+            continue
+        if not isinstance(child, dict):
             node[part] = {}
         node = node[part]
-    node[parts[-1]] = _merge(node.get(parts[-1]), value) if isinstance(value, dict) else value
+        i += 1
+    last = parts[-1]
+    if last.endswith("+"):
+        items = value if isinstance(value, list) else [value]
+        items = [{"class_path": v} if isinstance(v, str) and last[:-1] in ("callbacks", "logger", "plugins") else v
+                 for v in items]
+        node[last[:-1]] = list(node.get(last[:-1]) or []) + items
+        return
+    node[last] = _merge(node.get(last), value) if isinstance(value, dict) else value
 
 
 def parse_argv(argv):
@@ -82,7 +107,7 @@ def parse_argv(argv):
         else:
             raise ParseError(f"Unrecognized arguments: {arg}")
         i += 1
-        if key.split(".")[0] not in allowed:
+        if key.split(".")[0].rstrip("+") not in allowed:
             raise ParseError(f"Unrecognized arguments: --{key}")
         if key == "config":
             try:

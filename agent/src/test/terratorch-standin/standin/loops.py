@@ -166,8 +166,6 @@ class Run(Setup):
         out_dir = self.cfg.get("predict_output_dir")
         for i, path in enumerate(files):
             self._sleep()  # prediction_loop: never checks received_sigterm
-            if not self.dm.generic:  # cli.csv predict_without_filenames
-                raise TypeError("'NoneType' object is not iterable")
             if not os.path.exists(out_dir):
                 os.makedirs(out_dir, exist_ok=True)
             prefix = self.cfg.get("output_file_prefix")

@@ -56,7 +56,9 @@ class Setup:
         if self.cfg.get("optimizer") is None and self.model_args.get("optimizer"):
             self.opt_name = self.model_args["optimizer"]
         self._slurm()
-        job = os.environ.get("SLURM_JOB_ID") if self.slurm else None
+        job = os.environ.get("SLURM_JOB_ID", "")  # SLURMEnvironment.job_id(): the TensorBoard version
+        interactive = os.environ.get("SLURM_JOB_NAME") in ("bash", "interactive")
+        job = int(job) if job.isdigit() and not interactive else None
         self.loggers = make_loggers(self.trainer, self.trainer.get("logger") or [], self.root, self.c.version, job)
         self._callbacks()
 
@@ -110,6 +112,14 @@ class Setup:
         first = next(iter(self.files.values()))[0]
         self.dm.first_sample(first)
         self.model.first_batch(self.dm)
+        given = self.cfg.get("ckpt_path")
+        if given not in (None, "last", "best", "hpc") and not os.path.exists(given):
+            raise FileNotFoundError(f"Checkpoint file not found: {given}")
+        if self.sub == "predict":  # CustomWriter.write_on_batch_end, cli.csv predict_without_filenames
+            if not self.dm.generic:
+                raise TypeError("'NoneType' object is not iterable")
+            if self.cfg.get("predict_output_dir") is None:
+                raise TypeError("stat: path should be string, bytes, os.PathLike or integer, not NoneType")
         if self.sub == "fit" and self.runs_val():
             names = {"val/loss", "train/loss", "epoch", "step"} | set(self.c.metrics(self.model_class, "val",
                                                                                      self.class_labels()))

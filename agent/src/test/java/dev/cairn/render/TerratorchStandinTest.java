@@ -15,7 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Runs the stand-in's own self-test ({@code agent/src/test/terratorch-standin/test_standin.py}):
  * each rejection the TerraTorch contract table asks for (unknown key exits 2, unknown band is a
  * KeyError, channel mismatch, unlogged monitor, neck index past the depth, version gating of a
- * backbone and of Boundary_mIoU, predict's int16 default) and the training emulation.
+ * backbone and of Boundary_mIoU, predict's int16 default), the training emulation, and that every
+ * row of the contract tables in {@code examples/terratorch/contract/} cites its upstream file and
+ * tag.
  */
 final class TerratorchStandinTest {
   @TempDir Path tmp;
