@@ -134,6 +134,9 @@ class TerratorchContractTest {
                 refused++;
                 continue;
               }
+              // test and predict name the best checkpoint, which validate-only checks exists
+              Files.createDirectories(spec.checkpointDir());
+              Files.writeString(spec.checkpointDir().resolve("best.ckpt"), "{}");
               Path script =
                   spec.script().resolveSibling(spec.script().getFileName() + "." + version + ".sh");
               Files.createDirectories(script.getParent());
