@@ -19,7 +19,7 @@ export CAIRN_GEOFM=prithvi_eo_v2_300
 export CAIRN_EPOCHS=4
 export CAIRN_BATCH_SIZE=8
 export CAIRN_NUM_WORKERS=2
-export CAIRN_LEARNING_RATE=1e-4
+export CAIRN_LEARNING_RATE=''
 export CAIRN_SEED=42
 export CAIRN_DATASET_PATH=''
 mkdir -p "$CAIRN_OUTPUT_DIR" "$CAIRN_CHECKPOINT_DIR"
@@ -56,11 +56,17 @@ echo "cairn: $(date -u +%Y-%m-%dT%H:%M:%SZ) ${CAIRN_TASK} attempt ${CAIRN_ATTEMP
 # (TIMEOUT, which the agent resubmits from the checkpoint as a new attempt), and exits 143, a
 # failure, if no end comes within the warning time (a stray signal). CAIRN_STOP_WAIT_SECONDS in
 # the job's environment shortens that wait (tests).
+# A workload that never reads TERM (Lightning's prediction loop) sets CAIRN_STOP_SIGNAL=KILL while
+# it runs.
 CAIRN_CHILD=0
 CAIRN_STOPPED=
+CAIRN_STOP_SIGNAL=TERM
 cairn_forward() {
   if [ "$CAIRN_STOPPED" != TERM ]; then CAIRN_STOPPED=$1; fi
-  if [ "$CAIRN_CHILD" -ne 0 ]; then
+  if [ "$CAIRN_CHILD" -ne 0 ] && [ "$CAIRN_STOP_SIGNAL" = KILL ]; then
+    echo "cairn: stop requested ($1), ending the workload (it does not stop on TERM)" >&2
+    kill -KILL "$CAIRN_CHILD" 2>/dev/null || true
+  elif [ "$CAIRN_CHILD" -ne 0 ]; then
     echo "cairn: stop requested ($1), asking the workload to checkpoint" >&2
     kill -TERM "$CAIRN_CHILD" 2>/dev/null || true
   fi
@@ -147,7 +153,7 @@ cairn_run() {
 
 # Demo workload: a small real model on synthetic multi-temporal stacks (examples/demo-trainer).
 cairn_run java -Xmx512m -jar /opt/cairn/demo-trainer.jar --task crop_classification \
-  --epochs 4 --seed 42 --learning-rate 1e-4 \
+  --epochs 4 --seed 42 \
   --batch-size 8 --num-workers 2 \
   --output-dir /scratch/cairn/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/predictions/crop_classification --checkpoint-dir /scratch/cairn/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/checkpoints/crop_classification
 echo "cairn: $(date -u +%Y-%m-%dT%H:%M:%SZ) ${CAIRN_TASK} finished"

@@ -24,7 +24,7 @@ export CAIRN_GEOFM=prithvi_eo_v2_300
 export CAIRN_EPOCHS=10
 export CAIRN_BATCH_SIZE=8
 export CAIRN_NUM_WORKERS=2
-export CAIRN_LEARNING_RATE=1e-4
+export CAIRN_LEARNING_RATE=''
 export CAIRN_SEED=42
 export CAIRN_DATASET_PATH=/data/biomass,v2
 mkdir -p "$CAIRN_OUTPUT_DIR" "$CAIRN_CHECKPOINT_DIR"
@@ -61,11 +61,17 @@ echo "cairn: $(date -u +%Y-%m-%dT%H:%M:%SZ) ${CAIRN_TASK} attempt ${CAIRN_ATTEMP
 # (TIMEOUT, which the agent resubmits from the checkpoint as a new attempt), and exits 143, a
 # failure, if no end comes within the warning time (a stray signal). CAIRN_STOP_WAIT_SECONDS in
 # the job's environment shortens that wait (tests).
+# A workload that never reads TERM (Lightning's prediction loop) sets CAIRN_STOP_SIGNAL=KILL while
+# it runs.
 CAIRN_CHILD=0
 CAIRN_STOPPED=
+CAIRN_STOP_SIGNAL=TERM
 cairn_forward() {
   if [ "$CAIRN_STOPPED" != TERM ]; then CAIRN_STOPPED=$1; fi
-  if [ "$CAIRN_CHILD" -ne 0 ]; then
+  if [ "$CAIRN_CHILD" -ne 0 ] && [ "$CAIRN_STOP_SIGNAL" = KILL ]; then
+    echo "cairn: stop requested ($1), ending the workload (it does not stop on TERM)" >&2
+    kill -KILL "$CAIRN_CHILD" 2>/dev/null || true
+  elif [ "$CAIRN_CHILD" -ne 0 ]; then
     echo "cairn: stop requested ($1), asking the workload to checkpoint" >&2
     kill -TERM "$CAIRN_CHILD" 2>/dev/null || true
   fi
@@ -160,18 +166,23 @@ TT_DATA=(
   --data.init_args.test_data_root /data/biomass,v2/test_images
   --data.init_args.test_label_data_root /data/biomass,v2/test_labels
 )
-TT_PREDICT=(--data.init_args.predict_data_root /data/biomass,v2/test_images)
+# float32 predictions: the default --out_dtype (int16) would truncate fractional Mg/ha
+TT_PREDICT=(--data.init_args.predict_data_root /data/biomass,v2/test_images --out_dtype float32)
 TT_RGB=2,1,0
 # TerraTorch 1.1: fine-tune prithvi_eo_v2_300 (24 blocks; the neck's SelectIndices take
 # blocks 5,11,17,23, from the model catalogue examples/terratorch/models.csv) with the task config
 # written below: examples/terratorch/biomass.yaml of the rendered commit, its neck indices set for GEOFM.
+# Each trial has its own config file and Lightning folder, so the trials of a sweep never share
+# neck indices, logs or checkpoints.
 # Checkpoints, named so that later attempts and other processes find them:
 #   best.ckpt     the best epoch by val/RMSE (min); tested and plotted
 #   latest.ckpt   the end of the latest epoch; a new attempt resumes from it
-#   stopped.ckpt  written when the job is asked to stop (OnExceptionCheckpoint on Lightning's SIGTERM
-#                 stop); a new attempt resumes from it when it is newer than latest.ckpt
+#   stopped.ckpt  written when fit is asked to stop (OnExceptionCheckpoint on Lightning's SIGTERM
+#                 stop, on fit only); a new attempt resumes from it when it is newer than latest.ckpt
 TT_DIR='/scratch/it'\''s $(touch PWNED) `id` "q"; next/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1'/terratorch
 TT_CONFIG=$TT_DIR/biomass.yaml
+TT_PLOT=$TT_DIR/biomass.plot_predictions.py
+TT_ROOT='/scratch/it'\''s $(touch PWNED) `id` "q"; next/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1'/lightning/biomass
 TT_CKPT='/scratch/it'\''s $(touch PWNED) `id` "q"; next/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/checkpoints/biomass'
 mkdir -p "$TT_DIR"
 cat > "$TT_CONFIG" <<'CAIRN_TERRATORCH_YAML'
@@ -198,7 +209,6 @@ trainer:
 data:
   class_path: terratorch.datamodules.GenericNonGeoPixelwiseRegressionDataModule
   init_args:
-    data_root: /data/granite-geospatial-biomass
     train_data_root: /data/granite-geospatial-biomass/train_images
     train_label_data_root: /data/granite-geospatial-biomass/train_labels
     val_data_root: /data/granite-geospatial-biomass/val_images
@@ -209,10 +219,16 @@ data:
     label_grep: "*.tif"
     batch_size: 8
     num_workers: 4
-    dataset_bands: [BLUE, GREEN, RED, NIR_NARROW, SWIR_1, SWIR_2]
+    # The dataset's tiles hold 11 bands; -1 marks the ones the model does not take (as in
+    # ibm-granite/granite-geospatial-biomass configs/config.yaml). The band filter picks the
+    # output_bands out of these by name, so the list must name every file band in order.
+    dataset_bands: [-1, BLUE, GREEN, RED, NIR_NARROW, SWIR_1, SWIR_2, -1, -1, -1, -1]
     output_bands: [BLUE, GREEN, RED, NIR_NARROW, SWIR_1, SWIR_2]
-    means: [547.36, 898.56, 1020.91, 2665.50, 2340.58, 1610.18]
-    stds: [411.44, 543.95, 792.23, 1015.68, 1069.80, 1051.77]
+    rgb_indices: [2, 1, 0]
+    # per-band mean and standard deviation of the training tiles, as published with the dataset
+    # (ibm-granite/granite-geospatial-biomass configs/config.yaml)
+    means: [547.36707, 898.5121, 1020.9082, 2665.5352, 2340.584, 1610.1407]
+    stds: [411.4701, 558.54065, 815.94025, 812.4403, 1113.7145, 1067.641]
     no_data_replace: 0
     no_label_replace: -1
 model:
@@ -243,7 +259,7 @@ lr_scheduler:
   init_args:
     monitor: val/loss
 CAIRN_TERRATORCH_YAML
-cat > "$TT_DIR/plot_predictions.py" <<'CAIRN_TERRATORCH_YAML'
+cat > "$TT_PLOT" <<'CAIRN_TERRATORCH_YAML'
 #!/usr/bin/env python3
 """Plots test tiles of a fine-tuned TerraTorch task: input, ground truth and prediction side by side.
 
@@ -459,65 +475,103 @@ cairn_fingerprint() {
 cairn_environment
 cairn_fingerprint /data/biomass,v2
 
+# Notes for the report and status.json: one line each in notes.txt of the output folder.
+cairn_note() {
+  echo "cairn: note: $*" >&2
+  printf '%s\n' "$*" >> "$CAIRN_OUTPUT_DIR/notes.txt"
+}
+rm -f "$CAIRN_OUTPUT_DIR/notes.txt"
+# what the task body says the report must carry (TT_NOTES, set before this file is included)
+for TT_NOTE in ${TT_NOTES[@]+"${TT_NOTES[@]}"}; do
+  cairn_note "$TT_NOTE"
+done
+
+# The backbone's pretrained weights: TerraTorch downloads Prithvi_EO_V2_300M.pt from the Hugging Face
+# hub (ibm-nasa-geospatial/Prithvi-EO-2.0-300M) at every fit, test and predict, unless the cache holds it and
+# HF_HUB_OFFLINE=1 says not to ask the hub (compute nodes without internet; fill the cache on a
+# node that has it: see docs/terratorch.md).
+TT_HF_CACHE=${HF_HUB_CACHE:-${HF_HOME:-${HOME:-/nonexistent}/.cache/huggingface}/hub}
+case "${HF_HUB_OFFLINE:-}" in
+  1|[Oo][Nn]|[Yy][Ee][Ss]|[Tt][Rr][Uu][Ee])
+    if ! ls "$TT_HF_CACHE"/models--ibm-nasa-geospatial--Prithvi-EO-2.0-300M/snapshots/*/Prithvi_EO_V2_300M.pt >/dev/null 2>&1; then
+      echo "cairn: HF_HUB_OFFLINE is set but $TT_HF_CACHE/models--ibm-nasa-geospatial--Prithvi-EO-2.0-300M/snapshots/<revision>/Prithvi_EO_V2_300M.pt is missing; fill the cache on a node with internet: huggingface-cli download ibm-nasa-geospatial/Prithvi-EO-2.0-300M Prithvi_EO_V2_300M.pt" >&2
+      exit 2
+    fi
+    echo "cairn: backbone weights from the Hugging Face cache $TT_HF_CACHE (HF_HUB_OFFLINE)"
+    ;;
+  *)
+    echo "cairn: backbone weights ibm-nasa-geospatial/Prithvi-EO-2.0-300M come from the Hugging Face hub (or its cache $TT_HF_CACHE); set HF_HUB_OFFLINE=1 on nodes without internet"
+    ;;
+esac
+
+# More than one task (one per GPU, --ntasks-per-node under SLURM): Lightning's SLURM environment
+# expects srun to start each rank; the plots run as a single task.
+TT_LAUNCH=()
+TT_LAUNCH_ONE=()
+if [ -n "${SLURM_JOB_ID:-}" ] && [ "${SLURM_NTASKS:-1}" -gt 1 ]; then
+  TT_LAUNCH=(srun --kill-on-bad-exit=1)
+  TT_LAUNCH_ONE=(srun --ntasks=1 --nodes=1)
+fi
+
 TT_ARGS=(
   --config "$TT_CONFIG"
   --seed_everything 42
   --trainer.max_epochs 10
-  --trainer.default_root_dir '/scratch/it'\''s $(touch PWNED) `id` "q"; next/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1'/lightning/biomass
-  "${TT_DATA[@]}"
+  --trainer.default_root_dir "$TT_ROOT"
+  ${TT_DATA[@]+"${TT_DATA[@]}"}
   --data.init_args.batch_size 8
   --data.init_args.num_workers 2
   --model.init_args.model_args.backbone prithvi_eo_v2_300
-  --optimizer.init_args.lr 1e-4
   --trainer.logger.class_path CSVLogger
   --trainer.logger.init_args.save_dir '/scratch/it'\''s $(touch PWNED) `id` "q"; next/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/predictions/biomass'
-  --trainer.callbacks+=ModelCheckpoint
-  --trainer.callbacks.dirpath "$TT_CKPT"
-  --trainer.callbacks.filename best
-  --trainer.callbacks.monitor val/RMSE
-  --trainer.callbacks.mode min
-  --trainer.callbacks.save_top_k 1
-  --trainer.callbacks.enable_version_counter false
-  --trainer.callbacks+=ModelCheckpoint
-  --trainer.callbacks.dirpath "$TT_CKPT"
-  --trainer.callbacks.filename latest
-  --trainer.callbacks.monitor epoch
-  --trainer.callbacks.mode max
-  --trainer.callbacks.save_top_k 1
-  --trainer.callbacks.every_n_epochs 1
-  --trainer.callbacks.save_on_train_epoch_end true
-  --trainer.callbacks.enable_version_counter false
-  --trainer.callbacks+=OnExceptionCheckpoint
-  --trainer.callbacks.dirpath "$TT_CKPT"
-  --trainer.callbacks.filename stopped
+  --trainer.callbacks '[{"class_path":"lightning.pytorch.callbacks.ModelCheckpoint","init_args":{"dirpath":"/scratch/it'\''s $(touch PWNED) `id` \"q\"; next/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/checkpoints/biomass","filename":"best","monitor":"val/RMSE","mode":"min","save_top_k":1,"enable_version_counter":false}},{"class_path":"lightning.pytorch.callbacks.ModelCheckpoint","init_args":{"dirpath":"/scratch/it'\''s $(touch PWNED) `id` \"q\"; next/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/checkpoints/biomass","filename":"latest","monitor":"epoch","mode":"max","save_top_k":1,"every_n_epochs":1,"save_on_train_epoch_end":true,"enable_version_counter":false}}]'
 )
 if [ -n "${SLURM_JOB_ID:-}" ]; then
   # the agent resubmits stopped jobs: Lightning must not requeue them itself on SIGUSR1
   TT_ARGS+=(
-    --trainer.plugins lightning.pytorch.plugins.environments.SLURMEnvironment
-    --trainer.plugins.auto_requeue false
+    --trainer.plugins '{"class_path": "lightning.pytorch.plugins.environments.SLURMEnvironment", "init_args": {"auto_requeue": false}}'
   )
 fi
 
+# fit alone writes stopped.ckpt on a stop (its callbacks replace TT_ARGS' list): a stop during test
+# must leave nothing that a later fit would take for training progress
+TT_FIT=(--trainer.callbacks '[{"class_path":"lightning.pytorch.callbacks.ModelCheckpoint","init_args":{"dirpath":"/scratch/it'\''s $(touch PWNED) `id` \"q\"; next/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/checkpoints/biomass","filename":"best","monitor":"val/RMSE","mode":"min","save_top_k":1,"enable_version_counter":false}},{"class_path":"lightning.pytorch.callbacks.ModelCheckpoint","init_args":{"dirpath":"/scratch/it'\''s $(touch PWNED) `id` \"q\"; next/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/checkpoints/biomass","filename":"latest","monitor":"epoch","mode":"max","save_top_k":1,"every_n_epochs":1,"save_on_train_epoch_end":true,"enable_version_counter":false}},{"class_path":"lightning.pytorch.callbacks.OnExceptionCheckpoint","init_args":{"dirpath":"/scratch/it'\''s $(touch PWNED) `id` \"q\"; next/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/checkpoints/biomass","filename":"stopped"}}]')
 RESUME=()
-TT_LATEST=$(ls -t "$TT_CKPT"/stopped.ckpt "$TT_CKPT"/latest.ckpt '/scratch/it'\''s $(touch PWNED) `id` "q"; next/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1'/lightning/biomass/hpc_ckpt_*.ckpt 2>/dev/null | head -n 1 || true)
+TT_LATEST=$(ls -t "$TT_CKPT"/stopped.ckpt "$TT_CKPT"/latest.ckpt "$TT_ROOT"/hpc_ckpt_*.ckpt 2>/dev/null | head -n 1 || true)
 if [ -n "$TT_LATEST" ]; then
   echo "cairn: resuming from $TT_LATEST"
   RESUME=(--ckpt_path "$TT_LATEST")
 fi
-cairn_run terratorch fit "${TT_ARGS[@]}" --trainer.logger.init_args.name fit "${RESUME[@]}"
+cairn_run ${TT_LAUNCH[@]+"${TT_LAUNCH[@]}"} terratorch fit "${TT_ARGS[@]}" "${TT_FIT[@]}" \
+  --trainer.logger.init_args.name fit ${RESUME[@]+"${RESUME[@]}"}
 
 TT_BEST=$TT_CKPT/best.ckpt
 if [ ! -f "$TT_BEST" ]; then
   echo "cairn: no best.ckpt (val/RMSE was never logged); testing latest.ckpt" >&2
   TT_BEST=$TT_CKPT/latest.ckpt
 fi
-cairn_run terratorch test "${TT_ARGS[@]}" --trainer.logger.init_args.name test --ckpt_path "$TT_BEST"
+cairn_run ${TT_LAUNCH[@]+"${TT_LAUNCH[@]}"} terratorch test "${TT_ARGS[@]}" \
+  --trainer.logger.init_args.name test --ckpt_path "$TT_BEST"
 if [ -n "${TT_PREDICT[*]:-}" ]; then
-  cairn_run terratorch predict "${TT_ARGS[@]}" "${TT_PREDICT[@]}" --trainer.logger.init_args.name predict \
-    --ckpt_path "$TT_BEST" --predict_output_dir '/scratch/it'\''s $(touch PWNED) `id` "q"; next/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/predictions/biomass'/tiles
+  # Lightning's prediction loop never looks at SIGTERM: on a stop request the frame ends it (KILL)
+  CAIRN_STOP_SIGNAL=KILL
+  cairn_run ${TT_LAUNCH[@]+"${TT_LAUNCH[@]}"} terratorch predict "${TT_ARGS[@]}" "${TT_PREDICT[@]}" \
+    --trainer.logger.init_args.name predict --ckpt_path "$TT_BEST" --predict_output_dir '/scratch/it'\''s $(touch PWNED) `id` "q"; next/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/predictions/biomass'/tiles
+  CAIRN_STOP_SIGNAL=TERM
 fi
-# input, ground truth and prediction of a seeded choice of test tiles, from the best checkpoint
-cairn_run python3 "$TT_DIR/plot_predictions.py" --checkpoint "$TT_BEST" --output '/scratch/it'\''s $(touch PWNED) `id` "q"; next/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/predictions/biomass'/plots \
-  --tiles 4 --seed 42 --rgb "$TT_RGB" -- "${TT_ARGS[@]}"
+# input, ground truth and prediction of a seeded choice of test tiles, from the best checkpoint. The
+# test metrics are in: a failed plot is a note in the report, never a failed trial.
+TT_PLOT_ERR=$CAIRN_OUTPUT_DIR/plots.err
+cairn_plot() {
+  exec ${TT_LAUNCH_ONE[@]+"${TT_LAUNCH_ONE[@]}"} python3 "$TT_PLOT" --checkpoint "$TT_BEST" \
+    --output '/scratch/it'\''s $(touch PWNED) `id` "q"; next/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/predictions/biomass'/plots --tiles 4 --seed 42 --rgb "$TT_RGB" \
+    -- "${TT_ARGS[@]}" 2> "$TT_PLOT_ERR"
+}
+TT_PLOT_RC=0
+cairn_run cairn_plot || TT_PLOT_RC=$?
+cat "$TT_PLOT_ERR" >&2 2>/dev/null || true
+if [ "$TT_PLOT_RC" -ne 0 ]; then
+  cairn_note "plots missing: plot_predictions.py exited $TT_PLOT_RC: $(grep -v '^[[:space:]]*$' "$TT_PLOT_ERR" 2>/dev/null | tail -n 1 | tr -d '\000-\037' | cut -c1-300)"
+fi
+rm -f "$TT_PLOT_ERR"
 echo "cairn: $(date -u +%Y-%m-%dT%H:%M:%SZ) ${CAIRN_TASK} finished"

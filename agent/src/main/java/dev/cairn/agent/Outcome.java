@@ -50,6 +50,13 @@ final class Outcome {
         job.errTail = JobOutputs.tail(spec.errFile(), 40);
       }
       if (job.state == JobState.COMPLETED) {
+        // a missing plot or a caveat of the data: said, but never a failed trial
+        try {
+          List<String> notes = JobOutputs.notes(spec.outputDir());
+          job.reason = notes.isEmpty() ? job.reason : "notes: " + String.join("; ", notes);
+        } catch (IOException e) {
+          log.warn("run {}: cannot read the notes of {}: {}", run.runId, job.id(), e.getMessage());
+        }
         Double value = job.metrics.get(job.gate.metric());
         job.gatePassed = value != null && job.gate.passes(value);
       }

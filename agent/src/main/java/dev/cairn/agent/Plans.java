@@ -5,6 +5,7 @@ import dev.cairn.config.SweepLimits;
 import dev.cairn.plan.JobSpec;
 import dev.cairn.plan.Resources;
 import dev.cairn.plan.RunPlan;
+import dev.cairn.plan.preflight.Preflight;
 import dev.cairn.render.CommitRenderers;
 import dev.cairn.render.ScriptRenderer;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -63,6 +65,14 @@ final class Plans {
   ExperimentConfig parse(Run run, byte[] config) {
     return ExperimentConfig.parse(
         config, "config.env@" + Agent.shortSha(run.commit()), renderer(run).templates().tasks());
+  }
+
+  /**
+   * The login-node checks of a validated config (datasets, weights for offline nodes, the learning
+   * rate) in the agent's environment, which the jobs share: one line per problem.
+   */
+  List<String> preflight(Run run, ExperimentConfig cfg) {
+    return new Preflight(System.getenv(), renderer(run).site().terratorchVersion()).check(cfg);
   }
 
   /** The plan of a run that was validated before (perhaps by an agent that since restarted). */

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,6 +90,11 @@ final class Preparation {
       Trials.checkLimit(cfg, plans.limits().maxTrials());
     } catch (CairnException e) {
       reject(run, e.getMessage());
+      return;
+    }
+    List<String> problems = plans.preflight(run, cfg);
+    if (!problems.isEmpty()) {
+      reject(run, "preflight: " + String.join("; ", problems));
       return;
     }
     RunPlan plan = plans.of(run, cfg);

@@ -18,6 +18,7 @@ import picocli.CommandLine.ScopeType;
       RunCommand.class,
       DemoCommand.class,
       RenderCommand.class,
+      PreflightCommand.class,
       StatusCommand.class,
       PullCommand.class,
       ReproduceCommand.class,

@@ -84,6 +84,22 @@ public final class JobOutputs {
   /**
    * The last {@code lines} lines of a text file (an err file), or null when it is empty or absent.
    */
+  /**
+   * What the job wrote for the report beside its metrics ({@code notes.txt}: a missing plot and
+   * why, a caveat of the task's data), one line each; empty when there are none.
+   */
+  public static List<String> notes(Path outputDir) throws IOException {
+    Path file = outputDir.resolve("notes.txt");
+    if (!Files.isRegularFile(file)) {
+      return List.of();
+    }
+    return Files.readAllLines(file).stream()
+        .map(l -> l.replaceAll("\\p{Cntrl}", "?").strip())
+        .filter(l -> !l.isEmpty())
+        .limit(20)
+        .toList();
+  }
+
   public static String tail(Path file, int lines) {
     try {
       if (!Files.isRegularFile(file)) {

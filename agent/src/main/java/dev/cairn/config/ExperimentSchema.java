@@ -43,7 +43,13 @@ final class ExperimentSchema {
     add("EPOCHS", "10", Checks.integer(1, 10_000));
     add("BATCH_SIZE", "8", Checks.integer(1, 4096));
     add("NUM_WORKERS", "2", Checks.integer(0, 256));
-    add("LEARNING_RATE", "1e-4", Checks.decimal("0", "10"));
+    // empty: each trainer's own (the task YAML's for TerraTorch, the demo trainer's default)
+    keys.put(
+        "LEARNING_RATE",
+        new ConfigKey(
+            "LEARNING_RATE",
+            "",
+            v -> v.isBlank() ? "" : Checks.sweep(Checks.decimal("0", "10")).apply(v)));
     add("SEED", "42", Checks.integer(0, Integer.MAX_VALUE));
     add("SCHEDULER", SchedulerName.SLURM.id(), Checks.oneOf(SchedulerName.ids()));
     add("PARTITION", "", Checks.name(true));

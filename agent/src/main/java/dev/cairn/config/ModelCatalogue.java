@@ -31,8 +31,23 @@ public final class ModelCatalogue {
    * @param blocks transformer blocks in its encoder
    * @param neckIndices the blocks whose outputs the SelectIndices neck passes to the decoder
    * @param memory a suggested MEMORY_PER_JOB, such as {@code 32G}
+   * @param versions the TerraTorch versions ({@code CAIRN_TERRATORCH_VERSION}) that register it
+   * @param hfRepo the Hugging Face model repository of its pretrained weights ({@code org/name})
+   * @param hfFile the weights file in that repository
    */
-  public record Model(String name, int blocks, List<Integer> neckIndices, String memory) {
+  public record Model(
+      String name,
+      int blocks,
+      List<Integer> neckIndices,
+      String memory,
+      List<String> versions,
+      String hfRepo,
+      String hfFile) {
+    /** Whether that TerraTorch version registers this backbone. */
+    public boolean in(String version) {
+      return versions.contains(version);
+    }
+
     /** The indices as YAML and TerraTorch's command line write a list: {@code [5, 11, 17, 23]}. */
     public String neckIndicesText() {
       return neckIndices.toString();
@@ -81,7 +96,33 @@ public final class ModelCatalogue {
         }
       }
       Checks.memory().apply(row.get("memory"));
-      models.put(name, new Model(name, blocks, List.copyOf(indices), row.get("memory")));
+      String versionCell = row.getOrDefault("versions", "");
+      List<String> versions =
+          versionCell.isBlank()
+              ? TerratorchMetrics.VERSIONS
+              : List.of(versionCell.trim().split("\\s+"));
+      for (String v : versions) {
+        if (!TerratorchMetrics.VERSIONS.contains(v)) {
+          throw new IllegalArgumentException(
+              origin
+                  + ": "
+                  + name
+                  + " names TerraTorch version "
+                  + v
+                  + "; the versions are "
+                  + String.join(", ", TerratorchMetrics.VERSIONS));
+        }
+      }
+      models.put(
+          name,
+          new Model(
+              name,
+              blocks,
+              List.copyOf(indices),
+              row.get("memory"),
+              versions,
+              row.getOrDefault("hf_repo", ""),
+              row.getOrDefault("hf_file", "")));
     }
     return new ModelCatalogue(java.util.Collections.unmodifiableMap(models));
   }

@@ -20,8 +20,11 @@ import java.util.regex.Pattern;
 public final class TerratorchMetrics {
   public static final String SOURCE = "examples/terratorch/metrics.csv";
 
-  /** The TerraTorch versions whose names are known; the last is the default. */
-  public static final List<String> VERSIONS = List.of("1.0", "1.1");
+  /**
+   * The TerraTorch versions Cairn knows, oldest first: {@code 1.0} (1.0.2), {@code 1.1.0} (tag
+   * v1.1), {@code 1.1} (tag v1.1.1, the newest 1.1) and {@code 1.2} (the 1.2 line).
+   */
+  public static final List<String> VERSIONS = List.of("1.0", "1.1.0", "1.1", "1.2");
 
   public static final String DEFAULT_VERSION = "1.1";
   private static final List<String> PREFIXES = List.of("train/", "val/", "test/");
@@ -32,14 +35,20 @@ public final class TerratorchMetrics {
   private static TerratorchMetrics bundled;
   private final List<Metric> metrics;
 
-  /** One quantity a task logs: its name in 1.1 and 1.0 (null where that version lacks it). */
-  record Metric(String kind, String v11, String v10, boolean higherIsBetter) {
+  /**
+   * One quantity a task logs: its name in 1.1 and 1.0 (null where that version lacks it), and the
+   * first version from which on the 1.1 name is logged ({@code 1.1.0} unless the file says).
+   */
+  record Metric(String kind, String v11, String v10, boolean higherIsBetter, String since) {
     String canonical() {
       return v11 != null ? v11 : v10;
     }
 
     String in(String version) {
-      return "1.0".equals(version) ? v10 : v11;
+      if ("1.0".equals(version)) {
+        return v10;
+      }
+      return VERSIONS.indexOf(version) >= VERSIONS.indexOf(since) ? v11 : null;
     }
   }
 
@@ -67,7 +76,8 @@ public final class TerratorchMetrics {
               row.get("kind"),
               emptyToNull(row.get("v1.1")),
               emptyToNull(row.get("v1.0")),
-              Boolean.parseBoolean(row.get("higher"))));
+              Boolean.parseBoolean(row.get("higher")),
+              since(row.getOrDefault("since", ""), origin)));
     }
     return new TerratorchMetrics(List.copyOf(list));
   }
@@ -122,7 +132,7 @@ public final class TerratorchMetrics {
         return v == null ? null : prefix + v;
       }
     }
-    return "1.1".equals(version) && PER_CLASS.matcher(bare).matches() ? canonicalName : null;
+    return !"1.0".equals(version) && PER_CLASS.matcher(bare).matches() ? canonicalName : null;
   }
 
   /** Whether a larger value of the (canonical) metric is better; true for unknown names. */
@@ -164,6 +174,15 @@ public final class TerratorchMetrics {
 
   private static String prefix(String name) {
     return PREFIXES.stream().filter(name::startsWith).findFirst().orElse(null);
+  }
+
+  private static String since(String cell, String origin) {
+    String s = cell.isBlank() ? "1.1.0" : cell.strip();
+    if (!VERSIONS.contains(s)) {
+      throw new IllegalArgumentException(
+          origin + ": since=" + s + " is not a version; use one of " + String.join(", ", VERSIONS));
+    }
+    return s;
   }
 
   private static String emptyToNull(String s) {

@@ -82,6 +82,9 @@ public final class Trials {
   static String id(String task, Map<String, String> values) {
     StringBuilder slug = new StringBuilder(task);
     for (Map.Entry<String, String> e : values.entrySet()) {
+      if (e.getValue().isEmpty()) {
+        continue; // an unset LEARNING_RATE: the trainer's own
+      }
       slug.append('-').append(SHORT.getOrDefault(e.getKey(), e.getKey())).append(e.getValue());
     }
     if (slug.length() <= MAX_SLUG && SLUG.matcher(slug).matches()) {

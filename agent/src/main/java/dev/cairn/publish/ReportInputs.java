@@ -7,6 +7,7 @@ import dev.cairn.report.EpochRow;
 import dev.cairn.report.RunHistory;
 import dev.cairn.report.RunReport;
 import dev.cairn.report.TrialResult;
+import dev.cairn.scheduler.JobState;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,7 +58,8 @@ final class ReportInputs {
               run.config() == null ? null : run.config().cpusPerJob(),
               job.maxRssMb(),
               job.errTail(),
-              curve(run, job.trial())));
+              curve(run, job.trial()),
+              job.state() == JobState.COMPLETED ? job.reason() : null));
     }
     RunRecord.Verified verified = run.verified();
     String subject = verified == null ? null : verified.subject();

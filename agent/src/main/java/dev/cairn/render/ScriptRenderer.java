@@ -50,7 +50,7 @@ public final class ScriptRenderer {
     return templates;
   }
 
-  Site site() {
+  public Site site() {
     return site;
   }
 
@@ -113,8 +113,14 @@ public final class ScriptRenderer {
   }
 
   private Map<String, Object> terratorch(JobSpec job, ExperimentConfig config) {
-    return Map.of(
-        "tt", TerratorchContext.of(job.task(), job.trial().model(), config, templates, site));
+    Map<String, Object> tt =
+        TerratorchContext.of(job.task(), job.trial().model(), config, templates, site);
+    String dir = job.checkpointDir().toString();
+    String metric = (String) tt.get("monitor");
+    String mode = (String) tt.get("monitor_mode");
+    tt.put("callbacks", TerratorchContext.callbacks(dir, metric, mode, false));
+    tt.put("callbacks_fit", TerratorchContext.callbacks(dir, metric, mode, true));
+    return Map.of("tt", tt);
   }
 
   private void checkScheduler(String scheduler) {
@@ -236,6 +242,10 @@ public final class ScriptRenderer {
     m.put("account", res.account());
     m.put("gpus", res.gpus());
     m.put("cpus", res.cpus());
+    // one task per GPU (Lightning's SLURM DDP starts a rank per task), the cores shared among them
+    int tasks = Math.max(1, res.gpus());
+    m.put("tasks", tasks);
+    m.put("cpus_per_task", Math.max(1, res.cpus() / tasks));
     m.put("mem_mb", res.memMb());
     m.put("time_seconds", limit.toSeconds());
     m.put("slurm_time", slurmTime(limit));

@@ -1,6 +1,9 @@
 package dev.cairn.render;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.cairn.CairnException;
+import dev.cairn.Json;
 import dev.cairn.config.ExperimentConfig;
 import dev.cairn.config.ModelCatalogue;
 import dev.cairn.config.QualityGate;
@@ -10,7 +13,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -54,16 +59,61 @@ final class TerratorchContext {
     m.put("version", version);
     m.put("blocks", model.blocks());
     m.put("neck_indices", model.neckIndices());
+    m.put("hf_repo", model.hfRepo());
+    m.put("hf_file", model.hfFile());
+    m.put("hf_cache_dir", "models--" + model.hfRepo().replace("/", "--"));
     m.put("smoke", "true".equals(config.values().get("SMOKE")));
     Monitor monitor = monitor(task, config.gates().get(task.name()), version);
     m.put("monitor", monitor.metric());
     m.put("monitor_mode", monitor.mode());
     boolean terratorch = "terratorch".equals(config.trainer());
+    if (terratorch) {
+      checkVersion(task, model, config.gates().get(task.name()), version);
+    }
     m.put("config", terratorch ? effectiveConfig(task, model, templates, site) : "");
     m.put(
         "plot_script",
         terratorch ? embeddable(read(PLOT_SCRIPT, templates, site), PLOT_SCRIPT) : "");
     return m;
+  }
+
+  /**
+   * Refuses a backbone or a gate metric that the site's TerraTorch version does not have: the job
+   * would fail at model build, or pass no gate, after its queue wait.
+   */
+  static void checkVersion(
+      TaskDefinition task, ModelCatalogue.Model model, QualityGate gate, String version) {
+    if (!model.in(version)) {
+      throw new CairnException(
+          "GEOFM="
+              + model.name()
+              + " is not registered in TerraTorch "
+              + version
+              + " (the agent's CAIRN_TERRATORCH_VERSION); it is in "
+              + String.join(", ", model.versions())
+              + ": pick another backbone of "
+              + ModelCatalogue.SOURCE
+              + " or run a version that has it");
+    }
+    if (task.metrics().isEmpty() || gate == null) {
+      return;
+    }
+    TerratorchMetrics metrics = TerratorchMetrics.bundled();
+    String canonical = metrics.canonical(task.metrics(), gate.metric());
+    if (canonical != null && metrics.inVersion(task.metrics(), canonical, version) == null) {
+      throw new CairnException(
+          task.gateKey()
+              + "="
+              + gate
+              + ": TerraTorch "
+              + version
+              + " (the agent's CAIRN_TERRATORCH_VERSION) does not log "
+              + gate.metric()
+              + " for "
+              + task.name()
+              + "; gate on a metric that version logs, such as test/"
+              + (task.metrics().equals("regression") ? "RMSE" : "mIoU"));
+    }
   }
 
   /**
@@ -81,6 +131,54 @@ final class TerratorchContext {
       }
     }
     return new Monitor("val/loss", "min");
+  }
+
+  /**
+   * The trainer's callbacks as one {@code --trainer.callbacks} value (a JSON list, which replaces
+   * the task config's list): {@code best.ckpt} by the monitor, {@code latest.ckpt} every epoch and,
+   * on fit alone, {@code stopped.ckpt} when Lightning stops on an exception (SIGTERM included).
+   */
+  static String callbacks(String dir, String monitor, String mode, boolean fit) {
+    List<Map<String, Object>> list = new ArrayList<>();
+    Map<String, Object> best = new LinkedHashMap<>();
+    best.put("dirpath", dir);
+    best.put("filename", "best");
+    best.put("monitor", monitor);
+    best.put("mode", mode);
+    best.put("save_top_k", 1);
+    best.put("enable_version_counter", false);
+    list.add(callback("lightning.pytorch.callbacks.ModelCheckpoint", best));
+    Map<String, Object> latest = new LinkedHashMap<>();
+    latest.put("dirpath", dir);
+    latest.put("filename", "latest");
+    latest.put("monitor", "epoch");
+    latest.put("mode", "max");
+    latest.put("save_top_k", 1);
+    latest.put("every_n_epochs", 1);
+    latest.put("save_on_train_epoch_end", true);
+    latest.put("enable_version_counter", false);
+    list.add(callback("lightning.pytorch.callbacks.ModelCheckpoint", latest));
+    if (fit) {
+      Map<String, Object> stopped = new LinkedHashMap<>();
+      stopped.put("dirpath", dir);
+      stopped.put("filename", "stopped");
+      list.add(callback("lightning.pytorch.callbacks.OnExceptionCheckpoint", stopped));
+    }
+    try {
+      return Json.MAPPER
+          .writer()
+          .without(SerializationFeature.INDENT_OUTPUT)
+          .writeValueAsString(list);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Map<String, Object> callback(String classPath, Map<String, Object> args) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("class_path", classPath);
+    m.put("init_args", args);
+    return m;
   }
 
   /** The task's YAML with the SelectIndices neck's indices set for the backbone. */

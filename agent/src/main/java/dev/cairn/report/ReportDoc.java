@@ -66,6 +66,7 @@ public final class ReportDoc {
     resources(doc, run);
     doc.heading(2, "Failures");
     failures(doc, run);
+    notes(doc, run);
     return doc;
   }
 
@@ -197,6 +198,19 @@ public final class ReportDoc {
     }
     if (!any) {
       doc.para("None: every trial completed and met its quality gate.");
+    }
+  }
+
+  /** What completed trials said beside their metrics: a missing plot and why, data caveats. */
+  private static void notes(Doc doc, RunReport run) {
+    List<TrialResult> noted =
+        run.trials().stream().filter(t -> t.notes() != null && !t.notes().isBlank()).toList();
+    if (noted.isEmpty()) {
+      return;
+    }
+    doc.heading(2, "Notes");
+    for (TrialResult t : noted) {
+      doc.para(t.trialId() + ": " + t.notes().replaceFirst("^notes: ", ""));
     }
   }
 

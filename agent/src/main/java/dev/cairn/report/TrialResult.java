@@ -28,7 +28,46 @@ public record TrialResult(
     Integer cpus,
     Long maxRssMb,
     String errTail,
-    List<EpochRow> curve) {
+    List<EpochRow> curve,
+    String notes) {
+
+  /** A trial without notes. */
+  public TrialResult(
+      String trialId,
+      String task,
+      Map<String, String> params,
+      String state,
+      Map<String, Double> metrics,
+      String gate,
+      String gateMetric,
+      boolean higherIsBetter,
+      Boolean passed,
+      Long elapsedS,
+      Long cpuS,
+      Integer gpus,
+      Integer cpus,
+      Long maxRssMb,
+      String errTail,
+      List<EpochRow> curve) {
+    this(
+        trialId,
+        task,
+        params,
+        state,
+        metrics,
+        gate,
+        gateMetric,
+        higherIsBetter,
+        passed,
+        elapsedS,
+        cpuS,
+        gpus,
+        cpus,
+        maxRssMb,
+        errTail,
+        curve,
+        null);
+  }
 
   public TrialResult {
     params =

@@ -9,6 +9,7 @@ import dev.cairn.agent.Run;
 import dev.cairn.config.AgentSettings;
 import dev.cairn.config.ExperimentConfig;
 import dev.cairn.store.FileObjectStore;
+import dev.cairn.testing.FakeDatasets;
 import dev.cairn.testing.Fixtures;
 import dev.cairn.testing.SlurmCluster;
 import dev.cairn.trigger.RequestQueue;
@@ -109,11 +110,13 @@ class TerratorchSlurmIT {
                 + memory
                 + "\nTIME_LIMIT=10\nMAX_ATTEMPTS=3\n"
                 + extra);
-    for (String task : List.of("crop", "landslide", "biomass")) {
+    for (String task : List.of("crop_classification", "landslide", "biomass")) {
       Path data = tmp.resolve("data/" + task);
-      Files.createDirectories(data.resolve("test_images"));
-      Files.writeString(data.resolve("test_images/tile_1.tif"), "tile");
-      c.append(task.toUpperCase()).append("_DATASET_PATH=").append(data).append('\n');
+      if (!Files.exists(data)) {
+        FakeDatasets.write(task, data, 2);
+      }
+      String key = task.equals("crop_classification") ? "CROP" : task.toUpperCase();
+      c.append(key).append("_DATASET_PATH=").append(data).append('\n');
     }
     return c.toString();
   }
@@ -188,11 +191,19 @@ class TerratorchSlurmIT {
   }
 
   @Test
-  void threeTasks_runFromTheCommitsTemplates_meetTheirGates_andArePublished() throws Exception {
-    String commit = commit(config("crop_classification,landslide,biomass", "800M", "3", ""));
+  void threeTasksTwoBackbones_inTrainAndEvaluateJobs_meetTheirGates_plot_andArePublished()
+      throws Exception {
+    String commit =
+        commit(
+            config(
+                    "crop_classification,landslide,biomass",
+                    "800M",
+                    "3",
+                    "GEOFM=prithvi_eo_v1_100,prithvi_eo_v2_tiny_tl\nSTAGES=train,evaluate\n")
+                .replace("GEOFM=prithvi_eo_v1_100\nTRAINER", "TRAINER"));
     Run run;
     try (Wiring wiring = wiring(prologue("0.05"))) {
-      untilIdle(wiring, Duration.ofMinutes(6));
+      untilIdle(wiring, Duration.ofMinutes(8));
       run =
           wiring.agent.runs().values().stream()
               .filter(r -> r.commit().equals(commit))
@@ -201,29 +212,37 @@ class TerratorchSlurmIT {
     }
     JsonNode status = status(commit);
     assertEquals("SUCCEEDED", status.get("state").asText(), status.toString());
+    assertEquals(6, status.get("jobs").size(), status.toString());
     Path runDir = Path.of(run.runDir);
     for (JsonNode job : status.get("jobs")) {
       String task = job.get("task").asText();
+      String trial = job.get("trial").asText();
       assertEquals("COMPLETED", job.get("state").asText(), job.toString());
+      assertTrue(job.get("gate_passed").asBoolean(), job.toString());
       assertTrue(
           job.get("metrics").has(task.equals("biomass") ? "test/RMSE" : "test/mIoU"),
           job.toString());
-      assertTrue(Files.isRegularFile(runDir.resolve("checkpoints/" + task + "/best.ckpt")), task);
+      assertTrue(Files.isRegularFile(runDir.resolve("checkpoints/" + trial + "/best.ckpt")), trial);
       assertTrue(
-          Files.readString(runDir.resolve("out/" + task + ".out")).contains(MARK),
+          Files.readString(runDir.resolve("out/" + trial + ".out")).contains(MARK),
           "rendered from the commit");
-      try (Stream<Path> plots = Files.list(runDir.resolve("predictions/" + task + "/plots"))) {
-        assertEquals(4, plots.filter(p -> p.toString().endsWith(".png")).count(), task);
+      try (Stream<Path> plots = Files.list(runDir.resolve("predictions/" + trial + "/plots"))) {
+        assertEquals(4, plots.filter(p -> p.toString().endsWith(".png")).count(), trial);
       }
       assertTrue(
-          Files.readString(runDir.resolve("predictions/" + task + "/env.json"))
-              .contains("1.1.0+standin"));
+          Files.readString(runDir.resolve("predictions/" + trial + "/env.json"))
+              .contains("\"terratorch\": \"1.1"));
+      assertEquals(
+          task.equals("crop_classification"),
+          job.path("reason").asText("").contains("the test split is the validation split"),
+          job.toString());
     }
     String results = status.get("results_commit").asText();
     String rel = "results/" + run.runId;
-    assertTrue(show(ws.origin, results, rel + "/scripts/landslide.sh").contains(MARK));
+    String small = "crop_classification-prithvi_eo_v1_100-s42-b8-e3";
+    assertTrue(show(ws.origin, results, rel + "/scripts/" + small + ".sh").contains(MARK));
     assertTrue(
-        show(ws.origin, results, rel + "/terratorch/crop_classification.yaml")
+        show(ws.origin, results, rel + "/terratorch/" + small + ".yaml")
             .contains("indices: [2, 5, 8, 11]"));
     assertTrue(show(ws.origin, results, rel + "/predictions.dvc").contains("md5:"));
     assertTrue(show(ws.origin, results, rel + "/summary.md").contains("test/RMSE<="));

@@ -158,7 +158,8 @@ class AgentSettingsTest {
                     null, Map.of("CAIRN_STORE", "file:///x", "CAIRN_TERRATORCH_VERSION", "2.0")));
     assertTrue(
         e.getMessage()
-            .contains("CAIRN_TERRATORCH_VERSION='2.0' is not allowed: use one of 1.0, 1.1"),
+            .contains(
+                "CAIRN_TERRATORCH_VERSION='2.0' is not allowed: use one of 1.0, 1.1.0, 1.1, 1.2"),
         e.getMessage());
   }
 }

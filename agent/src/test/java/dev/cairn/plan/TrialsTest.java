@@ -107,8 +107,8 @@ class TrialsTest {
                 + "PRITHVI_EO_V2_600_MEMORY_PER_JOB=64G\n");
     Map<String, Resources> byId =
         Trials.of(cfg).stream().collect(Collectors.toMap(Trial::id, Trial::resources));
-    String v2 = "-prithvi_eo_v2_300-lr1e-4-s42-b8-e10";
-    String v6 = "-prithvi_eo_v2_600-lr1e-4-s42-b8-e10";
+    String v2 = "-prithvi_eo_v2_300-s42-b8-e10";
+    String v6 = "-prithvi_eo_v2_600-s42-b8-e10";
     assertEquals("gpu", byId.get("landslide" + v2).partition());
     assertEquals("big", byId.get("landslide" + v6).partition());
     assertEquals("cpu", byId.get("biomass" + v2).partition());

@@ -107,4 +107,35 @@ class ReportsTest {
     assertEquals(
         List.of("report.md", "report.html", "charts/cost.png"), List.copyOf(files.keySet()));
   }
+
+  @Test
+  void notes_ofACompletedTrial_areListed() {
+    TrialResult ok =
+        Samples.trial("crop", "crop_classification", "1e-4", "test/mIoU", ">=", 0.5, "COMPLETED");
+    TrialResult noted =
+        new TrialResult(
+            ok.trialId(),
+            ok.task(),
+            ok.params(),
+            ok.state(),
+            ok.metrics(),
+            ok.gate(),
+            ok.gateMetric(),
+            true,
+            true,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            List.of(),
+            "notes: plots missing: plot_predictions.py exited 1: no matplotlib");
+    RunReport run =
+        new RunReport("r", "cccc", null, "main", "SUCCEEDED", "", null, null, null, List.of(noted));
+    String md = new String(Reports.files(run, null).get("report.md"), StandardCharsets.UTF_8);
+    assertTrue(
+        md.contains("## Notes\n\ncrop: plots missing: plot_predictions.py exited 1: no matplotlib"),
+        md);
+  }
 }
