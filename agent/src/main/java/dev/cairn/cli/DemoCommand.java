@@ -1,5 +1,6 @@
 package dev.cairn.cli;
 
+import dev.cairn.Bundled;
 import dev.cairn.agent.Run;
 import dev.cairn.config.AgentSettings;
 import dev.cairn.publish.RunState;
@@ -48,8 +49,9 @@ final class DemoCommand implements Callable<Integer> {
       names = "--config",
       paramLabel = "FILE",
       description =
-          "Commit this config.env instead of the project's (a sweep, say); it must keep"
-              + " SCHEDULER=local and TRAINER=demo to run on this machine.")
+          "Commit this config.env instead of the project's (a sweep, say). The demo sets"
+              + " SCHEDULER=local and TRAINER=demo in it, whatever it says, and prints the keys"
+              + " it overrode.")
   Path config;
 
   @Override
@@ -64,9 +66,15 @@ final class DemoCommand implements Callable<Integer> {
                     + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     DemoWorkspace ws = new DemoWorkspace(root);
     byte[] own = null;
-    if (config != null) {
-      own = ConfigFiles.read(config, "pass --config with the path of your config.env");
+    DemoConfig forced =
+        DemoConfig.of(
+            config != null
+                ? ConfigFiles.read(config, "pass --config with the path of your config.env")
+                : Files.readAllBytes(Bundled.path("config").resolve("config.env")));
+    if (config != null || !forced.overridden().isEmpty()) {
+      own = forced.content();
     }
+    out.println(forced.line());
     RevCommit seed = ws.create(own);
     out.println("demo workspace " + ws.root);
     out.println("  object store   " + ws.store);
