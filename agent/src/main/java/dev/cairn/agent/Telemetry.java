@@ -22,7 +22,23 @@ final class Telemetry {
 
   Telemetry(RunBook book) {
     this.book = book;
-    book.all().stream().filter(r -> r.state.isTerminal()).forEach(r -> ended.add(r.runId));
+    Run last = null;
+    Instant lastAt = null;
+    for (Run r : book.all()) {
+      if (!r.state.isTerminal()) {
+        continue;
+      }
+      ended.add(r.runId);
+      Instant at = instant(r.finishedAt != null ? r.finishedAt : r.updatedAt);
+      if (at != null && (lastAt == null || at.isAfter(lastAt))) {
+        last = r;
+        lastAt = at;
+      }
+    }
+    if (last != null) {
+      // the last result survives a restart: alerts on it must not reset
+      Metrics.lastRun(last.state.name(), lastAt);
+    }
   }
 
   void afterTick(long startedNanos) {
@@ -51,8 +67,11 @@ final class Telemetry {
   }
 
   private static Instant submittedAt(Run run) {
+    return instant(run.request.submittedAt());
+  }
+
+  private static Instant instant(String at) {
     try {
-      String at = run.request.submittedAt();
       return at == null ? null : Instant.parse(at);
     } catch (DateTimeParseException e) {
       return null;
