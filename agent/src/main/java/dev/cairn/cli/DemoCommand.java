@@ -74,8 +74,8 @@ final class DemoCommand implements Callable<Integer> {
     if (config != null || !forced.overridden().isEmpty()) {
       own = forced.content();
     }
-    out.println(forced.line());
     RevCommit seed = ws.create(own);
+    out.println(forced.line());
     out.println("demo workspace " + ws.root);
     out.println("  object store   " + ws.store);
     out.println(
