@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.eclipse.jgit.revwalk.RevCommit;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -37,7 +36,12 @@ import picocli.CommandLine.Spec;
     })
 final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
-  @Mixin CommonOptions common;
+
+  /** The demo writes its own settings (workspace/agent.env): it takes no --settings. */
+  @Option(
+      names = "--log-json",
+      description = "Log one JSON object per line (also CAIRN_LOG_FORMAT=json).")
+  boolean logJson;
 
   @Option(
       names = "--workspace",
@@ -56,7 +60,8 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    common.configureLogging();
+    Logging.configure(
+        logJson || "json".equals(System.getenv("CAIRN_LOG_FORMAT")), Main.isVerbose());
     PrintWriter out = spec.commandLine().getOut();
     Path root =
         workspace != null
