@@ -133,6 +133,10 @@ final class RenderCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    if (list && (scripts || out != null)) {
+      throw new CairnException(
+          "--list prints no scripts; drop --list to print them (--scripts) or write them (--out)");
+    }
     TemplateSet set = templates.load();
     byte[] content = ConfigFiles.read(config, "pass --config with the path of your config.env");
     ExperimentConfig cfg = ExperimentConfig.parse(content, config.toString(), set.tasks());
@@ -176,10 +180,6 @@ final class RenderCommand implements Callable<Integer> {
             : List.of();
     for (ArrayJob array : arrays) {
       stdout.println("# " + arrayLine(array, target));
-    }
-    if (list && (scripts || out != null)) {
-      throw new CairnException(
-          "--list prints no scripts; drop --list to print them (--scripts) or write them (--out)");
     }
     if (!scripts && out == null) {
       stdout.flush();

@@ -231,29 +231,4 @@ class RenderSweepTest {
         err.toString(StandardCharsets.UTF_8).startsWith("cairn: --list prints no scripts;"),
         err.toString(StandardCharsets.UTF_8));
   }
-
-  @Test
-  void render_demoScriptsCallADemoTrainerThatExists_andTheAgentsWorkDir() throws Exception {
-    String home = System.getProperty("user.home");
-    Path fakeHome = Files.createDirectories(tmp.resolve("home"));
-    System.setProperty("user.home", fakeHome.toString());
-    try {
-      Path config = Files.writeString(tmp.resolve("demo.env"), "TRAINER=demo\nSCHEDULER=local\n");
-      Path dir = tmp.resolve("scripts");
-      ByteArrayOutputStream err = new ByteArrayOutputStream();
-      int code =
-          Main.run(
-              new String[] {"render", "--config", config.toString(), "--out", dir.toString()},
-              new PrintStream(out, true),
-              new PrintStream(err, true));
-      assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
-      Path jar = fakeHome.resolve(".cairn/demo-trainer.jar");
-      assertTrue(Files.size(jar) > 0);
-      String script = Files.readString(dir.resolve("landslide.local.sh"));
-      assertTrue(script.contains(jar.toString()), script);
-      assertTrue(script.contains(fakeHome.resolve(".cairn/work/runs").toString()), script);
-    } finally {
-      System.setProperty("user.home", home);
-    }
-  }
 }

@@ -53,7 +53,12 @@ class StateLockTest {
   @Test
   void runOnce_whileAnotherProcessHoldsTheStateFolder_skipsTheTickAndTouchesNothing()
       throws Exception {
-    Path settings = SettingsFile.local(tmp, "CAIRN_REQUIRE_PROVENANCE=false");
+    Path settings =
+        SettingsFile.local(
+            tmp,
+            "CAIRN_REQUIRE_PROVENANCE=false",
+            // a name only: no job runs, and a unit test has no bundled trainer to unpack
+            "CAIRN_TRAINER_JAR=" + tmp.resolve("demo-trainer.jar"));
     Process other = holder(tmp.resolve("state"));
     try {
       assertEquals(0, run("run", "--once", "--settings", settings.toString()));
@@ -74,7 +79,12 @@ class StateLockTest {
 
   @Test
   void run_whileAnotherProcessHoldsTheStateFolder_refusesWithExitTwo() throws Exception {
-    Path settings = SettingsFile.local(tmp, "CAIRN_REQUIRE_PROVENANCE=false");
+    Path settings =
+        SettingsFile.local(
+            tmp,
+            "CAIRN_REQUIRE_PROVENANCE=false",
+            // a name only: no job runs, and a unit test has no bundled trainer to unpack
+            "CAIRN_TRAINER_JAR=" + tmp.resolve("demo-trainer.jar"));
     Process other = holder(tmp.resolve("state"));
     try {
       assertEquals(2, run("run", "--until-idle", "--settings", settings.toString()));

@@ -30,9 +30,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * produce NAME, and this test checks the block against it (through the sample's normalizer, for
  * outputs that hold times, ids or measurements). Run with {@code -Dcairn.updateGolden=true} to
  * rewrite the blocks, then review the diff. A page adopts the mechanism by adding a marker and an
- * entry here; a marker without an entry fails, and so does an entry no page uses.
+ * entry here; a marker without an entry fails, and so does an entry no page uses. An integration
+ * test: the demo sample runs the demo trainer the package phase bundles.
  */
-class DocSamplesTest {
+class DocSamplesIT {
   static final Path ROOT = Fixtures.projectDir();
   static final Pattern MARKER =
       Pattern.compile("<!-- sample: ([a-z0-9-]+) -->\\n```[a-z]*\\n(.*?)```", Pattern.DOTALL);
@@ -48,11 +49,11 @@ class DocSamplesTest {
   static final Map<String, Sample> SAMPLES = new LinkedHashMap<>();
 
   static {
-    SAMPLES.put("demo", new Sample(DocSamplesTest::demo, DocSamplesTest::measurements));
-    SAMPLES.put("render-bad-config", new Sample(DocSamplesTest::badConfig, s -> s));
+    SAMPLES.put("demo", new Sample(DocSamplesIT::demo, DocSamplesIT::measurements));
+    SAMPLES.put("render-bad-config", new Sample(DocSamplesIT::badConfig, s -> s));
     SAMPLES.put(
         "render-portfolio",
-        new Sample(DocSamplesTest::portfolio, s -> s.replaceAll("cairn-\\d{8}-", "cairn-<date>-")));
+        new Sample(DocSamplesIT::portfolio, s -> s.replaceAll("cairn-\\d{8}-", "cairn-<date>-")));
   }
 
   @TempDir Path tmp;
@@ -77,7 +78,7 @@ class DocSamplesTest {
   @MethodSource("marked")
   void sample_isWhatTheProgramPrints(String page, String name) throws Exception {
     Sample sample = SAMPLES.get(name);
-    assertTrue(sample != null, page + " marks a sample '" + name + "' that DocSamplesTest lacks");
+    assertTrue(sample != null, page + " marks a sample '" + name + "' that DocSamplesIT lacks");
     Path file = ROOT.resolve(page);
     String text = Files.readString(file);
     String produced = sample.generate().generate(text, tmp);
