@@ -1,7 +1,8 @@
 # Sourced by the pipeline's jobs: sets CAIRN_JAR to an agent.jar.
 #   CAIRN_AGENT_JAR=/path/agent.jar     use it
 #   CAIRN_AGENT_JAR=https://.../agent.jar download it
-#   CAIRN_AGENT_JAR empty               build it with Maven when this repository holds Cairn's sources
+#   CAIRN_AGENT_JAR empty               the image's jar (CAIRN_IMAGE_JAR, ci/Containerfile), else
+#                                       build it with Maven when this repository holds Cairn's sources
 # The jar itself is not cached between jobs, so a changed URL or agent is never served stale;
 # Maven's downloads are (.cairn/m2/).
 set -e
@@ -13,17 +14,22 @@ case "${CAIRN_AGENT_JAR:-}" in
     CAIRN_JAR=$PWD/.cairn/bin/agent.jar
     ;;
   "")
-    if [ ! -f pom.xml ] || [ ! -d agent ]; then
-      echo "cairn: set CAIRN_AGENT_JAR to the path or URL of agent.jar (this repository has no Cairn sources to build)" >&2
-      exit 2
+    if [ -n "${CAIRN_IMAGE_JAR:-}" ] && [ -s "$CAIRN_IMAGE_JAR" ]; then
+      # the pipeline's image carries a released agent.jar (ci/Containerfile)
+      CAIRN_JAR=$CAIRN_IMAGE_JAR
+    else
+      if [ ! -f pom.xml ] || [ ! -d agent ]; then
+        echo "cairn: set CAIRN_AGENT_JAR to the path or URL of agent.jar, or use the CI image of ci/Containerfile (this repository has no Cairn sources to build)" >&2
+        exit 2
+      fi
+      if ! command -v mvn >/dev/null 2>&1; then
+        echo "cairn: CAIRN_AGENT_JAR is empty and this image has no mvn to build agent.jar; use an image with Maven (maven:3.9-eclipse-temurin-17) or set CAIRN_AGENT_JAR to the jar's path or URL" >&2
+        exit 2
+      fi
+      mvn -B -q -DskipTests -Dmaven.repo.local="$PWD/.cairn/m2" package
+      cp agent/target/agent.jar .cairn/bin/agent.jar
+      CAIRN_JAR=$PWD/.cairn/bin/agent.jar
     fi
-    if ! command -v mvn >/dev/null 2>&1; then
-      echo "cairn: CAIRN_AGENT_JAR is empty and this image has no mvn to build agent.jar; use an image with Maven (maven:3.9-eclipse-temurin-17) or set CAIRN_AGENT_JAR to the jar's path or URL" >&2
-      exit 2
-    fi
-    mvn -B -q -DskipTests -Dmaven.repo.local="$PWD/.cairn/m2" package
-    cp agent/target/agent.jar .cairn/bin/agent.jar
-    CAIRN_JAR=$PWD/.cairn/bin/agent.jar
     ;;
   *)
     if [ ! -s "$CAIRN_AGENT_JAR" ]; then

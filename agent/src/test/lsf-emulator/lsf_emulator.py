@@ -376,11 +376,12 @@ def bsub(args):
         sbatch.append("--partition=" + queue)
     if "-P" in options:
         sbatch.append("--comment=project " + options["-P"])
-    mem = re.search(r"rusage\[[^]]*mem=(\d+)", options.get("-R", ""))
+    mem = re.search(r"rusage\[[^]]*mem=(\d+)([KMGTPEZ]B?)?\b", options.get("-R", ""))
     if mem:
-        sbatch.append("--mem=" + mem.group(1))
+        sbatch.append("--mem=%d" % megabytes(mem.group(1), mem.group(2)))
     if "-M" in options:
-        sbatch.append("--mem=" + options["-M"])
+        limit = re.fullmatch(r"(\d+)([KMGTPEZ]B?)?!?", options["-M"])
+        sbatch.append("--mem=%d" % megabytes(limit.group(1), limit.group(2)))
     gpus = re.search(r"num=(\d+)", options.get("-gpu", ""))
     if gpus:
         sbatch.append("--gres=gpu:" + gpus.group(1))
@@ -589,6 +590,14 @@ def observe(job, unit, index, live, done):
         unit.pop("final", None)
         unit.pop("first_seen_done", None)
     return view
+
+
+def megabytes(number, unit):
+    """A memory amount in MB, as LSF 10.1.0.2 reads `mem=32768MB` or `-M 32G`; a bare number is
+    read as MB, as where lsf.conf sets LSF_UNIT_FOR_LIMITS=MB (what the LSF installer writes)."""
+    scale = {"K": 1.0 / 1024, "M": 1, "G": 1024, "T": 1024 ** 2, "P": 1024 ** 3, "E": 1024 ** 4,
+             "Z": 1024 ** 5}[(unit or "M")[0]]
+    return max(1, int(int(number) * scale))
 
 
 def memory(mb):

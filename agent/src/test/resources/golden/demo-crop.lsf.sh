@@ -4,7 +4,7 @@
 #BSUB -e /scratch/cairn/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/err/crop_classification.err
 #BSUB -W 0:45
 #BSUB -n 2
-#BSUB -R "span[hosts=1] rusage[mem=3072]"
+#BSUB -R "span[hosts=1] rusage[mem=3072MB]"
 #BSUB -gpu "num=1"
 # Rendered by Cairn test for run 20261125-golden-demo-3f9a2c1d4e5b-a1, task crop_classification, attempt 1.
 # Config commit 3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b. Every value below is shell-quoted; edit templates/, not this file.

@@ -4,7 +4,7 @@
 #BSUB -e '/scratch/it'\''s $(touch PWNED) `id` "q"; next/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/err/biomass.err'
 #BSUB -W 2:00
 #BSUB -n 4
-#BSUB -R "span[hosts=1] rusage[mem=16384]"
+#BSUB -R "span[hosts=1] rusage[mem=16384MB]"
 #BSUB -gpu "num=1"
 # Rendered by Cairn test for run 20261125-golden-hostile-3f9a2c1d4e5b-a1, task biomass, attempt 1.
 # Config commit 3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b. Every value below is shell-quoted; edit templates/, not this file.

@@ -4,7 +4,7 @@
 #BSUB -e /scratch/cairn/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/err/landslide.err
 #BSUB -W 48:00
 #BSUB -n 16
-#BSUB -R "span[hosts=1] rusage[mem=65536]"
+#BSUB -R "span[hosts=1] rusage[mem=65536MB]"
 #BSUB -q gpu-long
 #BSUB -P geo.fm-42
 #BSUB -gpu "num=2"

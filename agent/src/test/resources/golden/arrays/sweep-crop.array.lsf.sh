@@ -4,7 +4,7 @@
 #BSUB -e /scratch/cairn/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/err/arrays/crop_classification-prithvi_eo_v1_100-lr1e-4-s42-b8-e2-x4-%I.err
 #BSUB -W 1:30
 #BSUB -n 4
-#BSUB -R "span[hosts=1] rusage[mem=16384]"
+#BSUB -R "span[hosts=1] rusage[mem=16384MB]"
 #BSUB -q gpu
 #BSUB -P geo-fm
 #BSUB -gpu "num=1"

@@ -23,7 +23,23 @@ final class Telemetry {
 
   Telemetry(RunBook book) {
     this.book = book;
-    book.all().stream().filter(r -> r.state.isTerminal()).forEach(r -> ended.add(r.runId));
+    Run last = null;
+    Instant lastAt = null;
+    for (Run r : book.all()) {
+      if (!r.state.isTerminal()) {
+        continue;
+      }
+      ended.add(r.runId);
+      Instant at = instant(r.finishedAt != null ? r.finishedAt : r.updatedAt);
+      if (at != null && (lastAt == null || at.isAfter(lastAt))) {
+        last = r;
+        lastAt = at;
+      }
+    }
+    if (last != null) {
+      // the last result survives a restart: alerts on it must not reset
+      Metrics.lastRun(last.state.name(), lastAt);
+    }
   }
 
   void afterTick(long startedNanos) {
@@ -53,8 +69,12 @@ final class Telemetry {
 
   /** When this agent received the run (its own clock), or null for a record without the time. */
   static Instant receivedAt(Run run) {
+    return instant(run.createdAt);
+  }
+
+  private static Instant instant(String at) {
     try {
-      return run.createdAt == null ? null : Instant.parse(run.createdAt);
+      return at == null ? null : Instant.parse(at);
     } catch (DateTimeParseException e) {
       return null;
     }

@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description = "Rerunnable benchmarks (figures in README).",
+    header = "Rerunnable benchmarks (their figures are in docs/benchmarks.md).",
     subcommands = {
       BenchCommand.Idle.class,
       BenchCommand.Upload.class,
@@ -35,9 +35,11 @@ import picocli.CommandLine.Option;
       BenchCommand.SlurmRpc.class
     })
 final class BenchCommand implements Runnable {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   @Override
   public void run() {
-    new picocli.CommandLine(this).usage(System.out);
+    spec.commandLine().usage(spec.commandLine().getOut());
   }
 
   static Map<String, String> env(String store) {
@@ -69,7 +71,7 @@ final class BenchCommand implements Runnable {
   @Command(
       name = "idle",
       mixinStandardHelpOptions = true,
-      description = "Count the object-store requests of an idle agent over simulated time.")
+      header = "Count the object-store requests of an idle agent over simulated time.")
   static final class Idle implements Callable<Integer> {
     @Option(
         names = "--store",
@@ -113,7 +115,7 @@ final class BenchCommand implements Runnable {
   @Command(
       name = "slurm-rpc",
       mixinStandardHelpOptions = true,
-      description =
+      header =
           "Count slurmctld RPCs (sdiag) per job lifecycle for batched and per-job status polling.")
   static final class SlurmRpc implements Callable<Integer> {
     @Option(
@@ -178,7 +180,7 @@ final class BenchCommand implements Runnable {
   @Command(
       name = "hash",
       mixinStandardHelpOptions = true,
-      description =
+      header =
           "Hash a folder of files as DVC does, on one core and on all, beside md5sum"
               + " (one process, and xargs -P <cores>).")
   static final class Hash implements Callable<Integer> {
@@ -215,8 +217,9 @@ final class BenchCommand implements Runnable {
   @Command(
       name = "upload",
       mixinStandardHelpOptions = true,
-      description =
-          "Upload a folder of files to a store, and the same with `aws s3 cp --recursive` where available.")
+      header =
+          "Upload a folder of files to a store, and the same with `aws s3 cp --recursive` where"
+              + " available.")
   static final class Upload implements Callable<Integer> {
     @Option(
         names = "--store",

@@ -22,8 +22,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "compare",
     mixinStandardHelpOptions = true,
+    header = "Compare runs of a branch side by side, read from their results commits in Git.",
     description = {
-      "Compare runs of a branch side by side, read from their results commits in Git.",
       "Each task's leaderboard over all their trials, then each run's metric and parameter changes",
       "from the first. A run is named by its run id, config commit or results commit (a unique",
       "prefix will do); one run alone is compared with its baseline."

@@ -1,5 +1,6 @@
 package dev.cairn.cli;
 
+import dev.cairn.Bundled;
 import dev.cairn.agent.Run;
 import dev.cairn.config.AgentSettings;
 import dev.cairn.publish.RunState;
@@ -17,7 +18,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.eclipse.jgit.revwalk.RevCommit;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -36,7 +36,12 @@ import picocli.CommandLine.Spec;
     })
 final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
-  @Mixin CommonOptions common;
+
+  /** The demo writes its own settings (workspace/agent.env): it takes no --settings. */
+  @Option(
+      names = "--log-json",
+      description = "Log one JSON object per line (also CAIRN_LOG_FORMAT=json).")
+  boolean logJson;
 
   @Option(
       names = "--workspace",
@@ -48,13 +53,15 @@ final class DemoCommand implements Callable<Integer> {
       names = "--config",
       paramLabel = "FILE",
       description =
-          "Commit this config.env instead of the project's (a sweep, say); it must keep"
-              + " SCHEDULER=local and TRAINER=demo to run on this machine.")
+          "Commit this config.env instead of the project's (a sweep, say). The demo sets"
+              + " SCHEDULER=local and TRAINER=demo in it, whatever it says, and prints the keys"
+              + " it overrode.")
   Path config;
 
   @Override
   public Integer call() throws Exception {
-    common.configureLogging();
+    Logging.configure(
+        logJson || "json".equals(System.getenv("CAIRN_LOG_FORMAT")), Main.isVerbose());
     PrintWriter out = spec.commandLine().getOut();
     Path root =
         workspace != null
@@ -64,10 +71,16 @@ final class DemoCommand implements Callable<Integer> {
                     + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     DemoWorkspace ws = new DemoWorkspace(root);
     byte[] own = null;
-    if (config != null) {
-      own = ConfigFiles.read(config, "pass --config with the path of your config.env");
+    DemoConfig forced =
+        DemoConfig.of(
+            config != null
+                ? ConfigFiles.read(config, "pass --config with the path of your config.env")
+                : Files.readAllBytes(Bundled.path("config").resolve("config.env")));
+    if (config != null || !forced.overridden().isEmpty()) {
+      own = forced.content();
     }
     RevCommit seed = ws.create(own);
+    out.println(forced.line());
     out.println("demo workspace " + ws.root);
     out.println("  object store   " + ws.store);
     out.println(

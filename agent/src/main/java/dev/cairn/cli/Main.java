@@ -13,7 +13,7 @@ import picocli.CommandLine.ScopeType;
     name = "agent.jar",
     mixinStandardHelpOptions = true,
     versionProvider = Main.VersionProvider.class,
-    description = "Cairn: run ML experiments on HPC clusters from Git commits.",
+    header = "Cairn: run ML experiments on HPC clusters from Git commits.",
     subcommands = {
       RunCommand.class,
       DemoCommand.class,
@@ -33,6 +33,7 @@ import picocli.CommandLine.ScopeType;
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   /** {@code --verbose} anywhere on the command line: set while picocli parses, before running. */
   private static volatile boolean verbose;
@@ -70,6 +71,7 @@ public final class Main implements Runnable {
     }
     verbose = false;
     CommandLine cli = new CommandLine(new Main());
+    HelpPages.apply(cli);
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     cli.setExecutionExceptionHandler(
@@ -103,7 +105,7 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    new CommandLine(this).usage(System.out);
+    spec.commandLine().usage(spec.commandLine().getOut());
   }
 
   /** Prints the version for {@code --version}. */

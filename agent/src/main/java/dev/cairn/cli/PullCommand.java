@@ -24,7 +24,6 @@ import org.eclipse.jgit.lib.ObjectLoader;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
-import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.treewalk.TreeWalk;
 import org.eclipse.jgit.treewalk.filter.PathSuffixFilter;
 import picocli.CommandLine.Command;
@@ -82,10 +81,10 @@ final class PullCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Path root;
     try (Repository git =
-        new FileRepositoryBuilder()
-            .findGitDir(repo.toAbsolutePath().toFile())
-            .setMustExist(true)
-            .build()) {
+        WorkingClone.open(
+            repo,
+            "run it in a clone of the experiment repository (git clone, then git checkout"
+                + " <results commit>), or pass --repo with one")) {
       root = git.getWorkTree().toPath();
       ObjectId id = git.resolve(rev);
       if (id == null) {

@@ -1,6 +1,8 @@
 package dev.cairn.cli;
 
+import dev.cairn.CairnException;
 import dev.cairn.config.ExperimentConfig;
+import dev.cairn.config.SchedulerName;
 import dev.cairn.plan.ArrayJob;
 import dev.cairn.plan.JobSpec;
 import dev.cairn.plan.RunPlan;
@@ -30,11 +32,12 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "render",
     mixinStandardHelpOptions = true,
-    header = "Validate a config.env and print its batch scripts, submitting nothing.",
+    header = "Validate a config.env and list its trials and job arrays, submitting nothing.",
     description = {
-      "Validate a config.env, list its trials (one line each: id, values, resources) and print",
-      "(or write) the batch script of every trial, submitting nothing: the check to run before",
-      "committing a config change."
+      "Validate a config.env and list its trials (one line each: id, values, resources), their"
+          + " job arrays and how many run at once, submitting nothing: the check to run before"
+          + " committing a config change. With --scripts it also prints the batch script of"
+          + " every trial and array; with --out DIR it writes them there."
     })
 final class RenderCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -56,9 +59,20 @@ final class RenderCommand implements Callable<Integer> {
   @Mixin TemplatesOption templates;
 
   @Option(
+      names = "--list",
+      description =
+          "Only the list of trials and arrays, no scripts (what render prints by default).")
+  boolean list;
+
+  @Option(
+      names = "--scripts",
+      description = "Print the batch script of every trial and array after the list.")
+  boolean scripts;
+
+  @Option(
       names = "--out",
       paramLabel = "DIR",
-      description = "Write <trial>.<scheduler>.sh files here instead of printing the scripts.")
+      description = "Write the scripts to <trial>.<scheduler>.sh files in DIR, and list the files.")
   Path out;
 
   @Option(
@@ -81,8 +95,9 @@ final class RenderCommand implements Callable<Integer> {
   @Option(
       names = "--work-dir",
       paramLabel = "DIR",
-      defaultValue = "/scratch/cairn",
-      description = "Run folders root the scripts name (default: ${DEFAULT-VALUE}).")
+      description =
+          "Run folders root the scripts name, the agent's CAIRN_WORK_DIR (default: ~/.cairn/work,"
+              + " as the agent's).")
   Path workDir;
 
   @Option(
@@ -101,31 +116,45 @@ final class RenderCommand implements Callable<Integer> {
   @Option(
       names = "--trainer-jar",
       paramLabel = "FILE",
-      defaultValue = "/opt/cairn/demo-trainer.jar",
       description =
-          "The demo trainer jar the scripts run with TRAINER=demo (default: ${DEFAULT-VALUE}).")
-  String trainerJar;
+          "The demo trainer jar the scripts run with TRAINER=demo, the agent's CAIRN_TRAINER_JAR"
+              + " (default: ~/.cairn/demo-trainer.jar, where the agent puts the one inside"
+              + " agent.jar; render puts it there too when it writes or prints scripts).")
+  Path trainerJar;
 
   @Option(
       names = "--terratorch-configs",
       paramLabel = "DIR",
-      defaultValue = "/opt/cairn/examples/terratorch",
+      defaultValue = "examples/terratorch",
       description =
-          "The TerraTorch task configs the scripts use with TRAINER=terratorch"
-              + " (default: ${DEFAULT-VALUE}).")
+          "The TerraTorch task configs the scripts use with TRAINER=terratorch where the"
+              + " templates have none (default: ${DEFAULT-VALUE}).")
   String terratorchConfigs;
 
   @Override
   public Integer call() throws IOException {
+    if (list && (scripts || out != null)) {
+      throw new CairnException(
+          "--list prints no scripts; drop --list to print them (--scripts) or write them (--out)");
+    }
     TemplateSet set = templates.load();
     byte[] content = ConfigFiles.read(config, "pass --config with the path of your config.env");
     ExperimentConfig cfg = ExperimentConfig.parse(content, config.toString(), set.tasks());
     String target = scheduler != null ? scheduler : cfg.scheduler();
     String site = prologue == null ? "" : Files.readString(prologue);
+    Path home = Path.of(System.getProperty("user.home"));
+    Path trainer =
+        trainerJar != null
+            ? trainerJar.toAbsolutePath()
+            : (scripts || out != null) && "demo".equals(cfg.trainer())
+                ? Wiring.extractTrainer(home.resolve(".cairn"))
+                : home.resolve(".cairn/demo-trainer.jar");
     ScriptRenderer renderer =
-        new ScriptRenderer(set, new Site(site, trainerJar, terratorchConfigs, Version.get()));
+        new ScriptRenderer(
+            set, new Site(site, trainer.toString(), terratorchConfigs, Version.get()));
     Trials.checkLimit(cfg, maxTrials);
-    RunPlan plan = RunPlan.of(cfg, commit, Instant.now(), 1, workDir.toAbsolutePath());
+    Path runs = workDir != null ? workDir.toAbsolutePath() : home.resolve(".cairn/work");
+    RunPlan plan = RunPlan.of(cfg, commit, Instant.now(), 1, runs);
     PrintWriter stdout = spec.commandLine().getOut();
     stdout.println(
         "# "
@@ -145,6 +174,17 @@ final class RenderCommand implements Callable<Integer> {
         jobs.add(evaluate);
       }
     }
+    List<ArrayJob> arrays =
+        cfg.sweeps() && Schedulers.runsArrays(target)
+            ? arrays(plan, Math.max(2, maxArraySize))
+            : List.of();
+    for (ArrayJob array : arrays) {
+      stdout.println("# " + arrayLine(array, target));
+    }
+    if (!scripts && out == null) {
+      stdout.flush();
+      return 0;
+    }
     stdout.println();
     for (JobSpec job : jobs) {
       String script = renderer.render(job, cfg, target, commit);
@@ -160,28 +200,55 @@ final class RenderCommand implements Callable<Integer> {
         stdout.println();
       }
     }
-    if (cfg.sweeps() && Schedulers.runsArrays(target)) {
-      for (ArrayJob array : arrays(plan, Math.max(2, maxArraySize))) {
-        String script = renderer.renderArray(array, cfg, target, commit);
-        if (out != null) {
-          Path file =
-              out.resolve(
-                  array.script().getFileName().toString().replace(".sh", "")
-                      + "."
-                      + target
-                      + ".sh");
-          Files.writeString(file, script);
-          stdout.println(file);
-        } else {
-          stdout.println(
-              "# ===== array " + array.name() + " " + array.range() + " (" + target + ") =====");
-          stdout.print(script);
-          stdout.println();
-        }
+    for (ArrayJob array : arrays) {
+      String script = renderer.renderArray(array, cfg, target, commit);
+      if (out != null) {
+        Path file =
+            out.resolve(
+                array.script().getFileName().toString().replace(".sh", "") + "." + target + ".sh");
+        Files.writeString(file, script);
+        stdout.println(file);
+      } else {
+        stdout.println(
+            "# ===== array "
+                + array.name()
+                + " "
+                + range(array, target)
+                + " ("
+                + target
+                + ") =====");
+        stdout.print(script);
+        stdout.println();
       }
     }
     stdout.flush();
     return 0;
+  }
+
+  /**
+   * {@code array <name>: 4 trials of landslide as [1-4]%2 (lsf)}: one array, its range in the
+   * scheduler's own syntax.
+   */
+  static String arrayLine(ArrayJob array, String scheduler) {
+    return "array "
+        + array.name()
+        + ": "
+        + array.members().size()
+        + " trials of "
+        + array.members().get(0).task().name()
+        + " as "
+        + range(array, scheduler)
+        + " ("
+        + scheduler
+        + ")";
+  }
+
+  /** The array's range as the scheduler writes it: SLURM's {@code 0-3%2}, LSF's {@code [1-4]%2}. */
+  static String range(ArrayJob array, String scheduler) {
+    int base = SchedulerName.of(scheduler).map(SchedulerName::firstArrayIndex).orElse(0);
+    String indices = base + "-" + (base + array.members().size() - 1);
+    String slots = array.throttle() > 0 ? "%" + array.throttle() : "";
+    return (base == 0 ? indices : "[" + indices + "]") + slots;
   }
 
   /** The arrays the agent submits: the trials of one task and resource shape, chunked. */

@@ -1,6 +1,7 @@
 package dev.cairn.cli;
 
 import dev.cairn.config.ExperimentConfig;
+import dev.cairn.render.ShellQuote;
 import dev.cairn.store.ObjectStore;
 import dev.cairn.trigger.RunRequest;
 import dev.cairn.trigger.Submission;
@@ -29,9 +30,9 @@ final class ReproduceCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    ResultsCommit recorded = commit.read();
     var settings = common.load(System.getenv());
     PrintWriter out = spec.commandLine().getOut();
-    ResultsCommit recorded = commit.read();
     try (ObjectStore store = Wiring.openStore(settings)) {
       RunRequest asked =
           new RunRequest(
@@ -49,7 +50,13 @@ final class ReproduceCommand implements Callable<Integer> {
       out.printf(
           "submitted attempt %d of config commit %s (reproducing %s, run %s)%n",
           request.attemptOrFirst(), recorded.configCommit(), recorded.sha(), recorded.runId());
-      out.printf("follow it with: agent.jar status %s%n", recorded.configCommit());
+      out.printf(
+          "follow it with: %s status %s%s%n",
+          DemoNextSteps.agentCommand(),
+          recorded.configCommit().substring(0, 8),
+          common.settings == null
+              ? ""
+              : " --settings " + ShellQuote.quote(common.settings.toAbsolutePath().toString()));
     }
     return 0;
   }

@@ -10,7 +10,6 @@ import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
-import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.treewalk.TreeWalk;
 
 /**
@@ -68,10 +67,8 @@ record ResultsCommit(String runId, String sha, JsonNode run, byte[] config, Path
   }
 
   private static Repository open(Path repo) throws IOException {
-    return new FileRepositoryBuilder()
-        .findGitDir(repo.toAbsolutePath().toFile())
-        .setMustExist(true)
-        .build();
+    return WorkingClone.open(
+        repo, "run it in a clone of the experiment repository, or pass --repo with one");
   }
 
   private static byte[] file(Repository git, RevCommit commit, String path) throws IOException {

@@ -1,5 +1,6 @@
 package dev.cairn.cli;
 
+import dev.cairn.CairnException;
 import dev.cairn.agent.Run;
 import dev.cairn.metrics.StatusServer;
 import java.io.PrintWriter;
@@ -31,6 +32,12 @@ final class RunCommand implements Callable<Integer> {
 
   @Mixin CommonOptions common;
 
+  /** What {@code java -jar agent.jar} says with neither --settings nor CAIRN_STORE. */
+  static final String NO_SETTINGS =
+      "no agent settings: try the whole loop on this machine with `java -jar agent.jar demo`;"
+          + " run the agent with `java -jar agent.jar run --settings agent.env` (a copy of"
+          + " config/agent.env.example); `java -jar agent.jar --help` lists the commands";
+
   @Option(names = "--once", description = "Run one tick and exit (for cron-style use and checks).")
   boolean once;
 
@@ -39,9 +46,33 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (common.settings == null && System.getenv("CAIRN_STORE") == null) {
+      throw new CairnException(NO_SETTINGS);
+    }
     var settings = common.load(System.getenv());
+    StateLock lock = StateLock.tryAcquire(settings.stateDir());
+    if (lock == null) {
+      String who = StateLock.holder(settings.stateDir());
+      if (once) {
+        // cron or scrontab started this tick while the last one (or the daemon) still works
+        spec.commandLine()
+            .getOut()
+            .printf(
+                "another agent (%s) holds %s; this tick is skipped%n",
+                who, settings.stateDir().resolve(StateLock.FILE));
+        spec.commandLine().getOut().flush();
+        return 0;
+      }
+      throw new CairnException(
+          "another agent ("
+              + who
+              + ") works on CAIRN_STATE_DIR "
+              + settings.stateDir()
+              + "; stop it first, or give this one a CAIRN_STATE_DIR of its own");
+    }
     boolean stopped = false;
-    try (Wiring wiring = new Wiring(settings, Clock.systemUTC());
+    try (lock;
+        Wiring wiring = new Wiring(settings, Clock.systemUTC());
         StatusServer http = wiring.serveHttp();
         StopOnShutdown stop =
             new StopOnShutdown(Thread.currentThread(), wiring.agent::stop, STEP_GRACE)) {

@@ -17,8 +17,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "runs",
     mixinStandardHelpOptions = true,
+    header = "List the runs on a branch, read from its results commits in Git.",
     description = {
-      "List the runs on a branch, read from its results commits in Git.",
       "Each with its config and results commits, state, each task's headline metric and the cost,",
       "from results/*/run.json; no store or credentials needed."
     })

@@ -7,6 +7,8 @@ import dev.cairn.store.ObjectStore;
 import dev.cairn.trigger.RunRequest;
 import java.io.PrintWriter;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -55,7 +57,13 @@ final class StatusCommand implements Callable<Integer> {
         if (json) {
           out.println(Json.MAPPER.writeValueAsString(runs));
         } else {
+          Map<String, RunStatus> byCommit = new HashMap<>();
+          runs.stream().filter(s -> s.commit() != null).forEach(s -> byCommit.put(s.commit(), s));
+          var waiting = WaitingAttempts.of(store, byCommit);
           out.println(RunList.render(runs, recent, Instant.now()));
+          for (WaitingAttempts.Waiting w : waiting) {
+            out.println(w.line());
+          }
         }
         out.flush();
         return 0;
@@ -76,6 +84,14 @@ final class StatusCommand implements Callable<Integer> {
                   .orElseThrow()
                   .text()
               : Table.render(status));
+      if (!json) {
+        for (WaitingAttempts.Waiting w :
+            WaitingAttempts.of(store, Map.of(found.commit(), status))) {
+          if (w.commit().equals(found.commit())) {
+            out.println(w.line());
+          }
+        }
+      }
       out.flush();
       return switch (status.state()) {
         case FAILED, REJECTED, CANCELLED -> 1;

@@ -6,10 +6,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code agent.jar version}. */
-@Command(
-    name = "version",
-    mixinStandardHelpOptions = true,
-    description = "Print the agent's version.")
+@Command(name = "version", mixinStandardHelpOptions = true, header = "Print the agent's version.")
 final class VersionCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -108,9 +108,17 @@ public record AgentSettings(
     List<String> problems = new ArrayList<>();
     Map<String, String> raw = new LinkedHashMap<>();
     String source = file == null ? "agent settings" : file.toString();
+    Map<String, Integer> lineOf = new java.util.HashMap<>();
     if (file != null) {
+      if (!Files.exists(file)) {
+        throw new dev.cairn.CairnException(
+            "the agent settings file "
+                + file
+                + " does not exist; pass --settings with the path of your agent.env (a copy of"
+                + " config/agent.env.example)");
+      }
       try {
-        raw.putAll(EnvFile.parse(Files.readAllBytes(file), problems));
+        raw.putAll(EnvFile.parse(Files.readAllBytes(file), problems, lineOf));
       } catch (java.io.IOException e) {
         throw new dev.cairn.CairnException(
             "cannot read the agent settings "
@@ -123,7 +131,12 @@ public record AgentSettings(
         if (!DEFAULTS.containsKey(key)) {
           String s = Checks.closest(key, DEFAULTS.keySet());
           problems.add(
-              key + " is not an agent setting" + (s == null ? "" : "; did you mean " + s + "?"));
+              key
+                  + " is not an agent setting"
+                  + (s == null ? "" : "; did you mean " + s + "?")
+                  + " (line "
+                  + lineOf.get(key)
+                  + ")");
         }
       }
     }

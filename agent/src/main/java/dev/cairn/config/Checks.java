@@ -269,7 +269,27 @@ final class Checks {
       }
     }
     int limit = Math.max(2, given.length() / 3);
-    return bestDistance <= limit ? best : null;
+    if (bestDistance <= limit) {
+      return best;
+    }
+    return uniqueStartingWith(given, choices);
+  }
+
+  /** The one choice that starts with {@code given} (3 characters or more), else null. */
+  private static String uniqueStartingWith(String given, Iterable<String> choices) {
+    if (given.length() < 3) {
+      return null;
+    }
+    String found = null;
+    for (String c : choices) {
+      if (c.toUpperCase(Locale.ROOT).startsWith(given.toUpperCase(Locale.ROOT))) {
+        if (found != null) {
+          return null;
+        }
+        found = c;
+      }
+    }
+    return found;
   }
 
   /** Damerau-Levenshtein (optimal string alignment) distance. */

@@ -118,12 +118,14 @@ final class ExperimentSchema {
     for (Map.Entry<String, String> e : raw.entrySet()) {
       if (!keys.containsKey(e.getKey())) {
         String suggestion = Checks.closest(e.getKey(), names);
+        Integer line = lineOf.get(e.getKey());
         problems.add(
             e.getKey()
                 + " is not a key of config.env"
                 + (suggestion == null
                     ? "; the keys are listed in config/config.env"
-                    : "; did you mean " + suggestion + "?"));
+                    : "; did you mean " + suggestion + "?")
+                + (line == null ? "" : " (line " + line + ")"));
       }
     }
     for (ConfigKey key : keys.values()) {

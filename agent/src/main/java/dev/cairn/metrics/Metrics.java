@@ -285,10 +285,19 @@ public final class Metrics {
     if (submitted != null) {
       RUN_SECONDS_HISTOGRAM.labelValues(result).observe(secondsSince(submitted));
     }
+    lastRun(result, null);
+  }
+
+  /**
+   * The run that ended last: its result and when it ended ({@code finished}; null: now). The agent
+   * calls it at start with what its run records say, so that a restart keeps the last result an
+   * alert reads ({@code cairn_last_run_result{result="FAILED"} == 1}) instead of dropping it.
+   */
+  public static void lastRun(String result, Instant finished) {
     for (String r : new String[] {"SUCCEEDED", "FAILED", "CANCELLED", "REJECTED"}) {
       LAST_RESULT.labelValues(r).set(r.equals(result) ? 1 : 0);
     }
-    LAST_RESULT_TIME.set(now());
+    LAST_RESULT_TIME.set(finished == null ? now() : finished.toEpochMilli() / 1000.0);
   }
 
   /** A publication began at {@code startNanos} and ended; {@code ok} when it succeeded. */

@@ -75,6 +75,9 @@ class DemoIT {
       assertTrue(p.waitFor(180, TimeUnit.SECONDS), command);
       assertEquals(0, p.exitValue(), "$ " + command + "\n" + output);
       outputs.add(output);
+      if (output.startsWith("submitted attempt 2 of config commit ")) {
+        assertFollowUpRunsAsPrinted(output, elsewhere);
+      }
     }
     String sha = run.getFileName().toString().substring(0, 8);
     assertTrue(outputs.get(0).startsWith("0 active run(s), 1 ended"), outputs.get(0));
@@ -107,6 +110,35 @@ class DemoIT {
         Files.readString(ws.resolve("store/runs").resolve(commitOf(ws)).resolve("status.json"));
     assertTrue(
         status.contains("\"attempt\" : 2") && status.contains("\"state\" : \"SUCCEEDED\""), status);
+  }
+
+  /**
+   * reproduce's "follow it with:" command works as printed, from another folder, and says that the
+   * new attempt waits for an agent (none runs until the demo's last command).
+   */
+  private static void assertFollowUpRunsAsPrinted(String reproduced, Path elsewhere)
+      throws Exception {
+    String prefix = "follow it with: ";
+    String command =
+        reproduced
+            .lines()
+            .filter(l -> l.startsWith(prefix))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError(reproduced))
+            .substring(prefix.length());
+    assertTrue(command.contains(" -jar ") && command.contains(" --settings "), command);
+    ProcessBuilder pb =
+        new ProcessBuilder("bash", "-c", command)
+            .directory(elsewhere.toFile())
+            .redirectErrorStream(true);
+    pb.environment().keySet().removeIf(k -> k.startsWith("CAIRN_"));
+    Process p = pb.start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(180, TimeUnit.SECONDS), command);
+    assertEquals(0, p.exitValue(), "$ " + command + "\n" + output);
+    assertTrue(output.contains("): SUCCEEDED"), output);
+    assertTrue(output.contains("attempt 2 of commit "), output);
+    assertTrue(output.contains("waits for an agent to take it"), output);
   }
 
   private static String commitOf(Path ws) throws Exception {
@@ -147,5 +179,69 @@ class DemoIT {
     assertEquals(
         "cairn: the demo workspace " + ws + " is not empty; pass --workspace with a new folder",
         out);
+  }
+
+  @Test
+  void demo_withASlurmTerratorchConfig_runsLocallyAndSaysWhatItOverrode() throws Exception {
+    Path trap = Files.createDirectories(tmp.resolve("trap"));
+    Path called = tmp.resolve("a-scheduler-was-called");
+    for (String command : new String[] {"sbatch", "squeue", "sacct", "bsub", "bjobs"}) {
+      Path fake = trap.resolve(command);
+      Files.writeString(fake, "#!/bin/sh\necho \"$0 $*\" >> '" + called + "'\nexit 1\n");
+      fake.toFile().setExecutable(true);
+    }
+    Path config =
+        Files.writeString(
+            tmp.resolve("sweep.env"),
+            String.join(
+                "\n",
+                "EXPERIMENT_NAME=on-slurm",
+                "TASKS=landslide",
+                "SCHEDULER=slurm",
+                "PARTITION=gpu",
+                "GPUS_PER_JOB=4",
+                "TRAINER=terratorch",
+                "LANDSLIDE_DATASET_PATH=/data/nowhere",
+                "EPOCHS=1",
+                "LANDSLIDE_QUALITY_GATE=test/mIoU>=0.0",
+                ""));
+    Path log = tmp.resolve("demo.log");
+    Path ws = tmp.resolve("ws");
+    int code;
+    try (AgentProcess demo =
+        AgentProcess.start(
+            log,
+            Map.of("PATH", trap + ":" + System.getenv("PATH")),
+            "demo",
+            "--workspace",
+            ws.toString(),
+            "--config",
+            config.toString())) {
+      code = demo.waitFor(Duration.ofSeconds(120));
+    }
+    String out = Files.readString(log);
+    assertEquals(0, code, out);
+    assertTrue(
+        out.lines()
+            .anyMatch(
+                l ->
+                    l.equals(
+                        "demo: runs on this machine with SCHEDULER=local and TRAINER=demo;"
+                            + " overrode SCHEDULER=slurm, TRAINER=terratorch of the config")),
+        out);
+    assertTrue(out.contains("SUCCEEDED"), out);
+    assertTrue(!Files.exists(called), () -> "a scheduler command ran: " + read(called));
+    String committed = Files.readString(ws.resolve("researcher/config/config.env"));
+    assertTrue(committed.contains("\nSCHEDULER=local\n"), committed);
+    assertTrue(committed.contains("\nTRAINER=demo\n"), committed);
+    assertTrue(committed.contains("\nGPUS_PER_JOB=4\n"), committed);
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (java.io.IOException e) {
+      return e.toString();
+    }
   }
 }

@@ -102,6 +102,9 @@ class MainTest {
         0,
         run(
             "render",
+            "--scripts",
+            "--trainer-jar",
+            tmp.resolve("demo-trainer.jar").toString(),
             "--config",
             config.toString(),
             "--scheduler",
@@ -129,5 +132,42 @@ class MainTest {
     assertTrue(line.contains("CAIRN_REQUIRE_PROVENANCE=true"), line);
     assertTrue(line.contains("CAIRN_REPO_REMOTE is empty"), line);
     assertTrue(line.contains("set CAIRN_REPO_REMOTE"), line);
+  }
+
+  @Test
+  void noArguments_withoutSettings_pointsAtDemoRunAndHelp() {
+    assertEquals(2, run());
+    assertEquals("cairn: " + RunCommand.NO_SETTINGS, err().strip());
+    assertTrue(err().contains("`java -jar agent.jar demo`"), err());
+    assertTrue(err().contains("run --settings agent.env"), err());
+    assertTrue(err().contains("--help"), err());
+  }
+
+  @Test
+  void settings_missingFile_saysItDoesNotExist() {
+    Path missing = tmp.resolve("agent.env");
+    assertEquals(2, run("status", "--settings", missing.toString()));
+    assertTrue(
+        err().strip().startsWith("cairn: the agent settings file " + missing + " does not exist;"),
+        err());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"pull", "reproduce"})
+  void outsideAGitClone_isOneLineAndExitTwo(String command) throws Exception {
+    Path nowhere = Files.createDirectories(tmp.resolve("not-a-clone"));
+    String[] args =
+        command.equals("pull")
+            ? new String[] {"pull", "--repo", nowhere.toString()}
+            : new String[] {"reproduce", "abc1234", "--repo", nowhere.toString()};
+    assertEquals(2, run(args));
+    assertEquals(1, err().strip().lines().count(), err());
+    assertTrue(
+        err()
+            .startsWith(
+                "cairn: "
+                    + nowhere.toAbsolutePath().normalize()
+                    + " is not in a Git clone; run it in a clone"),
+        err());
   }
 }

@@ -36,6 +36,9 @@ class RenderSweepTest {
         new java.util.ArrayList<>(
             List.of(
                 "render",
+                "--scripts",
+                "--trainer-jar",
+                "/opt/cairn/demo-trainer.jar",
                 "--config",
                 file.toString(),
                 "--scheduler",
@@ -158,5 +161,74 @@ class RenderSweepTest {
     assertTrue(!evaluate.contains("terratorch fit "), evaluate);
     assertTrue(evaluate.contains("terratorch test "), evaluate);
     assertTrue(evaluate.contains("exit-evaluate.json"), evaluate);
+  }
+
+  private String list(String scheduler, String... extra) throws Exception {
+    Path file = Files.writeString(tmp.resolve("config.env"), SWEEP);
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "render",
+                "--trainer-jar",
+                "/opt/cairn/demo-trainer.jar",
+                "--config",
+                file.toString(),
+                "--scheduler",
+                scheduler,
+                "--templates",
+                Fixtures.projectDir().resolve("templates").toString()));
+    args.addAll(List.of(extra));
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        Main.run(
+            args.toArray(String[]::new), new PrintStream(out, true), new PrintStream(err, true));
+    assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void render_byDefault_listsTrialsAndArraysWithoutScripts() throws Exception {
+    String text = list("slurm");
+    assertTrue(text.lines().allMatch(l -> l.startsWith("# ")), text);
+    assertEquals(
+        12, text.lines().filter(l -> l.matches("# [a-z_]+-prithvi_eo_v.*  GEOFM=.*")).count());
+    List<String> arrays = text.lines().filter(l -> l.startsWith("# array ")).toList();
+    assertEquals(3, arrays.size(), text);
+    assertTrue(arrays.stream().allMatch(l -> l.endsWith(" as 0-3%2 (slurm)")), text);
+    assertEquals(text, list("slurm", "--list").substring(text.length()));
+  }
+
+  @Test
+  void render_listsAnLsfArrayInLsfsOwnRange() throws Exception {
+    String text = list("lsf", "--list");
+    List<String> arrays = text.lines().filter(l -> l.startsWith("# array ")).toList();
+    assertEquals(3, arrays.size(), text);
+    assertTrue(arrays.stream().allMatch(l -> l.endsWith(" as [1-4]%2 (lsf)")), text);
+    assertTrue(!text.contains("#BSUB"), text);
+  }
+
+  @Test
+  void render_scriptsOfAnLsfArrayCarryTheRangeItsBannerNames() throws Exception {
+    String text = list("lsf", "--scripts");
+    List<String> banners = text.lines().filter(l -> l.startsWith("# ===== array ")).toList();
+    assertEquals(3, banners.size(), text);
+    assertTrue(banners.stream().allMatch(l -> l.endsWith(" [1-4]%2 (lsf) =====")), text);
+    assertEquals(
+        3, text.lines().filter(l -> l.matches("#BSUB -J \".*\\[1-4\\]%2\"")).count(), text);
+  }
+
+  @Test
+  void render_listWithScripts_isOneLineAndExitTwo() throws Exception {
+    Path file = Files.writeString(tmp.resolve("config.env"), SWEEP);
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        Main.run(
+            new String[] {"render", "--config", file.toString(), "--list", "--scripts"},
+            new PrintStream(out, true),
+            new PrintStream(err, true));
+    assertEquals(2, code);
+    assertTrue(
+        err.toString(StandardCharsets.UTF_8).startsWith("cairn: --list prints no scripts;"),
+        err.toString(StandardCharsets.UTF_8));
   }
 }

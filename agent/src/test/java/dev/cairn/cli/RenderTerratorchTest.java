@@ -37,6 +37,7 @@ class RenderTerratorchTest {
     return Main.run(
         new String[] {
           "render",
+          "--scripts",
           "--config",
           config.toString(),
           "--templates",

@@ -102,6 +102,23 @@ class RunCommandsTest {
   }
 
   @Test
+  void status_showsAnAttemptThatWaitsForAnAgent() throws Exception {
+    // reproduce (or ci submit --rerun) queued attempt 2 of the ended run; no agent took it yet
+    store.put("queue/20261207T020000.000Z-" + ENDED + "-a2", "{}".getBytes(StandardCharsets.UTF_8));
+    store.put("queue/20261130T020000.000Z-" + ENDED + "-a1", "{}".getBytes(StandardCharsets.UTF_8));
+    String waits =
+        "attempt 2 of commit 74e2f111 (queued 20261207T020000.000Z) waits for an agent to take"
+            + " it; is `agent.jar run` running on this CAIRN_STORE?";
+    assertEquals(0, run("status", "74e2f111"));
+    assertTrue(out().startsWith("run 20261130-exp-74e2f111aa11-a1 (commit 74e2f111): SUCCEEDED"));
+    assertEquals(waits, out().strip().lines().reduce((a, b) -> b).orElseThrow(), out());
+    assertEquals(0, run("status"));
+    assertEquals(1, out().lines().filter(waits::equals).count(), out());
+    assertEquals(0, run("status", "74e2f8e9"));
+    assertTrue(!out().contains("waits for an agent"), out());
+  }
+
+  @Test
   void status_takesAShortCommitOrARunId() {
     assertEquals(0, run("status", "74e2f8e9"));
     assertTrue(
@@ -192,6 +209,9 @@ class RunCommandsTest {
     String commands = help.substring(help.indexOf("Commands:") + "Commands:".length());
     List<String> entries = new ArrayList<>();
     for (String line : commands.lines().toList()) {
+      if (line.isBlank() && !entries.isEmpty()) {
+        break;
+      }
       if (line.startsWith("  ") && !line.startsWith("    ")) {
         entries.add(line.strip());
       } else if (!entries.isEmpty()) {

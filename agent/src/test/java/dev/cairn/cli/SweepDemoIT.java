@@ -47,7 +47,16 @@ class SweepDemoIT {
     Path log = tmp.resolve("render.log");
     try (AgentProcess render =
         AgentProcess.start(
-            log, Map.of(), "render", "--config", config.toString(), "--scheduler", "slurm")) {
+            log,
+            Map.of(),
+            "render",
+            "--scripts",
+            "--trainer-jar",
+            tmp.resolve("demo-trainer.jar").toString(),
+            "--config",
+            config.toString(),
+            "--scheduler",
+            "slurm")) {
       assertEquals(0, render.waitFor(Duration.ofSeconds(60)), Files.readString(log));
     }
     String out = Files.readString(log);

@@ -122,7 +122,25 @@ class AgentSettingsTest {
     Path file = tmp.resolve("agent.env");
     Files.writeString(file, "CAIRN_STORE=file:///x\nCAIRN_POLL_MAX_SECOND=9\n");
     ConfigError e = assertThrows(ConfigError.class, () -> AgentSettings.load(file, Map.of()));
-    assertTrue(e.getMessage().contains("did you mean CAIRN_POLL_MAX_SECONDS?"), e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .contains(
+                "CAIRN_POLL_MAX_SECOND is not an agent setting; did you mean"
+                    + " CAIRN_POLL_MAX_SECONDS? (line 2)"),
+        e.getMessage());
+  }
+
+  @Test
+  void load_saysAMissingFileDoesNotExist() {
+    Path file = tmp.resolve("nope.env");
+    dev.cairn.CairnException e =
+        assertThrows(dev.cairn.CairnException.class, () -> AgentSettings.load(file, Map.of()));
+    assertEquals(
+        "the agent settings file "
+            + file
+            + " does not exist; pass --settings with the path of your agent.env (a copy of"
+            + " config/agent.env.example)",
+        e.getMessage());
   }
 
   @Test

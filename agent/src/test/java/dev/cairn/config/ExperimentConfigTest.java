@@ -63,7 +63,18 @@ class ExperimentConfigTest {
   @Test
   void parse_suggestsTheKeyMeantForATypo() {
     ConfigError e = error("EXPERIMENT_NAME=x\nTRAINER=demo\nEPOCS=3\n");
-    assertEquals(List.of("EPOCS is not a key of config.env; did you mean EPOCHS?"), e.problems());
+    assertEquals(
+        List.of("EPOCS is not a key of config.env; did you mean EPOCHS? (line 3)"), e.problems());
+  }
+
+  @Test
+  void parse_suggestsTheTaskAPrefixNames() {
+    ConfigError e = error("EXPERIMENT_NAME=x\nTRAINER=demo\nTASKS=crop\n");
+    assertEquals(1, e.problems().size(), e.problems().toString());
+    assertTrue(
+        e.problems().get(0).contains("'crop' is not a task;")
+            && e.problems().get(0).endsWith("; did you mean crop_classification? (line 3)"),
+        e.problems().toString());
   }
 
   @Test
@@ -116,7 +127,9 @@ class ExperimentConfigTest {
   void parse_stages_namesTheChoicesSoACommaInOneReadsRight() {
     ConfigError e = error("EXPERIMENT_NAME=x\nTRAINER=demo\nSTAGES=train\n");
     assertEquals(
-        List.of("STAGES='train' is not allowed: use one of 'all', 'train,evaluate' (line 3)"),
+        List.of(
+            "STAGES='train' is not allowed: use one of 'all', 'train,evaluate'; did you mean"
+                + " train,evaluate? (line 3)"),
         e.problems());
     ExperimentConfig split =
         parse("EXPERIMENT_NAME=x\nTRAINER=demo\nSTAGES=train,evaluate\nEVAL_TIME_LIMIT=20\n");

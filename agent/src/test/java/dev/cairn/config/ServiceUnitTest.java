@@ -32,10 +32,20 @@ class ServiceUnitTest {
           "MemoryMax=",
           "StandardOutput=journal",
           "WantedBy=default.target",
-          " -Xmx",
-          " run --settings %h/.config/cairn/agent.env"
+          "EnvironmentFile=-%h/.config/cairn/service.env",
+          "ExecStart=%h/.local/lib/cairn/cairn-agent run --settings %h/.config/cairn/agent.env"
         }) {
       assertTrue(unit.contains(line), "the unit lacks " + line);
+    }
+  }
+
+  @Test
+  void unit_startsJavaThroughTheWrapper_neverAFixedJava() throws IOException {
+    String unit = Files.readString(unit());
+    assertTrue(unit.lines().noneMatch(l -> l.startsWith("ExecStart=/usr/bin/env java")), unit);
+    String example = Files.readString(Fixtures.projectDir().resolve("config/service.env.example"));
+    for (String key : new String[] {"CAIRN_JAVA=", "CAIRN_MODULES=", "LSF_ENVDIR="}) {
+      assertTrue(example.lines().anyMatch(l -> l.startsWith(key)), key);
     }
   }
 
@@ -59,7 +69,14 @@ class ServiceUnitTest {
         new ProcessBuilder(analyze.toString(), "verify", "--user", unit().toString())
             .redirectErrorStream(true);
     pb.environment().put("XDG_RUNTIME_DIR", runtime.toString());
-    pb.environment().put("HOME", Files.createDirectory(tmp.resolve("home")).toString());
+    Path home = Files.createDirectory(tmp.resolve("home"));
+    // installed as the unit's comment says: the wrapper beside agent.jar
+    Path lib = Files.createDirectories(home.resolve(".local/lib/cairn"));
+    Files.copy(
+        Fixtures.projectDir().resolve("config/cairn-agent"),
+        lib.resolve("cairn-agent"),
+        java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+    pb.environment().put("HOME", home.toString());
     Process p = pb.start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), "systemd-analyze did not end");

@@ -243,7 +243,7 @@ class LsfSchedulerIT {
             "#BSUB -e " + err,
             "#BSUB -W 0:05",
             "#BSUB -n 1",
-            "#BSUB -R \"span[hosts=1] rusage[mem=" + memMb + "]\"",
+            "#BSUB -R \"span[hosts=1] rusage[mem=" + memMb + "MB]\"",
             queue.isEmpty() ? "# default queue" : "#BSUB -q " + queue,
             "set -u",
             body,
