@@ -29,7 +29,7 @@ public final class Comparisons {
                   Format.shortSha(r.configCommit()),
                   Format.shortSha(r.resultsCommit()),
                   Format.orDash(r.state()),
-                  Format.orDash(r.finishedAt())));
+                  Format.time(r.finishedAt())));
       for (String task : tasks) {
         TrialResult best = r.best(task);
         row.add(
@@ -53,6 +53,9 @@ public final class Comparisons {
   public static Doc compare(List<RunReport> runs) {
     RunReport first = runs.get(0);
     Doc doc = new Doc().heading(1, "Comparing " + runs.size() + " run(s)");
+    if (runs.size() == 1) {
+      doc.para(first.runId() + " has no earlier run to compare with: its own results follow.");
+    }
     List<List<String>> rows = new ArrayList<>();
     for (RunReport r : runs) {
       rows.add(
@@ -65,6 +68,8 @@ public final class Comparisons {
               Format.hours(r.cost())));
     }
     doc.table(List.of("run", "config", "results", "state", "subject", "cost (h)"), rows);
+    doc.heading(2, "Model x task");
+    MatrixDoc.write(doc, Matrix.of(runs));
     doc.heading(2, "Leaderboard");
     ReportDoc.leaderboards(doc, runs, null);
     for (RunReport r : runs.subList(1, runs.size())) {
