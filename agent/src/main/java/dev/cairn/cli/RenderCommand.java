@@ -1,8 +1,10 @@
 package dev.cairn.cli;
 
 import dev.cairn.config.ExperimentConfig;
+import dev.cairn.config.SchedulerName;
 import dev.cairn.plan.ArrayJob;
 import dev.cairn.plan.JobSpec;
+import dev.cairn.plan.Parallelism;
 import dev.cairn.plan.RunPlan;
 import dev.cairn.plan.Trial;
 import dev.cairn.plan.Trials;
@@ -160,8 +162,29 @@ final class RenderCommand implements Callable<Integer> {
         stdout.println();
       }
     }
-    if (cfg.sweeps() && Schedulers.runsArrays(target)) {
-      for (ArrayJob array : arrays(plan, Math.max(2, maxArraySize))) {
+    int cap = cfg.sweepMaxParallel();
+    if (cfg.sweeps() && Schedulers.runsArrays(target) && !(cap > 0 && cfg.splitsStages())) {
+      int base = SchedulerName.of(target).map(SchedulerName::firstArrayIndex).orElse(0);
+      Parallelism.Allocation allocation =
+          Parallelism.allocate(arrays(plan, Math.max(2, maxArraySize)), cap, 0);
+      if (cap > 0) {
+        stdout.println(
+            "# SWEEP_MAX_PARALLEL="
+                + cap
+                + " for the whole run: "
+                + describe(allocation.started(), base)
+                + " start at once"
+                + (allocation.held().isEmpty()
+                    ? "."
+                    : "; "
+                        + describe(allocation.held(), base)
+                        + " wait until trials end, each then throttled to the slots free (at most"
+                        + " its %K below)."));
+        stdout.println();
+      }
+      List<ArrayJob> all = new ArrayList<>(allocation.started());
+      all.addAll(allocation.held());
+      for (ArrayJob array : all) {
         String script = renderer.renderArray(array, cfg, target, commit);
         if (out != null) {
           Path file =
@@ -174,17 +197,41 @@ final class RenderCommand implements Callable<Integer> {
           stdout.println(file);
         } else {
           stdout.println(
-              "# ===== array " + array.name() + " " + array.range() + " (" + target + ") =====");
+              "# ===== array "
+                  + array.name()
+                  + " "
+                  + array.range(base)
+                  + (allocation.held().contains(array) ? ", held back" : "")
+                  + " ("
+                  + target
+                  + ") =====");
           stdout.print(script);
           stdout.println();
         }
       }
+    } else if (cap > 0 && cfg.sweeps()) {
+      stdout.println(
+          "# SWEEP_MAX_PARALLEL="
+              + cap
+              + ": the agent submits trials one by one, at most "
+              + cap
+              + " in the scheduler at once.");
     }
     stdout.flush();
     return 0;
   }
 
-  /** The arrays the agent submits: the trials of one task and resource shape, chunked. */
+  /** {@code 2 array(s) [1-2]%2, [1-2]%2}: arrays as the scheduler numbers their elements. */
+  private static String describe(List<ArrayJob> arrays, int base) {
+    return arrays.size()
+        + " array(s) "
+        + String.join(", ", arrays.stream().map(a -> a.range(base)).toList());
+  }
+
+  /**
+   * The arrays the agent submits: the trials of one task and resource shape, chunked; throttles are
+   * set by {@link Parallelism}.
+   */
   static List<ArrayJob> arrays(RunPlan plan, int maxSize) {
     Map<String, List<JobSpec>> groups = new LinkedHashMap<>();
     for (JobSpec job : plan.jobs()) {
@@ -196,7 +243,7 @@ final class RenderCommand implements Callable<Integer> {
     List<ArrayJob> arrays = new ArrayList<>();
     for (List<JobSpec> group : groups.values()) {
       if (group.size() > 1) {
-        arrays.addAll(ArrayJob.chunk(group, maxSize, plan.config().sweepMaxParallel()));
+        arrays.addAll(ArrayJob.chunk(group, maxSize, 0));
       }
     }
     return arrays;
