@@ -130,6 +130,8 @@ public final class Charts {
     NumberAxis cost = new NumberAxis((gpu ? "GPU-hours" : "CPU-hours (no GPUs)") + " per trial");
     cost.setNumberFormatOverride(
         new DecimalFormat("0.####", DecimalFormatSymbols.getInstance(Locale.ROOT)));
+    // room on the right for the labels of the costliest points
+    cost.setUpperMargin(0.3);
     CombinedDomainXYPlot combined = new CombinedDomainXYPlot(cost);
     combined.setGap(8);
     LegendItemCollection legend = new LegendItemCollection();
@@ -200,7 +202,12 @@ public final class Charts {
       plot.addAnnotation(new XYTitleAnnotation(0.01, 0.98, name, RectangleAnchor.TOP_LEFT));
       combined.add(plot);
       if (legend.getItemCount() == 0) {
-        legend = plot.getLegendItems();
+        LegendItemCollection items = plot.getLegendItems();
+        for (int i = 0; i < items.getItemCount(); i++) {
+          if (baseline != null || !"baseline".equals(items.get(i).getLabel())) {
+            legend.add(items.get(i));
+          }
+        }
       }
     }
     combined.setFixedLegendItems(legend);

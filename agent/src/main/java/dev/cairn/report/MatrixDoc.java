@@ -50,7 +50,7 @@ final class MatrixDoc {
         cells.add(mark(v, row) + summary(cell.summary(), cell.trials()));
       }
       if (scored) {
-        cells.add(mark(overall, row) + summary(row.score(), -1));
+        cells.add(mark(overall, row) + score(row.score()));
       }
       cells.add(Format.hours(row.cost(m.onGpus())));
       cells.add(Format.duration(row.meanElapsedS()));
@@ -75,6 +75,17 @@ final class MatrixDoc {
 
   private static String mark(Matrix.Verdict v, Matrix.Row row) {
     return v != null && v.best() == row && v.runnerUp() != null ? "*" : "";
+  }
+
+  /** The IQM and its interval; its spread is the interval's, a standard deviation says nothing. */
+  private static String score(Stats.Summary s) {
+    if (s == null) {
+      return "-";
+    }
+    String text = String.format(Locale.ROOT, "%.4f", s.mean());
+    return s.n() < 2
+        ? text + " (n=1)"
+        : text + String.format(Locale.ROOT, " [%.4f, %.4f] n=%d", s.low(), s.high(), s.n());
   }
 
   static String summary(Stats.Summary s, int trials) {
