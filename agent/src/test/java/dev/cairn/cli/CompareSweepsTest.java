@@ -153,6 +153,22 @@ class CompareSweepsTest {
   }
 
   @Test
+  void compare_json_holdsTheMatrixAndThePairs() throws Exception {
+    Result r = main("compare", "799f533c", "1d285098", "--json", "--repo", repo.toString());
+    assertEquals(0, r.code(), r.err());
+    var json = dev.cairn.Json.MAPPER.readTree(r.out());
+    assertEquals(8, json.path("matrix").size(), "two runs x two backbones x two learning rates");
+    var cell = json.path("matrix").get(3).path("tasks").path("crop_classification");
+    assertEquals(2, cell.path("n").asInt());
+    assertTrue(cell.path("wins").asBoolean(), cell.toString());
+    boolean worse = false;
+    for (var change : json.path("changes")) {
+      worse |= "worse".equals(change.path("verdict").asText());
+    }
+    assertTrue(worse, json.path("changes").toString());
+  }
+
+  @Test
   void compare_aFirstRunAlone_showsItsMatrixAndExits0() {
     Result r = main("compare", "799f533c", "--repo", repo.toString());
     assertEquals(0, r.code(), r.err());
