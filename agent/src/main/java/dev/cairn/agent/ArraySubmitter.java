@@ -74,7 +74,9 @@ final class ArraySubmitter {
     List<ArrayJob> arrays = new ArrayList<>();
     Map<String, List<JobRun>> membersOf = new LinkedHashMap<>();
     for (List<JobRun> group : groups.values()) {
-      if (group.size() < 2) {
+      // one trial left of a group whose other arrays went earlier (held back for a slot) still
+      // goes as an array, as it would have with the others
+      if (group.size() < 2 && !remainder(run, group.get(0))) {
         continue;
       }
       List<JobSpec> specs = group.stream().map(j -> plans.spec(run, j)).toList();
@@ -96,6 +98,18 @@ final class ArraySubmitter {
           allocation.held().size(),
           cap);
     }
+  }
+
+  /** Whether a trial of the same task and resources already went in an array. */
+  private static boolean remainder(Run run, JobRun job) {
+    return run.jobs.stream()
+        .anyMatch(
+            j ->
+                j != job
+                    && j.arrayIndex != null
+                    && j.attempt == 1
+                    && j.task.equals(job.task)
+                    && j.resources.equals(job.resources));
   }
 
   /**
