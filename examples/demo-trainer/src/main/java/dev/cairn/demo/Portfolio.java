@@ -11,23 +11,25 @@ import java.util.Map;
  * @param hidden units of the hidden layer
  * @param radius of the pixel neighbourhood the model sees (1: 3x3, 2: 5x5)
  * @param ballastMb memory held while it trains, standing for the backbone's weights
+ * @param noise how blurred the backbone's view of the data is: Gaussian noise, in standard
+ *     deviations of each band, fixed per pixel; a bigger backbone's pretrained features see more
  */
-record Portfolio(String name, int hidden, int radius, int ballastMb) {
+record Portfolio(String name, int hidden, int radius, int ballastMb, double noise) {
   static final String DEFAULT = "prithvi_eo_v2_300";
 
   private static final Map<String, Portfolio> BACKBONES =
       Map.of(
-          "prithvi_eo_v2_tiny_tl", new Portfolio("prithvi_eo_v2_tiny_tl", 8, 1, 16),
-          "prithvi_eo_v1_100", new Portfolio("prithvi_eo_v1_100", 12, 1, 32),
-          "prithvi_eo_v2_100_tl", new Portfolio("prithvi_eo_v2_100_tl", 12, 1, 32),
-          "prithvi_eo_v2_300", new Portfolio("prithvi_eo_v2_300", 24, 1, 64),
-          "prithvi_eo_v2_300_tl", new Portfolio("prithvi_eo_v2_300_tl", 24, 1, 64),
-          "prithvi_eo_v2_600", new Portfolio("prithvi_eo_v2_600", 32, 2, 128),
-          "prithvi_eo_v2_600_tl", new Portfolio("prithvi_eo_v2_600_tl", 32, 2, 128));
+          "prithvi_eo_v2_tiny_tl", new Portfolio("prithvi_eo_v2_tiny_tl", 8, 1, 16, 1.6),
+          "prithvi_eo_v1_100", new Portfolio("prithvi_eo_v1_100", 12, 1, 32, 1.2),
+          "prithvi_eo_v2_100_tl", new Portfolio("prithvi_eo_v2_100_tl", 12, 1, 32, 1.2),
+          "prithvi_eo_v2_300", new Portfolio("prithvi_eo_v2_300", 24, 1, 64, 0.8),
+          "prithvi_eo_v2_300_tl", new Portfolio("prithvi_eo_v2_300_tl", 24, 1, 64, 0.8),
+          "prithvi_eo_v2_600", new Portfolio("prithvi_eo_v2_600", 32, 2, 128, 0.2),
+          "prithvi_eo_v2_600_tl", new Portfolio("prithvi_eo_v2_600_tl", 32, 2, 128, 0.2));
 
   static Portfolio of(String name) {
     Portfolio p = BACKBONES.get(name == null || name.isBlank() ? DEFAULT : name);
-    return p != null ? p : new Portfolio(name, 24, 1, 64);
+    return p != null ? p : new Portfolio(name, 24, 1, 64, 0.8);
   }
 
   /** Pixels of the neighbourhood: 9 or 25. */

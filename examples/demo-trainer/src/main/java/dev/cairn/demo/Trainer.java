@@ -73,6 +73,9 @@ final class Trainer {
     this.mean = new double[train.channels];
     this.std = new double[train.channels];
     normalisation();
+    blur(train, 1);
+    blur(val, 2);
+    blur(test, 3);
     this.checkpoint = o.checkpointDir().resolve("last.ckpt");
   }
 
@@ -363,6 +366,27 @@ final class Trainer {
     }
     result.put(split + "/loss", loss / (data.inputs.length * (double) Tasks.SIZE * Tasks.SIZE));
     return result;
+  }
+
+  /**
+   * The backbone's view of a data set: each value plus Gaussian noise of {@link Portfolio#noise}
+   * standard deviations of its band, fixed by the seed, so a run stays bit-identical.
+   */
+  private void blur(Tasks.Data data, long salt) {
+    if (backbone.noise() <= 0) {
+      return;
+    }
+    java.util.SplittableRandom r =
+        new java.util.SplittableRandom(o.seed() * 31 + salt * 1_000_003L + o.task().hashCode());
+    int pixels = Tasks.SIZE * Tasks.SIZE;
+    for (float[] tile : data.inputs) {
+      for (int c = 0; c < data.channels; c++) {
+        double sd = backbone.noise() * std[c];
+        for (int p = 0; p < pixels; p++) {
+          tile[c * pixels + p] += (float) (sd * r.nextGaussian());
+        }
+      }
+    }
   }
 
   private void normalisation() {
