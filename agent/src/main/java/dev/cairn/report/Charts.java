@@ -149,7 +149,7 @@ public final class Charts {
         for (CostPoints.Point p : points) {
           if (p.task().equals(task)) {
             series.add(p.cost(), p.value());
-            names.add((s == 0 ? "" : "baseline ") + p.label());
+            names.add(((s == 0 ? "" : "baseline ") + p.label()).strip());
             metric = metric == null ? p.metric() : metric;
             all.add(p);
           }

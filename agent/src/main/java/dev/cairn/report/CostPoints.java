@@ -25,8 +25,7 @@ final class CostPoints {
     Matrix m = Matrix.of(List.of(run));
     List<Point> points = new ArrayList<>();
     for (Matrix.Row row : m.rows()) {
-      String label =
-          row.values().isEmpty() ? "all trials" : String.join(" ", row.values().values());
+      String label = String.join(" ", row.values().values());
       for (Matrix.Column col : m.columns()) {
         Stats.Summary s = row.cells().get(col.task()).summary();
         double sum = 0;
