@@ -154,6 +154,6 @@ cairn_run() {
 # Demo workload: a small real model on synthetic multi-temporal stacks (examples/demo-trainer).
 cairn_run java -Xmx512m -jar /opt/cairn/demo-trainer.jar --task crop_classification \
   --epochs 4 --seed 42 \
-  --batch-size 8 --num-workers 2 \
+  --batch-size 8 --num-workers 2 --model prithvi_eo_v2_300 \
   --output-dir /scratch/cairn/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/predictions/crop_classification --checkpoint-dir /scratch/cairn/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/checkpoints/crop_classification
 echo "cairn: $(date -u +%Y-%m-%dT%H:%M:%SZ) ${CAIRN_TASK} finished"

@@ -4,6 +4,7 @@ import dev.cairn.CairnException;
 import dev.cairn.config.ExperimentConfig;
 import dev.cairn.plan.ArrayJob;
 import dev.cairn.plan.JobSpec;
+import dev.cairn.plan.Parallelism;
 import dev.cairn.publish.Attempt;
 import dev.cairn.scheduler.JobState;
 import dev.cairn.scheduler.JobSubmission;
@@ -23,8 +24,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Submits the first attempts of a sweep's trials as job arrays where the scheduler runs them: one
  * array per task and resource shape, split at the site's limit ({@code CAIRN_MAX_ARRAY_SIZE}, else
- * the scheduler's own), throttled to {@code SWEEP_MAX_PARALLEL}. Each element keeps its trial's own
- * script and folders; a later attempt of one trial goes alone, as a plain job.
+ * the scheduler's own), their throttles adding up to at most {@code SWEEP_MAX_PARALLEL} for the
+ * whole run ({@link Parallelism}): an array with no slot free waits for one. Each element keeps its
+ * trial's own script and folders; a later attempt of one trial goes alone, as a plain job.
  */
 final class ArraySubmitter {
   private static final Logger log = LoggerFactory.getLogger(ArraySubmitter.class);
@@ -41,7 +43,9 @@ final class ArraySubmitter {
   /** Submits every array due; the jobs left NEW go one by one. */
   void submitArrays(Run run) throws InterruptedException {
     ExperimentConfig cfg = plans.of(run).config();
-    if (!cfg.sweeps()) {
+    int cap = cfg.sweepMaxParallel();
+    // an evaluate job runs beside its array's throttled elements: with a cap, one by one keeps it
+    if (!cfg.sweeps() || (cap > 0 && cfg.splitsStages())) {
       return;
     }
     Scheduler scheduler = schedulers.get(run.scheduler);
@@ -67,18 +71,69 @@ final class ArraySubmitter {
         groups.computeIfAbsent(job.task + " " + job.resources, k -> new ArrayList<>()).add(job);
       }
     }
+    List<ArrayJob> arrays = new ArrayList<>();
+    Map<String, List<JobRun>> membersOf = new LinkedHashMap<>();
     for (List<JobRun> group : groups.values()) {
-      if (group.size() < 2) {
+      // one trial left of a group whose other arrays went earlier (held back for a slot) still
+      // goes as an array, as it would have with the others
+      if (group.size() < 2 && !remainder(run, group.get(0))) {
         continue;
       }
       List<JobSpec> specs = group.stream().map(j -> plans.spec(run, j)).toList();
       int from = 0;
-      for (ArrayJob array : ArrayJob.chunk(specs, limit, cfg.sweepMaxParallel())) {
-        List<JobRun> members = group.subList(from, from + array.members().size());
+      for (ArrayJob array : ArrayJob.chunk(specs, limit, 0)) {
+        membersOf.put(array.name(), group.subList(from, from + array.members().size()));
         from += array.members().size();
-        submit(run, scheduler, cfg, array, members);
+        arrays.add(array);
       }
     }
+    Parallelism.Allocation allocation = Parallelism.allocate(arrays, cap, slotsInUse(run, cap));
+    for (ArrayJob array : allocation.started()) {
+      submit(run, scheduler, cfg, array, membersOf.get(array.name()));
+    }
+    if (!allocation.held().isEmpty()) {
+      log.debug(
+          "run {}: {} array(s) held back until SWEEP_MAX_PARALLEL={} has a slot free",
+          run.runId,
+          allocation.held().size(),
+          cap);
+    }
+  }
+
+  /** Whether a trial of the same task and resources already went in an array. */
+  private static boolean remainder(Run run, JobRun job) {
+    return run.jobs.stream()
+        .anyMatch(
+            j ->
+                j != job
+                    && j.arrayIndex != null
+                    && j.attempt == 1
+                    && j.task.equals(job.task)
+                    && j.resources.equals(job.resources));
+  }
+
+  /**
+   * The slots the run's trials in the scheduler take: one per job of its own, and per array the
+   * fewer of its throttle and its elements not yet ended.
+   */
+  static int slotsInUse(Run run, int cap) {
+    Map<String, int[]> arrays = new LinkedHashMap<>();
+    int used = 0;
+    for (JobRun job : run.jobs) {
+      if ((job.schedulerId == null && !job.submitting) || job.isDone()) {
+        continue;
+      }
+      if (job.arrayIndex != null && !JobSpec.EVALUATE.equals(job.stage)) {
+        int slots = job.arraySlots == null || job.arraySlots <= 0 ? cap : job.arraySlots;
+        arrays.computeIfAbsent(job.jobName, k -> new int[] {0, slots})[0]++;
+      } else {
+        used++;
+      }
+    }
+    for (int[] a : arrays.values()) {
+      used += Math.min(a[0], a[1]);
+    }
+    return used;
   }
 
   private void submit(
@@ -106,6 +161,7 @@ final class ArraySubmitter {
       JobRun job = members.get(i);
       job.jobName = array.name();
       job.arrayIndex = i;
+      job.arraySlots = array.throttle();
       job.submitting = true;
     }
     book.save(run);

@@ -50,6 +50,12 @@ public final class JobRun {
   public Integer arrayIndex;
 
   /**
+   * The throttle ({@code %K}) of that array: how many of its elements run at once; null in records
+   * written before it was kept, or for a job of its own.
+   */
+  public Integer arraySlots;
+
+  /**
    * Set before a submission and cleared after: on restart, a set flag means "ask the scheduler".
    */
   public boolean submitting;

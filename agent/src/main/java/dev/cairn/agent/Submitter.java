@@ -77,6 +77,7 @@ final class Submitter {
     JobSpec spec = plans.spec(run, job);
     job.jobName = spec.jobName();
     job.arrayIndex = null;
+    job.arraySlots = null;
     job.submitting = true;
     book.save(run);
     Scheduler scheduler = schedulers.get(job.scheduler);

@@ -41,6 +41,9 @@ record BranchRuns(String branch, String where, List<RunReport> runs) {
     Path dir = Path.of(repo).toAbsolutePath().normalize();
     try (Repository git = open(dir)) {
       String b = branch != null ? branch : git.getBranch();
+      if (branch == null && ObjectId.isId(b)) {
+        return detached(git, dir);
+      }
       ObjectId head = head(git, b);
       if (head == null) {
         throw new CairnException(
@@ -54,6 +57,36 @@ record BranchRuns(String branch, String where, List<RunReport> runs) {
     } catch (IOException e) {
       throw new CairnException("cannot read " + dir + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * A detached checkout (a results commit checked out to reproduce it): the runs at HEAD, on the
+   * branch their newest {@code run.json} names, read up to that branch's tip where the clone has it
+   * and HEAD is in its history.
+   */
+  private static BranchRuns detached(Repository git, Path dir) throws IOException {
+    ObjectId at = git.resolve(Constants.HEAD);
+    List<RunReport> runs = RunHistory.read(git, at);
+    String named = null;
+    for (RunReport r : runs) {
+      named = r.branch() != null && !r.branch().isBlank() ? r.branch() : named;
+    }
+    if (named == null) {
+      throw new CairnException(
+          "HEAD of "
+              + dir
+              + " is detached and its results name no branch; pass --branch with a branch that"
+              + " has results commits");
+    }
+    ObjectId tip = head(git, named);
+    if (tip != null) {
+      try (RevWalk walk = new RevWalk(git)) {
+        if (walk.isMergedInto(walk.parseCommit(at), walk.parseCommit(tip))) {
+          return new BranchRuns(named, dir.toString(), RunHistory.read(git, tip));
+        }
+      }
+    }
+    return new BranchRuns(named, dir.toString(), runs);
   }
 
   private static Repository open(Path dir) throws IOException {

@@ -15,6 +15,7 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -26,7 +27,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Each task's leaderboard over all their trials, then each run's metric and parameter changes",
       "from the first. A run is named by its run id, config commit or results commit (a unique",
-      "prefix will do); one run alone is compared with its baseline."
+      "prefix will do); one run alone is compared with its baseline: the run --baseline names,",
+      "else the last successful run before it on the branch, else none (its own results only)."
     })
 final class CompareCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -36,6 +38,13 @@ final class CompareCommand implements Callable<Integer> {
       arity = "1..*",
       description = "Runs to compare, the first being the reference.")
   List<String> names = new ArrayList<>();
+
+  @Option(
+      names = "--baseline",
+      paramLabel = "RUN",
+      description =
+          "The run to compare a single RUN with (default: the last successful one before it).")
+  String baseline;
 
   @Mixin BranchOptions where;
 
@@ -55,16 +64,21 @@ final class CompareCommand implements Callable<Integer> {
       }
       runs.add(run);
     }
-    if (runs.size() == 1) {
-      RunReport baseline = RunHistory.baselineOf(runs.get(0), branchRuns.runs());
-      if (baseline == null) {
+    if (baseline != null) {
+      if (runs.size() > 1) {
         throw new CairnException(
-            runs.get(0).runId()
-                + " has no baseline on branch "
-                + branchRuns.branch()
-                + "; name a second run to compare it with");
+            "--baseline goes with one RUN; with several, the first is the reference");
       }
-      runs.add(0, baseline);
+      RunReport named = branchRuns.find(baseline);
+      if (named.equals(runs.get(0))) {
+        throw new CairnException("--baseline names " + named.runId() + " itself; name another run");
+      }
+      runs.add(0, named);
+    } else if (runs.size() == 1) {
+      RunReport before = RunHistory.baselineOf(runs.get(0), branchRuns.runs());
+      if (before != null) {
+        runs.add(0, before);
+      }
     }
     if (format.json) {
       out.println(Json.MAPPER.writeValueAsString(Comparisons.compareData(runs)));

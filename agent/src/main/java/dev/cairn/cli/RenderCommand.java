@@ -5,6 +5,7 @@ import dev.cairn.config.ExperimentConfig;
 import dev.cairn.config.SchedulerName;
 import dev.cairn.plan.ArrayJob;
 import dev.cairn.plan.JobSpec;
+import dev.cairn.plan.Parallelism;
 import dev.cairn.plan.RunPlan;
 import dev.cairn.plan.Trial;
 import dev.cairn.plan.Trials;
@@ -174,12 +175,37 @@ final class RenderCommand implements Callable<Integer> {
         jobs.add(evaluate);
       }
     }
-    List<ArrayJob> arrays =
-        cfg.sweeps() && Schedulers.runsArrays(target)
-            ? arrays(plan, Math.max(2, maxArraySize))
-            : List.of();
+    int cap = cfg.sweepMaxParallel();
+    boolean asArrays =
+        cfg.sweeps() && Schedulers.runsArrays(target) && !(cap > 0 && cfg.splitsStages());
+    Parallelism.Allocation allocation =
+        Parallelism.allocate(
+            asArrays ? arrays(plan, Math.max(2, maxArraySize)) : List.of(), cap, 0);
+    List<ArrayJob> arrays = new ArrayList<>(allocation.started());
+    arrays.addAll(allocation.held());
     for (ArrayJob array : arrays) {
-      stdout.println("# " + arrayLine(array, target));
+      stdout.println(
+          "# "
+              + arrayLine(array, target)
+              + (allocation.held().contains(array) ? ", held back" : ""));
+    }
+    if (cap > 0 && cfg.sweeps()) {
+      stdout.println(
+          "# SWEEP_MAX_PARALLEL="
+              + cap
+              + (asArrays
+                  ? " for the whole run: "
+                      + describe(allocation.started(), target)
+                      + " start at once"
+                      + (allocation.held().isEmpty()
+                          ? "."
+                          : "; "
+                              + describe(allocation.held(), target)
+                              + " wait until trials end, each then throttled to the slots free"
+                              + " (at most its %K).")
+                  : ": the agent submits trials one by one, at most "
+                      + cap
+                      + " in the scheduler at once."));
     }
     if (!scripts && out == null) {
       stdout.flush();
@@ -214,6 +240,7 @@ final class RenderCommand implements Callable<Integer> {
                 + array.name()
                 + " "
                 + range(array, target)
+                + (allocation.held().contains(array) ? ", held back" : "")
                 + " ("
                 + target
                 + ") =====");
@@ -246,12 +273,25 @@ final class RenderCommand implements Callable<Integer> {
   /** The array's range as the scheduler writes it: SLURM's {@code 0-3%2}, LSF's {@code [1-4]%2}. */
   static String range(ArrayJob array, String scheduler) {
     int base = SchedulerName.of(scheduler).map(SchedulerName::firstArrayIndex).orElse(0);
-    String indices = base + "-" + (base + array.members().size() - 1);
-    String slots = array.throttle() > 0 ? "%" + array.throttle() : "";
-    return (base == 0 ? indices : "[" + indices + "]") + slots;
+    String range = array.range(base);
+    if (base == 0) {
+      return range;
+    }
+    int cut = range.indexOf('%');
+    return cut < 0 ? "[" + range + "]" : "[" + range.substring(0, cut) + "]" + range.substring(cut);
   }
 
-  /** The arrays the agent submits: the trials of one task and resource shape, chunked. */
+  /** {@code 2 array(s) [1-2]%2, [1-2]%2}: arrays as the scheduler numbers their elements. */
+  private static String describe(List<ArrayJob> arrays, String scheduler) {
+    return arrays.size()
+        + " array(s) "
+        + String.join(", ", arrays.stream().map(a -> range(a, scheduler)).toList());
+  }
+
+  /**
+   * The arrays the agent submits: the trials of one task and resource shape, chunked; throttles are
+   * set by {@link Parallelism}.
+   */
   static List<ArrayJob> arrays(RunPlan plan, int maxSize) {
     Map<String, List<JobSpec>> groups = new LinkedHashMap<>();
     for (JobSpec job : plan.jobs()) {
@@ -263,7 +303,7 @@ final class RenderCommand implements Callable<Integer> {
     List<ArrayJob> arrays = new ArrayList<>();
     for (List<JobSpec> group : groups.values()) {
       if (group.size() > 1) {
-        arrays.addAll(ArrayJob.chunk(group, maxSize, plan.config().sweepMaxParallel()));
+        arrays.addAll(ArrayJob.chunk(group, maxSize, 0));
       }
     }
     return arrays;

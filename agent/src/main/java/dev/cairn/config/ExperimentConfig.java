@@ -109,11 +109,18 @@ public record ExperimentConfig(
         sha256(content));
   }
 
-  /** Every sweepable key with its values, in schema order; a key not swept has one value. */
+  /**
+   * Every sweepable key with its values, in schema order; a key not swept has one value, and an
+   * optional one left empty ({@code SPLITS}) is left out.
+   */
   public Map<String, List<String>> sweep() {
     Map<String, List<String>> result = new LinkedHashMap<>();
     for (String key : ExperimentSchema.SWEEPABLE) {
-      result.put(key, List.of(values.get(key).split(",")));
+      String value = values.get(key);
+      if (value.isEmpty() && ExperimentSchema.OPTIONAL_SWEEPS.contains(key)) {
+        continue;
+      }
+      result.put(key, List.of(value.split(",")));
     }
     return result;
   }

@@ -19,7 +19,10 @@ import java.util.function.Function;
 final class ExperimentSchema {
   /** Keys that may hold a comma-separated list: the run sweeps their cartesian product. */
   static final List<String> SWEEPABLE =
-      List.of("GEOFM", "LEARNING_RATE", "SEED", "BATCH_SIZE", "EPOCHS");
+      List.of("GEOFM", "LEARNING_RATE", "SEED", "BATCH_SIZE", "EPOCHS", "SPLITS");
+
+  /** Sweepable keys that may be empty (unset): they take part in a trial's values only when set. */
+  static final List<String> OPTIONAL_SWEEPS = List.of("SPLITS");
 
   /**
    * Keys a task's prefix ({@code CROP_}) or a model's name ({@code PRITHVI_EO_V2_600_}) may set.
@@ -51,6 +54,7 @@ final class ExperimentSchema {
             "",
             v -> v.isBlank() ? "" : Checks.sweep(Checks.decimal("0", "10")).apply(v)));
     add("SEED", "42", Checks.integer(0, Integer.MAX_VALUE));
+    add("SPLITS", "", Checks.name(false));
     add("SCHEDULER", SchedulerName.SLURM.id(), Checks.oneOf(SchedulerName.ids()));
     add("PARTITION", "", Checks.name(true));
     add("ACCOUNT", "", Checks.name(true));
@@ -89,9 +93,12 @@ final class ExperimentSchema {
   }
 
   private void add(String name, String defaultValue, Function<String, String> check) {
-    keys.put(
-        name,
-        new ConfigKey(name, defaultValue, SWEEPABLE.contains(name) ? Checks.sweep(check) : check));
+    Function<String, String> checked = SWEEPABLE.contains(name) ? Checks.sweep(check) : check;
+    if (OPTIONAL_SWEEPS.contains(name)) {
+      Function<String, String> list = checked;
+      checked = v -> v.isBlank() ? "" : list.apply(v);
+    }
+    keys.put(name, new ConfigKey(name, defaultValue, checked));
   }
 
   /** {@code CROP_}, {@code LANDSLIDE_}, ... then {@code PRITHVI_EO_V1_100_}, ...: models last. */

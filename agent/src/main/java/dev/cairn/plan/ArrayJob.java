@@ -17,7 +17,20 @@ public record ArrayJob(
 
   /** {@code 0-11%4}: the range as SLURM's {@code --array} takes it. */
   public String range() {
-    return "0-" + (members.size() - 1) + (throttle > 0 ? "%" + throttle : "");
+    return range(0);
+  }
+
+  /**
+   * The range counted from the scheduler's first index: {@code 0-11%4} on SLURM, {@code 1-12%4}
+   * where elements count from 1, as LSF's do.
+   */
+  public String range(int base) {
+    return base + "-" + (base + members.size() - 1) + (throttle > 0 ? "%" + throttle : "");
+  }
+
+  /** The same array with another throttle. */
+  public ArrayJob withThrottle(int slots) {
+    return new ArrayJob(name, script, outFile, errFile, members, slots);
   }
 
   /**

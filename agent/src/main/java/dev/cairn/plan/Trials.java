@@ -23,7 +23,19 @@ public final class Trials {
   private static final Pattern SLUG = Pattern.compile("[A-Za-z0-9._+-]+");
   private static final int MAX_SLUG = 72;
   private static final Map<String, String> SHORT =
-      Map.of("LEARNING_RATE", "lr", "SEED", "s", "BATCH_SIZE", "b", "EPOCHS", "e", "GEOFM", "");
+      Map.of(
+          "LEARNING_RATE",
+          "lr",
+          "SEED",
+          "s",
+          "BATCH_SIZE",
+          "b",
+          "EPOCHS",
+          "e",
+          "GEOFM",
+          "",
+          "SPLITS",
+          "sp");
 
   private Trials() {}
 

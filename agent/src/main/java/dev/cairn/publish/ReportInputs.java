@@ -35,6 +35,8 @@ final class ReportInputs {
     Map<String, String> params =
         new LinkedHashMap<>(run.config() == null ? Map.of() : run.config().values());
     String baseline = params.remove(BASELINE);
+    // the demo trainer computes on CPUs whatever the job asked for: bill it in CPU-hours
+    boolean cpuOnly = run.config() != null && "demo".equals(run.config().trainer());
     List<TrialResult> trials = new ArrayList<>();
     for (JobRecord job : run.jobs()) {
       QualityGate gate = job.gate();
@@ -54,7 +56,7 @@ final class ReportInputs {
               job.gatePassed(),
               job.elapsedS(),
               job.cpuS(),
-              job.gpus(),
+              cpuOnly ? Integer.valueOf(0) : job.gpus(),
               run.config() == null ? null : run.config().cpusPerJob(),
               job.maxRssMb(),
               job.errTail(),

@@ -146,6 +146,8 @@ public final class ScriptRenderer {
     context.put("cfg", cfg);
     context.put("task", taskContext(job, config));
     context.put("trial", Map.of("id", job.trial().id(), "values", job.trial().values()));
+    // the trial's data split (SPLITS), a folder <dataset>/splits/<split>/; empty when unset
+    context.put("split", job.trial().values().getOrDefault("SPLITS", ""));
     context.put("res", resources(job.trial().resources()));
     Map<String, Object> siteContext = new LinkedHashMap<>();
     siteContext.put("trainer_jar", site.trainerJar() == null ? "" : site.trainerJar());

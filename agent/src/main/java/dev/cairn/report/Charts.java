@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.text.DecimalFormat;
 import java.text.DecimalFormatSymbols;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -102,55 +103,77 @@ public final class Charts {
     plot.setRangeAxis(1, right);
     plot.setDataset(1, loss);
     plot.mapDatasetToRangeAxis(1, 1);
-    plot.setRenderer(1, lines(loss.getSeriesCount(), true));
+    XYLineAndShapeRenderer dashed = lines(loss.getSeriesCount(), true);
+    for (int i = 0; i < loss.getSeriesCount(); i++) {
+      // a trial's loss in its metric's colour, named once in the legend
+      String key = loss.getSeriesKey(i).toString().replace(" train/loss", " " + metricName);
+      int j = metric.getSeriesIndex(key);
+      if (j >= 0) {
+        dashed.setSeriesPaint(i, PALETTE[j % PALETTE.length]);
+        dashed.setSeriesVisibleInLegend(i, false);
+      }
+    }
+    plot.setRenderer(1, dashed);
     return styled(
         new JFreeChart(null, JFreeChart.DEFAULT_TITLE_FONT, plot, true),
-        "Learning curves: " + task);
+        "Learning curves: " + task + " (solid " + metricName + ", dashed train/loss)");
   }
 
   /**
-   * Each task's headline metric (its own axis) against GPU-hours, or CPU-hours where no trial had a
-   * GPU: one point per trial, this run's and the baseline's.
+   * Each task's headline metric (its own axis) against GPU-hours per trial, or CPU-hours where no
+   * trial had a GPU: one point per configuration (the mean over its repetitions), labelled by the
+   * values that set it apart, this run's and the baseline's, and the Pareto front (no other point
+   * both cheaper and better) drawn through them.
    */
   static JFreeChart cost(RunReport run, RunReport baseline) {
     boolean gpu = run.onGpus() || (baseline != null && baseline.onGpus());
-    NumberAxis cost = new NumberAxis(gpu ? "GPU-hours" : "CPU-hours (no GPUs)");
+    NumberAxis cost = new NumberAxis((gpu ? "GPU-hours" : "CPU-hours (no GPUs)") + " per trial");
     cost.setNumberFormatOverride(
         new DecimalFormat("0.####", DecimalFormatSymbols.getInstance(Locale.ROOT)));
+    // room on the right for the labels of the costliest points
+    cost.setUpperMargin(0.3);
     CombinedDomainXYPlot combined = new CombinedDomainXYPlot(cost);
     combined.setGap(8);
     LegendItemCollection legend = new LegendItemCollection();
+    List<CostPoints.Point> ours = CostPoints.of(run, gpu);
+    List<CostPoints.Point> theirs = baseline == null ? List.of() : CostPoints.of(baseline, gpu);
     for (String task : run.tasks()) {
       XYSeriesCollection data = new XYSeriesCollection();
+      List<List<String>> labels = new ArrayList<>();
       String metric = null;
-      for (RunReport r : baseline == null ? List.of(run) : List.of(run, baseline)) {
-        XYSeries series =
-            new XYSeries(r == run ? "this run" : "baseline " + r.runId(), false, true);
-        for (TrialResult t : r.trials()) {
-          Double hours = gpu ? t.gpuHours() : t.cpuHours();
-          if (t.task().equals(task) && t.headline() != null && hours != null) {
-            series.add(hours.doubleValue(), t.headline());
-            metric = metric == null ? t.gateMetric() : metric;
+      List<CostPoints.Point> all = new ArrayList<>();
+      for (int s = 0; s < 2; s++) {
+        List<CostPoints.Point> points = s == 0 ? ours : theirs;
+        XYSeries series = new XYSeries(s == 0 ? "this run" : "baseline", false, true);
+        List<String> names = new ArrayList<>();
+        for (CostPoints.Point p : points) {
+          if (p.task().equals(task)) {
+            series.add(p.cost(), p.value());
+            names.add(((s == 0 ? "" : "baseline ") + p.label()).strip());
+            metric = metric == null ? p.metric() : metric;
+            all.add(p);
           }
         }
         data.addSeries(series);
+        labels.add(names);
       }
+      XYSeries front = new XYSeries("Pareto front", false, true);
+      for (CostPoints.Point p : CostPoints.front(all)) {
+        front.add(p.cost(), p.value());
+      }
+      data.addSeries(front);
+      labels.add(List.of());
       NumberAxis value = new NumberAxis(metric == null ? "metric" : metric);
       value.setAutoRangeIncludesZero(false);
       value.setNumberFormatOverride(
           new DecimalFormat("0.####", DecimalFormatSymbols.getInstance(Locale.ROOT)));
-      if (metric != null) {
-        double lo = Double.POSITIVE_INFINITY;
-        double hi = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < data.getSeriesCount(); i++) {
-          for (int k = 0; k < data.getItemCount(i); k++) {
-            lo = Math.min(lo, data.getYValue(i, k));
-            hi = Math.max(hi, data.getYValue(i, k));
-          }
-        }
-        // one value alone gives no range to draw: show it in the middle of a small one
-        double pad = Math.max((hi - lo) * 0.15, Math.max(Math.abs(hi) * 0.05, 0.01));
-        value.setRange(lo - pad, hi + pad);
+      if (!all.isEmpty()) {
+        double lo = all.stream().mapToDouble(CostPoints.Point::value).min().getAsDouble();
+        double hi = all.stream().mapToDouble(CostPoints.Point::value).max().getAsDouble();
+        // one value alone gives no range to draw: show it in the middle of a small one; room above
+        // for the labels
+        double pad = Math.max((hi - lo) * 0.25, Math.max(Math.abs(hi) * 0.05, 0.01));
+        value.setRange(lo - pad * 0.6, hi + pad);
       }
       value.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
       XYLineAndShapeRenderer points = new XYLineAndShapeRenderer(false, true);
@@ -159,19 +182,38 @@ public final class Charts {
       points.setSeriesShape(0, new Rectangle2D.Double(-4, -4, 8, 8));
       points.setSeriesPaint(1, PALETTE[7]);
       points.setSeriesShape(1, new Ellipse2D.Double(-4, -4, 8, 8));
+      points.setSeriesPaint(2, PALETTE[3]);
+      points.setSeriesLinesVisible(2, true);
+      points.setSeriesShapesVisible(2, false);
+      points.setSeriesStroke(
+          2,
+          new BasicStroke(
+              1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {5f, 3f}, 0f));
+      points.setDefaultItemLabelGenerator(
+          (dataset, series, item) ->
+              series < labels.size() && item < labels.get(series).size()
+                  ? labels.get(series).get(item)
+                  : null);
+      points.setDefaultItemLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 9));
+      points.setDefaultItemLabelsVisible(true);
       XYPlot plot = new XYPlot(data, null, value, points);
       plot.setBackgroundPaint(new Color(0xfafafa));
       TextTitle name = new TextTitle(task, new Font(Font.SANS_SERIF, Font.BOLD, 11));
       plot.addAnnotation(new XYTitleAnnotation(0.01, 0.98, name, RectangleAnchor.TOP_LEFT));
       combined.add(plot);
       if (legend.getItemCount() == 0) {
-        legend = plot.getLegendItems();
+        LegendItemCollection items = plot.getLegendItems();
+        for (int i = 0; i < items.getItemCount(); i++) {
+          if (baseline != null || !"baseline".equals(items.get(i).getLabel())) {
+            legend.add(items.get(i));
+          }
+        }
       }
     }
     combined.setFixedLegendItems(legend);
     return styled(
         new JFreeChart(null, JFreeChart.DEFAULT_TITLE_FONT, combined, true),
-        "Headline metric against " + (gpu ? "GPU-hours" : "CPU-hours"));
+        "Headline metric against " + (gpu ? "GPU-hours" : "CPU-hours") + ", Pareto front");
   }
 
   private static void add(XYSeriesCollection data, String key, List<EpochRow> curve, String name) {

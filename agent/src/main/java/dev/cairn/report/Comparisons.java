@@ -29,7 +29,7 @@ public final class Comparisons {
                   Format.shortSha(r.configCommit()),
                   Format.shortSha(r.resultsCommit()),
                   Format.orDash(r.state()),
-                  Format.orDash(r.finishedAt())));
+                  Format.time(r.finishedAt())));
       for (String task : tasks) {
         TrialResult best = r.best(task);
         row.add(
@@ -53,6 +53,9 @@ public final class Comparisons {
   public static Doc compare(List<RunReport> runs) {
     RunReport first = runs.get(0);
     Doc doc = new Doc().heading(1, "Comparing " + runs.size() + " run(s)");
+    if (runs.size() == 1) {
+      doc.para(first.runId() + " has no earlier run to compare with: its own results follow.");
+    }
     List<List<String>> rows = new ArrayList<>();
     for (RunReport r : runs) {
       rows.add(
@@ -65,6 +68,8 @@ public final class Comparisons {
               Format.hours(r.cost())));
     }
     doc.table(List.of("run", "config", "results", "state", "subject", "cost (h)"), rows);
+    doc.heading(2, "Model x task");
+    MatrixDoc.write(doc, Matrix.of(runs));
     doc.heading(2, "Leaderboard");
     ReportDoc.leaderboards(doc, runs, null);
     for (RunReport r : runs.subList(1, runs.size())) {
@@ -111,6 +116,7 @@ public final class Comparisons {
   public static Map<String, Object> compareData(List<RunReport> runs) {
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("runs", runsData(runs));
+    result.put("matrix", matrixData(Matrix.of(runs)));
     Map<String, Object> boards = new LinkedHashMap<>();
     Leaderboard.rank(runs)
         .forEach(
@@ -148,6 +154,19 @@ public final class Comparisons {
         m.put("better", d.better());
         deltas.add(m);
       }
+      for (Pairs.Pair p : Pairs.of(r, first)) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("run_id", r.runId());
+        m.put("baseline_run_id", first.runId());
+        m.put("task", p.task());
+        m.put("pair", p.label());
+        m.put("metric", p.metric());
+        m.put("baseline", summaryData(p.before()));
+        m.put("current", summaryData(p.after()));
+        m.put("diff", p.diff());
+        m.put("verdict", p.verdict());
+        deltas.add(m);
+      }
       for (Deltas.ParamChange c : Deltas.params(r, first)) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("run_id", r.runId());
@@ -160,6 +179,48 @@ public final class Comparisons {
     }
     result.put("changes", deltas);
     return result;
+  }
+
+  /** The matrix as data: a row per configuration, each task's summary, the score and the cost. */
+  static List<Map<String, Object>> matrixData(Matrix m) {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (Matrix.Row row : m.rows()) {
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("run_id", row.runId());
+      r.put("values", row.values());
+      Map<String, Object> cells = new LinkedHashMap<>();
+      for (Matrix.Column col : m.columns()) {
+        Map<String, Object> c = summaryData(row.cells().get(col.task()).summary());
+        if (c != null) {
+          c.put("metric", col.metric());
+          Matrix.Verdict v = m.verdict(col);
+          c.put("best", v != null && v.best() == row);
+          c.put("wins", v != null && v.best() == row && v.win());
+        }
+        cells.put(col.task(), c);
+      }
+      r.put("tasks", cells);
+      r.put("score_iqm", summaryData(row.score()));
+      r.put("cost_hours", row.cost(m.onGpus()));
+      r.put("cost_unit", m.onGpus() ? "GPU-hours" : "CPU-hours");
+      r.put("mean_elapsed_s", row.meanElapsedS());
+      r.put("peak_memory_mb", row.peakMemoryMb());
+      rows.add(r);
+    }
+    return rows;
+  }
+
+  private static Map<String, Object> summaryData(Stats.Summary s) {
+    if (s == null) {
+      return null;
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("mean", s.mean());
+    m.put("sd", s.sd());
+    m.put("n", s.n());
+    m.put("ci95_low", s.low());
+    m.put("ci95_high", s.high());
+    return m;
   }
 
   private static List<String> tasks(List<RunReport> runs) {

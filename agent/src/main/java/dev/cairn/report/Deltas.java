@@ -1,11 +1,11 @@
 package dev.cairn.report;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -74,38 +74,47 @@ public final class Deltas {
     return result;
   }
 
-  /** The parameters, as every trial of each run shares them, that differ between the runs. */
+  /**
+   * The parameters whose values differ between the runs: for each key the values its trials ran
+   * with, in order of first appearance ({@code 1e-4,3e-4} against {@code 1e-3,3e-3}), swept keys
+   * included.
+   */
   public static List<ParamChange> params(RunReport current, RunReport baseline) {
-    Map<String, String> before = shared(baseline);
-    Map<String, String> after = shared(current);
+    Map<String, List<String>> before = values(baseline);
+    Map<String, List<String>> after = values(current);
     Set<String> keys = new LinkedHashSet<>(after.keySet());
     keys.addAll(before.keySet());
     List<ParamChange> result = new ArrayList<>();
     for (String key : keys) {
-      if (!Objects.equals(before.get(key), after.get(key))) {
-        result.add(new ParamChange(key, before.get(key), after.get(key)));
+      List<String> b = before.get(key);
+      List<String> a = after.get(key);
+      if (b == null || a == null || !new HashSet<>(b).equals(new HashSet<>(a))) {
+        result.add(
+            new ParamChange(
+                key,
+                b == null ? null : String.join(",", b),
+                a == null ? null : String.join(",", a)));
       }
     }
     return result;
   }
 
-  /** The parameters whose value is the same in every trial of the run. */
-  static Map<String, String> shared(RunReport run) {
-    Map<String, String> result = new LinkedHashMap<>();
-    if (run == null || run.trials().isEmpty()) {
+  /** Each parameter's values over the run's trials, in order of first appearance. */
+  static Map<String, List<String>> values(RunReport run) {
+    Map<String, List<String>> result = new LinkedHashMap<>();
+    if (run == null) {
       return result;
     }
-    Set<String> differing =
-        Leaderboard.differing(run.trials().stream().map(TrialResult::params).toList());
-    run.trials()
-        .get(0)
-        .params()
-        .forEach(
-            (k, v) -> {
-              if (!differing.contains(k)) {
-                result.put(k, v);
-              }
-            });
+    for (TrialResult t : run.trials()) {
+      t.params()
+          .forEach(
+              (k, v) -> {
+                List<String> list = result.computeIfAbsent(k, x -> new ArrayList<>());
+                if (!list.contains(v)) {
+                  list.add(v);
+                }
+              });
+    }
     return result;
   }
 }

@@ -35,6 +35,20 @@ final class Format {
         : String.format(Locale.ROOT, "%d min %02d s", seconds / 60, seconds % 60);
   }
 
+  /** An ISO-8601 instant to the second ({@code 2026-12-01T15:28:07Z}); as given when unparsable. */
+  static String time(String iso) {
+    if (iso == null || iso.isEmpty()) {
+      return "-";
+    }
+    try {
+      return java.time.Instant.parse(iso)
+          .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+          .toString();
+    } catch (java.time.format.DateTimeParseException e) {
+      return iso;
+    }
+  }
+
   static String shortSha(String sha) {
     return sha == null ? "-" : sha.substring(0, Math.min(8, sha.length()));
   }

@@ -18,6 +18,8 @@ public final class ReportDoc {
    */
   public static Doc of(RunReport run, RunReport baseline, Set<String> charts) {
     Doc doc = new Doc().heading(1, "Report: " + run.runId());
+    doc.heading(2, "Model x task");
+    MatrixDoc.write(doc, Matrix.of(List.of(run)));
     doc.para("State: " + run.state() + (run.message() == null ? "" : ": " + run.message()));
     doc.para(
         "Config commit "
@@ -26,7 +28,7 @@ public final class ReportDoc {
             + " on branch "
             + Format.orDash(run.branch())
             + ", finished "
-            + Format.orDash(run.finishedAt())
+            + Format.time(run.finishedAt())
             + ".");
     doc.para(
         baseline == null
@@ -141,6 +143,25 @@ public final class ReportDoc {
                 : Format.change(now - then, then == 0 ? null : (now - then) / then),
             "-"));
     doc.table(List.of("task", "metric", baseline.runId(), run.runId(), "change", ""), rows);
+    List<Pairs.Pair> pairs = Pairs.of(run, baseline);
+    if (!pairs.isEmpty()) {
+      List<List<String>> pairRows = new ArrayList<>();
+      for (Pairs.Pair p : pairs) {
+        pairRows.add(
+            List.of(
+                p.task(),
+                p.label(),
+                MatrixDoc.summary(p.before(), 1),
+                MatrixDoc.summary(p.after(), 1),
+                Format.change(p.diff(), null),
+                p.verdict()));
+      }
+      doc.para(
+          "Trials paired by their values (a changed list pairs value for value), repetitions"
+              + " summarised:");
+      doc.table(
+          List.of("task", "trial", baseline.runId(), run.runId(), "change", "verdict"), pairRows);
+    }
     List<Deltas.ParamChange> changes = Deltas.params(run, baseline);
     if (changes.isEmpty()) {
       doc.para("Parameters: none changed.");

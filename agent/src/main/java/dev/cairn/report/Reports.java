@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * The files of a run's report, as they go into {@code results/<run-id>/}: {@code report.md} (for
  * GitLab's repository view, charts linked relatively), {@code report.html} (one self-contained
- * page) and {@code charts/*.png}.
+ * page), {@code results.csv} (the GEO-Bench-2 leaderboard's columns) and {@code charts/*.png}.
  */
 public final class Reports {
   public static final String MARKDOWN = "report.md";
@@ -22,6 +22,7 @@ public final class Reports {
     Doc doc = ReportDoc.of(run, baseline, charts.keySet());
     Map<String, byte[]> files = new LinkedHashMap<>();
     files.put(MARKDOWN, MarkdownWriter.write(doc).getBytes(StandardCharsets.UTF_8));
+    files.put(ResultsCsv.FILE, ResultsCsv.write(run).getBytes(StandardCharsets.UTF_8));
     files.put(
         HTML,
         HtmlWriter.write("Report: " + run.runId(), doc, charts).getBytes(StandardCharsets.UTF_8));

@@ -140,4 +140,40 @@ class ArraySubmitterTest {
     assertEquals(
         1, slurm.calls.stream().filter(c -> c.get(0).equals("sbatch")).count(), "not twice");
   }
+
+  @Test
+  void sweepMaxParallel_isSharedAmongArrays_andAnArrayWithNoSlotWaits() throws Exception {
+    // three tasks x two seeds: three arrays of two, at most three trials at once for the run
+    submit(
+        SWEEP
+                .replace("TASKS=landslide", "TASKS=crop_classification,landslide,biomass")
+                .replace("GEOFM=prithvi_eo_v1_100,prithvi_eo_v2_300", "GEOFM=prithvi_eo_v2_300")
+            + "SEED=1,2\nSWEEP_MAX_PARALLEL=3\n");
+    Agent agent = agent();
+    slurm.answer(0, MAX_ARRAY, "");
+    slurm.answer(0, "500\n", "");
+    slurm.answer(0, "501\n", "");
+    slurm.answer(
+        0,
+        List.of(
+            row("502", "RUNNING", "500", "0", "a"),
+            row("503", "RUNNING", "500", "1", "a"),
+            row("504", "RUNNING", "501", "0", "b"),
+            row("501", "PENDING", "501", "1", "b")),
+        "");
+    agent.tick();
+    List<List<String>> sbatch =
+        slurm.calls.stream().filter(c -> c.get(0).equals("sbatch")).toList();
+    assertEquals(2, sbatch.size(), "the third array waits for a slot: " + slurm.calls);
+    assertTrue(Files.readString(Path.of(last(sbatch.get(0)))).contains("#SBATCH --array=0-1%2\n"));
+    assertTrue(Files.readString(Path.of(last(sbatch.get(1)))).contains("#SBATCH --array=0-1%1\n"));
+    Run run = agent.runs().values().iterator().next();
+    assertEquals(3, ArraySubmitter.slotsInUse(run, 3));
+    assertEquals(
+        2, run.jobs.stream().filter(j -> j.schedulerId == null && j.state == JobState.NEW).count());
+  }
+
+  private static String last(List<String> call) {
+    return call.get(call.size() - 1);
+  }
 }

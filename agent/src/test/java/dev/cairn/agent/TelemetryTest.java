@@ -40,7 +40,7 @@ class TelemetryTest {
     records.save(ended("b".repeat(40), RunState.FAILED, "2026-12-02T08:30:00Z"));
     records.save(ended("c".repeat(40), RunState.CANCELLED, "2026-11-30T10:00:00Z"));
 
-    new Telemetry(new RunBook(new RunRepository(tmp), Clock.systemUTC()));
+    new Telemetry(new RunBook(new RunRepository(tmp), Clock.systemUTC(), RunObserver.NONE));
 
     String text;
     try (StatusServer server =

@@ -1,6 +1,7 @@
 package dev.cairn.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.testing.Fixtures;
@@ -31,6 +32,11 @@ class RenderSweepTest {
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
   private String render(String config, String... extra) throws Exception {
+    return renderOn("slurm", config, extra);
+  }
+
+  private String renderOn(String scheduler, String config, String... extra) throws Exception {
+    out.reset();
     Path file = Files.writeString(tmp.resolve("config.env"), config);
     List<String> args =
         new java.util.ArrayList<>(
@@ -42,7 +48,7 @@ class RenderSweepTest {
                 "--config",
                 file.toString(),
                 "--scheduler",
-                "slurm",
+                scheduler,
                 "--templates",
                 Fixtures.projectDir().resolve("templates").toString()));
     args.addAll(List.of(extra));
@@ -230,5 +236,33 @@ class RenderSweepTest {
     assertTrue(
         err.toString(StandardCharsets.UTF_8).startsWith("cairn: --list prints no scripts;"),
         err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void render_sharesSweepMaxParallelAmongArrays_andNumbersThemAsTheSchedulerDoes()
+      throws Exception {
+    String six =
+        SWEEP
+            .replace(
+                "GEOFM=prithvi_eo_v1_100,prithvi_eo_v2_300",
+                "GEOFM=prithvi_eo_v2_300,prithvi_eo_v2_600")
+            .replace("LEARNING_RATE=1e-4,3e-4", "SEED=1,2")
+            .replace("SWEEP_MAX_PARALLEL=2", "SWEEP_MAX_PARALLEL=4");
+    String lsf = renderOn("lsf", six);
+    // six arrays of two: throttles adding up to 4, not six arrays each allowed 4
+    assertTrue(
+        lsf.contains(
+            "# SWEEP_MAX_PARALLEL=4 for the whole run: 2 array(s) [1-2]%2, [1-2]%2 start at once;"
+                + " 4 array(s) [1-2]%2, [1-2]%2, [1-2]%2, [1-2]%2 wait until trials end"),
+        lsf);
+    assertEquals(
+        6, lsf.lines().filter(l -> l.startsWith("# ===== array ") && l.contains(" [1-2]%2")).count());
+    assertEquals(0, lsf.lines().filter(l -> l.contains(" 0-1%")).count(), "LSF counts from 1");
+    assertEquals(4, lsf.lines().filter(l -> l.endsWith(", held back (lsf) =====")).count(), lsf);
+    String slurm = renderOn("slurm", six.replace("SWEEP_MAX_PARALLEL=4", "SWEEP_MAX_PARALLEL=3"));
+    assertTrue(slurm.contains("for the whole run: 2 array(s) 0-1%2, 0-1%1 start at once;"), slurm);
+    String staged = render(six + "STAGES=train,evaluate\n");
+    assertTrue(staged.contains("the agent submits trials one by one, at most 4"), staged);
+    assertFalse(staged.contains("#SBATCH --array"), staged);
   }
 }

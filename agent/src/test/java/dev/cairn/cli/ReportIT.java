@@ -29,9 +29,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two demo runs on one branch, the second with another learning rate: each results commit holds its
- * report with charts in Git, the second names the first as its baseline, {@code runs} and {@code
- * compare} print both, and report.html shows every chart in headless Chromium.
+ * Two demo runs on one branch, the second a sweep of two backbones x three seeds x three tasks:
+ * each results commit holds its report with charts in Git, the second names the first as its
+ * baseline, {@code runs} and {@code compare} print both, and report.html shows the model x task
+ * matrix first and every chart in headless Chromium (the screenshot README shows).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReportIT {
@@ -55,7 +56,11 @@ class ReportIT {
     Path config = researcher.resolve("config/config.env");
     Files.writeString(
         config,
-        Files.readString(config).replaceAll("(?m)^LEARNING_RATE=.*$", "LEARNING_RATE=1e-2"));
+        Files.readString(config)
+            .replaceAll("(?m)^GEOFM=.*$", "GEOFM=prithvi_eo_v2_300,prithvi_eo_v2_600")
+            .replaceAll("(?m)^SEED=.*$", "SEED=1,2,3")
+            .replaceAll("(?m)^SWEEP_MAX_PARALLEL=.*$", "SWEEP_MAX_PARALLEL=2")
+            .replaceAll("(?m)^GATE_RULE=.*$", "GATE_RULE=best"));
     Fixtures.git(
         researcher,
         "-c",
@@ -64,7 +69,7 @@ class ReportIT {
         "user.email=r@example.org",
         "commit",
         "-qam",
-        "Try a higher learning rate");
+        "Compare the 300M and 600M backbones over three seeds");
     Fixtures.git(researcher, "push", "-q", "origin", "main");
     secondCommit = Fixtures.git(researcher, "rev-parse", "HEAD").strip();
     Map<String, String> env =
@@ -96,7 +101,7 @@ class ReportIT {
     }
     Path agentLog = tmp.resolve("agent.log");
     try (AgentProcess agent = AgentProcess.start(agentLog, env, "run", "--until-idle")) {
-      assertEquals(0, agent.waitFor(Duration.ofSeconds(180)), Files.readString(agentLog));
+      assertEquals(0, agent.waitFor(Duration.ofSeconds(900)), Files.readString(agentLog));
     }
     view = tmp.resolve("view");
     Fixtures.git(tmp, "clone", "-q", ws.resolve("origin.git").toUri().toString(), view.toString());
@@ -156,14 +161,46 @@ class ReportIT {
           md.lines().anyMatch(l -> l.startsWith(metric) && l.matches(".*\\| [+-]\\d+\\.\\d{4}.*")),
           metric + "\n" + md);
     }
-    assertTrue(md.contains("| LEARNING_RATE | 5e-3 | 1e-2 |"), md);
+    assertTrue(
+        md.contains("| GEOFM | prithvi_eo_v2_300 | prithvi_eo_v2_300,prithvi_eo_v2_600 |"), md);
+    assertTrue(md.contains("| SEED | 42 | 1,2,3 |"), md);
+    // the 600M differs from the 300M in the demo's metrics, time and memory
+    Matcher row =
+        Pattern.compile(
+                "\\| (prithvi_eo_v2_[36]00) \\| (?:\\\\\\*)?(\\d\\.\\d{4}) ± .*? n=3 \\|.*\\| (\\d+) MiB \\|")
+            .matcher(md);
+    Map<String, String> firstCrop = new java.util.HashMap<>();
+    Map<String, String> memory = new java.util.HashMap<>();
+    while (row.find()) {
+      firstCrop.put(row.group(1), row.group(2));
+      memory.put(row.group(1), row.group(3));
+    }
+    assertEquals(2, firstCrop.size(), "a matrix row per backbone, three seeds each:\n" + md);
+    assertTrue(!firstCrop.get("prithvi_eo_v2_300").equals(firstCrop.get("prithvi_eo_v2_600")), md);
+    assertTrue(
+        Long.parseLong(memory.get("prithvi_eo_v2_600"))
+            > Long.parseLong(memory.get("prithvi_eo_v2_300")),
+        "the 600M holds more memory:\n" + md);
     JsonNode runJson =
         Json.MAPPER.readTree(view.resolve("results/" + second + "/run.json").toFile());
     assertEquals(first, runJson.path("baseline_run").asText());
     assertEquals(
-        "1e-2",
-        runJson.path("jobs").path("landslide").path("params").path("LEARNING_RATE").asText());
-    assertTrue(runJson.path("jobs").path("landslide").path("curve").size() >= 2);
+        "prithvi_eo_v2_600",
+        runJson
+            .path("jobs")
+            .path("landslide-prithvi_eo_v2_600-lr5e-3-s2-b8-e5")
+            .path("params")
+            .path("GEOFM")
+            .asText());
+    assertTrue(
+        runJson
+                .path("jobs")
+                .path("landslide-prithvi_eo_v2_600-lr5e-3-s2-b8-e5")
+                .path("curve")
+                .size()
+            >= 2);
+    Path csv = view.resolve("results/" + second + "/results.csv");
+    assertEquals(19, Files.readAllLines(csv).size(), "a header and 18 trials");
   }
 
   @Test
@@ -175,8 +212,8 @@ class ReportIT {
     String compare =
         agent("compare", first, secondCommit.substring(0, 8), "--repo", view.toString());
     assertTrue(compare.contains("Comparing 2 run(s)"), compare);
-    assertTrue(
-        compare.contains("LEARNING_RATE=5e-3") && compare.contains("LEARNING_RATE=1e-2"), compare);
+    assertTrue(compare.contains("GEOFM=prithvi_eo_v2_600"), compare);
+    assertTrue(compare.contains("== Model x task"), compare);
     assertTrue(compare.contains("== " + second + " against " + first), compare);
     JsonNode json =
         Json.MAPPER.readTree(
@@ -188,7 +225,7 @@ class ReportIT {
                 "--repo",
                 ws.resolve("origin.git").toUri().toString()));
     assertEquals(2, json.path("runs").size());
-    assertEquals(2, json.path("leaderboard").path("crop_classification").size());
+    assertEquals(7, json.path("leaderboard").path("crop_classification").size());
     String md = agent("runs", "--md", "--repo", view.toString());
     assertTrue(md.contains("| " + first + " |") && md.contains("| " + second + " |"), md);
   }
@@ -211,6 +248,8 @@ class ReportIT {
         "the page's check did not run:\n" + dom.substring(0, Math.min(2000, dom.length())));
     assertEquals(Long.toString(charts), body.group(1), "every chart is an image on the page");
     assertEquals("", body.group(2), "images that did not load");
+    int matrix = dom.indexOf(">Model x task<");
+    assertTrue(matrix > 0 && matrix < dom.indexOf(">Leaderboard<"), "the matrix comes first");
     Path shots = Fixtures.projectDir().resolve("agent/target/report-sample");
     deleteTree(shots);
     Files.createDirectories(shots);

@@ -44,4 +44,58 @@ class DeltasTest {
         Deltas.params(after, before));
     assertEquals(List.of(), Deltas.params(after, after));
   }
+
+  @Test
+  void params_ofTwoSweeps_listTheSweptKeysValues() {
+    RunReport before = sweep("run-a", "1e-4", "3e-4");
+    RunReport after = sweep("run-b", "1e-3", "3e-3");
+    assertEquals(
+        List.of(new Deltas.ParamChange("LEARNING_RATE", "1e-4,3e-4", "1e-3,3e-3")),
+        Deltas.params(after, before));
+  }
+
+  @Test
+  void pairs_matchTrialsValueForValue_andSummariseSeeds() {
+    RunReport before = sweep("run-a", "1e-4", "3e-4");
+    RunReport after = sweep("run-b", "1e-3", "3e-3");
+    List<Pairs.Pair> pairs = Pairs.of(after, before);
+    assertEquals(2, pairs.size());
+    assertEquals("LEARNING_RATE=1e-4 -> 1e-3", pairs.get(0).label());
+    assertEquals(2, pairs.get(0).after().n(), "two seeds each");
+    assertEquals(0.1, pairs.get(0).diff(), 1e-9);
+    assertEquals("better", pairs.get(0).verdict());
+  }
+
+  /** Two learning rates x two seeds of one task; the second list scores 0.1 higher. */
+  private static RunReport sweep(String id, String lr1, String lr2) {
+    List<TrialResult> trials = new java.util.ArrayList<>();
+    double base = id.equals("run-a") ? 0.5 : 0.6;
+    int k = 0;
+    for (String lr : List.of(lr1, lr2)) {
+      for (String seed : List.of("1", "2")) {
+        java.util.Map<String, String> p = new java.util.LinkedHashMap<>(Samples.params(lr));
+        p.put("SEED", seed);
+        double v = base + 0.001 * k++;
+        trials.add(
+            new TrialResult(
+                "crop-" + lr + "-" + seed,
+                "crop_classification",
+                p,
+                "COMPLETED",
+                java.util.Map.of("test/mIoU", v),
+                "test/mIoU>=0.3",
+                "test/mIoU",
+                true,
+                true,
+                60L,
+                null,
+                0,
+                1,
+                null,
+                null,
+                List.of()));
+      }
+    }
+    return new RunReport(id, id, null, "main", "SUCCEEDED", null, null, null, null, trials);
+  }
 }

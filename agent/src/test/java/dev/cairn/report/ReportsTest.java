@@ -23,6 +23,7 @@ class ReportsTest {
     assertEquals(
         List.of(
             "report.md",
+            "results.csv",
             "report.html",
             "charts/curves-crop_classification.png",
             "charts/curves-biomass.png",
@@ -105,7 +106,8 @@ class ReportsTest {
     assertTrue(md.contains("No trial logged per-epoch metrics"), md);
     assertTrue(md.contains("```text\nTraceback\nRuntimeError: out of memory\n```"), md);
     assertEquals(
-        List.of("report.md", "report.html", "charts/cost.png"), List.copyOf(files.keySet()));
+        List.of("report.md", "results.csv", "report.html", "charts/cost.png"),
+        List.copyOf(files.keySet()));
   }
 
   @Test

@@ -16,7 +16,9 @@ record Options(
     int tiles,
     double minEpochSeconds,
     int failAtEpoch,
-    String stage) {
+    String stage,
+    String model,
+    String split) {
 
   /** What one call does: train and then test ({@code all}), or one of the two stages. */
   static final java.util.List<String> STAGES = java.util.List.of("all", "train", "evaluate");
@@ -39,6 +41,8 @@ record Options(
     put(v, env, "output-dir", "CAIRN_OUTPUT_DIR");
     put(v, env, "checkpoint-dir", "CAIRN_CHECKPOINT_DIR");
     put(v, env, "stage", "CAIRN_STAGE");
+    put(v, env, "model", "CAIRN_GEOFM");
+    put(v, env, "split", "CAIRN_SPLIT");
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (!a.startsWith("--")) {
@@ -67,7 +71,9 @@ record Options(
               "tiles",
               "min-epoch-seconds",
               "fail-at-epoch",
-              "stage")
+              "stage",
+              "model",
+              "split")
           .contains(name)) {
         throw new UsageError("unknown option --" + name);
       }
@@ -103,7 +109,20 @@ record Options(
         (int) number(v, "tiles", "48", 4, 100_000),
         decimal(v, "min-epoch-seconds", "0", -1, 86_400),
         (int) number(v, "fail-at-epoch", "0", 0, 100_000),
-        stage);
+        stage,
+        v.getOrDefault("model", Portfolio.DEFAULT),
+        split(v.getOrDefault("split", "")));
+  }
+
+  /** A split's name: letters, digits, '.', '_' and '-' (it names a folder); empty for none. */
+  private static String split(String s) {
+    if (s.isEmpty() || s.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+      return s;
+    }
+    throw new UsageError(
+        "--split '"
+            + s
+            + "' is not allowed; use letters, digits, '.', '_' and '-' (a folder name)");
   }
 
   private static void put(Map<String, String> v, Map<String, String> env, String name, String var) {

@@ -37,6 +37,16 @@ final class Tasks {
       this.targets = new float[tiles][SIZE * SIZE];
     }
 
+    /** The tiles at {@code tiles}, in that order: a split of this data set. */
+    Data subset(int[] tiles) {
+      Data d = new Data(task, channels, classes, regression, tiles.length);
+      for (int i = 0; i < tiles.length; i++) {
+        d.inputs[i] = inputs[tiles[i]];
+        d.targets[i] = targets[tiles[i]];
+      }
+      return d;
+    }
+
     float in(int tile, int c, int y, int x) {
       return inputs[tile][(c * SIZE + y) * SIZE + x];
     }

@@ -37,25 +37,66 @@ final class Trainer {
   private final double[] mean;
   private final double[] std;
   private final Path checkpoint;
+  private final Portfolio backbone;
+
+  /** Memory standing for the backbone's weights, held while the trainer lives. */
+  @SuppressWarnings("unused")
+  private final int[] ballast;
+
   private volatile boolean stopRequested;
 
   Trainer(Options o, PrintStream out, PrintStream err) {
     this.o = o;
     this.out = out;
     this.err = err;
-    this.train = Tasks.generate(o.task(), o.seed(), o.tiles());
-    this.val = Tasks.generate(o.task(), o.seed() + 1, Math.max(2, o.tiles() / 4));
-    this.test = Tasks.generate(o.task(), o.seed() + 2, Math.max(2, o.tiles() / 4));
+    this.backbone = Portfolio.of(o.model());
+    int valTiles = Math.max(2, o.tiles() / 4);
+    if (o.split().isEmpty()) {
+      this.train = Tasks.generate(o.task(), o.seed(), o.tiles());
+      this.val = Tasks.generate(o.task(), o.seed() + 1, valTiles);
+    } else {
+      // a split is a list of tiles: which of one pool train and which validate, by its name
+      Tasks.Data pool = Tasks.generate(o.task(), o.seed(), o.tiles() + valTiles);
+      int[] order = splitOrder(pool.inputs.length, o.split());
+      this.train = pool.subset(java.util.Arrays.copyOfRange(order, 0, o.tiles()));
+      this.val = pool.subset(java.util.Arrays.copyOfRange(order, o.tiles(), order.length));
+    }
+    this.test = Tasks.generate(o.task(), o.seed() + 2, valTiles);
     this.model =
         new Model(
             train.channels,
             train.regression ? 1 : train.classes == 1 ? 1 : train.classes,
-            o.seed());
+            o.seed(),
+            backbone);
+    this.ballast = backbone.ballast();
     this.adam = new Adam(model.params.length);
     this.mean = new double[train.channels];
     this.std = new double[train.channels];
     normalisation();
+    blur(train, 1);
+    blur(val, 2);
+    blur(test, 3);
     this.checkpoint = o.checkpointDir().resolve("last.ckpt");
+  }
+
+  /** A permutation of {@code n} tiles fixed by the split's name (FNV-1a of its bytes). */
+  static int[] splitOrder(int n, String split) {
+    long h = 0xcbf29ce484222325L;
+    for (byte b : split.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+      h = (h ^ (b & 0xff)) * 0x100000001b3L;
+    }
+    java.util.SplittableRandom r = new java.util.SplittableRandom(h);
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    for (int i = n - 1; i > 0; i--) {
+      int j = r.nextInt(i + 1);
+      int t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+    }
+    return order;
   }
 
   void requestStop() {
@@ -199,7 +240,7 @@ final class Trainer {
   private double[] gradient(int[] order, int a, int z) {
     double[] grad = new double[model.params.length + 1];
     double[] x = new double[model.inputs];
-    double[] hidden = new double[Model.HIDDEN];
+    double[] hidden = new double[model.width];
     double[] scores = new double[model.outputs];
     double[] d = new double[model.outputs];
     for (int k = a; k < z; k++) {
@@ -244,14 +285,18 @@ final class Trainer {
     return loss;
   }
 
-  /** The pixel's normalised features and those of its 3x3 neighbourhood (edges clamped). */
+  /**
+   * The pixel's normalised features and those of its neighbourhood, 3x3 or 5x5 by the backbone
+   * (edges clamped).
+   */
   private void features(Tasks.Data data, int tile, int p, double[] x) {
     int y = p / Tasks.SIZE;
     int xx = p % Tasks.SIZE;
     int i = 0;
-    for (int dy = -1; dy <= 1; dy++) {
+    int r = backbone.radius();
+    for (int dy = -r; dy <= r; dy++) {
       int yy = Math.min(Tasks.SIZE - 1, Math.max(0, y + dy));
-      for (int dx = -1; dx <= 1; dx++) {
+      for (int dx = -r; dx <= r; dx++) {
         int xc = Math.min(Tasks.SIZE - 1, Math.max(0, xx + dx));
         for (int c = 0; c < data.channels; c++) {
           x[i++] = (data.in(tile, c, yy, xc) - mean[c]) / std[c];
@@ -264,7 +309,7 @@ final class Trainer {
   float[] predictTile(Tasks.Data data, int tile) {
     float[] pred = new float[Tasks.SIZE * Tasks.SIZE];
     double[] x = new double[model.inputs];
-    double[] hidden = new double[Model.HIDDEN];
+    double[] hidden = new double[model.width];
     double[] s = new double[model.outputs];
     for (int p = 0; p < pred.length; p++) {
       features(data, tile, p, x);
@@ -293,7 +338,7 @@ final class Trainer {
   Map<String, Double> evaluate(Tasks.Data data, String split) {
     Metrics m = new Metrics(data.regression ? 0 : Math.max(2, model.outputs));
     double[] x = new double[model.inputs];
-    double[] hidden = new double[Model.HIDDEN];
+    double[] hidden = new double[model.width];
     double[] scores = new double[model.outputs];
     double[] d = new double[model.outputs];
     double loss = 0;
@@ -321,6 +366,27 @@ final class Trainer {
     }
     result.put(split + "/loss", loss / (data.inputs.length * (double) Tasks.SIZE * Tasks.SIZE));
     return result;
+  }
+
+  /**
+   * The backbone's view of a data set: each value plus Gaussian noise of {@link Portfolio#noise}
+   * standard deviations of its band, fixed by the seed, so a run stays bit-identical.
+   */
+  private void blur(Tasks.Data data, long salt) {
+    if (backbone.noise() <= 0) {
+      return;
+    }
+    java.util.SplittableRandom r =
+        new java.util.SplittableRandom(o.seed() * 31 + salt * 1_000_003L + o.task().hashCode());
+    int pixels = Tasks.SIZE * Tasks.SIZE;
+    for (float[] tile : data.inputs) {
+      for (int c = 0; c < data.channels; c++) {
+        double sd = backbone.noise() * std[c];
+        for (int p = 0; p < pixels; p++) {
+          tile[c * pixels + p] += (float) (sd * r.nextGaussian());
+        }
+      }
+    }
   }
 
   private void normalisation() {

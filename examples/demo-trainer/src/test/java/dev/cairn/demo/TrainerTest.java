@@ -190,4 +190,29 @@ class TrainerTest {
         "demo-trainer: --task 'crop' is not allowed; use one of crop_classification, landslide, biomass",
         err.toString(StandardCharsets.UTF_8).strip());
   }
+
+  @Test
+  void backbones_differInCapacityAndMemory_deterministically() throws Exception {
+    train(tmp.resolve("a"), "crop_classification", 2, "--model", "prithvi_eo_v2_300");
+    train(tmp.resolve("b"), "crop_classification", 2, "--model", "prithvi_eo_v2_600");
+    train(tmp.resolve("c"), "crop_classification", 2, "--model", "prithvi_eo_v2_600");
+    assertFalse(stableMetrics(tmp.resolve("a")).equals(stableMetrics(tmp.resolve("b"))));
+    assertEquals(stableMetrics(tmp.resolve("b")), stableMetrics(tmp.resolve("c")));
+    Portfolio small = Portfolio.of("prithvi_eo_v2_300");
+    Portfolio big = Portfolio.of("prithvi_eo_v2_600");
+    assertTrue(big.hidden() * big.window() > small.hidden() * small.window(), "more weights");
+    assertTrue(big.ballastMb() > small.ballastMb(), "more memory");
+    assertEquals(small, Portfolio.of(""), "no model trains as the 300M, as before");
+  }
+
+  @Test
+  void splits_trainOnTheirOwnTiles_andTheSameSplitTheSameWay() throws Exception {
+    train(tmp.resolve("a"), "biomass", 1, "--split", "fold1");
+    train(tmp.resolve("b"), "biomass", 1, "--split", "fold2");
+    train(tmp.resolve("c"), "biomass", 1, "--split", "fold1");
+    assertFalse(stableMetrics(tmp.resolve("a")).equals(stableMetrics(tmp.resolve("b"))));
+    assertEquals(stableMetrics(tmp.resolve("a")), stableMetrics(tmp.resolve("c")));
+    int[] order = Trainer.splitOrder(20, "fold1");
+    assertEquals(20, java.util.Arrays.stream(order).distinct().count(), "a permutation");
+  }
 }
