@@ -256,7 +256,8 @@ class RenderSweepTest {
                 + " 4 array(s) [1-2]%2, [1-2]%2, [1-2]%2, [1-2]%2 wait until trials end"),
         lsf);
     assertEquals(
-        6, lsf.lines().filter(l -> l.startsWith("# ===== array ") && l.contains(" [1-2]%2")).count());
+        6,
+        lsf.lines().filter(l -> l.startsWith("# ===== array ") && l.contains(" [1-2]%2")).count());
     assertEquals(0, lsf.lines().filter(l -> l.contains(" 0-1%")).count(), "LSF counts from 1");
     assertEquals(4, lsf.lines().filter(l -> l.endsWith(", held back (lsf) =====")).count(), lsf);
     String slurm = renderOn("slurm", six.replace("SWEEP_MAX_PARALLEL=4", "SWEEP_MAX_PARALLEL=3"));

@@ -188,13 +188,13 @@ class TrialsTest {
   void splits_areSweptLikeSeeds_andLeftOutOfTrialsWhenUnset() {
     List<Trial> none = Trials.of(parse(BASE + "GEOFM=prithvi_eo_v2_300,prithvi_eo_v2_600\n"));
     assertTrue(none.stream().noneMatch(t -> t.values().containsKey("SPLITS")), "unset: as before");
-    assertEquals("crop_classification-prithvi_eo_v2_300-lr1e-4-s42-b8-e10", none.get(0).id());
+    assertEquals("crop_classification-prithvi_eo_v2_300-s42-b8-e10", none.get(0).id());
     List<Trial> two =
         Trials.of(parse(BASE + "GEOFM=prithvi_eo_v2_300,prithvi_eo_v2_600\nSPLITS=fold1,fold2\n"));
     assertEquals(12, two.size());
     assertEquals("fold2", two.get(1).values().get("SPLITS"));
     assertEquals(
-        "crop_classification-prithvi_eo_v2_300-lr1e-4-s42-b8-e10-spfold2", two.get(1).id());
+        "crop_classification-prithvi_eo_v2_300-s42-b8-e10-spfold2", two.get(1).id());
     ConfigError bad = assertThrows(ConfigError.class, () -> parse(BASE + "SPLITS=../etc,ok\n"));
     assertTrue(bad.getMessage().contains("SPLITS='../etc,ok' is not allowed"), bad.getMessage());
     ConfigError hole = assertThrows(ConfigError.class, () -> parse(BASE + "SPLITS=fold1,,fold2\n"));
