@@ -17,23 +17,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.crt.auth.credentials.Credentials;
-import software.amazon.awssdk.crt.auth.credentials.DelegateCredentialsProvider;
-import software.amazon.awssdk.crt.auth.signing.AwsSigningConfig;
 import software.amazon.awssdk.crt.http.HttpHeader;
 import software.amazon.awssdk.crt.http.HttpRequest;
-import software.amazon.awssdk.crt.io.ClientBootstrap;
-import software.amazon.awssdk.crt.io.EventLoopGroup;
-import software.amazon.awssdk.crt.io.ExponentialBackoffRetryOptions;
-import software.amazon.awssdk.crt.io.HostResolver;
-import software.amazon.awssdk.crt.io.StandardRetryOptions;
-import software.amazon.awssdk.crt.io.TlsContext;
 import software.amazon.awssdk.crt.s3.S3Client;
-import software.amazon.awssdk.crt.s3.S3ClientOptions;
 import software.amazon.awssdk.crt.s3.S3MetaRequest;
 import software.amazon.awssdk.crt.s3.S3MetaRequestOptions;
 
@@ -83,15 +71,10 @@ final class S3CrtUploads {
             options.partSize(),
             options.uploadThreads(),
             Runtime.getRuntime().availableProcessors());
-    try (EventLoopGroup loops = new EventLoopGroup(0);
-        HostResolver resolver = new HostResolver(loops);
-        ClientBootstrap bootstrap = new ClientBootstrap(loops, resolver);
-        DelegateCredentialsProvider keys =
-            new DelegateCredentialsProvider.DelegateCredentialsProviderBuilder()
-                .withHandler(this::crtCredentials)
-                .build();
-        TlsContext tls = "https".equalsIgnoreCase(endpoint.getScheme()) ? new TlsContext() : null;
-        S3Client client = new S3Client(clientOptions(bootstrap, keys, tls, plan))) {
+    try (CrtClient crt =
+        new CrtClient(
+            location, endpoint, options, credentials, plan.partSize(), plan.concurrency())) {
+      S3Client client = crt.client();
       List<String> etags = upload(client, uploads, sizes, plan);
       LOG.debug("uploaded {} file(s) with the CRT's S3 client ({})", uploads.size(), plan);
       return etags;
@@ -202,27 +185,6 @@ final class S3CrtUploads {
     }
   }
 
-  private S3ClientOptions clientOptions(
-      ClientBootstrap bootstrap, DelegateCredentialsProvider keys, TlsContext tls, PartPlan plan) {
-    S3ClientOptions o =
-        new S3ClientOptions()
-            .withClientBootstrap(bootstrap)
-            .withRegion(location.region())
-            .withCredentialsProvider(keys)
-            .withSigningConfig(AwsSigningConfig.getDefaultS3SigningConfig(location.region(), keys))
-            .withMaxConnections(plan.concurrency())
-            .withPartSize(plan.partSize())
-            // parts are sent by S3CrtMultipart, never by the client's own PUT
-            .withMultipartUploadThreshold(5L << 30)
-            .withConnectTimeoutMs((int) options.connectTimeout().toMillis())
-            .withStandardRetryOptions(
-                new StandardRetryOptions()
-                    .withBackoffRetryOptions(
-                        new ExponentialBackoffRetryOptions()
-                            .withMaxRetries(options.maxAttempts() - 1)));
-    return tls == null ? o : o.withTlsContext(tls);
-  }
-
   private S3MetaRequestOptions metaRequest(ObjectStore.FileUpload u, long size, CrtResponse put) {
     HttpHeader[] headers = {
       new HttpHeader("Host", endpoint.getRawAuthority()),
@@ -259,18 +221,6 @@ final class S3CrtUploads {
       }
     }
     return out.toString();
-  }
-
-  private Credentials crtCredentials() {
-    AwsCredentials c = credentials.resolveCredentials();
-    byte[] token =
-        c instanceof AwsSessionCredentials s
-            ? s.sessionToken().getBytes(StandardCharsets.UTF_8)
-            : null;
-    return new Credentials(
-        c.accessKeyId().getBytes(StandardCharsets.UTF_8),
-        c.secretAccessKey().getBytes(StandardCharsets.UTF_8),
-        token);
   }
 
   private IOException failure(Throwable cause, ObjectStore.FileUpload upload) {

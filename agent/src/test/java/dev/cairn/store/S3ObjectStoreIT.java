@@ -286,6 +286,35 @@ class S3ObjectStoreIT {
   }
 
   @Test
+  void getFiles_rangedAndSmallAndMissing_hashedAsTheyStreamIn() throws Exception {
+    Path big = tmp.resolve("big.bin");
+    byte[] content = new byte[21 * 1024 * 1024 + 4321];
+    new Random(41).nextBytes(content);
+    Files.write(big, content);
+    store.putFile("get/big", big);
+    store.put("get/small", bytes("small one\n"));
+    store.put("get/empty", new byte[0]);
+    Files.createDirectories(tmp.resolve("down"));
+    Path old = Files.writeString(tmp.resolve("down/small"), "older and longer content\n");
+
+    List<ObjectStore.Downloaded> done =
+        store.getFiles(
+            List.of(
+                new ObjectStore.FileDownload("get/big", tmp.resolve("down/big")),
+                new ObjectStore.FileDownload("get/small", old),
+                new ObjectStore.FileDownload("get/empty", tmp.resolve("down/sub/empty")),
+                new ObjectStore.FileDownload("get/none", tmp.resolve("down/none"))));
+
+    assertEquals(-1, Files.mismatch(big, tmp.resolve("down/big")));
+    assertEquals(new ObjectStore.Downloaded(true, content.length, Md5.of(big)), done.get(0));
+    assertEquals("small one\n", Files.readString(old), "an existing file is replaced");
+    assertEquals(FileObjectStore.etag(bytes("small one\n")), done.get(1).md5());
+    assertEquals(
+        new ObjectStore.Downloaded(true, 0, FileObjectStore.etag(new byte[0])), done.get(2));
+    assertEquals(ObjectStore.Downloaded.MISSING, done.get(3));
+  }
+
+  @Test
   void putFiles_nativeMultipartFailureSaysWhatFailedAndNoCredentials() throws Exception {
     Map<String, String> env =
         Map.of("K", S3ProxyServer.ACCESS_KEY, "S", S3ProxyServer.SECRET_KEY + "-wrong");
