@@ -3,6 +3,7 @@ package dev.cairn.cli;
 import dev.cairn.bench.HashBench;
 import dev.cairn.bench.IdleDaemonBench;
 import dev.cairn.bench.IdleRequestsBench;
+import dev.cairn.bench.LatencyBench;
 import dev.cairn.bench.SlurmRpcBench;
 import dev.cairn.bench.TrackedJobsBench;
 import dev.cairn.bench.TransferBench;
@@ -29,6 +30,7 @@ import picocli.CommandLine.Option;
       BenchCommand.Idle.class,
       BenchCommand.Upload.class,
       BenchCommand.Pull.class,
+      BenchCommand.Latency.class,
       BenchCommand.Hash.class,
       BenchCommand.SlurmRpc.class
     })
@@ -279,6 +281,47 @@ final class BenchCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       return transfers.run(TransferBench.Direction.DOWN);
+    }
+  }
+
+  /** From a request landing to sbatch of its job, on the real SLURM. */
+  @Command(
+      name = "latency",
+      mixinStandardHelpOptions = true,
+      description =
+          "Time from a request landing in the bucket to sbatch of its job, on the real SLURM"
+              + " (jobs held, then cancelled): idle at the longest poll interval, with and"
+              + " without the webhook, and busy.")
+  static final class Latency implements Callable<Integer> {
+    @Option(
+        names = "--poll-min",
+        defaultValue = "5",
+        description = "CAIRN_POLL_MIN_SECONDS (default: ${DEFAULT-VALUE}).")
+    int pollMin;
+
+    @Option(
+        names = "--poll-max",
+        defaultValue = "60",
+        description = "CAIRN_POLL_MAX_SECONDS (default: ${DEFAULT-VALUE}).")
+    int pollMax;
+
+    @Option(
+        names = "--samples",
+        defaultValue = "3",
+        description = "Samples without the webhook, idle and busy (default: ${DEFAULT-VALUE}).")
+    int samples;
+
+    @Option(
+        names = "--webhook-samples",
+        defaultValue = "5",
+        description = "Samples with the webhook (default: ${DEFAULT-VALUE}).")
+    int webhookSamples;
+
+    @Override
+    public Integer call() throws Exception {
+      Path work = Files.createTempDirectory("cairn-bench-latency");
+      LatencyBench.run(work, pollMin, pollMax, samples, webhookSamples, System.out);
+      return 0;
     }
   }
 }
