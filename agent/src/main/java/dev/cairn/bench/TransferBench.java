@@ -181,6 +181,10 @@ public final class TransferBench {
       Map<String, List<Duration>> times = new LinkedHashMap<>();
       tools.forEach(t -> times.put(t, new ArrayList<>()));
       List<String> written = new ArrayList<>();
+      List<String> md5s = new ArrayList<>();
+      for (Path f : files) {
+        md5s.add(BenchFiles.md5(f));
+      }
       try (ObjectStore store = ObjectStores.open(storeUrl(), credentials)) {
         String source = id + "/source";
         if (direction == Direction.DOWN) {
@@ -200,7 +204,7 @@ public final class TransferBench {
             } else {
               Path into = work.resolve("down-" + tool + "-" + round);
               try {
-                took = down(tool, source, files, into);
+                took = down(tool, source, files, md5s, into);
               } finally {
                 BenchFiles.deleteTree(into);
               }
@@ -242,14 +246,15 @@ public final class TransferBench {
       };
     }
 
-    private Duration down(String tool, String source, List<Path> files, Path into)
+    private Duration down(
+        String tool, String source, List<Path> files, List<String> md5s, Path into)
         throws IOException, InterruptedException {
       Files.createDirectories(into);
       Duration took =
           switch (tool) {
             case "cairn" -> {
               long start = System.nanoTime();
-              cairnDown(source, files, into);
+              cairnDown(source, files, md5s, into);
               yield Duration.ofNanos(System.nanoTime() - start);
             }
             case "rclone" ->
@@ -272,7 +277,8 @@ public final class TransferBench {
     }
 
     /** What pull runs: one batch into temporary files beside the targets, MD5s checked, renamed. */
-    private void cairnDown(String source, List<Path> files, Path into) throws IOException {
+    private void cairnDown(String source, List<Path> files, List<String> md5s, Path into)
+        throws IOException {
       List<ObjectStore.FileDownload> downloads = new ArrayList<>(files.size());
       for (Path f : files) {
         downloads.add(
@@ -282,7 +288,7 @@ public final class TransferBench {
       try (ObjectStore store = ObjectStores.open(storeUrl(), credentials)) {
         List<ObjectStore.Downloaded> done = store.getFiles(downloads);
         for (int i = 0; i < files.size(); i++) {
-          String expected = BenchFiles.md5(files.get(i));
+          String expected = md5s.get(i);
           if (!done.get(i).found() || !expected.equals(done.get(i).md5())) {
             throw new IOException("cairn brought " + files.get(i).getFileName() + " back wrong");
           }
