@@ -21,11 +21,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code agent.jar bench ...}: the benchmarks whose figures README shows. */
+/** {@code agent.jar bench ...}: the benchmarks whose figures docs/benchmarks.md shows. */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description = "Rerunnable benchmarks (figures in README).",
+    description = "Rerunnable benchmarks (figures in docs/benchmarks.md).",
     subcommands = {
       BenchCommand.Idle.class,
       BenchCommand.Upload.class,
