@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +44,10 @@ public final class Agent {
   private final Outage schedulerOutage = new Outage("scheduler");
   private final Telemetry telemetry;
   private final CountDownLatch stop = new CountDownLatch(1);
+
+  /** Released by {@link #wake} and {@link #stop}: ends the wait between two ticks early. */
+  private final Semaphore wakeUp = new Semaphore(0);
+
   private Duration idleInterval;
   private boolean telemetryFailing;
 
@@ -92,8 +97,13 @@ public final class Agent {
       if (untilIdle && !busy) {
         return;
       }
-      if (stop.await(nextInterval(busy).toMillis(), TimeUnit.MILLISECONDS)) {
-        break;
+      if (wakeUp.tryAcquire(nextInterval(busy).toMillis(), TimeUnit.MILLISECONDS)) {
+        // wake-ups that came while waiting or ticking are answered by this one tick
+        wakeUp.drainPermits();
+        if (stopping()) {
+          break;
+        }
+        log.debug("woken before the poll interval ended: polling now");
       }
     }
     throw new InterruptedException("the agent was asked to stop");
@@ -105,6 +115,16 @@ public final class Agent {
    */
   public void stop() {
     stop.countDown();
+    wakeUp.release();
+  }
+
+  /**
+   * Ends the wait before the next tick (the webhook calls this): the loop polls at once, or right
+   * after the tick in progress, which may have listed the bucket before the request landed. Calls
+   * that come together cost one tick.
+   */
+  public void wake() {
+    wakeUp.release();
   }
 
   private boolean stopping() {

@@ -3,34 +3,34 @@ package dev.cairn.cli;
 import dev.cairn.bench.HashBench;
 import dev.cairn.bench.IdleDaemonBench;
 import dev.cairn.bench.IdleRequestsBench;
-import dev.cairn.bench.S3UploadBench;
+import dev.cairn.bench.LatencyBench;
 import dev.cairn.bench.SlurmRpcBench;
 import dev.cairn.bench.TrackedJobsBench;
+import dev.cairn.bench.TransferBench;
 import dev.cairn.config.AgentSettings;
 import dev.cairn.scheduler.ExecCommandRunner;
 import dev.cairn.store.ObjectStore;
-import dev.cairn.store.S3Options;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code agent.jar bench ...}: the benchmarks whose figures README shows. */
+/** {@code agent.jar bench ...}: the benchmarks whose figures docs/benchmarks.md shows. */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    header = "Rerunnable benchmarks (their figures are in docs/benchmarks.md).",
+    header = "Rerunnable benchmarks (figures in docs/benchmarks.md).",
     subcommands = {
       BenchCommand.Idle.class,
       BenchCommand.Upload.class,
+      BenchCommand.Pull.class,
+      BenchCommand.Latency.class,
       BenchCommand.Hash.class,
       BenchCommand.SlurmRpc.class
     })
@@ -48,10 +48,7 @@ final class BenchCommand implements Runnable {
     return env;
   }
 
-  /**
-   * The files {@code hash} and {@code upload} write: how many, and their total size; each command
-   * gives its own default number.
-   */
+  /** The files {@code hash} writes: how many, and their total size. */
   static final class Payload {
     @Option(names = "--files", description = "Number of files (default: ${DEFAULT-VALUE}).")
     int files;
@@ -213,69 +210,120 @@ final class BenchCommand implements Runnable {
     }
   }
 
-  /** Upload throughput against `aws s3 cp --recursive`. */
-  @Command(
-      name = "upload",
-      mixinStandardHelpOptions = true,
-      header =
-          "Upload a folder of files to a store, and the same with `aws s3 cp --recursive` where"
-              + " available.")
-  static final class Upload implements Callable<Integer> {
+  /** The shapes and rounds of {@code upload} and {@code pull}, and their store. */
+  static final class Transfers {
     @Option(
         names = "--store",
         paramLabel = "URL",
         required = true,
-        description = "s3://bucket/prefix?endpoint=... or a folder.")
+        description =
+            "s3://bucket/prefix?endpoint=... (keys from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY).")
     String store;
 
-    @Mixin Payload payload = new Payload(1000);
-
     @Option(
-        names = "--concurrency",
-        defaultValue = "16",
-        description = "Requests in flight (default: ${DEFAULT-VALUE}).")
-    int concurrency;
-
-    @Option(
-        names = "--client",
+        names = "--shapes",
         split = ",",
-        defaultValue = "auto",
-        description =
-            "The upload clients to measure, in order: auto (small files on native, or crt"
-                + " without an endpoint; large on java), native (the CRT's own S3 client), crt, java"
-                + " (default: ${DEFAULT-VALUE}).")
-    List<String> clients;
+        defaultValue = "1000x1MiB,1000x256KiB,8x128MiB,10000x16KiB",
+        description = "FILESxSIZE, each a folder of that many files (default: ${DEFAULT-VALUE}).")
+    List<String> shapes;
 
-    @Override
-    public Integer call() throws Exception {
+    @Option(
+        names = "--rounds",
+        defaultValue = "3",
+        description = "Rounds per shape; each figure is their median (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    int run(TransferBench.Direction direction) throws Exception {
       AgentSettings settings = AgentSettings.load(null, env(store));
-      PrintStream out = System.out;
-      Path work = Files.createTempDirectory("cairn-bench-upload");
+      Path work = Files.createTempDirectory("cairn-bench-transfer");
       try {
-        upload(settings, work, out);
+        TransferBench.run(
+            direction,
+            store,
+            Wiring.credentials(settings, System.getenv()),
+            work,
+            shapes.stream().map(TransferBench.Shape::parse).toList(),
+            rounds,
+            new ExecCommandRunner(),
+            System.out);
       } finally {
-        try (java.util.stream.Stream<Path> left = Files.walk(work)) {
-          for (Path p : left.sorted(java.util.Comparator.reverseOrder()).toList()) {
-            Files.deleteIfExists(p);
-          }
-        }
+        Files.deleteIfExists(work);
       }
       return 0;
     }
+  }
 
-    private void upload(AgentSettings settings, Path work, PrintStream out) throws Exception {
-      S3UploadBench.run(
-          store,
-          Wiring.credentials(settings, System.getenv()),
-          work,
-          payload.files,
-          payload.mib * 1024 * 1024,
-          concurrency,
-          clients.stream()
-              .map(c -> S3Options.TransferClient.valueOf(c.strip().toUpperCase(Locale.ROOT)))
-              .toList(),
-          new ExecCommandRunner(),
-          out);
+  /** Outputs up: Cairn against rclone and `aws s3 cp --recursive`. */
+  @Command(
+      name = "upload",
+      mixinStandardHelpOptions = true,
+      header =
+          "Upload folders of files to an S3 store with Cairn, rclone (--transfers 16) and `aws s3"
+              + " cp --recursive`, in turn; print each median and Cairn's ratio to each.")
+  static final class Upload implements Callable<Integer> {
+    @Mixin Transfers transfers = new Transfers();
+
+    @Override
+    public Integer call() throws Exception {
+      return transfers.run(TransferBench.Direction.UP);
+    }
+  }
+
+  /** Outputs down: what `pull` runs, against rclone and `aws s3 cp --recursive`. */
+  @Command(
+      name = "pull",
+      mixinStandardHelpOptions = true,
+      header =
+          "Download folders of files from an S3 store as pull does (MD5 checked, renamed into"
+              + " place), and with rclone (--transfers 16) and `aws s3 cp --recursive`, in turn;"
+              + " print each median and Cairn's ratio to each.")
+  static final class Pull implements Callable<Integer> {
+    @Mixin Transfers transfers = new Transfers();
+
+    @Override
+    public Integer call() throws Exception {
+      return transfers.run(TransferBench.Direction.DOWN);
+    }
+  }
+
+  /** From a request landing to sbatch of its job, on the real SLURM. */
+  @Command(
+      name = "latency",
+      mixinStandardHelpOptions = true,
+      header =
+          "Time from a request landing in the bucket to sbatch of its job, on the real SLURM"
+              + " (jobs held, then cancelled): idle at the longest poll interval, with and"
+              + " without the webhook, and busy.")
+  static final class Latency implements Callable<Integer> {
+    @Option(
+        names = "--poll-min",
+        defaultValue = "5",
+        description = "CAIRN_POLL_MIN_SECONDS (default: ${DEFAULT-VALUE}).")
+    int pollMin;
+
+    @Option(
+        names = "--poll-max",
+        defaultValue = "60",
+        description = "CAIRN_POLL_MAX_SECONDS (default: ${DEFAULT-VALUE}).")
+    int pollMax;
+
+    @Option(
+        names = "--samples",
+        defaultValue = "3",
+        description = "Samples without the webhook, idle and busy (default: ${DEFAULT-VALUE}).")
+    int samples;
+
+    @Option(
+        names = "--webhook-samples",
+        defaultValue = "5",
+        description = "Samples with the webhook (default: ${DEFAULT-VALUE}).")
+    int webhookSamples;
+
+    @Override
+    public Integer call() throws Exception {
+      Path work = Files.createTempDirectory("cairn-bench-latency");
+      LatencyBench.run(work, pollMin, pollMax, samples, webhookSamples, System.out);
+      return 0;
     }
   }
 }

@@ -21,6 +21,7 @@ final class HelpPages {
     m.put("run", "java -jar agent.jar run --settings ~/.config/cairn/agent.env");
     m.put("demo", "java -jar agent.jar demo --config sweep.env");
     m.put("render", "java -jar agent.jar render --config config/config.env --scheduler lsf");
+    m.put("preflight", "java -jar agent.jar preflight --config config/config.env");
     m.put("status", "java -jar agent.jar status 74e2f8e9 --settings agent.env");
     m.put("pull", "java -jar agent.jar pull --rev 5d1c09ab results/");
     m.put("reproduce", "java -jar agent.jar reproduce 5d1c09ab --settings agent.env");
@@ -31,7 +32,13 @@ final class HelpPages {
     m.put("logs", "java -jar agent.jar logs 74e2f8e9 landslide --settings agent.env");
     m.put("bench", "java -jar agent.jar bench hash --mib 256");
     m.put("bench idle", "java -jar agent.jar bench idle --minutes 60");
-    m.put("bench upload", "java -jar agent.jar bench upload --store file:///tmp/bench-store");
+    m.put(
+        "bench upload",
+        "java -jar agent.jar bench upload --store 's3://bench/p?endpoint=http://127.0.0.1:9000'");
+    m.put(
+        "bench pull",
+        "java -jar agent.jar bench pull --store 's3://bench/p?endpoint=http://127.0.0.1:9000'");
+    m.put("bench latency", "java -jar agent.jar bench latency");
     m.put("bench hash", "java -jar agent.jar bench hash --files 64 --mib 1024");
     m.put("bench slurm-rpc", "java -jar agent.jar bench slurm-rpc --jobs 1,10");
     m.put("ci", "java -jar agent.jar ci submit");

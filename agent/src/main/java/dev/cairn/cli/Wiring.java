@@ -13,6 +13,7 @@ import dev.cairn.metrics.Health;
 import dev.cairn.metrics.MeteredCommandRunner;
 import dev.cairn.metrics.MeteredObjectStore;
 import dev.cairn.metrics.StatusServer;
+import dev.cairn.metrics.Webhook;
 import dev.cairn.notify.Notifier;
 import dev.cairn.notify.ReportSource;
 import dev.cairn.publish.ResultsPublisher;
@@ -193,12 +194,41 @@ final class Wiring implements AutoCloseable {
             Duration.ofSeconds(5),
             Duration.ofSeconds(10),
             checks);
-    StatusServer server = StatusServer.start(settings.httpAddress(), health);
+    Webhook webhook =
+        settings.webhookTokenFile() == null
+            ? null
+            : new Webhook(webhookToken(settings.webhookTokenFile()), agent::wake);
+    StatusServer server = StatusServer.start(settings.httpAddress(), health, webhook);
     LOG.info(
-        "serving /metrics, /healthz and /readyz on http://{}:{}",
+        "serving /metrics, /healthz and /readyz{} on http://{}:{}",
+        webhook == null ? "" : " and POST " + Webhook.PATH,
         server.address().getHostString(),
         server.address().getPort());
     return server;
+  }
+
+  /** The webhook's secret from its file: one clear line when it cannot be used; never logged. */
+  static String webhookToken(Path file) {
+    String token;
+    try {
+      token = Files.readString(file).strip();
+    } catch (IOException e) {
+      throw new CairnException(
+          "cannot read CAIRN_WEBHOOK_TOKEN_FILE="
+              + file
+              + ": "
+              + e.getClass().getSimpleName()
+              + "; point it at a readable file holding the GitLab webhook's secret token, or"
+              + " leave it empty");
+    }
+    if (token.isEmpty() || token.contains("\n")) {
+      throw new CairnException(
+          "CAIRN_WEBHOOK_TOKEN_FILE="
+              + file
+              + " must hold the webhook's secret token on one line; it is "
+              + (token.isEmpty() ? "empty" : "several lines"));
+    }
+    return token;
   }
 
   static ObjectStore openStore(AgentSettings settings) throws IOException {

@@ -50,6 +50,7 @@ public record AgentSettings(
     String terratorchVersion,
     String templatesSource,
     String httpAddress,
+    Path webhookTokenFile,
     SweepLimits sweepLimits,
     GitlabSettings gitlab) {
 
@@ -89,6 +90,7 @@ public record AgentSettings(
     DEFAULTS.put("CAIRN_TERRATORCH_VERSION", TerratorchMetrics.DEFAULT_VERSION);
     DEFAULTS.put("CAIRN_TEMPLATES", "");
     DEFAULTS.put("CAIRN_HTTP_ADDRESS", "");
+    DEFAULTS.put("CAIRN_WEBHOOK_TOKEN_FILE", "");
     DEFAULTS.put("CAIRN_MAX_TRIALS", "256");
     DEFAULTS.put("CAIRN_MAX_ARRAY_SIZE", "0");
     GitlabSettings.defaults(DEFAULTS);
@@ -176,6 +178,12 @@ public record AgentSettings(
               + v.get("CAIRN_HTTP_ADDRESS")
               + "' is not allowed: use HOST:PORT such as 127.0.0.1:9464, or leave it empty");
     }
+    if (!v.get("CAIRN_WEBHOOK_TOKEN_FILE").isBlank() && v.get("CAIRN_HTTP_ADDRESS").isBlank()) {
+      problems.add(
+          "CAIRN_WEBHOOK_TOKEN_FILE is set but CAIRN_HTTP_ADDRESS is empty, so no webhook could"
+              + " reach the agent; set CAIRN_HTTP_ADDRESS to HOST:PORT, or leave"
+              + " CAIRN_WEBHOOK_TOKEN_FILE empty");
+    }
     for (String env :
         List.of(
             "CAIRN_S3_ACCESS_KEY_ENV",
@@ -239,6 +247,7 @@ public record AgentSettings(
         v.get("CAIRN_TERRATORCH_VERSION"),
         v.get("CAIRN_TEMPLATES"),
         v.get("CAIRN_HTTP_ADDRESS").strip(),
+        optionalPath(v.get("CAIRN_WEBHOOK_TOKEN_FILE"), environment),
         limits,
         gitlab);
   }

@@ -15,13 +15,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
  * Brings outputs named by {@code .dvc} files back from a DVC 3 remote, as {@code dvc pull} does:
- * each object is downloaded to a temporary file, its MD5 checked, then renamed into place; files
- * already in place with the right MD5 are left alone.
+ * the objects of an output are downloaded in one batch of the store's (on S3, many in flight and
+ * large ones as parallel ranged GETs, each hashed as it streams in), each to a temporary file
+ * beside its target, its MD5 checked, then renamed into place; files already in place with the
+ * right MD5 are left alone.
  */
 public final class DvcPuller {
   private static final Set<String> SKIPPED_DIRS = Set.of(".git", ".dvc");
@@ -78,23 +79,68 @@ public final class DvcPuller {
     } else {
       transfers.add(new Transfer(out.md5(), target));
     }
-    AtomicInteger downloaded = new AtomicInteger();
+    // files already in place with the right MD5 are left alone; this reads only those
+    List<Transfer> missing = java.util.Collections.synchronizedList(new ArrayList<>());
     AtomicInteger skipped = new AtomicInteger();
-    AtomicLong bytes = new AtomicLong();
-    List<DvcPool.Task> tasks = new ArrayList<>();
+    List<DvcPool.Task> checks = new ArrayList<>();
     for (Transfer t : transfers) {
-      tasks.add(
+      checks.add(
           () -> {
             if (Files.isRegularFile(t.file()) && DvcHashing.md5(t.file()).equals(t.md5())) {
               skipped.incrementAndGet();
-              return;
+            } else {
+              missing.add(t);
             }
-            bytes.addAndGet(download(t.md5(), t.file()));
-            downloaded.incrementAndGet();
           });
     }
-    DvcPool.runAll(tasks, threads);
-    return new DvcPullReport(downloaded.get(), skipped.get(), bytes.get());
+    DvcPool.runAll(checks, threads);
+    long bytes = download(List.copyOf(missing));
+    return new DvcPullReport(missing.size(), skipped.get(), bytes);
+  }
+
+  /**
+   * Downloads every transfer in one batch of the store's (in parallel, hashed as the bytes stream
+   * in), each into a temporary file beside its target; checks each MD5, then renames the files into
+   * place. Nothing is renamed unless the whole batch arrived intact.
+   */
+  private long download(List<Transfer> transfers) throws IOException {
+    List<ObjectStore.FileDownload> downloads = new ArrayList<>(transfers.size());
+    try {
+      for (Transfer t : transfers) {
+        Path parent = t.file().getParent();
+        Files.createDirectories(parent);
+        Path tmp = Files.createTempFile(parent, "." + t.file().getFileName() + ".", ".dvc-tmp");
+        downloads.add(new ObjectStore.FileDownload(DvcHashing.key(prefix, t.md5()), tmp));
+      }
+      List<ObjectStore.Downloaded> done = store.getFiles(downloads);
+      long bytes = 0;
+      for (int i = 0; i < transfers.size(); i++) {
+        ObjectStore.Downloaded d = done.get(i);
+        String key = downloads.get(i).key();
+        if (!d.found()) {
+          throw missing(key, transfers.get(i).file().toString());
+        }
+        if (!transfers.get(i).md5().equals(d.md5())) {
+          throw corrupt(key, transfers.get(i).md5(), d.md5());
+        }
+        bytes += d.size();
+      }
+      for (int i = 0; i < transfers.size(); i++) {
+        Path tmp = downloads.get(i).file();
+        Path file = transfers.get(i).file();
+        try {
+          Files.move(
+              tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+          Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+      return bytes;
+    } finally {
+      for (ObjectStore.FileDownload d : downloads) {
+        Files.deleteIfExists(d.file());
+      }
+    }
   }
 
   private JsonNode manifest(DvcOutput out) throws IOException {
@@ -121,31 +167,6 @@ public final class DvcPuller {
       }
     }
     return list;
-  }
-
-  private long download(String md5, Path file) throws IOException {
-    String key = DvcHashing.key(prefix, md5);
-    Path parent = file.getParent();
-    Files.createDirectories(parent);
-    Path tmp = Files.createTempFile(parent, "." + file.getFileName() + ".", ".dvc-tmp");
-    try {
-      if (!store.getToFile(key, tmp)) {
-        throw missing(key, file.toString());
-      }
-      String actual = DvcHashing.md5(tmp);
-      if (!actual.equals(md5)) {
-        throw corrupt(key, md5, actual);
-      }
-      long size = Files.size(tmp);
-      try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-      }
-      return size;
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
   }
 
   private CairnException missing(String key, String what) {

@@ -89,6 +89,12 @@ public final class Metrics {
           .help("Batched status queries of the loop, by scheduler and outcome")
           .labelNames("scheduler", "outcome")
           .register(REGISTRY);
+  static final Counter WEBHOOKS =
+      Counter.builder()
+          .name("cairn_webhook_requests_total")
+          .help("Webhook calls on /hooks/poll, by outcome (accepted, refused)")
+          .labelNames("outcome")
+          .register(REGISTRY);
   static final Counter STORE_CALLS =
       Counter.builder()
           .name("cairn_store_requests_total")
@@ -277,6 +283,11 @@ public final class Metrics {
     } else {
       schedulerProblems.put(scheduler, problem);
     }
+  }
+
+  /** A webhook call was accepted (it woke the loop) or refused (no or a wrong token). */
+  public static void webhookCalled(boolean accepted) {
+    WEBHOOKS.labelValues(accepted ? "accepted" : "refused").inc();
   }
 
   /** A run reached its final state {@code result}; it was submitted at {@code submitted}. */

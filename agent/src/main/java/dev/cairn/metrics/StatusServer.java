@@ -14,7 +14,8 @@ import java.util.function.Supplier;
 
 /**
  * The agent's HTTP endpoint ({@code CAIRN_HTTP_ADDRESS}): {@code /metrics} in Prometheus's format
- * (the Prometheus client's own handler), {@code /healthz} and {@code /readyz}.
+ * (the Prometheus client's own handler), {@code /healthz} and {@code /readyz}; with a {@link
+ * Webhook}, also {@code POST /hooks/poll}.
  */
 public final class StatusServer implements AutoCloseable {
   private final HttpServer server;
@@ -31,6 +32,14 @@ public final class StatusServer implements AutoCloseable {
    * @throws CairnException when the address is taken or not one of this machine's
    */
   public static StatusServer start(String address, Health health) {
+    return start(address, health, null);
+  }
+
+  /**
+   * {@link #start(String, Health)} with the webhook on {@link Webhook#PATH} where {@code webhook}
+   * is not null.
+   */
+  public static StatusServer start(String address, Health health, Webhook webhook) {
     int colon = address.lastIndexOf(':');
     String host = address.substring(0, colon).replace("[", "").replace("]", "");
     int port = Integer.parseInt(address.substring(colon + 1));
@@ -59,6 +68,9 @@ public final class StatusServer implements AutoCloseable {
     server.createContext("/metrics", new MetricsHandler(Metrics.REGISTRY));
     server.createContext("/healthz", e -> reply(e, health::live));
     server.createContext("/readyz", e -> reply(e, health::ready));
+    if (webhook != null) {
+      server.createContext(Webhook.PATH, webhook);
+    }
     server.start();
     return new StatusServer(server, executor);
   }

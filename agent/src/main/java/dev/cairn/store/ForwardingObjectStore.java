@@ -43,6 +43,18 @@ public abstract class ForwardingObjectStore implements ObjectStore {
     return delegate.getToFile(key, target);
   }
 
+  /** The delegate's own batch, which may run in parallel (not one file after another). */
+  @Override
+  public List<String> putFiles(List<FileUpload> uploads) throws IOException {
+    return delegate.putFiles(uploads);
+  }
+
+  /** The delegate's own batch, which may run in parallel (not one file after another). */
+  @Override
+  public List<Downloaded> getFiles(List<FileDownload> downloads) throws IOException {
+    return delegate.getFiles(downloads);
+  }
+
   @Override
   public boolean putIfAbsent(String key, byte[] content) throws IOException {
     return delegate.putIfAbsent(key, content);

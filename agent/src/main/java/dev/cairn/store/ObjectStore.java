@@ -1,6 +1,7 @@
 package dev.cairn.store;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,6 +75,24 @@ public interface ObjectStore extends AutoCloseable {
   boolean getToFile(String key, Path target) throws IOException;
 
   /**
+   * Downloads every object into its file (created or replaced; the caller names a temporary file
+   * beside its target and renames it once it has checked the MD5) and returns, in the same order,
+   * what each brought, with the MD5 of the bytes written. Stores that transfer in parallel do so
+   * here, hashing as the bytes stream in; this default gets one object after another and then reads
+   * each file again to hash it.
+   */
+  default List<Downloaded> getFiles(List<FileDownload> downloads) throws IOException {
+    List<Downloaded> done = new ArrayList<>(downloads.size());
+    for (FileDownload d : downloads) {
+      done.add(
+          getToFile(d.key(), d.file())
+              ? new Downloaded(true, Files.size(d.file()), Md5.of(d.file()))
+              : Downloaded.MISSING);
+    }
+    return done;
+  }
+
+  /**
    * Writes only when no object exists at the key ({@code If-None-Match: *}); true when this call
    * created it, false when another writer got there first.
    *
@@ -101,6 +120,16 @@ public interface ObjectStore extends AutoCloseable {
 
   @Override
   default void close() {}
+
+  /** One object to download and the file it goes to. */
+  record FileDownload(String key, Path file) {}
+
+  /**
+   * What one download brought: whether the key existed, the bytes written, and their MD5 in hex.
+   */
+  record Downloaded(boolean found, long size, String md5) {
+    public static final Downloaded MISSING = new Downloaded(false, 0, null);
+  }
 
   /** One file to upload and the key it goes to. */
   record FileUpload(String key, Path file) {}

@@ -8,53 +8,34 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.crt.CRT;
-import software.amazon.awssdk.crt.auth.credentials.Credentials;
-import software.amazon.awssdk.crt.auth.credentials.DelegateCredentialsProvider;
-import software.amazon.awssdk.crt.auth.signing.AwsSigningConfig;
 import software.amazon.awssdk.crt.http.HttpHeader;
 import software.amazon.awssdk.crt.http.HttpRequest;
-import software.amazon.awssdk.crt.io.ClientBootstrap;
-import software.amazon.awssdk.crt.io.EventLoopGroup;
-import software.amazon.awssdk.crt.io.ExponentialBackoffRetryOptions;
-import software.amazon.awssdk.crt.io.HostResolver;
-import software.amazon.awssdk.crt.io.StandardRetryOptions;
-import software.amazon.awssdk.crt.io.TlsContext;
 import software.amazon.awssdk.crt.s3.S3Client;
-import software.amazon.awssdk.crt.s3.S3ClientOptions;
-import software.amazon.awssdk.crt.s3.S3FinishedResponseContext;
 import software.amazon.awssdk.crt.s3.S3MetaRequest;
 import software.amazon.awssdk.crt.s3.S3MetaRequestOptions;
-import software.amazon.awssdk.crt.s3.S3MetaRequestResponseHandler;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * Uploads whole files, one PUT each, with the AWS Common Runtime's own S3 client: each file is
- * read, signed and sent in native code, without the SDK's per-request Java pipeline (which, in a
- * fresh JVM, cost more CPU than the requests themselves). Path-style at the location's endpoint, no
- * checksums, unsigned payload as the SDK's CRT-based client sends it. For S3-compatible endpoints
- * only: AWS itself goes through the SDK, which knows its endpoint rules.
+ * Uploads files with the AWS Common Runtime's own S3 client: each file up to the multipart
+ * threshold as one PUT, larger ones in parts ({@link S3CrtMultipart}), all read, signed and sent in
+ * native code, without the SDK's per-request Java pipeline (which, in a fresh JVM, cost more CPU
+ * than the requests themselves). Part size and requests in flight come from the batch's sizes and
+ * the cores ({@link PartPlan}). Path-style at the location's endpoint, no checksums, unsigned
+ * payload as the SDK's CRT-based client sends it. For S3-compatible endpoints only: AWS itself goes
+ * through the SDK, which knows its endpoint rules.
  */
 final class S3CrtUploads {
   private static final Logger LOG = LoggerFactory.getLogger(S3CrtUploads.class);
-  private static final Pattern CODE = Pattern.compile("<Code>([^<]*)</Code>");
-  private static final Pattern MESSAGE = Pattern.compile("<Message>([^<]*)</Message>");
-
-  /** Past every file handed here: they all go as one PUT, the largest S3 takes. */
-  private static final long NO_PARTS = 5L << 30;
 
   private final S3Location location;
   private final URI endpoint;
@@ -79,46 +60,76 @@ final class S3CrtUploads {
    * the rest are cancelled and the first failure is thrown.
    */
   List<String> upload(List<ObjectStore.FileUpload> uploads) throws IOException {
-    try (EventLoopGroup loops = new EventLoopGroup(0);
-        HostResolver resolver = new HostResolver(loops);
-        ClientBootstrap bootstrap = new ClientBootstrap(loops, resolver);
-        DelegateCredentialsProvider keys =
-            new DelegateCredentialsProvider.DelegateCredentialsProviderBuilder()
-                .withHandler(this::crtCredentials)
-                .build();
-        TlsContext tls = "https".equalsIgnoreCase(endpoint.getScheme()) ? new TlsContext() : null;
-        S3Client client = new S3Client(clientOptions(bootstrap, keys, tls))) {
-      List<String> etags = upload(client, uploads);
-      LOG.debug("uploaded {} file(s) with the CRT's S3 client", uploads.size());
+    long[] sizes = new long[uploads.size()];
+    for (int i = 0; i < sizes.length; i++) {
+      sizes[i] = Files.size(uploads.get(i).file());
+    }
+    PartPlan plan =
+        PartPlan.of(
+            sizes,
+            options.multipartThreshold(),
+            options.partSize(),
+            options.uploadThreads(),
+            Runtime.getRuntime().availableProcessors());
+    try (CrtClient crt =
+        new CrtClient(
+            location, endpoint, options, credentials, plan.partSize(), plan.concurrency())) {
+      S3Client client = crt.client();
+      List<String> etags = upload(client, uploads, sizes, plan);
+      LOG.debug("uploaded {} file(s) with the CRT's S3 client ({})", uploads.size(), plan);
       return etags;
     }
   }
 
-  private List<String> upload(S3Client client, List<ObjectStore.FileUpload> uploads)
+  private List<String> upload(
+      S3Client client, List<ObjectStore.FileUpload> uploads, long[] sizes, PartPlan plan)
       throws IOException {
     // bounded as the transfer manager's batches are: a queue of thousands would only wait
-    Semaphore inFlight = new Semaphore(options.uploadThreads());
+    Semaphore inFlight = new Semaphore(plan.concurrency());
     AtomicBoolean failed = new AtomicBoolean();
-    List<S3MetaRequest> requests = new ArrayList<>(uploads.size());
+    List<S3MetaRequest> requests = new ArrayList<>();
+    List<CompletableFuture<?>> pending = new ArrayList<>();
     List<CompletableFuture<String>> futures = new ArrayList<>(uploads.size());
+    ExecutorService completions =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "cairn-s3-complete");
+              t.setDaemon(true);
+              return t;
+            });
+    S3CrtMultipart multipart =
+        new S3CrtMultipart(client, endpoint, inFlight, failed, completions, requests, pending);
     try {
-      for (ObjectStore.FileUpload u : uploads) {
-        inFlight.acquire();
-        if (failed.get()) {
-          inFlight.release();
-          break;
+      for (int i = 0; i < uploads.size() && !failed.get(); i++) {
+        ObjectStore.FileUpload u = uploads.get(i);
+        CompletableFuture<String> etag;
+        if (sizes[i] > options.multipartThreshold()) {
+          try {
+            etag = multipart.upload(u.file(), sizes[i], path(u.key()), plan.partSize());
+          } catch (IOException | RuntimeException e) {
+            failed.set(true);
+            throw failure(e, u);
+          }
+        } else {
+          inFlight.acquire();
+          CrtResponse put = new CrtResponse();
+          S3MetaRequest request = client.makeMetaRequest(metaRequest(u, sizes[i], put));
+          synchronized (requests) {
+            requests.add(request);
+          }
+          etag = put.done.thenApply(CrtResponse::etag);
+          put.done.whenComplete((r, t) -> inFlight.release());
         }
-        Put put = new Put();
-        S3MetaRequest request = client.makeMetaRequest(metaRequest(u, put));
-        requests.add(request);
-        futures.add(put.etag);
-        put.etag.whenComplete(
+        etag.whenComplete(
             (e, t) -> {
               if (t != null) {
                 failed.set(true);
               }
-              inFlight.release();
             });
+        synchronized (pending) {
+          pending.add(etag);
+        }
+        futures.add(etag);
       }
       List<String> etags = new ArrayList<>(uploads.size());
       for (int i = 0; i < uploads.size(); i++) {
@@ -128,7 +139,11 @@ final class S3CrtUploads {
         try {
           etags.add(S3ObjectStore.unquoted(futures.get(i).get()));
         } catch (ExecutionException e) {
-          throw failure(e.getCause(), uploads.get(i));
+          Throwable cause = e.getCause();
+          while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+          }
+          throw failure(cause, uploads.get(i));
         }
       }
       return etags;
@@ -136,49 +151,44 @@ final class S3CrtUploads {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while uploading to " + location.describe());
     } finally {
-      settle(requests, futures);
+      settle(requests, pending);
+      completions.shutdownNow();
     }
   }
 
   /**
-   * Cancels what is still running and waits, bounded, until every request has finished: the client
-   * must not be closed under one.
+   * Cancels what is still running and waits, bounded, until every request has finished, those
+   * started meanwhile (an abort) included: the client must not be closed under one.
    */
-  private static void settle(
-      List<S3MetaRequest> requests, List<CompletableFuture<String>> futures) {
-    for (int i = 0; i < requests.size(); i++) {
-      if (!futures.get(i).isDone()) {
-        requests.get(i).cancel();
+  private static void settle(List<S3MetaRequest> requests, List<CompletableFuture<?>> pending) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    int settled = -1;
+    while (System.nanoTime() < deadline) {
+      List<CompletableFuture<?>> now;
+      synchronized (pending) {
+        now = List.copyOf(pending);
       }
+      if (now.size() == settled && now.stream().allMatch(CompletableFuture::isDone)) {
+        break;
+      }
+      settled = now.size();
+      synchronized (requests) {
+        // a meta request that has not finished yet is cancelled; one that has ignores this
+        if (!now.stream().allMatch(CompletableFuture::isDone)) {
+          requests.forEach(S3MetaRequest::cancel);
+        }
+      }
+      S3Transfers.awaitSettled(now, deadline);
     }
-    S3Transfers.awaitSettled(futures);
-    requests.forEach(S3MetaRequest::close);
+    synchronized (requests) {
+      requests.forEach(S3MetaRequest::close);
+    }
   }
 
-  private S3ClientOptions clientOptions(
-      ClientBootstrap bootstrap, DelegateCredentialsProvider keys, TlsContext tls) {
-    S3ClientOptions o =
-        new S3ClientOptions()
-            .withClientBootstrap(bootstrap)
-            .withRegion(location.region())
-            .withCredentialsProvider(keys)
-            .withSigningConfig(AwsSigningConfig.getDefaultS3SigningConfig(location.region(), keys))
-            .withMaxConnections(options.uploadThreads())
-            .withPartSize(options.partSize())
-            .withMultipartUploadThreshold(NO_PARTS)
-            .withConnectTimeoutMs((int) options.connectTimeout().toMillis())
-            .withStandardRetryOptions(
-                new StandardRetryOptions()
-                    .withBackoffRetryOptions(
-                        new ExponentialBackoffRetryOptions()
-                            .withMaxRetries(options.maxAttempts() - 1)));
-    return tls == null ? o : o.withTlsContext(tls);
-  }
-
-  private S3MetaRequestOptions metaRequest(ObjectStore.FileUpload u, Put put) throws IOException {
+  private S3MetaRequestOptions metaRequest(ObjectStore.FileUpload u, long size, CrtResponse put) {
     HttpHeader[] headers = {
       new HttpHeader("Host", endpoint.getRawAuthority()),
-      new HttpHeader("Content-Length", Long.toString(Files.size(u.file()))),
+      new HttpHeader("Content-Length", Long.toString(size)),
       new HttpHeader("Content-Type", "application/octet-stream")
     };
     return new S3MetaRequestOptions()
@@ -213,74 +223,14 @@ final class S3CrtUploads {
     return out.toString();
   }
 
-  private Credentials crtCredentials() {
-    AwsCredentials c = credentials.resolveCredentials();
-    byte[] token =
-        c instanceof AwsSessionCredentials s
-            ? s.sessionToken().getBytes(StandardCharsets.UTF_8)
-            : null;
-    return new Credentials(
-        c.accessKeyId().getBytes(StandardCharsets.UTF_8),
-        c.secretAccessKey().getBytes(StandardCharsets.UTF_8),
-        token);
-  }
-
   private IOException failure(Throwable cause, ObjectStore.FileUpload upload) {
     if (cause instanceof SdkException sdk) {
       return errors.translate(sdk, "PUT", upload.key());
     }
+    if (cause instanceof IOException io) {
+      return io;
+    }
     return new IOException(
         "uploading " + upload.file() + " to " + upload.key() + ": " + cause, cause);
-  }
-
-  /** One PUT's answer: its ETag, or the error S3 or the runtime gave. */
-  private static final class Put implements S3MetaRequestResponseHandler {
-    final CompletableFuture<String> etag = new CompletableFuture<>();
-    private volatile String header;
-
-    @Override
-    public void onResponseHeaders(int statusCode, HttpHeader[] headers) {
-      for (HttpHeader h : headers) {
-        if ("ETag".equalsIgnoreCase(h.getName())) {
-          header = h.getValue();
-        }
-      }
-    }
-
-    @Override
-    public void onFinished(S3FinishedResponseContext context) {
-      if (context.getErrorCode() == CRT.AWS_CRT_SUCCESS) {
-        etag.complete(header);
-      } else {
-        etag.completeExceptionally(error(context));
-      }
-    }
-
-    private static SdkException error(S3FinishedResponseContext context) {
-      int status = context.getResponseStatus();
-      String crt = CRT.awsErrorName(context.getErrorCode());
-      if (status == 0) {
-        return SdkClientException.create(crt + ": " + CRT.awsErrorString(context.getErrorCode()));
-      }
-      byte[] payload = context.getErrorPayload();
-      String body = payload == null ? "" : new String(payload, StandardCharsets.UTF_8);
-      String code = first(CODE, body);
-      String message = first(MESSAGE, body);
-      return S3Exception.builder()
-          .statusCode(status)
-          .message(message == null ? crt : message)
-          .awsErrorDetails(
-              AwsErrorDetails.builder()
-                  .serviceName("S3")
-                  .errorCode(code)
-                  .errorMessage(message)
-                  .build())
-          .build();
-    }
-
-    private static String first(Pattern pattern, String text) {
-      Matcher m = pattern.matcher(text);
-      return m.find() ? m.group(1) : null;
-    }
   }
 }

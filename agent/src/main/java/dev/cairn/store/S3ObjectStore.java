@@ -169,6 +169,18 @@ public final class S3ObjectStore implements ObjectStore {
     }
   }
 
+  /**
+   * At an endpoint, all at once on the CRT's own client ({@link S3CrtDownloads}: ranged GETs, MD5
+   * while streaming); on AWS, one after another through the SDK, each hashed after.
+   */
+  @Override
+  public List<Downloaded> getFiles(List<FileDownload> downloads) throws IOException {
+    if (location.endpoint().isPresent()) {
+      return new S3CrtDownloads(location, options, credentialsProvider, errors).download(downloads);
+    }
+    return ObjectStore.super.getFiles(downloads);
+  }
+
   @Override
   public boolean putIfAbsent(String key, byte[] content) throws IOException {
     if (!supportsConditionalWrites()) {

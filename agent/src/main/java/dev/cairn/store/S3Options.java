@@ -43,9 +43,8 @@ public record S3Options(
   }
 
   /**
-   * Defaults for a daemon on a login node: 4 attempts per call; files above 16 MiB in 16 MiB parts;
-   * 16 files in flight, small ones as single PUTs from native code and large ones in parts on the
-   * Java client.
+   * Defaults for a daemon on a login node: 4 attempts per call; files above 16 MiB in parts of at
+   * least 16 MiB; at least 16 requests in flight, all from native code.
    */
   public static S3Options defaults() {
     return new S3Options(
@@ -97,16 +96,16 @@ public record S3Options(
   /** The async S3 clients the SDK's transfer manager can run on. */
   public enum TransferClient {
     /**
-     * Files up to the multipart threshold as single PUTs on the CRT's own client ({@link #NATIVE})
-     * at a custom endpoint, on the SDK's CRT-based client for AWS; larger files on the Java
-     * multipart client, which S3-compatible stores such as S3Proxy accept in parts.
+     * Every file on the CRT's own client ({@link #NATIVE}) at a custom endpoint; on the SDK's
+     * CRT-based client ({@link #CRT}) for AWS itself.
      */
     AUTO,
     /** The CRT-based client ({@code S3AsyncClient.crtBuilder()}): native I/O and part splitting. */
     CRT,
     /**
-     * The AWS Common Runtime's own S3 client, without the SDK: each file one PUT, read, signed and
-     * sent in native code. Needs an endpoint (S3-compatible stores); no parts, so up to 5 GiB.
+     * The AWS Common Runtime's own S3 client, without the SDK: files up to the multipart threshold
+     * as one PUT, larger ones in parts whose multipart calls Cairn makes itself, all read, signed
+     * and sent in native code. Needs an endpoint (S3-compatible stores).
      */
     NATIVE,
     /**

@@ -2,10 +2,8 @@ package dev.cairn.store;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -60,29 +58,13 @@ final class S3Transfers {
     if (options.transferClient() != S3Options.TransferClient.AUTO) {
       return upload(uploads, options.transferClient());
     }
-    // files up to the multipart threshold as single PUTs from native code (the SDK's CRT-based
-    // client where the SDK must find the endpoint), larger ones in parts on the Java client
-    List<Integer> small = new ArrayList<>();
-    List<Integer> large = new ArrayList<>();
-    for (int i = 0; i < uploads.size(); i++) {
-      (Files.size(uploads.get(i).file()) <= options.multipartThreshold() ? small : large).add(i);
-    }
-    String[] etags = new String[uploads.size()];
-    for (var part :
-        List.of(
-            Map.entry(
-                small,
-                location.endpoint().isPresent()
-                    ? S3Options.TransferClient.NATIVE
-                    : S3Options.TransferClient.CRT),
-            Map.entry(large, S3Options.TransferClient.JAVA))) {
-      List<Integer> indices = part.getKey();
-      List<String> done = upload(indices.stream().map(uploads::get).toList(), part.getValue());
-      for (int i = 0; i < indices.size(); i++) {
-        etags[indices.get(i)] = done.get(i);
-      }
-    }
-    return List.of(etags);
+    // at an endpoint, every file on the CRT's own client (large ones in parts it sends itself);
+    // on AWS, the SDK's CRT-based client, which knows AWS's endpoints
+    return upload(
+        uploads,
+        location.endpoint().isPresent()
+            ? S3Options.TransferClient.NATIVE
+            : S3Options.TransferClient.CRT);
   }
 
   private List<String> upload(List<ObjectStore.FileUpload> uploads, S3Options.TransferClient kind)
@@ -161,11 +143,16 @@ final class S3Transfers {
   }
 
   /** Waits up to 30 s until every one of the futures has ended, however it ended. */
-  static void awaitSettled(List<CompletableFuture<String>> futures) {
+  static void awaitSettled(List<? extends CompletableFuture<?>> futures) {
+    awaitSettled(futures, System.nanoTime() + TimeUnit.SECONDS.toNanos(30));
+  }
+
+  /** Waits until every one of the futures has ended, or until {@code deadline} (nanoTime). */
+  static void awaitSettled(List<? extends CompletableFuture<?>> futures, long deadline) {
     try {
       CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
           .exceptionally(t -> null)
-          .get(30, TimeUnit.SECONDS);
+          .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException e) {

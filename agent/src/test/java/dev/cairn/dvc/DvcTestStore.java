@@ -58,6 +58,16 @@ class DvcTestStore extends ForwardingObjectStore {
     return delegate.putFile(key, file);
   }
 
+  /** One file after another through {@link #putFile}, so each is counted and can fail. */
+  @Override
+  public List<String> putFiles(List<FileUpload> uploads) throws IOException {
+    List<String> etags = new ArrayList<>(uploads.size());
+    for (FileUpload u : uploads) {
+      etags.add(putFile(u.key(), u.file()));
+    }
+    return etags;
+  }
+
   @Override
   public boolean putIfAbsent(String key, byte[] content) throws IOException {
     countPut(key);

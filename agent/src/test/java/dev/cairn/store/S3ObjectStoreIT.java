@@ -250,6 +250,90 @@ class S3ObjectStoreIT {
   }
 
   @Test
+  void putFiles_nativeClientSendsLargeFilesInPartsThatS3ProxyAccepts() throws Exception {
+    // the CRT's own multipart PUT adds x-amz-mp-object-size, which S3Proxy refuses with 501
+    S3Options native5 =
+        FAST_RETRIES.withUploads(5L << 20, 5L << 20, 4, S3Options.TransferClient.NATIVE);
+    List<ObjectStore.FileUpload> uploads = new ArrayList<>();
+    List<Path> files = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Path big = tmp.resolve("big-" + i + ".bin");
+      byte[] content = new byte[11 * 1024 * 1024 + 1000 * i];
+      new Random(30 + i).nextBytes(content);
+      Files.write(big, content);
+      files.add(big);
+      uploads.add(new ObjectStore.FileUpload("native/big-" + i, big));
+    }
+    Path small = tmp.resolve("small");
+    Files.writeString(small, "small\n");
+    uploads.add(new ObjectStore.FileUpload("native/small", small));
+    try (S3ObjectStore crt =
+        open(server.storeUrl("native-" + UUID.randomUUID()), server.credentials(), native5)) {
+      List<String> etags = crt.putFiles(uploads);
+
+      for (int i = 0; i < 3; i++) {
+        assertTrue(etags.get(i).endsWith("-3"), "a 3-part multipart ETag, got " + etags.get(i));
+        Path back = tmp.resolve("back/big-" + i);
+        assertTrue(crt.getToFile("native/big-" + i, back));
+        assertEquals(-1, Files.mismatch(files.get(i), back));
+        assertEquals(
+            etags.get(i),
+            crt.list("native/big-" + i, null).get(0).etag(),
+            "the ETag returned is the object's");
+      }
+      assertEquals(FileObjectStore.etag(bytes("small\n")), etags.get(3));
+    }
+  }
+
+  @Test
+  void getFiles_rangedAndSmallAndMissing_hashedAsTheyStreamIn() throws Exception {
+    Path big = tmp.resolve("big.bin");
+    byte[] content = new byte[21 * 1024 * 1024 + 4321];
+    new Random(41).nextBytes(content);
+    Files.write(big, content);
+    store.putFile("get/big", big);
+    store.put("get/small", bytes("small one\n"));
+    store.put("get/empty", new byte[0]);
+    Files.createDirectories(tmp.resolve("down"));
+    Path old = Files.writeString(tmp.resolve("down/small"), "older and longer content\n");
+
+    List<ObjectStore.Downloaded> done =
+        store.getFiles(
+            List.of(
+                new ObjectStore.FileDownload("get/big", tmp.resolve("down/big")),
+                new ObjectStore.FileDownload("get/small", old),
+                new ObjectStore.FileDownload("get/empty", tmp.resolve("down/sub/empty")),
+                new ObjectStore.FileDownload("get/none", tmp.resolve("down/none"))));
+
+    assertEquals(-1, Files.mismatch(big, tmp.resolve("down/big")));
+    assertEquals(new ObjectStore.Downloaded(true, content.length, Md5.of(big)), done.get(0));
+    assertEquals("small one\n", Files.readString(old), "an existing file is replaced");
+    assertEquals(FileObjectStore.etag(bytes("small one\n")), done.get(1).md5());
+    assertEquals(
+        new ObjectStore.Downloaded(true, 0, FileObjectStore.etag(new byte[0])), done.get(2));
+    assertEquals(ObjectStore.Downloaded.MISSING, done.get(3));
+  }
+
+  @Test
+  void putFiles_nativeMultipartFailureSaysWhatFailedAndNoCredentials() throws Exception {
+    Map<String, String> env =
+        Map.of("K", S3ProxyServer.ACCESS_KEY, "S", S3ProxyServer.SECRET_KEY + "-wrong");
+    Path big = tmp.resolve("big");
+    Files.write(big, new byte[6 * 1024 * 1024]);
+    S3Options native5 =
+        FAST_RETRIES.withUploads(5L << 20, 5L << 20, 4, S3Options.TransferClient.NATIVE);
+    try (S3ObjectStore bad =
+        open(server.storeUrl("x"), S3Credentials.fromEnvironment("K", "S", env), native5)) {
+      Exception e =
+          assertThrows(
+              Exception.class,
+              () -> bad.putFiles(List.of(new ObjectStore.FileUpload("k/big", big))));
+      assertTrue(e.getMessage().contains("SignatureDoesNotMatch"), e.getMessage());
+      assertFalse(e.getMessage().contains(S3ProxyServer.SECRET_KEY));
+    }
+  }
+
+  @Test
   void putFiles_smallFilesAreSinglePutsWithTheirMd5AsEtagEvenForOddKeysAndEmptyFiles()
       throws Exception {
     List<ObjectStore.FileUpload> uploads = new ArrayList<>();
