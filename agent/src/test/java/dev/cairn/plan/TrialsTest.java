@@ -193,8 +193,7 @@ class TrialsTest {
         Trials.of(parse(BASE + "GEOFM=prithvi_eo_v2_300,prithvi_eo_v2_600\nSPLITS=fold1,fold2\n"));
     assertEquals(12, two.size());
     assertEquals("fold2", two.get(1).values().get("SPLITS"));
-    assertEquals(
-        "crop_classification-prithvi_eo_v2_300-s42-b8-e10-spfold2", two.get(1).id());
+    assertEquals("crop_classification-prithvi_eo_v2_300-s42-b8-e10-spfold2", two.get(1).id());
     ConfigError bad = assertThrows(ConfigError.class, () -> parse(BASE + "SPLITS=../etc,ok\n"));
     assertTrue(bad.getMessage().contains("SPLITS='../etc,ok' is not allowed"), bad.getMessage());
     ConfigError hole = assertThrows(ConfigError.class, () -> parse(BASE + "SPLITS=fold1,,fold2\n"));
