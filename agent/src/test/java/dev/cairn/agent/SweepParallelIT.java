@@ -54,7 +54,9 @@ class SweepParallelIT {
                 + "TASKS=crop_classification,landslide,biomass\n"
                 + "GEOFM=prithvi_eo_v1_100,prithvi_eo_v2_tiny_tl\nSEED=1,2\nEPOCHS=2\n"
                 + "LEARNING_RATE=5e-3\nGPUS_PER_JOB=0\nCPUS_PER_JOB=1\nMEMORY_PER_JOB=400M\n"
-                + "TIME_LIMIT=10\nNUM_WORKERS=1\nSWEEP_MAX_PARALLEL=4\n");
+                + "TIME_LIMIT=10\nNUM_WORKERS=1\nSWEEP_MAX_PARALLEL=4\n"
+                // what is tested is how many run at once, not how well two epochs train
+                + "BIOMASS_QUALITY_GATE=test/RMSE<=1000\n");
     List<String> samples = new ArrayList<>();
     int most = 0;
     long deadline = System.nanoTime() + Duration.ofMinutes(8).toNanos();
@@ -74,6 +76,9 @@ class SweepParallelIT {
     JsonNode status = loop.status(commit);
     assertEquals("SUCCEEDED", status.get("state").asText(), status.toString());
     assertEquals(12, status.get("jobs").size());
+    for (JsonNode job : status.get("jobs")) {
+      assertEquals("COMPLETED", job.get("state").asText(), job.toString());
+    }
     assertTrue(most > 0, "no sample saw the run's trials in the scheduler");
   }
 

@@ -188,14 +188,14 @@ class ReportIT {
         "prithvi_eo_v2_600",
         runJson
             .path("jobs")
-            .path("landslide-prithvi_eo_v2_600-lr5e-3-s2-b8-e5")
+            .path("landslide-prithvi_eo_v2_600-s2-b8-e5")
             .path("params")
             .path("GEOFM")
             .asText());
     assertTrue(
         runJson
                 .path("jobs")
-                .path("landslide-prithvi_eo_v2_600-lr5e-3-s2-b8-e5")
+                .path("landslide-prithvi_eo_v2_600-s2-b8-e5")
                 .path("curve")
                 .size()
             >= 2);
