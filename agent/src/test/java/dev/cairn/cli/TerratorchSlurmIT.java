@@ -286,8 +286,9 @@ class TerratorchSlurmIT {
               "cairn: resuming from "
                   + Path.of(run.runDir).resolve("checkpoints/crop_classification")),
           out);
-      assertTrue(out.contains("Restoring states from the checkpoint path"), out);
       String err = Files.readString(Path.of(run.runDir).resolve("err/crop_classification.err"));
+      // Lightning logs through Python's logging, to stderr
+      assertTrue(err.contains("Restoring states from the checkpoint path"), err);
       assertTrue(
           err.contains("cairn: stop requested (TERM), asking the workload to checkpoint"),
           "the frame saw SLURM's TERM: " + err);
