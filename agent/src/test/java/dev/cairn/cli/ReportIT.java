@@ -193,11 +193,7 @@ class ReportIT {
             .path("GEOFM")
             .asText());
     assertTrue(
-        runJson
-                .path("jobs")
-                .path("landslide-prithvi_eo_v2_600-s2-b8-e5")
-                .path("curve")
-                .size()
+        runJson.path("jobs").path("landslide-prithvi_eo_v2_600-s2-b8-e5").path("curve").size()
             >= 2);
     Path csv = view.resolve("results/" + second + "/results.csv");
     assertEquals(19, Files.readAllLines(csv).size(), "a header and 18 trials");
