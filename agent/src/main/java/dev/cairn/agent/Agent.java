@@ -2,7 +2,7 @@ package dev.cairn.agent;
 
 import dev.cairn.config.AgentSettings;
 import dev.cairn.metrics.Metrics;
-import dev.cairn.publish.RunState;
+import dev.cairn.model.RunState;
 import dev.cairn.scheduler.JobStatus;
 import dev.cairn.scheduler.Schedulers;
 import dev.cairn.store.ObjectStore;

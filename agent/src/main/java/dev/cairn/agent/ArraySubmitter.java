@@ -2,11 +2,11 @@ package dev.cairn.agent;
 
 import dev.cairn.CairnException;
 import dev.cairn.config.ExperimentConfig;
+import dev.cairn.model.Attempt;
+import dev.cairn.model.JobState;
 import dev.cairn.plan.ArrayJob;
 import dev.cairn.plan.JobSpec;
 import dev.cairn.plan.Parallelism;
-import dev.cairn.publish.Attempt;
-import dev.cairn.scheduler.JobState;
 import dev.cairn.scheduler.JobSubmission;
 import dev.cairn.scheduler.Scheduler;
 import dev.cairn.scheduler.Schedulers;

@@ -2,14 +2,15 @@ package dev.cairn.agent;
 
 import dev.cairn.Json;
 import dev.cairn.Untrusted;
-import dev.cairn.publish.RunState;
-import dev.cairn.scheduler.JobState;
+import dev.cairn.model.JobState;
+import dev.cairn.model.RunRequest;
+import dev.cairn.model.RunState;
+import dev.cairn.model.StoreKeys;
 import dev.cairn.scheduler.Schedulers;
 import dev.cairn.store.NotARegularFileException;
 import dev.cairn.store.ObjectStore;
 import dev.cairn.store.ObjectTooLargeException;
 import dev.cairn.store.StoredObject;
-import dev.cairn.trigger.RunRequest;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,7 +45,7 @@ final class Cancellation {
       if (run.state == RunState.COLLECTING || run.state == RunState.PUBLISHING) {
         continue;
       }
-      String key = RunRequest.cancelKey(run.commit());
+      String key = StoreKeys.cancelKey(run.commit());
       Optional<StoredObject> request;
       try {
         if (!store.exists(key)) {

@@ -3,11 +3,12 @@ package dev.cairn.agent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.CrashPoint;
 import dev.cairn.Json;
+import dev.cairn.model.RunRequest;
+import dev.cairn.model.StoreKeys;
 import dev.cairn.store.NotARegularFileException;
 import dev.cairn.store.ObjectStore;
 import dev.cairn.store.ObjectTooLargeException;
 import dev.cairn.store.StoredObject;
-import dev.cairn.trigger.RunRequest;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -35,7 +36,7 @@ final class Claims {
 
   /** Whether this agent may run the request: it claimed it now, or before a restart. */
   boolean claim(RunRequest request) throws IOException {
-    String key = RunRequest.claimKey(request.commit(), request.attemptOrFirst());
+    String key = StoreKeys.claimKey(request.commit(), request.attemptOrFirst());
     if (!store.supportsConditionalWrites()) {
       return true;
     }

@@ -2,9 +2,9 @@ package dev.cairn.agent;
 
 import dev.cairn.CrashPoint;
 import dev.cairn.metrics.Metrics;
+import dev.cairn.model.RunState;
 import dev.cairn.plan.RunPlan;
 import dev.cairn.publish.RunPublisher;
-import dev.cairn.publish.RunState;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

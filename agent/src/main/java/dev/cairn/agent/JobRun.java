@@ -1,9 +1,9 @@
 package dev.cairn.agent;
 
 import dev.cairn.config.QualityGate;
-import dev.cairn.publish.Attempt;
-import dev.cairn.publish.JobRecord;
-import dev.cairn.scheduler.JobState;
+import dev.cairn.model.Attempt;
+import dev.cairn.model.JobRecord;
+import dev.cairn.model.JobState;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -2,10 +2,10 @@ package dev.cairn.agent;
 
 import dev.cairn.collect.JobOutputs;
 import dev.cairn.config.QualityGate;
+import dev.cairn.model.JobState;
+import dev.cairn.model.RunState;
 import dev.cairn.plan.JobSpec;
 import dev.cairn.plan.RunPlan;
-import dev.cairn.publish.RunState;
-import dev.cairn.scheduler.JobState;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,8 +1,8 @@
 package dev.cairn.agent;
 
 import dev.cairn.Untrusted;
-import dev.cairn.publish.RunState;
-import dev.cairn.trigger.RunRequest;
+import dev.cairn.model.RunRequest;
+import dev.cairn.model.RunState;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;

@@ -1,11 +1,11 @@
 package dev.cairn.agent;
 
 import dev.cairn.config.ExperimentConfig;
+import dev.cairn.model.RunRecord;
+import dev.cairn.model.RunRequest;
+import dev.cairn.model.RunState;
+import dev.cairn.model.VerifiedCommit;
 import dev.cairn.plan.RunPlan;
-import dev.cairn.publish.RunRecord;
-import dev.cairn.publish.RunState;
-import dev.cairn.trigger.RunRequest;
-import dev.cairn.trigger.VerifiedCommit;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.cairn.agent;
 
-import dev.cairn.publish.RunRecord;
+import dev.cairn.model.RunRecord;
 
 /**
  * Told of every run the loop saves, and of every run on record when the agent starts, so what it

@@ -1,7 +1,7 @@
 package dev.cairn.agent;
 
 import dev.cairn.Json;
-import dev.cairn.trigger.RunRequest;
+import dev.cairn.model.RunRequest;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;

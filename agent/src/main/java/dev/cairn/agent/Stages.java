@@ -1,8 +1,8 @@
 package dev.cairn.agent;
 
 import dev.cairn.CairnException;
+import dev.cairn.model.JobState;
 import dev.cairn.plan.JobSpec;
-import dev.cairn.scheduler.JobState;
 import dev.cairn.scheduler.JobStatus;
 import dev.cairn.scheduler.Scheduler;
 import dev.cairn.scheduler.Schedulers;

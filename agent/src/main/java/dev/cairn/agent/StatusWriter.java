@@ -3,10 +3,10 @@ package dev.cairn.agent;
 import dev.cairn.CrashPoint;
 import dev.cairn.Json;
 import dev.cairn.metrics.Metrics;
-import dev.cairn.publish.RunStatus;
+import dev.cairn.model.RunStatus;
+import dev.cairn.model.StoreKeys;
 import dev.cairn.store.NotARegularFileException;
 import dev.cairn.store.ObjectStore;
-import dev.cairn.trigger.RunRequest;
 import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +36,7 @@ final class StatusWriter {
       try {
         RunStatus status = RunStatus.of(run.snapshot(null));
         CrashPoint.at("status-write");
-        store.put(RunRequest.statusKey(run.commit()), Json.MAPPER.writeValueAsBytes(status));
+        store.put(StoreKeys.statusKey(run.commit()), Json.MAPPER.writeValueAsBytes(status));
         CrashPoint.at("status-written");
         run.statusPending = false;
         book.persist(run);

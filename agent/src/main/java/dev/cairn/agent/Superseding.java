@@ -1,6 +1,6 @@
 package dev.cairn.agent;
 
-import dev.cairn.publish.RunState;
+import dev.cairn.model.RunState;
 import dev.cairn.trigger.RequestCheck;
 import java.time.Instant;
 import java.util.List;

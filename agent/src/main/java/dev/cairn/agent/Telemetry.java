@@ -1,7 +1,7 @@
 package dev.cairn.agent;
 
 import dev.cairn.metrics.Metrics;
-import dev.cairn.publish.RunState;
+import dev.cairn.model.RunState;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.HashSet;

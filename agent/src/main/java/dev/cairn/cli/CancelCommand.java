@@ -1,8 +1,9 @@
 package dev.cairn.cli;
 
 import dev.cairn.Json;
+import dev.cairn.model.RunRequest;
+import dev.cairn.model.StoreKeys;
 import dev.cairn.store.ObjectStore;
-import dev.cairn.trigger.RunRequest;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -62,7 +63,7 @@ final class CancelCommand implements Callable<Integer> {
       request.put("at", Clock.systemUTC().instant().toString());
       // the agent honours the request only for this attempt: a later rerun is not cancelled by it
       request.put("attempt", attempt);
-      store.put(RunRequest.cancelKey(commit), Json.MAPPER.writeValueAsBytes(request));
+      store.put(StoreKeys.cancelKey(commit), Json.MAPPER.writeValueAsBytes(request));
       out.printf(
           "asked the agent to cancel attempt %d of commit %s; follow it with: agent.jar status %s%n",
           attempt, commit, commit.substring(0, 8));
@@ -73,7 +74,7 @@ final class CancelCommand implements Callable<Integer> {
 
   /** The latest attempt CI or {@code reproduce} asked for (1 when request.json says nothing). */
   private static int requestedAttempt(ObjectStore store, String commit) throws Exception {
-    var request = store.get(RunRequest.requestKey(commit), RunRequest.MAX_REQUEST_BYTES);
+    var request = store.get(StoreKeys.requestKey(commit), RunRequest.MAX_REQUEST_BYTES);
     if (request.isEmpty()) {
       return 1;
     }

@@ -6,14 +6,15 @@ import dev.cairn.Untrusted;
 import dev.cairn.config.AgentSettings;
 import dev.cairn.git.GitAuth;
 import dev.cairn.git.GitClone;
-import dev.cairn.publish.JobRecord;
-import dev.cairn.publish.RunState;
-import dev.cairn.publish.RunStatus;
-import dev.cairn.scheduler.JobState;
+import dev.cairn.model.JobRecord;
+import dev.cairn.model.JobState;
+import dev.cairn.model.RunRequest;
+import dev.cairn.model.RunState;
+import dev.cairn.model.RunStatus;
+import dev.cairn.model.StoreKeys;
 import dev.cairn.store.ObjectStore;
 import dev.cairn.store.StoredObject;
 import dev.cairn.trigger.RepoMirror;
-import dev.cairn.trigger.RunRequest;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -166,7 +167,7 @@ final class CiAwaitCommand implements Callable<Integer> {
         RunStatus read = null;
         try {
           Optional<StoredObject> object =
-              store.get(RunRequest.statusKey(ci.commit()), RunRequest.MAX_STATUS_BYTES);
+              store.get(StoreKeys.statusKey(ci.commit()), RunRequest.MAX_STATUS_BYTES);
           read =
               object.isEmpty()
                   ? null

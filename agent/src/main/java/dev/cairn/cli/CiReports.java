@@ -1,11 +1,11 @@
 package dev.cairn.cli;
 
 import dev.cairn.Untrusted;
-import dev.cairn.publish.JobRecord;
-import dev.cairn.publish.RunState;
-import dev.cairn.publish.RunStatus;
-import dev.cairn.scheduler.JobState;
-import dev.cairn.trigger.RunRequest;
+import dev.cairn.model.JobRecord;
+import dev.cairn.model.JobState;
+import dev.cairn.model.RunRequest;
+import dev.cairn.model.RunState;
+import dev.cairn.model.RunStatus;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -2,8 +2,9 @@ package dev.cairn.cli;
 
 import dev.cairn.config.QualityGate;
 import dev.cairn.git.GitClone;
-import dev.cairn.publish.JobRecord;
-import dev.cairn.publish.RunStatus;
+import dev.cairn.model.JobRecord;
+import dev.cairn.model.RunStatus;
+import dev.cairn.model.StoreKeys;
 import dev.cairn.report.Doc;
 import dev.cairn.report.MetricsText;
 import dev.cairn.report.ReportDoc;
@@ -94,7 +95,7 @@ final class CiRunReport {
 
   private static Found fromGit(Repository repo, RunStatus status) throws IOException {
     ObjectId sha = ObjectId.fromString(status.resultsCommit());
-    String dir = "results/" + status.runId() + "/";
+    String dir = StoreKeys.resultsDir(status.runId()) + "/";
     Map<String, byte[]> files = new LinkedHashMap<>();
     try (RevWalk walk = new RevWalk(repo);
         TreeWalk tree = new TreeWalk(repo)) {

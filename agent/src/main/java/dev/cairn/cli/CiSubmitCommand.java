@@ -2,9 +2,9 @@ package dev.cairn.cli;
 
 import dev.cairn.config.AgentSettings;
 import dev.cairn.config.ExperimentConfig;
+import dev.cairn.model.RunRequest;
 import dev.cairn.render.TemplateSet;
 import dev.cairn.store.ObjectStore;
-import dev.cairn.trigger.RunRequest;
 import dev.cairn.trigger.Submission;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -4,9 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.CairnException;
 import dev.cairn.Json;
 import dev.cairn.Untrusted;
-import dev.cairn.publish.RunStatus;
+import dev.cairn.model.RunRequest;
+import dev.cairn.model.RunStatus;
+import dev.cairn.model.StoreKeys;
 import dev.cairn.trigger.RepoMirror;
-import dev.cairn.trigger.RunRequest;
 import java.io.IOException;
 import java.util.Optional;
 
@@ -49,7 +50,7 @@ final class CiVerify {
         || !info.get().message().lines().anyMatch(l -> l.equals("Run state: " + status.state()))) {
       return "results commit " + results + " does not record " + status.state() + " for " + commit;
     }
-    String path = "results/" + status.runId() + "/run.json";
+    String path = StoreKeys.resultsDir(status.runId()) + "/run.json";
     Optional<byte[]> runJson = mirror.readFile(results, path);
     if (runJson.isEmpty()) {
       return "results commit " + results + " has no " + path;

@@ -1,9 +1,9 @@
 package dev.cairn.cli;
 
 import dev.cairn.config.ExperimentConfig;
+import dev.cairn.model.RunRequest;
 import dev.cairn.render.ShellQuote;
 import dev.cairn.store.ObjectStore;
-import dev.cairn.trigger.RunRequest;
 import dev.cairn.trigger.Submission;
 import java.io.PrintWriter;
 import java.time.Clock;

@@ -8,6 +8,7 @@ import dev.cairn.dvc.DvcConfig;
 import dev.cairn.dvc.DvcFile;
 import dev.cairn.dvc.DvcOutput;
 import dev.cairn.dvc.DvcPuller;
+import dev.cairn.model.StoreKeys;
 import dev.cairn.plan.JobSpec;
 import dev.cairn.plan.RunPlan;
 import dev.cairn.render.ScriptRenderer;
@@ -87,7 +88,7 @@ final class RerunStageCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     ResultsCommit recorded = commit.read();
-    String rel = "results/" + recorded.runId();
+    String rel = StoreKeys.resultsDir(recorded.runId());
     String checkpoints = recorded.text(rel + "/checkpoints.dvc");
     if (checkpoints == null) {
       throw new CairnException(

@@ -3,6 +3,7 @@ package dev.cairn.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.CairnException;
 import dev.cairn.Json;
+import dev.cairn.model.StoreKeys;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -37,8 +38,8 @@ record ResultsCommit(String runId, String sha, JsonNode run, byte[] config, Path
             rev + " is not a results commit (its subject does not start with 'Results of ')");
       }
       String runId = subject.substring("Results of ".length()).split(":", 2)[0].strip();
-      byte[] runJson = file(git, commit, "results/" + runId + "/run.json");
-      byte[] config = file(git, commit, "results/" + runId + "/config.env");
+      byte[] runJson = file(git, commit, StoreKeys.resultsDir(runId) + "/run.json");
+      byte[] config = file(git, commit, StoreKeys.resultsDir(runId) + "/config.env");
       if (runJson == null || config == null) {
         throw new CairnException(
             commit.name() + " has no results/" + runId + "/run.json and config.env");

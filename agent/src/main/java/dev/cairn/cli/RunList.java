@@ -1,6 +1,6 @@
 package dev.cairn.cli;
 
-import dev.cairn.publish.RunStatus;
+import dev.cairn.model.RunStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;

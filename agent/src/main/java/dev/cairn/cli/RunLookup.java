@@ -3,10 +3,11 @@ package dev.cairn.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.cairn.CairnException;
 import dev.cairn.Json;
-import dev.cairn.publish.RunStatus;
+import dev.cairn.model.RunRequest;
+import dev.cairn.model.RunStatus;
+import dev.cairn.model.StoreKeys;
 import dev.cairn.store.ObjectStore;
 import dev.cairn.store.ObjectTooLargeException;
-import dev.cairn.trigger.RunRequest;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,7 +96,7 @@ final class RunLookup {
   }
 
   Optional<RunStatus> status(String commit) throws IOException {
-    var object = store.get(RunRequest.statusKey(commit), RunRequest.MAX_STATUS_BYTES);
+    var object = store.get(StoreKeys.statusKey(commit), RunRequest.MAX_STATUS_BYTES);
     if (object.isEmpty()) {
       return Optional.empty();
     }

@@ -2,9 +2,10 @@ package dev.cairn.cli;
 
 import dev.cairn.CairnException;
 import dev.cairn.Json;
-import dev.cairn.publish.RunStatus;
+import dev.cairn.model.RunRequest;
+import dev.cairn.model.RunStatus;
+import dev.cairn.model.StoreKeys;
 import dev.cairn.store.ObjectStore;
-import dev.cairn.trigger.RunRequest;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.HashMap;
@@ -80,7 +81,7 @@ final class StatusCommand implements Callable<Integer> {
       out.println(
           json
               ? store
-                  .get(RunRequest.statusKey(found.commit()), RunRequest.MAX_STATUS_BYTES)
+                  .get(StoreKeys.statusKey(found.commit()), RunRequest.MAX_STATUS_BYTES)
                   .orElseThrow()
                   .text()
               : Table.render(status));

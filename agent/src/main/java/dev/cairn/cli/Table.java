@@ -1,8 +1,8 @@
 package dev.cairn.cli;
 
 import dev.cairn.Untrusted;
-import dev.cairn.publish.JobRecord;
-import dev.cairn.publish.RunStatus;
+import dev.cairn.model.JobRecord;
+import dev.cairn.model.RunStatus;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;

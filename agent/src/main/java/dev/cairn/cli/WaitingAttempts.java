@@ -1,6 +1,6 @@
 package dev.cairn.cli;
 
-import dev.cairn.publish.RunStatus;
+import dev.cairn.model.RunStatus;
 import dev.cairn.store.ObjectStore;
 import java.io.IOException;
 import java.util.ArrayList;

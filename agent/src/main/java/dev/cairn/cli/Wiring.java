@@ -14,11 +14,12 @@ import dev.cairn.metrics.MeteredCommandRunner;
 import dev.cairn.metrics.MeteredObjectStore;
 import dev.cairn.metrics.StatusServer;
 import dev.cairn.metrics.Webhook;
+import dev.cairn.model.RunRecord;
+import dev.cairn.model.StoreKeys;
 import dev.cairn.notify.Notifier;
 import dev.cairn.notify.ReportSource;
 import dev.cairn.publish.ResultsPublisher;
 import dev.cairn.publish.RunPublisher;
-import dev.cairn.publish.RunRecord;
 import dev.cairn.render.CommitRenderers;
 import dev.cairn.render.ScriptRenderer;
 import dev.cairn.render.Site;
@@ -165,7 +166,7 @@ final class Wiring implements AutoCloseable {
     checks.put(
         "store",
         () -> {
-          plainStore.exists("runs/.ready");
+          plainStore.exists(StoreKeys.READY);
           return null;
         });
     if (gitAuth != null) {

@@ -2,6 +2,7 @@ package dev.cairn.notify;
 
 import dev.cairn.CrashPoint;
 import dev.cairn.metrics.Metrics;
+import dev.cairn.model.StoreKeys;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -165,7 +166,7 @@ final class Courier {
     try {
       List<Long> mergeRequests = gitlab.openMergeRequests(want.commit());
       if (!mergeRequests.isEmpty()) {
-        String folder = "results/" + want.runId();
+        String folder = StoreKeys.resultsDir(want.runId());
         Map<String, byte[]> files = report(want, folder);
         String report = NoteBody.text(files.get(folder + "/report.md"));
         if (report != null) {

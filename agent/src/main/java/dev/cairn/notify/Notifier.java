@@ -2,7 +2,7 @@ package dev.cairn.notify;
 
 import dev.cairn.config.GitlabSettings;
 import dev.cairn.metrics.Metrics;
-import dev.cairn.publish.RunRecord;
+import dev.cairn.model.RunRecord;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.file.Path;

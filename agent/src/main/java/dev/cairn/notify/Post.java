@@ -1,10 +1,10 @@
 package dev.cairn.notify;
 
 import dev.cairn.Untrusted;
-import dev.cairn.publish.JobRecord;
-import dev.cairn.publish.RunRecord;
-import dev.cairn.publish.RunState;
-import dev.cairn.scheduler.JobState;
+import dev.cairn.model.JobRecord;
+import dev.cairn.model.JobState;
+import dev.cairn.model.RunRecord;
+import dev.cairn.model.RunState;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -2,12 +2,14 @@ package dev.cairn.publish;
 
 import dev.cairn.config.QualityGate;
 import dev.cairn.git.GitClone;
+import dev.cairn.model.JobRecord;
+import dev.cairn.model.JobState;
+import dev.cairn.model.RunRecord;
 import dev.cairn.report.Curves;
 import dev.cairn.report.EpochRow;
 import dev.cairn.report.RunHistory;
 import dev.cairn.report.RunReport;
 import dev.cairn.report.TrialResult;
-import dev.cairn.scheduler.JobState;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -9,6 +9,9 @@ import dev.cairn.dvc.DvcOutput;
 import dev.cairn.dvc.DvcWriter;
 import dev.cairn.git.GitClone;
 import dev.cairn.git.GitPublisher;
+import dev.cairn.model.JobRecord;
+import dev.cairn.model.RunRecord;
+import dev.cairn.model.StoreKeys;
 import dev.cairn.report.Reports;
 import dev.cairn.report.RunRecords;
 import dev.cairn.report.RunReport;
@@ -96,7 +99,7 @@ public final class ResultsPublisher implements RunPublisher {
       CrashPoint.at("dvc-upload");
     }
     DvcConfig.write(staging, remote.name(), remote.url(), remote.endpointUrl());
-    String rel = "results/" + run.runId();
+    String rel = StoreKeys.resultsDir(run.runId());
     Map<String, byte[]> files = new LinkedHashMap<>();
     for (String name : outputs) {
       files.put(

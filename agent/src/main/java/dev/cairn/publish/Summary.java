@@ -3,6 +3,8 @@ package dev.cairn.publish;
 import dev.cairn.Untrusted;
 import dev.cairn.collect.JobOutputs;
 import dev.cairn.config.QualityGate;
+import dev.cairn.model.JobRecord;
+import dev.cairn.model.RunRecord;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,5 +1,7 @@
 package dev.cairn.scheduler;
 
+import dev.cairn.model.JobState;
+
 /**
  * What the scheduler says about one job at one moment. Numbers unknown to the scheduler are null.
  *

@@ -1,6 +1,8 @@
 package dev.cairn.trigger;
 
 import dev.cairn.Untrusted;
+import dev.cairn.model.RunRequest;
+import dev.cairn.model.VerifiedCommit;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;

@@ -1,5 +1,8 @@
 package dev.cairn.trigger;
 
+import dev.cairn.model.RunRequest;
+import dev.cairn.model.VerifiedCommit;
+
 /**
  * Decides whether a request may run at all (provenance: its config is {@code config/config.env} of
  * that commit on an allowed branch), and returns what Git proves about the commit.

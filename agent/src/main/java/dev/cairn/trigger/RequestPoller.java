@@ -3,6 +3,8 @@ package dev.cairn.trigger;
 import dev.cairn.Json;
 import dev.cairn.LogBudget;
 import dev.cairn.Untrusted;
+import dev.cairn.model.RunRequest;
+import dev.cairn.model.StoreKeys;
 import dev.cairn.store.NotARegularFileException;
 import dev.cairn.store.ObjectStore;
 import dev.cairn.store.ObjectStore.ObjectInfo;
@@ -108,7 +110,7 @@ public final class RequestPoller {
     }
     Optional<StoredObject> config;
     try {
-      config = store.get(RunRequest.configKey(request.commit()), RunRequest.MAX_CONFIG_BYTES);
+      config = store.get(StoreKeys.configKey(request.commit()), RunRequest.MAX_CONFIG_BYTES);
     } catch (ObjectTooLargeException e) {
       return reject(key, "its config.env is larger than " + RunRequest.MAX_CONFIG_BYTES + " bytes");
     } catch (NotARegularFileException e) {

@@ -1,6 +1,8 @@
 package dev.cairn.trigger;
 
 import dev.cairn.Json;
+import dev.cairn.model.RunRequest;
+import dev.cairn.model.StoreKeys;
 import dev.cairn.store.ObjectStore;
 import java.io.IOException;
 import java.time.Instant;
@@ -51,9 +53,9 @@ public final class RequestQueue {
    */
   public static void submit(ObjectStore store, RunRequest request, byte[] config)
       throws IOException {
-    store.put(RunRequest.configKey(request.commit()), config);
+    store.put(StoreKeys.configKey(request.commit()), config);
     byte[] json = Json.MAPPER.writeValueAsBytes(request);
-    store.put(RunRequest.requestKey(request.commit()), json);
+    store.put(StoreKeys.requestKey(request.commit()), json);
     store.put(queueKey(request), json);
   }
 }

@@ -1,6 +1,7 @@
 package dev.cairn.trigger;
 
 import dev.cairn.config.ExperimentConfig;
+import dev.cairn.model.RunRequest;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;

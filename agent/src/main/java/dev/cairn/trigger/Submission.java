@@ -2,7 +2,9 @@ package dev.cairn.trigger;
 
 import dev.cairn.CairnException;
 import dev.cairn.Json;
-import dev.cairn.publish.RunState;
+import dev.cairn.model.RunRequest;
+import dev.cairn.model.RunState;
+import dev.cairn.model.StoreKeys;
 import dev.cairn.store.ObjectStore;
 import dev.cairn.store.StoredObject;
 import java.io.IOException;
@@ -28,7 +30,7 @@ public final class Submission {
   public static Outcome submit(ObjectStore store, RunRequest request, byte[] config, boolean rerun)
       throws IOException {
     Optional<StoredObject> existing =
-        store.get(RunRequest.requestKey(request.commit()), RunRequest.MAX_REQUEST_BYTES);
+        store.get(StoreKeys.requestKey(request.commit()), RunRequest.MAX_REQUEST_BYTES);
     if (existing.isEmpty()) {
       RunRequest first = withAttempt(request, 1);
       RequestQueue.submit(store, first, config);
@@ -54,7 +56,7 @@ public final class Submission {
     }
     int last = before.attemptOrFirst();
     Optional<StoredObject> status =
-        store.get(RunRequest.statusKey(request.commit()), RunRequest.MAX_STATUS_BYTES);
+        store.get(StoreKeys.statusKey(request.commit()), RunRequest.MAX_STATUS_BYTES);
     if (status.isPresent()) {
       var node = Json.MAPPER.readTree(status.get().content());
       String state = node.path("state").asText();

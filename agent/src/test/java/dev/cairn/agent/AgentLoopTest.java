@@ -9,14 +9,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.Json;
 import dev.cairn.config.AgentSettings;
 import dev.cairn.config.ExperimentConfig;
+import dev.cairn.model.JobState;
+import dev.cairn.model.StoreKeys;
 import dev.cairn.scheduler.ExecCommandRunner;
-import dev.cairn.scheduler.JobState;
 import dev.cairn.scheduler.Schedulers;
 import dev.cairn.store.FileObjectStore;
 import dev.cairn.testing.LocalJobs;
 import dev.cairn.testing.ManualClock;
 import dev.cairn.testing.TestAgents;
-import dev.cairn.trigger.RunRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,7 +90,7 @@ class AgentLoopTest {
   }
 
   private JsonNode status(String commit) throws Exception {
-    return Json.MAPPER.readTree(store.get(RunRequest.statusKey(commit)).orElseThrow().content());
+    return Json.MAPPER.readTree(store.get(StoreKeys.statusKey(commit)).orElseThrow().content());
   }
 
   @Test
@@ -234,7 +234,7 @@ class AgentLoopTest {
     agent.tick();
     agent.tick();
     store.put(
-        RunRequest.cancelKey(commit),
+        StoreKeys.cancelKey(commit),
         "{\"by\": \"ana\", \"reason\": \"wrong dataset\"}".getBytes(StandardCharsets.UTF_8));
     runUntilIdle(agent);
     JsonNode status = status(commit);
@@ -243,7 +243,7 @@ class AgentLoopTest {
     for (JsonNode job : status.get("jobs")) {
       assertEquals("CANCELLED", job.get("state").asText());
     }
-    assertTrue(store.get(RunRequest.cancelKey(commit)).isEmpty(), "the request is consumed");
+    assertTrue(store.get(StoreKeys.cancelKey(commit)).isEmpty(), "the request is consumed");
   }
 
   @Test

@@ -8,12 +8,12 @@ import dev.cairn.config.AgentSettings;
 import dev.cairn.metrics.Health;
 import dev.cairn.metrics.StatusServer;
 import dev.cairn.metrics.Webhook;
+import dev.cairn.model.StoreKeys;
 import dev.cairn.scheduler.ExecCommandRunner;
 import dev.cairn.scheduler.Schedulers;
 import dev.cairn.store.FileObjectStore;
 import dev.cairn.testing.LocalJobs;
 import dev.cairn.testing.TestAgents;
-import dev.cairn.trigger.RunRequest;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -73,7 +73,7 @@ class AgentWakeTest {
         assertEquals(202, post(server, TOKEN));
         await()
             .atMost(Duration.ofSeconds(60))
-            .until(() -> store.get(RunRequest.statusKey(commit)).isPresent());
+            .until(() -> store.get(StoreKeys.statusKey(commit)).isPresent());
       } finally {
         agent.stop();
         loop.join(Duration.ofSeconds(60).toMillis());

@@ -17,6 +17,8 @@ import dev.cairn.git.GitAuth;
 import dev.cairn.git.GitClone;
 import dev.cairn.git.GitPublisher;
 import dev.cairn.git.GitTestRepos;
+import dev.cairn.model.RunRequest;
+import dev.cairn.model.StoreKeys;
 import dev.cairn.publish.ResultsPublisher;
 import dev.cairn.render.ScriptRenderer;
 import dev.cairn.render.Site;
@@ -30,7 +32,6 @@ import dev.cairn.testing.LogCapture;
 import dev.cairn.trigger.ProvenanceCheck;
 import dev.cairn.trigger.RepoMirror;
 import dev.cairn.trigger.RequestQueue;
-import dev.cairn.trigger.RunRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -149,7 +150,7 @@ class BucketAttackTest {
   }
 
   private JsonNode status(String sha) throws Exception {
-    return Json.MAPPER.readTree(store.get(RunRequest.statusKey(sha)).orElseThrow().content());
+    return Json.MAPPER.readTree(store.get(StoreKeys.statusKey(sha)).orElseThrow().content());
   }
 
   private String resultsFile(JsonNode status, String name) throws Exception {
@@ -243,7 +244,7 @@ class BucketAttackTest {
   @Test
   void queueEntryWithoutSubmittedAt_isIgnoredAndTheLoopGoesOn() throws Exception {
     String bad = "{\"commit\": \"" + commit + "\", \"branch\": \"main\", \"attempt\": 1}";
-    store.put(RunRequest.configKey(commit), CONFIG.getBytes(UTF_8));
+    store.put(StoreKeys.configKey(commit), CONFIG.getBytes(UTF_8));
     store.put("queue/" + "29991231T000000.000Z-" + commit + "-a1", bad.getBytes(UTF_8));
     Agent agent = newAgent();
     try (LogCapture log = new LogCapture()) {

@@ -12,6 +12,8 @@ import dev.cairn.git.GitAuth;
 import dev.cairn.git.GitClone;
 import dev.cairn.git.GitPublisher;
 import dev.cairn.git.GitTestRepos;
+import dev.cairn.model.RunRequest;
+import dev.cairn.model.StoreKeys;
 import dev.cairn.publish.ResultsPublisher;
 import dev.cairn.render.ScriptRenderer;
 import dev.cairn.render.Site;
@@ -25,7 +27,6 @@ import dev.cairn.testing.LocalJobs;
 import dev.cairn.trigger.ProvenanceCheck;
 import dev.cairn.trigger.RepoMirror;
 import dev.cairn.trigger.RequestQueue;
-import dev.cairn.trigger.RunRequest;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -149,7 +150,7 @@ final class BucketFixture implements AutoCloseable {
   }
 
   JsonNode status(String sha) throws Exception {
-    return Json.MAPPER.readTree(store.get(RunRequest.statusKey(sha)).orElseThrow().content());
+    return Json.MAPPER.readTree(store.get(StoreKeys.statusKey(sha)).orElseThrow().content());
   }
 
   @Override

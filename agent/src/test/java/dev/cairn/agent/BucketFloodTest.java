@@ -7,10 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.Json;
-import dev.cairn.publish.RunState;
+import dev.cairn.model.RunRequest;
+import dev.cairn.model.RunState;
+import dev.cairn.model.StoreKeys;
 import dev.cairn.testing.LogCapture;
 import dev.cairn.trigger.RequestQueue;
-import dev.cairn.trigger.RunRequest;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,12 +69,12 @@ class BucketFloodTest {
       case 2 -> f.store.put(BucketFixture.queueKeyNow(nowhere(i), 1), "{not json".getBytes(UTF_8));
       case 3 -> {
         RunRequest far = request(nowhere(i), 1, "+1000000000-12-31T23:59:59Z");
-        f.store.put(RunRequest.configKey(nowhere(i)), CONFIG.getBytes(UTF_8));
+        f.store.put(StoreKeys.configKey(nowhere(i)), CONFIG.getBytes(UTF_8));
         f.store.put(BucketFixture.queueKeyNow(nowhere(i), 1), Json.MAPPER.writeValueAsBytes(far));
       }
       case 4 -> {
         f.submit(request(nowhere(i), 1, now), CONFIG);
-        Path config = root.resolve(RunRequest.configKey(nowhere(i)));
+        Path config = root.resolve(StoreKeys.configKey(nowhere(i)));
         Files.delete(config);
         sparse(config, 70 * 1024);
       }
@@ -83,18 +84,18 @@ class BucketFloodTest {
       }
       case 6 -> {
         f.submit(request(nowhere(i), 1, now), CONFIG);
-        Path config = root.resolve(RunRequest.configKey(nowhere(i)));
+        Path config = root.resolve(StoreKeys.configKey(nowhere(i)));
         Files.delete(config);
         Files.createSymbolicLink(config, Path.of("/etc/hostname"));
       }
       case 7 -> f.submit(request(nowhere(i), 5, now), CONFIG);
       case 8 -> {
         f.submit(request(nowhere(i), 1, now), CONFIG);
-        sparse(root.resolve(RunRequest.claimKey(nowhere(i), 1)), i == 8 ? 300L << 20 : 1 << 20);
+        sparse(root.resolve(StoreKeys.claimKey(nowhere(i), 1)), i == 8 ? 300L << 20 : 1 << 20);
       }
       default -> {
         f.submit(request(nowhere(i), 1, now), CONFIG);
-        Path config = root.resolve(RunRequest.configKey(nowhere(i)));
+        Path config = root.resolve(StoreKeys.configKey(nowhere(i)));
         Files.delete(config);
         fifos.add(config.toString());
       }

@@ -12,11 +12,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.Json;
 import dev.cairn.config.ExperimentConfig;
+import dev.cairn.model.RunRequest;
+import dev.cairn.model.StoreKeys;
 import dev.cairn.store.ForwardingObjectStore;
 import dev.cairn.store.ObjectStore;
 import dev.cairn.store.StoredObject;
 import dev.cairn.testing.LogCapture;
-import dev.cairn.trigger.RunRequest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +52,7 @@ class BucketHolesTest {
   }
 
   private void putEntry(RunRequest request, String key) throws Exception {
-    f.store.put(RunRequest.configKey(request.commit()), CONFIG.getBytes(UTF_8));
+    f.store.put(StoreKeys.configKey(request.commit()), CONFIG.getBytes(UTF_8));
     f.store.put(key, Json.MAPPER.writeValueAsBytes(request));
   }
 
@@ -159,7 +160,7 @@ class BucketHolesTest {
     f.storeWrapper = s -> reads;
     Files.createDirectories(storeFile("runs/" + f.commit));
     try (var file =
-        new java.io.RandomAccessFile(storeFile(RunRequest.claimKey(f.commit, 1)).toFile(), "rw")) {
+        new java.io.RandomAccessFile(storeFile(StoreKeys.claimKey(f.commit, 1)).toFile(), "rw")) {
       file.setLength(300L << 20);
     }
     f.submit(request(f.commit, 1), CONFIG);
@@ -203,7 +204,7 @@ class BucketHolesTest {
   void symlinkedConfig_leaksNothingIntoARun() throws Exception {
     Path secret = Files.writeString(tmp.resolve("secret.env"), "EXPERIMENT_NAME=leaked\n");
     f.submit(request(f.commit, 1), CONFIG);
-    Path config = storeFile(RunRequest.configKey(f.commit));
+    Path config = storeFile(StoreKeys.configKey(f.commit));
     Files.delete(config);
     Files.createSymbolicLink(config, secret);
     Agent agent = f.newAgent();
@@ -215,7 +216,7 @@ class BucketHolesTest {
   @Test
   void fifoAsConfig_isAnErrorForThatEntryAlone() throws Exception {
     f.submit(request(f.commit, 1), CONFIG);
-    Path config = storeFile(RunRequest.configKey(f.commit));
+    Path config = storeFile(StoreKeys.configKey(f.commit));
     Files.delete(config);
     Process mkfifo = new ProcessBuilder("mkfifo", config.toString()).start();
     assertEquals(0, mkfifo.waitFor());
@@ -263,7 +264,7 @@ class BucketHolesTest {
           log.lines().stream().filter(l -> l.contains("has no config.env yet")).count(),
           log.lines().toString());
     }
-    f.store.put(RunRequest.configKey(f.commit), CONFIG.getBytes(UTF_8));
+    f.store.put(StoreKeys.configKey(f.commit), CONFIG.getBytes(UTF_8));
     runUntilIdle(agent);
     assertEquals("SUCCEEDED", f.status(f.commit).get("state").asText());
   }

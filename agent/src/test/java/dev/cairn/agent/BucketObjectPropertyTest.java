@@ -6,7 +6,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import dev.cairn.trigger.RunRequest;
+import dev.cairn.model.StoreKeys;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -174,11 +174,11 @@ class BucketObjectPropertyTest {
     String key =
         switch (p.slot()) {
           case QUEUE_ENTRY -> BucketFixture.queueKeyNow(c, 1);
-          case REQUEST_JSON -> RunRequest.requestKey(c);
-          case CONFIG_ENV -> RunRequest.configKey(c);
-          case CLAIM -> RunRequest.claimKey(c, 1);
-          case STATUS -> RunRequest.statusKey(c);
-          case CANCEL -> RunRequest.cancelKey(c);
+          case REQUEST_JSON -> StoreKeys.requestKey(c);
+          case CONFIG_ENV -> StoreKeys.configKey(c);
+          case CLAIM -> StoreKeys.claimKey(c, 1);
+          case STATUS -> StoreKeys.statusKey(c);
+          case CANCEL -> StoreKeys.cancelKey(c);
         };
     Path file = root.resolve(key);
     Files.createDirectories(file.getParent());
@@ -200,7 +200,7 @@ class BucketObjectPropertyTest {
       }
     }
     if (p.slot() == Slot.QUEUE_ENTRY || p.slot() == Slot.REQUEST_JSON) {
-      fixture.store.put(RunRequest.configKey(c), CONFIG.getBytes(UTF_8));
+      fixture.store.put(StoreKeys.configKey(c), CONFIG.getBytes(UTF_8));
     }
   }
 

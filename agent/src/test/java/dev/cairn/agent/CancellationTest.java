@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.Json;
 import dev.cairn.config.AgentSettings;
+import dev.cairn.model.StoreKeys;
 import dev.cairn.scheduler.ExecCommandRunner;
 import dev.cairn.scheduler.Schedulers;
 import dev.cairn.store.FileObjectStore;
 import dev.cairn.testing.LocalJobs;
 import dev.cairn.testing.TestAgents;
-import dev.cairn.trigger.RunRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -64,7 +64,7 @@ class CancellationTest {
   }
 
   private JsonNode status() throws Exception {
-    return Json.MAPPER.readTree(store.get(RunRequest.statusKey(COMMIT)).orElseThrow().content());
+    return Json.MAPPER.readTree(store.get(StoreKeys.statusKey(COMMIT)).orElseThrow().content());
   }
 
   @Test
@@ -75,7 +75,7 @@ class CancellationTest {
     assertEquals("SUCCEEDED", status().get("state").asText());
     // `cancel` raced with the end of attempt 1: its request names attempt 1
     store.put(
-        RunRequest.cancelKey(COMMIT),
+        StoreKeys.cancelKey(COMMIT),
         "{\"by\": \"ana\", \"reason\": \"too late\", \"attempt\": 1}"
             .getBytes(StandardCharsets.UTF_8));
     submit(2, first.plusSeconds(30));
@@ -83,7 +83,7 @@ class CancellationTest {
     JsonNode status = status();
     assertEquals(2, status.get("attempt").asInt(), status.toString());
     assertEquals("SUCCEEDED", status.get("state").asText(), status.toString());
-    assertTrue(store.get(RunRequest.cancelKey(COMMIT)).isEmpty(), "the stale request is removed");
+    assertTrue(store.get(StoreKeys.cancelKey(COMMIT)).isEmpty(), "the stale request is removed");
   }
 
   @Test
@@ -91,7 +91,7 @@ class CancellationTest {
     submit(1, Instant.now(), CONFIG.replace("EPOCHS=4", "EPOCHS=100"));
     agent.tick();
     store.put(
-        RunRequest.cancelKey(COMMIT),
+        StoreKeys.cancelKey(COMMIT),
         "{\"by\": \"ana\", \"reason\": \"wrong data\", \"attempt\": 1}"
             .getBytes(StandardCharsets.UTF_8));
     runUntilIdle();

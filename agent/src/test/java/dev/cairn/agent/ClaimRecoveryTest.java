@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.Json;
 import dev.cairn.config.AgentSettings;
+import dev.cairn.model.StoreKeys;
 import dev.cairn.scheduler.ExecCommandRunner;
 import dev.cairn.scheduler.Schedulers;
 import dev.cairn.store.FileObjectStore;
 import dev.cairn.testing.LocalJobs;
 import dev.cairn.testing.TestAgents;
-import dev.cairn.trigger.RunRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -60,7 +60,7 @@ class ClaimRecoveryTest {
     byte[] claim =
         Json.MAPPER.writeValueAsBytes(
             Map.of("agent", "login1", "agent_id", agentId, "at", Instant.now().toString()));
-    assertTrue(store.putIfAbsent(RunRequest.claimKey(COMMIT, 1), claim));
+    assertTrue(store.putIfAbsent(StoreKeys.claimKey(COMMIT, 1), claim));
   }
 
   @Test
@@ -70,7 +70,7 @@ class ClaimRecoveryTest {
     claimAs(self);
     agent.tick();
     JsonNode status =
-        Json.MAPPER.readTree(store.get(RunRequest.statusKey(COMMIT)).orElseThrow().content());
+        Json.MAPPER.readTree(store.get(StoreKeys.statusKey(COMMIT)).orElseThrow().content());
     assertEquals("REJECTED", status.get("state").asText(), status.toString());
     assertEquals(1, agent.runs().size());
   }
@@ -88,7 +88,7 @@ class ClaimRecoveryTest {
     claimAs("0f0f0f0f-0000-4000-8000-000000000000");
     Agent agent = newAgent();
     agent.tick();
-    assertTrue(store.get(RunRequest.statusKey(COMMIT)).isEmpty());
+    assertTrue(store.get(StoreKeys.statusKey(COMMIT)).isEmpty());
     assertTrue(agent.runs().isEmpty());
   }
 }

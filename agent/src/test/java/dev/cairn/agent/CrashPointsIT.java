@@ -7,10 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.Json;
 import dev.cairn.config.ExperimentConfig;
+import dev.cairn.model.RunRequest;
+import dev.cairn.model.StoreKeys;
 import dev.cairn.store.FileObjectStore;
 import dev.cairn.testing.AgentProcess;
 import dev.cairn.trigger.RequestQueue;
-import dev.cairn.trigger.RunRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -256,7 +257,7 @@ class CrashPointsIT {
     void assertRunIntact() throws Exception {
       JsonNode status;
       try (FileObjectStore s = new FileObjectStore(store)) {
-        status = Json.MAPPER.readTree(s.get(RunRequest.statusKey(commit)).orElseThrow().content());
+        status = Json.MAPPER.readTree(s.get(StoreKeys.statusKey(commit)).orElseThrow().content());
       }
       assertEquals("SUCCEEDED", status.get("state").asText(), status.toString());
       assertEquals(1, status.get("jobs").size(), status.toString());
@@ -301,7 +302,7 @@ class CrashPointsIT {
       try (FileObjectStore s = new FileObjectStore(store)) {
         results =
             Json.MAPPER
-                .readTree(s.get(RunRequest.statusKey(commit)).orElseThrow().content())
+                .readTree(s.get(StoreKeys.statusKey(commit)).orElseThrow().content())
                 .get("results_commit")
                 .asText();
       }

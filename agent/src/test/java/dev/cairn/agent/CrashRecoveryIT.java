@@ -6,10 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.Json;
 import dev.cairn.config.ExperimentConfig;
+import dev.cairn.model.RunRequest;
+import dev.cairn.model.StoreKeys;
 import dev.cairn.store.FileObjectStore;
 import dev.cairn.testing.AgentProcess;
 import dev.cairn.trigger.RequestQueue;
-import dev.cairn.trigger.RunRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,7 +87,7 @@ class CrashRecoveryIT {
     assertEquals(0, code, log);
     try (FileObjectStore store = new FileObjectStore(storeDir)) {
       JsonNode status =
-          Json.MAPPER.readTree(store.get(RunRequest.statusKey(commit)).orElseThrow().content());
+          Json.MAPPER.readTree(store.get(StoreKeys.statusKey(commit)).orElseThrow().content());
       assertEquals("SUCCEEDED", status.get("state").asText(), status.toString());
       for (JsonNode job : status.get("jobs")) {
         assertEquals(1, job.get("attempts").asInt(), status.toString());

@@ -5,12 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.Json;
 import dev.cairn.config.ExperimentConfig;
+import dev.cairn.model.RunRequest;
+import dev.cairn.model.StoreKeys;
 import dev.cairn.store.FileObjectStore;
 import dev.cairn.testing.AgentProcess;
 import dev.cairn.testing.Fixtures;
 import dev.cairn.testing.SlurmCluster;
 import dev.cairn.trigger.RequestQueue;
-import dev.cairn.trigger.RunRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,7 +79,7 @@ class LsfLoopIT {
     }
     try (FileObjectStore store = new FileObjectStore(storeDir)) {
       JsonNode status =
-          Json.MAPPER.readTree(store.get(RunRequest.statusKey(commit)).orElseThrow().content());
+          Json.MAPPER.readTree(store.get(StoreKeys.statusKey(commit)).orElseThrow().content());
       assertEquals(
           "SUCCEEDED", status.get("state").asText(), status + "\n" + Files.readString(log));
       for (JsonNode job : status.get("jobs")) {

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.config.ExperimentConfig;
 import dev.cairn.config.QualityGate;
+import dev.cairn.model.JobState;
+import dev.cairn.model.RunState;
 import dev.cairn.plan.JobSpec;
 import dev.cairn.plan.RunPlan;
-import dev.cairn.publish.RunState;
-import dev.cairn.scheduler.JobState;
 import dev.cairn.testing.Fixtures;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.config.QualityGate;
-import dev.cairn.publish.RunState;
-import dev.cairn.scheduler.JobState;
+import dev.cairn.model.JobState;
+import dev.cairn.model.RunState;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

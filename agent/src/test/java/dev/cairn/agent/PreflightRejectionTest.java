@@ -7,12 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.Json;
 import dev.cairn.config.AgentSettings;
 import dev.cairn.config.ExperimentConfig;
+import dev.cairn.model.StoreKeys;
 import dev.cairn.scheduler.ExecCommandRunner;
 import dev.cairn.scheduler.Schedulers;
 import dev.cairn.store.FileObjectStore;
 import dev.cairn.testing.FakeDatasets;
 import dev.cairn.testing.TestAgents;
-import dev.cairn.trigger.RunRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -62,7 +62,7 @@ class PreflightRejectionTest {
         .pollInterval(Duration.ofMillis(100))
         .until(() -> !agent.tick());
     JsonNode status =
-        Json.MAPPER.readTree(store.get(RunRequest.statusKey(commit)).orElseThrow().content());
+        Json.MAPPER.readTree(store.get(StoreKeys.statusKey(commit)).orElseThrow().content());
     assertEquals("REJECTED", status.get("state").asText(), status.toString());
     assertEquals(
         "preflight: LEARNING_RATE=5e-3 is above 1e-3, too high for fine-tuning a pretrained ViT"

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cairn.publish.RunState;
-import dev.cairn.trigger.RunRequest;
+import dev.cairn.model.RunRequest;
+import dev.cairn.model.RunState;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

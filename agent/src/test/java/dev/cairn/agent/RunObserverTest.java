@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.config.AgentSettings;
-import dev.cairn.publish.RunRecord;
-import dev.cairn.publish.RunState;
+import dev.cairn.model.RunRecord;
+import dev.cairn.model.RunState;
 import dev.cairn.render.ScriptRenderer;
 import dev.cairn.render.Site;
 import dev.cairn.scheduler.ExecCommandRunner;

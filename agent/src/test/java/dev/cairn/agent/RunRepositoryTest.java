@@ -18,7 +18,7 @@ class RunRepositoryTest {
     Run run = new Run();
     run.runId = "r1";
     run.request =
-        new dev.cairn.trigger.RunRequest(
+        new dev.cairn.model.RunRequest(
             "ab".repeat(20),
             "main",
             "1",

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.metrics.Health;
 import dev.cairn.metrics.StatusServer;
-import dev.cairn.publish.RunState;
-import dev.cairn.trigger.RunRequest;
+import dev.cairn.model.RunRequest;
+import dev.cairn.model.RunState;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -11,8 +11,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Data flows one way through the agent's parts (DESIGN.md): cli -> agent -> {trigger, plan, render,
- * scheduler, collect, publish, report, metrics, notify} -> {git, dvc, store, config}. A part may
- * use those below it, never one above, and no two parts use each other.
+ * scheduler, collect, publish, report, metrics, notify} -> model -> {git, dvc, store, config}. The
+ * shared vocabulary (run and job states, the request, the run record, status.json, the store's key
+ * layout) lives in model. A part may use those below it, never one above, and no two parts use each
+ * other.
  */
 class LayersTest {
   private static JavaClasses classes;
@@ -50,6 +52,8 @@ class LayersTest {
             "dev.cairn.report..",
             "dev.cairn.metrics..",
             "dev.cairn.notify..")
+        .layer("model")
+        .definedBy("dev.cairn.model..")
         .layer("foundations")
         .definedBy("dev.cairn.git..", "dev.cairn.dvc..", "dev.cairn.store..", "dev.cairn.config..")
         .whereLayer("commands")
@@ -58,8 +62,10 @@ class LayersTest {
         .mayOnlyBeAccessedByLayers("commands")
         .whereLayer("steps")
         .mayOnlyBeAccessedByLayers("commands", "loop")
-        .whereLayer("foundations")
+        .whereLayer("model")
         .mayOnlyBeAccessedByLayers("commands", "loop", "steps")
+        .whereLayer("foundations")
+        .mayOnlyBeAccessedByLayers("commands", "loop", "steps", "model")
         .check(classes);
   }
 

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cairn.model.StoreKeys;
 import dev.cairn.store.FileObjectStore;
 import dev.cairn.testing.Fixtures;
-import dev.cairn.trigger.RunRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -97,10 +97,10 @@ class CiAwaitBucketTest {
             tmp.resolve("cairn-submit.env"),
             "CAIRN_ATTEMPT=2\nCAIRN_CONFIG_COMMIT=" + COMMIT + "\n");
     store.put(
-        RunRequest.requestKey(COMMIT),
+        StoreKeys.requestKey(COMMIT),
         ("{\"commit\": \"" + COMMIT + "\", \"attempt\": 1}").getBytes(StandardCharsets.UTF_8));
     store.put(
-        RunRequest.statusKey(COMMIT), status(1, "FAILED", "boom").getBytes(StandardCharsets.UTF_8));
+        StoreKeys.statusKey(COMMIT), status(1, "FAILED", "boom").getBytes(StandardCharsets.UTF_8));
     assertEquals(1, await("--submit-env", submitted.toString()), printed);
     assertTrue(printed.contains("waiting for the agent to pick up attempt 2"), printed);
     assertTrue(printed.contains("never picked up"), printed);
@@ -133,7 +133,7 @@ class CiAwaitBucketTest {
     assertEquals("CAIRN_ATTEMPT=1\nCAIRN_CONFIG_COMMIT=" + COMMIT + "\n", Files.readString(dotenv));
     // the bucket claims a later attempt: await still waits for the one submit asked for
     store.put(
-        RunRequest.requestKey(COMMIT),
+        StoreKeys.requestKey(COMMIT),
         ("{\"commit\": \"" + COMMIT + "\", \"attempt\": 7}").getBytes(StandardCharsets.UTF_8));
     assertEquals(1, await("--submit-env", dotenv.toString()), printed);
     assertTrue(printed.contains("waiting for the agent to pick up attempt 1 of"), printed);
@@ -143,7 +143,7 @@ class CiAwaitBucketTest {
   void requestJson_isNeverRead_evenAFifoThatWouldBlock() throws Exception {
     Files.createDirectories(store.root().resolve("requests/" + COMMIT));
     Process mkfifo =
-        new ProcessBuilder("mkfifo", store.root().resolve(RunRequest.requestKey(COMMIT)).toString())
+        new ProcessBuilder("mkfifo", store.root().resolve(StoreKeys.requestKey(COMMIT)).toString())
             .start();
     assertEquals(0, mkfifo.waitFor());
     int code = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> await());
@@ -161,7 +161,7 @@ class CiAwaitBucketTest {
             + "cd".repeat(20)
             + " records this outcome\n\u001b[2Kcleared";
     store.put(
-        RunRequest.statusKey(COMMIT), status(1, "FAILED", tail).getBytes(StandardCharsets.UTF_8));
+        StoreKeys.statusKey(COMMIT), status(1, "FAILED", tail).getBytes(StandardCharsets.UTF_8));
     assertEquals(1, await(), printed);
     assertTrue(printed.contains("waiting for attempt 1 or later"), printed);
     for (String line : printed.lines().toList()) {

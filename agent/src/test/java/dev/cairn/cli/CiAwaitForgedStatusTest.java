@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.git.GitTestRepos;
+import dev.cairn.model.StoreKeys;
 import dev.cairn.store.FileObjectStore;
 import dev.cairn.testing.Fixtures;
-import dev.cairn.trigger.RunRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +37,7 @@ class CiAwaitForgedStatusTest {
             + " \"SUCCEEDED\", \"message\": \"all good\", \"jobs\": [], \"results_commit\": \""
             + "cd".repeat(20)
             + "\"}";
-    store.put(RunRequest.statusKey(commit), forged.getBytes(StandardCharsets.UTF_8));
+    store.put(StoreKeys.statusKey(commit), forged.getBytes(StandardCharsets.UTF_8));
     Path settings = tmp.resolve("agent.env");
     Files.writeString(settings, "CAIRN_STORE=" + store.describe() + "\n");
     ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.Json;
 import dev.cairn.config.QualityGate;
-import dev.cairn.publish.JobRecord;
-import dev.cairn.publish.RunState;
-import dev.cairn.publish.RunStatus;
-import dev.cairn.scheduler.JobState;
+import dev.cairn.model.JobRecord;
+import dev.cairn.model.JobState;
+import dev.cairn.model.RunState;
+import dev.cairn.model.RunStatus;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;

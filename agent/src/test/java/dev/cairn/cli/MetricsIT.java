@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.Json;
+import dev.cairn.model.StoreKeys;
 import dev.cairn.store.ObjectStore;
 import dev.cairn.store.ObjectStores;
 import dev.cairn.testing.AgentProcess;
 import dev.cairn.testing.PrometheusServer;
 import dev.cairn.testing.S3ProxyServer;
-import dev.cairn.trigger.RunRequest;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -123,7 +123,7 @@ class MetricsIT {
 
   private static JsonNode status(S3ProxyServer s3, String commit) throws IOException {
     try (ObjectStore store = ObjectStores.open(s3.storeUrl("watched"), s3.credentials())) {
-      return Json.MAPPER.readTree(store.get(RunRequest.statusKey(commit)).orElseThrow().content());
+      return Json.MAPPER.readTree(store.get(StoreKeys.statusKey(commit)).orElseThrow().content());
     }
   }
 

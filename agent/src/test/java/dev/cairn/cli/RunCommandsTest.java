@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.Json;
+import dev.cairn.model.StoreKeys;
 import dev.cairn.store.FileObjectStore;
 import dev.cairn.testing.SettingsFile;
-import dev.cairn.trigger.RunRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -57,7 +57,7 @@ class RunCommandsTest {
               + "\", \"attempts\": 1, \"history\": []}");
     }
     store.put(
-        RunRequest.statusKey(commit),
+        StoreKeys.statusKey(commit),
         ("{\"schema\": 1, \"commit\": \""
                 + commit
                 + "\", \"run_id\": \""
@@ -146,7 +146,7 @@ class RunCommandsTest {
             + ENDED
             + ") already ended SUCCEEDED; nothing to cancel",
         out().strip());
-    assertFalse(store.exists(RunRequest.cancelKey(ENDED)));
+    assertFalse(store.exists(StoreKeys.cancelKey(ENDED)));
   }
 
   @Test
@@ -154,7 +154,7 @@ class RunCommandsTest {
     assertEquals(0, run("cancel", "74e2f8e9", "--reason", "wrong data"));
     assertTrue(out().startsWith("asked the agent to cancel attempt 1 of commit " + ACTIVE), out());
     JsonNode request =
-        Json.MAPPER.readTree(store.get(RunRequest.cancelKey(ACTIVE)).orElseThrow().content());
+        Json.MAPPER.readTree(store.get(StoreKeys.cancelKey(ACTIVE)).orElseThrow().content());
     assertEquals(1, request.get("attempt").asInt());
     assertEquals("wrong data", request.get("reason").asText());
   }

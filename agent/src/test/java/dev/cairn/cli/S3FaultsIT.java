@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.Json;
+import dev.cairn.model.StoreKeys;
 import dev.cairn.store.ObjectStore;
 import dev.cairn.store.ObjectStores;
 import dev.cairn.testing.AgentProcess;
 import dev.cairn.testing.S3ProxyServer;
 import dev.cairn.testing.SettingsFile;
-import dev.cairn.trigger.RunRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -99,8 +99,7 @@ class S3FaultsIT {
     assertTrue(out.contains("unavailable") || out.contains("publishing failed, retrying"), out);
     JsonNode status;
     try (ObjectStore store = ObjectStores.open(s3.storeUrl("team"), s3.credentials())) {
-      status =
-          Json.MAPPER.readTree(store.get(RunRequest.statusKey(commit)).orElseThrow().content());
+      status = Json.MAPPER.readTree(store.get(StoreKeys.statusKey(commit)).orElseThrow().content());
     }
     assertEquals("SUCCEEDED", status.get("state").asText(), status + "\n" + out);
     Path runs = tmp.resolve("state/work/runs");

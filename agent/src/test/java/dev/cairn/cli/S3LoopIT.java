@@ -7,13 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.Json;
 import dev.cairn.config.ExperimentConfig;
+import dev.cairn.model.RunRequest;
+import dev.cairn.model.StoreKeys;
 import dev.cairn.store.ObjectStore;
 import dev.cairn.store.ObjectStores;
 import dev.cairn.testing.AgentProcess;
 import dev.cairn.testing.S3ProxyServer;
 import dev.cairn.testing.SettingsFile;
 import dev.cairn.trigger.RequestQueue;
-import dev.cairn.trigger.RunRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,7 +110,7 @@ class S3LoopIT {
 
   private JsonNode status(String commit) throws Exception {
     try (ObjectStore store = ObjectStores.open(s3.storeUrl("team/geofm"), s3.credentials())) {
-      return Json.MAPPER.readTree(store.get(RunRequest.statusKey(commit)).orElseThrow().content());
+      return Json.MAPPER.readTree(store.get(StoreKeys.statusKey(commit)).orElseThrow().content());
     }
   }
 

@@ -6,10 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.Json;
 import dev.cairn.config.ExperimentConfig;
+import dev.cairn.model.RunRequest;
+import dev.cairn.model.StoreKeys;
 import dev.cairn.store.FileObjectStore;
 import dev.cairn.testing.AgentProcess;
 import dev.cairn.trigger.RequestQueue;
-import dev.cairn.trigger.RunRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -122,7 +123,7 @@ class ScrontabModeIT {
 
   private static Optional<JsonNode> status(Path store) throws Exception {
     try (FileObjectStore s = new FileObjectStore(store)) {
-      var object = s.get(RunRequest.statusKey(COMMIT));
+      var object = s.get(StoreKeys.statusKey(COMMIT));
       return object.isEmpty()
           ? Optional.empty()
           : Optional.of(Json.MAPPER.readTree(object.get().content()));

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.config.QualityGate;
-import dev.cairn.publish.JobRecord;
-import dev.cairn.publish.RunState;
-import dev.cairn.publish.RunStatus;
-import dev.cairn.scheduler.JobState;
+import dev.cairn.model.JobRecord;
+import dev.cairn.model.JobState;
+import dev.cairn.model.RunState;
+import dev.cairn.model.RunStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

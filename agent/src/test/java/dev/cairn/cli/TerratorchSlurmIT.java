@@ -8,12 +8,13 @@ import dev.cairn.Json;
 import dev.cairn.agent.Run;
 import dev.cairn.config.AgentSettings;
 import dev.cairn.config.ExperimentConfig;
+import dev.cairn.model.RunRequest;
+import dev.cairn.model.StoreKeys;
 import dev.cairn.store.FileObjectStore;
 import dev.cairn.testing.FakeDatasets;
 import dev.cairn.testing.Fixtures;
 import dev.cairn.testing.SlurmCluster;
 import dev.cairn.trigger.RequestQueue;
-import dev.cairn.trigger.RunRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -174,7 +175,7 @@ class TerratorchSlurmIT {
 
   private JsonNode status(String commit) throws Exception {
     try (FileObjectStore store = new FileObjectStore(ws.store)) {
-      return Json.MAPPER.readTree(store.get(RunRequest.statusKey(commit)).orElseThrow().content());
+      return Json.MAPPER.readTree(store.get(StoreKeys.statusKey(commit)).orElseThrow().content());
     }
   }
 

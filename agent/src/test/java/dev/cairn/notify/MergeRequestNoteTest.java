@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.config.AgentSettings;
-import dev.cairn.publish.RunState;
-import dev.cairn.scheduler.JobState;
+import dev.cairn.model.JobState;
+import dev.cairn.model.RunState;
 import dev.cairn.testing.GitlabServer;
 import dev.cairn.testing.ManualClock;
 import java.nio.charset.StandardCharsets;

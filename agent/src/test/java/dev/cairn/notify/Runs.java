@@ -1,9 +1,9 @@
 package dev.cairn.notify;
 
-import dev.cairn.publish.JobRecord;
-import dev.cairn.publish.RunRecord;
-import dev.cairn.publish.RunState;
-import dev.cairn.scheduler.JobState;
+import dev.cairn.model.JobRecord;
+import dev.cairn.model.JobState;
+import dev.cairn.model.RunRecord;
+import dev.cairn.model.RunState;
 import java.util.List;
 import java.util.Map;
 

@@ -8,6 +8,8 @@ import dev.cairn.agent.Agent;
 import dev.cairn.agent.AgentParts;
 import dev.cairn.config.AgentSettings;
 import dev.cairn.config.ExperimentConfig;
+import dev.cairn.model.RunRequest;
+import dev.cairn.model.StoreKeys;
 import dev.cairn.render.ScriptRenderer;
 import dev.cairn.render.Site;
 import dev.cairn.scheduler.CommandRunner;
@@ -15,7 +17,6 @@ import dev.cairn.scheduler.ExecCommandRunner;
 import dev.cairn.scheduler.Schedulers;
 import dev.cairn.store.FileObjectStore;
 import dev.cairn.trigger.RequestQueue;
-import dev.cairn.trigger.RunRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -81,7 +82,7 @@ public final class LoopHarness implements AutoCloseable {
 
   /** The run's {@code status.json}. */
   public JsonNode status(String commit) throws Exception {
-    return Json.MAPPER.readTree(store.get(RunRequest.statusKey(commit)).orElseThrow().content());
+    return Json.MAPPER.readTree(store.get(StoreKeys.statusKey(commit)).orElseThrow().content());
   }
 
   /** Ticks once a second until no run is active; the jobs are real, so this waits, bounded. */

@@ -1,11 +1,11 @@
 package dev.cairn.testing;
 
 import dev.cairn.config.ExperimentConfig;
+import dev.cairn.model.RunRequest;
 import dev.cairn.store.ObjectStore;
 import dev.cairn.store.ObjectStores;
 import dev.cairn.store.S3Credentials;
 import dev.cairn.trigger.RequestQueue;
-import dev.cairn.trigger.RunRequest;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.InetAddress;

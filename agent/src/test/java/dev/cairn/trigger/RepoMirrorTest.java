@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cairn.git.GitAuth;
 import dev.cairn.git.GitClone;
 import dev.cairn.git.GitTestRepos;
+import dev.cairn.model.RunRequest;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;

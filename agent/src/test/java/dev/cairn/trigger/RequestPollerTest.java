@@ -3,6 +3,7 @@ package dev.cairn.trigger;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.cairn.model.RunRequest;
 import dev.cairn.store.FileObjectStore;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.CairnException;
 import dev.cairn.config.ExperimentConfig;
+import dev.cairn.model.RunRequest;
+import dev.cairn.model.StoreKeys;
 import dev.cairn.store.FileObjectStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -32,7 +34,7 @@ class SubmissionTest {
 
   private void status(int attempt, String state) throws Exception {
     store.put(
-        RunRequest.statusKey(COMMIT),
+        StoreKeys.statusKey(COMMIT),
         ("{\"attempt\": " + attempt + ", \"state\": \"" + state + "\"}")
             .getBytes(StandardCharsets.UTF_8));
   }
@@ -42,8 +44,8 @@ class SubmissionTest {
     var out = Submission.submit(store, request(CONFIG, "2026-11-25T02:00:00Z"), CONFIG, false);
     assertFalse(out.alreadySubmitted());
     assertEquals(1, out.request().attemptOrFirst());
-    assertTrue(store.exists(RunRequest.configKey(COMMIT)));
-    assertTrue(store.exists(RunRequest.requestKey(COMMIT)));
+    assertTrue(store.exists(StoreKeys.configKey(COMMIT)));
+    assertTrue(store.exists(StoreKeys.requestKey(COMMIT)));
     assertTrue(store.exists(RequestQueue.queueKey(out.request())));
   }
 

@@ -3,9 +3,9 @@ package dev.cairn.scheduler.local;
 import static dev.cairn.scheduler.local.SpoolFiles.readLong;
 import static dev.cairn.scheduler.local.SpoolFiles.readString;
 
+import dev.cairn.model.JobState;
 import dev.cairn.scheduler.CommandRunner;
 import dev.cairn.scheduler.ExecCommandRunner;
-import dev.cairn.scheduler.JobState;
 import dev.cairn.scheduler.JobStatus;
 import dev.cairn.scheduler.JobSubmission;
 import dev.cairn.scheduler.Scheduler;

@@ -1,6 +1,6 @@
 package dev.cairn.scheduler.lsf;
 
-import dev.cairn.scheduler.JobState;
+import dev.cairn.model.JobState;
 import dev.cairn.scheduler.JobStatus;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -2,8 +2,8 @@ package dev.cairn.scheduler.lsf;
 
 import dev.cairn.CairnException;
 import dev.cairn.config.SchedulerName;
+import dev.cairn.model.JobState;
 import dev.cairn.scheduler.CommandRunner;
-import dev.cairn.scheduler.JobState;
 import dev.cairn.scheduler.JobStatus;
 import dev.cairn.scheduler.JobSubmission;
 import dev.cairn.scheduler.Scheduler;

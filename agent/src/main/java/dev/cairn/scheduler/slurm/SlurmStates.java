@@ -1,6 +1,6 @@
 package dev.cairn.scheduler.slurm;
 
-import dev.cairn.scheduler.JobState;
+import dev.cairn.model.JobState;
 import dev.cairn.scheduler.JobStatus;
 import java.math.BigDecimal;
 import java.math.RoundingMode;

@@ -4,7 +4,7 @@ import static dev.cairn.testing.ScriptedRunner.recorded;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cairn.scheduler.JobState;
+import dev.cairn.model.JobState;
 import dev.cairn.scheduler.JobStatus;
 import dev.cairn.testing.ScriptedRunner;
 import java.io.IOException;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cairn.model.JobState;
 import dev.cairn.scheduler.ExecCommandRunner;
-import dev.cairn.scheduler.JobState;
 import dev.cairn.scheduler.JobStatus;
 import dev.cairn.scheduler.JobSubmission;
 import dev.cairn.testing.SlurmCluster;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.CairnException;
-import dev.cairn.scheduler.JobState;
+import dev.cairn.model.JobState;
 import dev.cairn.scheduler.JobStatus;
 import dev.cairn.scheduler.JobSubmission;
 import dev.cairn.testing.ScriptedRunner;

@@ -1,4 +1,4 @@
-package dev.cairn.publish;
+package dev.cairn.model;
 
 /** The states of a run, as {@code status.json} reports them to CI. */
 public enum RunState {

@@ -1,4 +1,4 @@
-package dev.cairn.publish;
+package dev.cairn.model;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.cairn.trigger;
+package dev.cairn.model;
 
 /**
  * What the provenance check proved through Git about a request's commit: the only facts about a

@@ -1,6 +1,4 @@
-package dev.cairn.publish;
-
-import dev.cairn.scheduler.JobState;
+package dev.cairn.model;
 
 /** How one attempt of a job ended, as the run's history and {@code status.json} record it. */
 public record Attempt(

@@ -1,4 +1,4 @@
-package dev.cairn.scheduler;
+package dev.cairn.model;
 
 /**
  * Job states of every scheduler, mapped onto SLURM's vocabulary (the richest of the three). LSF's

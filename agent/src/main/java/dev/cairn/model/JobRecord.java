@@ -1,7 +1,6 @@
-package dev.cairn.publish;
+package dev.cairn.model;
 
 import dev.cairn.config.QualityGate;
-import dev.cairn.scheduler.JobState;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.cairn.trigger;
+package dev.cairn.model;
 
 import dev.cairn.Untrusted;
 import java.time.Duration;
@@ -123,27 +123,5 @@ public record RunRequest(
 
   public int attemptOrFirst() {
     return attempt == null || attempt < 1 ? 1 : attempt;
-  }
-
-  /** Object keys of one request; the queue entry sorts by submission time. */
-  public static String configKey(String commit) {
-    return "requests/" + commit + "/config.env";
-  }
-
-  public static String requestKey(String commit) {
-    return "requests/" + commit + "/request.json";
-  }
-
-  public static String statusKey(String commit) {
-    return "runs/" + commit + "/status.json";
-  }
-
-  /** Written by {@code agent.jar cancel}: the agent cancels the commit's active run. */
-  public static String cancelKey(String commit) {
-    return "runs/" + commit + "/cancel";
-  }
-
-  public static String claimKey(String commit, int attempt) {
-    return "runs/" + commit + "/claim" + (attempt > 1 ? "-a" + attempt : "");
   }
 }

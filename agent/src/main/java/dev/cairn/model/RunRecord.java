@@ -1,4 +1,4 @@
-package dev.cairn.publish;
+package dev.cairn.model;
 
 import dev.cairn.config.ExperimentConfig;
 import java.nio.file.Path;

@@ -1,0 +1,48 @@
+package dev.cairn.model;
+
+/**
+ * Where every part of Cairn finds a run's objects in the store and its results in Git (DESIGN.md,
+ * "Object store keys"): the one place that spells the layout, shared by the agent and the CI
+ * client.
+ */
+public final class StoreKeys {
+  /** The readiness marker the agent writes once it has checked the store. */
+  public static final String READY = "runs/.ready";
+
+  /** Folders under which every request and every run's state live. */
+  public static final String REQUESTS = "requests/";
+
+  public static final String RUNS = "runs/";
+
+  private StoreKeys() {}
+
+  /** The config a CI job pushed for a commit. */
+  public static String configKey(String commit) {
+    return REQUESTS + commit + "/config.env";
+  }
+
+  /** The request beside it. */
+  public static String requestKey(String commit) {
+    return REQUESTS + commit + "/request.json";
+  }
+
+  /** The run's {@code status.json}, written by the agent and read by CI. */
+  public static String statusKey(String commit) {
+    return RUNS + commit + "/status.json";
+  }
+
+  /** Written by {@code agent.jar cancel}: the agent cancels the commit's active run. */
+  public static String cancelKey(String commit) {
+    return RUNS + commit + "/cancel";
+  }
+
+  /** The claim an agent takes on an attempt of a commit with a conditional write. */
+  public static String claimKey(String commit, int attempt) {
+    return RUNS + commit + "/claim" + (attempt > 1 ? "-a" + attempt : "");
+  }
+
+  /** The folder of a run's results in the results commit. */
+  public static String resultsDir(String runId) {
+    return "results/" + runId;
+  }
+}
