@@ -54,6 +54,7 @@ class DocSamplesIT {
     SAMPLES.put(
         "render-portfolio",
         new Sample(DocSamplesIT::portfolio, s -> s.replaceAll("cairn-\\d{8}-", "cairn-<date>-")));
+    SAMPLES.put("runs", new Sample(DocSamplesIT::runs, DocSamplesIT::measurements));
   }
 
   @TempDir Path tmp;
@@ -189,5 +190,55 @@ class DocSamplesIT {
             ROOT.resolve("templates").toString());
     assertEquals("0", r[0], r[1] + r[2]);
     return r[1];
+  }
+
+  /**
+   * docs/comparing.md's {@code runs}: the demo's run, then a second one as a researcher makes it (a
+   * changed config committed and pushed, submitted as CI does, run by the agent), listed from the
+   * researcher's clone.
+   */
+  static String runs(String page, Path tmp) throws Exception {
+    Path workspace = tmp.resolve("runs-demo");
+    String[] demo = run("demo", "--workspace", workspace.toString());
+    assertEquals("0", demo[0], demo[1] + demo[2]);
+    Path clone = workspace.resolve("researcher");
+    git(clone, "pull", "-q", "origin", "main");
+    Path config = clone.resolve("config/config.env");
+    Files.writeString(
+        config, Files.readString(config).replace("# LEARNING_RATE=1e-4", "LEARNING_RATE=2e-3"));
+    git(clone, "commit", "-q", "-am", "A lower learning rate");
+    git(clone, "push", "-q", "origin", "main");
+    String commit = git(clone, "rev-parse", "HEAD").strip();
+    String settings = workspace.resolve("agent.env").toString();
+    String[] submit =
+        run(
+            "ci",
+            "submit",
+            "--settings",
+            settings,
+            "--config",
+            config.toString(),
+            "--commit",
+            commit,
+            "--branch",
+            "main");
+    assertEquals("0", submit[0], submit[1] + submit[2]);
+    String[] agent = run("run", "--until-idle", "--settings", settings);
+    assertEquals("0", agent[0], agent[1] + agent[2]);
+    git(clone, "pull", "-q", "origin", "main");
+    String[] runs = run("runs", "--repo", clone.toString());
+    assertEquals("0", runs[0], runs[1] + runs[2]);
+    assertTrue(runs[1].startsWith("2 run(s) on main"), runs[1]);
+    return "$ java -jar agent.jar runs\n" + runs[1];
+  }
+
+  private static String git(Path dir, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("git", "-C", dir.toString()));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), String.join(" ", command) + ": " + out);
+    return out;
   }
 }
