@@ -15,7 +15,7 @@ final class EarlyStopKeys {
 
   /**
    * The validation metrics the demo trainer logs every epoch, by kind of task: its {@code
-   * Trainer.evaluateNames}, checked against a real run by {@code CsvProgressDemoTrainerTest}.
+   * Trainer.evaluateNames}, checked against a real run by {@code DemoTrainerMetricsTest}.
    */
   static final Map<String, List<String>> DEMO =
       Map.of(
