@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Asynchronous successive halving (Li et al., "A System for Massively Parallel Hyperparameter
@@ -21,8 +22,9 @@ import java.util.Set;
  * that matches it goes on, so ties at the cut-off all go on and the outcome never depends on the
  * order of the trials. A missing value (no row at the rung's epoch, or NaN) ranks below every
  * number. A trial's value at a rung is the one on record where it was decided there, else its
- * curve's. A decision is made once per trial and rung and never changed: given the decisions on
- * record, the same inputs yield no new decision.
+ * curve's; a trial stopped at a lower rung is out of the field, whatever it logged before its
+ * cancel took effect. A decision is made once per trial and rung and never changed: given the
+ * decisions on record, the same inputs yield no new decision.
  */
 public final class Asha {
   private Asha() {}
@@ -37,34 +39,36 @@ public final class Asha {
   public static List<Decision> decide(
       Policy policy, List<TrialCurve> trials, List<Decision> onRecord, Instant now) {
     Map<String, Map<Integer, Decision>> recorded = new HashMap<>();
+    Map<String, Integer> stoppedAt = new HashMap<>();
     for (Decision d : onRecord) {
       recorded.computeIfAbsent(d.trialId(), k -> new HashMap<>()).putIfAbsent(d.rung(), d);
+      if (d.stops()) {
+        stoppedAt.merge(d.trialId(), d.rung(), Math::min);
+      }
     }
-    Set<String> stopped = new HashSet<>();
-    onRecord.stream().filter(Decision::stops).forEach(d -> stopped.add(d.trialId()));
-    List<Decision> made = new ArrayList<>();
     List<TrialCurve> ordered =
         trials.stream().sorted(Comparator.comparing(TrialCurve::trialId)).toList();
-    for (TrialCurve trial : ordered) {
-      if (!trial.running() || stopped.contains(trial.trialId())) {
-        continue;
+    TreeSet<Integer> rungs = new TreeSet<>();
+    ordered.forEach(t -> rungs.addAll(policy.rungs(t.epochs())));
+    List<Decision> made = new ArrayList<>();
+    // rung by rung, so that a stop made this tick at a lower rung keeps its trial out of the
+    // fields above it, whatever the order of the trials
+    for (int rung : rungs) {
+      List<Decision> atThisRung = new ArrayList<>();
+      for (TrialCurve trial : ordered) {
+        boolean pending =
+            trial.running()
+                && !stoppedAt.containsKey(trial.trialId())
+                && policy.rungs(trial.epochs()).contains(rung)
+                && !recorded.getOrDefault(trial.trialId(), Map.of()).containsKey(rung)
+                && trial.epochsDone() >= rung;
+        if (pending) {
+          atThisRung.add(atRung(policy, trial, rung, ordered, recorded, stoppedAt, now));
+        }
       }
-      Map<Integer, Decision> mine = recorded.getOrDefault(trial.trialId(), Map.of());
-      for (int rung : policy.rungs(trial.epochs())) {
-        if (mine.containsKey(rung)) {
-          continue;
-        }
-        if (trial.epochsDone() < rung) {
-          break;
-        }
-        Decision d = atRung(policy, trial, rung, ordered, recorded, now);
-        made.add(d);
-        if (d.stops()) {
-          break;
-        }
-      }
+      atThisRung.stream().filter(Decision::stops).forEach(d -> stoppedAt.put(d.trialId(), rung));
+      made.addAll(atThisRung);
     }
-    made.sort(Comparator.comparingInt(Decision::rung).thenComparing(Decision::trialId));
     return List.copyOf(made);
   }
 
@@ -74,6 +78,7 @@ public final class Asha {
       int rung,
       List<TrialCurve> trials,
       Map<String, Map<Integer, Decision>> recorded,
+      Map<String, Integer> stoppedAt,
       Instant now) {
     // every trial that reached the rung, with the value on record where there is one
     Map<String, Double> field = new LinkedHashMap<>();
@@ -87,7 +92,9 @@ public final class Asha {
           }
         });
     for (TrialCurve t : trials) {
-      if (!reached.contains(t.trialId()) && t.epochsDone() >= rung) {
+      // a trial stopped at a lower rung that logged more before its cancel took effect is out
+      boolean out = stoppedAt.getOrDefault(t.trialId(), Integer.MAX_VALUE) < rung;
+      if (!out && !reached.contains(t.trialId()) && t.epochsDone() >= rung) {
         field.put(t.trialId(), t.at(rung));
         reached.add(t.trialId());
       }
