@@ -81,6 +81,7 @@ public record ExperimentConfig(
                 + " with TRAINER=terratorch; set it to the dataset's folder");
       }
     }
+    EarlyStopKeys.check(v, tasks, problems);
     if (!problems.isEmpty()) {
       throw new ConfigError(source, problems);
     }
@@ -154,6 +155,34 @@ public record ExperimentConfig(
    */
   public boolean publishesCheckpoints() {
     return values.get("PUBLISH_CHECKPOINTS").equals("true");
+  }
+
+  /** {@code EARLY_STOP=asha}: the agent stops a sweep's trials that fall behind at a rung. */
+  public boolean earlyStops() {
+    return values.get("EARLY_STOP").equals("asha");
+  }
+
+  /**
+   * The validation metric early stopping compares for a task ({@code EARLY_STOP_METRIC}, else the
+   * validation form of the task's gate metric), under Cairn's (TerraTorch 1.1) name.
+   */
+  public String earlyStopMetric(TaskDefinition task) {
+    return EarlyStopKeys.metric(values, task);
+  }
+
+  /** Whether a larger value of {@link #earlyStopMetric} is better. */
+  public boolean earlyStopHigherIsBetter(TaskDefinition task) {
+    return EarlyStopKeys.higherIsBetter(values, task);
+  }
+
+  /** The first rung, in epochs ({@code EARLY_STOP_MIN_EPOCHS}). */
+  public int earlyStopMinEpochs() {
+    return Integer.parseInt(values.get("EARLY_STOP_MIN_EPOCHS"));
+  }
+
+  /** The reduction factor eta ({@code EARLY_STOP_REDUCTION}): 1/eta of a rung goes on. */
+  public int earlyStopReduction() {
+    return Integer.parseInt(values.get("EARLY_STOP_REDUCTION"));
   }
 
   /** The evaluate job's partition ({@code EVAL_PARTITION}); empty for the train job's. */

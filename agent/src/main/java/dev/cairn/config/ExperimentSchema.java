@@ -76,6 +76,11 @@ final class ExperimentSchema {
       }
     }
     add("SMOKE", "false", Checks.oneOf("false", "true"));
+    add("EARLY_STOP", "off", Checks.oneOf("off", "asha"));
+    // empty: the validation form of each task's gate metric (val/mIoU for test/mIoU>=0.3)
+    add("EARLY_STOP_METRIC", "", EarlyStopKeys::metricForm);
+    add("EARLY_STOP_MIN_EPOCHS", "1", Checks.integer(1, 10_000));
+    add("EARLY_STOP_REDUCTION", "3", Checks.integer(2, 100));
     add("BASELINE", "", ExperimentSchema::baseline);
     for (TaskDefinition t : tasks) {
       add(t.gateKey(), t.defaultGate(), Checks.gate(t.metrics(), TerratorchMetrics.bundled()));

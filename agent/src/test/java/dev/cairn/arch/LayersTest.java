@@ -10,11 +10,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Data flows one way through the agent's parts (DESIGN.md): cli -> agent -> {trigger, plan, render,
- * scheduler, collect, publish, report, metrics, notify} -> model -> {git, dvc, store, config}. The
- * shared vocabulary (run and job states, the request, the run record, status.json, the store's key
- * layout) lives in model. A part may use those below it, never one above, and no two parts use each
- * other.
+ * Data flows one way through the agent's parts (DESIGN.md): cli -> agent -> {trigger, plan, early,
+ * render, scheduler, collect, publish, report, metrics, notify} -> model -> {git, dvc, store,
+ * config}. The shared vocabulary (run and job states, the request, the run record, status.json, the
+ * store's key layout) lives in model. A part may use those below it, never one above, and no two
+ * parts use each other.
  */
 class LayersTest {
   private static JavaClasses classes;
@@ -45,6 +45,7 @@ class LayersTest {
         .definedBy(
             "dev.cairn.trigger..",
             "dev.cairn.plan..",
+            "dev.cairn.early..",
             "dev.cairn.render..",
             "dev.cairn.scheduler..",
             "dev.cairn.collect..",
