@@ -1,5 +1,6 @@
 package dev.cairn.agent;
 
+import dev.cairn.Faults;
 import dev.cairn.config.AgentSettings;
 import dev.cairn.metrics.Metrics;
 import dev.cairn.model.RunState;
@@ -43,6 +44,8 @@ public final class Agent {
   private final StatusWriter statuses;
   private final Outage schedulerOutage = new Outage("scheduler");
   private final Telemetry telemetry;
+  private final Metrics metrics;
+  private final Faults faults;
   private final CountDownLatch stop = new CountDownLatch(1);
 
   /** Released by {@link #wake} and {@link #stop}: ends the wait between two ticks early. */
@@ -62,13 +65,15 @@ public final class Agent {
     this.intake = new Intake(parts, book, storeOutage);
     this.cancellation = new Cancellation(store, schedulers, book, storeOutage);
     this.superseding = new Superseding(settings.supersede(), book, cancellation, parts.check());
-    this.preparation = new Preparation(plans, parts.check(), book, clock);
+    this.metrics = parts.metrics();
+    this.faults = parts.faults();
+    this.preparation = new Preparation(plans, parts.check(), book, clock, faults);
     Stages stages = new Stages(plans, schedulers, book);
-    this.submitter = new Submitter(plans, schedulers, book, stages);
-    this.retries = new RetryPolicy(plans, schedulers, book, stages);
-    this.finisher = new Finisher(plans, parts.publisher(), book, clock);
-    this.statuses = new StatusWriter(store, book, storeOutage);
-    this.telemetry = new Telemetry(book);
+    this.submitter = new Submitter(plans, schedulers, book, stages, metrics, faults);
+    this.retries = new RetryPolicy(plans, schedulers, book, stages, metrics, faults);
+    this.finisher = new Finisher(plans, parts.publisher(), book, clock, metrics, faults);
+    this.statuses = new StatusWriter(store, book, storeOutage, metrics, faults);
+    this.telemetry = new Telemetry(book, metrics);
     if (!store.supportsConditionalWrites()) {
       log.warn(
           "{} does not support conditional writes (If-None-Match): running in single-agent mode; "
@@ -116,6 +121,7 @@ public final class Agent {
   public void stop() {
     stop.countDown();
     wakeUp.release();
+    faults.stopAsked();
   }
 
   /**
@@ -147,7 +153,7 @@ public final class Agent {
         waitBehind(run, ahead);
         continue;
       }
-      Metrics.progressed();
+      metrics.progressed();
       try {
         advance(run);
       } catch (RuntimeException e) {
@@ -179,7 +185,7 @@ public final class Agent {
         log.error("metrics could not be updated; the loop goes on", e);
       }
       telemetryFailing = true;
-      Metrics.tick(started);
+      metrics.tick(started);
     }
     return !book.active().isEmpty();
   }
@@ -237,10 +243,10 @@ public final class Agent {
       try {
         answers = schedulers.get(e.getKey()).status(ids);
         schedulerOutage.recovered(log);
-        Metrics.schedulerPolled(e.getKey(), null);
+        metrics.schedulerPolled(e.getKey(), null);
       } catch (IOException e2) {
         schedulerOutage.failed(log, e2);
-        Metrics.schedulerPolled(e.getKey(), e.getKey() + ": " + e2.getMessage());
+        metrics.schedulerPolled(e.getKey(), e.getKey() + ": " + e2.getMessage());
         continue;
       }
       for (Run run : book.active()) {

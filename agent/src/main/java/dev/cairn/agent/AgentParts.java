@@ -1,6 +1,8 @@
 package dev.cairn.agent;
 
+import dev.cairn.Faults;
 import dev.cairn.config.AgentSettings;
+import dev.cairn.metrics.Metrics;
 import dev.cairn.publish.RunPublisher;
 import dev.cairn.render.CommitRenderers;
 import dev.cairn.render.ScriptRenderer;
@@ -16,7 +18,9 @@ import java.time.Clock;
  * {@code check} (provenance; null accepts every request), {@code publisher} (null ends runs without
  * a results commit), {@code seeds} (null ignores the seed-style key) and {@code commitRenderers}
  * (null renders every run with the agent's own templates). {@code observer} is told of every saved
- * change ({@link RunObserver#NONE} by default).
+ * change ({@link RunObserver#NONE} by default). {@code metrics} hears what the loop does and {@code
+ * faults} marks its steps for the crash tests ({@link Metrics#NONE} and {@link Faults#NONE} by
+ * default).
  */
 public record AgentParts(
     AgentSettings settings,
@@ -29,7 +33,9 @@ public record AgentParts(
     RunPublisher publisher,
     SeedResolver seeds,
     CommitRenderers commitRenderers,
-    RunObserver observer) {
+    RunObserver observer,
+    Metrics metrics,
+    Faults faults) {
 
   /** The parts of an agent whose run records live in the settings' state folder. */
   public static AgentParts of(
@@ -50,7 +56,9 @@ public record AgentParts(
         null,
         null,
         null,
-        RunObserver.NONE);
+        RunObserver.NONE,
+        Metrics.NONE,
+        Faults.NONE);
   }
 
   public AgentParts withGit(RequestCheck check, RunPublisher publisher, SeedResolver seeds) {
@@ -75,7 +83,27 @@ public record AgentParts(
         publisher,
         seeds,
         commitRenderers,
-        observer);
+        observer,
+        metrics,
+        faults);
+  }
+
+  /** Reports to {@code metrics} and marks the steps in {@code faults} (the crash tests' switch). */
+  public AgentParts withInstruments(Metrics metrics, Faults faults) {
+    return new AgentParts(
+        settings,
+        store,
+        schedulers,
+        renderer,
+        repository,
+        clock,
+        check,
+        publisher,
+        seeds,
+        commitRenderers,
+        observer,
+        metrics,
+        faults);
   }
 
   private AgentParts with(
@@ -91,6 +119,8 @@ public record AgentParts(
         publisher,
         seeds,
         renderers,
-        observer);
+        observer,
+        metrics,
+        faults);
   }
 }

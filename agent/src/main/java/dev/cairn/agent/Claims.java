@@ -1,7 +1,7 @@
 package dev.cairn.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cairn.CrashPoint;
+import dev.cairn.Faults;
 import dev.cairn.Json;
 import dev.cairn.model.RunRequest;
 import dev.cairn.model.StoreKeys;
@@ -24,12 +24,14 @@ import org.slf4j.LoggerFactory;
  */
 final class Claims {
   private static final Logger log = LoggerFactory.getLogger(Claims.class);
+  private final Faults faults;
   private final ObjectStore store;
   private final Clock clock;
   private final String agentId;
 
-  Claims(ObjectStore store, Clock clock, String agentId) {
+  Claims(ObjectStore store, Clock clock, String agentId, Faults faults) {
     this.store = store;
+    this.faults = faults;
     this.clock = clock;
     this.agentId = agentId;
   }
@@ -43,9 +45,9 @@ final class Claims {
     byte[] claim =
         Json.MAPPER.writeValueAsBytes(
             Map.of("agent", hostName(), "agent_id", agentId, "at", clock.instant().toString()));
-    CrashPoint.at("claiming");
+    faults.at("claiming");
     boolean claimed = store.putIfAbsent(key, claim);
-    CrashPoint.at("claim");
+    faults.at("claim");
     if (claimed) {
       return true;
     }

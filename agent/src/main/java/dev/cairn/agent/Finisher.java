@@ -1,6 +1,6 @@
 package dev.cairn.agent;
 
-import dev.cairn.CrashPoint;
+import dev.cairn.Faults;
 import dev.cairn.metrics.Metrics;
 import dev.cairn.model.RunState;
 import dev.cairn.plan.RunPlan;
@@ -16,6 +16,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Finisher {
   private static final Logger log = LoggerFactory.getLogger(Finisher.class);
+  private final Metrics metrics;
+  private final Faults faults;
   private final Plans plans;
   private final RunPublisher publisher;
   private final RunBook book;
@@ -24,7 +26,15 @@ final class Finisher {
   /**
    * @param publisher versioning of outputs, or null to end runs without a results commit
    */
-  Finisher(Plans plans, RunPublisher publisher, RunBook book, Clock clock) {
+  Finisher(
+      Plans plans,
+      RunPublisher publisher,
+      RunBook book,
+      Clock clock,
+      Metrics metrics,
+      Faults faults) {
+    this.metrics = metrics;
+    this.faults = faults;
     this.plans = plans;
     this.publisher = publisher;
     this.book = book;
@@ -43,7 +53,7 @@ final class Finisher {
       run.message = "collecting outputs";
       Outcome.collect(run, plan);
       Outcome.decide(run, plan.config().gateRule());
-      CrashPoint.at("collect");
+      faults.at("collect");
       book.save(run);
     }
     if (run.state == RunState.COLLECTING) {
@@ -51,18 +61,18 @@ final class Finisher {
       run.message = "publishing outputs";
       run.finishedAt = clock.instant().toString();
       book.save(run);
-      CrashPoint.at("publishing");
+      faults.at("publishing");
     }
     if (publisher != null && run.resultsCommit == null) {
       long publishing = System.nanoTime();
-      double uploaded = Metrics.uploadedBytes();
+      double uploaded = metrics.uploadedBytes();
       try {
         run.resultsCommit = publisher.publish(run.snapshot(plan.config()));
-        Metrics.published(publishing, uploaded, true);
-        CrashPoint.at("published");
+        metrics.published(publishing, uploaded, true);
+        faults.at("published");
         book.save(run);
       } catch (Exception e) {
-        Metrics.published(publishing, uploaded, false);
+        metrics.published(publishing, uploaded, false);
         if (e instanceof InterruptedException) {
           Thread.currentThread().interrupt();
         }
@@ -75,7 +85,7 @@ final class Finisher {
     run.state = run.outcome;
     run.message = run.outcomeMessage;
     book.save(run);
-    CrashPoint.at("finished");
+    faults.at("finished");
     log.info(
         "run {} {}: {}{}",
         run.runId,

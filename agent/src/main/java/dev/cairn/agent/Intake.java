@@ -1,7 +1,7 @@
 package dev.cairn.agent;
 
 import dev.cairn.CairnException;
-import dev.cairn.CrashPoint;
+import dev.cairn.Faults;
 import dev.cairn.LogBudget;
 import dev.cairn.Untrusted;
 import dev.cairn.config.AgentSettings;
@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Intake {
   private static final Logger log = LoggerFactory.getLogger(Intake.class);
+  private final Metrics metrics;
+  private final Faults faults;
   private final AgentSettings settings;
   private final ObjectStore store;
   private final RequestPoller poller;
@@ -70,7 +72,9 @@ final class Intake {
     }
     this.book = book;
     this.storeOutage = storeOutage;
-    this.claims = new Claims(store, clock, AgentIdentity.load(settings.stateDir()));
+    this.metrics = parts.metrics();
+    this.faults = parts.faults();
+    this.claims = new Claims(store, clock, AgentIdentity.load(settings.stateDir()), faults);
     this.seedEtagFile = settings.stateDir().resolve("seed-etag");
     if (Files.exists(seedEtagFile)) {
       this.seedEtag = Files.readString(seedEtagFile).strip();
@@ -84,7 +88,7 @@ final class Intake {
       Set<String> known = book.all().stream().map(r -> r.queueKey).collect(Collectors.toSet());
       found = new ArrayList<>(poller.poll(k -> known.contains(k) || foreign.contains(k)));
       storeOutage.recovered(log);
-      Metrics.polled();
+      metrics.polled();
       saveMarker();
     } catch (IOException e) {
       storeOutage.failed(log, e);
@@ -92,7 +96,7 @@ final class Intake {
     }
     seed().ifPresent(found::add);
     for (RequestPoller.Found f : found) {
-      Metrics.progressed();
+      metrics.progressed();
       // one bad request must not stop the loop: each has its own error boundary
       try {
         Run onRecord = book.runs(RunPlan.key(f.request().commit(), f.request().attemptOrFirst()));
@@ -130,7 +134,7 @@ final class Intake {
         }
         Run run = receive(f);
         book.add(run);
-        CrashPoint.at("run-record");
+        faults.at("run-record");
         if (received.allow()) {
           log.info(
               "run {} received: commit {} on {} (attempt {})",

@@ -1,7 +1,7 @@
 package dev.cairn.agent;
 
 import dev.cairn.CairnException;
-import dev.cairn.CrashPoint;
+import dev.cairn.Faults;
 import dev.cairn.LogBudget;
 import dev.cairn.Untrusted;
 import dev.cairn.config.ConfigError;
@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Preparation {
   private static final Logger log = LoggerFactory.getLogger(Preparation.class);
+  private final Faults faults;
   private final Plans plans;
   private final RequestCheck check;
   private final RunBook book;
@@ -34,7 +35,8 @@ final class Preparation {
   /**
    * @param check provenance check, or null to accept every request
    */
-  Preparation(Plans plans, RequestCheck check, RunBook book, Clock clock) {
+  Preparation(Plans plans, RequestCheck check, RunBook book, Clock clock, Faults faults) {
+    this.faults = faults;
     this.plans = plans;
     this.check = check;
     this.book = book;
@@ -98,7 +100,7 @@ final class Preparation {
       return;
     }
     RunPlan plan = plans.of(run, cfg);
-    CrashPoint.at("plan");
+    faults.at("plan");
     try {
       for (JobSpec spec : plan.jobs()) {
         plans.writeScript(run, spec);
@@ -110,7 +112,7 @@ final class Preparation {
       reject(run, "cannot render the batch scripts: " + e.getMessage());
       return;
     }
-    CrashPoint.at("render");
+    faults.at("render");
     run.scheduler = cfg.scheduler();
     for (JobSpec spec : plan.jobs()) {
       JobRun job = new JobRun();

@@ -1,6 +1,6 @@
 package dev.cairn.agent;
 
-import dev.cairn.CrashPoint;
+import dev.cairn.Faults;
 import dev.cairn.collect.JobExit;
 import dev.cairn.metrics.Metrics;
 import dev.cairn.model.Attempt;
@@ -27,12 +27,22 @@ import org.slf4j.LoggerFactory;
  */
 final class RetryPolicy {
   private static final Logger log = LoggerFactory.getLogger(RetryPolicy.class);
+  private final Metrics metrics;
+  private final Faults faults;
   private final Plans plans;
   private final Schedulers schedulers;
   private final RunBook book;
   private final Stages stages;
 
-  RetryPolicy(Plans plans, Schedulers schedulers, RunBook book, Stages stages) {
+  RetryPolicy(
+      Plans plans,
+      Schedulers schedulers,
+      RunBook book,
+      Stages stages,
+      Metrics metrics,
+      Faults faults) {
+    this.metrics = metrics;
+    this.faults = faults;
     this.plans = plans;
     this.schedulers = schedulers;
     this.book = book;
@@ -78,7 +88,7 @@ final class RetryPolicy {
       }
     }
     if (changed) {
-      CrashPoint.at("job-status");
+      faults.at("job-status");
       run.message = progress(run);
       book.save(run);
     }
@@ -99,7 +109,7 @@ final class RetryPolicy {
             status.exitCode(),
             status.elapsedSeconds()));
     job.attempt++;
-    Metrics.resubmitted(job.scheduler, JobState.REQUEUED.name());
+    metrics.resubmitted(job.scheduler, JobState.REQUEUED.name());
     int max = plans.of(run).config().maxAttempts();
     log.info(
         "run {}: {} job {} was requeued by the scheduler; attempt {} of {} resumes from its"
@@ -129,7 +139,7 @@ final class RetryPolicy {
   }
 
   private void ended(Run run, JobRun job, JobStatus status) throws InterruptedException {
-    Metrics.jobEnded(job.scheduler, status.state().name());
+    metrics.jobEnded(job.scheduler, status.state().name());
     job.history.add(
         new Attempt(
             job.attempt,
@@ -165,7 +175,7 @@ final class RetryPolicy {
           status.reason() == null ? "" : " (" + status.reason() + ")",
           job.attempt + 1,
           max);
-      Metrics.resubmitted(job.scheduler, status.state().name());
+      metrics.resubmitted(job.scheduler, status.state().name());
       job.attempt++;
       job.schedulerId = null;
       job.state = JobState.NEW;

@@ -1,6 +1,6 @@
 package dev.cairn.agent;
 
-import dev.cairn.CrashPoint;
+import dev.cairn.Faults;
 import dev.cairn.Json;
 import dev.cairn.metrics.Metrics;
 import dev.cairn.model.RunStatus;
@@ -17,11 +17,16 @@ import org.slf4j.LoggerFactory;
  */
 final class StatusWriter {
   private static final Logger log = LoggerFactory.getLogger(StatusWriter.class);
+  private final Metrics metrics;
+  private final Faults faults;
   private final ObjectStore store;
   private final RunBook book;
   private final Outage storeOutage;
 
-  StatusWriter(ObjectStore store, RunBook book, Outage storeOutage) {
+  StatusWriter(
+      ObjectStore store, RunBook book, Outage storeOutage, Metrics metrics, Faults faults) {
+    this.metrics = metrics;
+    this.faults = faults;
     this.store = store;
     this.book = book;
     this.storeOutage = storeOutage;
@@ -32,12 +37,12 @@ final class StatusWriter {
       if (!run.statusPending) {
         continue;
       }
-      Metrics.progressed();
+      metrics.progressed();
       try {
         RunStatus status = RunStatus.of(run.snapshot(null));
-        CrashPoint.at("status-write");
+        faults.at("status-write");
         store.put(StoreKeys.statusKey(run.commit()), Json.MAPPER.writeValueAsBytes(status));
-        CrashPoint.at("status-written");
+        faults.at("status-written");
         run.statusPending = false;
         book.persist(run);
         storeOutage.recovered(log);

@@ -1,7 +1,7 @@
 package dev.cairn.agent;
 
 import dev.cairn.CairnException;
-import dev.cairn.CrashPoint;
+import dev.cairn.Faults;
 import dev.cairn.metrics.Metrics;
 import dev.cairn.model.Attempt;
 import dev.cairn.model.JobState;
@@ -24,13 +24,23 @@ import org.slf4j.LoggerFactory;
  */
 final class Submitter {
   private static final Logger log = LoggerFactory.getLogger(Submitter.class);
+  private final Metrics metrics;
+  private final Faults faults;
   private final Plans plans;
   private final Schedulers schedulers;
   private final RunBook book;
   private final ArraySubmitter arrays;
   private final Stages stages;
 
-  Submitter(Plans plans, Schedulers schedulers, RunBook book, Stages stages) {
+  Submitter(
+      Plans plans,
+      Schedulers schedulers,
+      RunBook book,
+      Stages stages,
+      Metrics metrics,
+      Faults faults) {
+    this.metrics = metrics;
+    this.faults = faults;
     this.plans = plans;
     this.schedulers = schedulers;
     this.book = book;
@@ -87,11 +97,11 @@ final class Submitter {
       Files.createDirectories(spec.errFile().getParent());
       Files.createDirectories(spec.outputDir());
       Files.createDirectories(spec.checkpointDir());
-      CrashPoint.at("submit");
+      faults.at("submit");
       String id = scheduler.submit(submission(spec, null));
-      CrashPoint.at("submitted");
+      faults.at("submitted");
       job.submitted(id);
-      Metrics.attempt(job.scheduler);
+      metrics.attempt(job.scheduler);
       run.message = "jobs submitted to " + job.scheduler;
       book.save(run);
       log.info(

@@ -16,13 +16,15 @@ import java.util.TreeMap;
  * received each request), never the writer's {@code submitted_at}.
  */
 final class Telemetry {
+  private final Metrics metrics;
   private final RunBook book;
 
   /** Runs already counted as ended, including those that had ended before a restart. */
   private final Set<String> ended = new HashSet<>();
 
-  Telemetry(RunBook book) {
+  Telemetry(RunBook book, Metrics metrics) {
     this.book = book;
+    this.metrics = metrics;
     Run last = null;
     Instant lastAt = null;
     for (Run r : book.all()) {
@@ -38,7 +40,7 @@ final class Telemetry {
     }
     if (last != null) {
       // the last result survives a restart: alerts on it must not reset
-      Metrics.lastRun(last.state.name(), lastAt);
+      metrics.lastRun(last.state.name(), lastAt);
     }
   }
 
@@ -59,12 +61,12 @@ final class Telemetry {
         oldest = submitted;
       }
       if (run.state.isTerminal() && ended.add(run.runId)) {
-        Metrics.runFinished(run.state.name(), submitted);
+        metrics.runFinished(run.state.name(), submitted);
       }
     }
-    Metrics.runs(runs, jobs);
-    Metrics.oldestUnhandled(oldest);
-    Metrics.tick(startedNanos);
+    metrics.runs(runs, jobs);
+    metrics.oldestUnhandled(oldest);
+    metrics.tick(startedNanos);
   }
 
   /** When this agent received the run (its own clock), or null for a record without the time. */

@@ -1,5 +1,6 @@
 package dev.cairn.bench;
 
+import dev.cairn.Faults;
 import dev.cairn.agent.Agent;
 import dev.cairn.agent.AgentParts;
 import dev.cairn.agent.JobRun;
@@ -7,6 +8,7 @@ import dev.cairn.agent.Run;
 import dev.cairn.config.AgentSettings;
 import dev.cairn.config.ExperimentConfig;
 import dev.cairn.metrics.Health;
+import dev.cairn.metrics.PrometheusMetrics;
 import dev.cairn.metrics.StatusServer;
 import dev.cairn.metrics.Webhook;
 import dev.cairn.model.RunRequest;
@@ -90,14 +92,16 @@ final class BenchAgent implements AutoCloseable {
           return r;
         };
     schedulers = new Schedulers(settings, Clock.systemUTC(), timing);
+    PrometheusMetrics metrics = new PrometheusMetrics(Clock.systemUTC());
     agent =
         new Agent(
             AgentParts.of(
-                settings,
-                store,
-                schedulers,
-                new ScriptRenderer(TemplateSet.bundled(), new Site("", "", "", "bench")),
-                Clock.systemUTC()));
+                    settings,
+                    store,
+                    schedulers,
+                    new ScriptRenderer(TemplateSet.bundled(), new Site("", "", "", "bench")),
+                    Clock.systemUTC())
+                .withInstruments(metrics, Faults.NONE));
     // as if it had been idle for long: the wait already at its longest
     while (agent.nextInterval(false).toSeconds() < pollMax) {
       // doubling
@@ -106,8 +110,10 @@ final class BenchAgent implements AutoCloseable {
         webhook
             ? StatusServer.start(
                 "127.0.0.1:0",
-                new Health(Duration.ofHours(1), Duration.ZERO, Duration.ofSeconds(5), Map.of()),
-                new Webhook(TOKEN, agent::wake))
+                metrics,
+                new Health(
+                    metrics, Duration.ofHours(1), Duration.ZERO, Duration.ofSeconds(5), Map.of()),
+                new Webhook(TOKEN, agent::wake, metrics))
             : null;
     loop =
         new Thread(

@@ -1,6 +1,5 @@
 package dev.cairn.cli;
 
-import dev.cairn.CrashPoint;
 import java.time.Duration;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +27,6 @@ final class StopOnShutdown implements AutoCloseable {
             () -> {
               Main.shuttingDown = true;
               askToStop.run();
-              CrashPoint.stopAsked();
               try {
                 daemon.join(grace.toMillis());
                 if (daemon.isAlive()) {

@@ -1,6 +1,7 @@
 package dev.cairn.cli;
 
 import dev.cairn.CairnException;
+import dev.cairn.Faults;
 import dev.cairn.agent.Agent;
 import dev.cairn.agent.AgentParts;
 import dev.cairn.agent.RunObserver;
@@ -12,6 +13,7 @@ import dev.cairn.git.GitPublisher;
 import dev.cairn.metrics.Health;
 import dev.cairn.metrics.MeteredCommandRunner;
 import dev.cairn.metrics.MeteredObjectStore;
+import dev.cairn.metrics.PrometheusMetrics;
 import dev.cairn.metrics.StatusServer;
 import dev.cairn.metrics.Webhook;
 import dev.cairn.model.RunRecord;
@@ -55,6 +57,12 @@ final class Wiring implements AutoCloseable {
   final ScriptRenderer renderer;
   final Agent agent;
 
+  /** What this agent measures: its own registry, served at /metrics. */
+  private final PrometheusMetrics metrics;
+
+  /** The crash tests' switch, read from the environment once; marks nothing otherwise. */
+  private final Faults faults;
+
   /** The store without metrics, for the readiness check. */
   private final ObjectStore plainStore;
 
@@ -71,9 +79,12 @@ final class Wiring implements AutoCloseable {
     }
     Files.createDirectories(settings.stateDir());
     this.plainStore = openStore(settings);
-    this.store = new MeteredObjectStore(plainStore);
+    this.metrics = new PrometheusMetrics(clock);
+    this.faults = Faults.fromEnvironment(System.getenv());
+    this.store = new MeteredObjectStore(plainStore, metrics);
     this.schedulers =
-        new Schedulers(settings, clock, new MeteredCommandRunner(new ExecCommandRunner()));
+        new Schedulers(
+            settings, clock, new MeteredCommandRunner(new ExecCommandRunner(), metrics), faults);
     this.renderer = renderer(settings);
     RequestCheck check = null;
     CommitRenderers commitRenderers = null;
@@ -97,7 +108,7 @@ final class Wiring implements AutoCloseable {
               System.getenv());
       this.clone = GitClone.open(settings.repoDir(), settings.repoRemote(), gitAuth);
       GitPublisher git =
-          new GitPublisher(clone, settings.gitAuthorName(), settings.gitAuthorEmail());
+          new GitPublisher(clone, settings.gitAuthorName(), settings.gitAuthorEmail(), faults);
       for (String branch : git.pendingBranches()) {
         try {
           git.pushAll(branch)
@@ -115,7 +126,8 @@ final class Wiring implements AutoCloseable {
               settings.resultsBranch(),
               Version.get(),
               renderer.templates().hashes(),
-              clone);
+              clone,
+              faults);
       RepoMirror mirror = new RepoMirror(clone);
       reports = mirror::readFolder;
       seeds = new SeedResolver(mirror, settings.allowedBranches(), clock);
@@ -127,11 +139,19 @@ final class Wiring implements AutoCloseable {
       }
     }
     this.notifier =
-        Notifier.open(settings.gitlab(), settings.stateDir(), System.getenv(), reports, clock);
+        Notifier.open(
+            settings.gitlab(),
+            settings.stateDir(),
+            System.getenv(),
+            reports,
+            clock,
+            metrics,
+            faults);
     AgentParts parts =
         AgentParts.of(settings, store, schedulers, renderer, clock)
             .withGit(check, publisher, seeds)
-            .withCommitRenderers(commitRenderers);
+            .withCommitRenderers(commitRenderers)
+            .withInstruments(metrics, faults);
     this.agent = new Agent(notifier == null ? parts : parts.withObserver(observer(notifier)));
     if (notifier != null) {
       notifier.start();
@@ -191,6 +211,7 @@ final class Wiring implements AutoCloseable {
     Duration live = settings.pollMax().multipliedBy(3);
     Health health =
         new Health(
+            metrics,
             live.compareTo(Duration.ofSeconds(30)) < 0 ? Duration.ofSeconds(30) : live,
             Duration.ofSeconds(5),
             Duration.ofSeconds(10),
@@ -198,8 +219,8 @@ final class Wiring implements AutoCloseable {
     Webhook webhook =
         settings.webhookTokenFile() == null
             ? null
-            : new Webhook(webhookToken(settings.webhookTokenFile()), agent::wake);
-    StatusServer server = StatusServer.start(settings.httpAddress(), health, webhook);
+            : new Webhook(webhookToken(settings.webhookTokenFile()), agent::wake, metrics);
+    StatusServer server = StatusServer.start(settings.httpAddress(), metrics, health, webhook);
     LOG.info(
         "serving /metrics, /healthz and /readyz{} on http://{}:{}",
         webhook == null ? "" : " and POST " + Webhook.PATH,

@@ -22,7 +22,6 @@ public final class ModelCatalogue {
   /** Where the catalogue lives in the project (and, under {@code cairn/}, in the jar). */
   public static final String SOURCE = "examples/terratorch/models.csv";
 
-  private static ModelCatalogue bundled;
   private final Map<String, Model> models;
 
   /**
@@ -59,16 +58,22 @@ public final class ModelCatalogue {
   }
 
   /** The catalogue bundled with the agent. */
-  public static synchronized ModelCatalogue bundled() {
-    if (bundled == null) {
+  public static ModelCatalogue bundled() {
+    return Holder.BUNDLED;
+  }
+
+  /** The bundled catalogue, read once, when first asked for. */
+  private static final class Holder {
+    static final ModelCatalogue BUNDLED = read();
+
+    private static ModelCatalogue read() {
       try {
-        bundled = parse(Files.readString(Bundled.path(SOURCE), StandardCharsets.UTF_8), SOURCE);
+        return parse(Files.readString(Bundled.path(SOURCE), StandardCharsets.UTF_8), SOURCE);
       } catch (IOException e) {
         throw new CairnException(
             "cannot read the model catalogue " + SOURCE + ": " + e.getMessage());
       }
     }
-    return bundled;
   }
 
   /** Parses the CSV text; every row is checked so that a bad entry fails early and by name. */

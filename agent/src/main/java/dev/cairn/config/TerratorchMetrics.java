@@ -32,7 +32,6 @@ public final class TerratorchMetrics {
   /** Per-class values TerraTorch 1.1 logs for a segmentation task, named after the class. */
   private static final Pattern PER_CLASS = Pattern.compile("(IoU|Class_Accuracy)_[A-Za-z0-9_.-]+");
 
-  private static TerratorchMetrics bundled;
   private final List<Metric> metrics;
 
   /**
@@ -56,16 +55,22 @@ public final class TerratorchMetrics {
     this.metrics = metrics;
   }
 
-  public static synchronized TerratorchMetrics bundled() {
-    if (bundled == null) {
+  public static TerratorchMetrics bundled() {
+    return Holder.BUNDLED;
+  }
+
+  /** The bundled names, read once, when first asked for. */
+  private static final class Holder {
+    static final TerratorchMetrics BUNDLED = read();
+
+    private static TerratorchMetrics read() {
       try {
-        bundled = parse(Files.readString(Bundled.path(SOURCE), StandardCharsets.UTF_8), SOURCE);
+        return parse(Files.readString(Bundled.path(SOURCE), StandardCharsets.UTF_8), SOURCE);
       } catch (IOException e) {
         throw new CairnException(
             "cannot read TerraTorch's metric names " + SOURCE + ": " + e.getMessage());
       }
     }
-    return bundled;
   }
 
   static TerratorchMetrics parse(String text, String origin) {

@@ -1,7 +1,7 @@
 package dev.cairn.git;
 
 import dev.cairn.CairnException;
-import dev.cairn.CrashPoint;
+import dev.cairn.Faults;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -54,6 +54,7 @@ public final class GitPublisher {
   private final String authorName;
   private final String authorEmail;
   private final GitPush push;
+  private final Faults faults;
 
   /** A publisher committing as "Cairn agent &lt;cairn@localhost&gt;". */
   public GitPublisher(GitClone clone) {
@@ -61,14 +62,25 @@ public final class GitPublisher {
   }
 
   public GitPublisher(GitClone clone, String authorName, String authorEmail) {
-    this(clone, authorName, authorEmail, attempt -> {});
+    this(clone, authorName, authorEmail, Faults.NONE);
+  }
+
+  /** As above, marking its steps in {@code faults} for the crash tests. */
+  public GitPublisher(GitClone clone, String authorName, String authorEmail, Faults faults) {
+    this(clone, authorName, authorEmail, attempt -> {}, faults);
   }
 
   GitPublisher(GitClone clone, String authorName, String authorEmail, BeforePush beforePush) {
+    this(clone, authorName, authorEmail, beforePush, Faults.NONE);
+  }
+
+  private GitPublisher(
+      GitClone clone, String authorName, String authorEmail, BeforePush beforePush, Faults faults) {
     this.clone = clone;
+    this.faults = faults;
     this.authorName = authorName;
     this.authorEmail = authorEmail;
-    this.push = new GitPush(clone, beforePush, b -> rebasePending(b, clone.remoteHead(b)));
+    this.push = new GitPush(clone, beforePush, b -> rebasePending(b, clone.remoteHead(b)), faults);
   }
 
   /**
@@ -125,7 +137,7 @@ public final class GitPublisher {
         ObjectId commit = insertCommit(inserter, tree.write(inserter), base, message, null);
         setPending(branch, commit);
         LOG.info("committed results {} for {}", commit.name(), dir);
-        CrashPoint.at("results-commit");
+        faults.at("results-commit");
       }
       return push.pushPending(branch);
     } catch (IOException e) {

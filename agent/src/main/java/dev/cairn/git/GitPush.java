@@ -1,7 +1,7 @@
 package dev.cairn.git;
 
 import dev.cairn.CairnException;
-import dev.cairn.CrashPoint;
+import dev.cairn.Faults;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,10 +39,12 @@ final class GitPush {
   private final GitPublisher.BeforePush beforePush;
   private final Rebase rebase;
   private final RemoteLocks locks;
+  private final Faults faults;
   private volatile boolean pushOptions = true;
 
-  GitPush(GitClone clone, GitPublisher.BeforePush beforePush, Rebase rebase) {
+  GitPush(GitClone clone, GitPublisher.BeforePush beforePush, Rebase rebase, Faults faults) {
     this.clone = clone;
+    this.faults = faults;
     this.beforePush = beforePush;
     this.rebase = rebase;
     this.locks = new RemoteLocks(clone.dir(), clone.remoteUrl());
@@ -57,7 +59,7 @@ final class GitPush {
         return clone.remoteHead(branch).name();
       }
       ObjectId tip = pending.getObjectId();
-      CrashPoint.at("push");
+      faults.at("push");
       List<RemoteRefUpdate> rejected;
       locks.pushBegins();
       boolean pushed = false;
@@ -68,7 +70,7 @@ final class GitPush {
         locks.pushEnded(pushed);
       }
       if (pushed) {
-        CrashPoint.at("pushed");
+        faults.at("pushed");
         clone.setRef(GitClone.TRACKING + branch, tip);
         RefUpdate delete = clone.repository().updateRef(GitPublisher.PENDING + branch);
         delete.setExpectedOldObjectId(tip);

@@ -27,11 +27,12 @@ public final class Health implements AutoCloseable {
   /** An HTTP status and its JSON body. */
   public record Answer(int status, String json) {}
 
+  private final PrometheusMetrics metrics;
   private final Duration liveFor;
   private final Duration cacheFor;
   private final Duration timeout;
   private final Map<String, Check> checks;
-  private final double started = Metrics.now();
+  private final double started;
   private final Map<String, Cached> cache = new ConcurrentHashMap<>();
   private final ExecutorService executor =
       Executors.newCachedThreadPool(
@@ -44,10 +45,18 @@ public final class Health implements AutoCloseable {
   private record Cached(CompletableFuture<String> answer, long at) {}
 
   /**
+   * @param metrics the agent's, which say when its loop last passed
    * @param liveFor how long after the last pass of the loop the agent still counts as live
    * @param checks readiness checks by name ({@code store}, {@code git}), in the order shown
    */
-  public Health(Duration liveFor, Duration cacheFor, Duration timeout, Map<String, Check> checks) {
+  public Health(
+      PrometheusMetrics metrics,
+      Duration liveFor,
+      Duration cacheFor,
+      Duration timeout,
+      Map<String, Check> checks) {
+    this.metrics = metrics;
+    this.started = metrics.now();
     this.liveFor = liveFor;
     this.cacheFor = cacheFor;
     this.timeout = timeout;
@@ -55,8 +64,8 @@ public final class Health implements AutoCloseable {
   }
 
   public Answer live() {
-    double now = Metrics.now();
-    double last = Math.max(Metrics.lastTick, Metrics.lastProgress);
+    double now = metrics.now();
+    double last = metrics.lastPass();
     double ago = now - (last == 0 ? started : last);
     boolean ok = ago <= liveFor.toSeconds();
     Map<String, Object> body = new LinkedHashMap<>();
@@ -85,10 +94,8 @@ public final class Health implements AutoCloseable {
       ok &= problem == null;
       results.put(e.getKey(), result(problem));
     }
-    String scheduler =
-        Metrics.schedulerProblems.isEmpty()
-            ? null
-            : String.join("; ", new java.util.TreeMap<>(Metrics.schedulerProblems).values());
+    Map<String, String> failed = metrics.schedulerProblems();
+    String scheduler = failed.isEmpty() ? null : String.join("; ", failed.values());
     ok &= scheduler == null;
     results.put("scheduler", result(scheduler));
     Map<String, Object> body = new LinkedHashMap<>();

@@ -12,9 +12,11 @@ import java.util.List;
  */
 public final class MeteredCommandRunner implements CommandRunner {
   private final CommandRunner runner;
+  private final Metrics metrics;
 
-  public MeteredCommandRunner(CommandRunner runner) {
+  public MeteredCommandRunner(CommandRunner runner, Metrics metrics) {
     this.runner = runner;
+    this.metrics = metrics;
   }
 
   @Override
@@ -30,8 +32,7 @@ public final class MeteredCommandRunner implements CommandRunner {
       outcome = result.ok() ? "ok" : result.exitCode() == 124 ? "timeout" : "exit_nonzero";
       return result;
     } finally {
-      Metrics.COMMANDS.labelValues(name, outcome).inc();
-      Metrics.COMMAND_SECONDS.labelValues(name).observe(Metrics.seconds(start));
+      metrics.command(name, outcome, start);
     }
   }
 }

@@ -14,8 +14,11 @@ import java.util.Optional;
  * bytes that go up and down; the calls themselves go to the store it wraps.
  */
 public final class MeteredObjectStore extends ForwardingObjectStore {
-  public MeteredObjectStore(ObjectStore store) {
+  private final Metrics metrics;
+
+  public MeteredObjectStore(ObjectStore store, Metrics metrics) {
     super(store);
+    this.metrics = metrics;
   }
 
   /** One store call that returns a value or throws. */
@@ -23,7 +26,7 @@ public final class MeteredObjectStore extends ForwardingObjectStore {
     T call() throws IOException;
   }
 
-  private static <T> T timed(String operation, Call<T> call) throws IOException {
+  private <T> T timed(String operation, Call<T> call) throws IOException {
     long start = System.nanoTime();
     String outcome = "error";
     try {
@@ -34,18 +37,17 @@ public final class MeteredObjectStore extends ForwardingObjectStore {
       outcome = "unsupported";
       throw e;
     } finally {
-      Metrics.STORE_CALLS.labelValues(operation, outcome).inc();
-      Metrics.STORE_SECONDS.labelValues(operation).observe(Metrics.seconds(start));
+      metrics.storeCall(operation, outcome, start);
     }
   }
 
-  private static void bytes(String direction, long n) {
-    Metrics.STORE_BYTES.labelValues(direction).inc(n);
+  private void bytes(String direction, long n) {
+    metrics.storeBytes(direction, n);
   }
 
   /** A timed read whose object, when there is one, counts as downloaded bytes. */
-  private static Optional<StoredObject> download(
-      String operation, Call<Optional<StoredObject>> call) throws IOException {
+  private Optional<StoredObject> download(String operation, Call<Optional<StoredObject>> call)
+      throws IOException {
     Optional<StoredObject> o = timed(operation, call);
     o.ifPresent(v -> bytes("download", v.content().length));
     return o;

@@ -14,8 +14,8 @@ import java.util.function.Supplier;
 
 /**
  * The agent's HTTP endpoint ({@code CAIRN_HTTP_ADDRESS}): {@code /metrics} in Prometheus's format
- * (the Prometheus client's own handler), {@code /healthz} and {@code /readyz}; with a {@link
- * Webhook}, also {@code POST /hooks/poll}.
+ * (the Prometheus client's own handler, on the registry of the agent's metrics it is given), {@code
+ * /healthz} and {@code /readyz}; with a {@link Webhook}, also {@code POST /hooks/poll}.
  */
 public final class StatusServer implements AutoCloseable {
   private final HttpServer server;
@@ -31,15 +31,16 @@ public final class StatusServer implements AutoCloseable {
    *
    * @throws CairnException when the address is taken or not one of this machine's
    */
-  public static StatusServer start(String address, Health health) {
-    return start(address, health, null);
+  public static StatusServer start(String address, PrometheusMetrics metrics, Health health) {
+    return start(address, metrics, health, null);
   }
 
   /**
-   * {@link #start(String, Health)} with the webhook on {@link Webhook#PATH} where {@code webhook}
-   * is not null.
+   * {@link #start(String, PrometheusMetrics, Health)} with the webhook on {@link Webhook#PATH}
+   * where {@code webhook} is not null.
    */
-  public static StatusServer start(String address, Health health, Webhook webhook) {
+  public static StatusServer start(
+      String address, PrometheusMetrics metrics, Health health, Webhook webhook) {
     int colon = address.lastIndexOf(':');
     String host = address.substring(0, colon).replace("[", "").replace("]", "");
     int port = Integer.parseInt(address.substring(colon + 1));
@@ -65,7 +66,7 @@ public final class StatusServer implements AutoCloseable {
               return t;
             });
     server.setExecutor(executor);
-    server.createContext("/metrics", new MetricsHandler(Metrics.REGISTRY));
+    server.createContext("/metrics", new MetricsHandler(metrics.registry()));
     server.createContext("/healthz", e -> reply(e, health::live));
     server.createContext("/readyz", e -> reply(e, health::ready));
     if (webhook != null) {

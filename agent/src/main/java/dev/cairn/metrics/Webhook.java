@@ -30,17 +30,20 @@ public final class Webhook implements HttpHandler {
 
   private final byte[] tokenDigest;
   private final Runnable wake;
+  private final Metrics metrics;
 
   /**
    * @param token the secret GitLab sends in {@code X-Gitlab-Token}; must not be blank
    * @param wake what makes the loop poll at once
+   * @param metrics where accepted and refused calls are counted
    */
-  public Webhook(String token, Runnable wake) {
+  public Webhook(String token, Runnable wake, Metrics metrics) {
     if (token == null || token.isBlank()) {
       throw new IllegalArgumentException("the webhook token is empty");
     }
     this.tokenDigest = sha256(token.strip());
     this.wake = wake;
+    this.metrics = metrics;
   }
 
   @Override
@@ -57,12 +60,12 @@ public final class Webhook implements HttpHandler {
             "webhook from {} refused: missing or wrong {} header",
             exchange.getRemoteAddress().getAddress().getHostAddress(),
             HEADER);
-        Metrics.webhookCalled(false);
+        metrics.webhookCalled(false);
         reply(exchange, 401, "{\"error\":\"missing or wrong " + HEADER + "\"}");
         return;
       }
       wake.run();
-      Metrics.webhookCalled(true);
+      metrics.webhookCalled(true);
       LOG.debug("webhook: polling now");
       reply(exchange, 202, "{\"poll\":\"now\"}");
     }

@@ -1,6 +1,6 @@
 package dev.cairn.notify;
 
-import dev.cairn.CrashPoint;
+import dev.cairn.Faults;
 import dev.cairn.metrics.Metrics;
 import dev.cairn.model.StoreKeys;
 import java.io.IOException;
@@ -23,6 +23,8 @@ final class Courier {
   private final Outbox outbox;
   private final boolean taskStatuses;
   private final Links links;
+  private final Metrics metrics;
+  private final Faults faults;
 
   /**
    * @param webhook null when off
@@ -34,7 +36,11 @@ final class Courier {
       ReportSource reports,
       Outbox outbox,
       boolean taskStatuses,
-      Links links) {
+      Links links,
+      Metrics metrics,
+      Faults faults) {
+    this.metrics = metrics;
+    this.faults = faults;
     this.gitlab = gitlab;
     this.webhook = webhook;
     this.reports = reports;
@@ -82,7 +88,7 @@ final class Courier {
       if (webhook != null) {
         try {
           webhook.post(want, links.report(want));
-          Metrics.gitlabPosted("webhook");
+          metrics.gitlabPosted("webhook");
         } catch (IOException ex) {
           throw Failure.of("webhook", ex);
         }
@@ -102,7 +108,7 @@ final class Courier {
     Map<String, String> shownTasks = new LinkedHashMap<>(sameAttempt ? shown.tasks() : Map.of());
     if (!sameAttempt || !want.state().equals(shown.state())) {
       if (want.isFinal()) {
-        CrashPoint.at("gitlab-final-status");
+        faults.at("gitlab-final-status");
       }
       postStatus(want, want.state(), NAME, want.description());
       Post now = withTasks(want, shownTasks);
@@ -148,12 +154,12 @@ final class Courier {
           want.ref(),
           description,
           target != null && target.length() <= Post.DESCRIPTION_MAX ? target : null);
-      Metrics.gitlabPosted("status");
+      metrics.gitlabPosted("status");
     } catch (GitlabException ex) {
       if (ex.status() != 400) {
         throw Failure.of("status", ex);
       }
-      Metrics.gitlabFailed("status", "400");
+      metrics.gitlabFailed("status", "400");
       log.warn(
           "run {}: GitLab refused status {} of {}: {}", want.runId(), state, name, ex.getMessage());
     } catch (IOException ex) {
@@ -177,7 +183,7 @@ final class Courier {
             }
             kind = "upload";
             String url = gitlab.upload(chart.getKey(), png);
-            Metrics.gitlabPosted("upload");
+            metrics.gitlabPosted("upload");
             kind = "note";
             e = outbox.update(e, x -> x.uploaded(chart.getKey(), url));
             if (e == null) {
@@ -193,7 +199,7 @@ final class Courier {
           } else {
             gitlab.updateNote(iid, note, body);
           }
-          Metrics.gitlabPosted("note");
+          metrics.gitlabPosted("note");
         }
       }
     } catch (IOException ex) {

@@ -1,5 +1,6 @@
 package dev.cairn.notify;
 
+import dev.cairn.Faults;
 import dev.cairn.config.GitlabSettings;
 import dev.cairn.metrics.Metrics;
 import dev.cairn.model.RunRecord;
@@ -30,13 +31,15 @@ public final class Notifier implements AutoCloseable {
   private final Courier courier;
   private final Clock clock;
   private final Duration timeout;
+  private final Metrics metrics;
   private final Object wake = new Object();
   private boolean woken;
   private volatile boolean stopping;
   private Thread worker;
   private long failures;
 
-  Notifier(Outbox outbox, Courier courier, Clock clock, Duration timeout) {
+  Notifier(Outbox outbox, Courier courier, Clock clock, Duration timeout, Metrics metrics) {
+    this.metrics = metrics;
     this.outbox = outbox;
     this.courier = courier;
     this.clock = clock;
@@ -57,7 +60,23 @@ public final class Notifier implements AutoCloseable {
       ReportSource reports,
       Clock clock)
       throws IOException {
-    return open(settings, stateDir, env, reports, clock, TIMEOUT);
+    return open(settings, stateDir, env, reports, clock, Metrics.NONE, Faults.NONE, TIMEOUT);
+  }
+
+  /**
+   * As above, counting posts and failures in {@code metrics} and marking the final status in {@code
+   * faults} for the crash tests.
+   */
+  public static Notifier open(
+      GitlabSettings settings,
+      Path stateDir,
+      Map<String, String> env,
+      ReportSource reports,
+      Clock clock,
+      Metrics metrics,
+      Faults faults)
+      throws IOException {
+    return open(settings, stateDir, env, reports, clock, metrics, faults, TIMEOUT);
   }
 
   static Notifier open(
@@ -66,6 +85,8 @@ public final class Notifier implements AutoCloseable {
       Map<String, String> env,
       ReportSource reports,
       Clock clock,
+      Metrics metrics,
+      Faults faults,
       Duration timeout)
       throws IOException {
     if (!settings.enabled() && settings.webhook() == null) {
@@ -85,8 +106,10 @@ public final class Notifier implements AutoCloseable {
         settings.webhook() == null ? null : new Webhook(http, settings.webhook(), timeout);
     Outbox outbox = new Outbox(stateDir);
     Links links = new Links(settings.url(), settings.project(), gitlab);
-    Courier courier = new Courier(gitlab, webhook, reports, outbox, settings.taskStatuses(), links);
-    return new Notifier(outbox, courier, clock, timeout);
+    Courier courier =
+        new Courier(
+            gitlab, webhook, reports, outbox, settings.taskStatuses(), links, metrics, faults);
+    return new Notifier(outbox, courier, clock, timeout, metrics);
   }
 
   /**
@@ -97,7 +120,7 @@ public final class Notifier implements AutoCloseable {
       return;
     }
     if (outbox.offer(Post.of(run), clock.millis())) {
-      Metrics.gitlabOutbox(outbox.pending());
+      metrics.gitlabOutbox(outbox.pending());
       synchronized (wake) {
         woken = true;
         wake.notifyAll();
@@ -128,7 +151,7 @@ public final class Notifier implements AutoCloseable {
         break;
       }
     }
-    Metrics.gitlabOutbox(outbox.pending());
+    metrics.gitlabOutbox(outbox.pending());
   }
 
   /** False where GitLab was unreachable: the other posts would fail the same way. */
@@ -141,7 +164,7 @@ public final class Notifier implements AutoCloseable {
           failures = 0;
         }
       } catch (Courier.Failure f) {
-        Metrics.gitlabFailed(f.kind, f.cause.reason());
+        metrics.gitlabFailed(f.kind, f.cause.reason());
         if (failures++ == 0) {
           log.warn(
               "GitLab did not take the {} of run {}: {}; runs go on, and the post is kept and"

@@ -1,6 +1,6 @@
 package dev.cairn.publish;
 
-import dev.cairn.CrashPoint;
+import dev.cairn.Faults;
 import dev.cairn.Json;
 import dev.cairn.Untrusted;
 import dev.cairn.dvc.DvcConfig;
@@ -39,6 +39,7 @@ public final class ResultsPublisher implements RunPublisher {
   static final List<String> OUTPUTS = List.of("err", "out", "predictions");
   static final String CHECKPOINTS = "checkpoints";
   static final String HASHES = ".dvc-hashes";
+  private final Faults faults;
   private final ObjectStore store;
   private final DvcConfig.Remote remote;
   private final GitPublisher git;
@@ -61,6 +62,20 @@ public final class ResultsPublisher implements RunPublisher {
       String agentVersion,
       Map<String, String> templateHashes,
       GitClone history) {
+    this(store, remote, git, branch, agentVersion, templateHashes, history, Faults.NONE);
+  }
+
+  /** As above, marking its steps in {@code faults} for the crash tests. */
+  public ResultsPublisher(
+      ObjectStore store,
+      DvcConfig.Remote remote,
+      GitPublisher git,
+      String branch,
+      String agentVersion,
+      Map<String, String> templateHashes,
+      GitClone history,
+      Faults faults) {
+    this.faults = faults;
     this.history = history;
     this.store = store;
     this.remote = remote;
@@ -96,7 +111,7 @@ public final class ResultsPublisher implements RunPublisher {
       Files.createDirectories(dir);
       DvcOutput out = writer.add(dir, staging.resolve("results"), name);
       hashes.put(name, out.md5());
-      CrashPoint.at("dvc-upload");
+      faults.at("dvc-upload");
     }
     DvcConfig.write(staging, remote.name(), remote.url(), remote.endpointUrl());
     String rel = StoreKeys.resultsDir(run.runId());

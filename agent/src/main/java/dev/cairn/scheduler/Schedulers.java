@@ -1,6 +1,7 @@
 package dev.cairn.scheduler;
 
 import dev.cairn.CairnException;
+import dev.cairn.Faults;
 import dev.cairn.config.AgentSettings;
 import dev.cairn.config.SchedulerName;
 import dev.cairn.scheduler.local.LocalScheduler;
@@ -22,12 +23,19 @@ public final class Schedulers implements AutoCloseable {
   private final AgentSettings settings;
   private final Clock clock;
   private final CommandRunner runner;
+  private final Faults faults;
   private final Map<String, Scheduler> open = new LinkedHashMap<>();
 
   public Schedulers(AgentSettings settings, Clock clock, CommandRunner runner) {
+    this(settings, clock, runner, Faults.NONE);
+  }
+
+  /** As above, handing {@code faults} to the schedulers that mark steps (the local one). */
+  public Schedulers(AgentSettings settings, Clock clock, CommandRunner runner, Faults faults) {
     this.settings = settings;
     this.clock = clock;
     this.runner = runner;
+    this.faults = faults;
   }
 
   /**
@@ -56,7 +64,8 @@ public final class Schedulers implements AutoCloseable {
                 settings.stateDir().resolve("local-scheduler"),
                 settings.localMaxJobs(),
                 clock,
-                runner);
+                runner,
+                faults);
         case SLURM -> new SlurmScheduler(runner, slurmOptions(settings));
         case LSF ->
             new LsfScheduler(

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.config.AgentSettings;
 import dev.cairn.metrics.Health;
+import dev.cairn.metrics.PrometheusMetrics;
 import dev.cairn.metrics.StatusServer;
 import dev.cairn.metrics.Webhook;
 import dev.cairn.model.StoreKeys;
@@ -57,11 +58,14 @@ class AgentWakeTest {
                 }
               },
               "agent-loop");
+      PrometheusMetrics metrics = new PrometheusMetrics(Clock.systemUTC());
       try (StatusServer server =
           StatusServer.start(
               "127.0.0.1:0",
-              new Health(Duration.ofHours(3), Duration.ZERO, Duration.ofSeconds(5), Map.of()),
-              new Webhook(TOKEN, agent::wake))) {
+              metrics,
+              new Health(
+                  metrics, Duration.ofHours(3), Duration.ZERO, Duration.ofSeconds(5), Map.of()),
+              new Webhook(TOKEN, agent::wake, metrics))) {
         loop.start();
         // the first tick found nothing; the loop now waits an hour
         await()

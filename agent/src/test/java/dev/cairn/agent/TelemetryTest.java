@@ -3,6 +3,7 @@ package dev.cairn.agent;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.metrics.Health;
+import dev.cairn.metrics.PrometheusMetrics;
 import dev.cairn.metrics.StatusServer;
 import dev.cairn.model.RunRequest;
 import dev.cairn.model.RunState;
@@ -40,13 +41,17 @@ class TelemetryTest {
     records.save(ended("b".repeat(40), RunState.FAILED, "2026-12-02T08:30:00Z"));
     records.save(ended("c".repeat(40), RunState.CANCELLED, "2026-11-30T10:00:00Z"));
 
-    new Telemetry(new RunBook(new RunRepository(tmp), Clock.systemUTC(), RunObserver.NONE));
+    PrometheusMetrics metrics = new PrometheusMetrics(Clock.systemUTC());
+    new Telemetry(
+        new RunBook(new RunRepository(tmp), Clock.systemUTC(), RunObserver.NONE), metrics);
 
     String text;
     try (StatusServer server =
         StatusServer.start(
             "127.0.0.1:0",
-            new Health(Duration.ofSeconds(30), Duration.ZERO, Duration.ofSeconds(5), Map.of()))) {
+            metrics,
+            new Health(
+                metrics, Duration.ofSeconds(30), Duration.ZERO, Duration.ofSeconds(5), Map.of()))) {
       URI uri = URI.create("http://127.0.0.1:" + server.address().getPort() + "/metrics");
       text =
           HttpClient.newHttpClient()

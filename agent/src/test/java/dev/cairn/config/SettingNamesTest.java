@@ -34,7 +34,7 @@ class SettingNamesTest {
           "CAIRN_TERRATORCH_YAML",
           // the marker the local scheduler puts in its jobs' environment to find their processes
           "CAIRN_LOCAL_JOB",
-          // test-only crash injection, read only when set (CrashPoint)
+          // test-only crash injection, read only when set (Faults.fromEnvironment)
           "CAIRN_TEST_CRASH_AT",
           "CAIRN_TEST_CRASH_SIGNAL");
 

@@ -9,6 +9,7 @@ import dev.cairn.store.ObjectStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -65,7 +66,8 @@ class MeteredBatchesTest {
   @Test
   void putFilesAndGetFilesReachTheStoreAsOneBatchEach() throws Exception {
     Batches inner = new Batches(new FileObjectStore(tmp.resolve("store")));
-    MeteredObjectStore metered = new MeteredObjectStore(inner);
+    PrometheusMetrics metrics = new PrometheusMetrics(Clock.systemUTC());
+    MeteredObjectStore metered = new MeteredObjectStore(inner, metrics);
     List<ObjectStore.FileUpload> uploads = new ArrayList<>();
     List<ObjectStore.FileDownload> downloads = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
@@ -79,6 +81,8 @@ class MeteredBatchesTest {
     List<ObjectStore.Downloaded> done = metered.getFiles(downloads);
 
     assertEquals(List.of(5), inner.putBatches);
+    // this agent's own count: five files of six bytes, each batch one call
+    assertEquals(30.0, metrics.uploadedBytes());
     assertEquals(List.of(6), inner.getBatches);
     for (int i = 0; i < 5; i++) {
       assertEquals("file " + i, Files.readString(tmp.resolve("back/f" + i)));

@@ -8,13 +8,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.Json;
 import dev.cairn.scheduler.CommandRunner;
 import dev.cairn.store.FileObjectStore;
+import dev.cairn.testing.ManualClock;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,20 +37,26 @@ class StatusServerTest {
 
   @Test
   void metrics_countStoreCallsAndCommandsWithBoundedLabels() throws Exception {
-    try (MeteredObjectStore store = new MeteredObjectStore(new FileObjectStore(tmp));
+    PrometheusMetrics metrics = new PrometheusMetrics(Clock.systemUTC());
+    try (MeteredObjectStore store = new MeteredObjectStore(new FileObjectStore(tmp), metrics);
         StatusServer server =
             StatusServer.start(
                 "127.0.0.1:0",
+                metrics,
                 new Health(
-                    Duration.ofSeconds(30), Duration.ZERO, Duration.ofSeconds(5), Map.of()))) {
+                    metrics,
+                    Duration.ofSeconds(30),
+                    Duration.ZERO,
+                    Duration.ofSeconds(5),
+                    Map.of()))) {
       store.put("runs/abc/status.json", "{}".getBytes(StandardCharsets.UTF_8));
       store.get("runs/abc/status.json");
       store.get("runs/missing");
       store.getIfChanged("runs/abc/status.json", "other-etag", 1024);
       CommandRunner fake = call -> new CommandRunner.Result(call.command(), 1, "", "no");
-      new MeteredCommandRunner(fake)
+      new MeteredCommandRunner(fake, metrics)
           .run(List.of("/opt/slurm/bin/squeue", "-j", "4711"), Duration.ofSeconds(1));
-      Metrics.jobEnded("local", "COMPLETED");
+      metrics.jobEnded("local", "COMPLETED");
       String text = get(server, "/metrics").body();
       assertTrue(
           text.contains("cairn_store_requests_total{operation=\"put\",outcome=\"ok\"}"), text);
@@ -82,10 +91,13 @@ class StatusServerTest {
         () -> {
           return null;
         });
+    PrometheusMetrics metrics = new PrometheusMetrics(Clock.systemUTC());
     try (StatusServer server =
         StatusServer.start(
             "127.0.0.1:0",
-            new Health(Duration.ofSeconds(30), Duration.ZERO, Duration.ofSeconds(5), checks))) {
+            metrics,
+            new Health(
+                metrics, Duration.ofSeconds(30), Duration.ZERO, Duration.ofSeconds(5), checks))) {
       HttpResponse<String> unready = get(server, "/readyz");
       assertEquals(503, unready.statusCode());
       JsonNode body = Json.MAPPER.readTree(unready.body());
@@ -101,21 +113,20 @@ class StatusServerTest {
 
   @Test
   void healthz_isLiveAfterATick_andUnhealthyWhenTheLoopStalls() throws Exception {
-    Metrics.tick(System.nanoTime());
-    try (StatusServer live =
+    ManualClock clock = new ManualClock(Instant.parse("2026-12-07T02:00:00Z"));
+    PrometheusMetrics metrics = new PrometheusMetrics(clock);
+    try (StatusServer server =
         StatusServer.start(
             "127.0.0.1:0",
-            new Health(Duration.ofSeconds(30), Duration.ZERO, Duration.ofSeconds(5), Map.of()))) {
-      HttpResponse<String> ok = get(live, "/healthz");
+            metrics,
+            new Health(
+                metrics, Duration.ofSeconds(30), Duration.ZERO, Duration.ofSeconds(5), Map.of()))) {
+      metrics.tick(System.nanoTime());
+      HttpResponse<String> ok = get(server, "/healthz");
       assertEquals(200, ok.statusCode(), ok.body());
       assertEquals("ok", Json.MAPPER.readTree(ok.body()).get("status").asText());
-    }
-    Metrics.lastTick = Metrics.now() - 100;
-    try (StatusServer stalled =
-        StatusServer.start(
-            "127.0.0.1:0",
-            new Health(Duration.ofSeconds(30), Duration.ZERO, Duration.ofSeconds(5), Map.of()))) {
-      HttpResponse<String> bad = get(stalled, "/healthz");
+      clock.advance(Duration.ofSeconds(100));
+      HttpResponse<String> bad = get(server, "/healthz");
       assertEquals(503, bad.statusCode(), bad.body());
       assertTrue(
           Json.MAPPER
@@ -124,8 +135,36 @@ class StatusServerTest {
               .asText()
               .startsWith("the loop last completed a pass 100 s ago"),
           bad.body());
-    } finally {
-      Metrics.tick(System.nanoTime());
     }
+  }
+
+  @Test
+  void twoAgentsInOneJvm_serveTheirOwnMetrics() throws Exception {
+    PrometheusMetrics first = new PrometheusMetrics(Clock.systemUTC());
+    PrometheusMetrics second = new PrometheusMetrics(Clock.systemUTC());
+    first.jobEnded("slurm", "FAILED");
+    second.attempt("lsf");
+    second.schedulerPolled("lsf", "lsf: bjobs: cluster down");
+    try (StatusServer one = serve(first);
+        StatusServer two = serve(second)) {
+      String a = get(one, "/metrics").body();
+      String b = get(two, "/metrics").body();
+      assertTrue(a.contains("cairn_jobs_ended_total{scheduler=\"slurm\",state=\"FAILED\"} 1.0"), a);
+      assertFalse(a.contains("cairn_job_attempts_total{"), a);
+      assertTrue(b.contains("cairn_job_attempts_total{scheduler=\"lsf\"} 1.0"), b);
+      assertFalse(b.contains("cairn_jobs_ended_total{"), b);
+      assertEquals(200, get(one, "/readyz").statusCode());
+      HttpResponse<String> unready = get(two, "/readyz");
+      assertEquals(503, unready.statusCode(), unready.body());
+      assertTrue(unready.body().contains("cluster down"), unready.body());
+    }
+  }
+
+  private static StatusServer serve(PrometheusMetrics metrics) {
+    return StatusServer.start(
+        "127.0.0.1:0",
+        metrics,
+        new Health(
+            metrics, Duration.ofSeconds(30), Duration.ZERO, Duration.ofSeconds(5), Map.of()));
   }
 }

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,6 +23,7 @@ class WebhookTest {
   private static final String TOKEN = "gl-hook-7f3a9c1e-secret";
   private final HttpClient http = HttpClient.newHttpClient();
   private final AtomicInteger wakes = new AtomicInteger();
+  private final PrometheusMetrics metrics = new PrometheusMetrics(Clock.systemUTC());
   private StatusServer server;
 
   @BeforeEach
@@ -29,8 +31,10 @@ class WebhookTest {
     server =
         StatusServer.start(
             "127.0.0.1:0",
-            new Health(Duration.ofSeconds(30), Duration.ZERO, Duration.ofSeconds(5), Map.of()),
-            new Webhook(TOKEN, wakes::incrementAndGet));
+            metrics,
+            new Health(
+                metrics, Duration.ofSeconds(30), Duration.ZERO, Duration.ofSeconds(5), Map.of()),
+            new Webhook(TOKEN, wakes::incrementAndGet, metrics));
   }
 
   @AfterEach
@@ -96,7 +100,9 @@ class WebhookTest {
     try (StatusServer plain =
         StatusServer.start(
             "127.0.0.1:0",
-            new Health(Duration.ofSeconds(30), Duration.ZERO, Duration.ofSeconds(5), Map.of()))) {
+            metrics,
+            new Health(
+                metrics, Duration.ofSeconds(30), Duration.ZERO, Duration.ofSeconds(5), Map.of()))) {
       HttpResponse<String> response =
           http.send(
               HttpRequest.newBuilder(
@@ -111,6 +117,6 @@ class WebhookTest {
 
   @Test
   void anEmptyTokenIsRefusedAtStart() {
-    assertThrows(IllegalArgumentException.class, () -> new Webhook("  ", () -> {}));
+    assertThrows(IllegalArgumentException.class, () -> new Webhook("  ", () -> {}, Metrics.NONE));
   }
 }

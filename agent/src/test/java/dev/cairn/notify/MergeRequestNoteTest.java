@@ -84,6 +84,8 @@ class MergeRequestNoteTest {
         Map.of("CAIRN_GITLAB_TOKEN", TOKEN),
         reports,
         clock,
+        dev.cairn.metrics.Metrics.NONE,
+        dev.cairn.Faults.NONE,
         Duration.ofSeconds(5));
   }
 

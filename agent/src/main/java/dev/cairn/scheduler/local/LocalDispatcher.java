@@ -2,7 +2,7 @@ package dev.cairn.scheduler.local;
 
 import static dev.cairn.scheduler.local.SpoolFiles.readLong;
 
-import dev.cairn.CrashPoint;
+import dev.cairn.Faults;
 import dev.cairn.scheduler.CommandEnvironment;
 import dev.cairn.scheduler.CommandRunner;
 import java.io.IOException;
@@ -64,10 +64,12 @@ final class LocalDispatcher {
   private final int maxJobs;
   private final Clock clock;
   private final CommandRunner runner;
+  private final Faults faults;
   private final Map<String, Long> peakKb = new ConcurrentHashMap<>();
 
-  LocalDispatcher(Path spool, int maxJobs, Clock clock, CommandRunner runner) {
+  LocalDispatcher(Path spool, int maxJobs, Clock clock, CommandRunner runner, Faults faults) {
     this.spool = spool;
+    this.faults = faults;
     this.maxJobs = maxJobs;
     this.clock = clock;
     this.runner = runner;
@@ -170,7 +172,7 @@ final class LocalDispatcher {
 
   private void launch(Path dir) throws IOException, InterruptedException {
     Files.writeString(dir.resolve("launched"), Long.toString(clock.instant().getEpochSecond()));
-    CrashPoint.at("local-launch");
+    faults.at("local-launch");
     // the job gets a clean environment: nothing of the agent's (credentials above all)
     Map<String, String> env =
         new HashMap<>(CommandEnvironment.LOCAL_JOB.passedFrom(System.getenv()));
@@ -186,7 +188,7 @@ final class LocalDispatcher {
       throw new IOException(
           "cannot start local job " + dir.getFileName() + ": " + started.describe());
     }
-    CrashPoint.at("local-launched");
+    faults.at("local-launched");
     log.debug("local job {} started", dir.getFileName());
   }
 

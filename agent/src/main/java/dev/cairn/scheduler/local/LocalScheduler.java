@@ -3,6 +3,7 @@ package dev.cairn.scheduler.local;
 import static dev.cairn.scheduler.local.SpoolFiles.readLong;
 import static dev.cairn.scheduler.local.SpoolFiles.readString;
 
+import dev.cairn.Faults;
 import dev.cairn.model.JobState;
 import dev.cairn.scheduler.CommandRunner;
 import dev.cairn.scheduler.ExecCommandRunner;
@@ -51,11 +52,17 @@ public final class LocalScheduler implements Scheduler {
 
   public LocalScheduler(Path spool, int maxJobs, Clock clock, CommandRunner runner)
       throws IOException {
+    this(spool, maxJobs, clock, runner, Faults.NONE);
+  }
+
+  /** As above, marking the launch of each job in {@code faults} for the crash tests. */
+  public LocalScheduler(Path spool, int maxJobs, Clock clock, CommandRunner runner, Faults faults)
+      throws IOException {
     this.spool = spool.toAbsolutePath().normalize();
     this.clock = clock;
     Files.createDirectories(this.spool.resolve("jobs"));
     Files.writeString(this.spool.resolve("wrapper.sh"), LocalDispatcher.WRAPPER);
-    this.dispatcher = new LocalDispatcher(this.spool, maxJobs, clock, runner);
+    this.dispatcher = new LocalDispatcher(this.spool, maxJobs, clock, runner, faults);
     this.thread =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
