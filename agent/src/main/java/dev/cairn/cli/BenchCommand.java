@@ -8,6 +8,7 @@ import dev.cairn.bench.SlurmRpcBench;
 import dev.cairn.bench.TrackedJobsBench;
 import dev.cairn.bench.TransferBench;
 import dev.cairn.config.AgentSettings;
+import dev.cairn.results.Stores;
 import dev.cairn.scheduler.ExecCommandRunner;
 import dev.cairn.store.ObjectStore;
 import java.nio.file.Files;
@@ -97,7 +98,7 @@ final class BenchCommand implements Runnable {
       Map<String, String> env = env(url);
       env.put("CAIRN_STATE_DIR", state.resolve("agent").toString());
       AgentSettings settings = AgentSettings.load(null, env);
-      try (ObjectStore target = Wiring.openStore(settings)) {
+      try (ObjectStore target = Stores.open(settings)) {
         IdleRequestsBench.run(target, settings, Duration.ofMinutes(minutes), System.out);
       }
       if (daemonSeconds > 0) {
@@ -240,7 +241,7 @@ final class BenchCommand implements Runnable {
         TransferBench.run(
             direction,
             store,
-            Wiring.credentials(settings, System.getenv()),
+            Stores.credentials(settings, System.getenv()),
             work,
             shapes.stream().map(TransferBench.Shape::parse).toList(),
             rounds,

@@ -3,9 +3,15 @@ package dev.cairn.cli;
 import dev.cairn.Bundled;
 import dev.cairn.agent.Run;
 import dev.cairn.config.AgentSettings;
+import dev.cairn.daemon.Wiring;
+import dev.cairn.demo.DemoConfig;
+import dev.cairn.demo.DemoNextSteps;
+import dev.cairn.demo.DemoWorkspace;
 import dev.cairn.model.RunRequest;
 import dev.cairn.model.RunState;
 import dev.cairn.model.RunStatus;
+import dev.cairn.results.ConfigFiles;
+import dev.cairn.results.Table;
 import dev.cairn.store.FileObjectStore;
 import dev.cairn.trigger.RequestQueue;
 import java.io.PrintWriter;
@@ -110,9 +116,10 @@ final class DemoCommand implements Callable<Integer> {
         AgentSettings.load(ws.writeSettings(), Map.of("HOME", System.getProperty("user.home")));
     Run run;
     try (Wiring wiring = new Wiring(settings, Clock.systemUTC())) {
-      wiring.agent.loop(true);
+      wiring.start();
+      wiring.agent().loop(true);
       run =
-          wiring.agent.runs().values().stream()
+          wiring.agent().runs().values().stream()
               .filter(r -> r.commit().equals(seed.getName()))
               .findFirst()
               .orElseThrow();

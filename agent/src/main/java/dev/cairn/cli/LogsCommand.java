@@ -1,8 +1,11 @@
 package dev.cairn.cli;
 
 import dev.cairn.CairnException;
+import dev.cairn.NotFoundException;
 import dev.cairn.config.AgentSettings;
 import dev.cairn.plan.RunPlan;
+import dev.cairn.results.RunLookup;
+import dev.cairn.results.Stores;
 import dev.cairn.store.ObjectStore;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -61,7 +64,7 @@ final class LogsCommand implements Callable<Integer> {
     String runId = run;
     String folder = run;
     if (!Files.isDirectory(runs.resolve(run)) || run.contains("/") || run.startsWith(".")) {
-      try (ObjectStore store = Wiring.openStore(settings)) {
+      try (ObjectStore store = Stores.open(settings)) {
         RunLookup.Found found = new RunLookup(store).find(run);
         if (found.status() == null) {
           throw new CairnException(
@@ -77,7 +80,7 @@ final class LogsCommand implements Callable<Integer> {
       dir = runs.resolve(runId);
     }
     if (!Files.isDirectory(dir)) {
-      throw new CairnException(
+      throw new NotFoundException(
           "no run folder "
               + dir
               + " on this machine; run `logs` where the agent runs, with its --settings");

@@ -6,6 +6,7 @@ import dev.cairn.dvc.DvcFile;
 import dev.cairn.dvc.DvcOutput;
 import dev.cairn.dvc.DvcPullReport;
 import dev.cairn.dvc.DvcPuller;
+import dev.cairn.results.WorkingClone;
 import dev.cairn.store.FileObjectStore;
 import dev.cairn.store.ObjectStore;
 import dev.cairn.store.ObjectStores;

@@ -2,8 +2,10 @@ package dev.cairn.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.CairnException;
+import dev.cairn.Version;
 import dev.cairn.collect.JobOutputs;
 import dev.cairn.config.ExperimentConfig;
+import dev.cairn.daemon.Wiring;
 import dev.cairn.dvc.DvcConfig;
 import dev.cairn.dvc.DvcFile;
 import dev.cairn.dvc.DvcOutput;
@@ -14,6 +16,7 @@ import dev.cairn.plan.RunPlan;
 import dev.cairn.render.ScriptRenderer;
 import dev.cairn.render.Site;
 import dev.cairn.render.TemplateSet;
+import dev.cairn.results.ResultsCommit;
 import dev.cairn.scheduler.CommandEnvironment;
 import dev.cairn.scheduler.CommandRunner;
 import dev.cairn.scheduler.ExecCommandRunner;
