@@ -31,7 +31,6 @@ import picocli.CommandLine.ScopeType;
       RunsCommand.class,
       CompareCommand.class,
       LogsCommand.class,
-      BenchCommand.class,
       CiCommand.class,
       VersionCommand.class,
       CommandLine.HelpCommand.class

@@ -38,18 +38,7 @@ class MainTest {
 
   @ParameterizedTest
   @ValueSource(
-      strings = {
-        "run",
-        "demo",
-        "render",
-        "status",
-        "version",
-        "pull",
-        "reproduce",
-        "bench",
-        "ci",
-        "cancel"
-      })
+      strings = {"run", "demo", "render", "status", "version", "pull", "reproduce", "ci", "cancel"})
   void help_isThereForEveryCommand(String command) {
     assertEquals(0, run(command, "--help"));
     assertTrue(

@@ -1,10 +1,9 @@
-package dev.cairn.cli;
+package dev.cairn.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cairn.bench.TransferBench;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;

@@ -1,12 +1,5 @@
-package dev.cairn.cli;
+package dev.cairn.bench;
 
-import dev.cairn.bench.HashBench;
-import dev.cairn.bench.IdleDaemonBench;
-import dev.cairn.bench.IdleRequestsBench;
-import dev.cairn.bench.LatencyBench;
-import dev.cairn.bench.SlurmRpcBench;
-import dev.cairn.bench.TrackedJobsBench;
-import dev.cairn.bench.TransferBench;
 import dev.cairn.config.AgentSettings;
 import dev.cairn.results.Stores;
 import dev.cairn.scheduler.ExecCommandRunner;
@@ -22,11 +15,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code agent.jar bench ...}: the benchmarks whose figures docs/benchmarks.md shows. */
+/**
+ * {@code java -jar cairn-bench.jar ...}: the benchmarks whose figures docs/benchmarks.md shows, in
+ * their own jar so that the agent's jar ships none of them.
+ */
 @Command(
-    name = "bench",
+    name = "cairn-bench.jar",
     mixinStandardHelpOptions = true,
-    header = "Rerunnable benchmarks (figures in docs/benchmarks.md).",
+    header = "Rerunnable benchmarks of the Cairn agent (figures in docs/benchmarks.md).",
+    footerHeading = "%nExample:%n",
+    footer = "  java -jar cairn-bench.jar hash --mib 256",
     subcommands = {
       BenchCommand.Idle.class,
       BenchCommand.Upload.class,
@@ -69,6 +67,8 @@ final class BenchCommand implements Runnable {
   @Command(
       name = "idle",
       mixinStandardHelpOptions = true,
+      footerHeading = "%nExample:%n",
+      footer = "  java -jar cairn-bench.jar idle --minutes 60",
       header = "Count the object-store requests of an idle agent over simulated time.")
   static final class Idle implements Callable<Integer> {
     @Option(
@@ -113,6 +113,8 @@ final class BenchCommand implements Runnable {
   @Command(
       name = "slurm-rpc",
       mixinStandardHelpOptions = true,
+      footerHeading = "%nExample:%n",
+      footer = "  java -jar cairn-bench.jar slurm-rpc --jobs 1,10",
       header =
           "Count slurmctld RPCs (sdiag) per job lifecycle for batched and per-job status polling.")
   static final class SlurmRpc implements Callable<Integer> {
@@ -178,6 +180,8 @@ final class BenchCommand implements Runnable {
   @Command(
       name = "hash",
       mixinStandardHelpOptions = true,
+      footerHeading = "%nExample:%n",
+      footer = "  java -jar cairn-bench.jar hash --files 64 --mib 1024",
       header =
           "Hash a folder of files as DVC does, on one core and on all, beside md5sum"
               + " (one process, and xargs -P <cores>).")
@@ -258,6 +262,9 @@ final class BenchCommand implements Runnable {
   @Command(
       name = "upload",
       mixinStandardHelpOptions = true,
+      footerHeading = "%nExample:%n",
+      footer =
+          "  java -jar cairn-bench.jar upload --store 's3://bench/p?endpoint=http://127.0.0.1:9000'",
       header =
           "Upload folders of files to an S3 store with Cairn, rclone (--transfers 16) and `aws s3"
               + " cp --recursive`, in turn; print each median and Cairn's ratio to each.")
@@ -274,6 +281,9 @@ final class BenchCommand implements Runnable {
   @Command(
       name = "pull",
       mixinStandardHelpOptions = true,
+      footerHeading = "%nExample:%n",
+      footer =
+          "  java -jar cairn-bench.jar pull --store 's3://bench/p?endpoint=http://127.0.0.1:9000'",
       header =
           "Download folders of files from an S3 store as pull does (MD5 checked, renamed into"
               + " place), and with rclone (--transfers 16) and `aws s3 cp --recursive`, in turn;"
@@ -291,6 +301,8 @@ final class BenchCommand implements Runnable {
   @Command(
       name = "latency",
       mixinStandardHelpOptions = true,
+      footerHeading = "%nExample:%n",
+      footer = "  java -jar cairn-bench.jar latency",
       header =
           "Time from a request landing in the bucket to sbatch of its job, on the real SLURM"
               + " (jobs held, then cancelled): idle at the longest poll interval, with and"
