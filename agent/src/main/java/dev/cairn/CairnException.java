@@ -1,27 +1,16 @@
 package dev.cairn;
 
 /**
- * A problem the user can fix: bad config, bad settings, an unreachable store. Printed as one line,
- * with the stack trace only under {@code --verbose}.
+ * A problem the user can fix: bad input, config or settings, unless a subclass says otherwise.
+ * Printed as one line, with the stack trace only under {@code --verbose}. The subclasses say what
+ * went wrong, never how the process ends: the command layer alone chooses the exit code.
  */
 public class CairnException extends RuntimeException {
-  private final int exitCode;
-
   public CairnException(String message) {
-    this(message, 2, null);
+    super(message);
   }
 
   public CairnException(String message, Throwable cause) {
-    this(message, 2, cause);
-  }
-
-  public CairnException(String message, int exitCode, Throwable cause) {
     super(message, cause);
-    this.exitCode = exitCode;
-  }
-
-  /** 1 when a run or job failed, 2 for bad usage, config or settings. */
-  public int exitCode() {
-    return exitCode;
   }
 }

@@ -1,5 +1,6 @@
 package dev.cairn.cli;
 
+import dev.cairn.results.BranchRuns;
 import picocli.CommandLine.Option;
 
 /** Which repository and branch {@code runs} and {@code compare} read results commits from. */

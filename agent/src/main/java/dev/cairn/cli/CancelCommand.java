@@ -3,6 +3,8 @@ package dev.cairn.cli;
 import dev.cairn.Json;
 import dev.cairn.model.RunRequest;
 import dev.cairn.model.StoreKeys;
+import dev.cairn.results.RunLookup;
+import dev.cairn.results.Stores;
 import dev.cairn.store.ObjectStore;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -41,7 +43,7 @@ final class CancelCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     var settings = common.load(System.getenv());
     PrintWriter out = spec.commandLine().getOut();
-    try (ObjectStore store = Wiring.openStore(settings)) {
+    try (ObjectStore store = Stores.open(settings)) {
       RunLookup.Found found = new RunLookup(store).find(run);
       String commit = found.commit();
       int attempt = requestedAttempt(store, commit);

@@ -7,6 +7,7 @@ import dev.cairn.report.MarkdownWriter;
 import dev.cairn.report.RunHistory;
 import dev.cairn.report.RunReport;
 import dev.cairn.report.TextWriter;
+import dev.cairn.results.BranchRuns;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;

@@ -30,17 +30,6 @@ final class HelpPages {
     m.put("runs", "java -jar agent.jar runs --repo https://gitlab.example.org/geo/experiments.git");
     m.put("compare", "java -jar agent.jar compare 74e2f8e9 0badc0de");
     m.put("logs", "java -jar agent.jar logs 74e2f8e9 landslide --settings agent.env");
-    m.put("bench", "java -jar agent.jar bench hash --mib 256");
-    m.put("bench idle", "java -jar agent.jar bench idle --minutes 60");
-    m.put(
-        "bench upload",
-        "java -jar agent.jar bench upload --store 's3://bench/p?endpoint=http://127.0.0.1:9000'");
-    m.put(
-        "bench pull",
-        "java -jar agent.jar bench pull --store 's3://bench/p?endpoint=http://127.0.0.1:9000'");
-    m.put("bench latency", "java -jar agent.jar bench latency");
-    m.put("bench hash", "java -jar agent.jar bench hash --files 64 --mib 1024");
-    m.put("bench slurm-rpc", "java -jar agent.jar bench slurm-rpc --jobs 1,10");
     m.put("ci", "java -jar agent.jar ci submit");
     m.put("ci submit", "java -jar agent.jar ci submit --config config/config.env");
     m.put("ci await", "java -jar agent.jar ci await --timeout 6h");

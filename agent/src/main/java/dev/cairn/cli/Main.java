@@ -1,6 +1,10 @@
 package dev.cairn.cli;
 
 import dev.cairn.CairnException;
+import dev.cairn.RemoteFailureException;
+import dev.cairn.RunFailedException;
+import dev.cairn.Version;
+import dev.cairn.daemon.StopOnShutdown;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -27,7 +31,6 @@ import picocli.CommandLine.ScopeType;
       RunsCommand.class,
       CompareCommand.class,
       LogsCommand.class,
-      BenchCommand.class,
       CiCommand.class,
       VersionCommand.class,
       CommandLine.HelpCommand.class
@@ -51,12 +54,9 @@ public final class Main implements Runnable {
     return verbose;
   }
 
-  /** Set by the daemon's shutdown hook: exit() must not be called while the JVM shuts down. */
-  static volatile boolean shuttingDown;
-
   public static void main(String[] args) {
     int code = run(args, System.out, System.err);
-    if (!shuttingDown) {
+    if (!StopOnShutdown.shuttingDown()) {
       System.exit(code);
     }
   }
@@ -76,23 +76,18 @@ public final class Main implements Runnable {
     cli.setErr(new PrintWriter(err, true));
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
-          if (e instanceof CairnException ce) {
-            err.println("cairn: " + ce.getMessage());
-            if (verbose) {
-              e.printStackTrace(err);
-            }
-            return ce.exitCode();
-          }
           if (e instanceof InterruptedException) {
             Thread.currentThread().interrupt();
             err.println("cairn: interrupted");
-            return 1;
+          } else if (e instanceof CairnException) {
+            err.println("cairn: " + e.getMessage());
+          } else {
+            err.println("cairn: " + e + (verbose ? "" : " (run with --verbose for details)"));
           }
-          err.println("cairn: " + e + (verbose ? "" : " (run with --verbose for details)"));
-          if (verbose) {
+          if (verbose && !(e instanceof InterruptedException)) {
             e.printStackTrace(err);
           }
-          return 1;
+          return exitCode(e);
         });
     cli.setParameterExceptionHandler(
         (e, a) -> {
@@ -101,6 +96,22 @@ public final class Main implements Runnable {
           return 2;
         });
     return cli.execute(args);
+  }
+
+  /**
+   * The one place that maps what went wrong to how the process ends: 1 when a run or job failed, a
+   * remote failed or the command itself broke (an unexpected exception, an interrupt); 2 for bad
+   * usage, config or settings, something named that does not exist, or a refused request.
+   */
+  static int exitCode(Throwable e) {
+    if (e instanceof RunFailedException || e instanceof RemoteFailureException) {
+      return 1;
+    }
+    if (e instanceof CairnException) {
+      // ConfigError, NotFoundException, RefusedException and plain bad input
+      return 2;
+    }
+    return 1;
   }
 
   @Override

@@ -4,6 +4,7 @@ import dev.cairn.config.ExperimentConfig;
 import dev.cairn.config.TerratorchMetrics;
 import dev.cairn.plan.preflight.Preflight;
 import dev.cairn.render.TemplateSet;
+import dev.cairn.results.ConfigFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

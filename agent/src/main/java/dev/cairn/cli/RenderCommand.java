@@ -1,8 +1,10 @@
 package dev.cairn.cli;
 
 import dev.cairn.CairnException;
+import dev.cairn.Version;
 import dev.cairn.config.ExperimentConfig;
 import dev.cairn.config.SchedulerName;
+import dev.cairn.daemon.Wiring;
 import dev.cairn.plan.ArrayJob;
 import dev.cairn.plan.JobSpec;
 import dev.cairn.plan.Parallelism;
@@ -12,6 +14,7 @@ import dev.cairn.plan.Trials;
 import dev.cairn.render.ScriptRenderer;
 import dev.cairn.render.Site;
 import dev.cairn.render.TemplateSet;
+import dev.cairn.results.ConfigFiles;
 import dev.cairn.scheduler.Schedulers;
 import java.io.IOException;
 import java.io.PrintWriter;

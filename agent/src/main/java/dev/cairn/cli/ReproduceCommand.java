@@ -1,8 +1,11 @@
 package dev.cairn.cli;
 
 import dev.cairn.config.ExperimentConfig;
+import dev.cairn.demo.DemoNextSteps;
 import dev.cairn.model.RunRequest;
 import dev.cairn.render.ShellQuote;
+import dev.cairn.results.ResultsCommit;
+import dev.cairn.results.Stores;
 import dev.cairn.store.ObjectStore;
 import dev.cairn.trigger.Submission;
 import java.io.PrintWriter;
@@ -33,7 +36,7 @@ final class ReproduceCommand implements Callable<Integer> {
     ResultsCommit recorded = commit.read();
     var settings = common.load(System.getenv());
     PrintWriter out = spec.commandLine().getOut();
-    try (ObjectStore store = Wiring.openStore(settings)) {
+    try (ObjectStore store = Stores.open(settings)) {
       RunRequest asked =
           new RunRequest(
               recorded.configCommit(),

@@ -2,8 +2,10 @@ package dev.cairn.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.CairnException;
+import dev.cairn.Version;
 import dev.cairn.collect.JobOutputs;
 import dev.cairn.config.ExperimentConfig;
+import dev.cairn.daemon.Wiring;
 import dev.cairn.dvc.DvcConfig;
 import dev.cairn.dvc.DvcFile;
 import dev.cairn.dvc.DvcOutput;
@@ -14,6 +16,8 @@ import dev.cairn.plan.RunPlan;
 import dev.cairn.render.ScriptRenderer;
 import dev.cairn.render.Site;
 import dev.cairn.render.TemplateSet;
+import dev.cairn.results.OutputsPull;
+import dev.cairn.results.ResultsCommit;
 import dev.cairn.scheduler.CommandEnvironment;
 import dev.cairn.scheduler.CommandRunner;
 import dev.cairn.scheduler.ExecCommandRunner;
@@ -104,7 +108,7 @@ final class RerunStageCommand implements Callable<Integer> {
 
     DvcConfig.Remote remote =
         DvcConfig.readRemote(recorded.text(".dvc/config"), recorded.sha() + ":.dvc/config");
-    try (ObjectStore store = PullCommand.open(remote)) {
+    try (ObjectStore store = OutputsPull.open(remote)) {
       DvcPuller puller = new DvcPuller(store, "", 8);
       for (DvcOutput output : DvcFile.parse(checkpoints, rel + "/checkpoints.dvc")) {
         var report = puller.pull(output, work);

@@ -1,5 +1,6 @@
 package dev.cairn.cli;
 
+import dev.cairn.results.ResultsCommit;
 import java.io.IOException;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;

@@ -1,7 +1,11 @@
 package dev.cairn.cli;
 
 import dev.cairn.CairnException;
+import dev.cairn.RefusedException;
 import dev.cairn.agent.Run;
+import dev.cairn.daemon.StateLock;
+import dev.cairn.daemon.StopOnShutdown;
+import dev.cairn.daemon.Wiring;
 import dev.cairn.metrics.StatusServer;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -63,7 +67,7 @@ final class RunCommand implements Callable<Integer> {
         spec.commandLine().getOut().flush();
         return 0;
       }
-      throw new CairnException(
+      throw new RefusedException(
           "another agent ("
               + who
               + ") works on CAIRN_STATE_DIR "
@@ -75,18 +79,19 @@ final class RunCommand implements Callable<Integer> {
         Wiring wiring = new Wiring(settings, Clock.systemUTC());
         StatusServer http = wiring.serveHttp();
         StopOnShutdown stop =
-            new StopOnShutdown(Thread.currentThread(), wiring.agent::stop, STEP_GRACE)) {
+            new StopOnShutdown(Thread.currentThread(), wiring.agent()::stop, STEP_GRACE)) {
+      wiring.start();
       if (once) {
-        wiring.agent.tick();
-        printRuns(wiring.agent.runs().values());
+        wiring.agent().tick();
+        printRuns(wiring.agent().runs().values());
       } else {
-        wiring.agent.loop(untilIdle);
+        wiring.agent().loop(untilIdle);
       }
     } catch (InterruptedException e) {
       // the shutdown hook stopped the loop: the parts are closed, let the JVM exit
       stopped = true;
     }
-    if (stopped || Main.shuttingDown) {
+    if (stopped || StopOnShutdown.shuttingDown()) {
       // also when the SIGTERM came as a --until-idle run ended its last step
       org.slf4j.LoggerFactory.getLogger(RunCommand.class)
           .info("agent stopped; runs resume on the next start");

@@ -4,6 +4,7 @@ import dev.cairn.Json;
 import dev.cairn.report.Comparisons;
 import dev.cairn.report.MarkdownWriter;
 import dev.cairn.report.TextWriter;
+import dev.cairn.results.BranchRuns;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;

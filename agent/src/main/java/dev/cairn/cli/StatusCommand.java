@@ -5,6 +5,11 @@ import dev.cairn.Json;
 import dev.cairn.model.RunRequest;
 import dev.cairn.model.RunStatus;
 import dev.cairn.model.StoreKeys;
+import dev.cairn.results.RunList;
+import dev.cairn.results.RunLookup;
+import dev.cairn.results.Stores;
+import dev.cairn.results.Table;
+import dev.cairn.results.WaitingAttempts;
 import dev.cairn.store.ObjectStore;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -51,7 +56,7 @@ final class StatusCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     var settings = common.load(System.getenv());
     PrintWriter out = spec.commandLine().getOut();
-    try (ObjectStore store = Wiring.openStore(settings)) {
+    try (ObjectStore store = Stores.open(settings)) {
       RunLookup lookup = new RunLookup(store);
       if (run == null) {
         var runs = lookup.all();

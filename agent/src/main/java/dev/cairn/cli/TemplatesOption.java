@@ -1,6 +1,7 @@
 package dev.cairn.cli;
 
 import dev.cairn.render.TemplateSet;
+import dev.cairn.results.ConfigFiles;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 

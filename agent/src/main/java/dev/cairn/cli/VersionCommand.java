@@ -1,5 +1,6 @@
 package dev.cairn.cli;
 
+import dev.cairn.Version;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

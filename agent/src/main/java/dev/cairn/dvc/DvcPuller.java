@@ -3,6 +3,7 @@ package dev.cairn.dvc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cairn.CairnException;
+import dev.cairn.RemoteFailureException;
 import dev.cairn.store.ObjectStore;
 import dev.cairn.store.StoredObject;
 import java.io.IOException;
@@ -154,37 +155,35 @@ public final class DvcPuller {
     try {
       list = JSON.readTree(object.content());
     } catch (IOException e) {
-      throw new CairnException("object " + key + " is not a DVC directory manifest", 1, e);
+      throw new RemoteFailureException("object " + key + " is not a DVC directory manifest", e);
     }
     if (list == null || !list.isArray()) {
-      throw new CairnException("object " + key + " is not a DVC directory manifest", 1, null);
+      throw new RemoteFailureException("object " + key + " is not a DVC directory manifest");
     }
     for (JsonNode entry : list) {
       if (!DvcHashing.isHash(entry.path("md5").asText(null))
           || entry.path("md5").asText().endsWith(DvcHashing.DIR_SUFFIX)
           || !entry.path("relpath").isTextual()) {
-        throw new CairnException("object " + key + " has a malformed entry: " + entry, 1, null);
+        throw new RemoteFailureException("object " + key + " has a malformed entry: " + entry);
       }
     }
     return list;
   }
 
   private CairnException missing(String key, String what) {
-    return new CairnException(
+    return new RemoteFailureException(
         "object "
             + key
             + " for "
             + what
             + " is not in "
             + store.describe()
-            + "; was the output pushed to this remote?",
-        1,
-        null);
+            + "; was the output pushed to this remote?");
   }
 
   private static CairnException corrupt(String key, String expected, String actual) {
-    return new CairnException(
-        "object " + key + " is corrupt: its md5 is " + actual + ", expected " + expected, 1, null);
+    return new RemoteFailureException(
+        "object " + key + " is corrupt: its md5 is " + actual + ", expected " + expected);
   }
 
   private static Path inside(Path target, String relpath, String dirMd5) {
@@ -194,8 +193,8 @@ public final class DvcPuller {
     }
     Path file = target.resolve(relpath).normalize();
     if (!safe || !file.startsWith(target) || file.equals(target)) {
-      throw new CairnException(
-          "directory manifest " + dirMd5 + " names a path outside its output: " + relpath, 1, null);
+      throw new RemoteFailureException(
+          "directory manifest " + dirMd5 + " names a path outside its output: " + relpath);
     }
     return file;
   }

@@ -10,11 +10,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Data flows one way through the agent's parts (DESIGN.md): cli -> agent -> {trigger, plan, early,
- * render, scheduler, collect, publish, report, metrics, notify} -> model -> {git, dvc, store,
- * config}. The shared vocabulary (run and job states, the request, the run record, status.json, the
- * store's key layout) lives in model. A part may use those below it, never one above, and no two
- * parts use each other.
+ * Data flows one way through the agent's parts (DESIGN.md): cli -> {daemon, ci, demo, results} ->
+ * agent -> {trigger, plan, early, render, scheduler, collect, publish, report, metrics, notify} ->
+ * model -> {git, dvc, store, config}. The subcommands in cli only parse options and call a service:
+ * the daemon's composition root, the CI client, the demo or the shared readers of results. The
+ * shared vocabulary (run and job states, the request, the run record, status.json, the store's key
+ * layout) lives in model. A part may use those below it, never one above, and no two parts use each
+ * other.
  */
 class LayersTest {
   private static JavaClasses classes;
@@ -39,6 +41,9 @@ class LayersTest {
         .withOptionalLayers(true)
         .layer("commands")
         .definedBy("dev.cairn.cli..", "dev.cairn.bench..")
+        .layer("services")
+        .definedBy(
+            "dev.cairn.daemon..", "dev.cairn.ci..", "dev.cairn.demo..", "dev.cairn.results..")
         .layer("loop")
         .definedBy("dev.cairn.agent..")
         .layer("steps")
@@ -59,14 +64,43 @@ class LayersTest {
         .definedBy("dev.cairn.git..", "dev.cairn.dvc..", "dev.cairn.store..", "dev.cairn.config..")
         .whereLayer("commands")
         .mayNotBeAccessedByAnyLayer()
-        .whereLayer("loop")
+        .whereLayer("services")
         .mayOnlyBeAccessedByLayers("commands")
+        .whereLayer("loop")
+        .mayOnlyBeAccessedByLayers("commands", "services")
         .whereLayer("steps")
-        .mayOnlyBeAccessedByLayers("commands", "loop")
+        .mayOnlyBeAccessedByLayers("commands", "services", "loop")
         .whereLayer("model")
-        .mayOnlyBeAccessedByLayers("commands", "loop", "steps")
+        .mayOnlyBeAccessedByLayers("commands", "services", "loop", "steps")
         .whereLayer("foundations")
-        .mayOnlyBeAccessedByLayers("commands", "loop", "steps", "model")
+        .mayOnlyBeAccessedByLayers("commands", "services", "loop", "steps", "model")
+        .check(classes);
+  }
+
+  /**
+   * The CI client runs in a pipeline job, far from the daemon: it shares the model, the store, Git,
+   * DVC, config and reports with it, and imports nothing of the daemon, its loop or the schedulers.
+   */
+  @Test
+  void ciClient_importsNothingOfTheDaemon() {
+    com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses()
+        .that()
+        .resideInAPackage("dev.cairn.ci..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("dev.cairn.agent..", "dev.cairn.daemon..", "dev.cairn.scheduler..")
+        .check(classes);
+  }
+
+  /** A subcommand parses its options and calls a service; it is no service for another part. */
+  @Test
+  void services_doNotReachBackIntoTheCommands() {
+    com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses()
+        .that()
+        .resideOutsideOfPackages("dev.cairn.cli..", "dev.cairn.bench..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.cairn.cli..")
         .check(classes);
   }
 

@@ -3,15 +3,24 @@ package dev.cairn.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cairn.CairnException;
+import dev.cairn.NotFoundException;
+import dev.cairn.RefusedException;
+import dev.cairn.RemoteFailureException;
+import dev.cairn.RunFailedException;
+import dev.cairn.config.ConfigError;
 import dev.cairn.testing.SettingsFile;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class MainTest {
@@ -29,18 +38,7 @@ class MainTest {
 
   @ParameterizedTest
   @ValueSource(
-      strings = {
-        "run",
-        "demo",
-        "render",
-        "status",
-        "version",
-        "pull",
-        "reproduce",
-        "bench",
-        "ci",
-        "cancel"
-      })
+      strings = {"run", "demo", "render", "status", "version", "pull", "reproduce", "ci", "cancel"})
   void help_isThereForEveryCommand(String command) {
     assertEquals(0, run(command, "--help"));
     assertTrue(
@@ -169,5 +167,63 @@ class MainTest {
                     + nowhere.toAbsolutePath().normalize()
                     + " is not in a Git clone; run it in a clone"),
         err());
+  }
+
+  @Test
+  void notFound_isExitTwo() throws Exception {
+    Path settings = tmp.resolve("agent.env");
+    Files.writeString(
+        settings, "CAIRN_STORE=" + Files.createDirectories(tmp.resolve("store")).toUri() + "\n");
+    assertEquals(2, run("status", "abcdef12", "--settings", settings.toString()));
+    assertTrue(err().startsWith("cairn: no run for abcdef12"), err());
+    assertEquals(1, err().strip().lines().count(), err());
+  }
+
+  @Test
+  void aRunNeverPickedUp_isExitOne() throws Exception {
+    Path settings = tmp.resolve("agent.env");
+    Files.writeString(
+        settings, "CAIRN_STORE=" + Files.createDirectories(tmp.resolve("store")).toUri() + "\n");
+    int code =
+        run(
+            "ci",
+            "await",
+            "--commit",
+            "ab".repeat(20),
+            "--timeout",
+            "1s",
+            "--settings",
+            settings.toString(),
+            "--junit",
+            tmp.resolve("junit.xml").toString(),
+            "--dotenv",
+            tmp.resolve("cairn.env").toString(),
+            "--submit-env",
+            tmp.resolve("none.env").toString(),
+            "--report-dir",
+            tmp.resolve("report").toString(),
+            "--metrics",
+            tmp.resolve("metrics.txt").toString());
+    assertEquals(1, code, err());
+    assertTrue(err().contains("never picked up by an agent"), err());
+  }
+
+  static Stream<Arguments> problems() {
+    return Stream.of(
+        Arguments.of(new RunFailedException("run x FAILED: boom"), 1),
+        Arguments.of(new RemoteFailureException("object k is corrupt"), 1),
+        Arguments.of(new IllegalStateException("a bug"), 1),
+        Arguments.of(new InterruptedException(), 1),
+        Arguments.of(new CairnException("KEY=value is not a number; use 3"), 2),
+        Arguments.of(
+            new ConfigError("config.env", java.util.List.of("EPOCHS=x is not a number")), 2),
+        Arguments.of(new NotFoundException("no run for abc"), 2),
+        Arguments.of(new RefusedException("another agent holds the state"), 2));
+  }
+
+  @ParameterizedTest
+  @MethodSource("problems")
+  void exitCode_isChosenHereByTheKindOfProblem(Throwable problem, int expected) {
+    assertEquals(expected, Main.exitCode(problem), problem.toString());
   }
 }

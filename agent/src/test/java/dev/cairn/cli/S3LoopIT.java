@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.Json;
 import dev.cairn.config.ExperimentConfig;
+import dev.cairn.demo.DemoWorkspace;
 import dev.cairn.model.RunRequest;
 import dev.cairn.model.StoreKeys;
 import dev.cairn.store.ObjectStore;

@@ -3,11 +3,14 @@ package dev.cairn.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cairn.ci.AwaitLines;
+import dev.cairn.ci.CiReports;
 import dev.cairn.config.QualityGate;
 import dev.cairn.model.JobRecord;
 import dev.cairn.model.JobState;
 import dev.cairn.model.RunState;
 import dev.cairn.model.RunStatus;
+import dev.cairn.results.Table;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

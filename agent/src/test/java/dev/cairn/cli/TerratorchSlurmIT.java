@@ -8,6 +8,8 @@ import dev.cairn.Json;
 import dev.cairn.agent.Run;
 import dev.cairn.config.AgentSettings;
 import dev.cairn.config.ExperimentConfig;
+import dev.cairn.daemon.Wiring;
+import dev.cairn.demo.DemoWorkspace;
 import dev.cairn.model.RunRequest;
 import dev.cairn.model.StoreKeys;
 import dev.cairn.store.FileObjectStore;
@@ -170,7 +172,9 @@ class TerratorchSlurmIT {
     env.put("CAIRN_POLL_MIN_SECONDS", "1");
     env.put("CAIRN_POLL_MAX_SECONDS", "2");
     env.put("CAIRN_SITE_PROLOGUE", prologue.toString());
-    return new Wiring(AgentSettings.load(null, env), Clock.systemUTC());
+    Wiring wiring = new Wiring(AgentSettings.load(null, env), Clock.systemUTC());
+    wiring.start();
+    return wiring;
   }
 
   private JsonNode status(String commit) throws Exception {
@@ -181,7 +185,7 @@ class TerratorchSlurmIT {
 
   private static void untilIdle(Wiring wiring, Duration limit) throws Exception {
     long deadline = System.nanoTime() + limit.toNanos();
-    while (wiring.agent.tick()) {
+    while (wiring.agent().tick()) {
       assertTrue(System.nanoTime() < deadline, "runs still active after " + limit);
       Thread.sleep(1000);
     }
@@ -206,7 +210,7 @@ class TerratorchSlurmIT {
     try (Wiring wiring = wiring(prologue("0.05"))) {
       untilIdle(wiring, Duration.ofMinutes(8));
       run =
-          wiring.agent.runs().values().stream()
+          wiring.agent().runs().values().stream()
               .filter(r -> r.commit().equals(commit))
               .findFirst()
               .orElseThrow();
@@ -256,9 +260,9 @@ class TerratorchSlurmIT {
       Path latest = null;
       long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
       while (latest == null || !Files.exists(latest)) {
-        wiring.agent.tick();
+        wiring.agent().tick();
         Run run =
-            wiring.agent.runs().values().stream()
+            wiring.agent().runs().values().stream()
                 .filter(r -> r.commit().equals(commit))
                 .findFirst()
                 .orElse(null);
@@ -272,7 +276,7 @@ class TerratorchSlurmIT {
       cluster.preemptWith("3000M", 5, tmp.resolve("high.out"));
       untilIdle(wiring, Duration.ofMinutes(6));
       Run run =
-          wiring.agent.runs().values().stream()
+          wiring.agent().runs().values().stream()
               .filter(r -> r.commit().equals(commit))
               .findFirst()
               .orElseThrow();

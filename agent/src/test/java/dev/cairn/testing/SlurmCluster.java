@@ -1,6 +1,5 @@
 package dev.cairn.testing;
 
-import dev.cairn.bench.SdiagCounters;
 import dev.cairn.scheduler.CommandRunner;
 import dev.cairn.scheduler.ExecCommandRunner;
 import java.io.IOException;
@@ -150,18 +149,6 @@ public final class SlurmCluster {
         throw new IllegalStateException("slurmctld does not answer 30 s after start");
       }
       Thread.sleep(250);
-    }
-  }
-
-  /** The controller's RPC counters by message type. */
-  public SdiagCounters sdiag() {
-    try {
-      return SdiagCounters.read(runner, "sdiag", COMMAND_TIMEOUT);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
     }
   }
 

@@ -1,0 +1,71 @@
+package dev.cairn.daemon;
+
+import java.time.Duration;
+import org.slf4j.LoggerFactory;
+
+/**
+ * While open, a JVM shutdown (SIGTERM, Ctrl-C) asks the daemon to stop and waits for it to stop
+ * cleanly. Closed on every way out of the daemon, a crash included: a hook left behind would wait
+ * for the very thread that is calling {@code System.exit}, and every exit after a crash would hang
+ * for the whole wait.
+ */
+public final class StopOnShutdown implements AutoCloseable {
+  private final Thread hook;
+
+  /** Set once a shutdown hook runs: the JVM is going down, and exit() must not be called. */
+  private static volatile boolean shuttingDown;
+
+  /** Whether the JVM is shutting down after a stop request (SIGTERM, Ctrl-C). */
+  public static boolean shuttingDown() {
+    return shuttingDown;
+  }
+
+  public StopOnShutdown(Thread daemon, Duration wait) {
+    this(daemon, daemon::interrupt, wait);
+  }
+
+  /**
+   * A shutdown runs {@code askToStop} (the loop then stops after the step it is in, which no
+   * interrupt disturbs) and waits {@code grace} for the daemon's thread; a thread still busy then
+   * is interrupted and given 5 s more.
+   */
+  public StopOnShutdown(Thread daemon, Runnable askToStop, Duration grace) {
+    this.hook =
+        new Thread(
+            () -> {
+              shuttingDown = true;
+              askToStop.run();
+              try {
+                daemon.join(grace.toMillis());
+                if (daemon.isAlive()) {
+                  LoggerFactory.getLogger(StopOnShutdown.class)
+                      .warn(
+                          "the step in progress did not end within {} s of the stop request;"
+                              + " interrupting it",
+                          grace.toSeconds());
+                  daemon.interrupt();
+                  daemon.join(5_000);
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "cairn-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+  }
+
+  /** Removes the hook; true when it was still registered. */
+  boolean remove() {
+    try {
+      return Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // the JVM is shutting down already: the hook is running and must finish
+      return false;
+    }
+  }
+
+  @Override
+  public void close() {
+    remove();
+  }
+}
