@@ -3,10 +3,16 @@ package dev.cairn.cli;
 import dev.cairn.config.AgentSettings;
 import java.nio.file.Path;
 import java.util.Map;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Options every command that reads the agent settings shares. */
 final class CommonOptions {
+  /** The command these options are mixed into, to read the top command's {@code --verbose}. */
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec mixee;
+
   @Option(
       names = "--settings",
       paramLabel = "FILE",
@@ -21,12 +27,12 @@ final class CommonOptions {
 
   AgentSettings load(Map<String, String> environment) {
     AgentSettings settings = AgentSettings.load(this.settings, environment);
-    Logging.configure(logJson || "json".equals(settings.logFormat()), Main.isVerbose());
+    Logging.configure(logJson || "json".equals(settings.logFormat()), Main.isVerbose(mixee));
     return settings;
   }
 
   void configureLogging() {
     Logging.configure(
-        logJson || "json".equals(System.getenv("CAIRN_LOG_FORMAT")), Main.isVerbose());
+        logJson || "json".equals(System.getenv("CAIRN_LOG_FORMAT")), Main.isVerbose(mixee));
   }
 }

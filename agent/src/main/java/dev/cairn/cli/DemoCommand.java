@@ -47,7 +47,7 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Logging.configure(
-        logJson || "json".equals(System.getenv("CAIRN_LOG_FORMAT")), Main.isVerbose());
+        logJson || "json".equals(System.getenv("CAIRN_LOG_FORMAT")), Main.isVerbose(spec));
     return Demo.run(spec.commandLine().getOut(), workspace, config) ? 0 : 1;
   }
 }

@@ -39,7 +39,7 @@ public final class Main implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   /** {@code --verbose} anywhere on the command line: set while picocli parses, before running. */
-  private static volatile boolean verbose;
+  private volatile boolean verbose;
 
   @Option(
       names = "--verbose",
@@ -49,9 +49,9 @@ public final class Main implements Runnable {
     verbose = on;
   }
 
-  /** Whether this command line asked for {@code --verbose}. */
-  static boolean isVerbose() {
-    return verbose;
+  /** Whether the command line of {@code command} asked for {@code --verbose}. */
+  static boolean isVerbose(picocli.CommandLine.Model.CommandSpec command) {
+    return command.root().userObject() instanceof Main main && main.verbose;
   }
 
   public static void main(String[] args) {
@@ -69,8 +69,8 @@ public final class Main implements Runnable {
     if (args.length == 0) {
       args = new String[] {"run"};
     }
-    verbose = false;
-    CommandLine cli = new CommandLine(new Main());
+    Main main = new Main();
+    CommandLine cli = new CommandLine(main);
     HelpPages.apply(cli);
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
@@ -82,9 +82,9 @@ public final class Main implements Runnable {
           } else if (e instanceof CairnException) {
             err.println("cairn: " + e.getMessage());
           } else {
-            err.println("cairn: " + e + (verbose ? "" : " (run with --verbose for details)"));
+            err.println("cairn: " + e + (main.verbose ? "" : " (run with --verbose for details)"));
           }
-          if (verbose && !(e instanceof InterruptedException)) {
+          if (main.verbose && !(e instanceof InterruptedException)) {
             e.printStackTrace(err);
           }
           return exitCode(e);

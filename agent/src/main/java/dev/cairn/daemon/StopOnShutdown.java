@@ -12,12 +12,20 @@ import org.slf4j.LoggerFactory;
 public final class StopOnShutdown implements AutoCloseable {
   private final Thread hook;
 
-  /** Set once a shutdown hook runs: the JVM is going down, and exit() must not be called. */
-  private static volatile boolean shuttingDown;
-
-  /** Whether the JVM is shutting down after a stop request (SIGTERM, Ctrl-C). */
+  /**
+   * Whether the JVM is shutting down after a stop request (SIGTERM, Ctrl-C): then exit() must not
+   * be called. The runtime itself knows, refusing any change to its hooks once they run, so no flag
+   * needs keeping.
+   */
   public static boolean shuttingDown() {
-    return shuttingDown;
+    Thread probe = new Thread(() -> {}, "cairn-shutdown-probe");
+    try {
+      Runtime.getRuntime().addShutdownHook(probe);
+      Runtime.getRuntime().removeShutdownHook(probe);
+      return false;
+    } catch (IllegalStateException e) {
+      return true;
+    }
   }
 
   public StopOnShutdown(Thread daemon, Duration wait) {
@@ -33,7 +41,6 @@ public final class StopOnShutdown implements AutoCloseable {
     this.hook =
         new Thread(
             () -> {
-              shuttingDown = true;
               askToStop.run();
               try {
                 daemon.join(grace.toMillis());
