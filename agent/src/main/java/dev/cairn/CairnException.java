@@ -1,5 +1,7 @@
 package dev.cairn;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A problem the user can fix: bad config, bad settings, an unreachable store. Printed as one line,
  * with the stack trace only under {@code --verbose}.
@@ -15,7 +17,7 @@ public class CairnException extends RuntimeException {
     this(message, 2, cause);
   }
 
-  public CairnException(String message, int exitCode, Throwable cause) {
+  public CairnException(String message, int exitCode, @Nullable Throwable cause) {
     super(message, cause);
     this.exitCode = exitCode;
   }
