@@ -1,5 +1,7 @@
 package dev.cairn;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A problem the user can fix: bad input, config or settings, unless a subclass says otherwise.
  * Printed as one line, with the stack trace only under {@code --verbose}. The subclasses say what
@@ -10,7 +12,7 @@ public class CairnException extends RuntimeException {
     super(message);
   }
 
-  public CairnException(String message, Throwable cause) {
+  public CairnException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 }

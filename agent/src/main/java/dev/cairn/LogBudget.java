@@ -3,6 +3,7 @@ package dev.cairn;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
 /**
@@ -20,7 +21,7 @@ public final class LogBudget {
   private final String what;
   private final int perWindow;
   private final Duration window;
-  private Instant windowStart;
+  private @Nullable Instant windowStart;
   private int used;
   private long held;
 
@@ -51,23 +52,22 @@ public final class LogBudget {
   /** Ends the window once it is over, saying how many lines it held back. Call once per pass. */
   public void roll() {
     Instant now = clock.instant();
-    if (windowStart == null) {
-      windowStart = now;
-    }
-    if (!now.isBefore(windowStart.plus(window))) {
-      summarize();
-      windowStart = now;
+    Instant start = windowStart == null ? now : windowStart;
+    if (!now.isBefore(start.plus(window))) {
+      summarize(start);
+      start = now;
       used = 0;
     }
+    windowStart = start;
   }
 
-  private void summarize() {
+  private void summarize(Instant start) {
     if (held > 0) {
       log.warn(
           "{} more {} not logged in the last {} s; each run's status.json says why",
           held,
           what,
-          Math.max(1, Duration.between(windowStart, clock.instant()).toSeconds()));
+          Math.max(1, Duration.between(start, clock.instant()).toSeconds()));
       held = 0;
     }
   }

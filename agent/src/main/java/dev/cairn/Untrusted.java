@@ -1,6 +1,7 @@
 package dev.cairn;
 
 import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Makes text from outside the agent (object keys, request fields, commit subjects) safe for one log
@@ -13,7 +14,7 @@ public final class Untrusted {
   private Untrusted() {}
 
   /** For a log argument: the text with control characters made visible, at most 200 chars. */
-  public static String forLog(String text) {
+  public static String forLog(@Nullable String text) {
     return forLog(text, MAX);
   }
 
@@ -21,7 +22,7 @@ public final class Untrusted {
    * One line of at most about {@code max} chars: control characters, newlines included, written out
    * ({@code \n}), so that text of several lines cannot print a line of its own.
    */
-  public static String forLog(String text, int max) {
+  public static String forLog(@Nullable String text, int max) {
     if (text == null) {
       return "null";
     }
@@ -47,7 +48,7 @@ public final class Untrusted {
    * One line of at most {@code max} characters: control characters (newlines included) become
    * spaces, runs of spaces one space; null stays null.
    */
-  public static String oneLine(String text, int max) {
+  public static @Nullable String oneLine(@Nullable String text, int max) {
     if (text == null) {
       return null;
     }
@@ -67,7 +68,8 @@ public final class Untrusted {
    * The text with {@code < > & "} written as entities, as HTML, XML and Markdown read them, and
    * every other character as {@code other} appends it; null becomes the empty string.
    */
-  public static String withEntities(String text, BiConsumer<StringBuilder, Character> other) {
+  public static String withEntities(
+      @Nullable String text, BiConsumer<StringBuilder, Character> other) {
     if (text == null) {
       return "";
     }

@@ -10,8 +10,10 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a finished job left in its output folder: test metrics (the demo trainer's {@code
@@ -47,7 +49,7 @@ public final class JobOutputs {
   }
 
   /** A figure the workload measured itself, such as {@code peak_rss_mb}; null when absent. */
-  public static Double workloadFigure(Path outputDir, String name) throws IOException {
+  public static @Nullable Double workloadFigure(Path outputDir, String name) throws IOException {
     Path json = outputDir.resolve("metrics.json");
     if (!Files.isRegularFile(json)) {
       return null;
@@ -60,13 +62,13 @@ public final class JobOutputs {
   public record Usage(
       Long elapsedS,
       Long cpuS,
-      Long maxRssMb,
+      @Nullable Long maxRssMb,
       long gpuSamples,
       Long gpuUtilMean,
       Long gpuMemMaxMb) {}
 
   /** The job's own measurements, or null when it wrote none. */
-  public static Usage usage(Path outputDir) throws IOException {
+  public static @Nullable Usage usage(Path outputDir) throws IOException {
     Path json = outputDir.resolve("usage.json");
     if (!Files.isRegularFile(json)) {
       return null;
@@ -81,9 +83,6 @@ public final class JobOutputs {
         n.path("gpu_mem_max_mb").asLong());
   }
 
-  /**
-   * The last {@code lines} lines of a text file (an err file), or null when it is empty or absent.
-   */
   /**
    * What the job wrote for the report beside its metrics ({@code notes.txt}: a missing plot and
    * why, a caveat of the task's data), one line each; empty when there are none.
@@ -100,7 +99,10 @@ public final class JobOutputs {
         .toList();
   }
 
-  public static String tail(Path file, int lines) {
+  /**
+   * The last {@code lines} lines of a text file (an err file), or null when it is empty or absent.
+   */
+  public static @Nullable String tail(Path file, int lines) {
     try {
       if (!Files.isRegularFile(file)) {
         return null;
@@ -123,7 +125,7 @@ public final class JobOutputs {
     }
     try (Stream<Path> files = Files.walk(outputDir)) {
       files
-          .filter(p -> p.getFileName().toString().toLowerCase().endsWith(".png"))
+          .filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png"))
           .map(p -> outputDir.relativize(p).toString().replace('\\', '/'))
           .sorted()
           .forEach(result::add);

@@ -171,24 +171,29 @@ final class Checks {
 
   /** {@code 8G}, {@code 512M}, {@code 16000} (MiB) as MiB. */
   static Function<String, String> memory() {
-    return v -> {
-      Matcher m = MEMORY.matcher(v.strip());
-      if (m.matches()) {
-        long n = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "M" : m.group(2).toUpperCase(Locale.ROOT);
-        // at most 12 digits and a factor of 2^20: no long can wrap here
-        long mb =
-            switch (unit) {
-              case "G" -> Math.multiplyExact(n, 1024L);
-              case "T" -> Math.multiplyExact(n, 1024L * 1024);
-              default -> n;
-            };
-        if (mb >= 64 && mb <= 16L * 1024 * 1024) {
-          return Long.toString(mb);
-        }
+    return Checks::memoryMb;
+  }
+
+  /**
+   * A memory size ({@code 512M}, {@code 16G}) in MiB; throws when it is not one from 64M to 16T.
+   */
+  static String memoryMb(String v) {
+    Matcher m = MEMORY.matcher(v.strip());
+    if (m.matches()) {
+      long n = Long.parseLong(m.group(1));
+      String unit = m.group(2) == null ? "M" : m.group(2).toUpperCase(Locale.ROOT);
+      // at most 12 digits and a factor of 2^20: no long can wrap here
+      long mb =
+          switch (unit) {
+            case "G" -> Math.multiplyExact(n, 1024L);
+            case "T" -> Math.multiplyExact(n, 1024L * 1024);
+            default -> n;
+          };
+      if (mb >= 64 && mb <= 16L * 1024 * 1024) {
+        return Long.toString(mb);
       }
-      throw new IllegalArgumentException("use a size such as 512M or 16G, from 64M to 16T");
-    };
+    }
+    throw new IllegalArgumentException("use a size such as 512M or 16G, from 64M to 16T");
   }
 
   static Function<String, String> gate() {

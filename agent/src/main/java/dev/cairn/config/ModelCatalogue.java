@@ -100,7 +100,7 @@ public final class ModelCatalogue {
                   + blocks);
         }
       }
-      Checks.memory().apply(row.get("memory"));
+      Checks.memoryMb(row.get("memory")); // throws when out of range
       String versionCell = row.getOrDefault("versions", "");
       List<String> versions =
           versionCell.isBlank()

@@ -16,6 +16,7 @@ import org.eclipse.jgit.transport.SshTransport;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 import org.eclipse.jgit.transport.sshd.SshdSessionFactory;
 import org.eclipse.jgit.transport.sshd.SshdSessionFactoryBuilder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How the agent authenticates to the Git remote: nothing (file:// and local paths), an HTTPS token
@@ -35,21 +36,21 @@ public final class GitAuth implements AutoCloseable {
   }
 
   private final Kind kind;
-  private final String user;
-  private final String tokenEnv;
-  private final char[] token;
-  private final Path keyFile;
-  private final Path knownHosts;
+  private final @Nullable String user;
+  private final @Nullable String tokenEnv;
+  private final char @Nullable [] token;
+  private final @Nullable Path keyFile;
+  private final @Nullable Path knownHosts;
   private final boolean strictHostKeyChecking;
-  private SshdSessionFactory sshFactory;
+  private @Nullable SshdSessionFactory sshFactory;
 
   private GitAuth(
       Kind kind,
-      String user,
-      String tokenEnv,
-      char[] token,
-      Path keyFile,
-      Path knownHosts,
+      @Nullable String user,
+      @Nullable String tokenEnv,
+      char @Nullable [] token,
+      @Nullable Path keyFile,
+      @Nullable Path knownHosts,
       boolean strictHostKeyChecking) {
     this.kind = kind;
     this.user = user;
@@ -71,7 +72,8 @@ public final class GitAuth implements AutoCloseable {
    * @param user the HTTP user name; null or blank means {@value #DEFAULT_TOKEN_USER}
    * @throws CairnException naming the variable (never its value) when it is unset or blank
    */
-  public static GitAuth token(String user, String tokenEnv, Map<String, String> env) {
+  public static GitAuth token(
+      @Nullable String user, @Nullable String tokenEnv, Map<String, String> env) {
     if (tokenEnv == null || tokenEnv.isBlank()) {
       throw new CairnException("the Git token variable name is empty; set CAIRN_GIT_TOKEN_ENV");
     }
@@ -94,7 +96,8 @@ public final class GitAuth implements AutoCloseable {
    *     default (~/.ssh/known_hosts)
    * @param strictHostKeyChecking false accepts unknown server keys (not recommended)
    */
-  public static GitAuth sshKey(Path keyFile, Path knownHosts, boolean strictHostKeyChecking) {
+  public static GitAuth sshKey(
+      @Nullable Path keyFile, @Nullable Path knownHosts, boolean strictHostKeyChecking) {
     if (keyFile == null || !Files.isReadable(keyFile)) {
       throw new CairnException(
           "SSH key file " + keyFile + " is not readable; set CAIRN_GIT_SSH_KEY to a private key");
@@ -149,7 +152,8 @@ public final class GitAuth implements AutoCloseable {
     switch (kind) {
       case TOKEN ->
           command.setCredentialsProvider(
-              new UsernamePasswordCredentialsProvider(user, token.clone()));
+              new UsernamePasswordCredentialsProvider(
+                  user, java.util.Objects.requireNonNull(token, "a token for TOKEN only").clone()));
       case SSH_KEY -> {
         SshdSessionFactory factory = sshFactory();
         command.setTransportConfigCallback(
@@ -166,19 +170,17 @@ public final class GitAuth implements AutoCloseable {
 
   /** Removes user info from URLs and the token itself from {@code text}, for messages and logs. */
   public String scrub(String text) {
-    if (text == null) {
-      return null;
-    }
     String out = redactUrl(text);
-    if (token != null && token.length > 0) {
-      out = out.replace(new String(token), "***");
+    char[] secret = token;
+    if (secret != null && secret.length > 0) {
+      out = out.replace(new String(secret), "***");
     }
     return out;
   }
 
   /** {@code url} without any user or password part, fit for messages and logs. */
   public static String redactUrl(String url) {
-    return url == null ? null : USER_INFO.matcher(url).replaceAll("");
+    return USER_INFO.matcher(url).replaceAll("");
   }
 
   private synchronized SshdSessionFactory sshFactory() {
@@ -187,7 +189,9 @@ public final class GitAuth implements AutoCloseable {
       File sshDir = new File(home, ".ssh");
       Map<String, String> options = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
       options.put("StrictHostKeyChecking", strictHostKeyChecking ? "yes" : "no");
-      options.put("IdentityFile", keyFile.toString());
+      options.put(
+          "IdentityFile",
+          java.util.Objects.requireNonNull(keyFile, "an SSH factory for SSH keys only").toString());
       options.put("IdentitiesOnly", "yes");
       options.put("BatchMode", "yes");
       if (knownHosts != null) {
@@ -234,8 +238,9 @@ public final class GitAuth implements AutoCloseable {
 
   @Override
   public synchronized void close() {
-    if (sshFactory != null) {
-      sshFactory.close();
+    SshdSessionFactory factory = sshFactory;
+    if (factory != null) {
+      factory.close();
       sshFactory = null;
     }
   }
@@ -259,7 +264,7 @@ public final class GitAuth implements AutoCloseable {
   /** One fixed set of ssh_config options, whatever the host. */
   private record FixedHostConfig(Map<String, String> options) implements SshConfigStore.HostConfig {
     @Override
-    public String getValue(String key) {
+    public @Nullable String getValue(String key) {
       return options.get(key);
     }
 

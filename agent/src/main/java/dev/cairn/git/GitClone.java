@@ -20,6 +20,7 @@ import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.util.FS;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,7 +81,8 @@ public final class GitClone implements AutoCloseable {
       return clone;
     } catch (IOException | GitAPIException e) {
       throw new CairnException(
-          "cannot open the Git clone at " + abs + ": " + auth.scrub(e.getMessage()), e);
+          "cannot open the Git clone at " + abs + ": " + auth.scrub(String.valueOf(e.getMessage())),
+          e);
     }
   }
 
@@ -93,7 +95,7 @@ public final class GitClone implements AutoCloseable {
     }
   }
 
-  private static Path gitDir(Path dir) {
+  private static @Nullable Path gitDir(Path dir) {
     if (RepositoryCache.FileKey.isGitRepository(dir.toFile(), FS.DETECTED)) {
       return dir;
     }

@@ -22,6 +22,7 @@ import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevSort;
 import org.eclipse.jgit.revwalk.RevWalk;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -254,7 +255,11 @@ public final class GitPublisher {
   }
 
   private ObjectId insertCommit(
-      ObjectInserter inserter, ObjectId tree, ObjectId parent, String message, PersonIdent author)
+      ObjectInserter inserter,
+      ObjectId tree,
+      ObjectId parent,
+      String message,
+      @Nullable PersonIdent author)
       throws IOException {
     PersonIdent now = new PersonIdent(authorName, authorEmail, Instant.now(), ZoneOffset.UTC);
     CommitBuilder commit = new CommitBuilder();

@@ -1,10 +1,12 @@
 package dev.cairn.model;
 
+import org.jspecify.annotations.Nullable;
+
 /** How one attempt of a job ended, as the run's history and {@code status.json} record it. */
 public record Attempt(
     int attempt,
-    String schedulerId,
+    @Nullable String schedulerId,
     JobState state,
-    String reason,
-    Integer exitCode,
-    Long elapsedS) {}
+    @Nullable String reason,
+    @Nullable Integer exitCode,
+    @Nullable Long elapsedS) {}

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An immutable snapshot of one trial of a run (one task where the config does not sweep), across
@@ -18,26 +19,26 @@ import java.util.Map;
  */
 public record JobRecord(
     String task,
-    String schedulerId,
+    @Nullable String schedulerId,
     JobState state,
-    String reason,
+    @Nullable String reason,
     int attempts,
-    Integer exitCode,
-    Long elapsedS,
-    Long cpuS,
-    Long maxRssMb,
-    Integer gpus,
-    Long gpuUtilPct,
-    Long gpuMemMb,
+    @Nullable Integer exitCode,
+    @Nullable Long elapsedS,
+    @Nullable Long cpuS,
+    @Nullable Long maxRssMb,
+    @Nullable Integer gpus,
+    @Nullable Long gpuUtilPct,
+    @Nullable Long gpuMemMb,
     Map<String, Double> metrics,
-    QualityGate gate,
-    Boolean gatePassed,
+    @Nullable QualityGate gate,
+    @Nullable Boolean gatePassed,
     List<Attempt> history,
-    String errTail,
+    @Nullable String errTail,
     String trial,
     Map<String, String> values,
     Map<String, String> resources,
-    String stage) {
+    @Nullable String stage) {
 
   public JobRecord {
     metrics = metrics == null ? Map.of() : Map.copyOf(metrics);
@@ -49,13 +50,13 @@ public record JobRecord(
   }
 
   /** {@code train} or {@code evaluate} while a trial of split stages has not ended; else null. */
-  public String activeStage() {
+  public @Nullable String activeStage() {
     boolean split = "train".equals(stage) || "evaluate".equals(stage);
     return split && !state.isTerminal() ? stage : null;
   }
 
   /** The value of the metric the gate checks, or null when the job did not report it. */
-  public Double gateValue() {
+  public @Nullable Double gateValue() {
     return gate == null ? null : metrics.get(gate.metric());
   }
 }

@@ -3,6 +3,7 @@ package dev.cairn.model;
 import dev.cairn.config.ExperimentConfig;
 import java.nio.file.Path;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An immutable snapshot of a run, taken by the loop whenever it reports or publishes: what {@code
@@ -19,18 +20,18 @@ public record RunRecord(
     String commit,
     int attempt,
     RunState state,
-    String message,
+    @Nullable String message,
     String updatedAt,
-    Verified verified,
+    @Nullable Verified verified,
     String receivedAt,
-    String configSha256,
+    @Nullable String configSha256,
     String scheduler,
     Path runDir,
-    String finishedAt,
-    String resultsCommit,
-    RunState outcome,
-    String outcomeMessage,
-    ExperimentConfig config,
+    @Nullable String finishedAt,
+    @Nullable String resultsCommit,
+    @Nullable RunState outcome,
+    @Nullable String outcomeMessage,
+    @Nullable ExperimentConfig config,
     List<JobRecord> jobs) {
 
   public RunRecord {
@@ -42,5 +43,9 @@ public record RunRecord(
    * reach a results commit (request.json proves nothing). Committer text: escape where it lands.
    */
   public record Verified(
-      String branch, String subject, String authorName, String authorEmail, String committedAt) {}
+      @Nullable String branch,
+      @Nullable String subject,
+      @Nullable String authorName,
+      @Nullable String authorEmail,
+      @Nullable String committedAt) {}
 }

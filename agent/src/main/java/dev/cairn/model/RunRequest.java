@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A request to run the config of one commit, as {@code ci submit} writes it to {@code
@@ -20,14 +21,14 @@ import java.util.regex.Pattern;
  */
 public record RunRequest(
     String commit,
-    String branch,
-    String pipeline,
-    String author,
-    String message,
-    String submittedAt,
-    String configSha256,
-    Integer attempt,
-    String reproduces) {
+    @Nullable String branch,
+    @Nullable String pipeline,
+    @Nullable String author,
+    @Nullable String message,
+    @Nullable String submittedAt,
+    @Nullable String configSha256,
+    @Nullable Integer attempt,
+    @Nullable String reproduces) {
 
   /** The most bytes the agent reads of a request, a queue entry, a cancel request. */
   public static final int MAX_REQUEST_BYTES = 16 * 1024;
@@ -59,12 +60,12 @@ public record RunRequest(
   private static final Pattern PIPELINE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
   /** Whether the text is a full Git object id (SHA-1 or SHA-256, lower case). */
-  public static boolean isFullSha(String text) {
+  public static boolean isFullSha(@Nullable String text) {
     return text != null && SHA.matcher(text).matches();
   }
 
   /** Why the request is malformed, or null when every field has its form. */
-  public String problem() {
+  public @Nullable String problem() {
     return problem(null);
   }
 
@@ -72,7 +73,7 @@ public record RunRequest(
    * Why the request is malformed, or null when every field has its form; with {@code now}, also
    * when {@code submitted_at} lies more than {@link #MAX_FUTURE} after it.
    */
-  public String problem(Instant now) {
+  public @Nullable String problem(@Nullable Instant now) {
     if (!isFullSha(commit)) {
       return "commit " + quoted(commit) + " is not a full Git object id (40 hex digits)";
     }
@@ -117,7 +118,7 @@ public record RunRequest(
     return null;
   }
 
-  private static String quoted(String s) {
+  private static String quoted(@Nullable String s) {
     return s == null ? "(none)" : "'" + Untrusted.forLog(s) + "'";
   }
 

@@ -1,6 +1,7 @@
 package dev.cairn.model;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code runs/<commit>/status.json}: the contract with CI. Built from a run; holds no paths of the
@@ -12,10 +13,10 @@ public record RunStatus(
     String runId,
     int attempt,
     RunState state,
-    String message,
+    @Nullable String message,
     String updatedAt,
     List<JobRecord> jobs,
-    String resultsCommit) {
+    @Nullable String resultsCommit) {
 
   public static RunStatus of(RunRecord run) {
     return new RunStatus(

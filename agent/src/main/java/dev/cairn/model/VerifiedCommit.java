@@ -1,5 +1,7 @@
 package dev.cairn.model;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What the provenance check proved through Git about a request's commit: the only facts about a
  * request that reach a results commit. Read from the commit object in the agent's clone, never from
@@ -12,7 +14,7 @@ package dev.cairn.model;
 public record VerifiedCommit(
     String commit,
     String branch,
-    String subject,
-    String authorName,
-    String authorEmail,
+    @Nullable String subject,
+    @Nullable String authorName,
+    @Nullable String authorEmail,
     String committedAt) {}

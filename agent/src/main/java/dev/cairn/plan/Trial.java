@@ -4,6 +4,7 @@ import dev.cairn.config.TaskDefinition;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One point of a run: a task with one value of every sweepable key and the resources it gets.
@@ -18,7 +19,7 @@ public record Trial(
     values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
   }
 
-  public String model() {
+  public @Nullable String model() {
     return values.get("GEOFM");
   }
 }

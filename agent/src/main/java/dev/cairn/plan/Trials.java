@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The trials of a config: for every task in {@code TASKS}, the cartesian product of the values of
@@ -107,7 +108,7 @@ public final class Trials {
     return task + "-" + sha256(sorted.toString()).substring(0, 10);
   }
 
-  static Resources resources(ExperimentConfig config, TaskDefinition task, String model) {
+  static Resources resources(ExperimentConfig config, TaskDefinition task, @Nullable String model) {
     return new Resources(
         config.resource("PARTITION", task, model),
         config.resource("ACCOUNT", task, model),

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.Ref;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,7 +98,7 @@ final class ReportInputs {
    * The run's baseline among the runs at the head of the branch in the clone; null when there is
    * none or the clone cannot be read.
    */
-  static RunReport baseline(GitClone clone, String branch, RunReport run) {
+  static @Nullable RunReport baseline(@Nullable GitClone clone, String branch, RunReport run) {
     if (clone == null) {
       return null;
     }

@@ -3,6 +3,7 @@ package dev.cairn.publish;
 import dev.cairn.Faults;
 import dev.cairn.Json;
 import dev.cairn.Untrusted;
+import dev.cairn.config.ExperimentConfig;
 import dev.cairn.dvc.DvcConfig;
 import dev.cairn.dvc.DvcHashCache;
 import dev.cairn.dvc.DvcOutput;
@@ -25,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,9 +87,15 @@ public final class ResultsPublisher implements RunPublisher {
     this.templateHashes = templateHashes;
   }
 
+  /** The config of a run that publishes results: only a run that read its config gets this far. */
+  static ExperimentConfig config(RunRecord run) {
+    return java.util.Objects.requireNonNull(
+        run.config(), () -> "run " + run.runId() + " has no config to publish results of");
+  }
+
   /** The run's DVC outputs: err, out, predictions, and its checkpoints where the config asks. */
   static List<String> outputs(RunRecord run) {
-    if (!run.config().publishesCheckpoints()) {
+    if (!config(run).publishesCheckpoints()) {
       return OUTPUTS;
     }
     List<String> all = new java.util.ArrayList<>(OUTPUTS);
@@ -122,7 +130,7 @@ public final class ResultsPublisher implements RunPublisher {
           Files.readAllBytes(staging.resolve("results/" + name + ".dvc")));
     }
     files.put(rel + "/.gitignore", Files.readAllBytes(staging.resolve("results/.gitignore")));
-    files.put(rel + "/config.env", run.config().content());
+    files.put(rel + "/config.env", config(run).content());
     RunReport report = ReportInputs.of(run);
     RunReport baseline = ReportInputs.baseline(history, branch, report);
     files.put(
@@ -136,7 +144,7 @@ public final class ResultsPublisher implements RunPublisher {
         files.put(rel + "/" + folder + "/" + file.getFileName(), Files.readAllBytes(file));
       }
     }
-    if (run.config().sweeps()) {
+    if (config(run).sweeps()) {
       // one folder per trial, so a comparison reads results/<run-id>/<trial>/ side by side
       for (JobRecord job : run.jobs()) {
         files.put(
@@ -164,11 +172,13 @@ public final class ResultsPublisher implements RunPublisher {
    * line, so no text can add a line that reads as a trailer.
    */
   static String message(RunRecord run) {
-    String subject = run.verified() == null ? "" : Untrusted.oneLine(run.verified().subject(), 120);
+    // a verified commit may lack a subject (records written before it was kept): no subject then
+    String subject =
+        run.verified() == null ? null : Untrusted.oneLine(run.verified().subject(), 120);
     String why = Untrusted.oneLine(run.outcomeMessage(), 1000);
     return "Results of "
         + run.runId()
-        + (subject.isEmpty() ? "" : ": " + subject)
+        + (subject == null || subject.isEmpty() ? "" : ": " + subject)
         + "\n\n"
         + (why == null || why.isEmpty() ? "" : why + "\n\n")
         + "Config commit: "
@@ -180,11 +190,11 @@ public final class ResultsPublisher implements RunPublisher {
   }
 
   private Map<String, Object> provenance(
-      RunRecord run, Map<String, String> hashes, RunReport report, RunReport baseline) {
+      RunRecord run, Map<String, String> hashes, RunReport report, @Nullable RunReport baseline) {
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("schema", 1);
     p.put("run_id", run.runId());
-    p.put("state", run.outcome().name());
+    p.put("state", (run.outcome() == null ? run.state() : run.outcome()).name());
     p.put("message", run.outcomeMessage());
     p.put("config_commit", run.commit());
     p.put("config_sha256", run.configSha256());
@@ -213,7 +223,7 @@ public final class ResultsPublisher implements RunPublisher {
           .ifPresent(j::putAll);
       jobs.put(job.trial(), j);
     }
-    p.put("gate_rule", run.config().gateRule());
+    p.put("gate_rule", config(run).gateRule());
     p.put("jobs", jobs);
     p.put("outputs", hashes);
     p.put("dvc_remote", remote.url());

@@ -2,6 +2,7 @@ package dev.cairn.publish;
 
 import dev.cairn.Untrusted;
 import dev.cairn.collect.JobOutputs;
+import dev.cairn.config.ExperimentConfig;
 import dev.cairn.config.QualityGate;
 import dev.cairn.model.JobRecord;
 import dev.cairn.model.RunRecord;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** {@code summary.md} of a results commit: what ran, how it ended, and where the outputs are. */
 final class Summary {
@@ -31,14 +33,15 @@ final class Summary {
       row(md, "branch", escape(run.verified().branch()));
       row(md, "author", escape(run.verified().authorName()));
     }
-    Map<String, List<String>> sweep = run.config().sweep();
+    ExperimentConfig config = ResultsPublisher.config(run);
+    Map<String, List<String>> sweep = config.sweep();
     row(
         md,
         "model",
         "`"
             + String.join("`, `", sweep.get("GEOFM"))
             + "`, trainer `"
-            + run.config().trainer()
+            + config.trainer()
             + "`, "
             + String.join("/", sweep.get("EPOCHS"))
             + " epochs, seed "
@@ -46,14 +49,11 @@ final class Summary {
     row(
         md,
         "scheduler",
-        run.config().scheduler()
-            + (run.config().partition().isEmpty()
-                ? ""
-                : ", partition " + run.config().partition()));
+        config.scheduler()
+            + (config.partition().isEmpty() ? "" : ", partition " + config.partition()));
     row(md, "received", escape(run.receivedAt()));
     row(md, "finished", escape(run.finishedAt()));
-    md.append(
-        run.jobs().size() > run.config().tasks().size() ? "\n## Trials\n\n" : "\n## Tasks\n\n");
+    md.append(run.jobs().size() > config.tasks().size() ? "\n## Trials\n\n" : "\n## Tasks\n\n");
     md.append(
         "| task | state | attempts | quality gate | metrics | elapsed | CPU time | peak memory | GPU hours | GPU use |\n");
     md.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
@@ -127,7 +127,7 @@ final class Summary {
     return sb.toString();
   }
 
-  private static String duration(Long seconds) {
+  private static String duration(@Nullable Long seconds) {
     if (seconds == null) {
       return "-";
     }
@@ -147,7 +147,7 @@ final class Summary {
    * Text as literal Markdown in a table cell: one line, every character Markdown or HTML could read
    * as markup escaped (so {@code <img onerror=...>} shows as text, links do not link).
    */
-  static String escape(String s) {
+  static String escape(@Nullable String s) {
     return Untrusted.withEntities(
         Untrusted.oneLine(s, 1000),
         (sb, c) -> {

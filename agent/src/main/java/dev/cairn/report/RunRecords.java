@@ -27,7 +27,7 @@ public final class RunRecords {
     j.put("higher_is_better", t.higherIsBetter());
     j.put("gate_passed", t.passed());
     j.put("elapsed_s", t.elapsedS());
-    j.put("cpu_s", t.cpuS());
+    j.put("cpu_s", t.cpuSeconds());
     j.put("gpus", t.gpus());
     j.put("cpus", t.cpus());
     j.put("max_rss_mb", t.maxRssMb());

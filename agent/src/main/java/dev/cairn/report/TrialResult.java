@@ -10,7 +10,7 @@ import java.util.Map;
  * @param params the config values the trial ran with ({@code GEOFM}, {@code LEARNING_RATE}, ...)
  * @param gateMetric the metric the gate reads, e.g. {@code test/mIoU}; the trial's headline metric
  * @param passed whether the gate was met; null when the trial did not complete
- * @param cpuS CPU seconds where measured, else null
+ * @param cpuSeconds CPU seconds where measured, else null
  */
 public record TrialResult(
     String trialId,
@@ -23,7 +23,7 @@ public record TrialResult(
     boolean higherIsBetter,
     Boolean passed,
     Long elapsedS,
-    Long cpuS,
+    Long cpuSeconds,
     Integer gpus,
     Integer cpus,
     Long maxRssMb,
@@ -43,7 +43,7 @@ public record TrialResult(
       boolean higherIsBetter,
       Boolean passed,
       Long elapsedS,
-      Long cpuS,
+      Long cpuSeconds,
       Integer gpus,
       Integer cpus,
       Long maxRssMb,
@@ -60,7 +60,7 @@ public record TrialResult(
         higherIsBetter,
         passed,
         elapsedS,
-        cpuS,
+        cpuSeconds,
         gpus,
         cpus,
         maxRssMb,
@@ -95,8 +95,8 @@ public record TrialResult(
    * CPU-hours: measured CPU time where known, else cores x wall time; null when neither is known.
    */
   public Double cpuHours() {
-    if (cpuS != null && cpuS > 0) {
-      return cpuS / 3600.0;
+    if (cpuSeconds != null && cpuSeconds > 0) {
+      return cpuSeconds / 3600.0;
     }
     return cpus == null || elapsedS == null ? null : cpus * elapsedS / 3600.0;
   }

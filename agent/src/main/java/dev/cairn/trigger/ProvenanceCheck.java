@@ -6,6 +6,7 @@ import dev.cairn.model.VerifiedCommit;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The trigger bucket alone cannot start jobs: a request runs only when its commit is on an allowed
@@ -20,7 +21,7 @@ public final class ProvenanceCheck implements RequestCheck {
   /** Whether this pass has fetched yet, and how that fetch failed (then each check fails so). */
   private boolean fetched;
 
-  private RuntimeException fetchFailure;
+  private @Nullable RuntimeException fetchFailure;
 
   public ProvenanceCheck(RepoMirror mirror, List<String> allowedBranches) {
     this.mirror = mirror;
@@ -38,10 +39,12 @@ public final class ProvenanceCheck implements RequestCheck {
       return Verdict.reject("commit " + request.commit() + " is not in the repository");
     }
     RepoMirror.CommitInfo c = info.get();
+    String branch =
+        java.util.Objects.requireNonNull(request.branch(), "reject() passes a branch only");
     return Verdict.accept(
         new VerifiedCommit(
             c.sha(),
-            request.branch(),
+            branch,
             c.subject(),
             c.authorName(),
             c.authorEmail(),
@@ -63,8 +66,9 @@ public final class ProvenanceCheck implements RequestCheck {
         fetchFailure = e;
       }
     }
-    if (fetchFailure != null) {
-      throw fetchFailure;
+    RuntimeException failure = fetchFailure;
+    if (failure != null) {
+      throw failure;
     }
   }
 
@@ -79,7 +83,7 @@ public final class ProvenanceCheck implements RequestCheck {
     return mirror.isAncestor(b, a) ? 1 : 0;
   }
 
-  private String reject(RunRequest request, byte[] config) {
+  private @Nullable String reject(RunRequest request, byte[] config) {
     String branch = request.branch();
     if (branch == null || !allowedBranches.contains(branch)) {
       return "branch '"

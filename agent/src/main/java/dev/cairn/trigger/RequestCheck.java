@@ -2,6 +2,7 @@ package dev.cairn.trigger;
 
 import dev.cairn.model.RunRequest;
 import dev.cairn.model.VerifiedCommit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decides whether a request may run at all (provenance: its config is {@code config/config.env} of
@@ -10,7 +11,7 @@ import dev.cairn.model.VerifiedCommit;
 public interface RequestCheck {
 
   /** The verified commit when the request may run, else the reason it may not. */
-  record Verdict(VerifiedCommit commit, String rejection) {
+  record Verdict(@Nullable VerifiedCommit commit, @Nullable String rejection) {
     public static Verdict accept(VerifiedCommit commit) {
       return new Verdict(commit, null);
     }

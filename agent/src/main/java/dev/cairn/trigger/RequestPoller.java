@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +34,7 @@ public final class RequestPoller {
   static final Duration SKEW_WINDOW = Duration.ofMinutes(10);
   private final ObjectStore store;
   private final Clock clock;
-  private String marker;
+  private @Nullable String marker;
 
   /** Malformed entries the marker has not passed yet: logged once, skipped after. */
   private final Set<String> rejected = new HashSet<>();
@@ -49,7 +50,7 @@ public final class RequestPoller {
   /** A request with its config bytes, ready to validate. */
   public record Found(String queueKey, RunRequest request, byte[] config) {}
 
-  public RequestPoller(ObjectStore store, Clock clock, Instant since) {
+  public RequestPoller(ObjectStore store, Clock clock, @Nullable Instant since) {
     this.store = store;
     this.clock = clock;
     this.ignored = LogBudget.perMinute(log, clock, "ignored queue entries");
@@ -130,7 +131,7 @@ public final class RequestPoller {
   }
 
   /** Logs a malformed entry once; the marker passing it forgets it. */
-  private Optional<Found> reject(String key, String why) {
+  private Optional<Found> reject(String key, @Nullable String why) {
     rejected.add(key);
     if (ignored.allow()) {
       log.warn("ignoring queue entry {}: {}", Untrusted.forLog(key), why);
@@ -163,7 +164,7 @@ public final class RequestPoller {
    * Where the next listing starts: queue keys up to here are never listed again. Saved by the
    * agent, so that a restart does not list the whole queue's history.
    */
-  public String marker() {
+  public @Nullable String marker() {
     return marker;
   }
 

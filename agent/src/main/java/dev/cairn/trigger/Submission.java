@@ -37,7 +37,7 @@ public final class Submission {
       return new Outcome(first, false, false);
     }
     RunRequest before = Json.MAPPER.readValue(existing.get().content(), RunRequest.class);
-    if (!request.configSha256().equals(before.configSha256())) {
+    if (!java.util.Objects.equals(request.configSha256(), before.configSha256())) {
       throw new CairnException(
           "commit "
               + request.commit()

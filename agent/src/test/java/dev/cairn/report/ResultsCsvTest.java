@@ -34,7 +34,7 @@ class ResultsCsvTest {
               t.higherIsBetter(),
               t.passed(),
               t.elapsedS(),
-              t.cpuS(),
+              t.cpuSeconds(),
               t.gpus(),
               t.cpus(),
               t.maxRssMb(),

@@ -33,7 +33,7 @@ final class Samples {
       metrics.put(metric, value);
     }
     Boolean passed =
-        !"COMPLETED".equals(state) || value == null
+        (!"COMPLETED".equals(state) || value == null)
             ? null
             : op.startsWith(">") ? value >= 0.3 : value <= 50;
     return new TrialResult(

@@ -2,6 +2,7 @@ package dev.cairn.plan.preflight;
 
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How each task's TerraTorch datamodule reads its dataset folder, as its source says (the contract
@@ -22,7 +23,7 @@ final class Layouts {
       String imageGlob,
       String labels,
       String labelGlob,
-      String splitFile) {}
+      @Nullable String splitFile) {}
 
   /**
    * @param bands the band count of one input file (0: not read, HDF5)

@@ -53,11 +53,17 @@ public final class Preflight {
     }
     for (TaskDefinition task : config.tasks()) {
       Layouts.Layout layout = Layouts.TASKS.get(task.name());
-      if (layout != null) {
-        dataset(task, config.datasetPaths().get(task.name()), layout, splits(config), problems);
+      String path = config.datasetPaths().get(task.name());
+      if (layout == null) {
+        continue;
+      }
+      if (path == null) {
+        problems.add(task.datasetKey() + " is not set; " + task.name() + " needs its dataset");
+      } else {
+        dataset(task, path, layout, splits(config), problems);
       }
     }
-    for (String model : config.sweep().get("GEOFM")) {
+    for (String model : config.sweep().getOrDefault("GEOFM", List.of())) {
       weights(ModelCatalogue.bundled().get(model), problems);
     }
     return problems;
@@ -70,7 +76,7 @@ public final class Preflight {
 
   private static void learningRates(ExperimentConfig config, List<String> problems) {
     boolean terratorch = "terratorch".equals(config.trainer());
-    for (String v : config.sweep().get("LEARNING_RATE")) {
+    for (String v : config.sweep().getOrDefault("LEARNING_RATE", List.of())) {
       if (v.isBlank()) {
         continue;
       }

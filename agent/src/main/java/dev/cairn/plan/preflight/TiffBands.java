@@ -9,6 +9,7 @@ import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.metadata.IIOMetadataFormatImpl;
 import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageInputStream;
+import org.jspecify.annotations.Nullable;
 import org.w3c.dom.Node;
 
 /**
@@ -45,7 +46,7 @@ final class TiffBands {
     }
   }
 
-  private static IIOMetadataNode child(Node parent, String name) {
+  private static @Nullable IIOMetadataNode child(Node parent, String name) {
     for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
       if (n.getNodeName().equals(name) && n instanceof IIOMetadataNode m) {
         return m;

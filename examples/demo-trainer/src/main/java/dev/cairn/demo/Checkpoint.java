@@ -18,24 +18,40 @@ final class Checkpoint {
   private static final int MAGIC = 0xCA1256;
   private static final int VERSION = 1;
 
-  int epochsDone;
-  int nextBatch;
-  double bestMetric;
-  double[] params;
-  double[] m;
-  double[] v;
-  long step;
+  final int epochsDone;
+  final int nextBatch;
+  final double bestMetric;
+  private final double[] params;
+  private final double[] m;
+  private final double[] v;
+  private final long step;
+
+  private Checkpoint(
+      int epochsDone,
+      int nextBatch,
+      double bestMetric,
+      long step,
+      double[] params,
+      double[] m,
+      double[] v) {
+    this.epochsDone = epochsDone;
+    this.nextBatch = nextBatch;
+    this.bestMetric = bestMetric;
+    this.step = step;
+    this.params = params;
+    this.m = m;
+    this.v = v;
+  }
 
   static Checkpoint of(int epochsDone, int nextBatch, double best, Model model, Adam adam) {
-    Checkpoint c = new Checkpoint();
-    c.epochsDone = epochsDone;
-    c.nextBatch = nextBatch;
-    c.bestMetric = best;
-    c.params = model.params.clone();
-    c.m = adam.m.clone();
-    c.v = adam.v.clone();
-    c.step = adam.step;
-    return c;
+    return new Checkpoint(
+        epochsDone,
+        nextBatch,
+        best,
+        adam.step,
+        model.params.clone(),
+        adam.m.clone(),
+        adam.v.clone());
   }
 
   void restore(Model model, Adam adam) {
@@ -81,11 +97,10 @@ final class Checkpoint {
       if (!t.equals(task)) {
         throw new IOException(file + " is a checkpoint of task " + t + ", not " + task);
       }
-      Checkpoint c = new Checkpoint();
-      c.epochsDone = in.readInt();
-      c.nextBatch = in.readInt();
-      c.bestMetric = in.readDouble();
-      c.step = in.readLong();
+      int epochsDone = in.readInt();
+      int nextBatch = in.readInt();
+      double bestMetric = in.readDouble();
+      long step = in.readLong();
       double[][] arrays = new double[3][];
       for (int k = 0; k < 3; k++) {
         arrays[k] = new double[in.readInt()];
@@ -93,10 +108,8 @@ final class Checkpoint {
           arrays[k][i] = in.readDouble();
         }
       }
-      c.params = arrays[0];
-      c.m = arrays[1];
-      c.v = arrays[2];
-      return c;
+      return new Checkpoint(
+          epochsDone, nextBatch, bestMetric, step, arrays[0], arrays[1], arrays[2]);
     }
   }
 }

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -468,24 +469,24 @@ final class Trainer {
     for (Map.Entry<String, Double> e : test.entrySet()) {
       json.append(String.format(Locale.ROOT, "  \"%s\": %.6f,%n", e.getKey(), e.getValue()));
     }
-    Long peak = peakRssMb();
-    if (peak != null) {
-      json.append("  \"peak_rss_mb\": ").append(peak).append(",\n");
+    OptionalLong peak = peakRssMb();
+    if (peak.isPresent()) {
+      json.append("  \"peak_rss_mb\": ").append(peak.getAsLong()).append(",\n");
     }
     json.append(String.format(Locale.ROOT, "  \"elapsed_s\": %.3f%n}%n", elapsed));
     Files.writeString(o.outputDir().resolve("metrics.json"), json);
   }
 
-  private static Long peakRssMb() {
+  private static OptionalLong peakRssMb() {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
         if (line.startsWith("VmHWM:")) {
-          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+          return OptionalLong.of(Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024);
         }
       }
     } catch (IOException | RuntimeException e) {
       // not Linux: no figure
     }
-    return null;
+    return OptionalLong.empty();
   }
 }
