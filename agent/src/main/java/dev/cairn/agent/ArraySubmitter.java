@@ -63,7 +63,7 @@ final class ArraySubmitter {
     }
     Map<String, List<JobRun>> groups = new LinkedHashMap<>();
     for (JobRun job : run.jobs) {
-      if (job.state == JobState.NEW
+      if (job.state() == JobState.NEW
           && job.schedulerId == null
           && !job.submitting
           && job.attempt == 1
@@ -191,8 +191,7 @@ final class ArraySubmitter {
     } catch (CairnException e) {
       for (JobRun job : members) {
         job.submitting = false;
-        job.state = JobState.FAILED;
-        job.reason = e.getMessage();
+        job.failed(e.getMessage());
         job.history.add(
             new Attempt(job.attempt, null, JobState.FAILED, e.getMessage(), null, null));
       }

@@ -32,24 +32,21 @@ final class Finisher {
   }
 
   void finishIfDone(Run run) {
-    if (run.state.isTerminal()
+    if (run.state().isTerminal()
         || run.jobs.isEmpty()
         || !run.jobs.stream().allMatch(JobRun::isDone)) {
       return;
     }
     RunPlan plan = plans.of(run);
-    if (run.state != RunState.COLLECTING && run.state != RunState.PUBLISHING) {
-      run.state = RunState.COLLECTING;
-      run.message = "collecting outputs";
+    if (run.state() != RunState.COLLECTING && run.state() != RunState.PUBLISHING) {
+      run.collecting("collecting outputs");
       Outcome.collect(run, plan);
       Outcome.decide(run, plan.config().gateRule());
       CrashPoint.at("collect");
       book.save(run);
     }
-    if (run.state == RunState.COLLECTING) {
-      run.state = RunState.PUBLISHING;
-      run.message = "publishing outputs";
-      run.finishedAt = clock.instant().toString();
+    if (run.state() == RunState.COLLECTING) {
+      run.publishing("publishing outputs", clock.instant().toString());
       book.save(run);
       CrashPoint.at("publishing");
     }
@@ -72,14 +69,13 @@ final class Finisher {
         return;
       }
     }
-    run.state = run.outcome;
-    run.message = run.outcomeMessage;
+    run.ended();
     book.save(run);
     CrashPoint.at("finished");
     log.info(
         "run {} {}: {}{}",
         run.runId,
-        run.state,
+        run.state(),
         run.message,
         run.resultsCommit == null ? "" : "; results commit " + run.resultsCommit);
   }

@@ -96,7 +96,9 @@ final class Intake {
       // one bad request must not stop the loop: each has its own error boundary
       try {
         Run onRecord = book.runs(RunPlan.key(f.request().commit(), f.request().attemptOrFirst()));
-        if (onRecord != null && onRecord.state == RunState.RECEIVED && onRecord.verified == null) {
+        if (onRecord != null
+            && onRecord.state() == RunState.RECEIVED
+            && onRecord.verified == null) {
           // the request on record for this attempt is not checked yet: if it fails provenance,
           // this one may take its place, so decide on the next pass
           continue;
@@ -273,7 +275,7 @@ final class Intake {
                 r ->
                     r.commit().equals(request.commit())
                         && r.attempt() == attempt - 1
-                        && r.state.isTerminal()
+                        && r.state().isTerminal()
                         && !Retention.failedUnproven(r))) {
       return "attempt "
           + attempt

@@ -6,7 +6,6 @@ import dev.cairn.LogBudget;
 import dev.cairn.Untrusted;
 import dev.cairn.config.ConfigError;
 import dev.cairn.config.ExperimentConfig;
-import dev.cairn.model.RunState;
 import dev.cairn.plan.JobSpec;
 import dev.cairn.plan.RunPlan;
 import dev.cairn.plan.Trials;
@@ -125,8 +124,7 @@ final class Preparation {
       job.gate = cfg.gates().get(job.task);
       run.jobs.add(job);
     }
-    run.state = RunState.SUBMITTED;
-    run.message = "submitting " + run.jobs.size() + " job(s) to " + cfg.scheduler();
+    run.planned("submitting " + run.jobs.size() + " job(s) to " + cfg.scheduler());
     book.save(run);
     log.info(
         "run {}: {} trial(s) of {} task(s) planned for {}",
@@ -137,8 +135,7 @@ final class Preparation {
   }
 
   private void reject(Run run, String reason) {
-    run.state = RunState.REJECTED;
-    run.message = reason;
+    run.rejected(reason);
     book.save(run);
     if (rejections.allow()) {
       log.warn("run {} rejected: {}", run.runId, Untrusted.forLog(reason, 1000));

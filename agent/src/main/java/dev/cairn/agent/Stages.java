@@ -1,7 +1,6 @@
 package dev.cairn.agent;
 
 import dev.cairn.CairnException;
-import dev.cairn.model.JobState;
 import dev.cairn.plan.JobSpec;
 import dev.cairn.scheduler.JobStatus;
 import dev.cairn.scheduler.Scheduler;
@@ -68,8 +67,7 @@ final class Stages {
       job.evaluateSubmitting = false;
       String reason = "the evaluate job was refused: " + e.getMessage();
       cancelQuietly(run, job, job.schedulerId);
-      job.state = JobState.FAILED;
-      job.reason = reason;
+      job.failed(reason);
       book.save(run);
       log.warn("run {}: {}: {}", run.runId, job.id(), reason);
     } catch (IOException e) {
@@ -93,17 +91,13 @@ final class Stages {
    */
   void trained(Run run, JobRun job, JobStatus status) {
     String evaluate = job.evaluateId;
-    job.stage = JobSpec.EVALUATE;
-    job.schedulerId = evaluate;
-    job.evaluateId = null;
-    job.exitCode = null;
-    job.state = evaluate == null ? JobState.NEW : JobState.PENDING;
-    job.reason =
+    job.trained(
+        evaluate,
         "trained as job "
             + status.schedulerId()
             + (evaluate == null
                 ? "; submitting its evaluate job"
-                : "; evaluating as job " + evaluate);
+                : "; evaluating as job " + evaluate));
     log.info("run {}: {} {}", run.runId, job.id(), job.reason);
   }
 
@@ -121,7 +115,7 @@ final class Stages {
     job.evaluateId = null;
     if (!resubmitting) {
       job.reason =
-          (job.reason == null ? job.state.name() : job.reason)
+          (job.reason == null ? job.state().name() : job.reason)
               + "; its evaluate job "
               + evaluate
               + " was cancelled";

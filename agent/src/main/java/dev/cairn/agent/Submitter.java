@@ -62,7 +62,7 @@ final class Submitter {
       if (cap > 0 && active >= cap) {
         return;
       }
-      if (job.state == JobState.NEW
+      if (job.state() == JobState.NEW
           && job.schedulerId == null
           && !(job.submitting && job.arrayIndex != null)) {
         submit(run, job);
@@ -105,8 +105,7 @@ final class Submitter {
       // the scheduler refused the script (an unknown partition, a GPU the cluster lacks): the job
       // fails with the scheduler's words and the daemon goes on
       job.submitting = false;
-      job.state = JobState.FAILED;
-      job.reason = e.getMessage();
+      job.failed(e.getMessage());
       job.history.add(new Attempt(job.attempt, null, JobState.FAILED, e.getMessage(), null, null));
       book.save(run);
       log.warn(
@@ -145,8 +144,7 @@ final class Submitter {
             job,
             job.jobName,
             id -> {
-              job.schedulerId = elementOf(job, id);
-              job.state = JobState.PENDING;
+              job.submitted(elementOf(job, id));
             });
     if (asked) {
       job.submitting = false;

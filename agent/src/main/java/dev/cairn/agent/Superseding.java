@@ -38,19 +38,20 @@ final class Superseding {
     if (!"latest".equals(mode)) {
       return;
     }
-    List<Run> prepared = book.active().stream().filter(r -> r.state != RunState.RECEIVED).toList();
+    List<Run> prepared =
+        book.active().stream().filter(r -> r.state() != RunState.RECEIVED).toList();
     if (prepared.isEmpty()) {
       return;
     }
     for (Run older : book.active()) {
-      if (older.state.isTerminal()
-          || older.state == RunState.PUBLISHING
-          || older.state == RunState.COLLECTING) {
+      if (older.state().isTerminal()
+          || older.state() == RunState.PUBLISHING
+          || older.state() == RunState.COLLECTING) {
         continue;
       }
       for (Run newer : prepared) {
         if (newer != older
-            && !newer.state.isTerminal()
+            && !newer.state().isTerminal()
             && Objects.equals(newer.request.branch(), older.request.branch())
             && isNewer(newer, older)) {
           cancellation.cancel(
@@ -93,7 +94,7 @@ final class Superseding {
    * this one, or null when this one may go.
    */
   Run queuedBehind(Run run) {
-    if (!"queue".equals(mode) || run.state != RunState.RECEIVED) {
+    if (!"queue".equals(mode) || run.state() != RunState.RECEIVED) {
       return null;
     }
     Run ahead = null;

@@ -133,6 +133,6 @@ final class DemoCommand implements Callable<Integer> {
       out.println("  $ " + command);
     }
     out.flush();
-    return run.state == RunState.SUCCEEDED ? 0 : 1;
+    return run.state() == RunState.SUCCEEDED ? 0 : 1;
   }
 }
