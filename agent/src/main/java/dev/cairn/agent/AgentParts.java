@@ -10,13 +10,14 @@ import dev.cairn.trigger.RequestCheck;
 import dev.cairn.trigger.SeedResolver;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.Optional;
 
 /**
- * What the agent is built from. The optional parts are null where the agent has no Git repository:
- * {@code check} (provenance; null accepts every request), {@code publisher} (null ends runs without
- * a results commit), {@code seeds} (null ignores the seed-style key) and {@code commitRenderers}
- * (null renders every run with the agent's own templates). {@code observer} is told of every saved
- * change ({@link RunObserver#NONE} by default).
+ * What the agent is built from. The optional parts do nothing where the agent has no Git
+ * repository: {@code check} is {@link RequestCheck#ACCEPT_ALL}, {@code publisher} is {@link
+ * RunPublisher#NONE} (runs end without a results commit), {@code seeds} is empty (the seed-style
+ * key is ignored) and {@code commitRenderers} is empty (every run renders with the agent's own
+ * templates). {@code observer} is told of every saved change ({@link RunObserver#NONE} by default).
  */
 public record AgentParts(
     AgentSettings settings,
@@ -27,9 +28,18 @@ public record AgentParts(
     Clock clock,
     RequestCheck check,
     RunPublisher publisher,
-    SeedResolver seeds,
-    CommitRenderers commitRenderers,
+    Optional<SeedResolver> seeds,
+    Optional<CommitRenderers> commitRenderers,
     RunObserver observer) {
+
+  /** A part a caller left null is the part that does nothing. */
+  public AgentParts {
+    check = check == null ? RequestCheck.ACCEPT_ALL : check;
+    publisher = publisher == null ? RunPublisher.NONE : publisher;
+    seeds = seeds == null ? Optional.empty() : seeds;
+    commitRenderers = commitRenderers == null ? Optional.empty() : commitRenderers;
+    observer = observer == null ? RunObserver.NONE : observer;
+  }
 
   /** The parts of an agent whose run records live in the settings' state folder. */
   public static AgentParts of(
@@ -46,20 +56,20 @@ public record AgentParts(
         renderer,
         new RunRepository(settings.stateDir()),
         clock,
-        null,
-        null,
-        null,
-        null,
+        RequestCheck.ACCEPT_ALL,
+        RunPublisher.NONE,
+        Optional.empty(),
+        Optional.empty(),
         RunObserver.NONE);
   }
 
   public AgentParts withGit(RequestCheck check, RunPublisher publisher, SeedResolver seeds) {
-    return with(check, publisher, seeds, commitRenderers);
+    return with(check, publisher, Optional.ofNullable(seeds), commitRenderers);
   }
 
   /** Renders each run with the templates of its own commit ({@code CAIRN_TEMPLATES=commit}). */
   public AgentParts withCommitRenderers(CommitRenderers renderers) {
-    return with(check, publisher, seeds, renderers);
+    return with(check, publisher, seeds, Optional.of(renderers));
   }
 
   /** Tells {@code observer} of every change the loop saves (GitLab statuses and notes). */
@@ -79,7 +89,10 @@ public record AgentParts(
   }
 
   private AgentParts with(
-      RequestCheck check, RunPublisher publisher, SeedResolver seeds, CommitRenderers renderers) {
+      RequestCheck check,
+      RunPublisher publisher,
+      Optional<SeedResolver> seeds,
+      Optional<CommitRenderers> renderers) {
     return new AgentParts(
         settings,
         store,

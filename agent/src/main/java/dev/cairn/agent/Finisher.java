@@ -22,7 +22,8 @@ final class Finisher {
   private final Clock clock;
 
   /**
-   * @param publisher versioning of outputs, or null to end runs without a results commit
+   * @param publisher versioning of outputs, or {@link RunPublisher#NONE} to end runs without a
+   *     results commit
    */
   Finisher(Plans plans, RunPublisher publisher, RunBook book, Clock clock) {
     this.plans = plans;
@@ -50,7 +51,7 @@ final class Finisher {
       book.save(run);
       CrashPoint.at("publishing");
     }
-    if (publisher != null && run.resultsCommit == null) {
+    if (publisher.publishes() && run.resultsCommit == null) {
       long publishing = System.nanoTime();
       double uploaded = Metrics.uploadedBytes();
       try {

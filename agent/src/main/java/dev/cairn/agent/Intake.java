@@ -40,7 +40,7 @@ final class Intake {
   private final AgentSettings settings;
   private final ObjectStore store;
   private final RequestPoller poller;
-  private final SeedResolver seeds;
+  private final Optional<SeedResolver> seeds;
   private final RunBook book;
   private final Clock clock;
   private final Outage storeOutage;
@@ -200,14 +200,14 @@ final class Intake {
       }
       seedEtag = changed.get().etag();
       Files.writeString(seedEtagFile, seedEtag);
-      if (seeds == null) {
+      if (seeds.isEmpty()) {
         log.warn(
             "{} changed, but without CAIRN_REPO_REMOTE the agent cannot tell which commit it is;"
                 + " ignored",
             settings.seedKey());
         return Optional.empty();
       }
-      var request = seeds.resolve(changed.get().content());
+      var request = seeds.get().resolve(changed.get().content());
       if (request.isEmpty()) {
         log.warn(
             "{} changed but matches config/config.env at the head of none of {}; ignored",

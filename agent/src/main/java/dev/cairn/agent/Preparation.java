@@ -31,7 +31,7 @@ final class Preparation {
   private final LogBudget rejections;
 
   /**
-   * @param check provenance check, or null to accept every request
+   * @param check provenance check, or {@link RequestCheck#ACCEPT_ALL}
    */
   Preparation(Plans plans, RequestCheck check, RunBook book, Clock clock) {
     this.plans = plans;
@@ -42,9 +42,7 @@ final class Preparation {
 
   /** A new pass: the provenance check fetches once for all its requests. */
   void startTick() {
-    if (check != null) {
-      check.refresh();
-    }
+    check.refresh();
     checkFailedThisTick = false;
     rejections.roll();
   }
@@ -57,23 +55,21 @@ final class Preparation {
       reject(run, "the run's config copy is unreadable: " + e.getMessage());
       return;
     }
-    if (check != null) {
-      try {
-        RequestCheck.Verdict verdict = check.check(run.request, config);
-        if (verdict.rejected()) {
-          reject(run, verdict.rejection());
-          return;
-        }
-        run.verified = verdict.commit();
-      } catch (Exception e) {
-        // the same failure (a fetch) for every request of the pass: one line, not one per request
-        if (!checkFailedThisTick) {
-          log.warn(
-              "run {}: provenance check failed, retrying next tick: {}", run.runId, e.getMessage());
-        }
-        checkFailedThisTick = true;
+    try {
+      RequestCheck.Verdict verdict = check.check(run.request, config);
+      if (verdict.rejected()) {
+        reject(run, verdict.rejection());
         return;
       }
+      run.verified = verdict.commit();
+    } catch (Exception e) {
+      // the same failure (a fetch) for every request of the pass: one line, not one per request
+      if (!checkFailedThisTick) {
+        log.warn(
+            "run {}: provenance check failed, retrying next tick: {}", run.runId, e.getMessage());
+      }
+      checkFailedThisTick = true;
+      return;
     }
     ExperimentConfig cfg;
     try {

@@ -23,8 +23,8 @@ final class Superseding {
   private final RequestCheck order;
 
   /**
-   * @param order answers which of two commits descends from the other, or null where there is no
-   *     repository (then the receive order alone decides)
+   * @param order answers which of two commits descends from the other ({@link
+   *     RequestCheck#ACCEPT_ALL} never knows: then the receive order alone decides)
    */
   Superseding(String mode, RunBook book, Cancellation cancellation, RequestCheck order) {
     this.mode = mode;
@@ -64,7 +64,7 @@ final class Superseding {
 
   /** Whether {@code a} came after {@code b}: by Git where it can tell, else by receive time. */
   private boolean isNewer(Run a, Run b) {
-    if (!a.commit().equals(b.commit()) && order != null) {
+    if (!a.commit().equals(b.commit())) {
       int byGit;
       try {
         byGit = order.commitOrder(b.commit(), a.commit());
