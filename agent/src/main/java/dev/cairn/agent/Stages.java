@@ -4,6 +4,7 @@ import dev.cairn.CairnException;
 import dev.cairn.plan.JobSpec;
 import dev.cairn.scheduler.JobStatus;
 import dev.cairn.scheduler.Scheduler;
+import dev.cairn.scheduler.SchedulerRefused;
 import dev.cairn.scheduler.Schedulers;
 import java.io.IOException;
 import java.util.List;
@@ -65,7 +66,10 @@ final class Stages {
     } catch (CairnException e) {
       // the scheduler refused the evaluate job (an unknown EVAL_PARTITION): training is useless
       job.evaluateSubmitting = false;
-      String reason = "the evaluate job was refused: " + e.getMessage();
+      String reason =
+          e instanceof SchedulerRefused
+              ? "the evaluate job was refused: " + e.getMessage()
+              : "the evaluate job cannot be submitted: " + e.getMessage();
       cancelQuietly(run, job, job.schedulerId);
       job.failed(reason);
       book.save(run);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cairn.CairnException;
 import dev.cairn.config.AgentSettings;
 import dev.cairn.model.JobState;
 import dev.cairn.model.RunState;
@@ -12,6 +13,7 @@ import dev.cairn.render.ScriptRenderer;
 import dev.cairn.render.Site;
 import dev.cairn.scheduler.FakeSchedulers;
 import dev.cairn.scheduler.JobSubmission;
+import dev.cairn.scheduler.SchedulerRefused;
 import dev.cairn.scheduler.Schedulers;
 import dev.cairn.store.FileObjectStore;
 import dev.cairn.testing.FakeScheduler;
@@ -235,6 +237,30 @@ class LoopDecisionsTest {
     assertNull(failed.arrayIndex);
     assertEquals(2, failed.attempt);
     assertTrue(slurm.cancelled.isEmpty(), "its sibling is left running");
+  }
+
+  @Test
+  void aSchedulerRefusal_failsTheJobWithTheSchedulersWords() throws Exception {
+    start(0, Map.of());
+    slurm.refuseNext(new SchedulerRefused("SLURM refused job x: invalid partition specified: gpu"));
+    queue(CONFIG, 1);
+    tick();
+    assertEquals(JobState.FAILED, job().state());
+    assertEquals("SLURM refused job x: invalid partition specified: gpu", job().reason);
+    tick();
+    assertEquals(RunState.FAILED, run(1).state());
+  }
+
+  @Test
+  void aProblemOfOursOnSubmission_isNotTakenForARefusal() throws Exception {
+    start(0, Map.of());
+    slurm.refuseNext(new CairnException("job variable X cannot be passed by sbatch --export"));
+    queue(CONFIG, 1);
+    tick();
+    assertEquals(JobState.FAILED, job().state());
+    assertEquals(
+        "the job cannot be submitted: job variable X cannot be passed by sbatch --export",
+        job().reason);
   }
 
   /** The checkpoint folder a rendered script hands its trainer. */

@@ -40,8 +40,20 @@ public final class FakeScheduler implements Scheduler {
     return name;
   }
 
+  private RuntimeException refusal;
+
+  /** The next submission throws {@code e} (a {@code SchedulerRefused}, or a problem of ours). */
+  public synchronized void refuseNext(RuntimeException e) {
+    refusal = e;
+  }
+
   @Override
   public synchronized String submit(JobSubmission submission) {
+    if (refusal != null) {
+      RuntimeException e = refusal;
+      refusal = null;
+      throw e;
+    }
     String id = String.valueOf(next++);
     submitted.put(id, submission);
     return id;
