@@ -69,7 +69,7 @@ public record AgentParts(
 
   /** Renders each run with the templates of its own commit ({@code CAIRN_TEMPLATES=commit}). */
   public AgentParts withCommitRenderers(CommitRenderers renderers) {
-    return with(check, publisher, seeds, Optional.of(renderers));
+    return with(check, publisher, seeds, Optional.ofNullable(renderers));
   }
 
   /** Tells {@code observer} of every change the loop saves (GitLab statuses and notes). */

@@ -44,7 +44,8 @@ class AgentPartsTest {
 
   @Test
   void aCallerThatStillPassesNull_getsTheSameParts() throws Exception {
-    AgentParts parts = parts().withGit(null, null, null);
+    AgentParts parts = parts().withGit(null, null, null).withCommitRenderers(null);
+    assertTrue(parts.commitRenderers().isEmpty());
     assertSame(RequestCheck.ACCEPT_ALL, parts.check());
     assertSame(RunPublisher.NONE, parts.publisher());
     assertTrue(parts.seeds().isEmpty());
