@@ -210,10 +210,10 @@ public final class Agent {
   }
 
   private void advance(Run run) throws InterruptedException {
-    if (run.state == RunState.RECEIVED) {
+    if (run.state() == RunState.RECEIVED) {
       preparation.prepare(run);
     }
-    if (run.state == RunState.SUBMITTED || run.state == RunState.RUNNING) {
+    if (run.state() == RunState.SUBMITTED || run.state() == RunState.RUNNING) {
       submitter.submitDue(run);
     }
   }

@@ -63,7 +63,7 @@ final class ArraySubmitter {
     }
     Map<String, List<JobRun>> groups = new LinkedHashMap<>();
     for (JobRun job : run.jobs) {
-      if (job.state == JobState.NEW
+      if (job.state() == JobState.NEW
           && job.schedulerId == null
           && !job.submitting
           && job.attempt == 1
@@ -189,15 +189,14 @@ final class ArraySubmitter {
           id,
           array.range());
     } catch (CairnException e) {
+      String reason = Submitter.refusal(e);
       for (JobRun job : members) {
         job.submitting = false;
-        job.state = JobState.FAILED;
-        job.reason = e.getMessage();
-        job.history.add(
-            new Attempt(job.attempt, null, JobState.FAILED, e.getMessage(), null, null));
+        job.failed(reason);
+        job.history.add(new Attempt(job.attempt, null, JobState.FAILED, reason, null, null));
       }
       book.save(run);
-      log.warn("run {}: array {} was refused: {}", run.runId, array.name(), e.getMessage());
+      log.warn("run {}: array {}: {}", run.runId, array.name(), reason);
     } catch (IOException e) {
       // it may or may not have reached the scheduler: the flags stay, recovery looks it up
       log.warn("run {}: submitting array {} failed: {}", run.runId, array.name(), e.getMessage());

@@ -2,7 +2,6 @@ package dev.cairn.agent;
 
 import dev.cairn.Json;
 import dev.cairn.Untrusted;
-import dev.cairn.model.JobState;
 import dev.cairn.model.RunRequest;
 import dev.cairn.model.RunState;
 import dev.cairn.model.StoreKeys;
@@ -42,7 +41,7 @@ final class Cancellation {
   /** Cancels the active runs someone asked to stop: one HEAD per active run. */
   void cancelRequested() throws InterruptedException {
     for (Run run : book.active()) {
-      if (run.state == RunState.COLLECTING || run.state == RunState.PUBLISHING) {
+      if (run.state() == RunState.COLLECTING || run.state() == RunState.PUBLISHING) {
         continue;
       }
       String key = StoreKeys.cancelKey(run.commit());
@@ -122,14 +121,7 @@ final class Cancellation {
         log.warn("run {}: cancelling jobs {} failed: {}", run.runId, e.getValue(), ex.getMessage());
       }
     }
-    for (JobRun job : run.jobs) {
-      if (!job.isDone()) {
-        job.state = JobState.CANCELLED;
-        job.reason = reason;
-      }
-    }
-    run.state = RunState.CANCELLED;
-    run.message = reason;
+    run.cancelled(reason);
     book.save(run);
     log.info("run {} cancelled: {}", run.runId, reason);
   }

@@ -24,7 +24,8 @@ final class Finisher {
   private final Clock clock;
 
   /**
-   * @param publisher versioning of outputs, or null to end runs without a results commit
+   * @param publisher versioning of outputs, or {@link RunPublisher#NONE} to end runs without a
+   *     results commit
    */
   Finisher(
       Plans plans,
@@ -42,28 +43,25 @@ final class Finisher {
   }
 
   void finishIfDone(Run run) {
-    if (run.state.isTerminal()
+    if (run.state().isTerminal()
         || run.jobs.isEmpty()
         || !run.jobs.stream().allMatch(JobRun::isDone)) {
       return;
     }
     RunPlan plan = plans.of(run);
-    if (run.state != RunState.COLLECTING && run.state != RunState.PUBLISHING) {
-      run.state = RunState.COLLECTING;
-      run.message = "collecting outputs";
+    if (run.state() != RunState.COLLECTING && run.state() != RunState.PUBLISHING) {
+      run.collecting("collecting outputs");
       Outcome.collect(run, plan);
       Outcome.decide(run, plan.config().gateRule());
       faults.at("collect");
       book.save(run);
     }
-    if (run.state == RunState.COLLECTING) {
-      run.state = RunState.PUBLISHING;
-      run.message = "publishing outputs";
-      run.finishedAt = clock.instant().toString();
+    if (run.state() == RunState.COLLECTING) {
+      run.publishing("publishing outputs", clock.instant().toString());
       book.save(run);
       faults.at("publishing");
     }
-    if (publisher != null && run.resultsCommit == null) {
+    if (publisher.publishes() && run.resultsCommit == null) {
       long publishing = System.nanoTime();
       double uploaded = metrics.uploadedBytes();
       try {
@@ -82,14 +80,13 @@ final class Finisher {
         return;
       }
     }
-    run.state = run.outcome;
-    run.message = run.outcomeMessage;
+    run.ended();
     book.save(run);
     faults.at("finished");
     log.info(
         "run {} {}: {}{}",
         run.runId,
-        run.state,
+        run.state(),
         run.message,
         run.resultsCommit == null ? "" : "; results commit " + run.resultsCommit);
   }

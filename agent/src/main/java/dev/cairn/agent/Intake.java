@@ -42,7 +42,7 @@ final class Intake {
   private final AgentSettings settings;
   private final ObjectStore store;
   private final RequestPoller poller;
-  private final SeedResolver seeds;
+  private final Optional<SeedResolver> seeds;
   private final RunBook book;
   private final Clock clock;
   private final Outage storeOutage;
@@ -100,7 +100,9 @@ final class Intake {
       // one bad request must not stop the loop: each has its own error boundary
       try {
         Run onRecord = book.runs(RunPlan.key(f.request().commit(), f.request().attemptOrFirst()));
-        if (onRecord != null && onRecord.state == RunState.RECEIVED && onRecord.verified == null) {
+        if (onRecord != null
+            && onRecord.state() == RunState.RECEIVED
+            && onRecord.verified == null) {
           // the request on record for this attempt is not checked yet: if it fails provenance,
           // this one may take its place, so decide on the next pass
           continue;
@@ -202,14 +204,14 @@ final class Intake {
       }
       seedEtag = changed.get().etag();
       Files.writeString(seedEtagFile, seedEtag);
-      if (seeds == null) {
+      if (seeds.isEmpty()) {
         log.warn(
             "{} changed, but without CAIRN_REPO_REMOTE the agent cannot tell which commit it is;"
                 + " ignored",
             settings.seedKey());
         return Optional.empty();
       }
-      var request = seeds.resolve(changed.get().content());
+      var request = seeds.get().resolve(changed.get().content());
       if (request.isEmpty()) {
         log.warn(
             "{} changed but matches config/config.env at the head of none of {}; ignored",
@@ -277,7 +279,7 @@ final class Intake {
                 r ->
                     r.commit().equals(request.commit())
                         && r.attempt() == attempt - 1
-                        && r.state.isTerminal()
+                        && r.state().isTerminal()
                         && !Retention.failedUnproven(r))) {
       return "attempt "
           + attempt

@@ -1,5 +1,6 @@
 package dev.cairn.agent;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.cairn.config.QualityGate;
 import dev.cairn.model.Attempt;
 import dev.cairn.model.JobRecord;
@@ -60,7 +61,9 @@ public final class JobRun {
    */
   public boolean submitting;
 
-  public JobState state = JobState.NEW;
+  /** Changed only by the transitions below, each of which refuses what cannot happen. */
+  @JsonProperty private JobState state = JobState.NEW;
+
   public String reason;
   public Integer exitCode;
   public Long elapsedS;
@@ -81,12 +84,84 @@ public final class JobRun {
 
   public Long gpuMemMb;
 
+  public JobState state() {
+    return state;
+  }
+
   /** The scheduler took the job under {@code id}: it waits in the queue. */
   void submitted(String id) {
+    if (state != JobState.NEW) {
+      throw refused("PENDING", "only a job not yet submitted is submitted");
+    }
     schedulerId = id;
     submitting = false;
     state = JobState.PENDING;
     reason = null;
+  }
+
+  /** The scheduler reports the job in {@code next} (queued, running, ended) for {@code why}. */
+  void reported(JobState next, String why) {
+    if (state.isTerminal()) {
+      throw refused(next.name(), "the job ended already");
+    }
+    if (next == JobState.NEW) {
+      throw refused(next.name(), "a scheduler never reports a job as not submitted");
+    }
+    state = next;
+    reason = why;
+  }
+
+  /**
+   * The job fails without the scheduler saying so (a refusal, a cap, a stage that cannot go on).
+   */
+  void failed(String why) {
+    if (state.isTerminal()) {
+      throw refused("FAILED", "the job ended already");
+    }
+    state = JobState.FAILED;
+    reason = why;
+  }
+
+  /** The run is cancelled: a job still waiting or running ends CANCELLED; an ended one stays. */
+  void cancelled(String why) {
+    if (!state.isTerminal()) {
+      state = JobState.CANCELLED;
+      reason = why;
+    }
+  }
+
+  /**
+   * An attempt that ended for the infrastructure's sake starts again as the next one, from its
+   * checkpoint: the job waits to be submitted.
+   */
+  void resubmitted(String why) {
+    if (!state.isTerminal() || state == JobState.COMPLETED) {
+      throw refused("NEW", "only an attempt that ended without success is resubmitted");
+    }
+    attempt++;
+    schedulerId = null;
+    state = JobState.NEW;
+    reason = why;
+  }
+
+  /**
+   * The train job succeeded: the trial goes on as its evaluate job {@code evaluate}, already queued
+   * behind it, or (null) one still to submit.
+   */
+  void trained(String evaluate, String why) {
+    if (state != JobState.COMPLETED) {
+      throw refused("evaluate", "only a train job that completed moves on to evaluate");
+    }
+    stage = dev.cairn.plan.JobSpec.EVALUATE;
+    schedulerId = evaluate;
+    evaluateId = null;
+    exitCode = null;
+    state = evaluate == null ? JobState.NEW : JobState.PENDING;
+    reason = why;
+  }
+
+  private IllegalTransition refused(String to, String why) {
+    return new IllegalTransition("job " + id(), state, to, why);
   }
 
   public boolean isDone() {

@@ -46,10 +46,10 @@ final class Outcome {
         log.warn("run {}: cannot read the metrics of {}: {}", run.runId, job.id(), e.getMessage());
       }
       job.gpus = spec.trial().resources().gpus();
-      if (job.state != JobState.COMPLETED) {
+      if (job.state() != JobState.COMPLETED) {
         job.errTail = JobOutputs.tail(spec.errFile(), 40);
       }
-      if (job.state == JobState.COMPLETED) {
+      if (job.state() == JobState.COMPLETED) {
         // a missing plot or a caveat of the data: said, but never a failed trial
         try {
           List<String> notes = JobOutputs.notes(spec.outputDir());
@@ -136,8 +136,8 @@ final class Outcome {
 
   /** Why one trial does not pass, or null when it completed and met its gate. */
   private static String problem(JobRun job) {
-    if (job.state != JobState.COMPLETED) {
-      return job.id() + " " + job.state + (job.reason == null ? "" : " (" + job.reason + ")");
+    if (job.state() != JobState.COMPLETED) {
+      return job.id() + " " + job.state() + (job.reason == null ? "" : " (" + job.reason + ")");
     }
     if (Boolean.FALSE.equals(job.gatePassed)) {
       QualityGate gate = job.gate;

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -24,15 +25,15 @@ import java.util.stream.Stream;
  */
 final class Plans {
   private final ScriptRenderer renderer;
-  private final CommitRenderers commitRenderers;
+  private final Optional<CommitRenderers> commitRenderers;
   private final SweepLimits limits;
   private final Map<String, RunPlan> plans = new HashMap<>();
 
   /**
-   * @param commitRenderers the templates of each run's commit, or null to render every run with
+   * @param commitRenderers the templates of each run's commit, or none to render every run with
    *     {@code renderer} (the agent's own templates)
    */
-  Plans(ScriptRenderer renderer, CommitRenderers commitRenderers, SweepLimits limits) {
+  Plans(ScriptRenderer renderer, Optional<CommitRenderers> commitRenderers, SweepLimits limits) {
     this.renderer = renderer;
     this.commitRenderers = commitRenderers;
     this.limits = limits;
@@ -56,9 +57,9 @@ final class Plans {
 
   /** CAIRN_TEMPLATES=commit: the templates of the run's commit, once its folder exists. */
   ScriptRenderer renderer(Run run) {
-    return commitRenderers == null || run.runDir == null
+    return run.runDir == null
         ? renderer
-        : commitRenderers.forRun(run.commit(), Path.of(run.runDir));
+        : commitRenderers.map(c -> c.forRun(run.commit(), Path.of(run.runDir))).orElse(renderer);
   }
 
   /** Parses and validates a config for this run; a {@code CairnException} says what is wrong. */

@@ -6,7 +6,6 @@ import dev.cairn.LogBudget;
 import dev.cairn.Untrusted;
 import dev.cairn.config.ConfigError;
 import dev.cairn.config.ExperimentConfig;
-import dev.cairn.model.RunState;
 import dev.cairn.plan.JobSpec;
 import dev.cairn.plan.RunPlan;
 import dev.cairn.plan.Trials;
@@ -33,7 +32,7 @@ final class Preparation {
   private final LogBudget rejections;
 
   /**
-   * @param check provenance check, or null to accept every request
+   * @param check provenance check, or {@link RequestCheck#ACCEPT_ALL}
    */
   Preparation(Plans plans, RequestCheck check, RunBook book, Clock clock, Faults faults) {
     this.faults = faults;
@@ -45,9 +44,7 @@ final class Preparation {
 
   /** A new pass: the provenance check fetches once for all its requests. */
   void startTick() {
-    if (check != null) {
-      check.refresh();
-    }
+    check.refresh();
     checkFailedThisTick = false;
     rejections.roll();
   }
@@ -60,23 +57,21 @@ final class Preparation {
       reject(run, "the run's config copy is unreadable: " + e.getMessage());
       return;
     }
-    if (check != null) {
-      try {
-        RequestCheck.Verdict verdict = check.check(run.request, config);
-        if (verdict.rejected()) {
-          reject(run, verdict.rejection());
-          return;
-        }
-        run.verified = verdict.commit();
-      } catch (Exception e) {
-        // the same failure (a fetch) for every request of the pass: one line, not one per request
-        if (!checkFailedThisTick) {
-          log.warn(
-              "run {}: provenance check failed, retrying next tick: {}", run.runId, e.getMessage());
-        }
-        checkFailedThisTick = true;
+    try {
+      RequestCheck.Verdict verdict = check.check(run.request, config);
+      if (verdict.rejected()) {
+        reject(run, verdict.rejection());
         return;
       }
+      run.verified = verdict.commit();
+    } catch (Exception e) {
+      // the same failure (a fetch) for every request of the pass: one line, not one per request
+      if (!checkFailedThisTick) {
+        log.warn(
+            "run {}: provenance check failed, retrying next tick: {}", run.runId, e.getMessage());
+      }
+      checkFailedThisTick = true;
+      return;
     }
     ExperimentConfig cfg;
     try {
@@ -127,8 +122,7 @@ final class Preparation {
       job.gate = cfg.gates().get(job.task);
       run.jobs.add(job);
     }
-    run.state = RunState.SUBMITTED;
-    run.message = "submitting " + run.jobs.size() + " job(s) to " + cfg.scheduler();
+    run.planned("submitting " + run.jobs.size() + " job(s) to " + cfg.scheduler());
     book.save(run);
     log.info(
         "run {}: {} trial(s) of {} task(s) planned for {}",
@@ -139,8 +133,7 @@ final class Preparation {
   }
 
   private void reject(Run run, String reason) {
-    run.state = RunState.REJECTED;
-    run.message = reason;
+    run.rejected(reason);
     book.save(run);
     if (rejections.allow()) {
       log.warn("run {} rejected: {}", run.runId, Untrusted.forLog(reason, 1000));

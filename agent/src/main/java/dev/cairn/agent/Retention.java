@@ -42,7 +42,7 @@ final class Retention {
    * no attempt number, since anyone can write one before CI writes the genuine request.
    */
   static boolean failedUnproven(Run run) {
-    return run.state == RunState.REJECTED && run.verified == null;
+    return run.state() == RunState.REJECTED && run.verified == null;
   }
 
   /** Compacts every rejected run whose status is written, then forgets those past the limits. */
@@ -52,7 +52,9 @@ final class Retention {
 
   static void prune(RunBook book, Path workDir, String marker, Instant now, int maxKept) {
     List<Run> rejected =
-        book.all().stream().filter(r -> r.state == RunState.REJECTED && !r.statusPending).toList();
+        book.all().stream()
+            .filter(r -> r.state() == RunState.REJECTED && !r.statusPending)
+            .toList();
     for (Run run : rejected) {
       if (run.runDir != null || (run.message != null && run.message.length() > MAX_MESSAGE)) {
         compact(run, workDir);

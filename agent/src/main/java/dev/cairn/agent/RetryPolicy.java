@@ -63,7 +63,7 @@ final class RetryPolicy {
       if (status.state() == JobState.LOST) {
         status = ownWords(run, job, status);
       }
-      if (status.state() == job.state
+      if (status.state() == job.state()
           && Objects.equals(status.reason(), job.reason)
           && !status.state().isTerminal()) {
         job.elapsedS = orElse(status.elapsedSeconds(), job.elapsedS);
@@ -71,9 +71,8 @@ final class RetryPolicy {
         continue;
       }
       changed = true;
-      boolean requeuedBefore = job.state == JobState.REQUEUED;
-      job.state = status.state();
-      job.reason = status.reason();
+      boolean requeuedBefore = job.state() == JobState.REQUEUED;
+      job.reported(status.state(), status.reason());
       job.exitCode = status.exitCode();
       job.elapsedS = orElse(status.elapsedSeconds(), job.elapsedS);
       job.cpuS = orElse(status.cpuSeconds(), job.cpuS);
@@ -83,8 +82,8 @@ final class RetryPolicy {
       }
       if (status.state().isTerminal()) {
         ended(run, job, status);
-      } else if (status.state() == JobState.RUNNING && run.state == RunState.SUBMITTED) {
-        run.state = RunState.RUNNING;
+      } else if (status.state() == JobState.RUNNING && run.state() == RunState.SUBMITTED) {
+        run.started();
       }
     }
     if (changed) {
@@ -130,8 +129,7 @@ final class RetryPolicy {
             e.getMessage());
       }
       job.attempt = max;
-      job.state = JobState.FAILED;
-      job.reason = "requeued more often than MAX_ATTEMPTS=" + max + " allows";
+      job.failed("requeued more often than MAX_ATTEMPTS=" + max + " allows");
       if (JobSpec.TRAIN.equals(job.stage)) {
         stages.trainStopped(run, job, false);
       }
@@ -176,15 +174,11 @@ final class RetryPolicy {
           job.attempt + 1,
           max);
       metrics.resubmitted(job.scheduler, status.state().name());
-      job.attempt++;
-      job.schedulerId = null;
-      job.state = JobState.NEW;
-      job.reason = "resubmitting after " + status.state();
+      job.resubmitted("resubmitting after " + status.state());
       try {
         plans.writeScript(run, plans.spec(run, job));
       } catch (IOException e) {
-        job.state = JobState.FAILED;
-        job.reason = "cannot render the next attempt: " + e.getMessage();
+        job.failed("cannot render the next attempt: " + e.getMessage());
       }
       return;
     }
@@ -233,7 +227,7 @@ final class RetryPolicy {
   /** Counts of jobs by state: "2 RUNNING, 1 PENDING". */
   static String progress(Run run) {
     Map<JobState, Long> counts = new EnumMap<>(JobState.class);
-    run.jobs.forEach(j -> counts.merge(j.state, 1L, Long::sum));
+    run.jobs.forEach(j -> counts.merge(j.state(), 1L, Long::sum));
     List<String> parts = new ArrayList<>();
     counts.forEach((s, n) -> parts.add(n + " " + s));
     return String.join(", ", parts);

@@ -1,5 +1,6 @@
 package dev.cairn.agent;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.cairn.config.ExperimentConfig;
 import dev.cairn.model.RunRecord;
 import dev.cairn.model.RunRequest;
@@ -16,7 +17,10 @@ import java.util.List;
  * carries on where it stopped.
  */
 public final class Run {
-  public int schema = 1;
+  /** The format of the record this agent writes; records of a newer one are not read. */
+  static final int SCHEMA = 1;
+
+  public int schema = SCHEMA;
   public String runId;
   public String queueKey;
   public RunRequest request;
@@ -24,7 +28,9 @@ public final class Run {
   /** What provenance proved through Git; null until then, and without a provenance check. */
   public VerifiedCommit verified;
 
-  public RunState state = RunState.RECEIVED;
+  /** Changed only by the transitions below, each of which refuses what cannot happen. */
+  @JsonProperty private RunState state = RunState.RECEIVED;
+
   public String message;
   public String createdAt;
   public String updatedAt;
@@ -45,6 +51,66 @@ public final class Run {
 
   /** Results not yet published (the publisher failed; retried next tick). */
   public boolean publishPending;
+
+  public RunState state() {
+    return state;
+  }
+
+  /** Its jobs are planned and their scripts written: they go to the scheduler. */
+  void planned(String why) {
+    move(RunState.SUBMITTED, state == RunState.RECEIVED, "only a received run is planned");
+    message = why;
+  }
+
+  /** The request or its config cannot run: the run ends here. */
+  void rejected(String why) {
+    move(RunState.REJECTED, !state.isTerminal(), "the run ended already");
+    message = why;
+  }
+
+  /** A first job started. */
+  void started() {
+    move(RunState.RUNNING, state == RunState.SUBMITTED, "only a submitted run starts");
+  }
+
+  /** Every job ended: the outputs are collected and the outcome decided. */
+  void collecting(String why) {
+    move(
+        RunState.COLLECTING,
+        state == RunState.SUBMITTED || state == RunState.RUNNING,
+        "only a run with jobs collects");
+    message = why;
+  }
+
+  /** The outcome is decided: the results are published. */
+  void publishing(String why, String at) {
+    move(RunState.PUBLISHING, state == RunState.COLLECTING, "only a collected run publishes");
+    message = why;
+    finishedAt = at;
+  }
+
+  /** Published (or with nothing to publish to): the run ends as its outcome decided. */
+  void ended() {
+    move(
+        outcome,
+        state == RunState.PUBLISHING && outcome != null && outcome.isTerminal(),
+        "a run ends once published, as an outcome decided before");
+    message = outcomeMessage;
+  }
+
+  /** Cancelled (a newer attempt, a user): the run ends; its jobs end with it. */
+  void cancelled(String why) {
+    move(RunState.CANCELLED, !state.isTerminal(), "the run ended already");
+    message = why;
+    jobs.forEach(j -> j.cancelled(why));
+  }
+
+  private void move(RunState to, boolean allowed, String why) {
+    if (!allowed) {
+      throw new IllegalTransition("run " + runId, state, String.valueOf(to), why);
+    }
+    state = to;
+  }
 
   public String commit() {
     return request.commit();

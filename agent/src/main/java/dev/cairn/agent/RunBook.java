@@ -94,6 +94,6 @@ final class RunBook {
 
   /** Runs that have not reached a terminal state, oldest first. */
   List<Run> active() {
-    return runs.values().stream().filter(r -> !r.state.isTerminal()).toList();
+    return runs.values().stream().filter(r -> !r.state().isTerminal()).toList();
   }
 }

@@ -99,7 +99,18 @@ public final class RunRepository {
     List<Run> runs = new ArrayList<>();
     try (Stream<Path> files = Files.list(dir)) {
       for (Path p : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
-        Run run = Json.MAPPER.readValue(p.toFile(), Run.class);
+        com.fasterxml.jackson.databind.JsonNode tree = Json.MAPPER.readTree(p.toFile());
+        int schema = tree.path("schema").asInt(1);
+        if (schema > Run.SCHEMA) {
+          LOG.warn(
+              "ignoring the run record {}: it has schema {}, newer than this agent's {}; run the"
+                  + " release that wrote it, or delete the record",
+              p.getFileName(),
+              schema,
+              Run.SCHEMA);
+          continue;
+        }
+        Run run = Json.MAPPER.treeToValue(tree, Run.class);
         if (run.request == null || !RunRequest.isFullSha(run.commit())) {
           LOG.warn("ignoring the run record {}: it names no commit", p.getFileName());
           continue;

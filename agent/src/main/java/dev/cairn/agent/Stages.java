@@ -1,10 +1,10 @@
 package dev.cairn.agent;
 
 import dev.cairn.CairnException;
-import dev.cairn.model.JobState;
 import dev.cairn.plan.JobSpec;
 import dev.cairn.scheduler.JobStatus;
 import dev.cairn.scheduler.Scheduler;
+import dev.cairn.scheduler.SchedulerRefused;
 import dev.cairn.scheduler.Schedulers;
 import java.io.IOException;
 import java.util.List;
@@ -66,10 +66,12 @@ final class Stages {
     } catch (CairnException e) {
       // the scheduler refused the evaluate job (an unknown EVAL_PARTITION): training is useless
       job.evaluateSubmitting = false;
-      String reason = "the evaluate job was refused: " + e.getMessage();
+      String reason =
+          e instanceof SchedulerRefused
+              ? "the evaluate job was refused: " + e.getMessage()
+              : "the evaluate job cannot be submitted: " + e.getMessage();
       cancelQuietly(run, job, job.schedulerId);
-      job.state = JobState.FAILED;
-      job.reason = reason;
+      job.failed(reason);
       book.save(run);
       log.warn("run {}: {}: {}", run.runId, job.id(), reason);
     } catch (IOException e) {
@@ -93,17 +95,13 @@ final class Stages {
    */
   void trained(Run run, JobRun job, JobStatus status) {
     String evaluate = job.evaluateId;
-    job.stage = JobSpec.EVALUATE;
-    job.schedulerId = evaluate;
-    job.evaluateId = null;
-    job.exitCode = null;
-    job.state = evaluate == null ? JobState.NEW : JobState.PENDING;
-    job.reason =
+    job.trained(
+        evaluate,
         "trained as job "
             + status.schedulerId()
             + (evaluate == null
                 ? "; submitting its evaluate job"
-                : "; evaluating as job " + evaluate);
+                : "; evaluating as job " + evaluate));
     log.info("run {}: {} {}", run.runId, job.id(), job.reason);
   }
 
@@ -121,7 +119,7 @@ final class Stages {
     job.evaluateId = null;
     if (!resubmitting) {
       job.reason =
-          (job.reason == null ? job.state.name() : job.reason)
+          (job.reason == null ? job.state().name() : job.reason)
               + "; its evaluate job "
               + evaluate
               + " was cancelled";

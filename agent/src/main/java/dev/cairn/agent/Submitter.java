@@ -8,6 +8,7 @@ import dev.cairn.model.JobState;
 import dev.cairn.plan.JobSpec;
 import dev.cairn.scheduler.JobSubmission;
 import dev.cairn.scheduler.Scheduler;
+import dev.cairn.scheduler.SchedulerRefused;
 import dev.cairn.scheduler.Schedulers;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -72,7 +73,7 @@ final class Submitter {
       if (cap > 0 && active >= cap) {
         return;
       }
-      if (job.state == JobState.NEW
+      if (job.state() == JobState.NEW
           && job.schedulerId == null
           && !(job.submitting && job.arrayIndex != null)) {
         submit(run, job);
@@ -112,20 +113,30 @@ final class Submitter {
           job.scheduler,
           id);
     } catch (CairnException e) {
-      // the scheduler refused the script (an unknown partition, a GPU the cluster lacks): the job
-      // fails with the scheduler's words and the daemon goes on
+      // the scheduler refused the script (an unknown partition, a GPU the cluster lacks), or a
+      // setting keeps it from being submitted at all: the job fails with those words and the
+      // daemon goes on
+      String reason = refusal(e);
       job.submitting = false;
-      job.state = JobState.FAILED;
-      job.reason = e.getMessage();
-      job.history.add(new Attempt(job.attempt, null, JobState.FAILED, e.getMessage(), null, null));
+      job.failed(reason);
+      job.history.add(new Attempt(job.attempt, null, JobState.FAILED, reason, null, null));
       book.save(run);
-      log.warn(
-          "run {}: {} was refused by {}: {}", run.runId, job.task, job.scheduler, e.getMessage());
+      log.warn("run {}: {} on {}: {}", run.runId, job.task, job.scheduler, reason);
     } catch (IOException e) {
       // the submission may or may not have reached the scheduler: keep the flag, look it up
       log.warn("run {}: submitting {} failed: {}", run.runId, job.task, e.getMessage());
       lookUp(run, job);
     }
+  }
+
+  /**
+   * Why a submission ended in a {@code CairnException}: the scheduler's own words where it refused
+   * the job, else what on this side kept it from being submitted.
+   */
+  static String refusal(CairnException e) {
+    return e instanceof SchedulerRefused
+        ? e.getMessage()
+        : "the job cannot be submitted: " + e.getMessage();
   }
 
   /** The id of a job found by name: an array's element by its index. */
@@ -155,8 +166,7 @@ final class Submitter {
             job,
             job.jobName,
             id -> {
-              job.schedulerId = elementOf(job, id);
-              job.state = JobState.PENDING;
+              job.submitted(elementOf(job, id));
             });
     if (asked) {
       job.submitting = false;

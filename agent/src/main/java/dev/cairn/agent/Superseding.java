@@ -23,8 +23,8 @@ final class Superseding {
   private final RequestCheck order;
 
   /**
-   * @param order answers which of two commits descends from the other, or null where there is no
-   *     repository (then the receive order alone decides)
+   * @param order answers which of two commits descends from the other ({@link
+   *     RequestCheck#ACCEPT_ALL} never knows: then the receive order alone decides)
    */
   Superseding(String mode, RunBook book, Cancellation cancellation, RequestCheck order) {
     this.mode = mode;
@@ -38,19 +38,20 @@ final class Superseding {
     if (!"latest".equals(mode)) {
       return;
     }
-    List<Run> prepared = book.active().stream().filter(r -> r.state != RunState.RECEIVED).toList();
+    List<Run> prepared =
+        book.active().stream().filter(r -> r.state() != RunState.RECEIVED).toList();
     if (prepared.isEmpty()) {
       return;
     }
     for (Run older : book.active()) {
-      if (older.state.isTerminal()
-          || older.state == RunState.PUBLISHING
-          || older.state == RunState.COLLECTING) {
+      if (older.state().isTerminal()
+          || older.state() == RunState.PUBLISHING
+          || older.state() == RunState.COLLECTING) {
         continue;
       }
       for (Run newer : prepared) {
         if (newer != older
-            && !newer.state.isTerminal()
+            && !newer.state().isTerminal()
             && Objects.equals(newer.request.branch(), older.request.branch())
             && isNewer(newer, older)) {
           cancellation.cancel(
@@ -63,7 +64,7 @@ final class Superseding {
 
   /** Whether {@code a} came after {@code b}: by Git where it can tell, else by receive time. */
   private boolean isNewer(Run a, Run b) {
-    if (!a.commit().equals(b.commit()) && order != null) {
+    if (!a.commit().equals(b.commit())) {
       int byGit;
       try {
         byGit = order.commitOrder(b.commit(), a.commit());
@@ -93,7 +94,7 @@ final class Superseding {
    * this one, or null when this one may go.
    */
   Run queuedBehind(Run run) {
-    if (!"queue".equals(mode) || run.state != RunState.RECEIVED) {
+    if (!"queue".equals(mode) || run.state() != RunState.RECEIVED) {
       return null;
     }
     Run ahead = null;

@@ -28,7 +28,7 @@ final class Telemetry {
     Run last = null;
     Instant lastAt = null;
     for (Run r : book.all()) {
-      if (!r.state.isTerminal()) {
+      if (!r.state().isTerminal()) {
         continue;
       }
       ended.add(r.runId);
@@ -40,7 +40,7 @@ final class Telemetry {
     }
     if (last != null) {
       // the last result survives a restart: alerts on it must not reset
-      metrics.lastRun(last.state.name(), lastAt);
+      metrics.lastRun(last.state().name(), lastAt);
     }
   }
 
@@ -49,19 +49,19 @@ final class Telemetry {
     Map<String, Map<String, Long>> jobs = new TreeMap<>();
     Instant oldest = null;
     for (Run run : book.all()) {
-      runs.merge(run.state.name(), 1L, Long::sum);
+      runs.merge(run.state().name(), 1L, Long::sum);
       for (JobRun job : run.jobs) {
         jobs.computeIfAbsent(job.scheduler, k -> new TreeMap<>())
-            .merge(job.state.name(), 1L, Long::sum);
+            .merge(job.state().name(), 1L, Long::sum);
       }
       Instant submitted = receivedAt(run);
-      if (run.state == RunState.RECEIVED
+      if (run.state() == RunState.RECEIVED
           && submitted != null
           && (oldest == null || submitted.isBefore(oldest))) {
         oldest = submitted;
       }
-      if (run.state.isTerminal() && ended.add(run.runId)) {
-        metrics.runFinished(run.state.name(), submitted);
+      if (run.state().isTerminal() && ended.add(run.runId)) {
+        metrics.runFinished(run.state().name(), submitted);
       }
     }
     metrics.runs(runs, jobs);

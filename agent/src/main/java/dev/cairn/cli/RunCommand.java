@@ -102,10 +102,10 @@ final class RunCommand implements Callable<Integer> {
   /** What one tick leaves: every run that is still active, and how many ended. */
   private void printRuns(Collection<Run> runs) {
     PrintWriter out = spec.commandLine().getOut();
-    List<Run> active = runs.stream().filter(r -> !r.state.isTerminal()).toList();
+    List<Run> active = runs.stream().filter(r -> !r.state().isTerminal()).toList();
     out.printf("one tick done: %d run(s) on record, %d active%n", runs.size(), active.size());
     for (Run r : active) {
-      out.printf("  %s  %s  %s%n", r.runId, r.state, r.message == null ? "" : r.message);
+      out.printf("  %s  %s  %s%n", r.runId, r.state(), r.message == null ? "" : r.message);
     }
     out.flush();
   }

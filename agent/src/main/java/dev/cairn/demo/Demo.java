@@ -107,6 +107,6 @@ public final class Demo {
       out.println("  $ " + command);
     }
     out.flush();
-    return run.state == RunState.SUCCEEDED;
+    return run.state() == RunState.SUCCEEDED;
   }
 }

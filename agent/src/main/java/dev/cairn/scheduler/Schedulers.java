@@ -39,6 +39,15 @@ public final class Schedulers implements AutoCloseable {
   }
 
   /**
+   * Only the given schedulers, by their names, already open: how the loop's unit tests plug in a
+   * scheduler held in memory. Any other name is not available.
+   */
+  Schedulers(Map<String, Scheduler> fixed) {
+    this(null, null, null);
+    open.putAll(fixed);
+  }
+
+  /**
    * Whether the named scheduler runs a sweep's trials as job arrays (see {@link
    * Scheduler#maxArraySize()}): what {@code render} shows without asking a cluster.
    */
@@ -51,6 +60,9 @@ public final class Schedulers implements AutoCloseable {
   }
 
   private Scheduler create(String id) {
+    if (settings == null) {
+      throw new CairnException("SCHEDULER=" + id + " is not available; use " + open.keySet());
+    }
     SchedulerName name =
         SchedulerName.of(id)
             .orElseThrow(

@@ -12,7 +12,7 @@ public interface RequestCheck {
 
   /** The verified commit when the request may run, else the reason it may not. */
   record Verdict(@Nullable VerifiedCommit commit, @Nullable String rejection) {
-    public static Verdict accept(VerifiedCommit commit) {
+    public static Verdict accept(@Nullable VerifiedCommit commit) {
       return new Verdict(commit, null);
     }
 
@@ -26,6 +26,9 @@ public interface RequestCheck {
   }
 
   Verdict check(RunRequest request, byte[] config) throws Exception;
+
+  /** Without a repository: every request passes, proving nothing of its commit. */
+  RequestCheck ACCEPT_ALL = (request, config) -> Verdict.accept(null);
 
   /**
    * A new pass of the loop begins: the next check brings the repository up to date, once, and the

@@ -270,11 +270,13 @@ class AgentLoopTest {
     Run run = first.runs().values().iterator().next();
     JobRun job = run.jobs.get(0);
     assertNotNull(job.schedulerId, "the first tick submitted the job");
-    // as if the agent died between the scheduler's answer and saving it
-    job.submitting = true;
-    job.schedulerId = null;
-    job.state = JobState.NEW;
-    new RunRepository(settings.stateDir()).save(run);
+    // as if the agent died between the scheduler's answer and saving it: the record it left
+    Path record = settings.stateDir().resolve("runs/" + run.key() + ".json");
+    var stored =
+        (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(record.toFile());
+    var storedJob = (com.fasterxml.jackson.databind.node.ObjectNode) stored.get("jobs").get(0);
+    storedJob.put("submitting", true).put("state", JobState.NEW.name()).remove("scheduler_id");
+    Json.MAPPER.writeValue(record.toFile(), stored);
     Agent second = newAgent();
     runUntilIdle(second);
     assertEquals("SUCCEEDED", status(commit).get("state").asText());

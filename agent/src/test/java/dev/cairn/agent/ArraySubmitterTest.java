@@ -92,7 +92,7 @@ class ArraySubmitterTest {
         slurm.calls.get(3).contains("--jobs=500_0,500_1,500_2,501_0"),
         slurm.calls.get(3).toString());
     JobRun failed = run.jobs.get(1);
-    assertEquals(JobState.NEW, failed.state);
+    assertEquals(JobState.NEW, failed.state());
     assertEquals(2, failed.attempt);
 
     slurm.answer(0, "505\n", "");
@@ -109,7 +109,7 @@ class ArraySubmitterTest {
     assertTrue(alone.endsWith("/scripts/" + failed.trial + ".sh"), alone);
     assertEquals("505", failed.schedulerId);
     assertNull(failed.arrayIndex);
-    assertEquals(JobState.PENDING, failed.state);
+    assertEquals(JobState.PENDING, failed.state());
   }
 
   @Test
@@ -135,8 +135,8 @@ class ArraySubmitterTest {
     agent.tick();
     assertEquals("700_0", run.jobs.get(0).schedulerId);
     assertEquals("700_1", run.jobs.get(1).schedulerId);
-    assertEquals(JobState.RUNNING, run.jobs.get(0).state);
-    assertEquals(JobState.PENDING, run.jobs.get(1).state);
+    assertEquals(JobState.RUNNING, run.jobs.get(0).state());
+    assertEquals(JobState.PENDING, run.jobs.get(1).state());
     assertEquals(
         1, slurm.calls.stream().filter(c -> c.get(0).equals("sbatch")).count(), "not twice");
   }
@@ -170,7 +170,8 @@ class ArraySubmitterTest {
     Run run = agent.runs().values().iterator().next();
     assertEquals(3, ArraySubmitter.slotsInUse(run, 3));
     assertEquals(
-        2, run.jobs.stream().filter(j -> j.schedulerId == null && j.state == JobState.NEW).count());
+        2,
+        run.jobs.stream().filter(j -> j.schedulerId == null && j.state() == JobState.NEW).count());
   }
 
   private static String last(List<String> call) {

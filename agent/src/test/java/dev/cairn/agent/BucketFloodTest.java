@@ -142,7 +142,7 @@ class BucketFloodTest {
     }
     assertEquals("SUCCEEDED", f.status(f.commit).get("state").asText());
     long rejected =
-        agent.runs().values().stream().filter(r -> r.state == RunState.REJECTED).count();
+        agent.runs().values().stream().filter(r -> r.state() == RunState.REJECTED).count();
     long stateBytes =
         bytesUnder(f.settings().stateDir())
             + bytesUnder(tmp.resolve("work/runs"))

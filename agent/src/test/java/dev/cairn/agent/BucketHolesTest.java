@@ -288,7 +288,7 @@ class BucketHolesTest {
     agent.tick();
     agent.tick();
     Run run = agent.runs().get(nowhere + "-a1");
-    assertEquals("REJECTED", run.state.name());
+    assertEquals("REJECTED", run.state().name());
     assertNull(run.runDir);
     assertNull(run.request.author());
     assertNull(run.request.message());

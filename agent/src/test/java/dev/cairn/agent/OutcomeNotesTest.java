@@ -38,7 +38,7 @@ class OutcomeNotesTest {
       job.trial = spec.trial().id();
       job.attempt = 1;
       job.stage = spec.stage();
-      job.state = JobState.COMPLETED;
+      job.reported(JobState.COMPLETED, null);
       job.gate = QualityGate.of("test/mIoU>=0.3");
       run.jobs.add(job);
       Files.createDirectories(spec.outputDir());

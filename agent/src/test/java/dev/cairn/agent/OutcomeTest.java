@@ -14,7 +14,7 @@ class OutcomeTest {
     JobRun j = new JobRun();
     j.task = task;
     j.trial = id;
-    j.state = state;
+    j.reported(state, null);
     j.gate = QualityGate.of("test/F1>=0.5");
     j.metrics = new java.util.LinkedHashMap<>(Map.of("test/F1", value));
     j.gatePassed = state == JobState.COMPLETED ? j.gate.passes(value) : null;

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.model.RunRequest;
-import dev.cairn.model.RunState;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -36,8 +35,7 @@ class RetentionTest {
     run.runId = "r" + i;
     run.queueKey = queueKey;
     run.createdAt = receivedAt.toString();
-    run.state = RunState.REJECTED;
-    run.message = "line one\nline two " + "z".repeat(1000);
+    run.rejected("line one\nline two " + "z".repeat(1000));
     run.statusPending = false;
     return run;
   }

@@ -81,11 +81,11 @@ class StagesTest {
     agent.tick();
     assertEquals("evaluate", job().stage);
     assertEquals("501", job().schedulerId);
-    assertEquals(JobState.PENDING, job().state);
+    assertEquals(JobState.PENDING, job().state());
     slurm.answer(0, row("501", "RUNNING", "None"), "");
     agent.tick();
     assertTrue(last(1).contains("--jobs=501"), last(1).toString());
-    assertEquals(JobState.RUNNING, job().state);
+    assertEquals(JobState.RUNNING, job().state());
   }
 
   @Test
@@ -112,7 +112,7 @@ class StagesTest {
     slurm.answer(0, "", "");
     agent.tick();
     assertEquals(List.of("scancel", "501"), last(1));
-    assertEquals(JobState.FAILED, job().state);
+    assertEquals(JobState.FAILED, job().state());
     assertTrue(job().reason.contains("its evaluate job 501 was cancelled"), job().reason);
   }
 
@@ -125,7 +125,7 @@ class StagesTest {
     slurm.answer(0, "", ""); // SLURM would keep it queued for good
     agent.tick();
     assertEquals(List.of("scancel", "501"), last(1));
-    assertEquals(JobState.FAILED, job().state);
+    assertEquals(JobState.FAILED, job().state());
     assertTrue(job().reason.startsWith("DependencyNeverSatisfied"), job().reason);
   }
 
@@ -164,7 +164,7 @@ class StagesTest {
     agent.tick();
     assertEquals(List.of("scancel", "500"), last(2));
     assertEquals(List.of("scancel", "501"), last(1));
-    assertEquals(JobState.FAILED, job().state);
+    assertEquals(JobState.FAILED, job().state());
     assertTrue(job().reason.contains("its evaluate job 501 was cancelled"), job().reason);
   }
 }

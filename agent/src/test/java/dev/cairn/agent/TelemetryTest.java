@@ -28,7 +28,15 @@ class TelemetryTest {
     run.request =
         new RunRequest(commit, "main", "1", "r", "m", "2026-12-01T00:00:00Z", "x", 1, null);
     run.runId = "20261201-exp-" + commit.substring(0, 12) + "-a1";
-    run.state = state;
+    if (state == RunState.CANCELLED) {
+      run.cancelled("superseded");
+    } else {
+      run.planned("submitting");
+      run.collecting("collecting");
+      run.outcome = state;
+      run.publishing("publishing", finishedAt);
+      run.ended();
+    }
     run.finishedAt = finishedAt;
     run.updatedAt = finishedAt;
     return run;

@@ -50,7 +50,7 @@ class VanishedJobTest {
     slurm.answer(0, "500|RUNNING|None|0|0:05|0|500|N/A|cairn-x\n", "");
     agent.tick();
     run = agent.runs().values().iterator().next();
-    assertEquals(JobState.RUNNING, run.jobs.get(0).state);
+    assertEquals(JobState.RUNNING, run.jobs.get(0).state());
   }
 
   @AfterEach
@@ -77,7 +77,7 @@ class VanishedJobTest {
     slurmForgetsTheJob();
     agent.tick();
     JobRun job = run.jobs.get(0);
-    assertEquals(JobState.COMPLETED, job.state);
+    assertEquals(JobState.COMPLETED, job.state());
     assertEquals(1, job.attempt);
     assertTrue(job.reason.contains("exit code 0 from the job's exit.json"), job.reason);
     assertEquals(
@@ -92,7 +92,7 @@ class VanishedJobTest {
     slurmForgetsTheJob();
     agent.tick();
     JobRun job = run.jobs.get(0);
-    assertEquals(JobState.FAILED, job.state);
+    assertEquals(JobState.FAILED, job.state());
     assertEquals(3, job.exitCode);
     assertEquals(1, job.attempt);
   }
@@ -112,7 +112,7 @@ class VanishedJobTest {
     agent.tick();
     JobRun job = run.jobs.get(0);
     assertEquals(JobState.LOST, job.history.get(0).state());
-    assertEquals(JobState.NEW, job.state);
+    assertEquals(JobState.NEW, job.state());
     assertEquals(2, job.attempt);
     assertNull(job.schedulerId);
   }

@@ -1,12 +1,12 @@
 package dev.cairn.scheduler.lsf;
 
-import dev.cairn.CairnException;
 import dev.cairn.config.SchedulerName;
 import dev.cairn.model.JobState;
 import dev.cairn.scheduler.CommandRunner;
 import dev.cairn.scheduler.JobStatus;
 import dev.cairn.scheduler.JobSubmission;
 import dev.cairn.scheduler.Scheduler;
+import dev.cairn.scheduler.SchedulerRefused;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,7 +91,7 @@ public final class LsfScheduler implements Scheduler {
       throw new IOException(LsfAnswers.describe(result));
     }
     if (!result.ok()) {
-      throw new CairnException(
+      throw new SchedulerRefused(
           "LSF refused job "
               + submission.jobName()
               + ": "

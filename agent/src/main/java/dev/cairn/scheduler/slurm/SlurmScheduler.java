@@ -7,6 +7,7 @@ import dev.cairn.scheduler.CommandRunner;
 import dev.cairn.scheduler.JobStatus;
 import dev.cairn.scheduler.JobSubmission;
 import dev.cairn.scheduler.Scheduler;
+import dev.cairn.scheduler.SchedulerRefused;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -67,7 +68,7 @@ public final class SlurmScheduler implements Scheduler {
       if (unreachable(result)) {
         throw new IOException(result.describe());
       }
-      throw new CairnException(
+      throw new SchedulerRefused(
           "SLURM refused job "
               + submission.jobName()
               + ": "

@@ -11,6 +11,7 @@ import dev.cairn.CairnException;
 import dev.cairn.model.JobState;
 import dev.cairn.scheduler.JobStatus;
 import dev.cairn.scheduler.JobSubmission;
+import dev.cairn.scheduler.SchedulerRefused;
 import dev.cairn.testing.ScriptedRunner;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -78,7 +79,7 @@ class LsfSchedulerTest {
   @Test
   void submit_refusedJobIsUserFixable() {
     runner.answer(255, "", "hihi: No such queue. Job not submitted.\n");
-    CairnException e = assertThrows(CairnException.class, () -> lsf.submit(submission(Map.of())));
+    CairnException e = assertThrows(SchedulerRefused.class, () -> lsf.submit(submission(Map.of())));
     assertTrue(e.getMessage().contains("No such queue"), e.getMessage());
   }
 

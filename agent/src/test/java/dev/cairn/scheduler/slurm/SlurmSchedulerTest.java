@@ -11,6 +11,7 @@ import dev.cairn.CairnException;
 import dev.cairn.model.JobState;
 import dev.cairn.scheduler.JobStatus;
 import dev.cairn.scheduler.JobSubmission;
+import dev.cairn.scheduler.SchedulerRefused;
 import dev.cairn.testing.ScriptedRunner;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -110,7 +111,8 @@ class SlurmSchedulerTest {
   void submit_refusedScriptIsUserFixable() {
     runner.answer(
         1, "", "sbatch: error: Batch job submission failed: Invalid partition name specified\n");
-    CairnException e = assertThrows(CairnException.class, () -> slurm.submit(submission(Map.of())));
+    CairnException e =
+        assertThrows(SchedulerRefused.class, () -> slurm.submit(submission(Map.of())));
     assertTrue(e.getMessage().contains("Invalid partition name specified"), e.getMessage());
   }
 
@@ -123,7 +125,10 @@ class SlurmSchedulerTest {
 
   @Test
   void submit_rejectsVariablesSbatchCannotCarry() {
-    assertThrows(CairnException.class, () -> slurm.submit(submission(Map.of("A", "x,y"))));
+    assertFalse(
+        assertThrows(CairnException.class, () -> slurm.submit(submission(Map.of("A", "x,y"))))
+            instanceof SchedulerRefused,
+        "a job variable sbatch cannot carry is ours to fix, not a refusal");
     assertThrows(CairnException.class, () -> slurm.submit(submission(Map.of("A B", "x"))));
     assertTrue(runner.calls.isEmpty());
   }

@@ -1,0 +1,88 @@
+package dev.cairn.arch;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.fields;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noFields;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaFieldAccess;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A run's and a job's state change only through their transition methods (DESIGN.md): the state
+ * fields are private, nothing outside {@code Run} and {@code JobRun} writes them, and no other
+ * class of the agent exposes a field anyone may assign.
+ */
+class RunValuesTest {
+  private static final Set<String> VALUES = Set.of("dev.cairn.agent.Run", "dev.cairn.agent.JobRun");
+  private static JavaClasses classes;
+
+  @BeforeAll
+  static void importMainClasses() {
+    classes =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.cairn");
+  }
+
+  @Test
+  void stateFields_arePrivate() {
+    fields()
+        .that()
+        .haveName("state")
+        .and()
+        .areDeclaredInClassesThat()
+        .haveFullyQualifiedName("dev.cairn.agent.Run")
+        .or()
+        .haveName("state")
+        .and()
+        .areDeclaredInClassesThat()
+        .haveFullyQualifiedName("dev.cairn.agent.JobRun")
+        .should()
+        .bePrivate()
+        .check(classes);
+  }
+
+  @Test
+  void stateFields_areWrittenOnlyByTheirOwnClass() {
+    DescribedPredicate<JavaFieldAccess> stateOfAValue =
+        DescribedPredicate.describe(
+            "the state of a Run or a JobRun",
+            access ->
+                access.getTarget().getName().equals("state")
+                    && VALUES.contains(access.getTargetOwner().getFullName()));
+    noClasses()
+        .that()
+        .doNotHaveFullyQualifiedName("dev.cairn.agent.Run")
+        .and()
+        .doNotHaveFullyQualifiedName("dev.cairn.agent.JobRun")
+        .should()
+        .setFieldWhere(stateOfAValue)
+        .check(classes);
+  }
+
+  /** Run and JobRun still carry public fields besides their state (issue 21 goes on there). */
+  @Test
+  void agentClasses_exposeNoAssignableField() {
+    noFields()
+        .that()
+        .areDeclaredInClassesThat()
+        .resideInAPackage("dev.cairn.agent")
+        .and()
+        .areDeclaredInClassesThat()
+        .doNotHaveFullyQualifiedName("dev.cairn.agent.Run")
+        .and()
+        .areDeclaredInClassesThat()
+        .doNotHaveFullyQualifiedName("dev.cairn.agent.JobRun")
+        .and()
+        .arePublic()
+        .should()
+        .notBeFinal()
+        .check(classes);
+  }
+}
