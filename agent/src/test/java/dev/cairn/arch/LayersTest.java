@@ -81,4 +81,21 @@ class LayersTest {
           .check(classes);
     }
   }
+
+  @Test
+  void schedulerCore_knowsNoImplementation() {
+    // the core (Scheduler, Schedulers, the registry) reaches the plug-ins only through the registry
+    com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses()
+        .that()
+        .resideInAPackage("dev.cairn.scheduler")
+        .should()
+        .dependOnClassesThat(
+            com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage(
+                    "dev.cairn.scheduler..")
+                .and(
+                    com.tngtech.archunit.base.DescribedPredicate.not(
+                        com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage(
+                            "dev.cairn.scheduler"))))
+        .check(classes);
+  }
 }
