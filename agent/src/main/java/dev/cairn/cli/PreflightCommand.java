@@ -1,9 +1,9 @@
 package dev.cairn.cli;
 
 import dev.cairn.config.ExperimentConfig;
-import dev.cairn.config.TerratorchMetrics;
 import dev.cairn.plan.preflight.Preflight;
 import dev.cairn.render.TemplateSet;
+import dev.cairn.terratorch.TerratorchMetrics;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

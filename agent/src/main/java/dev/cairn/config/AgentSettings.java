@@ -1,5 +1,6 @@
 package dev.cairn.config;
 
+import dev.cairn.terratorch.TerratorchMetrics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,6 +1,7 @@
 package dev.cairn.config;
 
 import dev.cairn.Untrusted;
+import dev.cairn.terratorch.TerratorchMetrics;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

@@ -11,10 +11,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Data flows one way through the agent's parts (DESIGN.md): cli -> agent -> {trigger, plan, render,
- * scheduler, collect, publish, report, metrics, notify} -> model -> {git, dvc, store, config}. The
- * shared vocabulary (run and job states, the request, the run record, status.json, the store's key
- * layout) lives in model. A part may use those below it, never one above, and no two parts use each
- * other.
+ * scheduler, collect, publish, report, metrics, notify} -> model -> {git, dvc, store, config,
+ * terratorch}. The shared vocabulary (run and job states, the request, the run record, status.json,
+ * the store's key layout) lives in model. What the agent knows of TerraTorch (its metric names and
+ * versions, the model catalogue) is a foundation, terratorch, that config's checks use. A part may
+ * use those below it, never one above, and no two parts use each other.
  */
 class LayersTest {
   private static JavaClasses classes;
@@ -55,7 +56,12 @@ class LayersTest {
         .layer("model")
         .definedBy("dev.cairn.model..")
         .layer("foundations")
-        .definedBy("dev.cairn.git..", "dev.cairn.dvc..", "dev.cairn.store..", "dev.cairn.config..")
+        .definedBy(
+            "dev.cairn.git..",
+            "dev.cairn.dvc..",
+            "dev.cairn.store..",
+            "dev.cairn.config..",
+            "dev.cairn.terratorch..")
         .whereLayer("commands")
         .mayNotBeAccessedByAnyLayer()
         .whereLayer("loop")
