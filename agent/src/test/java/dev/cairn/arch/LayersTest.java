@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
  * scheduler, collect, publish, report, metrics, notify} -> model -> {git, dvc, store, config,
  * terratorch}. The shared vocabulary (run and job states, the request, the run record, status.json,
  * the store's key layout) lives in model. What the agent knows of TerraTorch (its metric names and
- * versions, the model catalogue) is a foundation, terratorch, that config's checks use. A part may
- * use those below it, never one above, and no two parts use each other.
+ * versions, the test metrics of its logs) is a foundation, terratorch, that config's checks use. A
+ * part may use those below it, never one above, and no two parts use each other.
  */
 class LayersTest {
   private static JavaClasses classes;
