@@ -1,10 +1,10 @@
 package dev.cairn.cli;
 
 import dev.cairn.config.ExperimentConfig;
-import dev.cairn.config.TerratorchMetrics;
 import dev.cairn.plan.preflight.Preflight;
 import dev.cairn.render.TemplateSet;
 import dev.cairn.results.ConfigFiles;
+import dev.cairn.terratorch.TerratorchMetrics;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

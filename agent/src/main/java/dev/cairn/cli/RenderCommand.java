@@ -3,7 +3,6 @@ package dev.cairn.cli;
 import dev.cairn.CairnException;
 import dev.cairn.Version;
 import dev.cairn.config.ExperimentConfig;
-import dev.cairn.config.SchedulerName;
 import dev.cairn.daemon.Wiring;
 import dev.cairn.plan.ArrayJob;
 import dev.cairn.plan.JobSpec;
@@ -15,6 +14,7 @@ import dev.cairn.render.ScriptRenderer;
 import dev.cairn.render.Site;
 import dev.cairn.render.TemplateSet;
 import dev.cairn.results.ConfigFiles;
+import dev.cairn.scheduler.SchedulerRegistry;
 import dev.cairn.scheduler.Schedulers;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -56,8 +56,9 @@ final class RenderCommand implements Callable<Integer> {
   @Option(
       names = "--scheduler",
       paramLabel = "NAME",
+      completionCandidates = SchedulerRegistry.Names.class,
       description =
-          "Render for this scheduler instead of the config's SCHEDULER (slurm, lsf, local).")
+          "Render for this scheduler instead of the config's SCHEDULER (${COMPLETION-CANDIDATES}).")
   String scheduler;
 
   @Mixin TemplatesOption templates;
@@ -275,7 +276,7 @@ final class RenderCommand implements Callable<Integer> {
 
   /** The array's range as the scheduler writes it: SLURM's {@code 0-3%2}, LSF's {@code [1-4]%2}. */
   static String range(ArrayJob array, String scheduler) {
-    int base = SchedulerName.of(scheduler).map(SchedulerName::firstArrayIndex).orElse(0);
+    int base = Schedulers.firstArrayIndex(scheduler);
     String range = array.range(base);
     if (base == 0) {
       return range;

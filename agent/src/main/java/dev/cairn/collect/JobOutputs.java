@@ -2,7 +2,8 @@ package dev.cairn.collect;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.Json;
-import dev.cairn.config.TerratorchMetrics;
+import dev.cairn.terratorch.LightningLogs;
+import dev.cairn.terratorch.TerratorchMetrics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +46,7 @@ public final class JobOutputs {
       }
       return result;
     }
-    return lightningMetrics(outputDir);
+    return LightningLogs.testMetrics(outputDir);
   }
 
   /** A figure the workload measured itself, such as {@code peak_rss_mb}; null when absent. */
@@ -129,54 +130,6 @@ public final class JobOutputs {
           .map(p -> outputDir.relativize(p).toString().replace('\\', '/'))
           .sorted()
           .forEach(result::add);
-    }
-    return result;
-  }
-
-  /**
-   * The last value of every {@code test/...} column of the newest Lightning CSV log that has any
-   * ({@code <save_dir>/<name>/version_<n>/metrics.csv}): a resumed fit writes a new version folder
-   * without test columns, so the newest file is not always the test's.
-   */
-  private static Map<String, Double> lightningMetrics(Path outputDir) throws IOException {
-    Map<String, Double> result = new LinkedHashMap<>();
-    if (!Files.isDirectory(outputDir)) {
-      return result;
-    }
-    List<Path> csvs;
-    try (Stream<Path> files = Files.walk(outputDir)) {
-      csvs =
-          files
-              .filter(p -> p.getFileName().toString().equals("metrics.csv"))
-              .sorted((a, b) -> Long.compare(b.toFile().lastModified(), a.toFile().lastModified()))
-              .toList();
-    }
-    for (Path csv : csvs) {
-      Map<String, Double> found = testColumns(Files.readAllLines(csv));
-      if (!found.isEmpty()) {
-        return found;
-      }
-    }
-    return result;
-  }
-
-  private static Map<String, Double> testColumns(List<String> lines) {
-    Map<String, Double> result = new LinkedHashMap<>();
-    if (lines.isEmpty()) {
-      return result;
-    }
-    String[] header = lines.get(0).split(",", -1);
-    for (String line : lines.subList(1, lines.size())) {
-      String[] cells = line.split(",", -1);
-      for (int i = 0; i < Math.min(header.length, cells.length); i++) {
-        if (header[i].startsWith("test/") && !cells[i].isBlank()) {
-          try {
-            result.put(header[i], Double.parseDouble(cells[i]));
-          } catch (NumberFormatException e) {
-            // not a number: not a metric
-          }
-        }
-      }
     }
     return result;
   }

@@ -1,5 +1,6 @@
 package dev.cairn.config;
 
+import dev.cairn.terratorch.TerratorchMetrics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,11 +36,8 @@ public record AgentSettings(
     Duration pollMin,
     Duration pollMax,
     String schedulerBinDir,
-    String slurmExtraArgs,
-    String lsfSubmitCommand,
-    String lsfSubmitArgs,
+    Map<String, String> schedulerSettings,
     Path siteProlog,
-    int localMaxJobs,
     String supersede,
     String logFormat,
     Path templatesDir,
@@ -55,6 +53,7 @@ public record AgentSettings(
     GitlabSettings gitlab) {
 
   private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
+  private static final List<SchedulerPlugin> SCHEDULERS = SchedulerPlugin.installed();
 
   static {
     DEFAULTS.put("CAIRN_STORE", null);
@@ -75,11 +74,8 @@ public record AgentSettings(
     DEFAULTS.put("CAIRN_POLL_MIN_SECONDS", "5");
     DEFAULTS.put("CAIRN_POLL_MAX_SECONDS", "60");
     DEFAULTS.put("CAIRN_SCHEDULER_BIN_DIR", "");
-    DEFAULTS.put("CAIRN_SLURM_EXTRA_ARGS", "");
-    DEFAULTS.put("CAIRN_LSF_SUBMIT_COMMAND", "bsub");
-    DEFAULTS.put("CAIRN_LSF_SUBMIT_ARGS", "");
+    SCHEDULERS.forEach(s -> DEFAULTS.putAll(s.settingDefaults()));
     DEFAULTS.put("CAIRN_SITE_PROLOGUE", "");
-    DEFAULTS.put("CAIRN_LOCAL_MAX_JOBS", "2");
     DEFAULTS.put("CAIRN_SUPERSEDE", "queue");
     DEFAULTS.put("CAIRN_LOG_FORMAT", "text");
     DEFAULTS.put("CAIRN_TEMPLATES_DIR", "");
@@ -157,7 +153,11 @@ public record AgentSettings(
     }
     Duration pollMin = SettingChecks.seconds("CAIRN_POLL_MIN_SECONDS", v, 1, 3600, problems);
     Duration pollMax = SettingChecks.seconds("CAIRN_POLL_MAX_SECONDS", v, 1, 86_400, problems);
-    int localMax = (int) SettingChecks.integer("CAIRN_LOCAL_MAX_JOBS", v, 1, 1024, problems);
+    Map<String, String> schedulerSettings = new LinkedHashMap<>();
+    for (SchedulerPlugin scheduler : SCHEDULERS) {
+      scheduler.checkSettings(v, problems);
+      scheduler.settingDefaults().keySet().forEach(k -> schedulerSettings.put(k, v.get(k).strip()));
+    }
     SweepLimits limits = SweepLimits.read(v, problems);
     GitlabSettings gitlab =
         GitlabSettings.read(
@@ -232,11 +232,8 @@ public record AgentSettings(
         pollMin,
         pollMax,
         v.get("CAIRN_SCHEDULER_BIN_DIR").strip(),
-        v.get("CAIRN_SLURM_EXTRA_ARGS").strip(),
-        v.get("CAIRN_LSF_SUBMIT_COMMAND").strip(),
-        v.get("CAIRN_LSF_SUBMIT_ARGS").strip(),
+        Map.copyOf(schedulerSettings),
         optionalPath(v.get("CAIRN_SITE_PROLOGUE"), environment),
-        localMax,
         v.get("CAIRN_SUPERSEDE"),
         v.get("CAIRN_LOG_FORMAT"),
         optionalPath(v.get("CAIRN_TEMPLATES_DIR"), environment),
@@ -250,6 +247,18 @@ public record AgentSettings(
         optionalPath(v.get("CAIRN_WEBHOOK_TOKEN_FILE"), environment),
         limits,
         gitlab);
+  }
+
+  /**
+   * The value of a scheduler plug-in's own setting ({@link SchedulerPlugin#settingDefaults()}),
+   * stripped, its default where unset.
+   */
+  public String schedulerSetting(String key) {
+    String value = schedulerSettings.get(key);
+    if (value == null) {
+      throw new IllegalArgumentException(key + " is no scheduler plug-in's setting");
+    }
+    return value;
   }
 
   /**

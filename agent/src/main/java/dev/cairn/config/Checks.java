@@ -1,5 +1,6 @@
 package dev.cairn.config;
 
+import dev.cairn.terratorch.TerratorchMetrics;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.cairn.config;
 
+import dev.cairn.terratorch.TerratorchMetrics;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,7 @@
 package dev.cairn.config;
 
 import dev.cairn.Untrusted;
+import dev.cairn.terratorch.TerratorchMetrics;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -55,7 +56,7 @@ final class ExperimentSchema {
             v -> v.isBlank() ? "" : Checks.sweep(Checks.decimal("0", "10")).apply(v)));
     add("SEED", "42", Checks.integer(0, Integer.MAX_VALUE));
     add("SPLITS", "", Checks.name(false));
-    add("SCHEDULER", SchedulerName.SLURM.id(), Checks.oneOf(SchedulerName.ids()));
+    add("SCHEDULER", SchedulerName.DEFAULT, Checks.oneOf(SchedulerName.ids()));
     add("PARTITION", "", Checks.name(true));
     add("ACCOUNT", "", Checks.name(true));
     add("GPUS_PER_JOB", "1", Checks.integer(0, 16));

@@ -2,6 +2,8 @@ package dev.cairn.config;
 
 import dev.cairn.Bundled;
 import dev.cairn.CairnException;
+import dev.cairn.CsvTable;
+import dev.cairn.terratorch.TerratorchMetrics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

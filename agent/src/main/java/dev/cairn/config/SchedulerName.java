@@ -1,62 +1,28 @@
 package dev.cairn.config;
 
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.Optional;
+import java.util.List;
 
 /**
- * The schedulers a config may name in {@code SCHEDULER}: the one list of their names. The schema
- * validates against it, messages list it, and the scheduler registry maps each name to its
- * implementation with a switch the compiler checks for completeness.
+ * The names a config may give in {@code SCHEDULER}, derived from the installed scheduler plug-ins
+ * ({@link SchedulerPlugin}): the schema validates against them and messages list them.
  */
-public enum SchedulerName {
-  SLURM(true, 0, "%a"),
-  // IBM, bsub -J: "By default, the job array index starts at one"; %I in -o/-e is the index
-  LSF(true, 1, "%I"),
-  LOCAL(false, 0, "");
+public final class SchedulerName {
+  /** What {@code SCHEDULER} is when a config leaves it out. */
+  public static final String DEFAULT = "slurm";
 
-  private final boolean runsArrays;
-  private final int firstArrayIndex;
-  private final String arrayIndexPattern;
+  private SchedulerName() {}
 
-  SchedulerName(boolean runsArrays, int firstArrayIndex, String arrayIndexPattern) {
-    this.runsArrays = runsArrays;
-    this.firstArrayIndex = firstArrayIndex;
-    this.arrayIndexPattern = arrayIndexPattern;
-  }
-
-  /** Whether a sweep's trials go to this scheduler as job arrays. */
-  public boolean runsArrays() {
-    return runsArrays;
-  }
-
-  /** The index of an array's first element: SLURM counts from 0, LSF from 1. */
-  public int firstArrayIndex() {
-    return firstArrayIndex;
-  }
-
-  /** What stands for the element's index in an output file name: SLURM's %a, LSF's %I. */
-  public String arrayIndexPattern() {
-    return arrayIndexPattern;
-  }
-
-  /** The name as a config writes it: {@code slurm}. */
-  public String id() {
-    return name().toLowerCase(Locale.ROOT);
-  }
-
-  public static Optional<SchedulerName> of(String id) {
-    return Arrays.stream(values()).filter(s -> s.id().equals(id)).findFirst();
-  }
-
-  /** Every name as a config writes it. */
+  /** Every name as a config writes it, in the registry's order. */
   public static String[] ids() {
-    return Arrays.stream(values()).map(SchedulerName::id).toArray(String[]::new);
+    return SchedulerPlugin.installed().stream().map(SchedulerPlugin::name).toArray(String[]::new);
   }
 
   /** "slurm, lsf or local", for messages. */
   public static String choices() {
-    String[] ids = ids();
-    return String.join(", ", Arrays.copyOf(ids, ids.length - 1)) + " or " + ids[ids.length - 1];
+    List<String> ids = List.of(ids());
+    if (ids.size() == 1) {
+      return ids.get(0);
+    }
+    return String.join(", ", ids.subList(0, ids.size() - 1)) + " or " + ids.get(ids.size() - 1);
   }
 }

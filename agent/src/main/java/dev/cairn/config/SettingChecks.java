@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Checks of one agent setting that record a problem instead of throwing. */
-final class SettingChecks {
+public final class SettingChecks {
   private SettingChecks() {}
 
   static Duration seconds(
@@ -13,7 +13,7 @@ final class SettingChecks {
     return Duration.ofSeconds(integer(key, v, min, max, problems));
   }
 
-  static long integer(
+  public static long integer(
       String key, Map<String, String> v, long min, long max, List<String> problems) {
     try {
       return Long.parseLong(Checks.integer(min, max).apply(v.get(key)));

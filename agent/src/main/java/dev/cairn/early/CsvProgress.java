@@ -1,6 +1,6 @@
 package dev.cairn.early;
 
-import dev.cairn.config.TerratorchMetrics;
+import dev.cairn.terratorch.TerratorchMetrics;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

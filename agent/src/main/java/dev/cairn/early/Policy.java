@@ -3,7 +3,7 @@ package dev.cairn.early;
 import dev.cairn.CairnException;
 import dev.cairn.config.ExperimentConfig;
 import dev.cairn.config.TaskDefinition;
-import dev.cairn.config.TerratorchMetrics;
+import dev.cairn.terratorch.TerratorchMetrics;
 import java.util.ArrayList;
 import java.util.List;
 

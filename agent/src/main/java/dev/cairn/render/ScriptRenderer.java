@@ -3,15 +3,17 @@ package dev.cairn.render;
 import dev.cairn.CairnException;
 import dev.cairn.Untrusted;
 import dev.cairn.config.ExperimentConfig;
-import dev.cairn.config.SchedulerName;
 import dev.cairn.plan.ArrayJob;
 import dev.cairn.plan.JobSpec;
 import dev.cairn.plan.Resources;
+import dev.cairn.scheduler.SchedulerProvider;
+import dev.cairn.scheduler.SchedulerRegistry;
 import io.pebbletemplates.pebble.PebbleEngine;
 import io.pebbletemplates.pebble.error.PebbleException;
 import io.pebbletemplates.pebble.template.PebbleTemplate;
 import java.io.IOException;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -74,9 +76,9 @@ public final class ScriptRenderer {
       ArrayJob array, ExperimentConfig config, String scheduler, String commit) {
     checkScheduler(scheduler);
     JobSpec first = array.members().get(0);
-    Optional<SchedulerName> known = SchedulerName.of(scheduler);
-    int base = known.map(SchedulerName::firstArrayIndex).orElse(0);
-    String pattern = known.map(SchedulerName::arrayIndexPattern).orElse("%a");
+    Optional<SchedulerProvider> known = SchedulerRegistry.find(scheduler);
+    int base = known.map(SchedulerProvider::firstArrayIndex).orElse(0);
+    String pattern = known.map(SchedulerProvider::arrayIndexPattern).orElse("%a");
     int size = array.members().size();
     String indices = base + "-" + (base + size - 1);
     String slots = array.throttle() > 0 ? "%" + array.throttle() : "";
@@ -102,8 +104,26 @@ public final class ScriptRenderer {
       trials.add(t);
     }
     context.put("trials", trials);
+    context.put("array_index", arrayIndex());
     return evaluate(
         "array.sh.peb", context, () -> terratorch(first, config), array.name(), scheduler);
+  }
+
+  /**
+   * The shell expression of a running element's index under any scheduler that runs arrays, each
+   * plug-in's variable in the registry's order: {@code ${SLURM_ARRAY_TASK_ID:-${LSB_JOBINDEX:-}}}.
+   */
+  private static String arrayIndex() {
+    List<String> vars =
+        SchedulerRegistry.providers().stream()
+            .map(SchedulerProvider::arrayIndexVariable)
+            .filter(v -> !v.isEmpty())
+            .toList();
+    StringBuilder open = new StringBuilder();
+    for (String v : vars) {
+      open.append("${").append(v).append(":-");
+    }
+    return open + "}".repeat(vars.size());
   }
 
   /** An array's out or err file with the scheduler's own index pattern in its name. */
@@ -139,6 +159,13 @@ public final class ScriptRenderer {
       JobSpec job, ExperimentConfig config, String scheduler, String commit) {
     Map<String, Object> context = new LinkedHashMap<>();
     context.put("scheduler", scheduler);
+    // the plug-ins whose templates give a branch of the job-id ladder, local's (the else) last
+    context.put(
+        "job_id_schedulers",
+        SchedulerRegistry.providers().stream()
+            .map(SchedulerProvider::name)
+            .filter(name -> Files.isRegularFile(templates.root().resolve(name + "/job-id.peb")))
+            .toList());
     context.put("commit", commit);
     // a trial's own values replace the lists of a sweep, so task templates read cfg.GEOFM as before
     Map<String, Object> cfg = new LinkedHashMap<>(config.values());
@@ -250,24 +277,24 @@ public final class ScriptRenderer {
     m.put("cpus_per_task", Math.max(1, res.cpus() / tasks));
     m.put("mem_mb", res.memMb());
     m.put("time_seconds", limit.toSeconds());
-    m.put("slurm_time", slurmTime(limit));
-    m.put("lsf_time", lsfTime(limit));
+    // each scheduler's own writing of the limits (res.slurm_time, res.lsf_time), from its plug-in
+    SchedulerRegistry.providers().forEach(p -> m.putAll(p.resourceFormats(limit, res.memMb())));
     // warn the job a tenth of its time limit before the end, between 1 and 10 minutes
     m.put("signal_seconds", Math.max(60, Math.min(600, limit.toSeconds() / 10)));
     return m;
   }
 
-  /** {@code D-HH:MM:SS} or {@code HH:MM:SS}, as sbatch's --time takes it. */
+  /** SLURM's writing of a time limit ({@code res.slurm_time}). */
   static String slurmTime(Duration d) {
-    long s = d.toSeconds();
-    long days = s / 86_400;
-    String hms = String.format("%02d:%02d:%02d", (s % 86_400) / 3600, (s % 3600) / 60, s % 60);
-    return days > 0 ? days + "-" + hms : hms;
+    return (String) resourceFormats("slurm", d).get("slurm_time");
   }
 
-  /** {@code HH:MM} (rounded up to the minute), as bsub's -W takes it. */
+  /** LSF's writing of a time limit ({@code res.lsf_time}). */
   static String lsfTime(Duration d) {
-    long minutes = (d.toSeconds() + 59) / 60;
-    return String.format("%d:%02d", minutes / 60, minutes % 60);
+    return (String) resourceFormats("lsf", d).get("lsf_time");
+  }
+
+  private static Map<String, Object> resourceFormats(String scheduler, Duration d) {
+    return SchedulerRegistry.find(scheduler).orElseThrow().resourceFormats(d, 0);
   }
 }

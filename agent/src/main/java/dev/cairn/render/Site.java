@@ -1,6 +1,6 @@
 package dev.cairn.render;
 
-import dev.cairn.config.TerratorchMetrics;
+import dev.cairn.terratorch.TerratorchMetrics;
 
 /**
  * What the cluster adds to every script: a prologue the site needs ({@code module load ...},

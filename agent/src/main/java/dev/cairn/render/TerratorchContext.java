@@ -8,7 +8,7 @@ import dev.cairn.config.ExperimentConfig;
 import dev.cairn.config.ModelCatalogue;
 import dev.cairn.config.QualityGate;
 import dev.cairn.config.TaskDefinition;
-import dev.cairn.config.TerratorchMetrics;
+import dev.cairn.terratorch.TerratorchMetrics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

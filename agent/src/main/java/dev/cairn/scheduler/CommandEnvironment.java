@@ -5,17 +5,16 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The one allow-list of what the agent's environment passes to scheduler commands and local jobs: a
- * handful of variables every command needs, plus those that locate each scheduler's cluster.
- * Nothing else goes, so credentials in the agent's environment never reach a job or a log.
+ * An allow-list of what the agent's environment passes to scheduler commands and local jobs: a
+ * handful of variables every command needs, plus those a scheduler plug-in names to locate its
+ * cluster. Nothing else goes, so credentials in the agent's environment never reach a job or a log.
  */
-public enum CommandEnvironment {
-  /** sbatch, squeue, sacct, scontrol, scancel; SLURM_CONF locates the cluster. */
-  SLURM(Set.of("SLURM_CONF"), null),
-  /** bsub, bjobs, bkill; LSF copies the submission environment into the job. */
-  LSF(Set.of(), "LSF_"),
-  /** A job the local scheduler runs as a child process; the demo trainer needs JAVA_HOME. */
-  LOCAL_JOB(Set.of("JAVA_HOME"), null);
+public final class CommandEnvironment {
+  /**
+   * A job run as a child process of the agent (local scheduler, rerun-stage): the demo trainer
+   * needs JAVA_HOME.
+   */
+  public static final CommandEnvironment LOCAL_JOB = passing(Set.of("JAVA_HOME"), "");
 
   /** What every command gets. */
   static final Set<String> COMMON =
@@ -24,9 +23,17 @@ public enum CommandEnvironment {
   private final Set<String> names;
   private final String prefix;
 
-  CommandEnvironment(Set<String> names, String prefix) {
-    this.names = names;
+  private CommandEnvironment(Set<String> names, String prefix) {
+    this.names = Set.copyOf(names);
     this.prefix = prefix;
+  }
+
+  /**
+   * The common variables plus {@code names} and, unless {@code prefix} is empty, every variable
+   * whose name starts with it ({@code LSF_}).
+   */
+  public static CommandEnvironment passing(Set<String> names, String prefix) {
+    return new CommandEnvironment(names, prefix);
   }
 
   /** The subset of {@code environment} this kind of command may see. */
@@ -36,7 +43,7 @@ public enum CommandEnvironment {
         (key, value) -> {
           if (COMMON.contains(key)
               || names.contains(key)
-              || (prefix != null && key.startsWith(prefix))) {
+              || (!prefix.isEmpty() && key.startsWith(prefix))) {
             passed.put(key, value);
           }
         });

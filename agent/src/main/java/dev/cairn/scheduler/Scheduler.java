@@ -1,20 +1,18 @@
 package dev.cairn.scheduler;
 
-import dev.cairn.scheduler.local.LocalScheduler;
-import dev.cairn.scheduler.lsf.LsfScheduler;
-import dev.cairn.scheduler.slurm.SlurmScheduler;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * A batch scheduler as the agent drives it: submit, one batched status query per tick, cancel.
- * Implementations: {@link SlurmScheduler}, {@link LsfScheduler}, {@link LocalScheduler}.
+ * A batch scheduler as the agent drives it: submit, one batched status query per tick, cancel. Each
+ * implementation comes with its plug-in, a {@link SchedulerProvider} in the {@link
+ * SchedulerRegistry}.
  */
 public interface Scheduler extends AutoCloseable {
 
-  /** {@code slurm}, {@code lsf} or {@code local}: picks the directive template. */
+  /** Its plug-in's name ({@link SchedulerProvider#name()}): picks the directive template. */
   String name();
 
   /** Submits the script; returns the scheduler's job id. */

@@ -3,21 +3,14 @@ package dev.cairn.scheduler;
 import dev.cairn.CairnException;
 import dev.cairn.Faults;
 import dev.cairn.config.AgentSettings;
-import dev.cairn.config.SchedulerName;
-import dev.cairn.scheduler.local.LocalScheduler;
-import dev.cairn.scheduler.lsf.LsfOptions;
-import dev.cairn.scheduler.lsf.LsfScheduler;
-import dev.cairn.scheduler.slurm.SlurmOptions;
-import dev.cairn.scheduler.slurm.SlurmScheduler;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
- * Picks and keeps the scheduler implementation by the name a config gives ({@code slurm}, {@code
- * lsf}, {@code local}): the one place that switches on it.
+ * Starts and keeps the scheduler of each name a config gives ({@code slurm}, {@code lsf}, {@code
+ * local}), through its plug-in in the {@link SchedulerRegistry}.
  */
 public final class Schedulers implements AutoCloseable {
   private final AgentSettings settings;
@@ -52,7 +45,12 @@ public final class Schedulers implements AutoCloseable {
    * Scheduler#maxArraySize()}): what {@code render} shows without asking a cluster.
    */
   public static boolean runsArrays(String name) {
-    return SchedulerName.of(name).map(SchedulerName::runsArrays).orElse(false);
+    return SchedulerRegistry.find(name).map(SchedulerProvider::runsArrays).orElse(false);
+  }
+
+  /** The index of an array's first element on the named scheduler (0 where none is installed). */
+  public static int firstArrayIndex(String name) {
+    return SchedulerRegistry.find(name).map(SchedulerProvider::firstArrayIndex).orElse(0);
   }
 
   public synchronized Scheduler get(String name) {
@@ -63,51 +61,12 @@ public final class Schedulers implements AutoCloseable {
     if (settings == null) {
       throw new CairnException("SCHEDULER=" + id + " is not available; use " + open.keySet());
     }
-    SchedulerName name =
-        SchedulerName.of(id)
-            .orElseThrow(
-                () ->
-                    new CairnException(
-                        "SCHEDULER=" + id + " is not available; use " + SchedulerName.choices()));
+    SchedulerProvider provider = SchedulerRegistry.get(id);
     try {
-      return switch (name) {
-        case LOCAL ->
-            new LocalScheduler(
-                settings.stateDir().resolve("local-scheduler"),
-                settings.localMaxJobs(),
-                clock,
-                runner,
-                faults);
-        case SLURM -> new SlurmScheduler(runner, slurmOptions(settings));
-        case LSF ->
-            new LsfScheduler(
-                runner,
-                LsfOptions.of(
-                    settings.schedulerBinDir(),
-                    settings.lsfSubmitCommand(),
-                    settings.lsfSubmitArgs()));
-      };
+      return provider.create(settings, clock, runner, faults);
     } catch (IOException e) {
       throw new CairnException("cannot start the " + id + " scheduler: " + e.getMessage(), e);
     }
-  }
-
-  /** SLURM's commands from CAIRN_SCHEDULER_BIN_DIR (or PATH) with CAIRN_SLURM_EXTRA_ARGS. */
-  static SlurmOptions slurmOptions(AgentSettings settings) {
-    SlurmOptions defaults = SlurmOptions.defaults();
-    String dir = settings.schedulerBinDir();
-    java.util.function.Function<String, String> bin =
-        name -> dir.isEmpty() ? name : java.nio.file.Path.of(dir, name).toString();
-    List<String> extra = ShellWords.split("CAIRN_SLURM_EXTRA_ARGS", settings.slurmExtraArgs());
-    return new SlurmOptions(
-        bin.apply("sbatch"),
-        bin.apply("squeue"),
-        bin.apply("sacct"),
-        bin.apply("scontrol"),
-        bin.apply("scancel"),
-        extra,
-        defaults.timeout(),
-        defaults.commandEnvironment());
   }
 
   @Override

@@ -12,11 +12,12 @@ import org.junit.jupiter.api.Test;
 /**
  * Data flows one way through the agent's parts (DESIGN.md): cli -> {daemon, ci, demo, results} ->
  * agent -> {trigger, plan, early, render, scheduler, collect, publish, report, metrics, notify} ->
- * model -> {git, dvc, store, config}. The subcommands in cli only parse options and call a service:
- * the daemon's composition root, the CI client, the demo or the shared readers of results. The
- * shared vocabulary (run and job states, the request, the run record, status.json, the store's key
- * layout) lives in model. A part may use those below it, never one above, and no two parts use each
- * other.
+ * model -> {git, dvc, store, config, terratorch}. The subcommands in cli only parse options and
+ * call a service: the daemon's composition root, the CI client, the demo or the shared readers of
+ * results. The shared vocabulary (run and job states, the request, the run record, status.json, the
+ * store's key layout) lives in model. What the agent knows of TerraTorch (its metric names and
+ * versions, the test metrics of its logs) is a foundation, terratorch, that config's checks use. A
+ * part may use those below it, never one above, and no two parts use each other.
  */
 class LayersTest {
   private static JavaClasses classes;
@@ -61,7 +62,12 @@ class LayersTest {
         .layer("model")
         .definedBy("dev.cairn.model..")
         .layer("foundations")
-        .definedBy("dev.cairn.git..", "dev.cairn.dvc..", "dev.cairn.store..", "dev.cairn.config..")
+        .definedBy(
+            "dev.cairn.git..",
+            "dev.cairn.dvc..",
+            "dev.cairn.store..",
+            "dev.cairn.config..",
+            "dev.cairn.terratorch..")
         .whereLayer("commands")
         .mayNotBeAccessedByAnyLayer()
         .whereLayer("services")
@@ -115,5 +121,22 @@ class LayersTest {
           .resideInAPackage("dev.cairn.scheduler." + impl + "..")
           .check(classes);
     }
+  }
+
+  @Test
+  void schedulerCore_knowsNoImplementation() {
+    // the core (Scheduler, Schedulers, the registry) reaches the plug-ins only through the registry
+    com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses()
+        .that()
+        .resideInAPackage("dev.cairn.scheduler")
+        .should()
+        .dependOnClassesThat(
+            com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage(
+                    "dev.cairn.scheduler..")
+                .and(
+                    com.tngtech.archunit.base.DescribedPredicate.not(
+                        com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage(
+                            "dev.cairn.scheduler"))))
+        .check(classes);
   }
 }

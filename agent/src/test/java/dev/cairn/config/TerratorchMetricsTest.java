@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cairn.terratorch.TerratorchMetrics;
 import dev.cairn.testing.Fixtures;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;

@@ -75,7 +75,7 @@ public final class LocalScheduler implements Scheduler {
 
   @Override
   public String name() {
-    return "local";
+    return LocalProvider.NAME;
   }
 
   @Override

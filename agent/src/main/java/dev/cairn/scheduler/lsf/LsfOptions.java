@@ -1,7 +1,6 @@
 package dev.cairn.scheduler.lsf;
 
 import dev.cairn.CairnException;
-import dev.cairn.scheduler.CommandEnvironment;
 import dev.cairn.scheduler.ShellWords;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,7 +64,7 @@ public record LsfOptions(
 
   /** The subset of {@code environment} that LSF commands need. */
   static Map<String, String> passedFrom(Map<String, String> environment) {
-    return CommandEnvironment.LSF.passedFrom(environment);
+    return LsfProvider.ENVIRONMENT.passedFrom(environment);
   }
 
   static List<String> splitArguments(String text) {

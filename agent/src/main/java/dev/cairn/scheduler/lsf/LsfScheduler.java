@@ -1,6 +1,5 @@
 package dev.cairn.scheduler.lsf;
 
-import dev.cairn.config.SchedulerName;
 import dev.cairn.model.JobState;
 import dev.cairn.scheduler.CommandRunner;
 import dev.cairn.scheduler.JobStatus;
@@ -51,7 +50,7 @@ public final class LsfScheduler implements Scheduler {
 
   @Override
   public String name() {
-    return SchedulerName.LSF.id();
+    return LsfProvider.NAME;
   }
 
   /**
@@ -132,7 +131,7 @@ public final class LsfScheduler implements Scheduler {
   /** {@code 4711[3]}: LSF counts an array's elements from 1, the agent from 0. */
   @Override
   public String arrayElementId(String arrayId, int index) {
-    return arrayId + "[" + (index + SchedulerName.LSF.firstArrayIndex()) + "]";
+    return arrayId + "[" + (index + LsfProvider.FIRST_INDEX) + "]";
   }
 
   @Override

@@ -1,6 +1,5 @@
 package dev.cairn.scheduler.slurm;
 
-import dev.cairn.scheduler.CommandEnvironment;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +58,6 @@ public record SlurmOptions(
 
   /** The subset of {@code environment} that SLURM commands need. */
   static Map<String, String> passedFrom(Map<String, String> environment) {
-    return CommandEnvironment.SLURM.passedFrom(environment);
+    return SlurmProvider.ENVIRONMENT.passedFrom(environment);
   }
 }

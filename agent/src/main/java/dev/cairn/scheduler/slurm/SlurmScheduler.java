@@ -1,7 +1,6 @@
 package dev.cairn.scheduler.slurm;
 
 import dev.cairn.CairnException;
-import dev.cairn.config.SchedulerName;
 import dev.cairn.model.JobState;
 import dev.cairn.scheduler.CommandRunner;
 import dev.cairn.scheduler.JobStatus;
@@ -48,7 +47,7 @@ public final class SlurmScheduler implements Scheduler {
 
   @Override
   public String name() {
-    return SchedulerName.SLURM.id();
+    return SlurmProvider.NAME;
   }
 
   @Override

@@ -1,4 +1,4 @@
-package dev.cairn.config;
+package dev.cairn;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -6,11 +6,11 @@ import java.util.List;
 import java.util.Map;
 
 /** A small comma-separated table with a header row; lines starting with {@code #} are comments. */
-final class CsvTable {
+public final class CsvTable {
   private CsvTable() {}
 
   /** The rows as maps from column name to (stripped) cell; a row of the wrong width is an error. */
-  static List<Map<String, String>> parse(String text, String origin) {
+  public static List<Map<String, String>> parse(String text, String origin) {
     List<Map<String, String>> rows = new ArrayList<>();
     String[] header = null;
     int number = 0;

@@ -1,7 +1,8 @@
-package dev.cairn.config;
+package dev.cairn.terratorch;
 
 import dev.cairn.Bundled;
 import dev.cairn.CairnException;
+import dev.cairn.CsvTable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
