@@ -221,7 +221,9 @@ class DocSamplesIT {
             "--commit",
             commit,
             "--branch",
-            "main");
+            "main",
+            "--dotenv",
+            workspace.resolve("cairn-submit.env").toString());
     assertEquals("0", submit[0], submit[1] + submit[2]);
     String[] agent = run("run", "--until-idle", "--settings", settings);
     assertEquals("0", agent[0], agent[1] + agent[2]);

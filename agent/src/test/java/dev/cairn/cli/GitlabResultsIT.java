@@ -106,7 +106,9 @@ class GitlabResultsIT {
             "--config",
             config.toString(),
             "--templates",
-            researcher.resolve("templates").toString())) {
+            researcher.resolve("templates").toString(),
+            "--dotenv",
+            log.resolveSibling("cairn-submit.env").toString())) {
       assertEquals(0, submit.waitFor(Duration.ofSeconds(60)), Files.readString(log));
     }
     return sha;
