@@ -41,6 +41,7 @@ final class HelpPages {
     m.put("bench latency", "java -jar agent.jar bench latency");
     m.put("bench hash", "java -jar agent.jar bench hash --files 64 --mib 1024");
     m.put("bench slurm-rpc", "java -jar agent.jar bench slurm-rpc --jobs 1,10");
+    m.put("bench scale", "java -jar agent.jar bench scale --runs 10 --trials 100");
     m.put("ci", "java -jar agent.jar ci submit");
     m.put("ci submit", "java -jar agent.jar ci submit --config config/config.env");
     m.put("ci await", "java -jar agent.jar ci await --timeout 6h");
