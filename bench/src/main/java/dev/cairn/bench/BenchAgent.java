@@ -86,6 +86,10 @@ final class BenchAgent implements AutoCloseable {
     CommandRunner timing =
         call -> {
           CommandRunner.Result r = exec.run(call);
+          String program = Path.of(call.command().get(0)).getFileName().toString();
+          commands
+              .computeIfAbsent(program, k -> new java.util.concurrent.atomic.AtomicLong())
+              .incrementAndGet();
           if (call.command().get(0).endsWith("sbatch") && r.ok()) {
             submitted.add(System.nanoTime());
           }

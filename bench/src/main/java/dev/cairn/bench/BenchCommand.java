@@ -30,6 +30,7 @@ import picocli.CommandLine.Option;
       BenchCommand.Upload.class,
       BenchCommand.Pull.class,
       BenchCommand.Latency.class,
+      BenchCommand.Scale.class,
       BenchCommand.Hash.class,
       BenchCommand.SlurmRpc.class
     })
@@ -336,6 +337,42 @@ final class BenchCommand implements Runnable {
     public Integer call() throws Exception {
       Path work = Files.createTempDirectory("cairn-bench-latency");
       LatencyBench.run(work, pollMin, pollMax, samples, webhookSamples, System.out);
+      return 0;
+    }
+  }
+
+  /** Many jobs through the real agent on the real SLURM. */
+  @Command(
+      name = "scale",
+      mixinStandardHelpOptions = true,
+      header =
+          "Runs of many trials and an 81-trial sweep through the real agent on the real SLURM"
+              + " (jobs held, then cancelled): slurmctld RPCs and commands per tick, and RSS.",
+      footerHeading = "%nExample:%n",
+      footer = "  java -jar cairn-bench.jar scale --runs 10 --trials 100")
+  static final class Scale implements Callable<Integer> {
+    @Option(
+        names = "--runs",
+        defaultValue = "10",
+        description = "Runs (default: ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(
+        names = "--trials",
+        defaultValue = "100",
+        description = "Trials per run (default: ${DEFAULT-VALUE}).")
+    int trials;
+
+    @Option(
+        names = "--ticks",
+        defaultValue = "5",
+        description = "Ticks measured (default: ${DEFAULT-VALUE}).")
+    int ticks;
+
+    @Override
+    public Integer call() throws Exception {
+      ScaleBench.run(
+          Files.createTempDirectory("cairn-bench-scale"), runs, trials, ticks, System.out);
       return 0;
     }
   }
