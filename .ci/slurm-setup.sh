@@ -55,11 +55,22 @@ chown munge:munge /etc/munge/munge.key 2>/dev/null || true
 chmod 0400 /etc/munge/munge.key
 mkdir -p /run/munge /var/lib/munge /var/log/munge
 chown munge:munge /run/munge /var/lib/munge /var/log/munge 2>/dev/null || true
+# The daemons outlive this script: they must not inherit the caller's descriptors above 2 (a
+# `flock LOCK .ci/slurm-setup.sh` would otherwise stay locked for as long as munged runs).
+daemon() {
+  (
+    for fd in /proc/$BASHPID/fd/*; do
+      fd=${fd##*/}
+      if ((fd > 2 && fd != 255)); then eval "exec $fd>&-"; fi
+    done 2>/dev/null
+    exec "$@"
+  )
+}
 if ! pgrep -x munged >/dev/null; then
   if id munge >/dev/null 2>&1; then
-    runuser -u munge -- munged --force
+    daemon runuser -u munge -- munged --force
   else
-    munged --force
+    daemon munged --force
   fi
 fi
 
@@ -125,8 +136,8 @@ for _ in $(seq 1 120); do
   sleep 1
 done
 rm -f "$paused"
-running slurmctld || slurmctld
-running slurmd || slurmd
+running slurmctld || daemon slurmctld
+running slurmd || daemon slurmd
 
 for _ in $(seq 1 60); do
   state=$(sinfo --noheader --nodes="$host" --format=%T 2>/dev/null | head -n1 || true)
