@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -75,7 +76,7 @@ final class BenchCommand implements Runnable {
         names = "--store",
         paramLabel = "URL",
         description = "Store to poll (default: a new temporary folder).")
-    String store;
+    @Nullable String store;
 
     @Option(
         names = "--minutes",
@@ -150,7 +151,7 @@ final class BenchCommand implements Runnable {
         description =
             "With --tracked, also LSF's commands from DIR (e.g. the emulator,"
                 + " agent/src/test/lsf-emulator/bin).")
-    Path lsfBin;
+    @Nullable Path lsfBin;
 
     @Override
     public Integer call() throws Exception {
@@ -198,7 +199,7 @@ final class BenchCommand implements Runnable {
         names = "--dir",
         paramLabel = "DIR",
         description = "Where to write the files (default: a temporary folder).")
-    Path dir;
+    @Nullable Path dir;
 
     @Override
     public Integer call() throws Exception {
