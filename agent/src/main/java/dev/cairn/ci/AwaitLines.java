@@ -21,6 +21,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** What {@code ci await} prints while it waits, and how it reads the attempt and its time limit. */
 public final class AwaitLines {
@@ -147,7 +148,7 @@ public final class AwaitLines {
   }
 
   /** --timeout, else the config's MAX_ATTEMPTS x TIME_LIMIT + 30 min, else 6 h. */
-  public static Duration limit(String timeout, Path config) throws IOException {
+  public static Duration limit(@Nullable String timeout, Path config) throws IOException {
     if (timeout != null) {
       return AwaitLines.parseDuration(timeout);
     }

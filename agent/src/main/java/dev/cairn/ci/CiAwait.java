@@ -22,7 +22,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code ci await}'s client: follows the run of a commit in the store until it ends, verifies a
@@ -31,23 +33,23 @@ import java.util.Optional;
 public final class CiAwait {
   /** What {@code ci await} was asked; see its options for each one's meaning and default. */
   public record Options(
-      String commit,
+      @Nullable String commit,
       Path config,
-      String timeout,
+      @Nullable String timeout,
       Path junit,
       Path dotenv,
       Path reportDir,
       Path metrics,
       int pollMax,
-      String repoUrl,
+      @Nullable String repoUrl,
       Path gitDir,
       Path submitEnv,
-      Integer attempt,
-      Path settingsFile) {}
+      @Nullable Integer attempt,
+      @Nullable Path settingsFile) {}
 
   private final Options options;
 
-  private AgentSettings settings;
+  private @Nullable AgentSettings settings;
 
   public CiAwait(Options options) {
     this.options = options;
@@ -138,17 +140,19 @@ public final class CiAwait {
         pause = Math.min(options.pollMax() * 1000L, pause * 3 / 2);
       }
     }
-    if (status.state() == RunState.SUCCEEDED) {
-      String why = verify(settings, status, ci.commit());
+    // the loop above ends only on a terminal status (or returns on the timeout)
+    RunStatus ended = Objects.requireNonNull(status, "a terminal status");
+    if (ended.state() == RunState.SUCCEEDED) {
+      String why = verify(settings, ended, ci.commit());
       if (why != null) {
         return finish(
             out, null, "status.json says SUCCEEDED, but " + why + "; the outcome is not trusted");
       }
       verified = true;
       AwaitLines.say(
-          out, "verified: results commit " + status.resultsCommit() + " records this outcome");
+          out, "verified: results commit " + ended.resultsCommit() + " records this outcome");
     }
-    return finish(out, status, null);
+    return finish(out, ended, null);
   }
 
   /** The attempt to wait for: --attempt, else what this pipeline's {@code ci submit} handed on. */
@@ -176,7 +180,7 @@ public final class CiAwait {
   }
 
   /** Null when Git confirms a successful status, else why not. */
-  private String verify(AgentSettings settings, RunStatus status, String commit) {
+  private @Nullable String verify(AgentSettings settings, RunStatus status, String commit) {
     ResultsRemote remote = ResultsRemote.of(settings, options.repoUrl());
     if (remote == null) {
       return "no repository to verify its results commit in; set CAIRN_REPO_REMOTE or pass"
@@ -209,7 +213,8 @@ public final class CiAwait {
     CiRunReport.write(out, status, null, options.reportDir(), options.metrics());
   }
 
-  private int finish(PrintWriter out, RunStatus status, String failure) throws IOException {
+  private int finish(PrintWriter out, @Nullable RunStatus status, @Nullable String failure)
+      throws IOException {
     out.println();
     if (status != null) {
       out.println(Table.render(status));
@@ -237,6 +242,9 @@ public final class CiAwait {
     out.flush();
     if (failure != null) {
       throw new RunFailedException(failure);
+    }
+    if (status == null) {
+      throw new IllegalStateException("finish needs a status or a failure");
     }
     if (status.state() == RunState.SUCCEEDED) {
       out.println("cairn: run " + Untrusted.forLog(status.runId()) + " succeeded");

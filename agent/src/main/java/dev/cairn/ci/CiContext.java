@@ -2,15 +2,21 @@ package dev.cairn.ci;
 
 import dev.cairn.CairnException;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * GitLab's predefined variables as the ci commands read them; options given on the command line
  * win, so the commands also run outside CI.
  */
 public record CiContext(
-    String commit, String branch, String pipeline, String author, String title) {
+    String commit,
+    @Nullable String branch,
+    String pipeline,
+    @Nullable String author,
+    @Nullable String title) {
 
-  public static CiContext from(Map<String, String> env, String commit, String branch) {
+  public static CiContext from(
+      Map<String, String> env, @Nullable String commit, @Nullable String branch) {
     String sha = commit != null ? commit : env.get("CI_COMMIT_SHA");
     if (sha == null || !sha.matches("[0-9a-f]{40}")) {
       throw new CairnException(

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What {@code ci await} leaves for GitLab: a JUnit XML report (one test case per trial and task,
@@ -24,7 +25,7 @@ public final class CiReports {
 
   private CiReports() {}
 
-  public static String junit(RunStatus status, String failure) {
+  public static String junit(@Nullable RunStatus status, @Nullable String failure) {
     StringBuilder cases = new StringBuilder();
     int tests = 0;
     int failures = 0;
@@ -101,7 +102,7 @@ public final class CiReports {
   }
 
   /** Why a task failed, or null when it passed. */
-  public static String reason(JobRecord job, String runFailure) {
+  public static @Nullable String reason(JobRecord job, @Nullable String runFailure) {
     if (job.state() == JobState.COMPLETED) {
       if (Boolean.FALSE.equals(job.gatePassed())) {
         String metric = (job.gate() == null ? null : job.gate().metric());
@@ -150,7 +151,7 @@ public final class CiReports {
    * is written only when it has its expected form (a run id, a known state, a full commit id): a
    * newline there would add a variable of anyone's choosing ({@code PATH}, {@code CI_DEBUG_TRACE}).
    */
-  public static String dotenv(RunStatus status) {
+  public static String dotenv(@Nullable RunStatus status) {
     StringBuilder sb = new StringBuilder();
     if (status != null && status.state() != null) {
       if (status.runId() != null && RUN_ID.matcher(status.runId()).matches()) {

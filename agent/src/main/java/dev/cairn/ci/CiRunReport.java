@@ -27,6 +27,7 @@ import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.treewalk.TreeWalk;
 import org.eclipse.jgit.treewalk.filter.PathFilter;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The run's report as {@code ci await} leaves it for GitLab: {@code report.md}, {@code report.html}
@@ -42,13 +43,13 @@ public final class CiRunReport {
   /**
    * What was read: the run, its baseline, and the report's files by path under the run's folder.
    */
-  private record Found(RunReport run, RunReport baseline, Map<String, byte[]> files) {}
+  private record Found(RunReport run, @Nullable RunReport baseline, Map<String, byte[]> files) {}
 
   /**
    * @param results a fetched clone of the experiment repository, or null where there is none
    */
   public static void write(
-      PrintWriter out, RunStatus status, GitClone results, Path reportDir, Path metrics)
+      PrintWriter out, RunStatus status, @Nullable GitClone results, Path reportDir, Path metrics)
       throws IOException {
     Found found = null;
     if (status.resultsCommit() != null && results != null) {

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** {@code ci submit}'s client: uploads the committed config as a run request. */
 public final class CiSubmit {
@@ -26,7 +27,12 @@ public final class CiSubmit {
 
   /** What {@code ci submit} was asked; see its options for each one's meaning and default. */
   public record Options(
-      Path config, String commit, String branch, boolean rerun, Path dotenv, Path settingsFile) {}
+      Path config,
+      @Nullable String commit,
+      @Nullable String branch,
+      boolean rerun,
+      Path dotenv,
+      @Nullable Path settingsFile) {}
 
   private CiSubmit() {}
 

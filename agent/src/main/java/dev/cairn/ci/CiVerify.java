@@ -10,6 +10,7 @@ import dev.cairn.model.StoreKeys;
 import dev.cairn.trigger.RepoMirror;
 import java.io.IOException;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What {@code ci await} believes of a status.json: nothing, until Git confirms it. Anyone who can
@@ -25,12 +26,13 @@ public final class CiVerify {
    *
    * @param mirror a clone of the experiment repository, fetched here
    */
-  public static String reject(RepoMirror mirror, RunStatus status, String commit, String branch) {
+  public static @Nullable String reject(
+      RepoMirror mirror, RunStatus status, String commit, String branch) {
     if (!commit.equals(status.commit())) {
       return "the status names commit " + Untrusted.forLog(status.commit()) + ", not " + commit;
     }
     String results = status.resultsCommit();
-    if (!RunRequest.isFullSha(results)) {
+    if (results == null || !RunRequest.isFullSha(results)) {
       return "the status names no results commit";
     }
     if (status.runId() == null || !status.runId().matches("[A-Za-z0-9][A-Za-z0-9._-]{0,200}")) {

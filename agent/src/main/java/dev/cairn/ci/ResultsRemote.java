@@ -3,6 +3,7 @@ package dev.cairn.ci;
 import dev.cairn.config.AgentSettings;
 import dev.cairn.git.GitAuth;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** Where {@code ci await} reads results from: a URL and the credentials for it. */
 public record ResultsRemote(String url, GitAuth auth) {
@@ -12,7 +13,7 @@ public record ResultsRemote(String url, GitAuth auth) {
    * else CAIRN_REPO_REMOTE (with the agent's Git credentials), else CI_REPOSITORY_URL; null when
    * none.
    */
-  public static ResultsRemote of(AgentSettings settings, String repoUrl) {
+  public static @Nullable ResultsRemote of(AgentSettings settings, @Nullable String repoUrl) {
     Map<String, String> env = System.getenv();
     String url = repoUrl;
     GitAuth auth = GitAuth.none();

@@ -1,6 +1,7 @@
 package dev.cairn.cli;
 
 import dev.cairn.results.BranchRuns;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
 /** Which repository and branch {@code runs} and {@code compare} read results commits from. */
@@ -17,7 +18,7 @@ final class BranchOptions {
       names = "--branch",
       paramLabel = "BRANCH",
       description = "Default: the clone's current branch (the remote's default branch for a URL).")
-  String branch;
+  @Nullable String branch;
 
   BranchRuns load() {
     return BranchRuns.load(repo, branch);

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,7 +38,7 @@ final class CancelCommand implements Callable<Integer> {
   String run;
 
   @Option(names = "--reason", paramLabel = "TEXT", description = "Why, for the run's status.")
-  String reason;
+  @Nullable String reason;
 
   @Override
   public Integer call() throws Exception {

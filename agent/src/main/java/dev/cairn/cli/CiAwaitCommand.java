@@ -3,6 +3,7 @@ package dev.cairn.cli;
 import dev.cairn.ci.CiAwait;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -24,7 +25,7 @@ final class CiAwaitCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--commit", paramLabel = "SHA", description = "Default: CI_COMMIT_SHA.")
-  String commit;
+  @Nullable String commit;
 
   @Option(
       names = "--config",
@@ -38,7 +39,7 @@ final class CiAwaitCommand implements Callable<Integer> {
       paramLabel = "DURATION",
       description =
           "Give up after this long (90s, 45m, 6h). Default: MAX_ATTEMPTS x TIME_LIMIT + 30m from the config.")
-  String timeout;
+  @Nullable String timeout;
 
   @Option(
       names = "--junit",
@@ -81,7 +82,7 @@ final class CiAwaitCommand implements Callable<Integer> {
       description =
           "The experiment repository, to verify the results commit in. Default: CAIRN_REPO_REMOTE,"
               + " else CI_REPOSITORY_URL.")
-  String repoUrl;
+  @Nullable String repoUrl;
 
   @Option(
       names = "--git-dir",
@@ -103,13 +104,13 @@ final class CiAwaitCommand implements Callable<Integer> {
       names = "--attempt",
       paramLabel = "N",
       description = "The attempt to wait for, where no `ci submit` of this pipeline names it.")
-  Integer attempt;
+  @Nullable Integer attempt;
 
   @Option(
       names = "--settings",
       paramLabel = "FILE",
       description = "Agent-style settings file for CAIRN_STORE (the environment wins).")
-  Path settingsFile;
+  @Nullable Path settingsFile;
 
   @Override
   public Integer call() throws Exception {

@@ -3,6 +3,7 @@ package dev.cairn.cli;
 import dev.cairn.ci.CiSubmit;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,10 +32,10 @@ final class CiSubmitCommand implements Callable<Integer> {
   @Mixin TemplatesOption templates;
 
   @Option(names = "--commit", paramLabel = "SHA", description = "Default: CI_COMMIT_SHA.")
-  String commit;
+  @Nullable String commit;
 
   @Option(names = "--branch", paramLabel = "NAME", description = "Default: CI_COMMIT_BRANCH.")
-  String branch;
+  @Nullable String branch;
 
   @Option(
       names = "--rerun",
@@ -54,7 +55,7 @@ final class CiSubmitCommand implements Callable<Integer> {
       paramLabel = "FILE",
       description =
           "Agent-style settings file for CAIRN_STORE and the credential variable names (the environment wins).")
-  Path settingsFile;
+  @Nullable Path settingsFile;
 
   @Override
   public Integer call() throws Exception {

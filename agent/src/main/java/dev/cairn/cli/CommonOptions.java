@@ -3,6 +3,7 @@ package dev.cairn.cli;
 import dev.cairn.config.AgentSettings;
 import java.nio.file.Path;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -18,7 +19,7 @@ final class CommonOptions {
       paramLabel = "FILE",
       description =
           "Agent settings file (see config/agent.env.example); environment variables of the same names win.")
-  Path settings;
+  @Nullable Path settings;
 
   @Option(
       names = "--log-json",

@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -45,7 +46,7 @@ final class CompareCommand implements Callable<Integer> {
       paramLabel = "RUN",
       description =
           "The run to compare a single RUN with (default: the last successful one before it).")
-  String baseline;
+  @Nullable String baseline;
 
   @Mixin BranchOptions where;
 

@@ -3,6 +3,7 @@ package dev.cairn.cli;
 import dev.cairn.demo.Demo;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -33,7 +34,7 @@ final class DemoCommand implements Callable<Integer> {
       names = "--workspace",
       paramLabel = "DIR",
       description = "A new folder for the demo (default: demo-workspace-<time> here).")
-  Path workspace;
+  @Nullable Path workspace;
 
   @Option(
       names = "--config",
@@ -42,7 +43,7 @@ final class DemoCommand implements Callable<Integer> {
           "Commit this config.env instead of the project's (a sweep, say). The demo sets"
               + " SCHEDULER=local and TRAINER=demo in it, whatever it says, and prints the keys"
               + " it overrode.")
-  Path config;
+  @Nullable Path config;
 
   @Override
   public Integer call() throws Exception {

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,7 +37,7 @@ final class LogsCommand implements Callable<Integer> {
       paramLabel = "TASK",
       arity = "0..1",
       description = "Only this task's output (default: every task's).")
-  String task;
+  @Nullable String task;
 
   @Option(
       names = {"-n", "--lines"},

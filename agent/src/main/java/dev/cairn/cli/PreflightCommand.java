@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -50,7 +51,7 @@ final class PreflightCommand implements Callable<Integer> {
       description =
           "The TerraTorch version the cluster runs: 1.0, 1.1.0, 1.1 or 1.2 (default: the"
               + " environment's CAIRN_TERRATORCH_VERSION, else 1.1).")
-  String version;
+  @Nullable String version;
 
   @Override
   public Integer call() throws IOException {

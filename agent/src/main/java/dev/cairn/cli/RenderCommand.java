@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -59,7 +60,7 @@ final class RenderCommand implements Callable<Integer> {
       completionCandidates = SchedulerRegistry.Names.class,
       description =
           "Render for this scheduler instead of the config's SCHEDULER (${COMPLETION-CANDIDATES}).")
-  String scheduler;
+  @Nullable String scheduler;
 
   @Mixin TemplatesOption templates;
 
@@ -78,7 +79,7 @@ final class RenderCommand implements Callable<Integer> {
       names = "--out",
       paramLabel = "DIR",
       description = "Write the scripts to <trial>.<scheduler>.sh files in DIR, and list the files.")
-  Path out;
+  @Nullable Path out;
 
   @Option(
       names = "--max-trials",
@@ -103,7 +104,7 @@ final class RenderCommand implements Callable<Integer> {
       description =
           "Run folders root the scripts name, the agent's CAIRN_WORK_DIR (default: ~/.cairn/work,"
               + " as the agent's).")
-  Path workDir;
+  @Nullable Path workDir;
 
   @Option(
       names = "--commit",
@@ -116,7 +117,7 @@ final class RenderCommand implements Callable<Integer> {
       names = "--site-prologue",
       paramLabel = "FILE",
       description = "Site prologue file to include.")
-  Path prologue;
+  @Nullable Path prologue;
 
   @Option(
       names = "--trainer-jar",
@@ -125,7 +126,7 @@ final class RenderCommand implements Callable<Integer> {
           "The demo trainer jar the scripts run with TRAINER=demo, the agent's CAIRN_TRAINER_JAR"
               + " (default: ~/.cairn/demo-trainer.jar, where the agent puts the one inside"
               + " agent.jar; render puts it there too when it writes or prints scripts).")
-  Path trainerJar;
+  @Nullable Path trainerJar;
 
   @Option(
       names = "--terratorch-configs",

@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -65,7 +66,7 @@ final class RerunStageCommand implements Callable<Integer> {
       names = "--work-dir",
       paramLabel = "DIR",
       description = "Where the checkpoints, scripts and outputs go (default: rerun-<run-id>).")
-  Path workDir;
+  @Nullable Path workDir;
 
   @Mixin TemplatesOption templates;
 
@@ -73,13 +74,13 @@ final class RerunStageCommand implements Callable<Integer> {
       names = "--trainer-jar",
       paramLabel = "FILE",
       description = "The demo trainer for TRAINER=demo (default: the one inside agent.jar).")
-  Path trainerJar;
+  @Nullable Path trainerJar;
 
   @Option(
       names = "--site-prologue",
       paramLabel = "FILE",
       description = "Site prologue to include (module loads, a virtual environment).")
-  Path prologue;
+  @Nullable Path prologue;
 
   @Option(
       names = "--terratorch-configs",
@@ -106,8 +107,14 @@ final class RerunStageCommand implements Callable<Integer> {
         ExperimentConfig.parse(recorded.config(), rel + "/config.env", set.tasks());
     List<JobSpec> jobs = evaluateJobs(recorded, cfg, work);
 
-    DvcConfig.Remote remote =
-        DvcConfig.readRemote(recorded.text(".dvc/config"), recorded.sha() + ":.dvc/config");
+    String dvcConfig = recorded.text(".dvc/config");
+    if (dvcConfig == null) {
+      throw new CairnException(
+          recorded.sha()
+              + " has checkpoints.dvc but no .dvc/config naming their remote; publish them again"
+              + " with the agent (it writes .dvc/config), or use reproduce to train the run again");
+    }
+    DvcConfig.Remote remote = DvcConfig.readRemote(dvcConfig, recorded.sha() + ":.dvc/config");
     try (ObjectStore store = OutputsPull.open(remote)) {
       DvcPuller puller = new DvcPuller(store, "", 8);
       for (DvcOutput output : DvcFile.parse(checkpoints, rel + "/checkpoints.dvc")) {
@@ -166,7 +173,7 @@ final class RerunStageCommand implements Callable<Integer> {
     List<JobSpec> jobs = new ArrayList<>();
     for (JobSpec job : plan.jobs()) {
       if (trials.isEmpty() || trials.contains(job.trial().id())) {
-        jobs.add(job.evaluate("", null));
+        jobs.add(job.evaluate("", job.trial().resources().timeLimit()));
       }
     }
     if (jobs.isEmpty()) {

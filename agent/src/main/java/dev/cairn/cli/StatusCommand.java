@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,7 +41,7 @@ final class StatusCommand implements Callable<Integer> {
       paramLabel = "RUN",
       arity = "0..1",
       description = "A run id, a config commit or a unique prefix of one (such as 74e2f8e9).")
-  String run;
+  @Nullable String run;
 
   @Option(names = "--json", description = "Print status.json as it is.")
   boolean json;

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The lock on an agent's state folder ({@code <CAIRN_STATE_DIR>/agent.lock}): one agent process at
@@ -28,7 +29,7 @@ public final class StateLock implements AutoCloseable {
   }
 
   /** The lock, or null where another process (or this one) holds it. */
-  public static StateLock tryAcquire(Path stateDir) throws IOException {
+  public static @Nullable StateLock tryAcquire(Path stateDir) throws IOException {
     Files.createDirectories(stateDir);
     FileChannel channel =
         FileChannel.open(

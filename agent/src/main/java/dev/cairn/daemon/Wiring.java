@@ -47,6 +47,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.eclipse.jgit.api.Git;
+import org.jspecify.annotations.Nullable;
 
 /** Builds the agent's parts from its settings: the one place that knows them all. */
 public final class Wiring implements AutoCloseable {
@@ -66,14 +67,14 @@ public final class Wiring implements AutoCloseable {
   /** The store without metrics, for the readiness check. */
   private final ObjectStore plainStore;
 
-  private final GitAuth gitAuth;
-  private final GitClone clone;
+  private final @Nullable GitAuth gitAuth;
+  private final @Nullable GitClone clone;
 
   /** Results commits and their pushes; null without CAIRN_REPO_REMOTE. */
-  private final GitPublisher git;
+  private final @Nullable GitPublisher git;
 
   /** GitLab statuses, notes and the chat webhook; null where none is set. */
-  private final Notifier notifier;
+  private final @Nullable Notifier notifier;
 
   public Wiring(AgentSettings settings, Clock clock) throws IOException {
     this.settings = settings;
@@ -197,7 +198,7 @@ public final class Wiring implements AutoCloseable {
    * Serves /metrics, /healthz and /readyz on CAIRN_HTTP_ADDRESS; null when it is empty. Live while
    * the loop passes at least once in three longest poll intervals (and 30 s).
    */
-  public StatusServer serveHttp() {
+  public @Nullable StatusServer serveHttp() {
     if (settings.httpAddress().isEmpty()) {
       return null;
     }
@@ -208,13 +209,13 @@ public final class Wiring implements AutoCloseable {
           plainStore.exists(StoreKeys.READY);
           return null;
         });
-    if (gitAuth != null) {
+    GitAuth auth = gitAuth;
+    if (auth != null) {
       checks.put(
           "git",
           () -> {
             try {
-              gitAuth
-                  .apply(
+              auth.apply(
                       Git.lsRemoteRepository()
                           .setRemote(settings.repoRemote())
                           .setHeads(true)
@@ -222,8 +223,7 @@ public final class Wiring implements AutoCloseable {
                   .call();
               return null;
             } catch (Exception e) {
-              return gitAuth.scrub(
-                  GitAuth.redactUrl(settings.repoRemote()) + ": " + e.getMessage());
+              return auth.scrub(GitAuth.redactUrl(settings.repoRemote()) + ": " + e.getMessage());
             }
           });
     }

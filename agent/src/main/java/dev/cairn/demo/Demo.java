@@ -21,6 +21,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.revwalk.RevCommit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The demo: the whole loop on one machine, with a folder as object store, local processes as
@@ -34,7 +35,7 @@ public final class Demo {
    * Runs the demo in {@code workspace} (a new folder; null for demo-workspace-TIME here) with
    * {@code config} (null for the project's); true when its run succeeded.
    */
-  public static boolean run(PrintWriter out, Path workspace, Path config)
+  public static boolean run(PrintWriter out, @Nullable Path workspace, @Nullable Path config)
       throws IOException, GitAPIException, InterruptedException {
     Path root =
         workspace != null

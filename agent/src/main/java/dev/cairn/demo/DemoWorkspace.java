@@ -11,6 +11,7 @@ import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.revwalk.RevCommit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The demo's stand-ins for the cloud: a folder as object store, a bare repository as the Git remote
@@ -59,7 +60,7 @@ public final class DemoWorkspace {
    * As {@link #create()}, with {@code ownConfig} (when not null) committed as {@code
    * config/config.env} in place of the project's.
    */
-  public RevCommit create(byte[] ownConfig) throws IOException, GitAPIException {
+  public RevCommit create(byte @Nullable [] ownConfig) throws IOException, GitAPIException {
     if (Files.exists(root)) {
       try (Stream<Path> entries = Files.list(root)) {
         if (entries.findAny().isPresent()) {

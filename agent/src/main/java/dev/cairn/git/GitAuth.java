@@ -129,7 +129,7 @@ public final class GitAuth implements AutoCloseable {
       String tokenUser,
       String tokenEnv,
       Path sshKey,
-      Path knownHosts,
+      @Nullable Path knownHosts,
       boolean strictHostKeyChecking,
       Map<String, String> env) {
     String lower = url.toLowerCase(Locale.ROOT);

@@ -22,6 +22,7 @@ import org.eclipse.jgit.lib.RepositoryCache;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.util.FS;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The runs of a branch as {@code runs}, {@code compare} and {@code ci await} read them: from a
@@ -35,7 +36,7 @@ public record BranchRuns(String branch, String where, List<RunReport> runs) {
     return repo.contains("://") || repo.matches("[^/\\s]+@[^/\\s:]+:.*");
   }
 
-  public static BranchRuns load(String repo, String branch) {
+  public static BranchRuns load(String repo, @Nullable String branch) {
     if (isUrl(repo)) {
       return fromUrl(repo, branch);
     }
@@ -104,7 +105,7 @@ public record BranchRuns(String branch, String where, List<RunReport> runs) {
   }
 
   /** The newer of the branch and its remote-tracking branch: results arrive with a fetch. */
-  private static ObjectId head(Repository git, String branch) throws IOException {
+  private static @Nullable ObjectId head(Repository git, String branch) throws IOException {
     List<ObjectId> candidates = new ArrayList<>();
     for (String name :
         new String[] {Constants.R_REMOTES + "origin/" + branch, Constants.R_HEADS + branch}) {
@@ -127,7 +128,7 @@ public record BranchRuns(String branch, String where, List<RunReport> runs) {
     return candidates.get(0);
   }
 
-  private static BranchRuns fromUrl(String url, String branch) {
+  private static BranchRuns fromUrl(String url, @Nullable String branch) {
     Path tmp = null;
     try {
       tmp = Files.createTempDirectory("cairn-runs");
@@ -179,7 +180,7 @@ public record BranchRuns(String branch, String where, List<RunReport> runs) {
     return run;
   }
 
-  private static void delete(Path dir) {
+  private static void delete(@Nullable Path dir) {
     if (dir == null) {
       return;
     }

@@ -6,13 +6,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /** The config.env and templates a command reads from the working copy it is run in. */
 public final class ConfigFiles {
   private ConfigFiles() {}
 
   /** The templates in {@code dir}, else in templates/ when present, else the bundled ones. */
-  public static TemplateSet templates(Path dir) {
+  public static TemplateSet templates(@Nullable Path dir) {
     return dir != null
         ? TemplateSet.fromDirectory(dir)
         : Files.isRegularFile(Path.of("templates/job.sh.peb"))

@@ -25,6 +25,7 @@ import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.treewalk.TreeWalk;
 import org.eclipse.jgit.treewalk.filter.PathSuffixFilter;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Brings back the outputs that the {@code .dvc} files of a revision name, from the DVC remote in
@@ -85,7 +86,11 @@ public final class OutputsPull {
           DvcPuller puller = new DvcPuller(store, "", jobs);
           for (String file : dvcFiles) {
             Path folder = root.resolve(file).getParent();
-            for (DvcOutput output : DvcFile.parse(read(git, commit, file), file)) {
+            String dvcFile = read(git, commit, file);
+            if (folder == null || dvcFile == null) {
+              throw new CairnException(file + " is not a file in " + rev);
+            }
+            for (DvcOutput output : DvcFile.parse(dvcFile, file)) {
               DvcPullReport r = puller.pull(output, folder);
               total = total.plus(r);
               out.printf("%s: %s%n", root.relativize(folder.resolve(output.path())), describe(r));
@@ -123,7 +128,8 @@ public final class OutputsPull {
     return rel.replace('\\', '/');
   }
 
-  private static String read(Repository git, RevCommit commit, String path) throws IOException {
+  private static @Nullable String read(Repository git, RevCommit commit, String path)
+      throws IOException {
     try (TreeWalk walk = TreeWalk.forPath(git, path, commit.getTree())) {
       if (walk == null) {
         return null;

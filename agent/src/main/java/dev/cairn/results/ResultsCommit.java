@@ -13,6 +13,7 @@ import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.treewalk.TreeWalk;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A results commit read from a clone: its run id (from the subject, {@code Results of <run-id>:
@@ -60,7 +61,7 @@ public record ResultsCommit(String runId, String sha, JsonNode run, byte[] confi
   }
 
   /** A file of the results commit as text, or null where it has none. */
-  public String text(String path) throws IOException {
+  public @Nullable String text(String path) throws IOException {
     try (Repository git = open(repo);
         RevWalk walk = new RevWalk(git)) {
       byte[] bytes = file(git, walk.parseCommit(ObjectId.fromString(sha)), path);
@@ -73,7 +74,8 @@ public record ResultsCommit(String runId, String sha, JsonNode run, byte[] confi
         repo, "run it in a clone of the experiment repository, or pass --repo with one");
   }
 
-  private static byte[] file(Repository git, RevCommit commit, String path) throws IOException {
+  private static byte @Nullable [] file(Repository git, RevCommit commit, String path)
+      throws IOException {
     try (TreeWalk walk = TreeWalk.forPath(git, path, commit.getTree())) {
       return walk == null ? null : git.open(walk.getObjectId(0)).getBytes();
     }

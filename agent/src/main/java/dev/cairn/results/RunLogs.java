@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /** A run's job output (out and err) in the agent's run folder, found from its id or commit. */
 public final class RunLogs {
@@ -22,7 +23,7 @@ public final class RunLogs {
    * The out and err files of {@code run} (a run id, a config commit or a unique prefix) in the
    * agent's run folder on this machine, of {@code task} only where it is not null, in name order.
    */
-  public static List<Path> files(AgentSettings settings, String run, String task)
+  public static List<Path> files(AgentSettings settings, String run, @Nullable String task)
       throws IOException {
     Path runs = settings.workDir().resolve("runs");
     String runId = run;

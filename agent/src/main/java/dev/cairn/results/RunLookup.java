@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Finds a run in the store by what a person types: a run id ({@code
@@ -37,7 +38,7 @@ public final class RunLookup {
   }
 
   /** A commit the store knows, and its status (null while no agent has picked it up). */
-  public record Found(String commit, RunStatus status) {}
+  public record Found(String commit, @Nullable RunStatus status) {}
 
   public Found find(String runOrCommit) throws IOException {
     String arg = runOrCommit.strip();

@@ -122,8 +122,8 @@ public final class Table {
     List<JobRecord> result = new ArrayList<>();
     for (List<JobRecord> jobs : byTask.values()) {
       jobs.stream()
-          .filter(j -> gateValue(j) != null)
-          .sorted(Comparator.comparing((JobRecord j) -> gateValue(j) * (lowerIsBetter(j) ? 1 : -1)))
+          .filter(j -> j.gateValue() != null)
+          .sorted(Comparator.comparingDouble(Table::rank))
           .limit(2)
           .forEach(result::add);
       jobs.stream()
@@ -135,8 +135,13 @@ public final class Table {
     return result;
   }
 
-  private static Double gateValue(JobRecord j) {
-    return j.gateValue();
+  /** Best first: the gate's value, negated where higher is better; trials without one last. */
+  private static double rank(JobRecord j) {
+    Double value = j.gateValue();
+    if (value == null) {
+      return Double.POSITIVE_INFINITY;
+    }
+    return lowerIsBetter(j) ? value : -value;
   }
 
   private static boolean lowerIsBetter(JobRecord j) {

@@ -41,6 +41,7 @@ import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A bench's agent on the real SLURM: the real loop in its own thread over a folder store, the
@@ -55,7 +56,7 @@ final class BenchAgent implements AutoCloseable {
   private final Schedulers schedulers;
   private final Agent agent;
   private final Thread loop;
-  private final StatusServer server;
+  private final @Nullable StatusServer server;
   private final int pollMax;
   private final Map<String, java.util.concurrent.atomic.AtomicLong> commands =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -171,6 +172,9 @@ final class BenchAgent implements AutoCloseable {
     long landed = System.nanoTime();
     land(branch, config(""));
     if (callWebhook) {
+      if (server == null) {
+        throw new IllegalStateException("this bench agent was started without its webhook");
+      }
       HttpResponse<Void> r =
           HttpClient.newHttpClient()
               .send(

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -76,7 +77,7 @@ final class BenchCommand implements Runnable {
         names = "--store",
         paramLabel = "URL",
         description = "Store to poll (default: a new temporary folder).")
-    String store;
+    @Nullable String store;
 
     @Option(
         names = "--minutes",
@@ -151,7 +152,7 @@ final class BenchCommand implements Runnable {
         description =
             "With --tracked, also LSF's commands from DIR (e.g. the emulator,"
                 + " agent/src/test/lsf-emulator/bin).")
-    Path lsfBin;
+    @Nullable Path lsfBin;
 
     @Override
     public Integer call() throws Exception {
@@ -199,7 +200,7 @@ final class BenchCommand implements Runnable {
         names = "--dir",
         paramLabel = "DIR",
         description = "Where to write the files (default: a temporary folder).")
-    Path dir;
+    @Nullable Path dir;
 
     @Override
     public Integer call() throws Exception {

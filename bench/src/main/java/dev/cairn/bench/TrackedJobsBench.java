@@ -200,8 +200,8 @@ public final class TrackedJobsBench {
       try {
         f.get();
       } catch (ExecutionException e) {
-        throw new IOException(
-            "submitting the bench's jobs failed: " + e.getCause().getMessage(), e.getCause());
+        Throwable cause = e.getCause() == null ? e : e.getCause();
+        throw new IOException("submitting the bench's jobs failed: " + cause.getMessage(), cause);
       }
     }
   }

@@ -77,7 +77,11 @@ public final class TransferBench {
   /** One shape's times, per tool, in the order the rounds ran. */
   public record Result(Direction direction, Shape shape, Map<String, List<Duration>> times) {
     public Duration median(String tool) {
-      List<Duration> sorted = times.get(tool).stream().sorted().toList();
+      List<Duration> own = times.get(tool);
+      if (own == null || own.isEmpty()) {
+        throw new IllegalArgumentException("no times for " + tool + " in " + times.keySet());
+      }
+      List<Duration> sorted = own.stream().sorted().toList();
       return sorted.get(sorted.size() / 2);
     }
 
@@ -209,7 +213,7 @@ public final class TransferBench {
                 BenchFiles.deleteTree(into);
               }
             }
-            times.get(tool).add(took);
+            times.computeIfAbsent(tool, t -> new ArrayList<>()).add(took);
           }
         }
         for (String key : written) {
