@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The project's {@code .dvc/config} naming the default remote, so that a plain {@code dvc pull}
@@ -44,7 +45,7 @@ public final class DvcConfig {
   /**
    * The config text for one default remote; {@code endpointUrl} is null for AWS and for folders.
    */
-  public static String render(String remoteName, String url, String endpointUrl) {
+  public static String render(String remoteName, String url, @Nullable String endpointUrl) {
     return render(new LinkedHashMap<>(), remoteName, url, endpointUrl);
   }
 
@@ -52,7 +53,8 @@ public final class DvcConfig {
    * Writes {@code <repoRoot>/.dvc/config} (keeping other settings already there) and the {@code
    * .dvc/.gitignore} that {@code dvc init} writes; leaves files untouched when nothing changes.
    */
-  public static void write(Path repoRoot, String remoteName, String url, String endpointUrl)
+  public static void write(
+      Path repoRoot, String remoteName, String url, @Nullable String endpointUrl)
       throws IOException {
     Path dir = repoRoot.resolve(".dvc");
     Files.createDirectories(dir);
@@ -69,7 +71,7 @@ public final class DvcConfig {
   }
 
   /** The default remote named by a repository's {@code .dvc/config}. */
-  public record Remote(String name, String url, String endpointUrl) {}
+  public record Remote(String name, String url, @Nullable String endpointUrl) {}
 
   /**
    * Reads the default remote from {@code <repoRoot>/.dvc/config} text.
@@ -86,13 +88,13 @@ public final class DvcConfig {
     }
     List<String> remote = sections.get("['remote \"" + name + "\"']");
     String url = remote == null ? null : value(remote, "url");
-    if (url == null) {
+    if (remote == null || url == null) {
       throw new dev.cairn.CairnException(source + " has no url for the remote '" + name + "'");
     }
     return new Remote(name, url, value(remote, "endpointurl"));
   }
 
-  private static String value(List<String> lines, String key) {
+  private static @Nullable String value(List<String> lines, String key) {
     for (String line : lines) {
       String s = line.strip();
       int eq = s.indexOf('=');
@@ -104,7 +106,10 @@ public final class DvcConfig {
   }
 
   private static String render(
-      Map<String, List<String>> sections, String remoteName, String url, String endpointUrl) {
+      Map<String, List<String>> sections,
+      String remoteName,
+      String url,
+      @Nullable String endpointUrl) {
     if (!NAME.matcher(remoteName).matches()) {
       throw new IllegalArgumentException("not a DVC remote name: " + remoteName);
     }

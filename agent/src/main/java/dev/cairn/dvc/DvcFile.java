@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes and reads {@code .dvc} files in DVC 3's form. The reader takes the subset DVC writes for
@@ -119,13 +120,13 @@ public final class DvcFile {
               + (hash == null ? "(none, a DVC 2 file)" : hash)
               + "; only DVC 3 md5 outputs are supported: run dvc commit with DVC 3 to update it");
     }
-    if (!DvcHashing.isHash(md5)) {
+    if (md5 == null || !DvcHashing.isHash(md5)) {
       throw new CairnException(source + ": output " + path + " has no valid md5: " + md5);
     }
     return new DvcOutput(path, md5, number(entry, "size", source), intOrNull(entry, source));
   }
 
-  private static Long number(Map<String, String> entry, String key, String source) {
+  private static @Nullable Long number(Map<String, String> entry, String key, String source) {
     String value = entry.get(key);
     if (value == null || value.isEmpty()) {
       return null;
@@ -137,7 +138,7 @@ public final class DvcFile {
     }
   }
 
-  private static Integer intOrNull(Map<String, String> entry, String source) {
+  private static @Nullable Integer intOrNull(Map<String, String> entry, String source) {
     Long n = number(entry, "nfiles", source);
     return n == null ? null : Math.toIntExact(n);
   }

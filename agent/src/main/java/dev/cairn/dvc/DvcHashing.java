@@ -9,6 +9,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /** MD5 hashing as DVC 3 does it, and where each hash lives in a DVC remote. */
 final class DvcHashing {
@@ -37,7 +38,7 @@ final class DvcHashing {
     return HexFormat.of().formatHex(newDigest().digest(bytes));
   }
 
-  static boolean isHash(String value) {
+  static boolean isHash(@Nullable String value) {
     return value != null && HASH.matcher(value).matches();
   }
 

@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs transfer tasks on a bounded pool and fails fast: the first failure interrupts the others and
@@ -58,7 +59,7 @@ final class DvcPool {
     }
   }
 
-  private static IOException rethrow(Throwable cause) {
+  private static IOException rethrow(@Nullable Throwable cause) {
     if (cause instanceof IOException io) {
       return io;
     }

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -55,7 +56,9 @@ public final class DvcPuller {
     }
     DvcPullReport total = new DvcPullReport(0, 0, 0);
     for (Path dvcFile : dvcFiles) {
-      Path folder = dvcFile.toAbsolutePath().normalize().getParent();
+      Path folder =
+          Objects.requireNonNull(
+              dvcFile.toAbsolutePath().normalize().getParent(), "a .dvc file has a folder");
       for (DvcOutput out : DvcFile.read(dvcFile)) {
         total = total.plus(pull(out, folder));
       }

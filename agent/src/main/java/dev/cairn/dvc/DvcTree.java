@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A hashed directory: every regular file under it with its MD5, and the {@code .dir} manifest that
@@ -45,7 +46,8 @@ public final class DvcTree {
    * reading each file once; files whose path, size and modification time {@code cache} (may be
    * null) knows are not read at all.
    */
-  public static DvcTree hash(Path dir, DvcHashCache cache, int threads) throws IOException {
+  public static DvcTree hash(Path dir, @Nullable DvcHashCache cache, int threads)
+      throws IOException {
     if (!Files.isDirectory(dir)) {
       throw new IOException("not a directory: " + dir);
     }

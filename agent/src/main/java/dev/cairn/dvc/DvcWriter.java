@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +43,7 @@ public final class DvcWriter {
   private final String prefix;
   private final int threads;
   private final ExistenceCheck check;
-  private final DvcHashCache cache;
+  private final @Nullable DvcHashCache cache;
 
   /** A writer using per-object HEAD checks; {@code remotePrefix} is e.g. {@code dvc}. */
   public DvcWriter(ObjectStore store, String remotePrefix, int threads) {
@@ -58,7 +59,7 @@ public final class DvcWriter {
       String remotePrefix,
       int threads,
       ExistenceCheck check,
-      DvcHashCache cache) {
+      @Nullable DvcHashCache cache) {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be at least 1: " + threads);
     }
@@ -122,7 +123,13 @@ public final class DvcWriter {
   /** {@link #add(Path, Path, String)} with the {@code .dvc} file beside the output. */
   public DvcOutput add(Path output) throws IOException {
     Path absolute = output.toAbsolutePath().normalize();
-    return add(absolute, absolute.getParent(), absolute.getFileName().toString());
+    Path parent = absolute.getParent();
+    Path fileName = absolute.getFileName();
+    if (parent == null || fileName == null) {
+      throw new IOException(
+          "cannot version " + output + ": it has no parent folder to hold its .dvc file");
+    }
+    return add(absolute, parent, fileName.toString());
   }
 
   /**

@@ -22,6 +22,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A trial's progress read from the CSV logs it writes as it trains: Lightning's CSVLogger files
@@ -45,7 +46,7 @@ public final class CsvProgress {
     final Object key;
     final String metric;
     long offset;
-    byte[] header;
+    byte @Nullable [] header;
     int epochColumn = -1;
     int metricColumn = -1;
     int fields;
@@ -234,7 +235,7 @@ public final class CsvProgress {
     return cells;
   }
 
-  private static Integer epoch(String cell) {
+  private static @Nullable Integer epoch(String cell) {
     try {
       double d = Double.parseDouble(cell);
       return d >= 0 && d == Math.rint(d) && d < Integer.MAX_VALUE ? (int) d : null;

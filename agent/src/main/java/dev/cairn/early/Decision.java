@@ -2,6 +2,7 @@ package dev.cairn.early;
 
 import java.time.Instant;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One trial's verdict at one rung, made once and never changed: what the run record keeps and the
@@ -18,8 +19,8 @@ import java.util.Objects;
 public record Decision(
     String trialId,
     int rung,
-    Double value,
-    Double cutoff,
+    @Nullable Double value,
+    @Nullable Double cutoff,
     int competitors,
     Verdict verdict,
     Instant at) {

@@ -6,6 +6,7 @@ import dev.cairn.config.TaskDefinition;
 import dev.cairn.terratorch.TerratorchMetrics;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How one task's trials are early-stopped: the validation metric compared (under Cairn's name), its
@@ -33,13 +34,14 @@ public record Policy(String metric, boolean higherIsBetter, int minEpochs, int r
   public static Policy of(ExperimentConfig config, TaskDefinition task, String terratorchVersion) {
     String metric = config.earlyStopMetric(task);
     if (config.trainer().equals("terratorch") && !task.metrics().isEmpty()) {
+      String explicit = config.values().getOrDefault("EARLY_STOP_METRIC", "");
       TerratorchMetrics metrics = TerratorchMetrics.bundled();
       if (metrics.inVersion(task.metrics(), metric, terratorchVersion) == null) {
         throw new CairnException(
             "EARLY_STOP_METRIC"
-                + (config.values().get("EARLY_STOP_METRIC").isEmpty()
+                + (explicit.isEmpty()
                     ? " (empty: the validation form of " + task.gateKey() + ")"
-                    : "=" + config.values().get("EARLY_STOP_METRIC"))
+                    : "=" + explicit)
                 + ": TerraTorch "
                 + terratorchVersion
                 + " (the agent's CAIRN_TERRATORCH_VERSION) does not log "
@@ -76,7 +78,7 @@ public record Policy(String metric, boolean higherIsBetter, int minEpochs, int r
   }
 
   /** Whether {@code a} is strictly better than {@code b}; a missing value (null) is the worst. */
-  boolean better(Double a, Double b) {
+  boolean better(@Nullable Double a, @Nullable Double b) {
     if (a == null) {
       return false;
     }

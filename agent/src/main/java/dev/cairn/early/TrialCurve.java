@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What early stopping knows of one trial of a task: whether it still trains, how many epochs it was
@@ -27,7 +28,7 @@ public record TrialCurve(
   }
 
   /** The value after {@code epochs} epochs; null when none was logged or it is not a number. */
-  Double at(int epochs) {
+  @Nullable Double at(int epochs) {
     Double v = values.get(epochs);
     return v == null || !Double.isFinite(v) ? null : v;
   }

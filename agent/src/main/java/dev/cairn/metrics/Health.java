@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code /healthz} and {@code /readyz}. Live: the loop completed a pass, or made progress inside a
@@ -21,7 +22,7 @@ import java.util.concurrent.TimeoutException;
 public final class Health implements AutoCloseable {
   /** One readiness check: null when all is well, else what is wrong, in a line. */
   public interface Check {
-    String problem() throws Exception;
+    @Nullable String problem() throws Exception;
   }
 
   /** An HTTP status and its JSON body. */
@@ -104,7 +105,7 @@ public final class Health implements AutoCloseable {
     return answer(ok, body);
   }
 
-  private static Map<String, Object> result(String problem) {
+  private static Map<String, Object> result(@Nullable String problem) {
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("ok", problem == null);
     if (problem != null) {
@@ -114,7 +115,7 @@ public final class Health implements AutoCloseable {
   }
 
   /** The check's latest answer, asked again once it is older than {@code cacheFor}. */
-  private String cached(String name, Check check) {
+  private @Nullable String cached(String name, Check check) {
     long now = System.nanoTime();
     Cached c =
         cache.compute(
@@ -135,7 +136,7 @@ public final class Health implements AutoCloseable {
     }
   }
 
-  private static String run(Check check) {
+  private static @Nullable String run(Check check) {
     try {
       return check.problem();
     } catch (Exception e) {

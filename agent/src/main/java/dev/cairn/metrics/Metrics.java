@@ -2,6 +2,7 @@ package dev.cairn.metrics;
 
 import java.time.Instant;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the agent tells about itself as it works: the loop's passes, runs and jobs, store calls,
@@ -30,7 +31,7 @@ public interface Metrics {
   void runs(Map<String, Long> runsByState, Map<String, Map<String, Long>> jobs);
 
   /** The oldest request not yet submitted arrived at {@code since} (null: there is none). */
-  void oldestUnhandled(Instant since);
+  void oldestUnhandled(@Nullable Instant since);
 
   /** A job attempt was handed to its scheduler. */
   void attempt(String scheduler);
@@ -45,14 +46,14 @@ public interface Metrics {
   void schedulerPolled(String scheduler, String problem);
 
   /** A run reached its final state {@code result}; it was submitted at {@code submitted}. */
-  void runFinished(String result, Instant submitted);
+  void runFinished(String result, @Nullable Instant submitted);
 
   /**
    * The run that ended last: its result and when it ended ({@code finished}; null: now). The agent
    * calls it at start with what its run records say, so that a restart keeps the last result an
    * alert reads ({@code cairn_last_run_result{result="FAILED"} == 1}) instead of dropping it.
    */
-  void lastRun(String result, Instant finished);
+  void lastRun(String result, @Nullable Instant finished);
 
   /** Bytes uploaded to the store so far, to measure a publication. */
   double uploadedBytes();

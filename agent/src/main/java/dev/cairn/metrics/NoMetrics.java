@@ -2,6 +2,7 @@ package dev.cairn.metrics;
 
 import java.time.Instant;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** {@link Metrics#NONE}: keeps nothing, and has uploaded nothing. */
 final class NoMetrics implements Metrics {
@@ -18,7 +19,7 @@ final class NoMetrics implements Metrics {
   public void runs(Map<String, Long> runsByState, Map<String, Map<String, Long>> jobs) {}
 
   @Override
-  public void oldestUnhandled(Instant since) {}
+  public void oldestUnhandled(@Nullable Instant since) {}
 
   @Override
   public void attempt(String scheduler) {}
@@ -33,10 +34,10 @@ final class NoMetrics implements Metrics {
   public void schedulerPolled(String scheduler, String problem) {}
 
   @Override
-  public void runFinished(String result, Instant submitted) {}
+  public void runFinished(String result, @Nullable Instant submitted) {}
 
   @Override
-  public void lastRun(String result, Instant finished) {}
+  public void lastRun(String result, @Nullable Instant finished) {}
 
   @Override
   public double uploadedBytes() {

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One agent's {@link Metrics} in a Prometheus registry of its own (with the JVM's), which its
@@ -102,7 +103,7 @@ public final class PrometheusMetrics implements Metrics {
   }
 
   @Override
-  public void oldestUnhandled(Instant since) {
+  public void oldestUnhandled(@Nullable Instant since) {
     m.oldestUnhandled.set(since == null ? 0 : secondsSince(since));
   }
 
@@ -132,7 +133,7 @@ public final class PrometheusMetrics implements Metrics {
   }
 
   @Override
-  public void runFinished(String result, Instant submitted) {
+  public void runFinished(String result, @Nullable Instant submitted) {
     m.runsFinished.labelValues(result).inc();
     if (submitted != null) {
       m.runSecondsHistogram.labelValues(result).observe(secondsSince(submitted));
@@ -141,7 +142,7 @@ public final class PrometheusMetrics implements Metrics {
   }
 
   @Override
-  public void lastRun(String result, Instant finished) {
+  public void lastRun(String result, @Nullable Instant finished) {
     for (String r : new String[] {"SUCCEEDED", "FAILED", "CANCELLED", "REJECTED"}) {
       m.lastResult.labelValues(r).set(r.equals(result) ? 1 : 0);
     }

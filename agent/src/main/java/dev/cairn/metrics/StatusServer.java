@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The agent's HTTP endpoint ({@code CAIRN_HTTP_ADDRESS}): {@code /metrics} in Prometheus's format
@@ -40,7 +41,7 @@ public final class StatusServer implements AutoCloseable {
    * where {@code webhook} is not null.
    */
   public static StatusServer start(
-      String address, PrometheusMetrics metrics, Health health, Webhook webhook) {
+      String address, PrometheusMetrics metrics, Health health, @Nullable Webhook webhook) {
     int colon = address.lastIndexOf(':');
     String host = address.substring(0, colon).replace("[", "").replace("]", "");
     int port = Integer.parseInt(address.substring(colon + 1));

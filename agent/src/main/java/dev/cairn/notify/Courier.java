@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Delivers one outbox entry step by step, saving each step as it succeeds so a crash or a failure
@@ -17,9 +19,9 @@ final class Courier {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Courier.class);
   static final String NAME = "cairn";
 
-  private final GitlabClient gitlab;
-  private final Webhook webhook;
-  private final ReportSource reports;
+  private final @Nullable GitlabClient gitlab;
+  private final @Nullable Webhook webhook;
+  private final @Nullable ReportSource reports;
   private final Outbox outbox;
   private final boolean taskStatuses;
   private final Links links;
@@ -31,9 +33,9 @@ final class Courier {
    * @param reports null where the agent has no clone: notes then hold no report
    */
   Courier(
-      GitlabClient gitlab,
-      Webhook webhook,
-      ReportSource reports,
+      @Nullable GitlabClient gitlab,
+      @Nullable Webhook webhook,
+      @Nullable ReportSource reports,
       Outbox outbox,
       boolean taskStatuses,
       Links links,
@@ -70,16 +72,18 @@ final class Courier {
   }
 
   /** Delivers {@code e}; null when done or when a newer post replaced it meanwhile. */
-  Entry deliver(Entry e) throws Failure, InterruptedException {
-    Post want = e.want();
+  @Nullable Entry deliver(Entry e) throws Failure, InterruptedException {
+    Post want =
+        Objects.requireNonNull(e.want(), "only an entry with a post to deliver is delivered");
+    GitlabClient gitlab = this.gitlab;
     if (gitlab != null) {
-      e = statuses(e, want);
+      e = statuses(gitlab, e, want);
       if (e == null) {
         return null;
       }
     }
     if (want.isFinal() && !e.noted()) {
-      e = gitlab == null ? outbox.update(e, Entry::markNoted) : note(e, want);
+      e = gitlab == null ? outbox.update(e, Entry::markNoted) : note(gitlab, e, want);
       if (e == null) {
         return null;
       }
@@ -102,15 +106,17 @@ final class Courier {
     return null;
   }
 
-  private Entry statuses(Entry e, Post want) throws Failure, InterruptedException {
+  private @Nullable Entry statuses(GitlabClient gitlab, Entry e, Post want)
+      throws Failure, InterruptedException {
     Post shown = e.shown();
     boolean sameAttempt = shown != null && shown.attempt() == want.attempt();
-    Map<String, String> shownTasks = new LinkedHashMap<>(sameAttempt ? shown.tasks() : Map.of());
-    if (!sameAttempt || !want.state().equals(shown.state())) {
+    Map<String, String> shownTasks =
+        new LinkedHashMap<>(shown != null && sameAttempt ? shown.tasks() : Map.of());
+    if (shown == null || !sameAttempt || !want.state().equals(shown.state())) {
       if (want.isFinal()) {
         faults.at("gitlab-final-status");
       }
-      postStatus(want, want.state(), NAME, want.description());
+      postStatus(gitlab, want, want.state(), NAME, want.description());
       Post now = withTasks(want, shownTasks);
       e = outbox.update(e, x -> x.showing(now));
       if (e == null) {
@@ -123,6 +129,7 @@ final class Courier {
       }
       if (taskStatuses) {
         postStatus(
+            gitlab,
             want,
             task.getValue(),
             NAME + "/" + task.getKey(),
@@ -142,7 +149,8 @@ final class Courier {
    * Posts one commit status. GitLab answers 400 to a transition its state machine refuses (the
    * status already ended, or holds this state): retrying cannot change that, so it counts as shown.
    */
-  private void postStatus(Post want, String state, String name, String description)
+  private void postStatus(
+      GitlabClient gitlab, Post want, String state, String name, String description)
       throws Failure, InterruptedException {
     try {
       String target = links.report(want);
@@ -167,7 +175,8 @@ final class Courier {
     }
   }
 
-  private Entry note(Entry e, Post want) throws Failure, InterruptedException {
+  private @Nullable Entry note(GitlabClient gitlab, Entry e, Post want)
+      throws Failure, InterruptedException {
     String kind = "note";
     try {
       List<Long> mergeRequests = gitlab.openMergeRequests(want.commit());
@@ -209,11 +218,12 @@ final class Courier {
   }
 
   private Map<String, byte[]> report(Post want, String folder) {
-    if (reports == null || want.resultsCommit() == null) {
+    String commit = want.resultsCommit();
+    if (reports == null || commit == null) {
       return Map.of();
     }
     try {
-      return reports.read(want.resultsCommit(), folder);
+      return reports.read(commit, folder);
     } catch (RuntimeException ex) {
       // the note goes out without the report rather than not at all
       log.warn(

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The outbox's record of one commit: what GitLab should show ({@code want}, null once delivered),
@@ -20,8 +21,8 @@ import java.util.Map;
  *     in order while GitLab answers, dropped for the latest once a delivery fails
  */
 record Entry(
-    Post want,
-    Post shown,
+    @Nullable Post want,
+    @Nullable Post shown,
     boolean noted,
     boolean hooked,
     int tries,
@@ -35,8 +36,8 @@ record Entry(
   }
 
   Entry(
-      Post want,
-      Post shown,
+      @Nullable Post want,
+      @Nullable Post shown,
       boolean noted,
       boolean hooked,
       int tries,
@@ -46,7 +47,7 @@ record Entry(
   }
 
   /** The newest state anyone asked for: the last one queued, else the one shown. */
-  Post latest() {
+  @Nullable Post latest() {
     return !then.isEmpty() ? then.get(then.size() - 1) : want != null ? want : shown;
   }
 
@@ -56,8 +57,8 @@ record Entry(
    */
   Entry queueing(Post post) {
     List<Post> next = new ArrayList<>(then);
-    Post last = latest();
-    if (!next.isEmpty() && Post.rank(last.state()) == Post.rank(post.state())) {
+    if (!next.isEmpty()
+        && Post.rank(next.get(next.size() - 1).state()) == Post.rank(post.state())) {
       next.set(next.size() - 1, post);
     } else {
       next.add(post);
@@ -89,7 +90,7 @@ record Entry(
       return new Entry(want, shown, noted, hooked, tries + 1, retryAtMillis, uploads, then);
     }
     Post newest = then.get(then.size() - 1);
-    boolean sameRun = newest.runId() != null && newest.runId().equals(want.runId());
+    boolean sameRun = want != null && newest.runId() != null && newest.runId().equals(want.runId());
     return new Entry(
         newest,
         shown,
@@ -125,7 +126,7 @@ record Entry(
       return new Entry(null, want, false, false, 0, 0, Map.of(), List.of());
     }
     Post next = then.get(0);
-    boolean sameRun = next.runId() != null && next.runId().equals(want.runId());
+    boolean sameRun = want != null && next.runId() != null && next.runId().equals(want.runId());
     return new Entry(
         next,
         want,

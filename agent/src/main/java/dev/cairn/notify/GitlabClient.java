@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * GitLab's REST API (v4) as far as the agent uses it: commit statuses, the merge requests of a
@@ -46,7 +47,12 @@ final class GitlabClient {
 
   /** {@code POST /projects/:id/statuses/:sha}; GitLab answers 201 with the status. */
   void postStatus(
-      String sha, String state, String name, String ref, String description, String targetUrl)
+      String sha,
+      String state,
+      String name,
+      @Nullable String ref,
+      String description,
+      @Nullable String targetUrl)
       throws IOException, InterruptedException {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("state", state);
@@ -77,7 +83,7 @@ final class GitlabClient {
   }
 
   /** The id of the first note of the merge request whose body starts with {@code marker}. */
-  Long findNote(long iid, String marker) throws IOException, InterruptedException {
+  @Nullable Long findNote(long iid, String marker) throws IOException, InterruptedException {
     String next = "1";
     for (int pages = 0; pages < MAX_NOTE_PAGES && next != null && !next.isEmpty(); pages++) {
       HttpResponse<String> page =
@@ -156,7 +162,7 @@ final class GitlabClient {
     return "/projects/" + project;
   }
 
-  private HttpResponse<String> send(String method, String path, String json)
+  private HttpResponse<String> send(String method, String path, @Nullable String json)
       throws IOException, InterruptedException {
     HttpRequest.Builder b = request(path);
     if (json == null) {

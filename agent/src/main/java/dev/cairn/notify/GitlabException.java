@@ -2,6 +2,7 @@ package dev.cairn.notify;
 
 import java.io.IOException;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A request GitLab (or the chat webhook) did not accept: its HTTP status (0 where no answer came: a
@@ -9,9 +10,9 @@ import java.time.Duration;
  */
 final class GitlabException extends IOException {
   private final int status;
-  private final Duration retryAfter;
+  private final @Nullable Duration retryAfter;
 
-  GitlabException(int status, String message, Duration retryAfter) {
+  GitlabException(int status, String message, @Nullable Duration retryAfter) {
     super(message);
     this.status = status;
     this.retryAfter = retryAfter;
@@ -22,7 +23,7 @@ final class GitlabException extends IOException {
   }
 
   /** The {@code Retry-After} of a 429 or 503, or null. */
-  Duration retryAfter() {
+  @Nullable Duration retryAfter() {
     return retryAfter;
   }
 
@@ -34,7 +35,8 @@ final class GitlabException extends IOException {
   /** The metric label: the status class, or {@code timeout} and {@code unreachable}. */
   String reason() {
     if (status == 0) {
-      return getMessage().startsWith("timed out") ? "timeout" : "unreachable";
+      String message = getMessage();
+      return message != null && message.startsWith("timed out") ? "timeout" : "unreachable";
     }
     if (status >= 500) {
       return "5xx";

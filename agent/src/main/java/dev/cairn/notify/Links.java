@@ -3,6 +3,7 @@ package dev.cairn.notify;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where a status's {@code target_url} and a note's link point: the run's {@code report.md} in its
@@ -11,10 +12,10 @@ import java.nio.charset.StandardCharsets;
  * posts go without a link rather than wait.
  */
 final class Links {
-  private final GitlabClient gitlab;
-  private volatile String web;
+  private final @Nullable GitlabClient gitlab;
+  private volatile @Nullable String web;
 
-  Links(URI base, String project, GitlabClient gitlab) {
+  Links(@Nullable URI base, String project, @Nullable GitlabClient gitlab) {
     this.gitlab = gitlab;
     String path = URLDecoder.decode(project, StandardCharsets.UTF_8);
     this.web =
@@ -24,27 +25,30 @@ final class Links {
   }
 
   /** The run's report in GitLab, or null before the run has a results commit. */
-  String report(Post post) throws InterruptedException {
-    if (post.resultsCommit() == null) {
+  @Nullable String report(Post post) throws InterruptedException {
+    String commit = post.resultsCommit();
+    if (commit == null) {
       return null;
     }
     String root = web();
     return root == null
         ? null
-        : root + "/-/blob/" + post.resultsCommit() + "/results/" + post.runId() + "/report.md";
+        : root + "/-/blob/" + commit + "/results/" + post.runId() + "/report.md";
   }
 
-  private String web() throws InterruptedException {
-    if (web == null && gitlab != null) {
+  private @Nullable String web() throws InterruptedException {
+    String known = web;
+    if (known == null && gitlab != null) {
       try {
         String url = gitlab.webUrl();
         if (url.startsWith("http://") || url.startsWith("https://")) {
-          web = url.replaceAll("/+$", "");
+          known = url.replaceAll("/+$", "");
+          web = known;
         }
       } catch (java.io.IOException e) {
         return null;
       }
     }
-    return web;
+    return known;
   }
 }

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The merge-request note of a finished run: a hidden marker (how the agent finds its note again and
@@ -36,7 +37,8 @@ final class NoteBody {
    * @param uploads the upload URL of each chart by file name; a chart missing here is dropped
    * @param link the report in GitLab's repository view, or null
    */
-  static String render(Post post, String report, Map<String, String> uploads, String link) {
+  static String render(
+      Post post, @Nullable String report, Map<String, String> uploads, @Nullable String link) {
     StringBuilder md = new StringBuilder(MARKER).append("\n");
     md.append("### Cairn: ")
         .append(post.runState())
@@ -44,8 +46,9 @@ final class NoteBody {
         .append(Untrusted.oneLine(post.runId(), 200))
         .append("`\n\n");
     md.append(escape(post.description())).append("\n\n");
-    if (post.resultsCommit() != null) {
-      md.append("Results commit `").append(post.resultsCommit(), 0, 12).append("`");
+    String resultsCommit = post.resultsCommit();
+    if (resultsCommit != null) {
+      md.append("Results commit `").append(resultsCommit, 0, 12).append("`");
       md.append(link == null ? "" : " · [full report](" + link + ")").append(".");
       md.append(" This note is updated by each run of the merge request's commits.\n\n");
     }
@@ -67,7 +70,7 @@ final class NoteBody {
   }
 
   /** Cuts at a line end so the note stays within GitLab's limit, and says so. */
-  static String fit(String body, String link) {
+  static String fit(String body, @Nullable String link) {
     if (body.length() <= GitlabClient.NOTE_MAX_CHARS) {
       return body;
     }
@@ -79,7 +82,7 @@ final class NoteBody {
     return body.substring(0, Math.max(0, end)) + tail;
   }
 
-  static String text(byte[] bytes) {
+  static @Nullable String text(byte @Nullable [] bytes) {
     return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
   }
 

@@ -11,6 +11,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +37,7 @@ public final class Notifier implements AutoCloseable {
   private final Object wake = new Object();
   private boolean woken;
   private volatile boolean stopping;
-  private Thread worker;
+  private @Nullable Thread worker;
   private long failures;
 
   Notifier(Outbox outbox, Courier courier, Clock clock, Duration timeout, Metrics metrics) {
@@ -53,11 +55,11 @@ public final class Notifier implements AutoCloseable {
    * @param reports reads a run's report from its results commit; null without a clone
    * @throws dev.cairn.CairnException when the token cannot be read
    */
-  public static Notifier open(
+  public static @Nullable Notifier open(
       GitlabSettings settings,
       Path stateDir,
       Map<String, String> env,
-      ReportSource reports,
+      @Nullable ReportSource reports,
       Clock clock)
       throws IOException {
     return open(settings, stateDir, env, reports, clock, Metrics.NONE, Faults.NONE, TIMEOUT);
@@ -67,11 +69,11 @@ public final class Notifier implements AutoCloseable {
    * As above, counting posts and failures in {@code metrics} and marking the final status in {@code
    * faults} for the crash tests.
    */
-  public static Notifier open(
+  public static @Nullable Notifier open(
       GitlabSettings settings,
       Path stateDir,
       Map<String, String> env,
-      ReportSource reports,
+      @Nullable ReportSource reports,
       Clock clock,
       Metrics metrics,
       Faults faults)
@@ -79,11 +81,11 @@ public final class Notifier implements AutoCloseable {
     return open(settings, stateDir, env, reports, clock, metrics, faults, TIMEOUT);
   }
 
-  static Notifier open(
+  static @Nullable Notifier open(
       GitlabSettings settings,
       Path stateDir,
       Map<String, String> env,
-      ReportSource reports,
+      @Nullable ReportSource reports,
       Clock clock,
       Metrics metrics,
       Faults faults,
@@ -97,7 +99,7 @@ public final class Notifier implements AutoCloseable {
             .connectTimeout(timeout)
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
-    GitlabClient gitlab =
+    @Nullable GitlabClient gitlab =
         settings.enabled()
             ? new GitlabClient(
                 http, settings.url(), settings.project(), GitlabToken.read(settings, env), timeout)
@@ -157,6 +159,7 @@ public final class Notifier implements AutoCloseable {
   /** False where GitLab was unreachable: the other posts would fail the same way. */
   private boolean deliver(List<Entry> due) throws InterruptedException {
     for (Entry e : due) {
+      Post want = Objects.requireNonNull(e.want(), "a due entry has a post to deliver");
       try {
         courier.deliver(e);
         if (failures > 0) {
@@ -170,7 +173,7 @@ public final class Notifier implements AutoCloseable {
               "GitLab did not take the {} of run {}: {}; runs go on, and the post is kept and"
                   + " retried",
               f.kind,
-              e.want().runId(),
+              want.runId(),
               f.getMessage());
         } else {
           log.debug("GitLab still failing: {}", f.getMessage());
@@ -186,7 +189,7 @@ public final class Notifier implements AutoCloseable {
   }
 
   /** The wait before the n-th retry: doubling from 5 s to 10 min, at least what a 429 asked. */
-  static Duration backoff(int tries, Duration retryAfter) {
+  static Duration backoff(int tries, @Nullable Duration retryAfter) {
     Duration d = FIRST_RETRY.multipliedBy(1L << Math.min(tries - 1, 16));
     if (d.compareTo(LONGEST_RETRY) > 0) {
       d = LONGEST_RETRY;

@@ -14,7 +14,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,9 +38,10 @@ final class Outbox {
       for (Path f : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
         try {
           Entry e = Json.MAPPER.readValue(f.toFile(), Entry.class);
-          if (e.latest() != null && e.latest().commit() != null) {
+          Post latest = e.latest();
+          if (latest != null && latest.commit() != null) {
             // a start is a fresh chance: what waited for a retry before is due at once
-            entries.put(e.latest().commit(), e.want() == null ? e : e.dueAt(0));
+            entries.put(latest.commit(), e.want() == null ? e : e.dueAt(0));
           }
         } catch (IOException e) {
           log.warn("ignoring the outbox record {}: {}", f.getFileName(), e.getMessage());
@@ -95,7 +98,7 @@ final class Outbox {
     return (int) entries.values().stream().filter(e -> e.want() != null).count();
   }
 
-  synchronized Entry get(String commit) {
+  synchronized @Nullable Entry get(String commit) {
     return entries.get(commit);
   }
 
@@ -103,12 +106,16 @@ final class Outbox {
    * Applies a delivery's progress to the commit's entry, unless a newer post replaced the one that
    * was delivered meanwhile; then only what GitLab now shows is kept.
    */
-  synchronized Entry update(Entry delivering, java.util.function.UnaryOperator<Entry> change) {
-    Entry current = entries.get(delivering.want().commit());
+  synchronized @Nullable Entry update(
+      Entry delivering, java.util.function.UnaryOperator<Entry> change) {
+    Post delivered =
+        Objects.requireNonNull(
+            delivering.want(), "only an entry with a post on its way is updated");
+    Entry current = entries.get(delivered.commit());
     if (current == null) {
       return null;
     }
-    if (current.want() != null && !current.want().equals(delivering.want())) {
+    if (current.want() != null && !current.want().equals(delivered)) {
       Entry changed = change.apply(delivering);
       if (changed.shown() != null && !changed.shown().equals(current.shown())) {
         current = current.showing(changed.shown());
@@ -122,7 +129,9 @@ final class Outbox {
   }
 
   private void put(Entry e) {
-    String commit = e.latest().commit();
+    String commit =
+        Objects.requireNonNull(e.latest(), "an outbox entry has a post to name its commit")
+            .commit();
     entries.put(commit, e);
     try {
       write(dir.resolve(commit + ".json"), Json.MAPPER.writeValueAsBytes(e));

@@ -7,6 +7,7 @@ import dev.cairn.model.RunRecord;
 import dev.cairn.model.RunState;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What GitLab should show for one run's commit: the state of its {@code cairn} commit status (and
@@ -19,13 +20,13 @@ import java.util.Map;
  */
 record Post(
     String commit,
-    String ref,
+    @Nullable String ref,
     String runId,
     int attempt,
     String state,
     String runState,
     String description,
-    String resultsCommit,
+    @Nullable String resultsCommit,
     Map<String, String> tasks) {
 
   /** The commit status API's description is short; GitLab shows one line of it. */
@@ -92,7 +93,7 @@ record Post(
   }
 
   /** Whether this post would show GitLab nothing that {@code other} did not. */
-  boolean sameAs(Post other) {
+  boolean sameAs(@Nullable Post other) {
     return other != null
         && attempt == other.attempt
         && state.equals(other.state)
@@ -101,7 +102,7 @@ record Post(
   }
 
   /** Whether this post is older news than {@code other}: an earlier attempt or state. */
-  boolean olderThan(Post other) {
+  boolean olderThan(@Nullable Post other) {
     return other != null
         && (attempt < other.attempt
             || (attempt == other.attempt && rank(state) < rank(other.state)));

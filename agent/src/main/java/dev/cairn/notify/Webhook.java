@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A chat incoming webhook (Slack, Mattermost, Rocket.Chat and Teams workflows all read {@code
@@ -26,7 +27,7 @@ final class Webhook {
     this.timeout = timeout;
   }
 
-  static Map<String, Object> message(Post post, String link) {
+  static Map<String, Object> message(Post post, @Nullable String link) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put(
         "text",
@@ -46,7 +47,7 @@ final class Webhook {
     return m;
   }
 
-  void post(Post post, String link) throws IOException, InterruptedException {
+  void post(Post post, @Nullable String link) throws IOException, InterruptedException {
     HttpRequest request =
         HttpRequest.newBuilder(url)
             .timeout(timeout)

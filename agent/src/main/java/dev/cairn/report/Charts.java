@@ -27,6 +27,7 @@ import org.jfree.chart.title.TextTitle;
 import org.jfree.chart.ui.RectangleAnchor;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The report's charts, drawn headless with JFreeChart as small PNGs (640 x 400): each task's
@@ -54,7 +55,7 @@ public final class Charts {
   public static final String COST_FILE = "cost.png";
 
   /** Every chart of the report by file name; a task without a logged curve has no curve chart. */
-  public static Map<String, byte[]> draw(RunReport run, RunReport baseline) {
+  public static Map<String, byte[]> draw(RunReport run, @Nullable RunReport baseline) {
     Map<String, byte[]> charts = new LinkedHashMap<>();
     for (String task : run.tasks()) {
       JFreeChart chart = curves(task, run, baseline);
@@ -70,7 +71,7 @@ public final class Charts {
    * Validation metric (left axis, solid) and training loss (right axis, dashed) per epoch of each
    * trial.
    */
-  static JFreeChart curves(String task, RunReport run, RunReport baseline) {
+  static @Nullable JFreeChart curves(String task, RunReport run, @Nullable RunReport baseline) {
     XYSeriesCollection metric = new XYSeriesCollection();
     XYSeriesCollection loss = new XYSeriesCollection();
     String metricName = null;
@@ -125,7 +126,7 @@ public final class Charts {
    * values that set it apart, this run's and the baseline's, and the Pareto front (no other point
    * both cheaper and better) drawn through them.
    */
-  static JFreeChart cost(RunReport run, RunReport baseline) {
+  static JFreeChart cost(RunReport run, @Nullable RunReport baseline) {
     boolean gpu = run.onGpus() || (baseline != null && baseline.onGpus());
     NumberAxis cost = new NumberAxis((gpu ? "GPU-hours" : "CPU-hours (no GPUs)") + " per trial");
     cost.setNumberFormatOverride(
@@ -216,7 +217,8 @@ public final class Charts {
         "Headline metric against " + (gpu ? "GPU-hours" : "CPU-hours") + ", Pareto front");
   }
 
-  private static void add(XYSeriesCollection data, String key, List<EpochRow> curve, String name) {
+  private static void add(
+      XYSeriesCollection data, String key, List<EpochRow> curve, @Nullable String name) {
     if (name == null) {
       return;
     }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What {@code agent.jar runs} and {@code agent.jar compare} show: the runs of a branch with each
@@ -190,7 +191,7 @@ public final class Comparisons {
       r.put("values", row.values());
       Map<String, Object> cells = new LinkedHashMap<>();
       for (Matrix.Column col : m.columns()) {
-        Map<String, Object> c = summaryData(row.cells().get(col.task()).summary());
+        Map<String, Object> c = summaryData(row.cell(col.task()).summary());
         if (c != null) {
           c.put("metric", col.metric());
           Matrix.Verdict v = m.verdict(col);
@@ -210,7 +211,7 @@ public final class Comparisons {
     return rows;
   }
 
-  private static Map<String, Object> summaryData(Stats.Summary s) {
+  private static @Nullable Map<String, Object> summaryData(Stats.@Nullable Summary s) {
     if (s == null) {
       return null;
     }

@@ -27,7 +27,7 @@ final class CostPoints {
     for (Matrix.Row row : m.rows()) {
       String label = String.join(" ", row.values().values());
       for (Matrix.Column col : m.columns()) {
-        Stats.Summary s = row.cells().get(col.task()).summary();
+        Stats.Summary s = row.cell(col.task()).summary();
         double sum = 0;
         int n = 0;
         for (TrialResult t : row.trials()) {

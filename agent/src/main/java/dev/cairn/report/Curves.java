@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Per-epoch metrics of a job: every {@code metrics.csv} under its output folder, in Lightning's
@@ -100,7 +101,7 @@ public final class Curves {
    * The curve's name for a column: Lightning's names as they are ({@code val/mIoU}), the demo
    * trainer's {@code val_mIoU} as {@code val/mIoU}; null for what is not a per-epoch metric.
    */
-  static String metricName(String column) {
+  static @Nullable String metricName(String column) {
     if (column.isEmpty()
         || column.equals("step")
         || column.equals("seconds")
@@ -118,7 +119,7 @@ public final class Curves {
   }
 
   /** The curve's value column that tracks a test metric: {@code val/mIoU} for {@code test/mIoU}. */
-  public static String validationOf(String testMetric, List<EpochRow> curve) {
+  public static @Nullable String validationOf(@Nullable String testMetric, List<EpochRow> curve) {
     String name =
         testMetric == null ? null : "val/" + testMetric.substring(testMetric.indexOf('/') + 1);
     if (name != null && curve.stream().anyMatch(r -> r.values().containsKey(name))) {
@@ -157,12 +158,12 @@ public final class Curves {
     return cells;
   }
 
-  private static Integer epoch(String cell) {
+  private static @Nullable Integer epoch(String cell) {
     Double d = number(cell);
     return d == null || d < 0 || d != Math.rint(d) ? null : d.intValue();
   }
 
-  private static Double number(String cell) {
+  private static @Nullable Double number(String cell) {
     if (cell.isBlank()) {
       return null;
     }

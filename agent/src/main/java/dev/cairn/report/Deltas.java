@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What changed from a baseline run to a run: each task's metrics (best trial against best trial)
@@ -17,20 +18,25 @@ public final class Deltas {
 
   /** One metric of one task in both runs. */
   public record Delta(
-      String task, String metric, Double baseline, Double current, boolean higherIsBetter) {
+      String task,
+      @Nullable String metric,
+      @Nullable Double baseline,
+      @Nullable Double current,
+      boolean higherIsBetter) {
     /** current - baseline, or null when either is missing. */
-    public Double diff() {
+    public @Nullable Double diff() {
       return baseline == null || current == null ? null : current - baseline;
     }
 
     /** The change relative to the baseline, or null when it cannot be computed. */
-    public Double relative() {
+    public @Nullable Double relative() {
       Double d = diff();
-      return d == null || baseline == 0 ? null : d / Math.abs(baseline);
+      Double b = baseline;
+      return d == null || b == null || b == 0 ? null : d / Math.abs(b);
     }
 
     /** True when better, false when worse, null when unchanged or unknown. */
-    public Boolean better() {
+    public @Nullable Boolean better() {
       Double d = diff();
       if (d == null || d == 0) {
         return null;
@@ -40,12 +46,12 @@ public final class Deltas {
   }
 
   /** A parameter whose value differs; null where a run did not have it. */
-  public record ParamChange(String key, String before, String after) {}
+  public record ParamChange(String key, @Nullable String before, @Nullable String after) {}
 
   /**
    * For each task of {@code current}: its metrics, the gate metric first, against the baseline's.
    */
-  public static List<Delta> metrics(RunReport current, RunReport baseline) {
+  public static List<Delta> metrics(RunReport current, @Nullable RunReport baseline) {
     List<Delta> result = new ArrayList<>();
     for (String task : current.tasks()) {
       TrialResult now = current.best(task);

@@ -1,16 +1,17 @@
 package dev.cairn.report;
 
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /** How numbers read in the report: metrics to four places, changes signed, hours and durations. */
 final class Format {
   private Format() {}
 
-  static String metric(Double v) {
+  static String metric(@Nullable Double v) {
     return v == null ? "-" : String.format(Locale.ROOT, "%.4f", v);
   }
 
-  static String change(Double diff, Double relative) {
+  static String change(@Nullable Double diff, @Nullable Double relative) {
     if (diff == null) {
       return "-";
     }
@@ -18,15 +19,15 @@ final class Format {
     return relative == null ? d : d + String.format(Locale.ROOT, " (%+.1f %%)", relative * 100);
   }
 
-  static String verdict(Boolean better) {
+  static String verdict(@Nullable Boolean better) {
     return better == null ? "same" : better ? "better" : "worse";
   }
 
-  static String hours(Double h) {
+  static String hours(@Nullable Double h) {
     return h == null ? "-" : String.format(Locale.ROOT, "%.4f", h);
   }
 
-  static String duration(Long seconds) {
+  static String duration(@Nullable Long seconds) {
     if (seconds == null) {
       return "-";
     }
@@ -36,7 +37,7 @@ final class Format {
   }
 
   /** An ISO-8601 instant to the second ({@code 2026-12-01T15:28:07Z}); as given when unparsable. */
-  static String time(String iso) {
+  static String time(@Nullable String iso) {
     if (iso == null || iso.isEmpty()) {
       return "-";
     }
@@ -49,11 +50,11 @@ final class Format {
     }
   }
 
-  static String shortSha(String sha) {
+  static String shortSha(@Nullable String sha) {
     return sha == null ? "-" : sha.substring(0, Math.min(8, sha.length()));
   }
 
-  static String orDash(Object o) {
+  static String orDash(@Nullable Object o) {
     return o == null || o.toString().isEmpty() ? "-" : o.toString();
   }
 }

@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The model x task matrix: one row per configuration (the trials' values but for the repetition
@@ -22,7 +24,7 @@ public final class Matrix {
   public record Column(String task, String metric, boolean higherIsBetter) {}
 
   /** A configuration's repetitions of one task; {@code summary} is null when none reported. */
-  public record Cell(Stats.Summary summary, int trials) {}
+  public record Cell(Stats.@Nullable Summary summary, int trials) {}
 
   /** One configuration: its distinguishing values, trials and cells. */
   public record Row(
@@ -30,10 +32,19 @@ public final class Matrix {
       Map<String, String> values,
       List<TrialResult> trials,
       Map<String, Cell> cells,
-      Stats.Summary score) {
+      Stats.@Nullable Summary score) {
+
+    /** The cell of a task: a row has one for each column of its matrix. */
+    public Cell cell(String task) {
+      Cell c = cells.get(task);
+      if (c == null) {
+        throw new IllegalArgumentException("the matrix has no column " + task);
+      }
+      return c;
+    }
 
     /** GPU-hours of its trials (CPU-hours where the matrix had no GPU), summed. */
-    public Double cost(boolean gpu) {
+    public @Nullable Double cost(boolean gpu) {
       Double sum = null;
       for (TrialResult t : trials) {
         Double c = gpu ? t.gpuHours() : t.cpuHours();
@@ -45,18 +56,29 @@ public final class Matrix {
     }
 
     /** The mean elapsed time of its trials, or null. */
-    public Long meanElapsedS() {
-      var stats =
-          trials.stream().filter(t -> t.elapsedS() != null).mapToLong(TrialResult::elapsedS);
-      var avg = stats.average();
-      return avg.isPresent() ? Math.round(avg.getAsDouble()) : null;
+    public @Nullable Long meanElapsedS() {
+      long sum = 0;
+      int n = 0;
+      for (TrialResult t : trials) {
+        Long elapsed = t.elapsedS();
+        if (elapsed != null) {
+          sum += elapsed;
+          n++;
+        }
+      }
+      return n == 0 ? null : Math.round((double) sum / n);
     }
 
     /** The highest peak memory of its trials, or null. */
-    public Long peakMemoryMb() {
-      var max =
-          trials.stream().filter(t -> t.maxRssMb() != null).mapToLong(TrialResult::maxRssMb).max();
-      return max.isPresent() ? max.getAsLong() : null;
+    public @Nullable Long peakMemoryMb() {
+      Long max = null;
+      for (TrialResult t : trials) {
+        Long rss = t.maxRssMb();
+        if (rss != null && (max == null || rss > max)) {
+          max = rss;
+        }
+      }
+      return max;
     }
   }
 
@@ -65,7 +87,7 @@ public final class Matrix {
    *
    * @param win true when both have at least two repetitions and their intervals separate
    */
-  public record Verdict(String task, Row best, Row runnerUp, boolean win) {}
+  public record Verdict(String task, Row best, @Nullable Row runnerUp, boolean win) {}
 
   private final List<String> keys;
   private final List<Column> columns;
@@ -137,7 +159,8 @@ public final class Matrix {
             }
           }
           Stats.Summary score = columns.size() > 1 ? Stats.iqm(normalised) : null;
-          rows.add(new Row(runOf.get(key), values, List.copyOf(trials), cells, score));
+          String runId = Objects.requireNonNull(runOf.get(key), "each group of trials has its run");
+          rows.add(new Row(runId, values, List.copyOf(trials), cells, score));
         });
     boolean gpu = runs.stream().anyMatch(RunReport::onGpus);
     return new Matrix(
@@ -212,11 +235,14 @@ public final class Matrix {
   }
 
   /** The best row of a task by mean and how it stands against the runner-up; null when none. */
-  public Verdict verdict(Column col) {
+  public @Nullable Verdict verdict(Column col) {
     List<Row> ranked = new ArrayList<>();
+    Map<Row, Stats.Summary> summaries = new java.util.IdentityHashMap<>();
     for (Row r : rows) {
-      if (r.cells().get(col.task()).summary() != null) {
+      Stats.Summary s = r.cell(col.task()).summary();
+      if (s != null) {
         ranked.add(r);
+        summaries.put(r, s);
       }
     }
     if (ranked.isEmpty()) {
@@ -224,31 +250,34 @@ public final class Matrix {
     }
     ranked.sort(
         (a, b) -> {
-          double x = a.cells().get(col.task()).summary().mean();
-          double y = b.cells().get(col.task()).summary().mean();
+          double x = summary(summaries, a).mean();
+          double y = summary(summaries, b).mean();
           return col.higherIsBetter() ? Double.compare(y, x) : Double.compare(x, y);
         });
     Row best = ranked.get(0);
     Row next = ranked.size() > 1 ? ranked.get(1) : null;
-    boolean win =
-        next != null
-            && best.cells()
-                .get(col.task())
-                .summary()
-                .separatesFrom(next.cells().get(col.task()).summary());
+    boolean win = next != null && summary(summaries, best).separatesFrom(summary(summaries, next));
     return new Verdict(col.task(), best, next, win);
   }
 
+  private static Stats.Summary score(Row ranked) {
+    return Objects.requireNonNull(ranked.score(), "a ranked row has a score");
+  }
+
+  private static Stats.Summary summary(Map<Row, Stats.Summary> summaries, Row ranked) {
+    return Objects.requireNonNull(summaries.get(ranked), "a ranked row has a summary");
+  }
+
   /** The best row by the score across tasks and how it stands; null with one task. */
-  public Verdict scoreVerdict() {
+  public @Nullable Verdict scoreVerdict() {
     List<Row> ranked = new ArrayList<>(rows.stream().filter(r -> r.score() != null).toList());
     if (ranked.isEmpty()) {
       return null;
     }
-    ranked.sort((a, b) -> Double.compare(b.score().mean(), a.score().mean()));
+    ranked.sort((a, b) -> Double.compare(score(b).mean(), score(a).mean()));
     Row best = ranked.get(0);
     Row next = ranked.size() > 1 ? ranked.get(1) : null;
-    boolean win = next != null && best.score().separatesFrom(next.score());
+    boolean win = next != null && score(best).separatesFrom(score(next));
     return new Verdict("all tasks", best, next, win);
   }
 }

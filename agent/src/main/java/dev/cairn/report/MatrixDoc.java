@@ -3,6 +3,7 @@ package dev.cairn.report;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /** The model x task matrix as a table, then one line per task naming its winner or the noise. */
 final class MatrixDoc {
@@ -45,7 +46,7 @@ final class MatrixDoc {
         cells.add("all");
       }
       for (int i = 0; i < m.columns().size(); i++) {
-        Matrix.Cell cell = row.cells().get(m.columns().get(i).task());
+        Matrix.Cell cell = row.cell(m.columns().get(i).task());
         Matrix.Verdict v = verdicts.get(i);
         cells.add(mark(v, row) + summary(cell.summary(), cell.trials()));
       }
@@ -73,12 +74,12 @@ final class MatrixDoc {
     lines.forEach(doc::para);
   }
 
-  private static String mark(Matrix.Verdict v, Matrix.Row row) {
+  private static String mark(Matrix.@Nullable Verdict v, Matrix.Row row) {
     return v != null && v.best() == row && v.runnerUp() != null ? "*" : "";
   }
 
   /** The IQM and its interval; its spread is the interval's, a standard deviation says nothing. */
-  private static String score(Stats.Summary s) {
+  private static String score(Stats.@Nullable Summary s) {
     if (s == null) {
       return "-";
     }
@@ -88,7 +89,7 @@ final class MatrixDoc {
         : text + String.format(Locale.ROOT, " [%.4f, %.4f] n=%d", s.low(), s.high(), s.n());
   }
 
-  static String summary(Stats.Summary s, int trials) {
+  static String summary(Stats.@Nullable Summary s, int trials) {
     if (s == null) {
       return trials == 0 ? "-" : "no result";
     }
@@ -100,11 +101,12 @@ final class MatrixDoc {
         + String.format(Locale.ROOT, " ± %.4f [%.4f, %.4f] n=%d", s.sd(), s.low(), s.high(), s.n());
   }
 
-  private static String sentence(Matrix m, String what, Matrix.Verdict v) {
+  private static String sentence(Matrix m, String what, Matrix.@Nullable Verdict v) {
     if (v == null) {
       return what + ": no results.";
     }
-    if (v.runnerUp() == null) {
+    Matrix.Row runnerUp = v.runnerUp();
+    if (runnerUp == null) {
       return what + ": " + m.label(v.best()) + " alone.";
     }
     if (v.win()) {
@@ -112,28 +114,27 @@ final class MatrixDoc {
           + ": "
           + m.label(v.best())
           + " wins over "
-          + m.label(v.runnerUp())
+          + m.label(runnerUp)
           + " (95 % intervals separate).";
     }
-    boolean single = !repeated(v);
+    boolean single = !repeated(v, runnerUp);
     return what
         + ": "
         + m.label(v.best())
         + " is ahead of "
-        + m.label(v.runnerUp())
+        + m.label(runnerUp)
         + (single
             ? ", but with one repetition each there is no interval: sweep SEED or SPLITS to tell."
             : ", but within noise (95 % intervals overlap).");
   }
 
-  private static boolean repeated(Matrix.Verdict v) {
+  private static boolean repeated(Matrix.Verdict v, Matrix.Row runnerUp) {
     Stats.Summary a = v.task().equals("all tasks") ? v.best().score() : cell(v.best(), v.task());
-    Stats.Summary b =
-        v.task().equals("all tasks") ? v.runnerUp().score() : cell(v.runnerUp(), v.task());
+    Stats.Summary b = v.task().equals("all tasks") ? runnerUp.score() : cell(runnerUp, v.task());
     return a != null && b != null && a.n() >= 2 && b.n() >= 2;
   }
 
-  private static Stats.Summary cell(Matrix.Row row, String task) {
+  private static Stats.@Nullable Summary cell(Matrix.Row row, String task) {
     Matrix.Cell c = row.cells().get(task);
     return c == null ? null : c.summary();
   }

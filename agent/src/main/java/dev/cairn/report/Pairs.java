@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The configurations of two runs paired by their values: equal values pair, and a key whose list of
@@ -20,30 +21,34 @@ public final class Pairs {
   /** One configuration of one task in both runs. */
   public record Pair(
       String task,
-      String metric,
+      @Nullable String metric,
       boolean higherIsBetter,
       String label,
-      Stats.Summary before,
-      Stats.Summary after) {
+      Stats.@Nullable Summary before,
+      Stats.@Nullable Summary after) {
     /** after - before, of the means; null when either is missing. */
-    public Double diff() {
-      return before == null || after == null ? null : after.mean() - before.mean();
+    public @Nullable Double diff() {
+      Stats.Summary b = before;
+      Stats.Summary a = after;
+      return b == null || a == null ? null : a.mean() - b.mean();
     }
 
     /** better, worse, same, within noise, or "-" when a side is missing. */
     public String verdict() {
-      Double d = diff();
-      if (d == null) {
+      Stats.Summary b = before;
+      Stats.Summary a = after;
+      if (b == null || a == null) {
         return "-";
       }
+      double d = a.mean() - b.mean();
       if (d == 0) {
         return "same";
       }
       String direction = (higherIsBetter ? d > 0 : d < 0) ? "better" : "worse";
-      if (before.n() < 2 || after.n() < 2) {
+      if (b.n() < 2 || a.n() < 2) {
         return direction + " (n=1)";
       }
-      return after.separatesFrom(before) ? direction : "within noise";
+      return a.separatesFrom(b) ? direction : "within noise";
     }
   }
 

@@ -3,7 +3,9 @@ package dev.cairn.report;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The content of a run's report: leaderboards, the change from the baseline, charts, resources,
@@ -16,7 +18,7 @@ public final class ReportDoc {
    * The report of {@code run} against {@code baseline} (null when there is none), showing the
    * charts named.
    */
-  public static Doc of(RunReport run, RunReport baseline, Set<String> charts) {
+  public static Doc of(RunReport run, @Nullable RunReport baseline, Set<String> charts) {
     Doc doc = new Doc().heading(1, "Report: " + run.runId());
     doc.heading(2, "Model x task");
     MatrixDoc.write(doc, Matrix.of(List.of(run)));
@@ -73,7 +75,7 @@ public final class ReportDoc {
   }
 
   /** One table per task: every trial of the runs, best first, with its gate and result. */
-  public static void leaderboards(Doc doc, List<RunReport> runs, RunReport baseline) {
+  public static void leaderboards(Doc doc, List<RunReport> runs, @Nullable RunReport baseline) {
     boolean several = runs.size() > 1;
     for (Map.Entry<String, List<Leaderboard.Row>> task : Leaderboard.rank(runs).entrySet()) {
       TrialResult before = baseline == null ? null : baseline.best(task.getKey());
@@ -231,7 +233,8 @@ public final class ReportDoc {
     }
     doc.heading(2, "Notes");
     for (TrialResult t : noted) {
-      doc.para(t.trialId() + ": " + t.notes().replaceFirst("^notes: ", ""));
+      String notes = Objects.requireNonNull(t.notes(), "only trials with notes are listed");
+      doc.para(t.trialId() + ": " + notes.replaceFirst("^notes: ", ""));
     }
   }
 

@@ -3,6 +3,7 @@ package dev.cairn.report;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The files of a run's report, as they go into {@code results/<run-id>/}: {@code report.md} (for
@@ -17,7 +18,7 @@ public final class Reports {
   private Reports() {}
 
   /** The report files by path relative to the run's results folder. */
-  public static Map<String, byte[]> files(RunReport run, RunReport baseline) {
+  public static Map<String, byte[]> files(RunReport run, @Nullable RunReport baseline) {
     Map<String, byte[]> charts = Charts.draw(run, baseline);
     Doc doc = ReportDoc.of(run, baseline, charts.keySet());
     Map<String, byte[]> files = new LinkedHashMap<>();

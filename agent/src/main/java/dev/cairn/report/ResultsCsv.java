@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -67,7 +68,10 @@ public final class ResultsCsv {
       row.add("fixed");
       row.add("full_ft");
       row.add("");
-      row.add(Integer.toString(configs.get(t.task() + "\n" + p.get("GEOFM")).size()));
+      Set<Map<String, String>> group =
+          Objects.requireNonNull(
+              configs.get(t.task() + "\n" + p.get("GEOFM")), "every trial was grouped above");
+      row.add(Integer.toString(group.size()));
       row.add(p.getOrDefault("SEED", ""));
       row.add("100");
       row.add(p.getOrDefault("BATCH_SIZE", ""));

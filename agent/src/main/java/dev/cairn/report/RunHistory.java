@@ -14,6 +14,7 @@ import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.treewalk.TreeWalk;
 import org.eclipse.jgit.treewalk.filter.PathFilter;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The runs of a branch, read from Git alone: every {@code results/<run-id>/run.json} at the
@@ -43,9 +44,8 @@ public final class RunHistory {
         }
         byte[] json = reader.open(tree.getObjectId(0)).getCachedBytes(MAX_RUN_JSON);
         try {
-          RunReport run = RunRecords.parse(json, null);
-          String id = run.runId() == null ? parts[1] : run.runId();
-          runs.add(run.withResultsCommit(commits.get(id)));
+          RunReport run = RunRecords.parse(json, null, parts[1]);
+          runs.add(run.withResultsCommit(commits.get(run.runId())));
         } catch (IOException e) {
           // a run.json that is not JSON is not a run of ours; the others are still listed
         }
@@ -85,7 +85,7 @@ public final class RunHistory {
    *
    * @throws CairnException when the name matches several runs
    */
-  public static RunReport find(List<RunReport> runs, String name) {
+  public static @Nullable RunReport find(List<RunReport> runs, String name) {
     for (RunReport r : runs) {
       if (name.equals(r.runId())) {
         return r;
@@ -116,7 +116,7 @@ public final class RunHistory {
    * The baseline of {@code run}: the run its {@code BASELINE} names, else the newest successful run
    * that finished before it; null when there is none.
    */
-  public static RunReport baselineOf(RunReport run, List<RunReport> history) {
+  public static @Nullable RunReport baselineOf(RunReport run, List<RunReport> history) {
     List<RunReport> others =
         history.stream().filter(r -> r.runId() != null && !r.runId().equals(run.runId())).toList();
     if (run.baseline() != null && !run.baseline().isBlank()) {
@@ -139,7 +139,7 @@ public final class RunHistory {
     return best;
   }
 
-  private static boolean starts(String value, String prefix) {
+  private static boolean starts(@Nullable String value, String prefix) {
     return value != null && value.startsWith(prefix);
   }
 }

@@ -8,12 +8,17 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The report's part of a results commit's {@code run.json}: what each job entry carries beyond its
  * state and metrics (trial, params, gate, resources, curve), and reading a {@link RunReport} back.
  */
 public final class RunRecords {
+  /** The state of a trial whose record names none. */
+  static final String UNKNOWN_STATE = "UNKNOWN";
+
   private RunRecords() {}
 
   /** The fields a job entry of {@code run.json} gets for the report. */
@@ -36,16 +41,36 @@ public final class RunRecords {
     return j;
   }
 
-  /** A run from the bytes of its {@code run.json}; {@code resultsCommit} may be null. */
-  public static RunReport parse(byte[] runJson, String resultsCommit) throws IOException {
+  /**
+   * A run from the bytes of its {@code run.json}; {@code resultsCommit} may be null.
+   *
+   * @throws IOException when it is not JSON or names no {@code run_id}
+   */
+  public static RunReport parse(byte[] runJson, @Nullable String resultsCommit) throws IOException {
+    return parse(runJson, resultsCommit, null);
+  }
+
+  /**
+   * As {@link #parse(byte[], String)}, a {@code run.json} without {@code run_id} taking {@code
+   * runId} (the folder that holds it) where that is not null.
+   */
+  static RunReport parse(byte[] runJson, @Nullable String resultsCommit, @Nullable String runId)
+      throws IOException {
     JsonNode root = Json.MAPPER.readTree(runJson);
+    String id = text(root, "run_id");
+    if (id == null) {
+      id = runId;
+    }
+    if (id == null) {
+      throw new IOException("run.json names no run_id");
+    }
     List<TrialResult> trials = new ArrayList<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = root.path("jobs").fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       trials.add(trial(e.getKey(), e.getValue()));
     }
     return new RunReport(
-        text(root, "run_id"),
+        id,
         text(root, "config_commit"),
         resultsCommit,
         text(root, "branch"),
@@ -90,7 +115,7 @@ public final class RunRecords {
         j.hasNonNull("trial") ? j.get("trial").asText() : key,
         j.hasNonNull("task") ? j.get("task").asText() : key,
         params,
-        text(j, "state"),
+        Objects.requireNonNullElse(text(j, "state"), UNKNOWN_STATE),
         metrics,
         gate,
         gateMetric,
@@ -105,12 +130,12 @@ public final class RunRecords {
         curve);
   }
 
-  private static String text(JsonNode node, String field) {
+  private static @Nullable String text(JsonNode node, String field) {
     JsonNode v = node.get(field);
     return v == null || v.isNull() ? null : v.asText();
   }
 
-  private static Long number(JsonNode node, String field) {
+  private static @Nullable Long number(JsonNode node, String field) {
     JsonNode v = node.get(field);
     return v == null || !v.isNumber() ? null : v.asLong();
   }

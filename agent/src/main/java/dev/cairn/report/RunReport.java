@@ -1,6 +1,7 @@
 package dev.cairn.report;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A finished run as the report sees it: who asked, how it ended, and its trials. Built by the
@@ -12,21 +13,21 @@ import java.util.List;
  */
 public record RunReport(
     String runId,
-    String configCommit,
-    String resultsCommit,
-    String branch,
-    String state,
-    String message,
-    String subject,
-    String finishedAt,
-    String baseline,
+    @Nullable String configCommit,
+    @Nullable String resultsCommit,
+    @Nullable String branch,
+    @Nullable String state,
+    @Nullable String message,
+    @Nullable String subject,
+    @Nullable String finishedAt,
+    @Nullable String baseline,
     List<TrialResult> trials) {
 
   public RunReport {
     trials = trials == null ? List.of() : List.copyOf(trials);
   }
 
-  public RunReport withResultsCommit(String sha) {
+  public RunReport withResultsCommit(@Nullable String sha) {
     return new RunReport(
         runId, configCommit, sha, branch, state, message, subject, finishedAt, baseline, trials);
   }
@@ -37,7 +38,7 @@ public record RunReport(
   }
 
   /** The trial of a task with the best headline metric, or null when the task has none. */
-  public TrialResult best(String task) {
+  public @Nullable TrialResult best(String task) {
     List<Leaderboard.Row> rows = Leaderboard.rank(List.of(this)).get(task);
     return rows == null || rows.isEmpty() ? null : rows.get(0).trial();
   }
@@ -45,7 +46,7 @@ public record RunReport(
   /**
    * GPU-hours (or CPU-hours where there were no GPUs) of every trial, summed; null when unknown.
    */
-  public Double cost() {
+  public @Nullable Double cost() {
     Double sum = null;
     for (TrialResult t : trials) {
       Double c = t.cost();

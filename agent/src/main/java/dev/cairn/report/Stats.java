@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Repetitions summarised: mean, standard deviation, count and a 95 % percentile-bootstrap interval
@@ -33,7 +34,7 @@ public final class Stats {
   }
 
   /** The summary of the values; null when there are none. */
-  public static Summary of(List<Double> values) {
+  public static @Nullable Summary of(List<Double> values) {
     if (values.isEmpty()) {
       return null;
     }
@@ -68,7 +69,7 @@ public final class Stats {
    * task's repetitions) on its own; null when there are no values. Its {@code n} is the fewest
    * repetitions of a stratum, so one repetition per task gives no interval.
    */
-  public static Summary iqm(List<List<Double>> strata) {
+  public static @Nullable Summary iqm(List<List<Double>> strata) {
     List<Double> all = new ArrayList<>();
     strata.forEach(all::addAll);
     if (all.isEmpty()) {

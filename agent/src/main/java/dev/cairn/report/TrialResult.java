@@ -2,6 +2,7 @@ package dev.cairn.report;
 
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One trial of a finished run (a task at one sweep point; today one per task): what ran, how it
@@ -18,18 +19,18 @@ public record TrialResult(
     Map<String, String> params,
     String state,
     Map<String, Double> metrics,
-    String gate,
-    String gateMetric,
+    @Nullable String gate,
+    @Nullable String gateMetric,
     boolean higherIsBetter,
-    Boolean passed,
-    Long elapsedS,
-    Long cpuSeconds,
-    Integer gpus,
-    Integer cpus,
-    Long maxRssMb,
-    String errTail,
+    @Nullable Boolean passed,
+    @Nullable Long elapsedS,
+    @Nullable Long cpuSeconds,
+    @Nullable Integer gpus,
+    @Nullable Integer cpus,
+    @Nullable Long maxRssMb,
+    @Nullable String errTail,
     List<EpochRow> curve,
-    String notes) {
+    @Nullable String notes) {
 
   /** A trial without notes. */
   public TrialResult(
@@ -38,16 +39,16 @@ public record TrialResult(
       Map<String, String> params,
       String state,
       Map<String, Double> metrics,
-      String gate,
-      String gateMetric,
+      @Nullable String gate,
+      @Nullable String gateMetric,
       boolean higherIsBetter,
-      Boolean passed,
-      Long elapsedS,
-      Long cpuSeconds,
-      Integer gpus,
-      Integer cpus,
-      Long maxRssMb,
-      String errTail,
+      @Nullable Boolean passed,
+      @Nullable Long elapsedS,
+      @Nullable Long cpuSeconds,
+      @Nullable Integer gpus,
+      @Nullable Integer cpus,
+      @Nullable Long maxRssMb,
+      @Nullable String errTail,
       List<EpochRow> curve) {
     this(
         trialId,
@@ -82,19 +83,19 @@ public record TrialResult(
   }
 
   /** The gate metric's value, or null when the trial did not report it. */
-  public Double headline() {
+  public @Nullable Double headline() {
     return gateMetric == null ? null : metrics.get(gateMetric);
   }
 
   /** GPU-hours where the trial had GPUs, else null. */
-  public Double gpuHours() {
+  public @Nullable Double gpuHours() {
     return gpus == null || gpus == 0 || elapsedS == null ? null : gpus * elapsedS / 3600.0;
   }
 
   /**
    * CPU-hours: measured CPU time where known, else cores x wall time; null when neither is known.
    */
-  public Double cpuHours() {
+  public @Nullable Double cpuHours() {
     if (cpuSeconds != null && cpuSeconds > 0) {
       return cpuSeconds / 3600.0;
     }
@@ -102,7 +103,7 @@ public record TrialResult(
   }
 
   /** GPU-hours, or CPU-hours for a trial without GPUs. */
-  public Double cost() {
+  public @Nullable Double cost() {
     Double gpu = gpuHours();
     return gpu != null ? gpu : cpuHours();
   }

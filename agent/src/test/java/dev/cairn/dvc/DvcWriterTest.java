@@ -22,6 +22,17 @@ class DvcWriterTest {
   @TempDir Path tmp;
 
   @Test
+  void add_ofTheFilesystemRoot_saysItHasNoFolderForItsDvcFile() throws IOException {
+    DvcTestStore store = new DvcTestStore(tmp.resolve("store"), 0);
+    Path root = tmp.toAbsolutePath().getRoot();
+
+    IOException e = assertThrows(IOException.class, () -> new DvcWriter(store, "dvc", 1).add(root));
+
+    assertTrue(e.getMessage().contains("no parent folder"), e.getMessage());
+    assertTrue(store.putKeys().isEmpty(), "nothing uploaded");
+  }
+
+  @Test
   void upload_writesFileObjectsThenDirObjectLast() throws IOException {
     Path dir = workedExample();
     DvcTestStore store = new DvcTestStore(tmp.resolve("store"), 0);

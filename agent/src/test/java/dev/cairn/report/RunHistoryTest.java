@@ -128,6 +128,49 @@ class RunHistoryTest {
   }
 
   @Test
+  void read_namesARunJsonWithoutRunIdAfterItsFolder_andRendersItsJobWithoutAState()
+      throws Exception {
+    try (Git git = Git.init().setDirectory(tmp.toFile()).setInitialBranch("main").call()) {
+      String id = "20261120-old-eeee5555";
+      Path dir = tmp.resolve("results").resolve(id);
+      Files.createDirectories(dir);
+      Files.writeString(
+          dir.resolve("run.json"),
+          "{\"state\":\"SUCCEEDED\",\"jobs\":{\"landslide\":{\"metrics\":{\"test/F1\":0.9}}}}");
+      git.add().addFilepattern(".").call();
+      RevCommit c =
+          git.commit()
+              .setMessage("Results of " + id + ": old\n")
+              .setAuthor("a", "a@example.org")
+              .setCommitter("a", "a@example.org")
+              .call();
+
+      List<RunReport> runs = RunHistory.read(git.getRepository(), c);
+
+      assertEquals(1, runs.size());
+      RunReport run = runs.get(0);
+      assertEquals(id, run.runId());
+      assertEquals(c.getName(), run.resultsCommit());
+      assertEquals(RunRecords.UNKNOWN_STATE, run.trials().get(0).state());
+      String list = MarkdownWriter.write(Comparisons.runs("main", runs));
+      assertTrue(list.contains(id), list);
+      String report = MarkdownWriter.write(ReportDoc.of(run, null, java.util.Set.of()));
+      assertTrue(report.contains(RunRecords.UNKNOWN_STATE), report);
+    }
+  }
+
+  @Test
+  void parse_refusesARunJsonThatNamesNoRun() {
+    java.io.IOException e =
+        assertThrows(
+            java.io.IOException.class,
+            () ->
+                RunRecords.parse(
+                    "{\"jobs\":{}}".getBytes(java.nio.charset.StandardCharsets.UTF_8), null));
+    assertTrue(e.getMessage().contains("run_id"), e.getMessage());
+  }
+
+  @Test
   void parse_readsARunJsonWrittenBeforeTheReportExisted() throws Exception {
     String old =
         "{\"run_id\":\"r\",\"state\":\"SUCCEEDED\",\"config_commit\":\"abc\",\"jobs\":{\"landslide\":"
