@@ -3,6 +3,7 @@ package dev.cairn;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Fault injection for the crash tests: the n-th time (default the first) this agent reaches the
@@ -25,7 +26,7 @@ final class CrashFaults implements Faults {
   }
 
   /** {@code <step>[:<n>]} and the signal's name (null: halt). */
-  static CrashFaults parse(String at, String signal) {
+  static CrashFaults parse(String at, @Nullable String signal) {
     String[] parts = at.strip().split(":", 2);
     return new CrashFaults(
         parts[0],
