@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The agent's own settings, kept apart from the experiment config: where the store, the clone and
@@ -30,25 +31,25 @@ public record AgentSettings(
     boolean requireProvenance,
     String gitUser,
     String gitTokenEnv,
-    Path gitSshKey,
+    @Nullable Path gitSshKey,
     String gitAuthorName,
     String gitAuthorEmail,
     Duration pollMin,
     Duration pollMax,
     String schedulerBinDir,
     Map<String, String> schedulerSettings,
-    Path siteProlog,
+    @Nullable Path siteProlog,
     String supersede,
     String logFormat,
-    Path templatesDir,
-    Path trainerJar,
-    Path terratorchConfigDir,
+    @Nullable Path templatesDir,
+    @Nullable Path trainerJar,
+    @Nullable Path terratorchConfigDir,
     String dvcRemoteName,
     String seedKey,
     String terratorchVersion,
     String templatesSource,
     String httpAddress,
-    Path webhookTokenFile,
+    @Nullable Path webhookTokenFile,
     SweepLimits sweepLimits,
     GitlabSettings gitlab) {
 
@@ -102,7 +103,7 @@ public record AgentSettings(
    *
    * @throws ConfigError naming each bad key
    */
-  public static AgentSettings load(Path file, Map<String, String> environment) {
+  public static AgentSettings load(@Nullable Path file, Map<String, String> environment) {
     List<String> problems = new ArrayList<>();
     Map<String, String> raw = new LinkedHashMap<>();
     String source = file == null ? "agent settings" : file.toString();
@@ -156,29 +157,39 @@ public record AgentSettings(
     Map<String, String> schedulerSettings = new LinkedHashMap<>();
     for (SchedulerPlugin scheduler : SCHEDULERS) {
       scheduler.checkSettings(v, problems);
-      scheduler.settingDefaults().keySet().forEach(k -> schedulerSettings.put(k, v.get(k).strip()));
+      scheduler
+          .settingDefaults()
+          .keySet()
+          .forEach(k -> schedulerSettings.put(k, SettingChecks.value(v, k).strip()));
     }
     SweepLimits limits = SweepLimits.read(v, problems);
     GitlabSettings gitlab =
         GitlabSettings.read(
-            v, optionalPath(v.get("CAIRN_GITLAB_TOKEN_FILE"), environment), problems);
+            v,
+            optionalPath(SettingChecks.value(v, "CAIRN_GITLAB_TOKEN_FILE"), environment),
+            problems);
     SettingChecks.oneOf("CAIRN_SUPERSEDE", v, problems, "queue", "latest");
     SettingChecks.oneOf("CAIRN_LOG_FORMAT", v, problems, "text", "json");
     SettingChecks.oneOf("CAIRN_REQUIRE_PROVENANCE", v, problems, "true", "false");
     SettingChecks.oneOf(
         "CAIRN_TERRATORCH_VERSION", v, problems, TerratorchMetrics.VERSIONS.toArray(String[]::new));
-    if (v.get("CAIRN_TEMPLATES").isBlank()) {
+    if (SettingChecks.value(v, "CAIRN_TEMPLATES").isBlank()) {
       // the templates of the run's commit where the agent has the repository, else its own
-      v.put("CAIRN_TEMPLATES", v.get("CAIRN_REPO_REMOTE").isBlank() ? "agent" : "commit");
+      v.put(
+          "CAIRN_TEMPLATES",
+          SettingChecks.value(v, "CAIRN_REPO_REMOTE").isBlank() ? "agent" : "commit");
     }
     SettingChecks.oneOf("CAIRN_TEMPLATES", v, problems, "commit", "agent");
-    if (!v.get("CAIRN_HTTP_ADDRESS").strip().matches("|([^:\\s]*|\\[[0-9a-fA-F:.]+\\]):\\d{1,5}")) {
+    if (!SettingChecks.value(v, "CAIRN_HTTP_ADDRESS")
+        .strip()
+        .matches("|([^:\\s]*|\\[[0-9a-fA-F:.]+\\]):\\d{1,5}")) {
       problems.add(
           "CAIRN_HTTP_ADDRESS='"
-              + v.get("CAIRN_HTTP_ADDRESS")
+              + SettingChecks.value(v, "CAIRN_HTTP_ADDRESS")
               + "' is not allowed: use HOST:PORT such as 127.0.0.1:9464, or leave it empty");
     }
-    if (!v.get("CAIRN_WEBHOOK_TOKEN_FILE").isBlank() && v.get("CAIRN_HTTP_ADDRESS").isBlank()) {
+    if (!SettingChecks.value(v, "CAIRN_WEBHOOK_TOKEN_FILE").isBlank()
+        && SettingChecks.value(v, "CAIRN_HTTP_ADDRESS").isBlank()) {
       problems.add(
           "CAIRN_WEBHOOK_TOKEN_FILE is set but CAIRN_HTTP_ADDRESS is empty, so no webhook could"
               + " reach the agent; set CAIRN_HTTP_ADDRESS to HOST:PORT, or leave"
@@ -190,11 +201,11 @@ public record AgentSettings(
             "CAIRN_S3_SECRET_KEY_ENV",
             "CAIRN_GIT_TOKEN_ENV",
             "CAIRN_GITLAB_TOKEN_ENV")) {
-      if (!v.get(env).matches("[A-Za-z_][A-Za-z0-9_]*")) {
+      if (!SettingChecks.value(v, env).matches("[A-Za-z_][A-Za-z0-9_]*")) {
         problems.add(
             env
                 + "='"
-                + v.get(env)
+                + SettingChecks.value(v, env)
                 + "' must be the NAME of an environment variable, not a secret");
       }
     }
@@ -204,47 +215,47 @@ public record AgentSettings(
     if (pollMax.compareTo(pollMin) < 0) {
       pollMax = pollMin;
     }
-    Path state = path(v.get("CAIRN_STATE_DIR"), environment);
+    Path state = path(SettingChecks.value(v, "CAIRN_STATE_DIR"), environment);
     Path work =
-        v.get("CAIRN_WORK_DIR").isBlank()
+        SettingChecks.value(v, "CAIRN_WORK_DIR").isBlank()
             ? state.resolve("work")
-            : path(v.get("CAIRN_WORK_DIR"), environment);
+            : path(SettingChecks.value(v, "CAIRN_WORK_DIR"), environment);
     Path repo =
-        v.get("CAIRN_REPO_DIR").isBlank()
+        SettingChecks.value(v, "CAIRN_REPO_DIR").isBlank()
             ? state.resolve("repo")
-            : path(v.get("CAIRN_REPO_DIR"), environment);
+            : path(SettingChecks.value(v, "CAIRN_REPO_DIR"), environment);
     return new AgentSettings(
-        v.get("CAIRN_STORE").strip(),
-        v.get("CAIRN_S3_ACCESS_KEY_ENV"),
-        v.get("CAIRN_S3_SECRET_KEY_ENV"),
+        SettingChecks.value(v, "CAIRN_STORE").strip(),
+        SettingChecks.value(v, "CAIRN_S3_ACCESS_KEY_ENV"),
+        SettingChecks.value(v, "CAIRN_S3_SECRET_KEY_ENV"),
         state,
         work,
         repo,
-        v.get("CAIRN_REPO_REMOTE").strip(),
-        v.get("CAIRN_RESULTS_BRANCH").strip(),
-        List.of(v.get("CAIRN_ALLOWED_BRANCHES").strip().split("\\s*,\\s*")),
-        Boolean.parseBoolean(v.get("CAIRN_REQUIRE_PROVENANCE")),
-        v.get("CAIRN_GIT_USER"),
-        v.get("CAIRN_GIT_TOKEN_ENV"),
-        optionalPath(v.get("CAIRN_GIT_SSH_KEY"), environment),
-        v.get("CAIRN_GIT_AUTHOR_NAME"),
-        v.get("CAIRN_GIT_AUTHOR_EMAIL"),
+        SettingChecks.value(v, "CAIRN_REPO_REMOTE").strip(),
+        SettingChecks.value(v, "CAIRN_RESULTS_BRANCH").strip(),
+        List.of(SettingChecks.value(v, "CAIRN_ALLOWED_BRANCHES").strip().split("\\s*,\\s*")),
+        Boolean.parseBoolean(SettingChecks.value(v, "CAIRN_REQUIRE_PROVENANCE")),
+        SettingChecks.value(v, "CAIRN_GIT_USER"),
+        SettingChecks.value(v, "CAIRN_GIT_TOKEN_ENV"),
+        optionalPath(SettingChecks.value(v, "CAIRN_GIT_SSH_KEY"), environment),
+        SettingChecks.value(v, "CAIRN_GIT_AUTHOR_NAME"),
+        SettingChecks.value(v, "CAIRN_GIT_AUTHOR_EMAIL"),
         pollMin,
         pollMax,
-        v.get("CAIRN_SCHEDULER_BIN_DIR").strip(),
+        SettingChecks.value(v, "CAIRN_SCHEDULER_BIN_DIR").strip(),
         Map.copyOf(schedulerSettings),
-        optionalPath(v.get("CAIRN_SITE_PROLOGUE"), environment),
-        v.get("CAIRN_SUPERSEDE"),
-        v.get("CAIRN_LOG_FORMAT"),
-        optionalPath(v.get("CAIRN_TEMPLATES_DIR"), environment),
-        optionalPath(v.get("CAIRN_TRAINER_JAR"), environment),
-        optionalPath(v.get("CAIRN_TERRATORCH_CONFIG_DIR"), environment),
-        v.get("CAIRN_DVC_REMOTE_NAME"),
-        v.get("CAIRN_SEED_KEY").strip(),
-        v.get("CAIRN_TERRATORCH_VERSION"),
-        v.get("CAIRN_TEMPLATES"),
-        v.get("CAIRN_HTTP_ADDRESS").strip(),
-        optionalPath(v.get("CAIRN_WEBHOOK_TOKEN_FILE"), environment),
+        optionalPath(SettingChecks.value(v, "CAIRN_SITE_PROLOGUE"), environment),
+        SettingChecks.value(v, "CAIRN_SUPERSEDE"),
+        SettingChecks.value(v, "CAIRN_LOG_FORMAT"),
+        optionalPath(SettingChecks.value(v, "CAIRN_TEMPLATES_DIR"), environment),
+        optionalPath(SettingChecks.value(v, "CAIRN_TRAINER_JAR"), environment),
+        optionalPath(SettingChecks.value(v, "CAIRN_TERRATORCH_CONFIG_DIR"), environment),
+        SettingChecks.value(v, "CAIRN_DVC_REMOTE_NAME"),
+        SettingChecks.value(v, "CAIRN_SEED_KEY").strip(),
+        SettingChecks.value(v, "CAIRN_TERRATORCH_VERSION"),
+        SettingChecks.value(v, "CAIRN_TEMPLATES"),
+        SettingChecks.value(v, "CAIRN_HTTP_ADDRESS").strip(),
+        optionalPath(SettingChecks.value(v, "CAIRN_WEBHOOK_TOKEN_FILE"), environment),
         limits,
         gitlab);
   }
@@ -265,7 +276,7 @@ public record AgentSettings(
    * Why these settings cannot start an agent, or null when they can: provenance asked for with no
    * repository to check it against would otherwise be silently off.
    */
-  public String startProblem() {
+  public @Nullable String startProblem() {
     if (requireProvenance && repoRemote.isBlank()) {
       return "CAIRN_REQUIRE_PROVENANCE=true but CAIRN_REPO_REMOTE is empty, so no request could be"
           + " checked against the repository; set CAIRN_REPO_REMOTE to the experiment repository,"
@@ -274,7 +285,7 @@ public record AgentSettings(
     return null;
   }
 
-  private static Path optionalPath(String value, Map<String, String> env) {
+  private static @Nullable Path optionalPath(@Nullable String value, Map<String, String> env) {
     return value == null || value.isBlank() ? null : path(value, env);
   }
 

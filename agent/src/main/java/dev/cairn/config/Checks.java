@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /** Value checks shared by the config schemas; each returns the canonical value or throws. */
 final class Checks {
@@ -152,7 +153,7 @@ final class Checks {
     };
   }
 
-  static Duration parseTime(String s) {
+  static @Nullable Duration parseTime(String s) {
     Matcher m = TIME.matcher(s);
     if (!m.matches()) {
       return null;
@@ -216,7 +217,7 @@ final class Checks {
   static Function<String, String> gate(String kind, TerratorchMetrics metrics) {
     Function<String, String> form = gate();
     return v -> {
-      QualityGate g = QualityGate.parse(form.apply(v));
+      QualityGate g = QualityGate.of(form.apply(v));
       if (kind == null || kind.isEmpty()) {
         return g.toString();
       }
@@ -264,7 +265,7 @@ final class Checks {
     return best == null ? "" : "; did you mean " + best + "?";
   }
 
-  static String closest(String given, Iterable<String> choices) {
+  static @Nullable String closest(String given, Iterable<String> choices) {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (String c : choices) {
@@ -282,7 +283,7 @@ final class Checks {
   }
 
   /** The one choice that starts with {@code given} (3 characters or more), else null. */
-  private static String uniqueStartingWith(String given, Iterable<String> choices) {
+  private static @Nullable String uniqueStartingWith(String given, Iterable<String> choices) {
     if (given.length() < 3) {
       return null;
     }

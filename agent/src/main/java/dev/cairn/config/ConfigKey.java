@@ -1,6 +1,7 @@
 package dev.cairn.config;
 
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One key of {@code config.env}: its name, its default (null when required) and the check that
@@ -9,4 +10,4 @@ import java.util.function.Function;
  * @param check returns the canonical value, or throws {@link IllegalArgumentException} whose
  *     message says what is allowed (it is prefixed with the key and value)
  */
-record ConfigKey(String name, String defaultValue, Function<String, String> check) {}
+record ConfigKey(String name, @Nullable String defaultValue, Function<String, String> check) {}

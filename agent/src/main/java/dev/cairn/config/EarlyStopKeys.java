@@ -48,20 +48,24 @@ final class EarlyStopKeys {
 
   /** Adds a problem for each way the early-stopping keys do not fit the rest of the config. */
   static void check(Map<String, String> v, List<TaskDefinition> tasks, List<String> problems) {
-    if (!v.get("EARLY_STOP").equals("asha")) {
+    if (!SettingChecks.value(v, "EARLY_STOP").equals("asha")) {
       return;
     }
     boolean sweeps =
-        ExperimentSchema.SWEEPABLE.stream().anyMatch(k -> v.get(k).split(",").length > 1);
+        ExperimentSchema.SWEEPABLE.stream()
+            .anyMatch(k -> SettingChecks.value(v, k).split(",").length > 1);
     if (!sweeps) {
       problems.add(
           "EARLY_STOP=asha needs a sweep, but this config runs one trial per task: list values"
               + " in LEARNING_RATE, SEED, GEOFM, BATCH_SIZE or SPLITS (LEARNING_RATE=1e-4,5e-4),"
               + " or set EARLY_STOP=off");
     }
-    int min = Integer.parseInt(v.get("EARLY_STOP_MIN_EPOCHS"));
+    int min = Integer.parseInt(SettingChecks.value(v, "EARLY_STOP_MIN_EPOCHS"));
     int epochs =
-        Arrays.stream(v.get("EPOCHS").split(",")).mapToInt(Integer::parseInt).min().orElse(0);
+        Arrays.stream(SettingChecks.value(v, "EPOCHS").split(","))
+            .mapToInt(Integer::parseInt)
+            .min()
+            .orElse(0);
     if (min >= epochs) {
       problems.add(
           "EARLY_STOP_MIN_EPOCHS="
@@ -72,8 +76,8 @@ final class EarlyStopKeys {
               + (epochs - 1)
               + " or set EARLY_STOP=off");
     }
-    boolean demo = v.get("TRAINER").equals("demo");
-    String explicit = v.get("EARLY_STOP_METRIC");
+    boolean demo = SettingChecks.value(v, "TRAINER").equals("demo");
+    String explicit = SettingChecks.value(v, "EARLY_STOP_METRIC");
     for (TaskDefinition t : tasks) {
       String kind = t.metrics();
       if (kind.isEmpty()) {
@@ -109,7 +113,7 @@ final class EarlyStopKeys {
 
   /** The metric compared for a task, under its 1.1 name where TerraTorch knows it. */
   static String metric(Map<String, String> v, TaskDefinition task) {
-    String explicit = v.get("EARLY_STOP_METRIC");
+    String explicit = SettingChecks.value(v, "EARLY_STOP_METRIC");
     String metric = explicit.isEmpty() ? validationOf(gate(v, task).metric()) : explicit;
     if (task.metrics().isEmpty()) {
       return metric;
@@ -136,7 +140,7 @@ final class EarlyStopKeys {
   }
 
   private static QualityGate gate(Map<String, String> v, TaskDefinition task) {
-    return QualityGate.of(v.get(task.gateKey()));
+    return QualityGate.of(SettingChecks.value(v, task.gateKey()));
   }
 
   private static String validationOf(String metric) {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads a dotenv file's bytes into ordered key/value pairs. Each line is read strictly here (one
@@ -97,7 +98,7 @@ final class EnvFile {
   }
 
   /** The value of one line, or null (with a problem) when it cannot be read one way only. */
-  private static String value(String key, String raw, int line, List<String> problems) {
+  private static @Nullable String value(String key, String raw, int line, List<String> problems) {
     if (raw.isEmpty()) {
       return "";
     }

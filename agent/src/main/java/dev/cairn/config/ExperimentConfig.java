@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One validated {@code config.env}: the experiment a commit asks for. Built only by {@link #parse};
@@ -66,14 +67,15 @@ public record ExperimentConfig(
     List<TaskDefinition> tasks = new ArrayList<>();
     Map<String, String> datasets = new LinkedHashMap<>();
     Map<String, QualityGate> gates = new LinkedHashMap<>();
-    List<String> selected = Arrays.asList(v.get("TASKS").split(","));
+    List<String> selected = Arrays.asList(SettingChecks.value(v, "TASKS").split(","));
     for (String name : selected) {
       TaskDefinition t =
           known.stream().filter(k -> k.name().equals(name)).findFirst().orElseThrow();
       tasks.add(t);
-      datasets.put(t.name(), v.get(t.datasetKey()));
-      gates.put(t.name(), QualityGate.parse(v.get(t.gateKey())));
-      if ("terratorch".equals(v.get("TRAINER")) && v.get(t.datasetKey()).isEmpty()) {
+      datasets.put(t.name(), SettingChecks.value(v, t.datasetKey()));
+      gates.put(t.name(), QualityGate.parse(SettingChecks.value(v, t.gateKey())));
+      if ("terratorch".equals(SettingChecks.value(v, "TRAINER"))
+          && SettingChecks.value(v, t.datasetKey()).isEmpty()) {
         problems.add(
             t.datasetKey()
                 + " is empty but TASKS runs "
@@ -86,23 +88,23 @@ public record ExperimentConfig(
       throw new ConfigError(source, problems);
     }
     return new ExperimentConfig(
-        v.get("EXPERIMENT_NAME"),
-        first(v.get("GEOFM")),
+        SettingChecks.value(v, "EXPERIMENT_NAME"),
+        first(SettingChecks.value(v, "GEOFM")),
         List.copyOf(tasks),
-        v.get("TRAINER"),
-        v.get("SCHEDULER"),
-        v.get("PARTITION"),
-        v.get("ACCOUNT"),
-        Integer.parseInt(v.get("GPUS_PER_JOB")),
-        Integer.parseInt(v.get("CPUS_PER_JOB")),
-        Long.parseLong(v.get("MEMORY_PER_JOB")),
-        Duration.ofSeconds(Long.parseLong(v.get("TIME_LIMIT"))),
-        Integer.parseInt(v.get("MAX_ATTEMPTS")),
-        Integer.parseInt(first(v.get("EPOCHS"))),
-        Integer.parseInt(first(v.get("BATCH_SIZE"))),
-        Integer.parseInt(v.get("NUM_WORKERS")),
-        first(v.get("LEARNING_RATE")),
-        Long.parseLong(first(v.get("SEED"))),
+        SettingChecks.value(v, "TRAINER"),
+        SettingChecks.value(v, "SCHEDULER"),
+        SettingChecks.value(v, "PARTITION"),
+        SettingChecks.value(v, "ACCOUNT"),
+        Integer.parseInt(SettingChecks.value(v, "GPUS_PER_JOB")),
+        Integer.parseInt(SettingChecks.value(v, "CPUS_PER_JOB")),
+        Long.parseLong(SettingChecks.value(v, "MEMORY_PER_JOB")),
+        Duration.ofSeconds(Long.parseLong(SettingChecks.value(v, "TIME_LIMIT"))),
+        Integer.parseInt(SettingChecks.value(v, "MAX_ATTEMPTS")),
+        Integer.parseInt(first(SettingChecks.value(v, "EPOCHS"))),
+        Integer.parseInt(first(SettingChecks.value(v, "BATCH_SIZE"))),
+        Integer.parseInt(SettingChecks.value(v, "NUM_WORKERS")),
+        first(SettingChecks.value(v, "LEARNING_RATE")),
+        Long.parseLong(first(SettingChecks.value(v, "SEED"))),
         Collections.unmodifiableMap(datasets),
         Collections.unmodifiableMap(gates),
         Collections.unmodifiableMap(v),
@@ -117,7 +119,7 @@ public record ExperimentConfig(
   public Map<String, List<String>> sweep() {
     Map<String, List<String>> result = new LinkedHashMap<>();
     for (String key : ExperimentSchema.SWEEPABLE) {
-      String value = values.get(key);
+      String value = SettingChecks.value(values, key);
       if (value.isEmpty() && ExperimentSchema.OPTIONAL_SWEEPS.contains(key)) {
         continue;
       }
@@ -133,12 +135,12 @@ public record ExperimentConfig(
 
   /** How many trials may run at once ({@code SWEEP_MAX_PARALLEL}); 0 for no limit. */
   public int sweepMaxParallel() {
-    return Integer.parseInt(values.get("SWEEP_MAX_PARALLEL"));
+    return Integer.parseInt(SettingChecks.value(values, "SWEEP_MAX_PARALLEL"));
   }
 
   /** {@code all}: every trial must pass its gate; {@code best}: one trial per task must. */
   public String gateRule() {
-    return values.get("GATE_RULE");
+    return SettingChecks.value(values, "GATE_RULE");
   }
 
   /**
@@ -146,7 +148,7 @@ public record ExperimentConfig(
    * starts once the train job succeeded; {@code all} (the default): one job does both.
    */
   public boolean splitsStages() {
-    return values.get("STAGES").equals("train,evaluate");
+    return SettingChecks.value(values, "STAGES").equals("train,evaluate");
   }
 
   /**
@@ -154,12 +156,12 @@ public record ExperimentConfig(
    * outputs, so that {@code rerun-stage} can evaluate them again without training.
    */
   public boolean publishesCheckpoints() {
-    return values.get("PUBLISH_CHECKPOINTS").equals("true");
+    return SettingChecks.value(values, "PUBLISH_CHECKPOINTS").equals("true");
   }
 
   /** {@code EARLY_STOP=asha}: the agent stops a sweep's trials that fall behind at a rung. */
   public boolean earlyStops() {
-    return values.get("EARLY_STOP").equals("asha");
+    return SettingChecks.value(values, "EARLY_STOP").equals("asha");
   }
 
   /**
@@ -177,22 +179,22 @@ public record ExperimentConfig(
 
   /** The first rung, in epochs ({@code EARLY_STOP_MIN_EPOCHS}). */
   public int earlyStopMinEpochs() {
-    return Integer.parseInt(values.get("EARLY_STOP_MIN_EPOCHS"));
+    return Integer.parseInt(SettingChecks.value(values, "EARLY_STOP_MIN_EPOCHS"));
   }
 
   /** The reduction factor eta ({@code EARLY_STOP_REDUCTION}): 1/eta of a rung goes on. */
   public int earlyStopReduction() {
-    return Integer.parseInt(values.get("EARLY_STOP_REDUCTION"));
+    return Integer.parseInt(SettingChecks.value(values, "EARLY_STOP_REDUCTION"));
   }
 
   /** The evaluate job's partition ({@code EVAL_PARTITION}); empty for the train job's. */
   public String evalPartition() {
-    return values.get("EVAL_PARTITION");
+    return SettingChecks.value(values, "EVAL_PARTITION");
   }
 
   /** The evaluate job's time limit ({@code EVAL_TIME_LIMIT}); null for the train job's. */
-  public Duration evalTimeLimit() {
-    String v = values.get("EVAL_TIME_LIMIT");
+  public @Nullable Duration evalTimeLimit() {
+    String v = SettingChecks.value(values, "EVAL_TIME_LIMIT");
     return v.isEmpty() ? null : Duration.ofSeconds(Long.parseLong(v));
   }
 
@@ -201,17 +203,21 @@ public record ExperimentConfig(
    * and model: {@code PRITHVI_EO_V2_600_PARTITION} wins over {@code CROP_PARTITION}, which wins
    * over {@code PARTITION}. An empty override counts as unset.
    */
-  public String resource(String key, TaskDefinition task, String model) {
+  public String resource(String key, TaskDefinition task, @Nullable String model) {
     if (!ExperimentSchema.RESOURCES.contains(key)) {
       throw new IllegalArgumentException(key + " is not a resource key");
     }
-    for (String prefix : List.of(ExperimentSchema.modelPrefix(model), task.prefix())) {
+    List<String> prefixes =
+        model == null
+            ? List.of(task.prefix())
+            : List.of(ExperimentSchema.modelPrefix(model), task.prefix());
+    for (String prefix : prefixes) {
       String value = values.get(prefix + key);
       if (value != null && !value.isEmpty()) {
         return value;
       }
     }
-    return values.get(key);
+    return SettingChecks.value(values, key);
   }
 
   private static String first(String list) {

@@ -7,8 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Every key {@code config.env} may hold. The keys of the original pipeline ({@code GEOFM}, the
@@ -72,7 +74,8 @@ final class ExperimentSchema {
     add("EVAL_TIME_LIMIT", "", v -> v.isBlank() ? "" : Checks.timeLimit().apply(v));
     for (String prefix : overridePrefixes(tasks)) {
       for (String key : RESOURCES) {
-        Function<String, String> check = keys.get(key).check();
+        Function<String, String> check =
+            Objects.requireNonNull(keys.get(key), "a resource key has a check").check();
         add(prefix + key, "", v -> v.isBlank() ? "" : check.apply(v));
       }
     }
@@ -98,7 +101,7 @@ final class ExperimentSchema {
         "use a run id or a commit sha of this branch (letters, digits, '.', '_' and '-'), or leave it empty");
   }
 
-  private void add(String name, String defaultValue, Function<String, String> check) {
+  private void add(String name, @Nullable String defaultValue, Function<String, String> check) {
     Function<String, String> checked = SWEEPABLE.contains(name) ? Checks.sweep(check) : check;
     if (OPTIONAL_SWEEPS.contains(name)) {
       Function<String, String> list = checked;
@@ -190,10 +193,15 @@ final class ExperimentSchema {
    * The experiment's name where the config gives none: the model's, as the original pipeline named
    * its runs ({@code prithvi_eo_v2_300} gives {@code prithvi-eo-v2-300}).
    */
-  private String derivedName(String geofm) {
-    ConfigKey key = keys.get("GEOFM");
+  private String derivedName(@Nullable String geofm) {
+    ConfigKey key = Objects.requireNonNull(keys.get("GEOFM"), "GEOFM is a key");
     try {
-      return key.check().apply(geofm == null ? key.defaultValue() : geofm).replace('_', '-');
+      return key.check()
+          .apply(
+              geofm != null
+                  ? geofm
+                  : Objects.requireNonNull(key.defaultValue(), "GEOFM has a default"))
+          .replace('_', '-');
     } catch (IllegalArgumentException e) {
       // GEOFM's own problem is reported; the name only has to be valid
       return "experiment";
@@ -201,7 +209,10 @@ final class ExperimentSchema {
   }
 
   /** The value as the user wrote it, control characters made visible and long values cut. */
-  static String printable(String value) {
+  static String printable(@Nullable String value) {
+    if (value == null) {
+      return "";
+    }
     StringBuilder sb = new StringBuilder();
     for (char c : value.toCharArray()) {
       if (c == '\n') {

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where the agent reports runs besides {@code status.json}: GitLab's commit statuses and merge
@@ -19,7 +20,12 @@ import java.util.Map;
  * @param webhook a chat incoming webhook told of each run's end; null when off
  */
 public record GitlabSettings(
-    URI url, String project, Path tokenFile, String tokenEnv, boolean taskStatuses, URI webhook) {
+    @Nullable URI url,
+    String project,
+    @Nullable Path tokenFile,
+    String tokenEnv,
+    boolean taskStatuses,
+    @Nullable URI webhook) {
 
   public boolean enabled() {
     return url != null;
@@ -34,10 +40,11 @@ public record GitlabSettings(
     defaults.put("CAIRN_NOTIFY_WEBHOOK", "");
   }
 
-  static GitlabSettings read(Map<String, String> v, Path tokenFile, List<String> problems) {
+  static GitlabSettings read(
+      Map<String, String> v, @Nullable Path tokenFile, List<String> problems) {
     SettingChecks.oneOf("CAIRN_GITLAB_TASK_STATUSES", v, problems, "true", "false");
     URI url = httpUrl("CAIRN_GITLAB_URL", v, "https://gitlab.example.com", problems);
-    String project = v.get("CAIRN_GITLAB_PROJECT").strip();
+    String project = SettingChecks.value(v, "CAIRN_GITLAB_PROJECT").strip();
     if (url != null && project.isEmpty()) {
       problems.add(
           "CAIRN_GITLAB_PROJECT is empty but CAIRN_GITLAB_URL is set; set it to the project's id"
@@ -54,13 +61,14 @@ public record GitlabSettings(
         url,
         project,
         tokenFile,
-        v.get("CAIRN_GITLAB_TOKEN_ENV"),
-        Boolean.parseBoolean(v.get("CAIRN_GITLAB_TASK_STATUSES")),
+        SettingChecks.value(v, "CAIRN_GITLAB_TOKEN_ENV"),
+        Boolean.parseBoolean(SettingChecks.value(v, "CAIRN_GITLAB_TASK_STATUSES")),
         webhook);
   }
 
-  private static URI httpUrl(String key, Map<String, String> v, String example, List<String> p) {
-    String s = v.get(key).strip();
+  private static @Nullable URI httpUrl(
+      String key, Map<String, String> v, String example, List<String> p) {
+    String s = SettingChecks.value(v, key).strip();
     if (s.isEmpty()) {
       return null;
     }

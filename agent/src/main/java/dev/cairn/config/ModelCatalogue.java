@@ -78,14 +78,22 @@ public final class ModelCatalogue {
     }
   }
 
+  private static String cell(Map<String, String> row, String column, String origin) {
+    String value = row.get(column);
+    if (value == null) {
+      throw new IllegalArgumentException(origin + " has no column '" + column + "'; add it");
+    }
+    return value;
+  }
+
   /** Parses the CSV text; every row is checked so that a bad entry fails early and by name. */
   static ModelCatalogue parse(String text, String origin) {
     Map<String, Model> models = new LinkedHashMap<>();
     for (Map<String, String> row : CsvTable.parse(text, origin)) {
-      String name = row.get("name");
-      int blocks = Integer.parseInt(row.get("blocks"));
+      String name = cell(row, "name", origin);
+      int blocks = Integer.parseInt(cell(row, "blocks", origin));
       List<Integer> indices = new ArrayList<>();
-      for (String s : row.get("neck_indices").trim().split("\\s+")) {
+      for (String s : cell(row, "neck_indices", origin).trim().split("\\s+")) {
         indices.add(Integer.parseInt(s));
       }
       for (int i = 0; i < indices.size(); i++) {
@@ -102,7 +110,7 @@ public final class ModelCatalogue {
                   + blocks);
         }
       }
-      Checks.memoryMb(row.get("memory")); // throws when out of range
+      Checks.memoryMb(cell(row, "memory", origin)); // throws when out of range
       String versionCell = row.getOrDefault("versions", "");
       List<String> versions =
           versionCell.isBlank()
@@ -126,7 +134,7 @@ public final class ModelCatalogue {
               name,
               blocks,
               List.copyOf(indices),
-              row.get("memory"),
+              cell(row, "memory", origin),
               versions,
               row.getOrDefault("hf_repo", ""),
               row.getOrDefault("hf_file", "")));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A metric, a comparison and a threshold that a task's test metrics must meet: {@code
@@ -16,7 +17,7 @@ public record QualityGate(String metric, String operator, double threshold) {
           "([A-Za-z][A-Za-z0-9_./-]{0,63})\\s*(>=|<=|>|<)\\s*([-+]?[0-9]*\\.?[0-9]+(?:[eE][-+]?[0-9]+)?)");
 
   /** Parses {@code metric>=number}; null when the text is not of that form. */
-  static QualityGate parse(String text) {
+  static @Nullable QualityGate parse(String text) {
     Matcher m = FORM.matcher(text.strip());
     if (!m.matches()) {
       return null;

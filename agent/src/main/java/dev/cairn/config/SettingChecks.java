@@ -8,6 +8,18 @@ import java.util.Map;
 public final class SettingChecks {
   private SettingChecks() {}
 
+  /**
+   * The value of a key that has a default, so is always set; a key with none is a programming
+   * error, reported by name.
+   */
+  static String value(Map<String, String> v, String key) {
+    String value = v.get(key);
+    if (value == null) {
+      throw new IllegalStateException(key + " has no value and no default");
+    }
+    return value;
+  }
+
   static Duration seconds(
       String key, Map<String, String> v, long min, long max, List<String> problems) {
     return Duration.ofSeconds(integer(key, v, min, max, problems));

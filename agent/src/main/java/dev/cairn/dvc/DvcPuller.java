@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Brings outputs named by {@code .dvc} files back from a DVC 3 remote, as {@code dvc pull} does:
@@ -184,7 +185,7 @@ public final class DvcPuller {
             + "; was the output pushed to this remote?");
   }
 
-  private static CairnException corrupt(String key, String expected, String actual) {
+  private static CairnException corrupt(String key, String expected, @Nullable String actual) {
     return new RemoteFailureException(
         "object " + key + " is corrupt: its md5 is " + actual + ", expected " + expected);
   }

@@ -128,7 +128,7 @@ public final class GitAuth implements AutoCloseable {
       String url,
       String tokenUser,
       String tokenEnv,
-      Path sshKey,
+      @Nullable Path sshKey,
       @Nullable Path knownHosts,
       boolean strictHostKeyChecking,
       Map<String, String> env) {

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An {@link ObjectStore} that counts every call by operation and outcome, times it, and counts the
@@ -65,13 +66,13 @@ public final class MeteredObjectStore extends ForwardingObjectStore {
   }
 
   @Override
-  public Optional<StoredObject> getIfChanged(String key, String etag, long maxBytes)
+  public Optional<StoredObject> getIfChanged(String key, @Nullable String etag, long maxBytes)
       throws IOException {
     return download("get_if_changed", () -> delegate.getIfChanged(key, etag, maxBytes));
   }
 
   @Override
-  public Optional<StoredObject> getIfChanged(String key, String etag) throws IOException {
+  public Optional<StoredObject> getIfChanged(String key, @Nullable String etag) throws IOException {
     return download("get_if_changed", () -> delegate.getIfChanged(key, etag));
   }
 
@@ -133,7 +134,7 @@ public final class MeteredObjectStore extends ForwardingObjectStore {
   }
 
   @Override
-  public List<ObjectInfo> list(String prefix, String startAfter) throws IOException {
+  public List<ObjectInfo> list(String prefix, @Nullable String startAfter) throws IOException {
     return timed("list", () -> delegate.list(prefix, startAfter));
   }
 

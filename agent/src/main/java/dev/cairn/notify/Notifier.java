@@ -5,6 +5,7 @@ import dev.cairn.config.GitlabSettings;
 import dev.cairn.metrics.Metrics;
 import dev.cairn.model.RunRecord;
 import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -99,10 +100,11 @@ public final class Notifier implements AutoCloseable {
             .connectTimeout(timeout)
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
+    URI url = settings.url();
     @Nullable GitlabClient gitlab =
-        settings.enabled()
+        url != null
             ? new GitlabClient(
-                http, settings.url(), settings.project(), GitlabToken.read(settings, env), timeout)
+                http, url, settings.project(), GitlabToken.read(settings, env), timeout)
             : null;
     Webhook webhook =
         settings.webhook() == null ? null : new Webhook(http, settings.webhook(), timeout);

@@ -3,6 +3,7 @@ package dev.cairn.plan;
 import dev.cairn.config.TaskDefinition;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One job of a run: a trial at one attempt, with the folders it writes to. Every attempt of a trial
@@ -62,7 +63,7 @@ public record JobSpec(
    * paths, and the train job's resources but for {@code EVAL_PARTITION} and {@code EVAL_TIME_LIMIT}
    * where the config sets them.
    */
-  public JobSpec evaluate(String partition, Duration timeLimit) {
+  public JobSpec evaluate(String partition, @Nullable Duration timeLimit) {
     Resources r = trial.resources();
     Resources res =
         new Resources(

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -133,11 +134,15 @@ public final class ScriptRenderer {
   }
 
   private Map<String, Object> terratorch(JobSpec job, ExperimentConfig config) {
-    Map<String, Object> tt =
-        TerratorchContext.of(job.task(), job.trial().model(), config, templates, site);
+    String model = job.trial().model();
+    if (model == null) {
+      throw new CairnException(
+          "trial " + job.trial().id() + " has no GEOFM; set GEOFM in the experiment config");
+    }
+    Map<String, Object> tt = TerratorchContext.of(job.task(), model, config, templates, site);
     String dir = job.checkpointDir().toString();
-    String metric = (String) tt.get("monitor");
-    String mode = (String) tt.get("monitor_mode");
+    String metric = (String) Objects.requireNonNull(tt.get("monitor"), "the context's monitor");
+    String mode = (String) Objects.requireNonNull(tt.get("monitor_mode"), "the monitor's mode");
     tt.put("callbacks", TerratorchContext.callbacks(dir, metric, mode, false));
     tt.put("callbacks_fit", TerratorchContext.callbacks(dir, metric, mode, true));
     return Map.of("tt", tt);
@@ -198,7 +203,7 @@ public final class ScriptRenderer {
     // value (a partition, a commit, a path) would end it and start another
     refuseControlCharacters("", context);
     // the site prologue alone is lines by design: the agent owner's own file, placed raw
-    ((Map<String, Object>) context.get("site"))
+    ((Map<String, Object>) Objects.requireNonNull(context.get("site"), "the site context"))
         .put("prologue", site.prologue() == null ? "" : site.prologue().strip());
     // the effective TerraTorch config and the plot script are files of the templates' commit,
     // embedded whole (quoted heredocs), so they are many lines by design
@@ -260,7 +265,11 @@ public final class ScriptRenderer {
     m.put("name", job.task().name());
     m.put("summary", job.task().summary());
     m.put("dataset_path", config.datasetPaths().getOrDefault(job.task().name(), ""));
-    m.put("gate", config.gates().get(job.task().name()).toString());
+    m.put(
+        "gate",
+        Objects.requireNonNull(
+                config.gates().get(job.task().name()), "no gate for task " + job.task().name())
+            .toString());
     return m;
   }
 
@@ -286,12 +295,12 @@ public final class ScriptRenderer {
 
   /** SLURM's writing of a time limit ({@code res.slurm_time}). */
   static String slurmTime(Duration d) {
-    return (String) resourceFormats("slurm", d).get("slurm_time");
+    return (String) Objects.requireNonNull(resourceFormats("slurm", d).get("slurm_time"));
   }
 
   /** LSF's writing of a time limit ({@code res.lsf_time}). */
   static String lsfTime(Duration d) {
-    return (String) resourceFormats("lsf", d).get("lsf_time");
+    return (String) Objects.requireNonNull(resourceFormats("lsf", d).get("lsf_time"));
   }
 
   private static Map<String, Object> resourceFormats(String scheduler, Duration d) {

@@ -14,11 +14,13 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The batch-script templates: {@code job.sh.peb} (the frame every job shares), one {@code
@@ -43,9 +45,9 @@ public final class TemplateSet {
   private final String origin;
   private final List<TaskDefinition> tasks;
   private final List<String> schedulers;
-  private final Path terratorchDir;
+  private final @Nullable Path terratorchDir;
 
-  private TemplateSet(Path root, String origin, Path terratorchDir) throws IOException {
+  private TemplateSet(Path root, String origin, @Nullable Path terratorchDir) throws IOException {
     this.root = root;
     this.origin = origin;
     this.terratorchDir =
@@ -181,7 +183,7 @@ public final class TemplateSet {
                 + ":' in its leading {# ... #} comment");
       }
     }
-    if (!fields.get("task").equals(name)) {
+    if (!name.equals(fields.get("task"))) {
       throw new CairnException(
           "template tasks/"
               + fileName
@@ -191,9 +193,9 @@ public final class TemplateSet {
     }
     return new TaskDefinition(
         name,
-        fields.get("dataset_key"),
-        fields.get("gate_key"),
-        fields.get("default_gate"),
+        Objects.requireNonNull(fields.get("dataset_key"), "checked above"),
+        Objects.requireNonNull(fields.get("gate_key"), "checked above"),
+        Objects.requireNonNull(fields.get("default_gate"), "checked above"),
         fields.getOrDefault("summary", name),
         fields.getOrDefault("metrics", ""));
   }

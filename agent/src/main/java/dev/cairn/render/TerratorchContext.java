@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a TerraTorch task body needs beyond the config: the backbone's neck indices from the model
@@ -82,7 +83,7 @@ final class TerratorchContext {
    * would fail at model build, or pass no gate, after its queue wait.
    */
   static void checkVersion(
-      TaskDefinition task, ModelCatalogue.Model model, QualityGate gate, String version) {
+      TaskDefinition task, ModelCatalogue.Model model, @Nullable QualityGate gate, String version) {
     if (!model.in(version)) {
       throw new CairnException(
           "GEOFM="
@@ -121,7 +122,7 @@ final class TerratorchContext {
    * version logs it ({@code val/mIoU} for {@code test/mIoU>=0.3}), else on {@code val/loss}, which
    * every version logs.
    */
-  static Monitor monitor(TaskDefinition task, QualityGate gate, String version) {
+  static Monitor monitor(TaskDefinition task, @Nullable QualityGate gate, String version) {
     if (!task.metrics().isEmpty() && gate != null && gate.metric().startsWith("test/")) {
       TerratorchMetrics metrics = TerratorchMetrics.bundled();
       String val = "val/" + gate.metric().substring("test/".length());

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs external commands ({@code sbatch}, {@code squeue}, {@code bjobs}...). Injected so that unit
@@ -23,7 +24,7 @@ public interface CommandRunner {
    */
   default Result run(
       List<String> command,
-      String stdin,
+      @Nullable String stdin,
       Map<String, String> environment,
       boolean cleanEnvironment,
       Duration timeout)
@@ -42,7 +43,7 @@ public interface CommandRunner {
    */
   record Call(
       List<String> command,
-      String stdin,
+      @Nullable String stdin,
       Map<String, String> environment,
       boolean cleanEnvironment,
       Duration timeout) {}

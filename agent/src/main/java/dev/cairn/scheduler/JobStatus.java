@@ -1,6 +1,7 @@
 package dev.cairn.scheduler;
 
 import dev.cairn.model.JobState;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the scheduler says about one job at one moment. Numbers unknown to the scheduler are null.
@@ -13,11 +14,11 @@ import dev.cairn.model.JobState;
 public record JobStatus(
     String schedulerId,
     JobState state,
-    String reason,
-    Integer exitCode,
-    Long elapsedSeconds,
-    Long cpuSeconds,
-    Long maxRssMb) {
+    @Nullable String reason,
+    @Nullable Integer exitCode,
+    @Nullable Long elapsedSeconds,
+    @Nullable Long cpuSeconds,
+    @Nullable Long maxRssMb) {
 
   /** The reason of a job that will never start: the job it depends on did not succeed. */
   public static final String NEVER_SATISFIED =
@@ -32,7 +33,7 @@ public record JobStatus(
     return new JobStatus(schedulerId, state, null, null, null, null, null);
   }
 
-  public JobStatus withState(JobState newState, String newReason) {
+  public JobStatus withState(JobState newState, @Nullable String newReason) {
     return new JobStatus(
         schedulerId, newState, newReason, exitCode, elapsedSeconds, cpuSeconds, maxRssMb);
   }

@@ -4,6 +4,7 @@ import dev.cairn.CairnException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One batch script ready to submit. The script already carries the scheduler's directives; the
@@ -24,7 +25,7 @@ public record JobSubmission(
     Path stdout,
     Path stderr,
     Map<String, String> environment,
-    String afterOk) {
+    @Nullable String afterOk) {
   private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
   /** A job that may start at once. */

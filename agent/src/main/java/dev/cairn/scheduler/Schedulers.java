@@ -7,16 +7,16 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Starts and keeps the scheduler of each name a config gives ({@code slurm}, {@code lsf}, {@code
  * local}), through its plug-in in the {@link SchedulerRegistry}.
  */
 public final class Schedulers implements AutoCloseable {
-  private final AgentSettings settings;
-  private final Clock clock;
-  private final CommandRunner runner;
-  private final Faults faults;
+  /** What opens a scheduler by name; null where only the fixed schedulers are available. */
+  private final @Nullable Opener opener;
+
   private final Map<String, Scheduler> open = new LinkedHashMap<>();
 
   public Schedulers(AgentSettings settings, Clock clock, CommandRunner runner) {
@@ -25,10 +25,7 @@ public final class Schedulers implements AutoCloseable {
 
   /** As above, handing {@code faults} to the schedulers that mark steps (the local one). */
   public Schedulers(AgentSettings settings, Clock clock, CommandRunner runner, Faults faults) {
-    this.settings = settings;
-    this.clock = clock;
-    this.runner = runner;
-    this.faults = faults;
+    this.opener = new Opener(settings, clock, runner, faults);
   }
 
   /**
@@ -36,7 +33,7 @@ public final class Schedulers implements AutoCloseable {
    * scheduler held in memory. Any other name is not available.
    */
   Schedulers(Map<String, Scheduler> fixed) {
-    this(null, null, null);
+    this.opener = null;
     open.putAll(fixed);
   }
 
@@ -58,16 +55,18 @@ public final class Schedulers implements AutoCloseable {
   }
 
   private Scheduler create(String id) {
-    if (settings == null) {
+    if (opener == null) {
       throw new CairnException("SCHEDULER=" + id + " is not available; use " + open.keySet());
     }
     SchedulerProvider provider = SchedulerRegistry.get(id);
     try {
-      return provider.create(settings, clock, runner, faults);
+      return provider.create(opener.settings(), opener.clock(), opener.runner(), opener.faults());
     } catch (IOException e) {
       throw new CairnException("cannot start the " + id + " scheduler: " + e.getMessage(), e);
     }
   }
+
+  private record Opener(AgentSettings settings, Clock clock, CommandRunner runner, Faults faults) {}
 
   @Override
   public synchronized void close() {

@@ -2,6 +2,7 @@ package dev.cairn.store;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -28,7 +29,7 @@ final class CrtClient implements AutoCloseable {
   private final HostResolver resolver;
   private final ClientBootstrap bootstrap;
   private final DelegateCredentialsProvider keys;
-  private final TlsContext tls;
+  private final @Nullable TlsContext tls;
   private final S3Client client;
 
   CrtClient(

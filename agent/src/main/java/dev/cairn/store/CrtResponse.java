@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -28,7 +29,7 @@ final class CrtResponse implements S3MetaRequestResponseHandler {
 
   final CompletableFuture<CrtResponse> done = new CompletableFuture<>();
   private final ByteArrayOutputStream body = new ByteArrayOutputStream();
-  private volatile String etag;
+  private volatile @Nullable String etag;
 
   @Override
   public void onResponseHeaders(int statusCode, HttpHeader[] headers) {
@@ -62,12 +63,12 @@ final class CrtResponse implements S3MetaRequestResponseHandler {
   }
 
   /** The ETag header, quotes removed. */
-  String etag() {
-    return S3ObjectStore.unquoted(etag);
+  @Nullable String etag() {
+    return etag == null ? null : S3ObjectStore.unquoted(etag);
   }
 
   /** The first match of {@code pattern}'s group 1 in the body, or null. */
-  String find(Pattern pattern) {
+  @Nullable String find(Pattern pattern) {
     String text;
     synchronized (body) {
       text = body.toString(StandardCharsets.UTF_8);
@@ -97,7 +98,7 @@ final class CrtResponse implements S3MetaRequestResponseHandler {
         .build();
   }
 
-  private static String first(Pattern pattern, String text) {
+  private static @Nullable String first(Pattern pattern, String text) {
     Matcher m = pattern.matcher(text);
     return m.find() ? m.group(1) : null;
   }

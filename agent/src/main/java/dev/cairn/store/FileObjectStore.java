@@ -22,6 +22,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A local folder as object store: the embedded default. Keys are relative paths; writes go to a
@@ -79,7 +80,7 @@ public final class FileObjectStore implements ObjectStore {
   }
 
   @Override
-  public Optional<StoredObject> getIfChanged(String key, String etag) throws IOException {
+  public Optional<StoredObject> getIfChanged(String key, @Nullable String etag) throws IOException {
     Optional<StoredObject> current = get(key);
     if (current.isPresent() && etag != null && etag.equals(current.get().etag())) {
       return Optional.empty();
@@ -88,7 +89,7 @@ public final class FileObjectStore implements ObjectStore {
   }
 
   @Override
-  public Optional<StoredObject> getIfChanged(String key, String etag, long maxBytes)
+  public Optional<StoredObject> getIfChanged(String key, @Nullable String etag, long maxBytes)
       throws IOException {
     Optional<StoredObject> current = get(key, maxBytes);
     if (current.isPresent() && etag != null && etag.equals(current.get().etag())) {
@@ -213,7 +214,7 @@ public final class FileObjectStore implements ObjectStore {
   }
 
   @Override
-  public List<ObjectInfo> list(String prefix, String startAfter) throws IOException {
+  public List<ObjectInfo> list(String prefix, @Nullable String startAfter) throws IOException {
     List<ObjectInfo> result = new ArrayList<>();
     // walk only the folder the prefix names, not the whole store
     int slash = prefix.lastIndexOf('/');
@@ -256,7 +257,7 @@ public final class FileObjectStore implements ObjectStore {
   @Override
   public void delete(String key) throws IOException {
     Path p = resolve(key);
-    if (linkOnTheWay(p.getParent())) {
+    if (linkOnTheWay(parentOf(p))) {
       throw new NotARegularFileException(key, "behind a symbolic link");
     }
     Files.deleteIfExists(p);
@@ -285,7 +286,7 @@ public final class FileObjectStore implements ObjectStore {
    */
   private Optional<Path> regularFile(String key) throws IOException {
     Path p = resolve(key);
-    if (linkOnTheWay(p.getParent())) {
+    if (linkOnTheWay(parentOf(p))) {
       throw new NotARegularFileException(key, "behind a symbolic link");
     }
     BasicFileAttributes attributes;
@@ -313,6 +314,15 @@ public final class FileObjectStore implements ObjectStore {
   }
 
   /** Whether any folder from the root down to {@code dir} is a symbolic link. */
+  /** The folder of a path under the root, which always has one. */
+  private static Path parentOf(Path p) {
+    Path parent = p.getParent();
+    if (parent == null) {
+      throw new IllegalStateException(p + " has no parent folder");
+    }
+    return parent;
+  }
+
   private boolean linkOnTheWay(Path dir) {
     Path current = root;
     for (Path name : root.relativize(dir)) {
@@ -329,7 +339,7 @@ public final class FileObjectStore implements ObjectStore {
 
   /** Creates the target's folders, refusing to write through a symbolic link on the way. */
   private void createParents(Path target) throws IOException {
-    Path parent = target.getParent();
+    Path parent = parentOf(target);
     if (linkOnTheWay(parent)) {
       throw new NotARegularFileException(
           root.relativize(target).toString(), "behind a symbolic link");

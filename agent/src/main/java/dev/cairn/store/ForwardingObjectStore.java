@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An {@link ObjectStore} that hands every call to the store it wraps; wrappers that count, time or
@@ -24,7 +25,7 @@ public abstract class ForwardingObjectStore implements ObjectStore {
   }
 
   @Override
-  public Optional<StoredObject> getIfChanged(String key, String etag) throws IOException {
+  public Optional<StoredObject> getIfChanged(String key, @Nullable String etag) throws IOException {
     return delegate.getIfChanged(key, etag);
   }
 
@@ -71,7 +72,7 @@ public abstract class ForwardingObjectStore implements ObjectStore {
   }
 
   @Override
-  public List<ObjectInfo> list(String prefix, String startAfter) throws IOException {
+  public List<ObjectInfo> list(String prefix, @Nullable String startAfter) throws IOException {
     return delegate.list(prefix, startAfter);
   }
 

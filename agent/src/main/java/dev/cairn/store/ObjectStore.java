@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Object storage as Cairn uses it: keys relative to a configured prefix, whole-object reads and
@@ -37,14 +38,14 @@ public interface ObjectStore extends AutoCloseable {
    * A conditional GET: empty when the object's ETag still equals {@code etag} (or the key does not
    * exist), otherwise the object with its new ETag. A {@code null} etag behaves as {@link #get}.
    */
-  Optional<StoredObject> getIfChanged(String key, String etag) throws IOException;
+  Optional<StoredObject> getIfChanged(String key, @Nullable String etag) throws IOException;
 
   /**
    * {@link #getIfChanged(String, String)} that reads at most {@code maxBytes}.
    *
    * @throws ObjectTooLargeException when the changed object is larger
    */
-  default Optional<StoredObject> getIfChanged(String key, String etag, long maxBytes)
+  default Optional<StoredObject> getIfChanged(String key, @Nullable String etag, long maxBytes)
       throws IOException {
     Optional<StoredObject> object = getIfChanged(key, etag);
     if (object.isPresent() && object.get().content().length > maxBytes) {
@@ -110,7 +111,7 @@ public interface ObjectStore extends AutoCloseable {
    * Objects under {@code prefix} with keys strictly after {@code startAfter} (null for all), in key
    * order.
    */
-  List<ObjectInfo> list(String prefix, String startAfter) throws IOException;
+  List<ObjectInfo> list(String prefix, @Nullable String startAfter) throws IOException;
 
   /** Deletes the object; no error when it is absent. */
   void delete(String key) throws IOException;
@@ -127,7 +128,7 @@ public interface ObjectStore extends AutoCloseable {
   /**
    * What one download brought: whether the key existed, the bytes written, and their MD5 in hex.
    */
-  record Downloaded(boolean found, long size, String md5) {
+  record Downloaded(boolean found, long size, @Nullable String md5) {
     public static final Downloaded MISSING = new Downloaded(false, 0, null);
   }
 
@@ -135,5 +136,5 @@ public interface ObjectStore extends AutoCloseable {
   record FileUpload(String key, Path file) {}
 
   /** One entry of a listing; the ETag may be null where the store does not list it cheaply. */
-  record ObjectInfo(String key, long size, String etag) {}
+  record ObjectInfo(String key, long size, @Nullable String etag) {}
 }

@@ -5,6 +5,7 @@ import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -23,7 +24,7 @@ final class S3ConditionalWrites {
   private final S3Location location;
   private final S3Options options;
   private final S3Errors errors;
-  private volatile Boolean supported;
+  private volatile @Nullable Boolean supported;
 
   S3ConditionalWrites(S3Client client, S3Location location, S3Options options, S3Errors errors) {
     this.client = client;

@@ -2,6 +2,7 @@ package dev.cairn.store;
 
 import dev.cairn.CairnException;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How the agent signs S3 requests: the AWS SDK's default chain, or an access key and secret read
@@ -12,7 +13,8 @@ import java.util.Map;
  * @param secretAccessKey null for the default chain
  * @param source where the keys came from, for messages (variable names, never values)
  */
-public record S3Credentials(String accessKeyId, String secretAccessKey, String source) {
+public record S3Credentials(
+    @Nullable String accessKeyId, @Nullable String secretAccessKey, String source) {
   /** The setting that names the access key's environment variable. */
   public static final String ACCESS_KEY_SETTING = "CAIRN_S3_ACCESS_KEY_ENV";
 

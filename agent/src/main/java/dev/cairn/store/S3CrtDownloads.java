@@ -12,10 +12,12 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -165,12 +167,12 @@ final class S3CrtDownloads {
                 .withResponseHandler(handler));
   }
 
-  private IOException failure(Throwable cause, String key) {
+  private IOException failure(@Nullable Throwable cause, String key) {
     if (cause instanceof SdkException sdk) {
       return errors.translate(sdk, "GET", key);
     }
     if (cause instanceof UncheckedIOException u) {
-      return u.getCause();
+      return Objects.requireNonNull(u.getCause(), "an UncheckedIOException holds its cause");
     }
     if (cause instanceof IOException io) {
       return io;
@@ -187,7 +189,7 @@ final class S3CrtDownloads {
     private final FileChannel out;
     private final MessageDigest md5 = Md5.digest();
     private long written;
-    private IOException writeFailure;
+    private @Nullable IOException writeFailure;
 
     Get(Path file) throws IOException {
       out =

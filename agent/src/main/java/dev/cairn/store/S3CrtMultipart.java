@@ -17,6 +17,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.crt.http.HttpHeader;
 import software.amazon.awssdk.crt.http.HttpRequest;
 import software.amazon.awssdk.crt.http.HttpRequestBodyStream;
@@ -149,11 +150,12 @@ final class S3CrtMultipart {
     sent.whenComplete((r, t) -> slice.close());
     return sent.thenApply(
         r -> {
-          if (r.etag() == null) {
+          String etag = r.etag();
+          if (etag == null) {
             throw new CompletionException(
                 new IOException("no ETag in the answer to part " + number + " of " + path));
           }
-          return r.etag();
+          return etag;
         });
   }
 
@@ -209,7 +211,7 @@ final class S3CrtMultipart {
   }
 
   private CompletableFuture<CrtResponse> send(
-      String operation, String method, String pathAndQuery, HttpRequestBodyStream body) {
+      String operation, String method, String pathAndQuery, @Nullable HttpRequestBodyStream body) {
     long length = body == null ? 0 : body.getLength();
     HttpHeader[] headers = {
       new HttpHeader("Host", endpoint.getRawAuthority()),
@@ -237,7 +239,7 @@ final class S3CrtMultipart {
     }
   }
 
-  private static IOException rethrown(Throwable t) {
+  private static IOException rethrown(@Nullable Throwable t) {
     if (t instanceof IOException io) {
       return io;
     }

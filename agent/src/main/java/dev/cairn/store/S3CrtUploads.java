@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -223,7 +224,7 @@ final class S3CrtUploads {
     return out.toString();
   }
 
-  private IOException failure(Throwable cause, ObjectStore.FileUpload upload) {
+  private IOException failure(@Nullable Throwable cause, ObjectStore.FileUpload upload) {
     if (cause instanceof SdkException sdk) {
       return errors.translate(sdk, "PUT", upload.key());
     }

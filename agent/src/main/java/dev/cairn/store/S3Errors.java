@@ -3,6 +3,7 @@ package dev.cairn.store;
 import dev.cairn.CairnException;
 import java.io.IOException;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -112,7 +113,7 @@ final class S3Errors {
         + (message == null ? "" : ", " + firstLine(message));
   }
 
-  private static String firstLine(String message) {
+  private static String firstLine(@Nullable String message) {
     if (message == null) {
       return "no detail";
     }

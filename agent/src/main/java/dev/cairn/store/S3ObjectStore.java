@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -74,7 +75,7 @@ public final class S3ObjectStore implements ObjectStore {
   }
 
   @Override
-  public Optional<StoredObject> getIfChanged(String key, String etag, long maxBytes)
+  public Optional<StoredObject> getIfChanged(String key, @Nullable String etag, long maxBytes)
       throws IOException {
     GetObjectRequest.Builder request =
         GetObjectRequest.builder().bucket(location.bucket()).key(location.key(key));
@@ -111,7 +112,7 @@ public final class S3ObjectStore implements ObjectStore {
 
   /** Unbounded only by what one array holds: callers that read untrusted keys pass a bound. */
   @Override
-  public Optional<StoredObject> getIfChanged(String key, String etag) throws IOException {
+  public Optional<StoredObject> getIfChanged(String key, @Nullable String etag) throws IOException {
     return getIfChanged(key, etag, Integer.MAX_VALUE - 16);
   }
 
@@ -224,7 +225,7 @@ public final class S3ObjectStore implements ObjectStore {
   }
 
   @Override
-  public List<ObjectInfo> list(String prefix, String startAfter) throws IOException {
+  public List<ObjectInfo> list(String prefix, @Nullable String startAfter) throws IOException {
     ListObjectsV2Request.Builder request =
         ListObjectsV2Request.builder().bucket(location.bucket()).prefix(location.key(prefix));
     if (location.prefix().isEmpty() && prefix.isEmpty()) {

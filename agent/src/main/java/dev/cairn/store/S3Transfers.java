@@ -11,6 +11,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -160,7 +161,7 @@ final class S3Transfers {
     }
   }
 
-  private IOException failure(Throwable cause, ObjectStore.FileUpload upload) {
+  private IOException failure(@Nullable Throwable cause, ObjectStore.FileUpload upload) {
     while (cause instanceof CompletionException && cause.getCause() != null) {
       cause = cause.getCause();
     }

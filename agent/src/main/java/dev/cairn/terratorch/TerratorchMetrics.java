@@ -10,7 +10,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The metric names TerraTorch's tasks log in each supported version, with the names one version
@@ -39,12 +41,27 @@ public final class TerratorchMetrics {
    * One quantity a task logs: its name in 1.1 and 1.0 (null where that version lacks it), and the
    * first version from which on the 1.1 name is logged ({@code 1.1.0} unless the file says).
    */
-  record Metric(String kind, String v11, String v10, boolean higherIsBetter, String since) {
-    String canonical() {
-      return v11 != null ? v11 : v10;
+  record Metric(
+      String kind,
+      @Nullable String v11,
+      @Nullable String v10,
+      boolean higherIsBetter,
+      String since) {
+    Metric {
+      if (v11 == null && v10 == null) {
+        throw new IllegalArgumentException(
+            "a " + kind + " metric has neither a v1.1 nor a v1.0 name; give it at least one");
+      }
     }
 
-    String in(String version) {
+    String canonical() {
+      if (v11 != null) {
+        return v11;
+      }
+      return Objects.requireNonNull(v10, "checked when built");
+    }
+
+    @Nullable String in(String version) {
       if ("1.0".equals(version)) {
         return v10;
       }
@@ -79,7 +96,7 @@ public final class TerratorchMetrics {
     for (Map<String, String> row : CsvTable.parse(text, origin)) {
       list.add(
           new Metric(
-              row.get("kind"),
+              cell(row, "kind", origin),
               emptyToNull(row.get("v1.1")),
               emptyToNull(row.get("v1.0")),
               Boolean.parseBoolean(row.get("higher")),
@@ -97,7 +114,7 @@ public final class TerratorchMetrics {
    * The name Cairn uses for a metric a task of that kind logs, such as {@code test/mIoU} for {@code
    * test/Multiclass_Jaccard_Index}; null when TerraTorch logs no such metric for that kind.
    */
-  public String canonical(String kind, String name) {
+  public @Nullable String canonical(String kind, String name) {
     String prefix = prefix(name);
     if (prefix == null) {
       return null;
@@ -126,7 +143,7 @@ public final class TerratorchMetrics {
   }
 
   /** The name that version logs for a canonical name, or null when that version does not log it. */
-  public String inVersion(String kind, String canonicalName, String version) {
+  public @Nullable String inVersion(String kind, String canonicalName, String version) {
     String prefix = prefix(canonicalName);
     if (prefix == null) {
       return null;
@@ -178,8 +195,16 @@ public final class TerratorchMetrics {
     return result;
   }
 
-  private static String prefix(String name) {
+  private static @Nullable String prefix(String name) {
     return PREFIXES.stream().filter(name::startsWith).findFirst().orElse(null);
+  }
+
+  private static String cell(Map<String, String> row, String column, String origin) {
+    String value = row.get(column);
+    if (value == null) {
+      throw new IllegalArgumentException(origin + " has no column '" + column + "'; add it");
+    }
+    return value;
   }
 
   private static String since(String cell, String origin) {
@@ -191,7 +216,7 @@ public final class TerratorchMetrics {
     return s;
   }
 
-  private static String emptyToNull(String s) {
+  private static @Nullable String emptyToNull(@Nullable String s) {
     return s == null || s.isBlank() ? null : s;
   }
 }

@@ -17,8 +17,22 @@ class ExperimentConfigTest {
     return ExperimentConfig.parse(text.getBytes(StandardCharsets.UTF_8), "config.env", TASKS);
   }
 
+  private static TaskDefinition task(String name) {
+    return TASKS.stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow();
+  }
+
   private static ConfigError error(String text) {
     return assertThrows(ConfigError.class, () -> parse(text));
+  }
+
+  @Test
+  void resource_withoutAModelIsTheTasksOrTheBaseValue() {
+    ExperimentConfig cfg =
+        parse("EXPERIMENT_NAME=x\nTRAINER=demo\nPARTITION=gpu\nCROP_PARTITION=big\n");
+    TaskDefinition crop = task("crop_classification");
+    TaskDefinition other = task("landslide");
+    assertEquals("big", cfg.resource("PARTITION", crop, null));
+    assertEquals("gpu", cfg.resource("PARTITION", other, null));
   }
 
   @Test

@@ -47,6 +47,15 @@ class ModelCatalogueTest {
   }
 
   @Test
+  void parse_namesAMissingColumn() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ModelCatalogue.parse("name,blocks,neck_indices\nm,12,2 5 8 11\n", "models.csv"));
+    assertTrue(e.getMessage().contains("models.csv has no column 'memory'"), e.getMessage());
+  }
+
+  @Test
   void geofm_outsideTheCatalogueIsRejectedNamingItAndTheNearestName() {
     ConfigError e =
         assertThrows(

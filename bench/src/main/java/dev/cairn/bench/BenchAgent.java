@@ -77,7 +77,8 @@ final class BenchAgent implements AutoCloseable {
     store =
         new ForwardingObjectStore(new FileObjectStore(dir.resolve("store"))) {
           @Override
-          public List<ObjectInfo> list(String prefix, String startAfter) throws IOException {
+          public List<ObjectInfo> list(String prefix, @Nullable String startAfter)
+              throws IOException {
             List<ObjectInfo> found = delegate.list(prefix, startAfter);
             listed.release();
             return found;

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /** An object store that counts the requests made through it, by kind. */
 final class CountingStore extends ForwardingObjectStore {
@@ -41,7 +42,7 @@ final class CountingStore extends ForwardingObjectStore {
   }
 
   @Override
-  public Optional<StoredObject> getIfChanged(String key, String etag) throws IOException {
+  public Optional<StoredObject> getIfChanged(String key, @Nullable String etag) throws IOException {
     count("GET If-None-Match");
     return delegate.getIfChanged(key, etag);
   }
@@ -83,7 +84,7 @@ final class CountingStore extends ForwardingObjectStore {
   }
 
   @Override
-  public List<ObjectInfo> list(String prefix, String startAfter) throws IOException {
+  public List<ObjectInfo> list(String prefix, @Nullable String startAfter) throws IOException {
     count("LIST");
     return delegate.list(prefix, startAfter);
   }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -156,7 +157,7 @@ final class LocalDispatcher {
     return ok;
   }
 
-  private void enforceTimeLimit(Path dir, Long pid) throws IOException {
+  private void enforceTimeLimit(Path dir, @Nullable Long pid) throws IOException {
     long now = clock.instant().getEpochSecond();
     Long started = readLong(dir.resolve("started"));
     Long limit = readLong(dir.resolve("time-limit"));

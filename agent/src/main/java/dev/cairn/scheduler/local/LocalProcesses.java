@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The processes of local jobs, found through {@code /proc}. Every process of a job carries {@code
@@ -54,12 +55,14 @@ final class LocalProcesses {
   }
 
   /** SIGTERM to the job's processes: the workload first, its wrapper last. */
-  static void terminate(Path dir, Long pid) {
-    Optional<ProcessHandle> wrapper = pid == null ? Optional.empty() : ProcessHandle.of(pid);
-    if (wrapper.isPresent() && alive(pid, dir)) {
-      wrapper.get().descendants().forEach(ProcessHandle::destroy);
-      wrapper.get().destroy();
-      return;
+  static void terminate(Path dir, @Nullable Long pid) {
+    if (pid != null) {
+      Optional<ProcessHandle> wrapper = ProcessHandle.of(pid);
+      if (wrapper.isPresent() && alive(pid, dir)) {
+        wrapper.get().descendants().forEach(ProcessHandle::destroy);
+        wrapper.get().destroy();
+        return;
+      }
     }
     of(dir).forEach(ProcessHandle::destroy);
   }

@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -234,7 +235,7 @@ public final class LocalScheduler implements Scheduler {
     }
   }
 
-  private Long peakMb(String id, Path dir) throws IOException {
+  private @Nullable Long peakMb(String id, Path dir) throws IOException {
     long kb =
         Math.max(
             dispatcher.peakKb(id),

@@ -4,12 +4,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /** Reading the small files of a job's spool folder, any of which may not exist yet. */
 final class SpoolFiles {
   private SpoolFiles() {}
 
-  static String readString(Path p) throws IOException {
+  static @Nullable String readString(Path p) throws IOException {
     try {
       return Files.readString(p).strip();
     } catch (NoSuchFileException e) {
@@ -17,7 +18,7 @@ final class SpoolFiles {
     }
   }
 
-  static Long readLong(Path p) throws IOException {
+  static @Nullable Long readLong(Path p) throws IOException {
     String s = readString(p);
     if (s == null || s.isEmpty()) {
       return null;

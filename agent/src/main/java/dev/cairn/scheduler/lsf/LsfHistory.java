@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The parser of {@code bhist -l} (IBM Spectrum LSF 10.1 command reference): how jobs that {@code
@@ -57,7 +58,7 @@ final class LsfHistory {
     return ended;
   }
 
-  private static JobStatus ending(String id, List<String> lines) {
+  private static @Nullable JobStatus ending(String id, List<String> lines) {
     JobState state = null;
     Integer exit = null;
     String reason = null;
@@ -113,7 +114,7 @@ final class LsfHistory {
   }
 
   /** The RUN column of bhist's "Summary of time in seconds spent in various states". */
-  private static Long runSeconds(String header, String values) {
+  private static @Nullable Long runSeconds(String header, String values) {
     List<String> names = Arrays.asList(header.strip().split("\\s+"));
     String[] numbers = values.strip().split("\\s+");
     int at = names.indexOf("RUN");

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Parsers for what LSF's commands print (IBM Spectrum LSF 10.1 command reference: bsub, bjobs
@@ -71,7 +72,7 @@ final class LsfOutput {
       String name,
       String exitReason,
       String pendReason,
-      String error) {
+      @Nullable String error) {
 
     boolean notFound() {
       return error != null && NOT_FOUND.matcher(error).find();

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * IBM Spectrum LSF through its commands: {@code bsub < script} (or a site wrapper such as {@code
@@ -35,13 +36,13 @@ public final class LsfScheduler implements Scheduler {
   private final LsfOptions options;
 
   /** Null until the first query learns whether bjobs knows -json. */
-  private volatile Boolean json;
+  private volatile @Nullable Boolean json;
 
   /** Null until the first job missing from bjobs learns whether bhist can be run. */
-  private volatile Boolean bhist;
+  private volatile @Nullable Boolean bhist;
 
   /** Null until the first sweep asks bparams for MAX_JOB_ARRAY_SIZE. */
-  private volatile Integer maxArraySize;
+  private volatile @Nullable Integer maxArraySize;
 
   public LsfScheduler(CommandRunner runner, LsfOptions options) {
     this.runner = runner;

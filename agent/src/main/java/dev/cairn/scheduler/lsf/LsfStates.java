@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * LSF's job states, termination reasons and resource figures mapped onto {@link JobState} and
@@ -83,7 +84,7 @@ final class LsfStates {
    * @param stat PEND, PSUSP, RUN, USUSP, SSUSP, DONE, EXIT, UNKWN, WAIT or ZOMBI
    * @return null for a STAT this mapping does not know
    */
-  static JobState state(String stat, String exitReason) {
+  static @Nullable JobState state(String stat, String exitReason) {
     return switch (stat.strip().toUpperCase(Locale.ROOT)) {
       case "PEND", "WAIT" -> JobState.PENDING;
       case "RUN" -> JobState.RUNNING;
@@ -105,7 +106,7 @@ final class LsfStates {
   }
 
   /** The TERM_* keyword of an exit reason, from its text where the keyword is missing. */
-  static String keyword(String exitReason) {
+  static @Nullable String keyword(String exitReason) {
     if (exitReason == null || exitReason.isBlank()) {
       return null;
     }
@@ -159,7 +160,7 @@ final class LsfStates {
         && pendReason.toLowerCase(Locale.ROOT).contains(DEPENDENCY_NEVER_SATISFIED);
   }
 
-  private static String reason(LsfOutput.Row row) {
+  private static @Nullable String reason(LsfOutput.Row row) {
     String stat = row.stat().strip().toUpperCase(Locale.ROOT);
     if (!row.exitReason().isBlank()) {
       return row.exitReason().strip();
@@ -177,7 +178,7 @@ final class LsfStates {
   }
 
   /** An exit code field; empty or "-" is unknown. */
-  static Integer exitCode(String text) {
+  static @Nullable Integer exitCode(String text) {
     String t = text == null ? "" : text.strip();
     if (t.isEmpty() || t.equals("-")) {
       return null;
@@ -190,7 +191,7 @@ final class LsfStates {
   }
 
   /** {@code 16038 second(s)}, {@code 0.4 second(s)} or, with {@code -hms}, {@code 04:27:18}. */
-  static Long seconds(String text) {
+  static @Nullable Long seconds(String text) {
     String t = text == null ? "" : text.strip();
     if (t.isEmpty() || t.equals("-")) {
       return null;
@@ -209,7 +210,7 @@ final class LsfStates {
   }
 
   /** {@code 123 Mbytes}, {@code 1.2 Gbytes}, {@code 512 Kbytes} in MiB, rounded up; else null. */
-  static Long megabytes(String text) {
+  static @Nullable Long megabytes(String text) {
     String t = text == null ? "" : text.strip();
     if (t.isEmpty() || t.equals("-")) {
       return null;

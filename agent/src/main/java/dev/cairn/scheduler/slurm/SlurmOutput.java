@@ -6,8 +6,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /** Parses what sbatch, squeue, scontrol and sacct print into job rows. */
 final class SlurmOutput {
@@ -103,7 +105,7 @@ final class SlurmOutput {
       JobStatus status =
           new JobStatus(
               arrayId(
-                  fields.get("JobId"),
+                  Objects.requireNonNull(fields.get("JobId"), "the line starts with JobId="),
                   fields.getOrDefault("ArrayJobId", ""),
                   fields.getOrDefault("ArrayTaskId", "")),
               requeued(state, restarts.isEmpty() ? 0 : Integer.parseInt(restarts)),
@@ -175,7 +177,7 @@ final class SlurmOutput {
     return state == JobState.PENDING && restarts > 0 ? JobState.REQUEUED : state;
   }
 
-  private static String reason(String reason) {
+  private static @Nullable String reason(String reason) {
     String r = reason.strip();
     return r.isEmpty() || r.equals("None") || r.equals("(null)") ? null : r;
   }

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * SLURM through its commands: {@code sbatch --parsable --export=NONE}, one {@code squeue} per
@@ -36,9 +37,9 @@ public final class SlurmScheduler implements Scheduler {
   static final String SACCT_SINCE = "now-60days";
 
   /** Null until the first job missing from squeue asks whether sacct can answer. */
-  private volatile Boolean accounting;
+  private volatile @Nullable Boolean accounting;
 
-  private volatile Integer maxArraySize;
+  private volatile @Nullable Integer maxArraySize;
 
   public SlurmScheduler(CommandRunner runner, SlurmOptions options) {
     this.runner = runner;
@@ -244,7 +245,8 @@ public final class SlurmScheduler implements Scheduler {
   }
 
   /** One job by id, or all jobs the controller still holds when id is null. */
-  private List<SlurmOutput.Row> scontrol(String id) throws IOException, InterruptedException {
+  private List<SlurmOutput.Row> scontrol(@Nullable String id)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(options.scontrol(), "show", "job", "-o"));
     if (id != null) {
       command.add(id);

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /** Reads SLURM's job states, exit codes, durations and memory sizes into the agent's units. */
 final class SlurmStates {
@@ -103,7 +104,7 @@ final class SlurmStates {
    * An exit code as scontrol and sacct print it, {@code code:signal}: the code, or 128 plus the
    * signal when a signal ended the job (the shell's convention). Null when absent.
    */
-  static Integer exitCode(String codeColonSignal) {
+  static @Nullable Integer exitCode(@Nullable String codeColonSignal) {
     String value = codeColonSignal == null ? "" : codeColonSignal.strip();
     if (value.isEmpty()) {
       return null;
@@ -118,7 +119,7 @@ final class SlurmStates {
    * An exit code from squeue's {@code exit_code} field, a raw wait status (768 is exit 3, 15 is
    * SIGTERM): the code, or 128 plus the signal.
    */
-  static Integer fromWaitStatus(String waitStatus) {
+  static @Nullable Integer fromWaitStatus(@Nullable String waitStatus) {
     String value = waitStatus == null ? "" : waitStatus.strip();
     if (value.isEmpty() || value.equals("N/A")) {
       return null;
@@ -132,7 +133,7 @@ final class SlurmStates {
    * A duration {@code [D-][HH:]MM:SS[.mmm]} in whole seconds; null for empty, {@code INVALID},
    * {@code UNLIMITED} and the like.
    */
-  static Long seconds(String duration) {
+  static @Nullable Long seconds(@Nullable String duration) {
     Matcher m = DURATION.matcher(duration == null ? "" : duration.strip());
     if (!m.matches()) {
       return null;
@@ -144,7 +145,7 @@ final class SlurmStates {
   }
 
   /** A size as sacct prints MaxRSS ({@code 5120K}, {@code 1.5G}, bytes without a unit) in MiB. */
-  static Long memoryMb(String size) {
+  static @Nullable Long memoryMb(@Nullable String size) {
     Matcher m = MEMORY.matcher(size == null ? "" : size.strip().toUpperCase(Locale.ROOT));
     if (!m.matches()) {
       return null;
