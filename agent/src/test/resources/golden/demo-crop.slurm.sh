@@ -34,10 +34,6 @@ if [ -n "${SLURM_ARRAY_JOB_ID:-}" ]; then
   CAIRN_JOB_ID="${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}"
 elif [ -n "${SLURM_JOB_ID:-}" ]; then
   CAIRN_JOB_ID="$SLURM_JOB_ID"
-elif [ -n "${LSB_JOBID:-}" ] && [ "${LSB_JOBINDEX:-0}" != 0 ]; then
-  CAIRN_JOB_ID="${LSB_JOBID}[${LSB_JOBINDEX}]"
-elif [ -n "${LSB_JOBID:-}" ]; then
-  CAIRN_JOB_ID="$LSB_JOBID"
 else
   CAIRN_JOB_ID="${CAIRN_LOCAL_JOB:-}"
   CAIRN_JOB_ID="${CAIRN_JOB_ID##*/}"

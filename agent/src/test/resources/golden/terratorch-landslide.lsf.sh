@@ -30,11 +30,7 @@ export CAIRN_DATASET_PATH=/gpfs/data/landslide4sense
 mkdir -p "$CAIRN_OUTPUT_DIR" "$CAIRN_CHECKPOINT_DIR"
 # The scheduler's id of this very job, as the agent knows it: an array element is <array>_<index>
 # on SLURM and <array>[<index>] on LSF; a local job is its spool folder.
-if [ -n "${SLURM_ARRAY_JOB_ID:-}" ]; then
-  CAIRN_JOB_ID="${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}"
-elif [ -n "${SLURM_JOB_ID:-}" ]; then
-  CAIRN_JOB_ID="$SLURM_JOB_ID"
-elif [ -n "${LSB_JOBID:-}" ] && [ "${LSB_JOBINDEX:-0}" != 0 ]; then
+if [ -n "${LSB_JOBID:-}" ] && [ "${LSB_JOBINDEX:-0}" != 0 ]; then
   CAIRN_JOB_ID="${LSB_JOBID}[${LSB_JOBINDEX}]"
 elif [ -n "${LSB_JOBID:-}" ]; then
   CAIRN_JOB_ID="$LSB_JOBID"

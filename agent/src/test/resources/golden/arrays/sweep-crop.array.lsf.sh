@@ -12,7 +12,7 @@
 # Config commit 3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b. Element i runs the script of trial i, which writes to that trial's
 # own out, err, output and checkpoint paths: a requeued element resumes from its own checkpoint.
 set -euo pipefail
-CAIRN_INDEX="${SLURM_ARRAY_TASK_ID:-${LSB_JOBINDEX:-}}"
+CAIRN_INDEX="${LSB_JOBINDEX:-}"
 case "$CAIRN_INDEX" in
 1) exec bash /scratch/cairn/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/scripts/crop_classification-prithvi_eo_v1_100-lr1e-4-s42-b8-e2.sh >> /scratch/cairn/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/out/crop_classification-prithvi_eo_v1_100-lr1e-4-s42-b8-e2.out 2>> /scratch/cairn/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/err/crop_classification-prithvi_eo_v1_100-lr1e-4-s42-b8-e2.err ;;  # crop_classification-prithvi_eo_v1_100-lr1e-4-s42-b8-e2
 2) exec bash /scratch/cairn/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/scripts/crop_classification-prithvi_eo_v1_100-lr3e-4-s42-b8-e2.sh >> /scratch/cairn/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/out/crop_classification-prithvi_eo_v1_100-lr3e-4-s42-b8-e2.out 2>> /scratch/cairn/runs/3f9a2c1d4e5b6a7980e1f2a3b4c5d6e7f8091a2b-a1/err/crop_classification-prithvi_eo_v1_100-lr3e-4-s42-b8-e2.err ;;  # crop_classification-prithvi_eo_v1_100-lr3e-4-s42-b8-e2

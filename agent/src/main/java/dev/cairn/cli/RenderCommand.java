@@ -59,7 +59,8 @@ final class RenderCommand implements Callable<Integer> {
       paramLabel = "NAME",
       completionCandidates = SchedulerRegistry.Names.class,
       description =
-          "Render for this scheduler instead of the config's SCHEDULER (${COMPLETION-CANDIDATES}).")
+          "Render for this scheduler instead of the config's SCHEDULER (an installed plug-in;"
+              + " an unknown name lists them).")
   @Nullable String scheduler;
 
   @Mixin TemplatesOption templates;

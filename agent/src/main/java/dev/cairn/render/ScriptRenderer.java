@@ -105,26 +105,21 @@ public final class ScriptRenderer {
       trials.add(t);
     }
     context.put("trials", trials);
-    context.put("array_index", arrayIndex());
+    context.put("array_index", arrayIndex(scheduler));
     return evaluate(
         "array.sh.peb", context, () -> terratorch(first, config), array.name(), scheduler);
   }
 
   /**
-   * The shell expression of a running element's index under any scheduler that runs arrays, each
-   * plug-in's variable in the registry's order: {@code ${SLURM_ARRAY_TASK_ID:-${LSB_JOBINDEX:-}}}.
+   * The shell expression of a running element's index under the target scheduler alone, its
+   * plug-in's variable: {@code ${SLURM_ARRAY_TASK_ID:-}}; empty for a scheduler without arrays.
    */
-  private static String arrayIndex() {
-    List<String> vars =
-        SchedulerRegistry.providers().stream()
-            .map(SchedulerProvider::arrayIndexVariable)
-            .filter(v -> !v.isEmpty())
-            .toList();
-    StringBuilder open = new StringBuilder();
-    for (String v : vars) {
-      open.append("${").append(v).append(":-");
-    }
-    return open + "}".repeat(vars.size());
+  private static String arrayIndex(String scheduler) {
+    return SchedulerRegistry.find(scheduler)
+        .map(SchedulerProvider::arrayIndexVariable)
+        .filter(v -> !v.isEmpty())
+        .map(v -> "${" + v + ":-}")
+        .orElse("");
   }
 
   /** An array's out or err file with the scheduler's own index pattern in its name. */
@@ -164,13 +159,9 @@ public final class ScriptRenderer {
       JobSpec job, ExperimentConfig config, String scheduler, String commit) {
     Map<String, Object> context = new LinkedHashMap<>();
     context.put("scheduler", scheduler);
-    // the plug-ins whose templates give a branch of the job-id ladder, local's (the else) last
-    context.put(
-        "job_id_schedulers",
-        SchedulerRegistry.providers().stream()
-            .map(SchedulerProvider::name)
-            .filter(name -> Files.isRegularFile(templates.root().resolve(name + "/job-id.peb")))
-            .toList());
+    // the job-id ladder: the target scheduler's branch, then the fallback's (the registry's last
+    // plug-in, local), which reads a script run outside any scheduler (rerun-stage, a plain bash)
+    context.put("job_id_schedulers", jobIdSchedulers(scheduler));
     context.put("commit", commit);
     // a trial's own values replace the lists of a sweep, so task templates read cfg.GEOFM as before
     Map<String, Object> cfg = new LinkedHashMap<>(config.values());
@@ -190,6 +181,17 @@ public final class ScriptRenderer {
     siteContext.put("terratorch_version", site.terratorchVersion());
     context.put("site", siteContext);
     return context;
+  }
+
+  private List<String> jobIdSchedulers(String scheduler) {
+    List<SchedulerProvider> all = SchedulerRegistry.providers();
+    List<String> names = new ArrayList<>(List.of(scheduler));
+    if (!all.isEmpty() && !all.get(all.size() - 1).name().equals(scheduler)) {
+      names.add(all.get(all.size() - 1).name());
+    }
+    return names.stream()
+        .filter(name -> Files.isRegularFile(templates.root().resolve(name + "/job-id.peb")))
+        .toList();
   }
 
   @SuppressWarnings("unchecked")

@@ -119,11 +119,15 @@ class ExperimentConfigTest {
   @Test
   void parse_reportsEveryProblemAtOnce() {
     ConfigError e =
-        error("GEOFM=prithvi_eo_v3\nEPOCHS=0\nSCHEDULER=pbs\nCROP_QUALITY_GATE=mIoU is high\n");
+        error(
+            "GEOFM=prithvi_eo_v3\nEPOCHS=0\nSCHEDULER=no-such-scheduler\nCROP_QUALITY_GATE=mIoU is high\n");
     // EXPERIMENT_NAME is missing too, but that is no problem: the name is derived from GEOFM
     assertEquals(4, e.problems().size(), e.getMessage());
     assertTrue(
-        e.getMessage().contains("SCHEDULER='pbs' is not allowed: use one of slurm, lsf, local"),
+        e.getMessage()
+            .contains(
+                "SCHEDULER='no-such-scheduler' is not allowed: use one of "
+                    + String.join(", ", SchedulerName.ids())),
         e.getMessage());
     assertTrue(
         e.getMessage()

@@ -30,9 +30,14 @@ class SchedulerRegistryTest {
 
   @Test
   void registry_listsTheClusterSchedulersFirstAndLocalLast() {
-    assertEquals(List.of("slurm", "lsf", "local"), names());
-    assertEquals(names(), List.of(SchedulerName.ids()));
-    assertEquals("slurm, lsf or local", SchedulerName.choices());
+    // at least these three, in this order; a further plug-in goes anywhere before local
+    List<String> names = names();
+    assertEquals("slurm", names.get(0));
+    assertTrue(names.indexOf("lsf") > 0, names.toString());
+    assertEquals("local", names.get(names.size() - 1));
+    assertEquals(names, List.of(SchedulerName.ids()));
+    assertTrue(SchedulerName.choices().startsWith("slurm, lsf"), SchedulerName.choices());
+    assertTrue(SchedulerName.choices().endsWith(" or local"), SchedulerName.choices());
   }
 
   @Test
@@ -77,7 +82,7 @@ class SchedulerRegistryTest {
         assertTrue(seen.add(key), key);
       }
     }
-    assertEquals(Set.of("slurm_time", "lsf_time"), seen);
+    assertTrue(seen.containsAll(Set.of("slurm_time", "lsf_time")), seen.toString());
   }
 
   @Test
@@ -91,8 +96,11 @@ class SchedulerRegistryTest {
   void anUnknownName_isOneLineNamingTheChoices() {
     try (Schedulers schedulers =
         new Schedulers(load(Map.of()), Clock.systemUTC(), new ExecCommandRunner())) {
-      CairnException e = assertThrows(CairnException.class, () -> schedulers.get("pbs"));
-      assertEquals("SCHEDULER=pbs is not available; use slurm, lsf or local", e.getMessage());
+      CairnException e =
+          assertThrows(CairnException.class, () -> schedulers.get("no-such-scheduler"));
+      assertEquals(
+          "SCHEDULER=no-such-scheduler is not available; use " + SchedulerName.choices(),
+          e.getMessage());
       assertEquals("local", schedulers.get("local").name());
     }
   }
