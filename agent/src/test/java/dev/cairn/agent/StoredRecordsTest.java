@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cairn.Json;
 import dev.cairn.model.JobState;
 import dev.cairn.model.RunState;
 import dev.cairn.testing.LogCapture;
@@ -109,6 +110,26 @@ class StoredRecordsTest {
     assertEquals(job, run.job("landslide"));
     assertTrue(job.values().isEmpty());
     assertEquals(JobState.FAILED, job.state());
+  }
+
+  @Test
+  void recordsOfTheCurrentFormatAreWrittenBackAsTheyWereRead() throws Exception {
+    for (String sample :
+        List.of(
+            "sweep-array.json", "stages-train-evaluate.json", "failed-attempt-in-history.json")) {
+      Path state = tmp.resolve(sample + "-state");
+      Path runs = Files.createDirectories(state.resolve("runs"));
+      byte[] before;
+      try (InputStream in = getClass().getResourceAsStream("/records/" + sample)) {
+        before = in.readAllBytes();
+      }
+      Files.write(runs.resolve(sample), before);
+      RunRepository repository = new RunRepository(state);
+      Run run = repository.loadAll().get(0);
+      repository.save(run);
+      byte[] after = Files.readAllBytes(runs.resolve(run.key() + ".json"));
+      assertEquals(Json.MAPPER.readTree(before), Json.MAPPER.readTree(after), sample);
+    }
   }
 
   @Test
