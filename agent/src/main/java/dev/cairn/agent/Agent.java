@@ -158,7 +158,7 @@ public final class Agent {
         advance(run);
       } catch (RuntimeException e) {
         // one run's trouble must not stop the daemon: log it and try again next tick
-        log.error("run {}: unexpected error, retrying next tick", run.runId, e);
+        log.error("run {}: unexpected error, retrying next tick", run.runId(), e);
       }
     }
     if (!stopping()) {
@@ -171,7 +171,7 @@ public final class Agent {
       try {
         finisher.finishIfDone(run);
       } catch (RuntimeException e) {
-        log.error("run {}: unexpected error while finishing, retrying next tick", run.runId, e);
+        log.error("run {}: unexpected error while finishing, retrying next tick", run.runId(), e);
       }
     }
     statuses.flush();
@@ -220,9 +220,9 @@ public final class Agent {
 
   private void waitBehind(Run run, Run ahead) {
     String waiting =
-        "queued behind run " + ahead.runId + " (commit " + shortSha(ahead.commit()) + ")";
-    if (!waiting.equals(run.message)) {
-      run.message = waiting;
+        "queued behind run " + ahead.runId() + " (commit " + shortSha(ahead.commit()) + ")";
+    if (!waiting.equals(run.message())) {
+      run.says(waiting);
       book.save(run);
     }
   }
@@ -231,14 +231,14 @@ public final class Agent {
   private void pollSchedulers() throws InterruptedException {
     Map<String, List<JobRun>> byScheduler = new HashMap<>();
     for (Run run : book.active()) {
-      for (JobRun job : run.jobs) {
-        if (job.schedulerId != null && !job.isDone()) {
-          byScheduler.computeIfAbsent(job.scheduler, k -> new ArrayList<>()).add(job);
+      for (JobRun job : run.jobs()) {
+        if (job.schedulerId() != null && !job.isDone()) {
+          byScheduler.computeIfAbsent(job.scheduler(), k -> new ArrayList<>()).add(job);
         }
       }
     }
     for (Map.Entry<String, List<JobRun>> e : byScheduler.entrySet()) {
-      List<String> ids = e.getValue().stream().map(j -> j.schedulerId).distinct().toList();
+      List<String> ids = e.getValue().stream().map(j -> j.schedulerId()).distinct().toList();
       Map<String, JobStatus> answers;
       try {
         answers = schedulers.get(e.getKey()).status(ids);

@@ -2,7 +2,6 @@ package dev.cairn.agent;
 
 import dev.cairn.CairnException;
 import dev.cairn.config.ExperimentConfig;
-import dev.cairn.model.Attempt;
 import dev.cairn.model.JobState;
 import dev.cairn.plan.ArrayJob;
 import dev.cairn.plan.JobSpec;
@@ -48,27 +47,27 @@ final class ArraySubmitter {
     if (!cfg.sweeps() || (cap > 0 && cfg.splitsStages())) {
       return;
     }
-    Scheduler scheduler = schedulers.get(run.scheduler);
+    Scheduler scheduler = schedulers.get(run.scheduler());
     int limit;
     try {
       int site = plans.limits().maxArraySize();
       int own = scheduler.maxArraySize();
       limit = own <= 0 ? 0 : site > 0 ? Math.min(site, own) : own;
     } catch (IOException e) {
-      log.warn("run {}: cannot learn the array size limit yet: {}", run.runId, e.getMessage());
+      log.warn("run {}: cannot learn the array size limit yet: {}", run.runId(), e.getMessage());
       return;
     }
     if (limit < 2) {
       return;
     }
     Map<String, List<JobRun>> groups = new LinkedHashMap<>();
-    for (JobRun job : run.jobs) {
+    for (JobRun job : run.jobs()) {
       if (job.state() == JobState.NEW
-          && job.schedulerId == null
-          && !job.submitting
-          && job.attempt == 1
-          && !JobSpec.EVALUATE.equals(job.stage)) {
-        groups.computeIfAbsent(job.task + " " + job.resources, k -> new ArrayList<>()).add(job);
+          && job.schedulerId() == null
+          && !job.submitting()
+          && job.attempt() == 1
+          && !JobSpec.EVALUATE.equals(job.stage())) {
+        groups.computeIfAbsent(job.task() + " " + job.resources(), k -> new ArrayList<>()).add(job);
       }
     }
     List<ArrayJob> arrays = new ArrayList<>();
@@ -94,7 +93,7 @@ final class ArraySubmitter {
     if (!allocation.held().isEmpty()) {
       log.debug(
           "run {}: {} array(s) held back until SWEEP_MAX_PARALLEL={} has a slot free",
-          run.runId,
+          run.runId(),
           allocation.held().size(),
           cap);
     }
@@ -102,14 +101,14 @@ final class ArraySubmitter {
 
   /** Whether a trial of the same task and resources already went in an array. */
   private static boolean remainder(Run run, JobRun job) {
-    return run.jobs.stream()
+    return run.jobs().stream()
         .anyMatch(
             j ->
                 j != job
-                    && j.arrayIndex != null
-                    && j.attempt == 1
-                    && j.task.equals(job.task)
-                    && j.resources.equals(job.resources));
+                    && j.arrayIndex() != null
+                    && j.attempt() == 1
+                    && j.task().equals(job.task())
+                    && j.resources().equals(job.resources()));
   }
 
   /**
@@ -119,13 +118,13 @@ final class ArraySubmitter {
   static int slotsInUse(Run run, int cap) {
     Map<String, int[]> arrays = new LinkedHashMap<>();
     int used = 0;
-    for (JobRun job : run.jobs) {
-      if ((job.schedulerId == null && !job.submitting) || job.isDone()) {
+    for (JobRun job : run.jobs()) {
+      if ((job.schedulerId() == null && !job.submitting()) || job.isDone()) {
         continue;
       }
-      if (job.arrayIndex != null && !JobSpec.EVALUATE.equals(job.stage)) {
-        int slots = job.arraySlots == null || job.arraySlots <= 0 ? cap : job.arraySlots;
-        arrays.computeIfAbsent(job.jobName, k -> new int[] {0, slots})[0]++;
+      if (job.arrayIndex() != null && !JobSpec.EVALUATE.equals(job.stage())) {
+        int slots = job.arraySlots() == null || job.arraySlots() <= 0 ? cap : job.arraySlots();
+        arrays.computeIfAbsent(job.jobName(), k -> new int[] {0, slots})[0]++;
       } else {
         used++;
       }
@@ -154,15 +153,12 @@ final class ArraySubmitter {
         Files.createDirectories(spec.checkpointDir());
       }
     } catch (IOException | CairnException e) {
-      log.warn("run {}: cannot write the array {}: {}", run.runId, array.name(), e.getMessage());
+      log.warn("run {}: cannot write the array {}: {}", run.runId(), array.name(), e.getMessage());
       return; // the trials go one by one instead
     }
     for (int i = 0; i < members.size(); i++) {
       JobRun job = members.get(i);
-      job.jobName = array.name();
-      job.arrayIndex = i;
-      job.arraySlots = array.throttle();
-      job.submitting = true;
+      job.arrayElement(array.name(), i, array.throttle());
     }
     book.save(run);
     try {
@@ -178,28 +174,26 @@ final class ArraySubmitter {
       for (int i = 0; i < members.size(); i++) {
         members.get(i).submitted(scheduler.arrayElementId(id, i));
       }
-      run.message = "jobs submitted to " + run.scheduler;
+      run.says("jobs submitted to " + run.scheduler());
       book.save(run);
       log.info(
           "run {}: {} trial(s) of {} submitted as {} array {} ({})",
-          run.runId,
+          run.runId(),
           members.size(),
-          members.get(0).task,
-          run.scheduler,
+          members.get(0).task(),
+          run.scheduler(),
           id,
           array.range());
     } catch (CairnException e) {
       String reason = Submitter.refusal(e);
       for (JobRun job : members) {
-        job.submitting = false;
-        job.failed(reason);
-        job.history.add(new Attempt(job.attempt, null, JobState.FAILED, reason, null, null));
+        job.submissionRefused(reason);
       }
       book.save(run);
-      log.warn("run {}: array {}: {}", run.runId, array.name(), reason);
+      log.warn("run {}: array {}: {}", run.runId(), array.name(), reason);
     } catch (IOException e) {
       // it may or may not have reached the scheduler: the flags stay, recovery looks it up
-      log.warn("run {}: submitting array {} failed: {}", run.runId, array.name(), e.getMessage());
+      log.warn("run {}: submitting array {} failed: {}", run.runId(), array.name(), e.getMessage());
     }
   }
 }

@@ -60,7 +60,7 @@ final class Cancellation {
       }
       if (forAnotherAttempt(request, run)) {
         // left from an attempt that ended before the agent saw it: it must not cancel this one
-        log.info("run {}: ignoring a cancel request for another attempt", run.runId);
+        log.info("run {}: ignoring a cancel request for another attempt", run.runId());
       } else {
         cancel(run, Untrusted.oneLine(reason(request), 300));
       }
@@ -68,7 +68,7 @@ final class Cancellation {
         // done: a later rerun of the commit must not be cancelled by the same request
         store.delete(key);
       } catch (IOException e) {
-        log.warn("run {}: cannot remove the cancel request: {}", run.runId, e.getMessage());
+        log.warn("run {}: cannot remove the cancel request: {}", run.runId(), e.getMessage());
       }
     }
   }
@@ -106,23 +106,24 @@ final class Cancellation {
   /** Cancels every job of the run that has not ended, and ends the run with the reason. */
   void cancel(Run run, String reason) throws InterruptedException {
     Map<String, List<String>> bySched = new HashMap<>();
-    for (JobRun job : run.jobs) {
-      if (job.schedulerId != null && !job.isDone()) {
-        bySched.computeIfAbsent(job.scheduler, k -> new ArrayList<>()).add(job.schedulerId);
+    for (JobRun job : run.jobs()) {
+      if (job.schedulerId() != null && !job.isDone()) {
+        bySched.computeIfAbsent(job.scheduler(), k -> new ArrayList<>()).add(job.schedulerId());
       }
-      if (job.evaluateId != null && !job.isDone()) {
-        bySched.computeIfAbsent(job.scheduler, k -> new ArrayList<>()).add(job.evaluateId);
+      if (job.evaluateId() != null && !job.isDone()) {
+        bySched.computeIfAbsent(job.scheduler(), k -> new ArrayList<>()).add(job.evaluateId());
       }
     }
     for (Map.Entry<String, List<String>> e : bySched.entrySet()) {
       try {
         schedulers.get(e.getKey()).cancel(e.getValue());
       } catch (IOException ex) {
-        log.warn("run {}: cancelling jobs {} failed: {}", run.runId, e.getValue(), ex.getMessage());
+        log.warn(
+            "run {}: cancelling jobs {} failed: {}", run.runId(), e.getValue(), ex.getMessage());
       }
     }
     run.cancelled(reason);
     book.save(run);
-    log.info("run {} cancelled: {}", run.runId, reason);
+    log.info("run {} cancelled: {}", run.runId(), reason);
   }
 }

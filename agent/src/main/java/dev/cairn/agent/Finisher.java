@@ -44,8 +44,8 @@ final class Finisher {
 
   void finishIfDone(Run run) {
     if (run.state().isTerminal()
-        || run.jobs.isEmpty()
-        || !run.jobs.stream().allMatch(JobRun::isDone)) {
+        || run.jobs().isEmpty()
+        || !run.jobs().stream().allMatch(JobRun::isDone)) {
       return;
     }
     RunPlan plan = plans.of(run);
@@ -61,11 +61,11 @@ final class Finisher {
       book.save(run);
       faults.at("publishing");
     }
-    if (publisher.publishes() && run.resultsCommit == null) {
+    if (publisher.publishes() && run.resultsCommit() == null) {
       long publishing = System.nanoTime();
       double uploaded = metrics.uploadedBytes();
       try {
-        run.resultsCommit = publisher.publish(run.snapshot(plan.config()));
+        run.published(publisher.publish(run.snapshot(plan.config())));
         metrics.published(publishing, uploaded, true);
         faults.at("published");
         book.save(run);
@@ -74,8 +74,8 @@ final class Finisher {
         if (e instanceof InterruptedException) {
           Thread.currentThread().interrupt();
         }
-        log.warn("run {}: publishing failed, retrying next tick: {}", run.runId, e.getMessage());
-        run.message = "publishing failed, retrying: " + e.getMessage();
+        log.warn("run {}: publishing failed, retrying next tick: {}", run.runId(), e.getMessage());
+        run.says("publishing failed, retrying: " + e.getMessage());
         book.save(run);
         return;
       }
@@ -85,9 +85,9 @@ final class Finisher {
     faults.at("finished");
     log.info(
         "run {} {}: {}{}",
-        run.runId,
+        run.runId(),
         run.state(),
-        run.message,
-        run.resultsCommit == null ? "" : "; results commit " + run.resultsCommit);
+        run.message(),
+        run.resultsCommit() == null ? "" : "; results commit " + run.resultsCommit());
   }
 }

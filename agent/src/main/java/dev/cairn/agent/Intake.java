@@ -85,7 +85,7 @@ final class Intake {
   void intake() {
     List<RequestPoller.Found> found;
     try {
-      Set<String> known = book.all().stream().map(r -> r.queueKey).collect(Collectors.toSet());
+      Set<String> known = book.all().stream().map(r -> r.queueKey()).collect(Collectors.toSet());
       found = new ArrayList<>(poller.poll(k -> known.contains(k) || foreign.contains(k)));
       storeOutage.recovered(log);
       metrics.polled();
@@ -102,7 +102,7 @@ final class Intake {
         Run onRecord = book.runs(RunPlan.key(f.request().commit(), f.request().attemptOrFirst()));
         if (onRecord != null
             && onRecord.state() == RunState.RECEIVED
-            && onRecord.verified == null) {
+            && onRecord.verified() == null) {
           // the request on record for this attempt is not checked yet: if it fails provenance,
           // this one may take its place, so decide on the next pass
           continue;
@@ -125,13 +125,13 @@ final class Intake {
         }
         if (onRecord != null) {
           // a request that failed provenance gives way to the commit's genuine one
-          foreign.add(onRecord.queueKey);
+          foreign.add(onRecord.queueKey());
           Retention.dropFolder(onRecord, settings.workDir());
           if (received.allow()) {
             log.info(
                 "request {} replaces {}, which failed before provenance proved anything",
                 Untrusted.forLog(f.queueKey()),
-                Untrusted.forLog(onRecord.queueKey));
+                Untrusted.forLog(onRecord.queueKey()));
           }
         }
         Run run = receive(f);
@@ -140,7 +140,7 @@ final class Intake {
         if (received.allow()) {
           log.info(
               "run {} received: commit {} on {} (attempt {})",
-              run.runId,
+              run.runId(),
               Agent.shortSha(run.commit()),
               Untrusted.forLog(f.request().branch()),
               run.attempt());
@@ -166,30 +166,30 @@ final class Intake {
 
   /** A new run for a request found in the store. */
   private Run receive(RequestPoller.Found found) {
-    Run run = new Run();
-    run.request = found.request();
-    run.queueKey = found.queueKey();
-    run.createdAt = clock.instant().toString();
-    run.updatedAt = run.createdAt;
-    run.configSha256 = ExperimentConfig.sha256(found.config());
+    RunRequest request = found.request();
+    String commit = request.commit();
+    int attempt = request.attemptOrFirst();
     // nothing of the request is trusted yet: the id takes the day from the agent's clock, and the
     // record and folder are keyed by the full commit and attempt
-    run.runId =
+    String runId =
         RunPlan.runId(
-            ExperimentConfig.experimentNameOf(found.config()),
-            run.commit(),
-            clock.instant(),
-            run.attempt());
-    run.runDir = settings.workDir().resolve("runs").resolve(run.key()).toString();
+            ExperimentConfig.experimentNameOf(found.config()), commit, clock.instant(), attempt);
+    Path runDir = settings.workDir().resolve("runs").resolve(RunPlan.key(commit, attempt));
     try {
-      Files.createDirectories(Path.of(run.runDir));
-      Files.write(Path.of(run.runDir).resolve("config.env"), found.config());
+      Files.createDirectories(runDir);
+      Files.write(runDir.resolve("config.env"), found.config());
     } catch (IOException e) {
       throw new IllegalStateException(
-          "cannot write the run folder " + run.runDir + ": " + e.getMessage(), e);
+          "cannot write the run folder " + runDir + ": " + e.getMessage(), e);
     }
-    run.message = "received; waiting to be validated";
-    return run;
+    return new Run(
+        runId,
+        found.queueKey(),
+        request,
+        clock.instant().toString(),
+        ExperimentConfig.sha256(found.config()),
+        runDir.toString(),
+        "received; waiting to be validated");
   }
 
   /** The seed-style key, when it changed and matches a branch head. */
@@ -270,7 +270,7 @@ final class Intake {
         .anyMatch(
             r ->
                 r.key().equals(key)
-                    && (!Retention.failedUnproven(r) || Objects.equals(r.configSha256, sha)))) {
+                    && (!Retention.failedUnproven(r) || Objects.equals(r.configSha256(), sha)))) {
       return "attempt " + attempt + " of commit " + request.commit() + " is on record already";
     }
     if (attempt > 1

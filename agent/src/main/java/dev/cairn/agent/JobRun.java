@@ -1,88 +1,358 @@
 package dev.cairn.agent;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.cairn.config.QualityGate;
 import dev.cairn.model.Attempt;
 import dev.cairn.model.JobRecord;
 import dev.cairn.model.JobState;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The agent's record of one trial of a run (one task where the config does not sweep) across its
  * attempts. Mutable, owned by the agent's loop thread, persisted as JSON after every change.
  */
+@JsonAutoDetect(
+    fieldVisibility = Visibility.ANY,
+    getterVisibility = Visibility.NONE,
+    isGetterVisibility = Visibility.NONE)
 public final class JobRun {
-  public String task;
+  private String task = "";
 
   /** The trial's id; null in records written before sweeps, where the task names the job. */
-  public String trial;
+  private @Nullable String trial;
 
   /** The trial's value of every sweepable key, and the resources it asked for. */
-  public Map<String, String> values = new LinkedHashMap<>();
+  private final Map<String, String> values = new LinkedHashMap<>();
 
-  public Map<String, String> resources = new LinkedHashMap<>();
+  private final Map<String, String> resources = new LinkedHashMap<>();
 
-  public String scheduler;
-  public int attempt;
-  public String jobName;
-  public String schedulerId;
+  private String scheduler = "";
+  private int attempt;
+  private @Nullable String jobName;
+  private @Nullable String schedulerId;
 
   /**
    * The stage the trial is in: {@code all} (one job trains and evaluates; also null in records
    * written before stages), {@code train}, then {@code evaluate}. {@link #schedulerId} is the job
    * of this stage.
    */
-  public String stage;
+  private @Nullable String stage;
 
   /**
    * While training with {@code STAGES=train,evaluate}: the evaluate job, submitted at once with a
    * dependency on the train job so that the scheduler starts it when training succeeded, agent or
    * not. Its name, and a flag set around its submission as {@link #submitting} is.
    */
-  public String evaluateId;
+  private @Nullable String evaluateId;
 
-  public String evaluateName;
-  public boolean evaluateSubmitting;
+  private @Nullable String evaluateName;
+  private boolean evaluateSubmitting;
 
   /** The job's element in the array named {@link #jobName}; null for a job of its own. */
-  public Integer arrayIndex;
+  private @Nullable Integer arrayIndex;
 
   /**
    * The throttle ({@code %K}) of that array: how many of its elements run at once; null in records
    * written before it was kept, or for a job of its own.
    */
-  public Integer arraySlots;
+  private @Nullable Integer arraySlots;
 
   /**
    * Set before a submission and cleared after: on restart, a set flag means "ask the scheduler".
    */
-  public boolean submitting;
+  private boolean submitting;
 
   /** Changed only by the transitions below, each of which refuses what cannot happen. */
-  @JsonProperty private JobState state = JobState.NEW;
+  private JobState state = JobState.NEW;
 
-  public String reason;
-  public Integer exitCode;
-  public Long elapsedS;
-  public Long cpuS;
-  public Long maxRssMb;
-  public Map<String, Double> metrics = new LinkedHashMap<>();
-  public QualityGate gate;
-  public Boolean gatePassed;
-  public List<Attempt> history = new ArrayList<>();
+  private @Nullable String reason;
+  private @Nullable Integer exitCode;
+  private @Nullable Long elapsedS;
+  private @Nullable Long cpuS;
+  private @Nullable Long maxRssMb;
+  private Map<String, Double> metrics = new LinkedHashMap<>();
+  private @Nullable QualityGate gate;
+  private @Nullable Boolean gatePassed;
+  private final List<Attempt> history = new ArrayList<>();
 
   /** The last lines of a failed job's err file, for the CI log. */
-  public String errTail;
+  private @Nullable String errTail;
 
-  public Integer gpus;
+  private @Nullable Integer gpus;
 
   /** Mean GPU utilisation in percent and peak GPU memory, sampled by the job with nvidia-smi. */
-  public Long gpuUtilPct;
+  private @Nullable Long gpuUtilPct;
 
-  public Long gpuMemMb;
+  private @Nullable Long gpuMemMb;
+
+  /**
+   * A job planned for {@code task}'s trial {@code trial} (null where the config does not sweep), on
+   * its first attempt.
+   */
+  JobRun(
+      String task,
+      @Nullable String trial,
+      Map<String, String> values,
+      Map<String, String> resources,
+      String scheduler,
+      @Nullable String jobName,
+      @Nullable String stage,
+      @Nullable QualityGate gate) {
+    this.task = task;
+    this.trial = trial;
+    this.values.putAll(values);
+    this.resources.putAll(resources);
+    this.scheduler = scheduler;
+    this.attempt = 1;
+    this.jobName = jobName;
+    this.stage = stage;
+    this.gate = gate;
+  }
+
+  /** For Jackson, which fills the fields of a stored record. */
+  private JobRun() {}
+
+  public String task() {
+    return task;
+  }
+
+  public @Nullable String trial() {
+    return trial;
+  }
+
+  public Map<String, String> values() {
+    return Collections.unmodifiableMap(values);
+  }
+
+  public Map<String, String> resources() {
+    return Collections.unmodifiableMap(resources);
+  }
+
+  public String scheduler() {
+    return scheduler;
+  }
+
+  public int attempt() {
+    return attempt;
+  }
+
+  public @Nullable String jobName() {
+    return jobName;
+  }
+
+  public @Nullable String schedulerId() {
+    return schedulerId;
+  }
+
+  public @Nullable String stage() {
+    return stage;
+  }
+
+  public @Nullable String evaluateId() {
+    return evaluateId;
+  }
+
+  public @Nullable String evaluateName() {
+    return evaluateName;
+  }
+
+  public boolean evaluateSubmitting() {
+    return evaluateSubmitting;
+  }
+
+  public @Nullable Integer arrayIndex() {
+    return arrayIndex;
+  }
+
+  public @Nullable Integer arraySlots() {
+    return arraySlots;
+  }
+
+  public boolean submitting() {
+    return submitting;
+  }
+
+  public @Nullable String reason() {
+    return reason;
+  }
+
+  public @Nullable Integer exitCode() {
+    return exitCode;
+  }
+
+  public @Nullable Long elapsedS() {
+    return elapsedS;
+  }
+
+  public @Nullable Long cpuS() {
+    return cpuS;
+  }
+
+  public @Nullable Long maxRssMb() {
+    return maxRssMb;
+  }
+
+  public Map<String, Double> metrics() {
+    return Collections.unmodifiableMap(metrics);
+  }
+
+  public @Nullable QualityGate gate() {
+    return gate;
+  }
+
+  public @Nullable Boolean gatePassed() {
+    return gatePassed;
+  }
+
+  public List<Attempt> history() {
+    return Collections.unmodifiableList(history);
+  }
+
+  public @Nullable String errTail() {
+    return errTail;
+  }
+
+  public @Nullable Integer gpus() {
+    return gpus;
+  }
+
+  public @Nullable Long gpuUtilPct() {
+    return gpuUtilPct;
+  }
+
+  public @Nullable Long gpuMemMb() {
+    return gpuMemMb;
+  }
+
+  /** Its own job (not an array's element) named {@code name} is about to be submitted. */
+  void submitting(String name) {
+    jobName = name;
+    arrayIndex = null;
+    arraySlots = null;
+    submitting = true;
+  }
+
+  /**
+   * About to be submitted as element {@code index} of array {@code name}, {@code slots} at once.
+   */
+  void arrayElement(String name, int index, @Nullable Integer slots) {
+    jobName = name;
+    arrayIndex = index;
+    arraySlots = slots;
+    submitting = true;
+  }
+
+  /** The submission is over without an id to keep (found by name, or known not to exist). */
+  void submissionSettled() {
+    submitting = false;
+  }
+
+  /** The scheduler refused the job: it fails, and the refusal is kept as a failed attempt. */
+  void submissionRefused(String why) {
+    submitting = false;
+    failed(why);
+    history.add(new Attempt(attempt, null, JobState.FAILED, why, null, null));
+  }
+
+  /** The evaluate job named {@code name} is about to be submitted. */
+  void evaluateSubmitting(String name) {
+    evaluateName = name;
+    evaluateSubmitting = true;
+  }
+
+  /** The scheduler took the evaluate job under {@code id}. */
+  void evaluateSubmitted(String id) {
+    evaluateId = id;
+    evaluateSubmitting = false;
+  }
+
+  /** The evaluate job's submission is over without an id (it was refused). */
+  void evaluateSettled() {
+    evaluateSubmitting = false;
+  }
+
+  /** The evaluate job that waited for training was cancelled. */
+  void evaluateCancelled() {
+    evaluateId = null;
+  }
+
+  /** The scheduler's figures for a job still queued or running; a missing one keeps the last. */
+  void usage(@Nullable Long elapsed, @Nullable Long rss) {
+    elapsedS = elapsed != null ? elapsed : elapsedS;
+    maxRssMb = rss != null ? rss : maxRssMb;
+  }
+
+  /**
+   * The scheduler's exit code and figures of a reported change; a missing figure keeps the last.
+   */
+  void accounted(
+      @Nullable Integer exit, @Nullable Long elapsed, @Nullable Long cpu, @Nullable Long rss) {
+    exitCode = exit;
+    usage(elapsed, rss);
+    cpuS = cpu != null ? cpu : cpuS;
+  }
+
+  /** The job's own measurements, where the scheduler accounted none. */
+  void filledIn(@Nullable Long cpu, @Nullable Long elapsed, @Nullable Long rss) {
+    cpuS = cpuS != null ? cpuS : cpu;
+    elapsedS = elapsedS != null ? elapsedS : elapsed;
+    maxRssMb = maxRssMb != null ? maxRssMb : rss;
+  }
+
+  /** Mean GPU utilisation and peak GPU memory the job sampled. */
+  void gpuUsage(@Nullable Long utilPct, @Nullable Long memMb) {
+    gpuUtilPct = utilPct;
+    gpuMemMb = memMb;
+  }
+
+  /** The GPUs the trial asked for. */
+  void ranOn(@Nullable Integer count) {
+    gpus = count;
+  }
+
+  /** The metrics the job wrote. */
+  void measured(Map<String, Double> written) {
+    metrics = new LinkedHashMap<>(written);
+  }
+
+  /** The last lines of the failed job's err file. */
+  void errTail(@Nullable String tail) {
+    errTail = tail;
+  }
+
+  /** Whether the job met its quality gate. */
+  void gateChecked(boolean passed) {
+    gatePassed = passed;
+  }
+
+  /** Why the job stands where it does, said after the fact (notes, the last attempt). */
+  void explained(@Nullable String why) {
+    reason = why;
+  }
+
+  /** An attempt ended (or was requeued): kept in the job's history. */
+  void attemptEnded(Attempt ended) {
+    history.add(ended);
+  }
+
+  /** The scheduler requeued the job itself: the same job goes on as the next attempt. */
+  void requeued(Attempt ended) {
+    history.add(ended);
+    attempt++;
+  }
+
+  /** Requeued past {@code max} attempts: the job fails on its last allowed one. */
+  void requeuedTooOften(int max, String why) {
+    attempt = max;
+    failed(why);
+  }
 
   public JobState state() {
     return state;
@@ -164,6 +434,7 @@ public final class JobRun {
     return new IllegalTransition("job " + id(), state, to, why);
   }
 
+  @JsonProperty("done")
   public boolean isDone() {
     return state.isTerminal();
   }

@@ -23,42 +23,45 @@ final class Outcome {
 
   /** Reads each job's metrics and resource figures and checks them against its quality gate. */
   static void collect(Run run, RunPlan plan) {
-    for (JobRun job : run.jobs) {
+    for (JobRun job : run.jobs()) {
       JobSpec spec = Plans.spec(plan, job);
       try {
-        job.metrics = new LinkedHashMap<>(JobOutputs.metrics(spec.outputDir()));
+        job.measured(JobOutputs.metrics(spec.outputDir()));
         // where the scheduler has no accounting, the job's own measurements fill in
         JobOutputs.Usage usage = JobOutputs.usage(spec.outputDir());
         Double peak = JobOutputs.workloadFigure(spec.outputDir(), "peak_rss_mb");
-        if (job.maxRssMb == null) {
-          job.maxRssMb =
-              max(usage == null ? null : usage.maxRssMb(), peak == null ? null : Math.round(peak));
-        }
+        job.filledIn(
+            null,
+            null,
+            max(usage == null ? null : usage.maxRssMb(), peak == null ? null : Math.round(peak)));
         if (usage != null) {
-          job.cpuS = job.cpuS != null ? job.cpuS : usage.cpuS();
-          job.elapsedS = job.elapsedS != null ? job.elapsedS : usage.elapsedS();
+          job.filledIn(usage.cpuS(), usage.elapsedS(), null);
           if (usage.gpuSamples() > 0) {
-            job.gpuUtilPct = usage.gpuUtilMean();
-            job.gpuMemMb = usage.gpuMemMaxMb();
+            job.gpuUsage(usage.gpuUtilMean(), usage.gpuMemMaxMb());
           }
         }
       } catch (IOException e) {
-        log.warn("run {}: cannot read the metrics of {}: {}", run.runId, job.id(), e.getMessage());
+        log.warn(
+            "run {}: cannot read the metrics of {}: {}", run.runId(), job.id(), e.getMessage());
       }
-      job.gpus = spec.trial().resources().gpus();
+      job.ranOn(spec.trial().resources().gpus());
       if (job.state() != JobState.COMPLETED) {
-        job.errTail = JobOutputs.tail(spec.errFile(), 40);
+        job.errTail(JobOutputs.tail(spec.errFile(), 40));
       }
       if (job.state() == JobState.COMPLETED) {
         // a missing plot or a caveat of the data: said, but never a failed trial
         try {
           List<String> notes = JobOutputs.notes(spec.outputDir());
-          job.reason = notes.isEmpty() ? job.reason : "notes: " + String.join("; ", notes);
+          if (!notes.isEmpty()) {
+            job.explained("notes: " + String.join("; ", notes));
+          }
         } catch (IOException e) {
-          log.warn("run {}: cannot read the notes of {}: {}", run.runId, job.id(), e.getMessage());
+          log.warn(
+              "run {}: cannot read the notes of {}: {}", run.runId(), job.id(), e.getMessage());
         }
-        Double value = job.metrics.get(job.gate.metric());
-        job.gatePassed = value != null && job.gate.passes(value);
+        QualityGate gate = job.gate();
+        Double value = gate == null ? null : job.metrics().get(gate.metric());
+        job.gateChecked(value != null && gate.passes(value));
       }
     }
   }
@@ -73,31 +76,32 @@ final class Outcome {
       return;
     }
     List<String> problems = new ArrayList<>();
-    for (JobRun job : run.jobs) {
+    for (JobRun job : run.jobs()) {
       String problem = problem(job);
       if (problem != null) {
         problems.add(problem);
       }
     }
-    run.outcome = problems.isEmpty() ? RunState.SUCCEEDED : RunState.FAILED;
+    RunState outcome = problems.isEmpty() ? RunState.SUCCEEDED : RunState.FAILED;
     String noun =
-        run.jobs.stream().anyMatch(j -> j.trial != null && !j.trial.equals(j.task))
+        run.jobs().stream().anyMatch(j -> j.trial() != null && !j.trial().equals(j.task()))
             ? " trial(s)"
             : " task(s)";
-    run.outcomeMessage =
+    run.decided(
+        outcome,
         problems.isEmpty()
-            ? run.jobs.size()
+            ? run.jobs().size()
                 + " of "
-                + run.jobs.size()
+                + run.jobs().size()
                 + noun
                 + " completed and met their quality gates"
-            : joinCapped(problems);
+            : joinCapped(problems));
   }
 
   /** Every task needs one trial that completed and met its gate; the others may fail. */
   private static void decideBest(Run run) {
     Map<String, List<JobRun>> byTask = new LinkedHashMap<>();
-    run.jobs.forEach(j -> byTask.computeIfAbsent(j.task, k -> new ArrayList<>()).add(j));
+    run.jobs().forEach(j -> byTask.computeIfAbsent(j.task(), k -> new ArrayList<>()).add(j));
     List<String> problems = new ArrayList<>();
     List<String> best = new ArrayList<>();
     for (Map.Entry<String, List<JobRun>> e : byTask.entrySet()) {
@@ -115,13 +119,14 @@ final class Outcome {
         best.add(e.getKey() + " " + passed.size() + "/" + e.getValue().size());
       }
     }
-    run.outcome = problems.isEmpty() ? RunState.SUCCEEDED : RunState.FAILED;
-    run.outcomeMessage =
+    RunState outcome = problems.isEmpty() ? RunState.SUCCEEDED : RunState.FAILED;
+    run.decided(
+        outcome,
         problems.isEmpty()
             ? "every task has a trial that met its quality gate (GATE_RULE=best; passing: "
                 + String.join(", ", best)
                 + ")"
-            : joinCapped(problems);
+            : joinCapped(problems));
   }
 
   private static String joinCapped(List<String> problems) {
@@ -137,11 +142,11 @@ final class Outcome {
   /** Why one trial does not pass, or null when it completed and met its gate. */
   private static String problem(JobRun job) {
     if (job.state() != JobState.COMPLETED) {
-      return job.id() + " " + job.state() + (job.reason == null ? "" : " (" + job.reason + ")");
+      return job.id() + " " + job.state() + (job.reason() == null ? "" : " (" + job.reason() + ")");
     }
-    if (Boolean.FALSE.equals(job.gatePassed)) {
-      QualityGate gate = job.gate;
-      Double value = job.metrics.get(gate.metric());
+    if (Boolean.FALSE.equals(job.gatePassed())) {
+      QualityGate gate = job.gate();
+      Double value = job.metrics().get(gate.metric());
       return job.id()
           + " missed its quality gate "
           + gate

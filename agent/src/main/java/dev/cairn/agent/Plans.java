@@ -57,9 +57,9 @@ final class Plans {
 
   /** CAIRN_TEMPLATES=commit: the templates of the run's commit, once its folder exists. */
   ScriptRenderer renderer(Run run) {
-    return run.runDir == null
+    return run.runDir() == null
         ? renderer
-        : commitRenderers.map(c -> c.forRun(run.commit(), Path.of(run.runDir))).orElse(renderer);
+        : commitRenderers.map(c -> c.forRun(run.commit(), Path.of(run.runDir()))).orElse(renderer);
   }
 
   /** Parses and validates a config for this run; a {@code CairnException} says what is wrong. */
@@ -81,17 +81,18 @@ final class Plans {
     RunPlan plan = plans.get(run.key());
     if (plan == null) {
       try {
-        byte[] config = Files.readAllBytes(Path.of(run.runDir).resolve("config.env"));
+        byte[] config = Files.readAllBytes(Path.of(run.runDir()).resolve("config.env"));
         plan = of(run, parse(run, config));
       } catch (IOException e) {
-        throw new IllegalStateException("the run folder " + run.runDir + " lost its config.env", e);
+        throw new IllegalStateException(
+            "the run folder " + run.runDir() + " lost its config.env", e);
       }
     }
     return plan;
   }
 
   RunPlan of(Run run, ExperimentConfig cfg) {
-    RunPlan plan = RunPlan.of(cfg, run.runId, run.commit(), run.attempt(), Path.of(run.runDir));
+    RunPlan plan = RunPlan.of(cfg, run.runId(), run.commit(), run.attempt(), Path.of(run.runDir()));
     plans.put(run.key(), plan);
     return plan;
   }
@@ -103,8 +104,8 @@ final class Plans {
             .filter(s -> s.trial().id().equals(job.id()))
             .findFirst()
             .orElseThrow()
-            .withAttempt(job.attempt);
-    return JobSpec.EVALUATE.equals(job.stage) ? evaluate(plan, spec) : spec;
+            .withAttempt(job.attempt());
+    return JobSpec.EVALUATE.equals(job.stage()) ? evaluate(plan, spec) : spec;
   }
 
   /** The evaluate job of a trial whose train job is {@code train}. */

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,23 +53,23 @@ final class Preparation {
   void prepare(Run run) {
     byte[] config;
     try {
-      config = Files.readAllBytes(Path.of(run.runDir).resolve("config.env"));
+      config = Files.readAllBytes(Path.of(run.runDir()).resolve("config.env"));
     } catch (IOException e) {
       reject(run, "the run's config copy is unreadable: " + e.getMessage());
       return;
     }
     try {
-      RequestCheck.Verdict verdict = check.check(run.request, config);
+      RequestCheck.Verdict verdict = check.check(run.request(), config);
       if (verdict.rejected()) {
         reject(run, verdict.rejection());
         return;
       }
-      run.verified = verdict.commit();
+      run.verified(verdict.commit());
     } catch (Exception e) {
       // the same failure (a fetch) for every request of the pass: one line, not one per request
       if (!checkFailedThisTick) {
         log.warn(
-            "run {}: provenance check failed, retrying next tick: {}", run.runId, e.getMessage());
+            "run {}: provenance check failed, retrying next tick: {}", run.runId(), e.getMessage());
       }
       checkFailedThisTick = true;
       return;
@@ -108,26 +109,26 @@ final class Preparation {
       return;
     }
     faults.at("render");
-    run.scheduler = cfg.scheduler();
+    List<JobRun> jobs = new ArrayList<>();
     for (JobSpec spec : plan.jobs()) {
-      JobRun job = new JobRun();
-      job.task = spec.task().name();
-      job.trial = spec.trial().id();
-      job.values.putAll(spec.trial().values());
-      job.resources.putAll(Plans.describe(spec.trial().resources()));
-      job.scheduler = cfg.scheduler();
-      job.attempt = 1;
-      job.jobName = spec.jobName();
-      job.stage = spec.stage();
-      job.gate = cfg.gates().get(job.task);
-      run.jobs.add(job);
+      jobs.add(
+          new JobRun(
+              spec.task().name(),
+              spec.trial().id(),
+              spec.trial().values(),
+              Plans.describe(spec.trial().resources()),
+              cfg.scheduler(),
+              spec.jobName(),
+              spec.stage(),
+              cfg.gates().get(spec.task().name())));
     }
-    run.planned("submitting " + run.jobs.size() + " job(s) to " + cfg.scheduler());
+    run.prepared(cfg.scheduler(), jobs);
+    run.planned("submitting " + run.jobs().size() + " job(s) to " + cfg.scheduler());
     book.save(run);
     log.info(
         "run {}: {} trial(s) of {} task(s) planned for {}",
-        run.runId,
-        run.jobs.size(),
+        run.runId(),
+        run.jobs().size(),
         cfg.tasks().size(),
         cfg.scheduler());
   }
@@ -136,7 +137,7 @@ final class Preparation {
     run.rejected(reason);
     book.save(run);
     if (rejections.allow()) {
-      log.warn("run {} rejected: {}", run.runId, Untrusted.forLog(reason, 1000));
+      log.warn("run {} rejected: {}", run.runId(), Untrusted.forLog(reason, 1000));
     }
   }
 }

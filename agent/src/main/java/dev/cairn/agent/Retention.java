@@ -42,7 +42,7 @@ final class Retention {
    * no attempt number, since anyone can write one before CI writes the genuine request.
    */
   static boolean failedUnproven(Run run) {
-    return run.state() == RunState.REJECTED && run.verified == null;
+    return run.state() == RunState.REJECTED && run.verified() == null;
   }
 
   /** Compacts every rejected run whose status is written, then forgets those past the limits. */
@@ -53,10 +53,10 @@ final class Retention {
   static void prune(RunBook book, Path workDir, String marker, Instant now, int maxKept) {
     List<Run> rejected =
         book.all().stream()
-            .filter(r -> r.state() == RunState.REJECTED && !r.statusPending)
+            .filter(r -> r.state() == RunState.REJECTED && !r.statusPending())
             .toList();
     for (Run run : rejected) {
-      if (run.runDir != null || (run.message != null && run.message.length() > MAX_MESSAGE)) {
+      if (run.runDir() != null || (run.message() != null && run.message().length() > MAX_MESSAGE)) {
         compact(run, workDir);
         book.persist(run);
       }
@@ -85,10 +85,10 @@ final class Retention {
 
   /** Deletes the run folder (config copy, scripts) of a run that never ran. */
   static void dropFolder(Run run, Path workDir) {
-    if (run.runDir == null) {
+    if (run.runDir() == null) {
       return;
     }
-    Path dir = Path.of(run.runDir).toAbsolutePath().normalize();
+    Path dir = Path.of(run.runDir()).toAbsolutePath().normalize();
     Path runs = workDir.resolve("runs").toAbsolutePath().normalize();
     if (!dir.startsWith(runs) || dir.equals(runs) || !Files.isDirectory(dir)) {
       return;
@@ -111,15 +111,14 @@ final class Retention {
             }
           });
     } catch (IOException e) {
-      log.warn("cannot delete the folder of rejected run {}: {}", run.runId, e.getMessage());
+      log.warn("cannot delete the folder of rejected run {}: {}", run.runId(), e.getMessage());
     }
   }
 
   private static void compact(Run run, Path workDir) {
     dropFolder(run, workDir);
-    run.runDir = null;
-    RunRequest r = run.request;
-    run.request =
+    RunRequest r = run.request();
+    run.compacted(
         new RunRequest(
             r.commit(),
             r.branch(),
@@ -129,8 +128,8 @@ final class Retention {
             r.submittedAt(),
             r.configSha256(),
             r.attempt(),
-            null);
-    run.message = Untrusted.oneLine(run.message, MAX_MESSAGE);
+            null),
+        Untrusted.oneLine(run.message(), MAX_MESSAGE));
   }
 
   private static boolean tooOld(Run run, Instant now) {
@@ -139,7 +138,7 @@ final class Retention {
 
   /** Whether the queue listing will never return the run's entry again. */
   private static boolean passed(Run run, String marker) {
-    String key = run.queueKey;
+    String key = run.queueKey();
     return key == null
         || !key.startsWith("queue/")
         || (marker != null && key.compareTo(marker) <= 0);

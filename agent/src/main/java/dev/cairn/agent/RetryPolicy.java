@@ -52,11 +52,11 @@ final class RetryPolicy {
   /** Applies the scheduler's answers to the run's jobs; saves the run when anything changed. */
   void apply(Run run, Map<String, JobStatus> statuses) throws InterruptedException {
     boolean changed = false;
-    for (JobRun job : run.jobs) {
-      if (job.schedulerId == null || job.isDone()) {
+    for (JobRun job : run.jobs()) {
+      if (job.schedulerId() == null || job.isDone()) {
         continue;
       }
-      JobStatus status = statuses.get(job.schedulerId);
+      JobStatus status = statuses.get(job.schedulerId());
       if (status == null) {
         continue;
       }
@@ -64,19 +64,16 @@ final class RetryPolicy {
         status = ownWords(run, job, status);
       }
       if (status.state() == job.state()
-          && Objects.equals(status.reason(), job.reason)
+          && Objects.equals(status.reason(), job.reason())
           && !status.state().isTerminal()) {
-        job.elapsedS = orElse(status.elapsedSeconds(), job.elapsedS);
-        job.maxRssMb = orElse(status.maxRssMb(), job.maxRssMb);
+        job.usage(status.elapsedSeconds(), status.maxRssMb());
         continue;
       }
       changed = true;
       boolean requeuedBefore = job.state() == JobState.REQUEUED;
       job.reported(status.state(), status.reason());
-      job.exitCode = status.exitCode();
-      job.elapsedS = orElse(status.elapsedSeconds(), job.elapsedS);
-      job.cpuS = orElse(status.cpuSeconds(), job.cpuS);
-      job.maxRssMb = orElse(status.maxRssMb(), job.maxRssMb);
+      job.accounted(
+          status.exitCode(), status.elapsedSeconds(), status.cpuSeconds(), status.maxRssMb());
       if (status.state() == JobState.REQUEUED && !requeuedBefore) {
         requeued(run, job, status);
       }
@@ -88,7 +85,7 @@ final class RetryPolicy {
     }
     if (changed) {
       faults.at("job-status");
-      run.message = progress(run);
+      run.says(progress(run));
       book.save(run);
     }
   }
@@ -98,50 +95,48 @@ final class RetryPolicy {
    * id starts again and resumes from its checkpoint. It counts as an attempt.
    */
   private void requeued(Run run, JobRun job, JobStatus status) throws InterruptedException {
-    job.history.add(
+    job.requeued(
         new Attempt(
-            job.attempt,
-            job.schedulerId,
+            job.attempt(),
+            job.schedulerId(),
             JobState.REQUEUED,
             "requeued by the scheduler"
                 + (status.reason() == null ? "" : " (" + status.reason() + ")"),
             status.exitCode(),
             status.elapsedSeconds()));
-    job.attempt++;
-    metrics.resubmitted(job.scheduler, JobState.REQUEUED.name());
+    metrics.resubmitted(job.scheduler(), JobState.REQUEUED.name());
     int max = plans.of(run).config().maxAttempts();
     log.info(
         "run {}: {} job {} was requeued by the scheduler; attempt {} of {} resumes from its"
             + " checkpoint",
-        run.runId,
-        job.task,
-        job.schedulerId,
-        job.attempt,
+        run.runId(),
+        job.task(),
+        job.schedulerId(),
+        job.attempt(),
         max);
-    if (job.attempt > max) {
+    if (job.attempt() > max) {
       try {
-        schedulers.get(job.scheduler).cancel(List.of(job.schedulerId));
+        schedulers.get(job.scheduler()).cancel(List.of(job.schedulerId()));
       } catch (IOException e) {
         log.warn(
             "run {}: cannot cancel {} after too many requeues: {}",
-            run.runId,
-            job.schedulerId,
+            run.runId(),
+            job.schedulerId(),
             e.getMessage());
       }
-      job.attempt = max;
-      job.failed("requeued more often than MAX_ATTEMPTS=" + max + " allows");
-      if (JobSpec.TRAIN.equals(job.stage)) {
+      job.requeuedTooOften(max, "requeued more often than MAX_ATTEMPTS=" + max + " allows");
+      if (JobSpec.TRAIN.equals(job.stage())) {
         stages.trainStopped(run, job, false);
       }
     }
   }
 
   private void ended(Run run, JobRun job, JobStatus status) throws InterruptedException {
-    metrics.jobEnded(job.scheduler, status.state().name());
-    job.history.add(
+    metrics.jobEnded(job.scheduler(), status.state().name());
+    job.attemptEnded(
         new Attempt(
-            job.attempt,
-            job.schedulerId,
+            job.attempt(),
+            job.schedulerId(),
             status.state(),
             status.reason(),
             status.exitCode(),
@@ -152,28 +147,28 @@ final class RetryPolicy {
             || (status.state() == JobState.TIMEOUT && plans.hasCheckpoint(run, job));
     if (status.neverStarts()) {
       // the scheduler would keep it queued for good
-      stages.cancelQuietly(run, job, job.schedulerId);
+      stages.cancelQuietly(run, job, job.schedulerId());
     }
-    boolean training = JobSpec.TRAIN.equals(job.stage);
+    boolean training = JobSpec.TRAIN.equals(job.stage());
     if (training && status.state() == JobState.COMPLETED) {
       stages.trained(run, job, status);
       return;
     }
     if (training) {
-      stages.trainStopped(run, job, retry && job.attempt < max);
+      stages.trainStopped(run, job, retry && job.attempt() < max);
     }
-    if (retry && job.attempt < max) {
+    if (retry && job.attempt() < max) {
       log.info(
           "run {}: {} job {} ended {}{}; resubmitting as attempt {} of {} to resume from its"
               + " checkpoint",
-          run.runId,
-          job.task,
-          job.schedulerId,
+          run.runId(),
+          job.task(),
+          job.schedulerId(),
           status.state(),
           status.reason() == null ? "" : " (" + status.reason() + ")",
-          job.attempt + 1,
+          job.attempt() + 1,
           max);
-      metrics.resubmitted(job.scheduler, status.state().name());
+      metrics.resubmitted(job.scheduler(), status.state().name());
       job.resubmitted("resubmitting after " + status.state());
       try {
         plans.writeScript(run, plans.spec(run, job));
@@ -183,11 +178,12 @@ final class RetryPolicy {
       return;
     }
     if (retry) {
-      job.reason = status.state() + " on the last of " + max + " attempts";
+      job.explained(status.state() + " on the last of " + max + " attempts");
     } else if (status.state() == JobState.TIMEOUT) {
-      job.reason = "time limit reached and no checkpoint to resume from";
+      job.explained("time limit reached and no checkpoint to resume from");
     }
-    log.info("run {}: {} job {} ended {}", run.runId, job.task, job.schedulerId, status.state());
+    log.info(
+        "run {}: {} job {} ended {}", run.runId(), job.task(), job.schedulerId(), status.state());
   }
 
   /**
@@ -199,20 +195,22 @@ final class RetryPolicy {
   private JobStatus ownWords(Run run, JobRun job, JobStatus lost) {
     JobSpec spec = plans.spec(run, job);
     Optional<JobExit> exit = JobExit.read(spec.outputDir(), spec.stage());
-    if (exit.isEmpty() || !exit.get().jobId().equals(job.schedulerId) || exit.get().wasStopped()) {
+    if (exit.isEmpty()
+        || !exit.get().jobId().equals(job.schedulerId())
+        || exit.get().wasStopped()) {
       return lost;
     }
     int code = exit.get().exitCode();
     log.info(
         "run {}: {} job {} is no longer known to the scheduler ({}); its own {} says it exited {}",
-        run.runId,
+        run.runId(),
         job.id(),
-        job.schedulerId,
+        job.schedulerId(),
         lost.reason(),
         JobExit.file(spec.stage()),
         code);
     return new JobStatus(
-        job.schedulerId,
+        job.schedulerId(),
         code == 0 ? JobState.COMPLETED : JobState.FAILED,
         "ended while the agent was away; exit code "
             + code
@@ -227,13 +225,9 @@ final class RetryPolicy {
   /** Counts of jobs by state: "2 RUNNING, 1 PENDING". */
   static String progress(Run run) {
     Map<JobState, Long> counts = new EnumMap<>(JobState.class);
-    run.jobs.forEach(j -> counts.merge(j.state(), 1L, Long::sum));
+    run.jobs().forEach(j -> counts.merge(j.state(), 1L, Long::sum));
     List<String> parts = new ArrayList<>();
     counts.forEach((s, n) -> parts.add(n + " " + s));
     return String.join(", ", parts);
-  }
-
-  private static <T> T orElse(T value, T fallback) {
-    return value != null ? value : fallback;
   }
 }

@@ -1,6 +1,7 @@
 package dev.cairn.agent;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
 import dev.cairn.config.ExperimentConfig;
 import dev.cairn.model.RunRecord;
 import dev.cairn.model.RunRequest;
@@ -9,48 +10,202 @@ import dev.cairn.model.VerifiedCommit;
 import dev.cairn.plan.RunPlan;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The agent's record of one run: the request, where it stands, and its jobs. Mutable, owned by the
  * loop thread, persisted under the state folder after every change so that a restarted agent
  * carries on where it stopped.
  */
+@JsonAutoDetect(
+    fieldVisibility = Visibility.ANY,
+    getterVisibility = Visibility.NONE,
+    isGetterVisibility = Visibility.NONE)
 public final class Run {
   /** The format of the record this agent writes; records of a newer one are not read. */
   static final int SCHEMA = 1;
 
-  public int schema = SCHEMA;
-  public String runId;
-  public String queueKey;
-  public RunRequest request;
+  private int schema = SCHEMA;
+  private @Nullable String runId;
+  private @Nullable String queueKey;
+  private @Nullable RunRequest request;
 
   /** What provenance proved through Git; null until then, and without a provenance check. */
-  public VerifiedCommit verified;
+  private @Nullable VerifiedCommit verified;
 
   /** Changed only by the transitions below, each of which refuses what cannot happen. */
-  @JsonProperty private RunState state = RunState.RECEIVED;
+  private RunState state = RunState.RECEIVED;
 
-  public String message;
-  public String createdAt;
-  public String updatedAt;
-  public String configSha256;
-  public String scheduler;
-  public String runDir;
-  public List<JobRun> jobs = new ArrayList<>();
-  public String resultsCommit;
+  private @Nullable String message;
+  private @Nullable String createdAt;
+  private @Nullable String updatedAt;
+  private @Nullable String configSha256;
+  private @Nullable String scheduler;
+  private @Nullable String runDir;
+  private final List<JobRun> jobs = new ArrayList<>();
+  private @Nullable String resultsCommit;
 
   /** How the run ends, decided once every job has ended and before its results are published. */
-  public RunState outcome;
+  private @Nullable RunState outcome;
 
-  public String outcomeMessage;
-  public String finishedAt;
+  private @Nullable String outcomeMessage;
+  private @Nullable String finishedAt;
 
   /** status.json not yet written for the latest change (the store was unreachable). */
-  public boolean statusPending = true;
+  private boolean statusPending = true;
 
   /** Results not yet published (the publisher failed; retried next tick). */
-  public boolean publishPending;
+  private boolean publishPending;
+
+  /** A run received from the store: its request, where it is queued, and its folder. */
+  Run(
+      String runId,
+      String queueKey,
+      RunRequest request,
+      String receivedAt,
+      String configSha256,
+      @Nullable String runDir,
+      @Nullable String message) {
+    this.runId = runId;
+    this.queueKey = queueKey;
+    this.request = request;
+    this.createdAt = receivedAt;
+    this.updatedAt = receivedAt;
+    this.configSha256 = configSha256;
+    this.runDir = runDir;
+    this.message = message;
+  }
+
+  /** For Jackson, which fills the fields of a stored record. */
+  private Run() {}
+
+  public int schema() {
+    return schema;
+  }
+
+  public @Nullable String runId() {
+    return runId;
+  }
+
+  public @Nullable String queueKey() {
+    return queueKey;
+  }
+
+  public RunRequest request() {
+    return java.util.Objects.requireNonNull(request, "a run without a request");
+  }
+
+  public @Nullable VerifiedCommit verified() {
+    return verified;
+  }
+
+  public @Nullable String message() {
+    return message;
+  }
+
+  public @Nullable String createdAt() {
+    return createdAt;
+  }
+
+  public @Nullable String updatedAt() {
+    return updatedAt;
+  }
+
+  public @Nullable String configSha256() {
+    return configSha256;
+  }
+
+  public @Nullable String scheduler() {
+    return scheduler;
+  }
+
+  public @Nullable String runDir() {
+    return runDir;
+  }
+
+  /** The run's jobs, read-only. */
+  public List<JobRun> jobs() {
+    return Collections.unmodifiableList(jobs);
+  }
+
+  public @Nullable String resultsCommit() {
+    return resultsCommit;
+  }
+
+  public @Nullable RunState outcome() {
+    return outcome;
+  }
+
+  public @Nullable String outcomeMessage() {
+    return outcomeMessage;
+  }
+
+  public @Nullable String finishedAt() {
+    return finishedAt;
+  }
+
+  public boolean statusPending() {
+    return statusPending;
+  }
+
+  public boolean publishPending() {
+    return publishPending;
+  }
+
+  /** The run changed at {@code at}: its status.json is due. */
+  void changed(String at) {
+    updatedAt = at;
+    statusPending = true;
+  }
+
+  /** status.json was written for the latest change (or need not be). */
+  void statusWritten() {
+    statusPending = false;
+  }
+
+  /** What the run is doing now, in one line for status.json. */
+  void says(@Nullable String what) {
+    message = what;
+  }
+
+  /** Provenance proved the commit through Git. */
+  void verified(VerifiedCommit commit) {
+    verified = commit;
+  }
+
+  /** The run is planned on {@code scheduler} as {@code planned} jobs. */
+  void prepared(String scheduler, List<JobRun> planned) {
+    this.scheduler = scheduler;
+    jobs.addAll(planned);
+  }
+
+  /** The outcome, decided once every job ended, and why. */
+  void decided(RunState outcome, String why) {
+    this.outcome = outcome;
+    this.outcomeMessage = why;
+  }
+
+  /** The results went to Git as {@code commit} (null: nothing to publish to). */
+  void published(@Nullable String commit) {
+    resultsCommit = commit;
+  }
+
+  /**
+   * Retention deleted the run's folder and kept of its request only what identifies it, and of its
+   * message one line.
+   */
+  void compacted(RunRequest slim, @Nullable String line) {
+    runDir = null;
+    request = slim;
+    message = line;
+  }
+
+  /** A request stored before submission times were checked, repaired on load. */
+  void repaired(RunRequest request) {
+    this.request = request;
+  }
 
   public RunState state() {
     return state;
@@ -91,10 +246,15 @@ public final class Run {
 
   /** Published (or with nothing to publish to): the run ends as its outcome decided. */
   void ended() {
-    move(
-        outcome,
-        state == RunState.PUBLISHING && outcome != null && outcome.isTerminal(),
-        "a run ends once published, as an outcome decided before");
+    RunState decided = outcome;
+    if (decided == null || state != RunState.PUBLISHING || !decided.isTerminal()) {
+      throw new IllegalTransition(
+          "run " + runId,
+          state,
+          String.valueOf(decided),
+          "a run ends once published, as an outcome decided before");
+    }
+    state = decided;
     message = outcomeMessage;
   }
 
@@ -113,11 +273,11 @@ public final class Run {
   }
 
   public String commit() {
-    return request.commit();
+    return request().commit();
   }
 
   public int attempt() {
-    return request.attemptOrFirst();
+    return request().attemptOrFirst();
   }
 
   /** The full commit and the attempt: what keys the run's record, so no request takes another's. */
@@ -126,7 +286,9 @@ public final class Run {
   }
 
   /** An immutable copy for status, summary and publishing; {@code config} may be null. */
-  public RunRecord snapshot(ExperimentConfig config) {
+  public RunRecord snapshot(@Nullable ExperimentConfig config) {
+    VerifiedCommit verified = this.verified;
+    String runDir = this.runDir;
     return new RunRecord(
         runId,
         commit(),
@@ -157,7 +319,7 @@ public final class Run {
   /** The job of a trial, or the first job of a task. */
   public JobRun job(String task) {
     return jobs.stream()
-        .filter(j -> j.id().equals(task) || j.task.equals(task))
+        .filter(j -> j.id().equals(task) || j.task().equals(task))
         .findFirst()
         .orElseThrow();
   }

@@ -32,7 +32,7 @@ final class RunBook {
       try {
         observer.recovered(run.snapshot(null));
       } catch (RuntimeException e) {
-        log.warn("run {}: cannot hand it to its observer: {}", run.runId, e.toString());
+        log.warn("run {}: cannot hand it to its observer: {}", run.runId(), e.toString());
       }
     }
   }
@@ -42,8 +42,7 @@ final class RunBook {
    * the observer.
    */
   void save(Run run) {
-    run.updatedAt = clock.instant().toString();
-    run.statusPending = true;
+    run.changed(clock.instant().toString());
     persist(run);
     observe(run);
   }
@@ -53,7 +52,7 @@ final class RunBook {
       observer.changed(run.snapshot(null));
     } catch (RuntimeException e) {
       // reporting elsewhere must never stop a run
-      log.warn("run {}: cannot hand the change to its observer: {}", run.runId, e.toString());
+      log.warn("run {}: cannot hand the change to its observer: {}", run.runId(), e.toString());
     }
   }
 
@@ -63,7 +62,8 @@ final class RunBook {
       repository.save(run);
     } catch (IOException e) {
       // the state folder is local: failing to write it is fatal for safety
-      throw new IllegalStateException("cannot persist run " + run.runId + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot persist run " + run.runId() + ": " + e.getMessage(), e);
     }
   }
 
@@ -84,7 +84,7 @@ final class RunBook {
       repository.delete(run);
     } catch (IOException e) {
       throw new IllegalStateException(
-          "cannot delete the record of run " + run.runId + ": " + e.getMessage(), e);
+          "cannot delete the record of run " + run.runId() + ": " + e.getMessage(), e);
     }
   }
 

@@ -48,8 +48,8 @@ public final class RunRepository {
       Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
     }
     // records were once named by run id, which two commits could share
-    if (run.runId != null && !run.runId.equals(run.key()) && run.runId.matches("[\\w.-]+")) {
-      Files.deleteIfExists(dir.resolve(run.runId + ".json"));
+    if (run.runId() != null && !run.runId().equals(run.key()) && run.runId().matches("[\\w.-]+")) {
+      Files.deleteIfExists(dir.resolve(run.runId() + ".json"));
     }
   }
 
@@ -111,13 +111,13 @@ public final class RunRepository {
           continue;
         }
         Run run = Json.MAPPER.treeToValue(tree, Run.class);
-        if (run.request == null || !RunRequest.isFullSha(run.commit())) {
+        if (run.request() == null || !RunRequest.isFullSha(run.commit())) {
           LOG.warn("ignoring the run record {}: it names no commit", p.getFileName());
           continue;
         }
-        if (run.request.problem() != null) {
+        if (run.request().problem() != null) {
           // saved by an agent that trusted the queue: a run must not stop the loop on each start
-          run.request = repaired(run.request, run.createdAt);
+          run.repaired(repaired(run.request(), run.createdAt()));
         }
         runs.add(run);
       }

@@ -32,14 +32,14 @@ final class Stages {
 
   /** Submits the evaluate job of every training trial that has none yet. */
   void submitEvaluations(Run run) throws InterruptedException {
-    for (JobRun job : run.jobs) {
-      if (!JobSpec.TRAIN.equals(job.stage) || job.schedulerId == null || job.isDone()) {
+    for (JobRun job : run.jobs()) {
+      if (!JobSpec.TRAIN.equals(job.stage()) || job.schedulerId() == null || job.isDone()) {
         continue;
       }
-      if (job.evaluateSubmitting && job.evaluateId == null) {
+      if (job.evaluateSubmitting() && job.evaluateId() == null) {
         lookUp(run, job);
       }
-      if (job.evaluateId == null && !job.evaluateSubmitting) {
+      if (job.evaluateId() == null && !job.evaluateSubmitting()) {
         submit(run, job);
       }
     }
@@ -47,43 +47,40 @@ final class Stages {
 
   private void submit(Run run, JobRun job) throws InterruptedException {
     JobSpec spec = Plans.evaluate(plans.of(run), plans.spec(run, job));
-    Scheduler scheduler = schedulers.get(job.scheduler);
+    Scheduler scheduler = schedulers.get(job.scheduler());
     try {
       plans.writeScript(run, spec);
-      job.evaluateName = spec.jobName();
-      job.evaluateSubmitting = true;
+      job.evaluateSubmitting(spec.jobName());
       book.save(run);
-      String id = scheduler.submit(Submitter.submission(spec, job.schedulerId));
-      job.evaluateId = id;
-      job.evaluateSubmitting = false;
+      String id = scheduler.submit(Submitter.submission(spec, job.schedulerId()));
+      job.evaluateSubmitted(id);
       book.save(run);
       log.info(
           "run {}: {} evaluate job {} waits for train job {}",
-          run.runId,
+          run.runId(),
           job.id(),
           id,
-          job.schedulerId);
+          job.schedulerId());
     } catch (CairnException e) {
       // the scheduler refused the evaluate job (an unknown EVAL_PARTITION): training is useless
-      job.evaluateSubmitting = false;
+      job.evaluateSettled();
       String reason =
           e instanceof SchedulerRefused
               ? "the evaluate job was refused: " + e.getMessage()
               : "the evaluate job cannot be submitted: " + e.getMessage();
-      cancelQuietly(run, job, job.schedulerId);
+      cancelQuietly(run, job, job.schedulerId());
       job.failed(reason);
       book.save(run);
-      log.warn("run {}: {}: {}", run.runId, job.id(), reason);
+      log.warn("run {}: {}: {}", run.runId(), job.id(), reason);
     } catch (IOException e) {
-      log.warn("run {}: submitting {} failed: {}", run.runId, spec.jobName(), e.getMessage());
+      log.warn("run {}: submitting {} failed: {}", run.runId(), spec.jobName(), e.getMessage());
       lookUp(run, job);
     }
   }
 
   /** After a crash between submitting an evaluate job and saving its id: found by its name. */
   private void lookUp(Run run, JobRun job) throws InterruptedException {
-    if (Submitter.byName(schedulers, run, job, job.evaluateName, id -> job.evaluateId = id)) {
-      job.evaluateSubmitting = false;
+    if (Submitter.byName(schedulers, run, job, job.evaluateName(), job::evaluateSubmitted)) {
       book.save(run);
     }
   }
@@ -94,7 +91,7 @@ final class Stages {
    * refused or lost), the evaluate job is submitted as a job of its own.
    */
   void trained(Run run, JobRun job, JobStatus status) {
-    String evaluate = job.evaluateId;
+    String evaluate = job.evaluateId();
     job.trained(
         evaluate,
         "trained as job "
@@ -102,7 +99,7 @@ final class Stages {
             + (evaluate == null
                 ? "; submitting its evaluate job"
                 : "; evaluating as job " + evaluate));
-    log.info("run {}: {} {}", run.runId, job.id(), job.reason);
+    log.info("run {}: {} {}", run.runId(), job.id(), job.reason());
   }
 
   /**
@@ -111,26 +108,26 @@ final class Stages {
    * ends with it.
    */
   void trainStopped(Run run, JobRun job, boolean resubmitting) throws InterruptedException {
-    String evaluate = job.evaluateId;
+    String evaluate = job.evaluateId();
     if (evaluate == null) {
       return;
     }
     cancelQuietly(run, job, evaluate);
-    job.evaluateId = null;
+    job.evaluateCancelled();
     if (!resubmitting) {
-      job.reason =
-          (job.reason == null ? job.state().name() : job.reason)
+      job.explained(
+          (job.reason() == null ? job.state().name() : job.reason())
               + "; its evaluate job "
               + evaluate
-              + " was cancelled";
+              + " was cancelled");
     }
   }
 
   void cancelQuietly(Run run, JobRun job, String id) throws InterruptedException {
     try {
-      schedulers.get(job.scheduler).cancel(List.of(id));
+      schedulers.get(job.scheduler()).cancel(List.of(id));
     } catch (IOException e) {
-      log.warn("run {}: cannot cancel job {}: {}", run.runId, id, e.getMessage());
+      log.warn("run {}: cannot cancel job {}: {}", run.runId(), id, e.getMessage());
     }
   }
 }

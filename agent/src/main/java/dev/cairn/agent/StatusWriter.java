@@ -34,7 +34,7 @@ final class StatusWriter {
 
   void flush() {
     for (Run run : book.all()) {
-      if (!run.statusPending) {
+      if (!run.statusPending()) {
         continue;
       }
       metrics.progressed();
@@ -43,13 +43,13 @@ final class StatusWriter {
         faults.at("status-write");
         store.put(StoreKeys.statusKey(run.commit()), Json.MAPPER.writeValueAsBytes(status));
         faults.at("status-written");
-        run.statusPending = false;
+        run.statusWritten();
         book.persist(run);
         storeOutage.recovered(log);
       } catch (NotARegularFileException e) {
         // a link or special file planted at this run's key: that run's status alone is not written
-        log.warn("run {}: status.json not written: {}", run.runId, e.getMessage());
-        run.statusPending = false;
+        log.warn("run {}: status.json not written: {}", run.runId(), e.getMessage());
+        run.statusWritten();
         book.persist(run);
       } catch (IOException e) {
         storeOutage.failed(log, e);

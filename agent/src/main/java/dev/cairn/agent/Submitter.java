@@ -3,7 +3,6 @@ package dev.cairn.agent;
 import dev.cairn.CairnException;
 import dev.cairn.Faults;
 import dev.cairn.metrics.Metrics;
-import dev.cairn.model.Attempt;
 import dev.cairn.model.JobState;
 import dev.cairn.plan.JobSpec;
 import dev.cairn.scheduler.JobSubmission;
@@ -60,24 +59,24 @@ final class Submitter {
   }
 
   private void submitTrials(Run run) throws InterruptedException {
-    for (JobRun job : run.jobs) {
+    for (JobRun job : run.jobs()) {
       // an array whose submission failed half-way: found by its name, or submitted again
-      if (job.submitting && job.schedulerId == null && job.arrayIndex != null) {
+      if (job.submitting() && job.schedulerId() == null && job.arrayIndex() != null) {
         lookUp(run, job);
       }
     }
     arrays.submitArrays(run);
     int cap = plans.of(run).config().sweepMaxParallel();
-    long active = run.jobs.stream().filter(j -> j.schedulerId != null && !j.isDone()).count();
-    for (JobRun job : run.jobs) {
+    long active = run.jobs().stream().filter(j -> j.schedulerId() != null && !j.isDone()).count();
+    for (JobRun job : run.jobs()) {
       if (cap > 0 && active >= cap) {
         return;
       }
       if (job.state() == JobState.NEW
-          && job.schedulerId == null
-          && !(job.submitting && job.arrayIndex != null)) {
+          && job.schedulerId() == null
+          && !(job.submitting() && job.arrayIndex() != null)) {
         submit(run, job);
-        if (job.schedulerId != null) {
+        if (job.schedulerId() != null) {
           active++;
         }
       }
@@ -86,12 +85,9 @@ final class Submitter {
 
   private void submit(Run run, JobRun job) throws InterruptedException {
     JobSpec spec = plans.spec(run, job);
-    job.jobName = spec.jobName();
-    job.arrayIndex = null;
-    job.arraySlots = null;
-    job.submitting = true;
+    job.submitting(spec.jobName());
     book.save(run);
-    Scheduler scheduler = schedulers.get(job.scheduler);
+    Scheduler scheduler = schedulers.get(job.scheduler());
     try {
       // the scheduler opens the job's out and err files before the script runs
       Files.createDirectories(spec.outFile().getParent());
@@ -102,29 +98,27 @@ final class Submitter {
       String id = scheduler.submit(submission(spec, null));
       faults.at("submitted");
       job.submitted(id);
-      metrics.attempt(job.scheduler);
-      run.message = "jobs submitted to " + job.scheduler;
+      metrics.attempt(job.scheduler());
+      run.says("jobs submitted to " + job.scheduler());
       book.save(run);
       log.info(
           "run {}: {} attempt {} submitted as {} job {}",
-          run.runId,
-          job.task,
-          job.attempt,
-          job.scheduler,
+          run.runId(),
+          job.task(),
+          job.attempt(),
+          job.scheduler(),
           id);
     } catch (CairnException e) {
       // the scheduler refused the script (an unknown partition, a GPU the cluster lacks), or a
       // setting keeps it from being submitted at all: the job fails with those words and the
       // daemon goes on
       String reason = refusal(e);
-      job.submitting = false;
-      job.failed(reason);
-      job.history.add(new Attempt(job.attempt, null, JobState.FAILED, reason, null, null));
+      job.submissionRefused(reason);
       book.save(run);
-      log.warn("run {}: {} on {}: {}", run.runId, job.task, job.scheduler, reason);
+      log.warn("run {}: {} on {}: {}", run.runId(), job.task(), job.scheduler(), reason);
     } catch (IOException e) {
       // the submission may or may not have reached the scheduler: keep the flag, look it up
-      log.warn("run {}: submitting {} failed: {}", run.runId, job.task, e.getMessage());
+      log.warn("run {}: submitting {} failed: {}", run.runId(), job.task(), e.getMessage());
       lookUp(run, job);
     }
   }
@@ -141,17 +135,17 @@ final class Submitter {
 
   /** The id of a job found by name: an array's element by its index. */
   private String elementOf(JobRun job, String found) {
-    if (job.arrayIndex == null) {
+    if (job.arrayIndex() == null) {
       return found;
     }
-    return schedulers.get(job.scheduler).arrayElementId(found.split("_", 2)[0], job.arrayIndex);
+    return schedulers.get(job.scheduler()).arrayElementId(found.split("_", 2)[0], job.arrayIndex());
   }
 
   /** After a crash: jobs whose submission may or may not have gone through are found by name. */
   void recover(Iterable<Run> active) throws InterruptedException {
     for (Run run : active) {
-      for (JobRun job : run.jobs) {
-        if (job.submitting && job.schedulerId == null) {
+      for (JobRun job : run.jobs()) {
+        if (job.submitting() && job.schedulerId() == null) {
           lookUp(run, job);
         }
       }
@@ -164,12 +158,12 @@ final class Submitter {
             schedulers,
             run,
             job,
-            job.jobName,
+            job.jobName(),
             id -> {
               job.submitted(elementOf(job, id));
             });
     if (asked) {
-      job.submitting = false;
+      job.submissionSettled();
       book.save(run);
     }
   }
@@ -195,12 +189,12 @@ final class Submitter {
       Schedulers schedulers, Run run, JobRun job, String name, Consumer<String> found)
       throws InterruptedException {
     try {
-      Optional<String> id = schedulers.get(job.scheduler).findByName(name);
+      Optional<String> id = schedulers.get(job.scheduler()).findByName(name);
       id.ifPresent(found);
-      id.ifPresent(i -> log.info("run {}: found {} submitted as job {}", run.runId, name, i));
+      id.ifPresent(i -> log.info("run {}: found {} submitted as job {}", run.runId(), name, i));
       return true;
     } catch (IOException e) {
-      log.warn("run {}: cannot look up {} yet: {}", run.runId, name, e.getMessage());
+      log.warn("run {}: cannot look up {} yet: {}", run.runId(), name, e.getMessage());
       return false;
     }
   }

@@ -52,10 +52,10 @@ final class Superseding {
       for (Run newer : prepared) {
         if (newer != older
             && !newer.state().isTerminal()
-            && Objects.equals(newer.request.branch(), older.request.branch())
+            && Objects.equals(newer.request().branch(), older.request().branch())
             && isNewer(newer, older)) {
           cancellation.cancel(
-              older, "superseded by commit " + newer.commit() + " on " + older.request.branch());
+              older, "superseded by commit " + newer.commit() + " on " + older.request().branch());
           break;
         }
       }
@@ -100,7 +100,7 @@ final class Superseding {
     Run ahead = null;
     for (Run other : book.active()) {
       if (other != run
-          && Objects.equals(other.request.branch(), run.request.branch())
+          && Objects.equals(other.request().branch(), run.request().branch())
           && receivedBefore(other, run)
           && (ahead == null || receivedBefore(other, ahead))) {
         ahead = other;

@@ -31,8 +31,8 @@ final class Telemetry {
       if (!r.state().isTerminal()) {
         continue;
       }
-      ended.add(r.runId);
-      Instant at = instant(r.finishedAt != null ? r.finishedAt : r.updatedAt);
+      ended.add(r.runId());
+      Instant at = instant(r.finishedAt() != null ? r.finishedAt() : r.updatedAt());
       if (at != null && (lastAt == null || at.isAfter(lastAt))) {
         last = r;
         lastAt = at;
@@ -50,8 +50,8 @@ final class Telemetry {
     Instant oldest = null;
     for (Run run : book.all()) {
       runs.merge(run.state().name(), 1L, Long::sum);
-      for (JobRun job : run.jobs) {
-        jobs.computeIfAbsent(job.scheduler, k -> new TreeMap<>())
+      for (JobRun job : run.jobs()) {
+        jobs.computeIfAbsent(job.scheduler(), k -> new TreeMap<>())
             .merge(job.state().name(), 1L, Long::sum);
       }
       Instant submitted = receivedAt(run);
@@ -60,7 +60,7 @@ final class Telemetry {
           && (oldest == null || submitted.isBefore(oldest))) {
         oldest = submitted;
       }
-      if (run.state().isTerminal() && ended.add(run.runId)) {
+      if (run.state().isTerminal() && ended.add(run.runId())) {
         metrics.runFinished(run.state().name(), submitted);
       }
     }
@@ -71,7 +71,7 @@ final class Telemetry {
 
   /** When this agent received the run (its own clock), or null for a record without the time. */
   static Instant receivedAt(Run run) {
-    return instant(run.createdAt);
+    return instant(run.createdAt());
   }
 
   private static Instant instant(String at) {

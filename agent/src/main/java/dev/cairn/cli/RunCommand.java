@@ -105,7 +105,7 @@ final class RunCommand implements Callable<Integer> {
     List<Run> active = runs.stream().filter(r -> !r.state().isTerminal()).toList();
     out.printf("one tick done: %d run(s) on record, %d active%n", runs.size(), active.size());
     for (Run r : active) {
-      out.printf("  %s  %s  %s%n", r.runId, r.state(), r.message == null ? "" : r.message);
+      out.printf("  %s  %s  %s%n", r.runId(), r.state(), r.message() == null ? "" : r.message());
     }
     out.flush();
   }

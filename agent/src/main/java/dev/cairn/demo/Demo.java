@@ -94,8 +94,8 @@ public final class Demo {
     }
     out.println();
     out.println(Table.render(RunStatus.of(run.snapshot(null))));
-    Path runDir = Path.of(run.runDir);
-    if (run.resultsCommit != null) {
+    Path runDir = Path.of(run.runDir());
+    if (run.resultsCommit() != null) {
       out.println("  pushed to    " + ws.origin + " (main), without starting a pipeline (ci.skip)");
     }
     out.println("outputs        " + runDir);

@@ -22,11 +22,12 @@ public final class DemoNextSteps {
     List<String> commands = new ArrayList<>();
     commands.add(agent + " status" + settings);
     commands.add(agent + " status " + sha + settings);
-    if (!run.jobs.isEmpty()) {
-      commands.add(agent + " logs " + sha + " " + run.jobs.get(0).task + " --lines 5" + settings);
+    if (!run.jobs().isEmpty()) {
+      commands.add(
+          agent + " logs " + sha + " " + run.jobs().get(0).task() + " --lines 5" + settings);
     }
-    if (run.resultsCommit != null) {
-      String results = run.resultsCommit.substring(0, 12);
+    if (run.resultsCommit() != null) {
+      String results = run.resultsCommit().substring(0, 12);
       Path repro = ws.root.resolve("repro");
       String q = ShellQuote.quote(repro.toString());
       commands.add(

@@ -161,7 +161,7 @@ class AgentLoopTest {
     Path spool = settings.stateDir().resolve("local-scheduler/jobs/1");
     agent.tick();
     Run run = agent.runs().values().iterator().next();
-    Path epochs = Path.of(run.runDir).resolve("predictions/crop_classification/epochs.log");
+    Path epochs = Path.of(run.runDir()).resolve("predictions/crop_classification/epochs.log");
     await()
         .atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(100))
@@ -268,8 +268,8 @@ class AgentLoopTest {
     Agent first = newAgent();
     first.tick();
     Run run = first.runs().values().iterator().next();
-    JobRun job = run.jobs.get(0);
-    assertNotNull(job.schedulerId, "the first tick submitted the job");
+    JobRun job = run.jobs().get(0);
+    assertNotNull(job.schedulerId(), "the first tick submitted the job");
     // as if the agent died between the scheduler's answer and saving it: the record it left
     Path record = settings.stateDir().resolve("runs/" + run.key() + ".json");
     var stored =

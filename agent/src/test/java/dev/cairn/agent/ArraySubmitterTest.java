@@ -79,7 +79,7 @@ class ArraySubmitterTest {
     // the node-failed element waits to go again; its siblings keep their element ids
     assertEquals(
         java.util.Arrays.asList("500_0", null, "500_2", "501_0"),
-        run.jobs.stream().map(j -> j.schedulerId).toList());
+        run.jobs().stream().map(j -> j.schedulerId()).toList());
     assertEquals(List.of("scontrol", "show", "config"), slurm.calls.get(0));
     String firstArray = slurm.calls.get(1).get(slurm.calls.get(1).size() - 1);
     assertTrue(firstArray.contains("/scripts/array-landslide-"), firstArray);
@@ -91,9 +91,9 @@ class ArraySubmitterTest {
     assertTrue(
         slurm.calls.get(3).contains("--jobs=500_0,500_1,500_2,501_0"),
         slurm.calls.get(3).toString());
-    JobRun failed = run.jobs.get(1);
+    JobRun failed = run.jobs().get(1);
     assertEquals(JobState.NEW, failed.state());
-    assertEquals(2, failed.attempt);
+    assertEquals(2, failed.attempt());
 
     slurm.answer(0, "505\n", "");
     slurm.answer(
@@ -106,9 +106,9 @@ class ArraySubmitterTest {
         "");
     agent.tick();
     String alone = slurm.calls.get(4).get(slurm.calls.get(4).size() - 1);
-    assertTrue(alone.endsWith("/scripts/" + failed.trial + ".sh"), alone);
-    assertEquals("505", failed.schedulerId);
-    assertNull(failed.arrayIndex);
+    assertTrue(alone.endsWith("/scripts/" + failed.trial() + ".sh"), alone);
+    assertEquals("505", failed.schedulerId());
+    assertNull(failed.arrayIndex());
     assertEquals(JobState.PENDING, failed.state());
   }
 
@@ -120,8 +120,8 @@ class ArraySubmitterTest {
     slurm.failWith(new IOException("sbatch: Socket timed out"));
     agent.tick(); // nothing to poll: no job has an id yet
     Run run = agent.runs().values().iterator().next();
-    assertTrue(run.jobs.stream().allMatch(j -> j.submitting && j.schedulerId == null));
-    String name = run.jobs.get(0).jobName;
+    assertTrue(run.jobs().stream().allMatch(j -> j.submitting() && j.schedulerId() == null));
+    String name = run.jobs().get(0).jobName();
     for (int i = 0; i < 2; i++) {
       slurm.answer(
           0,
@@ -133,10 +133,10 @@ class ArraySubmitterTest {
         List.of(row("700", "PENDING", "700", "1", name), row("701", "RUNNING", "700", "0", name)),
         "");
     agent.tick();
-    assertEquals("700_0", run.jobs.get(0).schedulerId);
-    assertEquals("700_1", run.jobs.get(1).schedulerId);
-    assertEquals(JobState.RUNNING, run.jobs.get(0).state());
-    assertEquals(JobState.PENDING, run.jobs.get(1).state());
+    assertEquals("700_0", run.jobs().get(0).schedulerId());
+    assertEquals("700_1", run.jobs().get(1).schedulerId());
+    assertEquals(JobState.RUNNING, run.jobs().get(0).state());
+    assertEquals(JobState.PENDING, run.jobs().get(1).state());
     assertEquals(
         1, slurm.calls.stream().filter(c -> c.get(0).equals("sbatch")).count(), "not twice");
   }
@@ -171,7 +171,9 @@ class ArraySubmitterTest {
     assertEquals(3, ArraySubmitter.slotsInUse(run, 3));
     assertEquals(
         2,
-        run.jobs.stream().filter(j -> j.schedulerId == null && j.state() == JobState.NEW).count());
+        run.jobs().stream()
+            .filter(j -> j.schedulerId() == null && j.state() == JobState.NEW)
+            .count());
   }
 
   private static String last(List<String> call) {

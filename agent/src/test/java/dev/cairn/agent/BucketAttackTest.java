@@ -210,7 +210,7 @@ class BucketAttackTest {
     agent.tick();
     agent.tick();
     Run real = agent.runs().values().iterator().next();
-    Path realConfig = Path.of(real.runDir).resolve("config.env");
+    Path realConfig = Path.of(real.runDir()).resolve("config.env");
     byte[] before = Files.readAllBytes(realConfig);
     String fake = lookalike();
     submit(request(fake, "forged", "Eve", 1), CONFIG.replace("EPOCHS=3", "EPOCHS=1"));
@@ -265,9 +265,11 @@ class BucketAttackTest {
     Agent first = newAgent();
     first.tick();
     Run run = first.runs().values().iterator().next();
-    run.request =
-        new RunRequest(commit, "main", null, null, null, null, run.request.configSha256(), 1, null);
-    new RunRepository(settings.stateDir()).save(run);
+    Runs.storedWith(
+        settings.stateDir(),
+        run,
+        new RunRequest(
+            commit, "main", null, null, null, null, run.request().configSha256(), 1, null));
     Agent second = newAgent();
     runUntilIdle(second);
     assertEquals("SUCCEEDED", status(commit).get("state").asText());

@@ -168,6 +168,6 @@ class BucketFloodTest {
 
   private boolean received(Agent agent) {
     Run run = agent.runs().get(f.commit + "-a1");
-    return run != null && run.verified != null;
+    return run != null && run.verified() != null;
   }
 }

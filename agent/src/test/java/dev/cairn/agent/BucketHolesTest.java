@@ -85,11 +85,12 @@ class BucketHolesTest {
     Agent first = f.newAgent();
     first.tick();
     Run run = first.runs().values().iterator().next();
-    RunRequest r = run.request;
-    run.request =
+    RunRequest r = run.request();
+    Runs.storedWith(
+        f.settings().stateDir(),
+        run,
         new RunRequest(
-            r.commit(), "main", null, null, null, "+1000000000-12-31T23:59:59Z", null, 1, null);
-    new RunRepository(f.settings().stateDir()).save(run);
+            r.commit(), "main", null, null, null, "+1000000000-12-31T23:59:59Z", null, 1, null));
     Agent second = f.newAgent();
     runUntilIdle(second);
     assertEquals("SUCCEEDED", f.status(f.commit).get("state").asText());
@@ -237,12 +238,12 @@ class BucketHolesTest {
     Agent agent = f.newAgent();
     agent.tick();
     assertEquals("REJECTED", f.status(f.commit).get("state").asText());
-    String first = agent.runs().get(f.commit + "-a1").queueKey;
+    String first = agent.runs().get(f.commit + "-a1").queueKey();
     // the same forged config again is not received again: it would fail the same way
     f.submit(request(f.commit, 1, Instant.now().minusSeconds(2).toString()), forged);
     agent.tick();
     agent.tick();
-    assertEquals(first, agent.runs().get(f.commit + "-a1").queueKey);
+    assertEquals(first, agent.runs().get(f.commit + "-a1").queueKey());
     f.submit(request(f.commit, 1), CONFIG);
     runUntilIdle(agent);
     assertEquals("SUCCEEDED", f.status(f.commit).get("state").asText());
@@ -289,9 +290,9 @@ class BucketHolesTest {
     agent.tick();
     Run run = agent.runs().get(nowhere + "-a1");
     assertEquals("REJECTED", run.state().name());
-    assertNull(run.runDir);
-    assertNull(run.request.author());
-    assertNull(run.request.message());
+    assertNull(run.runDir());
+    assertNull(run.request().author());
+    assertNull(run.request().message());
     assertFalse(Files.exists(tmp.resolve("work/runs/" + nowhere + "-a1")));
     long bytes = Files.size(f.settings().stateDir().resolve("runs/" + nowhere + "-a1.json"));
     assertTrue(bytes < 1500, bytes + " bytes");

@@ -90,7 +90,7 @@ class LoopDecisionsTest {
   }
 
   private JobRun job() {
-    return run(1).jobs.get(0);
+    return run(1).jobs().get(0);
   }
 
   private String script(String id) throws Exception {
@@ -110,17 +110,17 @@ class LoopDecisionsTest {
     tick();
     tick();
     assertEquals(2, slurm.submissions().size(), slurm.submissions().keySet().toString());
-    assertEquals(2, job().attempt);
-    assertEquals("101", job().schedulerId);
-    assertEquals(JobState.NODE_FAIL, job().history.get(0).state());
+    assertEquals(2, job().attempt());
+    assertEquals("101", job().schedulerId());
+    assertEquals(JobState.NODE_FAIL, job().history().get(0).state());
     assertEquals(RunState.RUNNING, run(1).state());
     slurm.set("101", JobState.COMPLETED);
     tick();
     tick();
     assertEquals(JobState.COMPLETED, job().state());
-    assertEquals(2, job().history.size(), "both attempts are in its history");
-    assertTrue(run(1).state().isTerminal(), run(1).state() + ": " + run(1).message);
-    assertEquals(run(1).outcome, run(1).state());
+    assertEquals(2, job().history().size(), "both attempts are in its history");
+    assertTrue(run(1).state().isTerminal(), run(1).state() + ": " + run(1).message());
+    assertEquals(run(1).outcome(), run(1).state());
   }
 
   @Test
@@ -131,8 +131,8 @@ class LoopDecisionsTest {
     slurm.set("100", JobState.PREEMPTED, "Preempted", null);
     tick();
     tick();
-    assertEquals("101", job().schedulerId);
-    String checkpoint = job().attempt + " " + checkpointDir(script("101"));
+    assertEquals("101", job().schedulerId());
+    String checkpoint = job().attempt() + " " + checkpointDir(script("101"));
     assertEquals("2 " + checkpointDir(script("100")), checkpoint);
   }
 
@@ -147,14 +147,14 @@ class LoopDecisionsTest {
     slurm.set("100", JobState.TIMEOUT, "TimeLimit", null);
     tick();
     tick();
-    assertEquals("101", job().schedulerId, "resumed from latest.ckpt");
+    assertEquals("101", job().schedulerId(), "resumed from latest.ckpt");
     Files.delete(dir.resolve("latest.ckpt"));
     slurm.set("101", JobState.TIMEOUT, "TimeLimit", null);
     tick();
     tick();
     assertEquals(2, slurm.submissions().size(), "no checkpoint, no third attempt");
     assertEquals(JobState.TIMEOUT, job().state());
-    assertEquals("time limit reached and no checkpoint to resume from", job().reason);
+    assertEquals("time limit reached and no checkpoint to resume from", job().reason());
   }
 
   @Test
@@ -163,16 +163,16 @@ class LoopDecisionsTest {
     queue(CONFIG + "STAGES=train,evaluate\nEVAL_PARTITION=short\n", 1);
     tick();
     String evaluate = slurm.idOf("evaluate");
-    String train = job().schedulerId;
-    assertEquals("train", job().stage);
-    assertEquals(evaluate, job().evaluateId);
+    String train = job().schedulerId();
+    assertEquals("train", job().stage());
+    assertEquals(evaluate, job().evaluateId());
     JobSubmission behind = slurm.submissions().get(evaluate);
     assertEquals(train, behind.afterOk(), "the scheduler starts evaluate once train succeeded");
     slurm.set(train, JobState.COMPLETED);
     tick();
-    assertEquals("evaluate", job().stage);
-    assertEquals(evaluate, job().schedulerId);
-    assertNull(job().evaluateId);
+    assertEquals("evaluate", job().stage());
+    assertEquals(evaluate, job().schedulerId());
+    assertNull(job().evaluateId());
     assertEquals(2, slurm.submissions().size(), "evaluate was not submitted twice");
     slurm.set(evaluate, JobState.COMPLETED);
     tick();
@@ -194,7 +194,7 @@ class LoopDecisionsTest {
     assertEquals(List.of("100"), slurm.cancelled);
     assertEquals(RunState.CANCELLED, run(1).state());
     assertEquals(JobState.CANCELLED, job().state());
-    assertEquals("cancelled on request by ana: wrong data", run(1).message);
+    assertEquals("cancelled on request by ana: wrong data", run(1).message());
   }
 
   @Test
@@ -211,10 +211,10 @@ class LoopDecisionsTest {
     assertEquals(List.of("100"), slurm.cancelled);
     Run older = run(COMMIT);
     assertEquals(RunState.CANCELLED, older.state());
-    assertEquals("superseded by commit " + newer + " on main", older.message);
-    assertEquals(JobState.CANCELLED, older.jobs.get(0).state());
-    assertTrue(!run(newer).state().isTerminal(), run(newer).state() + ": " + run(newer).message);
-    assertEquals("101", run(newer).jobs.get(0).schedulerId);
+    assertEquals("superseded by commit " + newer + " on main", older.message());
+    assertEquals(JobState.CANCELLED, older.jobs().get(0).state());
+    assertTrue(!run(newer).state().isTerminal(), run(newer).state() + ": " + run(newer).message());
+    assertEquals("101", run(newer).jobs().get(0).schedulerId());
   }
 
   @Test
@@ -223,19 +223,19 @@ class LoopDecisionsTest {
     queue(CONFIG + "GEOFM=prithvi_eo_v1_100,prithvi_eo_v2_300\n", 1);
     tick();
     assertEquals(1, slurm.submissions().size(), "two trials, one array");
-    List<JobRun> jobs = run(1).jobs;
-    assertEquals(List.of("100_0", "100_1"), jobs.stream().map(j -> j.schedulerId).toList());
+    List<JobRun> jobs = run(1).jobs();
+    assertEquals(List.of("100_0", "100_1"), jobs.stream().map(j -> j.schedulerId()).toList());
     slurm.set("100_0", JobState.RUNNING);
     slurm.set("100_1", JobState.NODE_FAIL, "NodeFail", null);
     tick();
     tick();
     assertEquals(2, slurm.submissions().size());
-    assertEquals("100_0", run(1).jobs.get(0).schedulerId);
-    assertEquals(JobState.RUNNING, run(1).jobs.get(0).state());
-    JobRun failed = run(1).jobs.get(1);
-    assertEquals("101", failed.schedulerId, "the element goes again as a job of its own");
-    assertNull(failed.arrayIndex);
-    assertEquals(2, failed.attempt);
+    assertEquals("100_0", run(1).jobs().get(0).schedulerId());
+    assertEquals(JobState.RUNNING, run(1).jobs().get(0).state());
+    JobRun failed = run(1).jobs().get(1);
+    assertEquals("101", failed.schedulerId(), "the element goes again as a job of its own");
+    assertNull(failed.arrayIndex());
+    assertEquals(2, failed.attempt());
     assertTrue(slurm.cancelled.isEmpty(), "its sibling is left running");
   }
 
@@ -246,7 +246,7 @@ class LoopDecisionsTest {
     queue(CONFIG, 1);
     tick();
     assertEquals(JobState.FAILED, job().state());
-    assertEquals("SLURM refused job x: invalid partition specified: gpu", job().reason);
+    assertEquals("SLURM refused job x: invalid partition specified: gpu", job().reason());
     tick();
     assertEquals(RunState.FAILED, run(1).state());
   }
@@ -260,7 +260,7 @@ class LoopDecisionsTest {
     assertEquals(JobState.FAILED, job().state());
     assertEquals(
         "the job cannot be submitted: job variable X cannot be passed by sbatch --export",
-        job().reason);
+        job().reason());
   }
 
   /** The checkpoint folder a rendered script hands its trainer. */

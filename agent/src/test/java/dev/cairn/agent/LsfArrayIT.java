@@ -74,7 +74,7 @@ class LsfArrayIT {
     while (true) {
       tick();
       Run run = loop.agent.runs().values().iterator().next();
-      Path csv = Path.of(run.runDir).resolve("predictions/" + trial + "/metrics.csv");
+      Path csv = Path.of(run.runDir()).resolve("predictions/" + trial + "/metrics.csv");
       if (Files.exists(csv) && Files.readAllLines(csv).size() > 4) {
         break;
       }
@@ -82,7 +82,7 @@ class LsfArrayIT {
       Thread.sleep(500);
     }
     Run run = loop.agent.runs().values().iterator().next();
-    String element = run.job(trial).schedulerId;
+    String element = run.job(trial).schedulerId();
     assertTrue(element.matches("\\d+\\[1\\]"), element);
     assertEquals(
         List.of(List.of(emulator.resolve("bparams").toString(), "-a")),
@@ -132,7 +132,7 @@ class LsfArrayIT {
     assertEquals(2, arrays.size(), "four trials in arrays of at most three: " + arrays);
     assertTrue(preempted.contains(trial), "the element training when preempted: " + status);
     for (String t : preempted) {
-      assertResumed(Path.of(run.runDir), t);
+      assertResumed(Path.of(run.runDir()), t);
     }
     assertTrue(runner.maxBjobsPerTick.get() == 1, "one bjobs a tick: " + runner.maxBjobsPerTick);
     assertEquals(1, runner.calls("bparams").size());

@@ -15,6 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,19 +33,25 @@ class OutcomeNotesTest {
             "config.env",
             Fixtures.tasks());
     RunPlan plan = RunPlan.of(cfg, "0".repeat(40), Instant.EPOCH, 1, tmp);
-    Run run = new Run();
+    List<JobRun> jobs = new java.util.ArrayList<>();
     for (JobSpec spec : plan.jobs()) {
-      JobRun job = new JobRun();
-      job.task = spec.task().name();
-      job.trial = spec.trial().id();
-      job.attempt = 1;
-      job.stage = spec.stage();
+      JobRun job =
+          new JobRun(
+              spec.task().name(),
+              spec.trial().id(),
+              Map.of(),
+              Map.of(),
+              "slurm",
+              spec.jobName(),
+              spec.stage(),
+              QualityGate.of("test/mIoU>=0.3"));
       job.reported(JobState.COMPLETED, null);
-      job.gate = QualityGate.of("test/mIoU>=0.3");
-      run.jobs.add(job);
+      jobs.add(job);
       Files.createDirectories(spec.outputDir());
       Files.writeString(spec.outputDir().resolve("metrics.json"), "{\"test/mIoU\": 0.5}");
     }
+    Run run = Runs.run("r");
+    run.prepared("slurm", jobs);
     Path crop = plan.jobs().get(0).outputDir();
     Files.writeString(
         crop.resolve("notes.txt"),
@@ -51,12 +59,12 @@ class OutcomeNotesTest {
             + " 'matplotlib'\n");
     Outcome.collect(run, plan);
     Outcome.decide(run, "all");
-    assertEquals(RunState.SUCCEEDED, run.outcome, run.outcomeMessage);
+    assertEquals(RunState.SUCCEEDED, run.outcome(), run.outcomeMessage());
     assertEquals(
         "notes: plots missing: plot_predictions.py exited 1: ModuleNotFoundError: No module named"
             + " 'matplotlib'",
-        run.jobs.get(0).reason);
-    assertNull(run.jobs.get(1).reason);
-    assertTrue(run.jobs.get(0).gatePassed);
+        run.jobs().get(0).reason());
+    assertNull(run.jobs().get(1).reason());
+    assertTrue(run.jobs().get(0).gatePassed());
   }
 }

@@ -11,19 +11,19 @@ import org.junit.jupiter.api.Test;
 
 class OutcomeTest {
   static JobRun trial(String task, String id, JobState state, double value) {
-    JobRun j = new JobRun();
-    j.task = task;
-    j.trial = id;
+    QualityGate gate = QualityGate.of("test/F1>=0.5");
+    JobRun j = new JobRun(task, id, Map.of(), Map.of(), "slurm", null, null, gate);
     j.reported(state, null);
-    j.gate = QualityGate.of("test/F1>=0.5");
-    j.metrics = new java.util.LinkedHashMap<>(Map.of("test/F1", value));
-    j.gatePassed = state == JobState.COMPLETED ? j.gate.passes(value) : null;
+    j.measured(Map.of("test/F1", value));
+    if (state == JobState.COMPLETED) {
+      j.gateChecked(gate.passes(value));
+    }
     return j;
   }
 
   static Run run(JobRun... jobs) {
-    Run run = new Run();
-    run.jobs.addAll(java.util.List.of(jobs));
+    Run run = Runs.run("r");
+    run.prepared("slurm", java.util.List.of(jobs));
     return run;
   }
 
@@ -34,9 +34,10 @@ class OutcomeTest {
             trial("landslide", "landslide-a", JobState.COMPLETED, 0.7),
             trial("landslide", "landslide-b", JobState.COMPLETED, 0.2));
     Outcome.decide(run, "all");
-    assertEquals(RunState.FAILED, run.outcome);
+    assertEquals(RunState.FAILED, run.outcome());
     assertTrue(
-        run.outcomeMessage.startsWith("landslide-b missed its quality gate"), run.outcomeMessage);
+        run.outcomeMessage().startsWith("landslide-b missed its quality gate"),
+        run.outcomeMessage());
   }
 
   @Test
@@ -48,8 +49,8 @@ class OutcomeTest {
             trial("biomass", "biomass-a", JobState.COMPLETED, 0.2),
             trial("biomass", "biomass-b", JobState.COMPLETED, 0.9));
     Outcome.decide(run, "best");
-    assertEquals(RunState.SUCCEEDED, run.outcome);
-    assertTrue(run.outcomeMessage.contains("landslide 1/2, biomass 1/2"), run.outcomeMessage);
+    assertEquals(RunState.SUCCEEDED, run.outcome());
+    assertTrue(run.outcomeMessage().contains("landslide 1/2, biomass 1/2"), run.outcomeMessage());
   }
 
   @Test
@@ -60,10 +61,10 @@ class OutcomeTest {
             trial("biomass", "biomass-a", JobState.COMPLETED, 0.2),
             trial("biomass", "biomass-b", JobState.TIMEOUT, 0));
     Outcome.decide(run, "best");
-    assertEquals(RunState.FAILED, run.outcome);
+    assertEquals(RunState.FAILED, run.outcome());
     assertTrue(
-        run.outcomeMessage.startsWith("biomass: none of 2 trial(s) met the gate"),
-        run.outcomeMessage);
+        run.outcomeMessage().startsWith("biomass: none of 2 trial(s) met the gate"),
+        run.outcomeMessage());
   }
 
   @Test
@@ -74,6 +75,7 @@ class OutcomeTest {
     }
     Run run = run(jobs);
     Outcome.decide(run, "all");
-    assertTrue(run.outcomeMessage.endsWith("; and 12 more (see summary.md)"), run.outcomeMessage);
+    assertTrue(
+        run.outcomeMessage().endsWith("; and 12 more (see summary.md)"), run.outcomeMessage());
   }
 }

@@ -15,20 +15,20 @@ class RunRepositoryTest {
   @Test
   void save_onAnInterruptedThreadWritesTheRecordAndKeepsTheInterrupt() throws Exception {
     RunRepository repository = new RunRepository(tmp);
-    Run run = new Run();
-    run.runId = "r1";
-    run.request =
-        new dev.cairn.model.RunRequest(
-            "ab".repeat(20),
-            "main",
-            "1",
-            "A",
-            "msg",
-            "2026-12-01T00:00:00Z",
-            "0".repeat(64),
-            1,
-            null);
-    run.message = "pushed results";
+    Run run =
+        Runs.run(
+            "r1",
+            new dev.cairn.model.RunRequest(
+                "ab".repeat(20),
+                "main",
+                "1",
+                "A",
+                "msg",
+                "2026-12-01T00:00:00Z",
+                "0".repeat(64),
+                1,
+                null));
+    run.says("pushed results");
     Thread.currentThread().interrupt();
     try {
       repository.save(run);
@@ -36,6 +36,6 @@ class RunRepositoryTest {
     } finally {
       Thread.interrupted();
     }
-    assertEquals("pushed results", repository.loadAll().get(0).message);
+    assertEquals("pushed results", repository.loadAll().get(0).message());
   }
 }

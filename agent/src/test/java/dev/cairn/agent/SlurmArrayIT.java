@@ -57,7 +57,7 @@ class SlurmArrayIT {
     while (true) {
       loop.agent.tick();
       Run run = loop.agent.runs().values().iterator().next();
-      csv = Path.of(run.runDir).resolve("predictions/" + trial + "/metrics.csv");
+      csv = Path.of(run.runDir()).resolve("predictions/" + trial + "/metrics.csv");
       if (Files.exists(csv) && Files.readAllLines(csv).size() > 4) {
         break;
       }
@@ -66,11 +66,11 @@ class SlurmArrayIT {
     }
     Run run = loop.agent.runs().values().iterator().next();
     JobRun first = run.job(trial);
-    assertTrue(first.schedulerId.matches("\\d+_0"), first.schedulerId);
+    assertTrue(first.schedulerId().matches("\\d+_0"), first.schedulerId());
     var requeue =
         cluster
             .runner()
-            .run(List.of("scontrol", "requeue", first.schedulerId), Duration.ofSeconds(30));
+            .run(List.of("scontrol", "requeue", first.schedulerId()), Duration.ofSeconds(30));
     assertTrue(requeue.ok(), requeue.describe());
     loop.runUntilIdle(Duration.ofMinutes(4));
 
@@ -106,7 +106,7 @@ class SlurmArrayIT {
       assertEquals(i, epochs.get(i), "epochs continue after the requeue: " + epochs);
     }
     assertEquals(40, epochs.size());
-    String out = Files.readString(Path.of(run.runDir).resolve("out/" + trial + ".out"));
+    String out = Files.readString(Path.of(run.runDir()).resolve("out/" + trial + ".out"));
     assertTrue(out.contains("resuming from checkpoint at epoch"), out);
   }
 }

@@ -87,7 +87,7 @@ class SlurmLoopIT {
     while (true) {
       loop.agent.tick();
       Run run = loop.agent.runs().values().iterator().next();
-      csv = Path.of(run.runDir).resolve("predictions/crop_classification/metrics.csv");
+      csv = Path.of(run.runDir()).resolve("predictions/crop_classification/metrics.csv");
       if (Files.exists(csv) && Files.readAllLines(csv).size() > 5) {
         break;
       }
@@ -115,7 +115,7 @@ class SlurmLoopIT {
     assertEquals(2, job.get("attempts").asInt(), job.toString());
     assertEquals("REQUEUED", job.get("history").get(0).get("state").asText(), job.toString());
     Run run = loop.agent.runs().values().iterator().next();
-    String out = Files.readString(Path.of(run.runDir).resolve("out/crop_classification.out"));
+    String out = Files.readString(Path.of(run.runDir()).resolve("out/crop_classification.out"));
     assertTrue(out.contains("resuming from checkpoint at epoch"), out);
   }
 }

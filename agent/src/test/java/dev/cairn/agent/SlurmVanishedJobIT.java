@@ -57,8 +57,8 @@ class SlurmVanishedJobIT {
       commit = first.submit(CONFIG);
       first.agent.tick();
       Run run = first.agent.runs().values().iterator().next();
-      jobId = run.jobs.get(0).schedulerId;
-      runDir = Path.of(run.runDir);
+      jobId = run.jobs().get(0).schedulerId();
+      runDir = Path.of(run.runDir());
       assertTrue(jobId != null && jobId.matches("\\d+"), "submitted: " + jobId);
     } // the agent goes down with its job queued or running
 

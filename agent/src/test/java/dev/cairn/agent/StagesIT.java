@@ -60,10 +60,10 @@ class StagesIT {
     try (LoopHarness first = new LoopHarness(tmp, settings, runner)) {
       commit = first.submit(CONFIG + "SCHEDULER=" + scheduler + "\n");
       first.agent.tick();
-      JobRun job = first.agent.runs().values().iterator().next().jobs.get(0);
-      assertEquals("train", job.stage);
-      assertTrue(job.schedulerId != null && job.evaluateId != null, job.evaluateId);
-      out = Path.of(first.agent.runs().values().iterator().next().runDir).resolve("out");
+      JobRun job = first.agent.runs().values().iterator().next().jobs().get(0);
+      assertEquals("train", job.stage());
+      assertTrue(job.schedulerId() != null && job.evaluateId() != null, job.evaluateId());
+      out = Path.of(first.agent.runs().values().iterator().next().runDir()).resolve("out");
     } // the agent goes down with both jobs queued
     Path log = out.resolve("landslide.out");
     await()
@@ -101,11 +101,12 @@ class StagesIT {
       commit = first.submit(CONFIG + "SCHEDULER=slurm\nSEED=1,2\n");
       first.agent.tick();
       Run run = first.agent.runs().values().iterator().next();
-      runDir = Path.of(run.runDir);
-      trials = run.jobs.stream().map(JobRun::id).toList();
-      for (JobRun job : run.jobs) {
-        assertTrue(job.schedulerId.matches("\\d+_[01]"), "an array element: " + job.schedulerId);
-        assertTrue(job.evaluateId != null, job.id());
+      runDir = Path.of(run.runDir());
+      trials = run.jobs().stream().map(JobRun::id).toList();
+      for (JobRun job : run.jobs()) {
+        assertTrue(
+            job.schedulerId().matches("\\d+_[01]"), "an array element: " + job.schedulerId());
+        assertTrue(job.evaluateId() != null, job.id());
       }
     } // the agent goes down while the array and its evaluate jobs are queued or running
     for (String trial : trials) {
@@ -159,9 +160,9 @@ class StagesIT {
                   + scheduler
                   + "\nMAX_ATTEMPTS=1\n");
       loop.agent.tick();
-      JobRun job = loop.agent.runs().values().iterator().next().jobs.get(0);
-      String train = job.schedulerId;
-      String evaluate = job.evaluateId;
+      JobRun job = loop.agent.runs().values().iterator().next().jobs().get(0);
+      String train = job.schedulerId();
+      String evaluate = job.evaluateId();
       List<String> command = new java.util.ArrayList<>(kill);
       command.add(train);
       var cancelled = runner.run(command, null, Map.of(), false, Duration.ofSeconds(30));
@@ -172,7 +173,8 @@ class StagesIT {
       String reason = status.get("jobs").get(0).get("reason").asText();
       assertTrue(reason.contains("its evaluate job " + evaluate + " was cancelled"), reason);
       Path log =
-          Path.of(loop.agent.runs().values().iterator().next().runDir).resolve("out/landslide.out");
+          Path.of(loop.agent.runs().values().iterator().next().runDir())
+              .resolve("out/landslide.out");
       assertTrue(
           !Files.exists(log) || !Files.readString(log).contains(" evaluate on "),
           "the evaluate job never ran");

@@ -53,7 +53,7 @@ class StagesTest {
   }
 
   private JobRun job() {
-    return agent.runs().values().iterator().next().jobs.get(0);
+    return agent.runs().values().iterator().next().jobs().get(0);
   }
 
   private List<String> last(int back) {
@@ -70,8 +70,8 @@ class StagesTest {
     assertEquals("sbatch", evaluate.get(0));
     assertTrue(evaluate.contains("--dependency=afterok:500"), evaluate.toString());
     assertTrue(evaluate.get(evaluate.size() - 1).endsWith("/scripts/landslide-evaluate.sh"));
-    assertEquals("train", job().stage);
-    assertEquals("501", job().evaluateId);
+    assertEquals("train", job().stage());
+    assertEquals("501", job().evaluateId());
   }
 
   @Test
@@ -79,8 +79,8 @@ class StagesTest {
     submitBoth();
     slurm.answer(0, row("500", "COMPLETED", "None"), "");
     agent.tick();
-    assertEquals("evaluate", job().stage);
-    assertEquals("501", job().schedulerId);
+    assertEquals("evaluate", job().stage());
+    assertEquals("501", job().schedulerId());
     assertEquals(JobState.PENDING, job().state());
     slurm.answer(0, row("501", "RUNNING", "None"), "");
     agent.tick();
@@ -100,9 +100,9 @@ class StagesTest {
     slurm.answer(0, row("502", "PENDING", "Priority"), "");
     agent.tick();
     assertTrue(last(2).contains("--dependency=afterok:502"), last(2).toString());
-    assertEquals("502", job().schedulerId);
-    assertEquals("503", job().evaluateId);
-    assertEquals(2, job().attempt);
+    assertEquals("502", job().schedulerId());
+    assertEquals("503", job().evaluateId());
+    assertEquals(2, job().attempt());
   }
 
   @Test
@@ -113,7 +113,7 @@ class StagesTest {
     agent.tick();
     assertEquals(List.of("scancel", "501"), last(1));
     assertEquals(JobState.FAILED, job().state());
-    assertTrue(job().reason.contains("its evaluate job 501 was cancelled"), job().reason);
+    assertTrue(job().reason().contains("its evaluate job 501 was cancelled"), job().reason());
   }
 
   @Test
@@ -126,7 +126,7 @@ class StagesTest {
     agent.tick();
     assertEquals(List.of("scancel", "501"), last(1));
     assertEquals(JobState.FAILED, job().state());
-    assertTrue(job().reason.startsWith("DependencyNeverSatisfied"), job().reason);
+    assertTrue(job().reason().startsWith("DependencyNeverSatisfied"), job().reason());
   }
 
   @Test
@@ -134,16 +134,16 @@ class StagesTest {
     submitBoth();
     // what an agent killed right after sbatch answered leaves: the flag set, no id
     JobRun job = job();
-    job.evaluateId = null;
-    job.evaluateSubmitting = true;
+    job.evaluateCancelled();
+    job.evaluateSubmitting(job.evaluateName());
     slurm.answer(
         0,
-        "501|PENDING|Dependency|0|0:00|0|501|N/A|" + job.evaluateName + "\n",
+        "501|PENDING|Dependency|0|0:00|0|501|N/A|" + job.evaluateName() + "\n",
         ""); // squeue --name: it went through
     slurm.answer(0, row("500", "RUNNING", "None"), "");
     agent.tick();
-    assertTrue(last(2).contains("--name=" + job.evaluateName), last(2).toString());
-    assertEquals("501", job().evaluateId);
+    assertTrue(last(2).contains("--name=" + job.evaluateName()), last(2).toString());
+    assertEquals("501", job().evaluateId());
     assertEquals(
         2, slurm.calls.stream().filter(c -> c.get(0).equals("sbatch")).count(), "no new sbatch");
   }
@@ -165,6 +165,6 @@ class StagesTest {
     assertEquals(List.of("scancel", "500"), last(2));
     assertEquals(List.of("scancel", "501"), last(1));
     assertEquals(JobState.FAILED, job().state());
-    assertTrue(job().reason.contains("its evaluate job 501 was cancelled"), job().reason);
+    assertTrue(job().reason().contains("its evaluate job 501 was cancelled"), job().reason());
   }
 }

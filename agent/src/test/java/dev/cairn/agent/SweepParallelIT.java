@@ -64,7 +64,7 @@ class SweepParallelIT {
     while (active) {
       active = loop.agent.tick();
       String runId =
-          loop.agent.runs().isEmpty() ? null : loop.agent.runs().values().iterator().next().runId;
+          loop.agent.runs().isEmpty() ? null : loop.agent.runs().values().iterator().next().runId();
       if (runId != null) {
         int atOnce = runningOrFreeToRun(runId, samples);
         most = Math.max(most, atOnce);

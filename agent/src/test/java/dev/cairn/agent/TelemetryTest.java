@@ -24,21 +24,20 @@ class TelemetryTest {
   @TempDir Path tmp;
 
   private static Run ended(String commit, RunState state, String finishedAt) {
-    Run run = new Run();
-    run.request =
-        new RunRequest(commit, "main", "1", "r", "m", "2026-12-01T00:00:00Z", "x", 1, null);
-    run.runId = "20261201-exp-" + commit.substring(0, 12) + "-a1";
+    Run run =
+        Runs.run(
+            "20261201-exp-" + commit.substring(0, 12) + "-a1",
+            new RunRequest(commit, "main", "1", "r", "m", "2026-12-01T00:00:00Z", "x", 1, null));
     if (state == RunState.CANCELLED) {
       run.cancelled("superseded");
     } else {
       run.planned("submitting");
       run.collecting("collecting");
-      run.outcome = state;
+      run.decided(state, "decided");
       run.publishing("publishing", finishedAt);
       run.ended();
     }
-    run.finishedAt = finishedAt;
-    run.updatedAt = finishedAt;
+    run.changed(finishedAt);
     return run;
   }
 

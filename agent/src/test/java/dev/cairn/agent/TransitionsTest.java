@@ -6,15 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.cairn.model.JobState;
 import dev.cairn.model.RunState;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Each transition of a run or a job moves it on, or refuses with what it was asked and why. */
 class TransitionsTest {
   private static JobRun job() {
-    JobRun job = new JobRun();
-    job.task = "landslide";
-    job.attempt = 1;
-    return job;
+    return Runs.job("landslide", null);
   }
 
   @Test
@@ -26,8 +25,8 @@ class TransitionsTest {
     job.reported(JobState.NODE_FAIL, "NodeFail");
     job.resubmitted("resubmitting after NODE_FAIL");
     assertEquals(JobState.NEW, job.state());
-    assertEquals(2, job.attempt);
-    assertNull(job.schedulerId);
+    assertEquals(2, job.attempt());
+    assertNull(job.schedulerId());
   }
 
   @Test
@@ -50,33 +49,30 @@ class TransitionsTest {
 
   @Test
   void onlyACompletedTrainJob_movesOnToEvaluate() {
-    JobRun job = job();
-    job.stage = "train";
+    JobRun job = new JobRun("landslide", null, Map.of(), Map.of(), "slurm", null, "train", null);
     job.submitted("7");
     assertThrows(IllegalTransition.class, () -> job.trained("8", "early"));
     job.reported(JobState.COMPLETED, null);
-    job.evaluateId = "8";
+    job.evaluateSubmitted("8");
     job.trained("8", "trained as job 7");
-    assertEquals("evaluate", job.stage);
-    assertEquals("8", job.schedulerId);
+    assertEquals("evaluate", job.stage());
+    assertEquals("8", job.schedulerId());
     assertEquals(JobState.PENDING, job.state());
   }
 
   @Test
   void aRun_goesFromPlannedThroughPublishingToItsOutcome() {
-    Run run = new Run();
-    run.runId = "r";
+    Run run = Runs.run("r");
     assertThrows(IllegalTransition.class, run::started, "not planned yet");
     run.planned("submitting 1 job(s) to slurm");
     run.started();
     assertThrows(IllegalTransition.class, () -> run.publishing("early", "t"));
     run.collecting("collecting outputs");
-    run.outcome = RunState.SUCCEEDED;
-    run.outcomeMessage = "1 of 1 task(s) completed";
+    run.decided(RunState.SUCCEEDED, "1 of 1 task(s) completed");
     run.publishing("publishing outputs", "2026-12-01T10:00:00Z");
     run.ended();
     assertEquals(RunState.SUCCEEDED, run.state());
-    assertEquals("1 of 1 task(s) completed", run.message);
+    assertEquals("1 of 1 task(s) completed", run.message());
     IllegalTransition e = assertThrows(IllegalTransition.class, () -> run.cancelled("late"));
     assertEquals(
         "run r cannot go from SUCCEEDED to CANCELLED: the run ended already", e.getMessage());
@@ -84,19 +80,18 @@ class TransitionsTest {
 
   @Test
   void cancellingARun_endsTheJobsStillWaitingOrRunning() {
-    Run run = new Run();
+    Run run = Runs.run("r");
     JobRun done = job();
     done.submitted("1");
     done.reported(JobState.COMPLETED, null);
     JobRun waiting = job();
     waiting.submitted("2");
-    run.jobs.add(done);
-    run.jobs.add(waiting);
+    run.prepared("slurm", List.of(done, waiting));
     run.planned("submitting");
     run.cancelled("wrong data");
     assertEquals(RunState.CANCELLED, run.state());
     assertEquals(JobState.COMPLETED, done.state());
     assertEquals(JobState.CANCELLED, waiting.state());
-    assertEquals("wrong data", waiting.reason);
+    assertEquals("wrong data", waiting.reason());
   }
 }

@@ -50,7 +50,7 @@ class VanishedJobTest {
     slurm.answer(0, "500|RUNNING|None|0|0:05|0|500|N/A|cairn-x\n", "");
     agent.tick();
     run = agent.runs().values().iterator().next();
-    assertEquals(JobState.RUNNING, run.jobs.get(0).state());
+    assertEquals(JobState.RUNNING, run.jobs().get(0).state());
   }
 
   @AfterEach
@@ -66,7 +66,7 @@ class VanishedJobTest {
   }
 
   private void jobWrote(String json) throws Exception {
-    Path out = Path.of(run.runDir).resolve("predictions").resolve("landslide");
+    Path out = Path.of(run.runDir()).resolve("predictions").resolve("landslide");
     Files.createDirectories(out);
     Files.writeString(out.resolve("exit.json"), json);
   }
@@ -76,10 +76,10 @@ class VanishedJobTest {
     jobWrote("{\"job_id\": \"500\", \"exit_code\": 0, \"stopped\": \"\"}\n");
     slurmForgetsTheJob();
     agent.tick();
-    JobRun job = run.jobs.get(0);
+    JobRun job = run.jobs().get(0);
     assertEquals(JobState.COMPLETED, job.state());
-    assertEquals(1, job.attempt);
-    assertTrue(job.reason.contains("exit code 0 from the job's exit.json"), job.reason);
+    assertEquals(1, job.attempt());
+    assertTrue(job.reason().contains("exit code 0 from the job's exit.json"), job.reason());
     assertEquals(
         1,
         slurm.calls.stream().filter(c -> c.get(0).equals("sbatch")).count(),
@@ -91,10 +91,10 @@ class VanishedJobTest {
     jobWrote("{\"job_id\": \"500\", \"exit_code\": 3, \"stopped\": \"\"}\n");
     slurmForgetsTheJob();
     agent.tick();
-    JobRun job = run.jobs.get(0);
+    JobRun job = run.jobs().get(0);
     assertEquals(JobState.FAILED, job.state());
-    assertEquals(3, job.exitCode);
-    assertEquals(1, job.attempt);
+    assertEquals(3, job.exitCode());
+    assertEquals(1, job.attempt());
   }
 
   @ParameterizedTest
@@ -110,10 +110,10 @@ class VanishedJobTest {
     jobWrote(json);
     slurmForgetsTheJob();
     agent.tick();
-    JobRun job = run.jobs.get(0);
-    assertEquals(JobState.LOST, job.history.get(0).state());
+    JobRun job = run.jobs().get(0);
+    assertEquals(JobState.LOST, job.history().get(0).state());
     assertEquals(JobState.NEW, job.state());
-    assertEquals(2, job.attempt);
-    assertNull(job.schedulerId);
+    assertEquals(2, job.attempt());
+    assertNull(job.schedulerId());
   }
 }

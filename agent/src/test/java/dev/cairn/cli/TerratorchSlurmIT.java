@@ -218,7 +218,7 @@ class TerratorchSlurmIT {
     JsonNode status = status(commit);
     assertEquals("SUCCEEDED", status.get("state").asText(), status.toString());
     assertEquals(6, status.get("jobs").size(), status.toString());
-    Path runDir = Path.of(run.runDir);
+    Path runDir = Path.of(run.runDir());
     for (JsonNode job : status.get("jobs")) {
       String task = job.get("task").asText();
       String trial = job.get("trial").asText();
@@ -243,7 +243,7 @@ class TerratorchSlurmIT {
           job.toString());
     }
     String results = status.get("results_commit").asText();
-    String rel = "results/" + run.runId;
+    String rel = "results/" + run.runId();
     String small = "crop_classification-prithvi_eo_v1_100-s42-b8-e3";
     assertTrue(show(ws.origin, results, rel + "/scripts/" + small + ".sh").contains(MARK));
     assertTrue(
@@ -267,7 +267,7 @@ class TerratorchSlurmIT {
                 .findFirst()
                 .orElse(null);
         if (run != null) {
-          latest = Path.of(run.runDir).resolve("checkpoints/crop_classification/latest.ckpt");
+          latest = Path.of(run.runDir()).resolve("checkpoints/crop_classification/latest.ckpt");
         }
         assertTrue(System.nanoTime() < deadline, "the fit did not finish an epoch");
         Thread.sleep(500);
@@ -285,13 +285,13 @@ class TerratorchSlurmIT {
       JsonNode job = status.get("jobs").get(0);
       assertEquals(2, job.get("attempts").asInt(), job.toString());
       assertEquals("REQUEUED", job.get("history").get(0).get("state").asText(), job.toString());
-      String out = Files.readString(Path.of(run.runDir).resolve("out/crop_classification.out"));
+      String out = Files.readString(Path.of(run.runDir()).resolve("out/crop_classification.out"));
       assertTrue(
           out.contains(
               "cairn: resuming from "
-                  + Path.of(run.runDir).resolve("checkpoints/crop_classification")),
+                  + Path.of(run.runDir()).resolve("checkpoints/crop_classification")),
           out);
-      String err = Files.readString(Path.of(run.runDir).resolve("err/crop_classification.err"));
+      String err = Files.readString(Path.of(run.runDir()).resolve("err/crop_classification.err"));
       // Lightning logs through Python's logging, to stderr
       assertTrue(err.contains("Restoring states from the checkpoint path"), err);
       assertTrue(

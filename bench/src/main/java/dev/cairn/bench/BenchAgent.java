@@ -238,9 +238,9 @@ final class BenchAgent implements AutoCloseable {
     try {
       for (Run run : agent.runs().values()) {
         List<String> ids = new ArrayList<>();
-        for (JobRun job : run.jobs) {
-          if (job.schedulerId != null) {
-            ids.add(job.schedulerId);
+        for (JobRun job : run.jobs()) {
+          if (job.schedulerId() != null) {
+            ids.add(job.schedulerId());
           }
         }
         if (!ids.isEmpty()) {

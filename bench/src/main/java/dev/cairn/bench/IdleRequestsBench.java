@@ -185,11 +185,11 @@ public final class IdleRequestsBench {
       processing = processing.plusNanos(System.nanoTime() - start);
       Optional<Run> run =
           agent.runs().values().stream().filter(r -> r.commit().equals(commit)).findFirst();
-      if (run.isPresent() && run.get().jobs.stream().anyMatch(j -> j.schedulerId != null)) {
+      if (run.isPresent() && run.get().jobs().stream().anyMatch(j -> j.schedulerId() != null)) {
         Duration waited = Duration.between(landed, clock.instant());
-        for (JobRun job : run.get().jobs) {
-          if (job.schedulerId != null) {
-            schedulers.get(job.scheduler).cancel(List.of(job.schedulerId));
+        for (JobRun job : run.get().jobs()) {
+          if (job.schedulerId() != null) {
+            schedulers.get(job.scheduler()).cancel(List.of(job.schedulerId()));
           }
         }
         return waited.plus(processing);
