@@ -13,6 +13,7 @@ import dev.cairn.trigger.SeedResolver;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the agent is built from. The optional parts do nothing where the agent has no Git
@@ -73,12 +74,21 @@ public record AgentParts(
         Faults.NONE);
   }
 
-  public AgentParts withGit(RequestCheck check, RunPublisher publisher, SeedResolver seeds) {
-    return with(check, publisher, Optional.ofNullable(seeds), commitRenderers, observer);
+  /** The parts that need Git; a null one is the part that does nothing. */
+  public AgentParts withGit(
+      @Nullable RequestCheck check,
+      @Nullable RunPublisher publisher,
+      @Nullable SeedResolver seeds) {
+    return with(
+        check == null ? RequestCheck.ACCEPT_ALL : check,
+        publisher == null ? RunPublisher.NONE : publisher,
+        Optional.ofNullable(seeds),
+        commitRenderers,
+        observer);
   }
 
   /** Renders each run with the templates of its own commit ({@code CAIRN_TEMPLATES=commit}). */
-  public AgentParts withCommitRenderers(CommitRenderers renderers) {
+  public AgentParts withCommitRenderers(@Nullable CommitRenderers renderers) {
     return with(check, publisher, seeds, Optional.ofNullable(renderers), observer);
   }
 

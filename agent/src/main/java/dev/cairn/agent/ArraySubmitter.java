@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +48,7 @@ final class ArraySubmitter {
     if (!cfg.sweeps() || (cap > 0 && cfg.splitsStages())) {
       return;
     }
-    Scheduler scheduler = schedulers.get(run.scheduler());
+    Scheduler scheduler = schedulers.get(run.plannedOn());
     int limit;
     try {
       int site = plans.limits().maxArraySize();
@@ -88,7 +89,12 @@ final class ArraySubmitter {
     }
     Parallelism.Allocation allocation = Parallelism.allocate(arrays, cap, slotsInUse(run, cap));
     for (ArrayJob array : allocation.started()) {
-      submit(run, scheduler, cfg, array, membersOf.get(array.name()));
+      submit(
+          run,
+          scheduler,
+          cfg,
+          array,
+          Objects.requireNonNull(membersOf.get(array.name()), "an array without its members"));
     }
     if (!allocation.held().isEmpty()) {
       log.debug(

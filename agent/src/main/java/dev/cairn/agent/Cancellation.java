@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,7 +63,7 @@ final class Cancellation {
         // left from an attempt that ended before the agent saw it: it must not cancel this one
         log.info("run {}: ignoring a cancel request for another attempt", run.runId());
       } else {
-        cancel(run, Untrusted.oneLine(reason(request), 300));
+        cancel(run, Objects.requireNonNull(Untrusted.oneLine(reason(request), 300)));
       }
       try {
         // done: a later rerun of the commit must not be cancelled by the same request

@@ -27,6 +27,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,8 +56,8 @@ final class Intake {
   private final LogBudget received;
   private final Path markerFile;
   private final Path seedEtagFile;
-  private String seedEtag;
-  private String savedMarker;
+  private @Nullable String seedEtag;
+  private @Nullable String savedMarker;
 
   Intake(AgentParts parts, RunBook book, Outage storeOutage) throws IOException {
     this.settings = parts.settings();
@@ -261,7 +262,7 @@ final class Intake {
    * provenance proved anything does not hold its attempt against one with another {@code config}:
    * anyone can write one before CI does.
    */
-  static String skip(RunRequest request, byte[] config, Collection<Run> runs) {
+  static @Nullable String skip(RunRequest request, byte[] config, Collection<Run> runs) {
     int attempt = request.attemptOrFirst();
     String key = RunPlan.key(request.commit(), attempt);
     String sha = config == null ? null : ExperimentConfig.sha256(config);

@@ -147,6 +147,15 @@ public final class JobRun {
     return jobName;
   }
 
+  /** The id the scheduler gave the job; asking before it was submitted is a bug. */
+  String submittedAs() {
+    String id = schedulerId;
+    if (id == null) {
+      throw new IllegalStateException("job " + id() + " has no scheduler id: not submitted yet");
+    }
+    return id;
+  }
+
   public @Nullable String schedulerId() {
     return schedulerId;
   }
@@ -370,7 +379,7 @@ public final class JobRun {
   }
 
   /** The scheduler reports the job in {@code next} (queued, running, ended) for {@code why}. */
-  void reported(JobState next, String why) {
+  void reported(JobState next, @Nullable String why) {
     if (state.isTerminal()) {
       throw refused(next.name(), "the job ended already");
     }
@@ -418,7 +427,7 @@ public final class JobRun {
    * The train job succeeded: the trial goes on as its evaluate job {@code evaluate}, already queued
    * behind it, or (null) one still to submit.
    */
-  void trained(String evaluate, String why) {
+  void trained(@Nullable String evaluate, String why) {
     if (state != JobState.COMPLETED) {
       throw refused("evaluate", "only a train job that completed moves on to evaluate");
     }

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +62,7 @@ final class Outcome {
         }
         QualityGate gate = job.gate();
         Double value = gate == null ? null : job.metrics().get(gate.metric());
-        job.gateChecked(value != null && gate.passes(value));
+        job.gateChecked(gate != null && value != null && gate.passes(value));
       }
     }
   }
@@ -140,12 +141,15 @@ final class Outcome {
   }
 
   /** Why one trial does not pass, or null when it completed and met its gate. */
-  private static String problem(JobRun job) {
+  private static @Nullable String problem(JobRun job) {
     if (job.state() != JobState.COMPLETED) {
       return job.id() + " " + job.state() + (job.reason() == null ? "" : " (" + job.reason() + ")");
     }
     if (Boolean.FALSE.equals(job.gatePassed())) {
       QualityGate gate = job.gate();
+      if (gate == null) {
+        return job.id() + " failed a quality gate it no longer names";
+      }
       Double value = job.metrics().get(gate.metric());
       return job.id()
           + " missed its quality gate "
@@ -159,7 +163,7 @@ final class Outcome {
     return null;
   }
 
-  private static Long max(Long a, Long b) {
+  private static @Nullable Long max(@Nullable Long a, @Nullable Long b) {
     if (a == null) {
       return b;
     }

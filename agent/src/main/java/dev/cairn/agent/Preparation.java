@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +62,7 @@ final class Preparation {
     try {
       RequestCheck.Verdict verdict = check.check(run.request(), config);
       if (verdict.rejected()) {
-        reject(run, verdict.rejection());
+        reject(run, Objects.requireNonNull(verdict.rejection()));
         return;
       }
       run.verified(verdict.commit());
@@ -81,13 +82,13 @@ final class Preparation {
       reject(run, String.join("; ", e.problems()));
       return;
     } catch (CairnException e) {
-      reject(run, e.getMessage());
+      reject(run, why(e));
       return;
     }
     try {
       Trials.checkLimit(cfg, plans.limits().maxTrials());
     } catch (CairnException e) {
-      reject(run, e.getMessage());
+      reject(run, why(e));
       return;
     }
     List<String> problems = plans.preflight(run, cfg);
@@ -131,6 +132,11 @@ final class Preparation {
         run.jobs().size(),
         cfg.tasks().size(),
         cfg.scheduler());
+  }
+
+  /** What a refusal says, or its kind where it says nothing. */
+  private static String why(CairnException e) {
+    return Objects.requireNonNullElse(e.getMessage(), e.getClass().getSimpleName());
   }
 
   private void reject(Run run, String reason) {

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,11 +47,11 @@ final class Retention {
   }
 
   /** Compacts every rejected run whose status is written, then forgets those past the limits. */
-  static void prune(RunBook book, Path workDir, String marker, Instant now) {
+  static void prune(RunBook book, Path workDir, @Nullable String marker, Instant now) {
     prune(book, workDir, marker, now, MAX_KEPT);
   }
 
-  static void prune(RunBook book, Path workDir, String marker, Instant now, int maxKept) {
+  static void prune(RunBook book, Path workDir, @Nullable String marker, Instant now, int maxKept) {
     List<Run> rejected =
         book.all().stream()
             .filter(r -> r.state() == RunState.REJECTED && !r.statusPending())
@@ -137,7 +138,7 @@ final class Retention {
   }
 
   /** Whether the queue listing will never return the run's entry again. */
-  private static boolean passed(Run run, String marker) {
+  private static boolean passed(Run run, @Nullable String marker) {
     String key = run.queueKey();
     return key == null
         || !key.startsWith("queue/")

@@ -147,7 +147,7 @@ final class RetryPolicy {
             || (status.state() == JobState.TIMEOUT && plans.hasCheckpoint(run, job));
     if (status.neverStarts()) {
       // the scheduler would keep it queued for good
-      stages.cancelQuietly(run, job, job.schedulerId());
+      stages.cancelQuietly(run, job, job.submittedAs());
     }
     boolean training = JobSpec.TRAIN.equals(job.stage());
     if (training && status.state() == JobState.COMPLETED) {
@@ -210,7 +210,7 @@ final class RetryPolicy {
         JobExit.file(spec.stage()),
         code);
     return new JobStatus(
-        job.schedulerId(),
+        job.submittedAs(),
         code == 0 ? JobState.COMPLETED : JobState.FAILED,
         "ended while the agent was away; exit code "
             + code

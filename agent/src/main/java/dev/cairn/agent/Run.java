@@ -85,8 +85,9 @@ public final class Run {
     return schema;
   }
 
-  public @Nullable String runId() {
-    return runId;
+  /** Set when received; a record from before runs kept an id gets its key when loaded. */
+  public String runId() {
+    return java.util.Objects.requireNonNull(runId, "a run record without an id");
   }
 
   public @Nullable String queueKey() {
@@ -97,6 +98,27 @@ public final class Run {
     return java.util.Objects.requireNonNull(request, "a run without a request");
   }
 
+  /** False only for a damaged record, which the repository ignores when it loads. */
+  boolean hasRequest() {
+    return request != null;
+  }
+
+  /**
+   * A record written before runs kept their id and times: its key, which names the run too, is its
+   * id; without a receipt time, the last update (or, without one, the epoch) stands in for both.
+   */
+  void migrated() {
+    if (runId == null) {
+      runId = key();
+    }
+    if (updatedAt == null) {
+      updatedAt = createdAt != null ? createdAt : java.time.Instant.EPOCH.toString();
+    }
+    if (createdAt == null) {
+      createdAt = updatedAt;
+    }
+  }
+
   public @Nullable VerifiedCommit verified() {
     return verified;
   }
@@ -105,20 +127,31 @@ public final class Run {
     return message;
   }
 
-  public @Nullable String createdAt() {
-    return createdAt;
+  /** When this agent received the run; set when received, or when an older record is loaded. */
+  public String createdAt() {
+    return java.util.Objects.requireNonNull(createdAt, "a run record without its receipt time");
   }
 
-  public @Nullable String updatedAt() {
-    return updatedAt;
+  public String updatedAt() {
+    return java.util.Objects.requireNonNull(updatedAt, "a run record without its update time");
   }
 
   public @Nullable String configSha256() {
     return configSha256;
   }
 
+  /** The scheduler the run is planned on; null until planned (a rejected run never is). */
   public @Nullable String scheduler() {
     return scheduler;
+  }
+
+  /** The scheduler of a run whose jobs are planned; asking before is a bug. */
+  String plannedOn() {
+    String planned = scheduler;
+    if (planned == null) {
+      throw new IllegalStateException("run " + runId + " is not planned on a scheduler yet");
+    }
+    return planned;
   }
 
   public @Nullable String runDir() {
@@ -171,7 +204,7 @@ public final class Run {
   }
 
   /** Provenance proved the commit through Git. */
-  void verified(VerifiedCommit commit) {
+  void verified(@Nullable VerifiedCommit commit) {
     verified = commit;
   }
 
@@ -290,12 +323,12 @@ public final class Run {
     VerifiedCommit verified = this.verified;
     String runDir = this.runDir;
     return new RunRecord(
-        runId,
+        runId(),
         commit(),
         attempt(),
         state,
         message,
-        updatedAt,
+        updatedAt(),
         verified == null
             ? null
             : new RunRecord.Verified(
@@ -304,7 +337,7 @@ public final class Run {
                 verified.authorName(),
                 verified.authorEmail(),
                 verified.committedAt()),
-        createdAt,
+        createdAt(),
         configSha256,
         scheduler,
         runDir == null ? null : Path.of(runDir),

@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,7 +74,7 @@ final class RunBook {
   }
 
   /** The run of that commit and attempt key, or null. */
-  Run runs(String key) {
+  @Nullable Run runs(String key) {
     return runs.get(key);
   }
 

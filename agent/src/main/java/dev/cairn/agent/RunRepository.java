@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +49,7 @@ public final class RunRepository {
       Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
     }
     // records were once named by run id, which two commits could share
-    if (run.runId() != null && !run.runId().equals(run.key()) && run.runId().matches("[\\w.-]+")) {
+    if (!run.runId().equals(run.key()) && run.runId().matches("[\\w.-]+")) {
       Files.deleteIfExists(dir.resolve(run.runId() + ".json"));
     }
   }
@@ -70,7 +71,7 @@ public final class RunRepository {
     }
   }
 
-  private static RunRequest repaired(RunRequest r, String createdAt) {
+  private static RunRequest repaired(RunRequest r, @Nullable String createdAt) {
     String at = createdAt == null ? Instant.EPOCH.toString() : createdAt;
     try {
       Instant submitted = Instant.parse(r.submittedAt());
@@ -111,10 +112,11 @@ public final class RunRepository {
           continue;
         }
         Run run = Json.MAPPER.treeToValue(tree, Run.class);
-        if (run.request() == null || !RunRequest.isFullSha(run.commit())) {
+        if (!run.hasRequest() || !RunRequest.isFullSha(run.commit())) {
           LOG.warn("ignoring the run record {}: it names no commit", p.getFileName());
           continue;
         }
+        run.migrated();
         if (run.request().problem() != null) {
           // saved by an agent that trusted the queue: a run must not stop the loop on each start
           run.repaired(repaired(run.request(), run.createdAt()));

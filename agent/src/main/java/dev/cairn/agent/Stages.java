@@ -8,6 +8,7 @@ import dev.cairn.scheduler.SchedulerRefused;
 import dev.cairn.scheduler.Schedulers;
 import java.io.IOException;
 import java.util.List;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,7 +69,7 @@ final class Stages {
           e instanceof SchedulerRefused
               ? "the evaluate job was refused: " + e.getMessage()
               : "the evaluate job cannot be submitted: " + e.getMessage();
-      cancelQuietly(run, job, job.schedulerId());
+      cancelQuietly(run, job, job.submittedAs());
       job.failed(reason);
       book.save(run);
       log.warn("run {}: {}: {}", run.runId(), job.id(), reason);
@@ -80,7 +81,9 @@ final class Stages {
 
   /** After a crash between submitting an evaluate job and saving its id: found by its name. */
   private void lookUp(Run run, JobRun job) throws InterruptedException {
-    if (Submitter.byName(schedulers, run, job, job.evaluateName(), job::evaluateSubmitted)) {
+    String name =
+        Objects.requireNonNull(job.evaluateName(), "named before its submission was asked");
+    if (Submitter.byName(schedulers, run, job, name, job::evaluateSubmitted)) {
       book.save(run);
     }
   }

@@ -12,8 +12,10 @@ import dev.cairn.scheduler.Schedulers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -128,9 +130,8 @@ final class Submitter {
    * the job, else what on this side kept it from being submitted.
    */
   static String refusal(CairnException e) {
-    return e instanceof SchedulerRefused
-        ? e.getMessage()
-        : "the job cannot be submitted: " + e.getMessage();
+    String said = Objects.requireNonNullElse(e.getMessage(), e.getClass().getSimpleName());
+    return e instanceof SchedulerRefused ? said : "the job cannot be submitted: " + said;
   }
 
   /** The id of a job found by name: an array's element by its index. */
@@ -158,7 +159,7 @@ final class Submitter {
             schedulers,
             run,
             job,
-            job.jobName(),
+            Objects.requireNonNull(job.jobName(), "named before its submission was asked"),
             id -> {
               job.submitted(elementOf(job, id));
             });
@@ -169,7 +170,7 @@ final class Submitter {
   }
 
   /** The job's script, paths and name as its scheduler takes them, behind {@code afterOk}. */
-  static JobSubmission submission(JobSpec spec, String afterOk) {
+  static JobSubmission submission(JobSpec spec, @Nullable String afterOk) {
     return new JobSubmission(
         spec.jobName(),
         spec.script(),

@@ -5,6 +5,7 @@ import dev.cairn.trigger.RequestCheck;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a newer request on a branch does to the older ones, by {@code CAIRN_SUPERSEDE}: {@code
@@ -93,7 +94,7 @@ final class Superseding {
    * Under {@code queue}: the first active run of the same branch that this agent received before
    * this one, or null when this one may go.
    */
-  Run queuedBehind(Run run) {
+  @Nullable Run queuedBehind(Run run) {
     if (!"queue".equals(mode) || run.state() != RunState.RECEIVED) {
       return null;
     }

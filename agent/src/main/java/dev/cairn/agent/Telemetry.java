@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * After each pass of the loop, hands the metrics what the run book says: runs and jobs by state,
@@ -70,11 +71,11 @@ final class Telemetry {
   }
 
   /** When this agent received the run (its own clock), or null for a record without the time. */
-  static Instant receivedAt(Run run) {
+  static @Nullable Instant receivedAt(Run run) {
     return instant(run.createdAt());
   }
 
-  private static Instant instant(String at) {
+  private static @Nullable Instant instant(@Nullable String at) {
     try {
       return at == null ? null : Instant.parse(at);
     } catch (DateTimeParseException e) {

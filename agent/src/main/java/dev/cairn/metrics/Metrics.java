@@ -43,7 +43,7 @@ public interface Metrics {
   void resubmitted(String scheduler, String reason);
 
   /** A batched status query of a scheduler ended: {@code problem} is null when it succeeded. */
-  void schedulerPolled(String scheduler, String problem);
+  void schedulerPolled(String scheduler, @Nullable String problem);
 
   /** A run reached its final state {@code result}; it was submitted at {@code submitted}. */
   void runFinished(String result, @Nullable Instant submitted);

@@ -31,7 +31,7 @@ final class NoMetrics implements Metrics {
   public void resubmitted(String scheduler, String reason) {}
 
   @Override
-  public void schedulerPolled(String scheduler, String problem) {}
+  public void schedulerPolled(String scheduler, @Nullable String problem) {}
 
   @Override
   public void runFinished(String result, @Nullable Instant submitted) {}

@@ -123,7 +123,7 @@ public final class PrometheusMetrics implements Metrics {
   }
 
   @Override
-  public void schedulerPolled(String scheduler, String problem) {
+  public void schedulerPolled(String scheduler, @Nullable String problem) {
     m.schedulerPolls.labelValues(scheduler, problem == null ? "ok" : "error").inc();
     if (problem == null) {
       schedulerProblems.remove(scheduler);

@@ -83,7 +83,7 @@ final class ReportInputs {
 
   /** The job's curve from its output folder, else from Lightning's fit logs of TerraTorch runs. */
   private static List<EpochRow> curve(RunRecord run, String task) {
-    Path runDir = run.runDir();
+    Path runDir = java.util.Objects.requireNonNull(run.runDir(), "a run without its folder");
     try {
       List<EpochRow> rows = Curves.read(runDir.resolve("predictions").resolve(task));
       return rows.isEmpty() ? Curves.read(runDir.resolve("lightning").resolve(task)) : rows;

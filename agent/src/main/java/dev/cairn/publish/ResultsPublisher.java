@@ -105,7 +105,7 @@ public final class ResultsPublisher implements RunPublisher {
 
   @Override
   public String publish(RunRecord run) throws IOException {
-    Path runDir = run.runDir();
+    Path runDir = java.util.Objects.requireNonNull(run.runDir(), "a run without its folder");
     Path staging = runDir.resolve(".publish");
     deleteTree(staging);
     Files.createDirectories(staging.resolve("results"));

@@ -96,7 +96,10 @@ final class Summary {
     md.append(
         "`predictions.dvc`); get them with `agent.jar pull` or `dvc pull` after checking out this commit.\n");
     for (JobRecord job : run.jobs()) {
-      Path dir = run.runDir().resolve("predictions").resolve(job.trial());
+      Path dir =
+          java.util.Objects.requireNonNull(run.runDir(), "a run without its folder")
+              .resolve("predictions")
+              .resolve(job.trial());
       List<String> images = JobOutputs.images(dir);
       if (images.isEmpty()) {
         continue;

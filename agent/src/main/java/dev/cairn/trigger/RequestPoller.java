@@ -143,7 +143,7 @@ public final class RequestPoller {
    * The seed-style key when it changed since {@code etag}: one conditional GET, which costs no body
    * while nothing changed. One larger than a config may be is logged once and not returned.
    */
-  public Optional<StoredObject> pollSeed(String key, String etag) throws IOException {
+  public Optional<StoredObject> pollSeed(String key, @Nullable String etag) throws IOException {
     try {
       Optional<StoredObject> seed = store.getIfChanged(key, etag, RunRequest.MAX_CONFIG_BYTES);
       seedTooLarge = false;

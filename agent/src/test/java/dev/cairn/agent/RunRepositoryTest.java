@@ -3,6 +3,9 @@ package dev.cairn.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cairn.Json;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,5 +40,45 @@ class RunRepositoryTest {
       Thread.interrupted();
     }
     assertEquals("pushed results", repository.loadAll().get(0).message());
+  }
+
+  /** A record without its request is ignored with a warning; the request accessor threw before. */
+  @Test
+  void loadAll_ignoresARecordWithoutItsRequest() throws Exception {
+    RunRepository repository = new RunRepository(tmp);
+    repository.save(run());
+    Path record = tmp.resolve("runs").resolve(run().key() + ".json");
+    ObjectNode tree = (ObjectNode) Json.MAPPER.readTree(record.toFile());
+    tree.remove("request");
+    Files.write(record, Json.MAPPER.writeValueAsBytes(tree));
+    assertTrue(repository.loadAll().isEmpty(), "a record naming no commit is not a run");
+  }
+
+  /** A record written before runs kept their id gets its key as id, which names the run too. */
+  @Test
+  void loadAll_givesARecordWithoutARunIdItsKey() throws Exception {
+    RunRepository repository = new RunRepository(tmp);
+    repository.save(run());
+    Path record = tmp.resolve("runs").resolve(run().key() + ".json");
+    ObjectNode tree = (ObjectNode) Json.MAPPER.readTree(record.toFile());
+    tree.remove("run_id");
+    Files.write(record, Json.MAPPER.writeValueAsBytes(tree));
+    Run loaded = repository.loadAll().get(0);
+    assertEquals(run().key(), loaded.runId());
+  }
+
+  private static Run run() {
+    return Runs.run(
+        "r1",
+        new dev.cairn.model.RunRequest(
+            "ab".repeat(20),
+            "main",
+            "1",
+            "A",
+            "msg",
+            "2026-12-01T00:00:00Z",
+            "0".repeat(64),
+            1,
+            null));
   }
 }
