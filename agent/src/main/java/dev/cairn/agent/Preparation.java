@@ -91,6 +91,15 @@ final class Preparation {
       reject(run, why(e));
       return;
     }
+    if (cfg.earlyStops()) {
+      // the keys are checked, the loop does not act on them yet: never run every trial to its end
+      // while the config says some will be stopped
+      reject(
+          run,
+          "EARLY_STOP=asha: this agent checks the early-stopping keys but does not stop trials"
+              + " yet; set EARLY_STOP=off to run every trial to its end");
+      return;
+    }
     List<String> problems = plans.preflight(run, cfg);
     if (!problems.isEmpty()) {
       reject(run, "preflight: " + String.join("; ", problems));

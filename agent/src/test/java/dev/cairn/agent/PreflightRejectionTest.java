@@ -50,19 +50,7 @@ class PreflightRejectionTest {
             + "\nLANDSLIDE_DATASET_PATH="
             + landslide
             + "\n";
-    FileObjectStore store = new FileObjectStore(tmp.resolve("store"));
-    AgentSettings settings = TestAgents.settings(tmp, store, Map.of());
-    schedulers = new Schedulers(settings, Clock.systemUTC(), new ExecCommandRunner());
-    Agent agent = TestAgents.agent(settings, store, schedulers, TestAgents.loopTemplates());
-    String commit =
-        ExperimentConfig.sha256("preflight".getBytes(StandardCharsets.UTF_8)).substring(0, 40);
-    TestAgents.queue(store, commit, config);
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(100))
-        .until(() -> !agent.tick());
-    JsonNode status =
-        Json.MAPPER.readTree(store.get(StoreKeys.statusKey(commit)).orElseThrow().content());
+    JsonNode status = statusAfterItsTicks("preflight", config);
     assertEquals("REJECTED", status.get("state").asText(), status.toString());
     assertEquals(
         "preflight: LEARNING_RATE=5e-3 is above 1e-3, too high for fine-tuning a pretrained ViT"
@@ -75,5 +63,34 @@ class PreflightRejectionTest {
             + ": the val split's folder images/validation/ is missing",
         status.get("message").asText());
     assertEquals(0, status.path("jobs").size(), "nothing was submitted: " + status);
+  }
+
+  @Test
+  void earlyStopping_isRefusedUntilTheAgentStopsTrials_notIgnored() throws Exception {
+    String config =
+        "EXPERIMENT_NAME=asha\nTRAINER=demo\nSCHEDULER=local\nTASKS=landslide\n"
+            + "LEARNING_RATE=1e-3,1e-2\nEPOCHS=3\nEARLY_STOP=asha\n";
+    JsonNode status = statusAfterItsTicks("asha", config);
+    assertEquals("REJECTED", status.get("state").asText(), status.toString());
+    assertEquals(
+        "EARLY_STOP=asha: this agent checks the early-stopping keys but does not stop trials yet;"
+            + " set EARLY_STOP=off to run every trial to its end",
+        status.get("message").asText());
+    assertEquals(0, status.path("jobs").size(), "nothing was submitted: " + status);
+  }
+
+  /** Queues {@code config} for a commit named after {@code seed}, ticks until idle: its status. */
+  private JsonNode statusAfterItsTicks(String seed, String config) throws Exception {
+    FileObjectStore store = new FileObjectStore(tmp.resolve("store"));
+    AgentSettings settings = TestAgents.settings(tmp, store, Map.of());
+    schedulers = new Schedulers(settings, Clock.systemUTC(), new ExecCommandRunner());
+    Agent agent = TestAgents.agent(settings, store, schedulers, TestAgents.loopTemplates());
+    String commit = ExperimentConfig.sha256(seed.getBytes(StandardCharsets.UTF_8)).substring(0, 40);
+    TestAgents.queue(store, commit, config);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> !agent.tick());
+    return Json.MAPPER.readTree(store.get(StoreKeys.statusKey(commit)).orElseThrow().content());
   }
 }
