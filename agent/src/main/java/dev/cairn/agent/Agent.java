@@ -23,10 +23,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The reconcile loop. Each tick: find new requests, move every active run one step (validate, plan,
- * render, submit), ask each scheduler once for all active jobs, act on what ended (collect,
- * resubmit, publish), and write {@code status.json} for every run that changed. State is persisted
- * before and after each side effect, so a killed agent restarts into the same runs without
- * submitting any job twice.
+ * render, submit), ask each scheduler once for all active jobs, stop the trials that fell behind at
+ * a rung (with {@code EARLY_STOP=asha}), act on what ended (collect, resubmit, publish), and write
+ * {@code status.json} for every run that changed. State is persisted before and after each side
+ * effect, so a killed agent restarts into the same runs without submitting any job twice.
  */
 public final class Agent {
   private static final Logger log = LoggerFactory.getLogger(Agent.class);
@@ -41,6 +41,7 @@ public final class Agent {
   private final Submitter submitter;
   private final RetryPolicy retries;
   private final Finisher finisher;
+  private final EarlyStopping earlyStopping;
   private final StatusWriter statuses;
   private final Outage schedulerOutage = new Outage("scheduler");
   private final Telemetry telemetry;
@@ -67,7 +68,10 @@ public final class Agent {
     this.superseding = new Superseding(settings.supersede(), book, cancellation, parts.check());
     this.metrics = parts.metrics();
     this.faults = parts.faults();
-    this.preparation = new Preparation(plans, parts.check(), book, clock, faults);
+    this.earlyStopping =
+        new EarlyStopping(
+            plans, schedulers, book, metrics, faults, clock, settings.terratorchVersion());
+    this.preparation = new Preparation(plans, parts.check(), book, clock, faults, earlyStopping);
     Stages stages = new Stages(plans, schedulers, book);
     this.submitter = new Submitter(plans, schedulers, book, stages, metrics, faults);
     this.retries = new RetryPolicy(plans, schedulers, book, stages, metrics, faults);
@@ -144,6 +148,7 @@ public final class Agent {
     intake.intake();
     cancellation.cancelRequested();
     superseding.supersede();
+    earlyStopping.retain(book.active());
     for (Run run : book.active()) {
       if (stopping()) {
         break;
@@ -155,6 +160,8 @@ public final class Agent {
       }
       metrics.progressed();
       try {
+        // a stop on record acts before anything is submitted for its trial
+        earlyStopping.settle(run);
         advance(run);
       } catch (RuntimeException e) {
         // one run's trouble must not stop the daemon: log it and try again next tick
@@ -163,6 +170,16 @@ public final class Agent {
     }
     if (!stopping()) {
       pollSchedulers();
+    }
+    for (Run run : book.active()) {
+      if (stopping()) {
+        break;
+      }
+      try {
+        earlyStopping.decide(run);
+      } catch (RuntimeException e) {
+        log.error("run {}: unexpected error in early stopping, retrying next tick", run.runId(), e);
+      }
     }
     for (Run run : book.active()) {
       if (stopping()) {

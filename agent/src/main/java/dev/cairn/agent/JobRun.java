@@ -92,6 +92,9 @@ public final class JobRun {
 
   private @Nullable Long gpuMemMb;
 
+  /** With early stopping: the epochs completed as the trial's CSV log last showed; else null. */
+  private @Nullable Integer epochsRun;
+
   /**
    * A job planned for {@code task}'s trial {@code trial} (null where the config does not sweep), on
    * its first attempt.
@@ -238,6 +241,15 @@ public final class JobRun {
 
   public @Nullable Long gpuMemMb() {
     return gpuMemMb;
+  }
+
+  public @Nullable Integer epochsRun() {
+    return epochsRun;
+  }
+
+  /** Early stopping read {@code epochs} completed epochs from the trial's CSV log. */
+  void progressed(int epochs) {
+    epochsRun = epochs;
   }
 
   /** Its own job (not an array's element) named {@code name} is about to be submitted. */
@@ -410,6 +422,19 @@ public final class JobRun {
   }
 
   /**
+   * Early stopping stopped the trial at a rung ({@code why} says which, its metric and the
+   * cut-off): it ends STOPPED whatever it was doing, and the scheduler's later word on it is not
+   * asked for.
+   */
+  void stopped(String why) {
+    if (state.isTerminal()) {
+      throw refused("STOPPED", "the job ended already");
+    }
+    state = JobState.STOPPED;
+    reason = why;
+  }
+
+  /**
    * An attempt that ended for the infrastructure's sake starts again as the next one, from its
    * checkpoint: the job waits to be submitted.
    */
@@ -475,6 +500,7 @@ public final class JobRun {
         id(),
         values,
         resources,
-        stage);
+        stage,
+        epochsRun);
   }
 }

@@ -46,7 +46,7 @@ final class Outcome {
             "run {}: cannot read the metrics of {}: {}", run.runId(), job.id(), e.getMessage());
       }
       job.ranOn(spec.trial().resources().gpus());
-      if (job.state() != JobState.COMPLETED) {
+      if (job.state() != JobState.COMPLETED && job.state() != JobState.STOPPED) {
         job.errTail(JobOutputs.tail(spec.errFile(), 40));
       }
       if (job.state() == JobState.COMPLETED) {
@@ -69,7 +69,8 @@ final class Outcome {
 
   /**
    * With {@code GATE_RULE=all}, SUCCEEDED when every trial completed and met its gate; with {@code
-   * best}, when every task has at least one trial that did. Otherwise FAILED with the reasons.
+   * best}, when every task has at least one trial that did. Otherwise FAILED with the reasons. A
+   * trial early stopping stopped is neither: it counts for no rule, and the message says how many.
    */
   static void decide(Run run, String gateRule) {
     if ("best".equals(gateRule)) {
@@ -88,15 +89,29 @@ final class Outcome {
         run.jobs().stream().anyMatch(j -> j.trial() != null && !j.trial().equals(j.task()))
             ? " trial(s)"
             : " task(s)";
+    long stopped = stoppedEarly(run.jobs());
+    long ranToTheEnd = run.jobs().size() - stopped;
     run.decided(
         outcome,
         problems.isEmpty()
-            ? run.jobs().size()
-                + " of "
-                + run.jobs().size()
-                + noun
-                + " completed and met their quality gates"
+            ? (stopped == 0
+                ? run.jobs().size()
+                    + " of "
+                    + run.jobs().size()
+                    + noun
+                    + " completed and met their quality gates"
+                : ranToTheEnd
+                    + " of "
+                    + ranToTheEnd
+                    + noun
+                    + " that ran to the end completed and met their quality gates; "
+                    + stopped
+                    + " stopped early")
             : joinCapped(problems));
+  }
+
+  private static long stoppedEarly(List<JobRun> jobs) {
+    return jobs.stream().filter(j -> j.state() == JobState.STOPPED).count();
   }
 
   /** Every task needs one trial that completed and met its gate; the others may fail. */
@@ -106,7 +121,10 @@ final class Outcome {
     List<String> problems = new ArrayList<>();
     List<String> best = new ArrayList<>();
     for (Map.Entry<String, List<JobRun>> e : byTask.entrySet()) {
-      List<JobRun> passed = e.getValue().stream().filter(j -> problem(j) == null).toList();
+      List<JobRun> passed =
+          e.getValue().stream()
+              .filter(j -> j.state() == JobState.COMPLETED && problem(j) == null)
+              .toList();
       if (passed.isEmpty()) {
         problems.add(
             e.getKey()
@@ -140,8 +158,14 @@ final class Outcome {
         + " more (see summary.md)";
   }
 
-  /** Why one trial does not pass, or null when it completed and met its gate. */
+  /**
+   * Why one trial does not pass, or null when it completed and met its gate, or early stopping
+   * stopped it (not a failure).
+   */
   private static @Nullable String problem(JobRun job) {
+    if (job.state() == JobState.STOPPED) {
+      return null;
+    }
     if (job.state() != JobState.COMPLETED) {
       return job.id() + " " + job.state() + (job.reason() == null ? "" : " (" + job.reason() + ")");
     }

@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 final class Preparation {
   private static final Logger log = LoggerFactory.getLogger(Preparation.class);
   private final Faults faults;
+  private final EarlyStopping earlyStopping;
   private final Plans plans;
   private final RequestCheck check;
   private final RunBook book;
@@ -36,7 +37,14 @@ final class Preparation {
   /**
    * @param check provenance check, or {@link RequestCheck#ACCEPT_ALL}
    */
-  Preparation(Plans plans, RequestCheck check, RunBook book, Clock clock, Faults faults) {
+  Preparation(
+      Plans plans,
+      RequestCheck check,
+      RunBook book,
+      Clock clock,
+      Faults faults,
+      EarlyStopping earlyStopping) {
+    this.earlyStopping = earlyStopping;
     this.faults = faults;
     this.plans = plans;
     this.check = check;
@@ -91,13 +99,10 @@ final class Preparation {
       reject(run, why(e));
       return;
     }
-    if (cfg.earlyStops()) {
-      // the keys are checked, the loop does not act on them yet: never run every trial to its end
-      // while the config says some will be stopped
-      reject(
-          run,
-          "EARLY_STOP=asha: this agent checks the early-stopping keys but does not stop trials"
-              + " yet; set EARLY_STOP=off to run every trial to its end");
+    try {
+      earlyStopping.check(cfg);
+    } catch (CairnException e) {
+      reject(run, why(e));
       return;
     }
     List<String> problems = plans.preflight(run, cfg);

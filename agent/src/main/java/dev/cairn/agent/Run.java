@@ -3,9 +3,11 @@ package dev.cairn.agent;
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
 import dev.cairn.config.ExperimentConfig;
+import dev.cairn.model.EarlyStopRecord;
 import dev.cairn.model.RunRecord;
 import dev.cairn.model.RunRequest;
 import dev.cairn.model.RunState;
+import dev.cairn.model.RungDecision;
 import dev.cairn.model.VerifiedCommit;
 import dev.cairn.plan.RunPlan;
 import java.nio.file.Path;
@@ -52,6 +54,12 @@ public final class Run {
 
   private @Nullable String outcomeMessage;
   private @Nullable String finishedAt;
+
+  /**
+   * With {@code EARLY_STOP=asha}: the rules, every rung decision (saved before any stop acts on it)
+   * and the savings so far; null for a run without early stopping.
+   */
+  private @Nullable EarlyStopRecord earlyStop;
 
   /** status.json not yet written for the latest change (the store was unreachable). */
   private boolean statusPending = true;
@@ -177,6 +185,31 @@ public final class Run {
 
   public @Nullable String finishedAt() {
     return finishedAt;
+  }
+
+  public @Nullable EarlyStopRecord earlyStop() {
+    return earlyStop;
+  }
+
+  /** The rung decisions on record, oldest first; none without early stopping. */
+  public List<RungDecision> rungDecisions() {
+    EarlyStopRecord e = earlyStop;
+    return e == null ? List.of() : e.decisions();
+  }
+
+  /** Early stopping's record after a tick: new decisions, each saved before it is acted on. */
+  void earlyStop(EarlyStopRecord next) {
+    EarlyStopRecord e = earlyStop;
+    List<RungDecision> kept = e == null ? List.of() : e.decisions();
+    if (next.decisions().size() < kept.size()
+        || !next.decisions().subList(0, kept.size()).equals(kept)) {
+      throw new IllegalTransition(
+          "run " + runId,
+          state,
+          "early-stop",
+          "a rung decision on record is never changed or dropped");
+    }
+    earlyStop = next;
   }
 
   public boolean statusPending() {
@@ -346,7 +379,8 @@ public final class Run {
         outcome,
         outcomeMessage,
         config,
-        jobs.stream().map(JobRun::snapshot).toList());
+        jobs.stream().map(JobRun::snapshot).toList(),
+        earlyStop);
   }
 
   /** The job of a trial, or the first job of a task. */

@@ -1,6 +1,7 @@
 package dev.cairn.agent;
 
 import dev.cairn.metrics.Metrics;
+import dev.cairn.model.EarlyStopRecord;
 import dev.cairn.model.RunState;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -49,7 +50,14 @@ final class Telemetry {
     Map<String, Long> runs = new TreeMap<>();
     Map<String, Map<String, Long>> jobs = new TreeMap<>();
     Instant oldest = null;
+    Map<String, Long> stopped = new TreeMap<>();
+    Map<String, Double> hoursSaved = new TreeMap<>();
     for (Run run : book.all()) {
+      EarlyStopRecord early = run.earlyStop();
+      if (early != null) {
+        stopped.put(run.runId(), early.stopped());
+        hoursSaved.put(run.runId(), early.secondsSaved() / 3600);
+      }
       runs.merge(run.state().name(), 1L, Long::sum);
       for (JobRun job : run.jobs()) {
         jobs.computeIfAbsent(job.scheduler(), k -> new TreeMap<>())
@@ -67,6 +75,7 @@ final class Telemetry {
     }
     metrics.runs(runs, jobs);
     metrics.oldestUnhandled(oldest);
+    metrics.earlyStops(stopped, hoursSaved);
     metrics.tick(startedNanos);
   }
 

@@ -1,5 +1,7 @@
 package dev.cairn.early;
 
+import dev.cairn.model.RungDecision;
+import dev.cairn.model.Verdict;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -36,11 +38,11 @@ public final class Asha {
    * @param onRecord the decisions already made for these trials, at any earlier tick
    * @param now the time the new decisions carry
    */
-  public static List<Decision> decide(
-      Policy policy, List<TrialCurve> trials, List<Decision> onRecord, Instant now) {
-    Map<String, Map<Integer, Decision>> recorded = new HashMap<>();
+  public static List<RungDecision> decide(
+      Policy policy, List<TrialCurve> trials, List<RungDecision> onRecord, Instant now) {
+    Map<String, Map<Integer, RungDecision>> recorded = new HashMap<>();
     Map<String, Integer> stoppedAt = new HashMap<>();
-    for (Decision d : onRecord) {
+    for (RungDecision d : onRecord) {
       recorded.computeIfAbsent(d.trialId(), k -> new HashMap<>()).putIfAbsent(d.rung(), d);
       if (d.stops()) {
         stoppedAt.merge(d.trialId(), d.rung(), Math::min);
@@ -50,11 +52,11 @@ public final class Asha {
         trials.stream().sorted(Comparator.comparing(TrialCurve::trialId)).toList();
     TreeSet<Integer> rungs = new TreeSet<>();
     ordered.forEach(t -> rungs.addAll(policy.rungs(t.epochs())));
-    List<Decision> made = new ArrayList<>();
+    List<RungDecision> made = new ArrayList<>();
     // rung by rung, so that a stop made this tick at a lower rung keeps its trial out of the
     // fields above it, whatever the order of the trials
     for (int rung : rungs) {
-      List<Decision> atThisRung = new ArrayList<>();
+      List<RungDecision> atThisRung = new ArrayList<>();
       for (TrialCurve trial : ordered) {
         boolean pending =
             trial.running()
@@ -66,18 +68,20 @@ public final class Asha {
           atThisRung.add(atRung(policy, trial, rung, ordered, recorded, stoppedAt, now));
         }
       }
-      atThisRung.stream().filter(Decision::stops).forEach(d -> stoppedAt.put(d.trialId(), rung));
+      atThisRung.stream()
+          .filter(RungDecision::stops)
+          .forEach(d -> stoppedAt.put(d.trialId(), rung));
       made.addAll(atThisRung);
     }
     return List.copyOf(made);
   }
 
-  private static Decision atRung(
+  private static RungDecision atRung(
       Policy policy,
       TrialCurve trial,
       int rung,
       List<TrialCurve> trials,
-      Map<String, Map<Integer, Decision>> recorded,
+      Map<String, Map<Integer, RungDecision>> recorded,
       Map<String, Integer> stoppedAt,
       Instant now) {
     // every trial that reached the rung, with the value on record where there is one
@@ -85,7 +89,7 @@ public final class Asha {
     Set<String> reached = new HashSet<>();
     recorded.forEach(
         (id, byRung) -> {
-          Decision d = byRung.get(rung);
+          RungDecision d = byRung.get(rung);
           if (d != null) {
             field.put(id, d.value());
             reached.add(id);
@@ -105,6 +109,7 @@ public final class Asha {
     Double cutoff = ranked.get(keep - 1);
     Double value = field.get(trial.trialId());
     Verdict verdict = policy.better(cutoff, value) ? Verdict.STOP : Verdict.CONTINUE;
-    return new Decision(trial.trialId(), rung, value, cutoff, ranked.size(), verdict, now);
+    return new RungDecision(
+        trial.trialId(), rung, value, cutoff, ranked.size(), verdict, now.toString());
   }
 }

@@ -1,10 +1,13 @@
 package dev.cairn.early;
 
+import dev.cairn.model.RungDecision;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -36,6 +39,9 @@ public final class SweepWatch {
 
   private final CsvProgress progress = new CsvProgress();
 
+  /** Each trial's epochs completed as its log showed them at the last tick. */
+  private final Map<String, Integer> epochsDone = new HashMap<>();
+
   /**
    * The new decisions for one task's trials.
    *
@@ -43,18 +49,27 @@ public final class SweepWatch {
    * @param onRecord the decisions already saved for these trials
    * @param now the loop's clock
    */
-  public List<Decision> tick(
-      Policy policy, List<Trial> trials, List<Decision> onRecord, Instant now) {
+  public List<RungDecision> tick(
+      Policy policy, List<Trial> trials, List<RungDecision> onRecord, Instant now) {
     List<TrialCurve> curves = new ArrayList<>();
     for (Trial t : trials) {
-      curves.add(new TrialCurve(t.trialId(), t.running(), t.epochs(), read(t, policy.metric())));
+      TrialCurve curve =
+          new TrialCurve(t.trialId(), t.running(), t.epochs(), read(t, policy.metric()));
+      epochsDone.put(t.trialId(), curve.epochsDone());
+      curves.add(curve);
     }
     return Asha.decide(policy, curves, onRecord, now);
+  }
+
+  /** The epochs a trial had completed at the last tick that read its log; 0 before. */
+  public int epochsDone(String trialId) {
+    return epochsDone.getOrDefault(trialId, 0);
   }
 
   /** Forgets a trial's files once its run has ended. */
   public void forget(Trial trial) {
     progress.forget(trial.outputDir());
+    epochsDone.remove(trial.trialId());
   }
 
   private SortedMap<Integer, Double> read(Trial t, String metric) {

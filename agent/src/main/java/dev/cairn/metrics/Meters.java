@@ -55,6 +55,26 @@ final class Meters {
           .help("Jobs started again to resume from their checkpoint, by scheduler and reason")
           .labelNames("scheduler", "reason")
           .register(registry);
+  final Counter trialsStopped =
+      Counter.builder()
+          .name("cairn_trials_stopped_total")
+          .help("Trials early stopping (EARLY_STOP=asha) stopped at a rung, by task")
+          .labelNames("task")
+          .register(registry);
+  final Gauge runTrialsStopped =
+      Gauge.builder()
+          .name("cairn_run_trials_stopped")
+          .help("Trials early stopping stopped in each run on record that uses it")
+          .labelNames("run_id")
+          .register(registry);
+  final Gauge runHoursSaved =
+      Gauge.builder()
+          .name("cairn_run_training_hours_saved")
+          .help(
+              "Training hours early stopping saved in each run on record that uses it: the stopped"
+                  + " trials' remaining epochs times the mean hours per epoch")
+          .labelNames("run_id")
+          .register(registry);
   final Histogram tick =
       Histogram.builder()
           .name("cairn_tick_duration_seconds")

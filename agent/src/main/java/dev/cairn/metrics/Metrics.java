@@ -42,6 +42,15 @@ public interface Metrics {
   /** A job is started again after {@code reason} (a job state such as PREEMPTED). */
   void resubmitted(String scheduler, String reason);
 
+  /** Early stopping stopped a trial of {@code task} at a rung. */
+  void trialStopped(String task);
+
+  /**
+   * Early stopping in each run on record that uses it, by run id: the trials it stopped and the
+   * training hours it saved against the full grid's estimate.
+   */
+  void earlyStops(Map<String, Long> stoppedByRun, Map<String, Double> hoursSavedByRun);
+
   /** A batched status query of a scheduler ended: {@code problem} is null when it succeeded. */
   void schedulerPolled(String scheduler, @Nullable String problem);
 

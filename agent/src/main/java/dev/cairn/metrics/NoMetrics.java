@@ -31,6 +31,12 @@ final class NoMetrics implements Metrics {
   public void resubmitted(String scheduler, String reason) {}
 
   @Override
+  public void trialStopped(String task) {}
+
+  @Override
+  public void earlyStops(Map<String, Long> stoppedByRun, Map<String, Double> hoursSavedByRun) {}
+
+  @Override
   public void schedulerPolled(String scheduler, @Nullable String problem) {}
 
   @Override

@@ -123,6 +123,19 @@ public final class PrometheusMetrics implements Metrics {
   }
 
   @Override
+  public void trialStopped(String task) {
+    m.trialsStopped.labelValues(task).inc();
+  }
+
+  @Override
+  public void earlyStops(Map<String, Long> stoppedByRun, Map<String, Double> hoursSavedByRun) {
+    m.runTrialsStopped.clear();
+    stoppedByRun.forEach((run, n) -> m.runTrialsStopped.labelValues(run).set(n));
+    m.runHoursSaved.clear();
+    hoursSavedByRun.forEach((run, h) -> m.runHoursSaved.labelValues(run).set(h));
+  }
+
+  @Override
   public void schedulerPolled(String scheduler, @Nullable String problem) {
     m.schedulerPolls.labelValues(scheduler, problem == null ? "ok" : "error").inc();
     if (problem == null) {

@@ -16,6 +16,8 @@ import org.jspecify.annotations.Nullable;
  * @param resources what the trial asked the scheduler for
  * @param stage with {@code STAGES=train,evaluate}, the stage the trial is in ({@code train}, then
  *     {@code evaluate}); {@code all} (or null in records before stages) for one job doing both
+ * @param epochsRun with early stopping, the epochs the trial completed as its CSV log showed them
+ *     (null without early stopping)
  */
 public record JobRecord(
     String task,
@@ -38,7 +40,56 @@ public record JobRecord(
     String trial,
     Map<String, String> values,
     Map<String, String> resources,
-    @Nullable String stage) {
+    @Nullable String stage,
+    @Nullable Integer epochsRun) {
+
+  /** A trial of a run without early stopping. */
+  public JobRecord(
+      String task,
+      @Nullable String schedulerId,
+      JobState state,
+      @Nullable String reason,
+      int attempts,
+      @Nullable Integer exitCode,
+      @Nullable Long elapsedS,
+      @Nullable Long cpuS,
+      @Nullable Long maxRssMb,
+      @Nullable Integer gpus,
+      @Nullable Long gpuUtilPct,
+      @Nullable Long gpuMemMb,
+      Map<String, Double> metrics,
+      @Nullable QualityGate gate,
+      @Nullable Boolean gatePassed,
+      List<Attempt> history,
+      @Nullable String errTail,
+      String trial,
+      Map<String, String> values,
+      Map<String, String> resources,
+      @Nullable String stage) {
+    this(
+        task,
+        schedulerId,
+        state,
+        reason,
+        attempts,
+        exitCode,
+        elapsedS,
+        cpuS,
+        maxRssMb,
+        gpus,
+        gpuUtilPct,
+        gpuMemMb,
+        metrics,
+        gate,
+        gatePassed,
+        history,
+        errTail,
+        trial,
+        values,
+        resources,
+        stage,
+        null);
+  }
 
   public JobRecord {
     metrics = metrics == null ? Map.of() : Map.copyOf(metrics);
@@ -53,6 +104,11 @@ public record JobRecord(
   public @Nullable String activeStage() {
     boolean split = "train".equals(stage) || "evaluate".equals(stage);
     return split && !state.isTerminal() ? stage : null;
+  }
+
+  /** Whether early stopping ended the trial at a rung (it ran only part of its epochs). */
+  public boolean stoppedEarly() {
+    return state == JobState.STOPPED;
   }
 
   /** The value of the metric the gate checks, or null when the job did not report it. */

@@ -24,7 +24,13 @@ public enum JobState {
   OUT_OF_MEMORY(true),
   DEADLINE(true),
   /** The scheduler no longer knows the job and nothing says how it ended. */
-  LOST(true);
+  LOST(true),
+  /**
+   * Stopped by the agent's early stopping ({@code EARLY_STOP=asha}) at a rung where it fell behind
+   * the trials of its task: cancelled on purpose with its checkpoints kept, neither a failure nor a
+   * cancelled run. No scheduler reports it.
+   */
+  STOPPED(true);
 
   private final boolean terminal;
 

@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
  * @param receivedAt when the agent received the request, by its own clock
  * @param config the validated config, or null where the run was rejected before it was read
  * @param outcome how the run ends, once every job has ended; null before
+ * @param earlyStop what early stopping did, for a run with {@code EARLY_STOP=asha}; null otherwise
  */
 public record RunRecord(
     String runId,
@@ -32,10 +33,51 @@ public record RunRecord(
     @Nullable RunState outcome,
     @Nullable String outcomeMessage,
     @Nullable ExperimentConfig config,
-    List<JobRecord> jobs) {
+    List<JobRecord> jobs,
+    @Nullable EarlyStopRecord earlyStop) {
 
   public RunRecord {
     jobs = List.copyOf(jobs);
+  }
+
+  /** A run without early stopping. */
+  public RunRecord(
+      String runId,
+      String commit,
+      int attempt,
+      RunState state,
+      @Nullable String message,
+      String updatedAt,
+      @Nullable Verified verified,
+      String receivedAt,
+      @Nullable String configSha256,
+      @Nullable String scheduler,
+      @Nullable Path runDir,
+      @Nullable String finishedAt,
+      @Nullable String resultsCommit,
+      @Nullable RunState outcome,
+      @Nullable String outcomeMessage,
+      @Nullable ExperimentConfig config,
+      List<JobRecord> jobs) {
+    this(
+        runId,
+        commit,
+        attempt,
+        state,
+        message,
+        updatedAt,
+        verified,
+        receivedAt,
+        configSha256,
+        scheduler,
+        runDir,
+        finishedAt,
+        resultsCommit,
+        outcome,
+        outcomeMessage,
+        config,
+        jobs,
+        null);
   }
 
   /**

@@ -8,10 +8,12 @@ import dev.cairn.Json;
 import dev.cairn.config.AgentSettings;
 import dev.cairn.config.ExperimentConfig;
 import dev.cairn.model.StoreKeys;
+import dev.cairn.render.TemplateSet;
 import dev.cairn.scheduler.ExecCommandRunner;
 import dev.cairn.scheduler.Schedulers;
 import dev.cairn.store.FileObjectStore;
 import dev.cairn.testing.FakeDatasets;
+import dev.cairn.testing.Fixtures;
 import dev.cairn.testing.TestAgents;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -66,31 +68,44 @@ class PreflightRejectionTest {
   }
 
   @Test
-  void earlyStopping_isRefusedUntilTheAgentStopsTrials_notIgnored() throws Exception {
+  void anEarlyStoppingMetricTheSitesTerratorchDoesNotLog_rejectsTheRunBeforeAnyJob()
+      throws Exception {
     String config =
-        "EXPERIMENT_NAME=asha\nTRAINER=demo\nSCHEDULER=local\nTASKS=landslide\n"
-            + "LEARNING_RATE=1e-3,1e-2\nEPOCHS=3\nEARLY_STOP=asha\n";
-    JsonNode status = statusAfterItsTicks("asha", config);
+        "EXPERIMENT_NAME=asha\nTRAINER=terratorch\nSCHEDULER=local\nTASKS=landslide\n"
+            + "LEARNING_RATE=1e-4,5e-5\nEPOCHS=3\nEARLY_STOP=asha\n"
+            + "EARLY_STOP_METRIC=val/Boundary_mIoU\nLANDSLIDE_DATASET_PATH="
+            + tmp
+            + "\n";
+    JsonNode status =
+        statusAfterItsTicks(
+            "asha", config, Map.of("CAIRN_TERRATORCH_VERSION", "1.1.0"), Fixtures.templates());
     assertEquals("REJECTED", status.get("state").asText(), status.toString());
     assertEquals(
-        "EARLY_STOP=asha: this agent checks the early-stopping keys but does not stop trials yet;"
-            + " set EARLY_STOP=off to run every trial to its end",
+        "EARLY_STOP_METRIC=val/Boundary_mIoU: TerraTorch 1.1.0 (the agent's"
+            + " CAIRN_TERRATORCH_VERSION) does not log val/Boundary_mIoU for landslide; set"
+            + " EARLY_STOP_METRIC to a metric that version logs, such as val/mIoU, or val/loss",
         status.get("message").asText());
     assertEquals(0, status.path("jobs").size(), "nothing was submitted: " + status);
   }
 
   /** Queues {@code config} for a commit named after {@code seed}, ticks until idle: its status. */
   private JsonNode statusAfterItsTicks(String seed, String config) throws Exception {
+    return statusAfterItsTicks(seed, config, Map.of(), TestAgents.loopTemplates());
+  }
+
+  private JsonNode statusAfterItsTicks(
+      String seed, String config, Map<String, String> agent, TemplateSet templates)
+      throws Exception {
     FileObjectStore store = new FileObjectStore(tmp.resolve("store"));
-    AgentSettings settings = TestAgents.settings(tmp, store, Map.of());
+    AgentSettings settings = TestAgents.settings(tmp, store, agent);
     schedulers = new Schedulers(settings, Clock.systemUTC(), new ExecCommandRunner());
-    Agent agent = TestAgents.agent(settings, store, schedulers, TestAgents.loopTemplates());
+    Agent loop = TestAgents.agent(settings, store, schedulers, templates);
     String commit = ExperimentConfig.sha256(seed.getBytes(StandardCharsets.UTF_8)).substring(0, 40);
     TestAgents.queue(store, commit, config);
     await()
         .atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(100))
-        .until(() -> !agent.tick());
+        .until(() -> !loop.tick());
     return Json.MAPPER.readTree(store.get(StoreKeys.statusKey(commit)).orElseThrow().content());
   }
 }

@@ -3,6 +3,7 @@ package dev.cairn.early;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cairn.model.RungDecision;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -48,12 +49,12 @@ class AshaPropertyTest {
       @ForAll @IntRange(min = 2, max = 4) int eta,
       @ForAll boolean higher) {
     Policy policy = new Policy("val/x", higher, minEpochs, eta);
-    List<Decision> record = new ArrayList<>();
+    List<RungDecision> record = new ArrayList<>();
     Set<String> stopped = new HashSet<>();
     for (int tick = 0; tick < 120; tick++) {
       List<TrialCurve> now = sweep(seed, trials, tick);
-      List<Decision> made = Asha.decide(policy, now, record, T0.plusSeconds(tick));
-      for (Decision d : made) {
+      List<RungDecision> made = Asha.decide(policy, now, record, T0.plusSeconds(tick));
+      for (RungDecision d : made) {
         assertTrue(!stopped.contains(d.trialId()), "decided after its stop: " + d);
         assertTrue(
             record.stream().noneMatch(o -> o.trialId().equals(d.trialId()) && o.rung() == d.rung()),
@@ -66,7 +67,7 @@ class AshaPropertyTest {
       assertEquals(List.of(), Asha.decide(policy, now, record, T0.plusSeconds(tick)));
       List<TrialCurve> shuffled = new ArrayList<>(now);
       Collections.shuffle(shuffled, new Random(seed + tick));
-      List<Decision> before = new ArrayList<>(record);
+      List<RungDecision> before = new ArrayList<>(record);
       before.removeAll(made);
       assertEquals(made, Asha.decide(policy, shuffled, before, T0.plusSeconds(tick)));
     }

@@ -3,6 +3,7 @@ package dev.cairn.early;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cairn.model.RungDecision;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -90,7 +91,7 @@ class AshaSimulationTest {
         i++;
       }
     }
-    List<Decision> record = new ArrayList<>();
+    List<RungDecision> record = new ArrayList<>();
     Instant now = Instant.parse("2026-12-07T06:00:00Z");
     for (int tick = 0;
         tick < 10_000 && sims.stream().anyMatch(s -> !s.started || s.running());
@@ -104,10 +105,10 @@ class AshaSimulationTest {
       }
       sims.stream().filter(Sim::running).forEach(s -> s.ticks++);
       now = now.plus(Duration.ofMinutes(1));
-      List<Decision> made =
+      List<RungDecision> made =
           Asha.decide(POLICY, sims.stream().map(Sim::curve).toList(), record, now);
       record.addAll(made);
-      for (Decision d : made) {
+      for (RungDecision d : made) {
         if (d.stops()) {
           sims.stream().filter(s -> s.id.equals(d.trialId())).forEach(s -> s.stopped = true);
         }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cairn.model.RungDecision;
+import dev.cairn.model.Verdict;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +27,7 @@ class AshaTest {
     return new TrialCurve(id, running, epochs, m);
   }
 
-  private static Map<String, Verdict> verdicts(List<Decision> ds) {
+  private static Map<String, Verdict> verdicts(List<RungDecision> ds) {
     Map<String, Verdict> m = new TreeMap<>();
     ds.forEach(d -> m.put(d.trialId() + "@" + d.rung(), d.verdict()));
     return m;
@@ -51,10 +53,10 @@ class AshaTest {
 
   @Test
   void decide_aTrialAloneAtARungGoesOn() {
-    List<Decision> ds = Asha.decide(MAX, List.of(trial("a", true, 27, 0.01)), List.of(), T0);
+    List<RungDecision> ds = Asha.decide(MAX, List.of(trial("a", true, 27, 0.01)), List.of(), T0);
     assertEquals(1, ds.size());
-    Decision d = ds.get(0);
-    assertEquals(new Decision("a", 1, 0.01, 0.01, 1, Verdict.CONTINUE, T0), d);
+    RungDecision d = ds.get(0);
+    assertEquals(new RungDecision("a", 1, 0.01, 0.01, 1, Verdict.CONTINUE, T0.toString()), d);
   }
 
   @Test
@@ -63,9 +65,9 @@ class AshaTest {
     for (int i = 0; i < 9; i++) {
       trials.add(trial("t" + i, true, 27, 0.1 * i));
     }
-    List<Decision> ds = Asha.decide(MAX, trials, List.of(), T0);
+    List<RungDecision> ds = Asha.decide(MAX, trials, List.of(), T0);
     assertEquals(9, ds.size());
-    List<String> on = ds.stream().filter(d -> !d.stops()).map(Decision::trialId).toList();
+    List<String> on = ds.stream().filter(d -> !d.stops()).map(RungDecision::trialId).toList();
     assertEquals(List.of("t6", "t7", "t8"), on);
     ds.forEach(d -> assertEquals(0.6, d.cutoff(), 1e-12));
     ds.forEach(d -> assertEquals(9, d.competitors()));
@@ -77,8 +79,8 @@ class AshaTest {
     for (int i = 0; i < 9; i++) {
       trials.add(trial("t" + i, true, 27, 10.0 * i));
     }
-    List<Decision> ds = Asha.decide(MIN, trials, List.of(), T0);
-    List<String> on = ds.stream().filter(d -> !d.stops()).map(Decision::trialId).toList();
+    List<RungDecision> ds = Asha.decide(MIN, trials, List.of(), T0);
+    List<String> on = ds.stream().filter(d -> !d.stops()).map(RungDecision::trialId).toList();
     assertEquals(List.of("t0", "t1", "t2"), on);
     assertEquals(20.0, ds.get(0).cutoff());
   }
@@ -117,9 +119,9 @@ class AshaTest {
             trial("done", false, 27, 0.9, 0.9, 0.9),
             trial("new", true, 27, 0.4),
             trial("slow", true, 27));
-    List<Decision> ds = Asha.decide(MAX, trials, List.of(), T0);
+    List<RungDecision> ds = Asha.decide(MAX, trials, List.of(), T0);
     // n = 2 at rung 1 (done and new), keep 1: new is behind the finished trial
-    assertEquals(List.of(new Decision("new", 1, 0.4, 0.9, 2, Verdict.STOP, T0)), ds);
+    assertEquals(List.of(new RungDecision("new", 1, 0.4, 0.9, 2, Verdict.STOP, T0.toString())), ds);
   }
 
   @Test
@@ -128,18 +130,20 @@ class AshaTest {
     TrialCurve gap = new TrialCurve("gap", true, 27, new TreeMap<>(Map.of(2, 0.3)));
     List<TrialCurve> withGap =
         List.of(trial("nan", true, 27, Double.NaN), trial("ok", true, 27, 0.01), gap);
-    List<Decision> ds = Asha.decide(MAX, withGap, List.of(), T0);
+    List<RungDecision> ds = Asha.decide(MAX, withGap, List.of(), T0);
     Map<String, Verdict> v = verdicts(ds);
     assertEquals(Map.of("gap@1", Verdict.STOP, "nan@1", Verdict.STOP, "ok@1", Verdict.CONTINUE), v);
-    Decision nan = ds.stream().filter(d -> d.trialId().equals("nan")).findFirst().orElseThrow();
+    RungDecision nan = ds.stream().filter(d -> d.trialId().equals("nan")).findFirst().orElseThrow();
     assertNull(nan.value());
     assertEquals(0.01, nan.cutoff());
   }
 
   @Test
   void decide_aMissingMetricAloneGoesOn() {
-    List<Decision> ds = Asha.decide(MIN, List.of(trial("x", true, 27, Double.NaN)), List.of(), T0);
-    assertEquals(List.of(new Decision("x", 1, null, null, 1, Verdict.CONTINUE, T0)), ds);
+    List<RungDecision> ds =
+        Asha.decide(MIN, List.of(trial("x", true, 27, Double.NaN)), List.of(), T0);
+    assertEquals(
+        List.of(new RungDecision("x", 1, null, null, 1, Verdict.CONTINUE, T0.toString())), ds);
   }
 
   @Test
@@ -148,29 +152,31 @@ class AshaTest {
         List.of(
             trial("lead", false, 27, 0.5, 0.6, 0.7, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8),
             trial("late", true, 27, 0.6, 0.6, 0.6, 0.6));
-    List<Decision> ds = Asha.decide(MAX, trials, List.of(), T0);
+    List<RungDecision> ds = Asha.decide(MAX, trials, List.of(), T0);
     // rung 1: late (0.6) beats lead (0.5) and goes on; rung 3: 0.6 < 0.7, stopped there
     assertEquals(
         List.of(
-            new Decision("late", 1, 0.6, 0.6, 2, Verdict.CONTINUE, T0),
-            new Decision("late", 3, 0.6, 0.7, 2, Verdict.STOP, T0)),
+            new RungDecision("late", 1, 0.6, 0.6, 2, Verdict.CONTINUE, T0.toString()),
+            new RungDecision("late", 3, 0.6, 0.7, 2, Verdict.STOP, T0.toString())),
         ds);
   }
 
   @Test
   void decide_usesTheValuesOnRecord_andNeverDecidesTwice() {
     List<TrialCurve> trials = List.of(trial("a", true, 27, 0.5), trial("b", true, 27, 0.4));
-    List<Decision> first = Asha.decide(MAX, trials, List.of(), T0);
+    List<RungDecision> first = Asha.decide(MAX, trials, List.of(), T0);
     assertEquals(List.of(), Asha.decide(MAX, trials, first, T0.plusSeconds(60)));
     // a stopped trial whose output is gone still counts at its rung with the value on record
-    List<Decision> onRecord = List.of(new Decision("gone", 1, 0.9, 0.9, 1, Verdict.CONTINUE, T0));
-    List<Decision> ds = Asha.decide(MAX, List.of(trial("c", true, 27, 0.8)), onRecord, T0);
-    assertEquals(List.of(new Decision("c", 1, 0.8, 0.9, 2, Verdict.STOP, T0)), ds);
+    List<RungDecision> onRecord =
+        List.of(new RungDecision("gone", 1, 0.9, 0.9, 1, Verdict.CONTINUE, T0.toString()));
+    List<RungDecision> ds = Asha.decide(MAX, List.of(trial("c", true, 27, 0.8)), onRecord, T0);
+    assertEquals(List.of(new RungDecision("c", 1, 0.8, 0.9, 2, Verdict.STOP, T0.toString())), ds);
   }
 
   @Test
   void decide_leavesTrialsThatAreNotRunningOrAlreadyStopped() {
-    List<Decision> stopped = List.of(new Decision("s", 1, 0.1, 0.9, 3, Verdict.STOP, T0));
+    List<RungDecision> stopped =
+        List.of(new RungDecision("s", 1, 0.1, 0.9, 3, Verdict.STOP, T0.toString()));
     List<TrialCurve> trials =
         List.of(trial("s", true, 27, 0.1, 0.1, 0.1), trial("f", false, 27, 0.2, 0.2, 0.2));
     assertEquals(List.of(), Asha.decide(MAX, trials, stopped, T0));
@@ -179,9 +185,9 @@ class AshaTest {
   @Test
   void decide_aTrialWithFewerEpochsHasFewerRungs() {
     // EPOCHS=3 for this trial: its only rung is 1, it is never decided at 3
-    List<Decision> ds =
+    List<RungDecision> ds =
         Asha.decide(MAX, List.of(trial("short", true, 3, 0.5, 0.5, 0.5)), List.of(), T0);
-    assertEquals(List.of(1), ds.stream().map(Decision::rung).toList());
-    assertTrue(ds.stream().noneMatch(Decision::stops));
+    assertEquals(List.of(1), ds.stream().map(RungDecision::rung).toList());
+    assertTrue(ds.stream().noneMatch(RungDecision::stops));
   }
 }

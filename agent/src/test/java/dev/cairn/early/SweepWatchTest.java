@@ -2,6 +2,7 @@ package dev.cairn.early;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.cairn.model.RungDecision;
 import dev.cairn.testing.ManualClock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +48,7 @@ class SweepWatchTest {
       trials.add(trial("t" + i, true));
     }
     SweepWatch watch = new SweepWatch();
-    List<Decision> record = new ArrayList<>();
+    List<RungDecision> record = new ArrayList<>();
     // tick 1: nothing logged yet
     record.addAll(watch.tick(POLICY, trials, record, clock.instant()));
     assertEquals(List.of(), record);
@@ -55,13 +56,13 @@ class SweepWatchTest {
       epoch(trials.get(i), 1, 0.1 * i);
     }
     Instant second = clock.advance(Duration.ofSeconds(30));
-    List<Decision> made = watch.tick(POLICY, trials, record, second);
+    List<RungDecision> made = watch.tick(POLICY, trials, record, second);
     record.addAll(made);
     // six at rung 1, keep two: t4 and t5 go on, the others stop, all at the tick's time
     assertEquals(
         List.of("t0", "t1", "t2", "t3"),
-        made.stream().filter(Decision::stops).map(Decision::trialId).toList());
-    made.forEach(d -> assertEquals(second, d.at()));
+        made.stream().filter(RungDecision::stops).map(RungDecision::trialId).toList());
+    made.forEach(d -> assertEquals(second.toString(), d.at()));
 
     // the agent dies after saving the record and before cancelling: the stopped trials keep
     // training and log more epochs; a new agent neither decides them again nor lets them through
@@ -70,7 +71,7 @@ class SweepWatchTest {
       epoch(trials.get(i), 2, 0.9);
       epoch(trials.get(i), 3, 0.9 - 0.1 * i);
     }
-    List<Decision> after =
+    List<RungDecision> after =
         restarted.tick(POLICY, trials, record, clock.advance(Duration.ofSeconds(30)));
     assertEquals(
         List.of("t4@3:CONTINUE", "t5@3:STOP"),
@@ -85,8 +86,8 @@ class SweepWatchTest {
     SweepWatch.Trial odd = new SweepWatch.Trial("odd", true, 9, file);
     SweepWatch.Trial ok = trial("ok", true);
     epoch(ok, 1, 0.5);
-    List<Decision> made =
+    List<RungDecision> made =
         new SweepWatch().tick(POLICY, List.of(odd, ok), List.of(), clock.instant());
-    assertEquals(List.of("ok"), made.stream().map(Decision::trialId).toList());
+    assertEquals(List.of("ok"), made.stream().map(RungDecision::trialId).toList());
   }
 }

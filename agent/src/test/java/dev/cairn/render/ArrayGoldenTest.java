@@ -53,6 +53,24 @@ class ArrayGoldenTest {
     assertEquals(Files.readString(golden), script);
   }
 
+  /**
+   * Without SWEEP_MAX_PARALLEL nothing follows the index range (an empty value is no {@code ''}).
+   */
+  @org.junit.jupiter.api.Test
+  void lsfArrayWithoutAThrottle_namesItsIndexRangeAlone() throws Exception {
+    byte[] env = Files.readAllBytes(GOLDEN.resolve("sweep-crop.env"));
+    ExperimentConfig cfg = ExperimentConfig.parse(env, "sweep-crop", Fixtures.tasks());
+    RunPlan plan =
+        RunPlan.of(
+            cfg, ScriptRendererTest.COMMIT, ScriptRendererTest.SUBMITTED, 1, Path.of("/scratch"));
+    ArrayJob unthrottled = ArrayJob.chunk(plan.jobs(), 10, 0).get(0);
+    String script =
+        ScriptRendererTest.renderer("")
+            .renderArray(unthrottled, cfg, "lsf", ScriptRendererTest.COMMIT);
+    String name = script.lines().filter(l -> l.startsWith("#BSUB -J ")).findFirst().orElseThrow();
+    assertTrue(name.endsWith("-x4-a1[1-4]\""), name);
+  }
+
   /** SLURM's element 0 and LSF's element 1 (LSB_JOBINDEX) both run the first trial, and so on. */
   @ParameterizedTest(name = "element indices on {0}")
   @ValueSource(strings = {"slurm", "lsf"})

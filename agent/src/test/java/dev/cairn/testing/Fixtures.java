@@ -39,6 +39,26 @@ public final class Fixtures {
     return Files.readAllBytes(projectDir().resolve("config/config.env"));
   }
 
+  /**
+   * A copy of the project's templates under {@code dir} whose demo trainer spends at least {@code
+   * seconds} on each epoch ({@code --min-epoch-seconds}), so that a test sees trials mid-training
+   * (early stopping reads their logs as they grow). Only the demo trainer's command lines change.
+   */
+  public static Path slowDemoTemplates(Path dir, double seconds) throws java.io.IOException {
+    copyTree(projectDir().resolve("templates"), dir);
+    String option = "--min-epoch-seconds " + seconds + " --output-dir {{ job.output_dir }}";
+    try (java.util.stream.Stream<Path> tasks = Files.list(dir.resolve("tasks"))) {
+      for (Path task : tasks.filter(p -> p.toString().endsWith(".peb")).toList()) {
+        String text = Files.readString(task);
+        if (!text.contains("--output-dir {{ job.output_dir }}")) {
+          throw new IllegalStateException(task + " no longer runs the demo trainer as expected");
+        }
+        Files.writeString(task, text.replace("--output-dir {{ job.output_dir }}", option));
+      }
+    }
+    return dir;
+  }
+
   /** Copies a folder tree, as a researcher copies the project's config/ and templates/. */
   public static void copyTree(Path from, Path to) throws java.io.IOException {
     try (java.util.stream.Stream<Path> files = Files.walk(from)) {

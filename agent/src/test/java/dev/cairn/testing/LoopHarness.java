@@ -12,6 +12,7 @@ import dev.cairn.model.RunRequest;
 import dev.cairn.model.StoreKeys;
 import dev.cairn.render.ScriptRenderer;
 import dev.cairn.render.Site;
+import dev.cairn.render.TemplateSet;
 import dev.cairn.scheduler.CommandRunner;
 import dev.cairn.scheduler.ExecCommandRunner;
 import dev.cairn.scheduler.Schedulers;
@@ -46,6 +47,15 @@ public final class LoopHarness implements AutoCloseable {
    */
   public LoopHarness(Path tmp, Map<String, String> settings, CommandRunner runner)
       throws Exception {
+    this(tmp, settings, runner, Fixtures.templates());
+  }
+
+  /**
+   * @param templates what the agent renders with (the project's, or a test's copy of them)
+   */
+  public LoopHarness(
+      Path tmp, Map<String, String> settings, CommandRunner runner, TemplateSet templates)
+      throws Exception {
     store = new FileObjectStore(tmp.resolve("store"));
     Map<String, String> all = new HashMap<>(settings);
     all.put("CAIRN_STORE", store.describe());
@@ -53,8 +63,7 @@ public final class LoopHarness implements AutoCloseable {
     AgentSettings loaded = AgentSettings.load(null, all);
     schedulers = new Schedulers(loaded, Clock.systemUTC(), runner);
     String trainer = System.getProperty("cairn.trainerJar");
-    ScriptRenderer renderer =
-        new ScriptRenderer(Fixtures.templates(), new Site("", trainer, "", "test"));
+    ScriptRenderer renderer = new ScriptRenderer(templates, new Site("", trainer, "", "test"));
     agent = new Agent(AgentParts.of(loaded, store, schedulers, renderer, Clock.systemUTC()));
   }
 

@@ -1,6 +1,5 @@
-package dev.cairn.early;
+package dev.cairn.model;
 
-import java.time.Instant;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -14,17 +13,17 @@ import org.jspecify.annotations.Nullable;
  * @param cutoff the value a trial had to match or beat to go on (the {@code keep}-th best at the
  *     rung when it was decided); null when that one was missing too
  * @param competitors how many trials had reached the rung when it was decided, this one included
- * @param at when it was decided (the loop's clock)
+ * @param at when it was decided, by the loop's clock (an ISO-8601 instant)
  */
-public record Decision(
+public record RungDecision(
     String trialId,
     int rung,
     @Nullable Double value,
     @Nullable Double cutoff,
     int competitors,
     Verdict verdict,
-    Instant at) {
-  public Decision {
+    String at) {
+  public RungDecision {
     Objects.requireNonNull(trialId, "trialId");
     Objects.requireNonNull(verdict, "verdict");
     Objects.requireNonNull(at, "at");
@@ -32,5 +31,25 @@ public record Decision(
 
   public boolean stops() {
     return verdict == Verdict.STOP;
+  }
+
+  /**
+   * "val/mIoU 0.4120 below the cut-off 0.5300 at epoch 3 (4 trial(s) reached it)": logs, status.
+   */
+  public String describe(String metric) {
+    return metric
+        + " "
+        + number(value)
+        + (stops() ? " below the cut-off " : " at or above the cut-off ")
+        + number(cutoff)
+        + " at epoch "
+        + rung
+        + " ("
+        + competitors
+        + " trial(s) reached it)";
+  }
+
+  private static String number(@Nullable Double v) {
+    return v == null ? "not logged" : String.format(java.util.Locale.ROOT, "%.4f", v);
   }
 }
