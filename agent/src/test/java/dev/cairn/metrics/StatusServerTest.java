@@ -82,6 +82,30 @@ class StatusServerTest {
   }
 
   @Test
+  void metrics_countTrialsEarlyStoppingStopped_andEachRunsHoursSaved() throws Exception {
+    PrometheusMetrics metrics = new PrometheusMetrics(Clock.systemUTC());
+    try (StatusServer server =
+        StatusServer.start(
+            "127.0.0.1:0",
+            metrics,
+            new Health(
+                metrics, Duration.ofSeconds(30), Duration.ZERO, Duration.ofSeconds(5), Map.of()))) {
+      metrics.trialStopped("landslide");
+      metrics.trialStopped("landslide");
+      metrics.earlyStops(Map.of("r1", 2L), Map.of("r1", 0.5));
+      String text = get(server, "/metrics").body();
+      assertTrue(text.contains("cairn_trials_stopped_total{task=\"landslide\"} 2.0"), text);
+      assertTrue(text.contains("cairn_run_trials_stopped{run_id=\"r1\"} 2.0"), text);
+      assertTrue(text.contains("cairn_run_training_hours_saved{run_id=\"r1\"} 0.5"), text);
+      // a run no longer on record leaves the gauges
+      metrics.earlyStops(Map.of(), Map.of());
+      String later = get(server, "/metrics").body();
+      assertFalse(later.contains("run_id=\"r1\""), later);
+      assertTrue(later.contains("cairn_trials_stopped_total{task=\"landslide\"} 2.0"), later);
+    }
+  }
+
+  @Test
   void readyz_saysWhichCheckFails_andRecovers() throws Exception {
     AtomicReference<String> storeProblem = new AtomicReference<>("connection refused");
     Map<String, Health.Check> checks = new LinkedHashMap<>();
