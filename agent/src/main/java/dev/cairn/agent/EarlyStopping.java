@@ -9,6 +9,7 @@ import dev.cairn.early.Savings;
 import dev.cairn.early.SweepWatch;
 import dev.cairn.metrics.Metrics;
 import dev.cairn.model.EarlyStopRecord;
+import dev.cairn.model.JobState;
 import dev.cairn.model.RunState;
 import dev.cairn.model.RungDecision;
 import dev.cairn.plan.JobSpec;
@@ -49,6 +50,9 @@ final class EarlyStopping {
   /** Each active run's watch, by its key: a restarted agent starts new ones from the record. */
   private final Map<String, SweepWatch> watches = new HashMap<>();
 
+  /** How many of each active run's jobs had ended when its record was last saved here. */
+  private final Map<String, Long> endedAtLastSave = new HashMap<>();
+
   EarlyStopping(
       Plans plans,
       Schedulers schedulers,
@@ -80,6 +84,7 @@ final class EarlyStopping {
   void retain(List<Run> active) {
     Set<String> keys = active.stream().map(Run::key).collect(Collectors.toSet());
     watches.keySet().retainAll(keys);
+    endedAtLastSave.keySet().retainAll(keys);
   }
 
   /** Decides the rungs the run's trials completed since the last tick, then acts on the stops. */
@@ -96,6 +101,7 @@ final class EarlyStopping {
     List<EarlyStopRecord.Rule> rules = new ArrayList<>();
     List<RungDecision> made = new ArrayList<>();
     List<Savings.Effort> efforts = new ArrayList<>();
+    boolean progressed = false;
     for (TaskDefinition task : cfg.tasks()) {
       List<JobRun> jobs = run.jobs().stream().filter(j -> j.task().equals(task.name())).toList();
       if (jobs.isEmpty()) {
@@ -121,11 +127,11 @@ final class EarlyStopping {
       for (int i = 0; i < jobs.size(); i++) {
         JobRun job = jobs.get(i);
         SweepWatch.Trial trial = trials.get(i);
-        int done =
-            Math.max(
-                watch.epochsDone(trial.trialId()), job.epochsRun() == null ? 0 : job.epochsRun());
-        if (job.epochsRun() == null || job.epochsRun() != done) {
+        Integer before = job.epochsRun();
+        int done = Math.max(watch.epochsDone(trial.trialId()), before == null ? 0 : before);
+        if (before == null || before != done) {
           job.progressed(done);
+          progressed = true;
         }
         Long elapsed = job.elapsedS();
         efforts.add(
@@ -133,7 +139,7 @@ final class EarlyStopping {
                 trial.epochs(),
                 done,
                 elapsed == null ? 0 : elapsed,
-                job.state().name().equals("STOPPED")));
+                job.state() == JobState.STOPPED));
       }
       rules.add(
           new EarlyStopRecord.Rule(
@@ -154,9 +160,18 @@ final class EarlyStopping {
             ran,
             saved.secondsSpent(),
             saved.secondsSaved());
-    if (next.equals(run.earlyStop())) {
+    // saved when a decision was made, an epoch completed or a trial ended: not for the seconds
+    // alone, which grow every tick and would rewrite status.json each time
+    long ended = run.jobs().stream().filter(JobRun::isDone).count();
+    boolean changed =
+        !made.isEmpty()
+            || progressed
+            || run.earlyStop() == null
+            || ended != endedAtLastSave.getOrDefault(run.key(), -1L);
+    if (!changed) {
       return;
     }
+    endedAtLastSave.put(run.key(), ended);
     run.earlyStop(next);
     for (RungDecision d : made) {
       log.info(
@@ -173,6 +188,7 @@ final class EarlyStopping {
       faults.at("rung-decided");
     }
     settle(run);
+    endedAtLastSave.put(run.key(), run.jobs().stream().filter(JobRun::isDone).count());
   }
 
   /**

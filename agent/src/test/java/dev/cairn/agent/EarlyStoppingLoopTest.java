@@ -164,6 +164,10 @@ class EarlyStoppingLoopTest {
     RungDecision stop = decided.get(2);
     assertEquals(new RungDecision(bad.id(), 1, 0.10, 0.65, 3, Verdict.STOP, stop.at()), stop);
     assertEquals(clock.instant().toString(), stop.at());
+    String saved = run().updatedAt();
+    tick();
+    tick();
+    assertEquals(saved, run().updatedAt(), "nothing new, nothing saved (nor status.json written)");
 
     // rung 3, one at a time again (1e-3 then a better 1e-2): both go on and finish
     logs("1e-3", 0.66, 0.68);
