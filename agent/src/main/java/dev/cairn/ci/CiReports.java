@@ -17,8 +17,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What {@code ci await} leaves for GitLab: a JUnit XML report (one test case per trial and task,
- * failing with the reason) for the test report view, and a dotenv report carrying the results
- * commit.
+ * failing with the reason; a trial early stopping stopped is skipped with its reason, never a
+ * failure) for the test report view, and a dotenv report carrying the results commit.
  */
 public final class CiReports {
   private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,200}");
@@ -29,6 +29,7 @@ public final class CiReports {
     StringBuilder cases = new StringBuilder();
     int tests = 0;
     int failures = 0;
+    int skipped = 0;
     if (status == null || status.jobs().isEmpty()) {
       tests = 1;
       String message =
@@ -52,7 +53,7 @@ public final class CiReports {
     } else {
       for (JobRecord job : status.jobs()) {
         tests++;
-        String reason = reason(job, failure);
+        String reason = job.stoppedEarly() ? null : reason(job, failure);
         cases
             .append("    <testcase classname=\"cairn.")
             .append(xml(status.runId()))
@@ -79,6 +80,12 @@ public final class CiReports {
                               : "\n\nerr (last lines):\n" + job.errTail())))
               .append("</failure>\n");
         }
+        if (job.stoppedEarly()) {
+          // not a failure, and no result to test: skipped, with the rung's verdict as the message
+          skipped++;
+          String why = stoppedReason(job);
+          cases.append("      <skipped message=\"").append(xml(why)).append("\"/>\n");
+        }
         cases.append("      <system-out>").append(xml(details(job))).append("</system-out>\n");
         cases.append("    </testcase>\n");
       }
@@ -89,6 +96,7 @@ public final class CiReports {
         + tests
         + "\" failures=\""
         + failures
+        + (skipped == 0 ? "" : "\" skipped=\"" + skipped)
         + "\">\n"
         + "  <testsuite name=\""
         + xml(name)
@@ -96,13 +104,17 @@ public final class CiReports {
         + tests
         + "\" failures=\""
         + failures
+        + (skipped == 0 ? "" : "\" skipped=\"" + skipped)
         + "\">\n"
         + cases
         + "  </testsuite>\n</testsuites>\n";
   }
 
-  /** Why a task failed, or null when it passed. */
+  /** Why a task failed, or null when it passed or early stopping stopped it (not a failure). */
   public static @Nullable String reason(JobRecord job, @Nullable String runFailure) {
+    if (job.stoppedEarly()) {
+      return null;
+    }
     if (job.state() == JobState.COMPLETED) {
       if (Boolean.FALSE.equals(job.gatePassed())) {
         String metric = (job.gate() == null ? null : job.gate().metric());
@@ -128,9 +140,21 @@ public final class CiReports {
         + " attempt(s)";
   }
 
+  /** "stopped early after 1 epoch(s): val/mIoU 0.1000 below the cut-off ...". */
+  static String stoppedReason(JobRecord job) {
+    String reason = job.reason();
+    String why = reason == null ? "" : reason.replaceFirst("^stopped early: ", "");
+    return "stopped early"
+        + (job.epochsRun() == null ? "" : " after " + job.epochsRun() + " epoch(s)")
+        + (why.isEmpty() ? "" : ": " + why);
+  }
+
   private static String details(JobRecord job) {
     StringBuilder sb = new StringBuilder();
     sb.append("state ").append(job.state()).append(", attempts ").append(job.attempts());
+    if (job.epochsRun() != null) {
+      sb.append(", epochs run ").append(job.epochsRun());
+    }
     if (job.schedulerId() != null) {
       sb.append(", scheduler job ").append(job.schedulerId());
     }

@@ -78,7 +78,8 @@ final class ReportInputs {
         subject == null ? null : subject.lines().findFirst().orElse(null),
         run.finishedAt(),
         baseline == null || baseline.isBlank() ? null : baseline,
-        trials);
+        trials,
+        run.earlyStop());
   }
 
   /** The job's curve from its output folder, else from Lightning's fit logs of TerraTorch runs. */

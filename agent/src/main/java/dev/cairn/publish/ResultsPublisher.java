@@ -225,6 +225,9 @@ public final class ResultsPublisher implements RunPublisher {
     }
     p.put("gate_rule", config(run).gateRule());
     p.put("jobs", jobs);
+    if (report.earlyStop() != null) {
+      p.put("early_stop", RunRecords.earlyStopFields(report, report.earlyStop()));
+    }
     p.put("outputs", hashes);
     p.put("dvc_remote", remote.url());
     p.put("templates_sha256", templateHashes);
@@ -247,6 +250,9 @@ public final class ResultsPublisher implements RunPublisher {
     j.put("metrics", job.metrics());
     j.put("gate", job.gate() == null ? null : job.gate().toString());
     j.put("gate_passed", job.gatePassed());
+    if (job.epochsRun() != null) {
+      j.put("epochs_run", job.epochsRun());
+    }
     return j;
   }
 

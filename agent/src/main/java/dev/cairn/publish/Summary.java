@@ -4,6 +4,7 @@ import dev.cairn.Untrusted;
 import dev.cairn.collect.JobOutputs;
 import dev.cairn.config.ExperimentConfig;
 import dev.cairn.config.QualityGate;
+import dev.cairn.model.EarlyStopRecord;
 import dev.cairn.model.JobRecord;
 import dev.cairn.model.RunRecord;
 import java.io.IOException;
@@ -61,15 +62,16 @@ final class Summary {
       QualityGate gate = job.gate();
       Double value = job.gateValue();
       String gateCell =
-          gate
-              + " "
-              + (job.gatePassed() == null ? "-" : job.gatePassed() ? "passed" : "**missed**")
-              + (value == null ? "" : String.format(Locale.ROOT, " (%.4f)", value));
+          job.stoppedEarly()
+              ? gate + " not checked (stopped early)"
+              : gate
+                  + " "
+                  + (job.gatePassed() == null ? "-" : job.gatePassed() ? "passed" : "**missed**")
+                  + (value == null ? "" : String.format(Locale.ROOT, " (%.4f)", value));
       md.append("| ")
           .append(job.trial())
           .append(" | ")
-          .append(job.state())
-          .append(job.reason() == null ? "" : " (" + escape(job.reason()) + ")")
+          .append(state(job))
           .append(" | ")
           .append(job.attempts())
           .append(" | ")
@@ -91,6 +93,27 @@ final class Summary {
                   : job.gpuUtilPct() + " %, " + job.gpuMemMb() + " MiB peak")
           .append(" |\n");
     }
+    EarlyStopRecord early = run.earlyStop();
+    if (early != null) {
+      md.append("\n## Early stopping\n\n");
+      md.append(early.stopped())
+          .append(" of ")
+          .append(run.jobs().size())
+          .append(" trial(s) stopped early (not failures: their checkpoints are kept); ")
+          .append(early.epochsRun())
+          .append(" of ")
+          .append(early.epochsPlanned())
+          .append(" epochs trained")
+          .append(String.format(Locale.ROOT, " (%.1f %%)", early.epochShare() * 100))
+          .append(String.format(Locale.ROOT, "; %.2f h of training", early.secondsSpent() / 3600))
+          .append(
+              String.format(
+                  Locale.ROOT,
+                  " against %.2f h estimated for the full grid, %.2f h saved.",
+                  early.fullGridSeconds() / 3600,
+                  early.secondsSaved() / 3600))
+          .append(" report.md shows who went on and who stopped at each rung.\n");
+    }
     md.append("\n## Outputs\n\n");
     md.append("`err/`, `out/` and `predictions/` are versioned with DVC (`err.dvc`, `out.dvc`,\n");
     md.append(
@@ -111,6 +134,21 @@ final class Summary {
       }
     }
     return md.toString();
+  }
+
+  /**
+   * The state cell: the state and why; a trial early stopping stopped reads "stopped early after N
+   * epoch(s)", which no one takes for a failure.
+   */
+  private static String state(JobRecord job) {
+    if (job.stoppedEarly()) {
+      String reason = job.reason();
+      String why = reason == null ? null : reason.replaceFirst("^stopped early: ", "");
+      return "stopped early"
+          + (job.epochsRun() == null ? "" : " after " + job.epochsRun() + " epoch(s)")
+          + (why == null ? "" : " (" + escape(why) + ")");
+    }
+    return job.state() + (job.reason() == null ? "" : " (" + escape(job.reason()) + ")");
   }
 
   private static void row(StringBuilder md, String key, String value) {

@@ -1,5 +1,6 @@
 package dev.cairn.report;
 
+import dev.cairn.model.EarlyStopRecord;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -21,17 +22,20 @@ import org.jfree.chart.LegendItemCollection;
 import org.jfree.chart.annotations.XYTitleAnnotation;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.CombinedDomainXYPlot;
+import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.title.TextTitle;
 import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The report's charts, drawn headless with JFreeChart as small PNGs (640 x 400): each task's
- * learning curves and each task's headline metric against what it cost.
+ * learning curves, each task's headline metric against what it cost, and with early stopping each
+ * task's rungs.
  */
 public final class Charts {
   static final int WIDTH = 640;
@@ -54,6 +58,11 @@ public final class Charts {
 
   public static final String COST_FILE = "cost.png";
 
+  /** The file name of a task's rung chart (runs with early stopping). */
+  public static String rungsFile(String task) {
+    return Reports.safeName("rungs-" + task + ".png");
+  }
+
   /** Every chart of the report by file name; a task without a logged curve has no curve chart. */
   public static Map<String, byte[]> draw(RunReport run, @Nullable RunReport baseline) {
     Map<String, byte[]> charts = new LinkedHashMap<>();
@@ -64,7 +73,95 @@ public final class Charts {
       }
     }
     charts.put(COST_FILE, png(cost(run, baseline)));
+    EarlyStopRecord early = run.earlyStop();
+    if (early != null) {
+      for (EarlyStopRecord.Rule rule : early.rules()) {
+        JFreeChart chart = rungs(rule, run, early);
+        if (chart != null) {
+          charts.put(rungsFile(rule.task()), png(chart));
+        }
+      }
+    }
     return charts;
+  }
+
+  /**
+   * The metric early stopping compared, by epoch, for each trial of the task: the trials that ran
+   * to the end solid, the stopped ones dashed and ending at the rung that stopped them, each rung a
+   * vertical line. Null when no trial of the task logged the metric.
+   */
+  static @Nullable JFreeChart rungs(EarlyStopRecord.Rule rule, RunReport run, EarlyStopRecord rec) {
+    Map<String, Integer> stoppedAt = EarlyStops.stoppedAt(rec);
+    Map<String, String> labels = new LinkedHashMap<>();
+    for (Leaderboard.Row row :
+        Leaderboard.rank(List.of(run)).getOrDefault(rule.task(), List.of())) {
+      labels.put(row.trial().trialId(), row.label());
+    }
+    XYSeriesCollection data = new XYSeriesCollection();
+    List<Boolean> stopped = new ArrayList<>();
+    for (TrialResult t : run.trials()) {
+      if (!t.task().equals(rule.task())) {
+        continue;
+      }
+      Integer rung = stoppedAt.get(t.trialId());
+      // a stopped trial may log an epoch past its rung before its job ends: the chart ends it there
+      List<EpochRow> curve =
+          rung == null ? t.curve() : t.curve().stream().filter(r -> r.epoch() <= rung).toList();
+      String key =
+          labels.getOrDefault(t.trialId(), t.trialId())
+              + (rung == null ? "" : " (stopped at " + rung + ")");
+      int before = data.getSeriesCount();
+      add(data, key, curve, rule.metric());
+      if (data.getSeriesCount() > before) {
+        stopped.add(rung != null);
+      }
+    }
+    if (data.getSeriesCount() == 0) {
+      return null;
+    }
+    XYPlot plot = new XYPlot();
+    NumberAxis epochs = new NumberAxis("epoch");
+    epochs.setAutoRangeIncludesZero(false);
+    epochs.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+    plot.setDomainAxis(epochs);
+    NumberAxis value = new NumberAxis(rule.metric());
+    value.setAutoRangeIncludesZero(false);
+    plot.setRangeAxis(value);
+    plot.setDataset(data);
+    XYLineAndShapeRenderer r = lines(data.getSeriesCount(), false);
+    for (int i = 0; i < stopped.size(); i++) {
+      if (stopped.get(i)) {
+        r.setSeriesStroke(
+            i,
+            new BasicStroke(
+                1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {4f, 3f}, 0f));
+      }
+    }
+    plot.setRenderer(r);
+    int lastRung = rule.rungs().stream().mapToInt(Integer::intValue).max().orElse(0);
+    for (int rung : rule.rungs()) {
+      ValueMarker marker = new ValueMarker(rung);
+      marker.setPaint(PALETTE[7]);
+      marker.setStroke(new BasicStroke(1f));
+      marker.setLabel("rung " + rung);
+      marker.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 9));
+      // the label right of its line, but left of the last one, which is the chart's right edge
+      marker.setLabelAnchor(
+          rung == lastRung ? RectangleAnchor.TOP_LEFT : RectangleAnchor.TOP_RIGHT);
+      marker.setLabelTextAnchor(rung == lastRung ? TextAnchor.TOP_RIGHT : TextAnchor.TOP_LEFT);
+      plot.addDomainMarker(marker);
+    }
+    return styled(
+        new JFreeChart(null, JFreeChart.DEFAULT_TITLE_FONT, plot, true),
+        "Rungs: "
+            + rule.task()
+            + " ("
+            + rule.metric()
+            + "; dashed: stopped, "
+            + stopped.stream().filter(b -> b).count()
+            + " of "
+            + data.getSeriesCount()
+            + ")");
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.cairn.report;
 
+import dev.cairn.model.EarlyStopRecord;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,6 +70,7 @@ public final class Comparisons {
               Format.hours(r.cost())));
     }
     doc.table(List.of("run", "config", "results", "state", "subject", "cost (h)"), rows);
+    earlyStopping(doc, runs);
     doc.heading(2, "Model x task");
     MatrixDoc.write(doc, Matrix.of(runs));
     doc.heading(2, "Leaderboard");
@@ -78,6 +80,49 @@ public final class Comparisons {
       ReportDoc.deltas(doc, r, first);
     }
     return doc;
+  }
+
+  /**
+   * For runs with early stopping, the trials stopped and the share of the full grid's epochs and
+   * hours each spent: its cost is not that of its full grid, and its stopped trials have no results
+   * (the leaderboards list them last, the matrix and the pairs leave them out).
+   */
+  private static void earlyStopping(Doc doc, List<RunReport> runs) {
+    List<List<String>> rows = new ArrayList<>();
+    for (RunReport r : runs) {
+      EarlyStopRecord e = r.earlyStop();
+      if (e == null) {
+        continue;
+      }
+      EarlyStops.Hours h = EarlyStops.hours(r, e);
+      rows.add(
+          List.of(
+              r.runId(),
+              e.stopped() + " of " + r.trials().size(),
+              e.epochsRun()
+                  + " of "
+                  + e.epochsPlanned()
+                  + " ("
+                  + EarlyStops.percent(e.epochShare())
+                  + ")",
+              Format.hours(h.spent())
+                  + " of "
+                  + Format.hours(h.fullGrid())
+                  + " "
+                  + h.unit()
+                  + " ("
+                  + EarlyStops.percent(h.spentShare())
+                  + ")"));
+    }
+    if (rows.isEmpty()) {
+      return;
+    }
+    doc.heading(2, "Early stopping");
+    doc.table(
+        List.of("run", "trials stopped", "epochs trained", "hours spent of the full grid's"), rows);
+    doc.para(
+        "A stopped trial did not run to the end: the leaderboards list it last, and it counts in"
+            + " no configuration's mean or repetitions, nor in any change between runs.");
   }
 
   /** The runs of {@link #runs} as data: id, commits, state, headline per task, cost. */
@@ -106,6 +151,21 @@ public final class Comparisons {
       m.put("headline", headline);
       m.put("cost_hours", r.cost());
       m.put("cost_unit", r.onGpus() ? "GPU-hours" : "CPU-hours");
+      EarlyStopRecord e = r.earlyStop();
+      if (e != null) {
+        EarlyStops.Hours h = EarlyStops.hours(r, e);
+        Map<String, Object> es = new LinkedHashMap<>();
+        es.put("trials", r.trials().size());
+        es.put("trials_stopped", e.stopped());
+        es.put("epochs_planned", e.epochsPlanned());
+        es.put("epochs_run", e.epochsRun());
+        es.put("epoch_share", e.epochShare());
+        es.put("cost_unit", h.unit());
+        es.put("hours_spent", h.spent());
+        es.put("full_grid_hours", h.fullGrid());
+        es.put("spent_share", h.spentShare());
+        m.put("early_stop", es);
+      }
       result.add(m);
     }
     return result;
@@ -133,6 +193,7 @@ public final class Comparisons {
                 m.put("value", row.trial().headline());
                 m.put("gate", row.trial().gate());
                 m.put("passed", row.trial().passed());
+                m.put("stopped", row.trial().stopped());
                 m.put("cost_hours", row.trial().cost());
                 list.add(m);
               }
@@ -166,6 +227,8 @@ public final class Comparisons {
         m.put("current", summaryData(p.after()));
         m.put("diff", p.diff());
         m.put("verdict", p.verdict());
+        m.put("baseline_stopped", p.stoppedBefore());
+        m.put("current_stopped", p.stoppedAfter());
         deltas.add(m);
       }
       for (Deltas.ParamChange c : Deltas.params(r, first)) {

@@ -32,7 +32,8 @@ final class CostPoints {
         int n = 0;
         for (TrialResult t : row.trials()) {
           Double c = gpu ? t.gpuHours() : t.cpuHours();
-          if (t.task().equals(col.task()) && c != null) {
+          // a stopped trial's cost is not what a finished one of its configuration costs
+          if (t.task().equals(col.task()) && c != null && !t.stopped()) {
             sum += c;
             n++;
           }

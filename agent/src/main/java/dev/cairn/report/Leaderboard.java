@@ -49,12 +49,19 @@ public final class Leaderboard {
     return result;
   }
 
-  /** Better first: a reported value before none, then by value in the trial's direction. */
+  /**
+   * Better first: a reported value before none, then by value in the trial's direction. A trial
+   * early stopping stopped ranks as one without a value, after the others that have none: it did
+   * not run to the end, so it is never a winner.
+   */
   static int compare(TrialResult a, TrialResult b) {
-    Double x = a.headline();
-    Double y = b.headline();
+    Double x = a.stopped() ? null : a.headline();
+    Double y = b.stopped() ? null : b.headline();
     if (x == null || y == null) {
       int byPresence = x == null ? (y == null ? 0 : 1) : -1;
+      if (byPresence == 0) {
+        byPresence = Boolean.compare(a.stopped(), b.stopped());
+      }
       return byPresence != 0 ? byPresence : a.trialId().compareTo(b.trialId());
     }
     int byValue = a.higherIsBetter() ? Double.compare(y, x) : Double.compare(x, y);

@@ -23,8 +23,16 @@ public final class Matrix {
   /** A task's column: its gate metric and the direction it improves. */
   public record Column(String task, String metric, boolean higherIsBetter) {}
 
-  /** A configuration's repetitions of one task; {@code summary} is null when none reported. */
-  public record Cell(Stats.@Nullable Summary summary, int trials) {}
+  /**
+   * A configuration's repetitions of one task; {@code summary} is null when none reported. Only
+   * trials that ran to the end count in it: {@code stopped} of the {@code trials} were stopped
+   * early at a rung.
+   */
+  public record Cell(Stats.@Nullable Summary summary, int trials, int stopped) {
+    public Cell(Stats.@Nullable Summary summary, int trials) {
+      this(summary, trials, 0);
+    }
+  }
 
   /** One configuration: its distinguishing values, trials and cells. */
   public record Row(
@@ -147,7 +155,15 @@ public final class Matrix {
           List<List<Double>> normalised = new ArrayList<>();
           for (Column col : columns.values()) {
             List<Double> v = headlines(trials, col.task());
-            cells.put(col.task(), new Cell(Stats.of(v), count(trials, col.task())));
+            cells.put(
+                col.task(),
+                new Cell(
+                    Stats.of(v),
+                    count(trials, col.task()),
+                    (int)
+                        trials.stream()
+                            .filter(t -> t.task().equals(col.task()) && t.stopped())
+                            .count()));
             double[] range = ranges.get(col.task());
             if (range != null && range[1] > range[0]) {
               List<Double> n = new ArrayList<>();

@@ -48,7 +48,11 @@ final class MatrixDoc {
       for (int i = 0; i < m.columns().size(); i++) {
         Matrix.Cell cell = row.cell(m.columns().get(i).task());
         Matrix.Verdict v = verdicts.get(i);
-        cells.add(mark(v, row) + summary(cell.summary(), cell.trials()));
+        cells.add(
+            mark(v, row)
+                + (cell.summary() == null && cell.trials() > 0 && cell.stopped() == cell.trials()
+                    ? "stopped early"
+                    : summary(cell.summary(), cell.trials())));
       }
       if (scored) {
         cells.add(mark(overall, row) + score(row.score()));

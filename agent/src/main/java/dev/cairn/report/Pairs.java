@@ -18,14 +18,30 @@ import org.jspecify.annotations.Nullable;
 public final class Pairs {
   private Pairs() {}
 
-  /** One configuration of one task in both runs. */
+  /**
+   * One configuration of one task in both runs. Only trials that ran to the end count in a summary;
+   * {@code stoppedBefore} and {@code stoppedAfter} say that early stopping stopped every trial of
+   * the configuration in that run, which then has no summary and no verdict (it is not a loss).
+   */
   public record Pair(
       String task,
       @Nullable String metric,
       boolean higherIsBetter,
       String label,
       Stats.@Nullable Summary before,
-      Stats.@Nullable Summary after) {
+      Stats.@Nullable Summary after,
+      boolean stoppedBefore,
+      boolean stoppedAfter) {
+    public Pair(
+        String task,
+        @Nullable String metric,
+        boolean higherIsBetter,
+        String label,
+        Stats.@Nullable Summary before,
+        Stats.@Nullable Summary after) {
+      this(task, metric, higherIsBetter, label, before, after, false, false);
+    }
+
     /** after - before, of the means; null when either is missing. */
     public @Nullable Double diff() {
       Stats.Summary b = before;
@@ -100,7 +116,9 @@ public final class Pairs {
                   first.higherIsBetter(),
                   parts.isEmpty() ? first.task() : String.join(", ", parts),
                   Stats.of(headlines(old)),
-                  Stats.of(headlines(trials))));
+                  Stats.of(headlines(trials)),
+                  old.stream().allMatch(TrialResult::stopped),
+                  trials.stream().allMatch(TrialResult::stopped)));
         });
     return pairs;
   }

@@ -62,6 +62,9 @@ public final class ReportDoc {
     if (!anyCurve) {
       doc.para("No trial logged per-epoch metrics (metrics.csv).");
     }
+    if (run.earlyStop() != null) {
+      EarlyStops.write(doc, run, run.earlyStop(), charts);
+    }
     doc.heading(2, "Metrics and cost");
     if (charts.contains(Charts.COST_FILE)) {
       doc.image("metric against " + (run.onGpus() ? "GPU-hours" : "CPU-hours"), Charts.COST_FILE);
@@ -77,6 +80,8 @@ public final class ReportDoc {
   /** One table per task: every trial of the runs, best first, with its gate and result. */
   public static void leaderboards(Doc doc, List<RunReport> runs, @Nullable RunReport baseline) {
     boolean several = runs.size() > 1;
+    Map<String, Map<String, Integer>> stoppedAt = new java.util.HashMap<>();
+    runs.forEach(r -> stoppedAt.put(r.runId(), EarlyStops.stoppedAt(r.earlyStop())));
     for (Map.Entry<String, List<Leaderboard.Row>> task : Leaderboard.rank(runs).entrySet()) {
       TrialResult before = baseline == null ? null : baseline.best(task.getKey());
       List<String> header = new ArrayList<>(List.of("rank"));
@@ -99,7 +104,11 @@ public final class ReportDoc {
         cells.add(
             t.gateMetric() == null ? "-" : t.gateMetric() + " = " + Format.metric(t.headline()));
         cells.add(Format.orDash(t.gate()));
-        cells.add(result(t));
+        cells.add(
+            t.stopped()
+                ? EarlyStops.stoppedLabel(
+                    stoppedAt.getOrDefault(row.runId(), Map.of()).get(t.trialId()))
+                : result(t));
         if (baseline != null) {
           Deltas.Delta d =
               new Deltas.Delta(
@@ -153,8 +162,8 @@ public final class ReportDoc {
             List.of(
                 p.task(),
                 p.label(),
-                MatrixDoc.summary(p.before(), 1),
-                MatrixDoc.summary(p.after(), 1),
+                p.stoppedBefore() ? "stopped early" : MatrixDoc.summary(p.before(), 1),
+                p.stoppedAfter() ? "stopped early" : MatrixDoc.summary(p.after(), 1),
                 Format.change(p.diff(), null),
                 p.verdict()));
       }
@@ -199,7 +208,8 @@ public final class ReportDoc {
   private static void failures(Doc doc, RunReport run) {
     boolean any = false;
     for (TrialResult t : run.trials()) {
-      if (t.completed() && !Boolean.FALSE.equals(t.passed())) {
+      // a trial early stopping stopped did not fail: the early stopping section lists it
+      if (t.stopped() || (t.completed() && !Boolean.FALSE.equals(t.passed()))) {
         continue;
       }
       any = true;
@@ -220,7 +230,12 @@ public final class ReportDoc {
       }
     }
     if (!any) {
-      doc.para("None: every trial completed and met its quality gate.");
+      doc.para(
+          run.stopped() == 0
+              ? "None: every trial completed and met its quality gate."
+              : "None: every trial that ran to the end completed and met its quality gate; "
+                  + run.stopped()
+                  + " stopped early (see Early stopping).");
     }
   }
 
@@ -239,6 +254,9 @@ public final class ReportDoc {
   }
 
   static String result(TrialResult t) {
+    if (t.stopped()) {
+      return EarlyStops.stoppedLabel(null);
+    }
     if (!t.completed()) {
       return t.state();
     }

@@ -2,6 +2,9 @@ package dev.cairn.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.Json;
+import dev.cairn.model.EarlyStopRecord;
+import dev.cairn.model.RungDecision;
+import dev.cairn.model.Verdict;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -13,7 +16,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The report's part of a results commit's {@code run.json}: what each job entry carries beyond its
- * state and metrics (trial, params, gate, resources, curve), and reading a {@link RunReport} back.
+ * state and metrics (trial, params, gate, resources, curve), its {@code early_stop} record, and
+ * reading a {@link RunReport} back. A {@code run.json} written before a part existed reads without
+ * it.
  */
 public final class RunRecords {
   /** The state of a trial whose record names none. */
@@ -39,6 +44,124 @@ public final class RunRecords {
     j.put("err_tail", t.errTail());
     j.put("curve", t.curve());
     return j;
+  }
+
+  /**
+   * The {@code early_stop} entry of {@code run.json}: the rules, every decision, the epochs planned
+   * and trained, the training time spent and saved (seconds, and hours in the run's cost unit) and
+   * the share of the full grid's estimate spent.
+   */
+  public static Map<String, Object> earlyStopFields(RunReport run, EarlyStopRecord record) {
+    Map<String, Object> e = new LinkedHashMap<>();
+    e.put("min_epochs", record.minEpochs());
+    e.put("reduction", record.reduction());
+    List<Map<String, Object>> rules = new ArrayList<>();
+    for (EarlyStopRecord.Rule r : record.rules()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("task", r.task());
+      m.put("metric", r.metric());
+      m.put("higher_is_better", r.higherIsBetter());
+      m.put("rungs", r.rungs());
+      rules.add(m);
+    }
+    e.put("rules", rules);
+    List<Map<String, Object>> decisions = new ArrayList<>();
+    for (RungDecision d : record.decisions()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("trial", d.trialId());
+      m.put("rung", d.rung());
+      m.put("value", jsonNumber(d.value()));
+      m.put("cutoff", jsonNumber(d.cutoff()));
+      m.put("competitors", d.competitors());
+      m.put("verdict", d.verdict().name());
+      m.put("at", d.at());
+      decisions.add(m);
+    }
+    e.put("decisions", decisions);
+    e.put("trials_stopped", record.stopped());
+    e.put("epochs_planned", record.epochsPlanned());
+    e.put("epochs_run", record.epochsRun());
+    e.put("epoch_share", record.epochShare());
+    e.put("seconds_spent", record.secondsSpent());
+    e.put("seconds_saved", record.secondsSaved());
+    EarlyStops.Hours h = EarlyStops.hours(run, record);
+    e.put("cost_unit", h.unit());
+    e.put("hours_spent", h.spent());
+    e.put("hours_saved", h.saved());
+    e.put("full_grid_hours", h.fullGrid());
+    e.put("spent_share", h.spentShare());
+    return e;
+  }
+
+  /** A value JSON can hold: NaN (a metric that was not a number) as the string "NaN". */
+  private static @Nullable Object jsonNumber(@Nullable Double v) {
+    return v != null && v.isNaN() ? "NaN" : v;
+  }
+
+  /** The {@code early_stop} entry read back; null where there is none (a run without it). */
+  static @Nullable EarlyStopRecord earlyStop(JsonNode root) {
+    JsonNode e = root.get("early_stop");
+    if (e == null || !e.isObject()) {
+      return null;
+    }
+    List<EarlyStopRecord.Rule> rules = new ArrayList<>();
+    for (JsonNode r : e.path("rules")) {
+      List<Integer> rungs = new ArrayList<>();
+      r.path("rungs").forEach(n -> rungs.add(n.asInt()));
+      rules.add(
+          new EarlyStopRecord.Rule(
+              Objects.requireNonNullElse(text(r, "task"), ""),
+              Objects.requireNonNullElse(text(r, "metric"), ""),
+              r.path("higher_is_better").asBoolean(true),
+              rungs));
+    }
+    List<RungDecision> decisions = new ArrayList<>();
+    for (JsonNode d : e.path("decisions")) {
+      String trial = text(d, "trial");
+      Verdict verdict = verdict(text(d, "verdict"));
+      // a decision this version cannot read is left out, never the run
+      if (trial == null || verdict == null) {
+        continue;
+      }
+      decisions.add(
+          new RungDecision(
+              trial,
+              d.path("rung").asInt(),
+              decimal(d, "value"),
+              decimal(d, "cutoff"),
+              d.path("competitors").asInt(),
+              verdict,
+              Objects.requireNonNullElse(text(d, "at"), "")));
+    }
+    return new EarlyStopRecord(
+        e.path("min_epochs").asInt(),
+        e.path("reduction").asInt(),
+        rules,
+        decisions,
+        e.path("epochs_planned").asLong(),
+        e.path("epochs_run").asLong(),
+        e.path("seconds_spent").asDouble(),
+        e.path("seconds_saved").asDouble());
+  }
+
+  private static @Nullable Verdict verdict(@Nullable String name) {
+    for (Verdict v : Verdict.values()) {
+      if (v.name().equals(name)) {
+        return v;
+      }
+    }
+    return null;
+  }
+
+  private static @Nullable Double decimal(JsonNode node, String field) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (v.isNumber()) {
+      return v.asDouble();
+    }
+    return "NaN".equals(v.asText()) ? Double.NaN : null;
   }
 
   /**
@@ -79,7 +202,8 @@ public final class RunRecords {
         text(root, "subject"),
         text(root, "finished_at"),
         text(root, "baseline"),
-        trials);
+        trials,
+        earlyStop(root));
   }
 
   private static TrialResult trial(String key, JsonNode j) {

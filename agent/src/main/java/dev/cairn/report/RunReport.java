@@ -1,5 +1,6 @@
 package dev.cairn.report;
 
+import dev.cairn.model.EarlyStopRecord;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -10,6 +11,7 @@ import org.jspecify.annotations.Nullable;
  * @param resultsCommit the results commit holding it; null while it is being published
  * @param subject the first line of the config commit's message
  * @param baseline the run the config asked to compare with ({@code BASELINE}), or null
+ * @param earlyStop what early stopping did ({@code EARLY_STOP=asha}); null for a run without it
  */
 public record RunReport(
     String runId,
@@ -21,15 +23,52 @@ public record RunReport(
     @Nullable String subject,
     @Nullable String finishedAt,
     @Nullable String baseline,
-    List<TrialResult> trials) {
+    List<TrialResult> trials,
+    @Nullable EarlyStopRecord earlyStop) {
 
   public RunReport {
     trials = trials == null ? List.of() : List.copyOf(trials);
   }
 
+  /** A run without early stopping. */
+  public RunReport(
+      String runId,
+      @Nullable String configCommit,
+      @Nullable String resultsCommit,
+      @Nullable String branch,
+      @Nullable String state,
+      @Nullable String message,
+      @Nullable String subject,
+      @Nullable String finishedAt,
+      @Nullable String baseline,
+      List<TrialResult> trials) {
+    this(
+        runId,
+        configCommit,
+        resultsCommit,
+        branch,
+        state,
+        message,
+        subject,
+        finishedAt,
+        baseline,
+        trials,
+        null);
+  }
+
   public RunReport withResultsCommit(@Nullable String sha) {
     return new RunReport(
-        runId, configCommit, sha, branch, state, message, subject, finishedAt, baseline, trials);
+        runId,
+        configCommit,
+        sha,
+        branch,
+        state,
+        message,
+        subject,
+        finishedAt,
+        baseline,
+        trials,
+        earlyStop);
   }
 
   /** The tasks of the trials, in order of first appearance. */
@@ -37,10 +76,24 @@ public record RunReport(
     return trials.stream().map(TrialResult::task).distinct().toList();
   }
 
-  /** The trial of a task with the best headline metric, or null when the task has none. */
+  /**
+   * The trial of a task with the best headline metric among those that ran to the end (a trial
+   * early stopping stopped is never the best), or null when the task has none.
+   */
   public @Nullable TrialResult best(String task) {
     List<Leaderboard.Row> rows = Leaderboard.rank(List.of(this)).get(task);
-    return rows == null || rows.isEmpty() ? null : rows.get(0).trial();
+    return rows == null
+        ? null
+        : rows.stream()
+            .map(Leaderboard.Row::trial)
+            .filter(t -> !t.stopped())
+            .findFirst()
+            .orElse(null);
+  }
+
+  /** The trials early stopping stopped. */
+  public long stopped() {
+    return trials.stream().filter(TrialResult::stopped).count();
   }
 
   /**

@@ -111,4 +111,12 @@ public record TrialResult(
   public boolean completed() {
     return "COMPLETED".equals(state);
   }
+
+  /**
+   * Whether early stopping stopped the trial at a rung: neither a failure nor a result, it has no
+   * test metric and is never a winner.
+   */
+  public boolean stopped() {
+    return "STOPPED".equals(state);
+  }
 }

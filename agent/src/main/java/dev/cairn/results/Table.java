@@ -115,7 +115,10 @@ public final class Table {
     return result;
   }
 
-  /** The best two trials of each task by its gate's metric, then every trial that did not pass. */
+  /**
+   * The best two trials of each task by its gate's metric, then every trial that did not pass (a
+   * trial stopped early is not one of them).
+   */
   public static List<JobRecord> notablePerTask(RunStatus status) {
     Map<String, List<JobRecord>> byTask = new LinkedHashMap<>();
     status.jobs().forEach(j -> byTask.computeIfAbsent(j.task(), k -> new ArrayList<>()).add(j));
@@ -128,7 +131,12 @@ public final class Table {
           .forEach(result::add);
       jobs.stream()
           .filter(j -> !result.contains(j))
-          .filter(j -> !Boolean.TRUE.equals(j.gatePassed()) && j.state().isTerminal())
+          // a trial early stopping stopped did not fail: it is counted, never listed as one
+          .filter(
+              j ->
+                  !Boolean.TRUE.equals(j.gatePassed())
+                      && j.state().isTerminal()
+                      && !j.stoppedEarly())
           .limit(MAX_FAILED_ROWS)
           .forEach(result::add);
     }

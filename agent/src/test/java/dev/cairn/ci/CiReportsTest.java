@@ -11,6 +11,7 @@ import dev.cairn.model.JobRecord;
 import dev.cairn.model.JobState;
 import dev.cairn.model.RunState;
 import dev.cairn.model.RunStatus;
+import dev.cairn.testing.EarlyStopSweep;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -175,5 +176,30 @@ class CiReportsTest {
         CiReports.junit(
             status("FAILED", 1, job("t\u001b[2J\u0000", "FAILED", 3, Map.of(), null)), "x\u0007y");
     assertFalse(xml.chars().anyMatch(c -> c < 0x20 && c != '\n'), xml);
+  }
+
+  @Test
+  void junit_aTrialStoppedEarly_isSkippedWithItsReason_neverAFailure() {
+    RunStatus run = status("SUCCEEDED", 1, EarlyStopSweep.jobs().toArray(JobRecord[]::new));
+    String xml = CiReports.junit(run, null);
+    assertTrue(xml.contains("tests=\"9\" failures=\"0\" skipped=\"8\""), xml);
+    assertFalse(xml.contains("<failure"), xml);
+    assertTrue(
+        xml.contains(
+            "<skipped message=\"stopped early after 2 epoch(s): val/mIoU 0.3200 below the cut-off"
+                + " 0.5000 at epoch 1 (9 trial(s) reached it); cancelled 100_1\"/>"),
+        xml);
+    assertTrue(xml.contains("state STOPPED, attempts 1, epochs run 4"), xml);
+    // a run that failed for another reason fails its trials that did not end, not the stopped ones
+    String failed =
+        CiReports.junit(
+            status(
+                "FAILED",
+                1,
+                EarlyStopSweep.jobs().get(0),
+                job("landslide", "FAILED", 3, Map.of(), null)),
+            "timed out");
+    assertTrue(failed.contains("tests=\"2\" failures=\"1\" skipped=\"1\""), failed);
+    assertEquals(null, CiReports.reason(EarlyStopSweep.jobs().get(0), "timed out"));
   }
 }

@@ -87,6 +87,23 @@ class SweepReportsTest {
   }
 
   @Test
+  void table_countsTrialsStoppedEarly_andListsNoneOfThemAsNotPassing() {
+    List<JobRecord> jobs = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      JobState state = i < 2 ? JobState.COMPLETED : i < 19 ? JobState.STOPPED : JobState.FAILED;
+      jobs.add(job("landslide", "landslide-t" + i, state, i < 2 ? 0.6 + i / 100.0 : null));
+    }
+    String table =
+        Table.render(
+            new RunStatus(
+                1, "abcdef0123", "20261201-p-abcdef01", 1, RunState.FAILED, "", null, jobs, null));
+    assertTrue(
+        table.contains("  landslide: 20 trial(s): 2 COMPLETED, 1 FAILED, 17 STOPPED\n"), table);
+    assertTrue(table.contains("landslide-t19 "), table); // the failed one is listed
+    assertTrue(!table.contains("STOPPED "), table); // the stopped ones are only counted
+  }
+
+  @Test
   void progress_countsStatesPerTaskForALargeSweep() {
     assertEquals(
         "run 20261201-p-abcdef01: RUNNING | crop_classification 25 trial(s): 20 COMPLETED, 2"
