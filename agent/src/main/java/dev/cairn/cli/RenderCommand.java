@@ -1,9 +1,9 @@
 package dev.cairn.cli;
 
+import dev.cairn.Bundled;
 import dev.cairn.CairnException;
 import dev.cairn.Version;
 import dev.cairn.config.ExperimentConfig;
-import dev.cairn.daemon.Wiring;
 import dev.cairn.plan.ArrayJob;
 import dev.cairn.plan.JobSpec;
 import dev.cairn.plan.Parallelism;
@@ -154,7 +154,7 @@ final class RenderCommand implements Callable<Integer> {
         trainerJar != null
             ? trainerJar.toAbsolutePath()
             : (scripts || out != null) && "demo".equals(cfg.trainer())
-                ? Wiring.extractTrainer(home.resolve(".cairn"))
+                ? Bundled.copyDemoTrainer(home.resolve(".cairn"))
                 : home.resolve(".cairn/demo-trainer.jar");
     ScriptRenderer renderer =
         new ScriptRenderer(

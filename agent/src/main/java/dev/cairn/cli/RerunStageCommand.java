@@ -1,11 +1,11 @@
 package dev.cairn.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.Bundled;
 import dev.cairn.CairnException;
 import dev.cairn.Version;
 import dev.cairn.collect.JobOutputs;
 import dev.cairn.config.ExperimentConfig;
-import dev.cairn.daemon.Wiring;
 import dev.cairn.dvc.DvcConfig;
 import dev.cairn.dvc.DvcFile;
 import dev.cairn.dvc.DvcOutput;
@@ -125,7 +125,7 @@ final class RerunStageCommand implements Callable<Integer> {
       }
     }
 
-    Path trainer = trainerJar != null ? trainerJar : Wiring.extractTrainer(work);
+    Path trainer = trainerJar != null ? trainerJar : Bundled.copyDemoTrainer(work);
     String site = prologue == null ? "" : Files.readString(prologue);
     ScriptRenderer renderer =
         new ScriptRenderer(
