@@ -77,9 +77,10 @@ public final class ScriptRenderer {
       ArrayJob array, ExperimentConfig config, String scheduler, String commit) {
     checkScheduler(scheduler);
     JobSpec first = array.members().get(0);
-    Optional<SchedulerProvider> known = SchedulerRegistry.find(scheduler);
-    int base = known.map(SchedulerProvider::firstArrayIndex).orElse(0);
-    String pattern = known.map(SchedulerProvider::arrayIndexPattern).orElse("%a");
+    Optional<SchedulerProvider.ArraySyntax> syntax =
+        SchedulerRegistry.find(scheduler).flatMap(SchedulerProvider::arrays);
+    int base = syntax.map(SchedulerProvider.ArraySyntax::firstIndex).orElse(0);
+    String pattern = syntax.map(SchedulerProvider.ArraySyntax::indexPattern).orElse("%a");
     int size = array.members().size();
     String indices = base + "-" + (base + size - 1);
     String slots = array.throttle() > 0 ? "%" + array.throttle() : "";
@@ -116,7 +117,8 @@ public final class ScriptRenderer {
    */
   private static String arrayIndex(String scheduler) {
     return SchedulerRegistry.find(scheduler)
-        .map(SchedulerProvider::arrayIndexVariable)
+        .flatMap(SchedulerProvider::arrays)
+        .map(SchedulerProvider.ArraySyntax::indexVariable)
         .filter(v -> !v.isEmpty())
         .map(v -> "${" + v + ":-}")
         .orElse("");
