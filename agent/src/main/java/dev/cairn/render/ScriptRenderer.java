@@ -8,6 +8,7 @@ import dev.cairn.plan.JobSpec;
 import dev.cairn.plan.Resources;
 import dev.cairn.scheduler.SchedulerProvider;
 import dev.cairn.scheduler.SchedulerRegistry;
+import dev.cairn.terratorch.TerratorchContext;
 import io.pebbletemplates.pebble.PebbleEngine;
 import io.pebbletemplates.pebble.error.PebbleException;
 import io.pebbletemplates.pebble.template.PebbleTemplate;
@@ -136,7 +137,7 @@ public final class ScriptRenderer {
       throw new CairnException(
           "trial " + job.trial().id() + " has no GEOFM; set GEOFM in the experiment config");
     }
-    Map<String, Object> tt = TerratorchContext.of(job.task(), model, config, templates, site);
+    Map<String, Object> tt = TerratorchJobs.context(job.task(), model, config, templates, site);
     String dir = job.checkpointDir().toString();
     String metric = (String) Objects.requireNonNull(tt.get("monitor"), "the context's monitor");
     String mode = (String) Objects.requireNonNull(tt.get("monitor_mode"), "the monitor's mode");

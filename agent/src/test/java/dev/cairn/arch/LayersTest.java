@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
  * call a service: the daemon's composition root, the CI client, the demo or the shared readers of
  * results. The shared vocabulary (run and job states, the request, the run record, status.json, the
  * store's key layout) lives in model. What the agent knows of TerraTorch (its metric names and
- * versions, the test metrics of its logs) is a foundation, terratorch, that config's checks use. A
- * part may use those below it, never one above, and no two parts use each other.
+ * versions, its backbones, the context of its jobs, the test metrics of its logs) is a foundation,
+ * terratorch, that config's checks use; it takes plain values and imports neither config nor
+ * render. A part may use those below it, never one above, and no two parts use each other.
  */
 class LayersTest {
   private final JavaClasses classes = MainClasses.all();
