@@ -1,30 +1,18 @@
 package dev.cairn.cli;
 
 import dev.cairn.CairnException;
-import dev.cairn.Version;
 import dev.cairn.config.ExperimentConfig;
-import dev.cairn.daemon.Wiring;
-import dev.cairn.plan.ArrayJob;
-import dev.cairn.plan.JobSpec;
-import dev.cairn.plan.Parallelism;
-import dev.cairn.plan.RunPlan;
-import dev.cairn.plan.Trial;
-import dev.cairn.plan.Trials;
+import dev.cairn.render.RenderPreview;
 import dev.cairn.render.ScriptRenderer;
-import dev.cairn.render.Site;
 import dev.cairn.render.TemplateSet;
 import dev.cairn.results.ConfigFiles;
 import dev.cairn.scheduler.SchedulerRegistry;
-import dev.cairn.scheduler.Schedulers;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -147,178 +135,33 @@ final class RenderCommand implements Callable<Integer> {
     TemplateSet set = templates.load();
     byte[] content = ConfigFiles.read(config, "pass --config with the path of your config.env");
     ExperimentConfig cfg = ExperimentConfig.parse(content, config.toString(), set.tasks());
-    String target = scheduler != null ? scheduler : cfg.scheduler();
     String site = prologue == null ? "" : Files.readString(prologue);
-    Path home = Path.of(System.getProperty("user.home"));
-    Path trainer =
-        trainerJar != null
-            ? trainerJar.toAbsolutePath()
-            : (scripts || out != null) && "demo".equals(cfg.trainer())
-                ? Wiring.extractTrainer(home.resolve(".cairn"))
-                : home.resolve(".cairn/demo-trainer.jar");
+    Path cairnHome = Path.of(System.getProperty("user.home")).resolve(".cairn");
+    boolean rendersScripts = scripts || out != null;
     ScriptRenderer renderer =
-        new ScriptRenderer(
-            set, new Site(site, trainer.toString(), terratorchConfigs, Version.get()));
-    Trials.checkLimit(cfg, maxTrials);
-    Path runs = workDir != null ? workDir.toAbsolutePath() : home.resolve(".cairn/work");
-    RunPlan plan = RunPlan.of(cfg, commit, Instant.now(), 1, runs);
+        RenderPreview.renderer(
+            set, cfg, site, trainerJar, rendersScripts, cairnHome, terratorchConfigs);
+    Path runs = workDir != null ? workDir.toAbsolutePath() : cairnHome.resolve("work");
+    RenderPreview preview =
+        RenderPreview.plan(cfg, scheduler, maxTrials, maxArraySize, commit, Instant.now(), runs);
     PrintWriter stdout = spec.commandLine().getOut();
-    stdout.println(
-        "# "
-            + plan.jobs().size()
-            + " trial(s) of "
-            + cfg.tasks().size()
-            + " task(s)"
-            + (cfg.sweepMaxParallel() > 0 ? ", at most " + cfg.sweepMaxParallel() + " at once" : "")
-            + ":");
-    List<JobSpec> jobs = new ArrayList<>();
-    for (JobSpec job : plan.jobs()) {
-      stdout.println("# " + trialLine(job.trial()));
-      jobs.add(job);
-      if (job.stage().equals(JobSpec.TRAIN)) {
-        JobSpec evaluate = job.evaluate(cfg.evalPartition(), cfg.evalTimeLimit());
-        stdout.println("#   then evaluate: " + evaluate.trial().resources().describe());
-        jobs.add(evaluate);
-      }
-    }
-    int cap = cfg.sweepMaxParallel();
-    boolean asArrays =
-        cfg.sweeps() && Schedulers.runsArrays(target) && !(cap > 0 && cfg.splitsStages());
-    Parallelism.Allocation allocation =
-        Parallelism.allocate(
-            asArrays ? arrays(plan, Math.max(2, maxArraySize)) : List.of(), cap, 0);
-    List<ArrayJob> arrays = new ArrayList<>(allocation.started());
-    arrays.addAll(allocation.held());
-    for (ArrayJob array : arrays) {
-      stdout.println(
-          "# "
-              + arrayLine(array, target)
-              + (allocation.held().contains(array) ? ", held back" : ""));
-    }
-    if (cap > 0 && cfg.sweeps()) {
-      stdout.println(
-          "# SWEEP_MAX_PARALLEL="
-              + cap
-              + (asArrays
-                  ? " for the whole run: "
-                      + describe(allocation.started(), target)
-                      + " start at once"
-                      + (allocation.held().isEmpty()
-                          ? "."
-                          : "; "
-                              + describe(allocation.held(), target)
-                              + " wait until trials end, each then throttled to the slots free"
-                              + " (at most its %K).")
-                  : ": the agent submits trials one by one, at most "
-                      + cap
-                      + " in the scheduler at once."));
-    }
-    if (!scripts && out == null) {
+    preview.listing().forEach(stdout::println);
+    if (!rendersScripts) {
       stdout.flush();
       return 0;
     }
     stdout.println();
-    for (JobSpec job : jobs) {
-      String script = renderer.render(job, cfg, target, commit);
-      String name = job.trial().id() + (job.stage().equals(JobSpec.EVALUATE) ? "-evaluate" : "");
-      if (out != null) {
-        Files.createDirectories(out);
-        Path file = out.resolve(name + "." + target + ".sh");
-        Files.writeString(file, script);
-        stdout.println(file);
-      } else {
-        stdout.println("# ===== " + name + " (" + target + ") =====");
-        stdout.print(script);
-        stdout.println();
-      }
-    }
-    for (ArrayJob array : arrays) {
-      String script = renderer.renderArray(array, cfg, target, commit);
-      if (out != null) {
-        Path file =
-            out.resolve(
-                array.script().getFileName().toString().replace(".sh", "") + "." + target + ".sh");
-        Files.writeString(file, script);
-        stdout.println(file);
-      } else {
-        stdout.println(
-            "# ===== array "
-                + array.name()
-                + " "
-                + range(array, target)
-                + (allocation.held().contains(array) ? ", held back" : "")
-                + " ("
-                + target
-                + ") =====");
-        stdout.print(script);
+    List<RenderPreview.Script> rendered = preview.scripts(renderer);
+    if (out != null) {
+      RenderPreview.write(rendered, out).forEach(stdout::println);
+    } else {
+      for (RenderPreview.Script script : rendered) {
+        stdout.println(script.banner());
+        stdout.print(script.text());
         stdout.println();
       }
     }
     stdout.flush();
     return 0;
-  }
-
-  /**
-   * {@code array <name>: 4 trials of landslide as [1-4]%2 (lsf)}: one array, its range in the
-   * scheduler's own syntax.
-   */
-  static String arrayLine(ArrayJob array, String scheduler) {
-    return "array "
-        + array.name()
-        + ": "
-        + array.members().size()
-        + " trials of "
-        + array.members().get(0).task().name()
-        + " as "
-        + range(array, scheduler)
-        + " ("
-        + scheduler
-        + ")";
-  }
-
-  /** The array's range as the scheduler writes it: SLURM's {@code 0-3%2}, LSF's {@code [1-4]%2}. */
-  static String range(ArrayJob array, String scheduler) {
-    int base = Schedulers.firstArrayIndex(scheduler);
-    String range = array.range(base);
-    if (base == 0) {
-      return range;
-    }
-    int cut = range.indexOf('%');
-    return cut < 0 ? "[" + range + "]" : "[" + range.substring(0, cut) + "]" + range.substring(cut);
-  }
-
-  /** {@code 2 array(s) [1-2]%2, [1-2]%2}: arrays as the scheduler numbers their elements. */
-  private static String describe(List<ArrayJob> arrays, String scheduler) {
-    return arrays.size()
-        + " array(s) "
-        + String.join(", ", arrays.stream().map(a -> range(a, scheduler)).toList());
-  }
-
-  /**
-   * The arrays the agent submits: the trials of one task and resource shape, chunked; throttles are
-   * set by {@link Parallelism}.
-   */
-  static List<ArrayJob> arrays(RunPlan plan, int maxSize) {
-    Map<String, List<JobSpec>> groups = new LinkedHashMap<>();
-    for (JobSpec job : plan.jobs()) {
-      groups
-          .computeIfAbsent(
-              job.task().name() + " " + job.trial().resources(), k -> new ArrayList<>())
-          .add(job);
-    }
-    List<ArrayJob> arrays = new ArrayList<>();
-    for (List<JobSpec> group : groups.values()) {
-      if (group.size() > 1) {
-        arrays.addAll(ArrayJob.chunk(group, maxSize, 0));
-      }
-    }
-    return arrays;
-  }
-
-  /** {@code <id> GEOFM=... LEARNING_RATE=... partition=... gpus=...}: what a trial gets. */
-  static String trialLine(Trial trial) {
-    StringBuilder sb = new StringBuilder(trial.id()).append(" ");
-    trial.values().forEach((k, v) -> sb.append(' ').append(k).append('=').append(v));
-    return sb.append("  ").append(trial.resources().describe()).toString();
   }
 }

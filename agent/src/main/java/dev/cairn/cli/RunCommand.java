@@ -76,7 +76,7 @@ final class RunCommand implements Callable<Integer> {
     }
     boolean stopped = false;
     try (lock;
-        Wiring wiring = new Wiring(settings, Clock.systemUTC());
+        Wiring wiring = Wiring.open(settings, Clock.systemUTC());
         StatusServer http = wiring.serveHttp();
         StopOnShutdown stop =
             new StopOnShutdown(Thread.currentThread(), wiring.agent()::stop, STEP_GRACE)) {

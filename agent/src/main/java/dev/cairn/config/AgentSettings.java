@@ -1,5 +1,6 @@
 package dev.cairn.config;
 
+import dev.cairn.Spelling;
 import dev.cairn.terratorch.TerratorchMetrics;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,7 +129,7 @@ public record AgentSettings(
       }
       for (String key : raw.keySet()) {
         if (!DEFAULTS.containsKey(key)) {
-          String s = Checks.closest(key, DEFAULTS.keySet());
+          String s = Spelling.closest(key, DEFAULTS.keySet());
           problems.add(
               key
                   + " is not an agent setting"

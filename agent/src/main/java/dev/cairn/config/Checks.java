@@ -1,5 +1,7 @@
 package dev.cairn.config;
 
+import dev.cairn.MemorySize;
+import dev.cairn.Spelling;
 import dev.cairn.terratorch.TerratorchMetrics;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -18,7 +20,6 @@ final class Checks {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   private static final Pattern TIME =
       Pattern.compile("(?:(\\d{1,3})-)?(\\d{1,3}):(\\d{2})(?::(\\d{2}))?|(\\d{1,9})");
-  private static final Pattern MEMORY = Pattern.compile("(\\d{1,12})\\s*([MmGgTt])?[Bb]?");
   private static final Pattern PATH = Pattern.compile("[A-Za-z0-9_./@:+=,~-]+");
 
   private Checks() {}
@@ -65,7 +66,7 @@ final class Checks {
       boolean quote = allowed.stream().anyMatch(c -> c.contains(","));
       List<String> shown = allowed.stream().map(c -> quote ? "'" + c + "'" : c).toList();
       throw new IllegalArgumentException(
-          "use one of " + String.join(", ", shown) + hint(s, allowed));
+          "use one of " + String.join(", ", shown) + Spelling.hint(s, allowed));
     };
   }
 
@@ -83,7 +84,7 @@ final class Checks {
                   + s
                   + "' is not a task; use a comma-separated list of "
                   + String.join(", ", choices)
-                  + hint(s, choices));
+                  + Spelling.hint(s, choices));
         }
         if (!items.contains(s)) {
           items.add(s);
@@ -173,29 +174,7 @@ final class Checks {
 
   /** {@code 8G}, {@code 512M}, {@code 16000} (MiB) as MiB. */
   static Function<String, String> memory() {
-    return Checks::memoryMb;
-  }
-
-  /**
-   * A memory size ({@code 512M}, {@code 16G}) in MiB; throws when it is not one from 64M to 16T.
-   */
-  static String memoryMb(String v) {
-    Matcher m = MEMORY.matcher(v.strip());
-    if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      String unit = m.group(2) == null ? "M" : m.group(2).toUpperCase(Locale.ROOT);
-      // at most 12 digits and a factor of 2^20: no long can wrap here
-      long mb =
-          switch (unit) {
-            case "G" -> Math.multiplyExact(n, 1024L);
-            case "T" -> Math.multiplyExact(n, 1024L * 1024);
-            default -> n;
-          };
-      if (mb >= 64 && mb <= 16L * 1024 * 1024) {
-        return Long.toString(mb);
-      }
-    }
-    throw new IllegalArgumentException("use a size such as 512M or 16G, from 64M to 16T");
+    return MemorySize::mib;
   }
 
   static Function<String, String> gate() {
@@ -224,7 +203,7 @@ final class Checks {
       String canonical = metrics.canonical(kind, g.metric());
       if (canonical == null || !canonical.startsWith("test/")) {
         List<String> names = metrics.names(kind, "test/");
-        String near = closest(g.metric(), names);
+        String near = Spelling.closest(g.metric(), names);
         if (near == null) {
           // a name TerraTorch lengthened: test/F1 for test/F1_Score, test/R2 for test/R2_Score
           near =
@@ -257,69 +236,5 @@ final class Checks {
       }
       return new QualityGate(canonical, g.operator(), g.threshold()).toString();
     };
-  }
-
-  /** "; did you mean X?" for the closest choice within a small edit distance, else "". */
-  static String hint(String given, Set<String> choices) {
-    String best = closest(given, choices);
-    return best == null ? "" : "; did you mean " + best + "?";
-  }
-
-  static @Nullable String closest(String given, Iterable<String> choices) {
-    String best = null;
-    int bestDistance = Integer.MAX_VALUE;
-    for (String c : choices) {
-      int d = distance(given.toUpperCase(Locale.ROOT), c.toUpperCase(Locale.ROOT));
-      if (d < bestDistance) {
-        bestDistance = d;
-        best = c;
-      }
-    }
-    int limit = Math.max(2, given.length() / 3);
-    if (bestDistance <= limit) {
-      return best;
-    }
-    return uniqueStartingWith(given, choices);
-  }
-
-  /** The one choice that starts with {@code given} (3 characters or more), else null. */
-  private static @Nullable String uniqueStartingWith(String given, Iterable<String> choices) {
-    if (given.length() < 3) {
-      return null;
-    }
-    String found = null;
-    for (String c : choices) {
-      if (c.toUpperCase(Locale.ROOT).startsWith(given.toUpperCase(Locale.ROOT))) {
-        if (found != null) {
-          return null;
-        }
-        found = c;
-      }
-    }
-    return found;
-  }
-
-  /** Damerau-Levenshtein (optimal string alignment) distance. */
-  static int distance(String a, String b) {
-    int[][] d = new int[a.length() + 1][b.length() + 1];
-    for (int i = 0; i <= a.length(); i++) {
-      d[i][0] = i;
-    }
-    for (int j = 0; j <= b.length(); j++) {
-      d[0][j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-        if (i > 1
-            && j > 1
-            && a.charAt(i - 1) == b.charAt(j - 2)
-            && a.charAt(i - 2) == b.charAt(j - 1)) {
-          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-        }
-      }
-    }
-    return d[a.length()][b.length()];
   }
 }

@@ -1,5 +1,6 @@
 package dev.cairn.config;
 
+import dev.cairn.Spelling;
 import dev.cairn.terratorch.TerratorchMetrics;
 import java.util.Arrays;
 import java.util.List;
@@ -91,7 +92,7 @@ final class EarlyStopKeys {
               && canonical.startsWith("val/")
               && (!demo || (logged != null && logged.contains(canonical)));
       if (!ok) {
-        String near = Checks.closest(metric, logged == null ? List.of() : logged);
+        String near = Spelling.closest(metric, logged == null ? List.of() : logged);
         problems.add(
             (explicit.isEmpty()
                     ? "EARLY_STOP_METRIC (empty: from " + t.gateKey() + ")"

@@ -1,6 +1,8 @@
 package dev.cairn.config;
 
+import dev.cairn.Spelling;
 import dev.cairn.Untrusted;
+import dev.cairn.terratorch.ModelCatalogue;
 import dev.cairn.terratorch.TerratorchMetrics;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -133,7 +135,7 @@ final class ExperimentSchema {
     List<String> names = new ArrayList<>(keys.keySet());
     for (Map.Entry<String, String> e : raw.entrySet()) {
       if (!keys.containsKey(e.getKey())) {
-        String suggestion = Checks.closest(e.getKey(), names);
+        String suggestion = Spelling.closest(e.getKey(), names);
         Integer line = lineOf.get(e.getKey());
         problems.add(
             e.getKey()

@@ -1,5 +1,6 @@
 package dev.cairn.daemon;
 
+import dev.cairn.Bundled;
 import dev.cairn.CairnException;
 import dev.cairn.Faults;
 import dev.cairn.Version;
@@ -37,72 +38,106 @@ import dev.cairn.trigger.RepoMirror;
 import dev.cairn.trigger.RequestCheck;
 import dev.cairn.trigger.SeedResolver;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.eclipse.jgit.api.Git;
 import org.jspecify.annotations.Nullable;
 
-/** Builds the agent's parts from its settings: the one place that knows them all. */
+/**
+ * Builds the agent's parts from its settings: the one place that knows them all. {@link #open}
+ * opens the store and the repository clone; the constructor only keeps what it is given.
+ */
 public final class Wiring implements AutoCloseable {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Wiring.class);
   private final AgentSettings settings;
   private final ObjectStore store;
   private final Schedulers schedulers;
-  private final ScriptRenderer renderer;
   private final Agent agent;
 
   /** What this agent measures: its own registry, served at /metrics. */
   private final PrometheusMetrics metrics;
 
-  /** The crash tests' switch, read from the environment once; marks nothing otherwise. */
-  private final Faults faults;
-
   /** The store without metrics, for the readiness check. */
   private final ObjectStore plainStore;
 
-  private final @Nullable GitAuth gitAuth;
-  private final @Nullable GitClone clone;
-
-  /** Results commits and their pushes; null without CAIRN_REPO_REMOTE. */
-  private final @Nullable GitPublisher git;
+  /** The repository's credentials, its clone and the results commits; null without a remote. */
+  private final @Nullable GitParts git;
 
   /** GitLab statuses, notes and the chat webhook; null where none is set. */
   private final @Nullable Notifier notifier;
 
-  public Wiring(AgentSettings settings, Clock clock) throws IOException {
+  /** What the agent holds of its repository: credentials, the clone, and results commits. */
+  private record GitParts(GitAuth auth, GitClone repo, GitPublisher publisher) {}
+
+  private Wiring(
+      AgentSettings settings,
+      ObjectStore plainStore,
+      ObjectStore store,
+      PrometheusMetrics metrics,
+      Schedulers schedulers,
+      @Nullable GitParts git,
+      @Nullable Notifier notifier,
+      Agent agent) {
     this.settings = settings;
+    this.plainStore = plainStore;
+    this.store = store;
+    this.metrics = metrics;
+    this.schedulers = schedulers;
+    this.git = git;
+    this.notifier = notifier;
+    this.agent = agent;
+  }
+
+  /**
+   * Opens the parts the settings name: creates the state folder, opens the store, clones (or
+   * fetches) the repository and extracts the demo trainer. Nothing runs yet: {@link #start} pushes
+   * what a restart left and starts the notifier. What was opened is closed again when a later part
+   * fails to open.
+   */
+  public static Wiring open(AgentSettings settings, Clock clock) throws IOException {
     if (settings.startProblem() != null) {
       throw new CairnException(settings.startProblem());
     }
     Files.createDirectories(settings.stateDir());
-    this.plainStore = Stores.open(settings);
-    this.metrics = new PrometheusMetrics(clock);
-    this.faults = Faults.fromEnvironment(System.getenv());
-    this.store = new MeteredObjectStore(plainStore, metrics);
-    this.schedulers =
+    List<AutoCloseable> opened = new ArrayList<>();
+    try {
+      return open(settings, clock, opened);
+    } catch (IOException | RuntimeException e) {
+      closeAll(opened, e);
+      throw e;
+    }
+  }
+
+  private static Wiring open(AgentSettings settings, Clock clock, List<AutoCloseable> opened)
+      throws IOException {
+    ObjectStore plainStore = Stores.open(settings);
+    opened.add(plainStore);
+    PrometheusMetrics metrics = new PrometheusMetrics(clock);
+    Faults faults = Faults.fromEnvironment(System.getenv());
+    ObjectStore store = new MeteredObjectStore(plainStore, metrics);
+    Schedulers schedulers =
         new Schedulers(
             settings, clock, new MeteredCommandRunner(new ExecCommandRunner(), metrics), faults);
-    this.renderer = renderer(settings);
+    opened.add(schedulers);
+    ScriptRenderer renderer = renderer(settings);
     RequestCheck check = null;
     CommitRenderers commitRenderers = null;
     SeedResolver seeds = null;
     RunPublisher publisher = null;
     ReportSource reports = null;
+    GitParts git = null;
     if (settings.repoRemote().isBlank()) {
-      this.gitAuth = null;
-      this.clone = null;
-      this.git = null;
       LOG.warn(
           "CAIRN_REPO_REMOTE is not set: requests are not checked against the repository and results are not committed");
     } else {
-      this.gitAuth =
+      GitAuth gitAuth =
           GitAuth.forUrl(
               settings.repoRemote(),
               settings.gitUser(),
@@ -111,15 +146,19 @@ public final class Wiring implements AutoCloseable {
               null,
               true,
               System.getenv());
-      this.clone = GitClone.open(settings.repoDir(), settings.repoRemote(), gitAuth);
-      GitPublisher git =
-          new GitPublisher(clone, settings.gitAuthorName(), settings.gitAuthorEmail(), faults);
-      this.git = git;
+      opened.add(gitAuth);
+      GitClone clone = GitClone.open(settings.repoDir(), settings.repoRemote(), gitAuth);
+      opened.add(clone);
+      git =
+          new GitParts(
+              gitAuth,
+              clone,
+              new GitPublisher(clone, settings.gitAuthorName(), settings.gitAuthorEmail(), faults));
       publisher =
           new ResultsPublisher(
               store,
               dvcRemote(settings),
-              git,
+              git.publisher(),
               settings.resultsBranch(),
               Version.get(),
               renderer.templates().hashes(),
@@ -135,7 +174,7 @@ public final class Wiring implements AutoCloseable {
         commitRenderers = new CommitRenderers(mirror::readFolder, renderer);
       }
     }
-    this.notifier =
+    Notifier notifier =
         Notifier.open(
             settings.gitlab(),
             settings.stateDir(),
@@ -149,18 +188,31 @@ public final class Wiring implements AutoCloseable {
             .withGit(check, publisher, seeds)
             .withCommitRenderers(commitRenderers)
             .withInstruments(metrics, faults);
-    this.agent = new Agent(notifier == null ? parts : parts.withObserver(observer(notifier)));
+    Agent agent = new Agent(notifier == null ? parts : parts.withObserver(observer(notifier)));
+    return new Wiring(settings, plainStore, store, metrics, schedulers, git, notifier, agent);
+  }
+
+  /** Closes what {@link #open} opened before it failed, last first; the failure keeps the rest. */
+  private static void closeAll(List<AutoCloseable> opened, Exception failure) {
+    for (int i = opened.size() - 1; i >= 0; i--) {
+      try {
+        opened.get(i).close();
+      } catch (Exception e) {
+        failure.addSuppressed(e);
+      }
+    }
   }
 
   /**
    * Starts what runs beside the loop: pushes results commits left from before a restart and starts
-   * the notifier's outbox. The constructor only builds the parts; call this once before the loop.
+   * the notifier's outbox. {@link #open} only builds the parts; call this once before the loop.
    */
   public void start() {
     if (git != null) {
-      for (String branch : git.pendingBranches()) {
+      for (String branch : git.publisher().pendingBranches()) {
         try {
-          git.pushAll(branch)
+          git.publisher()
+              .pushAll(branch)
               .ifPresent(
                   sha -> LOG.info("pushed results commit {} left from before a restart", sha));
         } catch (CairnException e) {
@@ -209,7 +261,7 @@ public final class Wiring implements AutoCloseable {
           plainStore.exists(StoreKeys.READY);
           return null;
         });
-    GitAuth auth = gitAuth;
+    GitAuth auth = git == null ? null : git.auth();
     if (auth != null) {
       checks.put(
           "git",
@@ -293,7 +345,9 @@ public final class Wiring implements AutoCloseable {
             : TemplateSet.fromDirectory(settings.templatesDir());
     String prologue = settings.siteProlog() == null ? "" : Files.readString(settings.siteProlog());
     Path trainer =
-        settings.trainerJar() != null ? settings.trainerJar() : extractTrainer(settings.stateDir());
+        settings.trainerJar() != null
+            ? settings.trainerJar()
+            : Bundled.copyDemoTrainer(settings.stateDir());
     return new ScriptRenderer(
         templates,
         new Site(
@@ -302,23 +356,6 @@ public final class Wiring implements AutoCloseable {
             settings.terratorchConfigDir() == null ? "" : settings.terratorchConfigDir().toString(),
             Version.get(),
             settings.terratorchVersion()));
-  }
-
-  /** The demo trainer jar bundled in agent.jar, copied next to the agent's state. */
-  public static Path extractTrainer(Path stateDir) throws IOException {
-    Path target = stateDir.resolve("demo-trainer.jar");
-    try (InputStream in =
-        Wiring.class.getClassLoader().getResourceAsStream("cairn/demo-trainer.jar")) {
-      if (in == null) {
-        throw new CairnException(
-            "this agent.jar was built without the demo trainer; set CAIRN_TRAINER_JAR or rebuild with mvn package");
-      }
-      Files.createDirectories(stateDir);
-      Path tmp = Files.createTempFile(stateDir, "demo-trainer", ".tmp");
-      Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-    }
-    return target;
   }
 
   @Override
@@ -332,11 +369,9 @@ public final class Wiring implements AutoCloseable {
     }
     schedulers.close();
     store.close();
-    if (clone != null) {
-      clone.close();
-    }
-    if (gitAuth != null) {
-      gitAuth.close();
+    if (git != null) {
+      git.repo().close();
+      git.auth().close();
     }
   }
 }

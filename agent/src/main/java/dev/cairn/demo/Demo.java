@@ -83,7 +83,7 @@ public final class Demo {
     AgentSettings settings =
         AgentSettings.load(ws.writeSettings(), Map.of("HOME", System.getProperty("user.home")));
     Run run;
-    try (Wiring wiring = new Wiring(settings, Clock.systemUTC())) {
+    try (Wiring wiring = Wiring.open(settings, Clock.systemUTC())) {
       wiring.start();
       wiring.agent().loop(true);
       run =

@@ -8,6 +8,7 @@ import dev.cairn.plan.JobSpec;
 import dev.cairn.plan.Resources;
 import dev.cairn.scheduler.SchedulerProvider;
 import dev.cairn.scheduler.SchedulerRegistry;
+import dev.cairn.terratorch.TerratorchContext;
 import io.pebbletemplates.pebble.PebbleEngine;
 import io.pebbletemplates.pebble.error.PebbleException;
 import io.pebbletemplates.pebble.template.PebbleTemplate;
@@ -77,9 +78,10 @@ public final class ScriptRenderer {
       ArrayJob array, ExperimentConfig config, String scheduler, String commit) {
     checkScheduler(scheduler);
     JobSpec first = array.members().get(0);
-    Optional<SchedulerProvider> known = SchedulerRegistry.find(scheduler);
-    int base = known.map(SchedulerProvider::firstArrayIndex).orElse(0);
-    String pattern = known.map(SchedulerProvider::arrayIndexPattern).orElse("%a");
+    Optional<SchedulerProvider.ArraySyntax> syntax =
+        SchedulerRegistry.find(scheduler).flatMap(SchedulerProvider::arrays);
+    int base = syntax.map(SchedulerProvider.ArraySyntax::firstIndex).orElse(0);
+    String pattern = syntax.map(SchedulerProvider.ArraySyntax::indexPattern).orElse("%a");
     int size = array.members().size();
     String indices = base + "-" + (base + size - 1);
     String slots = array.throttle() > 0 ? "%" + array.throttle() : "";
@@ -116,7 +118,8 @@ public final class ScriptRenderer {
    */
   private static String arrayIndex(String scheduler) {
     return SchedulerRegistry.find(scheduler)
-        .map(SchedulerProvider::arrayIndexVariable)
+        .flatMap(SchedulerProvider::arrays)
+        .map(SchedulerProvider.ArraySyntax::indexVariable)
         .filter(v -> !v.isEmpty())
         .map(v -> "${" + v + ":-}")
         .orElse("");
@@ -134,7 +137,7 @@ public final class ScriptRenderer {
       throw new CairnException(
           "trial " + job.trial().id() + " has no GEOFM; set GEOFM in the experiment config");
     }
-    Map<String, Object> tt = TerratorchContext.of(job.task(), model, config, templates, site);
+    Map<String, Object> tt = TerratorchJobs.context(job.task(), model, config, templates, site);
     String dir = job.checkpointDir().toString();
     String metric = (String) Objects.requireNonNull(tt.get("monitor"), "the context's monitor");
     String mode = (String) Objects.requireNonNull(tt.get("monitor_mode"), "the monitor's mode");

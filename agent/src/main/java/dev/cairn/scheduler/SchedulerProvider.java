@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A scheduler as a plug-in: everything the agent knows of one scheduler, behind its name. Its
@@ -23,28 +24,24 @@ public interface SchedulerProvider extends SchedulerPlugin {
   Scheduler create(AgentSettings settings, Clock clock, CommandRunner runner, Faults faults)
       throws IOException;
 
-  /** Whether a sweep's trials go to this scheduler as job arrays. */
-  default boolean runsArrays() {
-    return false;
-  }
-
-  /** The index of an array's first element: SLURM counts from 0, LSF from 1. */
-  default int firstArrayIndex() {
-    return 0;
-  }
-
-  /** What stands for an element's index in an output file name: SLURM's %a, LSF's %I. */
-  default String arrayIndexPattern() {
-    return "%a";
+  /**
+   * How this scheduler numbers a job array's elements; empty where a sweep's trials go to it one by
+   * one (no arrays).
+   */
+  default Optional<ArraySyntax> arrays() {
+    return Optional.empty();
   }
 
   /**
-   * The variable in which a running array element finds its index ({@code SLURM_ARRAY_TASK_ID}), or
-   * empty where this scheduler runs no arrays.
+   * A scheduler's job arrays.
+   *
+   * @param firstIndex the index of an array's first element: SLURM counts from 0, LSF from 1
+   * @param indexPattern what stands for an element's index in an output file name: SLURM's %a,
+   *     LSF's %I
+   * @param indexVariable the variable in which a running element finds its index ({@code
+   *     SLURM_ARRAY_TASK_ID})
    */
-  default String arrayIndexVariable() {
-    return "";
-  }
+  record ArraySyntax(int firstIndex, String indexPattern, String indexVariable) {}
 
   /**
    * The job's time limit and memory as this scheduler's directives write them, for the templates'

@@ -42,12 +42,15 @@ public final class Schedulers implements AutoCloseable {
    * Scheduler#maxArraySize()}): what {@code render} shows without asking a cluster.
    */
   public static boolean runsArrays(String name) {
-    return SchedulerRegistry.find(name).map(SchedulerProvider::runsArrays).orElse(false);
+    return SchedulerRegistry.find(name).flatMap(SchedulerProvider::arrays).isPresent();
   }
 
   /** The index of an array's first element on the named scheduler (0 where none is installed). */
   public static int firstArrayIndex(String name) {
-    return SchedulerRegistry.find(name).map(SchedulerProvider::firstArrayIndex).orElse(0);
+    return SchedulerRegistry.find(name)
+        .flatMap(SchedulerProvider::arrays)
+        .map(SchedulerProvider.ArraySyntax::firstIndex)
+        .orElse(0);
   }
 
   public synchronized Scheduler get(String name) {

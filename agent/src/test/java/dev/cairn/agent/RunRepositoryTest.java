@@ -18,19 +18,7 @@ class RunRepositoryTest {
   @Test
   void save_onAnInterruptedThreadWritesTheRecordAndKeepsTheInterrupt() throws Exception {
     RunRepository repository = new RunRepository(tmp);
-    Run run =
-        Runs.run(
-            "r1",
-            new dev.cairn.model.RunRequest(
-                "ab".repeat(20),
-                "main",
-                "1",
-                "A",
-                "msg",
-                "2026-12-01T00:00:00Z",
-                "0".repeat(64),
-                1,
-                null));
+    Run run = run();
     run.says("pushed results");
     Thread.currentThread().interrupt();
     try {
@@ -45,26 +33,27 @@ class RunRepositoryTest {
   /** A record without its request is ignored with a warning; the request accessor threw before. */
   @Test
   void loadAll_ignoresARecordWithoutItsRequest() throws Exception {
-    RunRepository repository = new RunRepository(tmp);
-    repository.save(run());
-    Path record = tmp.resolve("runs").resolve(run().key() + ".json");
-    ObjectNode tree = (ObjectNode) Json.MAPPER.readTree(record.toFile());
-    tree.remove("request");
-    Files.write(record, Json.MAPPER.writeValueAsBytes(tree));
+    RunRepository repository = savedWithout("request");
     assertTrue(repository.loadAll().isEmpty(), "a record naming no commit is not a run");
   }
 
   /** A record written before runs kept their id gets its key as id, which names the run too. */
   @Test
   void loadAll_givesARecordWithoutARunIdItsKey() throws Exception {
+    RunRepository repository = savedWithout("run_id");
+    Run loaded = repository.loadAll().get(0);
+    assertEquals(run().key(), loaded.runId());
+  }
+
+  /** A repository holding the record of {@link #run()}, its {@code field} removed. */
+  private RunRepository savedWithout(String field) throws Exception {
     RunRepository repository = new RunRepository(tmp);
     repository.save(run());
     Path record = tmp.resolve("runs").resolve(run().key() + ".json");
     ObjectNode tree = (ObjectNode) Json.MAPPER.readTree(record.toFile());
-    tree.remove("run_id");
+    tree.remove(field);
     Files.write(record, Json.MAPPER.writeValueAsBytes(tree));
-    Run loaded = repository.loadAll().get(0);
-    assertEquals(run().key(), loaded.runId());
+    return repository;
   }
 
   private static Run run() {

@@ -4,9 +4,6 @@ import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,19 +13,12 @@ import org.junit.jupiter.api.Test;
  * call a service: the daemon's composition root, the CI client, the demo or the shared readers of
  * results. The shared vocabulary (run and job states, the request, the run record, status.json, the
  * store's key layout) lives in model. What the agent knows of TerraTorch (its metric names and
- * versions, the test metrics of its logs) is a foundation, terratorch, that config's checks use. A
- * part may use those below it, never one above, and no two parts use each other.
+ * versions, its backbones, the context of its jobs, the test metrics of its logs) is a foundation,
+ * terratorch, that config's checks use; it takes plain values and imports neither config nor
+ * render. A part may use those below it, never one above, and no two parts use each other.
  */
 class LayersTest {
-  private static JavaClasses classes;
-
-  @BeforeAll
-  static void importMainClasses() {
-    classes =
-        new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .importPackages("dev.cairn");
-  }
+  private final JavaClasses classes = MainClasses.all();
 
   @Test
   void parts_formNoCycle() {

@@ -7,10 +7,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noFields;
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaFieldAccess;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
 import java.util.Set;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,15 +17,7 @@ import org.junit.jupiter.api.Test;
  */
 class RunValuesTest {
   private static final Set<String> VALUES = Set.of("dev.cairn.agent.Run", "dev.cairn.agent.JobRun");
-  private static JavaClasses classes;
-
-  @BeforeAll
-  static void importMainClasses() {
-    classes =
-        new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .importPackages("dev.cairn");
-  }
+  private final JavaClasses classes = MainClasses.all();
 
   @Test
   void stateFields_arePrivate() {

@@ -7,9 +7,6 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noFields;
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,18 +16,10 @@ import org.junit.jupiter.api.Test;
  * end the JVM.
  */
 class StaticsTest {
-  private static JavaClasses classes;
-
-  @BeforeAll
-  static void importMainClasses() {
-    classes =
-        new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .importPackages("dev.cairn")
-            // the demo trainer is a program of its own (examples/demo-trainer), run as a job
-            .that(
-                DescribedPredicate.not(JavaClass.Predicates.resideInAPackage("dev.cairn.demo..")));
-  }
+  private final JavaClasses classes =
+      MainClasses.all()
+          // the demo trainer is a program of its own (examples/demo-trainer), run as a job
+          .that(DescribedPredicate.not(JavaClass.Predicates.resideInAPackage("dev.cairn.demo..")));
 
   @Test
   void staticFields_areFinal() {

@@ -3,7 +3,7 @@ package dev.cairn.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cairn.config.ModelCatalogue;
+import dev.cairn.terratorch.ModelCatalogue;
 import dev.cairn.testing.Fixtures;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

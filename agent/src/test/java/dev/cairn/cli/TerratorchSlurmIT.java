@@ -172,7 +172,7 @@ class TerratorchSlurmIT {
     env.put("CAIRN_POLL_MIN_SECONDS", "1");
     env.put("CAIRN_POLL_MAX_SECONDS", "2");
     env.put("CAIRN_SITE_PROLOGUE", prologue.toString());
-    Wiring wiring = new Wiring(AgentSettings.load(null, env), Clock.systemUTC());
+    Wiring wiring = Wiring.open(AgentSettings.load(null, env), Clock.systemUTC());
     wiring.start();
     return wiring;
   }

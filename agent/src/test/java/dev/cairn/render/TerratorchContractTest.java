@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.CairnException;
 import dev.cairn.config.ExperimentConfig;
-import dev.cairn.config.ModelCatalogue;
 import dev.cairn.plan.JobSpec;
 import dev.cairn.plan.RunPlan;
+import dev.cairn.terratorch.ModelCatalogue;
 import dev.cairn.terratorch.TerratorchMetrics;
 import dev.cairn.testing.FakeDatasets;
 import dev.cairn.testing.Fixtures;

@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.cairn.collect.JobOutputs;
 import dev.cairn.config.ExperimentConfig;
-import dev.cairn.config.ModelCatalogue;
 import dev.cairn.config.QualityGate;
 import dev.cairn.plan.JobSpec;
 import dev.cairn.plan.RunPlan;
+import dev.cairn.terratorch.ModelCatalogue;
 import dev.cairn.testing.FakeDatasets;
 import dev.cairn.testing.Fixtures;
 import java.io.IOException;

@@ -1,6 +1,7 @@
 package dev.cairn.scheduler;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -88,8 +89,18 @@ class SchedulerRegistryTest {
   @Test
   void arraySchedulers_nameTheirIndexVariable() {
     for (SchedulerProvider p : SchedulerRegistry.providers()) {
-      assertEquals(p.runsArrays(), !p.arrayIndexVariable().isEmpty(), p.name());
+      p.arrays().ifPresent(a -> assertFalse(a.indexVariable().isEmpty(), p.name()));
     }
+    assertEquals(
+        new SchedulerProvider.ArraySyntax(1, "%I", "LSB_JOBINDEX"),
+        SchedulerRegistry.find("lsf").flatMap(SchedulerProvider::arrays).orElseThrow());
+    assertEquals(
+        "SLURM_ARRAY_TASK_ID",
+        SchedulerRegistry.find("slurm")
+            .flatMap(SchedulerProvider::arrays)
+            .orElseThrow()
+            .indexVariable());
+    assertTrue(SchedulerRegistry.find("local").flatMap(SchedulerProvider::arrays).isEmpty());
   }
 
   @Test

@@ -15,6 +15,7 @@ import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /**
  * {@code java -jar cairn-bench.jar ...}: the benchmarks whose figures docs/benchmarks.md shows, in
@@ -22,6 +23,8 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "cairn-bench.jar",
+    // -h, -V and the footer's heading for every subcommand too
+    scope = ScopeType.INHERIT,
     mixinStandardHelpOptions = true,
     header = "Rerunnable benchmarks of the Cairn agent (figures in docs/benchmarks.md).",
     footerHeading = "%nExample:%n",
@@ -68,8 +71,6 @@ final class BenchCommand implements Runnable {
   /** Requests per minute of an idle agent. */
   @Command(
       name = "idle",
-      mixinStandardHelpOptions = true,
-      footerHeading = "%nExample:%n",
       footer = "  java -jar cairn-bench.jar idle --minutes 60",
       header = "Count the object-store requests of an idle agent over simulated time.")
   static final class Idle implements Callable<Integer> {
@@ -114,8 +115,6 @@ final class BenchCommand implements Runnable {
   /** RPCs at slurmctld per job lifecycle, batched status against per-job polling. */
   @Command(
       name = "slurm-rpc",
-      mixinStandardHelpOptions = true,
-      footerHeading = "%nExample:%n",
       footer = "  java -jar cairn-bench.jar slurm-rpc --jobs 1,10",
       header =
           "Count slurmctld RPCs (sdiag) per job lifecycle for batched and per-job status polling.")
@@ -181,8 +180,6 @@ final class BenchCommand implements Runnable {
   /** DVC hashing throughput against md5sum, on one core and on all. */
   @Command(
       name = "hash",
-      mixinStandardHelpOptions = true,
-      footerHeading = "%nExample:%n",
       footer = "  java -jar cairn-bench.jar hash --files 64 --mib 1024",
       header =
           "Hash a folder of files as DVC does, on one core and on all, beside md5sum"
@@ -260,50 +257,53 @@ final class BenchCommand implements Runnable {
     }
   }
 
+  /** {@code upload} or {@code pull}: the transfers of one direction. */
+  abstract static class Transfer implements Callable<Integer> {
+    @Mixin Transfers transfers = new Transfers();
+    private final TransferBench.Direction direction;
+
+    Transfer(TransferBench.Direction direction) {
+      this.direction = direction;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      return transfers.run(direction);
+    }
+  }
+
   /** Outputs up: Cairn against rclone and `aws s3 cp --recursive`. */
   @Command(
       name = "upload",
-      mixinStandardHelpOptions = true,
-      footerHeading = "%nExample:%n",
       footer =
           "  java -jar cairn-bench.jar upload --store 's3://bench/p?endpoint=http://127.0.0.1:9000'",
       header =
           "Upload folders of files to an S3 store with Cairn, rclone (--transfers 16) and `aws s3"
               + " cp --recursive`, in turn; print each median and Cairn's ratio to each.")
-  static final class Upload implements Callable<Integer> {
-    @Mixin Transfers transfers = new Transfers();
-
-    @Override
-    public Integer call() throws Exception {
-      return transfers.run(TransferBench.Direction.UP);
+  static final class Upload extends Transfer {
+    Upload() {
+      super(TransferBench.Direction.UP);
     }
   }
 
   /** Outputs down: what `pull` runs, against rclone and `aws s3 cp --recursive`. */
   @Command(
       name = "pull",
-      mixinStandardHelpOptions = true,
-      footerHeading = "%nExample:%n",
       footer =
           "  java -jar cairn-bench.jar pull --store 's3://bench/p?endpoint=http://127.0.0.1:9000'",
       header =
           "Download folders of files from an S3 store as pull does (MD5 checked, renamed into"
               + " place), and with rclone (--transfers 16) and `aws s3 cp --recursive`, in turn;"
               + " print each median and Cairn's ratio to each.")
-  static final class Pull implements Callable<Integer> {
-    @Mixin Transfers transfers = new Transfers();
-
-    @Override
-    public Integer call() throws Exception {
-      return transfers.run(TransferBench.Direction.DOWN);
+  static final class Pull extends Transfer {
+    Pull() {
+      super(TransferBench.Direction.DOWN);
     }
   }
 
   /** From a request landing to sbatch of its job, on the real SLURM. */
   @Command(
       name = "latency",
-      mixinStandardHelpOptions = true,
-      footerHeading = "%nExample:%n",
       footer = "  java -jar cairn-bench.jar latency",
       header =
           "Time from a request landing in the bucket to sbatch of its job, on the real SLURM"
@@ -345,11 +345,9 @@ final class BenchCommand implements Runnable {
   /** Many jobs through the real agent on the real SLURM. */
   @Command(
       name = "scale",
-      mixinStandardHelpOptions = true,
       header =
           "Runs of many trials and an 81-trial sweep through the real agent on the real SLURM"
               + " (jobs held, then cancelled): slurmctld RPCs and commands per tick, and RSS.",
-      footerHeading = "%nExample:%n",
       footer = "  java -jar cairn-bench.jar scale --runs 10 --trials 100")
   static final class Scale implements Callable<Integer> {
     @Option(

@@ -1,8 +1,8 @@
 package dev.cairn.plan.preflight;
 
 import dev.cairn.config.ExperimentConfig;
-import dev.cairn.config.ModelCatalogue;
 import dev.cairn.config.TaskDefinition;
+import dev.cairn.terratorch.ModelCatalogue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;

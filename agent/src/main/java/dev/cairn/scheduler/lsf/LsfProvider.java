@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** IBM Spectrum LSF as a plug-in: bsub (or a wrapper), bjobs, bhist, bkill; arrays count from 1. */
@@ -49,32 +50,15 @@ public final class LsfProvider implements SchedulerProvider {
             settings.schedulerSetting(SUBMIT_ARGS)));
   }
 
-  @Override
-  public boolean runsArrays() {
-    return true;
-  }
-
-  @Override
-  public int firstArrayIndex() {
-    return FIRST_INDEX;
-  }
-
   /** %I in bsub's -o and -e is the element's index. */
   @Override
-  public String arrayIndexPattern() {
-    return "%I";
-  }
-
-  @Override
-  public String arrayIndexVariable() {
-    return "LSB_JOBINDEX";
+  public Optional<ArraySyntax> arrays() {
+    return Optional.of(new ArraySyntax(FIRST_INDEX, "%I", "LSB_JOBINDEX"));
   }
 
   @Override
   public Map<String, Object> resourceFormats(Duration timeLimit, long memMb) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("lsf_time", time(timeLimit));
-    return m;
+    return Map.of("lsf_time", time(timeLimit));
   }
 
   /** {@code HH:MM} (rounded up to the minute), as bsub's -W takes it. */

@@ -10,9 +10,9 @@ import dev.cairn.scheduler.ShellWords;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
@@ -59,26 +59,15 @@ public final class SlurmProvider implements SchedulerProvider {
         defaults.commandEnvironment());
   }
 
+  /** %a in sbatch's --output and --error is the element's index, counted from 0. */
   @Override
-  public boolean runsArrays() {
-    return true;
-  }
-
-  @Override
-  public String arrayIndexPattern() {
-    return "%a";
-  }
-
-  @Override
-  public String arrayIndexVariable() {
-    return "SLURM_ARRAY_TASK_ID";
+  public Optional<ArraySyntax> arrays() {
+    return Optional.of(new ArraySyntax(0, "%a", "SLURM_ARRAY_TASK_ID"));
   }
 
   @Override
   public Map<String, Object> resourceFormats(Duration timeLimit, long memMb) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("slurm_time", time(timeLimit));
-    return m;
+    return Map.of("slurm_time", time(timeLimit));
   }
 
   /** {@code D-HH:MM:SS} or {@code HH:MM:SS}, as sbatch's --time takes it. */

@@ -1,9 +1,10 @@
-package dev.cairn.config;
+package dev.cairn.terratorch;
 
 import dev.cairn.Bundled;
 import dev.cairn.CairnException;
 import dev.cairn.CsvTable;
-import dev.cairn.terratorch.TerratorchMetrics;
+import dev.cairn.MemorySize;
+import dev.cairn.Spelling;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -110,7 +111,7 @@ public final class ModelCatalogue {
                   + blocks);
         }
       }
-      Checks.memoryMb(cell(row, "memory", origin)); // throws when out of range
+      MemorySize.mib(cell(row, "memory", origin)); // throws when out of range
       String versionCell = row.getOrDefault("versions", "");
       List<String> versions =
           versionCell.isBlank()
@@ -160,8 +161,8 @@ public final class ModelCatalogue {
     return m;
   }
 
-  /** The check {@code GEOFM} gets in the schema. */
-  Function<String, String> check() {
+  /** The check {@code GEOFM} gets in the experiment config's schema. */
+  public Function<String, String> check() {
     return v -> {
       String s = v.strip();
       if (models.containsKey(s)) {
@@ -176,6 +177,6 @@ public final class ModelCatalogue {
         + SOURCE
         + "): "
         + String.join(", ", models.keySet())
-        + Checks.hint(given, models.keySet());
+        + Spelling.hint(given, models.keySet());
   }
 }

@@ -1,8 +1,9 @@
-package dev.cairn.render;
+package dev.cairn.terratorch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.cairn.config.ExperimentConfig;
+import dev.cairn.config.QualityGate;
 import dev.cairn.config.TaskDefinition;
 import dev.cairn.testing.Fixtures;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +18,15 @@ class TerratorchContextTest {
             Fixtures.tasks());
     TaskDefinition t =
         cfg.tasks().stream().filter(d -> d.name().equals(task)).findFirst().orElseThrow();
-    return TerratorchContext.monitor(t, cfg.gates().get(task), version);
+    QualityGate g = cfg.gates().get(task);
+    return TerratorchContext.monitor(
+        new TerratorchContext.Task(
+            t.name(),
+            t.metrics(),
+            t.gateKey(),
+            g == null ? null : g.toString(),
+            g == null ? null : g.metric()),
+        version);
   }
 
   @Test
@@ -41,9 +50,10 @@ class TerratorchContextTest {
     assertEquals(
         new TerratorchContext.Monitor("val/loss", "min"),
         monitor("biomass", "BIOMASS_QUALITY_GATE=test/R2_Score>=0.3", "1.0"));
-    TaskDefinition undeclared = new TaskDefinition("t", "T_DATASET_PATH", "T_GATE", "x>=1", "t");
+    TerratorchContext.Task undeclared =
+        new TerratorchContext.Task("t", "", "T_GATE", "test/mIoU>=0.3", "test/mIoU");
     assertEquals(
         new TerratorchContext.Monitor("val/loss", "min"),
-        TerratorchContext.monitor(undeclared, null, "1.1"));
+        TerratorchContext.monitor(undeclared, "1.1"));
   }
 }

@@ -1,10 +1,12 @@
-package dev.cairn.config;
+package dev.cairn.terratorch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.CairnException;
+import dev.cairn.config.ConfigError;
+import dev.cairn.config.ExperimentConfig;
 import dev.cairn.testing.Fixtures;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -1,23 +1,14 @@
-package dev.cairn.render;
+package dev.cairn.terratorch;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.cairn.CairnException;
 import dev.cairn.Json;
-import dev.cairn.config.ExperimentConfig;
-import dev.cairn.config.ModelCatalogue;
-import dev.cairn.config.QualityGate;
-import dev.cairn.config.TaskDefinition;
-import dev.cairn.terratorch.TerratorchMetrics;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -25,9 +16,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * What a TerraTorch task body needs beyond the config: the backbone's neck indices from the model
  * catalogue, the effective task config (the task's YAML with those indices), and the validation
- * metric that picks the best checkpoint, named as the site's TerraTorch version logs it.
+ * metric that picks the best checkpoint, named as the site's TerraTorch version logs it. It takes
+ * plain values: the renderer reads the config, the templates and the site and hands them in.
  */
-final class TerratorchContext {
+public final class TerratorchContext {
   /** The line of a task YAML that the catalogue's indices replace. */
   private static final Pattern NECK =
       Pattern.compile("(-\\s*name:\\s*SelectIndices\\s*\\n\\s*indices:\\s*)\\[[0-9,\\s]*\\]");
@@ -38,6 +30,42 @@ final class TerratorchContext {
   static final String PLOT_SCRIPT = "plot_predictions.py";
 
   /**
+   * The task a job runs, as much of it as the context needs.
+   *
+   * @param name the task's name, {@code landslide}
+   * @param metrics the family of its metrics in {@link TerratorchMetrics} ({@code segmentation},
+   *     {@code regression}); empty where it declares none
+   * @param gateKey the config key of its quality gate, {@code LANDSLIDE_QUALITY_GATE}
+   * @param gate its quality gate as the config holds it, such as {@code test/mIoU>=0.3}; null
+   *     without one
+   * @param gateMetric the metric that gate names, {@code test/mIoU}; null without a gate
+   */
+  public record Task(
+      String name,
+      String metrics,
+      String gateKey,
+      @Nullable String gate,
+      @Nullable String gateMetric) {}
+
+  /**
+   * What a job of the context's task needs.
+   *
+   * @param modelName the trial's {@code GEOFM} (a sweep's config holds several)
+   * @param version the site's TerraTorch version, CAIRN_TERRATORCH_VERSION
+   * @param smoke whether the config asks for a smoke run (SMOKE=true)
+   * @param terratorch whether the job runs TerraTorch (TRAINER=terratorch) rather than the demo
+   * @param files the text of a file of {@code examples/terratorch/} by its name; throws where there
+   *     is none
+   */
+  public record Job(
+      Task task,
+      String modelName,
+      String version,
+      boolean smoke,
+      boolean terratorch,
+      UnaryOperator<String> files) {}
+
+  /**
    * What ModelCheckpoint watches for the best checkpoint: a logged name and {@code max} or {@code
    * min}.
    */
@@ -45,36 +73,29 @@ final class TerratorchContext {
 
   private TerratorchContext() {}
 
-  /**
-   * @param modelName the trial's {@code GEOFM} (a sweep's config holds several)
-   */
-  static Map<String, Object> of(
-      TaskDefinition task,
-      String modelName,
-      ExperimentConfig config,
-      TemplateSet templates,
-      Site site) {
+  /** The templates' {@code tt}: the backbone's facts, the monitor and the effective config. */
+  public static Map<String, Object> of(Job job) {
     Map<String, Object> m = new LinkedHashMap<>();
-    String version = site.terratorchVersion();
-    ModelCatalogue.Model model = ModelCatalogue.bundled().get(modelName);
+    Task task = job.task();
+    String version = job.version();
+    ModelCatalogue.Model model = ModelCatalogue.bundled().get(job.modelName());
     m.put("version", version);
     m.put("blocks", model.blocks());
     m.put("neck_indices", model.neckIndices());
     m.put("hf_repo", model.hfRepo());
     m.put("hf_file", model.hfFile());
     m.put("hf_cache_dir", "models--" + model.hfRepo().replace("/", "--"));
-    m.put("smoke", "true".equals(config.values().get("SMOKE")));
-    Monitor monitor = monitor(task, config.gates().get(task.name()), version);
+    m.put("smoke", job.smoke());
+    Monitor monitor = monitor(task, version);
     m.put("monitor", monitor.metric());
     m.put("monitor_mode", monitor.mode());
-    boolean terratorch = "terratorch".equals(config.trainer());
-    if (terratorch) {
-      checkVersion(task, model, config.gates().get(task.name()), version);
+    if (job.terratorch()) {
+      checkVersion(task, model, version);
     }
-    m.put("config", terratorch ? effectiveConfig(task, model, templates, site) : "");
+    m.put("config", job.terratorch() ? effectiveConfig(task, model, job.files()) : "");
     m.put(
         "plot_script",
-        terratorch ? embeddable(read(PLOT_SCRIPT, templates, site), PLOT_SCRIPT) : "");
+        job.terratorch() ? embeddable(job.files().apply(PLOT_SCRIPT), PLOT_SCRIPT) : "");
     return m;
   }
 
@@ -82,8 +103,7 @@ final class TerratorchContext {
    * Refuses a backbone or a gate metric that the site's TerraTorch version does not have: the job
    * would fail at model build, or pass no gate, after its queue wait.
    */
-  static void checkVersion(
-      TaskDefinition task, ModelCatalogue.Model model, @Nullable QualityGate gate, String version) {
+  static void checkVersion(Task task, ModelCatalogue.Model model, String version) {
     if (!model.in(version)) {
       throw new CairnException(
           "GEOFM="
@@ -96,11 +116,13 @@ final class TerratorchContext {
               + ModelCatalogue.SOURCE
               + " or run a version that has it");
     }
-    if (task.metrics().isEmpty() || gate == null) {
+    String gate = task.gate();
+    String gateMetric = task.gateMetric();
+    if (task.metrics().isEmpty() || gate == null || gateMetric == null) {
       return;
     }
     TerratorchMetrics metrics = TerratorchMetrics.bundled();
-    String canonical = metrics.canonical(task.metrics(), gate.metric());
+    String canonical = metrics.canonical(task.metrics(), gateMetric);
     if (canonical != null && metrics.inVersion(task.metrics(), canonical, version) == null) {
       throw new CairnException(
           task.gateKey()
@@ -109,7 +131,7 @@ final class TerratorchContext {
               + ": TerraTorch "
               + version
               + " (the agent's CAIRN_TERRATORCH_VERSION) does not log "
-              + gate.metric()
+              + gateMetric
               + " for "
               + task.name()
               + "; gate on a metric that version logs, such as test/"
@@ -122,10 +144,11 @@ final class TerratorchContext {
    * version logs it ({@code val/mIoU} for {@code test/mIoU>=0.3}), else on {@code val/loss}, which
    * every version logs.
    */
-  static Monitor monitor(TaskDefinition task, @Nullable QualityGate gate, String version) {
-    if (!task.metrics().isEmpty() && gate != null && gate.metric().startsWith("test/")) {
+  static Monitor monitor(Task task, String version) {
+    String gateMetric = task.gateMetric();
+    if (!task.metrics().isEmpty() && gateMetric != null && gateMetric.startsWith("test/")) {
       TerratorchMetrics metrics = TerratorchMetrics.bundled();
-      String val = "val/" + gate.metric().substring("test/".length());
+      String val = "val/" + gateMetric.substring("test/".length());
       String named = metrics.inVersion(task.metrics(), val, version);
       if (named != null) {
         return new Monitor(named, metrics.higherIsBetter(task.metrics(), val) ? "max" : "min");
@@ -139,7 +162,7 @@ final class TerratorchContext {
    * the task config's list): {@code best.ckpt} by the monitor, {@code latest.ckpt} every epoch and,
    * on fit alone, {@code stopped.ckpt} when Lightning stops on an exception (SIGTERM included).
    */
-  static String callbacks(String dir, String monitor, String mode, boolean fit) {
+  public static String callbacks(String dir, String monitor, String mode, boolean fit) {
     List<Map<String, Object>> list = new ArrayList<>();
     Map<String, Object> best = new LinkedHashMap<>();
     best.put("dirpath", dir);
@@ -184,9 +207,9 @@ final class TerratorchContext {
 
   /** The task's YAML with the SelectIndices neck's indices set for the backbone. */
   static String effectiveConfig(
-      TaskDefinition task, ModelCatalogue.Model model, TemplateSet templates, Site site) {
+      Task task, ModelCatalogue.Model model, UnaryOperator<String> files) {
     String file = task.name() + ".yaml";
-    String text = read(file, templates, site);
+    String text = files.apply(file);
     Matcher m = NECK.matcher(text);
     if (!m.find()) {
       throw new CairnException(
@@ -199,35 +222,6 @@ final class TerratorchContext {
     }
     return embeddable(
         m.replaceAll(r -> Matcher.quoteReplacement(r.group(1) + model.neckIndicesText())), file);
-  }
-
-  /**
-   * A file of {@code examples/terratorch/} that came with the templates (the rendered commit's, or
-   * the agent's), else from CAIRN_TERRATORCH_CONFIG_DIR.
-   */
-  private static String read(String file, TemplateSet templates, Site site) {
-    Optional<String> text = templates.terratorchConfig(file);
-    if (text.isEmpty()
-        && site.terratorchConfigDir() != null
-        && !site.terratorchConfigDir().isBlank()) {
-      Path p = Path.of(site.terratorchConfigDir()).resolve(file);
-      try {
-        text =
-            Files.isRegularFile(p)
-                ? Optional.of(Files.readString(p, StandardCharsets.UTF_8))
-                : Optional.empty();
-      } catch (IOException e) {
-        throw new CairnException("cannot read " + p + ": " + e.getMessage());
-      }
-    }
-    return text.orElseThrow(
-        () ->
-            new CairnException(
-                "no "
-                    + file
-                    + " in examples/terratorch/ beside "
-                    + templates.origin()
-                    + " or in CAIRN_TERRATORCH_CONFIG_DIR; add it, or use TRAINER=demo"));
   }
 
   /** The text as the body of a quoted here-document: no line may end it early. */
