@@ -54,13 +54,17 @@ class RunRepositoryTest {
     assertTrue(repository.loadAll().isEmpty(), "a record naming no commit is not a run");
   }
 
-  /** A record written before runs kept their id gets its key as id, which names the run too. */
+  /**
+   * A record written before runs kept their id (schema 1) gets its key as id, which names the run
+   * too.
+   */
   @Test
   void loadAll_givesARecordWithoutARunIdItsKey() throws Exception {
     RunRepository repository = new RunRepository(tmp);
     repository.save(run());
     Path record = tmp.resolve("runs").resolve(run().key() + ".json");
     ObjectNode tree = (ObjectNode) Json.MAPPER.readTree(record.toFile());
+    tree.put("schema", 1);
     tree.remove("run_id");
     Files.write(record, Json.MAPPER.writeValueAsBytes(tree));
     Run loaded = repository.loadAll().get(0);
