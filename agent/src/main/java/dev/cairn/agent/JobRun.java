@@ -1,8 +1,5 @@
 package dev.cairn.agent;
 
-import com.fasterxml.jackson.annotation.JsonAutoDetect;
-import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.cairn.config.QualityGate;
 import dev.cairn.model.Attempt;
 import dev.cairn.model.JobRecord;
@@ -16,16 +13,13 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The agent's record of one trial of a run (one task where the config does not sweep) across its
- * attempts. Mutable, owned by the agent's loop thread, persisted as JSON after every change.
+ * attempts. Mutable, owned by the agent's loop thread, persisted with its run after every change as
+ * a {@link StoredJob}.
  */
-@JsonAutoDetect(
-    fieldVisibility = Visibility.ANY,
-    getterVisibility = Visibility.NONE,
-    isGetterVisibility = Visibility.NONE)
 public final class JobRun {
   private String task = "";
 
-  /** The trial's id; null in records written before sweeps, where the task names the job. */
+  /** The trial's id; null for a job planned without one, which its task names. */
   private @Nullable String trial;
 
   /** The trial's value of every sweepable key, and the resources it asked for. */
@@ -39,9 +33,9 @@ public final class JobRun {
   private @Nullable String schedulerId;
 
   /**
-   * The stage the trial is in: {@code all} (one job trains and evaluates; also null in records
-   * written before stages), {@code train}, then {@code evaluate}. {@link #schedulerId} is the job
-   * of this stage.
+   * The stage the trial is in: {@code all} (one job trains and evaluates; also null for a job
+   * planned without one), {@code train}, then {@code evaluate}. {@link #schedulerId} is the job of
+   * this stage.
    */
   private @Nullable String stage;
 
@@ -119,8 +113,80 @@ public final class JobRun {
     this.gate = gate;
   }
 
-  /** For Jackson, which fills the fields of a stored record. */
+  /** For {@link #restored(StoredJob)}, which fills the fields. */
   private JobRun() {}
+
+  /** The job as its run's record holds it: a job without a trial or a stage is named for both. */
+  StoredJob stored() {
+    return new StoredJob(
+        task,
+        id(),
+        values,
+        resources,
+        scheduler,
+        attempt,
+        jobName,
+        schedulerId,
+        stage != null ? stage : dev.cairn.plan.JobSpec.ALL,
+        evaluateId,
+        evaluateName,
+        evaluateSubmitting,
+        arrayIndex,
+        arraySlots,
+        submitting,
+        state,
+        reason,
+        exitCode,
+        elapsedS,
+        cpuS,
+        maxRssMb,
+        metrics,
+        gate,
+        gatePassed,
+        history,
+        errTail,
+        gpus,
+        gpuUtilPct,
+        gpuMemMb,
+        epochsRun,
+        isDone());
+  }
+
+  /** The job a run record of the current form holds. */
+  static JobRun restored(StoredJob stored) {
+    JobRun job = new JobRun();
+    job.task = stored.task();
+    job.trial = stored.trial();
+    job.values.putAll(stored.values());
+    job.resources.putAll(stored.resources());
+    job.scheduler = stored.scheduler();
+    job.attempt = stored.attempt();
+    job.jobName = stored.jobName();
+    job.schedulerId = stored.schedulerId();
+    job.stage = stored.stage();
+    job.evaluateId = stored.evaluateId();
+    job.evaluateName = stored.evaluateName();
+    job.evaluateSubmitting = stored.evaluateSubmitting();
+    job.arrayIndex = stored.arrayIndex();
+    job.arraySlots = stored.arraySlots();
+    job.submitting = stored.submitting();
+    job.state = stored.state();
+    job.reason = stored.reason();
+    job.exitCode = stored.exitCode();
+    job.elapsedS = stored.elapsedS();
+    job.cpuS = stored.cpuS();
+    job.maxRssMb = stored.maxRssMb();
+    job.metrics = new LinkedHashMap<>(stored.metrics());
+    job.gate = stored.gate();
+    job.gatePassed = stored.gatePassed();
+    job.history.addAll(stored.history());
+    job.errTail = stored.errTail();
+    job.gpus = stored.gpus();
+    job.gpuUtilPct = stored.gpuUtilPct();
+    job.gpuMemMb = stored.gpuMemMb();
+    job.epochsRun = stored.epochsRun();
+    return job;
+  }
 
   public String task() {
     return task;
@@ -468,12 +534,11 @@ public final class JobRun {
     return new IllegalTransition("job " + id(), state, to, why);
   }
 
-  @JsonProperty("done")
   public boolean isDone() {
     return state.isTerminal();
   }
 
-  /** The trial's id, or the task's name in records written before sweeps. */
+  /** The trial's id, or the task's name for a job planned without one. */
   public String id() {
     return trial != null ? trial : task;
   }

@@ -1,7 +1,5 @@
 package dev.cairn.agent;
 
-import com.fasterxml.jackson.annotation.JsonAutoDetect;
-import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
 import dev.cairn.config.ExperimentConfig;
 import dev.cairn.model.EarlyStopRecord;
 import dev.cairn.model.RunRecord;
@@ -19,17 +17,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * The agent's record of one run: the request, where it stands, and its jobs. Mutable, owned by the
  * loop thread, persisted under the state folder after every change so that a restarted agent
- * carries on where it stopped.
+ * carries on where it stopped; its record on disk is a {@link StoredRun}, converted by {@link
+ * #stored()} and {@link #restored(StoredRun)}.
  */
-@JsonAutoDetect(
-    fieldVisibility = Visibility.ANY,
-    getterVisibility = Visibility.NONE,
-    isGetterVisibility = Visibility.NONE)
 public final class Run {
-  /** The format of the record this agent writes; records of a newer one are not read. */
-  static final int SCHEMA = 1;
-
-  private int schema = SCHEMA;
   private @Nullable String runId;
   private @Nullable String queueKey;
   private @Nullable RunRequest request;
@@ -86,14 +77,62 @@ public final class Run {
     this.message = message;
   }
 
-  /** For Jackson, which fills the fields of a stored record. */
+  /** For {@link #restored(StoredRun)}, which fills the fields. */
   private Run() {}
 
-  public int schema() {
-    return schema;
+  /** The run as its record on disk holds it. */
+  StoredRun stored() {
+    return new StoredRun(
+        StoredRun.SCHEMA,
+        runId(),
+        queueKey,
+        request(),
+        verified,
+        state,
+        message,
+        createdAt(),
+        updatedAt(),
+        configSha256,
+        scheduler,
+        runDir,
+        jobs.stream().map(JobRun::stored).toList(),
+        resultsCommit,
+        outcome,
+        outcomeMessage,
+        finishedAt,
+        earlyStop,
+        statusPending,
+        publishPending);
   }
 
-  /** Set when received; a record from before runs kept an id gets its key when loaded. */
+  /**
+   * The run a record of the current form holds (older forms are migrated by {@link StoredForm}).
+   */
+  static Run restored(StoredRun stored) {
+    Run run = new Run();
+    run.runId = stored.runId();
+    run.queueKey = stored.queueKey();
+    run.request = stored.request();
+    run.verified = stored.verified();
+    run.state = stored.state();
+    run.message = stored.message();
+    run.createdAt = stored.createdAt();
+    run.updatedAt = stored.updatedAt();
+    run.configSha256 = stored.configSha256();
+    run.scheduler = stored.scheduler();
+    run.runDir = stored.runDir();
+    stored.jobs().forEach(j -> run.jobs.add(JobRun.restored(j)));
+    run.resultsCommit = stored.resultsCommit();
+    run.outcome = stored.outcome();
+    run.outcomeMessage = stored.outcomeMessage();
+    run.finishedAt = stored.finishedAt();
+    run.earlyStop = stored.earlyStop();
+    run.statusPending = stored.statusPending();
+    run.publishPending = stored.publishPending();
+    return run;
+  }
+
+  /** Set when received; a record from before runs kept an id has its key (see StoredForm). */
   public String runId() {
     return java.util.Objects.requireNonNull(runId, "a run record without an id");
   }
@@ -104,27 +143,6 @@ public final class Run {
 
   public RunRequest request() {
     return java.util.Objects.requireNonNull(request, "a run without a request");
-  }
-
-  /** False only for a damaged record, which the repository ignores when it loads. */
-  boolean hasRequest() {
-    return request != null;
-  }
-
-  /**
-   * A record written before runs kept their id and times: its key, which names the run too, is its
-   * id; without a receipt time, the last update (or, without one, the epoch) stands in for both.
-   */
-  void migrated() {
-    if (runId == null) {
-      runId = key();
-    }
-    if (updatedAt == null) {
-      updatedAt = createdAt != null ? createdAt : java.time.Instant.EPOCH.toString();
-    }
-    if (createdAt == null) {
-      createdAt = updatedAt;
-    }
   }
 
   public @Nullable VerifiedCommit verified() {

@@ -1,5 +1,7 @@
 package dev.cairn.agent;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.Json;
 import dev.cairn.model.RunRequest;
 import java.io.IOException;
@@ -16,7 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs persisted as one JSON file each under {@code <state>/runs/}, written to a temporary file,
+ * Runs persisted as one JSON file each under {@code <state>/runs/}, in the form of {@link
+ * StoredRun} (older forms migrated by {@link StoredForm} when loaded), written to a temporary file,
  * forced to disk and renamed, so a crash leaves either the old or the new record, never half of
  * one.
  */
@@ -32,7 +35,7 @@ public final class RunRepository {
   public void save(Run run) throws IOException {
     Path target = dir.resolve(run.key() + ".json");
     Path tmp = dir.resolve(run.key() + ".json.tmp");
-    byte[] bytes = Json.MAPPER.writeValueAsBytes(run);
+    byte[] bytes = Json.MAPPER.writeValueAsBytes(run.stored());
     // an interrupted thread would close the channel mid-write (ClosedByInterruptException) and
     // lose the record; the write is short, so it completes and the interrupt is kept for later
     boolean interrupted = Thread.interrupted();
@@ -100,23 +103,24 @@ public final class RunRepository {
     List<Run> runs = new ArrayList<>();
     try (Stream<Path> files = Files.list(dir)) {
       for (Path p : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
-        com.fasterxml.jackson.databind.JsonNode tree = Json.MAPPER.readTree(p.toFile());
-        int schema = tree.path("schema").asInt(1);
-        if (schema > Run.SCHEMA) {
+        JsonNode tree = Json.MAPPER.readTree(p.toFile());
+        int schema = StoredForm.schemaOf(tree);
+        if (schema > StoredRun.SCHEMA) {
           LOG.warn(
               "ignoring the run record {}: it has schema {}, newer than this agent's {}; run the"
                   + " release that wrote it, or delete the record",
               p.getFileName(),
               schema,
-              Run.SCHEMA);
+              StoredRun.SCHEMA);
           continue;
         }
-        Run run = Json.MAPPER.treeToValue(tree, Run.class);
-        if (!run.hasRequest() || !RunRequest.isFullSha(run.commit())) {
+        if (!(tree instanceof ObjectNode record)
+            || !RunRequest.isFullSha(tree.path("request").path("commit").asText(""))) {
           LOG.warn("ignoring the run record {}: it names no commit", p.getFileName());
           continue;
         }
-        run.migrated();
+        Run run =
+            Run.restored(Json.MAPPER.treeToValue(StoredForm.current(record), StoredRun.class));
         if (run.request().problem() != null) {
           // saved by an agent that trusted the queue: a run must not stop the loop on each start
           run.repaired(repaired(run.request(), run.createdAt()));

@@ -1,15 +1,20 @@
 package dev.cairn.agent;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.Json;
+import dev.cairn.model.EarlyStopRecord;
 import dev.cairn.model.JobState;
 import dev.cairn.model.RunState;
 import dev.cairn.testing.LogCapture;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,8 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Records written by earlier releases (kept under {@code test/resources/records/}) load into the
- * agent's runs: a sweep in a job array, split stages, a failed attempt kept in history, and the
- * shapes written before array throttles, before stages and before sweeps.
+ * agent's runs: a sweep in a job array, split stages, a failed attempt kept in history, a run that
+ * stopped trials early, and the shapes written before array throttles, before stages and before
+ * sweeps. Each migrates to the current schema, whose form is pinned by the files under {@code
+ * records/schema-2/}, and a record of that schema is written back byte for byte.
  */
 class StoredRecordsTest {
   @TempDir Path tmp;
@@ -35,6 +42,27 @@ class StoredRecordsTest {
     assertEquals(1, loaded.size(), sample);
     return loaded.get(0);
   }
+
+  /** The records of earlier releases, each kept as it was written. */
+  private static final List<String> EARLIER =
+      List.of(
+          "sweep-array.json",
+          "stages-train-evaluate.json",
+          "failed-attempt-in-history.json",
+          "early-stop-asha.json",
+          "before-array-slots.json",
+          "before-stages.json",
+          "before-sweeps.json");
+
+  /**
+   * Where an older form migrates to what this release writes for another sample's run: a record
+   * written before stages is the one written before array throttles, and one written before sweeps
+   * is the failed run's of today. Every other sample has its own schema-2 form.
+   */
+  private static final Map<String, String> CURRENT =
+      Map.of(
+          "before-stages.json", "before-array-slots.json",
+          "before-sweeps.json", "failed-attempt-in-history.json");
 
   @Test
   void aSweepInAJobArrayLoadsEveryTrialWithItsElementAndThrottle() throws Exception {
@@ -94,7 +122,8 @@ class StoredRecordsTest {
   @Test
   void recordsWrittenBeforeStagesLoadAsOneJobThatTrainsAndEvaluates() throws Exception {
     JobRun job = load("before-stages.json").jobs().get(0);
-    assertNull(job.stage());
+    assertEquals("all", job.stage());
+    assertFalse(job.evaluateSubmitting());
     assertNull(job.evaluateId());
     assertEquals("crop_classification-t0", job.id());
     assertEquals(JobState.RUNNING, job.state());
@@ -105,30 +134,65 @@ class StoredRecordsTest {
     Run run = load("before-sweeps.json");
     assertNull(run.verified());
     JobRun job = run.jobs().get(0);
-    assertNull(job.trial());
+    assertEquals("landslide", job.trial());
     assertEquals("landslide", job.id());
+    assertEquals("all", job.stage());
     assertEquals(job, run.job("landslide"));
     assertTrue(job.values().isEmpty());
+    assertTrue(job.resources().isEmpty());
     assertEquals(JobState.FAILED, job.state());
   }
 
   @Test
-  void recordsOfTheCurrentFormatAreWrittenBackAsTheyWereRead() throws Exception {
-    for (String sample :
-        List.of(
-            "sweep-array.json", "stages-train-evaluate.json", "failed-attempt-in-history.json")) {
+  void aRunThatStoppedTrialsEarlyKeepsItsRulesDecisionsAndTheEpochsEachTrialRan() throws Exception {
+    Run run = load("early-stop-asha.json");
+    EarlyStopRecord early = run.earlyStop();
+    assertNotNull(early);
+    assertEquals(1, early.minEpochs());
+    assertEquals(3, early.reduction());
+    assertEquals("landslide", early.rules().get(0).task());
+    assertFalse(early.decisions().isEmpty());
+    assertEquals(early.decisions(), run.rungDecisions());
+    assertTrue(early.stopped() >= 1, early.toString());
+    List<JobRun> stopped = run.jobs().stream().filter(j -> j.state() == JobState.STOPPED).toList();
+    assertEquals(early.stopped(), stopped.size());
+    assertTrue(stopped.get(0).isDone());
+    assertNotNull(stopped.get(0).epochsRun());
+  }
+
+  @Test
+  void everyRecordOfAnEarlierReleaseMigratesToWhatThisOneWritesForTheSameRun() throws Exception {
+    for (String sample : EARLIER) {
       Path state = tmp.resolve(sample + "-state");
       Path runs = Files.createDirectories(state.resolve("runs"));
-      byte[] before;
-      try (InputStream in = getClass().getResourceAsStream("/records/" + sample)) {
-        before = in.readAllBytes();
-      }
+      Files.write(runs.resolve(sample), bytes("/records/" + sample));
+      RunRepository repository = new RunRepository(state);
+      Run run = repository.loadAll().get(0);
+      repository.save(run);
+      byte[] written = Files.readAllBytes(runs.resolve(run.key() + ".json"));
+      String expected = CURRENT.getOrDefault(sample, sample);
+      assertEquals(
+          new String(bytes("/records/schema-2/" + expected), StandardCharsets.UTF_8),
+          new String(written, StandardCharsets.UTF_8),
+          sample + " migrated and written, against schema-2/" + expected);
+    }
+  }
+
+  @Test
+  void aRecordOfTheCurrentSchemaIsWrittenBackByteForByte() throws Exception {
+    List<String> current =
+        EARLIER.stream().map(n -> CURRENT.getOrDefault(n, n)).distinct().sorted().toList();
+    for (String sample : current) {
+      byte[] before = bytes("/records/schema-2/" + sample);
+      assertEquals(2, Json.MAPPER.readTree(before).get("schema").asInt(), sample);
+      Path state = tmp.resolve(sample + "-current");
+      Path runs = Files.createDirectories(state.resolve("runs"));
       Files.write(runs.resolve(sample), before);
       RunRepository repository = new RunRepository(state);
       Run run = repository.loadAll().get(0);
       repository.save(run);
       byte[] after = Files.readAllBytes(runs.resolve(run.key() + ".json"));
-      assertEquals(Json.MAPPER.readTree(before), Json.MAPPER.readTree(after), sample);
+      assertArrayEquals(before, after, sample);
     }
   }
 
@@ -136,18 +200,24 @@ class StoredRecordsTest {
   void aRecordOfAFutureSchemaIsRefusedInOneLineAndTheOthersStillLoad() throws Exception {
     Path runs = tmp.resolve("runs");
     Files.createDirectories(runs);
-    try (InputStream in = getClass().getResourceAsStream("/records/sweep-array.json")) {
-      String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-      Files.writeString(
-          runs.resolve("future.json"), text.replace("\"schema\": 1", "\"schema\": 99"));
-      Files.writeString(runs.resolve("current.json"), text);
-    }
+    String text = new String(bytes("/records/schema-2/sweep-array.json"), StandardCharsets.UTF_8);
+    assertTrue(text.contains("\"schema\" : 2"), text);
+    Files.writeString(
+        runs.resolve("future.json"), text.replace("\"schema\" : 2", "\"schema\" : 3"));
+    Files.writeString(runs.resolve("current.json"), text);
     try (LogCapture log = new LogCapture()) {
       List<Run> loaded = new RunRepository(tmp).loadAll();
       assertEquals(1, loaded.size());
       assertTrue(
-          log.lines().stream().anyMatch(m -> m.contains("future.json") && m.contains("schema 99")),
+          log.lines().stream().anyMatch(m -> m.contains("future.json") && m.contains("schema 3")),
           log.lines().toString());
+    }
+  }
+
+  private byte[] bytes(String resource) throws IOException {
+    try (InputStream in = getClass().getResourceAsStream(resource)) {
+      assertNotNull(in, resource + " is missing");
+      return in.readAllBytes();
     }
   }
 }

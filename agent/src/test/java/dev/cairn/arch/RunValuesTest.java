@@ -1,19 +1,33 @@
 package dev.cairn.arch;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.fields;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noFields;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaAnnotation;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaCodeUnit;
 import com.tngtech.archunit.core.domain.JavaFieldAccess;
+import com.tngtech.archunit.core.domain.JavaMember;
+import com.tngtech.archunit.core.domain.properties.HasAnnotations;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.EvaluationResult;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
  * A run's and a job's state change only through their transition methods (DESIGN.md): the state
- * fields are private, nothing outside {@code Run} and {@code JobRun} writes them, and no other
- * class of the agent exposes a field anyone may assign.
+ * fields are private, nothing outside {@code Run} and {@code JobRun} writes them, no other class of
+ * the agent exposes a field anyone may assign, and only the stored form binds JSON.
  */
 class RunValuesTest {
   private static final Set<String> VALUES = Set.of("dev.cairn.agent.Run", "dev.cairn.agent.JobRun");
@@ -68,4 +82,63 @@ class RunValuesTest {
         .notBeFinal()
         .check(classes);
   }
+
+  /**
+   * The run record's form on disk is {@code StoredRun}'s and {@code StoredJob}'s alone: no other
+   * class of the agent, {@code Run} and {@code JobRun} included, carries a Jackson annotation on
+   * itself, a member or a parameter, so the loop's classes change without changing the file.
+   */
+  @Test
+  void agentClasses_otherThanTheStoredForm_carryNoJacksonAnnotation() {
+    classes()
+        .that()
+        .resideInAPackage("dev.cairn.agent..")
+        .and()
+        .doNotHaveFullyQualifiedName("dev.cairn.agent.StoredRun")
+        .and()
+        .doNotHaveFullyQualifiedName("dev.cairn.agent.StoredJob")
+        .should(CARRY_NO_JACKSON_ANNOTATION)
+        .check(classes);
+  }
+
+  /** The rule above sees an annotation where one is: on a creator and an accessor. */
+  @Test
+  void jacksonAnnotationRule_findsTheAnnotationsOfAClassThatHasThem() {
+    JavaClasses gate = new ClassFileImporter().importClasses(dev.cairn.config.QualityGate.class);
+    EvaluationResult result =
+        classes().should(CARRY_NO_JACKSON_ANNOTATION).allowEmptyShould(true).evaluate(gate);
+    assertTrue(result.hasViolation(), "QualityGate binds itself with @JsonCreator and @JsonValue");
+    assertTrue(
+        result.getFailureReport().getDetails().stream().anyMatch(d -> d.contains("JsonCreator")),
+        result.getFailureReport().toString());
+  }
+
+  private static final ArchCondition<JavaClass> CARRY_NO_JACKSON_ANNOTATION =
+      new ArchCondition<>("carry no Jackson annotation") {
+        @Override
+        public void check(JavaClass javaClass, ConditionEvents events) {
+          List<HasAnnotations<?>> annotated = new ArrayList<>();
+          annotated.add(javaClass);
+          for (JavaMember member : javaClass.getMembers()) {
+            annotated.add(member);
+            if (member instanceof JavaCodeUnit unit) {
+              annotated.addAll(unit.getParameters());
+            }
+          }
+          for (HasAnnotations<?> element : annotated) {
+            for (JavaAnnotation<?> a : element.getAnnotations()) {
+              if (a.getRawType().getPackageName().startsWith("com.fasterxml.jackson")) {
+                events.add(
+                    SimpleConditionEvent.violated(
+                        javaClass,
+                        javaClass.getName()
+                            + " carries @"
+                            + a.getRawType().getSimpleName()
+                            + " on "
+                            + element.getDescription()));
+              }
+            }
+          }
+        }
+      };
 }
