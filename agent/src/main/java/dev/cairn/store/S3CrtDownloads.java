@@ -38,8 +38,11 @@ import software.amazon.awssdk.crt.s3.S3MetaRequestResponseHandler;
 final class S3CrtDownloads {
   private static final Logger LOG = LoggerFactory.getLogger(S3CrtDownloads.class);
 
-  /** Bytes received and not yet written, at most, across the batch. */
-  private static final long MAX_UNWRITTEN = 256 * PartPlan.MIB;
+  /**
+   * Bytes received and not yet written, at most, across the batch; they are on the heap (the
+   * agent's is 1 GiB by default), so also at most an eighth of it.
+   */
+  private static final long MAX_UNWRITTEN = 128 * PartPlan.MIB;
 
   private final S3Location location;
   private final URI endpoint;
@@ -67,16 +70,21 @@ final class S3CrtDownloads {
     if (downloads.isEmpty()) {
       return List.of();
     }
+    int cores = Runtime.getRuntime().availableProcessors();
     PartPlan plan =
         PartPlan.of(
             new long[0],
             options.multipartThreshold(),
             // ranges of 8 MiB keep a single large object on several connections
             Math.min(options.partSize(), 8 * PartPlan.MIB),
-            options.uploadThreads(),
-            Runtime.getRuntime().availableProcessors());
-    int cores = Runtime.getRuntime().availableProcessors();
-    long budget = Math.min(MAX_UNWRITTEN, plan.concurrency() * plan.partSize());
+            // at least 32 GETs in flight, not 16: with the chunks written off the event loops, 32
+            // was the faster in each of three alternating pairs (docs/benchmarks.md)
+            Math.max(options.uploadThreads(), 32),
+            cores);
+    long budget =
+        Math.min(
+            Math.min(MAX_UNWRITTEN, Runtime.getRuntime().maxMemory() / 8),
+            plan.concurrency() * plan.partSize());
     try (CrtClient crt =
             new CrtClient(
                 location, endpoint, options, credentials, plan.partSize(), plan.concurrency());
@@ -88,10 +96,7 @@ final class S3CrtDownloads {
   }
 
   private List<ObjectStore.Downloaded> download(
-      CrtClient crt,
-      StreamedFiles files,
-      List<ObjectStore.FileDownload> downloads,
-      PartPlan plan)
+      CrtClient crt, StreamedFiles files, List<ObjectStore.FileDownload> downloads, PartPlan plan)
       throws IOException {
     Semaphore inFlight = new Semaphore(plan.concurrency());
     AtomicBoolean failed = new AtomicBoolean();
@@ -223,7 +228,8 @@ final class S3CrtDownloads {
     public void onFinished(S3FinishedResponseContext context) {
       int errorCode = context.getErrorCode();
       int status = context.getResponseStatus();
-      @Nullable SdkException error = errorCode == CRT.AWS_CRT_SUCCESS ? null : CrtResponse.error(context);
+      @Nullable SdkException error =
+          errorCode == CRT.AWS_CRT_SUCCESS ? null : CrtResponse.error(context);
       out.finish()
           .whenComplete(
               (written, writeFailure) -> {

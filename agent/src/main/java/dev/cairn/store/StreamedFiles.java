@@ -75,10 +75,10 @@ final class StreamedFiles implements AutoCloseable {
   record Written(long size, String md5) {}
 
   /**
-   * One file: its chunks must come in order, each starting where the last ended, from one thread
-   * at a time (the runtime delivers an object's body so); each is written at its offset and fed to
-   * the file's MD5 on a writer thread. Chunks are kept, not copied: the caller must not reuse a
-   * buffer it handed over.
+   * One file: its chunks must come in order, each starting where the last ended, from one thread at
+   * a time (the runtime delivers an object's body so); each is written at its offset and fed to the
+   * file's MD5 on a writer thread. Chunks are kept, not copied: the caller must not reuse a buffer
+   * it handed over.
    */
   final class File {
     private final FileChannel out;
