@@ -5,15 +5,13 @@ import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -33,11 +31,18 @@ import software.amazon.awssdk.crt.s3.S3MetaRequestResponseHandler;
 /**
  * Downloads objects with the CRT's own S3 client: many objects in flight, and each large one as
  * parallel ranged GETs of the part size, which the runtime hands back in order; each chunk is
- * written to the file and fed to an MD5 digest as it arrives, so the file is never read again to
- * check it. For S3-compatible endpoints, as {@link S3CrtUploads}.
+ * handed to {@link StreamedFiles}, whose threads feed it to the file's MD5 and write it at its
+ * offset, so the runtime's event loops go back to reading at once and the file is never read again
+ * to check it. For S3-compatible endpoints, as {@link S3CrtUploads}.
  */
 final class S3CrtDownloads {
   private static final Logger LOG = LoggerFactory.getLogger(S3CrtDownloads.class);
+
+  /**
+   * Bytes received and not yet written, at most, across the batch; they are on the heap (the
+   * agent's is 1 GiB by default), so also at most an eighth of it.
+   */
+  private static final long MAX_UNWRITTEN = 128 * PartPlan.MIB;
 
   private final S3Location location;
   private final URI endpoint;
@@ -65,25 +70,34 @@ final class S3CrtDownloads {
     if (downloads.isEmpty()) {
       return List.of();
     }
+    int cores = Runtime.getRuntime().availableProcessors();
     PartPlan plan =
         PartPlan.of(
             new long[0],
             options.multipartThreshold(),
             // ranges of 8 MiB keep a single large object on several connections
             Math.min(options.partSize(), 8 * PartPlan.MIB),
-            options.uploadThreads(),
-            Runtime.getRuntime().availableProcessors());
+            // at least 32 GETs in flight, not 16: with the chunks written off the event loops, 32
+            // was the faster in each of three alternating pairs (docs/benchmarks.md)
+            Math.max(options.uploadThreads(), 32),
+            cores);
+    long budget =
+        Math.min(
+            Math.min(MAX_UNWRITTEN, Runtime.getRuntime().maxMemory() / 8),
+            plan.concurrency() * plan.partSize());
     try (CrtClient crt =
-        new CrtClient(
-            location, endpoint, options, credentials, plan.partSize(), plan.concurrency())) {
-      List<ObjectStore.Downloaded> done = download(crt, downloads, plan);
+            new CrtClient(
+                location, endpoint, options, credentials, plan.partSize(), plan.concurrency());
+        StreamedFiles files = new StreamedFiles(Math.max(2, cores), (int) budget)) {
+      List<ObjectStore.Downloaded> done = download(crt, files, downloads, plan);
       LOG.debug("downloaded {} object(s) with the CRT's S3 client ({})", downloads.size(), plan);
       return done;
     }
   }
 
   private List<ObjectStore.Downloaded> download(
-      CrtClient crt, List<ObjectStore.FileDownload> downloads, PartPlan plan) throws IOException {
+      CrtClient crt, StreamedFiles files, List<ObjectStore.FileDownload> downloads, PartPlan plan)
+      throws IOException {
     Semaphore inFlight = new Semaphore(plan.concurrency());
     AtomicBoolean failed = new AtomicBoolean();
     List<S3MetaRequest> requests = new ArrayList<>();
@@ -98,7 +112,7 @@ final class S3CrtDownloads {
         Get get;
         try {
           Files.createDirectories(d.file().toAbsolutePath().getParent());
-          get = new Get(d.file());
+          get = new Get(files, d.file());
         } catch (IOException e) {
           inFlight.release();
           throw e;
@@ -122,7 +136,7 @@ final class S3CrtDownloads {
           ObjectStore.Downloaded d = futures.get(i).get();
           if (d == Get.EMPTY) {
             // an empty object has no first range to ask for: S3 answers 416; ask without one
-            Get plain = new Get(downloads.get(i).file());
+            Get plain = new Get(files, downloads.get(i).file());
             requests.add(
                 get(
                     crt,
@@ -180,38 +194,31 @@ final class S3CrtDownloads {
     return new IOException("downloading " + key + ": " + cause, cause);
   }
 
-  /** One object: its body written in order to the file and hashed on the way. */
+  /** One object: its body handed to its file, which hashes and writes it off the event loop. */
   private static final class Get implements S3MetaRequestResponseHandler {
     /** The answer to a ranged GET of an empty object (416): to be asked again without a range. */
     static final ObjectStore.Downloaded EMPTY = new ObjectStore.Downloaded(true, 0, "");
 
     final CompletableFuture<ObjectStore.Downloaded> done = new CompletableFuture<>();
-    private final FileChannel out;
-    private final MessageDigest md5 = Md5.digest();
-    private long written;
-    private @Nullable IOException writeFailure;
+    private final StreamedFiles.File out;
+    private @Nullable IOException handOverFailure;
 
-    Get(Path file) throws IOException {
-      out =
-          FileChannel.open(
-              file,
-              StandardOpenOption.CREATE,
-              StandardOpenOption.WRITE,
-              StandardOpenOption.TRUNCATE_EXISTING);
+    Get(StreamedFiles files, Path file) throws IOException {
+      out = files.open(file);
     }
 
     @Override
     public int onResponseBody(ByteBuffer body, long rangeStart, long rangeEnd) {
       int n = body.remaining();
-      if (writeFailure == null) {
+      if (handOverFailure == null && n > 0) {
         try {
-          md5.update(body.duplicate());
-          while (body.hasRemaining()) {
-            out.write(body);
-          }
-          written += n;
+          // the runtime gives each chunk a fresh array, so it is handed over without a copy
+          out.accept(body, rangeStart);
         } catch (IOException e) {
-          writeFailure = e;
+          handOverFailure = e;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          handOverFailure = new InterruptedIOException("interrupted while handing over a chunk");
         }
       }
       return n;
@@ -219,24 +226,34 @@ final class S3CrtDownloads {
 
     @Override
     public void onFinished(S3FinishedResponseContext context) {
-      try {
-        out.close();
-      } catch (IOException e) {
-        writeFailure = writeFailure == null ? e : writeFailure;
-      }
-      if (context.getErrorCode() == CRT.AWS_CRT_SUCCESS) {
-        if (writeFailure != null) {
-          done.completeExceptionally(writeFailure);
-        } else {
-          done.complete(new ObjectStore.Downloaded(true, written, Md5.hex(md5)));
-        }
-      } else if (context.getResponseStatus() == 404) {
-        done.complete(ObjectStore.Downloaded.MISSING);
-      } else if (context.getResponseStatus() == 416) {
-        done.complete(EMPTY);
-      } else {
-        done.completeExceptionally(CrtResponse.error(context));
-      }
+      int errorCode = context.getErrorCode();
+      int status = context.getResponseStatus();
+      @Nullable SdkException error =
+          errorCode == CRT.AWS_CRT_SUCCESS ? null : CrtResponse.error(context);
+      out.finish()
+          .whenComplete(
+              (written, writeFailure) -> {
+                if (errorCode == CRT.AWS_CRT_SUCCESS) {
+                  if (handOverFailure != null) {
+                    done.completeExceptionally(handOverFailure);
+                  } else if (writeFailure != null) {
+                    done.completeExceptionally(unwrapped(writeFailure));
+                  } else {
+                    done.complete(new ObjectStore.Downloaded(true, written.size(), written.md5()));
+                  }
+                } else if (status == 404) {
+                  done.complete(ObjectStore.Downloaded.MISSING);
+                } else if (status == 416) {
+                  done.complete(EMPTY);
+                } else {
+                  done.completeExceptionally(Objects.requireNonNull(error));
+                }
+              });
+    }
+
+    private static Throwable unwrapped(Throwable t) {
+      Throwable c = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+      return c instanceof UncheckedIOException u && u.getCause() != null ? u.getCause() : c;
     }
   }
 }
