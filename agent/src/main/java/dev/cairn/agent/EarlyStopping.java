@@ -193,19 +193,23 @@ final class EarlyStopping {
 
   /**
    * Acts on every stop on record whose trial still goes on: after {@link #decide}, or after a
-   * restart that came between a decision and its cancel. A trial that ended meanwhile keeps how it
-   * ended.
+   * restart that came between a decision and its cancel. The job is cancelled and the trial ends
+   * STOPPED once the scheduler reports the job ended ({@link RetryPolicy}), so that its outputs are
+   * whole when the run collects them; a trial with no job running stops at once. A trial that ended
+   * meanwhile keeps how it ended.
    */
   void settle(Run run) throws InterruptedException {
     List<RungDecision> stops = run.rungDecisions().stream().filter(RungDecision::stops).toList();
     if (stops.isEmpty()) {
       return;
     }
+    EarlyStopRecord early = run.earlyStop();
+    List<EarlyStopRecord.Rule> rules = early == null ? List.of() : early.rules();
     boolean changed = false;
     for (RungDecision d : stops) {
       JobRun job =
           run.jobs().stream().filter(j -> j.id().equals(d.trialId())).findFirst().orElse(null);
-      if (job == null || job.isDone()) {
+      if (job == null || job.isDone() || job.stopping() != null) {
         continue;
       }
       List<String> ids = new ArrayList<>();
@@ -232,14 +236,17 @@ final class EarlyStopping {
       if (job.evaluateId() != null) {
         job.evaluateCancelled();
       }
-      String metric =
-          metricOf(run.earlyStop() == null ? List.of() : run.earlyStop().rules(), run, job.id());
-      job.stopped(
+      String why =
           "stopped early: "
-              + d.describe(metric)
-              + (ids.isEmpty() ? "" : "; cancelled " + String.join(", ", ids)));
+              + d.describe(metricOf(rules, run, job.id()))
+              + (ids.isEmpty() ? "" : "; cancelled " + String.join(", ", ids));
+      if (job.schedulerId() == null) {
+        job.stopped(why);
+      } else {
+        job.stopRequested(why);
+      }
       metrics.trialStopped(job.task());
-      log.info("run {}: {} {}", run.runId(), job.id(), job.reason());
+      log.info("run {}: {}: {}", run.runId(), job.id(), why);
       changed = true;
     }
     if (changed) {

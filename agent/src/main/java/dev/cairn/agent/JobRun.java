@@ -90,6 +90,12 @@ public final class JobRun {
   private @Nullable Integer epochsRun;
 
   /**
+   * Set when early stopping cancelled the job, until the scheduler reports that it ended (its
+   * process may still be writing its last checkpoint): why it stops. The job then ends STOPPED.
+   */
+  private @Nullable String stopping;
+
+  /**
    * A job planned for {@code task}'s trial {@code trial} (null where the config does not sweep), on
    * its first attempt.
    */
@@ -149,6 +155,7 @@ public final class JobRun {
         gpuUtilPct,
         gpuMemMb,
         epochsRun,
+        stopping,
         isDone());
   }
 
@@ -185,6 +192,7 @@ public final class JobRun {
     job.gpuUtilPct = stored.gpuUtilPct();
     job.gpuMemMb = stored.gpuMemMb();
     job.epochsRun = stored.epochsRun();
+    job.stopping = stored.stopping();
     return job;
   }
 
@@ -311,6 +319,21 @@ public final class JobRun {
 
   public @Nullable Integer epochsRun() {
     return epochsRun;
+  }
+
+  public @Nullable String stopping() {
+    return stopping;
+  }
+
+  /**
+   * Early stopping cancelled the job for {@code why}: it stays as the scheduler last reported it
+   * until the scheduler says it ended, and then ends STOPPED ({@link #stopped}).
+   */
+  void stopRequested(String why) {
+    if (state.isTerminal()) {
+      throw refused("STOPPED", "the job ended already");
+    }
+    stopping = why;
   }
 
   /** Early stopping read {@code epochs} completed epochs from the trial's CSV log. */
@@ -466,6 +489,10 @@ public final class JobRun {
     }
     state = next;
     reason = why;
+    if (next.isTerminal()) {
+      // a job that completed before early stopping's cancel reached it ran to its end
+      stopping = null;
+    }
   }
 
   /**
@@ -489,8 +516,7 @@ public final class JobRun {
 
   /**
    * Early stopping stopped the trial at a rung ({@code why} says which, its metric and the
-   * cut-off): it ends STOPPED whatever it was doing, and the scheduler's later word on it is not
-   * asked for.
+   * cut-off): its cancelled job ended, or it had none running (it waited to be submitted again).
    */
   void stopped(String why) {
     if (state.isTerminal()) {
@@ -498,6 +524,7 @@ public final class JobRun {
     }
     state = JobState.STOPPED;
     reason = why;
+    stopping = null;
   }
 
   /**

@@ -70,6 +70,24 @@ final class RetryPolicy {
         continue;
       }
       changed = true;
+      String stopping = job.stopping();
+      if (stopping != null && status.state().isTerminal() && status.state() != JobState.COMPLETED) {
+        // early stopping's cancel took effect: the trial ends STOPPED, never retried or failed
+        job.accounted(
+            status.exitCode(), status.elapsedSeconds(), status.cpuSeconds(), status.maxRssMb());
+        job.attemptEnded(
+            new Attempt(
+                job.attempt(),
+                job.schedulerId(),
+                status.state(),
+                stopping,
+                status.exitCode(),
+                status.elapsedSeconds()));
+        job.stopped(stopping);
+        metrics.jobEnded(job.scheduler(), JobState.STOPPED.name());
+        log.info("run {}: {} {}", run.runId(), job.id(), stopping);
+        continue;
+      }
       boolean requeuedBefore = job.state() == JobState.REQUEUED;
       job.reported(status.state(), status.reason());
       job.accounted(

@@ -31,10 +31,13 @@ final class Stages {
     this.book = book;
   }
 
-  /** Submits the evaluate job of every training trial that has none yet. */
+  /** Submits the evaluate job of every training trial that has none yet and is not stopping. */
   void submitEvaluations(Run run) throws InterruptedException {
     for (JobRun job : run.jobs()) {
-      if (!JobSpec.TRAIN.equals(job.stage()) || job.schedulerId() == null || job.isDone()) {
+      if (!JobSpec.TRAIN.equals(job.stage())
+          || job.schedulerId() == null
+          || job.isDone()
+          || job.stopping() != null) {
         continue;
       }
       if (job.evaluateSubmitting() && job.evaluateId() == null) {

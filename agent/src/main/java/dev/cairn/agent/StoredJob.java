@@ -21,6 +21,8 @@ import org.jspecify.annotations.Nullable;
  * @param arraySlots the throttle of the job's array; null for a job of its own, and in records
  *     written before it was kept, where it stays unknown
  * @param epochsRun with early stopping, the epochs the trial's CSV log last showed; else null
+ * @param stopping set once early stopping cancelled the job, until the scheduler reports its end:
+ *     why it stops (null otherwise)
  * @param done whether the job ended: written for those who read the file, derived from {@code
  *     state} when read
  */
@@ -55,6 +57,7 @@ record StoredJob(
     @Nullable Long gpuUtilPct,
     @Nullable Long gpuMemMb,
     @Nullable Integer epochsRun,
+    @Nullable String stopping,
     boolean done) {
 
   /** Refuses a damaged record; fills in the maps and lists a file lacks. */

@@ -48,6 +48,26 @@ class TransitionsTest {
   }
 
   @Test
+  void aStoppingJob_endsStoppedOrCompleted_andAnEndedJobRefusesToStop() {
+    JobRun stopping = job();
+    stopping.submitted("7");
+    stopping.reported(JobState.RUNNING, null);
+    stopping.stopRequested("stopped early: behind at epoch 1");
+    assertEquals(JobState.RUNNING, stopping.state(), "until the scheduler says it ended");
+    stopping.stopped("stopped early: behind at epoch 1");
+    assertEquals(JobState.STOPPED, stopping.state());
+    assertNull(stopping.stopping());
+    assertThrows(IllegalTransition.class, () -> stopping.stopped("again"));
+
+    JobRun late = job();
+    late.submitted("8");
+    late.stopRequested("stopped early: behind at epoch 1");
+    late.reported(JobState.COMPLETED, null);
+    assertNull(late.stopping(), "it ran to its end before the cancel reached it");
+    assertThrows(IllegalTransition.class, () -> late.stopRequested("too late"));
+  }
+
+  @Test
   void onlyACompletedTrainJob_movesOnToEvaluate() {
     JobRun job = new JobRun("landslide", null, Map.of(), Map.of(), "slurm", null, "train", null);
     job.submitted("7");
