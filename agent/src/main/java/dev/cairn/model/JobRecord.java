@@ -43,54 +43,6 @@ public record JobRecord(
     @Nullable String stage,
     @Nullable Integer epochsRun) {
 
-  /** A trial of a run without early stopping. */
-  public JobRecord(
-      String task,
-      @Nullable String schedulerId,
-      JobState state,
-      @Nullable String reason,
-      int attempts,
-      @Nullable Integer exitCode,
-      @Nullable Long elapsedS,
-      @Nullable Long cpuS,
-      @Nullable Long maxRssMb,
-      @Nullable Integer gpus,
-      @Nullable Long gpuUtilPct,
-      @Nullable Long gpuMemMb,
-      Map<String, Double> metrics,
-      @Nullable QualityGate gate,
-      @Nullable Boolean gatePassed,
-      List<Attempt> history,
-      @Nullable String errTail,
-      String trial,
-      Map<String, String> values,
-      Map<String, String> resources,
-      @Nullable String stage) {
-    this(
-        task,
-        schedulerId,
-        state,
-        reason,
-        attempts,
-        exitCode,
-        elapsedS,
-        cpuS,
-        maxRssMb,
-        gpus,
-        gpuUtilPct,
-        gpuMemMb,
-        metrics,
-        gate,
-        gatePassed,
-        history,
-        errTail,
-        trial,
-        values,
-        resources,
-        stage,
-        null);
-  }
-
   public JobRecord {
     metrics = metrics == null ? Map.of() : Map.copyOf(metrics);
     history = history == null ? List.of() : List.copyOf(history);

@@ -40,46 +40,6 @@ public record RunRecord(
     jobs = List.copyOf(jobs);
   }
 
-  /** A run without early stopping. */
-  public RunRecord(
-      String runId,
-      String commit,
-      int attempt,
-      RunState state,
-      @Nullable String message,
-      String updatedAt,
-      @Nullable Verified verified,
-      String receivedAt,
-      @Nullable String configSha256,
-      @Nullable String scheduler,
-      @Nullable Path runDir,
-      @Nullable String finishedAt,
-      @Nullable String resultsCommit,
-      @Nullable RunState outcome,
-      @Nullable String outcomeMessage,
-      @Nullable ExperimentConfig config,
-      List<JobRecord> jobs) {
-    this(
-        runId,
-        commit,
-        attempt,
-        state,
-        message,
-        updatedAt,
-        verified,
-        receivedAt,
-        configSha256,
-        scheduler,
-        runDir,
-        finishedAt,
-        resultsCommit,
-        outcome,
-        outcomeMessage,
-        config,
-        jobs,
-        null);
-  }
-
   /**
    * What provenance proved through Git about the run's commit: the only facts about a request that
    * reach a results commit (request.json proves nothing). Committer text: escape where it lands.

@@ -41,6 +41,7 @@ class CiReportsTest {
         null,
         null,
         null,
+        null,
         null);
   }
 
@@ -135,6 +136,7 @@ class CiReportsTest {
             QualityGate.of("val/loss<1"),
             null,
             List.of(),
+            null,
             null,
             null,
             null,

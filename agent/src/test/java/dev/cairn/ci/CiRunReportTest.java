@@ -47,6 +47,7 @@ class CiRunReportTest {
             null,
             null,
             null,
+            null,
             null);
     JobRecord bio =
         new JobRecord(
@@ -67,6 +68,7 @@ class CiRunReportTest {
             null,
             List.of(),
             "Traceback\nValueError: <bad> | value",
+            null,
             null,
             null,
             null,

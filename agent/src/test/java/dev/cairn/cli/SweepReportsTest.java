@@ -45,7 +45,8 @@ class SweepReportsTest {
         trial,
         Map.of("GEOFM", "prithvi_eo_v2_300"),
         Map.of("partition", "gpu"),
-        stage);
+        stage,
+        null);
   }
 
   static RunStatus fifty() {

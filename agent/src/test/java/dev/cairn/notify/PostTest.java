@@ -55,6 +55,7 @@ class PostTest {
             "biomass",
             Map.of(),
             Map.of(),
+            null,
             null);
     assertEquals("failed", Post.taskState(missed));
     assertEquals("success", Post.taskState(Runs.job("crop", JobState.COMPLETED)));

@@ -39,7 +39,8 @@ final class Runs {
         state.isTerminal() ? state : null,
         state.isTerminal() ? message : null,
         null,
-        records);
+        records,
+        null);
   }
 
   static JobRecord job(String task, JobState state) {
@@ -64,6 +65,7 @@ final class Runs {
         task,
         Map.of(),
         Map.of(),
+        null,
         null);
   }
 }

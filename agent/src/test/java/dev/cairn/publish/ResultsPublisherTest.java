@@ -30,7 +30,8 @@ class ResultsPublisherTest {
             RunState.SUCCEEDED,
             null,
             null,
-            List.of());
+            List.of(),
+            null);
 
     assertEquals(
         "Results of run-1\n\nConfig commit: c0ffee\nRun state: SUCCEEDED\n",
