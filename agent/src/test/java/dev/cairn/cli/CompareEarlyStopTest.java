@@ -10,9 +10,6 @@ import dev.cairn.report.RunRecords;
 import dev.cairn.report.RunReport;
 import dev.cairn.report.TrialResult;
 import dev.cairn.testing.EarlyStopSweep;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -38,20 +35,6 @@ class CompareEarlyStopTest {
 
   @TempDir Path tmp;
   private Path repo;
-
-  private record Result(int code, String out, String err) {}
-
-  private static Result main(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code =
-        Main.run(
-            args,
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Result(
-        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
 
   /** The sweep without early stopping: every trial completed, trial i at 0.50 + 0.01 i. */
   private static RunReport full() {
@@ -135,7 +118,7 @@ class CompareEarlyStopTest {
 
   @Test
   void compare_showsTrialsStoppedAndTheShareSpent_andNoStoppedTrialLoses() {
-    Result r = main("compare", "f1f1f1f1", "e5e5e5e5", "--md", "--repo", repo.toString());
+    CliRun r = CliRun.of("compare", "f1f1f1f1", "e5e5e5e5", "--md", "--repo", repo.toString());
     assertEquals(0, r.code(), r.err());
     String md = r.out();
     assertTrue(
@@ -165,7 +148,7 @@ class CompareEarlyStopTest {
 
   @Test
   void compare_json_marksStoppedTrials_ranksThemLast_andCountsThemInNoSummary() throws Exception {
-    Result r = main("compare", "f1f1f1f1", "e5e5e5e5", "--json", "--repo", repo.toString());
+    CliRun r = CliRun.of("compare", "f1f1f1f1", "e5e5e5e5", "--json", "--repo", repo.toString());
     assertEquals(0, r.code(), r.err());
     JsonNode json = Json.MAPPER.readTree(r.out());
     JsonNode early = json.path("runs").get(1).path("early_stop");

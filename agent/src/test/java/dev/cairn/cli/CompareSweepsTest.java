@@ -7,9 +7,6 @@ import dev.cairn.Json;
 import dev.cairn.report.RunRecords;
 import dev.cairn.report.TrialResult;
 import dev.cairn.testing.Fixtures;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -37,20 +34,6 @@ class CompareSweepsTest {
   @TempDir Path tmp;
   private Path repo;
   private RevCommit first;
-
-  private record Result(int code, String out, String err) {}
-
-  private static Result main(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code =
-        Main.run(
-            args,
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Result(
-        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
 
   private static TrialResult trial(String model, String lr, String seed, double miou) {
     Map<String, String> params = new LinkedHashMap<>();
@@ -140,7 +123,7 @@ class CompareSweepsTest {
 
   @Test
   void compare_twoSweeps_matchesTheGoldenFile() throws Exception {
-    Result r = main("compare", "799f533c", "1d285098", "--repo", repo.toString());
+    CliRun r = CliRun.of("compare", "799f533c", "1d285098", "--repo", repo.toString());
     assertEquals(0, r.code(), r.err());
     if (Boolean.getBoolean("cairn.updateGolden")) {
       Files.createDirectories(GOLDEN.getParent());
@@ -154,7 +137,7 @@ class CompareSweepsTest {
 
   @Test
   void compare_json_holdsTheMatrixAndThePairs() throws Exception {
-    Result r = main("compare", "799f533c", "1d285098", "--json", "--repo", repo.toString());
+    CliRun r = CliRun.of("compare", "799f533c", "1d285098", "--json", "--repo", repo.toString());
     assertEquals(0, r.code(), r.err());
     var json = dev.cairn.Json.MAPPER.readTree(r.out());
     assertEquals(8, json.path("matrix").size(), "two runs x two backbones x two learning rates");
@@ -170,7 +153,7 @@ class CompareSweepsTest {
 
   @Test
   void compare_aFirstRunAlone_showsItsMatrixAndExits0() {
-    Result r = main("compare", "799f533c", "--repo", repo.toString());
+    CliRun r = CliRun.of("compare", "799f533c", "--repo", repo.toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(
         r.out().contains("20261201-demo-799f533c has no earlier run to compare with"), r.out());
@@ -180,16 +163,18 @@ class CompareSweepsTest {
 
   @Test
   void compare_aFailedRun_againstItsBaseline_orTheOneNamed() {
-    Result failed = main("compare", "5e5e5e5e", "--repo", repo.toString());
+    CliRun failed = CliRun.of("compare", "5e5e5e5e", "--repo", repo.toString());
     assertEquals(0, failed.code(), failed.err());
     assertTrue(
         failed.out().contains("20261201-demo-5e5e5e5e against 20261201-demo-1d285098"),
         failed.out());
-    Result named = main("compare", "5e5e5e5e", "--baseline", "799f533c", "--repo", repo.toString());
+    CliRun named =
+        CliRun.of("compare", "5e5e5e5e", "--baseline", "799f533c", "--repo", repo.toString());
     assertEquals(0, named.code(), named.err());
     assertTrue(
         named.out().contains("20261201-demo-5e5e5e5e against 20261201-demo-799f533c"), named.out());
-    Result self = main("compare", "5e5e5e5e", "--baseline", "5e5e5e5e", "--repo", repo.toString());
+    CliRun self =
+        CliRun.of("compare", "5e5e5e5e", "--baseline", "5e5e5e5e", "--repo", repo.toString());
     assertEquals(2, self.code());
   }
 
@@ -198,11 +183,11 @@ class CompareSweepsTest {
     try (Git git = Git.open(repo.toFile())) {
       git.checkout().setName(first.getName()).call();
     }
-    Result r = main("runs", "--repo", repo.toString());
+    CliRun r = CliRun.of("runs", "--repo", repo.toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().startsWith("3 run(s) on main\n"), r.out());
     assertTrue(r.out().contains("2026-12-01T15:10:07Z "), "no nanoseconds: " + r.out());
-    Result c = main("compare", "1d285098", "--repo", repo.toString());
+    CliRun c = CliRun.of("compare", "1d285098", "--repo", repo.toString());
     assertEquals(0, c.code(), c.err());
   }
 }

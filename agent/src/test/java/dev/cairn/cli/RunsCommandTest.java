@@ -8,9 +8,6 @@ import dev.cairn.Json;
 import dev.cairn.report.EpochRow;
 import dev.cairn.report.RunRecords;
 import dev.cairn.report.TrialResult;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -26,20 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
 class RunsCommandTest {
   @TempDir Path tmp;
   private RevCommit second;
-
-  private record Result(int code, String out, String err) {}
-
-  private static Result main(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code =
-        Main.run(
-            args,
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Result(
-        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
 
   private static RevCommit results(
       Git git, String runId, String config, String lr, double miou, String finished)
@@ -109,13 +92,13 @@ class RunsCommandTest {
 
   @Test
   void runs_listsEveryRunWithItsHeadlineMetricAndCost() {
-    Result r = main("runs", "--repo", tmp.resolve("repo").toString());
+    CliRun r = CliRun.of("runs", "--repo", tmp.resolve("repo").toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().startsWith("2 run(s) on main\n"), r.out());
     assertTrue(r.out().contains("20261125-demo-aaaa1111  aaaa1111"), r.out());
     assertTrue(r.out().contains("test/mIoU 0.9500"), r.out());
     assertTrue(r.out().contains(second.getName().substring(0, 8)), r.out());
-    Result md = main("runs", "--repo", tmp.resolve("repo").toString(), "--md");
+    CliRun md = CliRun.of("runs", "--repo", tmp.resolve("repo").toString(), "--md");
     assertTrue(
         md.out()
             .contains(
@@ -125,7 +108,7 @@ class RunsCommandTest {
 
   @Test
   void runs_json_isOneObjectPerRun() throws Exception {
-    Result r = main("runs", "--repo", tmp.resolve("repo").toString(), "--json");
+    CliRun r = CliRun.of("runs", "--repo", tmp.resolve("repo").toString(), "--json");
     JsonNode runs = Json.MAPPER.readTree(r.out());
     assertEquals(2, runs.size());
     assertEquals(
@@ -135,8 +118,8 @@ class RunsCommandTest {
 
   @Test
   void compare_namesRunsByIdOrCommitPrefix_andShowsTheDeltas() {
-    Result r =
-        main(
+    CliRun r =
+        CliRun.of(
             "compare",
             "aaaa1111",
             second.getName().substring(0, 10),
@@ -151,8 +134,9 @@ class RunsCommandTest {
                 "test/mIoU  0.9000                  0.9500                  +0.0500 (+5.6 %)  better"),
         r.out());
     assertTrue(r.out().contains("LEARNING_RATE  5e-3      1e-2"), r.out());
-    Result single =
-        main("compare", "20261125-demo-bbbb2222", "--repo", tmp.resolve("repo").toString(), "--md");
+    CliRun single =
+        CliRun.of(
+            "compare", "20261125-demo-bbbb2222", "--repo", tmp.resolve("repo").toString(), "--md");
     assertTrue(
         single.out().contains("## 20261125-demo-bbbb2222 against 20261125-demo-aaaa1111"),
         single.out());
@@ -160,20 +144,21 @@ class RunsCommandTest {
 
   @Test
   void compare_badNames_areOneLineErrorsWithExitCode2() {
-    Result missing = main("compare", "cccc", "--repo", tmp.resolve("repo").toString());
+    CliRun missing = CliRun.of("compare", "cccc", "--repo", tmp.resolve("repo").toString());
     assertEquals(2, missing.code());
     assertEquals(
         "cairn: 'cccc' is not a run on branch main of "
             + tmp.resolve("repo")
             + "; `agent.jar runs` lists them\n",
         missing.err());
-    Result ambiguous = main("compare", "20261125-demo", "--repo", tmp.resolve("repo").toString());
+    CliRun ambiguous =
+        CliRun.of("compare", "20261125-demo", "--repo", tmp.resolve("repo").toString());
     assertEquals(2, ambiguous.code());
     assertTrue(ambiguous.err().startsWith("cairn: '20261125-demo' names 2 runs"), ambiguous.err());
-    Result notRepo = main("runs", "--repo", tmp.toString());
+    CliRun notRepo = CliRun.of("runs", "--repo", tmp.toString());
     assertEquals(2, notRepo.code());
     assertEquals(1, notRepo.err().lines().count(), notRepo.err());
-    Result both = main("runs", "--json", "--md", "--repo", tmp.resolve("repo").toString());
+    CliRun both = CliRun.of("runs", "--json", "--md", "--repo", tmp.resolve("repo").toString());
     assertEquals(2, both.code());
   }
 }
