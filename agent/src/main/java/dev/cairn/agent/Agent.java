@@ -61,7 +61,9 @@ public final class Agent {
     this.schedulers = parts.schedulers();
     Clock clock = parts.clock();
     Outage storeOutage = new Outage("object store");
-    Plans plans = new Plans(parts.renderer(), parts.commitRenderers(), settings.sweepLimits());
+    Plans plans =
+        new Plans(
+            parts.renderer(), parts.commitRenderers(), settings.sweepLimits(), settings.cluster());
     this.book = new RunBook(parts.repository(), clock, parts.observer());
     this.intake = new Intake(parts, book, storeOutage);
     this.cancellation = new Cancellation(store, schedulers, book, storeOutage);

@@ -95,6 +95,9 @@ public final class JobRun {
    */
   private @Nullable String stopping;
 
+  /** The cluster whose agent runs the trial where the config routes trials; else null. */
+  private @Nullable String cluster;
+
   /**
    * A job planned for {@code task}'s trial {@code trial} (null where the config does not sweep), on
    * its first attempt.
@@ -156,6 +159,7 @@ public final class JobRun {
         gpuMemMb,
         epochsRun,
         stopping,
+        cluster,
         isDone());
   }
 
@@ -193,6 +197,7 @@ public final class JobRun {
     job.gpuMemMb = stored.gpuMemMb();
     job.epochsRun = stored.epochsRun();
     job.stopping = stored.stopping();
+    job.cluster = stored.cluster();
     return job;
   }
 
@@ -210,6 +215,17 @@ public final class JobRun {
 
   public Map<String, String> resources() {
     return Collections.unmodifiableMap(resources);
+  }
+
+  /** The cluster whose agent runs the trial; null where the config routes nothing. */
+  public @Nullable String cluster() {
+    return cluster;
+  }
+
+  /** Routes the trial to {@code cluster} (empty for a config that routes nothing): at planning. */
+  JobRun onCluster(String cluster) {
+    this.cluster = cluster.isEmpty() ? null : cluster;
+    return this;
   }
 
   public String scheduler() {
@@ -593,6 +609,7 @@ public final class JobRun {
         values,
         resources,
         stage,
-        epochsRun);
+        epochsRun,
+        cluster);
   }
 }

@@ -1,5 +1,6 @@
 package dev.cairn.agent;
 
+import dev.cairn.config.ClusterSettings;
 import dev.cairn.config.ExperimentConfig;
 import dev.cairn.config.SweepLimits;
 import dev.cairn.plan.JobSpec;
@@ -27,16 +28,41 @@ final class Plans {
   private final ScriptRenderer renderer;
   private final Optional<CommitRenderers> commitRenderers;
   private final SweepLimits limits;
+  private final ClusterSettings cluster;
   private final Map<String, RunPlan> plans = new HashMap<>();
 
   /**
    * @param commitRenderers the templates of each run's commit, or none to render every run with
    *     {@code renderer} (the agent's own templates)
    */
-  Plans(ScriptRenderer renderer, Optional<CommitRenderers> commitRenderers, SweepLimits limits) {
+  Plans(
+      ScriptRenderer renderer,
+      Optional<CommitRenderers> commitRenderers,
+      SweepLimits limits,
+      ClusterSettings cluster) {
     this.renderer = renderer;
     this.commitRenderers = commitRenderers;
     this.limits = limits;
+    this.cluster = cluster;
+  }
+
+  /** The cluster this agent serves, and the scheduler it runs its share on. */
+  ClusterSettings cluster() {
+    return cluster;
+  }
+
+  /** The scheduler this agent submits a run's jobs to: its own where set, else the config's. */
+  String scheduler(ExperimentConfig cfg) {
+    return cluster.schedulerFor(cfg.scheduler());
+  }
+
+  /**
+   * Whether this agent runs a trial: every trial of a run that routes nothing, and the trials
+   * routed to its cluster of one that does.
+   */
+  boolean runsHere(JobSpec spec) {
+    String routed = spec.trial().cluster();
+    return routed.isEmpty() || routed.equals(cluster.name());
   }
 
   SweepLimits limits() {
@@ -121,7 +147,7 @@ final class Plans {
   /** Renders the script of one job attempt, replacing the file atomically. */
   void writeScript(Run run, JobSpec spec) throws IOException {
     ExperimentConfig cfg = of(run).config();
-    String script = renderer(run).render(spec, cfg, cfg.scheduler(), run.commit());
+    String script = renderer(run).render(spec, cfg, scheduler(cfg), run.commit());
     Files.createDirectories(spec.script().getParent());
     Path tmp = spec.script().resolveSibling(spec.script().getFileName() + ".tmp");
     Files.writeString(tmp, script);

@@ -112,8 +112,14 @@ final class Preparation {
     }
     RunPlan plan = plans.of(run, cfg);
     faults.at("plan");
+    // with clusters routed, this agent renders and runs only its cluster's share
+    List<JobSpec> share = plan.jobs().stream().filter(plans::runsHere).toList();
+    if (share.isEmpty()) {
+      leave(run, cfg);
+      return;
+    }
     try {
-      for (JobSpec spec : plan.jobs()) {
+      for (JobSpec spec : share) {
         plans.writeScript(run, spec);
         if (spec.stage().equals(JobSpec.TRAIN)) {
           plans.writeScript(run, Plans.evaluate(plan, spec));
@@ -124,28 +130,57 @@ final class Preparation {
       return;
     }
     faults.at("render");
+    String scheduler = plans.scheduler(cfg);
     List<JobRun> jobs = new ArrayList<>();
-    for (JobSpec spec : plan.jobs()) {
+    for (JobSpec spec : share) {
       jobs.add(
           new JobRun(
-              spec.task().name(),
-              spec.trial().id(),
-              spec.trial().values(),
-              Plans.describe(spec.trial().resources()),
-              cfg.scheduler(),
-              spec.jobName(),
-              spec.stage(),
-              cfg.gates().get(spec.task().name())));
+                  spec.task().name(),
+                  spec.trial().id(),
+                  spec.trial().values(),
+                  Plans.describe(spec.trial().resources()),
+                  scheduler,
+                  spec.jobName(),
+                  spec.stage(),
+                  cfg.gates().get(spec.task().name()))
+              .onCluster(spec.trial().cluster()));
     }
-    run.prepared(cfg.scheduler(), jobs);
-    run.planned("submitting " + run.jobs().size() + " job(s) to " + cfg.scheduler());
+    run.prepared(scheduler, jobs);
+    if (cfg.routesClusters()) {
+      run.shares(RunShare.of(plans.cluster().name(), plan));
+    }
+    run.planned(
+        "submitting "
+            + run.jobs().size()
+            + " job(s) to "
+            + scheduler
+            + (cfg.routesClusters() ? " on cluster " + plans.cluster().name() : ""));
     book.save(run);
     log.info(
-        "run {}: {} trial(s) of {} task(s) planned for {}",
+        "run {}: {} trial(s) of {} task(s) planned for {}{}",
         run.runId(),
         run.jobs().size(),
         cfg.tasks().size(),
-        cfg.scheduler());
+        scheduler,
+        cfg.routesClusters()
+            ? " on cluster " + plans.cluster().name() + " (" + plan.jobs().size() + " in all)"
+            : "");
+  }
+
+  /**
+   * A run that routes none of its trials to this agent's cluster (its config names the cluster only
+   * for a model or task it does not run): ended here without a word in the store (its status is
+   * never written), so the clusters that do run it report it.
+   */
+  private void leave(Run run, ExperimentConfig cfg) {
+    log.info(
+        "run {}: no trial routed to cluster {} ({}); left to the clusters it names",
+        run.runId(),
+        plans.cluster().name(),
+        cfg.tasks().size() + " task(s)");
+    run.shares(RunShare.none(plans.cluster().name()));
+    run.cancelled("no trial is routed to cluster " + plans.cluster().name());
+    book.save(run);
   }
 
   /** What a refusal says, or its kind where it says nothing. */

@@ -58,6 +58,9 @@ public final class Run {
   /** Results not yet published (the publisher failed; retried next tick). */
   private boolean publishPending;
 
+  /** This agent's share where the config routes trials to clusters; null where it routes none. */
+  private @Nullable RunShare share;
+
   /** A run received from the store: its request, where it is queued, and its folder. */
   Run(
       String runId,
@@ -102,7 +105,8 @@ public final class Run {
         finishedAt,
         earlyStop,
         statusPending,
-        publishPending);
+        publishPending,
+        share);
   }
 
   /**
@@ -129,6 +133,7 @@ public final class Run {
     run.earlyStop = stored.earlyStop();
     run.statusPending = stored.statusPending();
     run.publishPending = stored.publishPending();
+    run.share = stored.share();
     return run;
   }
 
@@ -228,6 +233,39 @@ public final class Run {
           "a rung decision on record is never changed or dropped");
     }
     earlyStop = next;
+  }
+
+  /** This agent's share of a run routed to clusters; null for a run that routes none. */
+  public @Nullable RunShare share() {
+    return share;
+  }
+
+  /** The run routes trials to clusters: this agent runs {@code next}'s share of it. */
+  void shares(RunShare next) {
+    RunShare current = share;
+    if (current != null && !current.cluster().equals(next.cluster())) {
+      throw new IllegalTransition(
+          "run " + runId, state, "share", "a run's share never moves to another cluster");
+    }
+    share = next;
+  }
+
+  /**
+   * The other clusters' trials, ended, join the run once every share has ended, in the plan's order
+   * of trials, so that its outcome, report and results cover them all.
+   */
+  void merged(List<JobRun> all) {
+    RunShare current = share;
+    if (current == null || state != RunState.PUBLISHING) {
+      throw new IllegalTransition(
+          "run " + runId, state, "merged", "only a publishing run of several clusters merges");
+    }
+    if (!all.stream().allMatch(JobRun::isDone)) {
+      throw new IllegalTransition("run " + runId, state, "merged", "only ended trials are merged");
+    }
+    jobs.clear();
+    jobs.addAll(all);
+    share = current.withMerged();
   }
 
   public boolean statusPending() {

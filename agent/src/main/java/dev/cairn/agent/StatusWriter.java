@@ -37,6 +37,13 @@ final class StatusWriter {
       if (!run.statusPending()) {
         continue;
       }
+      RunShare share = run.share();
+      if (share != null && share.left()) {
+        // a run with no trial for this cluster: the clusters it names report it
+        run.statusWritten();
+        book.persist(run);
+        continue;
+      }
       metrics.progressed();
       try {
         RunStatus status = RunStatus.of(run.snapshot(null));

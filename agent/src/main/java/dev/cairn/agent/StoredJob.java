@@ -23,6 +23,8 @@ import org.jspecify.annotations.Nullable;
  * @param epochsRun with early stopping, the epochs the trial's CSV log last showed; else null
  * @param stopping set once early stopping cancelled the job, until the scheduler reports its end:
  *     why it stops (null otherwise)
+ * @param cluster the cluster that runs the trial where the config routes trials; null otherwise,
+ *     and in records written before clusters
  * @param done whether the job ended: written for those who read the file, derived from {@code
  *     state} when read
  */
@@ -58,6 +60,7 @@ record StoredJob(
     @Nullable Long gpuMemMb,
     @Nullable Integer epochsRun,
     @Nullable String stopping,
+    @Nullable String cluster,
     boolean done) {
 
   /** Refuses a damaged record; fills in the maps and lists a file lacks. */

@@ -20,6 +20,7 @@ import org.jspecify.annotations.Nullable;
  * @param jobs the trials' jobs, as {@link StoredJob}s
  * @param statusPending status.json not yet written for the latest change
  * @param publishPending results not yet published (retried next tick)
+ * @param share this agent's share of a run routed to several clusters; absent otherwise
  */
 record StoredRun(
     int schema,
@@ -41,7 +42,8 @@ record StoredRun(
     @Nullable String finishedAt,
     @Nullable EarlyStopRecord earlyStop,
     boolean statusPending,
-    boolean publishPending) {
+    boolean publishPending,
+    @Nullable RunShare share) {
 
   /** The form this agent writes; a record of a newer one is not read. */
   static final int SCHEMA = 2;

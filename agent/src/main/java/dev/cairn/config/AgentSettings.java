@@ -52,7 +52,8 @@ public record AgentSettings(
     String httpAddress,
     @Nullable Path webhookTokenFile,
     SweepLimits sweepLimits,
-    GitlabSettings gitlab) {
+    GitlabSettings gitlab,
+    ClusterSettings cluster) {
 
   private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
   private static final List<SchedulerPlugin> SCHEDULERS = SchedulerPlugin.installed();
@@ -92,6 +93,7 @@ public record AgentSettings(
     DEFAULTS.put("CAIRN_MAX_TRIALS", "256");
     DEFAULTS.put("CAIRN_MAX_ARRAY_SIZE", "0");
     GitlabSettings.defaults(DEFAULTS);
+    ClusterSettings.defaults(DEFAULTS);
   }
 
   /** Every key this record reads. */
@@ -164,6 +166,7 @@ public record AgentSettings(
           .forEach(k -> schedulerSettings.put(k, SettingChecks.value(v, k).strip()));
     }
     SweepLimits limits = SweepLimits.read(v, problems);
+    ClusterSettings cluster = ClusterSettings.read(v, problems);
     GitlabSettings gitlab =
         GitlabSettings.read(
             v,
@@ -258,7 +261,8 @@ public record AgentSettings(
         SettingChecks.value(v, "CAIRN_HTTP_ADDRESS").strip(),
         optionalPath(SettingChecks.value(v, "CAIRN_WEBHOOK_TOKEN_FILE"), environment),
         limits,
-        gitlab);
+        gitlab,
+        cluster);
   }
 
   /**

@@ -199,6 +199,11 @@ public record ExperimentConfig(
   }
 
   /**
+   * The cluster an agent names when {@code CAIRN_CLUSTER} is unset, and a routed trial's default.
+   */
+  public static final String DEFAULT_CLUSTER = "default";
+
+  /**
    * The canonical value of a resource key ({@code PARTITION}, {@code TIME_LIMIT}, ...) for one task
    * and model: {@code PRITHVI_EO_V2_600_PARTITION} wins over {@code CROP_PARTITION}, which wins
    * over {@code PARTITION}. An empty override counts as unset.
@@ -218,6 +223,31 @@ public record ExperimentConfig(
       }
     }
     return SettingChecks.value(values, key);
+  }
+
+  /**
+   * Whether the config routes trials to clusters: some {@code CLUSTER}, {@code <TASK>_CLUSTER} or
+   * {@code <MODEL>_CLUSTER} is set. Without any, the whole run goes to whichever agent claims it.
+   */
+  public boolean routesClusters() {
+    return values.entrySet().stream()
+        .anyMatch(
+            e ->
+                (e.getKey().equals("CLUSTER") || e.getKey().endsWith("_CLUSTER"))
+                    && !e.getValue().isEmpty());
+  }
+
+  /**
+   * The cluster that runs a task's trials on a model: {@code PRITHVI_EO_V2_600_CLUSTER} over {@code
+   * CROP_CLUSTER} over {@code CLUSTER}, and {@value #DEFAULT_CLUSTER} where a config that routes
+   * names none of them for it; empty where the config routes nothing.
+   */
+  public String cluster(TaskDefinition task, @Nullable String model) {
+    if (!routesClusters()) {
+      return "";
+    }
+    String routed = resource("CLUSTER", task, model);
+    return routed.isEmpty() ? DEFAULT_CLUSTER : routed;
   }
 
   private static String first(String list) {

@@ -34,7 +34,13 @@ final class ExperimentSchema {
    */
   static final List<String> RESOURCES =
       List.of(
-          "PARTITION", "ACCOUNT", "GPUS_PER_JOB", "CPUS_PER_JOB", "MEMORY_PER_JOB", "TIME_LIMIT");
+          "PARTITION",
+          "ACCOUNT",
+          "GPUS_PER_JOB",
+          "CPUS_PER_JOB",
+          "MEMORY_PER_JOB",
+          "TIME_LIMIT",
+          "CLUSTER");
 
   private final Map<String, ConfigKey> keys = new LinkedHashMap<>();
 
@@ -62,6 +68,8 @@ final class ExperimentSchema {
     add("SPLITS", "", Checks.name(false));
     add("SCHEDULER", SchedulerName.DEFAULT, Checks.oneOf(SchedulerName.ids()));
     add("PARTITION", "", Checks.name(true));
+    // empty everywhere: the whole run goes to whichever agent claims it first
+    add("CLUSTER", "", Checks.name(true));
     add("ACCOUNT", "", Checks.name(true));
     add("GPUS_PER_JOB", "1", Checks.integer(0, 16));
     add("CPUS_PER_JOB", "4", Checks.integer(1, 512));

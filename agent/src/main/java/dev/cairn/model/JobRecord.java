@@ -18,6 +18,8 @@ import org.jspecify.annotations.Nullable;
  *     {@code evaluate}); {@code all} (or null in records before stages) for one job doing both
  * @param epochsRun with early stopping, the epochs the trial completed as its CSV log showed them
  *     (null without early stopping)
+ * @param cluster the cluster whose agent ran the trial, where the config routes trials to clusters
+ *     ({@code CLUSTER}); null where it does not
  */
 public record JobRecord(
     String task,
@@ -41,7 +43,8 @@ public record JobRecord(
     Map<String, String> values,
     Map<String, String> resources,
     @Nullable String stage,
-    @Nullable Integer epochsRun) {
+    @Nullable Integer epochsRun,
+    @Nullable String cluster) {
 
   public JobRecord {
     metrics = metrics == null ? Map.of() : Map.copyOf(metrics);

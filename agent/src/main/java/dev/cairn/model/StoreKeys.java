@@ -41,6 +41,40 @@ public final class StoreKeys {
     return RUNS + commit + "/claim" + (attempt > 1 ? "-a" + attempt : "");
   }
 
+  /**
+   * With clusters routed ({@code CLUSTER}): the claim one agent of {@code cluster} takes on its
+   * share of an attempt, so no two agents of a cluster run it.
+   */
+  public static String shareClaimKey(String commit, int attempt, String cluster) {
+    return clusterDir(commit, cluster) + "claim" + suffix(attempt);
+  }
+
+  /** The share's live status: its trials as its agent last saw them, for the run's status.json. */
+  public static String shareStatusKey(String commit, int attempt, String cluster) {
+    return clusterDir(commit, cluster) + "status" + suffix(attempt) + ".json";
+  }
+
+  /**
+   * The share's end, written once with a conditional write: by its agent once its trials ended and
+   * their outputs are in the DVC remote, or by another agent giving a quiet cluster up.
+   */
+  public static String shareEndKey(String commit, int attempt, String cluster) {
+    return clusterDir(commit, cluster) + "end" + suffix(attempt) + ".json";
+  }
+
+  /** The run id every cluster's agent uses for an attempt, set once by the first to receive it. */
+  public static String runIdKey(String commit, int attempt) {
+    return RUNS + commit + "/run-id" + suffix(attempt);
+  }
+
+  private static String clusterDir(String commit, String cluster) {
+    return RUNS + commit + "/clusters/" + cluster + "/";
+  }
+
+  private static String suffix(int attempt) {
+    return attempt > 1 ? "-a" + attempt : "";
+  }
+
   /** The folder of a run's results in the results commit. */
   public static String resultsDir(String runId) {
     return "results/" + runId;

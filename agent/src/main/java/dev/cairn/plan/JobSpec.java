@@ -75,7 +75,7 @@ public record JobSpec(
             timeLimit == null ? r.timeLimit() : timeLimit);
     return new JobSpec(
         runId,
-        new Trial(trial.id(), trial.task(), trial.values(), res),
+        new Trial(trial.id(), trial.task(), trial.values(), res, trial.cluster()),
         task,
         attempt,
         runDir,

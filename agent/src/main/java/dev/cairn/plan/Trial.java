@@ -11,9 +11,15 @@ import org.jspecify.annotations.Nullable;
  *
  * @param id stable: the same task and values give the same id in any run ({@link Trials#id})
  * @param values every sweepable key ({@code GEOFM}, {@code LEARNING_RATE}, ...) with its value
+ * @param cluster the cluster whose agent runs it ({@code CLUSTER} and its overrides); empty where
+ *     the config routes nothing, so the run goes whole to whichever agent claims it
  */
 public record Trial(
-    String id, TaskDefinition task, Map<String, String> values, Resources resources) {
+    String id,
+    TaskDefinition task,
+    Map<String, String> values,
+    Resources resources,
+    String cluster) {
 
   public Trial {
     values = Collections.unmodifiableMap(new LinkedHashMap<>(values));

@@ -60,7 +60,10 @@ public final class Trials {
     for (TaskDefinition task : config.tasks()) {
       for (Map<String, String> values : points) {
         String id = sweeps ? id(task.name(), values) : task.name();
-        trials.add(new Trial(id, task, values, resources(config, task, values.get("GEOFM"))));
+        String model = values.get("GEOFM");
+        trials.add(
+            new Trial(
+                id, task, values, resources(config, task, model), config.cluster(task, model)));
       }
     }
     return List.copyOf(trials);

@@ -42,6 +42,7 @@ class CiReportsTest {
         null,
         null,
         null,
+        null,
         null);
   }
 
@@ -136,6 +137,7 @@ class CiReportsTest {
             QualityGate.of("val/loss<1"),
             null,
             List.of(),
+            null,
             null,
             null,
             null,

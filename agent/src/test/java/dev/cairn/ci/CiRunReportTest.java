@@ -48,6 +48,7 @@ class CiRunReportTest {
             null,
             null,
             null,
+            null,
             null);
     JobRecord bio =
         new JobRecord(
@@ -68,6 +69,7 @@ class CiRunReportTest {
             null,
             List.of(),
             "Traceback\nValueError: <bad> | value",
+            null,
             null,
             null,
             null,

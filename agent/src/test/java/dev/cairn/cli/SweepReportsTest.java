@@ -46,6 +46,7 @@ class SweepReportsTest {
         Map.of("GEOFM", "prithvi_eo_v2_300"),
         Map.of("partition", "gpu"),
         stage,
+        null,
         null);
   }
 

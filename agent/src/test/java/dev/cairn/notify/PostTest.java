@@ -56,6 +56,7 @@ class PostTest {
             Map.of(),
             Map.of(),
             null,
+            null,
             null);
     assertEquals("failed", Post.taskState(missed));
     assertEquals("success", Post.taskState(Runs.job("crop", JobState.COMPLETED)));

@@ -66,6 +66,7 @@ final class Runs {
         Map.of(),
         Map.of(),
         null,
+        null,
         null);
   }
 }

@@ -219,7 +219,8 @@ public final class EarlyStopSweep {
               values,
               Map.of("gpus", "1"),
               "all",
-              epochsRun(i)));
+              epochsRun(i),
+              null));
     }
     return jobs;
   }
