@@ -7,6 +7,7 @@ import dev.cairn.model.RunState;
 import dev.cairn.scheduler.JobStatus;
 import dev.cairn.scheduler.Schedulers;
 import dev.cairn.store.ObjectStore;
+import dev.cairn.trigger.Announcements;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -42,6 +43,7 @@ public final class Agent {
   private final RetryPolicy retries;
   private final Finisher finisher;
   private final EarlyStopping earlyStopping;
+  private final Shares shares;
   private final StatusWriter statuses;
   private final Outage schedulerOutage = new Outage("scheduler");
   private final Telemetry telemetry;
@@ -77,8 +79,20 @@ public final class Agent {
     Stages stages = new Stages(plans, schedulers, book);
     this.submitter = new Submitter(plans, schedulers, book, stages, metrics, faults);
     this.retries = new RetryPolicy(plans, schedulers, book, stages, metrics, faults);
-    this.finisher = new Finisher(plans, parts.publisher(), book, clock, metrics, faults);
-    this.statuses = new StatusWriter(store, book, storeOutage, metrics, faults);
+    this.shares =
+        new Shares(
+            store,
+            parts.publisher(),
+            plans,
+            book,
+            clock,
+            AgentIdentity.load(settings.stateDir()),
+            c -> Announcements.lastSeen(store, c),
+            faults);
+    this.finisher = new Finisher(plans, parts.publisher(), book, clock, metrics, faults, shares);
+    this.statuses =
+        new StatusWriter(
+            store, book, storeOutage, metrics, faults, new ShareStatuses(store, shares, plans));
     this.telemetry = new Telemetry(book, metrics);
     if (!store.supportsConditionalWrites()) {
       log.warn(
@@ -164,7 +178,14 @@ public final class Agent {
       try {
         // a stop on record acts before anything is submitted for its trial
         earlyStopping.settle(run);
+        // a share another agent gave up stops here
+        shares.watch(run, cancellation);
         advance(run);
+      } catch (IOException e) {
+        log.warn(
+            "run {}: cannot read its share's end record, retrying next tick: {}",
+            run.runId(),
+            e.getMessage());
       } catch (RuntimeException e) {
         // one run's trouble must not stop the daemon: log it and try again next tick
         log.error("run {}: unexpected error, retrying next tick", run.runId(), e);

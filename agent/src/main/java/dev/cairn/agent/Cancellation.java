@@ -106,6 +106,14 @@ final class Cancellation {
 
   /** Cancels every job of the run that has not ended, and ends the run with the reason. */
   void cancel(Run run, String reason) throws InterruptedException {
+    cancelJobs(run);
+    run.cancelled(reason);
+    book.save(run);
+    log.info("run {} cancelled: {}", run.runId(), reason);
+  }
+
+  /** Asks each scheduler to cancel the run's jobs that have not ended; the run is left as it is. */
+  void cancelJobs(Run run) throws InterruptedException {
     Map<String, List<String>> bySched = new HashMap<>();
     for (JobRun job : run.jobs()) {
       if (job.schedulerId() != null && !job.isDone()) {
@@ -123,8 +131,5 @@ final class Cancellation {
             "run {}: cancelling jobs {} failed: {}", run.runId(), e.getValue(), ex.getMessage());
       }
     }
-    run.cancelled(reason);
-    book.save(run);
-    log.info("run {} cancelled: {}", run.runId(), reason);
   }
 }

@@ -14,6 +14,7 @@ import java.net.InetAddress;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,15 +37,31 @@ final class Claims {
     this.agentId = agentId;
   }
 
-  /** Whether this agent may run the request: it claimed it now, or before a restart. */
-  boolean claim(RunRequest request) throws IOException {
-    String key = StoreKeys.claimKey(request.commit(), request.attemptOrFirst());
+  /**
+   * Whether this agent may run the request, or its cluster's share of it ({@code cluster} not null,
+   * where the config routes trials to clusters): it claimed it now, or before a restart.
+   */
+  boolean claim(RunRequest request, @Nullable String cluster) throws IOException {
+    String key =
+        cluster == null
+            ? StoreKeys.claimKey(request.commit(), request.attemptOrFirst())
+            : StoreKeys.shareClaimKey(request.commit(), request.attemptOrFirst(), cluster);
     if (!store.supportsConditionalWrites()) {
       return true;
     }
     byte[] claim =
         Json.MAPPER.writeValueAsBytes(
-            Map.of("agent", hostName(), "agent_id", agentId, "at", clock.instant().toString()));
+            cluster == null
+                ? Map.of("agent", hostName(), "agent_id", agentId, "at", clock.instant().toString())
+                : Map.of(
+                    "agent",
+                    hostName(),
+                    "agent_id",
+                    agentId,
+                    "cluster",
+                    cluster,
+                    "at",
+                    clock.instant().toString()));
     faults.at("claiming");
     boolean claimed = store.putIfAbsent(key, claim);
     faults.at("claim");

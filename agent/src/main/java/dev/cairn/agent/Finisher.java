@@ -22,6 +22,7 @@ final class Finisher {
   private final RunPublisher publisher;
   private final RunBook book;
   private final Clock clock;
+  private final Shares shares;
 
   /**
    * @param publisher versioning of outputs, or {@link RunPublisher#NONE} to end runs without a
@@ -33,7 +34,9 @@ final class Finisher {
       RunBook book,
       Clock clock,
       Metrics metrics,
-      Faults faults) {
+      Faults faults,
+      Shares shares) {
+    this.shares = shares;
     this.metrics = metrics;
     this.faults = faults;
     this.plans = plans;
@@ -61,11 +64,32 @@ final class Finisher {
       book.save(run);
       faults.at("publishing");
     }
+    RunShare share = run.share();
+    if (share != null) {
+      // a run of several clusters: this share ends, and the run publishes once every share has
+      try {
+        if (!shares.complete(run, plan)) {
+          return;
+        }
+      } catch (Exception e) {
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
+        log.warn(
+            "run {}: ending its share failed, retrying next tick: {}", run.runId(), e.getMessage());
+        run.says("ending this cluster's share failed, retrying: " + e.getMessage());
+        book.save(run);
+        return;
+      }
+    }
     if (publisher.publishes() && run.resultsCommit() == null) {
       long publishing = System.nanoTime();
       double uploaded = metrics.uploadedBytes();
       try {
-        run.published(publisher.publish(run.snapshot(plan.config())));
+        run.published(
+            share == null
+                ? publisher.publish(run.snapshot(plan.config()))
+                : publisher.publishShared(run.snapshot(plan.config()), shares.ends(run, plan)));
         metrics.published(publishing, uploaded, true);
         faults.at("published");
         book.save(run);

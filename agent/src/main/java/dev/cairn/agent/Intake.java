@@ -9,13 +9,16 @@ import dev.cairn.config.ExperimentConfig;
 import dev.cairn.metrics.Metrics;
 import dev.cairn.model.RunRequest;
 import dev.cairn.model.RunState;
+import dev.cairn.model.StoreKeys;
 import dev.cairn.plan.RunPlan;
 import dev.cairn.store.NotARegularFileException;
 import dev.cairn.store.ObjectStore;
 import dev.cairn.store.ObjectTooLargeException;
+import dev.cairn.store.StoredObject;
 import dev.cairn.trigger.RequestPoller;
 import dev.cairn.trigger.SeedResolver;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -116,7 +119,21 @@ final class Intake {
           foreign.add(f.queueKey());
           continue;
         }
-        if (!claims.claim(f.request())) {
+        // with clusters routed, this agent claims its cluster's share, and only where it has one
+        Set<String> clusters = ExperimentConfig.clustersNamedBy(f.config());
+        String cluster = settings.cluster().name();
+        if (!clusters.isEmpty() && !clusters.contains(cluster)) {
+          if (ignored.allow()) {
+            log.info(
+                "request {} routes its trials to cluster(s) {}, not to {}; left to them",
+                Untrusted.forLog(f.queueKey()),
+                Untrusted.forLog(String.join(", ", clusters), 200),
+                cluster);
+          }
+          foreign.add(f.queueKey());
+          continue;
+        }
+        if (!claims.claim(f.request(), clusters.isEmpty() ? null : cluster)) {
           if (ignored.allow()) {
             log.info(
                 "request {} is claimed by another agent; skipping", Untrusted.forLog(f.queueKey()));
@@ -135,7 +152,7 @@ final class Intake {
                 Untrusted.forLog(onRecord.queueKey()));
           }
         }
-        Run run = receive(f);
+        Run run = receive(f, !clusters.isEmpty());
         book.add(run);
         faults.at("run-record");
         if (received.allow()) {
@@ -165,8 +182,11 @@ final class Intake {
     received.roll();
   }
 
-  /** A new run for a request found in the store. */
-  private Run receive(RequestPoller.Found found) {
+  /**
+   * A new run for a request found in the store; {@code shared} where its config routes trials to
+   * clusters, whose agents then agree on one run id through the store.
+   */
+  private Run receive(RequestPoller.Found found, boolean shared) throws IOException {
     RunRequest request = found.request();
     String commit = request.commit();
     int attempt = request.attemptOrFirst();
@@ -175,6 +195,9 @@ final class Intake {
     String runId =
         RunPlan.runId(
             ExperimentConfig.experimentNameOf(found.config()), commit, clock.instant(), attempt);
+    if (shared) {
+      runId = agreedRunId(runId, commit, attempt);
+    }
     Path runDir = settings.workDir().resolve("runs").resolve(RunPlan.key(commit, attempt));
     try {
       Files.createDirectories(runDir);
@@ -191,6 +214,38 @@ final class Intake {
         ExperimentConfig.sha256(found.config()),
         runDir.toString(),
         "received; waiting to be validated");
+  }
+
+  /**
+   * The run id of a run shared by clusters: the first agent to receive it writes its own with a
+   * conditional write, the others take that one, so every cluster's results land in one folder. A
+   * value that is not an id of this commit and attempt (anyone can write the bucket) is ignored.
+   */
+  private String agreedRunId(String mine, String commit, int attempt) throws IOException {
+    String key = StoreKeys.runIdKey(commit, attempt);
+    if (!store.supportsConditionalWrites()
+        || store.putIfAbsent(key, mine.getBytes(StandardCharsets.UTF_8))) {
+      return mine;
+    }
+    Optional<StoredObject> agreed;
+    try {
+      agreed = store.get(key, 256);
+    } catch (ObjectTooLargeException | NotARegularFileException e) {
+      agreed = Optional.empty();
+    }
+    String suffix =
+        "-" + (commit.length() > 12 ? commit.substring(0, 12) : commit) + "-a" + attempt;
+    String id = agreed.map(o -> new String(o.content(), StandardCharsets.UTF_8).strip()).orElse("");
+    if (id.matches("\\d{8}-[A-Za-z0-9][A-Za-z0-9._-]{0,160}") && id.endsWith(suffix)) {
+      return id;
+    }
+    log.warn(
+        "{} holds no run id of commit {} attempt {}; using {}",
+        key,
+        Agent.shortSha(commit),
+        attempt,
+        mine);
+    return mine;
   }
 
   /** The seed-style key, when it changed and matches a branch head. */

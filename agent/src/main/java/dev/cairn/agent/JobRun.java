@@ -163,6 +163,52 @@ public final class JobRun {
         isDone());
   }
 
+  /**
+   * An ended trial of another cluster's share, from that share's end record, for the run's merged
+   * outcome, report and results: it is never submitted, polled or changed here.
+   */
+  static JobRun ended(JobRecord record, String scheduler) {
+    if (!record.state().isTerminal()) {
+      throw new IllegalArgumentException(
+          "trial " + record.trial() + " has not ended (" + record.state() + ")");
+    }
+    return restored(
+        new StoredJob(
+            record.task(),
+            record.trial(),
+            record.values(),
+            record.resources(),
+            scheduler,
+            Math.max(1, record.attempts()),
+            null,
+            record.schedulerId(),
+            record.stage() != null ? record.stage() : dev.cairn.plan.JobSpec.ALL,
+            null,
+            null,
+            false,
+            null,
+            null,
+            false,
+            record.state(),
+            record.reason(),
+            record.exitCode(),
+            record.elapsedS(),
+            record.cpuS(),
+            record.maxRssMb(),
+            record.metrics(),
+            record.gate(),
+            record.gatePassed(),
+            record.history(),
+            record.errTail(),
+            record.gpus(),
+            record.gpuUtilPct(),
+            record.gpuMemMb(),
+            record.epochsRun(),
+            null,
+            record.cluster(),
+            true));
+  }
+
   /** The job a run record of the current form holds. */
   static JobRun restored(StoredJob stored) {
     JobRun job = new JobRun();

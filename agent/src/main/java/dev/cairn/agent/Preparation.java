@@ -99,15 +99,22 @@ final class Preparation {
       reject(run, why(e));
       return;
     }
+    // what this cluster's login node finds wrong rejects a run of one cluster; with several, it
+    // fails this cluster's trials and the others still run theirs
+    String refusal = null;
     try {
       earlyStopping.check(cfg);
     } catch (CairnException e) {
-      reject(run, why(e));
-      return;
+      refusal = why(e);
     }
-    List<String> problems = plans.preflight(run, cfg);
-    if (!problems.isEmpty()) {
-      reject(run, "preflight: " + String.join("; ", problems));
+    if (refusal == null) {
+      List<String> problems = plans.preflight(run, cfg);
+      if (!problems.isEmpty()) {
+        refusal = "preflight: " + String.join("; ", problems);
+      }
+    }
+    if (refusal != null && !cfg.routesClusters()) {
+      reject(run, refusal);
       return;
     }
     RunPlan plan = plans.of(run, cfg);
@@ -119,7 +126,7 @@ final class Preparation {
       return;
     }
     try {
-      for (JobSpec spec : share) {
+      for (JobSpec spec : refusal == null ? share : List.<JobSpec>of()) {
         plans.writeScript(run, spec);
         if (spec.stage().equals(JobSpec.TRAIN)) {
           plans.writeScript(run, Plans.evaluate(plan, spec));
@@ -144,6 +151,13 @@ final class Preparation {
                   spec.stage(),
                   cfg.gates().get(spec.task().name()))
               .onCluster(spec.trial().cluster()));
+    }
+    if (refusal != null) {
+      String why = "cluster " + plans.cluster().name() + " refused its share: " + refusal;
+      jobs.forEach(j -> j.failed(why));
+      if (rejections.allow()) {
+        log.warn("run {}: {}", run.runId(), Untrusted.forLog(why, 1000));
+      }
     }
     run.prepared(scheduler, jobs);
     if (cfg.routesClusters()) {

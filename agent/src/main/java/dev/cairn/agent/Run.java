@@ -380,6 +380,22 @@ public final class Run {
     message = outcomeMessage;
   }
 
+  /**
+   * Another agent ended this cluster's share (it found the cluster quiet for longer than {@code
+   * CAIRN_CLUSTER_WAIT}): the jobs still going end CANCELLED with {@code why}, and the run goes on
+   * to merge and publish what the share's end record says.
+   */
+  void givenUp(String why) {
+    if (share == null || state.isTerminal()) {
+      throw new IllegalTransition(
+          "run " + runId,
+          state,
+          "given-up",
+          "only an active share of several clusters is given up");
+    }
+    jobs.forEach(j -> j.cancelled(why));
+  }
+
   /** Cancelled (a newer attempt, a user): the run ends; its jobs end with it. */
   void cancelled(String why) {
     move(RunState.CANCELLED, !state.isTerminal(), "the run ended already");

@@ -22,9 +22,16 @@ final class StatusWriter {
   private final ObjectStore store;
   private final RunBook book;
   private final Outage storeOutage;
+  private final ShareStatuses statuses;
 
   StatusWriter(
-      ObjectStore store, RunBook book, Outage storeOutage, Metrics metrics, Faults faults) {
+      ObjectStore store,
+      RunBook book,
+      Outage storeOutage,
+      Metrics metrics,
+      Faults faults,
+      ShareStatuses statuses) {
+    this.statuses = statuses;
     this.metrics = metrics;
     this.faults = faults;
     this.store = store;
@@ -46,9 +53,13 @@ final class StatusWriter {
       }
       metrics.progressed();
       try {
-        RunStatus status = RunStatus.of(run.snapshot(null));
         faults.at("status-write");
-        store.put(StoreKeys.statusKey(run.commit()), Json.MAPPER.writeValueAsBytes(status));
+        if (share != null) {
+          statuses.write(run);
+        } else {
+          RunStatus status = RunStatus.of(run.snapshot(null));
+          store.put(StoreKeys.statusKey(run.commit()), Json.MAPPER.writeValueAsBytes(status));
+        }
         faults.at("status-written");
         run.statusWritten();
         book.persist(run);

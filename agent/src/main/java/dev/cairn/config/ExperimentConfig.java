@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -253,6 +254,32 @@ public record ExperimentConfig(
   private static String first(String list) {
     int comma = list.indexOf(',');
     return comma < 0 ? list : list.substring(0, comma);
+  }
+
+  /**
+   * The clusters a config names, read without validating the rest (for an agent deciding whether to
+   * claim its share before provenance is known): every value of {@code CLUSTER} and its overrides,
+   * and {@value #DEFAULT_CLUSTER} where {@code CLUSTER} itself is unset; empty where the config
+   * routes nothing or cannot be read. Never throws, whatever the bytes.
+   */
+  public static Set<String> clustersNamedBy(byte[] content) {
+    Set<String> named = new java.util.TreeSet<>();
+    try {
+      Map<String, String> raw = EnvFile.parse(content, new ArrayList<>());
+      raw.forEach(
+          (k, v) -> {
+            if ((k.equals("CLUSTER") || k.endsWith("_CLUSTER")) && !v.isBlank()) {
+              named.add(v.strip());
+            }
+          });
+      String cluster = raw.get("CLUSTER");
+      if (!named.isEmpty() && (cluster == null || cluster.isBlank())) {
+        named.add(DEFAULT_CLUSTER);
+      }
+    } catch (RuntimeException e) {
+      return Set.of();
+    }
+    return named;
   }
 
   /**

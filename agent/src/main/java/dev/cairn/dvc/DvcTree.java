@@ -22,6 +22,9 @@ public final class DvcTree {
   // DVC's default ignores: never part of a directory output.
   private static final Set<String> IGNORED_DIRS = Set.of(".git", ".hg", ".dvc");
 
+  private static final java.util.regex.Pattern HASH_ONLY =
+      java.util.regex.Pattern.compile("[0-9a-f]{32}");
+
   private final List<DvcEntry> entries;
   private final byte[] manifest;
   private final String md5;
@@ -34,6 +37,32 @@ public final class DvcTree {
     this.manifest = DvcJson.manifest(this.entries).getBytes(StandardCharsets.UTF_8);
     this.md5 = DvcHashing.md5(manifest) + DvcHashing.DIR_SUFFIX;
     this.size = entries.stream().mapToLong(DvcEntry::size).sum();
+  }
+
+  /** A file of the tree: its path inside the output, its MD5 and its size. */
+  public record File(String relpath, String md5, long size) {}
+
+  /**
+   * The tree of files hashed elsewhere (by the agents of several clusters, each of which uploaded
+   * its own): the manifest lists them all; {@link DvcWriter#upload} uploads none of them and
+   * refuses where the remote lacks one. Duplicate paths keep their first entry.
+   */
+  public static DvcTree of(List<File> files) {
+    java.util.Map<String, DvcEntry> byPath = new java.util.LinkedHashMap<>();
+    for (File f : files) {
+      if (!HASH_ONLY.matcher(f.md5()).matches()) {
+        throw new IllegalArgumentException("not a file MD5: " + f.md5());
+      }
+      byPath.putIfAbsent(f.relpath(), new DvcEntry(f.relpath(), f.md5(), f.size(), null));
+    }
+    List<DvcEntry> sorted = new ArrayList<>(byPath.values());
+    sorted.sort(Comparator.comparing(DvcEntry::relpath, DvcHashing.CODE_POINT_ORDER));
+    return new DvcTree(sorted, 0);
+  }
+
+  /** Every file of the tree, sorted by path as the manifest lists them. */
+  public List<File> files() {
+    return entries.stream().map(e -> new File(e.relpath(), e.md5(), e.size())).toList();
   }
 
   /** Hashes every regular file under {@code dir} on every core, with no cache. */

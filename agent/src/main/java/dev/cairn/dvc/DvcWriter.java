@@ -167,7 +167,18 @@ public final class DvcWriter {
     List<ObjectStore.FileUpload> uploads = new ArrayList<>(missing.size());
     long bytes = 0;
     for (DvcEntry entry : missing) {
-      uploads.add(new ObjectStore.FileUpload(DvcHashing.key(prefix, entry.md5()), entry.file()));
+      Path file = entry.file();
+      if (file == null) {
+        throw new IOException(
+            "file object "
+                + entry.md5()
+                + " ("
+                + entry.relpath()
+                + ") is missing from "
+                + store.describe()
+                + " and has no local file to upload");
+      }
+      uploads.add(new ObjectStore.FileUpload(DvcHashing.key(prefix, entry.md5()), file));
       bytes += entry.size();
     }
     putFiles(uploads);

@@ -57,6 +57,12 @@ public final class GitPublisher {
   private final GitPush push;
   private final Faults faults;
 
+  /**
+   * While {@link #publishOnce} runs (under the clone's lock): the file whose presence on the
+   * fetched branch means another agent published the same results first.
+   */
+  private @Nullable String once;
+
   /** A publisher committing as "Cairn agent &lt;cairn@localhost&gt;". */
   public GitPublisher(GitClone clone) {
     this(clone, "Cairn agent", "cairn@localhost");
@@ -150,6 +156,101 @@ public final class GitPublisher {
   }
 
   /**
+   * {@link #publish} for results that several agents may publish at once (the clusters of one run):
+   * exactly one commit holding {@code marker} reaches the branch. Where the fetched branch holds it
+   * already, before the commit or after a rejected push, this agent's commit is dropped and the
+   * commit that added the marker is returned: Git's compare-and-swap on the branch decides.
+   */
+  public String publishOnce(
+      String branch, String relDir, Map<String, byte[]> files, String message, String marker) {
+    checkPath(marker);
+    clone.lock().lock();
+    try {
+      clone.fetch();
+      Optional<ObjectId> first = addedBy(clone.remoteHead(branch), marker);
+      if (first.isPresent()) {
+        LOG.info(
+            "{} is on {} already, from {}: not publishing again",
+            marker,
+            branch,
+            first.get().name());
+        return first.get().name();
+      }
+      once = marker;
+      try {
+        return publish(branch, relDir, files, message);
+      } catch (PublishedElsewhere e) {
+        once = null;
+        dropPending(branch, message);
+        LOG.info(
+            "{} reached {} first from {}: this agent's commit is dropped",
+            marker,
+            branch,
+            e.commit);
+        return e.commit;
+      } finally {
+        once = null;
+      }
+    } catch (IOException e) {
+      throw new CairnException("cannot read " + clone.dir() + ": " + e.getMessage(), e);
+    } finally {
+      clone.lock().unlock();
+    }
+  }
+
+  /** The commit on {@code tip}'s first-parent line that added {@code path}, if the tip holds it. */
+  private Optional<ObjectId> addedBy(ObjectId tip, String path) throws IOException {
+    try (RevWalk walk = new RevWalk(clone.repository())) {
+      RevCommit c = walk.parseCommit(tip);
+      if (!holds(c, path)) {
+        return Optional.empty();
+      }
+      for (int seen = 0; seen < RECENT_COMMITS && c.getParentCount() > 0; seen++) {
+        RevCommit parent = walk.parseCommit(c.getParent(0));
+        if (!holds(parent, path)) {
+          break;
+        }
+        c = parent;
+      }
+      return Optional.of(c.copy());
+    }
+  }
+
+  private boolean holds(RevCommit commit, String path) throws IOException {
+    try (org.eclipse.jgit.treewalk.TreeWalk tw =
+        org.eclipse.jgit.treewalk.TreeWalk.forPath(clone.repository(), path, commit.getTree())) {
+      return tw != null;
+    }
+  }
+
+  /** Drops this agent's pending commit {@code message}, keeping any pending before it. */
+  private void dropPending(String branch, String message) throws IOException {
+    Repository repo = clone.repository();
+    Ref pending = repo.exactRef(PENDING + branch);
+    if (pending == null) {
+      return;
+    }
+    try (RevWalk walk = new RevWalk(repo)) {
+      RevCommit tip = walk.parseCommit(pending.getObjectId());
+      if (message.equals(tip.getFullMessage()) && tip.getParentCount() == 1) {
+        setPending(branch, tip.getParent(0));
+      }
+    }
+    rebasePending(branch, clone.remoteHead(branch));
+  }
+
+  /** Thrown from a rebase that finds the results {@link #publishOnce} publishes on the branch. */
+  private static final class PublishedElsewhere extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final String commit;
+
+    PublishedElsewhere(String commit) {
+      super("published elsewhere as " + commit, null, false, false);
+      this.commit = commit;
+    }
+  }
+
+  /**
    * Pushes results commits that were made but not pushed (e.g. before a crash), rebased onto the
    * current remote branch.
    *
@@ -195,6 +296,13 @@ public final class GitPublisher {
    * @return the new pending tip, or {@code origin} when nothing is pending
    */
   private ObjectId rebasePending(String branch, ObjectId origin) throws IOException {
+    String marker = once;
+    if (marker != null) {
+      Optional<ObjectId> first = addedBy(origin, marker);
+      if (first.isPresent()) {
+        throw new PublishedElsewhere(first.get().name());
+      }
+    }
     Repository repo = clone.repository();
     Ref pending = repo.exactRef(PENDING + branch);
     if (pending == null) {

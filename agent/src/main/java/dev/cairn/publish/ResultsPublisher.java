@@ -5,13 +5,18 @@ import dev.cairn.Json;
 import dev.cairn.Untrusted;
 import dev.cairn.config.ExperimentConfig;
 import dev.cairn.dvc.DvcConfig;
+import dev.cairn.dvc.DvcFile;
+import dev.cairn.dvc.DvcGitignore;
 import dev.cairn.dvc.DvcHashCache;
 import dev.cairn.dvc.DvcOutput;
+import dev.cairn.dvc.DvcTree;
 import dev.cairn.dvc.DvcWriter;
 import dev.cairn.git.GitClone;
 import dev.cairn.git.GitPublisher;
 import dev.cairn.model.JobRecord;
+import dev.cairn.model.OutputEntry;
 import dev.cairn.model.RunRecord;
+import dev.cairn.model.ShareRecord;
 import dev.cairn.model.StoreKeys;
 import dev.cairn.report.Reports;
 import dev.cairn.report.RunRecords;
@@ -106,25 +111,123 @@ public final class ResultsPublisher implements RunPublisher {
   @Override
   public String publish(RunRecord run) throws IOException {
     Path runDir = java.util.Objects.requireNonNull(run.runDir(), "a run without its folder");
-    Path staging = runDir.resolve(".publish");
-    deleteTree(staging);
-    Files.createDirectories(staging.resolve("results"));
+    Path staging = staging(runDir);
     // a second publish of the same outputs (after a failed push, a restart) reads none of them
-    DvcWriter writer =
-        new DvcWriter(store, "dvc", 8).withHashCache(DvcHashCache.open(runDir.resolve(HASHES)));
+    DvcWriter writer = writer(runDir);
     Map<String, String> hashes = new LinkedHashMap<>();
-    List<String> outputs = outputs(run);
-    for (String name : outputs) {
+    for (String name : outputs(run)) {
       Path dir = runDir.resolve(name);
       Files.createDirectories(dir);
       DvcOutput out = writer.add(dir, staging.resolve("results"), name);
       hashes.put(name, out.md5());
       faults.at("dvc-upload");
     }
+    Map<String, byte[]> ran = new LinkedHashMap<>();
+    // what ran: the rendered scripts, and the TerraTorch task configs and plot script the jobs
+    // wrote
+    for (String folder : List.of("scripts", "terratorch")) {
+      for (Path file : plainFiles(runDir.resolve(folder))) {
+        ran.put(folder + "/" + file.getFileName(), Files.readAllBytes(file));
+      }
+    }
+    String rel = StoreKeys.resultsDir(run.runId());
+    String sha = git.publish(branch, rel, files(run, hashes, staging, ran), message(run));
+    deleteTree(staging);
+    log.info("run {}: outputs versioned in {}, results commit {}", run.runId(), remote.url(), sha);
+    return sha;
+  }
+
+  @Override
+  public ShareOutputs versionShare(RunRecord run) throws IOException {
+    Path runDir = java.util.Objects.requireNonNull(run.runDir(), "a run without its folder");
+    DvcWriter writer = writer(runDir);
+    DvcHashCache cache = DvcHashCache.open(runDir.resolve(HASHES));
+    Map<String, List<OutputEntry>> outputs = new LinkedHashMap<>();
+    for (String name : outputs(run)) {
+      Path dir = runDir.resolve(name);
+      Files.createDirectories(dir);
+      DvcTree tree = DvcTree.hash(dir, cache, Runtime.getRuntime().availableProcessors());
+      cache.save();
+      writer.upload(tree);
+      outputs.put(
+          name,
+          tree.files().stream().map(f -> new OutputEntry(f.relpath(), f.md5(), f.size())).toList());
+      faults.at("dvc-upload");
+    }
+    Map<String, String> files = new LinkedHashMap<>();
+    for (String folder : List.of("scripts", "terratorch")) {
+      for (Path file : plainFiles(runDir.resolve(folder))) {
+        files.put(
+            folder + "/" + file.getFileName(),
+            new String(Files.readAllBytes(file), StandardCharsets.UTF_8));
+      }
+    }
+    return new ShareOutputs(outputs, files);
+  }
+
+  @Override
+  public String publishShared(RunRecord run, List<ShareRecord> ends) throws IOException {
+    Path runDir = java.util.Objects.requireNonNull(run.runDir(), "a run without its folder");
+    Path staging = staging(runDir);
+    DvcWriter writer = new DvcWriter(store, "dvc", 8);
+    Map<String, String> hashes = new LinkedHashMap<>();
+    for (String name : outputs(run)) {
+      List<DvcTree.File> all = new ArrayList<>();
+      for (ShareRecord end : ends) {
+        end.outputs()
+            .getOrDefault(name, List.of())
+            .forEach(e -> all.add(new DvcTree.File(e.relpath(), e.md5(), e.size())));
+      }
+      DvcTree tree = DvcTree.of(all);
+      // every file object was uploaded by the agent that ran its trial: this checks each is there
+      writer.upload(tree);
+      DvcOutput out = tree.output(name);
+      DvcFile.write(staging.resolve("results/" + name + ".dvc"), out);
+      DvcGitignore.add(staging.resolve("results"), name);
+      hashes.put(name, out.md5());
+      faults.at("dvc-upload");
+    }
+    Map<String, byte[]> ran = new java.util.TreeMap<>();
+    for (ShareRecord end : ends) {
+      end.files().forEach((k, v) -> ran.putIfAbsent(k, v.getBytes(StandardCharsets.UTF_8)));
+    }
+    String rel = StoreKeys.resultsDir(run.runId());
+    String sha =
+        git.publishOnce(
+            branch, rel, files(run, hashes, staging, ran), message(run), rel + "/run.json");
+    deleteTree(staging);
+    log.info(
+        "run {}: {} cluster(s) merged, outputs in {}, results commit {}",
+        run.runId(),
+        ends.size(),
+        remote.url(),
+        sha);
+    return sha;
+  }
+
+  private static Path staging(Path runDir) throws IOException {
+    Path staging = runDir.resolve(".publish");
+    deleteTree(staging);
+    Files.createDirectories(staging.resolve("results"));
+    return staging;
+  }
+
+  private DvcWriter writer(Path runDir) throws IOException {
+    return new DvcWriter(store, "dvc", 8).withHashCache(DvcHashCache.open(runDir.resolve(HASHES)));
+  }
+
+  /**
+   * The results commit's files: the {@code .dvc} files staged by the outputs' versioning, the
+   * config, provenance, summary, report, what ran ({@code ran}, by path in the results folder) and
+   * the DVC config.
+   */
+  private Map<String, byte[]> files(
+      RunRecord run, Map<String, String> hashes, Path staging, Map<String, byte[]> ran)
+      throws IOException {
     DvcConfig.write(staging, remote.name(), remote.url(), remote.endpointUrl());
     String rel = StoreKeys.resultsDir(run.runId());
     Map<String, byte[]> files = new LinkedHashMap<>();
-    for (String name : outputs) {
+    for (String name : hashes.keySet()) {
       files.put(
           rel + "/" + name + ".dvc",
           Files.readAllBytes(staging.resolve("results/" + name + ".dvc")));
@@ -137,13 +240,7 @@ public final class ResultsPublisher implements RunPublisher {
         rel + "/run.json",
         Json.MAPPER.writeValueAsBytes(provenance(run, hashes, report, baseline)));
     files.put(rel + "/summary.md", Summary.render(run).getBytes(StandardCharsets.UTF_8));
-    // what ran: the rendered scripts, and the TerraTorch task configs and plot script the jobs
-    // wrote
-    for (String folder : List.of("scripts", "terratorch")) {
-      for (Path file : plainFiles(runDir.resolve(folder))) {
-        files.put(rel + "/" + folder + "/" + file.getFileName(), Files.readAllBytes(file));
-      }
-    }
+    ran.forEach((name, bytes) -> files.put(rel + "/" + name, bytes));
     if (config(run).sweeps()) {
       // one folder per trial, so a comparison reads results/<run-id>/<trial>/ side by side
       for (JobRecord job : run.jobs()) {
@@ -160,10 +257,7 @@ public final class ResultsPublisher implements RunPublisher {
     }
     files.put(".dvc/config", Files.readAllBytes(staging.resolve(".dvc/config")));
     files.put(".dvc/.gitignore", Files.readAllBytes(staging.resolve(".dvc/.gitignore")));
-    String sha = git.publish(branch, rel, files, message(run));
-    deleteTree(staging);
-    log.info("run {}: outputs versioned in {}, results commit {}", run.runId(), remote.url(), sha);
-    return sha;
+    return files;
   }
 
   /**
