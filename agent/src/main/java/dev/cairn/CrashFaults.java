@@ -10,22 +10,24 @@ import org.jspecify.annotations.Nullable;
  * named step it halts at once with exit code 137, as {@code kill -9} would, or, with signal {@code
  * TERM}, sends itself SIGTERM and goes on once the loop has been asked to stop, as a service
  * manager's stop would. With {@code STOP} it stops itself (SIGSTOP) until the test, having broken
- * something the step needs, sends SIGCONT.
+ * something the step needs, sends SIGCONT. Several steps, comma-separated, halt it at whichever it
+ * reaches first: a test then walks through a run's steps in the order the agent reaches them,
+ * whatever the timing of its jobs.
  */
 final class CrashFaults implements Faults {
-  private final String step;
+  private final java.util.Set<String> steps;
   private final int nth;
   private final String signal;
   private final AtomicInteger seen = new AtomicInteger();
   private volatile boolean stopAsked;
 
   CrashFaults(String step, int nth, String signal) {
-    this.step = step;
+    this.steps = java.util.Set.of(step.split(","));
     this.nth = nth;
     this.signal = signal;
   }
 
-  /** {@code <step>[:<n>]} and the signal's name (null: halt). */
+  /** {@code <step>[:<n>]} or {@code <step>,<step>,...}, and the signal's name (null: halt). */
   static CrashFaults parse(String at, @Nullable String signal) {
     String[] parts = at.strip().split(":", 2);
     return new CrashFaults(
@@ -36,9 +38,10 @@ final class CrashFaults implements Faults {
 
   @Override
   public void at(String reached) {
-    if (!step.equals(reached) || seen.incrementAndGet() != nth) {
+    if (!steps.contains(reached) || seen.incrementAndGet() != nth) {
       return;
     }
+    String step = reached;
     boolean term = signal.equals("TERM");
     boolean stop = signal.equals("STOP");
     System.err.println(

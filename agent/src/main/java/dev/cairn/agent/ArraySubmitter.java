@@ -33,8 +33,10 @@ final class ArraySubmitter {
   private final Plans plans;
   private final Schedulers schedulers;
   private final RunBook book;
+  private final dev.cairn.Faults faults;
 
-  ArraySubmitter(Plans plans, Schedulers schedulers, RunBook book) {
+  ArraySubmitter(Plans plans, Schedulers schedulers, RunBook book, dev.cairn.Faults faults) {
+    this.faults = faults;
     this.plans = plans;
     this.schedulers = schedulers;
     this.book = book;
@@ -168,6 +170,7 @@ final class ArraySubmitter {
     }
     book.save(run);
     try {
+      faults.at("submit");
       String id =
           scheduler.submit(
               new JobSubmission(
@@ -177,6 +180,7 @@ final class ArraySubmitter {
                   array.outFile(),
                   array.errFile(),
                   Map.of()));
+      faults.at("submitted");
       for (int i = 0; i < members.size(); i++) {
         members.get(i).submitted(scheduler.arrayElementId(id, i));
       }

@@ -46,7 +46,7 @@ final class Submitter {
     this.plans = plans;
     this.schedulers = schedulers;
     this.book = book;
-    this.arrays = new ArraySubmitter(plans, schedulers, book);
+    this.arrays = new ArraySubmitter(plans, schedulers, book, faults);
     this.stages = stages;
   }
 

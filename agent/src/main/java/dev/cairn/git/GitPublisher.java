@@ -169,6 +169,8 @@ public final class GitPublisher {
       clone.fetch();
       Optional<ObjectId> first = addedBy(clone.remoteHead(branch), marker);
       if (first.isPresent()) {
+        // a commit this agent made for the same results before a crash is dropped, never pushed
+        dropPending(branch, message);
         LOG.info(
             "{} is on {} already, from {}: not publishing again",
             marker,

@@ -273,4 +273,23 @@ class ClusterSharesTest {
             store.get(StoreKeys.shareEndKey(commit, 1, "lsf")).orElseThrow().content(), UTF_8);
     assertTrue(endJson.contains("given_up"), endJson);
   }
+
+  @Test
+  void overallState_runningOnceAnyTrialRan_publishingOnlyOnceEveryShareIs() {
+    assertEquals(
+        RunState.RUNNING,
+        ShareStatuses.overall(List.of(RunState.RUNNING, RunState.RECEIVED), false));
+    assertEquals(
+        RunState.RUNNING,
+        ShareStatuses.overall(List.of(RunState.SUBMITTED), true),
+        "a share that ended ran its trials");
+    assertEquals(
+        RunState.SUBMITTED,
+        ShareStatuses.overall(List.of(RunState.SUBMITTED, RunState.RECEIVED), false));
+    assertEquals(RunState.RECEIVED, ShareStatuses.overall(List.of(RunState.RECEIVED), false));
+    assertEquals(
+        RunState.COLLECTING,
+        ShareStatuses.overall(List.of(RunState.PUBLISHING, RunState.COLLECTING), false));
+    assertEquals(RunState.PUBLISHING, ShareStatuses.overall(List.of(), true));
+  }
 }

@@ -180,4 +180,36 @@ class AgentSettingsTest {
                 "CAIRN_TERRATORCH_VERSION='2.0' is not allowed: use one of 1.0, 1.1.0, 1.1, 1.2"),
         e.getMessage());
   }
+
+  @Test
+  void cluster_namesAndWait_parsed_andBadOnesNamedWithTheFix() {
+    AgentSettings s =
+        AgentSettings.load(
+            null,
+            Map.of(
+                "CAIRN_STORE", "file:///tmp/x",
+                "CAIRN_CLUSTER", "lsf",
+                "CAIRN_CLUSTER_WAIT", "90m",
+                "CAIRN_SCHEDULER", "lsf"));
+    assertEquals("lsf", s.cluster().name());
+    assertEquals(java.time.Duration.ofMinutes(90), s.cluster().quietWait());
+    assertEquals("lsf", s.cluster().schedulerFor("slurm"));
+    AgentSettings plain = AgentSettings.load(null, Map.of("CAIRN_STORE", "file:///tmp/x"));
+    assertEquals("default", plain.cluster().name());
+    assertEquals(java.time.Duration.ofHours(24), plain.cluster().quietWait());
+    assertEquals("slurm", plain.cluster().schedulerFor("slurm"));
+    ConfigError e =
+        assertThrows(
+            ConfigError.class,
+            () ->
+                AgentSettings.load(
+                    null,
+                    Map.of(
+                        "CAIRN_STORE", "file:///tmp/x",
+                        "CAIRN_CLUSTER_WAIT", "soon",
+                        "CAIRN_SCHEDULER", "pbs")));
+    String all = String.join("\n", e.problems());
+    assertTrue(all.contains("CAIRN_CLUSTER_WAIT='soon'"), all);
+    assertTrue(all.contains("CAIRN_SCHEDULER='pbs'"), all);
+  }
 }

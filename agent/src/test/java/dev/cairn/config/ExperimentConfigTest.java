@@ -1,6 +1,7 @@
 package dev.cairn.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -256,5 +257,44 @@ class ExperimentConfigTest {
     assertEquals("rejected", ExperimentConfig.experimentNameOf("EXPERIMENT_NAME=\"x\n".getBytes()));
     assertEquals("rejected", ExperimentConfig.experimentNameOf(new byte[] {(byte) 0xff}));
     assertEquals("rejected", ExperimentConfig.experimentNameOf("EXPERIMENT_NAME=../x".getBytes()));
+  }
+
+  @Test
+  void clusters_routeByModelOverTaskOverCluster_andDefaultWhereARoutedConfigNamesNone() {
+    ExperimentConfig routed =
+        parse(
+            "EXPERIMENT_NAME=x\nTRAINER=demo\nCROP_CLUSTER=dept\n"
+                + "PRITHVI_EO_V2_600_CLUSTER=lsf\n");
+    assertTrue(routed.routesClusters());
+    assertEquals("lsf", routed.cluster(task("crop_classification"), "prithvi_eo_v2_600"));
+    assertEquals("dept", routed.cluster(task("crop_classification"), "prithvi_eo_v2_300"));
+    assertEquals("default", routed.cluster(task("landslide"), "prithvi_eo_v2_300"));
+    ExperimentConfig plain = parse("EXPERIMENT_NAME=x\nTRAINER=demo\n");
+    assertFalse(plain.routesClusters());
+    assertEquals("", plain.cluster(task("landslide"), "prithvi_eo_v2_600"));
+    ExperimentConfig all = parse("EXPERIMENT_NAME=x\nTRAINER=demo\nCLUSTER=hpc\n");
+    assertEquals("hpc", all.cluster(task("biomass"), null));
+  }
+
+  @Test
+  void clustersNamedBy_readsTheRoutingKeysOfAnyBytes_withoutThrowing() {
+    assertEquals(
+        java.util.Set.of("default", "lsf"),
+        ExperimentConfig.clustersNamedBy(
+            "PRITHVI_EO_V2_600_CLUSTER=lsf\nEPOCHS=oops\n".getBytes(StandardCharsets.UTF_8)));
+    assertEquals(
+        java.util.Set.of("hpc", "lsf"),
+        ExperimentConfig.clustersNamedBy(
+            "CLUSTER=hpc\nCROP_CLUSTER=lsf\n".getBytes(StandardCharsets.UTF_8)));
+    assertEquals(
+        java.util.Set.of(),
+        ExperimentConfig.clustersNamedBy("EPOCHS=1\n".getBytes(StandardCharsets.UTF_8)));
+    assertEquals(java.util.Set.of(), ExperimentConfig.clustersNamedBy(new byte[] {0, 1, 2, -1}));
+  }
+
+  @Test
+  void cluster_withASpaceOrSlash_isRejectedNamingTheKey() {
+    ConfigError e = error("EXPERIMENT_NAME=x\nTRAINER=demo\nCROP_CLUSTER=../lsf\n");
+    assertTrue(String.join(";", e.problems()).contains("CROP_CLUSTER"), e.problems().toString());
   }
 }

@@ -269,4 +269,84 @@ class GitPublisherTest {
       assertFalse(publisher.pendingBranches().contains("main"));
     }
   }
+
+  @Test
+  void publishOnce_twoAgentsRacing_oneCommitReachesTheBranch_andTheLaterAdoptsIt()
+      throws Exception {
+    String marker = "results/r1/run.json";
+    try (GitClone a = clone("a");
+        GitClone b = clone("b")) {
+      GitPublisher other = new GitPublisher(b);
+      List<String> othersCommit = new ArrayList<>();
+      // agent b publishes the same run between agent a's commit and its push
+      GitPublisher first =
+          new GitPublisher(
+              a,
+              "Cairn agent",
+              "a@example.org",
+              attempt -> {
+                if (attempt == 1) {
+                  othersCommit.add(
+                      other.publishOnce(
+                          "main", "results/r1", runFiles("r1"), "Results of r1 (b)\n", marker));
+                }
+              });
+      String adopted =
+          first.publishOnce("main", "results/r1", runFiles("r1"), "Results of r1 (a)\n", marker);
+      assertEquals(othersCommit.get(0), adopted);
+      assertEquals(adopted, GitTestRepos.head(remote, "main").name());
+      assertTrue(first.pendingBranches().isEmpty(), "agent a's commit was dropped");
+      // asked again (a restart), each returns the one commit without another
+      assertEquals(
+          adopted,
+          first.publishOnce("main", "results/r1", runFiles("r1"), "Results of r1 (a)\n", marker));
+      assertEquals(
+          adopted,
+          other.publishOnce("main", "results/r1", runFiles("r1"), "Results of r1 (b)\n", marker));
+      int results = 0;
+      try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.open(remote.toFile())) {
+        for (RevCommit c : git.log().call()) {
+          results += c.getFullMessage().startsWith("Results of r1") ? 1 : 0;
+        }
+      }
+      assertEquals(1, results);
+      // another run's results still publish on top
+      String r2 =
+          first.publishOnce(
+              "main", "results/r2", runFiles("r2"), "Results of r2\n", "results/r2/run.json");
+      assertEquals(r2, GitTestRepos.head(remote, "main").name());
+      assertEquals(adopted, GitTestRepos.head(remote, "main").getParent(0).name());
+    }
+  }
+
+  @Test
+  void publishOnce_aCommitLeftByACrash_isDroppedWhereAnotherAgentPublishedFirst() throws Exception {
+    String marker = "results/r1/run.json";
+    try (GitClone a = clone("a");
+        GitClone b = clone("b")) {
+      GitPublisher crashing =
+          new GitPublisher(
+              a,
+              "Cairn agent",
+              "a@example.org",
+              attempt -> {
+                throw new IllegalStateException("killed before the push");
+              });
+      assertThrows(
+          RuntimeException.class,
+          () ->
+              crashing.publishOnce(
+                  "main", "results/r1", runFiles("r1"), "Results of r1\n", marker));
+      assertFalse(crashing.pendingBranches().isEmpty(), "the commit is left pending");
+      String theirs =
+          new GitPublisher(b)
+              .publishOnce("main", "results/r1", runFiles("r1"), "Results of r1\n", marker);
+      GitPublisher restarted = new GitPublisher(a);
+      assertEquals(
+          theirs,
+          restarted.publishOnce("main", "results/r1", runFiles("r1"), "Results of r1\n", marker));
+      assertTrue(restarted.pendingBranches().isEmpty(), "the left commit was dropped");
+      assertEquals(theirs, GitTestRepos.head(remote, "main").name());
+    }
+  }
 }
