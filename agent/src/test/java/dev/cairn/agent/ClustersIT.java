@@ -293,7 +293,7 @@ class ClustersIT {
         hit.add(step);
         left.remove(step);
         Files.move(log, root.resolve(cluster + "-" + hit.size() + "-" + step + ".log"));
-        if (step.equals(until) || left.isEmpty() && until == null) {
+        if (step.equals(until) || (left.isEmpty() && until == null)) {
           return hit;
         }
       }
