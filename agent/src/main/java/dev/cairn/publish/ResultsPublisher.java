@@ -152,7 +152,7 @@ public final class ResultsPublisher implements RunPublisher {
       outputs.put(
           name,
           tree.files().stream().map(f -> new OutputEntry(f.relpath(), f.md5(), f.size())).toList());
-      faults.at("dvc-upload");
+      faults.at("share-upload");
     }
     Map<String, String> files = new LinkedHashMap<>();
     for (String folder : List.of("scripts", "terratorch")) {

@@ -72,7 +72,7 @@ class ClustersIT {
           "job-status",
           "collect",
           "publishing",
-          "dvc-upload",
+          "share-upload",
           "share-end");
 
   private static final List<String> AFTER_THE_END =
@@ -165,7 +165,7 @@ class ClustersIT {
       assertEquals(137, lsf.waitFor(Duration.ofMinutes(2)), Files.readString(lsfLog));
     }
     Path log = tmp.resolve("slurm.log");
-    try (AgentProcess slurm = c.start("default", log, Map.of("CAIRN_CLUSTER_WAIT", "20s"), true)) {
+    try (AgentProcess slurm = c.start("default", log, Map.of("CAIRN_CLUSTER_WAIT", "10s"), true)) {
       assertEquals(0, slurm.waitFor(Duration.ofMinutes(4)), Files.readString(log));
     }
     JsonNode status = c.status().orElseThrow();
@@ -176,7 +176,7 @@ class ClustersIT {
         assertEquals("FAILED", job.path("state").asText(), job.toString());
         assertTrue(
             job.path("reason").asText().contains("cluster lsf not seen since"), job.toString());
-        assertTrue(job.path("reason").asText().contains("CAIRN_CLUSTER_WAIT=20s"), job.toString());
+        assertTrue(job.path("reason").asText().contains("CAIRN_CLUSTER_WAIT=10s"), job.toString());
       } else {
         assertEquals("COMPLETED", job.path("state").asText(), job.toString());
       }
