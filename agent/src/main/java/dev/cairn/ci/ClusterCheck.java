@@ -9,6 +9,7 @@ import dev.cairn.store.ObjectStore;
 import dev.cairn.trigger.Announcements;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,11 @@ final class ClusterCheck {
     Map<String, Announcement> known = Announcements.latestByCluster(store);
     List<String> unknown = new ArrayList<>(routes.keySet());
     unknown.removeAll(known.keySet());
+    // a cluster a key names first: the default one is only where the others' trials fall
+    unknown.sort(
+        Comparator.comparing(
+            (String c) ->
+                routes.getOrDefault(c, Map.of()).keySet().stream().allMatch(String::isEmpty)));
     if (unknown.isEmpty()) {
       return;
     }

@@ -99,6 +99,19 @@ class ClusterCheckTest {
   }
 
   @Test
+  void check_namesTheClusterAKeyRoutesToBeforeTheDefaultOne() throws Exception {
+    CairnException e =
+        assertThrows(
+            CairnException.class,
+            () -> ClusterCheck.check(parse(SIX + "PRITHVI_EO_V2_600_CLUSTER=lsf\n"), store));
+    assertEquals(
+        "PRITHVI_EO_V2_600_CLUSTER=lsf routes 3 trial(s) to cluster lsf, but no agent has"
+            + " announced it in the bucket; known clusters: none. Start an agent with"
+            + " CAIRN_CLUSTER=lsf or fix the key (no agent has announced default either).",
+        e.getMessage());
+  }
+
+  @Test
   void routes_countsTheTrialsOfEachClusterByTheKeyThatSentThem() {
     ExperimentConfig c = parse(SIX + "CLUSTER=hpc\nPRITHVI_EO_V2_600_CLUSTER=lsf\n");
     assertEquals(
