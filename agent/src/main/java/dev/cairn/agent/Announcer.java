@@ -109,8 +109,15 @@ final class Announcer {
       capabilitiesAt = now;
       schedulerFailing = false;
     } catch (IOException | RuntimeException e) {
-      // announce what is known; the scheduler is asked again at the next announcement
-      log(schedulerFailing, "the " + schedulerName + " scheduler could not say what it can run", e);
+      // announce what is known; the scheduler is asked again at the next announcement. An agent
+      // without CAIRN_SCHEDULER on a machine without SLURM lands here: worth a line, not a warning
+      if (!schedulerFailing) {
+        log.info(
+            "the {} scheduler could not say what it can run ({}); the announcement names no"
+                + " partitions until it can",
+            schedulerName,
+            e.toString());
+      }
       schedulerFailing = true;
     }
   }
