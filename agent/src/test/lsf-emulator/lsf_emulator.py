@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """An EMULATOR of IBM Spectrum LSF's documented command-line contract, for tests. It is NOT LSF.
 
-IBM LSF cannot run on a test machine, so bsub, bjobs, bkill, bhist, brequeue and bparams are
-emulated here and the jobs run on a real (single-node) SLURM: bsub turns the script's #BSUB
+IBM LSF cannot run on a test machine, so bsub, bjobs, bkill, bhist, brequeue, bparams and bqueues
+are emulated here and the jobs run on a real (single-node) SLURM: bsub turns the script's #BSUB
 directives into sbatch options, bjobs maps SLURM's job states onto LSF's. Only what Cairn uses is
 emulated, with the output formats IBM documents (IBM Spectrum LSF 10.1 command reference):
 
@@ -37,6 +37,9 @@ emulated, with the output formats IBM documents (IBM Spectrum LSF 10.1 command r
             "Completed <exit>; TERM_...: ...", the time summary, "No matching job found".
   brequeue  https://www.ibm.com/docs/en/spectrum-lsf/10.1.0?topic=reference-brequeue
             "Job <N> is being requeued"; the job goes back to PEND with the same id.
+  bqueues   https://www.ibm.com/docs/en/spectrum-lsf/10.1.0?topic=reference-bqueues
+            [-w]: the header line, then one line per queue (each SLURM partition is one), its
+            name first; the job counts are not emulated (0).
   bparams   https://www.ibm.com/docs/en/spectrum-lsf/10.1.0?topic=reference-bparams
             -a: every lsb.params parameter as "NAME = value" lines, MAX_JOB_ARRAY_SIZE among them.
   reasons   https://www.ibm.com/docs/en/spectrum-lsf/10.1.0?topic=SSWRJV_10.1.0/lsf_admin/termination_reasons_lsf.html
@@ -888,10 +891,29 @@ def bparams(args):
         print("    %s = %s" % (name, value))
 
 
+def bqueues(args):
+    """bqueues [-w]: one line per queue (each SLURM partition), the header first."""
+    if args not in ([], ["-w"]):
+        die("bqueues: illegal option\nUsage: bqueues [-w] | [-h] [-V]")
+    out = run(["scontrol", "show", "partition", "-o"])
+    if out.returncode != 0:
+        die("LSF is down; try later.")
+    print("%-15s %4s %-16s %4s %4s %4s %4s %5s %5s %5s %5s"
+          % ("QUEUE_NAME", "PRIO", "STATUS", "MAX", "JL/U", "JL/P", "JL/H", "NJOBS", "PEND",
+             "RUN", "SUSP"))
+    for line in out.stdout.splitlines():
+        name = re.search(r"PartitionName=(\S+)", line)
+        if not name:
+            continue
+        status = "Open:Active" if "State=UP" in line else "Closed:Inact"
+        print("%-15s %4d %-16s %4s %4s %4s %4s %5d %5d %5d %5d"
+              % (name.group(1), 30, status, "-", "-", "-", "-", 0, 0, 0, 0))
+
+
 def main():
     command = os.path.basename(sys.argv[1] if len(sys.argv) > 1 else "")
     handlers = {"bsub": bsub, "bjobs": bjobs, "bkill": bkill, "bhist": bhist, "brequeue": brequeue,
-                "bparams": bparams}
+                "bparams": bparams, "bqueues": bqueues}
     if command not in handlers:
         die("lsf emulator: unknown command %r" % command)
     handlers[command](sys.argv[2:])

@@ -47,6 +47,7 @@ public final class Agent {
   private final StatusWriter statuses;
   private final Outage schedulerOutage = new Outage("scheduler");
   private final Telemetry telemetry;
+  private final Announcer announcer;
   private final Metrics metrics;
   private final Faults faults;
   private final CountDownLatch stop = new CountDownLatch(1);
@@ -94,6 +95,7 @@ public final class Agent {
         new StatusWriter(
             store, book, storeOutage, metrics, faults, new ShareStatuses(store, shares, plans));
     this.telemetry = new Telemetry(book, metrics);
+    this.announcer = new Announcer(store, schedulers, clock, settings);
     if (!store.supportsConditionalWrites()) {
       log.warn(
           "{} does not support conditional writes (If-None-Match): running in single-agent mode; "
@@ -227,6 +229,7 @@ public final class Agent {
       telemetryFailing = true;
       metrics.tick(started);
     }
+    announcer.announceIfDue();
     return !book.active().isEmpty();
   }
 

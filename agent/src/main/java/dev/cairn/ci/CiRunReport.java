@@ -146,7 +146,9 @@ public final class CiRunReport {
               null,
               j.maxRssMb(),
               j.errTail(),
-              List.of()));
+              List.of(),
+              null,
+              j.cluster()));
     }
     return new RunReport(
         status.runId(),

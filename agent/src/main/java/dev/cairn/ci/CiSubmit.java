@@ -46,10 +46,11 @@ public final class CiSubmit {
     Path config = options.config();
     byte[] bytes = ConfigFiles.read(config, "run from the repository root or pass --config");
     // fail fast in CI; the agent checks again, since the bucket is not the only way in
-    ExperimentConfig.parse(bytes, config.toString(), set.tasks());
+    ExperimentConfig parsed = ExperimentConfig.parse(bytes, config.toString(), set.tasks());
     String sha = ExperimentConfig.sha256(bytes);
     AgentSettings settings = AgentSettings.load(options.settingsFile(), storeOnly(env));
     try (ObjectStore store = Stores.open(settings)) {
+      ClusterCheck.check(parsed, store);
       RunRequest asked =
           new RunRequest(
               ci.commit(),

@@ -51,6 +51,15 @@ final class RenderCommand implements Callable<Integer> {
               + " an unknown name lists them).")
   @Nullable String scheduler;
 
+  @Option(
+      names = "--cluster",
+      paramLabel = "NAME",
+      description =
+          "Show only what the agent of this cluster (its CAIRN_CLUSTER) runs: the trials the"
+              + " config routes there with CLUSTER, <TASK>_CLUSTER or <MODEL>_CLUSTER, and their"
+              + " scripts. A name no trial is routed to lists the clusters the config routes to.")
+  @Nullable String cluster;
+
   @Mixin TemplatesOption templates;
 
   @Option(
@@ -143,7 +152,8 @@ final class RenderCommand implements Callable<Integer> {
             set, cfg, site, trainerJar, rendersScripts, cairnHome, terratorchConfigs);
     Path runs = workDir != null ? workDir.toAbsolutePath() : cairnHome.resolve("work");
     RenderPreview preview =
-        RenderPreview.plan(cfg, scheduler, maxTrials, maxArraySize, commit, Instant.now(), runs);
+        RenderPreview.plan(
+            cfg, scheduler, cluster, maxTrials, maxArraySize, commit, Instant.now(), runs);
     PrintWriter stdout = spec.commandLine().getOut();
     preview.listing().forEach(stdout::println);
     if (!rendersScripts) {

@@ -227,6 +227,28 @@ public record ExperimentConfig(
   }
 
   /**
+   * The key whose value {@link #resource} gives for a task and model ({@code
+   * PRITHVI_EO_V2_600_CLUSTER}, {@code CROP_CLUSTER} or the plain key), or empty where none of them
+   * is set: what a message names as the cause of a trial's routing.
+   */
+  public String resourceKey(String key, TaskDefinition task, @Nullable String model) {
+    if (!ExperimentSchema.RESOURCES.contains(key)) {
+      throw new IllegalArgumentException(key + " is not a resource key");
+    }
+    List<String> prefixes =
+        model == null
+            ? List.of(task.prefix())
+            : List.of(ExperimentSchema.modelPrefix(model), task.prefix());
+    for (String prefix : prefixes) {
+      String value = values.get(prefix + key);
+      if (value != null && !value.isEmpty()) {
+        return prefix + key;
+      }
+    }
+    return SettingChecks.value(values, key).isEmpty() ? "" : key;
+  }
+
+  /**
    * Whether the config routes trials to clusters: some {@code CLUSTER}, {@code <TASK>_CLUSTER} or
    * {@code <MODEL>_CLUSTER} is set. Without any, the whole run goes to whichever agent claims it.
    */

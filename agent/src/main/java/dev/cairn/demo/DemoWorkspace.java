@@ -47,6 +47,8 @@ public final class DemoWorkspace {
             "CAIRN_REPO_REMOTE=" + origin.toUri(),
             "CAIRN_POLL_MIN_SECONDS=1",
             "CAIRN_POLL_MAX_SECONDS=2",
+            // the demo runs on the local scheduler whatever the config says: the agent announces so
+            "CAIRN_SCHEDULER=local",
             ""));
     return settings;
   }

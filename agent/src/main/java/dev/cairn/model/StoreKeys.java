@@ -14,6 +14,9 @@ public final class StoreKeys {
 
   public static final String RUNS = "runs/";
 
+  /** Folder of the agents' announcements, one folder per cluster. */
+  public static final String AGENTS = "agents/";
+
   private StoreKeys() {}
 
   /** The config a CI job pushed for a commit. */
@@ -65,6 +68,14 @@ public final class StoreKeys {
   /** The run id every cluster's agent uses for an attempt, set once by the first to receive it. */
   public static String runIdKey(String commit, int attempt) {
     return RUNS + commit + "/run-id" + suffix(attempt);
+  }
+
+  /**
+   * Where an agent announces itself: its cluster, scheduler, what it can run and when it was last
+   * seen ({@link Announcement}), refreshed at its idle request rate.
+   */
+  public static String agentKey(String cluster, String agentId) {
+    return AGENTS + cluster + "/" + agentId + ".json";
   }
 
   private static String clusterDir(String commit, String cluster) {

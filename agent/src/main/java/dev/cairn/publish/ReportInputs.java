@@ -64,7 +64,8 @@ final class ReportInputs {
               job.maxRssMb(),
               job.errTail(),
               curve(run, job.trial()),
-              job.state() == JobState.COMPLETED ? job.reason() : null));
+              job.state() == JobState.COMPLETED ? job.reason() : null,
+              job.cluster()));
     }
     RunRecord.Verified verified = run.verified();
     String subject = verified == null ? null : verified.subject();

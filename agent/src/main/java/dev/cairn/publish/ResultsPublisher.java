@@ -347,6 +347,9 @@ public final class ResultsPublisher implements RunPublisher {
     if (job.epochsRun() != null) {
       j.put("epochs_run", job.epochsRun());
     }
+    if (job.cluster() != null) {
+      j.put("cluster", job.cluster());
+    }
     return j;
   }
 

@@ -7,6 +7,7 @@ import dev.cairn.config.QualityGate;
 import dev.cairn.model.EarlyStopRecord;
 import dev.cairn.model.JobRecord;
 import dev.cairn.model.RunRecord;
+import dev.cairn.report.Clusters;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -55,9 +56,13 @@ final class Summary {
     row(md, "received", escape(run.receivedAt()));
     row(md, "finished", escape(run.finishedAt()));
     md.append(run.jobs().size() > config.tasks().size() ? "\n## Trials\n\n" : "\n## Tasks\n\n");
+    boolean routed = run.jobs().stream().anyMatch(j -> j.cluster() != null);
     md.append(
-        "| task | state | attempts | quality gate | metrics | elapsed | CPU time | peak memory | GPU hours | GPU use |\n");
-    md.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+        routed
+            ? "| task | cluster | state | attempts | quality gate | metrics | elapsed | CPU time | peak memory | GPU hours | GPU use |\n"
+            : "| task | state | attempts | quality gate | metrics | elapsed | CPU time | peak memory | GPU hours | GPU use |\n");
+    md.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+        .append(routed ? " --- |\n" : "\n");
     for (JobRecord job : run.jobs()) {
       QualityGate gate = job.gate();
       Double value = job.gateValue();
@@ -68,10 +73,11 @@ final class Summary {
                   + " "
                   + (job.gatePassed() == null ? "-" : job.gatePassed() ? "passed" : "**missed**")
                   + (value == null ? "" : String.format(Locale.ROOT, " (%.4f)", value));
-      md.append("| ")
-          .append(job.trial())
-          .append(" | ")
-          .append(state(job))
+      md.append("| ").append(job.trial()).append(" | ");
+      if (routed) {
+        md.append(job.cluster() == null ? "-" : escape(job.cluster())).append(" | ");
+      }
+      md.append(state(job))
           .append(" | ")
           .append(job.attempts())
           .append(" | ")
@@ -92,6 +98,9 @@ final class Summary {
                   ? "-"
                   : job.gpuUtilPct() + " %, " + job.gpuMemMb() + " MiB peak")
           .append(" |\n");
+    }
+    if (routed) {
+      clusters(md, run);
     }
     EarlyStopRecord early = run.earlyStop();
     if (early != null) {
@@ -134,6 +143,27 @@ final class Summary {
       }
     }
     return md.toString();
+  }
+
+  /**
+   * What each cluster's agent ran and spent: GPU-hours, or CPU-hours where none of its trials had a
+   * GPU, as the report counts them.
+   */
+  private static void clusters(StringBuilder md, RunRecord run) {
+    md.append("\n## Cost per cluster\n\n");
+    md.append("| cluster | trials | elapsed | cost |\n| --- | --- | --- | --- |\n");
+    for (Clusters.Cost c : Clusters.costs(ReportInputs.of(run).trials())) {
+      md.append("| ")
+          .append(escape(c.cluster()))
+          .append(" | ")
+          .append(c.trials())
+          .append(" | ")
+          .append(duration(c.elapsedS()))
+          .append(" | ")
+          .append(
+              c.hours() == null ? "-" : String.format(Locale.ROOT, "%.2f %s", c.hours(), c.unit()))
+          .append(" |\n");
+    }
   }
 
   /**

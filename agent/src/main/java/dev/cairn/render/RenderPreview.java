@@ -1,6 +1,7 @@
 package dev.cairn.render;
 
 import dev.cairn.Bundled;
+import dev.cairn.CairnException;
 import dev.cairn.Version;
 import dev.cairn.config.ExperimentConfig;
 import dev.cairn.plan.ArrayJob;
@@ -39,6 +40,9 @@ public final class RenderPreview {
   private final boolean asArrays;
   private final Parallelism.Allocation allocation;
 
+  /** The cluster whose share is shown, or null for the whole run. */
+  private final @Nullable String cluster;
+
   /** A batch script: the file name it is written to, the banner it is printed under, its text. */
   public record Script(String fileName, String banner, String text) {}
 
@@ -50,7 +54,8 @@ public final class RenderPreview {
       List<JobSpec> jobs,
       List<String> jobLines,
       boolean asArrays,
-      Parallelism.Allocation allocation) {
+      Parallelism.Allocation allocation,
+      @Nullable String cluster) {
     this.cfg = cfg;
     this.target = target;
     this.commit = commit;
@@ -59,6 +64,7 @@ public final class RenderPreview {
     this.jobLines = jobLines;
     this.asArrays = asArrays;
     this.allocation = allocation;
+    this.cluster = cluster;
   }
 
   /**
@@ -76,9 +82,30 @@ public final class RenderPreview {
       String commit,
       Instant now,
       Path runs) {
+    return plan(cfg, scheduler, null, maxTrials, maxArraySize, commit, now, runs);
+  }
+
+  /**
+   * As above, showing only what the agent of {@code cluster} runs where it is not null: the trials
+   * the config routes there ({@code CLUSTER} and its overrides), or every trial of a config that
+   * routes none.
+   *
+   * @throws CairnException when the config routes trials but none to {@code cluster}, naming the
+   *     clusters it routes to
+   */
+  public static RenderPreview plan(
+      ExperimentConfig cfg,
+      @Nullable String scheduler,
+      @Nullable String cluster,
+      int maxTrials,
+      int maxArraySize,
+      String commit,
+      Instant now,
+      Path runs) {
     String target = scheduler != null ? scheduler : cfg.scheduler();
     Trials.checkLimit(cfg, maxTrials);
-    RunPlan plan = RunPlan.of(cfg, commit, now, 1, runs);
+    RunPlan whole = RunPlan.of(cfg, commit, now, 1, runs);
+    RunPlan plan = cluster == null ? whole : share(whole, cluster);
     List<JobSpec> jobs = new ArrayList<>();
     List<String> jobLines = new ArrayList<>();
     for (JobSpec job : plan.jobs()) {
@@ -96,7 +123,37 @@ public final class RenderPreview {
     Parallelism.Allocation allocation =
         Parallelism.allocate(
             asArrays ? arrays(plan, Math.max(2, maxArraySize)) : List.of(), cap, 0);
-    return new RenderPreview(cfg, target, commit, plan, jobs, jobLines, asArrays, allocation);
+    return new RenderPreview(
+        cfg, target, commit, plan, jobs, jobLines, asArrays, allocation, cluster);
+  }
+
+  /** The trials of {@code whole} that the agent of {@code cluster} runs. */
+  private static RunPlan share(RunPlan whole, String cluster) {
+    if (!whole.config().routesClusters()) {
+      return whole;
+    }
+    List<JobSpec> mine =
+        whole.jobs().stream().filter(j -> j.trial().cluster().equals(cluster)).toList();
+    if (mine.isEmpty()) {
+      throw new CairnException(
+          "the config routes no trial to cluster "
+              + cluster
+              + "; it routes to "
+              + routes(whole)
+              + ". Pass one of these to --cluster, or route trials there with CLUSTER,"
+              + " <TASK>_CLUSTER or <MODEL>_CLUSTER");
+    }
+    return new RunPlan(
+        whole.runId(), whole.commit(), whole.attempt(), whole.runDir(), whole.config(), mine);
+  }
+
+  /** {@code default (3 trials), lsf (3 trials)}: where the config sends its trials. */
+  private static String routes(RunPlan plan) {
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    plan.jobs().forEach(j -> counts.merge(j.trial().cluster(), 1, Integer::sum));
+    List<String> parts = new ArrayList<>();
+    counts.forEach((c, n) -> parts.add(c + " (" + n + " trial" + (n == 1 ? "" : "s") + ")"));
+    return String.join(", ", parts);
   }
 
   /** The scheduler the scripts are for. */
@@ -111,6 +168,20 @@ public final class RenderPreview {
   public List<String> listing() {
     List<String> lines = new ArrayList<>();
     int cap = cfg.sweepMaxParallel();
+    if (cluster != null) {
+      lines.add(
+          cfg.routesClusters()
+              ? "# only what cluster "
+                  + cluster
+                  + " runs: the trials the config routes there (of "
+                  + Trials.of(cfg).size()
+                  + " in the run; its agent renders for its CAIRN_SCHEDULER where set,"
+                  + " --scheduler here)"
+              : "# the config routes no trial to a cluster (no CLUSTER key): the agent that claims"
+                  + " the run runs every trial, on cluster "
+                  + cluster
+                  + " or any other");
+    }
     lines.add(
         "# "
             + plan.jobs().size()
@@ -262,7 +333,9 @@ public final class RenderPreview {
     for (JobSpec job : plan.jobs()) {
       groups
           .computeIfAbsent(
-              job.task().name() + " " + job.trial().resources(), k -> new ArrayList<>())
+              // each cluster's agent submits its own arrays
+              job.task().name() + " " + job.trial().resources() + " " + job.trial().cluster(),
+              k -> new ArrayList<>())
           .add(job);
     }
     List<ArrayJob> arrays = new ArrayList<>();
@@ -278,6 +351,10 @@ public final class RenderPreview {
   static String trialLine(Trial trial) {
     StringBuilder sb = new StringBuilder(trial.id()).append(" ");
     trial.values().forEach((k, v) -> sb.append(' ').append(k).append('=').append(v));
-    return sb.append("  ").append(trial.resources().describe()).toString();
+    sb.append("  ").append(trial.resources().describe());
+    if (!trial.cluster().isEmpty()) {
+      sb.append(" cluster=").append(trial.cluster());
+    }
+    return sb.toString();
   }
 }

@@ -75,6 +75,11 @@ public final class Comparisons {
     MatrixDoc.write(doc, Matrix.of(runs));
     doc.heading(2, "Leaderboard");
     ReportDoc.leaderboards(doc, runs, null);
+    if (Clusters.routed(runs)) {
+      doc.heading(2, "Cost per cluster");
+      doc.para("GPU-hours, or CPU-hours where none of a cluster's trials had a GPU.");
+      Clusters.write(doc, runs);
+    }
     for (RunReport r : runs.subList(1, runs.size())) {
       doc.heading(2, r.runId() + " against " + first.runId());
       ReportDoc.deltas(doc, r, first);
@@ -151,6 +156,19 @@ public final class Comparisons {
       m.put("headline", headline);
       m.put("cost_hours", r.cost());
       m.put("cost_unit", r.onGpus() ? "GPU-hours" : "CPU-hours");
+      if (Clusters.routed(List.of(r))) {
+        List<Map<String, Object>> clusters = new ArrayList<>();
+        for (Clusters.Cost c : Clusters.costs(r.trials())) {
+          Map<String, Object> cm = new LinkedHashMap<>();
+          cm.put("cluster", c.cluster());
+          cm.put("trials", c.trials());
+          cm.put("elapsed_s", c.elapsedS());
+          cm.put("cost_hours", c.hours());
+          cm.put("cost_unit", c.unit());
+          clusters.add(cm);
+        }
+        m.put("clusters", clusters);
+      }
       EarlyStopRecord e = r.earlyStop();
       if (e != null) {
         EarlyStops.Hours h = EarlyStops.hours(r, e);
@@ -189,6 +207,9 @@ public final class Comparisons {
                 m.put("run_id", row.runId());
                 m.put("trial", row.trial().trialId());
                 m.put("label", row.label());
+                if (row.trial().cluster() != null) {
+                  m.put("cluster", row.trial().cluster());
+                }
                 m.put("metric", row.trial().gateMetric());
                 m.put("value", row.trial().headline());
                 m.put("gate", row.trial().gate());

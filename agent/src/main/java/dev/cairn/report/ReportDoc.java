@@ -71,6 +71,10 @@ public final class ReportDoc {
     }
     doc.heading(2, "Resources");
     resources(doc, run);
+    if (Clusters.routed(List.of(run))) {
+      doc.para("Cost per cluster (GPU-hours, or CPU-hours where none of its trials had a GPU):");
+      Clusters.write(doc, List.of(run));
+    }
     doc.heading(2, "Failures");
     failures(doc, run);
     notes(doc, run);
@@ -80,6 +84,7 @@ public final class ReportDoc {
   /** One table per task: every trial of the runs, best first, with its gate and result. */
   public static void leaderboards(Doc doc, List<RunReport> runs, @Nullable RunReport baseline) {
     boolean several = runs.size() > 1;
+    boolean routed = Clusters.routed(runs);
     Map<String, Map<String, Integer>> stoppedAt = new java.util.HashMap<>();
     runs.forEach(r -> stoppedAt.put(r.runId(), EarlyStops.stoppedAt(r.earlyStop())));
     for (Map.Entry<String, List<Leaderboard.Row>> task : Leaderboard.rank(runs).entrySet()) {
@@ -88,7 +93,11 @@ public final class ReportDoc {
       if (several) {
         header.add("run");
       }
-      header.addAll(List.of("trial", "metric", "gate", "result"));
+      header.add("trial");
+      if (routed) {
+        header.add("cluster");
+      }
+      header.addAll(List.of("metric", "gate", "result"));
       if (baseline != null) {
         header.add("change vs baseline");
       }
@@ -101,6 +110,9 @@ public final class ReportDoc {
           cells.add(row.runId());
         }
         cells.add(row.label());
+        if (routed) {
+          cells.add(Clusters.of(t));
+        }
         cells.add(
             t.gateMetric() == null ? "-" : t.gateMetric() + " = " + Format.metric(t.headline()));
         cells.add(Format.orDash(t.gate()));
@@ -186,11 +198,15 @@ public final class ReportDoc {
   }
 
   private static void resources(Doc doc, RunReport run) {
+    boolean routed = Clusters.routed(List.of(run));
     List<List<String>> rows = new ArrayList<>();
     for (TrialResult t : run.trials()) {
-      rows.add(
+      List<String> row = new ArrayList<>(List.of(t.trialId()));
+      if (routed) {
+        row.add(Clusters.of(t));
+      }
+      row.addAll(
           List.of(
-              t.trialId(),
               t.state(),
               Format.duration(t.elapsedS()),
               Format.orDash(t.cpus()),
@@ -198,11 +214,15 @@ public final class ReportDoc {
               Format.hours(t.gpuHours()),
               Format.hours(t.cpuHours()),
               t.maxRssMb() == null ? "-" : t.maxRssMb() + " MiB"));
+      rows.add(row);
     }
-    doc.table(
-        List.of(
-            "trial", "state", "elapsed", "CPUs", "GPUs", "GPU-hours", "CPU-hours", "peak memory"),
-        rows);
+    List<String> header = new ArrayList<>(List.of("trial"));
+    if (routed) {
+      header.add("cluster");
+    }
+    header.addAll(
+        List.of("state", "elapsed", "CPUs", "GPUs", "GPU-hours", "CPU-hours", "peak memory"));
+    doc.table(header, rows);
   }
 
   private static void failures(Doc doc, RunReport run) {

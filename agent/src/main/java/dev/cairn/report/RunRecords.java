@@ -251,7 +251,9 @@ public final class RunRecords {
         j.hasNonNull("cpus") ? j.get("cpus").asInt() : null,
         number(j, "max_rss_mb"),
         text(j, "err_tail"),
-        curve);
+        curve,
+        null,
+        text(j, "cluster"));
   }
 
   private static @Nullable String text(JsonNode node, String field) {

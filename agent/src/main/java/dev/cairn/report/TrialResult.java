@@ -12,6 +12,8 @@ import org.jspecify.annotations.Nullable;
  * @param gateMetric the metric the gate reads, e.g. {@code test/mIoU}; the trial's headline metric
  * @param passed whether the gate was met; null when the trial did not complete
  * @param cpuSeconds CPU seconds where measured, else null
+ * @param cluster the cluster whose agent ran the trial, where the run routed trials to clusters
+ *     ({@code CLUSTER}); null where it did not
  */
 public record TrialResult(
     String trialId,
@@ -30,7 +32,48 @@ public record TrialResult(
     @Nullable Long maxRssMb,
     @Nullable String errTail,
     List<EpochRow> curve,
-    @Nullable String notes) {
+    @Nullable String notes,
+    @Nullable String cluster) {
+
+  /** A trial of a run that routed no trial to a cluster. */
+  public TrialResult(
+      String trialId,
+      String task,
+      Map<String, String> params,
+      String state,
+      Map<String, Double> metrics,
+      @Nullable String gate,
+      @Nullable String gateMetric,
+      boolean higherIsBetter,
+      @Nullable Boolean passed,
+      @Nullable Long elapsedS,
+      @Nullable Long cpuSeconds,
+      @Nullable Integer gpus,
+      @Nullable Integer cpus,
+      @Nullable Long maxRssMb,
+      @Nullable String errTail,
+      List<EpochRow> curve,
+      @Nullable String notes) {
+    this(
+        trialId,
+        task,
+        params,
+        state,
+        metrics,
+        gate,
+        gateMetric,
+        higherIsBetter,
+        passed,
+        elapsedS,
+        cpuSeconds,
+        gpus,
+        cpus,
+        maxRssMb,
+        errTail,
+        curve,
+        notes,
+        null);
+  }
 
   /** A trial without notes. */
   public TrialResult(
@@ -67,6 +110,7 @@ public record TrialResult(
         maxRssMb,
         errTail,
         curve,
+        null,
         null);
   }
 

@@ -14,7 +14,8 @@ import java.util.TreeMap;
 /**
  * The run summary table printed by {@code demo}, {@code status} and {@code ci await}: one row per
  * trial, and for a sweep of more than {@link #MAX_ROWS} trials one line per task with counts per
- * state, then its best trials and the first few that did not pass.
+ * state, then its best trials and the first few that did not pass. A run whose config routes trials
+ * to clusters ({@code CLUSTER}) gets a cluster column.
  */
 public final class Table {
   /** The most trials listed one per row; larger sweeps are grouped by task. */
@@ -28,10 +29,14 @@ public final class Table {
   public static String render(RunStatus status) {
     List<String[]> rows = new ArrayList<>();
     boolean sweep = status.jobs().stream().anyMatch(j -> !j.trial().equals(j.task()));
+    boolean routed = status.jobs().stream().anyMatch(j -> j.cluster() != null);
     rows.add(
-        new String[] {
-          sweep ? "trial" : "task", "state", "attempts", "metric", "gate", "elapsed", "peak mem"
-        });
+        withCluster(
+            routed,
+            "cluster",
+            new String[] {
+              sweep ? "trial" : "task", "state", "attempts", "metric", "gate", "elapsed", "peak mem"
+            }));
     List<JobRecord> listed = status.jobs();
     Map<String, String> groups = new LinkedHashMap<>();
     if (listed.size() > MAX_ROWS) {
@@ -40,15 +45,18 @@ public final class Table {
     }
     for (JobRecord j : listed) {
       rows.add(
-          new String[] {
-            Untrusted.forLog(j.trial()),
-            j.state().name() + (j.activeStage() == null ? "" : " (" + j.activeStage() + ")"),
-            Integer.toString(j.attempts()),
-            keyMetric(j),
-            j.gatePassed() == null ? "-" : (j.gatePassed() ? "pass" : "FAIL") + " " + j.gate(),
-            j.elapsedS() == null ? "-" : j.elapsedS() + " s",
-            j.maxRssMb() == null ? "-" : j.maxRssMb() + " MiB"
-          });
+          withCluster(
+              routed,
+              j.cluster() == null ? "-" : Untrusted.forLog(j.cluster()),
+              new String[] {
+                Untrusted.forLog(j.trial()),
+                j.state().name() + (j.activeStage() == null ? "" : " (" + j.activeStage() + ")"),
+                Integer.toString(j.attempts()),
+                keyMetric(j),
+                j.gatePassed() == null ? "-" : (j.gatePassed() ? "pass" : "FAIL") + " " + j.gate(),
+                j.elapsedS() == null ? "-" : j.elapsedS() + " s",
+                j.maxRssMb() == null ? "-" : j.maxRssMb() + " MiB"
+              }));
     }
     int[] width = new int[rows.get(0).length];
     for (String[] r : rows) {
@@ -94,6 +102,18 @@ public final class Table {
       sb.append("results commit ").append(Untrusted.forLog(status.resultsCommit())).append('\n');
     }
     return sb.toString().stripTrailing();
+  }
+
+  /** The row with {@code cluster} after its first cell where the run routes clusters. */
+  private static String[] withCluster(boolean routed, String cluster, String[] row) {
+    if (!routed) {
+      return row;
+    }
+    String[] with = new String[row.length + 1];
+    with[0] = row[0];
+    with[1] = cluster;
+    System.arraycopy(row, 1, with, 2, row.length - 1);
+    return with;
   }
 
   /** "16 trials: 14 COMPLETED, 2 RUNNING" for each task, in the order of the status. */

@@ -2,6 +2,7 @@ package dev.cairn.scheduler;
 
 import java.io.IOException;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -38,6 +39,15 @@ public interface Scheduler extends AutoCloseable {
    */
   default int maxArraySize() throws IOException, InterruptedException {
     return 0;
+  }
+
+  /**
+   * The partitions (SLURM) or queues (LSF) that jobs may be sent to here, as the agent announces
+   * them to the bucket, or empty where this scheduler has none: an optional capability, asked only
+   * for the announcement, never on the way of a job.
+   */
+  default List<String> partitions() throws IOException, InterruptedException {
+    return List.of();
   }
 
   /** The id by which status and cancel know element {@code index} of an array. */

@@ -40,6 +40,8 @@ class ArraySubmitterTest {
     store = new FileObjectStore(tmp.resolve("store"));
     settings = TestAgents.settings(tmp, store, Map.of("CAIRN_MAX_ARRAY_SIZE", "3"));
     schedulers = new Schedulers(settings, Clock.systemUTC(), slurm);
+    // the agent's announcement asks this at its own pace, outside the job's script
+    slurm.answerAlways(List.of("sinfo"), "debug\n");
   }
 
   @AfterEach

@@ -39,6 +39,9 @@ class StagesTest {
     FileObjectStore store = new FileObjectStore(tmp.resolve("store"));
     AgentSettings settings = TestAgents.settings(tmp, store, Map.of());
     schedulers = new Schedulers(settings, Clock.systemUTC(), slurm);
+    // the agent's announcement asks these at its own pace, outside the job's script
+    slurm.answerAlways(List.of("sinfo"), "debug\n");
+    slurm.answerAlways(List.of("scontrol", "show", "config"), "MaxArraySize = 1001\n");
     agent = TestAgents.agent(settings, store, schedulers, Fixtures.templates());
     TestAgents.queue(store, "e".repeat(40), CONFIG);
   }

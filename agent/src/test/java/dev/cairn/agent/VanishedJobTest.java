@@ -14,6 +14,7 @@ import dev.cairn.testing.TestAgents;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,6 +45,9 @@ class VanishedJobTest {
     FileObjectStore store = new FileObjectStore(tmp.resolve("store"));
     AgentSettings settings = TestAgents.settings(tmp, store, Map.of());
     schedulers = new Schedulers(settings, Clock.systemUTC(), slurm);
+    // the agent's announcement asks these at its own pace, outside the job's script
+    slurm.answerAlways(List.of("sinfo"), "debug\n");
+    slurm.answerAlways(List.of("scontrol", "show", "config"), "MaxArraySize = 1001\n");
     agent = TestAgents.agent(settings, store, schedulers, Fixtures.templates());
     TestAgents.queue(store, "d".repeat(40), CONFIG);
     slurm.answer(0, "500\n", "");

@@ -147,4 +147,68 @@ class RenderPreviewTest {
     RenderPreview.renderer(Fixtures.templates(), demo, "", null, true, home, "");
     assertTrue(Files.size(home.resolve("demo-trainer.jar")) > 0);
   }
+
+  /** Two backbones on three tasks, the larger one routed to an LSF cluster. */
+  private static final String ROUTED =
+      "EXPERIMENT_NAME=preview\nTRAINER=demo\nTASKS=crop_classification,landslide,biomass\n"
+          + "GEOFM=prithvi_eo_v2_300,prithvi_eo_v2_600\nPRITHVI_EO_V2_600_CLUSTER=lsf\n";
+
+  private RenderPreview share(String text, String cluster) {
+    return RenderPreview.plan(
+        config(text),
+        null,
+        cluster,
+        256,
+        1001,
+        ScriptRendererTest.COMMIT,
+        ScriptRendererTest.SUBMITTED,
+        tmp.resolve("work"));
+  }
+
+  @Test
+  void cluster_showsOnlyTheTrialsRoutedThere_andSaysSo() throws Exception {
+    RenderPreview lsf = share(ROUTED, "lsf");
+    List<String> lines = lsf.listing();
+    assertTrue(lines.get(0).startsWith("# only what cluster lsf runs"), lines.get(0));
+    assertTrue(lines.get(0).contains("(of 6 in the run"), lines.get(0));
+    assertEquals("# 3 trial(s) of 3 task(s):", lines.get(1));
+    List<String> trials = lines.stream().filter(l -> l.contains("GEOFM=")).toList();
+    assertEquals(3, trials.size(), String.join("\n", lines));
+    assertTrue(trials.stream().allMatch(l -> l.contains("GEOFM=prithvi_eo_v2_600")));
+    assertTrue(trials.stream().allMatch(l -> l.endsWith(" cluster=lsf")), trials.get(0));
+
+    ScriptRenderer renderer =
+        new ScriptRenderer(TemplateSet.bundled(), new Site("", "/t.jar", "", "test"));
+    List<RenderPreview.Script> scripts = lsf.scripts(renderer);
+    assertEquals(3, scripts.size());
+    assertTrue(scripts.stream().allMatch(s -> s.fileName().contains("prithvi_eo_v2_600")));
+  }
+
+  @Test
+  void cluster_theWholeRunListsEachTrialsCluster() {
+    List<String> lines = plan(ROUTED, "slurm", 1001).listing();
+    List<String> trials = lines.stream().filter(l -> l.contains("GEOFM=")).toList();
+    assertEquals(3, trials.stream().filter(l -> l.endsWith(" cluster=default")).count());
+    assertEquals(3, trials.stream().filter(l -> l.endsWith(" cluster=lsf")).count());
+  }
+
+  @Test
+  void cluster_aNameNoTrialIsRoutedTo_namesTheClustersTheConfigRoutesTo() {
+    CairnException e = assertThrows(CairnException.class, () -> share(ROUTED, "hpc"));
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                "the config routes no trial to cluster hpc; it routes to default (3 trials),"
+                    + " lsf (3 trials)."),
+        e.getMessage());
+  }
+
+  @Test
+  void cluster_aConfigThatRoutesNothingRunsWholeOnAnyCluster_andItsListingIsUnchanged() {
+    List<String> whole = plan(SWEEP, "slurm", 1001).listing();
+    List<String> any = share(SWEEP.replace("SCHEDULER=slurm\n", ""), "lsf").listing();
+    assertTrue(any.get(0).startsWith("# the config routes no trial to a cluster"), any.get(0));
+    assertEquals(whole, any.subList(1, any.size()));
+    assertFalse(String.join("\n", whole).contains("cluster="));
+  }
 }

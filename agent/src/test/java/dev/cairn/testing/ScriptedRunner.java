@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -21,6 +22,10 @@ public final class ScriptedRunner implements CommandRunner {
   public final List<Map<String, String>> environments = new ArrayList<>();
   public final List<Boolean> cleanEnvironments = new ArrayList<>();
   private final Deque<Object> answers = new ArrayDeque<>();
+  private final Map<List<String>, String> standing = new LinkedHashMap<>();
+
+  /** The commands answered by {@link #answerAlways}, apart from {@link #calls}. */
+  public final List<List<String>> standingCalls = new ArrayList<>();
 
   public void answer(int exit, String stdout, String stderr) {
     answers.add(new Object[] {exit, stdout, stderr});
@@ -30,6 +35,15 @@ public final class ScriptedRunner implements CommandRunner {
     answer(exit, String.join("\n", stdoutLines) + "\n", stderr);
   }
 
+  /**
+   * Answers every command that begins with {@code prefix} with {@code stdout} (exit 0), apart from
+   * the script and without recording it in {@link #calls}: for what the agent asks at its own pace
+   * (its announcement's {@code sinfo}), which a loop test does not script.
+   */
+  public void answerAlways(List<String> prefix, String stdout) {
+    standing.put(List.copyOf(prefix), stdout);
+  }
+
   /** The next command fails to run at all (the binary is missing, the controller unreachable). */
   public void failWith(IOException e) {
     answers.add(e);
@@ -37,6 +51,14 @@ public final class ScriptedRunner implements CommandRunner {
 
   @Override
   public Result run(Call call) throws IOException {
+    for (Map.Entry<List<String>, String> s : standing.entrySet()) {
+      List<String> command = call.command();
+      if (command.size() >= s.getKey().size()
+          && command.subList(0, s.getKey().size()).equals(s.getKey())) {
+        standingCalls.add(command);
+        return new Result(command, 0, s.getValue(), "");
+      }
+    }
     calls.add(call.command());
     stdins.add(call.stdin());
     environments.add(call.environment());

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 class IdleRequestsBenchTest {
 
   @Test
-  void run_idleAgentListsTheQueueOncePerTickAndNothingElse(@TempDir Path tmp) throws Exception {
+  void run_idleAgentListsTheQueueOncePerTickAndAnnouncesItselfOncePerIdleInterval(@TempDir Path tmp)
+      throws Exception {
     AgentSettings settings =
         IdleRequestsBench.settings(
             tmp.resolve("store").toUri().toString(),
@@ -33,9 +34,12 @@ class IdleRequestsBenchTest {
               Duration.ofMinutes(30),
               new PrintStream(captured, true, StandardCharsets.UTF_8));
 
-      assertEquals(Map.of("LIST", report.ticks()), report.requests());
+      // ticks 5, 10, 20, 40 s apart, then 60 s: the announcement at the start, then every 60 s
+      // from the tick at 75 s on
+      assertEquals(33, report.ticks());
+      assertEquals(Map.of("LIST", 33L, "PUT", 30L), report.requests());
       assertEquals(Duration.ofSeconds(60), report.maxInterval());
-      assertEquals(1.0, report.steadyPerMinute(), 1e-9);
+      assertEquals(2.0, report.steadyPerMinute(), 1e-9);
       assertTrue(report.latency().compareTo(Duration.ofSeconds(59)) >= 0, report.format());
     }
     assertTrue(captured.toString(StandardCharsets.UTF_8).contains("first job submitted"));

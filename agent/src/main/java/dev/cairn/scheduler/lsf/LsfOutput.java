@@ -119,6 +119,21 @@ final class LsfOutput {
     }
   }
 
+  /**
+   * The queue names of {@code bqueues -w}: the first word of each line after the header ({@code
+   * QUEUE_NAME PRIO STATUS MAX JL/U JL/P JL/H NJOBS PEND RUN SUSP}).
+   */
+  static List<String> queues(String stdout) {
+    return stdout
+        .lines()
+        .map(String::strip)
+        .filter(line -> !line.isEmpty())
+        .map(line -> line.split("\\s+", 2)[0])
+        .filter(name -> !name.equals("QUEUE_NAME"))
+        .distinct()
+        .toList();
+  }
+
   /** The job id in bsub's answer; wrappers such as jbsub may print other lines around it. */
   static Optional<String> submittedJobId(String output) {
     Matcher m = SUBMITTED.matcher(output);

@@ -129,6 +129,27 @@ public final class LsfScheduler implements Scheduler {
     return known;
   }
 
+  /**
+   * {@code bqueues -w}: the queues jobs may be sent to (wide, so that no name is truncated); none
+   * where bqueues is not installed beside bsub.
+   */
+  @Override
+  public List<String> partitions() throws IOException, InterruptedException {
+    CommandRunner.Result result;
+    try {
+      result = run(List.of(options.command("bqueues"), "-w"));
+    } catch (IOException e) {
+      if (LsfAnswers.commandMissing(e)) {
+        return List.of();
+      }
+      throw e;
+    }
+    if (!result.ok()) {
+      throw new IOException(LsfAnswers.describe(result));
+    }
+    return LsfOutput.queues(result.stdout());
+  }
+
   /** {@code 4711[3]}: LSF counts an array's elements from 1, the agent from 0. */
   @Override
   public String arrayElementId(String arrayId, int index) {

@@ -46,6 +46,12 @@ public record SlurmOptions(
         passedFrom(System.getenv()));
   }
 
+  /** sinfo, from the folder squeue is in (or PATH where squeue is a bare name). */
+  public String sinfo() {
+    int slash = squeue.lastIndexOf('/');
+    return slash < 0 ? "sinfo" : squeue.substring(0, slash + 1) + "sinfo";
+  }
+
   public SlurmOptions withExtraSbatchArgs(List<String> args) {
     return new SlurmOptions(
         sbatch, squeue, sacct, scontrol, scancel, args, timeout, commandEnvironment);

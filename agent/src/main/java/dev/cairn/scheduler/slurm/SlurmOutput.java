@@ -37,6 +37,9 @@ final class SlurmOutput {
     }
   }
 
+  /** sinfo's field for a partition's name; {@code %P} would mark the default one with a star. */
+  static final String SINFO_FORMAT = "%R";
+
   private SlurmOutput() {}
 
   /** {@code <array job id>_<task id>} for an element of a job array, else the job id. */
@@ -50,6 +53,14 @@ final class SlurmOutput {
   static int maxArraySize(String stdout) {
     Matcher m = Pattern.compile("(?m)^MaxArraySize\\s*=\\s*(\\d+)\\s*$").matcher(stdout);
     return m.find() ? Integer.parseInt(m.group(1)) : 0;
+  }
+
+  /**
+   * The partitions of {@code sinfo --noheader --format=%R}: one name a line, repeated for each
+   * group of nodes in a different state; returned once each, in sinfo's order.
+   */
+  static List<String> partitions(String stdout) {
+    return stdout.lines().map(String::strip).filter(line -> !line.isEmpty()).distinct().toList();
   }
 
   /** The job id from {@code sbatch --parsable}: {@code id} or {@code id;cluster}. */

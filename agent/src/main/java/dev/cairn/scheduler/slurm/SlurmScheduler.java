@@ -120,6 +120,17 @@ public final class SlurmScheduler implements Scheduler {
     return known;
   }
 
+  /** {@code sinfo --noheader --format=%R}: the partition names, without the default's star. */
+  @Override
+  public List<String> partitions() throws IOException, InterruptedException {
+    CommandRunner.Result result =
+        run(List.of(options.sinfo(), "--noheader", "--format=" + SlurmOutput.SINFO_FORMAT));
+    if (!result.ok()) {
+      throw new IOException(result.describe());
+    }
+    return SlurmOutput.partitions(result.stdout());
+  }
+
   @Override
   public String arrayElementId(String arrayId, int index) {
     return arrayId + "_" + index;
