@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * SlurmScheduler on the real single-node SLURM, with bash jobs that count one step a second into a
  * checkpoint file and resume from it. A job that hits its time limit runs beside the first tests
- * (SLURM's shortest limit is a minute); the node failure comes last because it kills every job.
+ * (SLURM's shortest limit is a minute), through the controller's restart, and is awaited after it;
+ * the node failure comes last because it kills every job.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SlurmSchedulerIT {
@@ -138,7 +139,7 @@ class SlurmSchedulerIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void status_tooShortTimeLimitIsTimeout() throws Exception {
     // slurmctld enforces limits and sends --signal warnings on its own coarse timer, later on a
     // loaded machine: the bound is generous and only what SLURM guarantees is asserted
@@ -152,7 +153,7 @@ class SlurmSchedulerIT {
   }
 
   @Test
-  @Order(6)
+  @Order(5)
   void status_throwsWhileControllerIsDownAndJobCompletesAfter() throws Exception {
     Job job = job("ctld", 10);
     String id = submit(job);
