@@ -18,9 +18,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.PersonIdent;
@@ -31,16 +40,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Two agent daemons on one machine, one bucket (S3Proxy) and one bare Git remote: cluster {@code
  * default} on the real SLURM, cluster {@code lsf} on the LSF emulator. A run of two backbones on
  * the three tasks routes the 600M backbone to lsf ({@code PRITHVI_EO_V2_600_CLUSTER=lsf}); each
  * agent runs its three trials, and the run ends with one results commit holding all six, whose
- * outputs a fresh clone pulls back byte for byte. The same with either agent killed as by kill -9
- * at each crash point of its share, and with one agent stopped past {@code CAIRN_CLUSTER_WAIT}.
+ * outputs a fresh clone pulls back byte for byte. The same with both agents killed as by kill -9 at
+ * each crash point of their shares, and with one agent stopped past {@code CAIRN_CLUSTER_WAIT}.
  */
 class ClustersIT {
   private static final String CONFIG =
@@ -52,11 +59,10 @@ class ClustersIT {
           + "BIOMASS_QUALITY_GATE=test/RMSE<=100000\n";
 
   /**
-   * The crash points an agent passes in its share up to its end (the last one a barrier: the
-   * survivor is stopped there, so that the killed agent is the one that merges and publishes), and
-   * after it. All of one phase are armed at once: the agent halts at whichever it reaches first,
-   * which is then disarmed, so the walk follows the order the agent takes whatever the timing of
-   * the jobs.
+   * The crash points an agent passes in its share up to its end (the last one a barrier: both walks
+   * stop there, so that the agent walked after it is the one that merges and publishes), and after
+   * it. All of one phase are armed at once: the agent halts at whichever it reaches first, which is
+   * then disarmed, so the walk follows the order the agent takes whatever the timing of the jobs.
    */
   private static final List<String> BEFORE_THE_END =
       List.of(
@@ -85,6 +91,8 @@ class ClustersIT {
           "pushed",
           "published",
           "finished");
+
+  private static final Pattern CRASHED_AT = Pattern.compile("test crash point ([a-z-]+):1");
 
   private static final String FAST_START = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
   private static S3ProxyServer s3;
@@ -118,34 +126,60 @@ class ClustersIT {
     c.assertPullGivesEveryOutputBack();
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"default", "lsf"})
-  void eitherAgent_killedAtEachCrashPointOfItsShare_oneResultsCommit_everyJobStartedOnce(
-      String killed) throws Exception {
-    Clusters c = new Clusters(tmp, "kill-" + killed);
-    String other = killed.equals("lsf") ? "default" : "lsf";
-    List<String> hit = new ArrayList<>();
-    try (AgentProcess survivor = c.start(other, tmp.resolve(other + ".log"), Map.of(), false)) {
-      hit.addAll(c.walk(killed, BEFORE_THE_END, "share-end"));
-      // the survivor's share ends; it then stops, so the killed agent is the one that publishes
-      c.awaitShareEnd(other, Duration.ofMinutes(4), survivor);
-      survivor.terminate(Duration.ofSeconds(60));
-      String out = Files.readString(tmp.resolve(other + ".log"));
-      assertTrue(out.contains("agent stopped; runs resume on the next start"), out);
+  /**
+   * Both agents walk their shares at once, each halted as by kill -9 at every crash point up to its
+   * share's end (so each scheduler's side of the share is walked); then the LSF agent ends its
+   * share and stops, and the SLURM agent walks every crash point after the end, so it is the one
+   * that merges and publishes. The steps after the end are the same code whichever cluster the
+   * agent runs on.
+   */
+  @Test
+  void bothAgents_killedAtEachCrashPointOfTheirShares_oneResultsCommit_everyJobStartedOnce()
+      throws Exception {
+    Clusters c = new Clusters(tmp, "kill");
+    ExecutorService walkers = Executors.newFixedThreadPool(2);
+    List<String> slurmHit;
+    List<String> lsfHit;
+    try {
+      Future<List<String>> slurmWalk =
+          walkers.submit(() -> c.walk("default", BEFORE_THE_END, "share-end"));
+      Future<List<String>> lsfWalk =
+          walkers.submit(() -> c.walk("lsf", BEFORE_THE_END, "share-end"));
+      slurmHit = new ArrayList<>(done(slurmWalk));
+      lsfHit = new ArrayList<>(done(lsfWalk));
+    } finally {
+      walkers.shutdownNow();
+    }
+    // a step the agent takes in any tick (a status write) may come only after its share's end
+    List<String> lsfLeft = BEFORE_THE_END.stream().filter(s -> !lsfHit.contains(s)).toList();
+    if (!lsfLeft.isEmpty()) {
+      lsfHit.addAll(c.walk("lsf", lsfLeft, null));
+    }
+    assertEquals(new TreeSet<>(BEFORE_THE_END), new TreeSet<>(lsfHit), "lsf killed at: " + lsfHit);
+    // the LSF agent's share ends (unless a step after its end was walked); it then stops, so the
+    // SLURM agent is the one that publishes
+    if (!c.shareEnded("lsf")) {
+      Path lsfLog = tmp.resolve("lsf.log");
+      try (AgentProcess lsf = c.start("lsf", lsfLog, Map.of(), false)) {
+        c.awaitShareEnd("lsf", Duration.ofMinutes(4), lsf);
+        lsf.terminate(Duration.ofSeconds(60));
+        String out = Files.readString(lsfLog);
+        assertTrue(out.contains("agent stopped; runs resume on the next start"), out);
+      }
     }
     List<String> after = new ArrayList<>(AFTER_THE_END);
-    BEFORE_THE_END.stream().filter(s -> !hit.contains(s)).forEach(after::add);
-    hit.addAll(c.walk(killed, after, null));
+    BEFORE_THE_END.stream().filter(s -> !slurmHit.contains(s)).forEach(after::add);
+    slurmHit.addAll(c.walk("default", after, null));
     List<String> all = new ArrayList<>(BEFORE_THE_END);
     all.addAll(AFTER_THE_END);
-    assertEquals(new java.util.TreeSet<>(all), new java.util.TreeSet<>(hit), "killed at: " + hit);
-    Path last = tmp.resolve(killed + "-last.log");
-    try (AgentProcess agent = c.start(killed, last, Map.of(), true)) {
+    assertEquals(new TreeSet<>(all), new TreeSet<>(slurmHit), "default killed at: " + slurmHit);
+    Path last = tmp.resolve("default-last.log");
+    try (AgentProcess agent = c.start("default", last, Map.of(), true)) {
       assertEquals(0, agent.waitFor(Duration.ofMinutes(3)), Files.readString(last));
     }
-    // the survivor, back, finds the results commit the killed one pushed
-    Path back = tmp.resolve(other + "-back.log");
-    try (AgentProcess agent = c.start(other, back, Map.of(), true)) {
+    // the LSF agent, back, finds the results commit the SLURM agent pushed
+    Path back = tmp.resolve("lsf-back.log");
+    try (AgentProcess agent = c.start("lsf", back, Map.of(), true)) {
       assertEquals(0, agent.waitFor(Duration.ofMinutes(3)), Files.readString(back));
     }
     JsonNode status = c.status().orElseThrow();
@@ -153,6 +187,18 @@ class ClustersIT {
     c.assertOneRunOfSixTrials();
     c.assertEveryJobStartedOnce();
     c.assertPullGivesEveryOutputBack();
+  }
+
+  /** A walk's steps, or the walk's own failure as it was thrown. */
+  private static List<String> done(Future<List<String>> walk) throws Exception {
+    try {
+      return walk.get(10, TimeUnit.MINUTES);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw (Exception) e.getCause();
+    }
   }
 
   @Test
@@ -272,7 +318,7 @@ class ClustersIT {
      * {@code until} (null: until it runs to its end); returns the steps, in order.
      */
     List<String> walk(String cluster, List<String> armed, String until) throws Exception {
-      List<String> left = new ArrayList<>(new java.util.LinkedHashSet<>(armed));
+      List<String> left = new ArrayList<>(new LinkedHashSet<>(armed));
       List<String> hit = new ArrayList<>();
       for (int n = 1; n <= armed.size() + 1; n++) {
         Path log = root.resolve(cluster + "-" + (hit.size() + 1) + ".log");
@@ -286,8 +332,7 @@ class ClustersIT {
           return hit;
         }
         assertEquals(137, code, "left " + left + ": " + out);
-        java.util.regex.Matcher m =
-            java.util.regex.Pattern.compile("test crash point ([a-z-]+):1").matcher(out);
+        Matcher m = CRASHED_AT.matcher(out);
         assertTrue(m.find(), out);
         String step = m.group(1);
         hit.add(step);
@@ -328,6 +373,12 @@ class ClustersIT {
         }
         assertTrue(System.nanoTime() < deadline, "the run did not end: " + s);
         Thread.sleep(500);
+      }
+    }
+
+    boolean shareEnded(String cluster) throws Exception {
+      try (ObjectStore store = store()) {
+        return store.exists(StoreKeys.shareEndKey(commit, 1, cluster));
       }
     }
 
