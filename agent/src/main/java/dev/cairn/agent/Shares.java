@@ -348,84 +348,33 @@ final class Shares {
                 metrics.put(dev.cairn.Untrusted.oneLine(k, 100), v);
               }
             });
-    return new JobRecord(
-        spec.task().name(),
-        dev.cairn.Untrusted.oneLine(j.schedulerId(), 64),
-        j.state(),
-        dev.cairn.Untrusted.oneLine(j.reason(), 1000),
-        j.attempts(),
-        j.exitCode(),
-        j.elapsedS(),
-        j.cpuS(),
-        j.maxRssMb(),
-        j.gpus(),
-        j.gpuUtilPct(),
-        j.gpuMemMb(),
-        metrics,
-        j.gate(),
-        j.gatePassed(),
-        j.history(),
-        j.errTail() == null ? null : bounded(j.errTail(), 8000),
-        spec.trial().id(),
-        spec.trial().values(),
-        Plans.describe(spec.trial().resources()),
-        j.stage(),
-        j.epochsRun(),
-        c);
+    return j.toBuilder()
+        .task(spec.task().name())
+        .schedulerId(dev.cairn.Untrusted.oneLine(j.schedulerId(), 64))
+        .reason(dev.cairn.Untrusted.oneLine(j.reason(), 1000))
+        .metrics(metrics)
+        .errTail(j.errTail() == null ? null : bounded(j.errTail(), 8000))
+        .trial(spec.trial().id())
+        .values(spec.trial().values())
+        .resources(Plans.describe(spec.trial().resources()))
+        .cluster(c)
+        .build();
   }
 
   private static JobRecord notStarted(JobSpec spec, RunPlan plan, String c) {
-    return new JobRecord(
-        spec.task().name(),
-        null,
-        JobState.NEW,
-        "waiting for cluster " + c,
-        0,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        Map.of(),
-        plan.config().gates().get(spec.task().name()),
-        null,
-        List.of(),
-        null,
-        spec.trial().id(),
-        spec.trial().values(),
-        Plans.describe(spec.trial().resources()),
-        spec.stage(),
-        null,
-        c);
+    return JobRecord.builder(spec.task().name())
+        .reason("waiting for cluster " + c)
+        .gate(plan.config().gates().get(spec.task().name()))
+        .trial(spec.trial().id())
+        .values(spec.trial().values())
+        .resources(Plans.describe(spec.trial().resources()))
+        .stage(spec.stage())
+        .cluster(c)
+        .build();
   }
 
   private static JobRecord failed(JobRecord j, String why) {
-    return new JobRecord(
-        j.task(),
-        j.schedulerId(),
-        JobState.FAILED,
-        why,
-        j.attempts(),
-        j.exitCode(),
-        j.elapsedS(),
-        j.cpuS(),
-        j.maxRssMb(),
-        j.gpus(),
-        j.gpuUtilPct(),
-        j.gpuMemMb(),
-        j.metrics(),
-        j.gate(),
-        false,
-        j.history(),
-        j.errTail(),
-        j.trial(),
-        j.values(),
-        j.resources(),
-        j.stage(),
-        j.epochsRun(),
-        j.cluster());
+    return j.toBuilder().state(JobState.FAILED).reason(why).gatePassed(false).build();
   }
 
   /** This agent's share, or one it gives up, as a record for the store. */

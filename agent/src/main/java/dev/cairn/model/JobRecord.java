@@ -70,4 +70,215 @@ public record JobRecord(
   public @Nullable Double gateValue() {
     return gate == null ? null : metrics.get(gate.metric());
   }
+
+  /**
+   * A trial of {@code task} not yet started ({@code NEW}), to fill in with the builder's setters.
+   */
+  public static Builder builder(String task) {
+    return new Builder(task);
+  }
+
+  /** This record as a builder, to change a few fields of a copy. */
+  public Builder toBuilder() {
+    Builder b = new Builder(task);
+    b.schedulerId = schedulerId;
+    b.state = state;
+    b.reason = reason;
+    b.attempts = attempts;
+    b.exitCode = exitCode;
+    b.elapsedS = elapsedS;
+    b.cpuS = cpuS;
+    b.maxRssMb = maxRssMb;
+    b.gpus = gpus;
+    b.gpuUtilPct = gpuUtilPct;
+    b.gpuMemMb = gpuMemMb;
+    b.metrics = metrics;
+    b.gate = gate;
+    b.gatePassed = gatePassed;
+    b.history = history;
+    b.errTail = errTail;
+    b.trial = trial;
+    b.values = values;
+    b.resources = resources;
+    b.stage = stage;
+    b.epochsRun = epochsRun;
+    b.cluster = cluster;
+    return b;
+  }
+
+  /**
+   * Builds a {@link JobRecord} field by field, for records made in code (tests, a trial as another
+   * cluster's agent reported it); stored records load through the canonical constructor.
+   */
+  public static final class Builder {
+    private String task;
+    private @Nullable String schedulerId;
+    private JobState state = JobState.NEW;
+    private @Nullable String reason;
+    private int attempts;
+    private @Nullable Integer exitCode;
+    private @Nullable Long elapsedS;
+    private @Nullable Long cpuS;
+    private @Nullable Long maxRssMb;
+    private @Nullable Integer gpus;
+    private @Nullable Long gpuUtilPct;
+    private @Nullable Long gpuMemMb;
+    private Map<String, Double> metrics = Map.of();
+    private @Nullable QualityGate gate;
+    private @Nullable Boolean gatePassed;
+    private List<Attempt> history = List.of();
+    private @Nullable String errTail;
+    private @Nullable String trial;
+    private Map<String, String> values = Map.of();
+    private Map<String, String> resources = Map.of();
+    private @Nullable String stage;
+    private @Nullable Integer epochsRun;
+    private @Nullable String cluster;
+
+    private Builder(String task) {
+      this.task = task;
+    }
+
+    public Builder task(String task) {
+      this.task = task;
+      return this;
+    }
+
+    public Builder schedulerId(@Nullable String schedulerId) {
+      this.schedulerId = schedulerId;
+      return this;
+    }
+
+    public Builder state(JobState state) {
+      this.state = state;
+      return this;
+    }
+
+    public Builder reason(@Nullable String reason) {
+      this.reason = reason;
+      return this;
+    }
+
+    public Builder attempts(int attempts) {
+      this.attempts = attempts;
+      return this;
+    }
+
+    public Builder exitCode(@Nullable Integer exitCode) {
+      this.exitCode = exitCode;
+      return this;
+    }
+
+    public Builder elapsedS(@Nullable Long elapsedS) {
+      this.elapsedS = elapsedS;
+      return this;
+    }
+
+    public Builder cpuS(@Nullable Long cpuS) {
+      this.cpuS = cpuS;
+      return this;
+    }
+
+    public Builder maxRssMb(@Nullable Long maxRssMb) {
+      this.maxRssMb = maxRssMb;
+      return this;
+    }
+
+    public Builder gpus(@Nullable Integer gpus) {
+      this.gpus = gpus;
+      return this;
+    }
+
+    public Builder gpuUtilPct(@Nullable Long gpuUtilPct) {
+      this.gpuUtilPct = gpuUtilPct;
+      return this;
+    }
+
+    public Builder gpuMemMb(@Nullable Long gpuMemMb) {
+      this.gpuMemMb = gpuMemMb;
+      return this;
+    }
+
+    public Builder metrics(Map<String, Double> metrics) {
+      this.metrics = metrics;
+      return this;
+    }
+
+    public Builder gate(@Nullable QualityGate gate) {
+      this.gate = gate;
+      return this;
+    }
+
+    public Builder gatePassed(@Nullable Boolean gatePassed) {
+      this.gatePassed = gatePassed;
+      return this;
+    }
+
+    public Builder history(List<Attempt> history) {
+      this.history = history;
+      return this;
+    }
+
+    public Builder errTail(@Nullable String errTail) {
+      this.errTail = errTail;
+      return this;
+    }
+
+    public Builder trial(@Nullable String trial) {
+      this.trial = trial;
+      return this;
+    }
+
+    public Builder values(Map<String, String> values) {
+      this.values = values;
+      return this;
+    }
+
+    public Builder resources(Map<String, String> resources) {
+      this.resources = resources;
+      return this;
+    }
+
+    public Builder stage(@Nullable String stage) {
+      this.stage = stage;
+      return this;
+    }
+
+    public Builder epochsRun(@Nullable Integer epochsRun) {
+      this.epochsRun = epochsRun;
+      return this;
+    }
+
+    public Builder cluster(@Nullable String cluster) {
+      this.cluster = cluster;
+      return this;
+    }
+
+    public JobRecord build() {
+      return new JobRecord(
+          task,
+          schedulerId,
+          state,
+          reason,
+          attempts,
+          exitCode,
+          elapsedS,
+          cpuS,
+          maxRssMb,
+          gpus,
+          gpuUtilPct,
+          gpuMemMb,
+          metrics,
+          gate,
+          gatePassed,
+          history,
+          errTail,
+          trial == null ? task : trial,
+          values,
+          resources,
+          stage,
+          epochsRun,
+          cluster);
+    }
+  }
 }

@@ -20,30 +20,20 @@ import org.junit.jupiter.api.Test;
 class CiReportsTest {
   private static JobRecord job(
       String task, String state, Integer exit, Map<String, Double> metrics, Boolean passed) {
-    return new JobRecord(
-        task,
-        "41",
-        JobState.valueOf(state),
-        state.equals("FAILED") ? "exit code 3" : null,
-        1,
-        exit,
-        12L,
-        null,
-        80L,
-        0,
-        null,
-        null,
-        metrics,
-        QualityGate.of("test/mIoU>=0.5"),
-        passed,
-        List.of(),
-        state.equals("FAILED") ? "Traceback: boom" : null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null);
+    return JobRecord.builder(task)
+        .schedulerId("41")
+        .state(JobState.valueOf(state))
+        .reason(state.equals("FAILED") ? "exit code 3" : null)
+        .attempts(1)
+        .exitCode(exit)
+        .elapsedS(12L)
+        .maxRssMb(80L)
+        .gpus(0)
+        .metrics(metrics)
+        .gate(QualityGate.of("test/mIoU>=0.5"))
+        .gatePassed(passed)
+        .errTail(state.equals("FAILED") ? "Traceback: boom" : null)
+        .build();
   }
 
   private static RunStatus status(String state, int attempt, JobRecord... jobs) {
@@ -120,30 +110,13 @@ class CiReportsTest {
   @Test
   void progress_namesStatesAttemptsAndQueueReasons() {
     JobRecord pending =
-        new JobRecord(
-            "landslide",
-            "9",
-            JobState.PENDING,
-            "Priority",
-            2,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            Map.of(),
-            QualityGate.of("val/loss<1"),
-            null,
-            List.of(),
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null);
+        JobRecord.builder("landslide")
+            .schedulerId("9")
+            .state(JobState.PENDING)
+            .reason("Priority")
+            .attempts(2)
+            .gate(QualityGate.of("val/loss<1"))
+            .build();
     assertEquals(
         "run 20261125-x-cccccccc: RUNNING | landslide PENDING (attempt 2) [Priority]",
         AwaitLines.progress(status("RUNNING", 1, pending)));

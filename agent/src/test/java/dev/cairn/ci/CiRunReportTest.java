@@ -26,55 +26,33 @@ class CiRunReportTest {
 
   private static RunStatus status() {
     JobRecord crop =
-        new JobRecord(
-            "crop_classification",
-            "11",
-            JobState.COMPLETED,
-            null,
-            1,
-            0,
-            80L,
-            70L,
-            90L,
-            0,
-            null,
-            null,
-            Map.of("test/mIoU", 0.41),
-            new QualityGate("test/mIoU", ">=", 0.3),
-            true,
-            List.of(),
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null);
+        JobRecord.builder("crop_classification")
+            .schedulerId("11")
+            .state(JobState.COMPLETED)
+            .attempts(1)
+            .exitCode(0)
+            .elapsedS(80L)
+            .cpuS(70L)
+            .maxRssMb(90L)
+            .gpus(0)
+            .metrics(Map.of("test/mIoU", 0.41))
+            .gate(new QualityGate("test/mIoU", ">=", 0.3))
+            .gatePassed(true)
+            .build();
     JobRecord bio =
-        new JobRecord(
-            "biomass",
-            "12",
-            JobState.FAILED,
-            "NonZeroExitCode",
-            3,
-            1,
-            20L,
-            10L,
-            80L,
-            0,
-            null,
-            null,
-            Map.of(),
-            new QualityGate("test/RMSE", "<=", 40),
-            null,
-            List.of(),
-            "Traceback\nValueError: <bad> | value",
-            null,
-            null,
-            null,
-            null,
-            null,
-            null);
+        JobRecord.builder("biomass")
+            .schedulerId("12")
+            .state(JobState.FAILED)
+            .reason("NonZeroExitCode")
+            .attempts(3)
+            .exitCode(1)
+            .elapsedS(20L)
+            .cpuS(10L)
+            .maxRssMb(80L)
+            .gpus(0)
+            .gate(new QualityGate("test/RMSE", "<=", 40))
+            .errTail("Traceback\nValueError: <bad> | value")
+            .build();
     return new RunStatus(
         1,
         "a".repeat(40),

@@ -24,30 +24,21 @@ class SweepReportsTest {
 
   static JobRecord job(String task, String trial, JobState state, Double f1, String stage) {
     Map<String, Double> metrics = f1 == null ? Map.of() : Map.of("test/F1", f1);
-    return new JobRecord(
-        task,
-        "7_" + trial.hashCode(),
-        state,
-        null,
-        1,
-        state == JobState.FAILED ? 1 : 0,
-        10L,
-        null,
-        null,
-        0,
-        null,
-        null,
-        metrics,
-        QualityGate.of("test/F1>=0.5"),
-        f1 == null ? null : f1 >= 0.5,
-        List.of(),
-        null,
-        trial,
-        Map.of("GEOFM", "prithvi_eo_v2_300"),
-        Map.of("partition", "gpu"),
-        stage,
-        null,
-        null);
+    return JobRecord.builder(task)
+        .schedulerId("7_" + trial.hashCode())
+        .state(state)
+        .attempts(1)
+        .exitCode(state == JobState.FAILED ? 1 : 0)
+        .elapsedS(10L)
+        .gpus(0)
+        .metrics(metrics)
+        .gate(QualityGate.of("test/F1>=0.5"))
+        .gatePassed(f1 == null ? null : f1 >= 0.5)
+        .trial(trial)
+        .values(Map.of("GEOFM", "prithvi_eo_v2_300"))
+        .resources(Map.of("partition", "gpu"))
+        .stage(stage)
+        .build();
   }
 
   static RunStatus fifty() {

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cairn.model.JobRecord;
 import dev.cairn.model.JobState;
 import dev.cairn.model.RunState;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -34,30 +33,13 @@ class PostTest {
   @Test
   void aTrial_isFailedWhereItMissedItsGate_andPendingUntilItRuns() {
     JobRecord missed =
-        new JobRecord(
-            "biomass",
-            "1",
-            JobState.COMPLETED,
-            null,
-            1,
-            0,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            Map.of(),
-            null,
-            false,
-            List.of(),
-            null,
-            "biomass",
-            Map.of(),
-            Map.of(),
-            null,
-            null,
-            null);
+        JobRecord.builder("biomass")
+            .schedulerId("1")
+            .state(JobState.COMPLETED)
+            .attempts(1)
+            .exitCode(0)
+            .gatePassed(false)
+            .build();
     assertEquals("failed", Post.taskState(missed));
     assertEquals("success", Post.taskState(Runs.job("crop", JobState.COMPLETED)));
     assertEquals("pending", Post.taskState(Runs.job("crop", JobState.REQUEUED)));

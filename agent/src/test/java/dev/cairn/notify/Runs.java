@@ -5,7 +5,6 @@ import dev.cairn.model.JobState;
 import dev.cairn.model.RunRecord;
 import dev.cairn.model.RunState;
 import java.util.List;
-import java.util.Map;
 
 /** Run records as the loop hands them to the notifier, for the notifier's tests. */
 final class Runs {
@@ -44,29 +43,11 @@ final class Runs {
   }
 
   static JobRecord job(String task, JobState state) {
-    return new JobRecord(
-        task,
-        "1",
-        state,
-        null,
-        1,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        Map.of(),
-        null,
-        state == JobState.COMPLETED ? Boolean.TRUE : null,
-        List.of(),
-        null,
-        task,
-        Map.of(),
-        Map.of(),
-        null,
-        null,
-        null);
+    return JobRecord.builder(task)
+        .schedulerId("1")
+        .state(state)
+        .attempts(1)
+        .gatePassed(state == JobState.COMPLETED ? Boolean.TRUE : null)
+        .build();
   }
 }

@@ -23,30 +23,21 @@ class SummaryClustersTest {
   @TempDir Path tmp;
 
   private static JobRecord job(String trial, long elapsed, @Nullable String cluster) {
-    return new JobRecord(
-        "crop_classification",
-        "100",
-        JobState.COMPLETED,
-        null,
-        1,
-        0,
-        elapsed,
-        null,
-        512L,
-        0,
-        null,
-        null,
-        Map.of("test/mIoU", 0.6),
-        QualityGate.of("test/mIoU>=0.5"),
-        true,
-        List.of(),
-        null,
-        trial,
-        Map.of(),
-        Map.of(),
-        "all",
-        null,
-        cluster);
+    return JobRecord.builder("crop_classification")
+        .schedulerId("100")
+        .state(JobState.COMPLETED)
+        .attempts(1)
+        .exitCode(0)
+        .elapsedS(elapsed)
+        .maxRssMb(512L)
+        .gpus(0)
+        .metrics(Map.of("test/mIoU", 0.6))
+        .gate(QualityGate.of("test/mIoU>=0.5"))
+        .gatePassed(true)
+        .trial(trial)
+        .stage("all")
+        .cluster(cluster)
+        .build();
   }
 
   private RunRecord run(List<JobRecord> jobs) throws Exception {

@@ -8,7 +8,6 @@ import dev.cairn.model.JobState;
 import dev.cairn.model.RunState;
 import dev.cairn.model.RunStatus;
 import java.util.List;
-import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
@@ -16,9 +15,15 @@ import org.junit.jupiter.api.Test;
 class TableClustersTest {
 
   private static JobRecord job(String task, JobState state, @Nullable String cluster) {
-    return new JobRecord(
-        task, "1", state, null, 1, null, 30L, null, null, 0, null, null, Map.of(), null, null,
-        List.of(), null, task, Map.of(), Map.of(), "all", null, cluster);
+    return JobRecord.builder(task)
+        .schedulerId("1")
+        .state(state)
+        .attempts(1)
+        .elapsedS(30L)
+        .gpus(0)
+        .stage("all")
+        .cluster(cluster)
+        .build();
   }
 
   private static RunStatus status(List<JobRecord> jobs) {

@@ -197,30 +197,24 @@ public final class EarlyStopSweep {
       Map<String, String> values = new LinkedHashMap<>();
       values.put("LEARNING_RATE", learningRate(i));
       jobs.add(
-          new JobRecord(
-              TASK,
-              "100_" + i,
-              stopped ? JobState.STOPPED : JobState.COMPLETED,
-              stopped ? reason(i) : null,
-              1,
-              stopped ? null : Integer.valueOf(0),
-              epochsRun(i) * SECONDS_PER_EPOCH,
-              null,
-              2048L,
-              1,
-              null,
-              null,
-              metrics,
-              QualityGate.of(GATE),
-              stopped ? null : Boolean.TRUE,
-              List.of(),
-              null,
-              trial(i),
-              values,
-              Map.of("gpus", "1"),
-              "all",
-              epochsRun(i),
-              null));
+          JobRecord.builder(TASK)
+              .schedulerId("100_" + i)
+              .state(stopped ? JobState.STOPPED : JobState.COMPLETED)
+              .reason(stopped ? reason(i) : null)
+              .attempts(1)
+              .exitCode(stopped ? null : Integer.valueOf(0))
+              .elapsedS(epochsRun(i) * SECONDS_PER_EPOCH)
+              .maxRssMb(2048L)
+              .gpus(1)
+              .metrics(metrics)
+              .gate(QualityGate.of(GATE))
+              .gatePassed(stopped ? null : Boolean.TRUE)
+              .trial(trial(i))
+              .values(values)
+              .resources(Map.of("gpus", "1"))
+              .stage("all")
+              .epochsRun(epochsRun(i))
+              .build());
     }
     return jobs;
   }
