@@ -12,6 +12,7 @@ import dev.cairn.testing.AgentProcess;
 import dev.cairn.testing.Fixtures;
 import dev.cairn.testing.S3ProxyServer;
 import dev.cairn.testing.SlurmCluster;
+import dev.cairn.testing.UsesSlurm;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,6 +50,7 @@ import org.junit.jupiter.api.io.TempDir;
  * outputs a fresh clone pulls back byte for byte. The same with both agents killed as by kill -9 at
  * each crash point of their shares, and with one agent stopped past {@code CAIRN_CLUSTER_WAIT}.
  */
+@UsesSlurm
 class ClustersIT {
   private static final String CONFIG =
       "EXPERIMENT_NAME=two-clusters\nTRAINER=demo\nSCHEDULER=slurm\n"

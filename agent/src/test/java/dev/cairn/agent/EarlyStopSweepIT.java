@@ -11,6 +11,7 @@ import dev.cairn.testing.Fixtures;
 import dev.cairn.testing.LoopHarness;
 import dev.cairn.testing.LsfEmulatorRunner;
 import dev.cairn.testing.SlurmCluster;
+import dev.cairn.testing.UsesSlurm;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The full sweep, the reference, runs once on the local scheduler at full speed: the demo trainer
  * is deterministic for a given trial, whichever scheduler runs it.
  */
+@UsesSlurm
 class EarlyStopSweepIT {
   private static final String SWEEP =
       "TRAINER=demo\nTASKS=landslide\nLEARNING_RATE=5e-2,5e-3,1e-3\nSEED=1,2,3\nEPOCHS=9\n"

@@ -10,6 +10,7 @@ import dev.cairn.testing.Fixtures;
 import dev.cairn.testing.LoopHarness;
 import dev.cairn.testing.LsfEmulatorRunner;
 import dev.cairn.testing.SlurmCluster;
+import dev.cairn.testing.UsesSlurm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * mid-training are resubmitted alone and resume from their own checkpoints while their siblings
  * finish.
  */
+@UsesSlurm
 class LsfArrayIT {
   static Path emulator;
   @TempDir Path tmp;

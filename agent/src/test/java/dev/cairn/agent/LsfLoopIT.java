@@ -11,6 +11,7 @@ import dev.cairn.store.FileObjectStore;
 import dev.cairn.testing.AgentProcess;
 import dev.cairn.testing.Fixtures;
 import dev.cairn.testing.SlurmCluster;
+import dev.cairn.testing.UsesSlurm;
 import dev.cairn.trigger.RequestQueue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * calls are the test emulator of LSF's documented command line ({@code
  * agent/src/test/lsf-emulator}), which runs the jobs on the real single-node SLURM.
  */
+@UsesSlurm
 class LsfLoopIT {
   @TempDir Path tmp;
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.testing.LoopHarness;
 import dev.cairn.testing.SlurmCluster;
+import dev.cairn.testing.UsesSlurm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * CAIRN_MAX_ARRAY_SIZE}, and an element requeued mid-training resumes from its own checkpoint while
  * its siblings finish.
  */
+@UsesSlurm
 class SlurmArrayIT {
   static SlurmCluster cluster;
   @TempDir Path tmp;

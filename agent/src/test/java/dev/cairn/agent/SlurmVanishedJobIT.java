@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.testing.LoopHarness;
 import dev.cairn.testing.SlurmCluster;
 import dev.cairn.testing.SlurmShims;
+import dev.cairn.testing.UsesSlurm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * job id", shown by shims in front of the real commands). The job's own exit record settles it: the
  * run succeeds and the job is not run a second time.
  */
+@UsesSlurm
 class SlurmVanishedJobIT {
   private static final String CONFIG =
       "EXPERIMENT_NAME=vanish-it\nTRAINER=demo\nSCHEDULER=slurm\nTASKS=landslide\nEPOCHS=2\n"

@@ -11,6 +11,7 @@ import dev.cairn.testing.Fixtures;
 import dev.cairn.testing.LoopHarness;
 import dev.cairn.testing.LsfEmulatorRunner;
 import dev.cairn.testing.SlurmCluster;
+import dev.cairn.testing.UsesSlurm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * job starts only after its train job succeeded, the chain finishes while the agent is down, and a
  * train job that fails takes its evaluate job with it.
  */
+@UsesSlurm
 class StagesIT {
   private static final String CONFIG =
       "EXPERIMENT_NAME=stages-it\nTRAINER=demo\nTASKS=landslide\nEPOCHS=3\nLEARNING_RATE=5e-3\n"

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.scheduler.CommandRunner;
 import dev.cairn.testing.LoopHarness;
 import dev.cairn.testing.SlurmCluster;
+import dev.cairn.testing.UsesSlurm;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * JobArrayTaskLimit}), at most its {@code %K}. Before, each array got {@code %4}: all twelve were
  * free to run.
  */
+@UsesSlurm
 class SweepParallelIT {
   static SlurmCluster cluster;
   @TempDir Path tmp;

@@ -10,6 +10,7 @@ import dev.cairn.testing.Fixtures;
 import dev.cairn.testing.GitlabCiLocal;
 import dev.cairn.testing.S3ProxyServer;
 import dev.cairn.testing.SlurmCluster;
+import dev.cairn.testing.UsesSlurm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * as a user starts it, runs the demo tasks on the real SLURM with S3Proxy as store and DVC remote,
  * and the pipeline passes or fails with the run.
  */
+@UsesSlurm
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GitlabPipelineIT {
   @TempDir static Path tmp;

@@ -8,6 +8,7 @@ import dev.cairn.Json;
 import dev.cairn.testing.AgentProcess;
 import dev.cairn.testing.Fixtures;
 import dev.cairn.testing.SlurmCluster;
+import dev.cairn.testing.UsesSlurm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the agent daemon on SLURM: under CAIRN_SUPERSEDE=queue they run in order and both pass; under
  * latest the older run is cancelled, naming the newer commit, and its await step fails.
  */
+@UsesSlurm
 class SupersedeIT {
   @TempDir Path tmp;
   private Path clone;

@@ -16,6 +16,7 @@ import dev.cairn.store.FileObjectStore;
 import dev.cairn.testing.FakeDatasets;
 import dev.cairn.testing.Fixtures;
 import dev.cairn.testing.SlurmCluster;
+import dev.cairn.testing.UsesSlurm;
 import dev.cairn.trigger.RequestQueue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * quality gates, the best checkpoint tested, plots, a preempted fit resumed from its checkpoint,
  * and the results commit. Real TerraTorch is not run.
  */
+@UsesSlurm
 class TerratorchSlurmIT {
   static final Path STANDIN = Fixtures.projectDir().resolve("agent/src/test/terratorch-standin");
   static final String MARK = "cairn: templates of the run's own commit";

@@ -34,6 +34,11 @@ public final class SlurmCluster {
 
   /** Runs the setup script (idempotent) and returns the cluster, or skips/fails the test. */
   public static SlurmCluster ensure() {
+    if (!SlurmLock.held()) {
+      throw new IllegalStateException(
+          "a test class that uses SLURM must be annotated @UsesSlurm: the test JVMs share one"
+              + " cluster");
+    }
     CommandRunner runner = new ExecCommandRunner();
     Path script = repositoryRoot().resolve(".ci/slurm-setup.sh");
     CommandRunner.Result result;

@@ -10,6 +10,7 @@ import dev.cairn.scheduler.JobStatus;
 import dev.cairn.scheduler.JobSubmission;
 import dev.cairn.testing.Fixtures;
 import dev.cairn.testing.SlurmCluster;
+import dev.cairn.testing.UsesSlurm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * one whose dependency ended EXIT stays PEND with LSF's "Dependency condition invalid or never
  * satisfied", which {@link LsfScheduler} reports as FAILED.
  */
+@UsesSlurm
 class LsfDependencyIT {
   private static final Duration WAIT = Duration.ofSeconds(90);
   private static Path emulator;

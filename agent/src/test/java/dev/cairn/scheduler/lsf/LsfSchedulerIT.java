@@ -10,6 +10,7 @@ import dev.cairn.scheduler.ExecCommandRunner;
 import dev.cairn.scheduler.JobStatus;
 import dev.cairn.scheduler.JobSubmission;
 import dev.cairn.testing.Fixtures;
+import dev.cairn.testing.UsesSlurm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * LSF: it checks Cairn against LSF's documented command-line contract. Skipped with a notice where
  * SLURM does not answer, except under CI ({@code CI=true}) where that fails.
  */
+@UsesSlurm
 class LsfSchedulerIT {
 
   private static final Duration WAIT = Duration.ofSeconds(60);

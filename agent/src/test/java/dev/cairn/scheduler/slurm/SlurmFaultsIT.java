@@ -12,6 +12,7 @@ import dev.cairn.scheduler.JobStatus;
 import dev.cairn.scheduler.JobSubmission;
 import dev.cairn.testing.SlurmCluster;
 import dev.cairn.testing.SlurmShims;
+import dev.cairn.testing.UsesSlurm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * a folder of commands): a job is never called LOST, and so never resubmitted, because its
  * scheduler could not answer.
  */
+@UsesSlurm
 class SlurmFaultsIT {
   @TempDir static Path dir;
   private static SlurmScheduler slurm;

@@ -10,6 +10,7 @@ import dev.cairn.scheduler.ExecCommandRunner;
 import dev.cairn.scheduler.JobStatus;
 import dev.cairn.scheduler.JobSubmission;
 import dev.cairn.testing.SlurmCluster;
+import dev.cairn.testing.UsesSlurm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (SLURM's shortest limit is a minute), through the controller's restart, and is awaited after it;
  * the node failure comes last because it kills every job.
  */
+@UsesSlurm
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SlurmSchedulerIT {
 
