@@ -130,25 +130,19 @@ public final class CiRunReport {
     for (JobRecord j : status.jobs()) {
       QualityGate gate = j.gate();
       trials.add(
-          new TrialResult(
-              j.task(),
-              j.task(),
-              Map.of(),
-              j.state().name(),
-              j.metrics(),
-              gate == null ? null : gate.toString(),
-              gate == null ? null : gate.metric(),
-              gate == null || gate.operator().startsWith(">"),
-              j.gatePassed(),
-              j.elapsedS(),
-              j.cpuS(),
-              j.gpus(),
-              null,
-              j.maxRssMb(),
-              j.errTail(),
-              List.of(),
-              null,
-              j.cluster()));
+          TrialResult.builder(j.task(), j.task(), j.state().name())
+              .metrics(j.metrics())
+              .gate(gate == null ? null : gate.toString())
+              .gateMetric(gate == null ? null : gate.metric())
+              .higherIsBetter(gate == null || gate.operator().startsWith(">"))
+              .passed(j.gatePassed())
+              .elapsedS(j.elapsedS())
+              .cpuSeconds(j.cpuS())
+              .gpus(j.gpus())
+              .maxRssMb(j.maxRssMb())
+              .errTail(j.errTail())
+              .cluster(j.cluster())
+              .build());
     }
     return new RunReport(
         status.runId(),

@@ -47,25 +47,23 @@ final class ReportInputs {
       Map<String, String> values = new LinkedHashMap<>(params);
       values.putAll(job.values());
       trials.add(
-          new TrialResult(
-              job.trial(),
-              job.task(),
-              values,
-              job.state().name(),
-              job.metrics(),
-              gate == null ? null : gate.toString(),
-              gate == null ? null : gate.metric(),
-              gate == null || gate.operator().startsWith(">"),
-              job.gatePassed(),
-              job.elapsedS(),
-              job.cpuS(),
-              cpuOnly ? Integer.valueOf(0) : job.gpus(),
-              run.config() == null ? null : run.config().cpusPerJob(),
-              job.maxRssMb(),
-              job.errTail(),
-              curve(run, job.trial()),
-              job.state() == JobState.COMPLETED ? job.reason() : null,
-              job.cluster()));
+          TrialResult.builder(job.trial(), job.task(), job.state().name())
+              .params(values)
+              .metrics(job.metrics())
+              .gate(gate == null ? null : gate.toString())
+              .gateMetric(gate == null ? null : gate.metric())
+              .higherIsBetter(gate == null || gate.operator().startsWith(">"))
+              .passed(job.gatePassed())
+              .elapsedS(job.elapsedS())
+              .cpuSeconds(job.cpuS())
+              .gpus(cpuOnly ? Integer.valueOf(0) : job.gpus())
+              .cpus(run.config() == null ? null : run.config().cpusPerJob())
+              .maxRssMb(job.maxRssMb())
+              .errTail(job.errTail())
+              .curve(curve(run, job.trial()))
+              .notes(job.state() == JobState.COMPLETED ? job.reason() : null)
+              .cluster(job.cluster())
+              .build());
     }
     RunRecord.Verified verified = run.verified();
     String subject = verified == null ? null : verified.subject();

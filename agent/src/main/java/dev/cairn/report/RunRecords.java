@@ -235,25 +235,25 @@ public final class RunRecords {
         j.has("higher_is_better")
             ? j.get("higher_is_better").asBoolean()
             : gate == null || gate.contains(">");
-    return new TrialResult(
-        j.hasNonNull("trial") ? j.get("trial").asText() : key,
-        j.hasNonNull("task") ? j.get("task").asText() : key,
-        params,
-        Objects.requireNonNullElse(text(j, "state"), UNKNOWN_STATE),
-        metrics,
-        gate,
-        gateMetric,
-        higher,
-        j.hasNonNull("gate_passed") ? j.get("gate_passed").asBoolean() : null,
-        number(j, "elapsed_s"),
-        number(j, "cpu_s"),
-        j.hasNonNull("gpus") ? j.get("gpus").asInt() : null,
-        j.hasNonNull("cpus") ? j.get("cpus").asInt() : null,
-        number(j, "max_rss_mb"),
-        text(j, "err_tail"),
-        curve,
-        null,
-        text(j, "cluster"));
+    return TrialResult.builder(
+            j.hasNonNull("trial") ? j.get("trial").asText() : key,
+            j.hasNonNull("task") ? j.get("task").asText() : key,
+            Objects.requireNonNullElse(text(j, "state"), UNKNOWN_STATE))
+        .params(params)
+        .metrics(metrics)
+        .gate(gate)
+        .gateMetric(gateMetric)
+        .higherIsBetter(higher)
+        .passed(j.hasNonNull("gate_passed") ? j.get("gate_passed").asBoolean() : null)
+        .elapsedS(number(j, "elapsed_s"))
+        .cpuSeconds(number(j, "cpu_s"))
+        .gpus(j.hasNonNull("gpus") ? j.get("gpus").asInt() : null)
+        .cpus(j.hasNonNull("cpus") ? j.get("cpus").asInt() : null)
+        .maxRssMb(number(j, "max_rss_mb"))
+        .errTail(text(j, "err_tail"))
+        .curve(curve)
+        .cluster(text(j, "cluster"))
+        .build();
   }
 
   private static @Nullable String text(JsonNode node, String field) {

@@ -35,85 +35,6 @@ public record TrialResult(
     @Nullable String notes,
     @Nullable String cluster) {
 
-  /** A trial of a run that routed no trial to a cluster. */
-  public TrialResult(
-      String trialId,
-      String task,
-      Map<String, String> params,
-      String state,
-      Map<String, Double> metrics,
-      @Nullable String gate,
-      @Nullable String gateMetric,
-      boolean higherIsBetter,
-      @Nullable Boolean passed,
-      @Nullable Long elapsedS,
-      @Nullable Long cpuSeconds,
-      @Nullable Integer gpus,
-      @Nullable Integer cpus,
-      @Nullable Long maxRssMb,
-      @Nullable String errTail,
-      List<EpochRow> curve,
-      @Nullable String notes) {
-    this(
-        trialId,
-        task,
-        params,
-        state,
-        metrics,
-        gate,
-        gateMetric,
-        higherIsBetter,
-        passed,
-        elapsedS,
-        cpuSeconds,
-        gpus,
-        cpus,
-        maxRssMb,
-        errTail,
-        curve,
-        notes,
-        null);
-  }
-
-  /** A trial without notes. */
-  public TrialResult(
-      String trialId,
-      String task,
-      Map<String, String> params,
-      String state,
-      Map<String, Double> metrics,
-      @Nullable String gate,
-      @Nullable String gateMetric,
-      boolean higherIsBetter,
-      @Nullable Boolean passed,
-      @Nullable Long elapsedS,
-      @Nullable Long cpuSeconds,
-      @Nullable Integer gpus,
-      @Nullable Integer cpus,
-      @Nullable Long maxRssMb,
-      @Nullable String errTail,
-      List<EpochRow> curve) {
-    this(
-        trialId,
-        task,
-        params,
-        state,
-        metrics,
-        gate,
-        gateMetric,
-        higherIsBetter,
-        passed,
-        elapsedS,
-        cpuSeconds,
-        gpus,
-        cpus,
-        maxRssMb,
-        errTail,
-        curve,
-        null,
-        null);
-  }
-
   public TrialResult {
     params =
         params == null
@@ -162,5 +83,138 @@ public record TrialResult(
    */
   public boolean stopped() {
     return "STOPPED".equals(state);
+  }
+
+  /** A trial of {@code task} that ended in {@code state}, to fill in with the builder's setters. */
+  public static Builder builder(String trialId, String task, String state) {
+    return new Builder(trialId, task, state);
+  }
+
+  /**
+   * Builds a {@link TrialResult} field by field: the report's readers of run records and tests set
+   * only what they know.
+   */
+  public static final class Builder {
+    private final String trialId;
+    private final String task;
+    private Map<String, String> params = Map.of();
+    private final String state;
+    private Map<String, Double> metrics = Map.of();
+    private @Nullable String gate;
+    private @Nullable String gateMetric;
+    private boolean higherIsBetter;
+    private @Nullable Boolean passed;
+    private @Nullable Long elapsedS;
+    private @Nullable Long cpuSeconds;
+    private @Nullable Integer gpus;
+    private @Nullable Integer cpus;
+    private @Nullable Long maxRssMb;
+    private @Nullable String errTail;
+    private List<EpochRow> curve = List.of();
+    private @Nullable String notes;
+    private @Nullable String cluster;
+
+    private Builder(String trialId, String task, String state) {
+      this.trialId = trialId;
+      this.task = task;
+      this.state = state;
+    }
+
+    public Builder params(Map<String, String> params) {
+      this.params = params;
+      return this;
+    }
+
+    public Builder metrics(Map<String, Double> metrics) {
+      this.metrics = metrics;
+      return this;
+    }
+
+    public Builder gate(@Nullable String gate) {
+      this.gate = gate;
+      return this;
+    }
+
+    public Builder gateMetric(@Nullable String gateMetric) {
+      this.gateMetric = gateMetric;
+      return this;
+    }
+
+    public Builder higherIsBetter(boolean higherIsBetter) {
+      this.higherIsBetter = higherIsBetter;
+      return this;
+    }
+
+    public Builder passed(@Nullable Boolean passed) {
+      this.passed = passed;
+      return this;
+    }
+
+    public Builder elapsedS(@Nullable Long elapsedS) {
+      this.elapsedS = elapsedS;
+      return this;
+    }
+
+    public Builder cpuSeconds(@Nullable Long cpuSeconds) {
+      this.cpuSeconds = cpuSeconds;
+      return this;
+    }
+
+    public Builder gpus(@Nullable Integer gpus) {
+      this.gpus = gpus;
+      return this;
+    }
+
+    public Builder cpus(@Nullable Integer cpus) {
+      this.cpus = cpus;
+      return this;
+    }
+
+    public Builder maxRssMb(@Nullable Long maxRssMb) {
+      this.maxRssMb = maxRssMb;
+      return this;
+    }
+
+    public Builder errTail(@Nullable String errTail) {
+      this.errTail = errTail;
+      return this;
+    }
+
+    public Builder curve(List<EpochRow> curve) {
+      this.curve = curve;
+      return this;
+    }
+
+    public Builder notes(@Nullable String notes) {
+      this.notes = notes;
+      return this;
+    }
+
+    public Builder cluster(@Nullable String cluster) {
+      this.cluster = cluster;
+      return this;
+    }
+
+    public TrialResult build() {
+      return new TrialResult(
+          trialId,
+          task,
+          params,
+          state,
+          metrics,
+          gate,
+          gateMetric,
+          higherIsBetter,
+          passed,
+          elapsedS,
+          cpuSeconds,
+          gpus,
+          cpus,
+          maxRssMb,
+          errTail,
+          curve,
+          notes,
+          cluster);
+    }
   }
 }

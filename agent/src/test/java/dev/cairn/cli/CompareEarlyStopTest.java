@@ -42,23 +42,18 @@ class CompareEarlyStopTest {
     int i = 1;
     for (TrialResult t : EarlyStopSweep.trials(1, 4)) {
       trials.add(
-          new TrialResult(
-              t.trialId(),
-              t.task(),
-              t.params(),
-              "COMPLETED",
-              Map.of("test/mIoU", 0.50 + 0.01 * i++),
-              t.gate(),
-              t.gateMetric(),
-              true,
-              true,
-              EarlyStopSweep.EPOCHS * EarlyStopSweep.SECONDS_PER_EPOCH,
-              null,
-              1,
-              4,
-              2048L,
-              null,
-              List.of()));
+          TrialResult.builder(t.trialId(), t.task(), "COMPLETED")
+              .params(t.params())
+              .metrics(Map.of("test/mIoU", 0.50 + 0.01 * i++))
+              .gate(t.gate())
+              .gateMetric(t.gateMetric())
+              .higherIsBetter(true)
+              .passed(true)
+              .elapsedS(EarlyStopSweep.EPOCHS * EarlyStopSweep.SECONDS_PER_EPOCH)
+              .gpus(1)
+              .cpus(4)
+              .maxRssMb(2048L)
+              .build());
     }
     return new RunReport(
         FULL,

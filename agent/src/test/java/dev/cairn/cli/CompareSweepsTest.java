@@ -42,23 +42,21 @@ class CompareSweepsTest {
     params.put("SEED", seed);
     params.put("EPOCHS", "5");
     boolean big = model.endsWith("600");
-    return new TrialResult(
-        "crop_classification-" + model + "-lr" + lr + "-s" + seed + "-e5",
-        "crop_classification",
-        params,
-        "COMPLETED",
-        Map.of("test/mIoU", miou),
-        "test/mIoU>=0.3",
-        "test/mIoU",
-        true,
-        true,
-        big ? 200L : 100L,
-        null,
-        0,
-        4,
-        big ? 2048L : 1024L,
-        null,
-        List.of());
+    return TrialResult.builder(
+            "crop_classification-" + model + "-lr" + lr + "-s" + seed + "-e5",
+            "crop_classification",
+            "COMPLETED")
+        .params(params)
+        .metrics(Map.of("test/mIoU", miou))
+        .gate("test/mIoU>=0.3")
+        .gateMetric("test/mIoU")
+        .higherIsBetter(true)
+        .passed(true)
+        .elapsedS(big ? 200L : 100L)
+        .gpus(0)
+        .cpus(4)
+        .maxRssMb(big ? 2048L : 1024L)
+        .build();
   }
 
   /**

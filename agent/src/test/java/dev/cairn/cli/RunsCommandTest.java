@@ -28,23 +28,20 @@ class RunsCommandTest {
       Git git, String runId, String config, String lr, double miou, String finished)
       throws Exception {
     TrialResult t =
-        new TrialResult(
-            "crop_classification",
-            "crop_classification",
-            Map.of("LEARNING_RATE", lr, "SEED", "42"),
-            "COMPLETED",
-            Map.of("test/mIoU", miou),
-            "test/mIoU>=0.3",
-            "test/mIoU",
-            true,
-            true,
-            60L,
-            50L,
-            0,
-            1,
-            90L,
-            null,
-            List.of(new EpochRow(1, Map.of("val/mIoU", miou))));
+        TrialResult.builder("crop_classification", "crop_classification", "COMPLETED")
+            .params(Map.of("LEARNING_RATE", lr, "SEED", "42"))
+            .metrics(Map.of("test/mIoU", miou))
+            .gate("test/mIoU>=0.3")
+            .gateMetric("test/mIoU")
+            .higherIsBetter(true)
+            .passed(true)
+            .elapsedS(60L)
+            .cpuSeconds(50L)
+            .gpus(0)
+            .cpus(1)
+            .maxRssMb(90L)
+            .curve(List.of(new EpochRow(1, Map.of("val/mIoU", miou))))
+            .build();
     Map<String, Object> job =
         new LinkedHashMap<>(Map.of("state", "COMPLETED", "attempts", 1, "metrics", t.metrics()));
     job.putAll(RunRecords.jobFields(t));

@@ -14,25 +14,19 @@ import org.junit.jupiter.api.Test;
 class ClustersReportTest {
 
   private static TrialResult trial(String id, String task, int gpus, long elapsed, String cluster) {
-    return new TrialResult(
-        id,
-        task,
-        Samples.params("1e-4"),
-        "COMPLETED",
-        Map.of("test/mIoU", 0.5),
-        "test/mIoU>=0.3",
-        "test/mIoU",
-        true,
-        true,
-        elapsed,
-        null,
-        gpus,
-        4,
-        300L,
-        null,
-        List.of(),
-        null,
-        cluster);
+    return TrialResult.builder(id, task, "COMPLETED")
+        .params(Samples.params("1e-4"))
+        .metrics(Map.of("test/mIoU", 0.5))
+        .gate("test/mIoU>=0.3")
+        .gateMetric("test/mIoU")
+        .higherIsBetter(true)
+        .passed(true)
+        .elapsedS(elapsed)
+        .gpus(gpus)
+        .cpus(4)
+        .maxRssMb(300L)
+        .cluster(cluster)
+        .build();
   }
 
   /** Two trials on the department's SLURM (no GPU), two on the LSF GPU cluster. */

@@ -77,23 +77,17 @@ class DeltasTest {
         p.put("SEED", seed);
         double v = base + 0.001 * k++;
         trials.add(
-            new TrialResult(
-                "crop-" + lr + "-" + seed,
-                "crop_classification",
-                p,
-                "COMPLETED",
-                java.util.Map.of("test/mIoU", v),
-                "test/mIoU>=0.3",
-                "test/mIoU",
-                true,
-                true,
-                60L,
-                null,
-                0,
-                1,
-                null,
-                null,
-                List.of()));
+            TrialResult.builder("crop-" + lr + "-" + seed, "crop_classification", "COMPLETED")
+                .params(p)
+                .metrics(java.util.Map.of("test/mIoU", v))
+                .gate("test/mIoU>=0.3")
+                .gateMetric("test/mIoU")
+                .higherIsBetter(true)
+                .passed(true)
+                .elapsedS(60L)
+                .gpus(0)
+                .cpus(1)
+                .build());
       }
     }
     return new RunReport(id, id, null, "main", "SUCCEEDED", null, null, null, null, trials);

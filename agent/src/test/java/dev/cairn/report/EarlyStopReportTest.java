@@ -269,22 +269,20 @@ class EarlyStopReportTest {
   }
 
   private static TrialResult withMetrics(TrialResult t, Map<String, Double> metrics) {
-    return new TrialResult(
-        t.trialId(),
-        t.task(),
-        t.params(),
-        t.state(),
-        metrics,
-        t.gate(),
-        t.gateMetric(),
-        t.higherIsBetter(),
-        t.passed(),
-        t.elapsedS(),
-        t.cpuSeconds(),
-        t.gpus(),
-        t.cpus(),
-        t.maxRssMb(),
-        t.errTail(),
-        t.curve());
+    return TrialResult.builder(t.trialId(), t.task(), t.state())
+        .params(t.params())
+        .metrics(metrics)
+        .gate(t.gate())
+        .gateMetric(t.gateMetric())
+        .higherIsBetter(t.higherIsBetter())
+        .passed(t.passed())
+        .elapsedS(t.elapsedS())
+        .cpuSeconds(t.cpuSeconds())
+        .gpus(t.gpus())
+        .cpus(t.cpus())
+        .maxRssMb(t.maxRssMb())
+        .errTail(t.errTail())
+        .curve(t.curve())
+        .build();
   }
 }

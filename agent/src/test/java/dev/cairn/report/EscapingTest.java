@@ -66,23 +66,16 @@ class EscapingTest {
   @Test
   void metricsText_namesAreSanitisedAndLabelValuesEscaped() {
     TrialResult t =
-        new TrialResult(
-            "lr=\"1e-3\"\\x\ny",
-            "crop_classification",
-            Map.of(),
-            "COMPLETED",
-            Map.of("test/mIoU", 0.41),
-            "test/mIoU>=0.3",
-            "test/mIoU",
-            true,
-            true,
-            90L,
-            null,
-            1,
-            4,
-            null,
-            null,
-            List.of());
+        TrialResult.builder("lr=\"1e-3\"\\x\ny", "crop_classification", "COMPLETED")
+            .metrics(Map.of("test/mIoU", 0.41))
+            .gate("test/mIoU>=0.3")
+            .gateMetric("test/mIoU")
+            .higherIsBetter(true)
+            .passed(true)
+            .elapsedS(90L)
+            .gpus(1)
+            .cpus(4)
+            .build();
     RunReport run =
         new RunReport("r", "c", null, "main", "SUCCEEDED", null, null, null, null, List.of(t));
     String text = MetricsText.render(run);

@@ -19,23 +19,18 @@ class MatrixTest {
     params.put("LEARNING_RATE", "1e-4");
     params.put("SEED", seed);
     String metric = higher ? "test/mIoU" : "test/RMSE";
-    return new TrialResult(
-        task + "-" + model + "-s" + seed,
-        task,
-        params,
-        "COMPLETED",
-        Map.of(metric, value),
-        metric + (higher ? ">=0.3" : "<=50"),
-        metric,
-        higher,
-        true,
-        model.endsWith("600") ? 240L : 120L,
-        null,
-        0,
-        4,
-        model.endsWith("600") ? 900L : 500L,
-        null,
-        List.of());
+    return TrialResult.builder(task + "-" + model + "-s" + seed, task, "COMPLETED")
+        .params(params)
+        .metrics(Map.of(metric, value))
+        .gate(metric + (higher ? ">=0.3" : "<=50"))
+        .gateMetric(metric)
+        .higherIsBetter(higher)
+        .passed(true)
+        .elapsedS(model.endsWith("600") ? 240L : 120L)
+        .gpus(0)
+        .cpus(4)
+        .maxRssMb(model.endsWith("600") ? 900L : 500L)
+        .build();
   }
 
   /** 2 backbones x 3 seeds x 2 tasks: the 600M clearly ahead on crops, level on biomass. */

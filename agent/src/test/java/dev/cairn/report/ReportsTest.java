@@ -83,23 +83,14 @@ class ReportsTest {
             null,
             null,
             List.of(
-                new TrialResult(
-                    failed.trialId(),
-                    failed.task(),
-                    failed.params(),
-                    failed.state(),
-                    failed.metrics(),
-                    failed.gate(),
-                    failed.gateMetric(),
-                    true,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    failed.errTail(),
-                    List.of())));
+                TrialResult.builder(failed.trialId(), failed.task(), failed.state())
+                    .params(failed.params())
+                    .metrics(failed.metrics())
+                    .gate(failed.gate())
+                    .gateMetric(failed.gateMetric())
+                    .higherIsBetter(true)
+                    .errTail(failed.errTail())
+                    .build()));
     Map<String, byte[]> files = Reports.files(run, null);
     String md = new String(files.get("report.md"), StandardCharsets.UTF_8);
     assertTrue(md.contains("Baseline: none (no earlier successful run on this branch)."), md);
@@ -115,24 +106,15 @@ class ReportsTest {
     TrialResult ok =
         Samples.trial("crop", "crop_classification", "1e-4", "test/mIoU", ">=", 0.5, "COMPLETED");
     TrialResult noted =
-        new TrialResult(
-            ok.trialId(),
-            ok.task(),
-            ok.params(),
-            ok.state(),
-            ok.metrics(),
-            ok.gate(),
-            ok.gateMetric(),
-            true,
-            true,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            List.of(),
-            "notes: plots missing: plot_predictions.py exited 1: no matplotlib");
+        TrialResult.builder(ok.trialId(), ok.task(), ok.state())
+            .params(ok.params())
+            .metrics(ok.metrics())
+            .gate(ok.gate())
+            .gateMetric(ok.gateMetric())
+            .higherIsBetter(true)
+            .passed(true)
+            .notes("notes: plots missing: plot_predictions.py exited 1: no matplotlib")
+            .build();
     RunReport run =
         new RunReport("r", "cccc", null, "main", "SUCCEEDED", "", null, null, null, List.of(noted));
     String md = new String(Reports.files(run, null).get("report.md"), StandardCharsets.UTF_8);

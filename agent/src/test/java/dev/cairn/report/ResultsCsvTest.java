@@ -23,29 +23,27 @@ class ResultsCsvTest {
         p.put("SPLITS", "fold1");
       }
       trials.add(
-          new TrialResult(
-              t.trialId(),
-              t.task(),
-              p,
-              t.state(),
-              t.metrics(),
-              t.gate(),
-              t.gateMetric(),
-              t.higherIsBetter(),
-              t.passed(),
-              t.elapsedS(),
-              t.cpuSeconds(),
-              t.gpus(),
-              t.cpus(),
-              t.maxRssMb(),
-              null,
-              List.of()));
+          TrialResult.builder(t.trialId(), t.task(), t.state())
+              .params(p)
+              .metrics(t.metrics())
+              .gate(t.gate())
+              .gateMetric(t.gateMetric())
+              .higherIsBetter(t.higherIsBetter())
+              .passed(t.passed())
+              .elapsedS(t.elapsedS())
+              .cpuSeconds(t.cpuSeconds())
+              .gpus(t.gpus())
+              .cpus(t.cpus())
+              .maxRssMb(t.maxRssMb())
+              .build());
     }
     Map<String, String> hostile = trials.get(0).params();
     trials.add(
-        new TrialResult(
-            "failed", "biomass", hostile, "FAILED", Map.of(), null, null, true, null, null, null,
-            null, null, null, "boom", List.of()));
+        TrialResult.builder("failed", "biomass", "FAILED")
+            .params(hostile)
+            .higherIsBetter(true)
+            .errTail("boom")
+            .build());
     RunReport run =
         new RunReport("run-a", "aaaa", null, "main", "SUCCEEDED", null, null, null, null, trials);
 

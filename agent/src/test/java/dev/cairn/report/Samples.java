@@ -36,23 +36,21 @@ final class Samples {
         (!"COMPLETED".equals(state) || value == null)
             ? null
             : op.startsWith(">") ? value >= 0.3 : value <= 50;
-    return new TrialResult(
-        id,
-        task,
-        params(lr),
-        state,
-        metrics,
-        metric + op + (op.startsWith(">") ? "0.3" : "50"),
-        metric,
-        op.startsWith(">"),
-        passed,
-        120L,
-        100L,
-        0,
-        1,
-        300L,
-        "COMPLETED".equals(state) ? null : "Traceback\nRuntimeError: out of memory",
-        curve(0.2, 0.1));
+    return TrialResult.builder(id, task, state)
+        .params(params(lr))
+        .metrics(metrics)
+        .gate(metric + op + (op.startsWith(">") ? "0.3" : "50"))
+        .gateMetric(metric)
+        .higherIsBetter(op.startsWith(">"))
+        .passed(passed)
+        .elapsedS(120L)
+        .cpuSeconds(100L)
+        .gpus(0)
+        .cpus(1)
+        .maxRssMb(300L)
+        .errTail("COMPLETED".equals(state) ? null : "Traceback\nRuntimeError: out of memory")
+        .curve(curve(0.2, 0.1))
+        .build();
   }
 
   static RunReport run(

@@ -142,23 +142,19 @@ public final class EarlyStopSweep {
         metrics.put("test/mIoU", 0.62);
       }
       trials.add(
-          new TrialResult(
-              trial(i),
-              TASK,
-              params(i),
-              stopped ? "STOPPED" : "COMPLETED",
-              metrics,
-              GATE,
-              "test/mIoU",
-              true,
-              stopped ? null : Boolean.TRUE,
-              epochsRun(i) * SECONDS_PER_EPOCH,
-              null,
-              gpus,
-              cpus,
-              2048L,
-              null,
-              curve(i)));
+          TrialResult.builder(trial(i), TASK, stopped ? "STOPPED" : "COMPLETED")
+              .params(params(i))
+              .metrics(metrics)
+              .gate(GATE)
+              .gateMetric("test/mIoU")
+              .higherIsBetter(true)
+              .passed(stopped ? null : Boolean.TRUE)
+              .elapsedS(epochsRun(i) * SECONDS_PER_EPOCH)
+              .gpus(gpus)
+              .cpus(cpus)
+              .maxRssMb(2048L)
+              .curve(curve(i))
+              .build());
     }
     return trials;
   }
