@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.Json;
+import dev.cairn.git.GitTestRepos;
 import dev.cairn.model.StoreKeys;
 import dev.cairn.store.ObjectStore;
 import dev.cairn.store.ObjectStores;
@@ -33,8 +34,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.lib.PersonIdent;
-import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -251,29 +250,13 @@ class ClustersIT {
       this.root = Files.createDirectories(root);
       this.prefix = prefix;
       this.origin = root.resolve("origin.git");
-      try (Git bare =
-          Git.init().setBare(true).setInitialBranch("main").setDirectory(origin.toFile()).call()) {
-        StoredConfig config = bare.getRepository().getConfig();
-        config.setBoolean("receive", null, "advertisePushOptions", true);
-        config.setBoolean("receive", null, "pushOptions", true);
-        config.save();
-      }
       byte[] config = CONFIG.getBytes(StandardCharsets.UTF_8);
-      Path researcher = root.resolve("researcher");
-      RevCommit c;
-      try (Git git = Git.init().setInitialBranch("main").setDirectory(researcher.toFile()).call()) {
-        Files.createDirectories(researcher.resolve("config"));
-        Files.write(researcher.resolve("config/config.env"), config);
-        git.add().addFilepattern(".").call();
-        PersonIdent who = new PersonIdent("Researcher", "researcher@example.org");
-        c =
-            git.commit()
-                .setAuthor(who)
-                .setCommitter(who)
-                .setMessage("Prithvi v2 300M on SLURM, 600M on the LSF cluster")
-                .call();
-        git.push().setRemote(origin.toUri().toString()).add("main").call();
-      }
+      RevCommit c =
+          GitTestRepos.researcherRemote(
+              origin,
+              root.resolve("researcher"),
+              config,
+              "Prithvi v2 300M on SLURM, 600M on the LSF cluster");
       this.commit = c.getName();
       s3.queue(prefix, c, config);
     }

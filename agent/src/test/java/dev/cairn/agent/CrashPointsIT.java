@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.Json;
 import dev.cairn.config.ExperimentConfig;
+import dev.cairn.git.GitTestRepos;
 import dev.cairn.model.RunRequest;
 import dev.cairn.model.StoreKeys;
 import dev.cairn.store.FileObjectStore;
@@ -25,8 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.lib.PersonIdent;
-import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -189,25 +188,10 @@ class CrashPointsIT {
       this.store = root.resolve("store");
       this.state = root.resolve("state");
       this.settings = root.resolve("agent.env");
-      try (Git bare =
-          Git.init().setBare(true).setInitialBranch("main").setDirectory(origin.toFile()).call()) {
-        StoredConfig config = bare.getRepository().getConfig();
-        config.setBoolean("receive", null, "advertisePushOptions", true);
-        config.setBoolean("receive", null, "pushOptions", true);
-        config.save();
-      }
       byte[] config = CONFIG.getBytes(StandardCharsets.UTF_8);
-      Path researcher = root.resolve("researcher");
-      try (Git git = Git.init().setInitialBranch("main").setDirectory(researcher.toFile()).call()) {
-        Files.createDirectories(researcher.resolve("config"));
-        Files.write(researcher.resolve("config/config.env"), config);
-        git.add().addFilepattern(".").call();
-        PersonIdent who = new PersonIdent("Researcher", "researcher@example.org");
-        RevCommit c =
-            git.commit().setAuthor(who).setCommitter(who).setMessage("One tiny run").call();
-        git.push().setRemote(origin.toUri().toString()).add("main").call();
-        this.commit = c.getName();
-      }
+      this.commit =
+          GitTestRepos.researcherRemote(origin, root.resolve("researcher"), config, "One tiny run")
+              .getName();
       try (FileObjectStore s = new FileObjectStore(store)) {
         RequestQueue.submit(
             s,

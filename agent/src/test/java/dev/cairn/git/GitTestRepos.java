@@ -10,6 +10,7 @@ import org.eclipse.jgit.api.ResetCommand.ResetType;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.lib.StoredConfig;
@@ -28,13 +29,7 @@ public final class GitTestRepos {
    */
   public static Path bareRemote(Path dir, String branch, Map<String, String> files)
       throws IOException, GitAPIException {
-    try (Git bare =
-        Git.init().setBare(true).setInitialBranch(branch).setDirectory(dir.toFile()).call()) {
-      StoredConfig config = bare.getRepository().getConfig();
-      config.setBoolean("receive", null, "advertisePushOptions", true);
-      config.setBoolean("receive", null, "pushOptions", true);
-      config.save();
-    }
+    initBare(dir, branch);
     commitAndPush(
         dir.toUri().toString(),
         branch,
@@ -42,6 +37,34 @@ public final class GitTestRepos {
         "Initial commit",
         Files.createTempDirectory(dir.getParent(), "seed"));
     return dir;
+  }
+
+  /**
+   * A bare repository at {@code origin} that accepts push options, with one commit on {@code main}
+   * by a researcher, made in {@code work}, that writes {@code config} as {@code config/config.env}.
+   */
+  public static RevCommit researcherRemote(Path origin, Path work, byte[] config, String message)
+      throws IOException, GitAPIException {
+    initBare(origin, "main");
+    try (Git git = Git.init().setInitialBranch("main").setDirectory(work.toFile()).call()) {
+      Files.createDirectories(work.resolve("config"));
+      Files.write(work.resolve("config/config.env"), config);
+      git.add().addFilepattern(".").call();
+      PersonIdent who = new PersonIdent("Researcher", "researcher@example.org");
+      RevCommit c = git.commit().setAuthor(who).setCommitter(who).setMessage(message).call();
+      git.push().setRemote(origin.toUri().toString()).add("main").call();
+      return c;
+    }
+  }
+
+  private static void initBare(Path dir, String branch) throws IOException, GitAPIException {
+    try (Git bare =
+        Git.init().setBare(true).setInitialBranch(branch).setDirectory(dir.toFile()).call()) {
+      StoredConfig config = bare.getRepository().getConfig();
+      config.setBoolean("receive", null, "advertisePushOptions", true);
+      config.setBoolean("receive", null, "pushOptions", true);
+      config.save();
+    }
   }
 
   /** Clones {@code url} into {@code work} (or reuses it), writes files, commits and pushes. */
