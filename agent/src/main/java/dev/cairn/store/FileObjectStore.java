@@ -37,6 +37,24 @@ import org.jspecify.annotations.Nullable;
  */
 public final class FileObjectStore implements ObjectStore {
   private static final String TMP_SUFFIX = ".cairn-tmp";
+
+  /**
+   * A file lock keeps other processes out, but the JVM refuses a second lock of one file to its own
+   * threads (OverlappingFileLockException): two agents in one JVM (tests) first take one of these
+   * monitors, chosen by the lock file's path.
+   */
+  private static final Object[] STRIPES = new Object[64];
+
+  static {
+    for (int i = 0; i < STRIPES.length; i++) {
+      STRIPES[i] = new Object();
+    }
+  }
+
+  private static Object stripe(Path lockFile) {
+    return STRIPES[Math.floorMod(lockFile.toAbsolutePath().hashCode(), STRIPES.length)];
+  }
+
   private final Path root;
 
   public FileObjectStore(Path root) throws IOException {
@@ -178,6 +196,12 @@ public final class FileObjectStore implements ObjectStore {
     createParents(target);
     // createFile is atomic (O_EXCL); the lock keeps readers from seeing it before it is written.
     Path lockFile = target.resolveSibling(target.getFileName() + ".lock");
+    synchronized (stripe(lockFile)) {
+      return createOnce(target, content, lockFile);
+    }
+  }
+
+  private boolean createOnce(Path target, byte[] content, Path lockFile) throws IOException {
     try (FileChannel lockChannel =
             FileChannel.open(
                 lockFile,
@@ -200,6 +224,41 @@ public final class FileObjectStore implements ObjectStore {
       }
     } finally {
       Files.deleteIfExists(lockFile);
+    }
+  }
+
+  /**
+   * Compares and replaces under an exclusive lock on a file beside the object, which stays (a
+   * deleted lock file would let a later writer lock a new one while an earlier one holds the old).
+   */
+  @Override
+  public boolean putIfMatch(String key, byte[] content, @Nullable String etag) throws IOException {
+    Path target = resolve(key);
+    createParents(target);
+    Path lockFile = target.resolveSibling(target.getFileName() + ".match.lock");
+    synchronized (stripe(lockFile)) {
+      return compareAndPut(key, content, etag, lockFile);
+    }
+  }
+
+  private boolean compareAndPut(String key, byte[] content, @Nullable String etag, Path lockFile)
+      throws IOException {
+    try (FileChannel lockChannel =
+            FileChannel.open(
+                lockFile,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS);
+        FileLock lock = lockChannel.lock()) {
+      Optional<Path> current = regularFile(key);
+      if (etag == null ? current.isPresent() : current.isEmpty()) {
+        return false;
+      }
+      if (etag != null && !etag.equals(etagOf(current.get()))) {
+        return false;
+      }
+      put(key, content);
+      return true;
     }
   }
 

@@ -62,6 +62,11 @@ public abstract class ForwardingObjectStore implements ObjectStore {
   }
 
   @Override
+  public boolean putIfMatch(String key, byte[] content, @Nullable String etag) throws IOException {
+    return delegate.putIfMatch(key, content, etag);
+  }
+
+  @Override
   public boolean supportsConditionalWrites() {
     return delegate.supportsConditionalWrites();
   }

@@ -101,7 +101,15 @@ public interface ObjectStore extends AutoCloseable {
    */
   boolean putIfAbsent(String key, byte[] content) throws IOException;
 
-  /** Whether {@link #putIfAbsent} is atomic on this store. */
+  /**
+   * Replaces the object at the key only while it is still the one whose ETag is {@code etag}
+   * ({@code If-Match}), or, with {@code etag} null, writes it only where none exists; true when
+   * this call wrote it, false when another writer changed (or created) it since it was read. Where
+   * {@link #supportsConditionalWrites()} is false, it writes unconditionally and returns true.
+   */
+  boolean putIfMatch(String key, byte[] content, @Nullable String etag) throws IOException;
+
+  /** Whether {@link #putIfAbsent} and {@link #putIfMatch} are atomic on this store. */
   boolean supportsConditionalWrites();
 
   /** Whether an object exists at the key (a HEAD request on S3). */

@@ -5,6 +5,7 @@ import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,18 +41,28 @@ final class S3ConditionalWrites {
 
   /** True when created, false on 412; SDK errors other than 412 and 409 propagate. */
   boolean put(String key, byte[] content) throws IOException {
+    return put(key, content, b -> b.ifNoneMatch("*"));
+  }
+
+  /**
+   * True when replaced, false on 412 (the object changed since it was read) or 404 (it was
+   * deleted); SDK errors other than those and 409 propagate.
+   */
+  boolean putIfMatch(String key, byte[] content, String etag) throws IOException {
+    return put(key, content, b -> b.ifMatch(S3ObjectStore.quoted(etag)));
+  }
+
+  private boolean put(String key, byte[] content, Consumer<PutObjectRequest.Builder> condition)
+      throws IOException {
     for (int attempt = 1; ; attempt++) {
       try {
-        client.putObject(
-            PutObjectRequest.builder()
-                .bucket(location.bucket())
-                .key(location.key(key))
-                .ifNoneMatch("*")
-                .build(),
-            RequestBody.fromBytes(content));
+        PutObjectRequest.Builder request =
+            PutObjectRequest.builder().bucket(location.bucket()).key(location.key(key));
+        condition.accept(request);
+        client.putObject(request.build(), RequestBody.fromBytes(content));
         return true;
       } catch (S3Exception e) {
-        if (e.statusCode() == 412) {
+        if (e.statusCode() == 412 || e.statusCode() == 404) {
           return false;
         }
         // 409 ConditionalRequestConflict: another conditional write to the key is in flight

@@ -197,6 +197,24 @@ public final class S3ObjectStore implements ObjectStore {
     }
   }
 
+  @Override
+  public boolean putIfMatch(String key, byte[] content, @Nullable String etag) throws IOException {
+    if (!supportsConditionalWrites()) {
+      put(key, content);
+      return true;
+    }
+    if (etag == null) {
+      return putIfAbsent(key, content);
+    }
+    try {
+      boolean replaced = conditional.putIfMatch(key, content, etag);
+      LOG.debug("PUT {} if match: {}", key, replaced ? "replaced" : "changed since read");
+      return replaced;
+    } catch (SdkException e) {
+      throw errors.translate(e, "PUT (if match)", key);
+    }
+  }
+
   /**
    * Probed on first use: writes a fresh key twice with {@code If-None-Match: *}. A store that
    * honours the header refuses the second write with 412; one that ignores it accepts both. The

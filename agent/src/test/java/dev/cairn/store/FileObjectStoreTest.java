@@ -77,4 +77,9 @@ class FileObjectStoreTest {
       assertEquals(List.of(), files.toList());
     }
   }
+
+  @Test
+  void putIfMatch_racingWritersLoseNoIncrement_andAStaleEtagWritesNothing() throws Exception {
+    RacingIncrements.assertNoIncrementIsLost(new FileObjectStore(tmp.resolve("store")), "s.json");
+  }
 }
