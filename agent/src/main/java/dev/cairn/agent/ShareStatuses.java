@@ -30,6 +30,9 @@ import java.util.Optional;
  * agent that merged every share's end record, which all agents merge alike.
  */
 final class ShareStatuses {
+  /** Compare-and-swap attempts on status.json before a non-terminal view gives way. */
+  private static final int MAX_SWAPS = 5;
+
   private final ObjectStore store;
   private final Shares shares;
   private final Plans plans;
@@ -55,11 +58,40 @@ final class ShareStatuses {
         run.state().isTerminal() || share.merged() || run.scheduler() == null
             ? RunStatus.of(snapshot)
             : merged(run, share, snapshot);
-    if (!status.state().isTerminal() && terminalThere(run)) {
-      return false;
+    return replace(run, status);
+  }
+
+  /**
+   * Writes the run's status.json unless a terminal one of this attempt is there. The check and the
+   * write are one compare-and-swap on the object's ETag: another agent that writes in between (its
+   * terminal view, say) makes the write fail, and it is read again. A terminal view is written in
+   * any case, as every agent's terminal view is the same merge of the same end records.
+   */
+  private boolean replace(Run run, RunStatus status) throws IOException {
+    String key = StoreKeys.statusKey(run.commit());
+    byte[] bytes = Json.MAPPER.writeValueAsBytes(status);
+    for (int attempt = 1; attempt <= MAX_SWAPS; attempt++) {
+      Optional<StoredObject> there;
+      try {
+        there = store.get(key, 4L << 20);
+      } catch (ObjectTooLargeException | NotARegularFileException e) {
+        // not one an agent wrote: written over as before (a planted link or folder throws again)
+        store.put(key, bytes);
+        return true;
+      }
+      if (!status.state().isTerminal() && there.isPresent() && terminal(run, there.get())) {
+        return false;
+      }
+      if (store.putIfMatch(key, bytes, there.map(StoredObject::etag).orElse(null))) {
+        return true;
+      }
     }
-    store.put(StoreKeys.statusKey(run.commit()), Json.MAPPER.writeValueAsBytes(status));
-    return true;
+    if (status.state().isTerminal()) {
+      store.put(key, bytes);
+      return true;
+    }
+    // the others keep writing: this agent's view waits for its next tick
+    return false;
   }
 
   /** Every cluster's trials as last reported, and the state of the share furthest behind. */
@@ -122,19 +154,10 @@ final class ShareStatuses {
     return going.contains(RunState.SUBMITTED) ? RunState.SUBMITTED : RunState.RECEIVED;
   }
 
-  /** Whether the run's status.json in the store is a terminal one of this attempt. */
-  private boolean terminalThere(Run run) throws IOException {
-    Optional<StoredObject> there;
+  /** Whether {@code there} is a terminal status.json of this attempt. */
+  private static boolean terminal(Run run, StoredObject there) {
     try {
-      there = store.get(StoreKeys.statusKey(run.commit()), 4L << 20);
-    } catch (ObjectTooLargeException | NotARegularFileException e) {
-      return false;
-    }
-    if (there.isEmpty()) {
-      return false;
-    }
-    try {
-      RunStatus status = Json.MAPPER.readValue(there.get().content(), RunStatus.class);
+      RunStatus status = Json.MAPPER.readValue(there.content(), RunStatus.class);
       return status.attempt() == run.attempt()
           && status.state() != null
           && status.state().isTerminal();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.Json;
 import dev.cairn.config.AgentSettings;
 import dev.cairn.dvc.DvcConfig;
@@ -24,12 +25,16 @@ import dev.cairn.render.Site;
 import dev.cairn.scheduler.FakeSchedulers;
 import dev.cairn.scheduler.Schedulers;
 import dev.cairn.store.FileObjectStore;
+import dev.cairn.store.ForwardingObjectStore;
+import dev.cairn.store.ObjectStore;
+import dev.cairn.store.StoredObject;
 import dev.cairn.testing.FakeScheduler;
 import dev.cairn.testing.Fixtures;
 import dev.cairn.testing.ManualClock;
 import dev.cairn.testing.TestAgents;
 import dev.cairn.trigger.ProvenanceCheck;
 import dev.cairn.trigger.RepoMirror;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,6 +44,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.revwalk.RevCommit;
@@ -92,6 +98,13 @@ class ClusterSharesTest {
   /** The agent of {@code cluster}, on its own fake scheduler, state, clone and work folder. */
   private Agent agent(String cluster, String scheduler, Map<String, String> extra)
       throws Exception {
+    return agent(cluster, scheduler, extra, store);
+  }
+
+  /** The same, on {@code bucket}: the folder store or a wrapper of it. */
+  private Agent agent(
+      String cluster, String scheduler, Map<String, String> extra, ObjectStore bucket)
+      throws Exception {
     FakeScheduler fake = fakes.computeIfAbsent(cluster, c -> new FakeScheduler(scheduler, 0));
     Path home = tmp.resolve(cluster);
     Map<String, String> env = new HashMap<>(extra);
@@ -105,7 +118,7 @@ class ClusterSharesTest {
     closing.add(clone);
     ResultsPublisher publisher =
         new ResultsPublisher(
-            store,
+            bucket,
             new DvcConfig.Remote("cairn", DvcConfig.fileUrl(store.root(), "dvc"), null),
             new GitPublisher(clone, "Cairn agent " + cluster, "agent@example.org"),
             "main",
@@ -115,7 +128,7 @@ class ClusterSharesTest {
     ScriptRenderer renderer =
         new ScriptRenderer(Fixtures.templates(), new Site("", "/t.jar", "", "test"));
     return new Agent(
-        AgentParts.of(settings, store, schedulers, renderer, clock)
+        AgentParts.of(settings, bucket, schedulers, renderer, clock)
             .withGit(new ProvenanceCheck(new RepoMirror(clone), List.of("main")), publisher, null)
             .withInstruments(Metrics.NONE, dev.cairn.Faults.NONE));
   }
@@ -160,6 +173,50 @@ class ClusterSharesTest {
       }
     }
     return found;
+  }
+
+  /**
+   * Another agent writes the run's terminal status.json just after this one read the object and
+   * found it going: this agent's write of its going view fails its compare-and-swap, it reads
+   * again, and leaves the terminal one in place.
+   */
+  @Test
+  void aTerminalStatusWrittenBetweenTheReadAndTheWrite_isNotReplacedByAGoingView()
+      throws Exception {
+    setUp();
+    String key = StoreKeys.statusKey(commit);
+    boolean[] armed = {false};
+    int[] raced = {0};
+    ObjectStore racing =
+        new ForwardingObjectStore(store) {
+          @Override
+          public Optional<StoredObject> get(String k, long maxBytes) throws IOException {
+            Optional<StoredObject> read = delegate.get(k, maxBytes);
+            if (armed[0] && k.equals(key) && read.isPresent()) {
+              armed[0] = false;
+              raced[0]++;
+              ObjectNode ended = (ObjectNode) Json.MAPPER.readTree(read.get().content());
+              ended.put("state", RunState.SUCCEEDED.name());
+              delegate.put(k, Json.MAPPER.writeValueAsBytes(ended));
+            }
+            return read;
+          }
+        };
+    Agent b = agent("lsf", "lsf", Map.of(), racing);
+    tick(b);
+    assertFalse(RunState.valueOf(status().path("state").asText()).isTerminal());
+    armed[0] = true;
+    for (int i = 0; i < 3 && raced[0] == 0; i++) {
+      // a new state of the share to report: its jobs start
+      fakes
+          .get("lsf")
+          .submissions()
+          .keySet()
+          .forEach(id -> fakes.get("lsf").set(id, JobState.RUNNING));
+      tick(b);
+    }
+    assertEquals(1, raced[0], "the share's status was written after a read of status.json");
+    assertEquals("SUCCEEDED", status().path("state").asText(), status().toString());
   }
 
   @Test
