@@ -196,32 +196,24 @@ public final class FileObjectStore implements ObjectStore {
     createParents(target);
     // createFile is atomic (O_EXCL); the lock keeps readers from seeing it before it is written.
     Path lockFile = target.resolveSibling(target.getFileName() + ".lock");
-    synchronized (stripe(lockFile)) {
-      return createOnce(target, content, lockFile);
-    }
-  }
-
-  private boolean createOnce(Path target, byte[] content, Path lockFile) throws IOException {
-    try (FileChannel lockChannel =
-            FileChannel.open(
-                lockFile,
-                StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS);
-        FileLock lock = lockChannel.lock()) {
-      if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-        return false;
-      }
-      Path tmp = Files.createTempFile(target.getParent(), ".put-", TMP_SUFFIX);
-      try {
-        Files.write(tmp, content);
-        Files.createLink(target, tmp);
-        return true;
-      } catch (FileAlreadyExistsException e) {
-        return false;
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
+    try {
+      return underLock(
+          lockFile,
+          () -> {
+            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+              return false;
+            }
+            Path tmp = Files.createTempFile(target.getParent(), ".put-", TMP_SUFFIX);
+            try {
+              Files.write(tmp, content);
+              Files.createLink(target, tmp);
+              return true;
+            } catch (FileAlreadyExistsException e) {
+              return false;
+            } finally {
+              Files.deleteIfExists(tmp);
+            }
+          });
     } finally {
       Files.deleteIfExists(lockFile);
     }
@@ -236,29 +228,41 @@ public final class FileObjectStore implements ObjectStore {
     Path target = resolve(key);
     createParents(target);
     Path lockFile = target.resolveSibling(target.getFileName() + ".match.lock");
-    synchronized (stripe(lockFile)) {
-      return compareAndPut(key, content, etag, lockFile);
-    }
+    return underLock(
+        lockFile,
+        () -> {
+          Optional<Path> current = regularFile(key);
+          if (etag == null ? current.isPresent() : current.isEmpty()) {
+            return false;
+          }
+          if (etag != null && !etag.equals(etagOf(current.get()))) {
+            return false;
+          }
+          put(key, content);
+          return true;
+        });
   }
 
-  private boolean compareAndPut(String key, byte[] content, @Nullable String etag, Path lockFile)
-      throws IOException {
-    try (FileChannel lockChannel =
-            FileChannel.open(
-                lockFile,
-                StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS);
-        FileLock lock = lockChannel.lock()) {
-      Optional<Path> current = regularFile(key);
-      if (etag == null ? current.isPresent() : current.isEmpty()) {
-        return false;
+  /** What runs while the lock is held. */
+  private interface Locked {
+    boolean run() throws IOException;
+  }
+
+  /**
+   * Runs {@code body} holding an exclusive lock on {@code lockFile}, against other processes (the
+   * file lock) and other threads of this JVM (a monitor first).
+   */
+  private static boolean underLock(Path lockFile, Locked body) throws IOException {
+    synchronized (stripe(lockFile)) {
+      try (FileChannel lockChannel =
+              FileChannel.open(
+                  lockFile,
+                  StandardOpenOption.CREATE,
+                  StandardOpenOption.WRITE,
+                  LinkOption.NOFOLLOW_LINKS);
+          FileLock lock = lockChannel.lock()) {
+        return body.run();
       }
-      if (etag != null && !etag.equals(etagOf(current.get()))) {
-        return false;
-      }
-      put(key, content);
-      return true;
     }
   }
 
