@@ -227,18 +227,7 @@ public final class GitPublisher {
 
   /** Drops this agent's pending commit {@code message}, keeping any pending before it. */
   private void dropPending(String branch, String message) throws IOException {
-    Repository repo = clone.repository();
-    Ref pending = repo.exactRef(PENDING + branch);
-    if (pending == null) {
-      return;
-    }
-    try (RevWalk walk = new RevWalk(repo)) {
-      RevCommit tip = walk.parseCommit(pending.getObjectId());
-      if (message.equals(tip.getFullMessage()) && tip.getParentCount() == 1) {
-        setPending(branch, tip.getParent(0));
-      }
-    }
-    rebasePending(branch, clone.remoteHead(branch));
+    rebasePending(branch, clone.remoteHead(branch), message);
   }
 
   /** Thrown from a rebase that finds the results {@link #publishOnce} publishes on the branch. */
@@ -298,6 +287,12 @@ public final class GitPublisher {
    * @return the new pending tip, or {@code origin} when nothing is pending
    */
   private ObjectId rebasePending(String branch, ObjectId origin) throws IOException {
+    return rebasePending(branch, origin, null);
+  }
+
+  /** As above, leaving out every pending commit whose message is {@code drop}. */
+  private ObjectId rebasePending(String branch, ObjectId origin, @Nullable String drop)
+      throws IOException {
     String marker = once;
     if (marker != null) {
       Optional<ObjectId> first = addedBy(origin, marker);
@@ -318,8 +313,13 @@ public final class GitPublisher {
       walk.markStart(walk.parseCommit(pending.getObjectId()));
       walk.markUninteresting(walk.parseCommit(origin));
       List<RevCommit> todo = new ArrayList<>();
+      boolean dropped = false;
       for (RevCommit c : walk) {
-        todo.add(c);
+        if (c.getFullMessage().equals(drop)) {
+          dropped = true;
+        } else {
+          todo.add(c);
+        }
       }
       if (todo.isEmpty()) {
         RefUpdate delete = repo.updateRef(PENDING + branch);
@@ -327,7 +327,9 @@ public final class GitPublisher {
         delete.delete();
         return origin;
       }
-      if (todo.get(0).getParentCount() == 1 && todo.get(0).getParent(0).equals(origin)) {
+      if (!dropped
+          && todo.get(0).getParentCount() == 1
+          && todo.get(0).getParent(0).equals(origin)) {
         return pending.getObjectId();
       }
       RevCommit tip = walk.parseCommit(origin);
@@ -341,7 +343,12 @@ public final class GitPublisher {
         tip = walk.parseCommit(id);
       }
       setPending(branch, tip);
-      LOG.info("rebased {} results commit(s) onto {} {}", todo.size(), branch, origin.name());
+      LOG.info(
+          "rebased {} results commit(s) onto {} {}{}",
+          todo.size(),
+          branch,
+          origin.name(),
+          dropped ? " without the one already published" : "");
       return tip;
     }
   }

@@ -349,4 +349,48 @@ class GitPublisherTest {
       assertEquals(theirs, GitTestRepos.head(remote, "main").name());
     }
   }
+
+  @Test
+  void publishOnce_aCommitLeftByACrashUnderAnotherRunsCommit_isDropped_theOtherIsKept()
+      throws Exception {
+    String marker = "results/r1/run.json";
+    try (GitClone a = clone("a");
+        GitClone b = clone("b")) {
+      GitPublisher crashing =
+          new GitPublisher(
+              a,
+              "Cairn agent",
+              "a@example.org",
+              attempt -> {
+                throw new IllegalStateException("killed before the push");
+              });
+      assertThrows(
+          RuntimeException.class,
+          () ->
+              crashing.publishOnce(
+                  "main", "results/r1", runFiles("r1"), "Results of r1\n", marker));
+      // another run's commit, also left pending, on top of it
+      assertThrows(
+          RuntimeException.class,
+          () -> crashing.publish("main", "results/r0", runFiles("r0"), "Results of r0\n"));
+      String theirs =
+          new GitPublisher(b)
+              .publishOnce("main", "results/r1", runFiles("r1"), "Results of r1\n", marker);
+      GitPublisher restarted = new GitPublisher(a);
+      assertEquals(
+          theirs,
+          restarted.publishOnce("main", "results/r1", runFiles("r1"), "Results of r1\n", marker));
+      assertEquals(List.of("main"), restarted.pendingBranches(), "the other run's commit waits");
+      String r0 = restarted.pushAll("main").orElseThrow();
+      assertEquals(r0, GitTestRepos.head(remote, "main").name());
+      assertEquals(theirs, GitTestRepos.head(remote, "main").getParent(0).name());
+      int r1s = 0;
+      try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.open(remote.toFile())) {
+        for (RevCommit c : git.log().call()) {
+          r1s += c.getFullMessage().equals("Results of r1\n") ? 1 : 0;
+        }
+      }
+      assertEquals(1, r1s, "one results commit of r1");
+    }
+  }
 }
