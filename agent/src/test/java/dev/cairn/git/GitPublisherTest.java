@@ -185,14 +185,7 @@ class GitPublisherTest {
   void pushAll_pushesCommitLeftUnpushedByACrash() throws Exception {
     RevCommit before = GitTestRepos.head(remote, "main");
     try (GitClone clone = clone("agent")) {
-      GitPublisher crashing =
-          new GitPublisher(
-              clone,
-              "Cairn agent",
-              "cairn@localhost",
-              attempt -> {
-                throw new IllegalStateException("killed");
-              });
+      GitPublisher crashing = killedBeforePush(clone);
       assertThrows(
           IllegalStateException.class,
           () -> crashing.publish("main", "results/r1", runFiles("r1"), "results r1"));
@@ -224,14 +217,7 @@ class GitPublisherTest {
       assertThrows(
           IllegalStateException.class,
           () ->
-              new GitPublisher(
-                      clone,
-                      "Cairn agent",
-                      "cairn@localhost",
-                      attempt -> {
-                        throw new IllegalStateException("killed");
-                      })
-                  .publish("main", "results/r1", runFiles("r1"), "results r1"));
+              killedBeforePush(clone).publish("main", "results/r1", runFiles("r1"), "results r1"));
       String sha = new GitPublisher(clone).publish("main", "results/r2", runFiles("r2"), "r2");
 
       RevCommit head = GitTestRepos.head(remote, "main");
@@ -324,14 +310,7 @@ class GitPublisherTest {
     String marker = "results/r1/run.json";
     try (GitClone a = clone("a");
         GitClone b = clone("b")) {
-      GitPublisher crashing =
-          new GitPublisher(
-              a,
-              "Cairn agent",
-              "a@example.org",
-              attempt -> {
-                throw new IllegalStateException("killed before the push");
-              });
+      GitPublisher crashing = killedBeforePush(a);
       assertThrows(
           RuntimeException.class,
           () ->
@@ -356,14 +335,7 @@ class GitPublisherTest {
     String marker = "results/r1/run.json";
     try (GitClone a = clone("a");
         GitClone b = clone("b")) {
-      GitPublisher crashing =
-          new GitPublisher(
-              a,
-              "Cairn agent",
-              "a@example.org",
-              attempt -> {
-                throw new IllegalStateException("killed before the push");
-              });
+      GitPublisher crashing = killedBeforePush(a);
       assertThrows(
           RuntimeException.class,
           () ->
@@ -392,5 +364,16 @@ class GitPublisherTest {
       }
       assertEquals(1, r1s, "one results commit of r1");
     }
+  }
+
+  /** A publisher whose agent is killed after it committed and before it pushed. */
+  private static GitPublisher killedBeforePush(GitClone clone) {
+    return new GitPublisher(
+        clone,
+        "Cairn agent",
+        "cairn@localhost",
+        attempt -> {
+          throw new IllegalStateException("killed before the push");
+        });
   }
 }
