@@ -84,11 +84,16 @@ final class CrtResponse implements S3MetaRequestResponseHandler {
     }
     byte[] payload = context.getErrorPayload();
     String text = payload == null ? "" : new String(payload, StandardCharsets.UTF_8);
-    String code = first(CODE, text);
-    String message = first(MESSAGE, text);
+    return s3Error(status, text, crt);
+  }
+
+  /** S3's error answer as the SDK's exception: the code and message from its XML body. */
+  static SdkException s3Error(int status, String body, String fallbackMessage) {
+    String code = first(CODE, body);
+    String message = first(MESSAGE, body);
     return S3Exception.builder()
         .statusCode(status)
-        .message(message == null ? crt : message)
+        .message(message == null ? fallbackMessage : message)
         .awsErrorDetails(
             AwsErrorDetails.builder()
                 .serviceName("S3")

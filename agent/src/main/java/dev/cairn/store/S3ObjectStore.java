@@ -1,6 +1,7 @@
 package dev.cairn.store;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -35,6 +36,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 public final class S3ObjectStore implements ObjectStore {
   private static final Logger LOG = LoggerFactory.getLogger(S3ObjectStore.class);
+
+  /** Objects downloading at once, at least: rclone's --transfers 16, measured against it. */
+  private static final int DOWNLOAD_THREADS = 16;
 
   private final S3Location location;
   private final S3Options options;
@@ -171,12 +175,24 @@ public final class S3ObjectStore implements ObjectStore {
   }
 
   /**
-   * At an endpoint, all at once on the CRT's own client ({@link S3CrtDownloads}: ranged GETs, MD5
-   * while streaming); on AWS, one after another through the SDK, each hashed after.
+   * At a plain {@code http} endpoint, one signed GET per object on a few kept-alive connections,
+   * each body hashed and written as it streams in ({@link S3HttpDownloads}); at an {@code https}
+   * endpoint, all at once on the CRT's own client ({@link S3CrtDownloads}: ranged GETs, MD5 while
+   * streaming); on AWS, one after another through the SDK, each hashed after.
    */
   @Override
   public List<Downloaded> getFiles(List<FileDownload> downloads) throws IOException {
-    if (location.endpoint().isPresent()) {
+    Optional<URI> endpoint = location.endpoint();
+    if (endpoint.isPresent() && "http".equalsIgnoreCase(endpoint.get().getScheme())) {
+      return new S3HttpDownloads(
+              location,
+              options,
+              credentialsProvider,
+              errors,
+              Math.max(DOWNLOAD_THREADS, options.uploadThreads()))
+          .download(downloads);
+    }
+    if (endpoint.isPresent()) {
       return new S3CrtDownloads(location, options, credentialsProvider, errors).download(downloads);
     }
     return ObjectStore.super.getFiles(downloads);
