@@ -2,11 +2,17 @@ package dev.cairn.store;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.ProtocolException;
-import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
@@ -14,17 +20,21 @@ import java.util.Map;
 
 /**
  * One plain HTTP/1.1 connection that sends GETs, one after another, and hands each answer's body
- * straight from the socket to a sink through the caller's buffer: no copy of its own, no thread of
- * its own. Kept alive between GETs while the server allows it and each body was read whole.
+ * from the socket to a sink through the caller's buffer, a direct one so that the bytes are copied
+ * only by the kernel, into it and out of it to a file: no copy of its own, no thread of its own.
+ * Kept alive between GETs while the server allows it and each body was read whole.
  */
 final class HttpGetConnection implements AutoCloseable {
   /** The body's bytes in order, a buffer's worth at a time; the buffer is reused after. */
   interface Sink {
-    void accept(byte[] bytes, int offset, int length) throws IOException;
+    /** Takes the bytes from the buffer's position to its limit. */
+    void accept(ByteBuffer bytes) throws IOException;
   }
 
-  private final Socket socket;
-  private final InputStream in;
+  private final SocketChannel channel;
+  private final Selector selector;
+  private final SelectionKey key;
+  private final long readTimeoutMillis;
   private final String host;
   private int gets;
 
@@ -32,15 +42,22 @@ final class HttpGetConnection implements AutoCloseable {
   private int status;
   private long length;
   private boolean reusable;
-  private byte[] buffer = new byte[0];
-  private int bodyStart;
-  private int buffered;
+  private ByteBuffer buffer = ByteBuffer.allocate(0);
   private boolean bodyRead;
 
-  private HttpGetConnection(Socket socket, String host) throws IOException {
-    this.socket = socket;
-    this.in = socket.getInputStream();
+  private HttpGetConnection(SocketChannel channel, Duration readTimeout, String host)
+      throws IOException {
+    this.channel = channel;
+    this.readTimeoutMillis = Math.max(1, readTimeout.toMillis());
     this.host = host;
+    channel.configureBlocking(false);
+    this.selector = Selector.open();
+    try {
+      this.key = channel.register(selector, SelectionKey.OP_READ);
+    } catch (IOException | RuntimeException e) {
+      selector.close();
+      throw e;
+    }
   }
 
   /**
@@ -54,14 +71,15 @@ final class HttpGetConnection implements AutoCloseable {
       throw new IllegalArgumentException("plain http only: " + endpoint);
     }
     int port = endpoint.getPort() < 0 ? 80 : endpoint.getPort();
-    Socket s = new Socket();
+    SocketChannel c = SocketChannel.open();
     try {
-      s.connect(new InetSocketAddress(endpoint.getHost(), port), (int) connectTimeout.toMillis());
-      s.setSoTimeout((int) readTimeout.toMillis());
-      s.setTcpNoDelay(true);
-      return new HttpGetConnection(s, endpoint.getRawAuthority());
+      c.socket()
+          .connect(
+              new InetSocketAddress(endpoint.getHost(), port), (int) connectTimeout.toMillis());
+      c.socket().setTcpNoDelay(true);
+      return new HttpGetConnection(c, readTimeout, endpoint.getRawAuthority());
     } catch (IOException | RuntimeException e) {
-      s.close();
+      c.close();
       throw e;
     }
   }
@@ -73,12 +91,13 @@ final class HttpGetConnection implements AutoCloseable {
 
   /**
    * Sends {@code GET rawPath} with {@code headers} (Host is added when they lack it) and reads the
-   * answer's status line and headers into {@code buffer}, which must outlive the answer's body.
+   * answer's status line and headers into {@code buffer} (best a direct one), which must outlive
+   * the answer's body.
    *
    * @return the status code
    * @throws EOFException when the server closed the connection before a whole head came
    */
-  int get(String rawPath, Map<String, ? extends Iterable<String>> headers, byte[] buffer)
+  int get(String rawPath, Map<String, ? extends Iterable<String>> headers, ByteBuffer buffer)
       throws IOException {
     if (gets > 0 && !(reusable && bodyRead)) {
       throw new IllegalStateException("the last answer was not read whole");
@@ -96,32 +115,71 @@ final class HttpGetConnection implements AutoCloseable {
       head.append("\r\nHost: ").append(host);
     }
     head.append("\r\n\r\n");
-    socket.getOutputStream().write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+    ByteBuffer request = ByteBuffer.wrap(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+    while (request.hasRemaining()) {
+      if (channel.write(request) == 0) {
+        await(SelectionKey.OP_WRITE);
+      }
+    }
     readHead(buffer);
     return status;
   }
 
-  private void readHead(byte[] into) throws IOException {
+  /** Reads what the socket has into the buffer; waits for it up to the read timeout. */
+  private int read(ByteBuffer into) throws IOException {
+    int n = channel.read(into);
+    while (n == 0 && into.hasRemaining()) {
+      await(SelectionKey.OP_READ);
+      n = channel.read(into);
+    }
+    return n;
+  }
+
+  private void await(int op) throws IOException {
+    int ready;
+    try {
+      key.interestOps(op);
+      selector.selectedKeys().clear();
+      ready = selector.select(readTimeoutMillis);
+      selector.selectedKeys().clear();
+    } catch (ClosedSelectorException | CancelledKeyException e) {
+      throw new AsynchronousCloseException();
+    }
+    if (ready == 0) {
+      if (!selector.isOpen() || !channel.isOpen()) {
+        throw new AsynchronousCloseException();
+      }
+      throw new SocketTimeoutException("no answer for " + readTimeoutMillis + " ms");
+    }
+  }
+
+  private void readHead(ByteBuffer into) throws IOException {
     buffer = into;
     bodyRead = false;
-    int have = 0;
+    into.clear();
     int end = -1;
     while (end < 0) {
-      if (have == into.length) {
-        throw new ProtocolException("an answer's head is over " + into.length + " bytes");
+      if (!into.hasRemaining()) {
+        throw new ProtocolException("an answer's head is over " + into.capacity() + " bytes");
       }
-      int n = in.read(into, have, into.length - have);
-      if (n < 0) {
+      int have = into.position();
+      if (read(into) < 0) {
         throw new EOFException("the server closed the connection before answering");
       }
-      for (int i = Math.max(3, have); i < have + n && end < 0; i++) {
-        if (into[i] == '\n' && into[i - 1] == '\r' && into[i - 2] == '\n' && into[i - 3] == '\r') {
+      for (int i = Math.max(3, have); i < into.position() && end < 0; i++) {
+        if (into.get(i) == '\n'
+            && into.get(i - 1) == '\r'
+            && into.get(i - 2) == '\n'
+            && into.get(i - 3) == '\r') {
           end = i + 1;
         }
       }
-      have += n;
     }
-    String[] lines = new String(into, 0, end - 4, StandardCharsets.ISO_8859_1).split("\r\n");
+    into.flip();
+    byte[] head = new byte[end - 4];
+    into.get(head);
+    into.position(end);
+    String[] lines = new String(head, StandardCharsets.ISO_8859_1).split("\r\n");
     String[] statusLine = lines[0].split(" ", 3);
     if (statusLine.length < 2 || !statusLine[0].startsWith("HTTP/1.")) {
       throw new ProtocolException("not an HTTP/1.x answer: " + lines[0]);
@@ -157,8 +215,6 @@ final class HttpGetConnection implements AutoCloseable {
     if (length < 0) {
       reusable = false;
     }
-    bodyStart = end;
-    buffered = have - end;
   }
 
   /** The answer's Content-Length, or -1 when it gave none (its body then has no known end). */
@@ -177,23 +233,26 @@ final class HttpGetConnection implements AutoCloseable {
       throw new ProtocolException("the answer gave no Content-Length");
     }
     long left = length;
-    if (buffered > left) {
+    if (buffer.remaining() > left) {
       // more than the body came: nothing was asked for, so the connection is not to be trusted
       reusable = false;
+      buffer.limit(buffer.position() + (int) left);
     }
-    int first = (int) Math.min(buffered, left);
-    if (first > 0) {
-      sink.accept(buffer, bodyStart, first);
-      left -= first;
+    left -= buffer.remaining();
+    if (buffer.hasRemaining()) {
+      sink.accept(buffer);
     }
     while (left > 0) {
-      int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+      buffer.clear();
+      buffer.limit((int) Math.min(buffer.capacity(), left));
+      int n = read(buffer);
       if (n < 0) {
         throw new EOFException(
             "the connection ended after " + (length - left) + " of " + length + " bytes");
       }
-      sink.accept(buffer, 0, n);
+      buffer.flip();
       left -= n;
+      sink.accept(buffer);
     }
     bodyRead = true;
   }
@@ -203,19 +262,15 @@ final class HttpGetConnection implements AutoCloseable {
    * long, else what came with the head, after which the connection is not reused.
    */
   byte[] smallBody(int max) throws IOException {
-    if (length >= 0 && length <= max && length <= buffer.length) {
+    if (length >= 0 && length <= max) {
       byte[] out = new byte[(int) length];
-      int[] at = {0};
-      body(
-          (b, off, n) -> {
-            System.arraycopy(b, off, out, at[0], n);
-            at[0] += n;
-          });
+      ByteBuffer to = ByteBuffer.wrap(out);
+      body(to::put);
       return out;
     }
     reusable = false;
-    byte[] out = new byte[Math.min(buffered, max)];
-    System.arraycopy(buffer, bodyStart, out, 0, out.length);
+    byte[] out = new byte[Math.min(buffer.remaining(), max)];
+    buffer.get(out);
     return out;
   }
 
@@ -226,6 +281,10 @@ final class HttpGetConnection implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    socket.close();
+    try {
+      selector.close();
+    } finally {
+      channel.close();
+    }
   }
 }

@@ -39,8 +39,8 @@ final class S3HttpDownloads {
   private static final Logger LOG = LoggerFactory.getLogger(S3HttpDownloads.class);
   private static final AtomicInteger BATCHES = new AtomicInteger();
 
-  /** Bytes read, hashed and written at a time: small enough to stay in a core's cache. */
-  private static final int BUFFER = 256 * 1024;
+  /** Bytes read, hashed and written at a time, by default: stays in a core's cache. */
+  static final int BUFFER = 256 * 1024;
 
   /** Error answers are short XML; more is not read. */
   private static final int MAX_ERROR_BODY = 64 * 1024;
@@ -52,19 +52,23 @@ final class S3HttpDownloads {
   private final S3Errors errors;
   private final S3CrtUploads paths;
   private final int threads;
+  private final int bufferBytes;
   private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
 
   /**
    * @param threads objects downloading at once, at most; each holds a connection and a buffer
+   * @param bufferBytes each thread's buffer (off the heap): bytes read, hashed and written at a
+   *     time
    */
   S3HttpDownloads(
       S3Location location,
       S3Options options,
       AwsCredentialsProvider credentials,
       S3Errors errors,
-      int threads) {
-    if (threads < 1) {
-      throw new IllegalArgumentException("needs at least one thread");
+      int threads,
+      int bufferBytes) {
+    if (threads < 1 || bufferBytes < 1024) {
+      throw new IllegalArgumentException("needs a thread and a buffer of at least 1 KiB");
     }
     this.location = location;
     this.endpoint =
@@ -79,6 +83,7 @@ final class S3HttpDownloads {
     this.errors = errors;
     this.paths = new S3CrtUploads(location, options, credentials, errors);
     this.threads = threads;
+    this.bufferBytes = bufferBytes;
   }
 
   /** Downloads each object into its file; see {@link ObjectStore#getFiles}. */
@@ -150,7 +155,6 @@ final class S3HttpDownloads {
     private final ArrayDeque<HttpGetConnection> idle = new ArrayDeque<>();
     private final Set<HttpGetConnection> open = ConcurrentHashMap.newKeySet();
     private volatile boolean stopped;
-    private int failedAt = Integer.MAX_VALUE;
     private @Nullable Exception failure;
 
     Batch(List<ObjectStore.FileDownload> downloads) {
@@ -159,7 +163,7 @@ final class S3HttpDownloads {
     }
 
     void work() {
-      byte[] buffer = new byte[BUFFER];
+      ByteBuffer buffer = ByteBuffer.allocateDirect(bufferBytes);
       MessageDigest md5 = Md5.digest();
       for (int i = next.getAndIncrement(); i < downloads.size(); i = next.getAndIncrement()) {
         if (stopped) {
@@ -168,15 +172,15 @@ final class S3HttpDownloads {
         try {
           results[i] = download(downloads.get(i), buffer, md5);
         } catch (IOException | RuntimeException e) {
-          failed(i, e);
+          failed(e);
           return;
         }
       }
     }
 
-    private synchronized void failed(int index, Exception e) {
-      if (index < failedAt) {
-        failedAt = index;
+    /** Keeps the first failure: those after it are the other downloads being stopped. */
+    private synchronized void failed(Exception e) {
+      if (failure == null) {
         failure = e;
       }
       stop();
@@ -213,7 +217,7 @@ final class S3HttpDownloads {
     }
 
     private ObjectStore.Downloaded download(
-        ObjectStore.FileDownload d, byte[] buffer, MessageDigest md5) throws IOException {
+        ObjectStore.FileDownload d, ByteBuffer buffer, MessageDigest md5) throws IOException {
       String path = paths.path(d.key());
       for (int attempt = 1; ; ) {
         HttpGetConnection c = connection();
@@ -242,7 +246,12 @@ final class S3HttpDownloads {
     }
 
     private ObjectStore.Downloaded get(
-        HttpGetConnection c, String key, String path, Path file, byte[] buffer, MessageDigest md5)
+        HttpGetConnection c,
+        String key,
+        String path,
+        Path file,
+        ByteBuffer buffer,
+        MessageDigest md5)
         throws IOException {
       int status = c.get(path, signedHeaders(path), buffer);
       if (status != 200) {
@@ -258,12 +267,11 @@ final class S3HttpDownloads {
       md5.reset();
       try (FileChannel out = open(file)) {
         c.body(
-            (bytes, offset, length) -> {
-              md5.update(bytes, offset, length);
-              ByteBuffer slice = ByteBuffer.wrap(bytes, offset, length);
+            bytes -> {
+              md5.update(bytes.duplicate());
               try {
-                while (slice.hasRemaining()) {
-                  out.write(slice);
+                while (bytes.hasRemaining()) {
+                  out.write(bytes);
                 }
               } catch (IOException e) {
                 throw new WriteFailure(e);

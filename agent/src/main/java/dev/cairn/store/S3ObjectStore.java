@@ -189,7 +189,8 @@ public final class S3ObjectStore implements ObjectStore {
               options,
               credentialsProvider,
               errors,
-              Math.max(DOWNLOAD_THREADS, options.uploadThreads()))
+              Math.max(DOWNLOAD_THREADS, options.uploadThreads()),
+              S3HttpDownloads.BUFFER)
           .download(downloads);
     }
     if (endpoint.isPresent()) {

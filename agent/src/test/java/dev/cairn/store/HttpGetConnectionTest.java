@@ -15,7 +15,9 @@ import java.io.UncheckedIOException;
 import java.net.ProtocolException;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -95,7 +97,12 @@ class HttpGetConnectionTest {
 
   private static byte[] read(HttpGetConnection c) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    c.body(out::write);
+    c.body(
+        bytes -> {
+          byte[] b = new byte[bytes.remaining()];
+          bytes.get(b);
+          out.write(b);
+        });
     return out.toByteArray();
   }
 
@@ -108,7 +115,7 @@ class HttpGetConnectionTest {
             answer("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n", big),
             answer("HTTP/1.1 200 OK\r\ncontent-length: 3\r\n\r\n", "abc".getBytes()));
     // a buffer smaller than the first body: it comes in several reads
-    byte[] buffer = new byte[4096];
+    ByteBuffer buffer = ByteBuffer.allocateDirect(4096);
     try (HttpGetConnection c = connect()) {
       assertEquals(200, c.get("/b/k%20one", Map.of("X-Amz-Date", List.of("d")), buffer));
       assertFalse(c.reused());
@@ -131,7 +138,7 @@ class HttpGetConnectionTest {
   void connectionClose_orAnUnreadBody_isNotReused() throws Exception {
     serve(answer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n", new byte[2]));
     try (HttpGetConnection c = connect()) {
-      c.get("/k", Map.of(), new byte[1024]);
+      c.get("/k", Map.of(), ByteBuffer.allocateDirect(1024));
       assertFalse(c.reusable(), "the body is not read yet");
       read(c);
       assertFalse(c.reusable(), "the server closes it");
@@ -142,7 +149,7 @@ class HttpGetConnectionTest {
   void aBodyCutShort_isAnEofNamingTheBytes() throws Exception {
     serve(answer("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n", "1234".getBytes()));
     try (HttpGetConnection c = connect()) {
-      c.get("/k", Map.of(), new byte[1024]);
+      c.get("/k", Map.of(), ByteBuffer.allocateDirect(1024));
       EOFException e = assertThrows(EOFException.class, () -> read(c));
       assertTrue(e.getMessage().contains("after 4 of 10 bytes"), e.getMessage());
       assertFalse(c.reusable());
@@ -156,9 +163,9 @@ class HttpGetConnectionTest {
             "HTTP/1.1 503 Slow Down\r\nTransfer-Encoding: chunked\r\n\r\n",
             "<Code>SlowDown</Code>".getBytes()));
     try (HttpGetConnection c = connect()) {
-      assertEquals(503, c.get("/k", Map.of(), new byte[1024]));
+      assertEquals(503, c.get("/k", Map.of(), ByteBuffer.allocateDirect(1024)));
       assertEquals(-1, c.contentLength());
-      assertThrows(ProtocolException.class, () -> c.body((b, off, n) -> {}));
+      assertThrows(ProtocolException.class, () -> c.body(b -> {}));
       String body = new String(c.smallBody(1024), StandardCharsets.UTF_8);
       assertTrue(body.startsWith("<Code>SlowDown"), body);
       assertFalse(c.reusable());
@@ -177,8 +184,33 @@ class HttpGetConnectionTest {
               }
             });
     try (HttpGetConnection c = connect()) {
-      assertThrows(EOFException.class, () -> c.get("/k", Map.of(), new byte[1024]));
+      assertThrows(
+          EOFException.class, () -> c.get("/k", Map.of(), ByteBuffer.allocateDirect(1024)));
     }
     closed.get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aServerThatNeverAnswers_timesOutAtTheReadTimeout() throws Exception {
+    CompletableFuture<Void> silent =
+        CompletableFuture.runAsync(
+            () -> {
+              try (Socket s = server.accept()) {
+                readHead(s.getInputStream());
+                // holds the connection open, answering nothing, until the client gives up
+                s.getInputStream().read();
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
+    try (HttpGetConnection c =
+        HttpGetConnection.open(
+            URI.create("http://127.0.0.1:" + server.getLocalPort()),
+            Duration.ofSeconds(5),
+            Duration.ofMillis(200))) {
+      assertThrows(
+          SocketTimeoutException.class, () -> c.get("/k", Map.of(), ByteBuffer.allocate(1024)));
+    }
+    silent.get(10, TimeUnit.SECONDS);
   }
 }

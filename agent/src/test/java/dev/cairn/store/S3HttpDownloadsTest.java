@@ -92,6 +92,10 @@ class S3HttpDownloadsTest {
   }
 
   private S3HttpDownloads downloads(int threads) {
+    return downloads(threads, S3HttpDownloads.BUFFER);
+  }
+
+  private S3HttpDownloads downloads(int threads, int bufferBytes) {
     S3Location location =
         S3Location.parse(
             "s3://bucket/pre?endpoint=http://127.0.0.1:" + server.getAddress().getPort());
@@ -100,7 +104,7 @@ class S3HttpDownloadsTest {
     S3Errors errors =
         new S3Errors(
             location, S3Credentials.fromEnvironment("K", "S", Map.of("K", "key", "S", "secret")));
-    return new S3HttpDownloads(location, FAST, keys, errors, threads);
+    return new S3HttpDownloads(location, FAST, keys, errors, threads, bufferBytes);
   }
 
   private byte[] object(String key, int size, int seed) {
@@ -150,8 +154,9 @@ class S3HttpDownloadsTest {
     byte[] c = object("cut", 3 * 256 * 1024 + 5, 9);
     failuresLeft.put("/bucket/pre/cut", new AtomicInteger(2));
 
+    // a small buffer: the body comes in many reads
     List<ObjectStore.Downloaded> done =
-        downloads(2).download(List.of(new ObjectStore.FileDownload("cut", dir.resolve("f"))));
+        downloads(2, 4096).download(List.of(new ObjectStore.FileDownload("cut", dir.resolve("f"))));
 
     assertEquals(new ObjectStore.Downloaded(true, c.length, md5(c)), done.get(0));
     assertArrayEquals(c, Files.readAllBytes(dir.resolve("f")));
