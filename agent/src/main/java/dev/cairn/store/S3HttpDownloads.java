@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -108,6 +109,14 @@ final class S3HttpDownloads {
     } catch (InterruptedException e) {
       batch.stop();
       workers.forEach(Thread::interrupt);
+      // their connections closed, they end at once; waited for so that none writes a file after
+      for (Thread t : workers) {
+        try {
+          t.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException again) {
+          break;
+        }
+      }
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while downloading from " + location.describe());
     } finally {
