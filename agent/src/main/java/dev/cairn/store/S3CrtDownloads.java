@@ -33,7 +33,8 @@ import software.amazon.awssdk.crt.s3.S3MetaRequestResponseHandler;
  * parallel ranged GETs of the part size, which the runtime hands back in order; each chunk is
  * handed to {@link StreamedFiles}, whose threads feed it to the file's MD5 and write it at its
  * offset, so the runtime's event loops go back to reading at once and the file is never read again
- * to check it. For S3-compatible endpoints, as {@link S3CrtUploads}.
+ * to check it. For S3-compatible endpoints over https; a plain http endpoint has {@link
+ * S3HttpDownloads}.
  */
 final class S3CrtDownloads {
   private static final Logger LOG = LoggerFactory.getLogger(S3CrtDownloads.class);
