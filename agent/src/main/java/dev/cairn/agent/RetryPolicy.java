@@ -5,7 +5,6 @@ import dev.cairn.collect.JobExit;
 import dev.cairn.metrics.Metrics;
 import dev.cairn.model.Attempt;
 import dev.cairn.model.JobState;
-import dev.cairn.model.RunState;
 import dev.cairn.plan.JobSpec;
 import dev.cairn.scheduler.JobStatus;
 import dev.cairn.scheduler.Schedulers;
@@ -14,8 +13,8 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,57 +48,26 @@ final class RetryPolicy {
     this.stages = stages;
   }
 
-  /** Applies the scheduler's answers to the run's jobs; saves the run when anything changed. */
+  /**
+   * Applies the scheduler's answers to the run's jobs: each answer's {@link Verdict} is decided,
+   * then carried out; the run is saved once, when any verdict changed it.
+   */
   void apply(Run run, Map<String, JobStatus> statuses) throws InterruptedException {
     boolean changed = false;
+    int max = plans.of(run).config().maxAttempts();
     for (JobRun job : run.jobs()) {
       if (job.schedulerId() == null || job.isDone()) {
         continue;
       }
-      JobStatus status = statuses.get(job.schedulerId());
-      if (status == null) {
+      JobStatus answer = statuses.get(job.schedulerId());
+      if (answer == null) {
         continue;
       }
-      if (status.state() == JobState.LOST) {
-        status = ownWords(run, job, status);
-      }
-      if (status.state() == job.state()
-          && Objects.equals(status.reason(), job.reason())
-          && !status.state().isTerminal()) {
-        job.usage(status.elapsedSeconds(), status.maxRssMb());
-        continue;
-      }
-      changed = true;
-      String stopping = job.stopping();
-      if (stopping != null && status.state().isTerminal() && status.state() != JobState.COMPLETED) {
-        // early stopping's cancel took effect: the trial ends STOPPED, never retried or failed
-        job.accounted(
-            status.exitCode(), status.elapsedSeconds(), status.cpuSeconds(), status.maxRssMb());
-        job.attemptEnded(
-            new Attempt(
-                job.attempt(),
-                job.schedulerId(),
-                status.state(),
-                stopping,
-                status.exitCode(),
-                status.elapsedSeconds()));
-        job.stopped(stopping);
-        metrics.jobEnded(job.scheduler(), JobState.STOPPED.name());
-        log.info("run {}: {} {}", run.runId(), job.id(), stopping);
-        continue;
-      }
-      boolean requeuedBefore = job.state() == JobState.REQUEUED;
-      job.reported(status.state(), status.reason());
-      job.accounted(
-          status.exitCode(), status.elapsedSeconds(), status.cpuSeconds(), status.maxRssMb());
-      if (status.state() == JobState.REQUEUED && !requeuedBefore) {
-        requeued(run, job, status);
-      }
-      if (status.state().isTerminal()) {
-        ended(run, job, status);
-      } else if (status.state() == JobState.RUNNING && run.state() == RunState.SUBMITTED) {
-        run.started();
-      }
+      JobStatus status = answer.state() == JobState.LOST ? ownWords(run, job, answer) : answer;
+      Verdict verdict =
+          Verdict.of(job, status, max, () -> plans.hasCheckpoint(run, job), run.state());
+      changed |= !(verdict instanceof Verdict.Unchanged);
+      carryOut(run, job, status, verdict);
     }
     if (changed) {
       faults.at("job-status");
@@ -108,11 +76,82 @@ final class RetryPolicy {
     }
   }
 
+  /** The one place the poll step changes a job: what {@code verdict} says, in the run's record. */
+  private void carryOut(Run run, JobRun job, JobStatus status, Verdict verdict)
+      throws InterruptedException {
+    if (verdict instanceof Verdict.Unchanged) {
+      job.usage(status.elapsedSeconds(), status.maxRssMb());
+    } else if (verdict instanceof Verdict.Stopped stopped) {
+      job.accounted(
+          status.exitCode(), status.elapsedSeconds(), status.cpuSeconds(), status.maxRssMb());
+      job.attemptEnded(attempt(job, status, stopped.why()));
+      job.stopped(stopped.why());
+      metrics.jobEnded(job.scheduler(), JobState.STOPPED.name());
+      log.info("run {}: {} {}", run.runId(), job.id(), stopped.why());
+    } else if (verdict instanceof Verdict.Moved moved) {
+      reported(job, status);
+      if (moved.startsRun()) {
+        run.started();
+      }
+    } else if (verdict instanceof Verdict.Requeued requeued) {
+      reported(job, status);
+      requeued(run, job, status, requeued);
+    } else if (verdict instanceof Verdict.Trained) {
+      reported(job, status);
+      ended(job, status);
+      stages.trained(run, job, status);
+    } else if (verdict instanceof Verdict.Resubmit resubmit) {
+      reported(job, status);
+      ended(job, status);
+      resubmit(run, job, status, resubmit);
+    } else if (verdict instanceof Verdict.Ended end) {
+      reported(job, status);
+      ended(job, status);
+      if (end.cancelQueued()) {
+        // the scheduler would keep it queued for good
+        stages.cancelQuietly(run, job, job.submittedAs());
+      }
+      if (JobSpec.TRAIN.equals(job.stage())) {
+        stages.trainStopped(run, job, false);
+      }
+      if (end.explanation() != null) {
+        job.explained(end.explanation());
+      }
+      log.info(
+          "run {}: {} job {} ended {}", run.runId(), job.task(), job.schedulerId(), status.state());
+    } else {
+      throw new IllegalStateException("a verdict not carried out: " + verdict);
+    }
+  }
+
+  private static void reported(JobRun job, JobStatus status) {
+    job.reported(status.state(), status.reason());
+    job.accounted(
+        status.exitCode(), status.elapsedSeconds(), status.cpuSeconds(), status.maxRssMb());
+  }
+
+  /** An attempt that ended: counted and kept in the job's history. */
+  private void ended(JobRun job, JobStatus status) {
+    metrics.jobEnded(job.scheduler(), status.state().name());
+    job.attemptEnded(attempt(job, status, status.reason()));
+  }
+
+  private static Attempt attempt(JobRun job, JobStatus status, @Nullable String why) {
+    return new Attempt(
+        job.attempt(),
+        job.schedulerId(),
+        status.state(),
+        why,
+        status.exitCode(),
+        status.elapsedSeconds());
+  }
+
   /**
    * The scheduler requeued the job itself (SLURM after a preemption or node failure): the same job
    * id starts again and resumes from its checkpoint. It counts as an attempt.
    */
-  private void requeued(Run run, JobRun job, JobStatus status) throws InterruptedException {
+  private void requeued(Run run, JobRun job, JobStatus status, Verdict.Requeued verdict)
+      throws InterruptedException {
     job.requeued(
         new Attempt(
             job.attempt(),
@@ -123,16 +162,15 @@ final class RetryPolicy {
             status.exitCode(),
             status.elapsedSeconds()));
     metrics.resubmitted(job.scheduler(), JobState.REQUEUED.name());
-    int max = plans.of(run).config().maxAttempts();
     log.info(
         "run {}: {} job {} was requeued by the scheduler; attempt {} of {} resumes from its"
             + " checkpoint",
         run.runId(),
         job.task(),
         job.schedulerId(),
-        job.attempt(),
-        max);
-    if (job.attempt() > max) {
+        verdict.next(),
+        verdict.max());
+    if (verdict.tooOften()) {
       try {
         schedulers.get(job.scheduler()).cancel(List.of(job.schedulerId()));
       } catch (IOException e) {
@@ -142,66 +180,37 @@ final class RetryPolicy {
             job.schedulerId(),
             e.getMessage());
       }
-      job.requeuedTooOften(max, "requeued more often than MAX_ATTEMPTS=" + max + " allows");
+      job.requeuedTooOften(
+          verdict.max(), "requeued more often than MAX_ATTEMPTS=" + verdict.max() + " allows");
       if (JobSpec.TRAIN.equals(job.stage())) {
         stages.trainStopped(run, job, false);
       }
     }
   }
 
-  private void ended(Run run, JobRun job, JobStatus status) throws InterruptedException {
-    metrics.jobEnded(job.scheduler(), status.state().name());
-    job.attemptEnded(
-        new Attempt(
-            job.attempt(),
-            job.schedulerId(),
-            status.state(),
-            status.reason(),
-            status.exitCode(),
-            status.elapsedSeconds()));
-    int max = plans.of(run).config().maxAttempts();
-    boolean retry =
-        status.state().isInfrastructureFailure()
-            || (status.state() == JobState.TIMEOUT && plans.hasCheckpoint(run, job));
-    if (status.neverStarts()) {
-      // the scheduler would keep it queued for good
-      stages.cancelQuietly(run, job, job.submittedAs());
-    }
-    boolean training = JobSpec.TRAIN.equals(job.stage());
-    if (training && status.state() == JobState.COMPLETED) {
-      stages.trained(run, job, status);
-      return;
-    }
-    if (training) {
-      stages.trainStopped(run, job, retry && job.attempt() < max);
-    }
-    if (retry && job.attempt() < max) {
-      log.info(
-          "run {}: {} job {} ended {}{}; resubmitting as attempt {} of {} to resume from its"
-              + " checkpoint",
-          run.runId(),
-          job.task(),
-          job.schedulerId(),
-          status.state(),
-          status.reason() == null ? "" : " (" + status.reason() + ")",
-          job.attempt() + 1,
-          max);
-      metrics.resubmitted(job.scheduler(), status.state().name());
-      job.resubmitted("resubmitting after " + status.state());
-      try {
-        plans.writeScript(run, plans.spec(run, job));
-      } catch (IOException e) {
-        job.failed("cannot render the next attempt: " + e.getMessage());
-      }
-      return;
-    }
-    if (retry) {
-      job.explained(status.state() + " on the last of " + max + " attempts");
-    } else if (status.state() == JobState.TIMEOUT) {
-      job.explained("time limit reached and no checkpoint to resume from");
+  /** Submitted again as the next attempt, its script rendered to resume from its checkpoint. */
+  private void resubmit(Run run, JobRun job, JobStatus status, Verdict.Resubmit verdict)
+      throws InterruptedException {
+    if (JobSpec.TRAIN.equals(job.stage())) {
+      stages.trainStopped(run, job, true);
     }
     log.info(
-        "run {}: {} job {} ended {}", run.runId(), job.task(), job.schedulerId(), status.state());
+        "run {}: {} job {} ended {}{}; resubmitting as attempt {} of {} to resume from its"
+            + " checkpoint",
+        run.runId(),
+        job.task(),
+        job.schedulerId(),
+        status.state(),
+        status.reason() == null ? "" : " (" + status.reason() + ")",
+        verdict.next(),
+        verdict.max());
+    metrics.resubmitted(job.scheduler(), status.state().name());
+    job.resubmitted("resubmitting after " + status.state());
+    try {
+      plans.writeScript(run, plans.spec(run, job));
+    } catch (IOException e) {
+      job.failed("cannot render the next attempt: " + e.getMessage());
+    }
   }
 
   /**
