@@ -13,6 +13,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaCodeUnit;
 import com.tngtech.archunit.core.domain.JavaFieldAccess;
 import com.tngtech.archunit.core.domain.JavaMember;
+import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.domain.properties.HasAnnotations;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.lang.ArchCondition;
@@ -141,4 +142,42 @@ class RunValuesTest {
           }
         }
       };
+
+  /**
+   * What the scheduler reports reaches a job only as a carried-out {@code Verdict}: the transitions
+   * that take a scheduler's answer are called from {@code RetryPolicy} alone, which decides each
+   * answer's verdict before it changes anything.
+   */
+  @Test
+  void schedulerAnswers_changeAJobOnlyWhereVerdictsAreCarriedOut() {
+    answersCalledOnlyBy("dev.cairn.agent.RetryPolicy").check(classes);
+  }
+
+  @Test
+  void answerRule_findsTheCallsOfTheClassThatMakesThem() {
+    EvaluationResult result = answersCalledOnlyBy("dev.cairn.agent.Run").evaluate(classes);
+    assertTrue(result.hasViolation(), "RetryPolicy's calls are not seen");
+    assertTrue(
+        result.getFailureReport().getDetails().stream()
+            .anyMatch(d -> d.contains("RetryPolicy") && d.contains("JobRun.reported")),
+        result.getFailureReport().toString());
+  }
+
+  private static com.tngtech.archunit.lang.ArchRule answersCalledOnlyBy(String caller) {
+    Set<String> answerTransitions =
+        Set.of("reported", "requeued", "requeuedTooOften", "attemptEnded", "accounted", "usage");
+    DescribedPredicate<JavaMethodCall> answerTransition =
+        DescribedPredicate.describe(
+            "a JobRun transition that takes a scheduler's answer",
+            call ->
+                call.getTargetOwner().getFullName().equals("dev.cairn.agent.JobRun")
+                    && answerTransitions.contains(call.getName()));
+    return noClasses()
+        .that()
+        .doNotHaveFullyQualifiedName(caller)
+        .and()
+        .doNotHaveFullyQualifiedName("dev.cairn.agent.JobRun")
+        .should()
+        .callMethodWhere(answerTransition);
+  }
 }
