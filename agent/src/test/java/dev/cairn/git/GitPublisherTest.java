@@ -307,23 +307,14 @@ class GitPublisherTest {
 
   @Test
   void publishOnce_aCommitLeftByACrash_isDroppedWhereAnotherAgentPublishedFirst() throws Exception {
-    String marker = "results/r1/run.json";
     try (GitClone a = clone("a");
         GitClone b = clone("b")) {
       GitPublisher crashing = killedBeforePush(a);
-      assertThrows(
-          RuntimeException.class,
-          () ->
-              crashing.publishOnce(
-                  "main", "results/r1", runFiles("r1"), "Results of r1\n", marker));
+      assertThrows(RuntimeException.class, () -> publishR1(crashing));
       assertFalse(crashing.pendingBranches().isEmpty(), "the commit is left pending");
-      String theirs =
-          new GitPublisher(b)
-              .publishOnce("main", "results/r1", runFiles("r1"), "Results of r1\n", marker);
+      String theirs = publishR1(new GitPublisher(b));
       GitPublisher restarted = new GitPublisher(a);
-      assertEquals(
-          theirs,
-          restarted.publishOnce("main", "results/r1", runFiles("r1"), "Results of r1\n", marker));
+      assertEquals(theirs, publishR1(restarted));
       assertTrue(restarted.pendingBranches().isEmpty(), "the left commit was dropped");
       assertEquals(theirs, GitTestRepos.head(remote, "main").name());
     }
@@ -332,26 +323,17 @@ class GitPublisherTest {
   @Test
   void publishOnce_aCommitLeftByACrashUnderAnotherRunsCommit_isDropped_theOtherIsKept()
       throws Exception {
-    String marker = "results/r1/run.json";
     try (GitClone a = clone("a");
         GitClone b = clone("b")) {
       GitPublisher crashing = killedBeforePush(a);
-      assertThrows(
-          RuntimeException.class,
-          () ->
-              crashing.publishOnce(
-                  "main", "results/r1", runFiles("r1"), "Results of r1\n", marker));
+      assertThrows(RuntimeException.class, () -> publishR1(crashing));
       // another run's commit, also left pending, on top of it
       assertThrows(
           RuntimeException.class,
           () -> crashing.publish("main", "results/r0", runFiles("r0"), "Results of r0\n"));
-      String theirs =
-          new GitPublisher(b)
-              .publishOnce("main", "results/r1", runFiles("r1"), "Results of r1\n", marker);
+      String theirs = publishR1(new GitPublisher(b));
       GitPublisher restarted = new GitPublisher(a);
-      assertEquals(
-          theirs,
-          restarted.publishOnce("main", "results/r1", runFiles("r1"), "Results of r1\n", marker));
+      assertEquals(theirs, publishR1(restarted));
       assertEquals(List.of("main"), restarted.pendingBranches(), "the other run's commit waits");
       String r0 = restarted.pushAll("main").orElseThrow();
       assertEquals(r0, GitTestRepos.head(remote, "main").name());
@@ -364,6 +346,12 @@ class GitPublisherTest {
       }
       assertEquals(1, r1s, "one results commit of r1");
     }
+  }
+
+  /** Publishes run r1's results once, marked by its run.json, as the agent does. */
+  private String publishR1(GitPublisher publisher) throws Exception {
+    return publisher.publishOnce(
+        "main", "results/r1", runFiles("r1"), "Results of r1\n", "results/r1/run.json");
   }
 
   /** A publisher whose agent is killed after it committed and before it pushed. */
