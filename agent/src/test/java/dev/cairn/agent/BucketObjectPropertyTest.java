@@ -195,6 +195,8 @@ class BucketObjectPropertyTest {
         Path runs = root.resolve("runs").resolve(c);
         if (!Files.exists(runs, java.nio.file.LinkOption.NOFOLLOW_LINKS) || isEmptyDir(runs)) {
           Files.deleteIfExists(runs);
+          // the first case planted can be a queue entry, before any run folder exists
+          Files.createDirectories(runs.getParent());
           Files.createSymbolicLink(runs, Files.createTempDirectory(tmp, "outside"));
         }
       }
