@@ -164,9 +164,10 @@ final class ArraySubmitter {
       log.warn("run {}: cannot write the array {}: {}", run.runId(), array.name(), e.getMessage());
       return; // the trials go one by one instead
     }
+    List<JobRun> placed = new ArrayList<>();
     for (int i = 0; i < members.size(); i++) {
       JobRun job = members.get(i);
-      job.arrayElement(array.name(), i, array.throttle());
+      placed.add(run.replace(job, job.arrayElement(array.name(), i, array.throttle())));
     }
     book.save(run);
     try {
@@ -181,8 +182,9 @@ final class ArraySubmitter {
                   array.errFile(),
                   Map.of()));
       faults.at("submitted");
-      for (int i = 0; i < members.size(); i++) {
-        members.get(i).submitted(scheduler.arrayElementId(id, i));
+      for (int i = 0; i < placed.size(); i++) {
+        JobRun job = placed.get(i);
+        run.replace(job, job.submitted(scheduler.arrayElementId(id, i)));
       }
       run.says("jobs submitted to " + run.scheduler());
       book.save(run);
@@ -196,8 +198,8 @@ final class ArraySubmitter {
           array.range());
     } catch (CairnException e) {
       String reason = Submitter.refusal(e);
-      for (JobRun job : members) {
-        job.submissionRefused(reason);
+      for (JobRun job : placed) {
+        run.replace(job, job.submissionRefused(reason));
       }
       book.save(run);
       log.warn("run {}: array {}: {}", run.runId(), array.name(), reason);

@@ -130,7 +130,7 @@ final class EarlyStopping {
         Integer before = job.epochsRun();
         int done = Math.max(watch.epochsDone(trial.trialId()), before == null ? 0 : before);
         if (before == null || before != done) {
-          job.progressed(done);
+          job = run.replace(job, job.progressed(done));
           progressed = true;
         }
         Long elapsed = job.elapsedS();
@@ -234,17 +234,13 @@ final class EarlyStopping {
         }
       }
       if (job.evaluateId() != null) {
-        job.evaluateCancelled();
+        job = run.replace(job, job.evaluateCancelled());
       }
       String why =
           "stopped early: "
               + d.describe(metricOf(rules, run, job.id()))
               + (ids.isEmpty() ? "" : "; cancelled " + String.join(", ", ids));
-      if (job.schedulerId() == null) {
-        job.stopped(why);
-      } else {
-        job.stopRequested(why);
-      }
+      run.replace(job, job.schedulerId() == null ? job.stopped(why) : job.stopRequested(why));
       metrics.trialStopped(job.task());
       log.info("run {}: {}: {}", run.runId(), job.id(), why);
       changed = true;

@@ -1,9 +1,11 @@
 package dev.cairn.agent;
 
+import com.google.errorprone.annotations.CheckReturnValue;
 import dev.cairn.config.QualityGate;
 import dev.cairn.model.Attempt;
 import dev.cairn.model.JobRecord;
 import dev.cairn.model.JobState;
+import dev.cairn.plan.JobSpec;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -13,90 +15,90 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The agent's record of one trial of a run (one task where the config does not sweep) across its
- * attempts. Mutable, owned by the agent's loop thread, persisted with its run after every change as
- * a {@link StoredJob}.
+ * attempts: an immutable value. Each transition returns the next value, or refuses with an {@link
+ * IllegalTransition} what cannot happen; its {@link Run} puts the next value in the old one's place
+ * ({@link Run#replace}) and is saved with it as a {@link StoredJob}. A transition's value left
+ * unused is a compile error ({@code CheckReturnValue}).
  */
+@CheckReturnValue
 public final class JobRun {
-  private String task = "";
+  private final String task;
 
   /** The trial's id; null for a job planned without one, which its task names. */
-  private @Nullable String trial;
+  private final @Nullable String trial;
 
   /** The trial's value of every sweepable key, and the resources it asked for. */
-  private final Map<String, String> values = new LinkedHashMap<>();
+  private final Map<String, String> values;
 
-  private final Map<String, String> resources = new LinkedHashMap<>();
-
-  private String scheduler = "";
-  private int attempt;
-  private @Nullable String jobName;
-  private @Nullable String schedulerId;
+  private final Map<String, String> resources;
+  private final String scheduler;
+  private final int attempt;
+  private final @Nullable String jobName;
+  private final @Nullable String schedulerId;
 
   /**
    * The stage the trial is in: {@code all} (one job trains and evaluates; also null for a job
    * planned without one), {@code train}, then {@code evaluate}. {@link #schedulerId} is the job of
    * this stage.
    */
-  private @Nullable String stage;
+  private final @Nullable String stage;
 
   /**
    * While training with {@code STAGES=train,evaluate}: the evaluate job, submitted at once with a
    * dependency on the train job so that the scheduler starts it when training succeeded, agent or
    * not. Its name, and a flag set around its submission as {@link #submitting} is.
    */
-  private @Nullable String evaluateId;
+  private final @Nullable String evaluateId;
 
-  private @Nullable String evaluateName;
-  private boolean evaluateSubmitting;
+  private final @Nullable String evaluateName;
+  private final boolean evaluateSubmitting;
 
   /** The job's element in the array named {@link #jobName}; null for a job of its own. */
-  private @Nullable Integer arrayIndex;
+  private final @Nullable Integer arrayIndex;
 
   /**
    * The throttle ({@code %K}) of that array: how many of its elements run at once; null in records
    * written before it was kept, or for a job of its own.
    */
-  private @Nullable Integer arraySlots;
+  private final @Nullable Integer arraySlots;
 
   /**
    * Set before a submission and cleared after: on restart, a set flag means "ask the scheduler".
    */
-  private boolean submitting;
+  private final boolean submitting;
 
-  /** Changed only by the transitions below, each of which refuses what cannot happen. */
-  private JobState state = JobState.NEW;
-
-  private @Nullable String reason;
-  private @Nullable Integer exitCode;
-  private @Nullable Long elapsedS;
-  private @Nullable Long cpuS;
-  private @Nullable Long maxRssMb;
-  private Map<String, Double> metrics = new LinkedHashMap<>();
-  private @Nullable QualityGate gate;
-  private @Nullable Boolean gatePassed;
-  private final List<Attempt> history = new ArrayList<>();
+  private final JobState state;
+  private final @Nullable String reason;
+  private final @Nullable Integer exitCode;
+  private final @Nullable Long elapsedS;
+  private final @Nullable Long cpuS;
+  private final @Nullable Long maxRssMb;
+  private final Map<String, Double> metrics;
+  private final @Nullable QualityGate gate;
+  private final @Nullable Boolean gatePassed;
+  private final List<Attempt> history;
 
   /** The last lines of a failed job's err file, for the CI log. */
-  private @Nullable String errTail;
+  private final @Nullable String errTail;
 
-  private @Nullable Integer gpus;
+  private final @Nullable Integer gpus;
 
   /** Mean GPU utilisation in percent and peak GPU memory, sampled by the job with nvidia-smi. */
-  private @Nullable Long gpuUtilPct;
+  private final @Nullable Long gpuUtilPct;
 
-  private @Nullable Long gpuMemMb;
+  private final @Nullable Long gpuMemMb;
 
   /** With early stopping: the epochs completed as the trial's CSV log last showed; else null. */
-  private @Nullable Integer epochsRun;
+  private final @Nullable Integer epochsRun;
 
   /**
    * Set when early stopping cancelled the job, until the scheduler reports that it ended (its
    * process may still be writing its last checkpoint): why it stops. The job then ends STOPPED.
    */
-  private @Nullable String stopping;
+  private final @Nullable String stopping;
 
   /** The cluster whose agent runs the trial where the config routes trials; else null. */
-  private @Nullable String cluster;
+  private final @Nullable String cluster;
 
   /**
    * A job planned for {@code task}'s trial {@code trial} (null where the config does not sweep), on
@@ -111,19 +113,159 @@ public final class JobRun {
       @Nullable String jobName,
       @Nullable String stage,
       @Nullable QualityGate gate) {
-    this.task = task;
-    this.trial = trial;
-    this.values.putAll(values);
-    this.resources.putAll(resources);
-    this.scheduler = scheduler;
-    this.attempt = 1;
-    this.jobName = jobName;
-    this.stage = stage;
-    this.gate = gate;
+    this(Next.planned(task, trial, values, resources, scheduler, jobName, stage, gate));
   }
 
-  /** For {@link #restored(StoredJob)}, which fills the fields. */
-  private JobRun() {}
+  private JobRun(Next n) {
+    task = n.task;
+    trial = n.trial;
+    values = frozen(n.values);
+    resources = frozen(n.resources);
+    scheduler = n.scheduler;
+    attempt = n.attempt;
+    jobName = n.jobName;
+    schedulerId = n.schedulerId;
+    stage = n.stage;
+    evaluateId = n.evaluateId;
+    evaluateName = n.evaluateName;
+    evaluateSubmitting = n.evaluateSubmitting;
+    arrayIndex = n.arrayIndex;
+    arraySlots = n.arraySlots;
+    submitting = n.submitting;
+    state = n.state;
+    reason = n.reason;
+    exitCode = n.exitCode;
+    elapsedS = n.elapsedS;
+    cpuS = n.cpuS;
+    maxRssMb = n.maxRssMb;
+    metrics = frozen(n.metrics);
+    gate = n.gate;
+    gatePassed = n.gatePassed;
+    history = List.copyOf(n.history);
+    errTail = n.errTail;
+    gpus = n.gpus;
+    gpuUtilPct = n.gpuUtilPct;
+    gpuMemMb = n.gpuMemMb;
+    epochsRun = n.epochsRun;
+    stopping = n.stopping;
+    cluster = n.cluster;
+  }
+
+  /** A copy that keeps the order of the keys, which the report and results show. */
+  private static <V> Map<String, V> frozen(Map<String, V> map) {
+    return Collections.unmodifiableMap(new LinkedHashMap<>(map));
+  }
+
+  /**
+   * The fields of the next value: a copy of this one's, changed by one transition. Only the
+   * transitions below write them, and only before the next value is made.
+   */
+  private static final class Next {
+    String task = "";
+    @Nullable String trial;
+    Map<String, String> values = Map.of();
+    Map<String, String> resources = Map.of();
+    String scheduler = "";
+    int attempt = 1;
+    @Nullable String jobName;
+    @Nullable String schedulerId;
+    @Nullable String stage;
+    @Nullable String evaluateId;
+    @Nullable String evaluateName;
+    boolean evaluateSubmitting;
+    @Nullable Integer arrayIndex;
+    @Nullable Integer arraySlots;
+    boolean submitting;
+    JobState state = JobState.NEW;
+    @Nullable String reason;
+    @Nullable Integer exitCode;
+    @Nullable Long elapsedS;
+    @Nullable Long cpuS;
+    @Nullable Long maxRssMb;
+    Map<String, Double> metrics = Map.of();
+    @Nullable QualityGate gate;
+    @Nullable Boolean gatePassed;
+    List<Attempt> history = List.of();
+    @Nullable String errTail;
+    @Nullable Integer gpus;
+    @Nullable Long gpuUtilPct;
+    @Nullable Long gpuMemMb;
+    @Nullable Integer epochsRun;
+    @Nullable String stopping;
+    @Nullable String cluster;
+
+    private Next() {}
+
+    private Next(JobRun from) {
+      task = from.task;
+      trial = from.trial;
+      values = from.values;
+      resources = from.resources;
+      scheduler = from.scheduler;
+      attempt = from.attempt;
+      jobName = from.jobName;
+      schedulerId = from.schedulerId;
+      stage = from.stage;
+      evaluateId = from.evaluateId;
+      evaluateName = from.evaluateName;
+      evaluateSubmitting = from.evaluateSubmitting;
+      arrayIndex = from.arrayIndex;
+      arraySlots = from.arraySlots;
+      submitting = from.submitting;
+      state = from.state;
+      reason = from.reason;
+      exitCode = from.exitCode;
+      elapsedS = from.elapsedS;
+      cpuS = from.cpuS;
+      maxRssMb = from.maxRssMb;
+      metrics = from.metrics;
+      gate = from.gate;
+      gatePassed = from.gatePassed;
+      history = from.history;
+      errTail = from.errTail;
+      gpus = from.gpus;
+      gpuUtilPct = from.gpuUtilPct;
+      gpuMemMb = from.gpuMemMb;
+      epochsRun = from.epochsRun;
+      stopping = from.stopping;
+      cluster = from.cluster;
+    }
+
+    static Next planned(
+        String task,
+        @Nullable String trial,
+        Map<String, String> values,
+        Map<String, String> resources,
+        String scheduler,
+        @Nullable String jobName,
+        @Nullable String stage,
+        @Nullable QualityGate gate) {
+      Next n = new Next();
+      n.task = task;
+      n.trial = trial;
+      n.values = values;
+      n.resources = resources;
+      n.scheduler = scheduler;
+      n.jobName = jobName;
+      n.stage = stage;
+      n.gate = gate;
+      return n;
+    }
+
+    /** The history with {@code ended} after its last attempt. */
+    List<Attempt> plus(Attempt ended) {
+      List<Attempt> longer = new ArrayList<>(history);
+      longer.add(ended);
+      return longer;
+    }
+  }
+
+  /** The next value: this one's fields with {@code change} made. */
+  private JobRun with(java.util.function.Consumer<Next> change) {
+    Next next = new Next(this);
+    change.accept(next);
+    return new JobRun(next);
+  }
 
   /** The job as its run's record holds it: a job without a trial or a stage is named for both. */
   StoredJob stored() {
@@ -136,7 +278,7 @@ public final class JobRun {
         attempt,
         jobName,
         schedulerId,
-        stage != null ? stage : dev.cairn.plan.JobSpec.ALL,
+        stage != null ? stage : JobSpec.ALL,
         evaluateId,
         evaluateName,
         evaluateSubmitting,
@@ -172,79 +314,70 @@ public final class JobRun {
       throw new IllegalArgumentException(
           "trial " + record.trial() + " has not ended (" + record.state() + ")");
     }
-    return restored(
-        new StoredJob(
-            record.task(),
-            record.trial(),
-            record.values(),
-            record.resources(),
-            scheduler,
-            Math.max(1, record.attempts()),
-            null,
-            record.schedulerId(),
-            record.stage() != null ? record.stage() : dev.cairn.plan.JobSpec.ALL,
-            null,
-            null,
-            false,
-            null,
-            null,
-            false,
-            record.state(),
-            record.reason(),
-            record.exitCode(),
-            record.elapsedS(),
-            record.cpuS(),
-            record.maxRssMb(),
-            record.metrics(),
-            record.gate(),
-            record.gatePassed(),
-            record.history(),
-            record.errTail(),
-            record.gpus(),
-            record.gpuUtilPct(),
-            record.gpuMemMb(),
-            record.epochsRun(),
-            null,
-            record.cluster(),
-            true));
+    Next n = new Next();
+    n.task = record.task();
+    n.trial = record.trial();
+    n.values = record.values();
+    n.resources = record.resources();
+    n.scheduler = scheduler;
+    n.attempt = Math.max(1, record.attempts());
+    n.schedulerId = record.schedulerId();
+    n.stage = record.stage() != null ? record.stage() : JobSpec.ALL;
+    n.state = record.state();
+    n.reason = record.reason();
+    n.exitCode = record.exitCode();
+    n.elapsedS = record.elapsedS();
+    n.cpuS = record.cpuS();
+    n.maxRssMb = record.maxRssMb();
+    n.metrics = record.metrics();
+    n.gate = record.gate();
+    n.gatePassed = record.gatePassed();
+    n.history = record.history();
+    n.errTail = record.errTail();
+    n.gpus = record.gpus();
+    n.gpuUtilPct = record.gpuUtilPct();
+    n.gpuMemMb = record.gpuMemMb();
+    n.epochsRun = record.epochsRun();
+    n.cluster = record.cluster();
+    return new JobRun(n);
   }
 
   /** The job a run record of the current form holds. */
   static JobRun restored(StoredJob stored) {
-    JobRun job = new JobRun();
-    job.task = stored.task();
-    job.trial = stored.trial();
-    job.values.putAll(stored.values());
-    job.resources.putAll(stored.resources());
-    job.scheduler = stored.scheduler();
-    job.attempt = stored.attempt();
-    job.jobName = stored.jobName();
-    job.schedulerId = stored.schedulerId();
-    job.stage = stored.stage();
-    job.evaluateId = stored.evaluateId();
-    job.evaluateName = stored.evaluateName();
-    job.evaluateSubmitting = stored.evaluateSubmitting();
-    job.arrayIndex = stored.arrayIndex();
-    job.arraySlots = stored.arraySlots();
-    job.submitting = stored.submitting();
-    job.state = stored.state();
-    job.reason = stored.reason();
-    job.exitCode = stored.exitCode();
-    job.elapsedS = stored.elapsedS();
-    job.cpuS = stored.cpuS();
-    job.maxRssMb = stored.maxRssMb();
-    job.metrics = new LinkedHashMap<>(stored.metrics());
-    job.gate = stored.gate();
-    job.gatePassed = stored.gatePassed();
-    job.history.addAll(stored.history());
-    job.errTail = stored.errTail();
-    job.gpus = stored.gpus();
-    job.gpuUtilPct = stored.gpuUtilPct();
-    job.gpuMemMb = stored.gpuMemMb();
-    job.epochsRun = stored.epochsRun();
-    job.stopping = stored.stopping();
-    job.cluster = stored.cluster();
-    return job;
+    Next n = new Next();
+    n.task = stored.task();
+    n.trial = stored.trial();
+    n.values = stored.values();
+    n.resources = stored.resources();
+    n.scheduler = stored.scheduler();
+    n.attempt = stored.attempt();
+    n.jobName = stored.jobName();
+    n.schedulerId = stored.schedulerId();
+    n.stage = stored.stage();
+    n.evaluateId = stored.evaluateId();
+    n.evaluateName = stored.evaluateName();
+    n.evaluateSubmitting = stored.evaluateSubmitting();
+    n.arrayIndex = stored.arrayIndex();
+    n.arraySlots = stored.arraySlots();
+    n.submitting = stored.submitting();
+    n.state = stored.state();
+    n.reason = stored.reason();
+    n.exitCode = stored.exitCode();
+    n.elapsedS = stored.elapsedS();
+    n.cpuS = stored.cpuS();
+    n.maxRssMb = stored.maxRssMb();
+    n.metrics = stored.metrics();
+    n.gate = stored.gate();
+    n.gatePassed = stored.gatePassed();
+    n.history = stored.history();
+    n.errTail = stored.errTail();
+    n.gpus = stored.gpus();
+    n.gpuUtilPct = stored.gpuUtilPct();
+    n.gpuMemMb = stored.gpuMemMb();
+    n.epochsRun = stored.epochsRun();
+    n.stopping = stored.stopping();
+    n.cluster = stored.cluster();
+    return new JobRun(n);
   }
 
   public String task() {
@@ -256,22 +389,16 @@ public final class JobRun {
   }
 
   public Map<String, String> values() {
-    return Collections.unmodifiableMap(values);
+    return values;
   }
 
   public Map<String, String> resources() {
-    return Collections.unmodifiableMap(resources);
+    return resources;
   }
 
   /** The cluster whose agent runs the trial; null where the config routes nothing. */
   public @Nullable String cluster() {
     return cluster;
-  }
-
-  /** Routes the trial to {@code cluster} (empty for a config that routes nothing): at planning. */
-  JobRun onCluster(String cluster) {
-    this.cluster = cluster.isEmpty() ? null : cluster;
-    return this;
   }
 
   public String scheduler() {
@@ -348,7 +475,7 @@ public final class JobRun {
   }
 
   public Map<String, Double> metrics() {
-    return Collections.unmodifiableMap(metrics);
+    return metrics;
   }
 
   public @Nullable QualityGate gate() {
@@ -360,7 +487,7 @@ public final class JobRun {
   }
 
   public List<Attempt> history() {
-    return Collections.unmodifiableList(history);
+    return history;
   }
 
   public @Nullable String errTail() {
@@ -387,236 +514,296 @@ public final class JobRun {
     return stopping;
   }
 
+  public JobState state() {
+    return state;
+  }
+
+  /** Routes the trial to {@code cluster} (empty for a config that routes nothing): at planning. */
+  JobRun onCluster(String cluster) {
+    return with(n -> n.cluster = cluster.isEmpty() ? null : cluster);
+  }
+
   /**
    * Early stopping cancelled the job for {@code why}: it stays as the scheduler last reported it
    * until the scheduler says it ended, and then ends STOPPED ({@link #stopped}).
    */
-  void stopRequested(String why) {
+  JobRun stopRequested(String why) {
     if (state.isTerminal()) {
       throw refused("STOPPED", "the job ended already");
     }
-    stopping = why;
+    return with(n -> n.stopping = why);
   }
 
   /** Early stopping read {@code epochs} completed epochs from the trial's CSV log. */
-  void progressed(int epochs) {
-    epochsRun = epochs;
+  JobRun progressed(int epochs) {
+    return with(n -> n.epochsRun = epochs);
   }
 
   /** Its own job (not an array's element) named {@code name} is about to be submitted. */
-  void submitting(String name) {
-    jobName = name;
-    arrayIndex = null;
-    arraySlots = null;
-    submitting = true;
+  JobRun submitting(String name) {
+    return with(
+        n -> {
+          n.jobName = name;
+          n.arrayIndex = null;
+          n.arraySlots = null;
+          n.submitting = true;
+        });
   }
 
   /**
    * About to be submitted as element {@code index} of array {@code name}, {@code slots} at once.
    */
-  void arrayElement(String name, int index, @Nullable Integer slots) {
-    jobName = name;
-    arrayIndex = index;
-    arraySlots = slots;
-    submitting = true;
+  JobRun arrayElement(String name, int index, @Nullable Integer slots) {
+    return with(
+        n -> {
+          n.jobName = name;
+          n.arrayIndex = index;
+          n.arraySlots = slots;
+          n.submitting = true;
+        });
   }
 
   /** The submission is over without an id to keep (found by name, or known not to exist). */
-  void submissionSettled() {
-    submitting = false;
+  JobRun submissionSettled() {
+    return with(n -> n.submitting = false);
   }
 
   /** The scheduler refused the job: it fails, and the refusal is kept as a failed attempt. */
-  void submissionRefused(String why) {
-    submitting = false;
-    failed(why);
-    history.add(new Attempt(attempt, null, JobState.FAILED, why, null, null));
+  JobRun submissionRefused(String why) {
+    Attempt refusal = new Attempt(attempt, null, JobState.FAILED, why, null, null);
+    return failed(why)
+        .with(
+            n -> {
+              n.submitting = false;
+              n.history = n.plus(refusal);
+            });
   }
 
   /** The evaluate job named {@code name} is about to be submitted. */
-  void evaluateSubmitting(String name) {
-    evaluateName = name;
-    evaluateSubmitting = true;
+  JobRun evaluateSubmitting(String name) {
+    return with(
+        n -> {
+          n.evaluateName = name;
+          n.evaluateSubmitting = true;
+        });
   }
 
   /** The scheduler took the evaluate job under {@code id}. */
-  void evaluateSubmitted(String id) {
-    evaluateId = id;
-    evaluateSubmitting = false;
+  JobRun evaluateSubmitted(String id) {
+    return with(
+        n -> {
+          n.evaluateId = id;
+          n.evaluateSubmitting = false;
+        });
   }
 
   /** The evaluate job's submission is over without an id (it was refused). */
-  void evaluateSettled() {
-    evaluateSubmitting = false;
+  JobRun evaluateSettled() {
+    return with(n -> n.evaluateSubmitting = false);
   }
 
   /** The evaluate job that waited for training was cancelled. */
-  void evaluateCancelled() {
-    evaluateId = null;
+  JobRun evaluateCancelled() {
+    return with(n -> n.evaluateId = null);
   }
 
   /** The scheduler's figures for a job still queued or running; a missing one keeps the last. */
-  void usage(@Nullable Long elapsed, @Nullable Long rss) {
-    elapsedS = elapsed != null ? elapsed : elapsedS;
-    maxRssMb = rss != null ? rss : maxRssMb;
+  JobRun usage(@Nullable Long elapsed, @Nullable Long rss) {
+    return with(
+        n -> {
+          n.elapsedS = elapsed != null ? elapsed : elapsedS;
+          n.maxRssMb = rss != null ? rss : maxRssMb;
+        });
   }
 
   /**
    * The scheduler's exit code and figures of a reported change; a missing figure keeps the last.
    */
-  void accounted(
+  JobRun accounted(
       @Nullable Integer exit, @Nullable Long elapsed, @Nullable Long cpu, @Nullable Long rss) {
-    exitCode = exit;
-    usage(elapsed, rss);
-    cpuS = cpu != null ? cpu : cpuS;
+    return usage(elapsed, rss)
+        .with(
+            n -> {
+              n.exitCode = exit;
+              n.cpuS = cpu != null ? cpu : cpuS;
+            });
   }
 
   /** The job's own measurements, where the scheduler accounted none. */
-  void filledIn(@Nullable Long cpu, @Nullable Long elapsed, @Nullable Long rss) {
-    cpuS = cpuS != null ? cpuS : cpu;
-    elapsedS = elapsedS != null ? elapsedS : elapsed;
-    maxRssMb = maxRssMb != null ? maxRssMb : rss;
+  JobRun filledIn(@Nullable Long cpu, @Nullable Long elapsed, @Nullable Long rss) {
+    return with(
+        n -> {
+          n.cpuS = cpuS != null ? cpuS : cpu;
+          n.elapsedS = elapsedS != null ? elapsedS : elapsed;
+          n.maxRssMb = maxRssMb != null ? maxRssMb : rss;
+        });
   }
 
   /** Mean GPU utilisation and peak GPU memory the job sampled. */
-  void gpuUsage(@Nullable Long utilPct, @Nullable Long memMb) {
-    gpuUtilPct = utilPct;
-    gpuMemMb = memMb;
+  JobRun gpuUsage(@Nullable Long utilPct, @Nullable Long memMb) {
+    return with(
+        n -> {
+          n.gpuUtilPct = utilPct;
+          n.gpuMemMb = memMb;
+        });
   }
 
   /** The GPUs the trial asked for. */
-  void ranOn(@Nullable Integer count) {
-    gpus = count;
+  JobRun ranOn(@Nullable Integer count) {
+    return with(n -> n.gpus = count);
   }
 
   /** The metrics the job wrote. */
-  void measured(Map<String, Double> written) {
-    metrics = new LinkedHashMap<>(written);
+  JobRun measured(Map<String, Double> written) {
+    return with(n -> n.metrics = written);
   }
 
   /** The last lines of the failed job's err file. */
-  void errTail(@Nullable String tail) {
-    errTail = tail;
+  JobRun errTail(@Nullable String tail) {
+    return with(n -> n.errTail = tail);
   }
 
   /** Whether the job met its quality gate. */
-  void gateChecked(boolean passed) {
-    gatePassed = passed;
+  JobRun gateChecked(boolean passed) {
+    return with(n -> n.gatePassed = passed);
   }
 
   /** Why the job stands where it does, said after the fact (notes, the last attempt). */
-  void explained(@Nullable String why) {
-    reason = why;
+  JobRun explained(@Nullable String why) {
+    return with(n -> n.reason = why);
   }
 
   /** An attempt ended (or was requeued): kept in the job's history. */
-  void attemptEnded(Attempt ended) {
-    history.add(ended);
+  JobRun attemptEnded(Attempt ended) {
+    return with(n -> n.history = n.plus(ended));
   }
 
   /** The scheduler requeued the job itself: the same job goes on as the next attempt. */
-  void requeued(Attempt ended) {
-    history.add(ended);
-    attempt++;
+  JobRun requeued(Attempt ended) {
+    return with(
+        n -> {
+          n.history = n.plus(ended);
+          n.attempt = attempt + 1;
+        });
   }
 
   /** Requeued past {@code max} attempts: the job fails on its last allowed one. */
-  void requeuedTooOften(int max, String why) {
-    attempt = max;
-    failed(why);
-  }
-
-  public JobState state() {
-    return state;
+  JobRun requeuedTooOften(int max, String why) {
+    return failed(why).with(n -> n.attempt = max);
   }
 
   /** The scheduler took the job under {@code id}: it waits in the queue. */
-  void submitted(String id) {
+  JobRun submitted(String id) {
     if (state != JobState.NEW) {
       throw refused("PENDING", "only a job not yet submitted is submitted");
     }
-    schedulerId = id;
-    submitting = false;
-    state = JobState.PENDING;
-    reason = null;
+    return with(
+        n -> {
+          n.schedulerId = id;
+          n.submitting = false;
+          n.state = JobState.PENDING;
+          n.reason = null;
+        });
   }
 
   /** The scheduler reports the job in {@code next} (queued, running, ended) for {@code why}. */
-  void reported(JobState next, @Nullable String why) {
+  JobRun reported(JobState next, @Nullable String why) {
     if (state.isTerminal()) {
       throw refused(next.name(), "the job ended already");
     }
     if (next == JobState.NEW) {
       throw refused(next.name(), "a scheduler never reports a job as not submitted");
     }
-    state = next;
-    reason = why;
-    if (next.isTerminal()) {
-      // a job that completed before early stopping's cancel reached it ran to its end
-      stopping = null;
-    }
+    return with(
+        n -> {
+          n.state = next;
+          n.reason = why;
+          if (next.isTerminal()) {
+            // a job that completed before early stopping's cancel reached it ran to its end
+            n.stopping = null;
+          }
+        });
   }
 
   /**
    * The job fails without the scheduler saying so (a refusal, a cap, a stage that cannot go on).
    */
-  void failed(String why) {
+  JobRun failed(String why) {
     if (state.isTerminal()) {
       throw refused("FAILED", "the job ended already");
     }
-    state = JobState.FAILED;
-    reason = why;
+    return with(
+        n -> {
+          n.state = JobState.FAILED;
+          n.reason = why;
+        });
   }
 
-  /** The run is cancelled: a job still waiting or running ends CANCELLED; an ended one stays. */
-  void cancelled(String why) {
-    if (!state.isTerminal()) {
-      state = JobState.CANCELLED;
-      reason = why;
+  /**
+   * The run is cancelled: a job still waiting or running ends CANCELLED; an ended one stays as it
+   * is (the same value).
+   */
+  JobRun cancelled(String why) {
+    if (state.isTerminal()) {
+      return this;
     }
+    return with(
+        n -> {
+          n.state = JobState.CANCELLED;
+          n.reason = why;
+        });
   }
 
   /**
    * Early stopping stopped the trial at a rung ({@code why} says which, its metric and the
    * cut-off): its cancelled job ended, or it had none running (it waited to be submitted again).
    */
-  void stopped(String why) {
+  JobRun stopped(String why) {
     if (state.isTerminal()) {
       throw refused("STOPPED", "the job ended already");
     }
-    state = JobState.STOPPED;
-    reason = why;
-    stopping = null;
+    return with(
+        n -> {
+          n.state = JobState.STOPPED;
+          n.reason = why;
+          n.stopping = null;
+        });
   }
 
   /**
    * An attempt that ended for the infrastructure's sake starts again as the next one, from its
    * checkpoint: the job waits to be submitted.
    */
-  void resubmitted(String why) {
+  JobRun resubmitted(String why) {
     if (!state.isTerminal() || state == JobState.COMPLETED) {
       throw refused("NEW", "only an attempt that ended without success is resubmitted");
     }
-    attempt++;
-    schedulerId = null;
-    state = JobState.NEW;
-    reason = why;
+    return with(
+        n -> {
+          n.attempt = attempt + 1;
+          n.schedulerId = null;
+          n.state = JobState.NEW;
+          n.reason = why;
+        });
   }
 
   /**
    * The train job succeeded: the trial goes on as its evaluate job {@code evaluate}, already queued
    * behind it, or (null) one still to submit.
    */
-  void trained(@Nullable String evaluate, String why) {
+  JobRun trained(@Nullable String evaluate, String why) {
     if (state != JobState.COMPLETED) {
       throw refused("evaluate", "only a train job that completed moves on to evaluate");
     }
-    stage = dev.cairn.plan.JobSpec.EVALUATE;
-    schedulerId = evaluate;
-    evaluateId = null;
-    exitCode = null;
-    state = evaluate == null ? JobState.NEW : JobState.PENDING;
-    reason = why;
+    return with(
+        n -> {
+          n.stage = JobSpec.EVALUATE;
+          n.schedulerId = evaluate;
+          n.evaluateId = null;
+          n.exitCode = null;
+          n.state = evaluate == null ? JobState.NEW : JobState.PENDING;
+          n.reason = why;
+        });
   }
 
   private IllegalTransition refused(String to, String why) {

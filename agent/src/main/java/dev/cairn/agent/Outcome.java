@@ -25,46 +25,51 @@ final class Outcome {
   /** Reads each job's metrics and resource figures and checks them against its quality gate. */
   static void collect(Run run, RunPlan plan) {
     for (JobRun job : run.jobs()) {
-      JobSpec spec = Plans.spec(plan, job);
+      run.replace(job, collected(run, Plans.spec(plan, job), job));
+    }
+  }
+
+  /** The job with its metrics, figures, err tail, notes and gate check read in. */
+  private static JobRun collected(Run run, JobSpec spec, JobRun job) {
+    JobRun next = job;
+    try {
+      next = next.measured(JobOutputs.metrics(spec.outputDir()));
+      // where the scheduler has no accounting, the job's own measurements fill in
+      JobOutputs.Usage usage = JobOutputs.usage(spec.outputDir());
+      Double peak = JobOutputs.workloadFigure(spec.outputDir(), "peak_rss_mb");
+      next =
+          next.filledIn(
+              null,
+              null,
+              max(usage == null ? null : usage.maxRssMb(), peak == null ? null : Math.round(peak)));
+      if (usage != null) {
+        next = next.filledIn(usage.cpuS(), usage.elapsedS(), null);
+        if (usage.gpuSamples() > 0) {
+          next = next.gpuUsage(usage.gpuUtilMean(), usage.gpuMemMaxMb());
+        }
+      }
+    } catch (IOException e) {
+      log.warn("run {}: cannot read the metrics of {}: {}", run.runId(), job.id(), e.getMessage());
+    }
+    next = next.ranOn(spec.trial().resources().gpus());
+    if (next.state() != JobState.COMPLETED && next.state() != JobState.STOPPED) {
+      next = next.errTail(JobOutputs.tail(spec.errFile(), 40));
+    }
+    if (next.state() == JobState.COMPLETED) {
+      // a missing plot or a caveat of the data: said, but never a failed trial
       try {
-        job.measured(JobOutputs.metrics(spec.outputDir()));
-        // where the scheduler has no accounting, the job's own measurements fill in
-        JobOutputs.Usage usage = JobOutputs.usage(spec.outputDir());
-        Double peak = JobOutputs.workloadFigure(spec.outputDir(), "peak_rss_mb");
-        job.filledIn(
-            null,
-            null,
-            max(usage == null ? null : usage.maxRssMb(), peak == null ? null : Math.round(peak)));
-        if (usage != null) {
-          job.filledIn(usage.cpuS(), usage.elapsedS(), null);
-          if (usage.gpuSamples() > 0) {
-            job.gpuUsage(usage.gpuUtilMean(), usage.gpuMemMaxMb());
-          }
+        List<String> notes = JobOutputs.notes(spec.outputDir());
+        if (!notes.isEmpty()) {
+          next = next.explained("notes: " + String.join("; ", notes));
         }
       } catch (IOException e) {
-        log.warn(
-            "run {}: cannot read the metrics of {}: {}", run.runId(), job.id(), e.getMessage());
+        log.warn("run {}: cannot read the notes of {}: {}", run.runId(), job.id(), e.getMessage());
       }
-      job.ranOn(spec.trial().resources().gpus());
-      if (job.state() != JobState.COMPLETED && job.state() != JobState.STOPPED) {
-        job.errTail(JobOutputs.tail(spec.errFile(), 40));
-      }
-      if (job.state() == JobState.COMPLETED) {
-        // a missing plot or a caveat of the data: said, but never a failed trial
-        try {
-          List<String> notes = JobOutputs.notes(spec.outputDir());
-          if (!notes.isEmpty()) {
-            job.explained("notes: " + String.join("; ", notes));
-          }
-        } catch (IOException e) {
-          log.warn(
-              "run {}: cannot read the notes of {}: {}", run.runId(), job.id(), e.getMessage());
-        }
-        QualityGate gate = job.gate();
-        Double value = gate == null ? null : job.metrics().get(gate.metric());
-        job.gateChecked(gate != null && value != null && gate.passes(value));
-      }
+      QualityGate gate = next.gate();
+      Double value = gate == null ? null : next.metrics().get(gate.metric());
+      next = next.gateChecked(gate != null && value != null && gate.passes(value));
     }
+    return next;
   }
 
   /**

@@ -154,7 +154,7 @@ final class Preparation {
     }
     if (refusal != null) {
       String why = "cluster " + plans.cluster().name() + " refused its share: " + refusal;
-      jobs.forEach(j -> j.failed(why));
+      jobs.replaceAll(j -> j.failed(why));
       if (rejections.allow()) {
         log.warn("run {}: {}", run.runId(), Untrusted.forLog(why, 1000));
       }

@@ -76,64 +76,67 @@ final class RetryPolicy {
     }
   }
 
-  /** The one place the poll step changes a job: what {@code verdict} says, in the run's record. */
+  /**
+   * The one place the poll step changes a job: what {@code verdict} says, in the run's record. Each
+   * change is the job's next value, put in the run in place of the last.
+   */
   private void carryOut(Run run, JobRun job, JobStatus status, Verdict verdict)
       throws InterruptedException {
     if (verdict instanceof Verdict.Unchanged) {
-      job.usage(status.elapsedSeconds(), status.maxRssMb());
+      run.replace(job, job.usage(status.elapsedSeconds(), status.maxRssMb()));
     } else if (verdict instanceof Verdict.Stopped stopped) {
-      job.accounted(
-          status.exitCode(), status.elapsedSeconds(), status.cpuSeconds(), status.maxRssMb());
-      job.attemptEnded(attempt(job, status, stopped.why()));
-      job.stopped(stopped.why());
+      run.replace(
+          job,
+          job.accounted(
+                  status.exitCode(),
+                  status.elapsedSeconds(),
+                  status.cpuSeconds(),
+                  status.maxRssMb())
+              .attemptEnded(attempt(job, status, stopped.why()))
+              .stopped(stopped.why()));
       metrics.jobEnded(job.scheduler(), JobState.STOPPED.name());
       log.info("run {}: {} {}", run.runId(), job.id(), stopped.why());
     } else if (verdict instanceof Verdict.Moved moved) {
-      reported(job, status);
+      run.replace(job, reported(job, status));
       if (moved.startsRun()) {
         run.started();
       }
     } else if (verdict instanceof Verdict.Requeued requeued) {
-      reported(job, status);
-      requeued(run, job, status, requeued);
+      requeued(run, run.replace(job, reported(job, status)), status, requeued);
     } else if (verdict instanceof Verdict.Trained) {
-      reported(job, status);
-      ended(job, status);
-      stages.trained(run, job, status);
+      stages.trained(run, run.replace(job, ended(reported(job, status), status)), status);
     } else if (verdict instanceof Verdict.Resubmit resubmit) {
-      reported(job, status);
-      ended(job, status);
-      resubmit(run, job, status, resubmit);
+      resubmit(run, run.replace(job, ended(reported(job, status), status)), status, resubmit);
     } else if (verdict instanceof Verdict.Ended end) {
-      reported(job, status);
-      ended(job, status);
+      JobRun now = run.replace(job, ended(reported(job, status), status));
       if (end.cancelQueued()) {
         // the scheduler would keep it queued for good
-        stages.cancelQuietly(run, job, job.submittedAs());
+        stages.cancelQuietly(run, now, now.submittedAs());
       }
-      if (JobSpec.TRAIN.equals(job.stage())) {
-        stages.trainStopped(run, job, false);
+      if (JobSpec.TRAIN.equals(now.stage())) {
+        now = stages.trainStopped(run, now, false);
       }
-      if (end.explanation() != null) {
-        job.explained(end.explanation());
+      String explanation = end.explanation();
+      if (explanation != null) {
+        now = run.replace(now, now.explained(explanation));
       }
       log.info(
-          "run {}: {} job {} ended {}", run.runId(), job.task(), job.schedulerId(), status.state());
+          "run {}: {} job {} ended {}", run.runId(), now.task(), now.schedulerId(), status.state());
     } else {
       throw new IllegalStateException("a verdict not carried out: " + verdict);
     }
   }
 
-  private static void reported(JobRun job, JobStatus status) {
-    job.reported(status.state(), status.reason());
-    job.accounted(
-        status.exitCode(), status.elapsedSeconds(), status.cpuSeconds(), status.maxRssMb());
+  private static JobRun reported(JobRun job, JobStatus status) {
+    return job.reported(status.state(), status.reason())
+        .accounted(
+            status.exitCode(), status.elapsedSeconds(), status.cpuSeconds(), status.maxRssMb());
   }
 
   /** An attempt that ended: counted and kept in the job's history. */
-  private void ended(JobRun job, JobStatus status) {
+  private JobRun ended(JobRun job, JobStatus status) {
     metrics.jobEnded(job.scheduler(), status.state().name());
-    job.attemptEnded(attempt(job, status, status.reason()));
+    return job.attemptEnded(attempt(job, status, status.reason()));
   }
 
   private static Attempt attempt(JobRun job, JobStatus status, @Nullable String why) {
@@ -152,38 +155,45 @@ final class RetryPolicy {
    */
   private void requeued(Run run, JobRun job, JobStatus status, Verdict.Requeued verdict)
       throws InterruptedException {
-    job.requeued(
-        new Attempt(
-            job.attempt(),
-            job.schedulerId(),
-            JobState.REQUEUED,
-            "requeued by the scheduler"
-                + (status.reason() == null ? "" : " (" + status.reason() + ")"),
-            status.exitCode(),
-            status.elapsedSeconds()));
-    metrics.resubmitted(job.scheduler(), JobState.REQUEUED.name());
+    JobRun now =
+        run.replace(
+            job,
+            job.requeued(
+                new Attempt(
+                    job.attempt(),
+                    job.schedulerId(),
+                    JobState.REQUEUED,
+                    "requeued by the scheduler"
+                        + (status.reason() == null ? "" : " (" + status.reason() + ")"),
+                    status.exitCode(),
+                    status.elapsedSeconds())));
+    metrics.resubmitted(now.scheduler(), JobState.REQUEUED.name());
     log.info(
         "run {}: {} job {} was requeued by the scheduler; attempt {} of {} resumes from its"
             + " checkpoint",
         run.runId(),
-        job.task(),
-        job.schedulerId(),
+        now.task(),
+        now.schedulerId(),
         verdict.next(),
         verdict.max());
     if (verdict.tooOften()) {
       try {
-        schedulers.get(job.scheduler()).cancel(List.of(job.schedulerId()));
+        schedulers.get(now.scheduler()).cancel(List.of(now.submittedAs()));
       } catch (IOException e) {
         log.warn(
             "run {}: cannot cancel {} after too many requeues: {}",
             run.runId(),
-            job.schedulerId(),
+            now.schedulerId(),
             e.getMessage());
       }
-      job.requeuedTooOften(
-          verdict.max(), "requeued more often than MAX_ATTEMPTS=" + verdict.max() + " allows");
-      if (JobSpec.TRAIN.equals(job.stage())) {
-        stages.trainStopped(run, job, false);
+      now =
+          run.replace(
+              now,
+              now.requeuedTooOften(
+                  verdict.max(),
+                  "requeued more often than MAX_ATTEMPTS=" + verdict.max() + " allows"));
+      if (JobSpec.TRAIN.equals(now.stage())) {
+        stages.trainStopped(run, now, false);
       }
     }
   }
@@ -191,25 +201,26 @@ final class RetryPolicy {
   /** Submitted again as the next attempt, its script rendered to resume from its checkpoint. */
   private void resubmit(Run run, JobRun job, JobStatus status, Verdict.Resubmit verdict)
       throws InterruptedException {
-    if (JobSpec.TRAIN.equals(job.stage())) {
-      stages.trainStopped(run, job, true);
+    JobRun now = job;
+    if (JobSpec.TRAIN.equals(now.stage())) {
+      now = stages.trainStopped(run, now, true);
     }
     log.info(
         "run {}: {} job {} ended {}{}; resubmitting as attempt {} of {} to resume from its"
             + " checkpoint",
         run.runId(),
-        job.task(),
-        job.schedulerId(),
+        now.task(),
+        now.schedulerId(),
         status.state(),
         status.reason() == null ? "" : " (" + status.reason() + ")",
         verdict.next(),
         verdict.max());
-    metrics.resubmitted(job.scheduler(), status.state().name());
-    job.resubmitted("resubmitting after " + status.state());
+    metrics.resubmitted(now.scheduler(), status.state().name());
+    now = run.replace(now, now.resubmitted("resubmitting after " + status.state()));
     try {
-      plans.writeScript(run, plans.spec(run, job));
+      plans.writeScript(run, plans.spec(run, now));
     } catch (IOException e) {
-      job.failed("cannot render the next attempt: " + e.getMessage());
+      run.replace(now, now.failed("cannot render the next attempt: " + e.getMessage()));
     }
   }
 

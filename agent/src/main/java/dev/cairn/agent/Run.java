@@ -15,10 +15,12 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The agent's record of one run: the request, where it stands, and its jobs. Mutable, owned by the
- * loop thread, persisted under the state folder after every change so that a restarted agent
- * carries on where it stopped; its record on disk is a {@link StoredRun}, converted by {@link
- * #stored()} and {@link #restored(StoredRun)}.
+ * The agent's record of one run: the request, where it stands, and its jobs. Owned by the loop
+ * thread, persisted under the state folder after every change so that a restarted agent carries on
+ * where it stopped; its record on disk is a {@link StoredRun}, converted by {@link #stored()} and
+ * {@link #restored(StoredRun)}. The run changes only through the transitions below; its jobs are
+ * immutable {@link JobRun} values, each change a new value put in the old one's place by {@link
+ * #replace}.
  */
 public final class Run {
   private @Nullable String runId;
@@ -192,6 +194,30 @@ public final class Run {
   /** The run's jobs, read-only. */
   public List<JobRun> jobs() {
     return Collections.unmodifiableList(jobs);
+  }
+
+  /**
+   * Puts {@code next}, a transition of {@code current}, in its place and returns it. {@code
+   * current} must be the run's value of that job now: a value read before the job last changed is
+   * refused, so that no step acts on a job as it was.
+   */
+  JobRun replace(JobRun current, JobRun next) {
+    if (!current.id().equals(next.id())) {
+      throw new IllegalArgumentException(
+          "job " + next.id() + " cannot take the place of job " + current.id());
+    }
+    for (int i = 0; i < jobs.size(); i++) {
+      if (jobs.get(i) == current) {
+        jobs.set(i, next);
+        return next;
+      }
+    }
+    throw new IllegalStateException(
+        "job "
+            + current.id()
+            + " of run "
+            + runId
+            + " changed since this value of it was read: act on the run's value");
   }
 
   public @Nullable String resultsCommit() {
@@ -393,14 +419,14 @@ public final class Run {
           "given-up",
           "only an active share of several clusters is given up");
     }
-    jobs.forEach(j -> j.cancelled(why));
+    jobs.replaceAll(j -> j.cancelled(why));
   }
 
   /** Cancelled (a newer attempt, a user): the run ends; its jobs end with it. */
   void cancelled(String why) {
     move(RunState.CANCELLED, !state.isTerminal(), "the run ended already");
     message = why;
-    jobs.forEach(j -> j.cancelled(why));
+    jobs.replaceAll(j -> j.cancelled(why));
   }
 
   private void move(RunState to, boolean allowed, String why) {

@@ -9,6 +9,7 @@ import dev.cairn.scheduler.Schedulers;
 import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,11 +41,12 @@ final class Stages {
           || job.stopping() != null) {
         continue;
       }
-      if (job.evaluateSubmitting() && job.evaluateId() == null) {
-        lookUp(run, job);
+      JobRun now = job;
+      if (now.evaluateSubmitting() && now.evaluateId() == null) {
+        now = lookUp(run, now);
       }
-      if (job.evaluateId() == null && !job.evaluateSubmitting()) {
-        submit(run, job);
+      if (now.evaluateId() == null && !now.evaluateSubmitting()) {
+        submit(run, now);
       }
     }
   }
@@ -52,43 +54,55 @@ final class Stages {
   private void submit(Run run, JobRun job) throws InterruptedException {
     JobSpec spec = Plans.evaluate(plans.of(run), plans.spec(run, job));
     Scheduler scheduler = schedulers.get(job.scheduler());
+    JobRun now = job;
     try {
       plans.writeScript(run, spec);
-      job.evaluateSubmitting(spec.jobName());
+      now = run.replace(now, now.evaluateSubmitting(spec.jobName()));
       book.save(run);
-      String id = scheduler.submit(Submitter.submission(spec, job.schedulerId()));
-      job.evaluateSubmitted(id);
+      String id = scheduler.submit(Submitter.submission(spec, now.schedulerId()));
+      now = run.replace(now, now.evaluateSubmitted(id));
       book.save(run);
       log.info(
           "run {}: {} evaluate job {} waits for train job {}",
           run.runId(),
-          job.id(),
+          now.id(),
           id,
-          job.schedulerId());
+          now.schedulerId());
     } catch (CairnException e) {
       // the scheduler refused the evaluate job (an unknown EVAL_PARTITION): training is useless
-      job.evaluateSettled();
       String reason =
           e instanceof SchedulerRefused
               ? "the evaluate job was refused: " + e.getMessage()
               : "the evaluate job cannot be submitted: " + e.getMessage();
-      cancelQuietly(run, job, job.submittedAs());
-      job.failed(reason);
+      cancelQuietly(run, now, now.submittedAs());
+      run.replace(now, now.evaluateSettled().failed(reason));
       book.save(run);
-      log.warn("run {}: {}: {}", run.runId(), job.id(), reason);
+      log.warn("run {}: {}: {}", run.runId(), now.id(), reason);
     } catch (IOException e) {
       log.warn("run {}: submitting {} failed: {}", run.runId(), spec.jobName(), e.getMessage());
-      lookUp(run, job);
+      lookUp(run, now);
     }
   }
 
-  /** After a crash between submitting an evaluate job and saving its id: found by its name. */
-  private void lookUp(Run run, JobRun job) throws InterruptedException {
+  /**
+   * After a crash between submitting an evaluate job and saving its id, or a submission whose
+   * answer was lost: found by its name, or known not to exist and submitted again next tick.
+   * Returns the job's value now.
+   */
+  private JobRun lookUp(Run run, JobRun job) throws InterruptedException {
     String name =
         Objects.requireNonNull(job.evaluateName(), "named before its submission was asked");
-    if (Submitter.byName(schedulers, run, job, name, job::evaluateSubmitted)) {
-      book.save(run);
+    Optional<String> found;
+    try {
+      found = Submitter.byName(schedulers, run, job, name);
+    } catch (IOException e) {
+      log.warn("run {}: cannot look up {} yet: {}", run.runId(), name, e.getMessage());
+      return job;
     }
+    JobRun now =
+        run.replace(job, found.map(job::evaluateSubmitted).orElseGet(job::evaluateSettled));
+    book.save(run);
+    return now;
   }
 
   /**
@@ -98,35 +112,40 @@ final class Stages {
    */
   void trained(Run run, JobRun job, JobStatus status) {
     String evaluate = job.evaluateId();
-    job.trained(
-        evaluate,
-        "trained as job "
-            + status.schedulerId()
-            + (evaluate == null
-                ? "; submitting its evaluate job"
-                : "; evaluating as job " + evaluate));
-    log.info("run {}: {} {}", run.runId(), job.id(), job.reason());
+    JobRun now =
+        run.replace(
+            job,
+            job.trained(
+                evaluate,
+                "trained as job "
+                    + status.schedulerId()
+                    + (evaluate == null
+                        ? "; submitting its evaluate job"
+                        : "; evaluating as job " + evaluate)));
+    log.info("run {}: {} {}", run.runId(), now.id(), now.reason());
   }
 
   /**
    * The train job ended without success: its evaluate job can never start. When the agent resubmits
    * the train job, the evaluate job is submitted again behind the new one; when the trial fails, it
-   * ends with it.
+   * ends with it. Returns the job's value now.
    */
-  void trainStopped(Run run, JobRun job, boolean resubmitting) throws InterruptedException {
+  JobRun trainStopped(Run run, JobRun job, boolean resubmitting) throws InterruptedException {
     String evaluate = job.evaluateId();
     if (evaluate == null) {
-      return;
+      return job;
     }
     cancelQuietly(run, job, evaluate);
-    job.evaluateCancelled();
+    JobRun next = job.evaluateCancelled();
     if (!resubmitting) {
-      job.explained(
-          (job.reason() == null ? job.state().name() : job.reason())
-              + "; its evaluate job "
-              + evaluate
-              + " was cancelled");
+      next =
+          next.explained(
+              (job.reason() == null ? job.state().name() : job.reason())
+                  + "; its evaluate job "
+                  + evaluate
+                  + " was cancelled");
     }
+    return run.replace(job, next);
   }
 
   void cancelQuietly(Run run, JobRun job, String id) throws InterruptedException {

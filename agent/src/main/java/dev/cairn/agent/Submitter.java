@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,19 +76,19 @@ final class Submitter {
       if (job.state() == JobState.NEW
           && job.schedulerId() == null
           && !(job.submitting() && job.arrayIndex() != null)) {
-        submit(run, job);
-        if (job.schedulerId() != null) {
+        if (submit(run, job).schedulerId() != null) {
           active++;
         }
       }
     }
   }
 
-  private void submit(Run run, JobRun job) throws InterruptedException {
+  /** Submits the job as a job of its own; returns its value now. */
+  private JobRun submit(Run run, JobRun job) throws InterruptedException {
     JobSpec spec = plans.spec(run, job);
-    job.submitting(spec.jobName());
+    JobRun now = run.replace(job, job.submitting(spec.jobName()));
     book.save(run);
-    Scheduler scheduler = schedulers.get(job.scheduler());
+    Scheduler scheduler = schedulers.get(now.scheduler());
     try {
       // the scheduler opens the job's out and err files before the script runs
       Files.createDirectories(spec.outFile().getParent());
@@ -99,29 +98,31 @@ final class Submitter {
       faults.at("submit");
       String id = scheduler.submit(submission(spec, null));
       faults.at("submitted");
-      job.submitted(id);
-      metrics.attempt(job.scheduler());
-      run.says("jobs submitted to " + job.scheduler());
+      now = run.replace(now, now.submitted(id));
+      metrics.attempt(now.scheduler());
+      run.says("jobs submitted to " + now.scheduler());
       book.save(run);
       log.info(
           "run {}: {} attempt {} submitted as {} job {}",
           run.runId(),
-          job.task(),
-          job.attempt(),
-          job.scheduler(),
+          now.task(),
+          now.attempt(),
+          now.scheduler(),
           id);
+      return now;
     } catch (CairnException e) {
       // the scheduler refused the script (an unknown partition, a GPU the cluster lacks), or a
       // setting keeps it from being submitted at all: the job fails with those words and the
       // daemon goes on
       String reason = refusal(e);
-      job.submissionRefused(reason);
+      now = run.replace(now, now.submissionRefused(reason));
       book.save(run);
-      log.warn("run {}: {} on {}: {}", run.runId(), job.task(), job.scheduler(), reason);
+      log.warn("run {}: {} on {}: {}", run.runId(), now.task(), now.scheduler(), reason);
+      return now;
     } catch (IOException e) {
       // the submission may or may not have reached the scheduler: keep the flag, look it up
-      log.warn("run {}: submitting {} failed: {}", run.runId(), job.task(), e.getMessage());
-      lookUp(run, job);
+      log.warn("run {}: submitting {} failed: {}", run.runId(), now.task(), e.getMessage());
+      return lookUp(run, now);
     }
   }
 
@@ -153,20 +154,26 @@ final class Submitter {
     }
   }
 
-  private void lookUp(Run run, JobRun job) throws InterruptedException {
-    boolean asked =
-        byName(
-            schedulers,
-            run,
-            job,
-            Objects.requireNonNull(job.jobName(), "named before its submission was asked"),
-            id -> {
-              job.submitted(elementOf(job, id));
-            });
-    if (asked) {
-      job.submissionSettled();
-      book.save(run);
+  /**
+   * Asks the scheduler for a job whose submission may or may not have gone through: found, it is
+   * submitted under the id found; not found, its flag is cleared and it is submitted again. When
+   * the scheduler cannot be asked, the flag stays for the next tick. Returns the job's value now.
+   */
+  private JobRun lookUp(Run run, JobRun job) throws InterruptedException {
+    String name = Objects.requireNonNull(job.jobName(), "named before its submission was asked");
+    Optional<String> found;
+    try {
+      found = byName(schedulers, run, job, name);
+    } catch (IOException e) {
+      log.warn("run {}: cannot look up {} yet: {}", run.runId(), name, e.getMessage());
+      return job;
     }
+    JobRun now =
+        run.replace(
+            job,
+            found.map(id -> job.submitted(elementOf(job, id))).orElseGet(job::submissionSettled));
+    book.save(run);
+    return now;
   }
 
   /** The job's script, paths and name as its scheduler takes them, behind {@code afterOk}. */
@@ -183,20 +190,13 @@ final class Submitter {
 
   /**
    * Asks the scheduler for a job by its unique name, after a submission that may or may not have
-   * gone through; {@code found} gets its id. False when the scheduler could not be asked: the
-   * caller keeps its flag and asks again next tick.
+   * gone through: its id, or none where the scheduler knows no such job. An {@link IOException}
+   * means the scheduler could not be asked: the caller keeps its flag and asks again next tick.
    */
-  static boolean byName(
-      Schedulers schedulers, Run run, JobRun job, String name, Consumer<String> found)
-      throws InterruptedException {
-    try {
-      Optional<String> id = schedulers.get(job.scheduler()).findByName(name);
-      id.ifPresent(found);
-      id.ifPresent(i -> log.info("run {}: found {} submitted as job {}", run.runId(), name, i));
-      return true;
-    } catch (IOException e) {
-      log.warn("run {}: cannot look up {} yet: {}", run.runId(), name, e.getMessage());
-      return false;
-    }
+  static Optional<String> byName(Schedulers schedulers, Run run, JobRun job, String name)
+      throws IOException, InterruptedException {
+    Optional<String> id = schedulers.get(job.scheduler()).findByName(name);
+    id.ifPresent(i -> log.info("run {}: found {} submitted as job {}", run.runId(), name, i));
+    return id;
   }
 }

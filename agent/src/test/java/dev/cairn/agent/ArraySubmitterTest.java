@@ -109,9 +109,10 @@ class ArraySubmitterTest {
     agent.tick();
     String alone = slurm.calls.get(4).get(slurm.calls.get(4).size() - 1);
     assertTrue(alone.endsWith("/scripts/" + failed.trial() + ".sh"), alone);
-    assertEquals("505", failed.schedulerId());
-    assertNull(failed.arrayIndex());
-    assertEquals(JobState.PENDING, failed.state());
+    JobRun resubmitted = run.jobs().get(1);
+    assertEquals("505", resubmitted.schedulerId());
+    assertNull(resubmitted.arrayIndex());
+    assertEquals(JobState.PENDING, resubmitted.state());
   }
 
   @Test

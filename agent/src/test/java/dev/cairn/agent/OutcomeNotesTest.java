@@ -37,15 +37,15 @@ class OutcomeNotesTest {
     for (JobSpec spec : plan.jobs()) {
       JobRun job =
           new JobRun(
-              spec.task().name(),
-              spec.trial().id(),
-              Map.of(),
-              Map.of(),
-              "slurm",
-              spec.jobName(),
-              spec.stage(),
-              QualityGate.of("test/mIoU>=0.3"));
-      job.reported(JobState.COMPLETED, null);
+                  spec.task().name(),
+                  spec.trial().id(),
+                  Map.of(),
+                  Map.of(),
+                  "slurm",
+                  spec.jobName(),
+                  spec.stage(),
+                  QualityGate.of("test/mIoU>=0.3"))
+              .reported(JobState.COMPLETED, null);
       jobs.add(job);
       Files.createDirectories(spec.outputDir());
       Files.writeString(spec.outputDir().resolve("metrics.json"), "{\"test/mIoU\": 0.5}");

@@ -12,13 +12,11 @@ import org.junit.jupiter.api.Test;
 class OutcomeTest {
   static JobRun trial(String task, String id, JobState state, double value) {
     QualityGate gate = QualityGate.of("test/F1>=0.5");
-    JobRun j = new JobRun(task, id, Map.of(), Map.of(), "slurm", null, null, gate);
-    j.reported(state, null);
-    j.measured(Map.of("test/F1", value));
-    if (state == JobState.COMPLETED) {
-      j.gateChecked(gate.passes(value));
-    }
-    return j;
+    JobRun j =
+        new JobRun(task, id, Map.of(), Map.of(), "slurm", null, null, gate)
+            .reported(state, null)
+            .measured(Map.of("test/F1", value));
+    return state == JobState.COMPLETED ? j.gateChecked(gate.passes(value)) : j;
   }
 
   static Run run(JobRun... jobs) {

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,8 +56,12 @@ class StagesTest {
     return id + "|" + state + "|" + reason + "|0|0:05|0|" + id + "|N/A|cairn-x\n";
   }
 
+  private Run run() {
+    return agent.runs().values().iterator().next();
+  }
+
   private JobRun job() {
-    return agent.runs().values().iterator().next().jobs().get(0);
+    return run().jobs().get(0);
   }
 
   private List<String> last(int back) {
@@ -136,9 +141,13 @@ class StagesTest {
   void killedBetweenSubmittingTheEvaluateJobAndSavingItsId_findsItByName() throws Exception {
     submitBoth();
     // what an agent killed right after sbatch answered leaves: the flag set, no id
-    JobRun job = job();
-    job.evaluateCancelled();
-    job.evaluateSubmitting(job.evaluateName());
+    JobRun read = job();
+    JobRun job =
+        run()
+            .replace(
+                read,
+                read.evaluateCancelled()
+                    .evaluateSubmitting(Objects.requireNonNull(read.evaluateName())));
     slurm.answer(
         0,
         "501|PENDING|Dependency|0|0:00|0|501|N/A|" + job.evaluateName() + "\n",

@@ -2,8 +2,10 @@ package dev.cairn.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.cairn.model.Attempt;
 import dev.cairn.model.JobState;
 import dev.cairn.model.RunState;
 import java.util.List;
@@ -18,22 +20,38 @@ class TransitionsTest {
 
   @Test
   void aJob_isSubmittedRunsEndsAndIsResubmittedAsTheNextAttempt() {
-    JobRun job = job();
-    job.submitted("7");
-    assertEquals(JobState.PENDING, job.state());
-    job.reported(JobState.RUNNING, null);
-    job.reported(JobState.NODE_FAIL, "NodeFail");
-    job.resubmitted("resubmitting after NODE_FAIL");
-    assertEquals(JobState.NEW, job.state());
-    assertEquals(2, job.attempt());
-    assertNull(job.schedulerId());
+    JobRun job =
+        job()
+            .submitted("7")
+            .reported(JobState.RUNNING, null)
+            .reported(JobState.NODE_FAIL, "NodeFail");
+    assertEquals(JobState.NODE_FAIL, job.state());
+    JobRun next = job.resubmitted("resubmitting after NODE_FAIL");
+    assertEquals(JobState.NEW, next.state());
+    assertEquals(2, next.attempt());
+    assertNull(next.schedulerId());
+  }
+
+  @Test
+  void aTransition_returnsTheNextValue_andLeavesTheOneItCameFromAsItWas() {
+    JobRun planned = job();
+    JobRun submitted = planned.submitted("7");
+    JobRun failed = submitted.reported(JobState.FAILED, "exit 1").attemptEnded(attempt(1, "7"));
+    assertEquals(JobState.NEW, planned.state());
+    assertNull(planned.schedulerId());
+    assertEquals(JobState.PENDING, submitted.state());
+    assertEquals(List.of(), submitted.history());
+    assertEquals(JobState.FAILED, failed.state());
+    assertEquals(1, failed.history().size());
+    assertThrows(
+        UnsupportedOperationException.class,
+        () -> failed.history().add(attempt(2, "8")),
+        "a value's history cannot be changed from outside");
   }
 
   @Test
   void anEndedJob_refusesToStartAgainOrToFail() {
-    JobRun job = job();
-    job.submitted("7");
-    job.reported(JobState.COMPLETED, null);
+    JobRun job = job().submitted("7").reported(JobState.COMPLETED, null);
     IllegalTransition e =
         assertThrows(IllegalTransition.class, () -> job.reported(JobState.RUNNING, null));
     assertEquals("COMPLETED", e.from());
@@ -43,41 +61,64 @@ class TransitionsTest {
     assertThrows(IllegalTransition.class, () -> job.failed("late"));
     assertThrows(IllegalTransition.class, () -> job.resubmitted("again"));
     assertThrows(IllegalTransition.class, () -> job.submitted("8"));
-    job.cancelled("cancelled");
-    assertEquals(JobState.COMPLETED, job.state(), "cancelling leaves an ended job as it ended");
+    assertSame(job, job.cancelled("cancelled"), "cancelling leaves an ended job as it ended");
   }
 
   @Test
   void aStoppingJob_endsStoppedOrCompleted_andAnEndedJobRefusesToStop() {
-    JobRun stopping = job();
-    stopping.submitted("7");
-    stopping.reported(JobState.RUNNING, null);
-    stopping.stopRequested("stopped early: behind at epoch 1");
+    JobRun stopping =
+        job()
+            .submitted("7")
+            .reported(JobState.RUNNING, null)
+            .stopRequested("stopped early: behind at epoch 1");
     assertEquals(JobState.RUNNING, stopping.state(), "until the scheduler says it ended");
-    stopping.stopped("stopped early: behind at epoch 1");
-    assertEquals(JobState.STOPPED, stopping.state());
-    assertNull(stopping.stopping());
-    assertThrows(IllegalTransition.class, () -> stopping.stopped("again"));
+    JobRun stopped = stopping.stopped("stopped early: behind at epoch 1");
+    assertEquals(JobState.STOPPED, stopped.state());
+    assertNull(stopped.stopping());
+    assertThrows(IllegalTransition.class, () -> stopped.stopped("again"));
 
-    JobRun late = job();
-    late.submitted("8");
-    late.stopRequested("stopped early: behind at epoch 1");
-    late.reported(JobState.COMPLETED, null);
+    JobRun late =
+        job()
+            .submitted("8")
+            .stopRequested("stopped early: behind at epoch 1")
+            .reported(JobState.COMPLETED, null);
     assertNull(late.stopping(), "it ran to its end before the cancel reached it");
     assertThrows(IllegalTransition.class, () -> late.stopRequested("too late"));
   }
 
   @Test
   void onlyACompletedTrainJob_movesOnToEvaluate() {
-    JobRun job = new JobRun("landslide", null, Map.of(), Map.of(), "slurm", null, "train", null);
-    job.submitted("7");
+    JobRun job =
+        new JobRun("landslide", null, Map.of(), Map.of(), "slurm", null, "train", null)
+            .submitted("7");
     assertThrows(IllegalTransition.class, () -> job.trained("8", "early"));
-    job.reported(JobState.COMPLETED, null);
-    job.evaluateSubmitted("8");
-    job.trained("8", "trained as job 7");
-    assertEquals("evaluate", job.stage());
-    assertEquals("8", job.schedulerId());
-    assertEquals(JobState.PENDING, job.state());
+    JobRun evaluating =
+        job.reported(JobState.COMPLETED, null)
+            .evaluateSubmitted("8")
+            .trained("8", "trained as job 7");
+    assertEquals("evaluate", evaluating.stage());
+    assertEquals("8", evaluating.schedulerId());
+    assertEquals(JobState.PENDING, evaluating.state());
+  }
+
+  @Test
+  void aRun_takesAJobsNextValue_onlyInPlaceOfItsCurrentOne() {
+    Run run = Runs.run("r");
+    run.prepared("slurm", List.of(job(), Runs.job("crops", null)));
+    JobRun read = run.job("landslide");
+    JobRun submitted = run.replace(read, read.submitted("7"));
+    assertSame(submitted, run.job("landslide"));
+    assertEquals("crops", run.jobs().get(1).id(), "the other job keeps its place");
+    IllegalStateException stale =
+        assertThrows(IllegalStateException.class, () -> run.replace(read, read.failed("late")));
+    assertEquals(
+        "job landslide of run r changed since this value of it was read: act on the run's value",
+        stale.getMessage());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> run.replace(submitted, Runs.job("crops", null)),
+        "a job never takes another's place");
+    assertEquals(JobState.PENDING, run.job("landslide").state());
   }
 
   @Test
@@ -101,17 +142,19 @@ class TransitionsTest {
   @Test
   void cancellingARun_endsTheJobsStillWaitingOrRunning() {
     Run run = Runs.run("r");
-    JobRun done = job();
-    done.submitted("1");
-    done.reported(JobState.COMPLETED, null);
-    JobRun waiting = job();
-    waiting.submitted("2");
+    JobRun done = job().submitted("1").reported(JobState.COMPLETED, null);
+    JobRun waiting = job().submitted("2");
     run.prepared("slurm", List.of(done, waiting));
     run.planned("submitting");
     run.cancelled("wrong data");
     assertEquals(RunState.CANCELLED, run.state());
-    assertEquals(JobState.COMPLETED, done.state());
-    assertEquals(JobState.CANCELLED, waiting.state());
-    assertEquals("wrong data", waiting.reason());
+    assertSame(done, run.jobs().get(0), "an ended job stays as it ended");
+    assertEquals(JobState.CANCELLED, run.jobs().get(1).state());
+    assertEquals("wrong data", run.jobs().get(1).reason());
+    assertEquals(JobState.PENDING, waiting.state(), "the value read before is as it was");
+  }
+
+  private static Attempt attempt(int n, String id) {
+    return new Attempt(n, id, JobState.FAILED, "exit 1", 1, 60L);
   }
 }

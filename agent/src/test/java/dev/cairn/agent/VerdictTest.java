@@ -34,18 +34,16 @@ class VerdictTest {
   private static JobRun job(@Nullable String stage, int attempt) {
     JobRun job = new JobRun("landslide", null, Map.of(), Map.of(), "slurm", null, stage, null);
     for (int a = 1; a < attempt; a++) {
-      job.submitted(String.valueOf(a));
-      job.reported(JobState.NODE_FAIL, "NodeFail");
-      job.resubmitted("resubmitting after NODE_FAIL");
+      job =
+          job.submitted(String.valueOf(a))
+              .reported(JobState.NODE_FAIL, "NodeFail")
+              .resubmitted("resubmitting after NODE_FAIL");
     }
-    job.submitted("7");
-    return job;
+    return job.submitted("7");
   }
 
   private static JobRun running(int attempt) {
-    JobRun job = job(null, attempt);
-    job.reported(JobState.RUNNING, null);
-    return job;
+    return job(null, attempt).reported(JobState.RUNNING, null);
   }
 
   private static JobStatus answer(JobState state, @Nullable String reason) {
@@ -118,8 +116,7 @@ class VerdictTest {
 
   @Test
   void aStoppingJob_endsStopped_unlessItCompletedFirst() {
-    JobRun stopping = running(1);
-    stopping.stopRequested("stopped early: behind at epoch 2");
+    JobRun stopping = running(1).stopRequested("stopped early: behind at epoch 2");
     assertEquals(
         new Verdict.Stopped("stopped early: behind at epoch 2"),
         of(stopping, JobState.CANCELLED, 3, NO_CHECKPOINT));
@@ -139,8 +136,7 @@ class VerdictTest {
         new Verdict.Requeued(2, 3, false), of(running(1), JobState.REQUEUED, 3, NO_CHECKPOINT));
     assertEquals(
         new Verdict.Requeued(4, 3, true), of(running(3), JobState.REQUEUED, 3, NO_CHECKPOINT));
-    JobRun requeued = running(1);
-    requeued.reported(JobState.REQUEUED, "Prolog");
+    JobRun requeued = running(1).reported(JobState.REQUEUED, "Prolog");
     assertEquals(
         new Verdict.Moved(false),
         Verdict.of(
@@ -192,7 +188,7 @@ class VerdictTest {
       @ForAll boolean firstToRun) {
     JobRun job = job(stage, attempt);
     if (stopping) {
-      job.stopRequested("stopped early");
+      job = job.stopRequested("stopped early");
     }
     Verdict verdict =
         Verdict.of(

@@ -2,6 +2,7 @@ package dev.cairn.arch;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.fields;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noFields;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,6 +21,8 @@ import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.EvaluationResult;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
+import dev.cairn.agent.JobRun;
+import dev.cairn.agent.Run;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -27,8 +30,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A run's and a job's state change only through their transition methods (DESIGN.md): the state
- * fields are private, nothing outside {@code Run} and {@code JobRun} writes them, no other class of
- * the agent exposes a field anyone may assign, and only the stored form binds JSON.
+ * fields are private, nothing outside {@code Run} and {@code JobRun} writes them, a job is an
+ * immutable value, no other class of the agent exposes a field anyone may assign, and only the
+ * stored form binds JSON.
  */
 class RunValuesTest {
   private static final Set<String> VALUES = Set.of("dev.cairn.agent.Run", "dev.cairn.agent.JobRun");
@@ -179,5 +183,47 @@ class RunValuesTest {
         .doNotHaveFullyQualifiedName("dev.cairn.agent.JobRun")
         .should()
         .callMethodWhere(answerTransition);
+  }
+
+  /**
+   * A job is an immutable value: every field of {@code JobRun} is final, every method that is not
+   * static gives back a value (a transition its next value, never {@code void}), and the fields of
+   * the next value are written only inside {@code JobRun}, before that value is made.
+   */
+  @Test
+  void aJob_isAnImmutableValue() {
+    fields().that().areDeclaredIn(JobRun.class).should().beFinal().check(classes);
+    methods()
+        .that()
+        .areDeclaredIn(JobRun.class)
+        .and()
+        .areNotStatic()
+        .should()
+        .notHaveRawReturnType(void.class)
+        .check(classes);
+    DescribedPredicate<JavaFieldAccess> nextValue =
+        DescribedPredicate.describe(
+            "a field of JobRun's next value",
+            access ->
+                access.getTargetOwner().getFullName().equals(JobRun.class.getName() + "$Next"));
+    noClasses()
+        .that()
+        .doNotHaveFullyQualifiedName(JobRun.class.getName())
+        .and()
+        .doNotHaveFullyQualifiedName(JobRun.class.getName() + "$Next")
+        .should()
+        .accessFieldWhere(nextValue)
+        .check(classes);
+  }
+
+  /** The rule above sees a class whose fields are not final: {@code Run} holds its jobs. */
+  @Test
+  void immutableValueRule_findsTheFieldsOfAClassThatChanges() {
+    EvaluationResult result =
+        fields().that().areDeclaredIn(Run.class).should().beFinal().evaluate(classes);
+    assertTrue(result.hasViolation(), "Run's state field is not final");
+    assertTrue(
+        result.getFailureReport().getDetails().stream().anyMatch(d -> d.contains("Run.state")),
+        result.getFailureReport().toString());
   }
 }
