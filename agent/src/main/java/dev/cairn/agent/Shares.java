@@ -4,7 +4,6 @@ import dev.cairn.Faults;
 import dev.cairn.Json;
 import dev.cairn.config.ClusterSettings;
 import dev.cairn.model.JobRecord;
-import dev.cairn.model.JobState;
 import dev.cairn.model.RunRecord;
 import dev.cairn.model.RunState;
 import dev.cairn.model.ShareRecord;
@@ -224,8 +223,8 @@ final class Shares {
     Optional<ShareRecord> status =
         read(run, StoreKeys.shareStatusKey(run.commit(), run.attempt(), quiet));
     List<JobRecord> jobs = new ArrayList<>();
-    for (JobRecord planned : planned(run, plan, quiet, status)) {
-      jobs.add(planned.state().isTerminal() ? planned : failed(planned, why));
+    for (JobRecord planned : ShareChecks.planned(plan, quiet, status)) {
+      jobs.add(planned.state().isTerminal() ? planned : ShareChecks.failed(planned, why));
     }
     ShareRecord given = record(run, quiet, jobs, why, ShareOutputs.NONE);
     faults.at("give-up");
@@ -264,117 +263,13 @@ final class Shares {
   }
 
   /**
-   * The end record of cluster {@code c}, checked against the run's plan: its trials are exactly the
-   * plan's trials for {@code c} (one it lacks ends FAILED), and each output file belongs to one.
+   * The end record of cluster {@code c}, checked against the run's plan ({@link ShareChecks}): its
+   * trials are exactly the plan's trials for {@code c} (one it lacks ends FAILED), and each output
+   * file belongs to one.
    */
   Optional<ShareRecord> end(Run run, RunPlan plan, String c) throws IOException {
-    Optional<ShareRecord> end = read(run, StoreKeys.shareEndKey(run.commit(), run.attempt(), c));
-    if (end.isEmpty()) {
-      return end;
-    }
-    ShareRecord r = end.get();
-    List<JobRecord> jobs = new ArrayList<>();
-    for (JobRecord planned : planned(run, plan, c, end)) {
-      jobs.add(
-          planned.state().isTerminal()
-              ? planned
-              : failed(planned, "cluster " + c + " ended its share without this trial"));
-    }
-    List<String> trials = jobs.stream().map(JobRecord::trial).toList();
-    Map<String, List<dev.cairn.model.OutputEntry>> outputs = new LinkedHashMap<>();
-    r.outputs()
-        .forEach(
-            (name, entries) ->
-                outputs.put(
-                    name,
-                    entries.stream().filter(e -> trials.stream().anyMatch(e::ofTrial)).toList()));
-    Map<String, String> files = new LinkedHashMap<>();
-    r.files()
-        .forEach(
-            (name, text) -> {
-              if (name.matches("(scripts|terratorch)/[A-Za-z0-9_.=+,@-]{1,200}")) {
-                files.put(name, text);
-              }
-            });
-    return Optional.of(
-        new ShareRecord(
-            r.schema(),
-            r.commit(),
-            r.attempt(),
-            r.runId(),
-            c,
-            r.scheduler() == null ? null : dev.cairn.Untrusted.oneLine(r.scheduler(), 40),
-            r.state(),
-            dev.cairn.Untrusted.oneLine(r.message(), 1000),
-            r.updatedAt(),
-            jobs,
-            dev.cairn.Untrusted.oneLine(r.givenUp(), 1000),
-            r.writtenBy(),
-            outputs,
-            files));
-  }
-
-  /**
-   * The plan's trials for cluster {@code c}, each as {@code record} reports it where it does
-   * (checked: same task, cluster set), else as planned and not started.
-   */
-  private List<JobRecord> planned(Run run, RunPlan plan, String c, Optional<ShareRecord> record) {
-    List<JobRecord> jobs = new ArrayList<>();
-    for (JobSpec spec : plan.jobs()) {
-      if (!spec.trial().cluster().equals(c)) {
-        continue;
-      }
-      JobRecord reported =
-          record
-              .flatMap(
-                  r ->
-                      r.jobs().stream()
-                          .filter(j -> spec.trial().id().equals(j.trial()))
-                          .filter(j -> spec.task().name().equals(j.task()))
-                          .findFirst())
-              .orElse(null);
-      jobs.add(reported != null ? checked(reported, spec, c) : notStarted(spec, plan, c));
-    }
-    return jobs;
-  }
-
-  /** A trial as another agent reported it, with its text bounded and its plan's identity. */
-  private static JobRecord checked(JobRecord j, JobSpec spec, String c) {
-    Map<String, Double> metrics = new LinkedHashMap<>();
-    j.metrics()
-        .forEach(
-            (k, v) -> {
-              if (v != null && Double.isFinite(v) && metrics.size() < 200) {
-                metrics.put(dev.cairn.Untrusted.oneLine(k, 100), v);
-              }
-            });
-    return j.toBuilder()
-        .task(spec.task().name())
-        .schedulerId(dev.cairn.Untrusted.oneLine(j.schedulerId(), 64))
-        .reason(dev.cairn.Untrusted.oneLine(j.reason(), 1000))
-        .metrics(metrics)
-        .errTail(j.errTail() == null ? null : bounded(j.errTail(), 8000))
-        .trial(spec.trial().id())
-        .values(spec.trial().values())
-        .resources(Plans.describe(spec.trial().resources()))
-        .cluster(c)
-        .build();
-  }
-
-  private static JobRecord notStarted(JobSpec spec, RunPlan plan, String c) {
-    return JobRecord.builder(spec.task().name())
-        .reason("waiting for cluster " + c)
-        .gate(plan.config().gates().get(spec.task().name()))
-        .trial(spec.trial().id())
-        .values(spec.trial().values())
-        .resources(Plans.describe(spec.trial().resources()))
-        .stage(spec.stage())
-        .cluster(c)
-        .build();
-  }
-
-  private static JobRecord failed(JobRecord j, String why) {
-    return j.toBuilder().state(JobState.FAILED).reason(why).gatePassed(false).build();
+    return read(run, StoreKeys.shareEndKey(run.commit(), run.attempt(), c))
+        .map(r -> ShareChecks.checked(r, plan, c));
   }
 
   /** This agent's share, or one it gives up, as a record for the store. */
@@ -434,10 +329,6 @@ final class Shares {
     } catch (DateTimeParseException e) {
       return null;
     }
-  }
-
-  private static String bounded(String text, int max) {
-    return text.length() <= max ? text : text.substring(text.length() - max);
   }
 
   static String describe(Duration d) {
