@@ -161,6 +161,32 @@ class StagesTest {
   }
 
   @Test
+  void killedBeforeTheEvaluateSubmissionReachedTheScheduler_submitsItAgainBehindTheTrainJob()
+      throws Exception {
+    submitBoth();
+    // what an agent killed before sbatch answered leaves: the flag set, no id, and no such job
+    JobRun read = job();
+    JobRun job =
+        run()
+            .replace(
+                read,
+                read.evaluateCancelled()
+                    .evaluateSubmitting(Objects.requireNonNull(read.evaluateName())));
+    slurm.answer(0, "", ""); // squeue --name: no such job
+    slurm.answerAlways(List.of("sacct"), ""); // nor in accounting
+    slurm.answer(0, "502\n", "");
+    slurm.answer(0, row("500", "RUNNING", "None"), "");
+    agent.tick();
+    assertTrue(last(3).contains("--name=" + job.evaluateName()), last(3).toString());
+    List<String> again = last(2);
+    assertEquals("sbatch", again.get(0));
+    assertTrue(again.contains("--dependency=afterok:500"), again.toString());
+    assertEquals("502", job().evaluateId());
+    assertEquals(false, job().evaluateSubmitting());
+    assertEquals("train", job().stage());
+  }
+
+  @Test
   void trainRequeuedPastMaxAttempts_cancelsTheTrainJobAndItsEvaluateJob() throws Exception {
     submitBoth();
     // SLURM requeued the train job itself (same id) once per default attempt and once more
