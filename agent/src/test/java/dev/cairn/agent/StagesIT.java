@@ -63,8 +63,15 @@ class StagesIT {
       commit = first.submit(CONFIG + "SCHEDULER=" + scheduler + "\n");
       first.agent.tick();
       JobRun job = first.agent.runs().values().iterator().next().jobs().get(0);
-      assertEquals("train", job.stage());
-      assertTrue(job.schedulerId() != null && job.evaluateId() != null, job.evaluateId());
+      // both jobs went in the first tick; on a loaded machine the train job can complete before
+      // that tick's poll, which then moves the trial on to its evaluate job already queued
+      if ("train".equals(job.stage())) {
+        assertTrue(job.schedulerId() != null && job.evaluateId() != null, job.evaluateId());
+      } else {
+        assertEquals("evaluate", job.stage());
+        assertTrue(job.schedulerId() != null, "its evaluate job, submitted behind the train job");
+        assertEquals(1, job.history().size(), "the train job's attempt: " + job.history());
+      }
       out = Path.of(first.agent.runs().values().iterator().next().runDir()).resolve("out");
     } // the agent goes down with both jobs queued
     Path log = out.resolve("landslide.out");
