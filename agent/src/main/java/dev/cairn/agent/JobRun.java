@@ -732,11 +732,7 @@ public final class JobRun {
     if (state.isTerminal()) {
       throw refused("FAILED", "the job ended already");
     }
-    return with(
-        n -> {
-          n.state = JobState.FAILED;
-          n.reason = why;
-        });
+    return in(JobState.FAILED, why);
   }
 
   /**
@@ -744,14 +740,7 @@ public final class JobRun {
    * is (the same value).
    */
   JobRun cancelled(String why) {
-    if (state.isTerminal()) {
-      return this;
-    }
-    return with(
-        n -> {
-          n.state = JobState.CANCELLED;
-          n.reason = why;
-        });
+    return state.isTerminal() ? this : in(JobState.CANCELLED, why);
   }
 
   /**
@@ -762,11 +751,15 @@ public final class JobRun {
     if (state.isTerminal()) {
       throw refused("STOPPED", "the job ended already");
     }
+    return in(JobState.STOPPED, why).with(n -> n.stopping = null);
+  }
+
+  /** The next value in {@code next}, for {@code why}; the callers check that it may go there. */
+  private JobRun in(JobState next, String why) {
     return with(
         n -> {
-          n.state = JobState.STOPPED;
+          n.state = next;
           n.reason = why;
-          n.stopping = null;
         });
   }
 

@@ -68,6 +68,19 @@ class StagesTest {
     return slurm.calls.get(slurm.calls.size() - back);
   }
 
+  /**
+   * What an agent killed while submitting the evaluate job leaves, whether or not sbatch took it:
+   * the flag set and no id.
+   */
+  private JobRun evaluateSubmissionCutShort() {
+    JobRun read = job();
+    return run()
+        .replace(
+            read,
+            read.evaluateCancelled()
+                .evaluateSubmitting(Objects.requireNonNull(read.evaluateName())));
+  }
+
   /** The first tick: the train job, then its evaluate job behind it; the train job runs. */
   private void submitBoth() throws Exception {
     slurm.answer(0, "500\n", "");
@@ -141,13 +154,7 @@ class StagesTest {
   void killedBetweenSubmittingTheEvaluateJobAndSavingItsId_findsItByName() throws Exception {
     submitBoth();
     // what an agent killed right after sbatch answered leaves: the flag set, no id
-    JobRun read = job();
-    JobRun job =
-        run()
-            .replace(
-                read,
-                read.evaluateCancelled()
-                    .evaluateSubmitting(Objects.requireNonNull(read.evaluateName())));
+    JobRun job = evaluateSubmissionCutShort();
     slurm.answer(
         0,
         "501|PENDING|Dependency|0|0:00|0|501|N/A|" + job.evaluateName() + "\n",
@@ -165,13 +172,7 @@ class StagesTest {
       throws Exception {
     submitBoth();
     // what an agent killed before sbatch answered leaves: the flag set, no id, and no such job
-    JobRun read = job();
-    JobRun job =
-        run()
-            .replace(
-                read,
-                read.evaluateCancelled()
-                    .evaluateSubmitting(Objects.requireNonNull(read.evaluateName())));
+    JobRun job = evaluateSubmissionCutShort();
     slurm.answer(0, "", ""); // squeue --name: no such job
     slurm.answerAlways(List.of("sacct"), ""); // nor in accounting
     slurm.answer(0, "502\n", "");
