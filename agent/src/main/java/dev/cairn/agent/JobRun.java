@@ -104,7 +104,7 @@ public final class JobRun {
    * A job planned for {@code task}'s trial {@code trial} (null where the config does not sweep), on
    * its first attempt.
    */
-  JobRun(
+  static JobRun planned(
       String task,
       @Nullable String trial,
       Map<String, String> values,
@@ -113,7 +113,16 @@ public final class JobRun {
       @Nullable String jobName,
       @Nullable String stage,
       @Nullable QualityGate gate) {
-    this(Next.planned(task, trial, values, resources, scheduler, jobName, stage, gate));
+    Next n = new Next();
+    n.task = task;
+    n.trial = trial;
+    n.values = values;
+    n.resources = resources;
+    n.scheduler = scheduler;
+    n.jobName = jobName;
+    n.stage = stage;
+    n.gate = gate;
+    return new JobRun(n);
   }
 
   private JobRun(Next n) {
@@ -229,27 +238,6 @@ public final class JobRun {
       epochsRun = from.epochsRun;
       stopping = from.stopping;
       cluster = from.cluster;
-    }
-
-    static Next planned(
-        String task,
-        @Nullable String trial,
-        Map<String, String> values,
-        Map<String, String> resources,
-        String scheduler,
-        @Nullable String jobName,
-        @Nullable String stage,
-        @Nullable QualityGate gate) {
-      Next n = new Next();
-      n.task = task;
-      n.trial = trial;
-      n.values = values;
-      n.resources = resources;
-      n.scheduler = scheduler;
-      n.jobName = jobName;
-      n.stage = stage;
-      n.gate = gate;
-      return n;
     }
 
     /** The history with {@code ended} after its last attempt. */

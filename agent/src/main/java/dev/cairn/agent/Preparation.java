@@ -141,7 +141,7 @@ final class Preparation {
     List<JobRun> jobs = new ArrayList<>();
     for (JobSpec spec : share) {
       jobs.add(
-          new JobRun(
+          JobRun.planned(
                   spec.task().name(),
                   spec.trial().id(),
                   spec.trial().values(),

@@ -110,7 +110,7 @@ class JobValuesTest {
   void noTransitionChangesTheValueItCameFrom_andEveryValueSurvivesItsStoredForm(
       @ForAll("steps") List<Step> steps) throws Exception {
     JobRun job =
-        new JobRun(
+        JobRun.planned(
             "landslide",
             "landslide-lr1e-4",
             Map.of("LEARNING_RATE", "1e-4", "SEED", "1"),

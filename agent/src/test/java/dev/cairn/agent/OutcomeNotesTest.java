@@ -36,7 +36,7 @@ class OutcomeNotesTest {
     List<JobRun> jobs = new java.util.ArrayList<>();
     for (JobSpec spec : plan.jobs()) {
       JobRun job =
-          new JobRun(
+          JobRun.planned(
                   spec.task().name(),
                   spec.trial().id(),
                   Map.of(),

@@ -13,7 +13,7 @@ class OutcomeTest {
   static JobRun trial(String task, String id, JobState state, double value) {
     QualityGate gate = QualityGate.of("test/F1>=0.5");
     JobRun j =
-        new JobRun(task, id, Map.of(), Map.of(), "slurm", null, null, gate)
+        JobRun.planned(task, id, Map.of(), Map.of(), "slurm", null, null, gate)
             .reported(state, null)
             .measured(Map.of("test/F1", value));
     return state == JobState.COMPLETED ? j.gateChecked(gate.passes(value)) : j;

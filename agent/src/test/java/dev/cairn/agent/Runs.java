@@ -44,6 +44,6 @@ final class Runs {
 
   /** A job planned for {@code task}'s trial {@code trial} on SLURM, without stages or a gate. */
   static JobRun job(String task, @Nullable String trial) {
-    return new JobRun(task, trial, Map.of(), Map.of(), "slurm", null, null, null);
+    return JobRun.planned(task, trial, Map.of(), Map.of(), "slurm", null, null, null);
   }
 }

@@ -89,7 +89,7 @@ class TransitionsTest {
   @Test
   void onlyACompletedTrainJob_movesOnToEvaluate() {
     JobRun job =
-        new JobRun("landslide", null, Map.of(), Map.of(), "slurm", null, "train", null)
+        JobRun.planned("landslide", null, Map.of(), Map.of(), "slurm", null, "train", null)
             .submitted("7");
     assertThrows(IllegalTransition.class, () -> job.trained("8", "early"));
     JobRun evaluating =

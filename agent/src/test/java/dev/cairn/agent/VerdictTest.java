@@ -32,7 +32,7 @@ class VerdictTest {
 
   /** A job of stage {@code stage} on attempt {@code attempt}, its current one submitted as 7. */
   private static JobRun job(@Nullable String stage, int attempt) {
-    JobRun job = new JobRun("landslide", null, Map.of(), Map.of(), "slurm", null, stage, null);
+    JobRun job = JobRun.planned("landslide", null, Map.of(), Map.of(), "slurm", null, stage, null);
     for (int a = 1; a < attempt; a++) {
       job =
           job.submitted(String.valueOf(a))
