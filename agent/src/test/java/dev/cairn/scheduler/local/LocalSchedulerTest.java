@@ -230,9 +230,17 @@ class LocalSchedulerTest {
     try (LocalScheduler s = new LocalScheduler(tmp.resolve("spool"), 1, Clock.systemUTC())) {
       String id = s.submit(job("doomed", "sleep 30"));
       awaitState(s, id, JobState.RUNNING);
-      List<ProcessHandle> all = LocalProcesses.of(jobDir(id));
-      assertTrue(!all.isEmpty());
-      all.forEach(ProcessHandle::destroyForcibly);
+      assertTrue(!LocalProcesses.of(jobDir(id)).isEmpty());
+      // the job's shell may fork its sleep after a first look: kill until none is left
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(50))
+          .until(
+              () -> {
+                List<ProcessHandle> left = LocalProcesses.of(jobDir(id));
+                left.forEach(ProcessHandle::destroyForcibly);
+                return left.isEmpty();
+              });
       assertEquals(JobState.LOST, awaitEnd(s, id).state());
     }
   }
